@@ -1,0 +1,20 @@
+import type { Clock, IdSource, Logger } from '@gridsafe/core';
+import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
+
+/** A named dependency check for `/health`; throws when the dependency cannot be reached. */
+export type HealthCheck = (tenant: string) => Promise<void>;
+
+/**
+ * Everything the API needs from the outside world, built once per process (Lambda init or the local stack)
+ * and handed to `createApp`. Nothing in the API constructs a client of its own.
+ */
+export interface AppDeps {
+  /** In AWS a stack serves its one county; locally every registered county. */
+  servesTenant(tenant: string): boolean | Promise<boolean>;
+  tokens: AccessTokenVerifier;
+  identity: IdentityProvider;
+  healthChecks: Record<string, HealthCheck>;
+  clock: Clock;
+  ids: IdSource;
+  logger: Logger;
+}

@@ -1,0 +1,12 @@
+import type { Principal } from '@gridsafe/core';
+import type { AppDeps } from './app-deps.ts';
+
+/** What every request carries through the middleware chain. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    tenant: string;
+    principal: Principal;
+  };
+}

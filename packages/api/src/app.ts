@@ -1,0 +1,76 @@
+import { isTenantId, NotFoundError } from '@gridsafe/core';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps } from './app-deps.ts';
+import type { AppEnv } from './app-env.ts';
+import { requireAuth } from './auth.ts';
+import { createRouter } from './openapi-hono.ts';
+import { handleError, problemResponse } from './problem.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerMe } from './routes/me.ts';
+import { registerSession } from './routes/session.ts';
+
+export const COUNTY_API_BASE = '/t/:tenant/api/v1';
+/** JSON bodies over 1 MB are refused; photos go straight to S3 and never through the API. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The county API as one hono app. Lambda (hono/aws-lambda) and the local Node server run this same app; it
+ * knows nothing about either.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError((error, c) => handleError(error, c, deps.logger));
+  app.notFound((c) => problemResponse(c, 404, 'not_found', 'No such endpoint.'));
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('requestId', c.req.header('x-request-id') ?? deps.ids.next());
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+  });
+
+  app.route(COUNTY_API_BASE, countyApi(deps));
+  return app;
+}
+
+function countyApi(deps: AppDeps) {
+  const county = createRouter();
+  county.use('*', async (c, next) => {
+    const tenant = c.req.param('tenant') ?? '';
+    // An unknown county looks exactly like a missing endpoint: nothing tells an outsider which counties exist.
+    if (!isTenantId(tenant) || !(await deps.servesTenant(tenant))) throw new NotFoundError('county');
+    c.set('tenant', tenant);
+    await next();
+  });
+  county.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
+    }),
+  );
+
+  county.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'Gridsafe county API',
+      version: '1.0.0',
+      description: 'Risk points, patrols and hazards of one county (tenant). Errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: `/t/${c.req.param('tenant')}/api/v1` }],
+    security: [{ bearer: [] }],
+  }));
+  county.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+
+  // Public routes first; everything registered after requireAuth needs a valid token for this county.
+  registerHealth(county);
+  registerSession(county);
+  county.use('*', requireAuth);
+  registerMe(county);
+  return county;
+}

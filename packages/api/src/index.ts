@@ -1,0 +1,4 @@
+export * from './app.ts';
+export type * from './app-deps.ts';
+export type * from './app-env.ts';
+export * from './runtime-deps.ts';

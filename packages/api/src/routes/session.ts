@@ -1,0 +1,96 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ForbiddenError, RoleSchema } from '@gridsafe/core';
+import { poolUsername } from '@gridsafe/identity';
+import type { createRouter } from '../openapi-hono.ts';
+import { ProblemSchema } from '../problem.ts';
+
+const LoginSchema = z
+  .strictObject({
+    username: z.string().min(1).max(128).openapi({ example: 'county.admin' }),
+    password: z.string().min(1).max(256),
+  })
+  .openapi('LoginRequest');
+
+const RefreshSchema = z.strictObject({ refreshToken: z.string().min(1).max(4096) }).openapi('RefreshRequest');
+
+export const SessionUserSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    role: RoleSchema,
+    scope: z.array(z.string()).openapi({ example: ['grid:01JD0000000000000000000000'] }),
+  })
+  .openapi('SessionUser');
+
+const SessionSchema = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    expiresIn: z.number().int(),
+    user: SessionUserSchema,
+  })
+  .openapi('Session');
+
+const problems = {
+  400: { description: 'Invalid fields', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  401: { description: 'Wrong credentials', content: { 'application/problem+json': { schema: ProblemSchema } } },
+};
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/session',
+  tags: ['session'],
+  summary: 'Log in with username and password',
+  security: [],
+  request: { body: { required: true, content: { 'application/json': { schema: LoginSchema } } } },
+  responses: { 200: { description: 'Tokens and the user', content: { 'application/json': { schema: SessionSchema } } }, ...problems },
+});
+
+const refreshRoute = createRoute({
+  method: 'post',
+  path: '/session/refresh',
+  tags: ['session'],
+  summary: 'Exchange a refresh token for a new access token',
+  security: [],
+  request: { body: { required: true, content: { 'application/json': { schema: RefreshSchema } } } },
+  responses: { 200: { description: 'New tokens', content: { 'application/json': { schema: SessionSchema } } }, ...problems },
+});
+
+export function registerSession(app: ReturnType<typeof createRouter>) {
+  app.openapi(loginRoute, async (c) => {
+    const { username, password } = c.req.valid('json');
+    const deps = c.get('deps');
+    const tenant = c.get('tenant');
+    const tokens = await deps.identity.login(poolUsername(tenant, username), password);
+    const claims = await deps.tokens.verify(tokens.accessToken);
+    // Belt and braces: the pool username is tenant-qualified, but a mis-provisioned user must not get in.
+    if (claims.gs_tenant !== tenant) throw new ForbiddenError('This account belongs to another county.');
+    return c.json(
+      {
+        ...tokens,
+        user: { id: claims.sub, username, role: claims.gs_role, scope: claims.gs_scopes },
+      },
+      200,
+    );
+  });
+
+  app.openapi(refreshRoute, async (c) => {
+    const { refreshToken } = c.req.valid('json');
+    const deps = c.get('deps');
+    const tenant = c.get('tenant');
+    const tokens = await deps.identity.refresh(refreshToken);
+    const claims = await deps.tokens.verify(tokens.accessToken);
+    if (claims.gs_tenant !== tenant) throw new ForbiddenError('This account belongs to another county.');
+    const username = claims.username.startsWith(`${tenant}:`) ? claims.username.slice(tenant.length + 1) : claims.username;
+    return c.json(
+      {
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken ?? refreshToken,
+        expiresIn: tokens.expiresIn,
+        user: { id: claims.sub, username, role: claims.gs_role, scope: claims.gs_scopes },
+      },
+      200,
+    );
+  });
+}
+

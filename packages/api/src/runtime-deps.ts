@@ -1,0 +1,55 @@
+import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
+import { checkTableReachable, createDocumentClient } from '@gridsafe/db';
+import { checkBucketReachable, createS3Client } from '@gridsafe/evidence';
+import { createCognitoIdentityProvider, createJwksVerifier } from '@gridsafe/identity';
+import type { AppDeps } from './app-deps.ts';
+
+/** Everything needed to reach the outside world; Lambda reads it from env, the local stack from its ports. */
+export interface RuntimeConfig {
+  tableName: string;
+  evidenceBucket: string;
+  region?: string;
+  dynamoEndpoint?: string;
+  s3Endpoint?: string;
+  /** The user directory: Cognito in AWS, the local issuer's address locally. */
+  userPoolId: string;
+  userPoolClientId: string;
+  cognitoEndpoint?: string;
+  authIssuer: string;
+  authJwksUrl: string;
+  servesTenant: AppDeps['servesTenant'];
+  logger: Logger;
+  clock?: Clock;
+  ids?: IdSource;
+}
+
+/**
+ * Builds the clients once per process. Lambda calls this at init (outside the handler) so warm invocations
+ * reuse connections and the cached JWKS.
+ */
+export function createRuntimeDeps(config: RuntimeConfig): AppDeps & { documentClient: ReturnType<typeof createDocumentClient> } {
+  const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
+  const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
+  return {
+    documentClient,
+    servesTenant: config.servesTenant,
+    tokens: createJwksVerifier({ issuer: config.authIssuer, jwksUrl: config.authJwksUrl, clientId: config.userPoolClientId }),
+    identity: createCognitoIdentityProvider({
+      userPoolId: config.userPoolId,
+      clientId: config.userPoolClientId,
+      region: config.region,
+      endpoint: config.cognitoEndpoint,
+    }),
+    healthChecks: {
+      database: (tenant) => checkTableReachable(documentClient, config.tableName, tenant),
+      evidence: (tenant) => checkBucketReachable(s3, config.evidenceBucket, tenant),
+      tokenIssuer: async () => {
+        const response = await fetch(config.authJwksUrl, { signal: AbortSignal.timeout(3_000) });
+        if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+      },
+    },
+    clock: config.clock ?? systemClock,
+    ids: config.ids ?? ulidSource,
+    logger: config.logger,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The one error model. Core and the adapters throw these; the API maps each `code` to an HTTP status and a
+ * problem+json body in one place, so no SDK message or stack trace ever reaches a client.
+ */
+export interface FieldProblem {
+  /** Where the bad value is, as a JSON-pointer-like dotted path: `assessment.L`, `query.limit`. */
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'validation_failed';
+  constructor(
+    readonly problems: FieldProblem[],
+    message = 'The request has invalid fields.',
+  ) {
+    super(message);
+  }
+}
+
+/** Absent, or belonging to another county: the two must look the same to the caller. */
+export class NotFoundError extends DomainError {
+  readonly code = 'not_found';
+  constructor(what = 'resource') {
+    super(`The ${what} does not exist.`);
+  }
+}
+
+/** A stale version, a duplicate, or a transition the current state does not allow. */
+export class ConflictError extends DomainError {
+  readonly code: string;
+  constructor(message: string, code = 'conflict', options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+  constructor(message = 'You are not allowed to do this.') {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+  constructor(message = 'A valid access token is required.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload_too_large';
+}
+
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'too_many_requests';
+}
+
+/** A dependency (DynamoDB, S3, the token issuer) cannot be reached; the caller may retry. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'service_unavailable';
+  constructor(
+    readonly dependency: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${dependency} is unavailable; try again shortly.`, options);
+  }
+}

@@ -1,0 +1,34 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoClientOptions {
+  region?: string;
+  /** Set for DynamoDB Local; absent in AWS. */
+  endpoint?: string;
+  /**
+   * Fail fast when DynamoDB cannot be reached: a request that hangs is worse for a grid member on a phone than
+   * a quick 503 they can retry. Defaults suit an API request path.
+   */
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxAttempts?: number;
+}
+
+export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
+  const config: DynamoDBClientConfig = {
+    region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
+    maxAttempts: options.maxAttempts ?? 3,
+    requestHandler: {
+      connectionTimeout: options.connectTimeoutMs ?? 1_000,
+      requestTimeout: options.requestTimeoutMs ?? 5_000,
+    },
+  };
+  if (options.endpoint) {
+    config.endpoint = options.endpoint;
+    // DynamoDB Local accepts any credentials; with -sharedDb they all see one database.
+    config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  }
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}

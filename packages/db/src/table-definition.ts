@@ -1,0 +1,36 @@
+/**
+ * The single table's shape, used to create it locally and checked against the CDK stack in tests, so the
+ * two cannot drift apart. Every partition key (base table and every GSI) starts with `T#<tenant>#` for a
+ * county's items and `P#` for the vendor's, which is what lets IAM's `dynamodb:LeadingKeys` fence a county.
+ */
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'due'] as const;
+export type GsiName = (typeof GSI_NAMES)[number];
+
+export function gsiKeyAttributes(index: GsiName): { pk: string; sk: string } {
+  return { pk: `${index}pk`, sk: `${index}sk` };
+}
+
+export const DEFAULT_TABLE_NAME = 'gridsafe';
+/** Items whose `expiresAt` (epoch seconds) has passed are removed by DynamoDB TTL (idempotency records). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export function tableDefinition(tableName: string) {
+  const attributes = ['pk', 'sk', ...GSI_NAMES.flatMap((name) => Object.values(gsiKeyAttributes(name)))];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: attributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' as const },
+      { AttributeName: 'sk', KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: GSI_NAMES.map((name) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: gsiKeyAttributes(name).pk, KeyType: 'HASH' as const },
+        { AttributeName: gsiKeyAttributes(name).sk, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

@@ -1,0 +1,17 @@
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ServiceUnavailableError } from '@gridsafe/core';
+import { evidencePrefix } from './evidence-keys.ts';
+
+/**
+ * Asks for one object inside the county's prefix (a county's role cannot list or head the bucket). "Not
+ * found" proves the bucket answers; only a failure to reach it counts as down.
+ */
+export async function checkBucketReachable(client: S3Client, bucket: string, tenant: string): Promise<void> {
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${evidencePrefix(tenant)}health-check` }));
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || status === 403) return;
+    throw new ServiceUnavailableError('evidence store', { cause: error });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './access-token-verifier.ts';
+export * from './identity-provider.ts';

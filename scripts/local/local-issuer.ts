@@ -1,0 +1,320 @@
+import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { claimsFromUserAttributes } from '@gridsafe/core';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+
+/**
+ * A small, real token issuer for one machine. It speaks the subset of the Cognito Identity Provider JSON
+ * protocol that Gridsafe uses (InitiateAuth with USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH, AdminCreateUser,
+ * AdminSetUserPassword, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser), signs RS256 access
+ * tokens shaped like Cognito's, and serves its JWKS. The API therefore uses the AWS SDK's Cognito client and
+ * the same JWKS verifier locally as in AWS. It mirrors the Pre Token Generation trigger by calling the same
+ * `claimsFromUserAttributes` function the trigger uses. Chosen over `cognito-local` (148 MB of AWS SDK v2
+ * dependencies, a hard-coded discovery address) because this is ~250 lines we fully control.
+ */
+export interface LocalIssuerOptions {
+  port: number;
+  host?: string;
+  /** Directory for users and the signing key; absent keeps everything in memory (tests). */
+  dataDir?: string;
+  userPoolId?: string;
+  clientId?: string;
+  accessTokenSeconds?: number;
+}
+
+interface StoredUser {
+  username: string;
+  sub: string;
+  enabled: boolean;
+  passwordHash?: string;
+  attributes: Record<string, string>;
+  createdAt: string;
+}
+
+interface StoredRefresh {
+  username: string;
+  expiresAt: number;
+}
+
+interface IssuerState {
+  users: Record<string, StoredUser>;
+  refreshTokens: Record<string, StoredRefresh>;
+}
+
+export interface LocalIssuer {
+  url: string;
+  issuer: string;
+  jwksUrl: string;
+  userPoolId: string;
+  clientId: string;
+  close(): Promise<void>;
+}
+
+class CognitoProtocolError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startLocalIssuer(options: LocalIssuerOptions): Promise<LocalIssuer> {
+  const host = options.host ?? '127.0.0.1';
+  const userPoolId = options.userPoolId ?? 'local_gridsafe';
+  const clientId = options.clientId ?? 'gridsafe-local-client';
+  const accessTokenSeconds = options.accessTokenSeconds ?? 3600;
+  const { privateKey, publicJwk } = await loadOrCreateKey(options.dataDir);
+  const state = loadState(options.dataDir);
+  const save = () => persistState(options.dataDir, state);
+
+  let issuer = '';
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const known = error instanceof CognitoProtocolError;
+      const type = known ? error.type : 'InternalErrorException';
+      const body = JSON.stringify({ __type: type, message: (error as Error).message });
+      res.writeHead(known ? 400 : 500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+      res.end(body);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' && req.url === `/${userPoolId}/.well-known/jwks.json`) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' });
+      res.end(JSON.stringify({ keys: [publicJwk] }));
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"ok"}');
+      return;
+    }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (req.method !== 'POST' || !target.startsWith('AWSCognitoIdentityProviderService.')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const input = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+    const output = await dispatch(target.slice('AWSCognitoIdentityProviderService.'.length), input);
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end(JSON.stringify(output));
+  }
+
+  async function dispatch(operation: string, input: Record<string, unknown>): Promise<unknown> {
+    switch (operation) {
+      case 'InitiateAuth':
+        return initiateAuth(input);
+      case 'AdminCreateUser': {
+        const username = requireString(input, 'Username');
+        if (state.users[username]) throw new CognitoProtocolError('UsernameExistsException', 'User account already exists.');
+        const user: StoredUser = {
+          username,
+          sub: randomUUID(),
+          enabled: true,
+          attributes: attributesFrom(input.UserAttributes),
+          createdAt: new Date().toISOString(),
+        };
+        state.users[username] = user;
+        save();
+        return { User: describeUser(user) };
+      }
+      case 'AdminSetUserPassword': {
+        const user = requireUser(input);
+        user.passwordHash = hashPassword(requireString(input, 'Password'));
+        save();
+        return {};
+      }
+      case 'AdminUpdateUserAttributes': {
+        const user = requireUser(input);
+        Object.assign(user.attributes, attributesFrom(input.UserAttributes));
+        save();
+        return {};
+      }
+      case 'AdminGetUser': {
+        const user = requireUser(input);
+        return { Username: user.username, UserAttributes: describeUser(user).Attributes, Enabled: user.enabled };
+      }
+      case 'AdminEnableUser':
+      case 'AdminDisableUser': {
+        const user = requireUser(input);
+        user.enabled = operation === 'AdminEnableUser';
+        if (!user.enabled) revokeRefreshTokens(user.username);
+        save();
+        return {};
+      }
+      default:
+        throw new CognitoProtocolError('InvalidParameterException', `Operation ${operation} is not supported locally.`);
+    }
+  }
+
+  async function initiateAuth(input: Record<string, unknown>): Promise<unknown> {
+    if (input.ClientId !== clientId) throw new CognitoProtocolError('ResourceNotFoundException', 'Unknown client.');
+    const parameters = (input.AuthParameters ?? {}) as Record<string, string>;
+    if (input.AuthFlow === 'USER_PASSWORD_AUTH') {
+      const user = state.users[parameters.USERNAME ?? ''];
+      // Same answer for an unknown user and a wrong password, like Cognito with PreventUserExistenceErrors.
+      if (!user || !user.enabled || !user.passwordHash || !verifyPassword(parameters.PASSWORD ?? '', user.passwordHash)) {
+        throw new CognitoProtocolError('NotAuthorizedException', 'Incorrect username or password.');
+      }
+      const refreshToken = randomBytes(48).toString('base64url');
+      state.refreshTokens[refreshToken] = { username: user.username, expiresAt: Date.now() + 30 * 86_400_000 };
+      save();
+      return { AuthenticationResult: await tokensFor(user, refreshToken) };
+    }
+    if (input.AuthFlow === 'REFRESH_TOKEN_AUTH') {
+      const stored = state.refreshTokens[parameters.REFRESH_TOKEN ?? ''];
+      const user = stored ? state.users[stored.username] : undefined;
+      if (!stored || stored.expiresAt < Date.now() || !user?.enabled) {
+        throw new CognitoProtocolError('NotAuthorizedException', 'Invalid Refresh Token');
+      }
+      const { RefreshToken: _omitted, ...rest } = await tokensFor(user, undefined);
+      return { AuthenticationResult: rest };
+    }
+    throw new CognitoProtocolError('InvalidParameterException', 'Unsupported AuthFlow.');
+  }
+
+  async function tokensFor(user: StoredUser, refreshToken: string | undefined) {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = claimsFromUserAttributes(user.attributes) ?? {};
+    const accessToken = await new SignJWT({
+      ...claims,
+      client_id: clientId,
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      auth_time: now,
+      username: user.username,
+      origin_jti: randomUUID(),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: publicJwk.kid as string })
+      .setSubject(user.sub)
+      .setIssuer(issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + accessTokenSeconds)
+      .setJti(randomUUID())
+      .sign(privateKey);
+    return {
+      AccessToken: accessToken,
+      ExpiresIn: accessTokenSeconds,
+      TokenType: 'Bearer',
+      RefreshToken: refreshToken,
+    };
+  }
+
+  function revokeRefreshTokens(username: string) {
+    for (const [token, stored] of Object.entries(state.refreshTokens)) {
+      if (stored.username === username) delete state.refreshTokens[token];
+    }
+  }
+
+  function requireUser(input: Record<string, unknown>): StoredUser {
+    const user = state.users[requireString(input, 'Username')];
+    if (!user) throw new CognitoProtocolError('UserNotFoundException', 'User does not exist.');
+    return user;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  issuer = `${url}/${userPoolId}`;
+  return {
+    url,
+    issuer,
+    jwksUrl: `${issuer}/.well-known/jwks.json`,
+    userPoolId,
+    clientId,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function describeUser(user: StoredUser) {
+  return {
+    Username: user.username,
+    Enabled: user.enabled,
+    UserStatus: 'CONFIRMED',
+    Attributes: [{ Name: 'sub', Value: user.sub }, ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value }))],
+  };
+}
+
+function attributesFrom(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const item of Array.isArray(value) ? value : []) {
+    const { Name, Value } = item as { Name?: unknown; Value?: unknown };
+    if (typeof Name === 'string' && typeof Value === 'string') result[Name] = Value;
+  }
+  return result;
+}
+
+function requireString(input: Record<string, unknown>, name: string): string {
+  const value = input[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new CognitoProtocolError('InvalidParameterException', `${name} is required.`);
+  }
+  return value;
+}
+
+function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `${salt.toString('base64')}:${scryptSync(password, salt, 32).toString('base64')}`;
+}
+
+function verifyPassword(password: string, stored: string): boolean {
+  const [salt, hash] = stored.split(':');
+  if (!salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
+  return timingSafeEqual(expected, actual);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function loadOrCreateKey(dataDir: string | undefined) {
+  const file = dataDir ? join(dataDir, 'signing-key.json') : undefined;
+  let privateJwk: JWK;
+  if (file && existsSync(file)) {
+    privateJwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  } else {
+    const pair = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+    privateJwk = await exportJWK(pair.privateKey);
+    privateJwk.kid = await calculateJwkThumbprint(privateJwk);
+    if (file && dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
+    }
+  }
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
+  const privateKey = await importJWK(privateJwk, 'RS256');
+  return { privateKey, publicJwk: { ...publicJwk, alg: 'RS256', use: 'sig' } };
+}
+
+function loadState(dataDir: string | undefined): IssuerState {
+  const file = dataDir ? join(dataDir, 'users.json') : undefined;
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as IssuerState;
+  return { users: {}, refreshTokens: {} };
+}
+
+function persistState(dataDir: string | undefined, state: IssuerState): void {
+  if (!dataDir) return;
+  mkdirSync(dataDir, { recursive: true });
+  // Write then rename, so a crash mid-write never leaves a truncated user file behind.
+  const file = join(dataDir, 'users.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(state), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}

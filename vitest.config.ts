@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// Four kinds of test, one command. Integration and e2e tests share one DynamoDB Local and one S3 server,
+// started once by test/support/global-setup.ts; each test file works in a tenant id of its own so files
+// can run in parallel without seeing each other's data.
+export default defineConfig({
+  test: {
+    globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default'],
+    testTimeout: 30_000,
+    // The SDK's Node 20 end-of-support notice on every worker is noise (Lambda runs Node 22).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'packages/*/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false },
+      },
+    ],
+  },
+});
