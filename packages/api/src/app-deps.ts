@@ -1,4 +1,5 @@
 import type { Clock, IdSource, Logger } from '@gridsafe/core';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 
 /** A named dependency check for `/health`; throws when the dependency cannot be reached. */
@@ -14,6 +15,8 @@ export interface AppDeps {
   tokens: AccessTokenVerifier;
   identity: IdentityProvider;
   healthChecks: Record<string, HealthCheck>;
+  /** The single table; every request works through a TenantStore bound to its county. */
+  data: { client: DynamoDBDocumentClient; tableName: string };
   clock: Clock;
   ids: IdSource;
   logger: Logger;

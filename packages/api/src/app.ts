@@ -4,11 +4,17 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.ts';
 import type { AppEnv } from './app-env.ts';
 import { requireAuth } from './auth.ts';
+import { createTenantStore } from './county-data.ts';
 import { createRouter } from './openapi-hono.ts';
 import { handleError, problemResponse } from './problem.ts';
+import { registerDepartments } from './routes/departments.ts';
+import { registerGrids } from './routes/grids.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerMe } from './routes/me.ts';
 import { registerSession } from './routes/session.ts';
+import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
+import { registerUnits } from './routes/units.ts';
+import { registerUsers } from './routes/users.ts';
 
 export const COUNTY_API_BASE = '/t/:tenant/api/v1';
 /** JSON bodies over 1 MB are refused; photos go straight to S3 and never through the API. */
@@ -41,15 +47,22 @@ function countyApi(deps: AppDeps) {
     // An unknown county looks exactly like a missing endpoint: nothing tells an outsider which counties exist.
     if (!isTenantId(tenant) || !(await deps.servesTenant(tenant))) throw new NotFoundError('county');
     c.set('tenant', tenant);
+    c.set('dynamoCalls', 0);
+    c.set('store', createTenantStore(c, tenant));
     await next();
+    // Benchmarks and budget tests read this: how many DynamoDB calls the request made.
+    c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));
   });
-  county.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
-    }),
-  );
+  // Spreadsheet imports may be larger than a JSON body (8,500 units is about 1.3 MB of GB18030 text).
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
+  });
+  const importLimit = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The spreadsheet is larger than 5 MB; split it.'),
+  });
+  county.use('*', (c, next) => (c.req.path.endsWith('/import') ? importLimit(c, next) : jsonLimit(c, next)));
 
   county.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',
@@ -72,5 +85,9 @@ function countyApi(deps: AppDeps) {
   registerSession(county);
   county.use('*', requireAuth);
   registerMe(county);
+  registerGrids(county);
+  registerDepartments(county);
+  registerUnits(county);
+  registerUsers(county);
   return county;
 }

@@ -33,6 +33,7 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & { documentCl
   return {
     documentClient,
     servesTenant: config.servesTenant,
+    data: { client: documentClient, tableName: config.tableName },
     tokens: createJwksVerifier({ issuer: config.authIssuer, jwksUrl: config.authJwksUrl, clientId: config.userPoolClientId }),
     identity: createCognitoIdentityProvider({
       userPoolId: config.userPoolId,

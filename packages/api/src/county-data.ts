@@ -1,0 +1,34 @@
+import {
+  DepartmentRepository,
+  GridRepository,
+  IdempotencyStore,
+  TenantStore,
+  UnitRepository,
+  UserRepository,
+} from '@gridsafe/db';
+import type { Context } from 'hono';
+import type { AppEnv } from './app-env.ts';
+
+/** The repositories of the request's county, all sharing its TenantStore (and its call counter). */
+export function countyData(c: Context<AppEnv>) {
+  const store = c.get('store');
+  return {
+    store,
+    grids: new GridRepository(store),
+    departments: new DepartmentRepository(store),
+    units: new UnitRepository(store),
+    users: new UserRepository(store),
+    idempotency: new IdempotencyStore(store),
+  };
+}
+
+export function createTenantStore(c: Context<AppEnv>, tenant: string): TenantStore {
+  const { client, tableName } = c.get('deps').data;
+  return new TenantStore(client, tableName, tenant, {
+    count: () => c.set('dynamoCalls', (c.get('dynamoCalls') ?? 0) + 1),
+  });
+}
+
+export function writeContext(c: Context<AppEnv>) {
+  return { principal: c.get('principal'), now: c.get('deps').clock.now() };
+}

@@ -1,0 +1,69 @@
+import { z } from '@hono/zod-openapi';
+import { ConflictError, ValidationError } from '@gridsafe/core';
+import type { Context } from 'hono';
+import type { AppEnv } from './app-env.ts';
+import { ProblemSchema } from './problem.ts';
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ description: 'Page size, at most 100' }),
+  cursor: z.string().max(2048).optional().openapi({ description: 'The nextCursor of the previous page' }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ items: z.array(item), nextCursor: z.string().optional() }).openapi(name);
+}
+
+export const IdParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
+    .openapi({ param: { name: 'id', in: 'path' }, example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
+});
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+/** The error answers every authenticated endpoint can give, documented once. */
+export const COMMON_ERRORS = {
+  400: problem('Invalid input: each bad field is named in `errors`'),
+  401: problem('No valid access token'),
+  403: problem('Not allowed for this role or outside the caller’s area'),
+  404: problem('Absent, or in another county'),
+} as const;
+
+export const WRITE_ERRORS = { ...COMMON_ERRORS, 409: problem('Stale version, duplicate, or wrong state') } as const;
+
+export const VersionHeaderSchema = z.object({
+  'if-match': z.string().optional().openapi({ description: 'The version the client last saw; a stale one answers 409' }),
+});
+
+export const IdempotencyHeaderSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(128)
+    .optional()
+    .openapi({ description: 'A retry with the same key returns the first answer instead of creating twice' }),
+});
+
+/**
+ * The version a state change must apply to: `If-Match` or the body's `version`. Without either we lock
+ * against the version just read, which still prevents lost updates between our read and our write.
+ */
+export function expectedVersion(c: Context<AppEnv>, bodyVersion: number | undefined, currentVersion: number): number {
+  const header = c.req.header('if-match');
+  let fromHeader: number | undefined;
+  if (header !== undefined) {
+    fromHeader = Number(header.replace(/^W\//, '').replaceAll('"', ''));
+    if (!Number.isInteger(fromHeader) || fromHeader < 1) {
+      throw new ValidationError([{ path: 'header.if-match', message: 'must be a version number' }]);
+    }
+  }
+  if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
+    throw new ValidationError([{ path: 'version', message: 'disagrees with the If-Match header' }]);
+  }
+  const expected = fromHeader ?? bodyVersion ?? currentVersion;
+  if (expected !== currentVersion) {
+    throw new ConflictError(`The record is at version ${currentVersion}; you sent changes for version ${expected}.`, 'stale_version');
+  }
+  return expected;
+}

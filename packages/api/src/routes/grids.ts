@@ -1,0 +1,235 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  assertValidParent,
+  authorize,
+  CreateGridSchema,
+  canSeeGrid,
+  ConflictError,
+  ForbiddenError,
+  type GridNode,
+  GridLevelSchema,
+  GridNodeSchema,
+  gridGrantIds,
+  NotFoundError,
+  toGridStats,
+  UpdateGridSchema,
+  ValidationError,
+  verifyAuditChain,
+} from '@gridsafe/core';
+import { readAuditTrail, readGridCounters, rehomeRecords } from '@gridsafe/db';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { countyData, writeContext } from '../county-data.ts';
+import {
+  COMMON_ERRORS,
+  expectedVersion,
+  IdParamSchema,
+  PageQuerySchema,
+  pageOf,
+  VersionHeaderSchema,
+  WRITE_ERRORS,
+} from '../http-helpers.ts';
+import type { createRouter } from '../openapi-hono.ts';
+import { AuditTrailSchema } from './audit-schema.ts';
+
+const GridListQuerySchema = PageQuerySchema.extend({
+  parent: z.string().optional().openapi({ description: 'Children of this node' }),
+  level: GridLevelSchema.optional().openapi({ description: 'Only nodes of this level (within `parent` if given)' }),
+  within: z.string().optional().openapi({ description: 'The whole subtree of this node, parents before children' }),
+});
+
+const GridStatsSchema = z
+  .object({
+    gridId: z.string(),
+    units: z.number().int(),
+    riskPoints: z.object({
+      red: z.number().int(),
+      orange: z.number().int(),
+      yellow: z.number().int(),
+      blue: z.number().int(),
+      ungraded: z.number().int(),
+      total: z.number().int(),
+      byStatus: z.object({
+        draft: z.number().int(),
+        submitted: z.number().int(),
+        township_approved: z.number().int(),
+        filed: z.number().int(),
+      }),
+    }),
+    hazards: z.object({
+      open: z.number().int(),
+      overdue: z.number().int(),
+      closed: z.number().int(),
+      byLevel: z.object({ village: z.number().int(), township: z.number().int(), county: z.number().int() }),
+    }),
+  })
+  .openapi('GridStats');
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/grids',
+  tags: ['grids'],
+  summary: 'Grid nodes: children of a node, a level, a whole subtree, or the caller’s own nodes',
+  request: { query: GridListQuerySchema },
+  responses: { 200: json(pageOf(GridNodeSchema, 'GridNodePage'), 'Grid nodes'), ...COMMON_ERRORS },
+});
+const getRoute = createRoute({
+  method: 'get',
+  path: '/grids/{id}',
+  tags: ['grids'],
+  summary: 'One grid node',
+  request: { params: IdParamSchema },
+  responses: { 200: json(GridNodeSchema, 'The node'), ...COMMON_ERRORS },
+});
+const createGridRoute = createRoute({
+  method: 'post',
+  path: '/grids',
+  tags: ['grids'],
+  summary: 'Create a township or village (county admin)',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateGridSchema } } } },
+  responses: { 201: json(GridNodeSchema, 'Created'), ...WRITE_ERRORS },
+});
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/grids/{id}',
+  tags: ['grids'],
+  summary: 'Rename a node, or move a village to another township (county admin)',
+  request: {
+    params: IdParamSchema,
+    headers: VersionHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: UpdateGridSchema } } },
+  },
+  responses: { 200: json(GridNodeSchema, 'Updated'), ...WRITE_ERRORS },
+});
+const statsRoute = createRoute({
+  method: 'get',
+  path: '/grids/{id}/stats',
+  tags: ['grids'],
+  summary: 'Counters of the subtree (read from counters, never counted)',
+  request: { params: IdParamSchema },
+  responses: { 200: json(GridStatsSchema, 'Counters'), ...COMMON_ERRORS },
+});
+const auditRoute = createRoute({
+  method: 'get',
+  path: '/grids/{id}/audit',
+  tags: ['grids'],
+  summary: 'The node’s history, oldest first, with the hash chain verified',
+  request: { params: IdParamSchema },
+  responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
+});
+
+/** A node the caller may see, or 404 (missing or another county) / 403 (same county, not theirs). */
+async function visibleNode(c: Context<AppEnv>, id: string): Promise<GridNode> {
+  const node = await countyData(c).grids.get(id);
+  if (!node) throw new NotFoundError('grid');
+  if (!canSeeGrid(c.get('principal'), node.path)) throw new ForbiddenError('This grid is outside your area.');
+  return node;
+}
+
+export function registerGrids(app: ReturnType<typeof createRouter>) {
+  app.openapi(listRoute, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'grid.read');
+    const { parent, level, within, limit, cursor } = c.req.valid('query');
+    const { grids } = countyData(c);
+    if (within) {
+      const root = await visibleNode(c, within);
+      return c.json(await grids.listSubtree(root.path, { limit, cursor }), 200);
+    }
+    if (parent) {
+      const node = await visibleNode(c, parent);
+      const page = level
+        ? await grids.listByLevel(level, `${node.path}/`, { limit, cursor })
+        : await grids.listChildren(node.id, { limit, cursor });
+      return c.json(page, 200);
+    }
+    if (level) {
+      if (principal.role !== 'county_admin' && principal.role !== 'department_officer') {
+        throw new ValidationError([{ path: 'query.parent', message: 'is required for your role together with level' }]);
+      }
+      return c.json(await grids.listByLevel(level, undefined, { limit, cursor }), 200);
+    }
+    // No filter: the caller's starting points, the county root or the nodes they are assigned to.
+    if (principal.role === 'county_admin' || principal.role === 'department_officer') {
+      return c.json(await grids.listByLevel('county', undefined, { limit, cursor }), 200);
+    }
+    const own = await Promise.all(gridGrantIds(principal).map((id) => grids.get(id)));
+    return c.json({ items: own.filter((node): node is GridNode => node !== undefined) }, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.read');
+    return c.json(await visibleNode(c, c.req.valid('param').id), 200);
+  });
+
+  app.openapi(createGridRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.manage');
+    const input = c.req.valid('json');
+    const { grids } = countyData(c);
+    const parent = await grids.get(input.parentId);
+    if (!parent) throw new ValidationError([{ path: 'parentId', message: 'no such grid in this county' }]);
+    assertValidParent(input.level, parent);
+    const node = await grids.create(
+      { id: c.get('deps').ids.next(), level: input.level, name: input.name, code: input.code, parent },
+      writeContext(c),
+    );
+    return c.json(node, 201);
+  });
+
+  app.openapi(patchRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.manage');
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    const { grids, store } = countyData(c);
+    const stored = await grids.getWithChain(id);
+    if (!stored) throw new NotFoundError('grid');
+    const current = stored as unknown as GridNode & { rehomeFrom?: string };
+    const version = expectedVersion(c, input.version, current.version);
+    let node: GridNode & { rehomeFrom?: string } = current;
+    if (input.parentId !== undefined && input.parentId !== current.parentId) {
+      if (current.level !== 'village') {
+        throw new ValidationError([{ path: 'parentId', message: 'only a village can move (to another township)' }]);
+      }
+      const newParent = await grids.get(input.parentId);
+      if (!newParent) throw new ValidationError([{ path: 'parentId', message: 'no such grid in this county' }]);
+      assertValidParent('village', newParent);
+      if (current.rehomeFrom) throw new ConflictError('The previous move of this village is still being applied.', 'move_in_progress');
+      node = await grids.moveVillage(stored, newParent, version, writeContext(c));
+    }
+    if (node.rehomeFrom) {
+      // Carry the village's records along; resumable, because each record moves only while it has the old path.
+      await rehomeRecords(store, node.rehomeFrom, node.path);
+      await grids.finishRehome(id);
+      const { rehomeFrom: _done, ...rest } = node;
+      node = rest;
+    }
+    const renamed = input.name !== undefined && input.name !== node.name;
+    const recoded = input.code !== undefined && input.code !== node.code;
+    if (renamed || recoded) {
+      const fresh = await grids.getWithChain(id);
+      if (!fresh) throw new NotFoundError('grid');
+      node = await grids.update(fresh, { name: input.name, code: input.code }, Number(fresh.version), writeContext(c));
+    }
+    const { rehomeFrom: _mark, ...body } = node;
+    return c.json(body, 200);
+  });
+
+  app.openapi(statsRoute, async (c) => {
+    authorize(c.get('principal'), 'stats.read');
+    const node = await visibleNode(c, c.req.valid('param').id);
+    const { counters } = await readGridCounters(countyData(c).store, node.id);
+    return c.json(toGridStats(node.id, counters), 200);
+  });
+
+  app.openapi(auditRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.read');
+    const node = await visibleNode(c, c.req.valid('param').id);
+    const events = await readAuditTrail(countyData(c).store, 'grid', node.id);
+    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+  });
+}

@@ -1,0 +1,260 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  authorize,
+  CreateUnitSchema,
+  canListSubtree,
+  ForbiddenError,
+  type GridNode,
+  inScope,
+  NotFoundError,
+  type Principal,
+  type Unit,
+  UnitSchema,
+  UpdateUnitSchema,
+  ValidationError,
+  verifyAuditChain,
+} from '@gridsafe/core';
+import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { countyData, writeContext } from '../county-data.ts';
+import {
+  COMMON_ERRORS,
+  expectedVersion,
+  IdempotencyHeaderSchema,
+  IdParamSchema,
+  PageQuerySchema,
+  pageOf,
+  VersionHeaderSchema,
+  WRITE_ERRORS,
+} from '../http-helpers.ts';
+import type { createRouter } from '../openapi-hono.ts';
+import { assertPlaceableVillage, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
+import { AuditTrailSchema } from './audit-schema.ts';
+import { importUnits, UnitImportResultSchema } from './unit-import.ts';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const UnitListQuerySchema = PageQuerySchema.extend({
+  grid: z.string().optional().openapi({ description: 'Units in this grid node’s subtree' }),
+  department: z.string().optional().openapi({ description: 'Units this department supervises' }),
+  industry: z.string().optional().openapi({ description: 'Units of this industry' }),
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/units',
+  tags: ['units'],
+  summary: 'Units in a grid subtree, of a department or of an industry',
+  request: { query: UnitListQuerySchema },
+  responses: { 200: json(pageOf(UnitSchema, 'UnitPage'), 'Units'), ...COMMON_ERRORS },
+});
+const getRoute = createRoute({
+  method: 'get',
+  path: '/units/{id}',
+  tags: ['units'],
+  summary: 'One unit',
+  request: { params: IdParamSchema },
+  responses: { 200: json(UnitSchema, 'The unit'), ...COMMON_ERRORS },
+});
+const createUnitRoute = createRoute({
+  method: 'post',
+  path: '/units',
+  tags: ['units'],
+  summary: 'Register a unit in a village grid',
+  request: {
+    headers: IdempotencyHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: CreateUnitSchema } } },
+  },
+  responses: { 201: json(UnitSchema, 'Created'), ...WRITE_ERRORS },
+});
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/units/{id}',
+  tags: ['units'],
+  summary: 'Change a unit (optimistic lock: If-Match or version)',
+  request: {
+    params: IdParamSchema,
+    headers: VersionHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: UpdateUnitSchema } } },
+  },
+  responses: { 200: json(UnitSchema, 'Updated'), ...WRITE_ERRORS },
+});
+const auditRoute = createRoute({
+  method: 'get',
+  path: '/units/{id}/audit',
+  tags: ['units'],
+  summary: 'The unit’s history, oldest first, with the hash chain verified',
+  request: { params: IdParamSchema },
+  responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
+});
+const importRoute = createRoute({
+  method: 'post',
+  path: '/units/import',
+  tags: ['units'],
+  summary: 'Import units from a CSV spreadsheet (UTF-8 with or without BOM, or GB18030), answering per row',
+  description:
+    'Columns (Chinese or English headers): 单位名称/name, 统一社会信用代码/creditCode, 行业/industry (code or Chinese name), 乡镇/township, 村/社区/village, and optionally 地址/address, 经度/lng, 纬度/lat, 联系人/contactName, 联系电话/contactPhone, 监管层级/supervisionLevel. Rows are matched by credit code: new ones are created, changed ones updated, identical ones left alone, so importing the same file twice changes nothing. Up to 5 MB.',
+  request: {
+    body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ format: 'binary' }) } } },
+  },
+  responses: { 200: json(UnitImportResultSchema, 'One result per row'), ...WRITE_ERRORS },
+});
+
+/** A unit the caller may see: 404 when missing or in another county, 403 when outside their area. */
+async function visibleUnit(c: Context<AppEnv>, id: string) {
+  const stored = await countyData(c).units.getStored(id);
+  if (!stored) throw new NotFoundError('unit');
+  const unit = fromItem<Unit>(stored);
+  if (!inScope(c.get('principal'), unitScopeTarget(unit))) throw new ForbiddenError('This unit is outside your area.');
+  return { stored, unit };
+}
+
+export function registerUnits(app: ReturnType<typeof createRouter>) {
+  app.openapi(listRoute, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'unit.read');
+    const { grid, department, industry, limit, cursor } = c.req.valid('query');
+    const { grids, units } = countyData(c);
+
+    if (principal.role === 'unit_user' && !grid && !department) {
+      const own = await Promise.all(principal.grants.filter((g) => g.kind === 'unit').map((g) => units.get(g.id)));
+      return c.json({ items: own.filter((u): u is Unit => u !== undefined) }, 200);
+    }
+
+    // Without a grid filter: the whole county for the admin or a department's list, else the caller's one grid.
+    let node: GridNode | undefined;
+    const wholeCounty = !grid && (principal.role === 'county_admin' || department !== undefined);
+    if (!wholeCounty) {
+      node = await grids.get(grid ?? soleGridGrant(principal));
+      if (!node) throw new NotFoundError('grid');
+    }
+    const withinPath = node?.path ?? '';
+    const departmentAllowed = department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
+    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
+    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
+      throw new ForbiddenError('List within your own grid or department.');
+    }
+    const page = await units.list({ withinPath, departmentId: department, industry }, { limit, cursor });
+    return c.json(page, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    authorize(c.get('principal'), 'unit.read');
+    const { unit } = await visibleUnit(c, c.req.valid('param').id);
+    return c.json(unit, 200);
+  });
+
+  app.openapi(createUnitRoute, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'unit.create');
+    const input = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const data = countyData(c);
+    const fingerprint = IdempotencyStore.fingerprint(input);
+    if (key) {
+      const earlier = await data.idempotency.find('units', key, fingerprint);
+      if (earlier) return c.json(earlier.body as Unit, 201);
+    }
+    const village = assertPlaceableVillage(principal, await data.grids.get(input.gridId));
+    const department = resolveDepartment(await data.departments.list(), input.industry, input.departmentId);
+    const existing = await data.units.findIdByCreditCode(input.creditCode);
+    if (existing) {
+      throw new ValidationError([{ path: 'creditCode', message: 'a unit with this credit code is already registered' }]);
+    }
+    const now = c.get('deps').clock.now().toISOString();
+    const unit: Unit = {
+      id: c.get('deps').ids.next(),
+      name: input.name,
+      creditCode: input.creditCode,
+      industry: input.industry,
+      gridId: village.id,
+      gridPath: village.path,
+      ...department,
+      supervisionLevel: input.supervisionLevel,
+      ...(input.address ? { address: input.address } : {}),
+      ...(input.location ? { location: input.location } : {}),
+      ...(input.contact ? { contact: input.contact } : {}),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const ctx = writeContext(c);
+    const remember = key ? [data.idempotency.record('units', key, fingerprint, { status: 201, body: unit }, ctx.now)] : [];
+    try {
+      await data.units.create(unit, ctx, remember);
+    } catch (error) {
+      // A concurrent retry with the same key won the race: answer what it created.
+      if (key) {
+        const earlier = await data.idempotency.find('units', key, fingerprint);
+        if (earlier) return c.json(earlier.body as Unit, 201);
+      }
+      throw error;
+    }
+    return c.json(unit, 201);
+  });
+
+  app.openapi(patchRoute, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'unit.update');
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    const { stored, unit } = await visibleUnit(c, id);
+    const version = expectedVersion(c, input.version, unit.version);
+    const data = countyData(c);
+    let village: GridNode | undefined;
+    if (input.gridId !== undefined && input.gridId !== unit.gridId) {
+      village = assertPlaceableVillage(principal, await data.grids.get(input.gridId));
+    }
+    const industry = input.industry ?? unit.industry;
+    const needsDepartment = input.industry !== undefined || input.departmentId !== undefined;
+    const department = needsDepartment
+      ? resolveDepartment(
+          await data.departments.list(),
+          industry,
+          input.departmentId === undefined ? (unit.departmentOverridden ? unit.departmentId : undefined) : input.departmentId,
+        )
+      : { departmentId: unit.departmentId, departmentOverridden: unit.departmentOverridden };
+    const { departmentId: _old, ...withoutDepartment } = unit;
+    const after: Unit = {
+      ...withoutDepartment,
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      industry,
+      ...(village ? { gridId: village.id, gridPath: village.path } : {}),
+      ...(input.address !== undefined ? { address: input.address } : {}),
+      ...(input.location !== undefined ? { location: input.location } : {}),
+      ...(input.supervisionLevel !== undefined ? { supervisionLevel: input.supervisionLevel } : {}),
+      ...(input.contact !== undefined ? { contact: input.contact } : {}),
+      ...(department.departmentId ? { departmentId: department.departmentId } : {}),
+      departmentOverridden: department.departmentOverridden,
+    };
+    // The caller must be allowed where the unit ends up, not only where it was.
+    if (!inScope(principal, unitScopeTarget(after))) throw new ForbiddenError('The change would move the unit outside your area.');
+    const updated = await data.units.update(stored, after, version, writeContext(c));
+    return c.json(updated, 200);
+  });
+
+  app.openapi(auditRoute, async (c) => {
+    authorize(c.get('principal'), 'unit.read');
+    const { unit } = await visibleUnit(c, c.req.valid('param').id);
+    const events = await readAuditTrail(countyData(c).store, 'unit', unit.id);
+    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+  });
+
+  app.openapi(importRoute, async (c) => {
+    authorize(c.get('principal'), 'unit.import');
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    return c.json(await importUnits(c, bytes), 200);
+  });
+}
+
+function soleGridGrant(principal: Principal): string {
+  const grids = principal.grants.filter((g) => g.kind === 'grid');
+  if (grids.length !== 1 || !grids[0]) {
+    throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
+  }
+  return grids[0].id;
+}

@@ -1,0 +1,97 @@
+import { ForbiddenError } from './errors.ts';
+import { isWithin } from './grid.ts';
+import type { Principal, Role } from './principal.ts';
+
+/**
+ * What a role may do, independent of where. Where is decided by the person's grants (`inScope`). Keeping
+ * the two apart makes the matrix small enough to read and to test exhaustively.
+ */
+export const CAPABILITIES = [
+  'grid.read',
+  'grid.manage',
+  'department.read',
+  'department.manage',
+  'unit.read',
+  'unit.create',
+  'unit.update',
+  'unit.import',
+  'user.read',
+  'user.manage',
+  'stats.read',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
+  // The vendor runs the service; it never reads a county's data unless granted a county role.
+  vendor_operator: [],
+  county_admin: CAPABILITIES,
+  department_officer: ['grid.read', 'department.read', 'unit.read', 'unit.update', 'stats.read'],
+  township_officer: ['grid.read', 'department.read', 'unit.read', 'unit.create', 'unit.update', 'stats.read'],
+  // Grid members register the units of their village in the field.
+  grid_member: ['grid.read', 'department.read', 'unit.read', 'unit.create', 'unit.update', 'stats.read'],
+  unit_user: ['department.read', 'unit.read'],
+};
+
+export function hasCapability(principal: Pick<Principal, 'role'>, capability: Capability): boolean {
+  return ROLE_CAPABILITIES[principal.role].includes(capability);
+}
+
+/** Something that sits somewhere in the county: its village path, its department, its unit. */
+export interface ScopeTarget {
+  gridPath: string;
+  departmentId?: string;
+  unitId?: string;
+}
+
+/**
+ * True when one of the person's grants covers the target: a grid grant covers its subtree, a department grant
+ * its industries' items county-wide, a unit grant that unit. The county admin covers the whole county.
+ */
+export function inScope(principal: Principal, target: ScopeTarget): boolean {
+  if (principal.role === 'county_admin') return true;
+  const segments = target.gridPath.split('/');
+  return principal.grants.some((grant) => {
+    switch (grant.kind) {
+      case 'grid':
+        return segments.includes(grant.id);
+      case 'dept':
+        return target.departmentId !== undefined && grant.id === target.departmentId;
+      case 'unit':
+        return target.unitId !== undefined && grant.id === target.unitId;
+      default:
+        return false;
+    }
+  });
+}
+
+/** True when the person may see a grid node: department officers work county-wide, others in their subtrees. */
+export function canSeeGrid(principal: Principal, path: string): boolean {
+  if (principal.role === 'county_admin' || principal.role === 'department_officer') return true;
+  return principal.grants.some((grant) => grant.kind === 'grid' && path.split('/').includes(grant.id));
+}
+
+/** Throws unless the role has the capability and, when a target is given, the target is in scope. */
+export function authorize(principal: Principal, capability: Capability, target?: ScopeTarget): void {
+  if (!hasCapability(principal, capability)) {
+    throw new ForbiddenError(`Your role (${principal.role}) may not ${describe(capability)}.`);
+  }
+  if (target && !inScope(principal, target)) {
+    throw new ForbiddenError('This is outside your area of responsibility.');
+  }
+}
+
+/** Whether a subtree rooted at `path` is one the person may list. */
+export function canListSubtree(principal: Principal, path: string): boolean {
+  if (principal.role === 'county_admin') return true;
+  return principal.grants.some((grant) => grant.kind === 'grid' && path.split('/').includes(grant.id));
+}
+
+export function gridGrantIds(principal: Principal): string[] {
+  return principal.grants.filter((grant) => grant.kind === 'grid').map((grant) => grant.id);
+}
+
+function describe(capability: Capability): string {
+  const [thing, verb] = capability.split('.');
+  return `${verb} ${thing}s`;
+}
+

@@ -1,0 +1,170 @@
+import { diff, type Unit } from '@gridsafe/core';
+import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import { counterUpdates } from './grid-stats.ts';
+import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
+import { auditFacts, type WriteContext } from './write-context.ts';
+
+const AUDITED_FIELDS = [
+  'name',
+  'industry',
+  'gridId',
+  'gridPath',
+  'departmentId',
+  'departmentOverridden',
+  'supervisionLevel',
+  'address',
+  'location',
+  'contact',
+] as const satisfies readonly (keyof Unit)[];
+
+/**
+ * Units. Item: pk UNIT#<id> / sk UNIT, indexed for the three ways people look for them:
+ * - gsi1 UNITS / <gridPath>#<id>: a grid subtree (county, township, village) in one begins_with query;
+ * - gsi2 UNITDEPT#<departmentId> / <gridPath>#<id>: a department's units, optionally within a subtree;
+ * - gsi3 UNITIND#<industry> / <gridPath>#<id>: an industry's units, optionally within a subtree.
+ * A second item, pk UNITCODE#<creditCode>, makes the credit code unique within the county and lets an
+ * import find the unit a spreadsheet row means.
+ */
+export class UnitRepository {
+  constructor(private readonly store: TenantStore) {}
+
+  async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
+    return this.store.get(this.store.key('UNIT', id), 'UNIT', consistent);
+  }
+
+  /** getUnit: GetItem UNIT#<id>. */
+  async get(id: string): Promise<Unit | undefined> {
+    const item = await this.getStored(id);
+    return item ? fromItem<Unit>(item) : undefined;
+  }
+
+  /** findUnitIdByCreditCode: GetItem UNITCODE#<code>. */
+  async findIdByCreditCode(creditCode: string): Promise<string | undefined> {
+    const item = await this.store.get(this.store.key('UNITCODE', creditCode), 'UNITCODE');
+    return item ? String(item.unitId) : undefined;
+  }
+
+  /** listUnits{BySubtree,ByDepartment,ByIndustry}: one Query on gsi1, gsi2 or gsi3. */
+  async list(
+    filter: { withinPath: string; departmentId?: string; industry?: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Unit>> {
+    const [index, pk] = filter.departmentId
+      ? (['gsi2', this.store.key('UNITDEPT', filter.departmentId)] as const)
+      : filter.industry
+        ? (['gsi3', this.store.key('UNITIND', filter.industry)] as const)
+        : (['gsi1', this.store.key('UNITS')] as const);
+    // A department's list narrowed to one industry filters on the department index: a department supervises
+    // a handful of industries, so the filter discards little.
+    const narrowByIndustry = filter.departmentId && filter.industry;
+    const withinArea = filter.withinPath !== '';
+    const result = await this.store.queryPage(
+      {
+        IndexName: index,
+        KeyConditionExpression: withinArea ? `${index}pk = :pk AND begins_with(${index}sk, :path)` : `${index}pk = :pk`,
+        ...(narrowByIndustry ? { FilterExpression: 'industry = :industry' } : {}),
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ...(withinArea ? { ':path': filter.withinPath } : {}),
+          ...(narrowByIndustry ? { ':industry': filter.industry } : {}),
+        },
+      },
+      page,
+    );
+    return { items: result.items.map((item) => fromItem<Unit>(item)), nextCursor: result.nextCursor };
+  }
+
+  private itemOf(unit: Unit, chain: { auditSeq: number; auditHead: string }) {
+    const sortKey = `${unit.gridPath}#${unit.id}`;
+    return {
+      pk: this.store.key('UNIT', unit.id),
+      sk: 'UNIT',
+      type: 'Unit',
+      gsi1pk: this.store.key('UNITS'),
+      gsi1sk: sortKey,
+      ...(unit.departmentId ? { gsi2pk: this.store.key('UNITDEPT', unit.departmentId), gsi2sk: sortKey } : {}),
+      gsi3pk: this.store.key('UNITIND', unit.industry),
+      gsi3sk: sortKey,
+      ...unit,
+      ...chain,
+    };
+  }
+
+  /** One transaction: the unit, its credit-code claim, its audit event and the unit counters up the tree. */
+  async create(unit: Unit, ctx: WriteContext, extraItems: TransactItem[] = []): Promise<Unit> {
+    const audit = appendAuditEvent(this.store, NEW_CHAIN, {
+      entityType: 'unit',
+      entityId: unit.id,
+      action: 'created',
+      ...auditFacts(ctx),
+      details: { name: unit.name, creditCode: unit.creditCode, industry: unit.industry, gridId: unit.gridId },
+    });
+    await this.store.transact(
+      [
+        {
+          Put: {
+            TableName: this.store.tableName,
+            Item: this.itemOf(unit, audit.next),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        this.creditCodeClaim(unit),
+        audit.put,
+        ...counterUpdates(this.store, unit.gridPath, { units: 1 }),
+        ...extraItems,
+      ],
+      'unit',
+    );
+    return unit;
+  }
+
+  private creditCodeClaim(unit: Unit): TransactItem {
+    return {
+      Put: {
+        TableName: this.store.tableName,
+        Item: { pk: this.store.key('UNITCODE', unit.creditCode), sk: 'UNITCODE', type: 'UnitCode', unitId: unit.id },
+        // A second unit with the same credit code fails the whole create with a 409.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /**
+   * Writes a changed unit under an optimistic lock. A move to another village moves its count too; a changed
+   * industry moves it between the department and industry indexes (the item is rewritten whole).
+   */
+  async update(stored: StoredItem, after: Unit, expectedVersion: number, ctx: WriteContext, action = 'updated'): Promise<Unit> {
+    const before = fromItem<Unit>(stored);
+    const next: Unit = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
+    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
+      entityType: 'unit',
+      entityId: before.id,
+      action,
+      ...auditFacts(ctx),
+      changes: diff(before, next, AUDITED_FIELDS),
+    });
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.store.tableName,
+          Item: this.itemOf(next, audit.next),
+          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        },
+      },
+      audit.put,
+    ];
+    if (before.gridPath !== next.gridPath) {
+      items.push(...counterUpdates(this.store, before.gridPath, { units: 1 }, -1));
+      items.push(...counterUpdates(this.store, next.gridPath, { units: 1 }, 1));
+    }
+    await this.store.transact(items, 'unit');
+    return next;
+  }
+}
+
+/** True when applying the row would change nothing the unit records (so a re-import writes nothing). */
+export function sameUnitContent(a: Unit, b: Unit): boolean {
+  return Object.keys(diff(a, b, AUDITED_FIELDS) ?? {}).length === 0 && a.name === b.name;
+}
