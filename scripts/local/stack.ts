@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp, createRuntimeDeps } from '@gridsafe/api';
+import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
+import { ensureTable, TenantRegistry } from '@gridsafe/db';
+import { createS3Client, ensureBucket } from '@gridsafe/evidence';
+import { LINQUAN, TAIHE } from '../seed/demo-data.ts';
+import { seedDemoCounty } from '../seed/seed-demo.ts';
+import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startLocalIssuer } from './local-issuer.ts';
+import { startNodeServer } from './node-server.ts';
+import { assertPortFree } from './ports.ts';
+import { startS3Local } from './s3-local.ts';
+
+export interface LocalStackOptions {
+  root: string;
+  host: string;
+  port: number;
+  dynamoPort: number;
+  s3Port: number;
+  issuerPort: number;
+  dataDir: string;
+  tableName: string;
+  bucket: string;
+  region: string;
+  /** Build web/dist when its sources are newer (the browser tests and `npm start` want it). */
+  buildWeb?: boolean;
+  logger?: Logger;
+  /** Called when a child service dies on its own (not during stop). */
+  onChildExit?: (what: string, code: number | null) => void;
+  progress?: (message: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  /** The clock every request uses; tests move it forward to pass deadlines. */
+  clock: AdjustableClock;
+  seedReports: Awaited<ReturnType<typeof seedDemoCounty>>[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product on one machine, as a function: `npm start` runs it with fixed ports and .data/, the
+ * browser tests with free ports and a temporary directory. Anything that fails half-way stops what started.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const progress = options.progress ?? (() => {});
+  const stoppers: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    assertJavaAvailable();
+    await Promise.all([
+      assertPortFree(options.port, options.host, 'web + API', 'GRIDSAFE_PORT'),
+      assertPortFree(options.dynamoPort, options.host, 'DynamoDB Local', 'GRIDSAFE_DYNAMODB_PORT'),
+      assertPortFree(options.s3Port, options.host, 'S3 server', 'GRIDSAFE_S3_PORT'),
+      assertPortFree(options.issuerPort, options.host, 'token issuer', 'GRIDSAFE_ISSUER_PORT'),
+    ]);
+    const dynamoDir = join(options.dataDir, 'dynamodb');
+    mkdirSync(dynamoDir, { recursive: true });
+
+    progress('Starting DynamoDB Local, the S3 server and the token issuer');
+    const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: dynamoDir, host: options.host });
+    stoppers.push(dynamo.stop);
+    dynamo.process.once('exit', (code) => {
+      if (!stopping) options.onChildExit?.('DynamoDB Local', code);
+    });
+    const s3 = await startS3Local({
+      port: options.s3Port,
+      directory: join(options.dataDir, 's3'),
+      host: options.host,
+      buckets: [options.bucket],
+    });
+    stoppers.push(s3.stop);
+    const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
+    stoppers.push(issuer.close);
+
+    const clock = new AdjustableClock();
+    const tenantCache = new Map<string, { active: boolean; at: number }>();
+    let registry: TenantRegistry | undefined;
+    const deps = createRuntimeDeps({
+      tableName: options.tableName,
+      evidenceBucket: options.bucket,
+      region: options.region,
+      dynamoEndpoint: dynamo.endpoint,
+      s3Endpoint: s3.endpoint,
+      userPoolId: issuer.userPoolId,
+      userPoolClientId: issuer.clientId,
+      cognitoEndpoint: issuer.url,
+      authIssuer: issuer.issuer,
+      authJwksUrl: issuer.jwksUrl,
+      // Locally every active county in the registry is served (in AWS each stack serves exactly one).
+      servesTenant: async (tenant) => {
+        const cached = tenantCache.get(tenant);
+        if (cached && Date.now() - cached.at < 10_000) return cached.active;
+        const record = await registry?.get(tenant);
+        const active = record?.status === 'active';
+        tenantCache.set(tenant, { active, at: Date.now() });
+        return active;
+      },
+      logger: options.logger ?? createJsonLogger({ service: 'gridsafe-local' }, 'warn'),
+      clock,
+    });
+    registry = new TenantRegistry(deps.documentClient, options.tableName);
+
+    progress('Checking the table and the evidence bucket');
+    await ensureTable(deps.documentClient, options.tableName);
+    await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: options.region }), options.bucket);
+
+    progress('Seeding the demo counties (only what is missing)');
+    const seedReports = [];
+    for (const county of [TAIHE, LINQUAN]) {
+      seedReports.push(
+        await seedDemoCounty({ client: deps.documentClient, tableName: options.tableName, identity: deps.identity }, county),
+      );
+    }
+
+    const webDist = join(options.root, 'web', 'dist');
+    if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
+    const server = await startNodeServer({ app: createApp(deps) as never, port: options.port, host: options.host, webDist });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          server.close(() => resolve());
+        }),
+    );
+    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
+    return { url, clock, seedReports, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function buildWebIfStale(root: string, progress: (message: string) => void) {
+  const webSrc = join(root, 'web');
+  const webDist = join(webSrc, 'dist');
+  if (!existsSync(join(webSrc, 'index.html'))) return;
+  const built = existsSync(join(webDist, 'index.html')) ? statSync(join(webDist, 'index.html')).mtimeMs : 0;
+  const sourcesNewer = Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
+  if (built > 0 && !sourcesNewer) return;
+  progress('Building the web app');
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webSrc, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('Building the web app failed (see above).');
+}
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
