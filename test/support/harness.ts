@@ -54,3 +54,54 @@ export async function startTestApi(options: { tenants: string[] }) {
 
   return { app, deps, createUser, login, services, tableName: TABLE, bucket: BUCKET, s3: createS3Client({ endpoint: services.s3Endpoint }) };
 }
+
+/**
+ * Seeds the demo county's shape (4 townships, 13 villages, 5 departments, 39 units, 5 users) into a county
+ * of the test's own, through the same seeder `npm start` uses, and returns the ids tests need.
+ */
+export async function seedTestCounty(api: Awaited<ReturnType<typeof startTestApi>>, tenant: string, shape: 'taihe' | 'linquan' = 'taihe') {
+  const { seedDemoCounty } = await import('../../scripts/seed/seed-demo.ts');
+  const { TAIHE, LINQUAN } = await import('../../scripts/seed/demo-data.ts');
+  const { demoId } = await import('../../scripts/seed/demo-ids.ts');
+  const base = shape === 'taihe' ? TAIHE : LINQUAN;
+  await seedDemoCounty({ client: api.deps.documentClient, tableName: api.tableName, identity: api.deps.identity }, { ...base, tenant });
+  const [t1, t2] = base.townships;
+  return {
+    tenant,
+    county: demoId(tenant, 'grid:county'),
+    township1: demoId(tenant, `grid:${t1!.name}`),
+    township2: demoId(tenant, `grid:${t2!.name}`),
+    village1: demoId(tenant, `grid:${t1!.name}/${t1!.villages[0]}`),
+    village2: demoId(tenant, `grid:${t1!.name}/${t1!.villages[1]}`),
+    villageInTownship2: demoId(tenant, `grid:${t2!.name}/${t2!.villages[0]}`),
+    emergencyDept: demoId(tenant, 'department:emergency'),
+    commerceDept: demoId(tenant, 'department:commerce'),
+    unit: (serial: number) => demoId(tenant, `unit:${serial}`),
+  };
+}
+export type SeededCounty = Awaited<ReturnType<typeof seedTestCounty>>;
+
+export const DEMO_LOGIN_PASSWORD = 'Gridsafe-demo-2026';
+
+/** A tiny client for one user: JSON in and out, status kept. */
+export function clientFor(app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }, tenant: string, token: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await app.request(`/t/${tenant}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined, headers: response.headers };
+  };
+  return {
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
+    patch: (path: string, body: unknown, headers?: Record<string, string>) => call('PATCH', path, body, headers),
+    put: (path: string, body: unknown, headers?: Record<string, string>) => call('PUT', path, body, headers),
+  };
+}

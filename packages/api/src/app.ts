@@ -10,6 +10,7 @@ import { handleError, problemResponse } from './problem.ts';
 import { registerDepartments } from './routes/departments.ts';
 import { registerGrids } from './routes/grids.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerKnowledge } from './routes/knowledge.ts';
 import { registerMe } from './routes/me.ts';
 import { registerSession } from './routes/session.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
@@ -89,5 +90,6 @@ function countyApi(deps: AppDeps) {
   registerDepartments(county);
   registerUnits(county);
   registerUsers(county);
+  registerKnowledge(county);
   return county;
 }

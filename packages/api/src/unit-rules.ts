@@ -1,6 +1,7 @@
 import {
   type Department,
   departmentForIndustry,
+  ForbiddenError,
   type GridNode,
   type Principal,
   inScope,
@@ -15,7 +16,7 @@ export function assertPlaceableVillage(principal: Principal, village: GridNode |
     throw new ValidationError([{ path: field, message: 'a unit belongs to a village grid, not a township or county' }]);
   }
   if (!inScope(principal, { gridPath: village.path })) {
-    throw new ValidationError([{ path: field, message: 'this village is outside your area' }]);
+    throw new ForbiddenError('This village is outside your area.');
   }
   return village;
 }

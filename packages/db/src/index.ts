@@ -15,3 +15,4 @@ export * from './unit-repository.ts';
 export * from './user-repository.ts';
 export * from './write-context.ts';
 export * from './idempotency.ts';
+export * from './knowledge-repository.ts';

@@ -155,46 +155,24 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const key = c.req.valid('header')['idempotency-key'];
     const data = countyData(c);
     const fingerprint = IdempotencyStore.fingerprint(input);
+    // Keys are the client's: scope them to the caller so two people's devices can never collide.
+    const scope = `units:${principal.userId}`;
     if (key) {
-      const earlier = await data.idempotency.find('units', key, fingerprint);
+      const earlier = await data.idempotency.find(scope, key, fingerprint);
       if (earlier) return c.json(earlier.body as Unit, 201);
     }
-    const village = assertPlaceableVillage(principal, await data.grids.get(input.gridId));
-    const department = resolveDepartment(await data.departments.list(), input.industry, input.departmentId);
-    const existing = await data.units.findIdByCreditCode(input.creditCode);
-    if (existing) {
-      throw new ValidationError([{ path: 'creditCode', message: 'a unit with this credit code is already registered' }]);
-    }
-    const now = c.get('deps').clock.now().toISOString();
-    const unit: Unit = {
-      id: c.get('deps').ids.next(),
-      name: input.name,
-      creditCode: input.creditCode,
-      industry: input.industry,
-      gridId: village.id,
-      gridPath: village.path,
-      ...department,
-      supervisionLevel: input.supervisionLevel,
-      ...(input.address ? { address: input.address } : {}),
-      ...(input.location ? { location: input.location } : {}),
-      ...(input.contact ? { contact: input.contact } : {}),
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const ctx = writeContext(c);
-    const remember = key ? [data.idempotency.record('units', key, fingerprint, { status: 201, body: unit }, ctx.now)] : [];
     try {
-      await data.units.create(unit, ctx, remember);
+      const unit = await createUnit(c, input, key ? { scope, key, fingerprint } : undefined);
+      return c.json(unit, 201);
     } catch (error) {
-      // A concurrent retry with the same key won the race: answer what it created.
+      // A concurrent retry with the same key won the race (its unit now holds the credit code, or its
+      // idempotency record exists): answer what it created.
       if (key) {
-        const earlier = await data.idempotency.find('units', key, fingerprint);
+        const earlier = await data.idempotency.find(scope, key, fingerprint);
         if (earlier) return c.json(earlier.body as Unit, 201);
       }
       throw error;
     }
-    return c.json(unit, 201);
   });
 
   app.openapi(patchRoute, async (c) => {
@@ -249,6 +227,43 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     return c.json(await importUnits(c, bytes), 200);
   });
+}
+
+async function createUnit(
+  c: Context<AppEnv>,
+  input: z.infer<typeof CreateUnitSchema>,
+  idempotency: { scope: string; key: string; fingerprint: string } | undefined,
+): Promise<Unit> {
+  const principal = c.get('principal');
+  const data = countyData(c);
+  const village = assertPlaceableVillage(principal, await data.grids.get(input.gridId));
+  const department = resolveDepartment(await data.departments.list(), input.industry, input.departmentId);
+  if (await data.units.findIdByCreditCode(input.creditCode)) {
+    throw new ValidationError([{ path: 'creditCode', message: 'a unit with this credit code is already registered' }]);
+  }
+  const now = c.get('deps').clock.now().toISOString();
+  const unit: Unit = {
+    id: c.get('deps').ids.next(),
+    name: input.name,
+    creditCode: input.creditCode,
+    industry: input.industry,
+    gridId: village.id,
+    gridPath: village.path,
+    ...department,
+    supervisionLevel: input.supervisionLevel,
+    ...(input.address ? { address: input.address } : {}),
+    ...(input.location ? { location: input.location } : {}),
+    ...(input.contact ? { contact: input.contact } : {}),
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const ctx = writeContext(c);
+  const remember = idempotency
+    ? [data.idempotency.record(idempotency.scope, idempotency.key, idempotency.fingerprint, { status: 201, body: unit }, ctx.now)]
+    : [];
+  await data.units.create(unit, ctx, remember);
+  return unit;
 }
 
 function soleGridGrant(principal: Principal): string {

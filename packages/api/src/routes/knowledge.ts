@@ -1,0 +1,94 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  authorize,
+  findIndustry,
+  knowledgeIndustrySchema,
+  knowledgeOverridesSchema,
+  listIndustrySummaries,
+  mergeKnowledge,
+  NotFoundError,
+  vendorKnowledgeBase,
+} from '@gridsafe/core';
+import { KnowledgeRepository } from '@gridsafe/db';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { writeContext } from '../county-data.ts';
+import { COMMON_ERRORS, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
+import type { createRouter } from '../openapi-hono.ts';
+
+const IndustrySummarySchema = z.object({ code: z.string(), name: z.string(), templateCount: z.number().int() });
+const IndustryListSchema = z
+  .object({ vendorVersion: z.string(), countyVersion: z.number().int(), items: z.array(IndustrySummarySchema) })
+  .openapi('KnowledgeIndustryList');
+const IndustrySchema = knowledgeIndustrySchema.meta({ id: 'KnowledgeIndustry' });
+const OverridesBodySchema = z
+  .object({ overrides: knowledgeOverridesSchema, version: z.number().int().min(0).optional() })
+  .openapi('KnowledgeOverridesUpdate');
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/knowledge/industries',
+  tags: ['knowledge'],
+  summary: 'Industries of the county’s knowledge base (vendor default with county overrides)',
+  responses: { 200: json(IndustryListSchema, 'Industries'), ...COMMON_ERRORS },
+});
+const getRoute = createRoute({
+  method: 'get',
+  path: '/knowledge/industries/{code}',
+  tags: ['knowledge'],
+  summary: 'One industry: its risk point templates, hazard factors, checklists and measures',
+  request: { params: z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/).openapi({ param: { name: 'code', in: 'path' } }) }) },
+  responses: { 200: json(IndustrySchema, 'The industry'), ...COMMON_ERRORS },
+});
+const getOverridesRoute = createRoute({
+  method: 'get',
+  path: '/knowledge/overrides',
+  tags: ['knowledge'],
+  summary: 'The county’s overrides of the vendor knowledge base (county admin)',
+  responses: { 200: json(OverridesBodySchema, 'Overrides'), ...COMMON_ERRORS },
+});
+const putOverridesRoute = createRoute({
+  method: 'put',
+  path: '/knowledge/overrides',
+  tags: ['knowledge'],
+  summary: 'Replace the county’s overrides (county admin); they survive vendor updates',
+  request: { headers: VersionHeaderSchema, body: { required: true, content: { 'application/json': { schema: OverridesBodySchema } } } },
+  responses: { 200: json(OverridesBodySchema, 'Saved'), ...WRITE_ERRORS },
+});
+
+export async function countyKnowledge(c: Context<AppEnv>) {
+  const { overrides, version } = await new KnowledgeRepository(c.get('store')).getOverrides();
+  return { knowledge: mergeKnowledge(vendorKnowledgeBase, overrides), overrides, version };
+}
+
+export function registerKnowledge(app: ReturnType<typeof createRouter>) {
+  app.openapi(listRoute, async (c) => {
+    // Everyone in the county uses the knowledge base: it is how grid members file risk points.
+    const { knowledge, version } = await countyKnowledge(c);
+    return c.json({ vendorVersion: vendorKnowledgeBase.version, countyVersion: version, items: listIndustrySummaries(knowledge) }, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const { knowledge } = await countyKnowledge(c);
+    const industry = findIndustry(knowledge, c.req.valid('param').code);
+    if (!industry) throw new NotFoundError('industry');
+    return c.json(industry, 200);
+  });
+
+  app.openapi(getOverridesRoute, async (c) => {
+    authorize(c.get('principal'), 'department.manage');
+    const { overrides, version } = await countyKnowledge(c);
+    return c.json({ overrides: overrides ?? { baseVersion: vendorKnowledgeBase.version, industries: {} }, version }, 200);
+  });
+
+  app.openapi(putOverridesRoute, async (c) => {
+    authorize(c.get('principal'), 'department.manage');
+    const body = c.req.valid('json');
+    const current = await new KnowledgeRepository(c.get('store')).getOverrides();
+    const expected = expectedVersion(c, body.version, current.version);
+    const version = await new KnowledgeRepository(c.get('store')).putOverrides(body.overrides, expected, writeContext(c));
+    return c.json({ overrides: body.overrides, version }, 200);
+  });
+}

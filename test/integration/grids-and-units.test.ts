@@ -1,0 +1,207 @@
+import { makeCreditCode } from '@gridsafe/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let county: SeededCounty;
+let other: SeededCounty;
+let admin: ReturnType<typeof clientFor>;
+let creditSerial = 5000;
+const nextCreditCode = () => makeCreditCode('91341222', creditSerial++);
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('gu');
+  const otherTenant = uniqueTenant('go');
+  api = await startTestApi({ tenants: [tenant, otherTenant] });
+  [county, other] = await Promise.all([seedTestCounty(api, tenant), seedTestCounty(api, otherTenant, 'linquan')]);
+  admin = clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
+}, 120_000);
+
+describe('grid tree', () => {
+  it('lists a township’s villages as its children', async () => {
+    const { status, body } = await admin.get(`/grids?parent=${county.township1}`);
+    expect(status).toBe(200);
+    expect(body.items.map((n: { name: string }) => n.name).sort()).toEqual(['东关社区', '北关村', '南关村', '西关社区'].sort());
+    expect(body.items.every((n: { level: string }) => n.level === 'village')).toBe(true);
+  });
+
+  it('reads a whole subtree in one query, parents before children', async () => {
+    const { status, body, headers } = await admin.get(`/grids?within=${county.county}&limit=100`);
+    expect(status).toBe(200);
+    expect(body.items).toHaveLength(1 + 4 + 13);
+    expect(body.items[0].level).toBe('county');
+    expect(Number(headers.get('x-dynamodb-calls'))).toBe(2);
+  });
+
+  it('creates a village, renames it with an audit event, and refuses a stale version with 409', async () => {
+    const created = await admin.post('/grids', { name: '新建村', level: 'village', parentId: county.township1 });
+    expect(created.status).toBe(201);
+    expect(created.body.path).toBe(`${county.county}/${county.township1}/${created.body.id}`);
+    const renamed = await admin.patch(`/grids/${created.body.id}`, { name: '新建村（改）' }, { 'if-match': '1' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: '新建村（改）', version: 2 });
+    const stale = await admin.patch(`/grids/${created.body.id}`, { name: '又改' }, { 'if-match': '1' });
+    expect(stale.status).toBe(409);
+    const audit = await admin.get(`/grids/${created.body.id}/audit`);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['created', 'updated']);
+    expect(audit.body.items[1].changes.name).toEqual({ before: '新建村', after: '新建村（改）' });
+    expect(audit.body.chain).toEqual({ intact: true, length: 2 });
+  });
+
+  it('refuses a village placed directly under the county, naming the field', async () => {
+    const { status, body } = await admin.post('/grids', { name: '错村', level: 'village', parentId: county.county });
+    expect(status).toBe(400);
+    expect(body.errors[0].path).toBe('parentId');
+  });
+
+  it('moves a village with its units to another township and moves the counters with it', async () => {
+    const village = await admin.post('/grids', { name: '搬迁村', level: 'village', parentId: county.township1 });
+    const unit = await admin.post('/units', { name: '搬迁测试厂', creditCode: nextCreditCode(), industry: 'gas', gridId: village.body.id });
+    expect(unit.status).toBe(201);
+    const before1 = (await admin.get(`/grids/${county.township1}/stats`)).body.units;
+    const before2 = (await admin.get(`/grids/${county.township2}/stats`)).body.units;
+    const countyBefore = (await admin.get(`/grids/${county.county}/stats`)).body.units;
+
+    const moved = await admin.patch(`/grids/${village.body.id}`, { parentId: county.township2 });
+    expect(moved.status).toBe(200);
+    expect(moved.body.path).toBe(`${county.county}/${county.township2}/${village.body.id}`);
+
+    expect((await admin.get(`/grids/${county.township1}/stats`)).body.units).toBe(before1 - 1);
+    expect((await admin.get(`/grids/${county.township2}/stats`)).body.units).toBe(before2 + 1);
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(countyBefore);
+    const movedUnit = await admin.get(`/units/${unit.body.id}`);
+    expect(movedUnit.body.gridPath).toBe(moved.body.path);
+    const listed = await admin.get(`/units?grid=${county.township2}&limit=100`);
+    expect(listed.body.items.map((u: { id: string }) => u.id)).toContain(unit.body.id);
+    const audit = await admin.get(`/grids/${village.body.id}/audit`);
+    expect(audit.body.items.at(-1)).toMatchObject({ action: 'moved' });
+  });
+
+  it('keeps every node’s unit count equal to the sum of its children’s', async () => {
+    const countyStats = (await admin.get(`/grids/${county.county}/stats`)).body;
+    const townships = (await admin.get(`/grids?parent=${county.county}&limit=100`)).body.items;
+    let sum = 0;
+    for (const township of townships) {
+      const townshipStats = (await admin.get(`/grids/${township.id}/stats`)).body;
+      const villages = (await admin.get(`/grids?parent=${township.id}&limit=100`)).body.items;
+      let villageSum = 0;
+      for (const village of villages) villageSum += (await admin.get(`/grids/${village.id}/stats`)).body.units;
+      expect(townshipStats.units).toBe(villageSum);
+      sum += townshipStats.units;
+    }
+    expect(countyStats.units).toBe(sum);
+  });
+});
+
+describe('units', () => {
+  it('derives the supervising department from the industry, and keeps an explicit override', async () => {
+    const derived = await admin.post('/units', { name: '某加油站', creditCode: nextCreditCode(), industry: 'gas_station', gridId: county.village1 });
+    expect(derived.status).toBe(201);
+    expect(derived.body).toMatchObject({ departmentId: county.commerceDept, departmentOverridden: false });
+    const overridden = await admin.post('/units', {
+      name: '某加油站二',
+      creditCode: nextCreditCode(),
+      industry: 'gas_station',
+      gridId: county.village1,
+      departmentId: county.emergencyDept,
+    });
+    expect(overridden.body).toMatchObject({ departmentId: county.emergencyDept, departmentOverridden: true });
+    const cleared = await admin.patch(`/units/${overridden.body.id}`, { departmentId: null });
+    expect(cleared.body).toMatchObject({ departmentId: county.commerceDept, departmentOverridden: false });
+  });
+
+  it('round-trips Chinese text exactly', async () => {
+    const name = '太和县「安全」化工有限公司（第二分厂）·𠀀';
+    const created = await admin.post('/units', {
+      name,
+      creditCode: nextCreditCode(),
+      industry: 'hazardous_chemicals',
+      gridId: county.village1,
+      address: '城关镇东关社区人民路１２号',
+    });
+    const read = await admin.get(`/units/${created.body.id}`);
+    expect(read.body.name).toBe(name);
+    expect(read.body.address).toBe('城关镇东关社区人民路１２号');
+  });
+
+  it('answers 400 naming each bad field, rejects unknown fields, and writes nothing', async () => {
+    const before = (await admin.get(`/grids/${county.village1}/stats`)).body.units;
+    const { status, body } = await admin.post('/units', {
+      name: '',
+      creditCode: '91341222000000019X',
+      industry: 'Gas Station',
+      gridId: 'not-an-id',
+      colour: 'red',
+    });
+    expect(status).toBe(400);
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['colour', 'creditCode', 'gridId', 'industry', 'name']);
+    expect((await admin.get(`/grids/${county.village1}/stats`)).body.units).toBe(before);
+  });
+
+  it('refuses a second unit with the same credit code', async () => {
+    const code = nextCreditCode();
+    expect((await admin.post('/units', { name: '甲厂', creditCode: code, industry: 'gas', gridId: county.village1 })).status).toBe(201);
+    const second = await admin.post('/units', { name: '乙厂', creditCode: code, industry: 'gas', gridId: county.village2 });
+    expect(second.status).toBe(400);
+    expect(second.body.errors[0].path).toBe('creditCode');
+  });
+
+  it('makes one unit when the same create is retried with one Idempotency-Key', async () => {
+    const body = { name: '重试厂', creditCode: nextCreditCode(), industry: 'gas', gridId: county.village1 };
+    const headers = { 'idempotency-key': 'retry-key-0001' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => admin.post('/units', body, headers)));
+    const ids = new Set(results.map((r) => r.body.id));
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    expect(ids.size).toBe(1);
+  });
+
+  it('answers 404 for an id of another county, exactly as for a missing one', async () => {
+    const foreign = await admin.get(`/units/${other.unit(1)}`);
+    const missing = await admin.get('/units/01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    expect(foreign.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect({ ...foreign.body, requestId: undefined }).toEqual({ ...missing.body, requestId: undefined });
+  });
+
+  it('pages through a subtree with an opaque cursor and rejects a forged one', async () => {
+    const first = await admin.get(`/units?grid=${county.county}&limit=5`);
+    expect(first.body.items).toHaveLength(5);
+    const second = await admin.get(`/units?grid=${county.county}&limit=5&cursor=${first.body.nextCursor}`);
+    expect(second.body.items).toHaveLength(5);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    const forged = Buffer.from(JSON.stringify({ pk: `T#${other.tenant}#UNIT#x`, sk: 'UNIT' })).toString('base64url');
+    const refused = await admin.get(`/units?grid=${county.county}&cursor=${forged}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].path).toBe('query.cursor');
+  });
+});
+
+describe('users', () => {
+  it('creates a grid member who can log in and sees only their village', async () => {
+    const created = await admin.post('/users', {
+      username: 'new.member',
+      displayName: '新网格员',
+      role: 'grid_member',
+      scope: [`grid:${county.village2}`],
+      password: 'Field-work-2026',
+    });
+    expect(created.status).toBe(201);
+    const token = await api.login(county.tenant, 'new.member', 'Field-work-2026');
+    const member = clientFor(api.app, county.tenant, token);
+    expect((await member.get('/me')).body).toMatchObject({ role: 'grid_member', scope: [`grid:${county.village2}`] });
+    expect((await member.get(`/units?grid=${county.village2}`)).status).toBe(200);
+    expect((await member.get(`/units?grid=${county.village1}`)).status).toBe(403);
+  });
+
+  it('refuses a scope naming a grid of the wrong level or another county', async () => {
+    const wrong = await admin.post('/users', {
+      username: 'bad.member',
+      displayName: '错误',
+      role: 'grid_member',
+      scope: [`grid:${county.township1}`, `grid:${other.village1}`],
+      password: 'Field-work-2026',
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['scope.0', 'scope.1']);
+  });
+});

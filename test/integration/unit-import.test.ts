@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeGb18030, encodeUtf8WithBom, unitsCsv } from '../support/csv-fixtures.ts';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let county: SeededCounty;
+let token: string;
+let admin: ReturnType<typeof clientFor>;
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('im');
+  api = await startTestApi({ tenants: [tenant] });
+  county = await seedTestCounty(api, tenant);
+  token = await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+  admin = clientFor(api.app, tenant, token);
+}, 120_000);
+
+async function importBytes(bytes: Uint8Array) {
+  const response = await api.app.request(`/t/${county.tenant}/api/v1/units/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: bytes,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const rows = Array.from({ length: 40 }, (_, i) => ({
+  name: `太和县导入测试${i + 1}号厂`,
+  serial: 9000 + i,
+  industry: i % 2 === 0 ? '加油站' : 'gas',
+  township: i % 3 === 0 ? '旧县镇' : '城关镇',
+  village: i % 3 === 0 ? '刘楼村' : '南关村',
+}));
+
+describe('unit import', () => {
+  it('imports a GB18030 spreadsheet from Excel and answers per row, then changes nothing on a second import', async () => {
+    const csv = unitsCsv([...rows, { name: '无此村的厂', serial: 9999, industry: 'gas', township: '城关镇', village: '不存在村' }]);
+    const first = await importBytes(encodeGb18030(csv));
+    expect(first.status).toBe(200);
+    expect(first.body.encoding).toBe('gb18030');
+    expect(first.body.summary).toEqual({ total: 41, created: 40, updated: 0, unchanged: 0, rejected: 1 });
+    const rejected = first.body.rows.find((r: { status: string }) => r.status === 'rejected');
+    expect(rejected.line).toBe(42);
+    expect(rejected.errors[0]).toMatchObject({ path: 'village' });
+
+    const unit = await admin.get(`/units/${first.body.rows[0].unitId}`);
+    expect(unit.body.name).toBe('太和县导入测试1号厂');
+    expect(unit.body.industry).toBe('gas_station');
+    const countyUnits = (await admin.get(`/grids/${county.county}/stats`)).body.units;
+
+    const second = await importBytes(encodeGb18030(csv));
+    expect(second.body.summary).toEqual({ total: 41, created: 0, updated: 0, unchanged: 40, rejected: 1 });
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(countyUnits);
+    const audit = await admin.get(`/units/${first.body.rows[0].unitId}/audit`);
+    expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('updates only the rows that changed, matched by credit code, from a UTF-8 file with a BOM', async () => {
+    const changed = rows.map((row, i) => (i === 5 ? { ...row, address: '城关镇南关村新址88号' } : row));
+    const result = await importBytes(encodeUtf8WithBom(unitsCsv(changed)));
+    expect(result.body.encoding).toBe('utf-8');
+    expect(result.body.summary).toMatchObject({ created: 0, updated: 1, unchanged: 40 - 1 });
+    const updated = result.body.rows.find((r: { status: string }) => r.status === 'updated');
+    const unit = await admin.get(`/units/${updated.unitId}`);
+    expect(unit.body.address).toBe('城关镇南关村新址88号');
+    const audit = await admin.get(`/units/${updated.unitId}/audit`);
+    expect(audit.body.items.at(-1)).toMatchObject({ action: 'imported', changes: { address: { after: '城关镇南关村新址88号' } } });
+  });
+
+  it('rejects a file with a missing column, naming it, and imports nothing', async () => {
+    const result = await importBytes(encodeUtf8WithBom('单位名称,行业\r\n某厂,gas\r\n'));
+    expect(result.status).toBe(400);
+    expect(result.body.errors.map((e: { path: string }) => e.path)).toEqual(['header.creditCode', 'header.township', 'header.village']);
+  });
+
+  it('is for the county admin only', async () => {
+    const memberToken = await api.login(county.tenant, 'grid.member', DEMO_LOGIN_PASSWORD);
+    const response = await api.app.request(`/t/${county.tenant}/api/v1/units/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${memberToken}`, 'content-type': 'text/csv' },
+      body: encodeUtf8WithBom(unitsCsv(rows.slice(0, 1))),
+    });
+    expect(response.status).toBe(403);
+  });
+});
