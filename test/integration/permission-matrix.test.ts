@@ -1,0 +1,180 @@
+import { makeCreditCode, type Role } from '@gridsafe/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+
+/**
+ * Every role × every endpoint × (in scope, out of scope, another county's id), plus every endpoint with a
+ * token of another county. The expected status is written out per cell, so a change in the rules shows up
+ * as a failing cell naming role, endpoint and case.
+ */
+type Case = 'in' | 'out' | 'foreign';
+const ROLES: Role[] = ['county_admin', 'department_officer', 'township_officer', 'grid_member', 'unit_user'];
+const USERNAME: Record<string, string> = {
+  county_admin: 'county.admin',
+  department_officer: 'dept.officer',
+  township_officer: 'township.officer',
+  grid_member: 'grid.member',
+  unit_user: 'unit.manager',
+};
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let here: SeededCounty;
+let there: SeededCounty;
+const clients = new Map<string, ReturnType<typeof clientFor>>();
+let foreignAdmin: ReturnType<typeof clientFor>;
+let serial = 7000;
+
+beforeAll(async () => {
+  const [a, b] = [uniqueTenant('pm'), uniqueTenant('pn')];
+  api = await startTestApi({ tenants: [a, b] });
+  [here, there] = await Promise.all([seedTestCounty(api, a), seedTestCounty(api, b)]);
+  for (const role of ROLES) clients.set(role, clientFor(api.app, a, await api.login(a, USERNAME[role]!, DEMO_LOGIN_PASSWORD)));
+  // A token of county B used on county A's paths.
+  const tokenOfB = await api.login(b, 'county.admin', DEMO_LOGIN_PASSWORD);
+  foreignAdmin = clientFor(api.app, a, tokenOfB);
+}, 180_000);
+
+/** The grid node each role looks at in each case (seeded units 1–3 are in village 1, 4 in village 2, 13 in township 2). */
+function gridFor(role: Role, c: Case): string {
+  if (c === 'foreign') return there.township1;
+  const own = role === 'grid_member' || role === 'unit_user' ? here.village1 : here.township1;
+  const away = role === 'grid_member' ? here.village2 : here.township2;
+  return c === 'in' ? own : away;
+}
+function unitFor(role: Role, c: Case): string {
+  if (c === 'foreign') return there.unit(1);
+  const own: Record<string, number> = { department_officer: 3 };
+  const away: Record<string, number> = { department_officer: 1, township_officer: 13, grid_member: 4, unit_user: 2, county_admin: 13 };
+  return here.unit(c === 'in' ? (own[role] ?? 1) : away[role]!);
+}
+function villageFor(role: Role, c: Case): string {
+  if (c === 'foreign') return there.village1;
+  if (c === 'in') return here.village1;
+  return role === 'grid_member' ? here.village2 : here.villageInTownship2;
+}
+
+interface Endpoint {
+  name: string;
+  call(client: ReturnType<typeof clientFor>, role: Role, c: Case): Promise<{ status: number }>;
+  /** Expected status per role for [in, out, foreign]. */
+  expect: Record<Role, [number, number, number]> | ((role: Role) => [number, number, number]);
+}
+
+const all = (status: number): [number, number, number] => [status, status, status];
+const readGrid: Endpoint['expect'] = {
+  vendor_operator: all(403),
+  county_admin: [200, 200, 404],
+  department_officer: [200, 200, 404],
+  township_officer: [200, 403, 404],
+  grid_member: [200, 403, 404],
+  unit_user: all(403),
+};
+const readUnit: Endpoint['expect'] = {
+  vendor_operator: all(403),
+  county_admin: [200, 200, 404],
+  department_officer: [200, 403, 404],
+  township_officer: [200, 403, 404],
+  grid_member: [200, 403, 404],
+  unit_user: [200, 403, 404],
+};
+
+const ENDPOINTS: Endpoint[] = [
+  { name: 'GET /me', call: (cl) => cl.get('/me'), expect: () => all(200) },
+  { name: 'GET /grids/{id}', call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}`), expect: readGrid },
+  { name: 'GET /grids/{id}/stats', call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}/stats`), expect: readGrid },
+  { name: 'GET /grids/{id}/audit', call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}/audit`), expect: readGrid },
+  {
+    name: 'GET /grids?parent=',
+    call: (cl, r, c) => cl.get(`/grids?parent=${gridFor(r, c)}`),
+    expect: readGrid,
+  },
+  {
+    name: 'PATCH /grids/{id}',
+    call: (cl, r, c) => cl.patch(`/grids/${gridFor(r, c)}`, { code: '341222100' }),
+    expect: (role) => (role === 'county_admin' ? [200, 200, 404] : all(403)),
+  },
+  {
+    name: 'POST /grids',
+    call: (cl, r, c) => cl.post('/grids', { name: `矩阵村${serial++}`, level: 'village', parentId: c === 'foreign' ? there.township1 : here.township1 }),
+    expect: (role) => (role === 'county_admin' ? [201, 201, 400] : all(403)),
+  },
+  { name: 'GET /units/{id}', call: (cl, r, c) => cl.get(`/units/${unitFor(r, c)}`), expect: readUnit },
+  { name: 'GET /units/{id}/audit', call: (cl, r, c) => cl.get(`/units/${unitFor(r, c)}/audit`), expect: readUnit },
+  {
+    name: 'PATCH /units/{id}',
+    call: (cl, r, c) => cl.patch(`/units/${unitFor(r, c)}`, { contact: { name: `矩阵${serial++}` } }),
+    expect: (role) => (role === 'unit_user' ? all(403) : readUnit[role] as [number, number, number]),
+  },
+  {
+    name: 'GET /units (list)',
+    call: (cl, r, c) => {
+      if (r === 'department_officer') {
+        return cl.get(`/units?department=${c === 'in' ? here.emergencyDept : c === 'out' ? here.commerceDept : there.emergencyDept}`);
+      }
+      if (r === 'unit_user' && c === 'in') return cl.get('/units');
+      return cl.get(`/units?grid=${gridFor(r, c)}`);
+    },
+    expect: {
+      vendor_operator: all(403),
+      county_admin: [200, 200, 404],
+      department_officer: [200, 403, 403],
+      township_officer: [200, 403, 404],
+      grid_member: [200, 403, 404],
+      unit_user: [200, 403, 404],
+    },
+  },
+  {
+    name: 'POST /units',
+    call: (cl, r, c) =>
+      cl.post('/units', { name: `矩阵厂${serial}`, creditCode: makeCreditCode('91341222', serial++), industry: 'gas', gridId: villageFor(r, c) }),
+    expect: {
+      vendor_operator: all(403),
+      county_admin: [201, 201, 400],
+      department_officer: all(403),
+      township_officer: [201, 403, 400],
+      grid_member: [201, 403, 400],
+      unit_user: all(403),
+    },
+  },
+  { name: 'GET /users', call: (cl) => cl.get('/users'), expect: (role) => all(role === 'county_admin' ? 200 : 403) },
+  {
+    name: 'POST /users',
+    call: (cl) =>
+      cl.post('/users', { username: `matrix.${serial++}`, displayName: '矩阵', role: 'grid_member', scope: [`grid:${here.village1}`], password: 'Matrix-pass-2026' }),
+    expect: (role) => all(role === 'county_admin' ? 201 : 403),
+  },
+  { name: 'GET /departments', call: (cl) => cl.get('/departments'), expect: () => all(200) },
+  {
+    name: 'POST /departments',
+    call: (cl) => cl.post('/departments', { name: `矩阵局${serial++}`, industries: [] }),
+    expect: (role) => all(role === 'county_admin' ? 201 : 403),
+  },
+  { name: 'GET /knowledge/industries', call: (cl) => cl.get('/knowledge/industries'), expect: () => all(200) },
+];
+
+const CASES: Case[] = ['in', 'out', 'foreign'];
+
+describe('permission matrix', () => {
+  for (const endpoint of ENDPOINTS) {
+    it(`answers ${endpoint.name} as the rules say for every role and case`, async () => {
+      const failures: string[] = [];
+      for (const role of ROLES) {
+        const expected = typeof endpoint.expect === 'function' ? endpoint.expect(role) : endpoint.expect[role];
+        for (const [index, c] of CASES.entries()) {
+          const { status } = await endpoint.call(clients.get(role)!, role, c);
+          if (status !== expected[index]) failures.push(`${role} / ${c}: got ${status}, expected ${expected[index]}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+
+  it('refuses every endpoint with 403 when the token belongs to another county', async () => {
+    const failures: string[] = [];
+    for (const endpoint of ENDPOINTS) {
+      const { status } = await endpoint.call(foreignAdmin, 'county_admin', 'in');
+      if (status !== 403) failures.push(`${endpoint.name}: got ${status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
