@@ -15,7 +15,7 @@ beforeAll(async () => {
   admin = clientFor(api.app, tenant, token);
 }, 120_000);
 
-async function importBytes(bytes: Uint8Array) {
+async function importBytes(bytes: Uint8Array<ArrayBuffer>) {
   const response = await api.app.request(`/t/${county.tenant}/api/v1/units/import`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },

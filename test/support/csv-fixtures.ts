@@ -15,10 +15,10 @@ export function unitsCsv(
   return `${[header, ...lines].join('\r\n')}\r\n`;
 }
 
-export function encodeGb18030(text: string): Uint8Array {
-  return new Uint8Array(iconv.encode(text, 'gb18030'));
+export function encodeGb18030(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(iconv.encode(text, "gb18030"));
 }
 
-export function encodeUtf8WithBom(text: string): Uint8Array {
-  return new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
+export function encodeUtf8WithBom(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]));
 }

@@ -15,3 +15,5 @@ export * from './unit.ts';
 export * from './user.ts';
 export * from './stats.ts';
 export * from './knowledge/index.ts';
+export * from './grading.ts';
+export * from './settings.ts';

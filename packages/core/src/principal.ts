@@ -1,41 +1,7 @@
 import { z } from 'zod';
+import { GRANT_PATTERN, ROLES } from './roles.ts';
 
-export const ROLES = [
-  'vendor_operator',
-  'county_admin',
-  'department_officer',
-  'township_officer',
-  'grid_member',
-  'unit_user',
-] as const;
+export * from './roles.ts';
+
 export const RoleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof RoleSchema>;
-
-/**
- * One assignment of a person: a grid node (officers, grid members, the county admin at the root), a
- * department (its industries county-wide), or a unit. Written `grid:<id>`, `dept:<id>`, `unit:<id>` inside
- * tokens. Grid grants hold the node id, not its path, so moving a subtree never leaves a stale grant.
- */
-export type Grant = { kind: 'grid'; id: string } | { kind: 'dept'; id: string } | { kind: 'unit'; id: string };
-
-export const GRANT_PATTERN = /^(grid|dept|unit):[0-9A-HJKMNP-TV-Z]{26}$/;
 export const GrantStringSchema = z.string().regex(GRANT_PATTERN, 'must look like grid:<id>, dept:<id> or unit:<id>');
-
-export function parseGrant(value: string): Grant | undefined {
-  if (!GRANT_PATTERN.test(value)) return undefined;
-  const [kind, id] = value.split(':') as [Grant['kind'], string];
-  return { kind, id };
-}
-
-export function formatGrant(grant: Grant): string {
-  return `${grant.kind}:${grant.id}`;
-}
-
-/** The authenticated caller, as every core function sees it. */
-export interface Principal {
-  userId: string;
-  username: string;
-  tenant: string;
-  role: Role;
-  grants: Grant[];
-}

@@ -1,4 +1,4 @@
-import { GRANT_PATTERN, type Role, RoleSchema } from './principal.ts';
+import { GRANT_PATTERN, isRole, type Role } from './roles.ts';
 
 /**
  * Claims Gridsafe adds to access tokens. Cognito's access tokens carry no custom attributes, so in AWS a
@@ -20,9 +20,9 @@ export const USER_ATTRIBUTE = {
 /** Returns undefined when the user lacks a tenant or role: such a user gets no Gridsafe claims at all. */
 export function claimsFromUserAttributes(attributes: Record<string, string | undefined>): GridsafeClaims | undefined {
   const tenant = attributes[USER_ATTRIBUTE.tenant];
-  const role = RoleSchema.safeParse(attributes[USER_ATTRIBUTE.role]);
-  if (!tenant || !role.success) return undefined;
-  return { gs_tenant: tenant, gs_role: role.data, gs_scopes: parseScopesAttribute(attributes[USER_ATTRIBUTE.scopes]) };
+  const role = attributes[USER_ATTRIBUTE.role];
+  if (!tenant || !isRole(role)) return undefined;
+  return { gs_tenant: tenant, gs_role: role, gs_scopes: parseScopesAttribute(attributes[USER_ATTRIBUTE.scopes]) };
 }
 
 /** A malformed attribute yields no scopes (least privilege), never an exception inside the token trigger. */

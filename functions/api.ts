@@ -1,0 +1,35 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { createApp, createRuntimeDeps } from '@gridsafe/api';
+import middy from '@middy/core';
+import { handle } from 'hono/aws-lambda';
+import { readEnv } from './env.ts';
+import { domainLogger } from './powertools-logger.ts';
+
+// Everything below runs once per cold start; warm invocations reuse the clients and the cached JWKS.
+const env = readEnv([
+  'GRIDSAFE_TENANT',
+  'TABLE_NAME',
+  'EVIDENCE_BUCKET',
+  'USER_POOL_ID',
+  'USER_POOL_CLIENT_ID',
+  'AUTH_ISSUER',
+  'AUTH_JWKS_URL',
+]);
+const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
+
+const app = createApp(
+  createRuntimeDeps({
+    tableName: env.TABLE_NAME,
+    evidenceBucket: env.EVIDENCE_BUCKET,
+    userPoolId: env.USER_POOL_ID,
+    userPoolClientId: env.USER_POOL_CLIENT_ID,
+    authIssuer: env.AUTH_ISSUER,
+    authJwksUrl: env.AUTH_JWKS_URL,
+    // This stack serves exactly one county; its IAM role could not reach another's data anyway.
+    servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,
+    logger: domainLogger(logger),
+  }),
+);
+
+export const handler = middy(handle(app)).use(injectLambdaContext(logger, { resetKeys: true }));

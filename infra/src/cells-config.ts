@@ -1,0 +1,263 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Tenant ids end up inside IAM conditions (`T#<id>#*`) and S3 prefixes (`t/<id>/`): lowercase letters and
+ * digits only, so no id can carry a wildcard or a delimiter that would widen another county's grant. The
+ * same pattern as `@gridsafe/core` (infra imports no runtime code from the packages).
+ */
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9]{1,31}$/;
+
+/**
+ * A cell is one account + region. API Gateway allows a few hundred APIs per account and region, a cell's
+ * tenants share the account's Lambda concurrency (1,000 by default) and each tenant is one CloudFormation
+ * stack: 250 leaves headroom under all three. Raise it only after raising those quotas.
+ */
+export const MAX_TENANTS_PER_CELL = 250;
+
+export const DEFAULT_CELLS_FILE = fileURLToPath(new URL('../config/cells.json', import.meta.url));
+
+export interface TenantConfig {
+  id: string;
+  /** The county's display name, used in descriptions and tags only. */
+  name?: string;
+}
+
+export interface CellConfig {
+  id: string;
+  /** Undefined when the placeholder's variable is unset: the cell's stacks are then environment-agnostic. */
+  account?: string;
+  region?: string;
+  /** Receives the cell's alarms (an SNS e-mail subscription, confirmed once by the recipient). */
+  alarmEmail?: string;
+  tenants: TenantConfig[];
+}
+
+export interface CellsConfig {
+  /** The single table's name; the evidence bucket's name derives from it. */
+  tableName: string;
+  /** The cell whose account holds the vendor's control plane and the tenant registry. */
+  platformCell: string;
+  /** Origins of the web app, allowed by the county APIs' and the evidence bucket's CORS rules. */
+  webOrigins: string[];
+  cells: CellConfig[];
+}
+
+const CELL_ID_PATTERN = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
+/** Also part of the evidence bucket's name, so it keeps to bucket-name characters and leaves room for the rest. */
+const TABLE_NAME_PATTERN = /^[a-z][a-z0-9-]{2,20}$/;
+const ACCOUNT_PATTERN = /^\d{12}$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ORIGIN_PATTERN = /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/;
+const PLACEHOLDER_PATTERN = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates `infra/config/cells.json`, resolving `${VAR}` placeholders from `env`. */
+export function loadCellsConfig(file: string = DEFAULT_CELLS_FILE, env: Env = process.env): CellsConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read the cells configuration ${file}`, { cause: error });
+  }
+  return parseCellsConfig(raw, env, file);
+}
+
+/**
+ * Validates a cells configuration and reports every problem at once (a deploy wave should not fail on the
+ * third typo after fixing the first two).
+ *
+ * @example
+ * const config = parseCellsConfig({ tableName: 'gridsafe', platformCell: 'dev-1', webOrigins: ['https://app.example.cn'],
+ *   cells: [{ id: 'dev-1', account: '${DEV_ACCOUNT}', region: 'cn-north-1', tenants: [{ id: 'taihe' }] }] }, process.env);
+ */
+export function parseCellsConfig(
+  raw: unknown,
+  env: Env = process.env,
+  source = 'cells configuration',
+): CellsConfig {
+  const problems: string[] = [];
+  const root = asObject(raw, 'the file', problems);
+  if (!root) throw configError(source, problems);
+  rejectUnknownKeys(root, ['tableName', 'platformCell', 'webOrigins', 'cells'], 'the file', problems);
+
+  const tableName = requireString(root, 'tableName', 'the file', problems);
+  if (tableName !== undefined && !TABLE_NAME_PATTERN.test(tableName)) {
+    problems.push(`tableName "${tableName}" must match ${TABLE_NAME_PATTERN}`);
+  }
+
+  const webOrigins: string[] = [];
+  if (!Array.isArray(root.webOrigins) || root.webOrigins.length === 0) {
+    problems.push('webOrigins must be a non-empty array of origins');
+  } else {
+    for (const origin of root.webOrigins) {
+      if (typeof origin !== 'string' || !ORIGIN_PATTERN.test(origin)) {
+        problems.push(
+          `webOrigins: "${String(origin)}" must be an https origin (or http://localhost) without a path`,
+        );
+      } else {
+        webOrigins.push(origin);
+      }
+    }
+  }
+
+  const cells: CellConfig[] = [];
+  const tenantCells = new Map<string, string>();
+  if (!Array.isArray(root.cells) || root.cells.length === 0) {
+    problems.push('cells must be a non-empty array');
+  } else {
+    for (const [index, value] of root.cells.entries()) {
+      const cell = parseCell(value, `cells[${index}]`, env, problems);
+      if (!cell) continue;
+      if (cells.some((other) => other.id === cell.id)) problems.push(`cell "${cell.id}" is defined twice`);
+      for (const tenant of cell.tenants) {
+        const other = tenantCells.get(tenant.id);
+        if (other !== undefined) {
+          problems.push(`tenant "${tenant.id}" appears in cell "${other}" and in cell "${cell.id}"`);
+        }
+        tenantCells.set(tenant.id, cell.id);
+      }
+      cells.push(cell);
+    }
+  }
+
+  const platformCell = requireString(root, 'platformCell', 'the file', problems);
+  if (platformCell !== undefined && cells.length > 0 && !cells.some((cell) => cell.id === platformCell)) {
+    problems.push(`platformCell "${platformCell}" is not one of the cells`);
+  }
+
+  if (problems.length > 0 || tableName === undefined || platformCell === undefined) {
+    throw configError(source, problems);
+  }
+  return { tableName, platformCell, webOrigins, cells };
+}
+
+/** The cells to synthesize: the one named (by `-c cell=<id>` or `GRIDSAFE_CELL`), or all of them. */
+export function selectCells(config: CellsConfig, cellId: string | undefined): CellConfig[] {
+  if (cellId === undefined || cellId === '') return config.cells;
+  const cell = config.cells.find((candidate) => candidate.id === cellId);
+  if (!cell) {
+    throw new Error(
+      `Unknown cell "${cellId}"; the configuration has: ${config.cells.map((c) => c.id).join(', ')}`,
+    );
+  }
+  return [cell];
+}
+
+function parseCell(value: unknown, where: string, env: Env, problems: string[]): CellConfig | undefined {
+  const raw = asObject(value, where, problems);
+  if (!raw) return undefined;
+  rejectUnknownKeys(raw, ['id', 'account', 'region', 'alarmEmail', 'tenants'], where, problems);
+  const id = requireString(raw, 'id', where, problems);
+  if (id === undefined) return undefined;
+  if (!CELL_ID_PATTERN.test(id)) problems.push(`${where}: cell id "${id}" must match ${CELL_ID_PATTERN}`);
+  const label = `cell "${id}"`;
+
+  const account = optionalResolved(raw, 'account', label, env, problems);
+  if (account !== undefined && !ACCOUNT_PATTERN.test(account)) {
+    problems.push(`${label}: account "${account}" must be 12 digits`);
+  }
+  const region = optionalResolved(raw, 'region', label, env, problems);
+  if (region !== undefined && !REGION_PATTERN.test(region)) {
+    problems.push(`${label}: region "${region}" is not a region name`);
+  }
+  const alarmEmail = optionalResolved(raw, 'alarmEmail', label, env, problems);
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    problems.push(`${label}: alarmEmail "${alarmEmail}" is not an e-mail address`);
+  }
+
+  const tenants: TenantConfig[] = [];
+  if (!Array.isArray(raw.tenants)) {
+    problems.push(`${label}: tenants must be an array`);
+  } else {
+    if (raw.tenants.length > MAX_TENANTS_PER_CELL) {
+      problems.push(
+        `${label} has ${raw.tenants.length} tenants; a cell holds at most ${MAX_TENANTS_PER_CELL}`,
+      );
+    }
+    for (const [index, entry] of raw.tenants.entries()) {
+      const tenant = parseTenant(entry, `${label} tenants[${index}]`, problems);
+      if (!tenant) continue;
+      if (tenants.some((other) => other.id === tenant.id))
+        problems.push(`${label}: tenant "${tenant.id}" is listed twice`);
+      tenants.push(tenant);
+    }
+  }
+  return {
+    id,
+    ...(account !== undefined ? { account } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    tenants,
+  };
+}
+
+function parseTenant(value: unknown, where: string, problems: string[]): TenantConfig | undefined {
+  const raw = asObject(value, where, problems);
+  if (!raw) return undefined;
+  rejectUnknownKeys(raw, ['id', 'name'], where, problems);
+  const id = requireString(raw, 'id', where, problems);
+  if (id === undefined) return undefined;
+  if (!TENANT_ID_PATTERN.test(id)) {
+    problems.push(`${where}: tenant id "${id}" must match ${TENANT_ID_PATTERN}`);
+    return undefined;
+  }
+  if (raw.name !== undefined && typeof raw.name !== 'string')
+    problems.push(`${where}: name must be a string`);
+  return typeof raw.name === 'string' ? { id, name: raw.name } : { id };
+}
+
+/** `${VAR}` takes its value from the environment; an unset or empty variable leaves the field unset. */
+function optionalResolved(
+  raw: Record<string, unknown>,
+  key: string,
+  where: string,
+  env: Env,
+  problems: string[],
+): string | undefined {
+  const value = raw[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`${where}: ${key} must be a string`);
+    return undefined;
+  }
+  const placeholder = PLACEHOLDER_PATTERN.exec(value);
+  if (!placeholder) return value;
+  const resolved = env[placeholder[1] ?? ''];
+  return resolved === undefined || resolved === '' ? undefined : resolved;
+}
+
+function asObject(value: unknown, where: string, problems: string[]): Record<string, unknown> | undefined {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  problems.push(`${where} must be an object`);
+  return undefined;
+}
+
+function requireString(
+  raw: Record<string, unknown>,
+  key: string,
+  where: string,
+  problems: string[],
+): string | undefined {
+  const value = raw[key];
+  if (typeof value === 'string' && value !== '') return value;
+  problems.push(`${where}: ${key} must be a non-empty string`);
+  return undefined;
+}
+
+function rejectUnknownKeys(
+  raw: Record<string, unknown>,
+  known: string[],
+  where: string,
+  problems: string[],
+): void {
+  for (const key of Object.keys(raw)) {
+    if (!known.includes(key)) problems.push(`${where}: unknown key "${key}" (known: ${known.join(', ')})`);
+  }
+}
+
+function configError(source: string, problems: string[]): Error {
+  return new Error(`${source} is invalid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+}

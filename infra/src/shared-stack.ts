@@ -1,0 +1,328 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { ALARM_PERIOD, addAlarm } from './alarms.ts';
+import { NodeFunction } from './node-function.ts';
+
+export const SHARED_STACK_NAME = 'Gridsafe-Shared';
+export const DEFAULT_TABLE_NAME = 'gridsafe';
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'due'] as const;
+/** DynamoDB TTL removes idempotency records once `expiresAt` (epoch seconds) has passed. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+export const ALARM_TOPIC_NAME = 'gridsafe-alarms';
+
+/**
+ * Values the tenant and platform stacks need but cannot derive from a name. They are read from SSM at
+ * deploy time rather than imported from CloudFormation exports: an export cannot change while a few hundred
+ * tenant stacks import it, and a tenant stack then deploys without touching this one.
+ */
+export const SSM_PARAMETERS = {
+  userPoolId: '/gridsafe/user-pool-id',
+  userPoolClientId: '/gridsafe/user-pool-client-id',
+} as const;
+
+/** Bucket names are global: the account and region make this one unique and derivable by every stack. */
+export function evidenceBucketName(tableName: string): string {
+  return `${tableName}-evidence-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/** The shared resources as another stack of the same cell sees them: names, ARNs and SSM-resolved ids. */
+export interface SharedResources {
+  tableName: string;
+  tableArn: string;
+  evidenceBucketName: string;
+  evidenceBucketArn: string;
+  userPoolId: string;
+  userPoolArn: string;
+  userPoolClientId: string;
+  /** `https://cognito-idp.<region>.amazonaws.com[.cn]/<poolId>`, the `iss` of the pool's tokens. */
+  authIssuer: string;
+  authJwksUrl: string;
+  alarmTopic: sns.ITopic;
+}
+
+export function importSharedResources(scope: Construct, tableName: string): SharedResources {
+  const stack = Stack.of(scope);
+  const bucketName = evidenceBucketName(tableName);
+  const userPoolId = ssm.StringParameter.valueForStringParameter(scope, SSM_PARAMETERS.userPoolId);
+  const authIssuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${userPoolId}`;
+  return {
+    tableName,
+    tableArn: stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName }),
+    evidenceBucketName: bucketName,
+    evidenceBucketArn: stack.formatArn({ service: 's3', region: '', account: '', resource: bucketName }),
+    userPoolId,
+    userPoolArn: stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: userPoolId }),
+    // A getter: a stack that never reads the client id must not declare an unused SSM parameter.
+    get userPoolClientId() {
+      return ssm.StringParameter.valueForStringParameter(scope, SSM_PARAMETERS.userPoolClientId);
+    },
+    authIssuer,
+    authJwksUrl: `${authIssuer}/.well-known/jwks.json`,
+    alarmTopic: sns.Topic.fromTopicArn(
+      scope,
+      'AlarmTopic',
+      stack.formatArn({ service: 'sns', resource: ALARM_TOPIC_NAME }),
+    ),
+  };
+}
+
+export interface SharedStackProps extends StackProps {
+  /** @default 'gridsafe' */
+  tableName?: string;
+  /** Origins allowed to upload photos straight to the bucket with presigned requests. */
+  webOrigins: string[];
+  alarmEmail?: string;
+}
+
+/**
+ * The pooled resources of one cell: the single table, the evidence bucket, the user pool and the alarm
+ * topic. Everything that holds county data is retained when the stack is deleted.
+ */
+export class SharedStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly evidenceBucket: s3.Bucket;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly preTokenGeneration: NodeFunction;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: SharedStackProps) {
+    super(scope, id, { stackName: SHARED_STACK_NAME, ...props });
+    const tableName = props.tableName ?? DEFAULT_TABLE_NAME;
+
+    this.alarmTopic = this.createAlarmTopic(props.alarmEmail);
+    this.table = this.createTable(tableName);
+    this.evidenceBucket = this.createEvidenceBucket(tableName, props.webOrigins);
+    this.preTokenGeneration = new NodeFunction(this, 'PreTokenGeneration', {
+      entry: 'functions/pre-token-generation.ts',
+      service: 'gridsafe-auth',
+      description: 'Gridsafe: copies tenant, role and scopes into access tokens',
+      // Cognito waits at most 5 seconds for a trigger; login fails after that.
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+    });
+    this.userPool = this.createUserPool(this.preTokenGeneration);
+    this.userPoolClient = this.createUserPoolClient(this.userPool);
+
+    new ssm.StringParameter(this, 'UserPoolIdParameter', {
+      parameterName: SSM_PARAMETERS.userPoolId,
+      stringValue: this.userPool.userPoolId,
+      description: 'Gridsafe user pool id, read by the tenant and platform stacks',
+    });
+    new ssm.StringParameter(this, 'UserPoolClientIdParameter', {
+      parameterName: SSM_PARAMETERS.userPoolClientId,
+      stringValue: this.userPoolClient.userPoolClientId,
+      description: 'Gridsafe user pool app client id, read by the tenant and platform stacks',
+    });
+
+    this.createAlarms();
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidenceBucket.bucketName });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  private createTable(tableName: string): dynamodb.Table {
+    const key = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    const table = new dynamodb.Table(this, 'Table', {
+      tableName,
+      partitionKey: key('pk'),
+      sortKey: key('sk'),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+    });
+    // `due` is sparse: only open items with a deadline carry `duepk`, so the escalation sweep reads only them.
+    for (const indexName of GSI_NAMES) {
+      table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: key(`${indexName}pk`),
+        sortKey: key(`${indexName}sk`),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createEvidenceBucket(tableName: string, webOrigins: string[]): s3.Bucket {
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(400) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the evidence bucket; logging it into itself would loop.',
+    });
+
+    return new s3.Bucket(this, 'Evidence', {
+      bucketName: evidenceBucketName(tableName),
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'evidence/',
+      // Phones upload with presigned PUT/POST straight from the web app, so the browser needs CORS here.
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+          allowedOrigins: webOrigins,
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3600,
+        },
+      ],
+      lifecycleRules: [
+        {
+          // Photos are looked at while a hazard is open and at the quarterly assessment, then mostly at
+          // audits; Glacier Instant Retrieval keeps old photos one click away for those.
+          id: 'evidence-tiering',
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) },
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(365) },
+          ],
+        },
+        { id: 'expire-replaced-versions', noncurrentVersionExpiration: Duration.days(90) },
+        { id: 'abort-abandoned-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+  }
+
+  private createUserPool(trigger: NodeFunction): cognito.UserPool {
+    const pool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: 'gridsafe',
+      // Usernames are `<tenant>:<name>`; county admins create users, nobody signs up.
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      selfSignUpEnabled: false,
+      standardAttributes: { fullname: { required: false, mutable: true } },
+      customAttributes: {
+        // A user never moves county: immutable, so not even an admin call can rewrite it.
+        tenant: new cognito.StringAttribute({ minLen: 2, maxLen: 32, mutable: false }),
+        role: new cognito.StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
+        scopes: new cognito.StringAttribute({ maxLen: 2048, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 10,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(7),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      // County admins reset passwords; there is no e-mail or SMS channel to recover through.
+      accountRecovery: cognito.AccountRecovery.NONE,
+      // Essentials is the cheapest plan that lets a trigger customise access tokens.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    pool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      trigger.function,
+      cognito.LambdaVersion.V2_0,
+    );
+
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP): grid members sign in on shared, basic phones in villages where a second factor ' +
+        'would stop field work; accounts are created and reset only by county admins.',
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials is the plan that allows access-token customisation; Plus (threat protection) is billed per ' +
+        'monthly active user, and logins come from county offices and field phones behind a rate-limited API.',
+    });
+    return pool;
+  }
+
+  private createUserPoolClient(pool: cognito.UserPool): cognito.UserPoolClient {
+    const attributes = new cognito.ClientAttributes().withStandardAttributes({ fullname: true });
+    return pool.addClient('WebClient', {
+      userPoolClientName: 'gridsafe-web',
+      generateSecret: false,
+      // The county API's /session calls InitiateAuth; CDK adds ALLOW_REFRESH_TOKEN_AUTH with any flow.
+      authFlows: { userPassword: true },
+      disableOAuth: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+      readAttributes: attributes.withCustomAttributes('tenant', 'role', 'scopes'),
+      // Tenant, role and scopes are never writable by a user: nobody may move into another county or role.
+      writeAttributes: attributes,
+    });
+  }
+
+  private createAlarmTopic(alarmEmail: string | undefined): sns.Topic {
+    const topic = new sns.Topic(this, 'Alarms', { topicName: ALARM_TOPIC_NAME, enforceSSL: true });
+    // enforceSSL replaces the topic's default policy, so CloudWatch needs an explicit grant to publish.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    if (alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    return topic;
+  }
+
+  private createAlarms(): void {
+    addAlarm(this, 'LoginTriggerErrorsAlarm', this.alarmTopic, {
+      name: 'login-trigger-errors',
+      description:
+        'The Pre Token Generation trigger failed: users of every county in this cell cannot log in.',
+      metric: this.preTokenGeneration.function.metricErrors({ period: ALARM_PERIOD }),
+      threshold: 1,
+    });
+    const operations = [
+      dynamodb.Operation.GET_ITEM,
+      dynamodb.Operation.BATCH_GET_ITEM,
+      dynamodb.Operation.QUERY,
+      dynamodb.Operation.PUT_ITEM,
+      dynamodb.Operation.UPDATE_ITEM,
+      dynamodb.Operation.DELETE_ITEM,
+      dynamodb.Operation.BATCH_WRITE_ITEM,
+      dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+    ];
+    addAlarm(this, 'TableThrottlesAlarm', this.alarmTopic, {
+      name: 'table-throttles',
+      description:
+        'The table throttled requests: a hot partition (counters, the registry) or a runaway client.',
+      metric: this.table.metricThrottledRequestsForOperations({ operations, period: ALARM_PERIOD }),
+      threshold: 10,
+    });
+    addAlarm(this, 'TableSystemErrorsAlarm', this.alarmTopic, {
+      name: 'table-system-errors',
+      description: 'DynamoDB answered with internal errors.',
+      metric: this.table.metricSystemErrorsForOperations({ operations, period: ALARM_PERIOD }),
+      threshold: 5,
+    });
+  }
+}

@@ -1,0 +1,105 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { TENANT_ID_PATTERN } from './cells-config.ts';
+
+/**
+ * What a county's functions may do to the table. Every request path is a GetItem, a Query or a write, so
+ * there is no Scan (and no PartiQL): a Scan carries no partition key, and a key-less request is exactly what
+ * `ForAllValues` would wave through. Transactions need no action of their own: DynamoDB authorizes each
+ * Put/Update/Delete inside one by that item's action, and each condition check by `ConditionCheckItem`.
+ */
+export const TENANT_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/** Photos are written through presigned requests signed by this role, and read back; never listed or deleted. */
+export const TENANT_EVIDENCE_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
+
+/**
+ * The user-management calls the county API makes (`@gridsafe/identity`). InitiateAuth (login, refresh) is
+ * a public API and needs no permission.
+ */
+export const TENANT_USER_ADMIN_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminGetUser',
+] as const;
+
+/**
+ * The partition-key prefix of every item of one county, in the base table and in every GSI. It ends in its
+ * delimiter, so `T#abc#*` cannot match county `abcd`'s `T#abcd#...`.
+ */
+export function tenantKeyPattern(tenant: string): string {
+  return `T#${checkedTenant(tenant)}#*`;
+}
+
+export function tenantEvidencePrefix(tenant: string): string {
+  return `t/${checkedTenant(tenant)}/`;
+}
+
+/**
+ * Leading-key conditions that confine a statement to partition keys matching `patterns`.
+ *
+ * `ForAllValues:StringLike` checks every partition key a request names (a BatchGetItem with one foreign key
+ * fails as a whole), but it is also true when the request names no key at all; the `Null` test makes a
+ * key-less request fail instead.
+ */
+export function leadingKeyConditions(patterns: string[]): Record<string, Record<string, unknown>> {
+  return {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns },
+    Null: { 'dynamodb:LeadingKeys': 'false' },
+  };
+}
+
+/**
+ * The one table statement a county's functions get: its own keys, in the base table and in every GSI (a
+ * Query on an index is checked against the index's partition key, which also starts with `T#<tenant>#`).
+ *
+ * @example
+ * role.addToPolicy(tenantTableStatement('taihe', 'arn:aws-cn:dynamodb:cn-north-1:123456789012:table/gridsafe'));
+ */
+export function tenantTableStatement(tenant: string, tableArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'OwnCountyItems',
+    actions: [...TENANT_TABLE_ACTIONS],
+    resources: [tableArn, `${tableArn}/index/*`],
+    conditions: leadingKeyConditions([tenantKeyPattern(tenant)]),
+  });
+}
+
+/** The county's own evidence prefix; nothing else in the bucket, and no bucket-level action. */
+export function tenantEvidenceStatement(tenant: string, bucketArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'OwnCountyEvidence',
+    actions: [...TENANT_EVIDENCE_ACTIONS],
+    resources: [`${bucketArn}/${tenantEvidencePrefix(tenant)}*`],
+  });
+}
+
+/**
+ * User administration on the shared pool. IAM has no condition key for a Cognito user's attributes or
+ * name, so this statement cannot be confined to one county: see docs/deploy.md ("Known gap").
+ */
+export function tenantUserAdminStatement(userPoolArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'CountyUserAdministration',
+    actions: [...TENANT_USER_ADMIN_ACTIONS],
+    resources: [userPoolArn],
+  });
+}
+
+/** A malformed id (`abc*`, `a#b`) would widen the grant; refuse it rather than trust the caller. */
+function checkedTenant(tenant: string): string {
+  if (!TENANT_ID_PATTERN.test(tenant))
+    throw new Error(`Tenant id "${tenant}" must match ${TENANT_ID_PATTERN}`);
+  return tenant;
+}

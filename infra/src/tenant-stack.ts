@@ -1,0 +1,207 @@
+import { CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import { ALARM_PERIOD, addAlarm } from './alarms.ts';
+import type { TenantConfig } from './cells-config.ts';
+import { createHttpApi } from './http-api.ts';
+import { acknowledgeWildcardResource, nagArn } from './nag.ts';
+import { NodeFunction } from './node-function.ts';
+import { importSharedResources } from './shared-stack.ts';
+import { tenantEvidenceStatement, tenantTableStatement, tenantUserAdminStatement } from './tenant-policy.ts';
+
+export function tenantStackName(tenant: string): string {
+  return `Gridsafe-Tenant-${tenant}`;
+}
+
+/**
+ * Routes the county API serves without a token (packages/api registers them before `requireAuth`). The
+ * gateway checks the token's signature, issuer, expiry and client on every other route before the function
+ * runs; the app then checks the tenant claim. A new public route in the app must be added here too.
+ */
+export const PUBLIC_API_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string }> = [
+  { method: apigwv2.HttpMethod.POST, path: '/session' },
+  { method: apigwv2.HttpMethod.POST, path: '/session/refresh' },
+  { method: apigwv2.HttpMethod.GET, path: '/health' },
+  { method: apigwv2.HttpMethod.GET, path: '/openapi.json' },
+];
+
+export function countyApiBasePath(tenant: string): string {
+  return `/t/${tenant}/api/v1`;
+}
+
+export interface TenantStackProps extends StackProps {
+  tenant: TenantConfig;
+  tableName: string;
+  webOrigins: string[];
+}
+
+/**
+ * One county's compute: its HTTP API, its functions, and roles that reach only its own keys in the shared
+ * table and its own prefix in the evidence bucket.
+ */
+export class TenantStack extends Stack {
+  readonly tenant: string;
+  readonly api: NodeFunction;
+  readonly escalationSweep: NodeFunction;
+  readonly httpApi: apigwv2.HttpApi;
+
+  constructor(scope: Construct, id: string, props: TenantStackProps) {
+    const tenant = props.tenant.id;
+    super(scope, id, {
+      stackName: tenantStackName(tenant),
+      description: `Gridsafe county ${tenant}${props.tenant.name ? ` (${props.tenant.name})` : ''}`,
+      ...props,
+    });
+    this.tenant = tenant;
+    Tags.of(this).add('gridsafe:tenant', tenant);
+    const shared = importSharedResources(this, props.tableName);
+
+    const dataEnvironment = {
+      GRIDSAFE_TENANT: tenant,
+      TABLE_NAME: shared.tableName,
+      EVIDENCE_BUCKET: shared.evidenceBucketName,
+    };
+
+    this.api = new NodeFunction(this, 'Api', {
+      entry: 'functions/api.ts',
+      service: 'gridsafe-api',
+      description: `Gridsafe county API (${tenant})`,
+      // More memory is more CPU: cold starts and JSON work finish sooner, and the bill is per GB-second.
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+      environment: {
+        ...dataEnvironment,
+        USER_POOL_ID: shared.userPoolId,
+        USER_POOL_CLIENT_ID: shared.userPoolClientId,
+        AUTH_ISSUER: shared.authIssuer,
+        AUTH_JWKS_URL: shared.authJwksUrl,
+      },
+    });
+    this.api.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
+    this.api.role.addToPolicy(tenantEvidenceStatement(tenant, shared.evidenceBucketArn));
+    this.api.role.addToPolicy(tenantUserAdminStatement(shared.userPoolArn));
+
+    this.escalationSweep = new NodeFunction(this, 'EscalationSweep', {
+      entry: 'functions/escalation-sweep.ts',
+      service: 'gridsafe-escalation',
+      description: `Gridsafe escalation sweep (${tenant})`,
+      memorySize: 512,
+      // Well under the 5-minute schedule, so two sweeps of one county never overlap.
+      timeout: Duration.minutes(2),
+      environment: dataEnvironment,
+    });
+    this.escalationSweep.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
+
+    for (const role of [this.api.role, this.escalationSweep.role]) {
+      acknowledgeWildcardResource(
+        role,
+        nagArn(this, 'dynamodb', `table/${props.tableName}/index/*`),
+        `Queries use every GSI; each is confined to partition keys T#${tenant}#* by dynamodb:LeadingKeys with a Null check.`,
+      );
+    }
+    acknowledgeWildcardResource(
+      this.api.role,
+      // The bucket name is built from pseudo parameters, which cdk-nag never resolves.
+      `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/t/${tenant}/*`,
+      `Photo keys are t/${tenant}/<entity>/<ulid>.jpg; the wildcard stays inside the county's own prefix.`,
+    );
+
+    new events.Rule(this, 'EscalationSchedule', {
+      description: `Raises overdue hazards of ${tenant} to the next level`,
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      // A missed run is caught up by the next one; retries must not outlive the period.
+      targets: [
+        new targets.LambdaFunction(this.escalationSweep.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(4),
+        }),
+      ],
+    });
+
+    const { api } = createHttpApi(this, 'HttpApi', {
+      apiName: `gridsafe-${tenant}`,
+      description: `Gridsafe county API (${tenant})`,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      corsPreflight: {
+        allowOrigins: props.webOrigins,
+        allowMethods: [apigwv2.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+        exposeHeaders: ['x-request-id'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.httpApi = api;
+    this.addRoutes(api, shared.authIssuer, shared.userPoolClientId);
+    this.addAlarms(shared.alarmTopic);
+
+    new CfnOutput(this, 'ApiUrl', { value: `${api.apiEndpoint}${countyApiBasePath(tenant)}` });
+  }
+
+  private addRoutes(api: apigwv2.HttpApi, issuer: string, clientId: string): void {
+    // One resource-based permission for the whole API instead of one per route.
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.api.function, {
+      scopePermissionToRoute: false,
+    });
+    // Cognito access tokens carry the app client in `client_id`; HTTP API JWT authorizers accept it as audience.
+    const authorizer = new HttpJwtAuthorizer('TokenAuthorizer', issuer, { jwtAudience: [clientId] });
+    const base = countyApiBasePath(this.tenant);
+    api.addRoutes({ path: `${base}/{proxy+}`, methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
+    for (const route of PUBLIC_API_ROUTES) {
+      for (const publicRoute of api.addRoutes({
+        path: `${base}${route.path}`,
+        methods: [route.method],
+        integration,
+      })) {
+        Validations.of(publicRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by design (login, token refresh, health, API description).`,
+        });
+      }
+    }
+  }
+
+  private addAlarms(topic: Parameters<typeof addAlarm>[2]): void {
+    const tenant = this.tenant;
+    addAlarm(this, 'ApiServerErrorsAlarm', topic, {
+      name: `${tenant}-api-5xx`,
+      description: `The ${tenant} county API answered with server errors.`,
+      metric: this.httpApi.metricServerError({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
+      threshold: 5,
+    });
+    addAlarm(this, 'ApiLatencyAlarm', topic, {
+      name: `${tenant}-api-latency`,
+      description: `The ${tenant} county API's p95 latency stayed above 3 seconds.`,
+      metric: this.httpApi.metricLatency({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.p(95) }),
+      threshold: 3000,
+      evaluationPeriods: 3,
+    });
+    addAlarm(this, 'ApiThrottlesAlarm', topic, {
+      name: `${tenant}-api-throttles`,
+      description: `The ${tenant} county API function was throttled: the cell's Lambda concurrency is exhausted.`,
+      metric: this.api.function.metricThrottles({ period: ALARM_PERIOD }),
+      threshold: 1,
+    });
+    addAlarm(this, 'EscalationErrorsAlarm', topic, {
+      name: `${tenant}-escalation-errors`,
+      description: `The ${tenant} escalation sweep failed twice in 15 minutes: overdue hazards are not being raised.`,
+      metric: this.escalationSweep.function.metricErrors({ period: ALARM_PERIOD }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+    addAlarm(this, 'EscalationStoppedAlarm', topic, {
+      name: `${tenant}-escalation-stopped`,
+      description: `The ${tenant} escalation sweep has not run for 15 minutes (schedule disabled or deleted?).`,
+      metric: this.escalationSweep.function.metricInvocations({ period: ALARM_PERIOD }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DEFAULT_GRADING_TABLE, GradingTableSchema } from './grading.ts';
+
+export const REVIEW_LEVELS = ['township', 'county'] as const;
+export const ReviewLevelSchema = z.enum(REVIEW_LEVELS);
+export type ReviewLevel = z.infer<typeof ReviewLevelSchema>;
+
+const chain = z.array(ReviewLevelSchema).min(1).max(2);
+
+/**
+ * A county's settings. Versioned as a whole (optimistic lock); the grading table carries its own version
+ * so gradings can name the table they used. JSON-friendly: "above -Infinity" is written as a very low number.
+ */
+export const TenantSettingsSchema = z
+  .strictObject({
+    grading: GradingTableSchema,
+    /** Who must approve a filing, per colour, in order. Default: blue and yellow end at the township. */
+    reviewChains: z.strictObject({ red: chain, orange: chain, yellow: chain, blue: chain, ungraded: chain }),
+    /** Days between patrols of a risk point by colour; every unit at least every `unitMaximumDays`. */
+    patrolFrequencyDays: z.strictObject({
+      red: z.number().int().min(1).max(366),
+      orange: z.number().int().min(1).max(366),
+      yellow: z.number().int().min(1).max(366),
+      blue: z.number().int().min(1).max(366),
+      unitMaximumDays: z.number().int().min(1).max(366),
+    }),
+    /** Rectification deadlines in days by severity. */
+    hazardDeadlineDays: z.strictObject({ general: z.number().int().min(1).max(366), major: z.number().int().min(1).max(366) }),
+    /** Patrol positions further than this from the point are flagged. */
+    patrolDistanceFlagMeters: z.number().int().min(10).max(100_000),
+  })
+  .meta({ id: 'TenantSettings' });
+export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
+
+export const DEFAULT_SETTINGS: TenantSettings = {
+  grading: { ...DEFAULT_GRADING_TABLE, LEC: withFloor(DEFAULT_GRADING_TABLE.LEC), LS: withFloor(DEFAULT_GRADING_TABLE.LS) },
+  reviewChains: {
+    red: ['township', 'county'],
+    orange: ['township', 'county'],
+    yellow: ['township'],
+    blue: ['township'],
+    ungraded: ['township'],
+  },
+  // Nanjing's practice: red weekly, orange fortnightly, yellow monthly, blue quarterly, every unit monthly.
+  patrolFrequencyDays: { red: 7, orange: 14, yellow: 30, blue: 90, unitMaximumDays: 30 },
+  hazardDeadlineDays: { general: 30, major: 90 },
+  patrolDistanceFlagMeters: 500,
+};
+
+/** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */
+function withFloor<T extends { above: number }>(bands: T[]): T[] {
+  return bands.map((band) => (Number.isFinite(band.above) ? band : { ...band, above: -1e9 }));
+}

@@ -1,0 +1,239 @@
+import {
+  DEFAULT_TABLE_NAME as DB_TABLE_NAME,
+  TTL_ATTRIBUTE as DB_TTL_ATTRIBUTE,
+  tableDefinition,
+} from '@gridsafe/db';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CellStage } from '../../infra/src/cell-stage.ts';
+import { parseCellsConfig } from '../../infra/src/cells-config.ts';
+import { DEFAULT_TABLE_NAME, SSM_PARAMETERS } from '../../infra/src/shared-stack.ts';
+
+let template: Template;
+
+beforeAll(() => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const config = parseCellsConfig(
+    {
+      tableName: 'gridsafe',
+      platformCell: 'test-1',
+      webOrigins: ['https://app.gridsafe.example.cn'],
+      cells: [{ id: 'test-1', alarmEmail: 'ops@gridsafe.example.cn', tenants: [{ id: 'taihe' }] }],
+    },
+    {},
+  );
+  template = Template.fromStack(new CellStage(app, { config, cell: config.cells[0]! }).shared);
+});
+
+function onlyResource(type: string, properties?: Record<string, unknown>) {
+  const found = Object.values(
+    template.findResources(type, properties ? { Properties: properties } : undefined),
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as {
+    Properties: Record<string, unknown>;
+    DeletionPolicy?: string;
+    UpdateReplacePolicy?: string;
+  };
+}
+
+describe('the shared table', () => {
+  it('has point-in-time recovery and deletion protection and survives stack deletion', () => {
+    const table = onlyResource('AWS::DynamoDB::Table');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('matches the table the local stack creates from @gridsafe/db, GSIs and TTL included', () => {
+    const expected = tableDefinition(DB_TABLE_NAME);
+    expect(DEFAULT_TABLE_NAME).toBe(DB_TABLE_NAME);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: expected.TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: expected.KeySchema,
+      AttributeDefinitions: Match.arrayEquals(expected.AttributeDefinitions),
+      GlobalSecondaryIndexes: expected.GlobalSecondaryIndexes,
+      TimeToLiveSpecification: { AttributeName: DB_TTL_ATTRIBUTE, Enabled: true },
+    });
+    const indexes = onlyResource('AWS::DynamoDB::Table').Properties.GlobalSecondaryIndexes as {
+      IndexName: string;
+    }[];
+    expect(indexes.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3', 'due']);
+  });
+});
+
+describe('the evidence bucket', () => {
+  const evidence = () => onlyResource('AWS::S3::Bucket', { VersioningConfiguration: Match.anyValue() });
+
+  it('is versioned, encrypted, blocks public access, enforces bucket ownership and is retained', () => {
+    const bucket = evidence();
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.OwnershipControls).toEqual({
+      Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+    });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has a name every stack of the cell can derive from the table name, account and region', () => {
+    expect(evidence().Properties.BucketName).toEqual({
+      'Fn::Join': ['', ['gridsafe-evidence-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+    });
+  });
+
+  it('refuses requests without TLS 1.2 or later', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^Evidence') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('moves photos to cheaper storage over time and cleans up old versions and abandoned uploads', () => {
+    const rules = (evidence().Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] })
+      .Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Id: 'evidence-tiering',
+          Status: 'Enabled',
+          Transitions: [
+            { StorageClass: 'STANDARD_IA', TransitionInDays: 90 },
+            { StorageClass: 'GLACIER_IR', TransitionInDays: 365 },
+          ],
+        }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+      ]),
+    );
+    // Evidence itself never expires: a county must be able to show a filing's photos at any audit.
+    expect(rules.some((rule) => 'ExpirationInDays' in rule)).toBe(false);
+  });
+
+  it('writes server access logs to a separate bucket and allows browser uploads only from the web app', () => {
+    const bucket = evidence();
+    expect(bucket.Properties.LoggingConfiguration).toMatchObject({ LogFilePrefix: 'evidence/' });
+    expect(bucket.Properties.CorsConfiguration).toMatchObject({
+      CorsRules: [expect.objectContaining({ AllowedOrigins: ['https://app.gridsafe.example.cn'] })],
+    });
+  });
+});
+
+describe('the user pool', () => {
+  it('keeps tenant, role and scopes out of what the app client may write', () => {
+    const client = onlyResource('AWS::Cognito::UserPoolClient');
+    const writable = client.Properties.WriteAttributes as string[];
+    expect(writable).toEqual(['name']);
+    expect(writable.some((attribute) => attribute.startsWith('custom:'))).toBe(false);
+    expect(client.Properties.ReadAttributes).toEqual(
+      expect.arrayContaining(['custom:tenant', 'custom:role', 'custom:scopes']),
+    );
+  });
+
+  it('defines the custom attributes, with an immutable tenant and room for 2048 characters of scopes', () => {
+    const schema = onlyResource('AWS::Cognito::UserPool').Properties.Schema as Record<string, unknown>[];
+    expect(schema).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Name: 'tenant', Mutable: false, AttributeDataType: 'String' }),
+        expect.objectContaining({ Name: 'role', Mutable: true, AttributeDataType: 'String' }),
+        expect.objectContaining({
+          Name: 'scopes',
+          Mutable: true,
+          StringAttributeConstraints: { MaxLength: '2048' },
+        }),
+      ]),
+    );
+  });
+
+  it('runs the V2 Pre Token Generation trigger, which needs the Essentials plan', () => {
+    const pool = onlyResource('AWS::Cognito::UserPool');
+    expect(pool.Properties.UserPoolTier).toBe('ESSENTIALS');
+    expect(pool.Properties.LambdaConfig).toEqual({
+      PreTokenGenerationConfig: {
+        LambdaArn: { 'Fn::GetAtt': [expect.stringMatching(/^PreTokenGenerationFunction/), 'Arn'] },
+        LambdaVersion: 'V2_0',
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+    });
+  });
+
+  it('lets only admins create users, and is protected from deletion', () => {
+    const pool = onlyResource('AWS::Cognito::UserPool');
+    expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+    expect(pool.DeletionPolicy).toBe('Retain');
+  });
+
+  it('signs in with password and refresh token, without a client secret, for 1 hour and 30 days', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: false,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 30 * 24 * 60,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+    });
+  });
+
+  it('publishes the pool and client ids where the tenant stacks read them', () => {
+    for (const name of Object.values(SSM_PARAMETERS)) {
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Type: 'String' });
+    }
+  });
+});
+
+describe('alarms of the shared stack', () => {
+  it('alerts the alarm topic when logins break or the table throttles', () => {
+    for (const name of [
+      'gridsafe-login-trigger-errors',
+      'gridsafe-table-throttles',
+      'gridsafe-table-system-errors',
+    ]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: name,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+      });
+    }
+  });
+
+  it('requires TLS to publish and lets CloudWatch of this account publish', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'gridsafe-alarms' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@gridsafe.example.cn',
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+});
