@@ -12,7 +12,7 @@ import { NodeFunction } from './node-function.ts';
 
 export const SHARED_STACK_NAME = 'Gridsafe-Shared';
 export const DEFAULT_TABLE_NAME = 'gridsafe';
-export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'due'] as const;
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
 /** DynamoDB TTL removes idempotency records once `expiresAt` (epoch seconds) has passed. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const ALARM_TOPIC_NAME = 'gridsafe-alarms';

@@ -1,4 +1,5 @@
 import type { Clock, IdSource, Logger } from '@gridsafe/core';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 
@@ -17,6 +18,8 @@ export interface AppDeps {
   healthChecks: Record<string, HealthCheck>;
   /** The single table; every request works through a TenantStore bound to its county. */
   data: { client: DynamoDBDocumentClient; tableName: string };
+  /** The evidence bucket; every request works through a PhotoStore bound to its county's prefix. */
+  evidence: { client: S3Client; bucket: string };
   clock: Clock;
   ids: IdSource;
   logger: Logger;

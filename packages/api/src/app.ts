@@ -12,7 +12,9 @@ import { registerGrids } from './routes/grids.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerKnowledge } from './routes/knowledge.ts';
 import { registerMe } from './routes/me.ts';
+import { registerRiskPoints } from './routes/risk-points.ts';
 import { registerSession } from './routes/session.ts';
+import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
 import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
@@ -91,5 +93,7 @@ function countyApi(deps: AppDeps) {
   registerUnits(county);
   registerUsers(county);
   registerKnowledge(county);
+  registerSettings(county);
+  registerRiskPoints(county);
   return county;
 }

@@ -2,10 +2,14 @@ import {
   DepartmentRepository,
   GridRepository,
   IdempotencyStore,
+  KnowledgeRepository,
+  RiskPointRepository,
+  SettingsRepository,
   TenantStore,
   UnitRepository,
   UserRepository,
 } from '@gridsafe/db';
+import { PhotoStore } from '@gridsafe/evidence';
 import type { Context } from 'hono';
 import type { AppEnv } from './app-env.ts';
 
@@ -19,6 +23,10 @@ export function countyData(c: Context<AppEnv>) {
     units: new UnitRepository(store),
     users: new UserRepository(store),
     idempotency: new IdempotencyStore(store),
+    riskPoints: new RiskPointRepository(store),
+    settings: new SettingsRepository(store),
+    knowledge: new KnowledgeRepository(store),
+    photos: new PhotoStore(c.get('deps').evidence.client, c.get('deps').evidence.bucket, c.get('tenant')),
   };
 }
 

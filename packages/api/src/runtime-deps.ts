@@ -34,6 +34,7 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & { documentCl
     documentClient,
     servesTenant: config.servesTenant,
     data: { client: documentClient, tableName: config.tableName },
+    evidence: { client: s3, bucket: config.evidenceBucket },
     tokens: createJwksVerifier({ issuer: config.authIssuer, jwksUrl: config.authJwksUrl, clientId: config.userPoolClientId }),
     identity: createCognitoIdentityProvider({
       userPoolId: config.userPoolId,

@@ -17,3 +17,4 @@ export * from './stats.ts';
 export * from './knowledge/index.ts';
 export * from './grading.ts';
 export * from './settings.ts';
+export * from './risk-point.ts';

@@ -18,6 +18,12 @@ export const CAPABILITIES = [
   'user.read',
   'user.manage',
   'stats.read',
+  'riskPoint.read',
+  'riskPoint.file',
+  'riskPoint.review',
+  'settings.read',
+  'settings.manage',
+  'knowledge.manage',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -25,11 +31,24 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   // The vendor runs the service; it never reads a county's data unless granted a county role.
   vendor_operator: [],
   county_admin: CAPABILITIES,
-  department_officer: ['grid.read', 'department.read', 'unit.read', 'unit.update', 'stats.read'],
-  township_officer: ['grid.read', 'department.read', 'unit.read', 'unit.create', 'unit.update', 'stats.read'],
-  // Grid members register the units of their village in the field.
-  grid_member: ['grid.read', 'department.read', 'unit.read', 'unit.create', 'unit.update', 'stats.read'],
-  unit_user: ['department.read', 'unit.read'],
+  // The industry chain sees its industries' units and risk points county-wide; it does not file or review them.
+  department_officer: ['grid.read', 'department.read', 'unit.read', 'unit.update', 'stats.read', 'riskPoint.read', 'settings.read'],
+  township_officer: [
+    'grid.read',
+    'department.read',
+    'unit.read',
+    'unit.create',
+    'unit.update',
+    'stats.read',
+    'riskPoint.read',
+    'riskPoint.file',
+    'riskPoint.review',
+    'settings.read',
+  ],
+  // Grid members register the units of their village and file its risk points in the field.
+  grid_member: ['grid.read', 'department.read', 'unit.read', 'unit.create', 'unit.update', 'stats.read', 'riskPoint.read', 'riskPoint.file', 'settings.read'],
+  // A unit's safety manager keeps its own risk points current.
+  unit_user: ['department.read', 'unit.read', 'riskPoint.read', 'riskPoint.file'],
 };
 
 export function hasCapability(principal: Pick<Principal, 'role'>, capability: Capability): boolean {

@@ -16,3 +16,5 @@ export * from './user-repository.ts';
 export * from './write-context.ts';
 export * from './idempotency.ts';
 export * from './knowledge-repository.ts';
+export * from './risk-point-repository.ts';
+export * from './settings-repository.ts';

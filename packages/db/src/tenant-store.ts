@@ -150,6 +150,8 @@ export function fromItem<T>(item: StoredItem): T {
     gsi2sk: _d,
     gsi3pk: _e,
     gsi3sk: _f,
+    gsi4pk: _g4,
+    gsi4sk: _h4,
     duepk: _g,
     duesk: _h,
     auditSeq: _i,

@@ -78,13 +78,13 @@ export function registerKnowledge(app: ReturnType<typeof createRouter>) {
   });
 
   app.openapi(getOverridesRoute, async (c) => {
-    authorize(c.get('principal'), 'department.manage');
+    authorize(c.get('principal'), 'knowledge.manage');
     const { overrides, version } = await countyKnowledge(c);
     return c.json({ overrides: overrides ?? { baseVersion: vendorKnowledgeBase.version, industries: {} }, version }, 200);
   });
 
   app.openapi(putOverridesRoute, async (c) => {
-    authorize(c.get('principal'), 'department.manage');
+    authorize(c.get('principal'), 'knowledge.manage');
     const body = c.req.valid('json');
     const current = await new KnowledgeRepository(c.get('store')).getOverrides();
     const expected = expectedVersion(c, body.version, current.version);

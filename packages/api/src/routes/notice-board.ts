@@ -1,0 +1,62 @@
+import type { RiskPoint } from '@gridsafe/core';
+import QRCode from 'qrcode';
+import { html, SafeHtml } from '../html.ts';
+
+const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = {
+  red: { zh: '红色', hex: '#d9363e', level: '重大风险' },
+  orange: { zh: '橙色', hex: '#f08c00', level: '较大风险' },
+  yellow: { zh: '黄色', hex: '#f2c200', level: '一般风险' },
+  blue: { zh: '蓝色', hex: '#1c7ed6', level: '低风险' },
+  ungraded: { zh: '未评级', hex: '#868e96', level: '尚未评级' },
+};
+
+/**
+ * The notice board (风险管控告知牌) posted at the point: an A4 page to print, with the colour, hazards,
+ * measures, responsible person, emergency phone, and a QR code that opens the record in the app.
+ */
+export async function renderNoticeBoard(point: RiskPoint, recordUrl: string, unitName: string): Promise<string> {
+  const color = COLOR_NAMES[point.color] ?? COLOR_NAMES.ungraded!;
+  const qr = await QRCode.toString(recordUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+  const list = (items: string[]) => (items.length > 0 ? html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>` : html`<p>—</p>`);
+  return html`<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>风险管控告知牌 · ${point.name}</title>
+<style>
+  @page { size: A4; margin: 12mm; }
+  body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; color: #111; }
+  .board { border: 3px solid ${color.hex}; min-height: 270mm; box-sizing: border-box; }
+  header { background: ${color.hex}; color: #fff; padding: 8mm; }
+  header h1 { margin: 0; font-size: 26pt; letter-spacing: 2pt; }
+  header p { margin: 2mm 0 0; font-size: 14pt; }
+  main { padding: 6mm 8mm; display: grid; grid-template-columns: 1fr 45mm; gap: 6mm; }
+  h2 { font-size: 13pt; border-left: 4pt solid ${color.hex}; padding-left: 3mm; margin: 4mm 0 2mm; }
+  ul { margin: 0; padding-left: 6mm; } li { margin: 1mm 0; font-size: 11pt; }
+  .qr svg { width: 45mm; height: 45mm; } .qr p { font-size: 9pt; text-align: center; margin: 1mm 0; }
+  footer { padding: 4mm 8mm; font-size: 12pt; border-top: 1px solid #ccc; }
+</style>
+</head>
+<body>
+<div class="board">
+  <header>
+    <h1>风险管控告知牌</h1>
+    <p>${point.name} · ${color.zh}（${color.level}）</p>
+  </header>
+  <main>
+    <section>
+      <p>单位：${unitName}${point.address ? html`　位置：${point.address}` : ''}</p>
+      <h2>主要危险有害因素</h2>${list(point.hazardFactors)}
+      <h2>可能导致的事故类型</h2>${list(point.accidentTypes)}
+      <h2>管控措施</h2>${list(point.controlMeasures)}
+      <h2>应急处置措施</h2>${list(point.emergencyMeasures)}
+    </section>
+    <aside class="qr">${new SafeHtml(qr)}<p>扫码查看风险点档案</p></aside>
+  </main>
+  <footer>
+    责任人：${point.responsiblePerson?.name ?? '—'}　电话：${point.responsiblePerson?.phone ?? '—'}　应急电话：${point.emergencyPhone ?? '119 / 120'}
+  </footer>
+</div>
+</body>
+</html>`.value;
+}

@@ -1,0 +1,491 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  assertEditable,
+  assertLocationInChina,
+  authorize,
+  canListSubtree,
+  ColorSchema,
+  ConflictError,
+  CreateRiskPointSchema,
+  findIndustry,
+  ForbiddenError,
+  type GridNode,
+  grade,
+  IndustryCodeSchema,
+  inScope,
+  NotFoundError,
+  nextReviewState,
+  type Photo,
+  type Principal,
+  RequestPhotoSchema,
+  ReturnRiskPointSchema,
+  type RiskPoint,
+  RiskPointStatusSchema,
+  type RiskPointTransition,
+  TransitionSchema,
+  UpdateRiskPointSchema,
+  ValidationError,
+  verifyAuditChain,
+} from '@gridsafe/core';
+import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { countyData, writeContext } from '../county-data.ts';
+import {
+  COMMON_ERRORS,
+  expectedVersion,
+  IdempotencyHeaderSchema,
+  IdParamSchema,
+  PageQuerySchema,
+  pageOf,
+  VersionHeaderSchema,
+  WRITE_ERRORS,
+} from '../http-helpers.ts';
+import type { createRouter } from '../openapi-hono.ts';
+import { AuditTrailSchema } from './audit-schema.ts';
+import { countyKnowledge } from './knowledge.ts';
+import { renderNoticeBoard } from './notice-board.ts';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const AssessmentSchema = z.object({
+  method: z.enum(['LEC', 'LS']),
+  inputs: z.record(z.string(), z.number()),
+  score: z.number(),
+  color: z.enum(['red', 'orange', 'yellow', 'blue']),
+  tableVersion: z.number().int(),
+  at: z.string(),
+  by: z.string(),
+});
+const PhotoSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  status: z.enum(['pending', 'verified']),
+  takenAt: z.string().optional(),
+  location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+  requestedAt: z.string(),
+  verifiedAt: z.string().optional(),
+});
+export const RiskPointSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    unitId: z.string(),
+    unitName: z.string(),
+    industry: z.string(),
+    templateCode: z.string().optional(),
+    gridId: z.string(),
+    gridPath: z.string(),
+    departmentId: z.string().optional(),
+    location: z.object({ lat: z.number(), lng: z.number() }),
+    address: z.string().optional(),
+    description: z.string().optional(),
+    hazardFactors: z.array(z.string()),
+    accidentTypes: z.array(z.string()),
+    checklist: z.array(z.object({ code: z.string(), text: z.string() })),
+    controlMeasures: z.array(z.string()),
+    emergencyMeasures: z.array(z.string()),
+    responsiblePerson: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional(),
+    emergencyPhone: z.string().optional(),
+    color: ColorSchema,
+    assessment: AssessmentSchema.optional(),
+    gradings: z.array(AssessmentSchema),
+    status: RiskPointStatusSchema,
+    reviewChain: z.array(z.enum(['township', 'county'])),
+    reviewStep: z.number().int(),
+    returnReason: z.string().optional(),
+    photos: z.array(PhotoSchema),
+    createdBy: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('RiskPoint');
+
+const ListQuerySchema = PageQuerySchema.extend({
+  grid: z.string().optional().openapi({ description: 'Points in this grid node’s subtree' }),
+  color: ColorSchema.optional(),
+  status: RiskPointStatusSchema.optional(),
+  industry: IndustryCodeSchema.optional(),
+  department: z.string().optional(),
+  unit: z.string().optional().openapi({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
+});
+const PhotoParamSchema = IdParamSchema.extend({
+  photoId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID').openapi({ param: { name: 'photoId', in: 'path' } }),
+});
+const UploadSchema = z
+  .object({
+    upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresIn: z.number() }),
+    photo: z.object({ id: z.string(), key: z.string() }),
+  })
+  .openapi('PhotoUpload');
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/risk-points',
+    tags: ['risk points'],
+    summary: 'The risk-point register, filtered by grid subtree, colour, status, industry, department or unit',
+    request: { query: ListQuerySchema },
+    responses: { 200: json(pageOf(RiskPointSchema, 'RiskPointPage'), 'Risk points'), ...COMMON_ERRORS },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/risk-points/{id}',
+    tags: ['risk points'],
+    summary: 'One risk point',
+    request: { params: IdParamSchema },
+    responses: { 200: json(RiskPointSchema, 'The risk point'), ...COMMON_ERRORS },
+  }),
+  create: createRoute({
+    method: 'post',
+    path: '/risk-points',
+    tags: ['risk points'],
+    summary: 'File a risk point (a draft), from a knowledge-base template or free',
+    request: { headers: IdempotencyHeaderSchema, body: { required: true, content: { 'application/json': { schema: CreateRiskPointSchema } } } },
+    responses: { 201: json(RiskPointSchema, 'Created'), ...WRITE_ERRORS },
+  }),
+  patch: createRoute({
+    method: 'patch',
+    path: '/risk-points/{id}',
+    tags: ['risk points'],
+    summary: 'Change a draft (a new assessment is graded with the current table and kept beside the old ones)',
+    request: { params: IdParamSchema, headers: VersionHeaderSchema, body: { required: true, content: { 'application/json': { schema: UpdateRiskPointSchema } } } },
+    responses: { 200: json(RiskPointSchema, 'Updated'), ...WRITE_ERRORS },
+  }),
+  audit: createRoute({
+    method: 'get',
+    path: '/risk-points/{id}/audit',
+    tags: ['risk points'],
+    summary: 'Every event, oldest first, with the hash chain verified (names the first broken link)',
+    request: { params: IdParamSchema },
+    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
+  }),
+  requestPhoto: createRoute({
+    method: 'post',
+    path: '/risk-points/{id}/photos',
+    tags: ['risk points'],
+    summary: 'A presigned upload for one photo (JPEG, PNG, WebP or HEIC, at most 10 MB), then confirm it',
+    request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } } },
+    responses: { 201: json(UploadSchema, 'Upload instructions'), ...WRITE_ERRORS },
+  }),
+  confirmPhoto: createRoute({
+    method: 'post',
+    path: '/risk-points/{id}/photos/{photoId}/confirm',
+    tags: ['risk points'],
+    summary: 'Check the uploaded photo (size and SHA-256) and add it to the record as evidence',
+    request: { params: PhotoParamSchema },
+    responses: { 200: json(RiskPointSchema, 'The record with the photo'), ...WRITE_ERRORS },
+  }),
+  viewPhoto: createRoute({
+    method: 'get',
+    path: '/risk-points/{id}/photos/{photoId}',
+    tags: ['risk points'],
+    summary: 'A short-lived link to view a photo',
+    request: { params: PhotoParamSchema },
+    responses: { 200: json(z.object({ url: z.string(), expiresIn: z.number() }).openapi('PhotoLink'), 'Link'), ...COMMON_ERRORS },
+  }),
+  noticeBoard: createRoute({
+    method: 'get',
+    path: '/risk-points/{id}/notice-board',
+    tags: ['risk points'],
+    summary: 'The printable A4 notice board (HTML) with a QR code that opens the record',
+    request: { params: IdParamSchema },
+    responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, ...COMMON_ERRORS },
+  }),
+};
+
+function transitionRoute(action: RiskPointTransition) {
+  const body = action === 'return' ? ReturnRiskPointSchema : TransitionSchema;
+  return createRoute({
+    method: 'post',
+    path: `/risk-points/{id}/${action}`,
+    tags: ['risk points'],
+    summary: {
+      submit: 'Submit a draft for review',
+      approve: 'Approve at the current review level (the last approval files it)',
+      return: 'Return to draft with a reason',
+      reopen: 'Reopen a filed point as a draft to change it',
+    }[action],
+    request: { params: IdParamSchema, headers: VersionHeaderSchema, body: { required: action === 'return', content: { 'application/json': { schema: body } } } },
+    responses: { 200: json(RiskPointSchema, 'The point after the transition'), ...WRITE_ERRORS },
+  });
+}
+
+/** A point the caller may see: 404 when missing or in another county, 403 when outside their area. */
+async function visiblePoint(c: Context<AppEnv>, id: string) {
+  const stored = await countyData(c).riskPoints.getStored(id, true);
+  if (!stored) throw new NotFoundError('risk point');
+  const point = fromItem<RiskPoint>(stored);
+  if (!inScope(c.get('principal'), { gridPath: point.gridPath, departmentId: point.departmentId, unitId: point.unitId })) {
+    throw new ForbiddenError('This risk point is outside your area.');
+  }
+  return { stored, point };
+}
+
+export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
+  app.openapi(routes.list, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'riskPoint.read');
+    const { grid, color, status, industry, department, unit, limit, cursor } = c.req.valid('query');
+    const data = countyData(c);
+    let node: GridNode | undefined;
+    let withinPath = '';
+    const unitGrant = principal.grants.find((g) => g.kind === 'unit');
+    if (grid) {
+      node = await data.grids.get(grid);
+      if (!node) throw new NotFoundError('grid');
+      withinPath = node.path;
+    } else if (principal.role === 'unit_user' && unitGrant) {
+      const own = await data.units.get(unit ?? unitGrant.id);
+      if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id })) throw new ForbiddenError('List your own unit’s points.');
+      const page = await data.riskPoints.list({ withinPath: own.gridPath, color, status, industry }, { limit, cursor });
+      return c.json({ items: page.items.filter((p) => p.unitId === own.id), nextCursor: page.nextCursor }, 200);
+    } else if (principal.role !== 'county_admin' && !department) {
+      const grids = principal.grants.filter((g) => g.kind === 'grid');
+      if (grids.length !== 1) throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
+      node = await data.grids.get(grids[0]!.id);
+      if (!node) throw new NotFoundError('grid');
+      withinPath = node.path;
+    }
+    const departmentAllowed = department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
+    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
+    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
+      throw new ForbiddenError('List within your own grid or department.');
+    }
+    const page = await data.riskPoints.list({ withinPath, color, status, industry, departmentId: department }, { limit, cursor });
+    const items = unit ? page.items.filter((p) => p.unitId === unit) : page.items;
+    return c.json({ items, nextCursor: page.nextCursor }, 200);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    authorize(c.get('principal'), 'riskPoint.read');
+    return c.json((await visiblePoint(c, c.req.valid('param').id)).point, 200);
+  });
+
+  app.openapi(routes.create, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'riskPoint.file');
+    const input = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const data = countyData(c);
+    const fingerprint = IdempotencyStore.fingerprint(input);
+    const scope = `risk-points:${principal.userId}`;
+    if (key) {
+      const earlier = await data.idempotency.find(scope, key, fingerprint);
+      if (earlier) return c.json(earlier.body as RiskPoint, 201);
+    }
+    try {
+      const point = await createRiskPoint(c, principal, input, key ? { scope, key, fingerprint } : undefined);
+      return c.json(point, 201);
+    } catch (error) {
+      if (key) {
+        const earlier = await data.idempotency.find(scope, key, fingerprint);
+        if (earlier) return c.json(earlier.body as RiskPoint, 201);
+      }
+      throw error;
+    }
+  });
+
+  app.openapi(routes.patch, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'riskPoint.file');
+    const input = c.req.valid('json');
+    const { stored, point } = await visiblePoint(c, c.req.valid('param').id);
+    const version = expectedVersion(c, input.version, point.version);
+    assertEditable(point);
+    if (input.location) assertLocationInChina(input.location);
+    const { settings } = await countyData(c).settings.get();
+    const now = c.get('deps').clock.now();
+    const { version: _v, assessment: newAssessment, ...changes } = input;
+    const after: RiskPoint = { ...point, ...changes };
+    if (newAssessment) {
+      // A re-grade keeps the earlier grading (with its own table version) in `gradings`.
+      const graded = grade(newAssessment, settings.grading, now, principal.username);
+      after.assessment = graded;
+      after.gradings = [...point.gradings, graded];
+      after.color = graded.color;
+    }
+    const saved = await countyData(c).riskPoints.save(stored, after, version, writeContext(c), {
+      action: newAssessment ? 'regraded' : 'updated',
+    });
+    return c.json(saved, 200);
+  });
+
+  for (const action of ['submit', 'approve', 'return', 'reopen'] as const) {
+    app.openapi(transitionRoute(action), async (c) => {
+      const principal = c.get('principal');
+      authorize(principal, action === 'approve' || action === 'return' ? 'riskPoint.review' : 'riskPoint.file');
+      const body = (c.req.valid('json') ?? {}) as { version?: number; reason?: string; location?: { lat: number; lng: number } };
+      const { stored, point } = await visiblePoint(c, c.req.valid('param').id);
+      const version = expectedVersion(c, body.version, point.version);
+      const data = countyData(c);
+      const { settings } = await data.settings.get();
+      if (action === 'submit' && !point.photos.some((photo) => photo.status === 'verified')) {
+        throw new ConflictError('Add at least one photo of the point before submitting it.', 'photo_required');
+      }
+      const state = nextReviewState(point, action, principal, settings);
+      const after: RiskPoint = { ...point, ...state };
+      if (action === 'return') after.returnReason = body.reason;
+      else delete after.returnReason;
+      const ctx = { ...writeContext(c), ...(body.location ? { location: body.location } : {}) };
+      const eventName = { submit: 'submitted', approve: state.status === 'filed' ? 'filed' : 'approved', return: 'returned', reopen: 'reopened' }[action];
+      const saved = await data.riskPoints.save(stored, after, version, ctx, {
+        action: eventName,
+        ...(body.reason ? { reason: body.reason } : {}),
+        ...(action === 'approve' ? { details: { reviewLevel: point.reviewChain[point.reviewStep] } } : {}),
+      });
+      return c.json(saved, 200);
+    });
+  }
+
+  app.openapi(routes.audit, async (c) => {
+    authorize(c.get('principal'), 'riskPoint.read');
+    const { point } = await visiblePoint(c, c.req.valid('param').id);
+    const events = await readAuditTrail(countyData(c).store, 'risk-point', point.id);
+    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+  });
+
+  app.openapi(routes.requestPhoto, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'riskPoint.file');
+    const input = c.req.valid('json');
+    const { point } = await visiblePoint(c, c.req.valid('param').id);
+    const data = countyData(c);
+    const photoId = c.get('deps').ids.next();
+    const key = data.photos.keyFor('risk-points', point.id, photoId, input.contentType);
+    const upload = await data.photos.presignUpload(key, input);
+    // The expectation is kept beside the record, not in it: until the upload is verified the record is untouched.
+    await data.store.transact(
+      [
+        {
+          Put: {
+            TableName: data.store.tableName,
+            Item: {
+              pk: data.store.key('RP', point.id),
+              sk: `PHOTO#${photoId}`,
+              type: 'PendingPhoto',
+              photo: JSON.stringify({
+                id: photoId,
+                key,
+                contentType: input.contentType,
+                size: input.size,
+                sha256: input.sha256,
+                status: 'pending',
+                ...(input.takenAt ? { takenAt: input.takenAt } : {}),
+                ...(input.location ? { location: input.location } : {}),
+                requestedAt: c.get('deps').clock.now().toISOString(),
+              } satisfies Photo),
+              requestedBy: principal.userId,
+              expiresAt: Math.floor(c.get('deps').clock.now().getTime() / 1000) + 86_400,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+      'photo',
+    );
+    return c.json({ upload, photo: { id: photoId, key } }, 201);
+  });
+
+  app.openapi(routes.confirmPhoto, async (c) => {
+    authorize(c.get('principal'), 'riskPoint.file');
+    const { id, photoId } = c.req.valid('param');
+    const { stored, point } = await visiblePoint(c, id);
+    const data = countyData(c);
+    if (point.photos.some((photo) => photo.id === photoId)) return c.json(point, 200);
+    const pending = await data.store.get(data.store.key('RP', point.id), `PHOTO#${photoId}`, true);
+    if (!pending) throw new NotFoundError('photo');
+    const photo = JSON.parse(String(pending.photo)) as Photo;
+    await data.photos.verifyUpload(photo.key, photo);
+    const verified: Photo = { ...photo, status: 'verified', verifiedAt: c.get('deps').clock.now().toISOString() };
+    const saved = await data.riskPoints.save(stored, { ...point, photos: [...point.photos, verified] }, point.version, writeContext(c), {
+      action: 'photo_added',
+      // The evidence itself is on the chain: key, hash, size, when and where it was taken.
+      details: { photo: { id: verified.id, key: verified.key, sha256: verified.sha256, size: verified.size, takenAt: verified.takenAt ?? null, location: verified.location ?? null } },
+    });
+    await data.store.transact([{ Delete: { TableName: data.store.tableName, Key: { pk: pending.pk, sk: pending.sk } } }], 'photo');
+    return c.json(saved, 200);
+  });
+
+  app.openapi(routes.viewPhoto, async (c) => {
+    authorize(c.get('principal'), 'riskPoint.read');
+    const { id, photoId } = c.req.valid('param');
+    const { point } = await visiblePoint(c, id);
+    const photo = point.photos.find((p) => p.id === photoId);
+    if (!photo) throw new NotFoundError('photo');
+    return c.json({ url: await countyData(c).photos.presignView(photo.key), expiresIn: 300 }, 200);
+  });
+
+  app.openapi(routes.noticeBoard, async (c) => {
+    authorize(c.get('principal'), 'riskPoint.read');
+    const { point } = await visiblePoint(c, c.req.valid('param').id);
+    const origin = new URL(c.req.url).origin;
+    const page = await renderNoticeBoard(point, `${origin}/t/${c.get('tenant')}/r/${point.id}`, point.unitName);
+    return c.html(page, 200);
+  });
+}
+
+async function createRiskPoint(
+  c: Context<AppEnv>,
+  principal: Principal,
+  input: z.infer<typeof CreateRiskPointSchema>,
+  idempotency: { scope: string; key: string; fingerprint: string } | undefined,
+): Promise<RiskPoint> {
+  const data = countyData(c);
+  assertLocationInChina(input.location);
+  const unit = await data.units.get(input.unitId);
+  if (!unit) throw new ValidationError([{ path: 'unitId', message: 'no such unit in this county' }]);
+  if (!inScope(principal, { gridPath: unit.gridPath, departmentId: unit.departmentId, unitId: unit.id })) {
+    throw new ForbiddenError('This unit is outside your area.');
+  }
+  const [{ knowledge }, { settings }] = await Promise.all([countyKnowledge(c), data.settings.get()]);
+  const industry = findIndustry(knowledge, input.industry);
+  if (!industry) throw new ValidationError([{ path: 'industry', message: 'is not an industry of the knowledge base' }]);
+  const template = input.templateCode ? industry.templates.find((t) => t.code === input.templateCode) : undefined;
+  if (input.templateCode && !template) {
+    throw new ValidationError([{ path: 'templateCode', message: `is not a template of ${industry.name}` }]);
+  }
+  const now = c.get('deps').clock.now();
+  const assessment = input.assessment ? grade(input.assessment, settings.grading, now, principal.username) : undefined;
+  const point: RiskPoint = {
+    id: c.get('deps').ids.next(),
+    name: input.name,
+    unitId: unit.id,
+    unitName: unit.name,
+    industry: industry.code,
+    ...(template ? { templateCode: template.code } : {}),
+    gridId: unit.gridId,
+    gridPath: unit.gridPath,
+    ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
+    location: input.location,
+    ...(input.address ? { address: input.address } : unit.address ? { address: unit.address } : {}),
+    ...(input.description ? { description: input.description } : {}),
+    hazardFactors: input.hazardFactors ?? template?.hazardFactors ?? [],
+    accidentTypes: input.accidentTypes ?? template?.accidentTypes ?? [],
+    checklist: template?.checklist ?? [],
+    controlMeasures: input.controlMeasures ?? template?.controlMeasures ?? [],
+    emergencyMeasures: input.emergencyMeasures ?? template?.emergencyMeasures ?? [],
+    ...(input.responsiblePerson ? { responsiblePerson: input.responsiblePerson } : unit.contact ? { responsiblePerson: unit.contact } : {}),
+    ...(input.emergencyPhone ? { emergencyPhone: input.emergencyPhone } : {}),
+    color: assessment?.color ?? 'ungraded',
+    ...(assessment ? { assessment } : {}),
+    gradings: assessment ? [assessment] : [],
+    status: 'draft',
+    reviewChain: [],
+    reviewStep: 0,
+    photos: [],
+    createdBy: principal.username,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const remember = idempotency
+    ? [data.idempotency.record(idempotency.scope, idempotency.key, idempotency.fingerprint, { status: 201, body: point }, now)]
+    : [];
+  await data.riskPoints.create(point, writeContext(c), remember);
+  return point;
+}

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { ContactSchema, LocationSchema, PhoneSchema, textField, UlidSchema } from './common-schemas.ts';
+import { IndustryCodeSchema } from './department.ts';
+import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
+import { type Assessment, AssessmentInputSchema, type Color, ColorSchema } from './grading.ts';
+import type { Principal } from './roles.ts';
+import type { ReviewLevel, TenantSettings } from './settings.ts';
+
+export const RISK_POINT_STATUSES = ['draft', 'submitted', 'township_approved', 'filed'] as const;
+export const RiskPointStatusSchema = z.enum(RISK_POINT_STATUSES);
+export type RiskPointStatus = z.infer<typeof RiskPointStatusSchema>;
+
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
+/** Phones shrink photos to ~300 KB before upload; 10 MB still lets an unshrunk photo through. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+export interface Photo {
+  id: string;
+  key: string;
+  contentType: (typeof PHOTO_TYPES)[number];
+  size: number;
+  sha256: string;
+  status: 'pending' | 'verified';
+  takenAt?: string;
+  location?: { lat: number; lng: number };
+  requestedAt: string;
+  verifiedAt?: string;
+}
+
+/**
+ * A risk point (风险点): a place, device or activity in a unit where an accident can start. It carries its own
+ * control and emergency measures ("one point, one policy"), its grading history, its photos and its place
+ * in the level-by-level review.
+ */
+export interface RiskPoint {
+  id: string;
+  name: string;
+  unitId: string;
+  unitName: string;
+  industry: string;
+  templateCode?: string;
+  gridId: string;
+  gridPath: string;
+  departmentId?: string;
+  location: { lat: number; lng: number };
+  address?: string;
+  description?: string;
+  hazardFactors: string[];
+  accidentTypes: string[];
+  checklist: { code: string; text: string }[];
+  controlMeasures: string[];
+  emergencyMeasures: string[];
+  responsiblePerson?: { name?: string; phone?: string };
+  emergencyPhone?: string;
+  color: Color;
+  /** The current grading; `gradings` keeps every earlier one, each with the table version it used. */
+  assessment?: Assessment;
+  gradings: Assessment[];
+  status: RiskPointStatus;
+  /** The reviews this filing needs, in order (from the county's chain for its colour when submitted). */
+  reviewChain: ReviewLevel[];
+  /** How many of `reviewChain` have approved. */
+  reviewStep: number;
+  returnReason?: string;
+  photos: Photo[];
+  createdBy: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const textList = (itemMax: number, max: number) => z.array(textField(itemMax)).max(max);
+
+export const CreateRiskPointSchema = z
+  .strictObject({
+    name: textField(100),
+    unitId: UlidSchema,
+    industry: IndustryCodeSchema,
+    /** A knowledge-base template: its hazards, checklist and measures fill whatever the filer leaves out. */
+    templateCode: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/).optional(),
+    location: LocationSchema,
+    address: textField(200).optional(),
+    description: textField(2000).optional(),
+    assessment: AssessmentInputSchema.optional(),
+    hazardFactors: textList(200, 50).optional(),
+    accidentTypes: textList(50, 20).optional(),
+    controlMeasures: textList(500, 50).optional(),
+    emergencyMeasures: textList(500, 50).optional(),
+    responsiblePerson: ContactSchema.optional(),
+    emergencyPhone: PhoneSchema.optional(),
+  })
+  .meta({ id: 'CreateRiskPoint' });
+export type CreateRiskPointInput = z.infer<typeof CreateRiskPointSchema>;
+
+export const UpdateRiskPointSchema = z
+  .strictObject({
+    name: textField(100).optional(),
+    location: LocationSchema.optional(),
+    address: textField(200).optional(),
+    description: textField(2000).optional(),
+    assessment: AssessmentInputSchema.optional(),
+    hazardFactors: textList(200, 50).optional(),
+    accidentTypes: textList(50, 20).optional(),
+    controlMeasures: textList(500, 50).optional(),
+    emergencyMeasures: textList(500, 50).optional(),
+    responsiblePerson: ContactSchema.optional(),
+    emergencyPhone: PhoneSchema.optional(),
+    version: z.number().int().min(1).optional(),
+  })
+  .meta({ id: 'UpdateRiskPoint' });
+
+export const ReturnRiskPointSchema = z
+  .strictObject({ reason: textField(500), version: z.number().int().min(1).optional() })
+  .meta({ id: 'ReturnRiskPoint' });
+export const TransitionSchema = z
+  .strictObject({ version: z.number().int().min(1).optional(), location: LocationSchema.optional() })
+  .meta({ id: 'Transition' });
+
+export const RequestPhotoSchema = z
+  .strictObject({
+    contentType: z.enum(PHOTO_TYPES),
+    size: z.number().int().min(1).max(MAX_PHOTO_BYTES),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the photo'),
+    takenAt: z.iso.datetime({ offset: true }).optional(),
+    location: LocationSchema.optional(),
+  })
+  .meta({ id: 'RequestPhoto' });
+
+export const RiskPointListFilterSchema = z.object({
+  grid: UlidSchema.optional(),
+  color: ColorSchema.optional(),
+  status: RiskPointStatusSchema.optional(),
+  industry: IndustryCodeSchema.optional(),
+  department: UlidSchema.optional(),
+});
+
+/** Who may file, edit and submit risk points (in their own area). */
+export function canFile(principal: Principal): boolean {
+  return ['county_admin', 'township_officer', 'grid_member', 'unit_user'].includes(principal.role);
+}
+
+/** The review level a person acts at: township officers at the township step, the county admin at either. */
+export function canReviewAt(principal: Principal, level: ReviewLevel): boolean {
+  if (principal.role === 'county_admin') return true;
+  return level === 'township' && principal.role === 'township_officer';
+}
+
+export type RiskPointTransition = 'submit' | 'approve' | 'return' | 'reopen';
+
+/**
+ * The review state machine (pure): draft → submitted → (township_approved →) filed, the chain per colour
+ * from the county's settings; any reviewer may return a filing to draft with a reason; a filed point is
+ * reopened to draft to change it, so nothing on record is ever edited in place.
+ */
+export function nextReviewState(
+  point: Pick<RiskPoint, 'status' | 'color' | 'reviewChain' | 'reviewStep'>,
+  transition: RiskPointTransition,
+  principal: Principal,
+  settings: TenantSettings,
+): Pick<RiskPoint, 'status' | 'reviewChain' | 'reviewStep'> {
+  switch (transition) {
+    case 'submit': {
+      if (point.status !== 'draft') throw wrongState(point.status, 'submitted');
+      if (!canFile(principal)) throw new ForbiddenError('Your role does not file risk points.');
+      return { status: 'submitted', reviewChain: [...settings.reviewChains[point.color]], reviewStep: 0 };
+    }
+    case 'approve': {
+      if (point.status !== 'submitted' && point.status !== 'township_approved') throw wrongState(point.status, 'approved');
+      const level = point.reviewChain[point.reviewStep];
+      if (!level) throw new ConflictError('This filing has no review left to give.', 'wrong_state');
+      if (!canReviewAt(principal, level)) throw new ForbiddenError(`This filing waits for the ${level} review.`);
+      const reviewStep = point.reviewStep + 1;
+      const done = reviewStep >= point.reviewChain.length;
+      return { status: done ? 'filed' : 'township_approved', reviewChain: point.reviewChain, reviewStep };
+    }
+    case 'return': {
+      if (point.status !== 'submitted' && point.status !== 'township_approved') throw wrongState(point.status, 'returned');
+      const level = point.reviewChain[point.reviewStep];
+      if (!level || !canReviewAt(principal, level)) throw new ForbiddenError('Only the reviewer whose turn it is may return a filing.');
+      return { status: 'draft', reviewChain: [], reviewStep: 0 };
+    }
+    case 'reopen': {
+      if (point.status !== 'filed') throw wrongState(point.status, 'reopened');
+      if (!canFile(principal)) throw new ForbiddenError('Your role does not file risk points.');
+      return { status: 'draft', reviewChain: [], reviewStep: 0 };
+    }
+  }
+}
+
+function wrongState(status: RiskPointStatus, wanted: string): ConflictError {
+  return new ConflictError(`A risk point that is ${status} cannot be ${wanted}.`, 'wrong_state');
+}
+
+export function assertEditable(point: Pick<RiskPoint, 'status'>): void {
+  if (point.status !== 'draft') {
+    throw new ConflictError('Only a draft can be edited; reopen a filed point first.', 'wrong_state');
+  }
+}
+
+export function assertLocationInChina(location: { lat: number; lng: number }, field = 'location'): void {
+  // A fix at 0,0 is a phone that had no GPS: refuse it rather than put a point in the Gulf of Guinea.
+  if (location.lat === 0 && location.lng === 0) {
+    throw new ValidationError([{ path: field, message: 'has no position (0, 0); wait for a GPS fix' }]);
+  }
+}

@@ -1,0 +1,183 @@
+import { type CounterDeltas, diff, type RiskPoint, type RiskPointStatus } from '@gridsafe/core';
+import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import { counterUpdates } from './grid-stats.ts';
+import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
+import { auditFacts, type WriteContext } from './write-context.ts';
+
+const AUDITED_FIELDS = [
+  'name',
+  'location',
+  'address',
+  'description',
+  'color',
+  'assessment',
+  'hazardFactors',
+  'accidentTypes',
+  'controlMeasures',
+  'emergencyMeasures',
+  'responsiblePerson',
+  'emergencyPhone',
+  'status',
+  'reviewStep',
+  'returnReason',
+] as const satisfies readonly (keyof RiskPoint)[];
+
+export interface RiskPointFilter {
+  withinPath: string;
+  color?: string;
+  status?: RiskPointStatus;
+  departmentId?: string;
+  industry?: string;
+}
+
+/**
+ * Risk points. Item: pk RP#<id> / sk RP, indexed four ways, each sort key `<gridPath>#<id>` so any of them
+ * can be narrowed to a grid subtree with begins_with:
+ * - gsi1 RPS: everything in a subtree (the register);
+ * - gsi2 RPCOLOR#<colour>: a colour in a subtree (the four-colour map);
+ * - gsi3 RPDEPT#<departmentId>: a department's points (the industry chain);
+ * - gsi4 RPSTATUS#<status>: a status in a subtree (the review queue).
+ * A list uses the most selective index its filters allow and filters the rest on the server side.
+ */
+export class RiskPointRepository {
+  constructor(private readonly store: TenantStore) {}
+
+  async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
+    return this.store.get(this.store.key('RP', id), 'RP', consistent);
+  }
+
+  /** getRiskPoint: GetItem RP#<id>. */
+  async get(id: string): Promise<RiskPoint | undefined> {
+    const item = await this.getStored(id);
+    return item ? fromItem<RiskPoint>(item) : undefined;
+  }
+
+  /** listRiskPoints{BySubtree,ByColour,ByDepartment,ByStatus}: one Query. */
+  async list(filter: RiskPointFilter, page: { limit: number; cursor?: string }): Promise<Page<RiskPoint>> {
+    const [index, pk, used] = filter.status
+      ? (['gsi4', this.store.key('RPSTATUS', filter.status), 'status'] as const)
+      : filter.color
+        ? (['gsi2', this.store.key('RPCOLOR', filter.color), 'color'] as const)
+        : filter.departmentId
+          ? (['gsi3', this.store.key('RPDEPT', filter.departmentId), 'departmentId'] as const)
+          : (['gsi1', this.store.key('RPS'), 'none'] as const);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': pk };
+    const filters: string[] = [];
+    const narrow = (field: 'color' | 'status' | 'departmentId' | 'industry', value: string | undefined) => {
+      if (value === undefined || field === used) return;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      filters.push(`#${field} = :${field}`);
+    };
+    narrow('color', filter.color);
+    narrow('status', filter.status);
+    narrow('departmentId', filter.departmentId);
+    narrow('industry', filter.industry);
+    const withinArea = filter.withinPath !== '';
+    if (withinArea) values[':path'] = filter.withinPath;
+    const result = await this.store.queryPage(
+      {
+        IndexName: index,
+        KeyConditionExpression: withinArea ? `${index}pk = :pk AND begins_with(${index}sk, :path)` : `${index}pk = :pk`,
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+      },
+      page,
+    );
+    return { items: result.items.map((item) => fromItem<RiskPoint>(item)), nextCursor: result.nextCursor };
+  }
+
+  private itemOf(point: RiskPoint, chain: { auditSeq: number; auditHead: string }) {
+    const sortKey = `${point.gridPath}#${point.id}`;
+    return {
+      pk: this.store.key('RP', point.id),
+      sk: 'RP',
+      type: 'RiskPoint',
+      gsi1pk: this.store.key('RPS'),
+      gsi1sk: sortKey,
+      gsi2pk: this.store.key('RPCOLOR', point.color),
+      gsi2sk: sortKey,
+      ...(point.departmentId ? { gsi3pk: this.store.key('RPDEPT', point.departmentId), gsi3sk: sortKey } : {}),
+      gsi4pk: this.store.key('RPSTATUS', point.status),
+      gsi4sk: sortKey,
+      ...point,
+      ...chain,
+    };
+  }
+
+  /** One transaction: the point, its first audit event, its colour and status counted up the tree. */
+  async create(point: RiskPoint, ctx: WriteContext, extraItems: TransactItem[] = []): Promise<RiskPoint> {
+    const audit = appendAuditEvent(this.store, NEW_CHAIN, {
+      entityType: 'risk-point',
+      entityId: point.id,
+      action: 'created',
+      ...auditFacts(ctx),
+      details: { name: point.name, unitId: point.unitId, color: point.color, templateCode: point.templateCode ?? null, assessment: point.assessment ?? null },
+    });
+    await this.store.transact(
+      [
+        { Put: { TableName: this.store.tableName, Item: this.itemOf(point, audit.next), ConditionExpression: 'attribute_not_exists(pk)' } },
+        audit.put,
+        ...counterUpdates(this.store, point.gridPath, countsOf(point)),
+        ...extraItems,
+      ],
+      'risk point',
+    );
+    return point;
+  }
+
+  /**
+   * Writes a changed point: one transaction of the item (optimistic lock on the version the caller saw), its
+   * audit event and the counter moves its colour or status change implies.
+   */
+  async save(
+    stored: StoredItem,
+    after: RiskPoint,
+    expectedVersion: number,
+    ctx: WriteContext,
+    event: { action: string; reason?: string; details?: Record<string, unknown> },
+  ): Promise<RiskPoint> {
+    const before = fromItem<RiskPoint>(stored);
+    const next: RiskPoint = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
+    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
+      entityType: 'risk-point',
+      entityId: before.id,
+      action: event.action,
+      ...auditFacts(ctx),
+      changes: diff(before, next, AUDITED_FIELDS),
+      ...(event.reason ? { reason: event.reason } : {}),
+      ...(event.details ? { details: event.details } : {}),
+    });
+    const deltas = subtract(countsOf(next), countsOf(before));
+    await this.store.transact(
+      [
+        {
+          Put: {
+            TableName: this.store.tableName,
+            Item: this.itemOf(next, audit.next),
+            ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          },
+        },
+        audit.put,
+        ...counterUpdates(this.store, next.gridPath, deltas),
+      ],
+      'risk point',
+    );
+    return next;
+  }
+}
+
+/** What one risk point adds to its grid's counters: one in its colour, one in its status. */
+export function countsOf(point: Pick<RiskPoint, 'color' | 'status'>): CounterDeltas {
+  return { [`rp_${point.color}`]: 1, [`rp_${point.status}`]: 1 } as CounterDeltas;
+}
+
+function subtract(after: CounterDeltas, before: CounterDeltas): CounterDeltas {
+  const result: Record<string, number> = {};
+  for (const [name, value] of Object.entries(after)) result[name] = (result[name] ?? 0) + (value ?? 0);
+  for (const [name, value] of Object.entries(before)) result[name] = (result[name] ?? 0) - (value ?? 0);
+  return result as CounterDeltas;
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ServiceUnavailableError, ValidationError } from '@gridsafe/core';
+import { evidencePrefix } from './evidence-keys.ts';
+
+/** Presigned uploads live five minutes: long enough for a slow rural uplink, short enough to be useless if leaked. */
+export const UPLOAD_EXPIRY_SECONDS = 300;
+export const VIEW_EXPIRY_SECONDS = 300;
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+};
+
+export interface PresignedUpload {
+  url: string;
+  method: 'PUT';
+  /** Headers the client must send exactly; they are part of the signature. */
+  headers: Record<string, string>;
+  expiresIn: number;
+}
+
+/**
+ * Photo evidence in S3 for one county. Photos go straight from the phone to S3 with a presigned PUT whose
+ * signature covers the content type, the length and the SHA-256 checksum, so S3 refuses any other file;
+ * after the upload the object is read back and hashed here before the record accepts it, because the local
+ * S3 server (and any misconfigured proxy) does not enforce signed checksums.
+ */
+export class PhotoStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly tenant: string,
+  ) {}
+
+  keyFor(collection: string, entityId: string, photoId: string, contentType: string): string {
+    return `${evidencePrefix(this.tenant)}${collection}/${entityId}/${photoId}.${EXTENSIONS[contentType] ?? 'bin'}`;
+  }
+
+  async presignUpload(key: string, photo: { contentType: string; size: number; sha256: string }): Promise<PresignedUpload> {
+    this.assertOwnKey(key);
+    const checksum = Buffer.from(photo.sha256, 'hex').toString('base64');
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ContentType: photo.contentType,
+      ContentLength: photo.size,
+      ChecksumSHA256: checksum,
+    });
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: UPLOAD_EXPIRY_SECONDS,
+      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
+    });
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'content-type': photo.contentType, 'x-amz-checksum-sha256': checksum },
+      expiresIn: UPLOAD_EXPIRY_SECONDS,
+    };
+  }
+
+  /**
+   * Reads the uploaded object and checks it is exactly the photo that was announced. A mismatch deletes the
+   * object and names the field; an unreachable store is a 503 and changes nothing.
+   */
+  async verifyUpload(key: string, expected: { contentType: string; size: number; sha256: string }): Promise<void> {
+    this.assertOwnKey(key);
+    let body: Uint8Array;
+    let contentType: string | undefined;
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      contentType = object.ContentType;
+      body = await object.Body!.transformToByteArray();
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404) throw new ValidationError([{ path: 'photo', message: 'has not been uploaded yet' }]);
+      throw new ServiceUnavailableError('evidence store', { cause: error });
+    }
+    const problems = [];
+    if (body.byteLength !== expected.size) problems.push({ path: 'size', message: `the upload has ${body.byteLength} bytes, not ${expected.size}` });
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    if (sha256 !== expected.sha256) problems.push({ path: 'sha256', message: 'the uploaded file does not match the announced SHA-256' });
+    if (contentType && contentType !== expected.contentType) problems.push({ path: 'contentType', message: `the upload is ${contentType}` });
+    if (problems.length > 0) {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+      throw new ValidationError(problems);
+    }
+  }
+
+  async presignView(key: string): Promise<string> {
+    this.assertOwnKey(key);
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: VIEW_EXPIRY_SECONDS });
+  }
+
+  /** Keys are built here from the tenant, but a stored key is checked again before any signature is made. */
+  private assertOwnKey(key: string): void {
+    if (!key.startsWith(evidencePrefix(this.tenant))) throw new Error(`Key ${key} is outside this county's prefix.`);
+  }
+}

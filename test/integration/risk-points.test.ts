@@ -1,0 +1,266 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let county: SeededCounty;
+let admin: ReturnType<typeof clientFor>;
+let township: ReturnType<typeof clientFor>;
+let member: ReturnType<typeof clientFor>;
+let department: ReturnType<typeof clientFor>;
+let photoSeed = 1;
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('rp');
+  api = await startTestApi({ tenants: [tenant] });
+  county = await seedTestCounty(api, tenant);
+  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  [admin, township, member, department] = await Promise.all(['county.admin', 'township.officer', 'grid.member', 'dept.officer'].map(login));
+}, 120_000);
+
+/** Unit 3 of the seed is an ammonia cold store in village 1 (the grid member's), under the emergency bureau. */
+const redPoint = () => ({
+  name: '液氨储罐区',
+  unitId: county.unit(3),
+  industry: 'ammonia_refrigeration',
+  templateCode: 'ar_ammonia_receiver',
+  location: { lat: 33.171, lng: 115.633 },
+  assessment: { method: 'LEC', L: 6, E: 6, C: 15 },
+});
+
+async function withPhoto(id: string, client = member) {
+  const bytes = testJpeg(photoSeed++);
+  const requested = await client.post(`/risk-points/${id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes), location: { lat: 33.171, lng: 115.633 } });
+  expect(requested.status).toBe(201);
+  expect(requested.body.photo.key).toMatch(new RegExp(`^t/${county.tenant}/risk-points/${id}/`));
+  await uploadWith(requested.body.upload, bytes);
+  const confirmed = await client.post(`/risk-points/${id}/photos/${requested.body.photo.id}/confirm`);
+  expect(confirmed.status).toBe(200);
+  return confirmed.body;
+}
+
+async function villageStats() {
+  return (await admin.get(`/grids/${county.village1}/stats`)).body.riskPoints;
+}
+
+describe('filing a risk point', () => {
+  it('fills a draft from the knowledge-base template and grades it red by LEC', async () => {
+    const templates = await member.get('/knowledge/industries/ammonia_refrigeration');
+    expect(templates.body.templates.map((t: { code: string }) => t.code)).toContain('ar_ammonia_receiver');
+    const before = await villageStats();
+    const created = await member.post('/risk-points', redPoint());
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', color: 'red', version: 1, departmentId: county.emergencyDept });
+    expect(created.body.assessment).toMatchObject({ method: 'LEC', score: 540, color: 'red', tableVersion: 1 });
+    expect(created.body.checklist.length).toBeGreaterThanOrEqual(5);
+    expect(created.body.controlMeasures.length).toBeGreaterThanOrEqual(4);
+    const after = await villageStats();
+    expect(after.red).toBe(before.red + 1);
+    expect(after.byStatus.draft).toBe(before.byStatus.draft + 1);
+  });
+
+  it('refuses to submit a point without a photo', async () => {
+    const created = await member.post('/risk-points', redPoint());
+    const submitted = await member.post(`/risk-points/${created.body.id}/submit`);
+    expect(submitted.status).toBe(409);
+    expect(submitted.body.code).toBe('photo_required');
+  });
+
+  it('walks a red point through township and county review to filed, with counters and audit in step', async () => {
+    const created = await member.post('/risk-points', redPoint());
+    const id = created.body.id;
+    const withEvidence = await withPhoto(id);
+    expect(withEvidence.photos[0]).toMatchObject({ status: 'verified', contentType: 'image/jpeg' });
+    const before = await villageStats();
+
+    const submitted = await member.post(`/risk-points/${id}/submit`);
+    expect(submitted.body).toMatchObject({ status: 'submitted', reviewChain: ['township', 'county'], reviewStep: 0 });
+    expect((await member.post(`/risk-points/${id}/approve`)).status).toBe(403);
+    expect((await admin.get(`/risk-points?status=submitted&grid=${county.township1}`)).body.items.map((p: { id: string }) => p.id)).toContain(id);
+
+    const townshipApproved = await township.post(`/risk-points/${id}/approve`);
+    expect(townshipApproved.body.status).toBe('township_approved');
+    expect((await township.post(`/risk-points/${id}/approve`)).status).toBe(403);
+    const filed = await admin.post(`/risk-points/${id}/approve`);
+    expect(filed.body.status).toBe('filed');
+
+    const after = await villageStats();
+    expect(after.byStatus.filed).toBe(before.byStatus.filed + 1);
+    expect(after.byStatus.draft).toBe(before.byStatus.draft - 1);
+    expect(after.red).toBe(before.red);
+
+    const audit = await admin.get(`/risk-points/${id}/audit`);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['created', 'photo_added', 'submitted', 'approved', 'filed']);
+    expect(audit.body.items[1].details.photo).toMatchObject({ sha256: withEvidence.photos[0].sha256, size: withEvidence.photos[0].size });
+    expect(audit.body.chain).toEqual({ intact: true, length: 5 });
+    // The supervising department sees its industry's point throughout.
+    expect((await department.get(`/risk-points/${id}`)).status).toBe(200);
+  });
+
+  it('ends the review of a blue point at the township, as the default chain says', async () => {
+    const created = await member.post('/risk-points', { ...redPoint(), name: '配电室', assessment: { method: 'LS', L: 1, S: 3 } });
+    expect(created.body.color).toBe('blue');
+    await withPhoto(created.body.id);
+    await member.post(`/risk-points/${created.body.id}/submit`);
+    const filed = await township.post(`/risk-points/${created.body.id}/approve`);
+    expect(filed.body).toMatchObject({ status: 'filed', reviewChain: ['township'] });
+  });
+
+  it('returns a filing to draft with the reason, and a stale version gets 409', async () => {
+    const created = await member.post('/risk-points', redPoint());
+    await withPhoto(created.body.id);
+    const submitted = await member.post(`/risk-points/${created.body.id}/submit`);
+    const stale = await township.post(`/risk-points/${created.body.id}/return`, { reason: '照片不清晰', version: submitted.body.version - 1 });
+    expect(stale.status).toBe(409);
+    const returned = await township.post(`/risk-points/${created.body.id}/return`, { reason: '照片不清晰', version: submitted.body.version });
+    expect(returned.body).toMatchObject({ status: 'draft', returnReason: '照片不清晰' });
+    const noReason = await township.post(`/risk-points/${created.body.id}/return`, {});
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors[0].path).toBe('reason');
+  });
+
+  it('gives exactly one success to ten simultaneous approvals', async () => {
+    const created = await member.post('/risk-points', { ...redPoint(), assessment: { method: 'LS', L: 2, S: 3 } });
+    await withPhoto(created.body.id);
+    await member.post(`/risk-points/${created.body.id}/submit`);
+    const before = await villageStats();
+    const results = await Promise.all(Array.from({ length: 10 }, () => township.post(`/risk-points/${created.body.id}/approve`)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status !== 200).every((r) => r.status === 409 || r.status === 403)).toBe(true);
+    const after = await villageStats();
+    expect(after.byStatus.filed).toBe(before.byStatus.filed + 1);
+    const audit = await admin.get(`/risk-points/${created.body.id}/audit`);
+    expect(audit.body.items.filter((e: { action: string }) => e.action === 'filed')).toHaveLength(1);
+  });
+
+  it('makes one risk point when a field device retries the create ten times at once', async () => {
+    const before = await villageStats();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => member.post('/risk-points', redPoint(), { 'idempotency-key': 'device-7-filing-42' })),
+    );
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    expect((await villageStats()).total).toBe(before.total + 1);
+  });
+});
+
+describe('grading tables', () => {
+  it('keeps old gradings when the county changes its bands, and a re-grade keeps both', async () => {
+    const created = await member.post('/risk-points', { ...redPoint(), assessment: { method: 'LEC', L: 3, E: 6, C: 15 } });
+    expect(created.body.color).toBe('orange');
+    const current = await admin.get('/settings');
+    const settings = structuredClone(current.body.settings);
+    settings.grading.LEC[1].above = 300;
+    const saved = await admin.put('/settings', { settings, version: current.body.version });
+    expect(saved.status).toBe(200);
+    expect(saved.body.settings.grading.version).toBe(current.body.settings.grading.version + 1);
+
+    const unchanged = await member.get(`/risk-points/${created.body.id}`);
+    expect(unchanged.body).toMatchObject({ color: 'orange', assessment: { tableVersion: 1 } });
+    const regraded = await member.patch(`/risk-points/${created.body.id}`, { assessment: { method: 'LEC', L: 3, E: 6, C: 15 } });
+    expect(regraded.body.color).toBe('yellow');
+    expect(regraded.body.gradings.map((g: { tableVersion: number; color: string }) => [g.tableVersion, g.color])).toEqual([
+      [1, 'orange'],
+      [2, 'yellow'],
+    ]);
+    const restored = structuredClone(settings);
+    restored.grading.LEC[1].above = 160;
+    await admin.put('/settings', { settings: restored, version: saved.body.version });
+  });
+
+  it('refuses bands that leave some scores without a colour, naming the field', async () => {
+    const current = await admin.get('/settings');
+    const settings = structuredClone(current.body.settings);
+    settings.grading.LEC[3].above = 50;
+    const refused = await admin.put('/settings', { settings, version: current.body.version });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].path).toBe('grading.LEC');
+  });
+});
+
+describe('evidence and audit', () => {
+  it('refuses an upload that does not match the announced hash, and leaves the record untouched', async () => {
+    const created = await member.post('/risk-points', redPoint());
+    const announced = testJpeg(9000);
+    const requested = await member.post(`/risk-points/${created.body.id}/photos`, { contentType: 'image/jpeg', size: announced.byteLength, sha256: sha256Hex(announced) });
+    const other = testJpeg(9001);
+    await uploadWith({ ...requested.body.upload, headers: { 'content-type': 'image/jpeg' } }, other);
+    const confirmed = await member.post(`/risk-points/${created.body.id}/photos/${requested.body.photo.id}/confirm`);
+    expect(confirmed.status).toBe(400);
+    expect(confirmed.body.errors.map((e: { path: string }) => e.path)).toContain('sha256');
+    const record = await member.get(`/risk-points/${created.body.id}`);
+    expect(record.body).toMatchObject({ photos: [], version: 1 });
+  });
+
+  it('refuses photo types other than JPEG, PNG, WebP and HEIC, and files over 10 MB', async () => {
+    const created = await member.post('/risk-points', redPoint());
+    const gif = await member.post(`/risk-points/${created.body.id}/photos`, { contentType: 'image/gif', size: 10, sha256: 'a'.repeat(64) });
+    expect(gif.status).toBe(400);
+    expect(gif.body.errors[0].path).toBe('contentType');
+    const huge = await member.post(`/risk-points/${created.body.id}/photos`, { contentType: 'image/jpeg', size: 11 * 1024 * 1024, sha256: 'a'.repeat(64) });
+    expect(huge.body.errors[0].path).toBe('size');
+  });
+
+  it('names the first broken link when an audit event is altered in the database', async () => {
+    const created = await member.post('/risk-points', redPoint());
+    await member.patch(`/risk-points/${created.body.id}`, { description: '第一次修改' });
+    await member.patch(`/risk-points/${created.body.id}`, { description: '第二次修改' });
+    await api.deps.documentClient.send(
+      new UpdateCommand({
+        TableName: api.tableName,
+        Key: { pk: `T#${county.tenant}#AUDIT#risk-point#${created.body.id}`, sk: 'EV#00000002' },
+        UpdateExpression: 'SET reason = :r',
+        ExpressionAttributeValues: { ':r': '事后篡改' },
+      }),
+    );
+    const audit = await admin.get(`/risk-points/${created.body.id}/audit`);
+    expect(audit.body.chain).toMatchObject({ intact: false, brokenAt: 2 });
+  });
+
+  it('prints a notice board with the colour, measures, escaped text and a QR code to the record', async () => {
+    const created = await member.post('/risk-points', { ...redPoint(), name: '储罐区<script>alert(1)</script>' });
+    const response = await api.app.request(`/t/${county.tenant}/api/v1/risk-points/${created.body.id}/notice-board`, {
+      headers: { authorization: `Bearer ${await api.login(county.tenant, 'grid.member', DEMO_LOGIN_PASSWORD)}` },
+    });
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('风险管控告知牌');
+    expect(page).toContain('红色');
+    expect(page).toContain('储罐区&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert(1)');
+    expect(page).toContain('<svg');
+    expect(page).toContain(created.body.controlMeasures[0]);
+  });
+});
+
+describe('lists', () => {
+  it('filters the register by colour within a township in at most two DynamoDB calls', async () => {
+    const { status, body, headers } = await admin.get(`/risk-points?grid=${county.township1}&color=red&limit=100`);
+    expect(status).toBe(200);
+    expect(body.items.length).toBeGreaterThan(0);
+    expect(body.items.every((p: { color: string; gridPath: string }) => p.color === 'red' && p.gridPath.includes(county.township1))).toBe(true);
+    expect(Number(headers.get('x-dynamodb-calls'))).toBeLessThanOrEqual(2);
+  });
+
+  it('shows a department its industries’ points and refuses another department’s list', async () => {
+    const own = await department.get(`/risk-points?department=${county.emergencyDept}`);
+    expect(own.status).toBe(200);
+    expect(own.body.items.every((p: { departmentId: string }) => p.departmentId === county.emergencyDept)).toBe(true);
+    expect((await department.get(`/risk-points?department=${county.commerceDept}`)).status).toBe(403);
+  });
+
+  it('keeps county counters equal to the sum of the townships’', async () => {
+    const countyStats = (await admin.get(`/grids/${county.county}/stats`)).body.riskPoints;
+    const townships = (await admin.get(`/grids?parent=${county.county}`)).body.items;
+    const sums = { total: 0, red: 0, filed: 0 };
+    for (const t of townships) {
+      const s = (await admin.get(`/grids/${t.id}/stats`)).body.riskPoints;
+      sums.total += s.total;
+      sums.red += s.red;
+      sums.filed += s.byStatus.filed;
+    }
+    expect(sums).toEqual({ total: countyStats.total, red: countyStats.red, filed: countyStats.byStatus.filed });
+    expect(countyStats.total).toBe(Object.values(countyStats.byStatus as Record<string, number>).reduce((a, b) => a + b, 0));
+  });
+});
