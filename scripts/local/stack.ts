@@ -109,13 +109,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     progress('Checking the table and the evidence bucket');
     await ensureTable(deps.documentClient, options.tableName);
-    await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: options.region }), options.bucket);
+    const s3Client = createS3Client({ endpoint: s3.endpoint, region: options.region });
+    await ensureBucket(s3Client, options.bucket);
 
     progress('Seeding the demo counties (only what is missing)');
     const seedReports = [];
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
-        await seedDemoCounty({ client: deps.documentClient, tableName: options.tableName, identity: deps.identity }, county),
+        await seedDemoCounty(
+          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, evidence: { client: s3Client, bucket: options.bucket } },
+          county,
+        ),
       );
     }
 

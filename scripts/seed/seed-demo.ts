@@ -20,15 +20,19 @@ import {
   UserRepository,
   type WriteContext,
 } from '@gridsafe/db';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type IdentityProvider, poolUsername } from '@gridsafe/identity';
 import { DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES, type DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
+import { seedDemoRiskPoints } from './seed-demo-risk-points.ts';
 
 export interface SeedTarget {
   client: DynamoDBDocumentClient;
   tableName: string;
   identity: IdentityProvider;
+  /** Where demo photos go; without it the demo risk points have no photos. */
+  evidence?: { client: S3Client; bucket: string };
   cell?: string;
   now?: Date;
 }
@@ -183,6 +187,7 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
     await once(() => userRepository.create(user, ctx));
     report.logins.push({ username: person.username, role: person.role });
   }
+  report.created += (await seedDemoRiskPoints(target, county)).created;
   return report;
 }
 

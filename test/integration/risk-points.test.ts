@@ -16,7 +16,10 @@ beforeAll(async () => {
   api = await startTestApi({ tenants: [tenant] });
   county = await seedTestCounty(api, tenant);
   const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  [admin, township, member, department] = await Promise.all(['county.admin', 'township.officer', 'grid.member', 'dept.officer'].map(login));
+  admin = await login('county.admin');
+  township = await login('township.officer');
+  member = await login('grid.member');
+  department = await login('dept.officer');
 }, 120_000);
 
 /** Unit 3 of the seed is an ammonia cold store in village 1 (the grid member's), under the emergency bureau. */

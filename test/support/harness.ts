@@ -64,7 +64,10 @@ export async function seedTestCounty(api: Awaited<ReturnType<typeof startTestApi
   const { TAIHE, LINQUAN } = await import('../../scripts/seed/demo-data.ts');
   const { demoId } = await import('../../scripts/seed/demo-ids.ts');
   const base = shape === 'taihe' ? TAIHE : LINQUAN;
-  await seedDemoCounty({ client: api.deps.documentClient, tableName: api.tableName, identity: api.deps.identity }, { ...base, tenant });
+  await seedDemoCounty(
+    { client: api.deps.documentClient, tableName: api.tableName, identity: api.deps.identity, evidence: { client: api.s3, bucket: api.bucket } },
+    { ...base, tenant },
+  );
   const [t1, t2] = base.townships;
   return {
     tenant,

@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
+import { tinyJpeg } from '../../scripts/seed/tiny-jpeg.ts';
 
-/** A tiny but real JPEG (1×1 px) with bytes varied by `seed`, so each test photo has its own hash. */
+/** A tiny but real JPEG with bytes varied by `seed`, so each test photo has its own hash. */
 export function testJpeg(seed = 0): Uint8Array<ArrayBuffer> {
-  const base = Buffer.from(
-    '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
-    'base64',
-  );
-  // A JPEG comment segment (FFFE) after SOI carries the seed without breaking the image.
-  const comment = Buffer.from(`gridsafe-test-${seed}`);
-  const segment = Buffer.concat([Buffer.from([0xff, 0xfe, 0, comment.length + 2]), comment]);
-  return Uint8Array.from(Buffer.concat([base.subarray(0, 2), segment, base.subarray(2)]));
+  return tinyJpeg(`test-${seed}`);
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

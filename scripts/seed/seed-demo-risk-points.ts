@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type AssessmentInput,
+  ConflictError,
+  DEFAULT_SETTINGS,
+  grade,
+  nextReviewState,
+  type Photo,
+  type Principal,
+  type RiskPoint,
+  type RiskPointStatus,
+  type Unit,
+  vendorKnowledgeBase,
+} from '@gridsafe/core';
+import { RiskPointRepository, TenantStore, UnitRepository, type WriteContext } from "@gridsafe/db";
+import { PhotoStore } from '@gridsafe/evidence';
+import type { DemoCounty } from './demo-data.ts';
+import { demoId } from './demo-ids.ts';
+import { tinyJpeg } from './tiny-jpeg.ts';
+
+/** One point per (colour, status) pair, plus a few more, so every box of the register and the map is filled. */
+const PLAN: { color: 'red' | 'orange' | 'yellow' | 'blue' | 'ungraded'; status: RiskPointStatus }[] = [];
+for (const color of ['red', 'orange', 'yellow', 'blue', 'ungraded'] as const) {
+  for (const status of ['draft', 'submitted', 'township_approved', 'filed'] as const) {
+    // A blue, yellow or ungraded filing ends at the township: it is never "township approved".
+    if (status === 'township_approved' && color !== 'red' && color !== 'orange') continue;
+    PLAN.push({ color, status });
+  }
+}
+
+/** LEC inputs that give each colour under the default table (D = L × E × C). */
+const LEC_FOR: Record<string, AssessmentInput> = {
+  red: { method: 'LEC', L: 6, E: 6, C: 15 },
+  orange: { method: 'LEC', L: 3, E: 6, C: 15 },
+  yellow: { method: 'LEC', L: 3, E: 6, C: 7 },
+  blue: { method: 'LEC', L: 1, E: 6, C: 7 },
+};
+
+export interface RiskPointSeedTarget {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  evidence?: { client: S3Client; bucket: string };
+  now?: Date;
+}
+
+/**
+ * Demo risk points in every colour and every status, each filed through the real state machine (created,
+ * photographed, submitted, approved) so the record pages show a genuine audit history, with a real photo in
+ * the evidence bucket when one is given. Idempotent like the rest of the demo seed.
+ */
+export async function seedDemoRiskPoints(target: RiskPointSeedTarget, county: DemoCounty): Promise<{ created: number }> {
+  const { tenant } = county;
+  const store = new TenantStore(target.client, target.tableName, tenant);
+  const repository = new RiskPointRepository(store);
+  const units = new UnitRepository(store);
+  const photos = target.evidence ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant) : undefined;
+  const now = target.now ?? new Date();
+  const reviewer: Principal = { userId: 'system', username: 'demo-seed', tenant, role: 'county_admin', grants: [] };
+  const ctx: WriteContext = { principal: reviewer, now };
+  const unitCount = county.townships.reduce((sum, t) => sum + t.villages.length, 0) * county.unitsPerVillage;
+  let created = 0;
+
+  for (const [index, plan] of PLAN.entries()) {
+    const id = demoId(tenant, `risk-point:${index}`);
+    if (await repository.getStored(id)) continue;
+    const unit = await units.get(demoId(tenant, `unit:${(index % unitCount) + 1}`));
+    if (!unit) continue;
+    const industry = vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ?? vendorKnowledgeBase.industries.at(-1)!;
+    const template = industry.templates[index % industry.templates.length]!;
+    const assessment = plan.color === 'ungraded' ? undefined : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, now, 'demo-seed');
+    const point: RiskPoint = {
+      id,
+      name: template.name,
+      unitId: unit.id,
+      unitName: unit.name,
+      industry: industry.code,
+      templateCode: template.code,
+      gridId: unit.gridId,
+      gridPath: unit.gridPath,
+      ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
+      location: nudge(unit, index),
+      ...(unit.address ? { address: unit.address } : {}),
+      hazardFactors: template.hazardFactors,
+      accidentTypes: template.accidentTypes,
+      checklist: template.checklist,
+      controlMeasures: template.controlMeasures,
+      emergencyMeasures: template.emergencyMeasures,
+      ...(unit.contact ? { responsiblePerson: unit.contact } : {}),
+      emergencyPhone: '0558-8612345',
+      color: plan.color,
+      ...(assessment ? { assessment } : {}),
+      gradings: assessment ? [assessment] : [],
+      status: 'draft',
+      reviewChain: [],
+      reviewStep: 0,
+      photos: [],
+      createdBy: 'grid.member',
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    try {
+      await repository.create(point, ctx);
+    } catch (error) {
+      if (error instanceof ConflictError) continue;
+      throw error;
+    }
+    created += 1;
+    let current = point;
+    const save = async (after: RiskPoint, action: string, details?: Record<string, unknown>) => {
+      const stored = await repository.getStored(id, true);
+      current = await repository.save(stored!, after, current.version, ctx, { action, ...(details ? { details } : {}) });
+    };
+    if (photos) {
+      const photo = await uploadDemoPhoto(photos, target.evidence!, point, now);
+      await save({ ...current, photos: [photo] }, 'photo_added', { photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size } });
+    }
+    if (plan.status === 'draft') continue;
+    await save({ ...current, ...nextReviewState(current, 'submit', reviewer, DEFAULT_SETTINGS) }, 'submitted');
+    while (current.status !== plan.status) {
+      const state = nextReviewState(current, 'approve', reviewer, DEFAULT_SETTINGS);
+      await save({ ...current, ...state }, state.status === 'filed' ? 'filed' : 'approved');
+    }
+  }
+  return { created };
+}
+
+function nudge(unit: Unit, index: number) {
+  const base = unit.location ?? { lat: 33.16, lng: 115.62 };
+  return { lat: Math.round((base.lat + ((index % 5) - 2) * 0.0004) * 1e6) / 1e6, lng: Math.round((base.lng + ((index % 3) - 1) * 0.0004) * 1e6) / 1e6 };
+}
+
+/** The demo uploads a real (tiny) JPEG so the photo viewer, the hashes and the audit details all work. */
+async function uploadDemoPhoto(store: PhotoStore, evidence: { client: S3Client; bucket: string }, point: RiskPoint, now: Date): Promise<Photo> {
+  const bytes = tinyJpeg(`demo-${point.id}`);
+  const id = demoId(point.id, 'photo');
+  const key = store.keyFor('risk-points', point.id, id, 'image/jpeg');
+  await evidence.client.send(new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }));
+  return {
+    id,
+    key,
+    contentType: 'image/jpeg',
+    size: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    status: 'verified',
+    takenAt: now.toISOString(),
+    location: point.location,
+    requestedAt: now.toISOString(),
+    verifiedAt: now.toISOString(),
+  };
+}
