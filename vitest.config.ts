@@ -17,7 +17,14 @@ export default defineConfig({
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          // Starting the whole local stack (and building web/ when its sources changed) happens in beforeAll.
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -3,8 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
-import { readEnv } from './env.ts';
-import { domainLogger } from './powertools-logger.ts';
+import { readEnv } from './lib/env.ts';
+import { domainLogger } from './lib/powertools-logger.ts';
 
 // Everything below runs once per cold start; warm invocations reuse the clients and the cached JWKS.
 const env = readEnv([

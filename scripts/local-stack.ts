@@ -35,10 +35,15 @@ try {
   stack = await startLocalStack({
     ...config,
     root,
-    logger: createJsonLogger({ service: 'gridsafe-local' }, process.env.GRIDSAFE_LOG_LEVEL === 'debug' ? 'debug' : 'warn'),
+    logger: createJsonLogger(
+      { service: 'gridsafe-local' },
+      process.env.GRIDSAFE_LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+    ),
     progress: (message) => console.log(`• ${message}`),
     onChildExit: (what, code) => {
-      console.error(`\n✖ ${what} stopped unexpectedly (exit code ${code}). Run \`npm start\` again; if it keeps failing, run \`npm run reset\`.`);
+      console.error(
+        `\n✖ ${what} stopped unexpectedly (exit code ${code}). Run \`npm start\` again; if it keeps failing, run \`npm run reset\`.`,
+      );
       void shutdown(1);
     },
   });
@@ -60,7 +65,9 @@ Gridsafe is running at ${url}
 `);
 } catch (error) {
   if (error instanceof TableMismatchError) {
-    console.error(`\n✖ ${error.message}\nTo start over with a fresh demo, run \`npm run reset\` (it asks before deleting .data/).`);
+    console.error(
+      `\n✖ ${error.message}\nTo start over with a fresh demo, run \`npm run reset\` (it asks before deleting .data/).`,
+    );
   } else if (error instanceof JavaMissingError || error instanceof PortBusyError) {
     console.error(`\n✖ ${error.message}`);
   } else {

@@ -18,7 +18,9 @@ if (!script) {
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
-  console.error(`Gridsafe needs Node.js 20.19 or newer (this is ${process.versions.node}). Install a newer Node and retry.`);
+  console.error(
+    `Gridsafe needs Node.js 20.19 or newer (this is ${process.versions.node}). Install a newer Node and retry.`,
+  );
   process.exit(1);
 }
 
@@ -31,9 +33,14 @@ const installed = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : '';
 if (installed !== lockHash) {
   console.log('Installing the locked dependencies ...');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
-    console.error('npm install failed: check your network access to the npm registry, then run the command again.');
+    console.error(
+      'npm install failed: check your network access to the npm registry, then run the command again.',
+    );
     process.exit(result.status ?? 1);
   }
   writeFileSync(marker, `${lockHash}\n`);

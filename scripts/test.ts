@@ -15,22 +15,34 @@ const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 if (!existsSync(CHROMIUM) || !existsSync(CJK_FONT)) {
   const isRoot = process.getuid?.() === 0;
   if (!isRoot) {
-    console.error(`The browser tests need Chromium and a CJK font: run  sudo apt-get install -y chromium fonts-wqy-microhei  and retry.`);
+    console.error(
+      `The browser tests need Chromium and a CJK font: run  sudo apt-get install -y chromium fonts-wqy-microhei  and retry.`,
+    );
     process.exit(1);
   }
   console.log('Installing Chromium and a CJK font for the browser tests (apt-get, about 30 s) ...');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-wqy-microhei'], {
-    stdio: 'inherit',
-    env,
-  });
+  const install = spawnSync(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-wqy-microhei'],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
   if (update.status !== 0 || install.status !== 0) {
-    console.error('Installing Chromium failed; the browser tests cannot run. Check access to the Debian package mirror.');
+    console.error(
+      'Installing Chromium failed; the browser tests cannot run. Check access to the Debian package mirror.',
+    );
     process.exit(1);
   }
 }
 
 const vitest = join(root, 'node_modules', '.bin', 'vitest');
-const result = spawnSync(vitest, ['run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env: process.env });
+const result = spawnSync(vitest, ['run', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: process.env,
+});
 process.exit(result.status ?? 1);

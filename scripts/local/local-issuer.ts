@@ -9,8 +9,8 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK
 /**
  * A small, real token issuer for one machine. It speaks the subset of the Cognito Identity Provider JSON
  * protocol that Gridsafe uses (InitiateAuth with USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH, AdminCreateUser,
- * AdminSetUserPassword, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser), signs RS256 access
- * tokens shaped like Cognito's, and serves its JWKS. The API therefore uses the AWS SDK's Cognito client and
+ * AdminSetUserPassword, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser, ListUsers by username
+ * prefix), signs RS256 access tokens shaped like Cognito's, and serves its JWKS. The API therefore uses the AWS SDK's Cognito client and
  * the same JWKS verifier locally as in AWS. It mirrors the Pre Token Generation trigger by calling the same
  * `claimsFromUserAttributes` function the trigger uses. Chosen over `cognito-local` (148 MB of AWS SDK v2
  * dependencies, a hard-coded discovery address) because this is ~250 lines we fully control.
@@ -77,7 +77,10 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       const known = error instanceof CognitoProtocolError;
       const type = known ? error.type : 'InternalErrorException';
       const body = JSON.stringify({ __type: type, message: (error as Error).message });
-      res.writeHead(known ? 400 : 500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+      res.writeHead(known ? 400 : 500, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-errortype': type,
+      });
       res.end(body);
     });
   });
@@ -110,7 +113,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
         return initiateAuth(input);
       case 'AdminCreateUser': {
         const username = requireString(input, 'Username');
-        if (state.users[username]) throw new CognitoProtocolError('UsernameExistsException', 'User account already exists.');
+        if (state.users[username])
+          throw new CognitoProtocolError('UsernameExistsException', 'User account already exists.');
         const user: StoredUser = {
           username,
           sub: randomUUID(),
@@ -136,7 +140,11 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       }
       case 'AdminGetUser': {
         const user = requireUser(input);
-        return { Username: user.username, UserAttributes: describeUser(user).Attributes, Enabled: user.enabled };
+        return {
+          Username: user.username,
+          UserAttributes: describeUser(user).Attributes,
+          Enabled: user.enabled,
+        };
       }
       case 'AdminEnableUser':
       case 'AdminDisableUser': {
@@ -146,22 +154,36 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
         save();
         return {};
       }
+      case 'ListUsers':
+        return listUsers(input);
       default:
-        throw new CognitoProtocolError('InvalidParameterException', `Operation ${operation} is not supported locally.`);
+        throw new CognitoProtocolError(
+          'InvalidParameterException',
+          `Operation ${operation} is not supported locally.`,
+        );
     }
   }
 
   async function initiateAuth(input: Record<string, unknown>): Promise<unknown> {
-    if (input.ClientId !== clientId) throw new CognitoProtocolError('ResourceNotFoundException', 'Unknown client.');
+    if (input.ClientId !== clientId)
+      throw new CognitoProtocolError('ResourceNotFoundException', 'Unknown client.');
     const parameters = (input.AuthParameters ?? {}) as Record<string, string>;
     if (input.AuthFlow === 'USER_PASSWORD_AUTH') {
       const user = state.users[parameters.USERNAME ?? ''];
       // Same answer for an unknown user and a wrong password, like Cognito with PreventUserExistenceErrors.
-      if (!user || !user.enabled || !user.passwordHash || !verifyPassword(parameters.PASSWORD ?? '', user.passwordHash)) {
+      if (
+        !user ||
+        !user.enabled ||
+        !user.passwordHash ||
+        !verifyPassword(parameters.PASSWORD ?? '', user.passwordHash)
+      ) {
         throw new CognitoProtocolError('NotAuthorizedException', 'Incorrect username or password.');
       }
       const refreshToken = randomBytes(48).toString('base64url');
-      state.refreshTokens[refreshToken] = { username: user.username, expiresAt: Date.now() + 30 * 86_400_000 };
+      state.refreshTokens[refreshToken] = {
+        username: user.username,
+        expiresAt: Date.now() + 30 * 86_400_000,
+      };
       save();
       return { AuthenticationResult: await tokensFor(user, refreshToken) };
     }
@@ -204,6 +226,33 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     };
   }
 
+  /** Cognito's ListUsers, for the one filter Gridsafe uses: `username ^= "<prefix>"`, in pages. */
+  function listUsers(input: Record<string, unknown>) {
+    const filter = /^username\s*\^=\s*"([^"]*)"$/.exec(String(input.Filter ?? ''));
+    if (!filter) {
+      throw new CognitoProtocolError(
+        'InvalidParameterException',
+        'Only username ^= "<prefix>" filters are supported locally.',
+      );
+    }
+    const prefix = filter[1] ?? '';
+    const limit = Math.min(Number(input.Limit ?? 60) || 60, 60);
+    const after =
+      typeof input.PaginationToken === 'string'
+        ? Buffer.from(input.PaginationToken, 'base64url').toString('utf8')
+        : '';
+    const matching = Object.keys(state.users)
+      .filter((name) => name.startsWith(prefix) && name > after)
+      .sort();
+    const page = matching.slice(0, limit);
+    return {
+      Users: page.map((name) => describeUser(state.users[name] as StoredUser)),
+      ...(matching.length > limit
+        ? { PaginationToken: Buffer.from(page[page.length - 1] ?? '', 'utf8').toString('base64url') }
+        : {}),
+    };
+  }
+
   function revokeRefreshTokens(username: string) {
     for (const [token, stored] of Object.entries(state.refreshTokens)) {
       if (stored.username === username) delete state.refreshTokens[token];
@@ -242,7 +291,10 @@ function describeUser(user: StoredUser) {
     Username: user.username,
     Enabled: user.enabled,
     UserStatus: 'CONFIRMED',
-    Attributes: [{ Name: 'sub', Value: user.sub }, ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value }))],
+    Attributes: [
+      { Name: 'sub', Value: user.sub },
+      ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
+    ],
   };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 
 const TYPES: Record<string, string> = {
@@ -20,12 +20,18 @@ const TYPES: Record<string, string> = {
  * API app (the same hono app Lambda runs), everything else to web/dist, with the SPA's index.html as the
  * fallback for client-side routes.
  */
-export function startNodeServer(options: { app: Hono<never>; port: number; host: string; webDist: string }): Promise<ServerType> {
+export function startNodeServer(options: {
+  app: Hono<never>;
+  port: number;
+  host: string;
+  webDist: string;
+}): Promise<ServerType> {
   const { app, webDist } = options;
   const fetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname.startsWith('/t/') || url.pathname.startsWith('/platform/')) return app.fetch(request);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Not Found', { status: 404 });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response('Not Found', { status: 404 });
     return serveStatic(webDist, url.pathname);
   };
   return new Promise((resolve, reject) => {
@@ -37,7 +43,10 @@ export function startNodeServer(options: { app: Hono<never>; port: number; host:
 function serveStatic(root: string, pathname: string): Response {
   const relative = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
   const candidate = join(root, relative);
-  const file = candidate.startsWith(root) && existsSync(candidate) && !candidate.endsWith('/') && !isDirectory(candidate) ? candidate : join(root, 'index.html');
+  const file =
+    candidate.startsWith(root) && existsSync(candidate) && !candidate.endsWith('/') && !isDirectory(candidate)
+      ? candidate
+      : join(root, 'index.html');
   if (!existsSync(file)) return new Response('The web app is not built yet.', { status: 503 });
   const extension = file.slice(file.lastIndexOf('.'));
   const immutable = file.includes(`${join(root, 'assets')}`);

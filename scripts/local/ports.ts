@@ -30,7 +30,12 @@ function canConnect(port: number, host: string): Promise<boolean> {
 }
 
 /** Throws a PortBusyError naming the port and the variable that moves it. */
-export async function assertPortFree(port: number, host: string, what: string, envVar: string): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  host: string,
+  what: string,
+  envVar: string,
+): Promise<void> {
   const free = await new Promise<boolean>((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

@@ -10,7 +10,12 @@ export interface S3Local {
  * A local S3-compatible server (s3rver). It speaks the S3 protocol, so the evidence code is the same as in
  * AWS, but it does not verify signatures: tests of presigning check the signed conditions themselves.
  */
-export async function startS3Local(options: { port: number; directory: string; host?: string; buckets?: string[] }): Promise<S3Local> {
+export async function startS3Local(options: {
+  port: number;
+  directory: string;
+  host?: string;
+  buckets?: string[];
+}): Promise<S3Local> {
   mkdirSync(options.directory, { recursive: true });
   const host = options.host ?? '127.0.0.1';
   const server = new S3rver({

@@ -15,7 +15,10 @@ describe('health', () => {
   it('reports every dependency as ok when DynamoDB, S3 and the issuer answer', async () => {
     const response = await api.app.request(`/t/${tenant}/api/v1/health`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { status: string; dependencies: Record<string, { status: string }> };
+    const body = (await response.json()) as {
+      status: string;
+      dependencies: Record<string, { status: string }>;
+    };
     expect(body.status).toBe('ok');
     expect(Object.keys(body.dependencies).sort()).toEqual(['database', 'evidence', 'tokenIssuer']);
     expect(Object.values(body.dependencies).every((d) => d.status === 'ok')).toBe(true);
@@ -32,7 +35,11 @@ describe('openapi', () => {
   it('publishes an OpenAPI 3.1 document generated from the schemas', async () => {
     const response = await api.app.request(`/t/${tenant}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/session', '/me']));
     expect(doc.components.schemas).toHaveProperty('Problem');
@@ -48,10 +55,17 @@ describe('session', () => {
       body: JSON.stringify({ username: 'county.admin', password: 'Test-password-2026' }),
     });
     expect(response.status).toBe(200);
-    const session = (await response.json()) as { accessToken: string; refreshToken: string; expiresIn: number; user: { role: string; username: string } };
+    const session = (await response.json()) as {
+      accessToken: string;
+      refreshToken: string;
+      expiresIn: number;
+      user: { role: string; username: string };
+    };
     expect(session.user).toMatchObject({ username: 'county.admin', role: 'county_admin' });
     expect(session.expiresIn).toBeGreaterThan(0);
-    const me = await api.app.request(`/t/${tenant}/api/v1/me`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    const me = await api.app.request(`/t/${tenant}/api/v1/me`, {
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ username: 'county.admin', role: 'county_admin' });
   });
@@ -70,7 +84,9 @@ describe('session', () => {
     });
     expect(refreshed.status).toBe(200);
     const { accessToken } = (await refreshed.json()) as { accessToken: string };
-    const me = await api.app.request(`/t/${tenant}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const me = await api.app.request(`/t/${tenant}/api/v1/me`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(me.status).toBe(200);
   });
 
@@ -102,13 +118,17 @@ describe('session', () => {
 describe('authentication', () => {
   it('answers 401 without a token and with a garbage token', async () => {
     expect((await api.app.request(`/t/${tenant}/api/v1/me`)).status).toBe(401);
-    const garbage = await api.app.request(`/t/${tenant}/api/v1/me`, { headers: { authorization: 'Bearer abc.def.ghi' } });
+    const garbage = await api.app.request(`/t/${tenant}/api/v1/me`, {
+      headers: { authorization: 'Bearer abc.def.ghi' },
+    });
     expect(garbage.status).toBe(401);
   });
 
   it('refuses a token of another county with 403', async () => {
     const token = await api.login(otherTenant, 'county.admin');
-    const response = await api.app.request(`/t/${tenant}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await api.app.request(`/t/${tenant}/api/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(403);
   });
 

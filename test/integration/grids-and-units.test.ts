@@ -1,6 +1,13 @@
 import { makeCreditCode } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let county: SeededCounty;
@@ -13,7 +20,10 @@ beforeAll(async () => {
   const tenant = uniqueTenant('gu');
   const otherTenant = uniqueTenant('go');
   api = await startTestApi({ tenants: [tenant, otherTenant] });
-  [county, other] = await Promise.all([seedTestCounty(api, tenant), seedTestCounty(api, otherTenant, 'linquan')]);
+  [county, other] = await Promise.all([
+    seedTestCounty(api, tenant),
+    seedTestCounty(api, otherTenant, 'linquan'),
+  ]);
   admin = clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
 }, 120_000);
 
@@ -21,7 +31,9 @@ describe('grid tree', () => {
   it('lists a township’s villages as its children', async () => {
     const { status, body } = await admin.get(`/grids?parent=${county.township1}`);
     expect(status).toBe(200);
-    expect(body.items.map((n: { name: string }) => n.name).sort()).toEqual(['东关社区', '北关村', '南关村', '西关社区'].sort());
+    expect(body.items.map((n: { name: string }) => n.name).sort()).toEqual(
+      ['东关社区', '北关村', '南关村', '西关社区'].sort(),
+    );
     expect(body.items.every((n: { level: string }) => n.level === 'village')).toBe(true);
   });
 
@@ -34,10 +46,18 @@ describe('grid tree', () => {
   });
 
   it('creates a village, renames it with an audit event, and refuses a stale version with 409', async () => {
-    const created = await admin.post('/grids', { name: '新建村', level: 'village', parentId: county.township1 });
+    const created = await admin.post('/grids', {
+      name: '新建村',
+      level: 'village',
+      parentId: county.township1,
+    });
     expect(created.status).toBe(201);
     expect(created.body.path).toBe(`${county.county}/${county.township1}/${created.body.id}`);
-    const renamed = await admin.patch(`/grids/${created.body.id}`, { name: '新建村（改）' }, { 'if-match': '1' });
+    const renamed = await admin.patch(
+      `/grids/${created.body.id}`,
+      { name: '新建村（改）' },
+      { 'if-match': '1' },
+    );
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: '新建村（改）', version: 2 });
     const stale = await admin.patch(`/grids/${created.body.id}`, { name: '又改' }, { 'if-match': '1' });
@@ -49,14 +69,27 @@ describe('grid tree', () => {
   });
 
   it('refuses a village placed directly under the county, naming the field', async () => {
-    const { status, body } = await admin.post('/grids', { name: '错村', level: 'village', parentId: county.county });
+    const { status, body } = await admin.post('/grids', {
+      name: '错村',
+      level: 'village',
+      parentId: county.county,
+    });
     expect(status).toBe(400);
     expect(body.errors[0].path).toBe('parentId');
   });
 
   it('moves a village with its units to another township and moves the counters with it', async () => {
-    const village = await admin.post('/grids', { name: '搬迁村', level: 'village', parentId: county.township1 });
-    const unit = await admin.post('/units', { name: '搬迁测试厂', creditCode: nextCreditCode(), industry: 'gas', gridId: village.body.id });
+    const village = await admin.post('/grids', {
+      name: '搬迁村',
+      level: 'village',
+      parentId: county.township1,
+    });
+    const unit = await admin.post('/units', {
+      name: '搬迁测试厂',
+      creditCode: nextCreditCode(),
+      industry: 'gas',
+      gridId: village.body.id,
+    });
     expect(unit.status).toBe(201);
     const before1 = (await admin.get(`/grids/${county.township1}/stats`)).body.units;
     const before2 = (await admin.get(`/grids/${county.township2}/stats`)).body.units;
@@ -85,7 +118,8 @@ describe('grid tree', () => {
       const townshipStats = (await admin.get(`/grids/${township.id}/stats`)).body;
       const villages = (await admin.get(`/grids?parent=${township.id}&limit=100`)).body.items;
       let villageSum = 0;
-      for (const village of villages) villageSum += (await admin.get(`/grids/${village.id}/stats`)).body.units;
+      for (const village of villages)
+        villageSum += (await admin.get(`/grids/${village.id}/stats`)).body.units;
       expect(townshipStats.units).toBe(villageSum);
       sum += townshipStats.units;
     }
@@ -95,7 +129,12 @@ describe('grid tree', () => {
 
 describe('units', () => {
   it('derives the supervising department from the industry, and keeps an explicit override', async () => {
-    const derived = await admin.post('/units', { name: '某加油站', creditCode: nextCreditCode(), industry: 'gas_station', gridId: county.village1 });
+    const derived = await admin.post('/units', {
+      name: '某加油站',
+      creditCode: nextCreditCode(),
+      industry: 'gas_station',
+      gridId: county.village1,
+    });
     expect(derived.status).toBe(201);
     expect(derived.body).toMatchObject({ departmentId: county.commerceDept, departmentOverridden: false });
     const overridden = await admin.post('/units', {
@@ -134,14 +173,34 @@ describe('units', () => {
       colour: 'red',
     });
     expect(status).toBe(400);
-    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['colour', 'creditCode', 'gridId', 'industry', 'name']);
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'colour',
+      'creditCode',
+      'gridId',
+      'industry',
+      'name',
+    ]);
     expect((await admin.get(`/grids/${county.village1}/stats`)).body.units).toBe(before);
   });
 
   it('refuses a second unit with the same credit code', async () => {
     const code = nextCreditCode();
-    expect((await admin.post('/units', { name: '甲厂', creditCode: code, industry: 'gas', gridId: county.village1 })).status).toBe(201);
-    const second = await admin.post('/units', { name: '乙厂', creditCode: code, industry: 'gas', gridId: county.village2 });
+    expect(
+      (
+        await admin.post('/units', {
+          name: '甲厂',
+          creditCode: code,
+          industry: 'gas',
+          gridId: county.village1,
+        })
+      ).status,
+    ).toBe(201);
+    const second = await admin.post('/units', {
+      name: '乙厂',
+      creditCode: code,
+      industry: 'gas',
+      gridId: county.village2,
+    });
     expect(second.status).toBe(400);
     expect(second.body.errors[0].path).toBe('creditCode');
   });
@@ -169,7 +228,9 @@ describe('units', () => {
     const second = await admin.get(`/units?grid=${county.county}&limit=5&cursor=${first.body.nextCursor}`);
     expect(second.body.items).toHaveLength(5);
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-    const forged = Buffer.from(JSON.stringify({ pk: `T#${other.tenant}#UNIT#x`, sk: 'UNIT' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ pk: `T#${other.tenant}#UNIT#x`, sk: 'UNIT' })).toString(
+      'base64url',
+    );
     const refused = await admin.get(`/units?grid=${county.county}&cursor=${forged}`);
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].path).toBe('query.cursor');
@@ -188,7 +249,10 @@ describe('users', () => {
     expect(created.status).toBe(201);
     const token = await api.login(county.tenant, 'new.member', 'Field-work-2026');
     const member = clientFor(api.app, county.tenant, token);
-    expect((await member.get('/me')).body).toMatchObject({ role: 'grid_member', scope: [`grid:${county.village2}`] });
+    expect((await member.get('/me')).body).toMatchObject({
+      role: 'grid_member',
+      scope: [`grid:${county.village2}`],
+    });
     expect((await member.get(`/units?grid=${county.village2}`)).status).toBe(200);
     expect((await member.get(`/units?grid=${county.village1}`)).status).toBe(403);
   });

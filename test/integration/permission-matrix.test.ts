@@ -1,6 +1,13 @@
 import { makeCreditCode, type Role } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 
 /**
  * Every role × every endpoint × (in scope, out of scope, another county's id), plus every endpoint with a
@@ -28,7 +35,8 @@ beforeAll(async () => {
   const [a, b] = [uniqueTenant('pm'), uniqueTenant('pn')];
   api = await startTestApi({ tenants: [a, b] });
   [here, there] = await Promise.all([seedTestCounty(api, a), seedTestCounty(api, b)]);
-  for (const role of ROLES) clients.set(role, clientFor(api.app, a, await api.login(a, USERNAME[role]!, DEMO_LOGIN_PASSWORD)));
+  for (const role of ROLES)
+    clients.set(role, clientFor(api.app, a, await api.login(a, USERNAME[role]!, DEMO_LOGIN_PASSWORD)));
   // A token of county B used on county A's paths.
   const tokenOfB = await api.login(b, 'county.admin', DEMO_LOGIN_PASSWORD);
   foreignAdmin = clientFor(api.app, a, tokenOfB);
@@ -44,7 +52,13 @@ function gridFor(role: Role, c: Case): string {
 function unitFor(role: Role, c: Case): string {
   if (c === 'foreign') return there.unit(1);
   const own: Record<string, number> = { department_officer: 3 };
-  const away: Record<string, number> = { department_officer: 1, township_officer: 13, grid_member: 4, unit_user: 2, county_admin: 13 };
+  const away: Record<string, number> = {
+    department_officer: 1,
+    township_officer: 13,
+    grid_member: 4,
+    unit_user: 2,
+    county_admin: 13,
+  };
   return here.unit(c === 'in' ? (own[role] ?? 1) : away[role]!);
 }
 function villageFor(role: Role, c: Case): string {
@@ -81,8 +95,16 @@ const readUnit: Endpoint['expect'] = {
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /me', call: (cl) => cl.get('/me'), expect: () => all(200) },
   { name: 'GET /grids/{id}', call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}`), expect: readGrid },
-  { name: 'GET /grids/{id}/stats', call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}/stats`), expect: readGrid },
-  { name: 'GET /grids/{id}/audit', call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}/audit`), expect: readGrid },
+  {
+    name: 'GET /grids/{id}/stats',
+    call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}/stats`),
+    expect: readGrid,
+  },
+  {
+    name: 'GET /grids/{id}/audit',
+    call: (cl, r, c) => cl.get(`/grids/${gridFor(r, c)}/audit`),
+    expect: readGrid,
+  },
   {
     name: 'GET /grids?parent=',
     call: (cl, r, c) => cl.get(`/grids?parent=${gridFor(r, c)}`),
@@ -95,21 +117,32 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'POST /grids',
-    call: (cl, r, c) => cl.post('/grids', { name: `矩阵村${serial++}`, level: 'village', parentId: c === 'foreign' ? there.township1 : here.township1 }),
+    call: (cl, r, c) =>
+      cl.post('/grids', {
+        name: `矩阵村${serial++}`,
+        level: 'village',
+        parentId: c === 'foreign' ? there.township1 : here.township1,
+      }),
     expect: (role) => (role === 'county_admin' ? [201, 201, 400] : all(403)),
   },
   { name: 'GET /units/{id}', call: (cl, r, c) => cl.get(`/units/${unitFor(r, c)}`), expect: readUnit },
-  { name: 'GET /units/{id}/audit', call: (cl, r, c) => cl.get(`/units/${unitFor(r, c)}/audit`), expect: readUnit },
+  {
+    name: 'GET /units/{id}/audit',
+    call: (cl, r, c) => cl.get(`/units/${unitFor(r, c)}/audit`),
+    expect: readUnit,
+  },
   {
     name: 'PATCH /units/{id}',
     call: (cl, r, c) => cl.patch(`/units/${unitFor(r, c)}`, { contact: { name: `矩阵${serial++}` } }),
-    expect: (role) => (role === 'unit_user' ? all(403) : readUnit[role] as [number, number, number]),
+    expect: (role) => (role === 'unit_user' ? all(403) : (readUnit[role] as [number, number, number])),
   },
   {
     name: 'GET /units (list)',
     call: (cl, r, c) => {
       if (r === 'department_officer') {
-        return cl.get(`/units?department=${c === 'in' ? here.emergencyDept : c === 'out' ? here.commerceDept : there.emergencyDept}`);
+        return cl.get(
+          `/units?department=${c === 'in' ? here.emergencyDept : c === 'out' ? here.commerceDept : there.emergencyDept}`,
+        );
       }
       if (r === 'unit_user' && c === 'in') return cl.get('/units');
       return cl.get(`/units?grid=${gridFor(r, c)}`);
@@ -126,7 +159,12 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /units',
     call: (cl, r, c) =>
-      cl.post('/units', { name: `矩阵厂${serial}`, creditCode: makeCreditCode('91341222', serial++), industry: 'gas', gridId: villageFor(r, c) }),
+      cl.post('/units', {
+        name: `矩阵厂${serial}`,
+        creditCode: makeCreditCode('91341222', serial++),
+        industry: 'gas',
+        gridId: villageFor(r, c),
+      }),
     expect: {
       vendor_operator: all(403),
       county_admin: [201, 201, 400],
@@ -136,11 +174,21 @@ const ENDPOINTS: Endpoint[] = [
       unit_user: all(403),
     },
   },
-  { name: 'GET /users', call: (cl) => cl.get('/users'), expect: (role) => all(role === 'county_admin' ? 200 : 403) },
+  {
+    name: 'GET /users',
+    call: (cl) => cl.get('/users'),
+    expect: (role) => all(role === 'county_admin' ? 200 : 403),
+  },
   {
     name: 'POST /users',
     call: (cl) =>
-      cl.post('/users', { username: `matrix.${serial++}`, displayName: '矩阵', role: 'grid_member', scope: [`grid:${here.village1}`], password: 'Matrix-pass-2026' }),
+      cl.post('/users', {
+        username: `matrix.${serial++}`,
+        displayName: '矩阵',
+        role: 'grid_member',
+        scope: [`grid:${here.village1}`],
+        password: 'Matrix-pass-2026',
+      }),
     expect: (role) => all(role === 'county_admin' ? 201 : 403),
   },
   { name: 'GET /departments', call: (cl) => cl.get('/departments'), expect: () => all(200) },
@@ -149,7 +197,11 @@ const ENDPOINTS: Endpoint[] = [
     call: (cl) => cl.post('/departments', { name: `矩阵局${serial++}`, industries: [] }),
     expect: (role) => all(role === 'county_admin' ? 201 : 403),
   },
-  { name: 'GET /knowledge/industries', call: (cl) => cl.get('/knowledge/industries'), expect: () => all(200) },
+  {
+    name: 'GET /knowledge/industries',
+    call: (cl) => cl.get('/knowledge/industries'),
+    expect: () => all(200),
+  },
 ];
 
 const CASES: Case[] = ['in', 'out', 'foreign'];
@@ -159,10 +211,12 @@ describe('permission matrix', () => {
     it(`answers ${endpoint.name} as the rules say for every role and case`, async () => {
       const failures: string[] = [];
       for (const role of ROLES) {
-        const expected = typeof endpoint.expect === 'function' ? endpoint.expect(role) : endpoint.expect[role];
+        const expected =
+          typeof endpoint.expect === 'function' ? endpoint.expect(role) : endpoint.expect[role];
         for (const [index, c] of CASES.entries()) {
           const { status } = await endpoint.call(clients.get(role)!, role, c);
-          if (status !== expected[index]) failures.push(`${role} / ${c}: got ${status}, expected ${expected[index]}`);
+          if (status !== expected[index])
+            failures.push(`${role} / ${c}: got ${status}, expected ${expected[index]}`);
         }
       }
       expect(failures).toEqual([]);

@@ -1,6 +1,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -15,7 +22,8 @@ beforeAll(async () => {
   const tenant = uniqueTenant('rp');
   api = await startTestApi({ tenants: [tenant] });
   county = await seedTestCounty(api, tenant);
-  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  const login = async (username: string) =>
+    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
   admin = await login('county.admin');
   township = await login('township.officer');
   member = await login('grid.member');
@@ -34,7 +42,12 @@ const redPoint = () => ({
 
 async function withPhoto(id: string, client = member) {
   const bytes = testJpeg(photoSeed++);
-  const requested = await client.post(`/risk-points/${id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes), location: { lat: 33.171, lng: 115.633 } });
+  const requested = await client.post(`/risk-points/${id}/photos`, {
+    contentType: 'image/jpeg',
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+    location: { lat: 33.171, lng: 115.633 },
+  });
   expect(requested.status).toBe(201);
   expect(requested.body.photo.key).toMatch(new RegExp(`^t/${county.tenant}/risk-points/${id}/`));
   await uploadWith(requested.body.upload, bytes);
@@ -54,8 +67,18 @@ describe('filing a risk point', () => {
     const before = await villageStats();
     const created = await member.post('/risk-points', redPoint());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'draft', color: 'red', version: 1, departmentId: county.emergencyDept });
-    expect(created.body.assessment).toMatchObject({ method: 'LEC', score: 540, color: 'red', tableVersion: 1 });
+    expect(created.body).toMatchObject({
+      status: 'draft',
+      color: 'red',
+      version: 1,
+      departmentId: county.emergencyDept,
+    });
+    expect(created.body.assessment).toMatchObject({
+      method: 'LEC',
+      score: 540,
+      color: 'red',
+      tableVersion: 1,
+    });
     expect(created.body.checklist.length).toBeGreaterThanOrEqual(5);
     expect(created.body.controlMeasures.length).toBeGreaterThanOrEqual(4);
     const after = await villageStats();
@@ -78,9 +101,17 @@ describe('filing a risk point', () => {
     const before = await villageStats();
 
     const submitted = await member.post(`/risk-points/${id}/submit`);
-    expect(submitted.body).toMatchObject({ status: 'submitted', reviewChain: ['township', 'county'], reviewStep: 0 });
+    expect(submitted.body).toMatchObject({
+      status: 'submitted',
+      reviewChain: ['township', 'county'],
+      reviewStep: 0,
+    });
     expect((await member.post(`/risk-points/${id}/approve`)).status).toBe(403);
-    expect((await admin.get(`/risk-points?status=submitted&grid=${county.township1}`)).body.items.map((p: { id: string }) => p.id)).toContain(id);
+    expect(
+      (await admin.get(`/risk-points?status=submitted&grid=${county.township1}`)).body.items.map(
+        (p: { id: string }) => p.id,
+      ),
+    ).toContain(id);
 
     const townshipApproved = await township.post(`/risk-points/${id}/approve`);
     expect(townshipApproved.body.status).toBe('township_approved');
@@ -94,15 +125,28 @@ describe('filing a risk point', () => {
     expect(after.red).toBe(before.red);
 
     const audit = await admin.get(`/risk-points/${id}/audit`);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['created', 'photo_added', 'submitted', 'approved', 'filed']);
-    expect(audit.body.items[1].details.photo).toMatchObject({ sha256: withEvidence.photos[0].sha256, size: withEvidence.photos[0].size });
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'created',
+      'photo_added',
+      'submitted',
+      'approved',
+      'filed',
+    ]);
+    expect(audit.body.items[1].details.photo).toMatchObject({
+      sha256: withEvidence.photos[0].sha256,
+      size: withEvidence.photos[0].size,
+    });
     expect(audit.body.chain).toEqual({ intact: true, length: 5 });
     // The supervising department sees its industry's point throughout.
     expect((await department.get(`/risk-points/${id}`)).status).toBe(200);
   });
 
   it('ends the review of a blue point at the township, as the default chain says', async () => {
-    const created = await member.post('/risk-points', { ...redPoint(), name: '配电室', assessment: { method: 'LS', L: 1, S: 3 } });
+    const created = await member.post('/risk-points', {
+      ...redPoint(),
+      name: '配电室',
+      assessment: { method: 'LS', L: 1, S: 3 },
+    });
     expect(created.body.color).toBe('blue');
     await withPhoto(created.body.id);
     await member.post(`/risk-points/${created.body.id}/submit`);
@@ -114,9 +158,15 @@ describe('filing a risk point', () => {
     const created = await member.post('/risk-points', redPoint());
     await withPhoto(created.body.id);
     const submitted = await member.post(`/risk-points/${created.body.id}/submit`);
-    const stale = await township.post(`/risk-points/${created.body.id}/return`, { reason: '照片不清晰', version: submitted.body.version - 1 });
+    const stale = await township.post(`/risk-points/${created.body.id}/return`, {
+      reason: '照片不清晰',
+      version: submitted.body.version - 1,
+    });
     expect(stale.status).toBe(409);
-    const returned = await township.post(`/risk-points/${created.body.id}/return`, { reason: '照片不清晰', version: submitted.body.version });
+    const returned = await township.post(`/risk-points/${created.body.id}/return`, {
+      reason: '照片不清晰',
+      version: submitted.body.version,
+    });
     expect(returned.body).toMatchObject({ status: 'draft', returnReason: '照片不清晰' });
     const noReason = await township.post(`/risk-points/${created.body.id}/return`, {});
     expect(noReason.status).toBe(400);
@@ -124,13 +174,20 @@ describe('filing a risk point', () => {
   });
 
   it('gives exactly one success to ten simultaneous approvals', async () => {
-    const created = await member.post('/risk-points', { ...redPoint(), assessment: { method: 'LS', L: 2, S: 3 } });
+    const created = await member.post('/risk-points', {
+      ...redPoint(),
+      assessment: { method: 'LS', L: 2, S: 3 },
+    });
     await withPhoto(created.body.id);
     await member.post(`/risk-points/${created.body.id}/submit`);
     const before = await villageStats();
-    const results = await Promise.all(Array.from({ length: 10 }, () => township.post(`/risk-points/${created.body.id}/approve`)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => township.post(`/risk-points/${created.body.id}/approve`)),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(results.filter((r) => r.status !== 200).every((r) => r.status === 409 || r.status === 403)).toBe(true);
+    expect(results.filter((r) => r.status !== 200).every((r) => r.status === 409 || r.status === 403)).toBe(
+      true,
+    );
     const after = await villageStats();
     expect(after.byStatus.filed).toBe(before.byStatus.filed + 1);
     const audit = await admin.get(`/risk-points/${created.body.id}/audit`);
@@ -140,7 +197,9 @@ describe('filing a risk point', () => {
   it('makes one risk point when a field device retries the create ten times at once', async () => {
     const before = await villageStats();
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => member.post('/risk-points', redPoint(), { 'idempotency-key': 'device-7-filing-42' })),
+      Array.from({ length: 10 }, () =>
+        member.post('/risk-points', redPoint(), { 'idempotency-key': 'device-7-filing-42' }),
+      ),
     );
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(results.every((r) => r.status === 201)).toBe(true);
@@ -150,7 +209,10 @@ describe('filing a risk point', () => {
 
 describe('grading tables', () => {
   it('keeps old gradings when the county changes its bands, and a re-grade keeps both', async () => {
-    const created = await member.post('/risk-points', { ...redPoint(), assessment: { method: 'LEC', L: 3, E: 6, C: 15 } });
+    const created = await member.post('/risk-points', {
+      ...redPoint(),
+      assessment: { method: 'LEC', L: 3, E: 6, C: 15 },
+    });
     expect(created.body.color).toBe('orange');
     const current = await admin.get('/settings');
     const settings = structuredClone(current.body.settings);
@@ -161,9 +223,13 @@ describe('grading tables', () => {
 
     const unchanged = await member.get(`/risk-points/${created.body.id}`);
     expect(unchanged.body).toMatchObject({ color: 'orange', assessment: { tableVersion: 1 } });
-    const regraded = await member.patch(`/risk-points/${created.body.id}`, { assessment: { method: 'LEC', L: 3, E: 6, C: 15 } });
+    const regraded = await member.patch(`/risk-points/${created.body.id}`, {
+      assessment: { method: 'LEC', L: 3, E: 6, C: 15 },
+    });
     expect(regraded.body.color).toBe('yellow');
-    expect(regraded.body.gradings.map((g: { tableVersion: number; color: string }) => [g.tableVersion, g.color])).toEqual([
+    expect(
+      regraded.body.gradings.map((g: { tableVersion: number; color: string }) => [g.tableVersion, g.color]),
+    ).toEqual([
       [1, 'orange'],
       [2, 'yellow'],
     ]);
@@ -186,10 +252,16 @@ describe('evidence and audit', () => {
   it('refuses an upload that does not match the announced hash, and leaves the record untouched', async () => {
     const created = await member.post('/risk-points', redPoint());
     const announced = testJpeg(9000);
-    const requested = await member.post(`/risk-points/${created.body.id}/photos`, { contentType: 'image/jpeg', size: announced.byteLength, sha256: sha256Hex(announced) });
+    const requested = await member.post(`/risk-points/${created.body.id}/photos`, {
+      contentType: 'image/jpeg',
+      size: announced.byteLength,
+      sha256: sha256Hex(announced),
+    });
     const other = testJpeg(9001);
     await uploadWith({ ...requested.body.upload, headers: { 'content-type': 'image/jpeg' } }, other);
-    const confirmed = await member.post(`/risk-points/${created.body.id}/photos/${requested.body.photo.id}/confirm`);
+    const confirmed = await member.post(
+      `/risk-points/${created.body.id}/photos/${requested.body.photo.id}/confirm`,
+    );
     expect(confirmed.status).toBe(400);
     expect(confirmed.body.errors.map((e: { path: string }) => e.path)).toContain('sha256');
     const record = await member.get(`/risk-points/${created.body.id}`);
@@ -198,10 +270,18 @@ describe('evidence and audit', () => {
 
   it('refuses photo types other than JPEG, PNG, WebP and HEIC, and files over 10 MB', async () => {
     const created = await member.post('/risk-points', redPoint());
-    const gif = await member.post(`/risk-points/${created.body.id}/photos`, { contentType: 'image/gif', size: 10, sha256: 'a'.repeat(64) });
+    const gif = await member.post(`/risk-points/${created.body.id}/photos`, {
+      contentType: 'image/gif',
+      size: 10,
+      sha256: 'a'.repeat(64),
+    });
     expect(gif.status).toBe(400);
     expect(gif.body.errors[0].path).toBe('contentType');
-    const huge = await member.post(`/risk-points/${created.body.id}/photos`, { contentType: 'image/jpeg', size: 11 * 1024 * 1024, sha256: 'a'.repeat(64) });
+    const huge = await member.post(`/risk-points/${created.body.id}/photos`, {
+      contentType: 'image/jpeg',
+      size: 11 * 1024 * 1024,
+      sha256: 'a'.repeat(64),
+    });
     expect(huge.body.errors[0].path).toBe('size');
   });
 
@@ -222,10 +302,18 @@ describe('evidence and audit', () => {
   });
 
   it('prints a notice board with the colour, measures, escaped text and a QR code to the record', async () => {
-    const created = await member.post('/risk-points', { ...redPoint(), name: '储罐区<script>alert(1)</script>' });
-    const response = await api.app.request(`/t/${county.tenant}/api/v1/risk-points/${created.body.id}/notice-board`, {
-      headers: { authorization: `Bearer ${await api.login(county.tenant, 'grid.member', DEMO_LOGIN_PASSWORD)}` },
+    const created = await member.post('/risk-points', {
+      ...redPoint(),
+      name: '储罐区<script>alert(1)</script>',
     });
+    const response = await api.app.request(
+      `/t/${county.tenant}/api/v1/risk-points/${created.body.id}/notice-board`,
+      {
+        headers: {
+          authorization: `Bearer ${await api.login(county.tenant, 'grid.member', DEMO_LOGIN_PASSWORD)}`,
+        },
+      },
+    );
     expect(response.status).toBe(200);
     const page = await response.text();
     expect(page).toContain('风险管控告知牌');
@@ -239,17 +327,26 @@ describe('evidence and audit', () => {
 
 describe('lists', () => {
   it('filters the register by colour within a township in at most two DynamoDB calls', async () => {
-    const { status, body, headers } = await admin.get(`/risk-points?grid=${county.township1}&color=red&limit=100`);
+    const { status, body, headers } = await admin.get(
+      `/risk-points?grid=${county.township1}&color=red&limit=100`,
+    );
     expect(status).toBe(200);
     expect(body.items.length).toBeGreaterThan(0);
-    expect(body.items.every((p: { color: string; gridPath: string }) => p.color === 'red' && p.gridPath.includes(county.township1))).toBe(true);
+    expect(
+      body.items.every(
+        (p: { color: string; gridPath: string }) =>
+          p.color === 'red' && p.gridPath.includes(county.township1),
+      ),
+    ).toBe(true);
     expect(Number(headers.get('x-dynamodb-calls'))).toBeLessThanOrEqual(2);
   });
 
   it('shows a department its industries’ points and refuses another department’s list', async () => {
     const own = await department.get(`/risk-points?department=${county.emergencyDept}`);
     expect(own.status).toBe(200);
-    expect(own.body.items.every((p: { departmentId: string }) => p.departmentId === county.emergencyDept)).toBe(true);
+    expect(
+      own.body.items.every((p: { departmentId: string }) => p.departmentId === county.emergencyDept),
+    ).toBe(true);
     expect((await department.get(`/risk-points?department=${county.commerceDept}`)).status).toBe(403);
   });
 
@@ -263,7 +360,13 @@ describe('lists', () => {
       sums.red += s.red;
       sums.filed += s.byStatus.filed;
     }
-    expect(sums).toEqual({ total: countyStats.total, red: countyStats.red, filed: countyStats.byStatus.filed });
-    expect(countyStats.total).toBe(Object.values(countyStats.byStatus as Record<string, number>).reduce((a, b) => a + b, 0));
+    expect(sums).toEqual({
+      total: countyStats.total,
+      red: countyStats.red,
+      filed: countyStats.byStatus.filed,
+    });
+    expect(countyStats.total).toBe(
+      Object.values(countyStats.byStatus as Record<string, number>).reduce((a, b) => a + b, 0),
+    );
   });
 });

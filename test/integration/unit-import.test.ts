@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeGb18030, encodeUtf8WithBom, unitsCsv } from '../support/csv-fixtures.ts';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let county: SeededCounty;
@@ -34,7 +41,10 @@ const rows = Array.from({ length: 40 }, (_, i) => ({
 
 describe('unit import', () => {
   it('imports a GB18030 spreadsheet from Excel and answers per row, then changes nothing on a second import', async () => {
-    const csv = unitsCsv([...rows, { name: '无此村的厂', serial: 9999, industry: 'gas', township: '城关镇', village: '不存在村' }]);
+    const csv = unitsCsv([
+      ...rows,
+      { name: '无此村的厂', serial: 9999, industry: 'gas', township: '城关镇', village: '不存在村' },
+    ]);
     const first = await importBytes(encodeGb18030(csv));
     expect(first.status).toBe(200);
     expect(first.body.encoding).toBe('gb18030');
@@ -64,13 +74,20 @@ describe('unit import', () => {
     const unit = await admin.get(`/units/${updated.unitId}`);
     expect(unit.body.address).toBe('城关镇南关村新址88号');
     const audit = await admin.get(`/units/${updated.unitId}/audit`);
-    expect(audit.body.items.at(-1)).toMatchObject({ action: 'imported', changes: { address: { after: '城关镇南关村新址88号' } } });
+    expect(audit.body.items.at(-1)).toMatchObject({
+      action: 'imported',
+      changes: { address: { after: '城关镇南关村新址88号' } },
+    });
   });
 
   it('rejects a file with a missing column, naming it, and imports nothing', async () => {
     const result = await importBytes(encodeUtf8WithBom('单位名称,行业\r\n某厂,gas\r\n'));
     expect(result.status).toBe(400);
-    expect(result.body.errors.map((e: { path: string }) => e.path)).toEqual(['header.creditCode', 'header.township', 'header.village']);
+    expect(result.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'header.creditCode',
+      'header.township',
+      'header.village',
+    ]);
   });
 
   it('is for the county admin only', async () => {

@@ -1,5 +1,5 @@
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
-import { type Grant, type Role, formatGrant, silentLogger } from '@gridsafe/core';
+import { formatGrant, type Grant, type Role, silentLogger } from '@gridsafe/core';
 import { createS3Client } from '@gridsafe/evidence';
 import { poolUsername } from '@gridsafe/identity';
 import { inject } from 'vitest';
@@ -52,20 +52,38 @@ export async function startTestApi(options: { tenants: string[] }) {
     return ((await response.json()) as { accessToken: string }).accessToken;
   }
 
-  return { app, deps, createUser, login, services, tableName: TABLE, bucket: BUCKET, s3: createS3Client({ endpoint: services.s3Endpoint }) };
+  return {
+    app,
+    deps,
+    createUser,
+    login,
+    services,
+    tableName: TABLE,
+    bucket: BUCKET,
+    s3: createS3Client({ endpoint: services.s3Endpoint }),
+  };
 }
 
 /**
  * Seeds the demo county's shape (4 townships, 13 villages, 5 departments, 39 units, 5 users) into a county
  * of the test's own, through the same seeder `npm start` uses, and returns the ids tests need.
  */
-export async function seedTestCounty(api: Awaited<ReturnType<typeof startTestApi>>, tenant: string, shape: 'taihe' | 'linquan' = 'taihe') {
+export async function seedTestCounty(
+  api: Awaited<ReturnType<typeof startTestApi>>,
+  tenant: string,
+  shape: 'taihe' | 'linquan' = 'taihe',
+) {
   const { seedDemoCounty } = await import('../../scripts/seed/seed-demo.ts');
   const { TAIHE, LINQUAN } = await import('../../scripts/seed/demo-data.ts');
   const { demoId } = await import('../../scripts/seed/demo-ids.ts');
   const base = shape === 'taihe' ? TAIHE : LINQUAN;
   await seedDemoCounty(
-    { client: api.deps.documentClient, tableName: api.tableName, identity: api.deps.identity, evidence: { client: api.s3, bucket: api.bucket } },
+    {
+      client: api.deps.documentClient,
+      tableName: api.tableName,
+      identity: api.deps.identity,
+      evidence: { client: api.s3, bucket: api.bucket },
+    },
     { ...base, tenant },
   );
   const [t1, t2] = base.townships;
@@ -87,7 +105,11 @@ export type SeededCounty = Awaited<ReturnType<typeof seedTestCounty>>;
 export const DEMO_LOGIN_PASSWORD = 'Gridsafe-demo-2026';
 
 /** A tiny client for one user: JSON in and out, status kept. */
-export function clientFor(app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }, tenant: string, token: string) {
+export function clientFor(
+  app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
+  tenant: string,
+  token: string,
+) {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await app.request(`/t/${tenant}/api/v1${path}`, {
       method,
@@ -99,12 +121,18 @@ export function clientFor(app: { request: (path: string, init?: RequestInit) => 
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined, headers: response.headers };
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as any) : undefined,
+      headers: response.headers,
+    };
   };
   return {
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
-    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
-    patch: (path: string, body: unknown, headers?: Record<string, string>) => call('PATCH', path, body, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body ?? {}, headers),
+    patch: (path: string, body: unknown, headers?: Record<string, string>) =>
+      call('PATCH', path, body, headers),
     put: (path: string, body: unknown, headers?: Record<string, string>) => call('PUT', path, body, headers),
   };
 }

@@ -11,7 +11,10 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Uploads with the presigned instructions exactly as a phone would (a PUT straight to S3). */
-export async function uploadWith(upload: { url: string; method: string; headers: Record<string, string> }, bytes: Uint8Array<ArrayBuffer>) {
+export async function uploadWith(
+  upload: { url: string; method: string; headers: Record<string, string> },
+  bytes: Uint8Array<ArrayBuffer>,
+) {
   const response = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
   if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
 }

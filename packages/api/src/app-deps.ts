@@ -2,6 +2,7 @@ import type { Clock, IdSource, Logger } from '@gridsafe/core';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
+import type { CountyStatusCache } from './county-status.ts';
 
 /** A named dependency check for `/health`; throws when the dependency cannot be reached. */
 export type HealthCheck = (tenant: string) => Promise<void>;
@@ -23,4 +24,6 @@ export interface AppDeps {
   clock: Clock;
   ids: IdSource;
   logger: Logger;
+  /** Whether a county is suspended; absent, `createApp` builds one that reads the table (see county-status.ts). */
+  countyStatus?: CountyStatusCache;
 }

@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.ts';
 import type { AppEnv } from './app-env.ts';
 import { requireAuth } from './auth.ts';
 import { createTenantStore } from './county-data.ts';
+import { countyStatusCacheFor } from './county-status.ts';
 import { createRouter } from './openapi-hono.ts';
 import { handleError, problemResponse } from './problem.ts';
 import { registerDepartments } from './routes/departments.ts';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
 function countyApi(deps: AppDeps) {
   const county = createRouter();
+  const statuses = deps.countyStatus ?? countyStatusCacheFor(deps.data);
   county.use('*', async (c, next) => {
     const tenant = c.req.param('tenant') ?? '';
     // An unknown county looks exactly like a missing endpoint: nothing tells an outsider which counties exist.
@@ -52,6 +54,23 @@ function countyApi(deps: AppDeps) {
     c.set('tenant', tenant);
     c.set('dynamoCalls', 0);
     c.set('store', createTenantStore(c, tenant));
+    // A suspended or offboarded county answers nothing but health (so monitoring still tells "up" from
+    // "suspended"). The status comes from a per-process cache: one GetItem per county per TTL, not per request.
+    if (c.req.path !== `/t/${tenant}/api/v1/health`) {
+      const status = await statuses.statusOf(tenant, () => c.set('dynamoCalls', c.get('dynamoCalls') + 1));
+      if (status !== 'active') {
+        deps.logger.warn('request to an inactive county refused', { tenant, status, requestId: c.get('requestId') });
+        c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));
+        return problemResponse(
+          c,
+          403,
+          `county_${status}`,
+          status === 'suspended'
+            ? 'This county’s service is suspended by the operator; contact the vendor.'
+            : 'This county has been offboarded; its data is retained but the service no longer answers.',
+        );
+      }
+    }
     await next();
     // Benchmarks and budget tests read this: how many DynamoDB calls the request made.
     c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));

@@ -1,4 +1,4 @@
-import { ForbiddenError, type Grant, parseGrant, type Principal, UnauthorizedError } from '@gridsafe/core';
+import { ForbiddenError, type Grant, type Principal, parseGrant, UnauthorizedError } from '@gridsafe/core';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
 

@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import {
   ConflictError,
   DomainError,
@@ -12,6 +11,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '@gridsafe/core';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -81,7 +81,10 @@ export function fieldProblems(error: ZodError, target: string): FieldProblem[] {
   return error.issues.flatMap((issue) => {
     const base = [target === 'json' ? '' : target, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [base, key].filter(Boolean).join('.'), message: 'unknown field' }));
+      return issue.keys.map((key) => ({
+        path: [base, key].filter(Boolean).join('.'),
+        message: 'unknown field',
+      }));
     }
     return [{ path: base || '(body)', message: issue.message }];
   });
@@ -97,15 +100,31 @@ export function handleError(error: Error, c: Context, logger: Logger): Response 
     if (status >= 500) {
       logger.error('dependency failure', { error, requestId: c.get('requestId'), tenant: c.get('tenant') });
     } else if (status === 403) {
-      logger.warn('forbidden', { detail: error.message, requestId: c.get('requestId'), tenant: c.get('tenant') });
+      logger.warn('forbidden', {
+        detail: error.message,
+        requestId: c.get('requestId'),
+        tenant: c.get('tenant'),
+      });
     }
-    return problemResponse(c, status, error.code, error.message, error instanceof ValidationError ? error.problems : undefined);
+    return problemResponse(
+      c,
+      status,
+      error.code,
+      error.message,
+      error instanceof ValidationError ? error.problems : undefined,
+    );
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    if (status === 413) return problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.');
+    if (status === 413)
+      return problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.');
     return problemResponse(c, status, 'http_error', error.message || TITLES[status] || 'Error');
   }
-  logger.error('unhandled error', { error, requestId: c.get('requestId'), tenant: c.get('tenant'), path: c.req.path });
+  logger.error('unhandled error', {
+    error,
+    requestId: c.get('requestId'),
+    tenant: c.get('tenant'),
+    path: c.req.path,
+  });
   return problemResponse(c, 500, 'internal_error', 'Something went wrong on our side; it has been logged.');
 }

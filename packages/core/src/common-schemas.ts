@@ -12,6 +12,11 @@ export const LocationSchema = z
   .meta({ id: 'Location' });
 export type Location = z.infer<typeof LocationSchema>;
 
+// Tab, newline and carriage return are allowed (addresses and notes are pasted from spreadsheets); the rest
+// of C0 and DEL are not, since they break CSV exports and printed notice boards.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 /** Names a person types: trimmed, not empty, no control characters, a sane upper bound. */
 export function textField(max: number) {
   return z
@@ -19,7 +24,7 @@ export function textField(max: number) {
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), 'must not contain control characters');
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
 }
 
 export const VersionSchema = z.number().int().min(1);

@@ -28,6 +28,19 @@ export const TenantSettingsSchema = z
     hazardDeadlineDays: z.strictObject({ general: z.number().int().min(1).max(366), major: z.number().int().min(1).max(366) }),
     /** Patrol positions further than this from the point are flagged. */
     patrolDistanceFlagMeters: z.number().int().min(10).max(100_000),
+    /**
+     * Days between patrols of a unit by its supervision level (who inspects it); a unit is patrolled at the
+     * shortest of this, its worst risk point's colour and `unitMaximumDays`.
+     */
+    patrolSupervisionLevelDays: z
+      .strictObject({
+        county: z.number().int().min(1).max(366),
+        township: z.number().int().min(1).max(366),
+        village: z.number().int().min(1).max(366),
+      })
+      .default({ county: 30, township: 30, village: 30 }),
+    /** After each escalation step a hazard gets this many days before the next level is involved. */
+    escalationGraceDays: z.number().int().min(1).max(366).default(7),
   })
   .meta({ id: 'TenantSettings' });
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
@@ -45,6 +58,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   patrolFrequencyDays: { red: 7, orange: 14, yellow: 30, blue: 90, unitMaximumDays: 30 },
   hazardDeadlineDays: { general: 30, major: 90 },
   patrolDistanceFlagMeters: 500,
+  patrolSupervisionLevelDays: { county: 30, township: 30, village: 30 },
+  escalationGraceDays: 7,
 };
 
 /** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */

@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 
 export interface DynamoClientOptions {
   region?: string;
@@ -28,7 +29,23 @@ export function createDocumentClient(options: DynamoClientOptions = {}): DynamoD
     // DynamoDB Local accepts any credentials; with -sharedDb they all see one database.
     config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   }
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient(config), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+  client.middlewareStack.add(forbidScan, { step: 'initialize', name: 'gridsafeForbidScan' });
+  return client;
 }
+
+export class ScanForbiddenError extends Error {}
+
+/**
+ * No request path may Scan: every access pattern is a GetItem, a Query or a transaction (a Scan reads every
+ * county's items and costs grow with the whole table). Enforced here, in the one client every path uses, so a
+ * Scan fails loudly in tests and in production instead of quietly getting slow. Tests assert it.
+ */
+const forbidScan: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+  if ((context as { commandName?: string }).commandName === 'ScanCommand') {
+    throw new ScanForbiddenError('Scan is not allowed on the Gridsafe table; use a Query on an index.');
+  }
+  return next(args);
+};

@@ -8,7 +8,9 @@ import { evidencePrefix } from './evidence-keys.ts';
  */
 export async function checkBucketReachable(client: S3Client, bucket: string, tenant: string): Promise<void> {
   try {
-    await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${evidencePrefix(tenant)}health-check` }));
+    await client.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: `${evidencePrefix(tenant)}health-check` }),
+    );
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 404 || status === 403) return;

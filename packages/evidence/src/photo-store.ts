@@ -40,7 +40,10 @@ export class PhotoStore {
     return `${evidencePrefix(this.tenant)}${collection}/${entityId}/${photoId}.${EXTENSIONS[contentType] ?? 'bin'}`;
   }
 
-  async presignUpload(key: string, photo: { contentType: string; size: number; sha256: string }): Promise<PresignedUpload> {
+  async presignUpload(
+    key: string,
+    photo: { contentType: string; size: number; sha256: string },
+  ): Promise<PresignedUpload> {
     this.assertOwnKey(key);
     const checksum = Buffer.from(photo.sha256, 'hex').toString('base64');
     const command = new PutObjectCommand({
@@ -66,7 +69,10 @@ export class PhotoStore {
    * Reads the uploaded object and checks it is exactly the photo that was announced. A mismatch deletes the
    * object and names the field; an unreachable store is a 503 and changes nothing.
    */
-  async verifyUpload(key: string, expected: { contentType: string; size: number; sha256: string }): Promise<void> {
+  async verifyUpload(
+    key: string,
+    expected: { contentType: string; size: number; sha256: string },
+  ): Promise<void> {
     this.assertOwnKey(key);
     let body: Uint8Array;
     let contentType: string | undefined;
@@ -76,27 +82,39 @@ export class PhotoStore {
       body = await object.Body!.transformToByteArray();
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 404) throw new ValidationError([{ path: 'photo', message: 'has not been uploaded yet' }]);
+      if (status === 404)
+        throw new ValidationError([{ path: 'photo', message: 'has not been uploaded yet' }]);
       throw new ServiceUnavailableError('evidence store', { cause: error });
     }
     const problems = [];
-    if (body.byteLength !== expected.size) problems.push({ path: 'size', message: `the upload has ${body.byteLength} bytes, not ${expected.size}` });
+    if (body.byteLength !== expected.size)
+      problems.push({
+        path: 'size',
+        message: `the upload has ${body.byteLength} bytes, not ${expected.size}`,
+      });
     const sha256 = createHash('sha256').update(body).digest('hex');
-    if (sha256 !== expected.sha256) problems.push({ path: 'sha256', message: 'the uploaded file does not match the announced SHA-256' });
-    if (contentType && contentType !== expected.contentType) problems.push({ path: 'contentType', message: `the upload is ${contentType}` });
+    if (sha256 !== expected.sha256)
+      problems.push({ path: 'sha256', message: 'the uploaded file does not match the announced SHA-256' });
+    if (contentType && contentType !== expected.contentType)
+      problems.push({ path: 'contentType', message: `the upload is ${contentType}` });
     if (problems.length > 0) {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+      await this.client
+        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
+        .catch(() => undefined);
       throw new ValidationError(problems);
     }
   }
 
   async presignView(key: string): Promise<string> {
     this.assertOwnKey(key);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: VIEW_EXPIRY_SECONDS });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: VIEW_EXPIRY_SECONDS,
+    });
   }
 
   /** Keys are built here from the tenant, but a stored key is checked again before any signature is made. */
   private assertOwnKey(key: string): void {
-    if (!key.startsWith(evidencePrefix(this.tenant))) throw new Error(`Key ${key} is outside this county's prefix.`);
+    if (!key.startsWith(evidencePrefix(this.tenant)))
+      throw new Error(`Key ${key} is outside this county's prefix.`);
   }
 }

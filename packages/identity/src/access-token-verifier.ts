@@ -5,7 +5,7 @@ import {
   ServiceUnavailableError,
   UnauthorizedError,
 } from '@gridsafe/core';
-import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 
 export interface VerifiedAccessToken extends GridsafeClaims {
   sub: string;
@@ -54,7 +54,8 @@ export function createJwksVerifier(options: JwksVerifierOptions): AccessTokenVer
         throw new UnauthorizedError('The access token is invalid or expired.', { cause: error });
       }
       if (payload.token_use !== 'access') throw new UnauthorizedError('An access token is required.');
-      if (payload.client_id !== options.clientId) throw new UnauthorizedError('The token was issued to another client.');
+      if (payload.client_id !== options.clientId)
+        throw new UnauthorizedError('The token was issued to another client.');
       const role = RoleSchema.safeParse(payload.gs_role);
       if (typeof payload.gs_tenant !== 'string' || !role.success) {
         throw new UnauthorizedError('The token carries no Gridsafe tenant or role.');

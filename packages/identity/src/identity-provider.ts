@@ -7,13 +7,14 @@ import {
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   ConflictError,
   NotFoundError,
   ServiceUnavailableError,
-  USER_ATTRIBUTE,
   UnauthorizedError,
+  USER_ATTRIBUTE,
 } from '@gridsafe/core';
 
 export interface TokenSet {
@@ -33,10 +34,22 @@ export interface UserAttributesInput {
 export interface IdentityProvider {
   login(poolUsername: string, password: string): Promise<TokenSet>;
   refresh(refreshToken: string): Promise<Omit<TokenSet, 'refreshToken'> & { refreshToken?: string }>;
-  createUser(poolUsername: string, password: string, attributes: UserAttributesInput): Promise<{ sub: string }>;
+  createUser(
+    poolUsername: string,
+    password: string,
+    attributes: UserAttributesInput,
+  ): Promise<{ sub: string }>;
   updateUser(poolUsername: string, attributes: Partial<UserAttributesInput>): Promise<void>;
   setEnabled(poolUsername: string, enabled: boolean): Promise<void>;
   getUserSub(poolUsername: string): Promise<string | undefined>;
+  /**
+   * One page of the pool usernames that start with `prefix` (a county's `<tenant>:`), for the control plane,
+   * whose role cannot read a county's user records. `cursor` is the `nextCursor` of the page before.
+   */
+  listUsernames(
+    prefix: string,
+    page?: { cursor?: string; limit?: number },
+  ): Promise<{ usernames: string[]; nextCursor?: string }>;
 }
 
 /** One user pool serves every county, so usernames are qualified by tenant inside it. */
@@ -102,8 +115,13 @@ export function createCognitoIdentityProvider(options: CognitoOptions): Identity
         ),
       );
       const auth = result.AuthenticationResult;
-      if (!auth?.AccessToken || !auth.RefreshToken) throw new UnauthorizedError('Login needs a further challenge.');
-      return { accessToken: auth.AccessToken, refreshToken: auth.RefreshToken, expiresIn: auth.ExpiresIn ?? 3600 };
+      if (!auth?.AccessToken || !auth.RefreshToken)
+        throw new UnauthorizedError('Login needs a further challenge.');
+      return {
+        accessToken: auth.AccessToken,
+        refreshToken: auth.RefreshToken,
+        expiresIn: auth.ExpiresIn ?? 3600,
+      };
     },
     async refresh(refreshToken) {
       const result = await sendAuth(() =>
@@ -167,13 +185,32 @@ export function createCognitoIdentityProvider(options: CognitoOptions): Identity
     },
     async getUserSub(username) {
       try {
-        const user = await client.send(new AdminGetUserCommand({ UserPoolId: options.userPoolId, Username: username }));
+        const user = await client.send(
+          new AdminGetUserCommand({ UserPoolId: options.userPoolId, Username: username }),
+        );
         return user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
       } catch (error) {
         const translated = translateCognitoError(error);
         if (translated instanceof NotFoundError) return undefined;
         throw translated;
       }
+    },
+    async listUsernames(prefix, page = {}) {
+      // ListUsers filters on the username but never on custom attributes; 60 is its largest page.
+      const result = await send(() =>
+        client.send(
+          new ListUsersCommand({
+            UserPoolId: options.userPoolId,
+            Filter: `username ^= "${prefix.replaceAll('\\', '').replaceAll('"', '')}"`,
+            Limit: Math.min(page.limit ?? 60, 60),
+            ...(page.cursor ? { PaginationToken: page.cursor } : {}),
+          }),
+        ),
+      );
+      return {
+        usernames: (result.Users ?? []).map((user) => user.Username ?? '').filter(Boolean),
+        ...(result.PaginationToken ? { nextCursor: result.PaginationToken } : {}),
+      };
     },
   };
 }
@@ -188,12 +225,16 @@ function translateCognitoError(error: unknown): unknown {
     case 'UserNotFoundException':
       return new NotFoundError('user');
     case 'UsernameExistsException':
-      return new ConflictError('A user with this username already exists.', 'username_taken', { cause: error });
+      return new ConflictError('A user with this username already exists.', 'username_taken', {
+        cause: error,
+      });
     case 'TooManyRequestsException':
     case 'InternalErrorException':
       return new ServiceUnavailableError('user directory', { cause: error });
     default: {
-      const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+      const code =
+        (error as { code?: string; cause?: { code?: string } })?.code ??
+        (error as { cause?: { code?: string } })?.cause?.code;
       if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || name === 'TimeoutError') {
         return new ServiceUnavailableError('user directory', { cause: error });
       }

@@ -24,7 +24,10 @@ const route = createRoute({
   summary: 'Service health and the state of each dependency',
   security: [],
   responses: {
-    200: { description: 'All dependencies answer', content: { 'application/json': { schema: HealthSchema } } },
+    200: {
+      description: 'All dependencies answer',
+      content: { 'application/json': { schema: HealthSchema } },
+    },
     503: { description: 'A dependency is down', content: { 'application/json': { schema: HealthSchema } } },
   },
 });
@@ -39,12 +42,19 @@ export function registerHealth(app: ReturnType<typeof createRouter>) {
         const started = performance.now();
         try {
           await withTimeout(check(tenant), 3_000);
-          return [name, { status: 'ok' as const, latencyMs: Math.round(performance.now() - started) }] as const;
+          return [
+            name,
+            { status: 'ok' as const, latencyMs: Math.round(performance.now() - started) },
+          ] as const;
         } catch (error) {
           deps.logger.warn('health check failed', { dependency: name, error });
           return [
             name,
-            { status: 'down' as const, latencyMs: Math.round(performance.now() - started), detail: 'unreachable' },
+            {
+              status: 'down' as const,
+              latencyMs: Math.round(performance.now() - started),
+              detail: 'unreachable',
+            },
           ] as const;
         }
       }),

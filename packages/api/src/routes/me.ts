@@ -1,5 +1,5 @@
-import { createRoute } from '@hono/zod-openapi';
 import { formatGrant } from '@gridsafe/core';
+import { createRoute } from '@hono/zod-openapi';
 import type { createRouter } from '../openapi-hono.ts';
 import { SessionUserSchema } from './session.ts';
 
@@ -8,7 +8,9 @@ const route = createRoute({
   path: '/me',
   tags: ['session'],
   summary: 'The caller',
-  responses: { 200: { description: 'The caller', content: { 'application/json': { schema: SessionUserSchema } } } },
+  responses: {
+    200: { description: 'The caller', content: { 'application/json': { schema: SessionUserSchema } } },
+  },
 });
 
 export function registerMe(app: ReturnType<typeof createRouter>) {

@@ -1,5 +1,5 @@
 import type { RiskPoint } from '@gridsafe/core';
-import QRCode from 'qrcode';
+import { qrSvg } from '../qr-svg.ts';
 import { html, SafeHtml } from '../html.ts';
 
 const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = {
@@ -16,7 +16,7 @@ const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = 
  */
 export async function renderNoticeBoard(point: RiskPoint, recordUrl: string, unitName: string): Promise<string> {
   const color = COLOR_NAMES[point.color] ?? COLOR_NAMES.ungraded!;
-  const qr = await QRCode.toString(recordUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+  const qr = qrSvg(recordUrl);
   const list = (items: string[]) => (items.length > 0 ? html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>` : html`<p>—</p>`);
   return html`<!doctype html>
 <html lang="zh-CN">

@@ -7,6 +7,7 @@ import {
   ColorSchema,
   ConflictError,
   CreateRiskPointSchema,
+  DEFAULT_SETTINGS,
   findIndustry,
   ForbiddenError,
   type GridNode,
@@ -44,6 +45,7 @@ import {
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { countyKnowledge } from './knowledge.ts';
+import { cachedSettings } from '../settings-cache.ts';
 import { renderNoticeBoard } from './notice-board.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -298,9 +300,9 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     const version = expectedVersion(c, input.version, point.version);
     assertEditable(point);
     if (input.location) assertLocationInChina(input.location);
-    const { settings } = await countyData(c).settings.get();
     const now = c.get('deps').clock.now();
     const { version: _v, assessment: newAssessment, ...changes } = input;
+    const { settings } = newAssessment ? await cachedSettings(c.get('tenant'), countyData(c).settings) : { settings: DEFAULT_SETTINGS };
     const after: RiskPoint = { ...point, ...changes };
     if (newAssessment) {
       // A re-grade keeps the earlier grading (with its own table version) in `gradings`.
@@ -323,7 +325,8 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
       const { stored, point } = await visiblePoint(c, c.req.valid('param').id);
       const version = expectedVersion(c, body.version, point.version);
       const data = countyData(c);
-      const { settings } = await data.settings.get();
+      // Only a submit needs the settings (the chain for the colour); later steps follow the chain on the point.
+      const { settings } = action === 'submit' ? await cachedSettings(c.get('tenant'), data.settings) : { settings: DEFAULT_SETTINGS };
       if (action === 'submit' && !point.photos.some((photo) => photo.status === 'verified')) {
         throw new ConflictError('Add at least one photo of the point before submitting it.', 'photo_required');
       }
@@ -442,7 +445,7 @@ async function createRiskPoint(
   if (!inScope(principal, { gridPath: unit.gridPath, departmentId: unit.departmentId, unitId: unit.id })) {
     throw new ForbiddenError('This unit is outside your area.');
   }
-  const [{ knowledge }, { settings }] = await Promise.all([countyKnowledge(c), data.settings.get()]);
+  const [{ knowledge }, { settings }] = await Promise.all([countyKnowledge(c), cachedSettings(c.get('tenant'), data.settings)]);
   const industry = findIndustry(knowledge, input.industry);
   if (!industry) throw new ValidationError([{ path: 'industry', message: 'is not an industry of the knowledge base' }]);
   const template = input.templateCode ? industry.templates.find((t) => t.code === input.templateCode) : undefined;

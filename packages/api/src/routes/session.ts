@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { ForbiddenError, RoleSchema } from '@gridsafe/core';
 import { poolUsername } from '@gridsafe/identity';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { createRouter } from '../openapi-hono.ts';
 import { ProblemSchema } from '../problem.ts';
 
@@ -33,7 +33,10 @@ const SessionSchema = z
 
 const problems = {
   400: { description: 'Invalid fields', content: { 'application/problem+json': { schema: ProblemSchema } } },
-  401: { description: 'Wrong credentials', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  401: {
+    description: 'Wrong credentials',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
 };
 
 const loginRoute = createRoute({
@@ -43,7 +46,10 @@ const loginRoute = createRoute({
   summary: 'Log in with username and password',
   security: [],
   request: { body: { required: true, content: { 'application/json': { schema: LoginSchema } } } },
-  responses: { 200: { description: 'Tokens and the user', content: { 'application/json': { schema: SessionSchema } } }, ...problems },
+  responses: {
+    200: { description: 'Tokens and the user', content: { 'application/json': { schema: SessionSchema } } },
+    ...problems,
+  },
 });
 
 const refreshRoute = createRoute({
@@ -53,7 +59,10 @@ const refreshRoute = createRoute({
   summary: 'Exchange a refresh token for a new access token',
   security: [],
   request: { body: { required: true, content: { 'application/json': { schema: RefreshSchema } } } },
-  responses: { 200: { description: 'New tokens', content: { 'application/json': { schema: SessionSchema } } }, ...problems },
+  responses: {
+    200: { description: 'New tokens', content: { 'application/json': { schema: SessionSchema } } },
+    ...problems,
+  },
 });
 
 export function registerSession(app: ReturnType<typeof createRouter>) {
@@ -81,7 +90,9 @@ export function registerSession(app: ReturnType<typeof createRouter>) {
     const tokens = await deps.identity.refresh(refreshToken);
     const claims = await deps.tokens.verify(tokens.accessToken);
     if (claims.gs_tenant !== tenant) throw new ForbiddenError('This account belongs to another county.');
-    const username = claims.username.startsWith(`${tenant}:`) ? claims.username.slice(tenant.length + 1) : claims.username;
+    const username = claims.username.startsWith(`${tenant}:`)
+      ? claims.username.slice(tenant.length + 1)
+      : claims.username;
     return c.json(
       {
         accessToken: tokens.accessToken,
@@ -93,4 +104,3 @@ export function registerSession(app: ReturnType<typeof createRouter>) {
     );
   });
 }
-

@@ -3,6 +3,7 @@ import { assertValidBands, authorize, TenantSettingsSchema } from '@gridsafe/cor
 import { countyData, writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { rememberSettings } from '../settings-cache.ts';
 
 const SettingsBodySchema = z.object({ settings: TenantSettingsSchema, version: z.number().int().min(0) }).openapi('Settings');
 const PutSettingsSchema = z
@@ -38,6 +39,8 @@ export function registerSettings(app: ReturnType<typeof createRouter>) {
     const data = countyData(c);
     const current = await data.settings.get();
     const version = expectedVersion(c, body.version, current.version);
-    return c.json(await data.settings.put(body.settings, version, writeContext(c)), 200);
+    const saved = await data.settings.put(body.settings, version, writeContext(c));
+    rememberSettings(c.get('tenant'), saved);
+    return c.json(saved, 200);
   });
 }

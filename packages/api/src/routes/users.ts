@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   authorize,
   CreateUserSchema,
@@ -13,6 +12,7 @@ import {
 } from '@gridsafe/core';
 import { fromItem } from '@gridsafe/db';
 import { poolUsername } from '@gridsafe/identity';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
@@ -60,7 +60,8 @@ const patchRoute = createRoute({
   method: 'patch',
   path: '/users/{id}',
   tags: ['users'],
-  summary: 'Change role, scope, name or phone, or disable a person (county admin). Takes effect at the next token refresh.',
+  summary:
+    'Change role, scope, name or phone, or disable a person (county admin). Takes effect at the next token refresh.',
   request: {
     params: IdParamSchema,
     headers: VersionHeaderSchema,
@@ -93,7 +94,12 @@ async function assertValidScope(c: Context<AppEnv>, role: Role, scope: string[])
             : await data.units.get(grant.id);
       if (!exists) problems.push({ path: `scope.${index}`, message: `no such ${grant.kind} in this county` });
       const needed = GRANT_FOR_ROLE[role];
-      if (exists && needed?.level && grant.kind === 'grid' && (exists as { level?: string }).level !== needed.level) {
+      if (
+        exists &&
+        needed?.level &&
+        grant.kind === 'grid' &&
+        (exists as { level?: string }).level !== needed.level
+      ) {
         problems.push({ path: `scope.${index}`, message: `a ${role} is assigned to ${needed.level} grids` });
       }
     }),

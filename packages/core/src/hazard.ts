@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
+import {
+  EscalationLevelSchema,
+  type EscalationState,
+  HazardSeveritySchema,
+  raisedEscalation,
+} from './escalation.ts';
+import { type Capability, hasCapability } from './permissions.ts';
+import type { Photo } from './risk-point.ts';
+import type { Principal } from './roles.ts';
+import type { TenantSettings } from './settings.ts';
+
+export const HAZARD_STATUSES = ['open', 'rectifying', 'rectified', 'closed'] as const;
+export const HazardStatusSchema = z.enum(HAZARD_STATUSES);
+export type HazardStatus = z.infer<typeof HazardStatusSchema>;
+
+/** The most photos one rectification report or on-site resolution may name. */
+export const MAX_EVIDENCE_PHOTOS = 10;
+
+/**
+ * A hazard work order (隐患工单): something wrong in a unit that must be put right by a deadline. It answers to
+ * two chains at once: the territory (`gridPath`, escalated village → township → county) and the unit's industry
+ * department (`departmentId`), which hears of every escalation too.
+ */
+export interface Hazard extends EscalationState {
+  id: string;
+  title: string;
+  description?: string;
+  unitId: string;
+  unitName: string;
+  industry: string;
+  gridId: string;
+  /** The unit's village path, denormalised so subtree lists and scope checks need no extra read. */
+  gridPath: string;
+  departmentId?: string;
+  riskPointId?: string;
+  /** Set when a patrol found it: the patrol and the checklist item. */
+  patrolId?: string;
+  checklistCode?: string;
+  source: 'direct' | 'patrol';
+  location?: Location;
+  /** 挂牌督办: listed for supervision by the county; only the county may then verify it. */
+  supervised: boolean;
+  supervisedAt?: string;
+  /** Verified photo evidence: of the finding, of the rectification, of an on-site resolution. */
+  photos: Photo[];
+  rectification?: { note: string; photoIds: string[]; at: string; by: string };
+  resolution?: { how: 'verified' | 'on_site'; note?: string; photoIds: string[]; at: string; by: string };
+  rejectReason?: string;
+  rejections: number;
+  startedAt?: string;
+  rectifiedAt?: string;
+  closedAt?: string;
+  reportedBy: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+
+export const CreateHazardSchema = z
+  .strictObject({
+    unitId: UlidSchema,
+    severity: HazardSeveritySchema,
+    title: textField(100),
+    description: textField(2000).optional(),
+    riskPointId: UlidSchema.optional(),
+    location: LocationSchema.optional(),
+  })
+  .meta({ id: 'CreateHazard' });
+export type CreateHazardInput = z.infer<typeof CreateHazardSchema>;
+
+const version = z.number().int().min(1).optional();
+const evidence = z.array(UlidSchema).min(1, 'name at least one confirmed photo').max(MAX_EVIDENCE_PHOTOS);
+
+export const HazardTransitionSchema = z
+  .strictObject({ version, location: LocationSchema.optional(), note: textField(1000).optional() })
+  .meta({ id: 'HazardTransition' });
+export const HazardEvidenceSchema = z
+  .strictObject({ note: textField(1000), photoIds: evidence, version, location: LocationSchema.optional() })
+  .meta({ id: 'HazardEvidence' });
+export const HazardRejectSchema = z
+  .strictObject({ reason: textField(500), version, location: LocationSchema.optional() })
+  .meta({ id: 'HazardReject' });
+export const HazardEscalateSchema = z
+  .strictObject({ reason: textField(500).optional(), version, location: LocationSchema.optional() })
+  .meta({ id: 'HazardEscalate' });
+
+export const HazardListFilterSchema = z.object({
+  grid: UlidSchema.optional(),
+  level: EscalationLevelSchema.optional(),
+  status: HazardStatusSchema.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  department: UlidSchema.optional(),
+  unit: UlidSchema.optional(),
+});
+
+export const HAZARD_ACTIONS = ['start', 'report-rectified', 'verify', 'reject', 'resolve-on-site', 'escalate', 'supervise'] as const;
+export type HazardAction = (typeof HAZARD_ACTIONS)[number];
+
+/** The capability each action needs; where (scope) is checked against the hazard separately. */
+export const HAZARD_ACTION_CAPABILITY: Record<HazardAction, Capability> = {
+  start: 'hazard.rectify',
+  'report-rectified': 'hazard.rectify',
+  'resolve-on-site': 'hazard.rectify',
+  verify: 'hazard.verify',
+  reject: 'hazard.verify',
+  escalate: 'hazard.verify',
+  supervise: 'hazard.supervise',
+};
+
+/** The audit event each action writes. */
+export const HAZARD_ACTION_EVENT: Record<HazardAction, string> = {
+  start: 'started',
+  'report-rectified': 'rectification_reported',
+  verify: 'verified',
+  reject: 'rejected',
+  'resolve-on-site': 'resolved_on_site',
+  escalate: 'escalated',
+  supervise: 'supervised',
+};
+
+export interface HazardActionInput {
+  note?: string;
+  reason?: string;
+  photoIds?: string[];
+}
+
+/**
+ * The work-order state machine (pure). open → rectifying → rectified → closed, with `reject` sending a reported
+ * rectification back to rectifying, a grid member closing a general hazard on the spot with evidence, and
+ * `escalate` / `supervise` raising the level without changing the status. Throws ForbiddenError when the
+ * person may not take this step on this hazard, ConflictError when the hazard is in the wrong state.
+ *
+ * @example
+ * applyHazardAction(hazard, 'start', { principal: gridMember, now, settings }).status; // 'rectifying'
+ */
+export function applyHazardAction(
+  hazard: Hazard,
+  action: HazardAction,
+  ctx: { principal: Principal; now: Date; settings: Pick<TenantSettings, 'escalationGraceDays'> },
+  input: HazardActionInput = {},
+): Hazard {
+  const { principal, now } = ctx;
+  if (!hasCapability(principal, HAZARD_ACTION_CAPABILITY[action])) {
+    throw new ForbiddenError(`Your role (${principal.role}) may not ${action} a hazard.`);
+  }
+  const at = now.toISOString();
+  const by = principal.username;
+  switch (action) {
+    case 'start': {
+      requireStatus(hazard, ['open'], 'started');
+      return { ...hazard, status: 'rectifying', startedAt: at };
+    }
+    case 'report-rectified': {
+      requireStatus(hazard, ['open', 'rectifying'], 'reported rectified');
+      if (principal.role === 'department_officer') throw new ForbiddenError('The unit or its grid member reports a rectification.');
+      const photoIds = requireEvidence(hazard, input.photoIds);
+      const { rejectReason: _r, ...rest } = hazard;
+      return {
+        ...rest,
+        status: 'rectified',
+        startedAt: hazard.startedAt ?? at,
+        rectifiedAt: at,
+        rectification: { note: input.note ?? '', photoIds, at, by },
+      };
+    }
+    case 'verify': {
+      requireStatus(hazard, ['rectified'], 'verified');
+      requireVerifier(hazard, principal);
+      const { escalateAt: _e, ...rest } = hazard;
+      return {
+        ...rest,
+        status: 'closed',
+        closedAt: at,
+        resolution: { how: 'verified', ...(input.note ? { note: input.note } : {}), photoIds: [], at, by },
+      };
+    }
+    case 'reject': {
+      requireStatus(hazard, ['rectified'], 'rejected');
+      requireVerifier(hazard, principal);
+      return { ...hazard, status: 'rectifying', rejectReason: input.reason ?? '', rejections: hazard.rejections + 1 };
+    }
+    case 'resolve-on-site': {
+      requireStatus(hazard, ['open', 'rectifying'], 'resolved on site');
+      if (principal.role !== 'grid_member' && principal.role !== 'township_officer' && principal.role !== 'county_admin') {
+        throw new ForbiddenError('Only a grid member or an officer resolves a hazard on the spot.');
+      }
+      if (hazard.severity === 'major' || hazard.supervised) {
+        throw new ConflictError('A major hazard is closed only after its rectification is verified.', 'wrong_state');
+      }
+      const photoIds = requireEvidence(hazard, input.photoIds);
+      const { escalateAt: _e, ...rest } = hazard;
+      return {
+        ...rest,
+        status: 'closed',
+        closedAt: at,
+        rectifiedAt: hazard.rectifiedAt ?? at,
+        resolution: { how: 'on_site', note: input.note ?? '', photoIds, at, by },
+      };
+    }
+    case 'escalate':
+    case 'supervise': {
+      if (hazard.status === 'closed') throw wrongState(hazard.status, action === 'escalate' ? 'escalated' : 'listed for supervision');
+      if (action === 'supervise' && hazard.severity !== 'major') {
+        throw new ConflictError('Only a major hazard is listed for supervision (挂牌督办).', 'wrong_state');
+      }
+      if (action === 'supervise' && hazard.supervised) throw new ConflictError('The hazard is already listed for supervision.', 'wrong_state');
+      const raised = raisedEscalation(hazard, now, ctx.settings, by, action === 'supervise' ? 'supervision' : 'manual');
+      if (action === 'escalate' && !raised) throw new ConflictError('The hazard is already at the county.', 'wrong_state');
+      // A hazard the county already raised by hand is listed where it stands; nothing about its ladder changes.
+      const { escalateAt: _e, overdueAt: _o, ...rest } = hazard;
+      const ladder = raised ?? hazard;
+      return {
+        ...rest,
+        level: ladder.level,
+        escalationStep: ladder.escalationStep,
+        escalations: ladder.escalations,
+        overdue: ladder.overdue,
+        ...(ladder.escalateAt ? { escalateAt: ladder.escalateAt } : {}),
+        ...(ladder.overdueAt ? { overdueAt: ladder.overdueAt } : {}),
+        ...(action === 'supervise' ? { supervised: true, supervisedAt: at } : {}),
+      };
+    }
+  }
+}
+
+/** Verification and rejection: an officer of the township, the department or the county; a listed hazard, the county. */
+function requireVerifier(hazard: Hazard, principal: Principal): void {
+  if (hazard.supervised && principal.role !== 'county_admin') {
+    throw new ForbiddenError('A hazard under listed supervision is verified by the county.');
+  }
+}
+
+function requireStatus(hazard: Hazard, allowed: readonly HazardStatus[], wanted: string): void {
+  if (!allowed.includes(hazard.status)) throw wrongState(hazard.status, wanted);
+}
+
+function requireEvidence(hazard: Hazard, photoIds: string[] | undefined): string[] {
+  const ids = photoIds ?? [];
+  const verified = new Set(hazard.photos.filter((photo) => photo.status === 'verified').map((photo) => photo.id));
+  const problems = ids.flatMap((id, index) => (verified.has(id) ? [] : [{ path: `photoIds.${index}`, message: 'is not a confirmed photo of this hazard' }]));
+  if (ids.length === 0) problems.push({ path: 'photoIds', message: 'name at least one confirmed photo' });
+  if (problems.length > 0) throw new ValidationError(problems);
+  return ids;
+}
+
+function wrongState(status: HazardStatus, wanted: string): ConflictError {
+  return new ConflictError(`A hazard that is ${status} cannot be ${wanted}.`, 'wrong_state');
+}
+
+/** The scope target of a hazard: its village path, its department, its unit. */
+export function hazardScopeTarget(hazard: Pick<Hazard, 'gridPath' | 'departmentId' | 'unitId'>) {
+  return { gridPath: hazard.gridPath, departmentId: hazard.departmentId, unitId: hazard.unitId };
+}
+
+/** True when a hazard counts as overdue on the board: marked by the sweep and not yet closed. */
+export function isOpenOverdue(hazard: Pick<Hazard, 'overdue' | 'status'>): boolean {
+  return hazard.overdue && hazard.status !== 'closed';
+}

@@ -1,0 +1,135 @@
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
+import { type E2eStack, startE2eStack, validCreditCode } from '../support/e2e-stack.ts';
+
+interface Unit {
+  id: string;
+  name: string;
+  gridId: string;
+}
+
+let stack: E2eStack;
+let browser: TestBrowser;
+let memberToken: string;
+let village: string;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
+  memberToken = await stack.token('grid.member');
+  const me = await stack.api<{ scope: string[] }>(memberToken, 'GET', '/me');
+  village = me.body.scope.find((grant) => grant.startsWith('grid:'))!.slice('grid:'.length);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function villageUnits(): Promise<Unit[]> {
+  const page = await stack.api<{ items: Unit[] }>(memberToken, 'GET', `/units?grid=${village}&limit=100`);
+  return page.body.items;
+}
+
+async function phone(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserContext> {
+  return browser.newContext({ ...PHONE, ...options });
+}
+
+describe('the mobile view (phone-sized, touch)', () => {
+  it("a grid member on a phone logs in and sees only its village's units", async () => {
+    const context = await phone();
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'grid.member');
+    await page.locator('[data-testid=my-units] li').first().waitFor();
+    expect(page.url()).toBe(`${stack.url}/taihe/m/tasks`);
+    // Phone layout: bottom tabs instead of the side menu.
+    expect(await page.locator('.tabbar').isVisible()).toBe(true);
+    expect(await page.locator('.sidebar').isVisible()).toBe(false);
+
+    const shown = (await page.locator('[data-testid=my-units] .unit-name').allTextContents()).sort();
+    const expected = (await villageUnits()).map((unit) => unit.name).sort();
+    expect(shown).toEqual(expected);
+    expect(shown.length).toBeGreaterThan(0);
+    // Every unit shown is in the member's own village.
+    for (const id of await page.locator('[data-testid=my-units] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-unit')))) {
+      const unit = await stack.api<Unit>(memberToken, 'GET', `/units/${id}`);
+      expect(unit.body.gridId).toBe(village);
+    }
+    await screenshot(page, 'mobile-tasks');
+
+    await page.click('.tabbar >> text=单位');
+    await page.locator('[data-testid=units-table] tbody tr').first().waitFor();
+    expect(await page.locator('[data-testid=units-table] tbody tr').count()).toBe(expected.length);
+    await screenshot(page, 'mobile-units');
+    await context.close();
+  });
+
+  it('a unit registered offline waits in the queue, then syncs exactly once when the network returns', async () => {
+    // Service workers blocked here so page.route sees every request (the SW is covered in admin.test.ts).
+    const context = await phone({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'grid.member');
+    await page.click('.tabbar >> text=登记单位');
+    await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
+    const badge = page.locator('.topbar [data-testid=sync-badge]');
+    expect(await badge.textContent()).toContain('已同步');
+
+    await context.setOffline(true);
+    const name = `离线登记加油站${Date.now().toString(36)}`;
+    await page.fill('#f-name', name);
+    await page.fill('#f-creditCode', validCreditCode());
+    await page.selectOption('#f-industry', 'gas_station');
+    await page.fill('#f-address', '东关社区离线路1号');
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=register-message]', { hasText: '已保存在本机' }).waitFor();
+    await expect.poll(() => badge.textContent()).toContain('待同步 1');
+    expect(await badge.textContent()).toContain('离线');
+    await screenshot(page, 'mobile-register-offline');
+    expect((await villageUnits()).filter((unit) => unit.name === name)).toHaveLength(0);
+
+    // The first attempt reaches the server but its answer is lost on the way back (a flaky mobile network):
+    // the retry carries the same Idempotency-Key, so the server answers with the unit it already created.
+    let posts = 0;
+    const keys: string[] = [];
+    await page.route('**/t/taihe/api/v1/units', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      posts += 1;
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (posts === 1) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await context.setOffline(false);
+    await expect.poll(() => badge.textContent(), { timeout: 20_000 }).toContain('已同步');
+    expect(posts).toBeGreaterThanOrEqual(2);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await villageUnits()).filter((unit) => unit.name === name)).toHaveLength(1);
+
+    // The synced unit shows on the task list like any other.
+    await page.click('.tabbar >> text=我的任务');
+    await page.locator('[data-testid=my-units] .unit-name', { hasText: name }).waitFor();
+    await context.close();
+  });
+
+  it('a refused registration is shown next to its field and leaves nothing queued', async () => {
+    const context = await phone();
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'grid.member');
+    await page.click('.tabbar >> text=登记单位');
+    await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
+    const existing = (await villageUnits())[0]!;
+    const unit = await stack.api<{ creditCode: string }>(memberToken, 'GET', `/units/${existing.id}`);
+    // A credit code already registered passes the phone's own check; only the API can refuse it.
+    await page.fill('#f-name', '重复登记测试');
+    await page.fill('#f-creditCode', unit.body.creditCode);
+    await page.selectOption('#f-industry', 'gas_station');
+    await page.click('button[type=submit]');
+    await page.locator('[data-field=creditCode] .field-error').waitFor();
+    expect(await page.locator('[data-field=creditCode] .field-error').textContent()).toContain('already registered');
+    expect(await page.locator('.topbar [data-testid=sync-badge]').textContent()).toContain('已同步');
+    await context.close();
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Shapes of what the county API answers. The types come from the domain package (type-only imports: nothing
+ * of it is bundled); anything the API adds that core does not model is declared here.
+ */
+export type { AuditEvent, Department, GridLevel, GridNode, GridStats, Role, Unit, User } from '@gridsafe/core';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: import('@gridsafe/core').Role;
+  scope: string[];
+}
+
+export interface SessionAnswer {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: SessionUser;
+}
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** RFC 9457 problem+json as the API sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldProblem[];
+  requestId?: string;
+}
+
+export type ChainVerdict = { intact: true; length: number } | { intact: false; brokenAt: number; reason: string };
+
+export interface AuditTrail {
+  items: import('@gridsafe/core').AuditEvent[];
+  chain: ChainVerdict;
+}
+
+export interface IndustrySummary {
+  code: string;
+  name: string;
+  templateCount: number;
+}
+
+export interface IndustryList {
+  vendorVersion: string;
+  countyVersion: number;
+  items: IndustrySummary[];
+}
+
+export type KnowledgeIndustry = import('@gridsafe/core').KnowledgeIndustry;
+
+export interface UnitImportResult {
+  encoding: string;
+  summary: { total: number; created: number; updated: number; unchanged: number; rejected: number };
+  rows: {
+    line: number;
+    status: 'created' | 'updated' | 'unchanged' | 'rejected';
+    unitId?: string;
+    creditCode?: string;
+    errors?: FieldProblem[];
+  }[];
+}

@@ -1,0 +1,97 @@
+import type { ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
+import type { Role } from './api/types.ts';
+import { PageTitle } from './components/common.ts';
+import { Layout } from './components/layout.ts';
+import { html } from './html.ts';
+import { t } from './i18n/index.ts';
+import { homePath, NAV_ITEMS } from './nav.ts';
+import { DepartmentsPage } from './pages/departments.ts';
+import { GridStatsPage } from './pages/grid-stats.ts';
+import { GridTreePage } from './pages/grids.ts';
+import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
+import { LoginPage } from './pages/login.ts';
+import { MapPage } from './pages/map.ts';
+import { SyncPage } from './pages/mobile/sync.ts';
+import { TasksPage } from './pages/mobile/tasks.ts';
+import { SettingsPage } from './pages/settings.ts';
+import { UnitPage } from './pages/unit.ts';
+import { UnitCreatePage } from './pages/unit-create.ts';
+import { UnitImportPage } from './pages/unit-import.ts';
+import { UnitsPage } from './pages/units.ts';
+import { UsersPage } from './pages/users.ts';
+import { location, matchPath, navigate } from './router.ts';
+import { session, TENANT_PATTERN } from './session.ts';
+
+interface Route {
+  /** Under `/<county>/`. */
+  pattern: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each page takes its own route parameters.
+  page: ComponentType<any>;
+  /** Roles that may open it; absent = every signed-in role. The API enforces the same again. */
+  roles?: readonly Role[];
+  props?: Record<string, unknown>;
+}
+
+const rolesOf = (path: string) => NAV_ITEMS.find((item) => item.path === path)?.roles;
+
+/**
+ * The page table. Risk points (`risk-points`, `risk-points/:id`), review queue, hazards board, statistics,
+ * assessment and county settings are added here, and to nav.ts, as their endpoints land.
+ */
+const ROUTES: Route[] = [
+  { pattern: 'grids', page: GridTreePage, roles: rolesOf('grids') },
+  { pattern: 'grids/:id', page: GridStatsPage, roles: rolesOf('grids') },
+  { pattern: 'units', page: UnitsPage },
+  { pattern: 'units/new', page: UnitCreatePage, roles: ['county_admin', 'township_officer', 'grid_member'] },
+  { pattern: 'units/import', page: UnitImportPage, roles: ['county_admin'] },
+  { pattern: 'units/:id', page: UnitPage },
+  { pattern: 'map', page: MapPage },
+  { pattern: 'departments', page: DepartmentsPage },
+  { pattern: 'users', page: UsersPage, roles: rolesOf('users') },
+  { pattern: 'knowledge', page: KnowledgePage },
+  { pattern: 'knowledge/:code', page: KnowledgeIndustryPage },
+  { pattern: 'settings', page: SettingsPage },
+  { pattern: 'm/tasks', page: TasksPage },
+  { pattern: 'm/register', page: UnitCreatePage, roles: ['county_admin', 'township_officer', 'grid_member'], props: { compact: true } },
+  { pattern: 'm/sync', page: SyncPage },
+];
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function NotFound() {
+  return html`<section><${PageTitle} title=${t('error.pageNotFound')} /><p><a href="/">${t('action.home')}</a></p></section>`;
+}
+
+function Forbidden() {
+  return html`<section><${PageTitle} title=${t('error.forbidden')} /></section>`;
+}
+
+export function App() {
+  const { path } = location.value;
+  const segments = path.split('/').filter(Boolean);
+  const current = session.value;
+  const tenant = segments[0];
+
+  if (!tenant || !TENANT_PATTERN.test(tenant)) {
+    // The site root: continue a session, or ask for the county at login.
+    if (current && !tenant) return html`<${Redirect} to=${`/${current.tenant}/`} />`;
+    return tenant ? html`<${NotFound} />` : html`<${LoginPage} />`;
+  }
+  const rest = segments.slice(1).join('/');
+  if (!current || current.tenant !== tenant) {
+    if (rest !== 'login') return html`<${Redirect} to=${`/${tenant}/login`} />`;
+    return html`<${LoginPage} tenant=${tenant} />`;
+  }
+  if (rest === '' || rest === 'login') return html`<${Redirect} to=${`/${tenant}/${homePath(current.user.role)}`} />`;
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, rest);
+    if (!params) continue;
+    const allowed = !route.roles || route.roles.includes(current.user.role);
+    return html`<${Layout}>${allowed ? html`<${route.page} key=${rest} ...${params} ...${route.props ?? {}} />` : html`<${Forbidden} />`}</${Layout}>`;
+  }
+  return html`<${Layout}><${NotFound} /></${Layout}>`;
+}

@@ -1,0 +1,32 @@
+import { effect } from '@preact/signals';
+import { render } from 'preact';
+import { App } from './app.ts';
+import { html } from './html.ts';
+import { locale, t } from './i18n/index.ts';
+import { refreshSyncState, startSync } from './offline/sync.ts';
+import { session } from './session.ts';
+import './styles.css';
+
+render(html`<${App} />`, document.getElementById('app')!);
+
+effect(() => {
+  void locale.value;
+  document.title = t('app.name');
+});
+
+// The queue shown and sent is the signed-in person's: look again whenever that changes.
+effect(() => {
+  void session.value?.user.id;
+  // Outside the effect's tracking: refreshSyncState reads and writes syncState, which would loop.
+  queueMicrotask(() => void refreshSyncState());
+});
+startSync();
+
+// The service worker keeps the app shell for offline starts; never the API (see sw.ts). Only in builds: under
+// `vite dev` (the only place import.meta.hot exists) it would serve stale modules. Not import.meta.env.PROD:
+// a build started from a test runner inherits NODE_ENV=test, which turns PROD off.
+if ('serviceWorker' in navigator && !import.meta.hot) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+  });
+}

@@ -1,0 +1,49 @@
+import type { Role } from './api/types.ts';
+import type { MessageKey } from './i18n/index.ts';
+
+export interface NavItem {
+  /** Under the county: `/<county>/<path>`. */
+  path: string;
+  label: MessageKey;
+  roles: readonly Role[];
+  /** Shown in the phone's bottom bar (at most five per role). */
+  tab?: boolean;
+}
+
+const OFFICERS: readonly Role[] = ['county_admin', 'department_officer', 'township_officer'];
+const ALL: readonly Role[] = ['county_admin', 'department_officer', 'township_officer', 'grid_member', 'unit_user'];
+const FIELD: readonly Role[] = ['grid_member', 'unit_user'];
+
+/**
+ * What each role sees in the menu. The API decides what is allowed; this only hides what would be refused.
+ * Risk points, review queue, hazards, statistics, assessment and settings slot in here as the API gains them.
+ */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { path: 'm/tasks', label: 'nav.tasks', roles: FIELD, tab: true },
+  { path: 'm/register', label: 'nav.registerUnit', roles: ['grid_member'], tab: true },
+  { path: 'grids', label: 'nav.grids', roles: ['county_admin', 'department_officer', 'township_officer', 'grid_member'], tab: true },
+  { path: 'units', label: 'nav.units', roles: ALL, tab: true },
+  { path: 'map', label: 'nav.map', roles: ALL, tab: true },
+  { path: 'departments', label: 'nav.departments', roles: OFFICERS },
+  { path: 'users', label: 'nav.users', roles: ['county_admin'] },
+  { path: 'knowledge', label: 'nav.knowledge', roles: ALL },
+  { path: 'm/sync', label: 'nav.sync', roles: ALL },
+  { path: 'settings', label: 'nav.settings', roles: ALL, tab: true },
+];
+
+export function navFor(role: Role): NavItem[] {
+  return NAV_ITEMS.filter((item) => item.roles.includes(role));
+}
+
+export function tabsFor(role: Role): NavItem[] {
+  return navFor(role)
+    .filter((item) => item.tab)
+    .slice(0, 5);
+}
+
+/** Where a person lands after login: field roles on their task list, officers on the grid tree. */
+export function homePath(role: Role): string {
+  if (role === 'grid_member' || role === 'unit_user') return 'm/tasks';
+  if (role === 'department_officer') return 'units';
+  return 'grids';
+}

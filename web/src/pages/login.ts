@@ -1,0 +1,102 @@
+import { useState } from 'preact/hooks';
+import { LanguageToggle } from '../components/layout.ts';
+import { html } from '../html.ts';
+import { t } from '../i18n/index.ts';
+import { navigate } from '../router.ts';
+import { DEFAULT_TENANT, LoginError, login, TENANT_PATTERN } from '../session.ts';
+
+const RECENT_KEY = 'gridsafe.recentTenants';
+
+function recentTenants(): string[] {
+  try {
+    const list = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((value): value is string => typeof value === 'string' && TENANT_PATTERN.test(value)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberTenant(tenant: string) {
+  const list = [tenant, ...recentTenants().filter((value) => value !== tenant)].slice(0, 5);
+  localStorage.setItem(RECENT_KEY, JSON.stringify(list));
+}
+
+/**
+ * Login. Under `/<county>/login` the county comes from the address (each county's people get their own link);
+ * at the site root they type or pick it, defaulting to the last one used on this device (or taihe).
+ */
+export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
+  const [tenant, setTenant] = useState(fixedTenant ?? recentTenants()[0] ?? DEFAULT_TENANT);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const county = tenant.trim().toLowerCase();
+    if (!TENANT_PATTERN.test(county)) {
+      setError(t('login.badTenant'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await login(county, username.trim(), password);
+      rememberTenant(county);
+      navigate(`/${county}/`, { replace: true });
+    } catch (caught) {
+      if (caught instanceof LoginError) {
+        setError(
+          caught.status === 401 || caught.status === 400
+            ? t('login.wrongCredentials')
+            : caught.status === 404
+              ? t('login.unknownTenant')
+              : caught.status === 403
+                ? t('login.otherCounty')
+                : t('error.server'),
+        );
+      } else {
+        setError(t('error.network'));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<div class="login-page">
+    <div class="login-lang"><${LanguageToggle} /></div>
+    <form class="login-card" onSubmit=${submit} novalidate>
+      <img src="/icon.svg" alt="" width="56" height="56" />
+      <h1>${t('app.name')}</h1>
+      <p class="muted">${t('login.subtitle')}</p>
+      ${
+        fixedTenant
+          ? html`<p class="login-tenant">${t('login.county')}: <strong data-testid="tenant">${fixedTenant}</strong>
+              <a href="/" class="small">${t('login.changeCounty')}</a></p>`
+          : html`<div class="field">
+              <label for="f-tenant">${t('login.county')}</label>
+              <input id="f-tenant" name="tenant" list="recent-tenants" autocomplete="organization" autocapitalize="none"
+                value=${tenant} onInput=${(e: Event) => setTenant((e.target as HTMLInputElement).value)} />
+              <datalist id="recent-tenants">
+                ${[...new Set([...recentTenants(), DEFAULT_TENANT])].map((value) => html`<option value=${value} />`)}
+              </datalist>
+            </div>`
+      }
+      <div class="field">
+        <label for="f-username">${t('login.username')}</label>
+        <input id="f-username" name="username" autocomplete="username" autocapitalize="none" required
+          value=${username} onInput=${(e: Event) => setUsername((e.target as HTMLInputElement).value)} />
+      </div>
+      <div class="field">
+        <label for="f-password">${t('login.password')}</label>
+        <input id="f-password" name="password" type="password" autocomplete="current-password" required
+          value=${password} onInput=${(e: Event) => setPassword((e.target as HTMLInputElement).value)} />
+      </div>
+      ${error ? html`<div class="notice notice-error" role="alert">${error}</div>` : null}
+      <button type="submit" class="button button-primary button-block" disabled=${busy}>
+        ${busy ? t('login.signingIn') : t('login.submit')}
+      </button>
+    </form>
+  </div>`;
+}

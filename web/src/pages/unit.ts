@@ -1,0 +1,127 @@
+import { useState } from 'preact/hooks';
+import { ApiError, api } from '../api/client.ts';
+import type { AuditTrail, FieldProblem, Unit } from '../api/types.ts';
+import { AuditHistory } from '../components/audit-history.ts';
+import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
+import { loadGridOptions } from '../components/grid-select.ts';
+import { draftOf, patchBody, UnitForm, type UnitDraft, validateDraft } from '../components/unit-form.ts';
+import { useAsync } from '../hooks.ts';
+import { html } from '../html.ts';
+import { formatDateTime, label, t } from '../i18n/index.ts';
+import { industryName, loadDepartments, loadGrid, loadIndustries } from '../ref-data.ts';
+import { session } from '../session.ts';
+
+const EDITORS = new Set(['county_admin', 'department_officer', 'township_officer', 'grid_member']);
+
+/** A unit's record: details, the actions the viewer may take (edit), and its full audit history. */
+export function UnitPage({ id }: { id: string }) {
+  const current = session.value!;
+  const unit = useAsync(() => api<Unit>(`/units/${encodeURIComponent(id)}`), [id]);
+  const audit = useAsync(() => api<AuditTrail>(`/units/${encodeURIComponent(id)}/audit`), [id]);
+  const industries = useAsync(loadIndustries, []);
+  const departments = useAsync(loadDepartments, []);
+  const grid = useAsync(
+    () => (unit.data ? loadGrid(unit.data.gridId).catch(() => undefined) : Promise.resolve(undefined)),
+    [unit.data?.gridId],
+  );
+  const [editing, setEditing] = useState(false);
+  if (unit.error) return html`<${ErrorNotice} error=${unit.error} onRetry=${unit.reload} />`;
+  if (!unit.data) return html`<${Loading} />`;
+  const u: Unit = unit.data;
+  const department = departments.data?.find((d) => d.id === u.departmentId);
+  const rows: [string, string][] = [
+    [t('unit.creditCode'), u.creditCode],
+    [t('unit.industry'), industryName(industries.data, u.industry)],
+    [t('unit.grid'), grid.data?.name ?? ''],
+    [t('unit.department'), department?.name ?? ''],
+    [t('unit.supervisionLevel'), label('level', u.supervisionLevel)],
+    [t('unit.address'), u.address ?? ''],
+    [t('unit.location'), u.location ? `${u.location.lat}, ${u.location.lng}` : ''],
+    [t('unit.contactName'), u.contact?.name ?? ''],
+    [t('unit.contactPhone'), u.contact?.phone ?? ''],
+    [t('unit.createdAt'), formatDateTime(u.createdAt)],
+    [t('unit.updatedAt'), formatDateTime(u.updatedAt)],
+    [t('unit.version'), String(u.version)],
+  ];
+  return html`<section data-testid="unit-record">
+    <${PageTitle} title=${u.name}>
+      ${
+        EDITORS.has(current.user.role) && !editing
+          ? html`<button type="button" class="button button-primary" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`
+          : null
+      }
+    </${PageTitle}>
+    ${
+      editing
+        ? html`<div class="panel"><${UnitEdit} unit=${u} industries=${industries.data}
+            onCancel=${() => setEditing(false)}
+            onSaved=${() => {
+              setEditing(false);
+              unit.reload();
+              audit.reload();
+            }} /></div>`
+        : html`<div class="panel">
+            <dl class="details">
+              ${rows.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value || '—'}</dd></div>`)}
+            </dl>
+          </div>`
+    }
+    ${audit.error ? html`<${ErrorNotice} error=${audit.error} />` : null}
+    ${audit.data ? html`<div class="panel"><${AuditHistory} trail=${audit.data} /></div>` : null}
+  </section>`;
+}
+
+function UnitEdit({
+  unit,
+  industries,
+  onCancel,
+  onSaved,
+}: {
+  unit: Unit;
+  industries: import('../api/types.ts').IndustryList | undefined;
+  onCancel: () => void;
+  onSaved: () => void;
+}) {
+  const [draft, setDraft] = useState<UnitDraft>(draftOf(unit));
+  const [errors, setErrors] = useState<FieldProblem[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const grids = useAsync(loadGridOptions, []);
+  const save = async () => {
+    const problems = validateDraft(draft, false);
+    setErrors(problems);
+    setError(undefined);
+    if (problems.length > 0) return;
+    const body = patchBody(draft, unit);
+    if (Object.keys(body).length === 0) {
+      onCancel();
+      return;
+    }
+    setBusy(true);
+    try {
+      // The version shown is the version edited: a change by someone else meanwhile is refused with 409.
+      await api<Unit>(`/units/${unit.id}`, { method: 'PATCH', headers: { 'if-match': String(unit.version) }, body });
+      onSaved();
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors) setErrors(caught.problem.errors);
+      else setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<div>
+    <h2>${t('unit.editTitle')}</h2>
+    ${
+      error instanceof ApiError && error.status === 409
+        ? html`<div class="notice notice-error" role="alert" data-testid="conflict">
+            ${t('error.conflict')} <button type="button" class="button button-small" onClick=${onSaved}>${t('action.loadLatest')}</button>
+          </div>`
+        : error
+          ? html`<${ErrorNotice} error=${error} />`
+          : null
+    }
+    <${UnitForm} draft=${draft} onChange=${setDraft} onSubmit=${save} errors=${errors} industries=${industries}
+      grids=${grids.data ?? []} creating=${false} busy=${busy} submitLabel=${t('action.save')} />
+    <button type="button" class="button" onClick=${onCancel}>${t('action.cancel')}</button>
+  </div>`;
+}

@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, query } from '../api/client.ts';
+import type { Page, Unit } from '../api/types.ts';
+import { ErrorNotice, Loading, PageTitle, Pager } from '../components/common.ts';
+import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
+import { useAsync } from '../hooks.ts';
+import { html } from '../html.ts';
+import { formatDateTime, label, t } from '../i18n/index.ts';
+import { industryName, loadDepartments, loadIndustries } from '../ref-data.ts';
+import { navigate, searchParams, withQuery } from '../router.ts';
+import { scopeIds, session } from '../session.ts';
+
+const PAGE_SIZE = 20;
+
+/** Units with grid / department / industry filters (kept in the address, so a filtered list can be shared). */
+export function UnitsPage() {
+  const current = session.value!;
+  const { role } = current.user;
+  const params = searchParams.value;
+  const grid = params.get('grid') ?? '';
+  const industry = params.get('industry') ?? '';
+  // A department officer's list is its department's units unless it asks for something else.
+  const ownDepartment = scopeIds(current.user, 'dept')[0] ?? '';
+  const department = params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
+  const filterKey = `${grid}|${department}|${industry}`;
+  const [cursors, setCursors] = useState<string[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts again at page one.
+  useEffect(() => setCursors([]), [filterKey]);
+  const cursor = cursors[cursors.length - 1];
+
+  const grids = useAsync(() => (role === 'unit_user' ? Promise.resolve([]) : loadGridOptions()), [role]);
+  const departments = useAsync(loadDepartments, []);
+  const industries = useAsync(loadIndustries, []);
+  const units = useAsync(
+    () => api<Page<Unit>>(`/units${query({ grid, department, industry, limit: PAGE_SIZE, cursor })}`),
+    [filterKey, cursor],
+  );
+  const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
+  const departmentName = (id: string | undefined) => departments.data?.find((d) => d.id === id)?.name ?? '';
+  const canCreate = role === 'county_admin' || role === 'township_officer' || role === 'grid_member';
+  const tenant = current.tenant;
+
+  return html`<section>
+    <${PageTitle} title=${t('units.title')}>
+      ${canCreate ? html`<a class="button button-primary" href=${`/${tenant}/units/new`}>${t('units.create')}</a>` : null}
+      ${role === 'county_admin' ? html`<a class="button" href=${`/${tenant}/units/import`}>${t('units.import')}</a>` : null}
+    </${PageTitle}>
+    <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
+      ${
+        role !== 'unit_user'
+          ? html`<div class="field">
+              <label for="filter-grid">${t('units.grid')}</label>
+              <${GridSelect} id="filter-grid" name="grid" grids=${grids.data ?? []} value=${grid} emptyLabel=${t('common.all')}
+                onChange=${(value: string) => navigate(withQuery({ grid: value }))} />
+            </div>`
+          : null
+      }
+      <div class="field">
+        <label for="filter-department">${t('units.department')}</label>
+        <select id="filter-department" name="department" value=${department}
+          onChange=${(e: Event) => navigate(withQuery({ department: (e.target as HTMLSelectElement).value }))}>
+          <option value="">${t('common.all')}</option>
+          ${(departments.data ?? []).map((d) => html`<option value=${d.id}>${d.name}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-industry">${t('units.industry')}</label>
+        <select id="filter-industry" name="industry" value=${industry}
+          onChange=${(e: Event) => navigate(withQuery({ industry: (e.target as HTMLSelectElement).value }))}>
+          <option value="">${t('common.all')}</option>
+          ${(industries.data?.items ?? []).map((item) => html`<option value=${item.code}>${item.name}</option>`)}
+        </select>
+      </div>
+    </form>
+    ${units.error ? html`<${ErrorNotice} error=${units.error} onRetry=${units.reload} />` : null}
+    ${units.loading && !units.data ? html`<${Loading} />` : null}
+    ${
+      units.data && !units.error
+        ? html`<table class="table responsive" data-testid="units-table">
+            <thead>
+              <tr>
+                <th>${t('unit.name')}</th><th>${t('unit.creditCode')}</th><th>${t('unit.industry')}</th>
+                <th>${t('unit.grid')}</th><th>${t('unit.department')}</th><th>${t('unit.supervisionLevel')}</th>
+                <th>${t('unit.updatedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${units.data.items.map(
+                (unit) => html`<tr data-unit=${unit.id}>
+                  <td data-label=${t('unit.name')}><a href=${`/${tenant}/units/${unit.id}`} class="unit-name">${unit.name}</a></td>
+                  <td data-label=${t('unit.creditCode')}><code>${unit.creditCode}</code></td>
+                  <td data-label=${t('unit.industry')}>${industryName(industries.data, unit.industry)}</td>
+                  <td data-label=${t('unit.grid')}>${gridName(unit.gridId)}</td>
+                  <td data-label=${t('unit.department')}>${departmentName(unit.departmentId)}</td>
+                  <td data-label=${t('unit.supervisionLevel')}>${label('level', unit.supervisionLevel)}</td>
+                  <td data-label=${t('unit.updatedAt')}>${formatDateTime(unit.updatedAt)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+          ${units.data.items.length === 0 ? html`<p class="muted">${t('units.empty')}</p>` : null}
+          <${Pager} cursors=${cursors} nextCursor=${units.data.nextCursor} onChange=${setCursors} />`
+        : null
+    }
+  </section>`;
+}
