@@ -21,8 +21,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
-          // Starting the whole local stack (and building web/ when its sources changed) happens in beforeAll.
-          hookTimeout: 180_000,
+          // One local stack (built web/ included) for all browser tests, started once per run.
+          globalSetup: ['test/support/e2e-stack.ts'],
           fileParallelism: false,
         },
       },

@@ -12,7 +12,11 @@ function shellManifest(): Plugin {
       const files = Object.keys(bundle)
         .filter((name) => name !== 'sw.js' && !name.endsWith('.map'))
         .map((name) => `/${name}`);
-      this.emitFile({ type: 'asset', fileName: 'shell-manifest.json', source: `${JSON.stringify(files, null, 1)}\n` });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'shell-manifest.json',
+        source: `${JSON.stringify(files, null, 1)}\n`,
+      });
     },
   };
 }

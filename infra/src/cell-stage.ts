@@ -51,6 +51,7 @@ export class CellStage extends Stage {
       this.platform = new PlatformStack(this, PLATFORM_STACK_NAME, {
         tableName: config.tableName,
         cellId: cell.id,
+        knownCells: config.cells.map((known) => known.id),
       });
       // Reads the shared stack's SSM parameters at deploy time: the first deploy must come after it.
       this.platform.addStackDependency(this.shared);

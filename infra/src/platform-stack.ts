@@ -1,6 +1,8 @@
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
@@ -9,8 +11,12 @@ import { acknowledgeWildcardResource, nagArn } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { importSharedResources } from './shared-stack.ts';
 import { leadingKeyConditions } from './tenant-policy.ts';
+import { PUBLIC_API_ROUTES } from './tenant-stack.ts';
 
 export const PLATFORM_STACK_NAME = 'Gridsafe-Platform';
+
+/** The vendor API's base path (packages/api: PLATFORM_API_BASE), the same on every domain. */
+export const PLATFORM_API_BASE_PATH = '/platform/api/v1';
 
 /** Vendor items (the tenant registry) live under `P#`, outside every county's `T#<id>#` prefix. */
 export const PLATFORM_KEY_PATTERN = 'P#*';
@@ -34,16 +40,17 @@ export const PLATFORM_REGISTRY_ACTIONS = [
  */
 export const PLATFORM_SEED_ACTIONS = ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'] as const;
 
-/** Create a county's first admin; suspend (disable + sign out) and resume its users. */
+/**
+ * What onboarding and offboarding need from the user pool, and nothing more: create a county's first admin
+ * (AdminCreateUser + AdminSetUserPassword), and disable every user of an offboarded county (ListUsers by the
+ * `<county>:` username prefix, then AdminDisableUser, which also revokes the user's tokens). Suspension does
+ * not touch users, so there is no enable and no attribute update.
+ */
 export const PLATFORM_USER_ADMIN_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminSetUserPassword',
-  'cognito-idp:AdminUpdateUserAttributes',
-  'cognito-idp:AdminGetUser',
   'cognito-idp:AdminDisableUser',
-  'cognito-idp:AdminEnableUser',
-  'cognito-idp:AdminUserGlobalSignOut',
-  // Finds a county's users by the `<tenant>:` username prefix (ListUsers filters on username, not on custom attributes).
+  // ListUsers filters on the username, never on custom attributes: hence the `<county>:` prefix.
   'cognito-idp:ListUsers',
 ] as const;
 
@@ -86,30 +93,60 @@ export interface PlatformStackProps extends StackProps {
   tableName: string;
   /** The cell this control plane runs in; the registry records each county's own cell. */
   cellId: string;
+  /** Every cell of the configuration: a county may be registered into any of them. Default: this cell. */
+  knownCells?: string[];
 }
 
 /**
- * The vendor's control plane: the tenant registry, onboarding and suspension, behind an HTTP API that only
- * IAM principals with the operator policy can call (SigV4). No county user can reach it.
+ * The vendor's control plane: the tenant registry, onboarding, suspension and offboarding, behind an HTTP API
+ * whose gateway checks JWTs as a county API's does, and whose function admits only tenant `@platform` with
+ * role `vendor_operator`.
+ *
+ * Vendor operators (`@platform:<name>`) live in a user pool of their own, not in the cell's shared pool: every
+ * county role may call AdminCreateUser on the shared pool, and IAM cannot confine that call to one county's
+ * users, so a compromised county function could otherwise mint itself a vendor operator. No county role can
+ * touch the operators' pool, and a county pool's token fails this gateway's issuer check.
  */
 export class PlatformStack extends Stack {
   readonly api: NodeFunction;
-  readonly operatorPolicy: iam.ManagedPolicy;
+  readonly httpApi: apigwv2.HttpApi;
+  readonly operatorPool: cognito.UserPool;
+  readonly operatorClient: cognito.UserPoolClient;
+  readonly operatorTokenClaims: NodeFunction;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { stackName: PLATFORM_STACK_NAME, ...props });
     const shared = importSharedResources(this, props.tableName);
+    this.operatorTokenClaims = new NodeFunction(this, 'OperatorTokenClaims', {
+      entry: 'functions/pre-token-generation.ts',
+      service: 'gridsafe-platform-auth',
+      description: 'Gridsafe control plane: copies tenant and role into operators’ access tokens',
+      // Cognito waits at most 5 seconds for a trigger; login fails after that.
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+    });
+    this.operatorPool = this.createOperatorPool(this.operatorTokenClaims);
+    this.operatorClient = this.createOperatorClient(this.operatorPool);
+    const operatorIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.operatorPool.userPoolId}`;
 
     this.api = new NodeFunction(this, 'PlatformApi', {
       entry: 'functions/platform-api.ts',
       service: 'gridsafe-platform',
-      description: 'Gridsafe control plane: tenant registry, onboarding, suspension',
+      description: 'Gridsafe control plane: tenant registry, onboarding, suspension, offboarding',
       timeout: Duration.seconds(25),
       memorySize: 512,
       environment: {
         GRIDSAFE_CELL: props.cellId,
+        GRIDSAFE_CELLS: (props.knownCells ?? [props.cellId]).join(','),
         TABLE_NAME: shared.tableName,
+        // The cell's pool, where counties' users are created and disabled.
         USER_POOL_ID: shared.userPoolId,
+        USER_POOL_CLIENT_ID: shared.userPoolClientId,
+        // The operators' pool, whose tokens this API accepts.
+        OPERATOR_POOL_ID: this.operatorPool.userPoolId,
+        OPERATOR_CLIENT_ID: this.operatorClient.userPoolClientId,
+        AUTH_ISSUER: operatorIssuer,
+        AUTH_JWKS_URL: `${operatorIssuer}/.well-known/jwks.json`,
       },
     });
     this.api.role.addToPolicy(platformRegistryStatement(shared.tableArn));
@@ -122,34 +159,25 @@ export class PlatformStack extends Stack {
         'dynamodb:LeadingKeys condition with a Null check.',
     );
 
-    const { api, stage } = createHttpApi(this, 'HttpApi', {
+    const { api } = createHttpApi(this, 'HttpApi', {
       apiName: 'gridsafe-platform',
-      description: 'Gridsafe control plane (IAM-authorized)',
+      description: 'Gridsafe control plane (JWT-authorized, vendor operators only)',
       throttle: { rateLimit: 10, burstLimit: 20 },
-      defaultIntegration: new HttpLambdaIntegration('PlatformIntegration', this.api.function),
-      defaultAuthorizer: new HttpIamAuthorizer(),
     });
-
-    this.operatorPolicy = new iam.ManagedPolicy(this, 'OperatorPolicy', {
-      managedPolicyName: 'GridsafePlatformOperator',
-      description: 'Call the Gridsafe control-plane API (attach to the vendor operators group or role)',
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['execute-api:Invoke'],
-          resources: [api.arnForExecuteApi()],
-        }),
-      ],
-    });
-    acknowledgeWildcardResource(
-      this.operatorPolicy,
-      nagArn(this, 'execute-api', `<${this.getLogicalId(api.node.defaultChild as CfnElement)}>/*/*/*`),
-      'Every stage, method and route of the control-plane API, and nothing else: operators use all of it.',
-    );
+    this.httpApi = api;
+    this.addRoutes(api, operatorIssuer, this.operatorClient.userPoolClientId);
 
     addAlarm(this, 'PlatformErrorsAlarm', shared.alarmTopic, {
       name: 'platform-errors',
       description: 'The control-plane function failed: onboarding or suspension may be half done.',
       metric: this.api.function.metricErrors({ period: ALARM_PERIOD }),
+      threshold: 1,
+    });
+
+    addAlarm(this, 'OperatorLoginTriggerErrorsAlarm', shared.alarmTopic, {
+      name: 'platform-login-trigger-errors',
+      description: 'The operators’ Pre Token Generation trigger failed: vendor operators cannot log in.',
+      metric: this.operatorTokenClaims.function.metricErrors({ period: ALARM_PERIOD }),
       threshold: 1,
     });
 
@@ -160,7 +188,104 @@ export class PlatformStack extends Stack {
       threshold: 1,
     });
 
-    new CfnOutput(this, 'PlatformApiUrl', { value: stage.url });
-    new CfnOutput(this, 'OperatorPolicyArn', { value: this.operatorPolicy.managedPolicyArn });
+    new CfnOutput(this, 'PlatformApiUrl', { value: `${api.apiEndpoint}${PLATFORM_API_BASE_PATH}` });
+    new CfnOutput(this, 'OperatorPoolId', { value: this.operatorPool.userPoolId });
+    new CfnOutput(this, 'OperatorClientId', { value: this.operatorClient.userPoolClientId });
+  }
+
+  /** The same attributes and trigger as the cell's pool, for a handful of vendor staff. */
+  private createOperatorPool(trigger: NodeFunction): cognito.UserPool {
+    const pool = new cognito.UserPool(this, 'OperatorPool', {
+      userPoolName: 'gridsafe-operators',
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      selfSignUpEnabled: false,
+      customAttributes: {
+        tenant: new cognito.StringAttribute({ minLen: 2, maxLen: 32, mutable: false }),
+        role: new cognito.StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
+        scopes: new cognito.StringAttribute({ maxLen: 2048, mutable: true }),
+      },
+      // Longer than a county user's: one operator account can suspend or onboard any county.
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(1),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.NONE,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    pool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      trigger.function,
+      cognito.LambdaVersion.V2_0,
+    );
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'The control plane logs operators in with USER_PASSWORD_AUTH and answers no MFA challenge yet; ' +
+        'operators are a few vendor staff created by hand with 14-character passwords (docs/deploy.md, known gaps).',
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials is the plan that allows access-token customisation (the tenant and role claims); the pool ' +
+        'holds a handful of vendor staff behind a rate-limited API.',
+    });
+    return pool;
+  }
+
+  private createOperatorClient(pool: cognito.UserPool): cognito.UserPoolClient {
+    const attributes = new cognito.ClientAttributes().withStandardAttributes({ fullname: true });
+    return pool.addClient('OperatorClient', {
+      userPoolClientName: 'gridsafe-operators',
+      generateSecret: false,
+      authFlows: { userPassword: true },
+      disableOAuth: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      // A working day: an operator logs in again each morning.
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+      readAttributes: attributes.withCustomAttributes('tenant', 'role', 'scopes'),
+      writeAttributes: attributes,
+    });
+  }
+
+  /**
+   * The same scheme as a county API: the gateway verifies every token (signature, issuer, expiry, app client)
+   * before the function runs, except on login, refresh, health and the API description; the function then
+   * requires tenant `@platform` and role `vendor_operator`.
+   */
+  private addRoutes(api: apigwv2.HttpApi, issuer: string, clientId: string): void {
+    const integration = new HttpLambdaIntegration('PlatformIntegration', this.api.function, {
+      scopePermissionToRoute: false,
+    });
+    const authorizer = new HttpJwtAuthorizer('TokenAuthorizer', issuer, { jwtAudience: [clientId] });
+    api.addRoutes({
+      path: `${PLATFORM_API_BASE_PATH}/{proxy+}`,
+      methods: [apigwv2.HttpMethod.ANY],
+      integration,
+      authorizer,
+    });
+    for (const route of PUBLIC_API_ROUTES) {
+      for (const publicRoute of api.addRoutes({
+        path: `${PLATFORM_API_BASE_PATH}${route.path}`,
+        methods: [route.method],
+        integration,
+      })) {
+        Validations.of(publicRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} of the control plane is public by design (operator login, refresh, health, API description).`,
+        });
+      }
+    }
   }
 }

@@ -42,13 +42,15 @@ export async function startDynamoDbLocal(options: {
   port: number;
   dbPath?: string;
   host?: string;
+  /** The JVM's -Xmx (e.g. `4g`); 2g unless given. The benchmark raises it for Nanjing-scale data. */
+  heap?: string;
 }): Promise<DynamoDbLocal> {
   assertJavaAvailable();
   const { jar, libraryPath } = dynamoDbLocalJar();
   const host = options.host ?? '127.0.0.1';
   const args = [
-    // A bounded heap keeps a long local run from taking the machine; 1 GiB holds a Nanjing-scale bench.
-    '-Xmx2g',
+    // A bounded heap keeps a long local run from taking the machine.
+    `-Xmx${options.heap ?? '2g'}`,
     `-Djava.library.path=${libraryPath}`,
     '-jar',
     jar,

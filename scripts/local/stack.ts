@@ -1,13 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, createRuntimeDeps } from '@gridsafe/api';
+import { countyStatusCacheFor, createApp, createPlatformApp, createPlatformDeps, createRuntimeDeps } from '@gridsafe/api';
 import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
 import { ensureTable, TenantRegistry } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
+import { Hono } from 'hono';
+import { loadCellsConfig } from '../../infra/src/cells-config.ts';
 import { LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
+import { seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startEscalationTimer } from './escalation-timer.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
 import { assertPortFree } from './ports.ts';
@@ -80,7 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(issuer.close);
 
     const clock = new AdjustableClock();
-    const tenantCache = new Map<string, { active: boolean; at: number }>();
+    const tenantCache = new Map<string, number>();
     let registry: TenantRegistry | undefined;
     const deps = createRuntimeDeps({
       tableName: options.tableName,
@@ -93,14 +97,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognitoEndpoint: issuer.url,
       authIssuer: issuer.issuer,
       authJwksUrl: issuer.jwksUrl,
-      // Locally every active county in the registry is served (in AWS each stack serves exactly one).
+      // Locally every county in the registry is served (in AWS each stack serves exactly one); a suspended or
+      // offboarded one answers 403 from the county API itself, as its own stack would. Only hits are cached,
+      // so a county onboarded a moment ago is served at once.
       servesTenant: async (tenant) => {
-        const cached = tenantCache.get(tenant);
-        if (cached && Date.now() - cached.at < 10_000) return cached.active;
-        const record = await registry?.get(tenant);
-        const active = record?.status === 'active';
-        tenantCache.set(tenant, { active, at: Date.now() });
-        return active;
+        const cachedAt = tenantCache.get(tenant);
+        if (cachedAt !== undefined && Date.now() - cachedAt < 10_000) return true;
+        const registered = (await registry?.get(tenant)) !== undefined;
+        if (registered) tenantCache.set(tenant, Date.now());
+        return registered;
       },
       logger: options.logger ?? createJsonLogger({ service: 'gridsafe-local' }, 'warn'),
       clock,
@@ -122,10 +127,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ),
       );
     }
+    await seedPlatformOperator(deps.identity);
+
+    // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
+    // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
+    const countyStatus = countyStatusCacheFor({ client: deps.documentClient, tableName: options.tableName });
+    const countyApp = createApp({ ...deps, countyStatus });
+    const platformApp = createPlatformApp(
+      createPlatformDeps({
+        documentClient: deps.documentClient,
+        tableName: options.tableName,
+        tokens: deps.tokens,
+        identity: deps.identity,
+        authJwksUrl: issuer.jwksUrl,
+        // Locally one table and one directory stand in for every cell of infra/config/cells.json.
+        cells: { known: loadCellsConfig().cells.map((cell) => cell.id) },
+        logger: deps.logger,
+        clock,
+        onCountyStatusChanged: (tenant) => countyStatus.forget(tenant),
+      }),
+    );
+    const app = new Hono();
+    app.all('/platform/*', (c) => platformApp.fetch(c.req.raw, c.env));
+    app.all('*', (c) => countyApp.fetch(c.req.raw, c.env));
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({ app: createApp(deps) as never, port: options.port, host: options.host, webDist });
+    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -133,6 +161,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           server.close(() => resolve());
         }),
     );
+    // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
+    const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
+    stoppers.push(escalationTimer.stop);
     const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     return { url, clock, seedReports, stop };
   } catch (error) {

@@ -25,6 +25,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type IdentityProvider, poolUsername } from '@gridsafe/identity';
 import { DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES, type DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
+import { seedDemoHazardsAndPatrols } from './seed-demo-hazards.ts';
 import { seedDemoRiskPoints } from './seed-demo-risk-points.ts';
 
 export interface SeedTarget {
@@ -188,6 +189,7 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
     report.logins.push({ username: person.username, role: person.role });
   }
   report.created += (await seedDemoRiskPoints(target, county)).created;
+  report.created += (await seedDemoHazardsAndPatrols(target, county)).created;
   return report;
 }
 

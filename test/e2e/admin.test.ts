@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
-import { type E2eStack, startE2eStack, validCreditCode } from '../support/e2e-stack.ts';
+import { type E2eClient, e2eStack, validCreditCode } from '../support/e2e-stack.ts';
 
 interface GridNode {
   id: string;
@@ -9,7 +9,7 @@ interface GridNode {
   level: string;
 }
 
-let stack: E2eStack;
+let stack: E2eClient;
 let browser: TestBrowser;
 let adminToken: string;
 
@@ -33,13 +33,13 @@ async function watchedPage(context: BrowserContext) {
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
+  stack = e2eStack();
+  browser = await launchBrowser();
   adminToken = await stack.token('county.admin');
 });
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
 });
 
 describe('the admin web app (desktop)', () => {
@@ -64,7 +64,11 @@ describe('the admin web app (desktop)', () => {
     await stats.waitFor();
     expect(await page.locator('h1').textContent()).toBe('城关镇');
     // The page shows the API's counters: 城关镇 has four villages of three demo units each.
-    const api = await stack.api<{ units: number }>(adminToken, 'GET', `/grids/${(await township('城关镇')).id}/stats`);
+    const api = await stack.api<{ units: number }>(
+      adminToken,
+      'GET',
+      `/grids/${(await township('城关镇')).id}/stats`,
+    );
     expect(await page.locator('[data-testid=stat-units]').textContent()).toBe(String(api.body.units));
     expect(await page.locator('svg.donut').count()).toBe(1);
     await page.locator('[data-testid=chain]').waitFor();
@@ -130,7 +134,11 @@ describe('the admin web app (desktop)', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('无权访问');
     expect(await page.locator('[data-testid=units-table]').count()).toBe(0);
-    const leaked = await stack.api<{ items: { name: string }[] }>(adminToken, 'GET', `/units?grid=${other.id}&limit=100`);
+    const leaked = await stack.api<{ items: { name: string }[] }>(
+      adminToken,
+      'GET',
+      `/units?grid=${other.id}&limit=100`,
+    );
     const text = (await page.textContent('main')) ?? '';
     for (const unit of leaked.body.items) expect(text).not.toContain(unit.name);
     expect(problems).toEqual([]);
@@ -139,7 +147,11 @@ describe('the admin web app (desktop)', () => {
 
   it('an API string containing markup shows up as text and no dialog fires', async () => {
     const markup = '<img src=x onerror=alert(1)>';
-    const grids = await stack.api<{ items: GridNode[] }>(adminToken, 'GET', `/grids?parent=${(await township('城关镇')).id}`);
+    const grids = await stack.api<{ items: GridNode[] }>(
+      adminToken,
+      'GET',
+      `/grids?parent=${(await township('城关镇')).id}`,
+    );
     const village = grids.body.items[0]!;
     const created = await stack.api<{ id: string; name: string }>(adminToken, 'POST', '/units', {
       name: `${markup}测试单位`,
@@ -183,7 +195,9 @@ describe('the admin web app (desktop)', () => {
     await loginAs(page, stack.url, 'county.admin');
     const manifest = await page.evaluate(async () => {
       const link = document.querySelector('link[rel=manifest]')?.getAttribute('href');
-      return link ? ((await (await fetch(link)).json()) as { name: string; display: string; icons: unknown[] }) : undefined;
+      return link
+        ? ((await (await fetch(link)).json()) as { name: string; display: string; icons: unknown[] })
+        : undefined;
     });
     expect(manifest?.display).toBe('standalone');
     expect(manifest?.icons.length).toBeGreaterThan(0);
@@ -193,7 +207,8 @@ describe('the admin web app (desktop)', () => {
     const cached = await page.evaluate(async () => {
       const keys: string[] = [];
       for (const name of await caches.keys()) {
-        for (const request of await (await caches.open(name)).keys()) keys.push(new URL(request.url).pathname);
+        for (const request of await (await caches.open(name)).keys())
+          keys.push(new URL(request.url).pathname);
       }
       return keys;
     });
@@ -203,4 +218,3 @@ describe('the admin web app (desktop)', () => {
     await context.close();
   });
 });
-

@@ -1,7 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
-import { type E2eStack, startE2eStack, validCreditCode } from '../support/e2e-stack.ts';
+import { type E2eClient, e2eStack, validCreditCode } from '../support/e2e-stack.ts';
 
 interface Unit {
   id: string;
@@ -9,13 +9,14 @@ interface Unit {
   gridId: string;
 }
 
-let stack: E2eStack;
+let stack: E2eClient;
 let browser: TestBrowser;
 let memberToken: string;
 let village: string;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
+  stack = e2eStack();
+  browser = await launchBrowser();
   memberToken = await stack.token('grid.member');
   const me = await stack.api<{ scope: string[] }>(memberToken, 'GET', '/me');
   village = me.body.scope.find((grant) => grant.startsWith('grid:'))!.slice('grid:'.length);
@@ -23,7 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
 });
 
 async function villageUnits(): Promise<Unit[]> {
@@ -51,13 +51,15 @@ describe('the mobile view (phone-sized, touch)', () => {
     expect(shown).toEqual(expected);
     expect(shown.length).toBeGreaterThan(0);
     // Every unit shown is in the member's own village.
-    for (const id of await page.locator('[data-testid=my-units] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-unit')))) {
+    for (const id of await page
+      .locator('[data-testid=my-units] li')
+      .evaluateAll((items) => items.map((li) => li.getAttribute('data-unit')))) {
       const unit = await stack.api<Unit>(memberToken, 'GET', `/units/${id}`);
       expect(unit.body.gridId).toBe(village);
     }
     await screenshot(page, 'mobile-tasks');
 
-    await page.click('.tabbar >> text=单位');
+    await page.click('.tabbar a[href$="/units"]');
     await page.locator('[data-testid=units-table] tbody tr').first().waitFor();
     expect(await page.locator('[data-testid=units-table] tbody tr').count()).toBe(expected.length);
     await screenshot(page, 'mobile-units');
@@ -69,7 +71,7 @@ describe('the mobile view (phone-sized, touch)', () => {
     const context = await phone({ serviceWorkers: 'block' });
     const page = await context.newPage();
     await loginAs(page, stack.url, 'grid.member');
-    await page.click('.tabbar >> text=登记单位');
+    await page.click('.tabbar a[href$="/m/register"]');
     await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
     const badge = page.locator('.topbar [data-testid=sync-badge]');
     expect(await badge.textContent()).toContain('已同步');
@@ -109,7 +111,7 @@ describe('the mobile view (phone-sized, touch)', () => {
     expect((await villageUnits()).filter((unit) => unit.name === name)).toHaveLength(1);
 
     // The synced unit shows on the task list like any other.
-    await page.click('.tabbar >> text=我的任务');
+    await page.click('.tabbar a[href$="/m/tasks"]');
     await page.locator('[data-testid=my-units] .unit-name', { hasText: name }).waitFor();
     await context.close();
   });
@@ -118,7 +120,7 @@ describe('the mobile view (phone-sized, touch)', () => {
     const context = await phone();
     const page = await context.newPage();
     await loginAs(page, stack.url, 'grid.member');
-    await page.click('.tabbar >> text=登记单位');
+    await page.click('.tabbar a[href$="/m/register"]');
     await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
     const existing = (await villageUnits())[0]!;
     const unit = await stack.api<{ creditCode: string }>(memberToken, 'GET', `/units/${existing.id}`);
@@ -128,7 +130,9 @@ describe('the mobile view (phone-sized, touch)', () => {
     await page.selectOption('#f-industry', 'gas_station');
     await page.click('button[type=submit]');
     await page.locator('[data-field=creditCode] .field-error').waitFor();
-    expect(await page.locator('[data-field=creditCode] .field-error').textContent()).toContain('already registered');
+    expect(await page.locator('[data-field=creditCode] .field-error').textContent()).toContain(
+      'already registered',
+    );
     expect(await page.locator('.topbar [data-testid=sync-badge]').textContent()).toContain('已同步');
     await context.close();
   });

@@ -18,12 +18,19 @@ const BUDGET_BYTES = 2 * 1024 * 1024;
 let outdir: string;
 let tenantTemplate: Template;
 let sharedTemplate: Template;
+let platformTemplate: Template;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'gridsafe-bundle-'));
   const app = new App({
     outdir,
-    context: { 'aws:cdk:bundling-stacks': ['bundle-1/Gridsafe-Tenant-taihe', 'bundle-1/Gridsafe-Shared'] },
+    context: {
+      'aws:cdk:bundling-stacks': [
+        'bundle-1/Gridsafe-Tenant-taihe',
+        'bundle-1/Gridsafe-Shared',
+        'bundle-1/Gridsafe-Platform',
+      ],
+    },
   });
   const config = parseCellsConfig(
     {
@@ -38,6 +45,7 @@ beforeAll(() => {
   app.synth();
   tenantTemplate = Template.fromStack(stage.tenants.get('taihe')!);
   sharedTemplate = Template.fromStack(stage.shared);
+  platformTemplate = Template.fromStack(stage.platform!);
 });
 
 /** The staged bundle directory of the function whose POWERTOOLS_SERVICE_NAME is `service`. */
@@ -73,5 +81,15 @@ describe('function bundles', () => {
 
   it('bundle the login trigger under 500 KB', () => {
     expect(bundleOf(sharedTemplate, 'gridsafe-auth').bytes).toBeLessThan(BUDGET_BYTES);
+  });
+
+  it('bundles the control plane without the county API or the knowledge base text', () => {
+    const bundle = bundleOf(platformTemplate, 'gridsafe-platform');
+    expect(bundle.files).toEqual(['index.mjs']);
+    expect(bundle.bytes).toBeLessThan(BUDGET_BYTES);
+    const code = readFileSync(join(bundle.dir, 'index.mjs'), 'utf8');
+    // functions/platform-api.ts imports @gridsafe/api/platform, not the package root with every county route.
+    expect(code).not.toContain('/risk-points/{id}/notice-board');
+    expect(code).not.toContain('危险化学品');
   });
 });

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CellStage } from '../../infra/src/cell-stage.ts';
 import { parseCellsConfig } from '../../infra/src/cells-config.ts';
+import { PUBLIC_API_ROUTES } from '../../infra/src/tenant-stack.ts';
 
 let stages: CellStage[];
 let template: Template;
@@ -42,27 +43,88 @@ describe('the control plane', () => {
     expect(west!.tenants.get('linquan')?.node.path).toBe('west-1/Gridsafe-Tenant-linquan');
   });
 
-  it('accepts only SigV4-signed calls', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routes).toHaveLength(1);
-    expect(routes[0]?.Properties).toMatchObject({ RouteKey: '$default', AuthorizationType: 'AWS_IAM' });
-  });
-
-  it('offers operators a managed policy that invokes this API and nothing else', () => {
-    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      ManagedPolicyName: 'GridsafePlatformOperator',
-      PolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 'execute-api:Invoke',
-            Resource: {
-              'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^HttpApi') }, '/*/*/*'])],
-            },
-          },
-        ],
+  it("checks the operators' pool's tokens at the gateway for everything under /platform/api/v1/", () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.stringLikeRegexp('^OperatorPoolOperatorClient') }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            Match.arrayWith(['https://cognito-idp.', { Ref: Match.stringLikeRegexp('^OperatorPool') }]),
+          ],
+        },
       },
     });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'ANY /platform/api/v1/{proxy+}',
+      AuthorizationType: 'JWT',
+    });
+  });
+
+  it("keeps vendor operators out of the cell's pool, which every county role may administer", () => {
+    const authorizer = JSON.stringify(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizer).not.toContain('SsmParameterValuegridsafeuserpoolid');
+    // Every county role's Cognito statement names the cell's pool (from SSM), never the operators' pool.
+    const county = Template.fromStack(stages[0]!.tenants.get('taihe')!);
+    const cognitoStatements = Object.values(county.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[],
+      )
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('cognito-idp:')));
+    expect(cognitoStatements.length).toBeGreaterThan(0);
+    for (const statement of cognitoStatements) {
+      expect(JSON.stringify(statement.Resource)).toContain('SsmParameterValuegridsafeuserpoolid');
+    }
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolName: 'gridsafe-operators',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireSymbols: true }) },
+      DeletionProtection: 'ACTIVE',
+      LambdaConfig: { PreTokenGenerationConfig: Match.objectLike({ LambdaVersion: 'V2_0' }) },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']),
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
+      WriteAttributes: Match.not(Match.arrayWith(['custom:tenant'])),
+    });
+  });
+
+  it('leaves only operator login, refresh, health and the API description public, with no catch-all route', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: { RouteKey: string; AuthorizationType?: string };
+    }[];
+    const open = routes
+      .filter((route) => !route.Properties.AuthorizationType || route.Properties.AuthorizationType === 'NONE')
+      .map((route) => route.Properties.RouteKey)
+      .sort();
+    expect(open).toEqual(
+      PUBLIC_API_ROUTES.map((route) => `${route.method} /platform/api/v1${route.path}`).sort(),
+    );
+    expect(routes.map((route) => route.Properties.RouteKey)).not.toContain('$default');
+    expect(routes).toHaveLength(PUBLIC_API_ROUTES.length + 1);
+  });
+
+  it('grants no IAM principal a way around the login: no operator policy, no IAM authorizer', () => {
+    expect(Object.keys(template.findResources('AWS::IAM::ManagedPolicy'))).toEqual([]);
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.every((route) => route.Properties.AuthorizationType !== 'AWS_IAM')).toBe(true);
+  });
+
+  it('may create a county admin and disable users, but not enable them, edit them or sign them out', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Sid?: string; Action: string | string[] }[],
+    );
+    const cognito = statements.find((statement) => statement.Sid === 'CountyUserLifecycle');
+    expect([cognito?.Action].flat().sort()).toEqual([
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminSetUserPassword',
+      'cognito-idp:ListUsers',
+    ]);
   });
 
   it('knows its cell and reaches the shared table and user pool', () => {
@@ -72,15 +134,32 @@ describe('the control plane', () => {
       Environment: {
         Variables: Match.objectLike({
           GRIDSAFE_CELL: 'east-1',
+          // Counties may be registered into every cell of the configuration.
+          GRIDSAFE_CELLS: 'east-1,west-1',
           TABLE_NAME: 'gridsafe',
           POWERTOOLS_SERVICE_NAME: 'gridsafe-platform',
+          USER_POOL_ID: Match.anyValue(),
+          USER_POOL_CLIENT_ID: Match.anyValue(),
+          OPERATOR_POOL_ID: { Ref: Match.stringLikeRegexp('^OperatorPool') },
+          OPERATOR_CLIENT_ID: { Ref: Match.stringLikeRegexp('^OperatorPoolOperatorClient') },
+          AUTH_ISSUER: Match.anyValue(),
+          AUTH_JWKS_URL: Match.anyValue(),
         }),
       },
     });
   });
 
+  it('outputs the vendor API base URL', () => {
+    const outputs = template.findOutputs('PlatformApiUrl');
+    expect(JSON.stringify(outputs.PlatformApiUrl?.Value)).toContain('/platform/api/v1');
+  });
+
   it('alarms on control-plane failures', () => {
-    for (const name of ['gridsafe-platform-errors', 'gridsafe-platform-api-5xx']) {
+    for (const name of [
+      'gridsafe-platform-errors',
+      'gridsafe-platform-api-5xx',
+      'gridsafe-platform-login-trigger-errors',
+    ]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: name });
     }
   });

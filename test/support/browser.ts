@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOT_DIR = join(root, 'test-output', 'screenshots');
@@ -42,12 +48,22 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [...FLAGS, `--disk-cache-dir=${join(profile, 'cache')}`],
-    env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: join(profile, 'config'), XDG_CACHE_HOME: join(profile, 'cache') },
+    env: {
+      ...process.env,
+      HOME: profile,
+      XDG_CONFIG_HOME: join(profile, 'config'),
+      XDG_CACHE_HOME: join(profile, 'cache'),
+    },
   });
   return {
     browser,
     newContext: (options = {}) =>
-      browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 }, ...options }),
+      browser.newContext({
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 1280, height: 800 },
+        ...options,
+      }),
     close: async () => {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });
@@ -64,10 +80,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export const DEMO_PASSWORD = 'Gridsafe-demo-2026';
 
 /** Logs in through the login page, as a person would, and waits for the first signed-in page. */
-export async function loginAs(page: Page, baseUrl: string, username: string, tenant = 'taihe'): Promise<void> {
+export async function loginAs(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  tenant = 'taihe',
+): Promise<void> {
   await page.goto(`${baseUrl}/${tenant}/login`);
   await page.fill('#f-username', username);
   await page.fill('#f-password', DEMO_PASSWORD);
   await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=who]');
+  await page.waitForSelector('[data-testid=who]', { state: 'attached' });
 }

@@ -3,17 +3,32 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { creditCodeCheckChar, orgCodeCheckChar } from '@gridsafe/core';
+import { inject } from 'vitest';
+import type { TestProject } from 'vitest/node';
 import { freePort } from '../../scripts/local/ports.ts';
 import { type LocalStack, startLocalStack } from '../../scripts/local/stack.ts';
 import { DEMO_PASSWORD } from './browser.ts';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2eStack: { url: string };
+  }
+}
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface E2eStack extends LocalStack {
+export interface E2eClient {
+  url: string;
   /** Logs in through the real API and returns an access token (tests prepare data with it). */
   token(username: string, tenant?: string): Promise<string>;
   /** Calls the county API with a token; answers status and parsed JSON. */
-  api<T = unknown>(token: string, method: string, path: string, body?: unknown, tenant?: string): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    tenant?: string,
+  ): Promise<{ status: number; body: T }>;
 }
 
 /**
@@ -21,9 +36,14 @@ export interface E2eStack extends LocalStack {
  * token issuer, demo counties seeded), on free ports and in a temporary directory, so browser tests never
  * touch .data/ or a running `npm start`.
  */
-export async function startE2eStack(): Promise<E2eStack> {
+export async function startE2eStack(): Promise<LocalStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridsafe-e2e-'));
-  const [port, dynamoPort, s3Port, issuerPort] = (await distinctFreePorts(4)) as [number, number, number, number];
+  const [port, dynamoPort, s3Port, issuerPort] = (await distinctFreePorts(4)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
@@ -43,17 +63,43 @@ export async function startE2eStack(): Promise<E2eStack> {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+  return {
+    ...stack,
+    stop: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The e2e project's global setup: one stack for the whole browser suite (starting it takes longer than all
+ * the tests of a file), stopped when the run ends. Test files share its data, so each test creates what it
+ * needs under names of its own and compares what the page shows with what the API answers.
+ */
+export default async function setup(project: TestProject) {
+  const stack = await startE2eStack();
+  project.provide('e2eStack', { url: stack.url });
+  return () => stack.stop();
+}
+
+/** The running stack, for a test file: its URL and API helpers. */
+export function e2eStack(): E2eClient {
+  const { url } = inject('e2eStack');
   const api = async <T>(token: string, method: string, path: string, body?: unknown, tenant = 'taihe') => {
-    const response = await fetch(`${stack.url}/t/${tenant}/api/v1${path}`, {
+    const response = await fetch(`${url}/t/${tenant}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
   const token = async (username: string, tenant = 'taihe') => {
-    const response = await fetch(`${stack.url}/t/${tenant}/api/v1/session`, {
+    const response = await fetch(`${url}/t/${tenant}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password: DEMO_PASSWORD }),
@@ -61,15 +107,7 @@ export async function startE2eStack(): Promise<E2eStack> {
     if (response.status !== 200) throw new Error(`login of ${username} failed: ${response.status}`);
     return ((await response.json()) as { accessToken: string }).accessToken;
   };
-  return {
-    ...stack,
-    token,
-    api,
-    stop: async () => {
-      await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { url, token, api };
 }
 
 /** freePort() may hand out the same port twice when asked in quick succession; ask until they differ. */

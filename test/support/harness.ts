@@ -1,5 +1,13 @@
-import { createApp, createRuntimeDeps } from '@gridsafe/api';
-import { formatGrant, type Grant, type Role, silentLogger } from '@gridsafe/core';
+import {
+  countyStatusCacheFor,
+  createApp,
+  createPlatformApp,
+  createPlatformDeps,
+  createRuntimeDeps,
+  type PlatformDeps,
+} from '@gridsafe/api';
+import { type Clock, formatGrant, type Grant, type IdSource, type Role, silentLogger } from '@gridsafe/core';
+import { TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
 import { poolUsername } from '@gridsafe/identity';
 import { inject } from 'vitest';
@@ -15,8 +23,11 @@ export function uniqueTenant(prefix = 't'): string {
   return `${prefix}${Date.now().toString(36)}${process.pid.toString(36)}${counter}`.slice(0, 32);
 }
 
-/** The real app wired to the real local services, exactly as the local stack wires it. */
-export async function startTestApi(options: { tenants: string[] }) {
+/**
+ * The real app wired to the real local services, exactly as the local stack wires it. A `clock` (an
+ * AdjustableClock) lets a test move time past deadlines.
+ */
+export async function startTestApi(options: { tenants: string[]; clock?: Clock }) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
@@ -31,6 +42,7 @@ export async function startTestApi(options: { tenants: string[] }) {
     authJwksUrl: services.jwksUrl,
     servesTenant: (tenant) => tenants.has(tenant),
     logger: silentLogger,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const app = createApp(deps);
 
@@ -135,4 +147,44 @@ export function clientFor(
       call('PATCH', path, body, headers),
     put: (path: string, body: unknown, headers?: Record<string, string>) => call('PUT', path, body, headers),
   };
+}
+
+/**
+ * The county API and the vendor's control plane on the real local services, wired as the local stack wires
+ * them: the county app serves every county in the registry, and both apps share one county-status cache.
+ */
+export async function startPlatformTestApi(
+  options: { cells?: PlatformDeps['cells']; ids?: IdSource; countyStatusTtlMs?: number } = {},
+) {
+  const services = inject('services');
+  let registry: TenantRegistry | undefined;
+  const deps = createRuntimeDeps({
+    tableName: TABLE,
+    evidenceBucket: BUCKET,
+    dynamoEndpoint: services.dynamoEndpoint,
+    s3Endpoint: services.s3Endpoint,
+    userPoolId: services.userPoolId,
+    userPoolClientId: services.clientId,
+    cognitoEndpoint: services.issuerUrl,
+    authIssuer: services.issuer,
+    authJwksUrl: services.jwksUrl,
+    servesTenant: async (tenant) => (await registry?.get(tenant)) !== undefined,
+    logger: silentLogger,
+  });
+  registry = new TenantRegistry(deps.documentClient, TABLE);
+  const countyStatus = countyStatusCacheFor({ client: deps.documentClient, tableName: TABLE }, options.countyStatusTtlMs);
+  const countyApp = createApp({ ...deps, countyStatus });
+  const platformDeps = createPlatformDeps({
+    documentClient: deps.documentClient,
+    tableName: TABLE,
+    tokens: deps.tokens,
+    identity: deps.identity,
+    authJwksUrl: services.jwksUrl,
+    cells: options.cells ?? { known: ['test-1', 'test-2'] },
+    logger: silentLogger,
+    ...(options.ids ? { ids: options.ids } : {}),
+    onCountyStatusChanged: (tenant) => countyStatus.forget(tenant),
+  });
+  const platformApp = createPlatformApp(platformDeps);
+  return { countyApp, platformApp, deps, platformDeps, countyStatus, registry, services, tableName: TABLE };
 }

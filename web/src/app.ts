@@ -12,6 +12,8 @@ import { GridTreePage } from './pages/grids.ts';
 import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
 import { LoginPage } from './pages/login.ts';
 import { MapPage } from './pages/map.ts';
+import { RiskPointPage } from './pages/risk-point.ts';
+import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SyncPage } from './pages/mobile/sync.ts';
 import { TasksPage } from './pages/mobile/tasks.ts';
 import { SettingsPage } from './pages/settings.ts';
@@ -36,8 +38,8 @@ interface Route {
 const rolesOf = (path: string) => NAV_ITEMS.find((item) => item.path === path)?.roles;
 
 /**
- * The page table. Risk points (`risk-points`, `risk-points/:id`), review queue, hazards board, statistics,
- * assessment and county settings are added here, and to nav.ts, as their endpoints land.
+ * The page table. Hazards board, patrols, quarterly assessment and county settings are added here, and to
+ * nav.ts, as their endpoints land.
  */
 const ROUTES: Route[] = [
   { pattern: 'grids', page: GridTreePage, roles: rolesOf('grids') },
@@ -46,6 +48,9 @@ const ROUTES: Route[] = [
   { pattern: 'units/new', page: UnitCreatePage, roles: ['county_admin', 'township_officer', 'grid_member'] },
   { pattern: 'units/import', page: UnitImportPage, roles: ['county_admin'] },
   { pattern: 'units/:id', page: UnitPage },
+  { pattern: 'risk-points', page: RiskPointsPage },
+  { pattern: 'risk-points/:id', page: RiskPointPage },
+  { pattern: 'review', page: ReviewQueuePage, roles: rolesOf('review') },
   { pattern: 'map', page: MapPage },
   { pattern: 'departments', page: DepartmentsPage },
   { pattern: 'users', page: UsersPage, roles: rolesOf('users') },
@@ -53,7 +58,12 @@ const ROUTES: Route[] = [
   { pattern: 'knowledge/:code', page: KnowledgeIndustryPage },
   { pattern: 'settings', page: SettingsPage },
   { pattern: 'm/tasks', page: TasksPage },
-  { pattern: 'm/register', page: UnitCreatePage, roles: ['county_admin', 'township_officer', 'grid_member'], props: { compact: true } },
+  {
+    pattern: 'm/register',
+    page: UnitCreatePage,
+    roles: ['county_admin', 'township_officer', 'grid_member'],
+    props: { compact: true },
+  },
   { pattern: 'm/sync', page: SyncPage },
 ];
 
@@ -86,7 +96,8 @@ export function App() {
     if (rest !== 'login') return html`<${Redirect} to=${`/${tenant}/login`} />`;
     return html`<${LoginPage} tenant=${tenant} />`;
   }
-  if (rest === '' || rest === 'login') return html`<${Redirect} to=${`/${tenant}/${homePath(current.user.role)}`} />`;
+  if (rest === '' || rest === 'login')
+    return html`<${Redirect} to=${`/${tenant}/${homePath(current.user.role)}`} />`;
   for (const route of ROUTES) {
     const params = matchPath(route.pattern, rest);
     if (!params) continue;

@@ -11,7 +11,7 @@ export interface AsyncState<T> {
 export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [round, setRound] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to load again.
+  // The caller's deps decide when to load again (the loader itself is a new closure every render).
   useEffect(() => {
     let live = true;
     setState((previous) => ({ data: previous.data, loading: true }));

@@ -6,22 +6,35 @@ export interface NavItem {
   path: string;
   label: MessageKey;
   roles: readonly Role[];
-  /** Shown in the phone's bottom bar (at most five per role). */
-  tab?: boolean;
+  /** Shown in the phone's bottom bar: for every role that sees it (true) or for these roles; five at most. */
+  tab?: boolean | readonly Role[];
 }
 
 const OFFICERS: readonly Role[] = ['county_admin', 'department_officer', 'township_officer'];
-const ALL: readonly Role[] = ['county_admin', 'department_officer', 'township_officer', 'grid_member', 'unit_user'];
+const ALL: readonly Role[] = [
+  'county_admin',
+  'department_officer',
+  'township_officer',
+  'grid_member',
+  'unit_user',
+];
 const FIELD: readonly Role[] = ['grid_member', 'unit_user'];
 
 /**
  * What each role sees in the menu. The API decides what is allowed; this only hides what would be refused.
- * Risk points, review queue, hazards, statistics, assessment and settings slot in here as the API gains them.
+ * Hazards board, patrols, quarterly assessment and county settings slot in here as the API gains them.
  */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'm/tasks', label: 'nav.tasks', roles: FIELD, tab: true },
   { path: 'm/register', label: 'nav.registerUnit', roles: ['grid_member'], tab: true },
-  { path: 'grids', label: 'nav.grids', roles: ['county_admin', 'department_officer', 'township_officer', 'grid_member'], tab: true },
+  {
+    path: 'grids',
+    label: 'nav.grids',
+    roles: ['county_admin', 'department_officer', 'township_officer', 'grid_member'],
+    tab: OFFICERS,
+  },
+  { path: 'risk-points', label: 'nav.riskPoints', roles: ALL, tab: true },
+  { path: 'review', label: 'nav.review', roles: ['county_admin', 'township_officer'] },
   { path: 'units', label: 'nav.units', roles: ALL, tab: true },
   { path: 'map', label: 'nav.map', roles: ALL, tab: true },
   { path: 'departments', label: 'nav.departments', roles: OFFICERS },
@@ -37,7 +50,7 @@ export function navFor(role: Role): NavItem[] {
 
 export function tabsFor(role: Role): NavItem[] {
   return navFor(role)
-    .filter((item) => item.tab)
+    .filter((item) => item.tab === true || (Array.isArray(item.tab) && item.tab.includes(role)))
     .slice(0, 5);
 }
 

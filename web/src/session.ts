@@ -137,7 +137,9 @@ export async function readProblem(response: Response): Promise<Problem | undefin
 
 /** The ids a person's scope names, by kind (`grid:<id>` → grid). */
 export function scopeIds(user: SessionUser | undefined, kind: 'grid' | 'dept' | 'unit'): string[] {
-  return (user?.scope ?? []).filter((grant) => grant.startsWith(`${kind}:`)).map((grant) => grant.slice(kind.length + 1));
+  return (user?.scope ?? [])
+    .filter((grant) => grant.startsWith(`${kind}:`))
+    .map((grant) => grant.slice(kind.length + 1));
 }
 
 scheduleRefresh();

@@ -22,7 +22,14 @@ interface WorkerScope {
 const worker = self as unknown as WorkerScope;
 
 const SHELL_CACHE = 'gridsafe-shell';
-const STATIC_FILES = ['/', '/index.html', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
+const STATIC_FILES = [
+  '/',
+  '/index.html',
+  '/manifest.webmanifest',
+  '/icon.svg',
+  '/icon-192.png',
+  '/icon-512.png',
+];
 
 function isApi(url: URL): boolean {
   return url.pathname.startsWith('/t/') || url.pathname.startsWith('/platform/');
@@ -32,7 +39,10 @@ async function precache(): Promise<void> {
   const cache = await caches.open(SHELL_CACHE);
   const response = await fetch('/shell-manifest.json', { cache: 'no-store' });
   const built = response.ok ? ((await response.json()) as string[]) : [];
-  await cache.addAll([...STATIC_FILES, ...built.filter((file) => !isApi(new URL(file, worker.location.href)))]);
+  await cache.addAll([
+    ...STATIC_FILES,
+    ...built.filter((file) => !isApi(new URL(file, worker.location.href))),
+  ]);
 }
 
 worker.addEventListener('install', (event) => {
@@ -52,7 +62,8 @@ worker.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok) void caches.open(SHELL_CACHE).then((cache) => cache.put('/index.html', response.clone()));
+          if (response.ok)
+            void caches.open(SHELL_CACHE).then((cache) => cache.put('/index.html', response.clone()));
           return response;
         })
         .catch(async () => (await caches.match('/index.html')) ?? Response.error()),
@@ -66,7 +77,8 @@ worker.addEventListener('fetch', (event) => {
         (cached) =>
           cached ??
           fetch(request).then((response) => {
-            if (response.ok) void caches.open(SHELL_CACHE).then((cache) => cache.put(request, response.clone()));
+            if (response.ok)
+              void caches.open(SHELL_CACHE).then((cache) => cache.put(request, response.clone()));
             return response;
           }),
       ),

@@ -14,6 +14,10 @@ import { registerHealth } from './routes/health.ts';
 import { registerKnowledge } from './routes/knowledge.ts';
 import { registerMe } from './routes/me.ts';
 import { registerRiskPoints } from './routes/risk-points.ts';
+import { registerAssessments } from './routes/assessments.ts';
+import { registerHazards } from './routes/hazards.ts';
+import { registerNotifications } from './routes/notifications.ts';
+import { registerPatrols } from './routes/patrols.ts';
 import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
@@ -114,5 +118,9 @@ function countyApi(deps: AppDeps) {
   registerKnowledge(county);
   registerSettings(county);
   registerRiskPoints(county);
+  registerHazards(county);
+  registerPatrols(county);
+  registerAssessments(county);
+  registerNotifications(county);
   return county;
 }

@@ -5,6 +5,7 @@ import {
   EscalationLevelSchema,
   type EscalationState,
   HazardSeveritySchema,
+  initialEscalation,
   raisedEscalation,
 } from './escalation.ts';
 import { type Capability, hasCapability } from './permissions.ts';
@@ -259,4 +260,55 @@ export function hazardScopeTarget(hazard: Pick<Hazard, 'gridPath' | 'departmentI
 /** True when a hazard counts as overdue on the board: marked by the sweep and not yet closed. */
 export function isOpenOverdue(hazard: Pick<Hazard, 'overdue' | 'status'>): boolean {
   return hazard.overdue && hazard.status !== 'closed';
+}
+
+/**
+ * A new work order for a unit: open, its deadline and starting level from the county's settings (a major hazard
+ * starts at the township).
+ */
+export function newHazard(
+  input: {
+    id: string;
+    title: string;
+    severity: Hazard['severity'];
+    description?: string;
+    riskPointId?: string;
+    location?: Location;
+    unit: { id: string; name: string; industry: string; gridId: string; gridPath: string; departmentId?: string };
+    source: Hazard['source'];
+    patrolId?: string;
+    checklistCode?: string;
+    photos?: Photo[];
+  },
+  settings: Pick<TenantSettings, 'hazardDeadlineDays'>,
+  now: Date,
+  by: string,
+): Hazard {
+  const { unit } = input;
+  return {
+    id: input.id,
+    title: input.title,
+    ...(input.description ? { description: input.description } : {}),
+    severity: input.severity,
+    status: 'open',
+    ...initialEscalation(input.severity, now, settings, by),
+    unitId: unit.id,
+    unitName: unit.name,
+    industry: unit.industry,
+    gridId: unit.gridId,
+    gridPath: unit.gridPath,
+    ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
+    ...(input.riskPointId ? { riskPointId: input.riskPointId } : {}),
+    ...(input.patrolId ? { patrolId: input.patrolId } : {}),
+    ...(input.checklistCode ? { checklistCode: input.checklistCode } : {}),
+    source: input.source,
+    ...(input.location ? { location: input.location } : {}),
+    supervised: false,
+    photos: input.photos ?? [],
+    rejections: 0,
+    reportedBy: by,
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
 }

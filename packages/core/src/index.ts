@@ -18,3 +18,8 @@ export * from './knowledge/index.ts';
 export * from './grading.ts';
 export * from './settings.ts';
 export * from './risk-point.ts';
+export * from './escalation.ts';
+export * from './hazard.ts';
+export * from './notification.ts';
+export * from './patrol.ts';
+export * from './quarterly-assessment.ts';

@@ -24,6 +24,14 @@ export const CAPABILITIES = [
   'settings.read',
   'settings.manage',
   'knowledge.manage',
+  'hazard.read',
+  'hazard.report',
+  'hazard.rectify',
+  'hazard.verify',
+  'hazard.supervise',
+  'patrol.read',
+  'patrol.complete',
+  'assessment.read',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -32,7 +40,21 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   vendor_operator: [],
   county_admin: CAPABILITIES,
   // The industry chain sees its industries' units and risk points county-wide; it does not file or review them.
-  department_officer: ['grid.read', 'department.read', 'unit.read', 'unit.update', 'stats.read', 'riskPoint.read', 'settings.read'],
+  // It also works the hazards of its industries: reports what its inspections find, verifies and escalates.
+  department_officer: [
+    'grid.read',
+    'department.read',
+    'unit.read',
+    'unit.update',
+    'stats.read',
+    'riskPoint.read',
+    'settings.read',
+    'hazard.read',
+    'hazard.report',
+    'hazard.verify',
+    'patrol.read',
+    'assessment.read',
+  ],
   township_officer: [
     'grid.read',
     'department.read',
@@ -44,11 +66,34 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'riskPoint.file',
     'riskPoint.review',
     'settings.read',
+    'hazard.read',
+    'hazard.report',
+    'hazard.rectify',
+    'hazard.verify',
+    'patrol.read',
+    'assessment.read',
   ],
   // Grid members register the units of their village and file its risk points in the field.
-  grid_member: ['grid.read', 'department.read', 'unit.read', 'unit.create', 'unit.update', 'stats.read', 'riskPoint.read', 'riskPoint.file', 'settings.read'],
+  // They also walk the patrols, report hazards and resolve on the spot what they can.
+  grid_member: [
+    'grid.read',
+    'department.read',
+    'unit.read',
+    'unit.create',
+    'unit.update',
+    'stats.read',
+    'riskPoint.read',
+    'riskPoint.file',
+    'settings.read',
+    'hazard.read',
+    'hazard.report',
+    'hazard.rectify',
+    'patrol.read',
+    'patrol.complete',
+  ],
   // A unit's safety manager keeps its own risk points current.
-  unit_user: ['department.read', 'unit.read', 'riskPoint.read', 'riskPoint.file'],
+  // ...and rectifies its hazards, reporting what it finds itself (自查自报).
+  unit_user: ['department.read', 'unit.read', 'riskPoint.read', 'riskPoint.file', 'hazard.read', 'hazard.report', 'hazard.rectify'],
 };
 
 export function hasCapability(principal: Pick<Principal, 'role'>, capability: Capability): boolean {

@@ -18,3 +18,8 @@ export * from './idempotency.ts';
 export * from './knowledge-repository.ts';
 export * from './risk-point-repository.ts';
 export * from './settings-repository.ts';
+export * from './notification-repository.ts';
+export * from './hazard-repository.ts';
+export * from './patrol-repository.ts';
+export * from './patrol-plan.ts';
+export * from './escalation-sweep.ts';

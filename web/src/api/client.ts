@@ -39,7 +39,8 @@ function cacheKey(path: string): string | undefined {
 }
 
 export function clearOfflineCache(): void {
-  for (const key of Object.keys(localStorage)) if (key.startsWith('gridsafe.cache.')) localStorage.removeItem(key);
+  for (const key of Object.keys(localStorage))
+    if (key.startsWith('gridsafe.cache.')) localStorage.removeItem(key);
 }
 
 /** Calls the county API of the logged-in county with the current token, refreshing it once on a 401. */
@@ -58,7 +59,11 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       headers['content-type'] = 'application/json';
     }
     try {
-      return await fetch(`${apiBase(current.tenant)}${path}`, { method: options.method ?? 'GET', headers, body });
+      return await fetch(`${apiBase(current.tenant)}${path}`, {
+        method: options.method ?? 'GET',
+        headers,
+        body,
+      });
     } catch (error) {
       throw new NetworkError(error instanceof Error ? error.message : String(error));
     }
@@ -102,7 +107,11 @@ export function query(params: Record<string, string | number | undefined>): stri
 }
 
 /** Every page of a list, up to `max` items (for pick lists and the map; large lists page in the UI). */
-export async function listAll<T>(path: string, params: Record<string, string | undefined> = {}, max = 1000): Promise<T[]> {
+export async function listAll<T>(
+  path: string,
+  params: Record<string, string | undefined> = {},
+  max = 1000,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {

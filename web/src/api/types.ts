@@ -2,7 +2,16 @@
  * Shapes of what the county API answers. The types come from the domain package (type-only imports: nothing
  * of it is bundled); anything the API adds that core does not model is declared here.
  */
-export type { AuditEvent, Department, GridLevel, GridNode, GridStats, Role, Unit, User } from '@gridsafe/core';
+export type {
+  AuditEvent,
+  Department,
+  GridLevel,
+  GridNode,
+  GridStats,
+  Role,
+  Unit,
+  User,
+} from '@gridsafe/core';
 
 export interface Page<T> {
   items: T[];
@@ -39,7 +48,9 @@ export interface Problem {
   requestId?: string;
 }
 
-export type ChainVerdict = { intact: true; length: number } | { intact: false; brokenAt: number; reason: string };
+export type ChainVerdict =
+  | { intact: true; length: number }
+  | { intact: false; brokenAt: number; reason: string };
 
 export interface AuditTrail {
   items: import('@gridsafe/core').AuditEvent[];

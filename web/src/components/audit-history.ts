@@ -3,9 +3,20 @@ import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
 import { ChainBadge } from './common.ts';
 
-/** A value from an audit event, as text (objects as compact JSON; never as markup). */
-function show(value: unknown): string {
+/** Fields whose values are codes with a catalogue label. */
+const CODED_FIELDS: Record<string, string> = {
+  status: 'rpStatus',
+  color: 'colour',
+  supervisionLevel: 'level',
+  level: 'level',
+  role: 'role',
+};
+
+/** A value from an audit event, as text (codes as their label, objects as compact JSON; never as markup). */
+function show(field: string, value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
+  const prefix = CODED_FIELDS[field];
+  if (prefix && typeof value === 'string') return label(prefix, value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -35,8 +46,8 @@ export function AuditHistory({ trail }: { trail: AuditTrail }) {
                     ${Object.entries(event.changes).map(
                       ([field, change]) => html`<tr>
                         <td>${label('field', field)}</td>
-                        <td class="before">${show(change.before)}</td>
-                        <td class="after">${show(change.after)}</td>
+                        <td class="before">${show(field, change.before)}</td>
+                        <td class="after">${show(field, change.after)}</td>
                       </tr>`,
                     )}
                   </tbody>

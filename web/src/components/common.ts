@@ -68,8 +68,16 @@ export function Field({
 }
 
 /** Field problems no input claims (shown above the form so none is lost). */
-export function OtherErrors({ errors, fields }: { errors?: readonly FieldProblem[]; fields: readonly string[] }) {
-  const rest = (errors ?? []).filter((problem) => !fields.some((name) => errorsFor([problem], name).length > 0));
+export function OtherErrors({
+  errors,
+  fields,
+}: {
+  errors?: readonly FieldProblem[];
+  fields: readonly string[];
+}) {
+  const rest = (errors ?? []).filter(
+    (problem) => !fields.some((name) => errorsFor([problem], name).length > 0),
+  );
   if (rest.length === 0) return null;
   return html`<ul class="notice notice-error">
     ${rest.map((problem) => html`<li><code>${problem.path}</code> ${problem.message}</li>`)}

@@ -53,7 +53,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
     <main class="content" id="main">${children}</main>
     <nav class="tabbar" aria-label=${t('nav.tabs')}>
       ${tabsFor(user.role).map(
-        (item) => html`<a href=${`/${tenant}/${item.path}`} class=${isActive(item.path) ? 'active' : ''}>${t(item.label)}</a>`,
+        (item) =>
+          html`<a href=${`/${tenant}/${item.path}`} class=${isActive(item.path) ? 'active' : ''}>${t(item.label)}</a>`,
       )}
     </nav>
   </div>`;

@@ -19,7 +19,16 @@ export interface UnitDraft {
   contactPhone: string;
 }
 
-export const FIELDS = ['name', 'creditCode', 'industry', 'gridId', 'address', 'location', 'supervisionLevel', 'contact'] as const;
+export const FIELDS = [
+  'name',
+  'creditCode',
+  'industry',
+  'gridId',
+  'address',
+  'location',
+  'supervisionLevel',
+  'contact',
+] as const;
 
 export function draftOf(unit?: Unit, gridId = ''): UnitDraft {
   return {
@@ -56,7 +65,14 @@ export function validateDraft(draft: UnitDraft, creating: boolean): FieldProblem
   if (hasLat || hasLng) {
     const lat = Number(draft.lat);
     const lng = Number(draft.lng);
-    if (!hasLat || !hasLng || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
+    if (
+      !hasLat ||
+      !hasLng ||
+      !Number.isFinite(lat) ||
+      !Number.isFinite(lng) ||
+      Math.abs(lat) > 90 ||
+      Math.abs(lng) > 180
+    ) {
       problems.push({ path: 'location', message: t('validation.coordinates') });
     }
   }
@@ -70,7 +86,9 @@ function optionalFields(draft: UnitDraft) {
   };
   return {
     ...(draft.address.trim() ? { address: draft.address.trim() } : {}),
-    ...(draft.lat.trim() && draft.lng.trim() ? { location: { lat: Number(draft.lat), lng: Number(draft.lng) } } : {}),
+    ...(draft.lat.trim() && draft.lng.trim()
+      ? { location: { lat: Number(draft.lat), lng: Number(draft.lng) } }
+      : {}),
     ...(Object.keys(contact).length > 0 ? { contact } : {}),
   };
 }
@@ -97,7 +115,10 @@ export function patchBody(draft: UnitDraft, unit: Unit): Record<string, unknown>
   const rest = optionalFields(draft);
   if (draft.address.trim() !== before.address && rest.address) body.address = rest.address;
   if ((draft.lat !== before.lat || draft.lng !== before.lng) && rest.location) body.location = rest.location;
-  if ((draft.contactName !== before.contactName || draft.contactPhone !== before.contactPhone) && rest.contact) {
+  if (
+    (draft.contactName !== before.contactName || draft.contactPhone !== before.contactPhone) &&
+    rest.contact
+  ) {
     body.contact = rest.contact;
   }
   return body;
@@ -143,7 +164,11 @@ export function UnitForm({
     navigator.geolocation.getCurrentPosition(
       (position) => {
         setLocating(false);
-        onChange({ ...draft, lat: position.coords.latitude.toFixed(6), lng: position.coords.longitude.toFixed(6) });
+        onChange({
+          ...draft,
+          lat: position.coords.latitude.toFixed(6),
+          lng: position.coords.longitude.toFixed(6),
+        });
       },
       () => {
         setLocating(false);

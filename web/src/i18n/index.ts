@@ -29,7 +29,9 @@ export function setLocale(next: Locale): void {
 export function t(key: MessageKey, params?: MessageParams): string {
   const template = CATALOGUES[locale.value][key];
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 export function isMessageKey(key: string): key is MessageKey {
@@ -78,5 +80,7 @@ export function formatNumber(value: number): string {
 
 export function formatPercent(part: number, total: number): string {
   if (total === 0) return '–';
-  return new Intl.NumberFormat(locale.value, { style: 'percent', maximumFractionDigits: 1 }).format(part / total);
+  return new Intl.NumberFormat(locale.value, { style: 'percent', maximumFractionDigits: 1 }).format(
+    part / total,
+  );
 }

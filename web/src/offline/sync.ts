@@ -66,7 +66,10 @@ type NewWrite = Pick<OutboxItem, 'kind' | 'method' | 'path' | 'body' | 'label'>;
  * to send it at once. Answers what became of it within `timeoutMs`: a form can then show field errors while the
  * person is still there, or say "saved on this phone, will sync".
  */
-export async function submitWrite(write: NewWrite, timeoutMs: number): Promise<{ item: OutboxItem; outcome: Outcome }> {
+export async function submitWrite(
+  write: NewWrite,
+  timeoutMs: number,
+): Promise<{ item: OutboxItem; outcome: Outcome }> {
   const item = await enqueue(write, false);
   const outcome = waitForOutcome(item.key, navigator.onLine ? timeoutMs : 0);
   void flush();
@@ -186,7 +189,11 @@ async function send(item: OutboxItem): Promise<'next' | 'stop'> {
   }
   if (transient(response.status)) {
     const retryAfter = Number(response.headers.get('retry-after'));
-    await retryLater(item, `HTTP ${response.status}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+    await retryLater(
+      item,
+      `HTTP ${response.status}`,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    );
     return 'stop';
   }
   const problem = await readProblem(response);
@@ -241,6 +248,7 @@ async function resetBackoff() {
   const current = session.value;
   if (!current) return;
   for (const item of await listItems(current.tenant, current.user.id)) {
-    if (item.status === 'pending' && item.nextAttemptAt > Date.now()) await putItem({ ...item, nextAttemptAt: 0 });
+    if (item.status === 'pending' && item.nextAttemptAt > Date.now())
+      await putItem({ ...item, nextAttemptAt: 0 });
   }
 }

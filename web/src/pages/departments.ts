@@ -10,7 +10,8 @@ export function DepartmentsPage() {
   const tenant = session.value?.tenant ?? '';
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
-  if (departments.error) return html`<${ErrorNotice} error=${departments.error} onRetry=${departments.reload} />`;
+  if (departments.error)
+    return html`<${ErrorNotice} error=${departments.error} onRetry=${departments.reload} />`;
   return html`<section>
     <${PageTitle} title=${t('departments.title')} />
     ${!departments.data ? html`<${Loading} />` : null}

@@ -15,17 +15,14 @@ export function GridStatsPage({ id }: { id: string }) {
   const node = useAsync(() => loadGrid(id), [id]);
   const stats = useAsync(() => api<GridStats>(`/grids/${encodeURIComponent(id)}/stats`), [id]);
   const audit = useAsync(() => api<AuditTrail>(`/grids/${encodeURIComponent(id)}/audit`), [id]);
-  const children = useAsync(
-    async () => {
-      const grid = await loadGrid(id);
-      if (grid.level === 'village') return [];
-      const list = await loadChildren(id);
-      return Promise.all(
-        list.map(async (child) => ({ child, stats: await api<GridStats>(`/grids/${child.id}/stats`) })),
-      );
-    },
-    [id],
-  );
+  const children = useAsync(async () => {
+    const grid = await loadGrid(id);
+    if (grid.level === 'village') return [];
+    const list = await loadChildren(id);
+    return Promise.all(
+      list.map(async (child) => ({ child, stats: await api<GridStats>(`/grids/${child.id}/stats`) })),
+    );
+  }, [id]);
   const error = node.error ?? stats.error;
   if (error) return html`<${ErrorNotice} error=${error} />`;
   if (!node.data || !stats.data) return html`<${Loading} />`;
@@ -53,7 +50,8 @@ export function GridStatsPage({ id }: { id: string }) {
         <table class="kv">
           <tbody>
             ${(['draft', 'submitted', 'township_approved', 'filed'] as const).map(
-              (status) => html`<tr><th>${label('rpStatus', status)}</th><td class="num">${formatNumber(s.riskPoints.byStatus[status])}</td></tr>`,
+              (status) =>
+                html`<tr><th>${label('rpStatus', status)}</th><td class="num">${formatNumber(s.riskPoints.byStatus[status])}</td></tr>`,
             )}
           </tbody>
         </table>
@@ -63,7 +61,8 @@ export function GridStatsPage({ id }: { id: string }) {
         <table class="kv">
           <tbody>
             ${(['village', 'township', 'county'] as const).map(
-              (level) => html`<tr><th>${label('escalation', level)}</th><td class="num">${formatNumber(s.hazards.byLevel[level])}</td></tr>`,
+              (level) =>
+                html`<tr><th>${label('escalation', level)}</th><td class="num">${formatNumber(s.hazards.byLevel[level])}</td></tr>`,
             )}
             <tr><th>${t('stats.hazardsClosed')}</th><td class="num">${formatNumber(s.hazards.closed)}</td></tr>
           </tbody>

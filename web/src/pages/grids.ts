@@ -89,7 +89,9 @@ function GridTreeNode({
       expanded && children.data
         ? html`<ul role="group">
             ${children.data.map(
-              (child) => html`<${GridTreeNode} key=${child.id} node=${child} canManage=${canManage} townships=${townships}
+              (
+                child,
+              ) => html`<${GridTreeNode} key=${child.id} node=${child} canManage=${canManage} townships=${townships}
                 onMoved=${() => setRound((n) => n + 1)} />`,
             )}
             ${children.data.length === 0 ? html`<li class="muted small">${t('grids.noChildren')}</li>` : null}
@@ -130,7 +132,8 @@ function GridEditForm({
       });
       onSaved(saved, moved);
     } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors) setErrors(caught.problem.errors);
+      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors)
+        setErrors(caught.problem.errors);
       else setError(caught);
     } finally {
       setBusy(false);

@@ -11,7 +11,8 @@ import { session } from '../session.ts';
 export function KnowledgePage() {
   const tenant = session.value?.tenant ?? '';
   const industries = useAsync(loadIndustries, []);
-  if (industries.error) return html`<${ErrorNotice} error=${industries.error} onRetry=${industries.reload} />`;
+  if (industries.error)
+    return html`<${ErrorNotice} error=${industries.error} onRetry=${industries.reload} />`;
   return html`<section>
     <${PageTitle} title=${t('knowledge.title')} />
     ${!industries.data ? html`<${Loading} />` : null}
@@ -32,7 +33,10 @@ function List({ title, items }: { title: string; items: string[] }) {
 
 export function KnowledgeIndustryPage({ code }: { code: string }) {
   const tenant = session.value?.tenant ?? '';
-  const industry = useAsync(() => api<KnowledgeIndustry>(`/knowledge/industries/${encodeURIComponent(code)}`), [code]);
+  const industry = useAsync(
+    () => api<KnowledgeIndustry>(`/knowledge/industries/${encodeURIComponent(code)}`),
+    [code],
+  );
   if (industry.error) return html`<${ErrorNotice} error=${industry.error} />`;
   if (!industry.data) return html`<${Loading} />`;
   const data: KnowledgeIndustry = industry.data;
@@ -50,7 +54,13 @@ export function KnowledgeIndustryPage({ code }: { code: string }) {
             L: template.suggestedAssessment.L,
             E: template.suggestedAssessment.E,
             C: template.suggestedAssessment.C,
-            D: Math.round(template.suggestedAssessment.L * template.suggestedAssessment.E * template.suggestedAssessment.C * 100) / 100,
+            D:
+              Math.round(
+                template.suggestedAssessment.L *
+                  template.suggestedAssessment.E *
+                  template.suggestedAssessment.C *
+                  100,
+              ) / 100,
           })}
         </p>
         <div class="panel-grid">

@@ -10,7 +10,9 @@ const RECENT_KEY = 'gridsafe.recentTenants';
 function recentTenants(): string[] {
   try {
     const list = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown;
-    return Array.isArray(list) ? list.filter((value): value is string => typeof value === 'string' && TENANT_PATTERN.test(value)) : [];
+    return Array.isArray(list)
+      ? list.filter((value): value is string => typeof value === 'string' && TENANT_PATTERN.test(value))
+      : [];
   } catch {
     return [];
   }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { FieldProblem, GridNode, Unit } from '../api/types.ts';
 import { PageTitle } from '../components/common.ts';
 import { loadGridOptions } from '../components/grid-select.ts';
-import { createBody, draftOf, UnitForm, type UnitDraft, validateDraft } from '../components/unit-form.ts';
+import { createBody, draftOf, type UnitDraft, UnitForm, validateDraft } from '../components/unit-form.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
@@ -41,7 +41,8 @@ export function UnitCreatePage({ compact }: { compact?: boolean }) {
   const [message, setMessage] = useState<{ kind: 'ok' | 'queued' | 'error'; text: string } | undefined>();
   const [busy, setBusy] = useState(false);
   // The only village is chosen for the person.
-  const effective: UnitDraft = !draft.gridId && villages.length === 1 ? { ...draft, gridId: villages[0]!.id } : draft;
+  const effective: UnitDraft =
+    !draft.gridId && villages.length === 1 ? { ...draft, gridId: villages[0]!.id } : draft;
 
   const submit = async () => {
     const problems = validateDraft(effective, true);
@@ -51,7 +52,13 @@ export function UnitCreatePage({ compact }: { compact?: boolean }) {
     setBusy(true);
     try {
       const { item, outcome } = await submitWrite(
-        { kind: 'unit.create', method: 'POST', path: '/units', body: createBody(effective), label: effective.name.trim() },
+        {
+          kind: 'unit.create',
+          method: 'POST',
+          path: '/units',
+          body: createBody(effective),
+          label: effective.name.trim(),
+        },
         ANSWER_WAIT_MS,
       );
       if (outcome.state === 'done') {
@@ -68,7 +75,10 @@ export function UnitCreatePage({ compact }: { compact?: boolean }) {
         setErrors(outcome.problem?.errors ?? []);
         setMessage({
           kind: 'error',
-          text: outcome.state === 'conflict' ? t('error.conflict') : (outcome.problem?.detail ?? t('error.badRequest')),
+          text:
+            outcome.state === 'conflict'
+              ? t('error.conflict')
+              : (outcome.problem?.detail ?? t('error.badRequest')),
         });
       }
     } finally {

@@ -24,7 +24,13 @@ export function UnitImportPage() {
     setResult(undefined);
     try {
       const bytes = await file.arrayBuffer();
-      setResult(await api<UnitImportResult>('/units/import', { method: 'POST', rawBody: bytes, contentType: 'text/csv' }));
+      setResult(
+        await api<UnitImportResult>('/units/import', {
+          method: 'POST',
+          rawBody: bytes,
+          contentType: 'text/csv',
+        }),
+      );
     } catch (caught) {
       setError(caught);
     } finally {

@@ -1,15 +1,16 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api/client.ts';
-import type { AuditTrail, FieldProblem, Unit } from '../api/types.ts';
+import { ApiError, api, listAll } from '../api/client.ts';
+import type { AuditTrail, FieldProblem, RiskPoint, Unit } from '../api/types.ts';
+import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { AuditHistory } from '../components/audit-history.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { loadGridOptions } from '../components/grid-select.ts';
-import { draftOf, patchBody, UnitForm, type UnitDraft, validateDraft } from '../components/unit-form.ts';
+import { draftOf, patchBody, type UnitDraft, UnitForm, validateDraft } from '../components/unit-form.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
 import { industryName, loadDepartments, loadGrid, loadIndustries } from '../ref-data.ts';
-import { session } from '../session.ts';
+import { scopeIds, session } from '../session.ts';
 
 const EDITORS = new Set(['county_admin', 'department_officer', 'township_officer', 'grid_member']);
 
@@ -24,6 +25,19 @@ export function UnitPage({ id }: { id: string }) {
     () => (unit.data ? loadGrid(unit.data.gridId).catch(() => undefined) : Promise.resolve(undefined)),
     [unit.data?.gridId],
   );
+  // The API lists points by area (or department); the unit filter narrows that list to this unit.
+  const riskPoints = useAsync(() => {
+    const u = unit.data;
+    if (!u) return Promise.resolve(undefined);
+    const role = current.user.role;
+    const area =
+      role === 'unit_user'
+        ? {}
+        : role === 'department_officer'
+          ? { department: scopeIds(current.user, 'dept')[0] }
+          : { grid: u.gridId };
+    return listAll<RiskPoint>('/risk-points', { ...area, unit: u.id });
+  }, [unit.data?.id]);
   const [editing, setEditing] = useState(false);
   if (unit.error) return html`<${ErrorNotice} error=${unit.error} onRetry=${unit.reload} />`;
   if (!unit.data) return html`<${Loading} />`;
@@ -66,6 +80,19 @@ export function UnitPage({ id }: { id: string }) {
             </dl>
           </div>`
     }
+    <div class="panel" data-testid="unit-risk-points">
+      <h2>${t('riskPoints.title')}</h2>
+      ${riskPoints.error ? html`<${ErrorNotice} error=${riskPoints.error} />` : null}
+      ${riskPoints.data && riskPoints.data.length === 0 ? html`<p class="muted">${t('riskPoints.empty')}</p>` : null}
+      <ul class="plain-list">
+        ${(riskPoints.data ?? []).map(
+          (point) => html`<li>
+            <a href=${`/${current.tenant}/risk-points/${point.id}`}>${point.name}</a>
+            <${ColourBadge} colour=${point.color} /> <${StatusBadge} status=${point.status} />
+          </li>`,
+        )}
+      </ul>
+    </div>
     ${audit.error ? html`<${ErrorNotice} error=${audit.error} />` : null}
     ${audit.data ? html`<div class="panel"><${AuditHistory} trail=${audit.data} /></div>` : null}
   </section>`;
@@ -100,10 +127,15 @@ function UnitEdit({
     setBusy(true);
     try {
       // The version shown is the version edited: a change by someone else meanwhile is refused with 409.
-      await api<Unit>(`/units/${unit.id}`, { method: 'PATCH', headers: { 'if-match': String(unit.version) }, body });
+      await api<Unit>(`/units/${unit.id}`, {
+        method: 'PATCH',
+        headers: { 'if-match': String(unit.version) },
+        body,
+      });
       onSaved();
     } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors) setErrors(caught.problem.errors);
+      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors)
+        setErrors(caught.problem.errors);
       else setError(caught);
     } finally {
       setBusy(false);

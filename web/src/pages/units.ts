@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, query } from '../api/client.ts';
 import type { Page, Unit } from '../api/types.ts';
-import { ErrorNotice, Loading, PageTitle, Pager } from '../components/common.ts';
+import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
@@ -21,11 +21,13 @@ export function UnitsPage() {
   const industry = params.get('industry') ?? '';
   // A department officer's list is its department's units unless it asks for something else.
   const ownDepartment = scopeIds(current.user, 'dept')[0] ?? '';
-  const department = params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
+  const department =
+    params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
   const filterKey = `${grid}|${department}|${industry}`;
-  const [cursors, setCursors] = useState<string[]>([]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts again at page one.
-  useEffect(() => setCursors([]), [filterKey]);
+  // Pages belong to one filter: a cursor from another filter's list is never sent.
+  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
+  const cursors = paging.key === filterKey ? paging.cursors : [];
+  const setCursors = (next: string[]) => setPaging({ key: filterKey, cursors: next });
   const cursor = cursors[cursors.length - 1];
 
   const grids = useAsync(() => (role === 'unit_user' ? Promise.resolve([]) : loadGridOptions()), [role]);

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, query } from '../api/client.ts';
 import type { FieldProblem, Page, Role, User } from '../api/types.ts';
-import { ErrorNotice, Field, Loading, OtherErrors, PageTitle, Pager } from '../components/common.ts';
+import { ErrorNotice, Field, Loading, OtherErrors, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
@@ -76,16 +76,34 @@ export function UsersPage() {
 const USER_FIELDS = ['username', 'displayName', 'role', 'scope', 'phone', 'password'] as const;
 
 function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: () => void }) {
-  const [form, setForm] = useState({ username: '', displayName: '', role: 'grid_member' as Role, target: '', phone: '', password: '' });
+  const [form, setForm] = useState({
+    username: '',
+    displayName: '',
+    role: 'grid_member' as Role,
+    target: '',
+    phone: '',
+    password: '',
+  });
   const [errors, setErrors] = useState<FieldProblem[]>([]);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const grids = useAsync(loadGridOptions, []);
   const departments = useAsync(loadDepartments, []);
   const set = (field: keyof typeof form) => (event: Event) =>
-    setForm({ ...form, [field]: (event.target as HTMLInputElement).value, ...(field === 'role' ? { target: '' } : {}) });
-  const wantedLevel = form.role === 'township_officer' ? 'township' : form.role === 'grid_member' ? 'village' : undefined;
-  const scopeKind = wantedLevel ? 'grid' : form.role === 'department_officer' ? 'dept' : form.role === 'unit_user' ? 'unit' : undefined;
+    setForm({
+      ...form,
+      [field]: (event.target as HTMLInputElement).value,
+      ...(field === 'role' ? { target: '' } : {}),
+    });
+  const wantedLevel =
+    form.role === 'township_officer' ? 'township' : form.role === 'grid_member' ? 'village' : undefined;
+  const scopeKind = wantedLevel
+    ? 'grid'
+    : form.role === 'department_officer'
+      ? 'dept'
+      : form.role === 'unit_user'
+        ? 'unit'
+        : undefined;
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -105,13 +123,16 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
       });
       onCreated();
     } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors) setErrors(caught.problem.errors);
+      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors)
+        setErrors(caught.problem.errors);
       else setError(caught);
     } finally {
       setBusy(false);
     }
   };
-  const grids_ = (grids.data ?? []).filter((grid) => !wantedLevel || grid.level === wantedLevel || grid.level === 'township');
+  const grids_ = (grids.data ?? []).filter(
+    (grid) => !wantedLevel || grid.level === wantedLevel || grid.level === 'township',
+  );
   return html`<form class="form" onSubmit=${submit} novalidate data-testid="user-form">
     <h2>${t('users.create')}</h2>
     ${error ? html`<${ErrorNotice} error=${error} />` : null}

@@ -25,3 +25,4 @@ export {
   riskPointTemplateSchema,
 } from './knowledge-types.ts';
 export { vendorKnowledgeBase } from './vendor-default.ts';
+export { VENDOR_KB_VERSION } from './vendor-version.ts';

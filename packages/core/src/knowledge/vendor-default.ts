@@ -1,4 +1,5 @@
 import type { ChecklistItem, KnowledgeBase, KnowledgeIndustry, LecAssessment } from './knowledge-types.ts';
+import { VENDOR_KB_VERSION } from './vendor-version.ts';
 
 /*
  * The vendor-default 风险点知识库. Grid members are not safety experts, so every checklist item is something
@@ -1869,7 +1870,7 @@ const industryTradeGeneral: KnowledgeIndustry = {
 };
 
 export const vendorKnowledgeBase: KnowledgeBase = {
-  version: '2026.11.1',
+  version: VENDOR_KB_VERSION,
   industries: [
     hazardousChemicals,
     nonCoalMine,

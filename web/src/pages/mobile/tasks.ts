@@ -16,9 +16,13 @@ import { scopeIds, session } from '../../session.ts';
 export function TasksPage() {
   const current = session.value!;
   const tenant = current.tenant;
-  const department = current.user.role === 'department_officer' ? scopeIds(current.user, 'dept')[0] : undefined;
+  const department =
+    current.user.role === 'department_officer' ? scopeIds(current.user, 'dept')[0] : undefined;
   // The last list seen is kept on the phone, so the page still shows something in a dead zone.
-  const units = useAsync(() => api<Page<Unit>>(`/units${query({ department, limit: 100 })}`, { offlineCache: true }), [department]);
+  const units = useAsync(
+    () => api<Page<Unit>>(`/units${query({ department, limit: 100 })}`, { offlineCache: true }),
+    [department],
+  );
   const industries = useAsync(loadIndustries, []);
   useEffect(() => {
     const onSynced = () => units.reload();
@@ -26,7 +30,10 @@ export function TasksPage() {
     return () => window.removeEventListener('gridsafe:synced', onSynced);
   }, [units.reload]);
   const queued = syncState.value.items.filter((item) => item.kind === 'unit.create');
-  const canRegister = current.user.role === 'grid_member' || current.user.role === 'township_officer' || current.user.role === 'county_admin';
+  const canRegister =
+    current.user.role === 'grid_member' ||
+    current.user.role === 'township_officer' ||
+    current.user.role === 'county_admin';
   return html`<section class="tasks">
     <${PageTitle} title=${t('tasks.title')}>
       ${canRegister ? html`<a class="button button-primary" href=${`/${tenant}/m/register`}>${t('nav.registerUnit')}</a>` : null}

@@ -1,0 +1,27 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logOnlyNotifier, systemClock, ulidSource } from '@gridsafe/core';
+import { createDocumentClient, planPatrols, runEscalationSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
+import middy from '@middy/core';
+import { readEnv } from './lib/env.ts';
+import { domainLogger } from './lib/powertools-logger.ts';
+
+// Once per cold start: the county this stack serves and a client that warm invocations reuse.
+const env = readEnv(['GRIDSAFE_TENANT', 'TABLE_NAME']);
+const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
+const log = domainLogger(logger);
+const client = createDocumentClient({ requestTimeoutMs: 10_000 });
+
+/**
+ * EventBridge runs this every 5 minutes for the stack's one county: raise overdue hazards (and notify both
+ * chains), then, once a day, give units without a patrol task their next one. A hazard whose write failed makes
+ * the run fail, so the alarm fires and EventBridge retries; the ones that succeeded are not raised twice.
+ */
+export const handler = middy(async () => {
+  const store = new TenantStore(client, env.TABLE_NAME, env.GRIDSAFE_TENANT);
+  const { settings } = await new SettingsRepository(store).get();
+  const sweep = await runEscalationSweep({ store, clock: systemClock, settings, notifier: logOnlyNotifier(log), logger: log, limit: 2000 });
+  const plan = await planPatrols({ store, clock: systemClock, settings, ids: ulidSource, logger: log });
+  if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
+  return { sweep, plan };
+}).use(injectLambdaContext(logger, { resetKeys: true }));

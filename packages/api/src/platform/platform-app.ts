@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { handleError, problemResponse } from '../problem.ts';
+import type { PlatformDeps, PlatformEnv } from './platform-deps.ts';
+import { requireVendorOperator } from './platform-identity.ts';
+import { createPlatformRouter } from './platform-router.ts';
+import { registerPlatformHealth } from './routes/platform-health.ts';
+import { registerPlatformSession } from './routes/platform-session.ts';
+import { registerTenants } from './routes/tenants.ts';
+
+/** The vendor's API base (docs: /work/shared/api.md); in AWS the platform stack's HTTP API routes it. */
+export const PLATFORM_API_BASE = '/platform/api/v1';
+/** As in the county API: JSON bodies over 1 MB are refused (an onboarding request is a few hundred bytes). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The vendor's control plane as one hono app: login, the tenant registry, onboarding, suspension and
+ * offboarding. Only vendor operators (tenant claim `@platform`, role `vendor_operator`) get past login.
+ * Like the county app it knows nothing about Lambda or Node: functions/platform-api.ts and the local stack
+ * both run it.
+ */
+export function createPlatformApp(deps: PlatformDeps): Hono<PlatformEnv> {
+  const app = new Hono<PlatformEnv>();
+  app.onError((error, c) => handleError(error, c, deps.logger));
+  app.notFound((c) => problemResponse(c, 404, 'not_found', 'No such endpoint.'));
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('requestId', c.req.header('x-request-id') ?? deps.ids.next());
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+  });
+  app.route(PLATFORM_API_BASE, platformApi());
+  return app;
+}
+
+function platformApi() {
+  const api = createPlatformRouter();
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
+    }),
+  );
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gridsafe platform (vendor) API',
+      version: '1.0.0',
+      description:
+        'The vendor’s control plane: tenant registry, onboarding, suspension, offboarding. Vendor operators only. ' +
+        'Errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: PLATFORM_API_BASE }],
+    security: [{ bearer: [] }],
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+
+  // Public routes first (the same three kinds as a county's); everything after needs a vendor operator.
+  registerPlatformHealth(api);
+  registerPlatformSession(api);
+  api.use('*', requireVendorOperator);
+  registerTenants(api);
+  return api;
+}

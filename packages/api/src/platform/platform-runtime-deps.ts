@@ -1,0 +1,101 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
+import { createDocumentClient, platformKey } from '@gridsafe/db';
+import {
+  type AccessTokenVerifier,
+  createCognitoIdentityProvider,
+  createJwksVerifier,
+  type IdentityProvider,
+} from '@gridsafe/identity';
+import type { PlatformDeps } from './platform-deps.ts';
+
+/**
+ * The control plane's dependency checks. The table check reads a `P#` key: the only kind of read the
+ * platform role may make.
+ */
+export function platformHealthChecks(client: DynamoDBDocumentClient, tableName: string, jwksUrl: string) {
+  return {
+    database: async () => {
+      await client.send(
+        new GetCommand({ TableName: tableName, Key: { pk: platformKey('HEALTH'), sk: 'HEALTH' } }),
+      );
+    },
+    tokenIssuer: async () => {
+      const response = await fetch(jwksUrl, { signal: AbortSignal.timeout(3_000) });
+      if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+    },
+  };
+}
+
+/** Control-plane deps around clients that already exist (the local stack shares the county app's). */
+export function createPlatformDeps(options: {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+  tokens: AccessTokenVerifier;
+  identity: IdentityProvider;
+  operatorDirectory?: IdentityProvider;
+  authJwksUrl: string;
+  cells: PlatformDeps['cells'];
+  logger: Logger;
+  clock?: Clock;
+  ids?: IdSource;
+  onCountyStatusChanged?: (tenant: string) => void;
+}): PlatformDeps {
+  return {
+    data: { client: options.documentClient, tableName: options.tableName },
+    tokens: options.tokens,
+    identity: options.identity,
+    ...(options.operatorDirectory ? { operatorDirectory: options.operatorDirectory } : {}),
+    cells: options.cells,
+    healthChecks: platformHealthChecks(options.documentClient, options.tableName, options.authJwksUrl),
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? ulidSource,
+    logger: options.logger,
+    ...(options.onCountyStatusChanged ? { onCountyStatusChanged: options.onCountyStatusChanged } : {}),
+  };
+}
+
+export interface PlatformRuntimeConfig {
+  tableName: string;
+  region?: string;
+  dynamoEndpoint?: string;
+  /** The cell's pool, which holds the counties' users. */
+  userPoolId: string;
+  userPoolClientId: string;
+  /** The operators' pool and its app client; `authIssuer` and `authJwksUrl` are that pool's. */
+  operatorPoolId: string;
+  operatorClientId: string;
+  cognitoEndpoint?: string;
+  authIssuer: string;
+  authJwksUrl: string;
+  cells: PlatformDeps['cells'];
+  logger: Logger;
+}
+
+/** Builds the clients once per process; the platform Lambda calls this at init. */
+export function createPlatformRuntimeDeps(config: PlatformRuntimeConfig): PlatformDeps {
+  return createPlatformDeps({
+    documentClient: createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint }),
+    tableName: config.tableName,
+    tokens: createJwksVerifier({
+      issuer: config.authIssuer,
+      jwksUrl: config.authJwksUrl,
+      clientId: config.operatorClientId,
+    }),
+    identity: createCognitoIdentityProvider({
+      userPoolId: config.userPoolId,
+      clientId: config.userPoolClientId,
+      region: config.region,
+      endpoint: config.cognitoEndpoint,
+    }),
+    operatorDirectory: createCognitoIdentityProvider({
+      userPoolId: config.operatorPoolId,
+      clientId: config.operatorClientId,
+      region: config.region,
+      endpoint: config.cognitoEndpoint,
+    }),
+    authJwksUrl: config.authJwksUrl,
+    cells: config.cells,
+    logger: config.logger,
+  });
+}

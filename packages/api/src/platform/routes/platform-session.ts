@@ -1,0 +1,99 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ForbiddenError } from '@gridsafe/core';
+import { ProblemSchema } from '../../problem.ts';
+import { PLATFORM_TENANT, platformPoolUsername, stripPlatform } from '../platform-identity.ts';
+import type { PlatformRouter } from '../platform-router.ts';
+
+const LoginSchema = z
+  .strictObject({
+    username: z.string().min(1).max(128).openapi({ example: 'vendor.operator' }),
+    password: z.string().min(1).max(256),
+  })
+  .openapi('PlatformLoginRequest');
+
+const RefreshSchema = z
+  .strictObject({ refreshToken: z.string().min(1).max(4096) })
+  .openapi('PlatformRefreshRequest');
+
+const SessionSchema = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    expiresIn: z.number().int(),
+    user: z.object({ id: z.string(), username: z.string(), role: z.literal('vendor_operator') }),
+  })
+  .openapi('PlatformSession');
+
+const problems = {
+  400: { description: 'Invalid fields', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  401: {
+    description: 'Wrong credentials',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+  403: {
+    description: 'Not a vendor operator',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+};
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/session',
+  tags: ['session'],
+  summary: 'Log a vendor operator in (the same user pool as the counties, username @platform:<name>)',
+  security: [],
+  request: { body: { required: true, content: { 'application/json': { schema: LoginSchema } } } },
+  responses: {
+    200: {
+      description: 'Tokens and the operator',
+      content: { 'application/json': { schema: SessionSchema } },
+    },
+    ...problems,
+  },
+});
+
+const refreshRoute = createRoute({
+  method: 'post',
+  path: '/session/refresh',
+  tags: ['session'],
+  summary: 'Exchange a refresh token for a new access token',
+  security: [],
+  request: { body: { required: true, content: { 'application/json': { schema: RefreshSchema } } } },
+  responses: {
+    200: { description: 'New tokens', content: { 'application/json': { schema: SessionSchema } } },
+    ...problems,
+  },
+});
+
+export function registerPlatformSession(app: PlatformRouter) {
+  app.openapi(loginRoute, async (c) => {
+    const { username, password } = c.req.valid('json');
+    const deps = c.get('deps');
+    const tokens = await (deps.operatorDirectory ?? deps.identity).login(platformPoolUsername(username), password);
+    const claims = await deps.tokens.verify(tokens.accessToken);
+    // The pool username already confines this login to @platform users; the claims must agree.
+    if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
+      throw new ForbiddenError('This account is not a vendor operator.');
+    }
+    return c.json({ ...tokens, user: { id: claims.sub, username, role: 'vendor_operator' as const } }, 200);
+  });
+
+  app.openapi(refreshRoute, async (c) => {
+    const { refreshToken } = c.req.valid('json');
+    const deps = c.get('deps');
+    const tokens = await (deps.operatorDirectory ?? deps.identity).refresh(refreshToken);
+    const claims = await deps.tokens.verify(tokens.accessToken);
+    if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
+      throw new ForbiddenError('This account is not a vendor operator.');
+    }
+    return c.json(
+      {
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken ?? refreshToken,
+        expiresIn: tokens.expiresIn,
+        user: { id: claims.sub, username: stripPlatform(claims.username), role: 'vendor_operator' as const },
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,71 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ForbiddenError, NotFoundError, type NotificationRecipient, type Principal } from '@gridsafe/core';
+import { NotificationRepository } from '@gridsafe/db';
+import { countyData } from '../county-data.ts';
+import { COMMON_ERRORS, IdParamSchema, pageOf } from '../http-helpers.ts';
+import type { createRouter } from '../openapi-hono.ts';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const NotificationSchema = z
+  .object({
+    id: z.string(),
+    recipient: z.object({ kind: z.enum(['grid', 'dept', 'unit']), id: z.string() }),
+    topic: z.enum(['hazard_escalated', 'hazard_supervised', 'hazard_overdue']),
+    subject: z.object({ type: z.literal('hazard'), id: z.string() }),
+    title: z.string(),
+    body: z.string(),
+    createdAt: z.string(),
+    read: z.boolean(),
+  })
+  .openapi('Notification');
+
+const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(512).optional(),
+  unread: z.enum(['true', 'false']).optional().openapi({ description: 'true: only what the caller has not read' }),
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/notifications',
+  tags: ['notifications'],
+  summary: 'The caller’s in-app notifications, newest first: those addressed to each of its posts (grid, department, unit)',
+  request: { query: ListQuerySchema },
+  responses: { 200: json(pageOf(NotificationSchema, 'NotificationPage'), 'Notifications'), ...COMMON_ERRORS },
+});
+const readRoute = createRoute({
+  method: 'post',
+  path: '/notifications/{id}/read',
+  tags: ['notifications'],
+  summary: 'Mark one notification read for the caller (again is harmless)',
+  request: { params: IdParamSchema },
+  responses: { 200: json(NotificationSchema, 'The notification, read'), ...COMMON_ERRORS },
+});
+
+/** A person's posts: every grant is an inbox (the county admin's is the county root's). */
+function inboxesOf(principal: Principal): NotificationRecipient[] {
+  return principal.grants.map((grant) => ({ kind: grant.kind, id: grant.id }));
+}
+
+export function registerNotifications(app: ReturnType<typeof createRouter>) {
+  app.openapi(listRoute, async (c) => {
+    const principal = c.get('principal');
+    if (principal.role === 'vendor_operator') throw new ForbiddenError('The vendor has no county inbox.');
+    const { limit, cursor, unread } = c.req.valid('query');
+    const notifications = new NotificationRepository(countyData(c).store);
+    const page = await notifications.listInbox(principal.userId, inboxesOf(principal), { limit, cursor, unreadOnly: unread === 'true' });
+    return c.json(page, 200);
+  });
+
+  app.openapi(readRoute, async (c) => {
+    const principal = c.get('principal');
+    const notifications = new NotificationRepository(countyData(c).store);
+    const message = await notifications.get(c.req.valid('param').id);
+    // Someone else's notice looks exactly like a missing one.
+    const mine = message && inboxesOf(principal).some((inbox) => inbox.kind === message.recipient.kind && inbox.id === message.recipient.id);
+    if (!message || !mine) throw new NotFoundError('notification');
+    await notifications.markRead(principal.userId, message, c.get('deps').clock.now());
+    return c.json({ ...message, read: true }, 200);
+  });
+}

@@ -1,0 +1,391 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  assertLocationInChina,
+  authorize,
+  canListSubtree,
+  checkPatrolAnswers,
+  ColorSchema,
+  CompletePatrolSchema,
+  ConflictError,
+  escalationMessages,
+  ForbiddenError,
+  type GridNode,
+  type Hazard,
+  inScope,
+  isPatrolOverdue,
+  type NotificationMessage,
+  NotFoundError,
+  newHazard,
+  type Patrol,
+  type PatrolItemResult,
+  type PatrolRiskPoint,
+  type Photo,
+  type Principal,
+  patrolDistance,
+  planPatrol,
+  RequestPhotoSchema,
+  ValidationError,
+  verifyAuditChain,
+} from '@gridsafe/core';
+import { fromItem, IdempotencyStore, PatrolRepository, patrolPointOf, readAuditTrail } from '@gridsafe/db';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { countyData, writeContext } from '../county-data.ts';
+import {
+  COMMON_ERRORS,
+  expectedVersion,
+  IdempotencyHeaderSchema,
+  IdParamSchema,
+  PageQuerySchema,
+  pageOf,
+  VersionHeaderSchema,
+  WRITE_ERRORS,
+} from '../http-helpers.ts';
+import type { createRouter } from '../openapi-hono.ts';
+import { AuditTrailSchema } from './audit-schema.ts';
+import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const LocationOut = z.object({ lat: z.number(), lng: z.number() });
+
+export const PatrolSchema = z
+  .object({
+    id: z.string(),
+    unitId: z.string(),
+    unitName: z.string(),
+    industry: z.string(),
+    gridId: z.string(),
+    gridPath: z.string(),
+    departmentId: z.string().optional(),
+    supervisionLevel: z.enum(['county', 'township', 'village']),
+    targets: z.array(z.object({ label: z.string(), location: LocationOut })),
+    riskPoints: z.array(z.object({ id: z.string(), name: z.string(), color: ColorSchema })),
+    checklist: z.array(z.object({ code: z.string(), text: z.string(), riskPointId: z.string().optional() })),
+    intervalDays: z.number().int(),
+    dueAt: z.string(),
+    status: z.enum(['scheduled', 'done']),
+    overdue: z.boolean().openapi({ description: 'Still scheduled after its due time' }),
+    completedAt: z.string().optional(),
+    completedBy: z.string().optional(),
+    position: LocationOut.optional(),
+    distanceMeters: z.number().optional().openapi({ description: 'From the recorded position to the nearest target' }),
+    distanceFlagged: z.boolean().optional().openapi({ description: 'Further than the county’s patrolDistanceFlagMeters' }),
+    items: z
+      .array(
+        z.object({
+          code: z.string(),
+          text: z.string(),
+          riskPointId: z.string().optional(),
+          result: z.enum(['ok', 'deficient']),
+          note: z.string().optional(),
+          photos: z.array(EvidencePhotoSchema),
+          hazardId: z.string().optional(),
+        }),
+      )
+      .optional(),
+    note: z.string().optional(),
+    hazardIds: z.array(z.string()),
+    nextPatrolId: z.string().optional(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Patrol');
+
+const CompletionSchema = z
+  .object({ patrol: PatrolSchema, hazards: z.array(HazardSchema), next: PatrolSchema.optional() })
+  .openapi('PatrolCompletion');
+
+const ListQuerySchema = PageQuerySchema.extend({
+  assignee: z.enum(['me']).optional().openapi({ description: 'me: the tasks of the caller’s own grid (or department)' }),
+  status: z.enum(['scheduled', 'overdue', 'done']).optional().openapi({ description: 'scheduled, overdue (scheduled and past due) or done' }),
+  grid: z.string().optional().openapi({ description: 'Patrols in this grid node’s subtree (overdue ones show on every level above)' }),
+  unit: z.string().optional().openapi({ description: 'One unit’s patrols, newest first' }),
+});
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/patrols',
+    tags: ['patrols'],
+    summary: 'Patrol tasks: the caller’s own (assignee=me), a grid subtree’s or a unit’s, by status',
+    request: { query: ListQuerySchema },
+    responses: { 200: json(pageOf(PatrolSchema, 'PatrolPage'), 'Patrols'), ...COMMON_ERRORS },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/patrols/{id}',
+    tags: ['patrols'],
+    summary: 'One patrol task with its checklist (and its results once done)',
+    request: { params: IdParamSchema },
+    responses: { 200: json(PatrolSchema, 'The patrol'), ...COMMON_ERRORS },
+  }),
+  audit: createRoute({
+    method: 'get',
+    path: '/patrols/{id}/audit',
+    tags: ['patrols'],
+    summary: 'Every event, oldest first, with the hash chain verified',
+    request: { params: IdParamSchema },
+    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
+  }),
+  requestPhoto: createRoute({
+    method: 'post',
+    path: '/patrols/{id}/photos',
+    tags: ['patrols'],
+    summary: 'A presigned upload for one photo of a checklist item; name it in `photoIds` when completing',
+    request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } } },
+    responses: {
+      201: json(
+        z.object({
+          upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresIn: z.number() }),
+          photo: z.object({ id: z.string(), key: z.string() }),
+        }).openapi('PatrolPhotoUpload'),
+        'Upload instructions',
+      ),
+      ...WRITE_ERRORS,
+    },
+  }),
+  complete: createRoute({
+    method: 'post',
+    path: '/patrols/{id}/complete',
+    tags: ['patrols'],
+    summary: 'Record a patrol: every checklist item ok or deficient, the position (distance to the point stored, flagged when far)',
+    description:
+      'One transaction writes the patrol, its audit event, the next task and a hazard work order (with its audit events, counters and notices) for each deficient item, at most 15 per patrol.',
+    request: {
+      params: IdParamSchema,
+      headers: VersionHeaderSchema.extend(IdempotencyHeaderSchema.shape),
+      body: { required: true, content: { 'application/json': { schema: CompletePatrolSchema } } },
+    },
+    responses: { 200: json(CompletionSchema, 'The patrol, the hazards it opened and the next task'), ...WRITE_ERRORS },
+  }),
+};
+
+function view(patrol: Patrol, now: Date) {
+  return { ...patrol, overdue: isPatrolOverdue(patrol, now) };
+}
+
+/** A patrol the caller may see: 404 when missing or in another county, 403 when outside their area. */
+async function visiblePatrol(c: Context<AppEnv>, id: string) {
+  const stored = await new PatrolRepository(countyData(c).store).getStored(id, true);
+  if (!stored) throw new NotFoundError('patrol');
+  const patrol = fromItem<Patrol>(stored);
+  if (!inScope(c.get('principal'), { gridPath: patrol.gridPath, departmentId: patrol.departmentId, unitId: patrol.unitId })) {
+    throw new ForbiddenError('This patrol is outside your area.');
+  }
+  return { stored, patrol };
+}
+
+export function registerPatrols(app: ReturnType<typeof createRouter>) {
+  app.openapi(routes.list, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'patrol.read');
+    const { grid, unit, status, limit, cursor } = c.req.valid('query');
+    const data = countyData(c);
+    const patrols = new PatrolRepository(data.store);
+    const now = c.get('deps').clock.now();
+    const statusFilter = status === 'overdue' ? { status: 'scheduled' as const, dueBefore: now.toISOString() } : status ? { status } : {};
+    const answer = (page: { items: Patrol[]; nextCursor?: string }) =>
+      c.json({ items: page.items.map((p) => view(p, now)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+
+    if (unit) {
+      const target = await data.units.get(unit);
+      if (!target) throw new NotFoundError('unit');
+      if (!inScope(principal, { gridPath: target.gridPath, departmentId: target.departmentId, unitId: target.id })) {
+        throw new ForbiddenError('This unit is outside your area.');
+      }
+      return answer(await patrols.list({ withinPath: '', unitId: target.id, ...statusFilter }, { limit, cursor }));
+    }
+    let node: GridNode | undefined;
+    let departmentId: string | undefined;
+    if (grid) {
+      node = await data.grids.get(grid);
+      if (!node) throw new NotFoundError('grid');
+      if (!canListSubtree(principal, node.path)) throw new ForbiddenError('List within your own grid.');
+    } else if (principal.role !== 'county_admin') {
+      // "Mine": a grid member's village, an officer's township, a department's industries county-wide.
+      const gridGrants = principal.grants.filter((g) => g.kind === 'grid');
+      const deptGrants = principal.grants.filter((g) => g.kind === 'dept');
+      if (gridGrants.length === 1) {
+        node = await data.grids.get(gridGrants[0]!.id);
+        if (!node) throw new NotFoundError('grid');
+      } else if (gridGrants.length === 0 && deptGrants.length === 1) {
+        departmentId = deptGrants[0]!.id;
+      } else {
+        throw new ValidationError([{ path: 'query.grid', message: 'name the grid to list' }]);
+      }
+    }
+    return answer(await patrols.list({ withinPath: node?.path ?? '', departmentId, ...statusFilter }, { limit, cursor }));
+  });
+
+  app.openapi(routes.get, async (c) => {
+    authorize(c.get('principal'), 'patrol.read');
+    const { patrol } = await visiblePatrol(c, c.req.valid('param').id);
+    return c.json(view(patrol, c.get('deps').clock.now()), 200);
+  });
+
+  app.openapi(routes.audit, async (c) => {
+    authorize(c.get('principal'), 'patrol.read');
+    const { patrol } = await visiblePatrol(c, c.req.valid('param').id);
+    const events = await readAuditTrail(countyData(c).store, 'patrol', patrol.id);
+    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+  });
+
+  app.openapi(routes.requestPhoto, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'patrol.complete');
+    const input = c.req.valid('json');
+    const { patrol } = await visiblePatrol(c, c.req.valid('param').id);
+    if (patrol.status !== 'scheduled') throw new ConflictError('This patrol is already done.', 'wrong_state');
+    const data = countyData(c);
+    const now = c.get('deps').clock.now();
+    const photoId = c.get('deps').ids.next();
+    const key = data.photos.keyFor('patrols', patrol.id, photoId, input.contentType);
+    const upload = await data.photos.presignUpload(key, input);
+    await new PatrolRepository(data.store).putPendingPhoto(
+      patrol.id,
+      {
+        id: photoId,
+        key,
+        contentType: input.contentType,
+        size: input.size,
+        sha256: input.sha256,
+        status: 'pending',
+        ...(input.takenAt ? { takenAt: input.takenAt } : {}),
+        ...(input.location ? { location: input.location } : {}),
+        requestedAt: now.toISOString(),
+      },
+      principal.userId,
+      now,
+    );
+    return c.json({ upload, photo: { id: photoId, key } }, 201);
+  });
+
+  app.openapi(routes.complete, async (c) => {
+    const principal = c.get('principal');
+    authorize(principal, 'patrol.complete');
+    const input = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const data = countyData(c);
+    const fingerprint = IdempotencyStore.fingerprint({ id: c.req.valid('param').id, input });
+    const scope = `patrol-complete:${principal.userId}`;
+    if (key) {
+      const earlier = await data.idempotency.find(scope, key, fingerprint);
+      if (earlier) return c.json(earlier.body as z.infer<typeof CompletionSchema>, 200);
+    }
+    try {
+      const { answer, notifications } = await completePatrol(c, principal, c.req.valid('param').id, input, key ? { scope, key, fingerprint } : undefined);
+      await externalNotifier(c).notify(notifications);
+      return c.json(answer, 200);
+    } catch (error) {
+      if (key) {
+        const earlier = await data.idempotency.find(scope, key, fingerprint);
+        if (earlier) return c.json(earlier.body as z.infer<typeof CompletionSchema>, 200);
+      }
+      throw error;
+    }
+  });
+}
+
+async function completePatrol(
+  c: Context<AppEnv>,
+  principal: Principal,
+  id: string,
+  input: z.infer<typeof CompletePatrolSchema>,
+  idempotency: { scope: string; key: string; fingerprint: string } | undefined,
+) {
+  const { stored, patrol } = await visiblePatrol(c, id);
+  if (patrol.status !== 'scheduled') throw new ConflictError('This patrol is already done.', 'wrong_state');
+  const version = expectedVersion(c, input.version, patrol.version);
+  assertLocationInChina(input.position, 'position');
+  const answers = checkPatrolAnswers(patrol, input);
+  const data = countyData(c);
+  const patrols = new PatrolRepository(data.store);
+  const deps = c.get('deps');
+
+  const photos = new Map<string, Photo>();
+  for (const [index, { answer }] of answers.entries()) {
+    for (const photoId of answer.photoIds ?? []) {
+      const pending = await patrols.getPendingPhoto(patrol.id, photoId);
+      if (!pending) throw new ValidationError([{ path: `items.${index}.photoIds`, message: `photo ${photoId} was not announced for this patrol` }]);
+      await data.photos.verifyUpload(pending.key, pending);
+      photos.set(photoId, { ...pending, status: 'verified', verifiedAt: deps.clock.now().toISOString() });
+    }
+  }
+
+  const [{ settings }, unit] = await Promise.all([data.settings.get(), data.units.get(patrol.unitId)]);
+  const now = deps.clock.now();
+  const distance = patrolDistance(input.position, patrol.targets, settings);
+  const created: { hazard: Hazard; notifications: NotificationMessage[] }[] = [];
+  const items: PatrolItemResult[] = answers.map(({ item, answer }) => {
+    const itemPhotos = (answer.photoIds ?? []).map((photoId) => photos.get(photoId)!);
+    let hazardId: string | undefined;
+    if (answer.result === 'deficient') {
+      const hazard = newHazard(
+        {
+          id: deps.ids.next(),
+          title: answer.title ?? item.text.slice(0, 100),
+          severity: answer.severity ?? 'general',
+          ...(answer.note ? { description: answer.note } : {}),
+          ...(item.riskPointId ? { riskPointId: item.riskPointId } : {}),
+          location: input.position,
+          unit: { id: patrol.unitId, name: patrol.unitName, industry: patrol.industry, gridId: patrol.gridId, gridPath: patrol.gridPath, departmentId: patrol.departmentId },
+          source: 'patrol',
+          patrolId: patrol.id,
+          checklistCode: item.code,
+          photos: itemPhotos,
+        },
+        settings,
+        now,
+        principal.username,
+      );
+      const notifications = hazard.level === 'township' ? escalationMessages(hazard, 'township', 'severity', now, () => deps.ids.next()) : [];
+      created.push({ hazard, notifications });
+      hazardId = hazard.id;
+    }
+    return {
+      ...item,
+      result: answer.result,
+      ...(answer.note ? { note: answer.note } : {}),
+      photos: itemPhotos,
+      ...(hazardId ? { hazardId } : {}),
+    };
+  });
+
+  // The next task is planned from the unit as it is now: its risk points may have changed colour since.
+  const next = unit ? planPatrol(unit, await unitRiskPoints(c, unit), settings, now, deps.ids.next()) : undefined;
+  const done: Patrol = {
+    ...patrol,
+    status: 'done',
+    completedAt: now.toISOString(),
+    completedBy: principal.username,
+    position: input.position,
+    ...distance,
+    items,
+    ...(input.note ? { note: input.note } : {}),
+    hazardIds: created.map(({ hazard }) => hazard.id),
+    ...(next ? { nextPatrolId: next.id } : {}),
+  };
+  const answerBody = {
+    patrol: view({ ...done, version: patrol.version + 1, updatedAt: now.toISOString() }, now),
+    hazards: created.map(({ hazard }) => hazard),
+    ...(next ? { next: view(next, now) } : {}),
+  };
+  const remember = idempotency
+    ? [data.idempotency.record(idempotency.scope, idempotency.key, idempotency.fingerprint, { status: 200, body: answerBody }, now)]
+    : [];
+  await patrols.complete(stored, done, version, { ...writeContext(c), location: input.position }, { next, hazards: created, extraItems: remember });
+  return { answer: answerBody, notifications: created.flatMap(({ notifications }) => notifications) };
+}
+
+/** The unit's risk points, from its village's register (one Query a page). */
+async function unitRiskPoints(c: Context<AppEnv>, unit: { id: string; gridPath: string }): Promise<PatrolRiskPoint[]> {
+  const points: PatrolRiskPoint[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await countyData(c).riskPoints.list({ withinPath: unit.gridPath }, { limit: 100, cursor });
+    points.push(...page.items.filter((point) => point.unitId === unit.id).map(patrolPointOf));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return points;
+}

@@ -1,0 +1,143 @@
+import type { NotificationMessage, NotificationRecipient, Notifier } from '@gridsafe/core';
+import { ValidationError } from '@gridsafe/core';
+import { fromItem, type TenantStore, type TransactItem } from './tenant-store.ts';
+
+export interface NotificationView extends NotificationMessage {
+  read: boolean;
+}
+
+/**
+ * In-app notifications. Item: pk NOTE#<id> / sk NOTE, addressed to a post (a grid node, a department, a unit):
+ * - gsi1 INBOX#<kind>#<recipientId> / <createdAt>#<id>: a post's inbox, newest first.
+ * Read marks are per person, item pk NOTEREAD#<userId> / sk <createdAt>#<id>, so a page of the inbox finds its
+ * marks with one Query over the same sort-key range. Notifications are written in the transaction of the change
+ * they announce (`puts`), so an escalation and its notice cannot part ways.
+ */
+export class NotificationRepository {
+  constructor(private readonly store: TenantStore) {}
+
+  private inboxKey(recipient: NotificationRecipient): string {
+    return this.store.key('INBOX', recipient.kind, recipient.id);
+  }
+
+  /** The Puts of new notifications, for the transaction of the change they announce. */
+  puts(messages: readonly NotificationMessage[]): TransactItem[] {
+    return messages.map((message) => ({
+      Put: {
+        TableName: this.store.tableName,
+        Item: {
+          pk: this.store.key('NOTE', message.id),
+          sk: 'NOTE',
+          type: 'Notification',
+          gsi1pk: this.inboxKey(message.recipient),
+          gsi1sk: `${message.createdAt}#${message.id}`,
+          ...message,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }));
+  }
+
+  /** getNotification: GetItem NOTE#<id>. */
+  async get(id: string): Promise<NotificationMessage | undefined> {
+    const item = await this.store.get(this.store.key('NOTE', id), 'NOTE');
+    return item ? fromItem<NotificationMessage>(item) : undefined;
+  }
+
+  /**
+   * listInbox: one Query of gsi1 INBOX#… per post the person holds (usually one), newest first, merged. The
+   * cursor is the sort key of the last item shown, so the next page continues strictly below it in every inbox.
+   */
+  async listInbox(
+    userId: string,
+    recipients: readonly NotificationRecipient[],
+    page: { limit: number; cursor?: string; unreadOnly?: boolean },
+  ): Promise<{ items: NotificationView[]; nextCursor?: string }> {
+    const before = page.cursor ? decodeCursor(page.cursor) : undefined;
+    const pages = await Promise.all(
+      recipients.map((recipient) =>
+        this.store.queryPage(
+          {
+            IndexName: 'gsi1',
+            KeyConditionExpression: before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': this.inboxKey(recipient), ...(before ? { ':before': before } : {}) },
+            ScanIndexForward: false,
+          },
+          { limit: page.limit },
+        ),
+      ),
+    );
+    const merged = pages
+      .flatMap((p) => p.items)
+      .sort((a, b) => String(b.gsi1sk).localeCompare(String(a.gsi1sk)))
+      .slice(0, page.limit);
+    const more = merged.length === page.limit || pages.some((p) => p.nextCursor !== undefined);
+    const sortKeys = merged.map((item) => String(item.gsi1sk));
+    const read = await this.readMarks(userId, sortKeys);
+    const items = merged
+      .map((item) => ({ ...fromItem<NotificationMessage>(item), read: read.has(String(item.gsi1sk)) }))
+      .filter((item) => !page.unreadOnly || !item.read);
+    const last = sortKeys[sortKeys.length - 1];
+    return { items, ...(more && last ? { nextCursor: encodeCursor(last) } : {}) };
+  }
+
+  /** listReadMarks: Query NOTEREAD#<userId> between the page's oldest and newest sort keys. */
+  private async readMarks(userId: string, sortKeys: readonly string[]): Promise<Set<string>> {
+    if (sortKeys.length === 0) return new Set();
+    const sorted = [...sortKeys].sort();
+    const items = await this.store.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: { ':pk': this.store.key('NOTEREAD', userId), ':low': sorted[0], ':high': sorted[sorted.length - 1] },
+    });
+    return new Set(items.map((item) => String(item.sk)));
+  }
+
+  /** Marks a notification read for one person; marking twice is the same as once. */
+  async markRead(userId: string, message: NotificationMessage, now: Date): Promise<void> {
+    await this.store.transact(
+      [
+        {
+          Put: {
+            TableName: this.store.tableName,
+            Item: { pk: this.store.key('NOTEREAD', userId), sk: `${message.createdAt}#${message.id}`, type: 'NotificationRead', readAt: now.toISOString() },
+          },
+        },
+      ],
+      'notification',
+    );
+  }
+}
+
+/**
+ * The in-app channel as a Notifier, for notices that belong to no state change (a state change writes its
+ * notices in its own transaction through `NotificationRepository.puts`). Delivering a notice twice is harmless:
+ * the second Put finds the first and is skipped.
+ */
+export class InAppNotifier implements Notifier {
+  private readonly notifications: NotificationRepository;
+  constructor(private readonly store: TenantStore) {
+    this.notifications = new NotificationRepository(store);
+  }
+
+  async notify(messages: readonly NotificationMessage[]): Promise<void> {
+    for (const put of this.notifications.puts(messages)) {
+      try {
+        await this.store.transact([put], 'notification');
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'conflict') throw error;
+      }
+    }
+  }
+}
+
+function encodeCursor(sortKey: string): string {
+  return Buffer.from(sortKey, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const sortKey = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9A-HJKMNP-TV-Z]{26}$/.test(sortKey)) {
+    throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
+  }
+  return sortKey;
+}

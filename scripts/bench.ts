@@ -1,0 +1,468 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createDocumentClient, ensureTable, TenantRegistry } from '@gridsafe/db';
+import { createS3Client, ensureBucket } from '@gridsafe/evidence';
+import { createCognitoIdentityProvider } from '@gridsafe/identity';
+import { type ApiProcess, startApiProcess } from './bench/api-process.ts';
+import { measureDynamoReference } from './bench/dynamo-reference.ts';
+import { getOneOf, type RequestKind, runLoad } from './bench/load.ts';
+import { machineFacts } from './bench/machine.ts';
+import { type BenchOptions, parseOptions, USAGE, UsageError } from './bench/options.ts';
+import {
+  applyNoopRatio,
+  compareScales,
+  formatComparison,
+  formatTable,
+  type Row,
+  rowOf,
+  type ScaleComparison,
+} from './bench/report.ts';
+import {
+  BENCH_ADMIN,
+  BENCH_PASSWORD,
+  type SeededCounty,
+  seedSyntheticCounty,
+} from './bench/seed-synthetic.ts';
+import { countyShape } from './bench/shape.ts';
+import { TransitionCycle } from './bench/transition-cycle.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './local/dynamodb-local.ts';
+import { type LocalIssuer, startLocalIssuer } from './local/local-issuer.ts';
+import { freePort } from './local/ports.ts';
+import { type S3Local, startS3Local } from './local/s3-local.ts';
+
+/**
+ * `npm run bench`: Gridsafe at Nanjing scale on this machine. Seeds a synthetic county (12,000 grids, 320,000
+ * units, 580,000 risk points times `--scale`) into its own DynamoDB Local through the real repositories, serves
+ * the real app from a separate Node process, loads it with autocannon at fixed concurrency, one endpoint after
+ * another, and prints one table: latency percentiles, requests/s, DynamoDB calls per request and each
+ * endpoint's p50 against the no-op endpoint (GET /me: the same auth and county middleware, no DynamoDB).
+ * Exits 1 when a budget is broken. See docs/performance.md for the numbers and what they mean.
+ */
+const TABLE = 'gridsafe-bench';
+const BUCKET = 'gridsafe-bench-evidence';
+const REGION = 'cn-north-1';
+/** DynamoDB Local's database for a full Nanjing: about 6.5 GB (6.5 MB measured for 0.001 of it). */
+const DB_BYTES_AT_FULL_SCALE = 6.5 * 1024 ** 3;
+/** Up to this size the database stays in memory (faster writes); above it, in a temporary file. */
+const IN_MEMORY_LIMIT_BYTES = 1.5 * 1024 ** 3;
+
+const log = (message: string) => console.log(message);
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message) console.error(error.message);
+    console.error(USAGE);
+    return 2;
+  }
+  const fullTable = options.scaleGiven || options.compareScales.length === 0;
+  const scales = [...new Set([...(fullTable ? [options.scale] : []), ...options.compareScales])];
+  const machine = machineFacts();
+  log(
+    `Gridsafe benchmark: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.java}`,
+  );
+  log(
+    `Load average at start: ${machine.loadAverage[0]?.toFixed(2)} (other work on this machine skews every number below)`,
+  );
+
+  const stoppers: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    stoppers.length = 0;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stopAll().then(() => process.exit(130));
+    });
+  }
+
+  try {
+    // --- Services: DynamoDB Local, the S3 server and the token issuer, each on a free port -------------------
+    const estimatedBytes = scales.reduce((sum, scale) => sum + scale * DB_BYTES_AT_FULL_SCALE, 0);
+    let dbPath: string | undefined;
+    if (options.dataDir) {
+      dbPath = join(resolve(options.dataDir), 'dynamodb');
+      mkdirSync(dbPath, { recursive: true });
+    } else if (estimatedBytes > IN_MEMORY_LIMIT_BYTES) {
+      dbPath = mkdtempSync(join(tmpdir(), 'gridsafe-bench-db-'));
+      const temporary = dbPath;
+      stoppers.push(async () => rmSync(temporary, { recursive: true, force: true }));
+    }
+    log(
+      `DynamoDB Local: ${dbPath ? `on disk in ${dbPath}` : 'in memory'} (about ${(estimatedBytes / 1024 ** 3).toFixed(2)} GB of data), heap ${options.heap}`,
+    );
+    const s3Dir = mkdtempSync(join(tmpdir(), 'gridsafe-bench-s3-'));
+    stoppers.push(async () => rmSync(s3Dir, { recursive: true, force: true }));
+    const [dynamo, s3, issuer]: [DynamoDbLocal, S3Local, LocalIssuer] = await Promise.all([
+      freePort().then((port) =>
+        startDynamoDbLocal({ port, heap: options.heap, ...(dbPath ? { dbPath } : {}) }),
+      ),
+      freePort().then((port) => startS3Local({ port, directory: s3Dir, buckets: [BUCKET] })),
+      freePort().then((port) =>
+        startLocalIssuer({
+          port,
+          ...(options.dataDir ? { dataDir: join(resolve(options.dataDir), 'issuer') } : {}),
+        }),
+      ),
+    ]);
+    stoppers.push(dynamo.stop, s3.stop, issuer.close);
+    const client = createDocumentClient({ endpoint: dynamo.endpoint, region: REGION });
+    await ensureTable(client, TABLE);
+    await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: REGION }), BUCKET);
+    const identity = createCognitoIdentityProvider({
+      userPoolId: issuer.userPoolId,
+      clientId: issuer.clientId,
+      region: REGION,
+      endpoint: issuer.url,
+    });
+
+    // --- Seed each scale into a county of its own, through the repositories --------------------------------
+    const counties = new Map<number, SeededCounty>();
+    for (const scale of scales) {
+      const tenant = tenantFor(scale);
+      const manifestFile = options.dataDir ? join(resolve(options.dataDir), `${tenant}.json`) : undefined;
+      if (manifestFile && existsSync(manifestFile)) {
+        counties.set(scale, JSON.parse(readFileSync(manifestFile, 'utf8')) as SeededCounty);
+        log(`Reusing the county seeded at scale ${scale} (${tenant}) in ${options.dataDir}`);
+        continue;
+      }
+      if (await new TenantRegistry(client, TABLE).get(tenant)) {
+        throw new Error(
+          `A seed of ${tenant} in ${options.dataDir} did not finish: delete that directory and run again.`,
+        );
+      }
+      const shape = countyShape(scale);
+      log(
+        `Seeding scale ${scale} into county ${tenant}: 1 + ${shape.townships} + ${shape.villages} grids, ${shape.units} units, ${shape.riskPoints} risk points, ${options.seedConcurrency} writes in flight`,
+      );
+      const seeded = await seedSyntheticCounty(
+        { client, tableName: TABLE, identity },
+        tenant,
+        shape,
+        options.seedConcurrency,
+        log,
+      );
+      for (const phase of seeded.phases) {
+        log(
+          `  ${phase.what}: ${phase.records} in ${phase.seconds.toFixed(1)} s (${phase.perSecond.toFixed(0)} transactions/s)`,
+        );
+      }
+      log(`  seeded in ${formatDuration(seeded.seedSeconds)}`);
+      if (manifestFile) writeFileSync(manifestFile, JSON.stringify(seeded));
+      counties.set(scale, seeded);
+    }
+
+    // --- The API under load runs in its own process ---------------------------------------------------------
+    const api: ApiProcess = await startApiProcess({
+      tableName: TABLE,
+      bucket: BUCKET,
+      region: REGION,
+      dynamoEndpoint: dynamo.endpoint,
+      s3Endpoint: s3.endpoint,
+      issuer: {
+        url: issuer.url,
+        issuer: issuer.issuer,
+        jwksUrl: issuer.jwksUrl,
+        userPoolId: issuer.userPoolId,
+        clientId: issuer.clientId,
+      },
+      tenants: [...counties.values()].map((county) => county.tenant),
+    });
+    stoppers.push(api.stop);
+    log(
+      `API: ${api.url} (process ${api.pid}); load: autocannon, ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per endpoint`,
+    );
+
+    const results: {
+      scale: number;
+      tenant: string;
+      rows: Row[];
+      phaseOps: Record<string, Record<string, number>>;
+    }[] = [];
+    let scans = 0;
+    const measure = async (county: SeededCounty, build: (token: string) => Phase[]) => {
+      const token = await login(api.url, county.tenant);
+      const phases = build(token);
+      const rows: Row[] = [];
+      const phaseOps: Record<string, Record<string, number>> = {};
+      for (const phase of phases) {
+        await phase.prepare?.();
+        if (options.warmup > 0) {
+          await runLoad({
+            url: api.url,
+            token,
+            kind: phase.kind,
+            connections: options.connections,
+            seconds: options.warmup,
+          });
+          await phase.prepare?.();
+        }
+        await api.takeOps();
+        const run = await runLoad({
+          url: api.url,
+          token,
+          kind: phase.kind,
+          connections: options.connections,
+          seconds: options.duration,
+        });
+        const ops = await api.takeOps();
+        scans += ops.scans;
+        phaseOps[phase.name] = ops.ops;
+        if (run.errors > 0) log(`  ${phase.name}: ${run.errors} connection errors, ${run.timeouts} timeouts`);
+        for (const stats of run.labels.filter((s) => s.label !== 'idle')) {
+          const row = rowOf(stats, phase.paths[stats.label] ?? '');
+          rows.push(row);
+          log(
+            `  ${row.label.padEnd(32)} p50 ${row.p50.toFixed(1).padStart(7)} ms  ${row.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${row.callsMean.toFixed(2)} calls/req`,
+          );
+        }
+      }
+      return { rows, phaseOps };
+    };
+
+    if (fullTable) {
+      const county = counties.get(options.scale)!;
+      log(`\nLoad at scale ${options.scale} (${county.tenant})`);
+      const { rows, phaseOps } = await measure(county, (token) => allPhases(county, api.url, token));
+      const reference = rowOf(
+        await measureDynamoReference({
+          client,
+          tableName: TABLE,
+          tenant: county.tenant,
+          riskPointIds: county.riskPointSample,
+          concurrency: options.connections,
+          seconds: options.duration,
+        }),
+        'TenantStore.get of a random risk point, straight to DynamoDB Local',
+      );
+      rows.push(reference);
+      applyNoopRatio(rows, options.scale === 1 || options.strict);
+      results.push({ scale: options.scale, tenant: county.tenant, rows, phaseOps });
+    }
+    const comparisons: ScaleComparison[] = [];
+    if (options.compareScales.length > 0) {
+      const statsRuns: { scale: number; riskPoints: number; rows: Row[] }[] = [];
+      for (const scale of options.compareScales) {
+        const county = counties.get(scale)!;
+        const existing = results.find((r) => r.scale === scale);
+        if (existing) {
+          statsRuns.push({ scale, riskPoints: county.shape.riskPoints, rows: existing.rows });
+          continue;
+        }
+        log(`\nStats at scale ${scale} (${county.tenant})`);
+        const { rows, phaseOps } = await measure(county, () => statsPhases(county));
+        applyNoopRatio(rows, false);
+        results.push({ scale, tenant: county.tenant, rows, phaseOps });
+        statsRuns.push({ scale, riskPoints: county.shape.riskPoints, rows });
+      }
+      for (const label of ['stats: county', 'stats: township', 'stats: village']) {
+        comparisons.push(
+          compareScales(
+            label,
+            statsRuns.map((run) => ({
+              scale: run.scale,
+              riskPoints: run.riskPoints,
+              row: run.rows.find((r) => r.label === label)!,
+            })),
+          ),
+        );
+      }
+    }
+    machine.loadAverage.push(loadavg()[0] ?? 0);
+
+    // --- Report -------------------------------------------------------------------------------------------------
+    let failed = false;
+    for (const result of results) {
+      const county = counties.get(result.scale)!;
+      log(
+        `\nScale ${result.scale} of Nanjing: ${county.shape.townships + county.shape.villages + 1} grids, ${county.shape.units} units, ${county.shape.riskPoints} risk points; ${options.connections} connections, ${options.duration} s per endpoint`,
+      );
+      log(formatTable(result.rows));
+      for (const row of result.rows) {
+        for (const failure of row.failures) log(`BUDGET BROKEN  ${row.label}: ${failure}`);
+        for (const advisory of row.advisories)
+          log(`advisory       ${row.label}: ${advisory} (enforced at --scale 1 or with --strict)`);
+        failed ||= row.failures.length > 0;
+      }
+    }
+    if (comparisons.length > 0) {
+      log('\nStats latency against the number of risk points');
+      log(formatComparison(comparisons));
+      for (const comparison of comparisons) {
+        for (const failure of comparison.failures) log(`BUDGET BROKEN  ${comparison.label}: ${failure}`);
+        failed ||= comparison.failures.length > 0;
+      }
+    }
+    if (scans > 0) {
+      log(`BUDGET BROKEN  ${scans} Scan calls reached the DynamoDB client under load`);
+      failed = true;
+    }
+    log('\nSeeding (each record one TransactWriteItems through its repository):');
+    for (const county of counties.values()) {
+      const records = county.phases.reduce((sum, phase) => sum + phase.records, 0);
+      const seconds = county.phases.reduce((sum, phase) => sum + phase.seconds, 0);
+      log(
+        `  scale ${county.scale}: ${records} records in ${formatDuration(county.seedSeconds)} (${(records / seconds).toFixed(0)} transactions/s); ${county.phases.map((p) => `${p.what} ${p.perSecond.toFixed(0)}/s`).join(', ')}`,
+      );
+    }
+    log(`Load average at end: ${machine.loadAverage[1]?.toFixed(2)}`);
+
+    if (options.json) {
+      writeFileSync(
+        options.json,
+        `${JSON.stringify(
+          {
+            machine,
+            options,
+            seeds: [...counties.values()].map(
+              ({ riskPointSample: _s, cyclePool: _c, villageIds: _v, townshipIds: _t, ...rest }) => rest,
+            ),
+            results,
+            comparisons,
+            scans,
+            passed: !failed,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      log(`Results written to ${options.json}`);
+    }
+    log(failed ? '\nSome budgets are broken (see above).' : '\nEvery budget holds.');
+    return failed ? 1 : 0;
+  } finally {
+    await stopAll();
+  }
+}
+
+interface Phase {
+  name: string;
+  kind: RequestKind;
+  /** Row label → the request it measures, for the JSON. */
+  paths: Record<string, string>;
+  /** Runs before the warm-up and before the measured run. */
+  prepare?: () => Promise<void>;
+}
+
+function single(label: string, path: string, urls: string[]): Phase {
+  return { name: label, kind: getOneOf(label, urls), paths: { [label]: path } };
+}
+
+function statsPhases(county: SeededCounty): Phase[] {
+  const base = `/t/${county.tenant}/api/v1`;
+  return [
+    single('no-op: GET /me', 'GET /me', [`${base}/me`]),
+    single('stats: county', 'GET /grids/{county}/stats', [`${base}/grids/${county.countyId}/stats`]),
+    single(
+      'stats: township',
+      'GET /grids/{township}/stats (a random township each request)',
+      county.townshipIds.map((id) => `${base}/grids/${id}/stats`),
+    ),
+    single(
+      'stats: village',
+      'GET /grids/{village}/stats (a random village each request)',
+      county.villageIds.map((id) => `${base}/grids/${id}/stats`),
+    ),
+  ];
+}
+
+function allPhases(county: SeededCounty, url: string, token: string): Phase[] {
+  const base = `/t/${county.tenant}/api/v1`;
+  const [noop, ...stats] = statsPhases(county);
+  const cycle = new TransitionCycle(base);
+  // Fewer points than connections would leave connections idle; the seed keeps at least 64.
+  const pool = county.cyclePool;
+  let loaded = false;
+  const prepare = async () => {
+    // Points whose request was cut off when a run ended (or left mid-lap by an earlier run on a kept data
+    // directory) are read again, so every lap starts from the point's real status.
+    const unsettled = loaded ? cycle.takeUnsettled() : pool;
+    loaded = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await mapLimit(unsettled, 16, async (id) => {
+      const response = await fetch(`${url}${base}/risk-points/${id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (!response.ok) throw new Error(`reading risk point ${id} answered ${response.status}`);
+      cycle.add(id, ((await response.json()) as { status: string }).status);
+    });
+  };
+  return [
+    noop!,
+    ...stats,
+    single(
+      'list: red points in a township',
+      'GET /risk-points?grid={township}&color=red (first page, 50)',
+      county.townshipIds.map((id) => `${base}/risk-points?grid=${id}&color=red`),
+    ),
+    single(
+      'list: units in a township',
+      'GET /units?grid={township} (first page, 50)',
+      county.townshipIds.map((id) => `${base}/units?grid=${id}`),
+    ),
+    single(
+      'record page',
+      'GET /risk-points/{id} (a random point of a 5,000 sample)',
+      county.riskPointSample.map((id) => `${base}/risk-points/${id}`),
+    ),
+    {
+      name: 'transitions',
+      kind: cycle,
+      paths: {
+        'transition: submit': 'POST /risk-points/{id}/submit (a draft with a verified photo)',
+        'transition: approve': 'POST /risk-points/{id}/approve (township review, files it)',
+        'transition: reopen': 'POST /risk-points/{id}/reopen (back to draft)',
+      },
+      prepare,
+    },
+    {
+      ...noop!,
+      name: 'no-op: GET /me (again)',
+      kind: getOneOf('no-op: GET /me (again)', [`${base}/me`]),
+      paths: { 'no-op: GET /me (again)': 'GET /me' },
+    },
+  ];
+}
+
+async function login(url: string, tenant: string): Promise<string> {
+  const response = await fetch(`${url}/t/${tenant}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: BENCH_ADMIN, password: BENCH_PASSWORD }),
+  });
+  if (!response.ok)
+    throw new Error(`Logging in to ${tenant} answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+async function mapLimit<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
+}
+
+/** A county id per scale, e.g. 0.01 → bench000100 (parts per million would not fit the smallest scales' id). */
+function tenantFor(scale: number): string {
+  return `bench${String(Math.round(scale * 10_000)).padStart(6, '0')}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 120 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${(seconds / 3600).toFixed(1)} h`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiServerConfig, ApiServerMessage } from './api-server.ts';
+
+export interface ApiProcess {
+  url: string;
+  pid: number;
+  /** The DynamoDB operations the API sent since the last call, by name, and how many were Scans. */
+  takeOps(): Promise<{ ops: Record<string, number>; scans: number }>;
+  stop(): Promise<void>;
+}
+
+/** Starts scripts/bench/api-server.ts in a child Node process (TypeScript through tsx, as `npm start` runs). */
+export async function startApiProcess(config: ApiServerConfig): Promise<ApiProcess> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'api-server.ts');
+  const child: ChildProcess = fork(script, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, GRIDSAFE_BENCH_CONFIG: JSON.stringify(config) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('The API process did not start within 60 s.')), 60_000);
+    child.once('exit', (code) => reject(new Error(`The API process exited (code ${code}) while starting.`)));
+    child.on('message', (message: ApiServerMessage) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message.port);
+      }
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    takeOps: () =>
+      new Promise((resolve) => {
+        const listener = (message: ApiServerMessage) => {
+          if (message.type !== 'ops') return;
+          child.off('message', listener);
+          resolve({ ops: message.ops, scans: message.scans });
+        };
+        child.on('message', listener);
+        child.send({ type: 'ops' });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'stop' });
+      }),
+  };
+}

@@ -1,0 +1,138 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createApp, createRuntimeDeps } from '@gridsafe/api';
+import { createJsonLogger } from '@gridsafe/core';
+import type { Hono } from 'hono';
+import { startNodeServer } from '../local/node-server.ts';
+
+/**
+ * The API under load, in a process of its own (as on Lambda or a container: the load generator must not share
+ * its event loop). It is the real app built the way the local stack builds it: createRuntimeDeps + createApp,
+ * served by @hono/node-server. The parent passes the configuration as JSON in GRIDSAFE_BENCH_CONFIG and talks
+ * to it over the IPC channel.
+ *
+ * The one addition is observation, outside the app: each request runs in an AsyncLocalStorage context and a
+ * middleware on the DynamoDB client records the operations it sends, so the response also carries
+ * `x-bench-ops` (the operations, e.g. `GetItem,Query`, a cache refresh marked `GetItem(refresh)`) and
+ * `x-bench-cache-reads` (how many of them were the per-process county-status or settings refreshes, one read per county per 30 s however many requests come).
+ * The budgets are checked against `x-dynamodb-calls`, the product's own count; these say what the calls were.
+ */
+export interface ApiServerConfig {
+  tableName: string;
+  bucket: string;
+  region: string;
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  issuer: { url: string; issuer: string; jwksUrl: string; userPoolId: string; clientId: string };
+  tenants: string[];
+}
+
+export type ApiServerMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'ops'; ops: Record<string, number>; scans: number };
+
+/**
+ * The API's calls reach this middleware as the low-level client's commands (the document client wraps each
+ * of its commands in one: GetCommand → GetItemCommand), so the names are DynamoDB's own operation names.
+ */
+function operationOf(commandName: string): string {
+  return commandName.replace(/Command$/, '');
+}
+
+interface RequestOps {
+  ops: string[];
+  cacheReads: number;
+}
+
+async function main() {
+  const config = JSON.parse(process.env.GRIDSAFE_BENCH_CONFIG ?? '') as ApiServerConfig;
+  const tenants = new Set(config.tenants);
+  const deps = createRuntimeDeps({
+    tableName: config.tableName,
+    evidenceBucket: config.bucket,
+    region: config.region,
+    dynamoEndpoint: config.dynamoEndpoint,
+    s3Endpoint: config.s3Endpoint,
+    userPoolId: config.issuer.userPoolId,
+    userPoolClientId: config.issuer.clientId,
+    cognitoEndpoint: config.issuer.url,
+    authIssuer: config.issuer.issuer,
+    authJwksUrl: config.issuer.jwksUrl,
+    // As a county stack in AWS: a fixed set of counties, no lookup per request.
+    servesTenant: (tenant) => tenants.has(tenant),
+    logger: createJsonLogger({ service: 'gridsafe-bench' }, 'error'),
+  });
+
+  const current = new AsyncLocalStorage<RequestOps>();
+  const totals: Record<string, number> = {};
+  let scans = 0;
+  deps.documentClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = operationOf((context as { commandName?: string }).commandName ?? 'unknown');
+      if (operation === 'Scan') scans += 1;
+      totals[operation] = (totals[operation] ?? 0) + 1;
+      const request = current.getStore();
+      if (request) {
+        const refresh =
+          operation === 'GetItem' && isCacheRefresh((args.input as { Key?: Record<string, unknown> }).Key);
+        if (refresh) request.cacheReads += 1;
+        request.ops.push(refresh ? `${operation}(refresh)` : operation);
+      }
+      return next(args);
+    },
+    // Before the client's own Scan guard (also an initialize step), so a Scan attempt is seen even though it throws.
+    { step: 'initialize', name: 'gridsafeBenchObserver', priority: 'high' },
+  );
+
+  const app = createApp(deps) as unknown as Hono<never>;
+  const observed = {
+    fetch: async (request: Request) => {
+      const ops: RequestOps = { ops: [], cacheReads: 0 };
+      const response = await current.run(ops, () => app.fetch(request));
+      const headers = new Headers(response.headers);
+      headers.set('x-bench-ops', ops.ops.join(',') || '-');
+      headers.set('x-bench-cache-reads', String(ops.cacheReads));
+      return new Response(response.body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+      });
+    },
+  } as unknown as Hono<never>;
+  const server = await startNodeServer({
+    app: observed,
+    port: 0,
+    host: '127.0.0.1',
+    webDist: '/nonexistent',
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  process.on('message', (message: { type?: string }) => {
+    if (message.type === 'ops') {
+      process.send?.({ type: 'ops', ops: { ...totals }, scans } satisfies ApiServerMessage);
+      for (const name of Object.keys(totals)) delete totals[name];
+      scans = 0;
+    } else if (message.type === 'stop') {
+      server.close(() => process.exit(0));
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send?.({ type: 'ready', port } satisfies ApiServerMessage);
+}
+
+/**
+ * The county-status mirror (`T#<t>#TENANT / STATUS`) and the settings (`T#<t>#SETTINGS / CURRENT`). The key is
+ * already marshalled here (`{ pk: { S: '…' } }`).
+ */
+function isCacheRefresh(key: Record<string, unknown> | undefined): boolean {
+  const text = (value: unknown) => String((value as { S?: string } | undefined)?.S ?? value ?? '');
+  const pk = text(key?.pk);
+  const sk = text(key?.sk);
+  return (pk.endsWith('#SETTINGS') && sk === 'CURRENT') || (pk.endsWith('#TENANT') && sk === 'STATUS');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+/** The benchmark's command line. Every option has a default; unknown options are an error, not ignored. */
+export interface BenchOptions {
+  /** Fraction of Nanjing (1 = 12,000 grids, 320,000 units, 580,000 risk points). */
+  scale: number;
+  /** Whether `--scale` was given (with `--compare-scales` alone only the comparison runs). */
+  scaleGiven: boolean;
+  /** Scales whose stats latency is compared in the same run (`--compare-scales 0.01,0.1`). */
+  compareScales: number[];
+  /** Seconds of measured load per endpoint. */
+  duration: number;
+  /** Seconds of unmeasured load before each endpoint (connections opened, JIT warm, caches filled). */
+  warmup: number;
+  connections: number;
+  /** Writes in flight while seeding. */
+  seedConcurrency: number;
+  /** Where to write the results as JSON. */
+  json?: string;
+  /** Fail on the 3× p50 budget even below full scale. */
+  strict: boolean;
+  /**
+   * A directory that keeps DynamoDB Local's data (and the manifest of what was seeded) between runs: the first
+   * run seeds it, later runs at the same scales reuse it. Without it the data lives in a temporary directory.
+   */
+  dataDir?: string;
+  /** DynamoDB Local's JVM heap. */
+  heap: string;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --scale <fraction>          fraction of Nanjing to seed and measure (default 1 = 12,000 grids,
+                              320,000 units, 580,000 risk points; 0.01 is a quick run)
+  --compare-scales <a,b,...>  seed each scale into a county of its own and compare stats latency
+  --duration <seconds>        measured load per endpoint (default 10)
+  --warmup <seconds>          unmeasured load before each endpoint (default 2)
+  --connections <n>           concurrent connections (default 16)
+  --seed-concurrency <n>      writes in flight while seeding (default 32)
+  --json <file>               also write the results as JSON
+  --strict                    fail on the 3x-no-op p50 budget below full scale too
+  --data-dir <dir>            keep the seeded DynamoDB Local data there and reuse it next time
+  --heap <size>               DynamoDB Local's JVM heap (default 2g)
+`;
+
+export class UsageError extends Error {}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const options: BenchOptions = {
+    scale: 1,
+    scaleGiven: false,
+    compareScales: [],
+    duration: 10,
+    warmup: 2,
+    connections: 16,
+    seedConcurrency: 32,
+    strict: false,
+    heap: '2g',
+  };
+  const rest = [...argv];
+  while (rest.length > 0) {
+    const arg = rest.shift()!;
+    const [name, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const value = () => {
+      const next = inline ?? rest.shift();
+      if (next === undefined || next === '') throw new UsageError(`${name} needs a value.`);
+      return next;
+    };
+    switch (name) {
+      case '--scale':
+        options.scale = fraction(name, value());
+        options.scaleGiven = true;
+        break;
+      case '--compare-scales':
+        options.compareScales = value()
+          .split(',')
+          .map((part) => fraction(name, part.trim()));
+        if (options.compareScales.length < 2)
+          throw new UsageError('--compare-scales needs at least two scales.');
+        break;
+      case '--duration':
+        options.duration = positive(name, value());
+        break;
+      case '--warmup':
+        options.warmup = positive(name, value(), true);
+        break;
+      case '--connections':
+        options.connections = integer(name, value());
+        break;
+      case '--seed-concurrency':
+        options.seedConcurrency = integer(name, value());
+        break;
+      case '--json':
+        options.json = value();
+        break;
+      case '--strict':
+        options.strict = true;
+        break;
+      case '--data-dir':
+        options.dataDir = value();
+        break;
+      case '--heap':
+        options.heap = value();
+        if (!/^\d+[mg]$/i.test(options.heap))
+          throw new UsageError('--heap takes a JVM size such as 2g or 3072m.');
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`Unknown option ${arg}.`);
+    }
+  }
+  return options;
+}
+
+function fraction(name: string, text: string): number {
+  const value = Number(text);
+  // 0.0001 of Nanjing is still a county (1 root, 2 townships, a village each); above 1 is beyond the target.
+  if (!Number.isFinite(value) || value < 0.0001 || value > 1) {
+    throw new UsageError(`${name} takes a fraction of Nanjing from 0.0001 to 1, got ${text}.`);
+  }
+  return value;
+}
+
+function positive(name: string, text: string, zeroAllowed = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    throw new UsageError(`${name} takes a positive number of seconds, got ${text}.`);
+  }
+  return value;
+}
+
+function integer(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 1024) {
+    throw new UsageError(`${name} takes a whole number from 1 to 1024, got ${text}.`);
+  }
+  return value;
+}

@@ -1,0 +1,222 @@
+import { type LabelStats, percentile } from './load.ts';
+
+/**
+ * The budgets of the issue, per row. `calls` is checked on every answer against `x-dynamodb-calls` less that
+ * answer's per-process cache refreshes (the county status and the settings are read once per county per 30 s
+ * per process, whichever request happens to come then); `ops` is the one sequence of operations allowed.
+ */
+export interface Budget {
+  calls: { max: number } | { exact: number };
+  ops?: string;
+  /** Whether the p50 is held to 3× the no-op endpoint's. */
+  vsNoop: boolean;
+}
+
+export const ROW_BUDGETS: Record<string, Budget> = {
+  'no-op: GET /me': { calls: { exact: 0 }, vsNoop: false },
+  'stats: county': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
+  'stats: township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
+  'stats: village': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
+  'list: red points in a township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
+  'list: units in a township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
+  'record page': { calls: { exact: 1 }, ops: 'GetItem', vsNoop: true },
+  'transition: submit': { calls: { exact: 2 }, ops: 'GetItem,TransactWriteItems', vsNoop: true },
+  'transition: approve': { calls: { exact: 2 }, ops: 'GetItem,TransactWriteItems', vsNoop: true },
+  'transition: reopen': { calls: { exact: 2 }, ops: 'GetItem,TransactWriteItems', vsNoop: true },
+};
+
+/** How far above the no-op endpoint's p50 an endpoint's p50 may be (at Nanjing scale). */
+export const NOOP_RATIO_BUDGET = 3;
+/** Stats at the largest compared scale may be this much slower than at the smallest and still count as flat. */
+export const SCALE_RATIO_BUDGET = 1.5;
+
+export interface Row {
+  label: string;
+  path: string;
+  requests: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  non2xx: number;
+  /** Mean of `x-dynamodb-calls`, cache refreshes included (what a bill would show). */
+  callsMean: number;
+  /** Largest `x-dynamodb-calls` of one answer, cache refreshes excluded (what the budget checks). */
+  callsMax: number;
+  cacheRefreshes: number;
+  /** The most common sequence of operations, and every sequence seen with its count. */
+  ops: string;
+  opsSeen: Record<string, number>;
+  budget: string;
+  ratioToNoop?: number;
+  /** Broken budgets, in words; `advisory` ones are reported without failing the run. */
+  failures: string[];
+  advisories: string[];
+}
+
+export function rowOf(stats: LabelStats, path: string): Row {
+  const budget = ROW_BUDGETS[stats.label.replace(/ \(again\)$/, '')];
+  const excluding = stats.calls.map((calls, i) => calls - (stats.cacheReads[i] ?? 0));
+  const failures: string[] = [];
+  if (stats.requests === 0) failures.push('no answers');
+  if (stats.non2xx > 0) failures.push(`${stats.non2xx} answers were not 2xx`);
+  if (excluding.some((calls) => Number.isNaN(calls))) failures.push('answers without x-dynamodb-calls');
+  const ops = Object.entries(stats.opsSeen).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  let budgetText = '';
+  if (budget) {
+    if ('max' in budget.calls) {
+      const { max } = budget.calls;
+      budgetText = `≤ ${max}`;
+      const over = excluding.filter((calls) => calls > max).length;
+      if (over > 0) failures.push(`${over} answers made more than ${max} DynamoDB calls`);
+    } else {
+      const { exact } = budget.calls;
+      budgetText = `= ${exact}`;
+      const off = excluding.filter((calls) => calls !== exact).length;
+      if (off > 0) failures.push(`${off} answers did not make exactly ${exact} DynamoDB calls`);
+    }
+    if (budget.ops) {
+      budgetText += ` (${budget.ops})`;
+      const unexpected = Object.entries(stats.opsSeen).filter(
+        ([seen]) => withoutRefreshes(seen) !== budget.ops,
+      );
+      if (unexpected.length > 0)
+        failures.push(`operations ${unexpected.map(([s, n]) => `${s} ×${n}`).join('; ')}`);
+    }
+  }
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(values.length, 1);
+  return {
+    label: stats.label,
+    path,
+    requests: stats.requests,
+    requestsPerSecond: stats.requests / Math.max(stats.seconds, 0.001),
+    p50: percentile(stats.latencies, 50),
+    p95: percentile(stats.latencies, 95),
+    p99: percentile(stats.latencies, 99),
+    non2xx: stats.non2xx,
+    callsMean: mean(stats.calls),
+    callsMax: excluding.length > 0 ? Math.max(...excluding) : Number.NaN,
+    cacheRefreshes: stats.cacheReads.reduce((sum, n) => sum + n, 0),
+    ops,
+    opsSeen: stats.opsSeen,
+    budget: budgetText,
+    failures,
+    advisories: [],
+  };
+}
+
+/**
+ * Puts each row's p50 beside the no-op endpoint's (the mean of the no-op rows, measured first and last, so a
+ * machine that got busier during the run shows up as two different no-op rows rather than as a skewed ratio).
+ * Below full scale the 3× budget is advisory unless `strict`.
+ */
+export function applyNoopRatio(rows: Row[], enforce: boolean): void {
+  const noops = rows.filter((row) => row.label.startsWith('no-op'));
+  if (noops.length === 0) return;
+  const noopP50 = noops.reduce((sum, row) => sum + row.p50, 0) / noops.length;
+  for (const row of rows) {
+    row.ratioToNoop = row.p50 / noopP50;
+    const budget = ROW_BUDGETS[row.label];
+    if (!budget?.vsNoop || row.ratioToNoop <= NOOP_RATIO_BUDGET) continue;
+    const text = `p50 ${row.ratioToNoop.toFixed(1)}× the no-op endpoint's (budget ${NOOP_RATIO_BUDGET}×)`;
+    (enforce ? row.failures : row.advisories).push(text);
+  }
+}
+
+const COLUMNS: [string, (row: Row) => string][] = [
+  ['endpoint', (row) => row.label],
+  ['p50 ms', (row) => row.p50.toFixed(1)],
+  ['p95 ms', (row) => row.p95.toFixed(1)],
+  ['p99 ms', (row) => row.p99.toFixed(1)],
+  ['req/s', (row) => row.requestsPerSecond.toFixed(0)],
+  ['calls/req', (row) => row.callsMean.toFixed(2)],
+  ['max calls', (row) => (Number.isNaN(row.callsMax) ? '?' : String(row.callsMax))],
+  ['budget', (row) => row.budget || '-'],
+  ['p50 / no-op', (row) => (row.ratioToNoop === undefined ? '-' : `${row.ratioToNoop.toFixed(2)}×`)],
+  [
+    'ok',
+    (row) => (row.failures.length > 0 ? 'NO' : row.advisories.length > 0 ? 'over 3× (advisory)' : 'yes'),
+  ],
+];
+
+/** A Markdown table: readable in a terminal and pasted as is into docs/performance.md. */
+export function formatTable(rows: Row[]): string {
+  const cells = rows.map((row) => COLUMNS.map(([, cell]) => cell(row)));
+  const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)));
+  const line = (values: string[]) =>
+    `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' | ')} |`;
+  return [
+    line(COLUMNS.map(([title]) => title)),
+    `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 2)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...cells.map(line),
+  ].join('\n');
+}
+
+export interface ScaleComparison {
+  label: string;
+  scales: { scale: number; riskPoints: number; p50: number; callsMean: number }[];
+  ratio: number;
+  failures: string[];
+}
+
+/** Stats latency should not grow with the number of risk points: the largest scale against the smallest. */
+export function compareScales(
+  label: string,
+  runs: { scale: number; riskPoints: number; row: Row }[],
+): ScaleComparison {
+  const sorted = [...runs].sort((a, b) => a.scale - b.scale);
+  const smallest = sorted[0]!;
+  const largest = sorted[sorted.length - 1]!;
+  const ratio = largest.row.p50 / smallest.row.p50;
+  const failures: string[] = [];
+  if (ratio > SCALE_RATIO_BUDGET) {
+    failures.push(
+      `p50 ${ratio.toFixed(2)}× at ${largest.scale} of Nanjing against ${smallest.scale} (budget ${SCALE_RATIO_BUDGET}×)`,
+    );
+  }
+  if (sorted.some((run) => run.row.callsMax !== smallest.row.callsMax))
+    failures.push('the number of DynamoDB calls changes with scale');
+  return {
+    label,
+    scales: sorted.map((run) => ({
+      scale: run.scale,
+      riskPoints: run.riskPoints,
+      p50: run.row.p50,
+      callsMean: run.row.callsMean,
+    })),
+    ratio,
+    failures,
+  };
+}
+
+export function formatComparison(comparisons: ScaleComparison[]): string {
+  const scales = comparisons[0]?.scales ?? [];
+  const header = [
+    'endpoint',
+    ...scales.map((s) => `p50 ms @ ${s.scale} (${s.riskPoints.toLocaleString('en')} points)`),
+    'largest / smallest',
+    'ok',
+  ];
+  const lines = comparisons.map((c) => [
+    c.label,
+    ...c.scales.map((s) => s.p50.toFixed(1)),
+    `${c.ratio.toFixed(2)}×`,
+    c.failures.length > 0 ? 'NO' : 'yes',
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((l) => l[i]!.length)));
+  const line = (values: string[]) =>
+    `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...lines.map(line),
+  ].join('\n');
+}
+
+/** An answer's operations less the per-process cache refreshes the API process marked. */
+function withoutRefreshes(ops: string): string {
+  return ops
+    .split(',')
+    .filter((op) => !op.endsWith('(refresh)'))
+    .join(',');
+}

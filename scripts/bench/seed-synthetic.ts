@@ -1,0 +1,378 @@
+import { createHash } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type AssessmentInput,
+  DEFAULT_SETTINGS,
+  type Department,
+  departmentForIndustry,
+  formatGrant,
+  type GridNode,
+  grade,
+  makeCreditCode,
+  type Photo,
+  type Principal,
+  type RiskPoint,
+  type Unit,
+  vendorKnowledgeBase,
+} from '@gridsafe/core';
+import {
+  DepartmentRepository,
+  GridRepository,
+  RiskPointRepository,
+  TenantRegistry,
+  TenantStore,
+  UnitRepository,
+  UserRepository,
+  type WriteContext,
+} from '@gridsafe/db';
+import { type IdentityProvider, poolUsername } from '@gridsafe/identity';
+import { DEMO_DEPARTMENTS, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES } from '../seed/demo-data.ts';
+import { demoId } from '../seed/demo-ids.ts';
+import { runBounded } from './pool.ts';
+import {
+  type CountyShape,
+  colourOf,
+  riskPointsOfUnit,
+  seededRandom,
+  statusOf,
+  townshipName,
+  townshipOfVillage,
+  villageName,
+  villageOfUnit,
+} from './shape.ts';
+
+export const BENCH_PASSWORD = 'Gridsafe-bench-2026';
+export const BENCH_ADMIN = 'bench.admin';
+/** Nanjing's division code; townships and villages extend it to 9 and 12 digits. */
+const DIVISION = '320100';
+const CENTRE = { lat: 32.06, lng: 118.8 };
+/** How many risk points the transition cycle may use, and how many the record page picks from. */
+const CYCLE_POOL_MAX = 1_024;
+const CYCLE_POOL_MIN = 64;
+const RECORD_SAMPLE_MAX = 5_000;
+
+/** LEC inputs that give each colour under the default table (D = L × E × C), as the demo seed uses. */
+const LEC_FOR: Record<string, AssessmentInput> = {
+  red: { method: 'LEC', L: 6, E: 6, C: 15 },
+  orange: { method: 'LEC', L: 3, E: 6, C: 15 },
+  yellow: { method: 'LEC', L: 3, E: 6, C: 7 },
+  blue: { method: 'LEC', L: 1, E: 6, C: 7 },
+};
+
+export interface SeedPhase {
+  what: string;
+  /** Repository creates (each is one TransactWriteItems of the record, its audit event and its counters). */
+  records: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/** What the load phase needs to know about a seeded county; kept as JSON beside a reused data directory. */
+export interface SeededCounty {
+  tenant: string;
+  scale: number;
+  shape: CountyShape;
+  countyId: string;
+  townshipIds: string[];
+  villageIds: string[];
+  /** A random sample of risk points, for the record page. */
+  riskPointSample: string[];
+  /** Drafts (with a verified photo) whose review chain is one step: submit → approve files them, reopen → draft. */
+  cyclePool: string[];
+  phases: SeedPhase[];
+  seedSeconds: number;
+}
+
+export interface SeedTarget {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  identity: IdentityProvider;
+}
+
+/**
+ * Seeds a synthetic county through the real repositories, as production writes: every create is one
+ * transaction of the record, its first audit event and its counters up the grid tree (county shards included),
+ * so the seed also measures write throughput on the hot counters. `concurrency` creates are in flight.
+ */
+export async function seedSyntheticCounty(
+  target: SeedTarget,
+  tenant: string,
+  shape: CountyShape,
+  concurrency: number,
+  log: (message: string) => void,
+): Promise<SeededCounty> {
+  const store = new TenantStore(target.client, target.tableName, tenant);
+  const now = new Date(Date.UTC(2026, 0, 1));
+  const system: Principal = {
+    userId: 'system',
+    username: 'bench-seed',
+    tenant,
+    role: 'county_admin',
+    grants: [],
+  };
+  const ctx: WriteContext = { principal: system, now };
+  const phases: SeedPhase[] = [];
+  const started = performance.now();
+  const phase = async (what: string, count: number, task: (index: number) => Promise<number | undefined>) => {
+    const t0 = performance.now();
+    let records = 0;
+    await runBounded(
+      count,
+      concurrency,
+      async (index) => {
+        const written = (await task(index)) ?? 1;
+        records += written;
+      },
+      (done) => {
+        const seconds = (performance.now() - t0) / 1000;
+        log(`  ${what}: ${done}/${count} (${Math.round(records / Math.max(seconds, 0.001))} records/s)`);
+      },
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    phases.push({ what, records, seconds, perSecond: records / seconds });
+  };
+
+  const registry = new TenantRegistry(target.client, target.tableName);
+  await registry.register({
+    id: tenant,
+    name: `南京市 · 基准 ${shape.scale}`,
+    divisionCode: DIVISION,
+    cell: 'local',
+    createdAt: now.toISOString(),
+  });
+
+  const departmentRepository = new DepartmentRepository(store);
+  const departments: Department[] = [];
+  for (const [index, department] of DEMO_DEPARTMENTS.entries()) {
+    const id = demoId(tenant, `department:${department.key}`);
+    // Creation times one second apart keep "first department claiming an industry" stable, as in the demo.
+    const deptCtx = { ...ctx, now: new Date(now.getTime() + index * 1000) };
+    departments.push(
+      await departmentRepository.create(
+        { id, name: department.name, industries: [...department.industries] },
+        deptCtx,
+      ),
+    );
+  }
+
+  const grids = new GridRepository(store);
+  const root = await grids.create(
+    { id: demoId(tenant, 'grid:county'), level: 'county', name: '南京市 · 基准', code: DIVISION },
+    ctx,
+  );
+  const townships: GridNode[] = new Array(shape.townships);
+  await phase('townships', shape.townships, async (t) => {
+    townships[t] = await grids.create(
+      {
+        id: demoId(tenant, `grid:t${t}`),
+        level: 'township',
+        name: townshipName(t),
+        code: `${DIVISION}${String(t + 1).padStart(3, '0')}`,
+        parent: root,
+      },
+      ctx,
+    );
+    return 1;
+  });
+  const villages: GridNode[] = new Array(shape.villages);
+  await phase('villages', shape.villages, async (v) => {
+    const t = townshipOfVillage(shape, v);
+    villages[v] = await grids.create(
+      {
+        id: demoId(tenant, `grid:v${v}`),
+        level: 'village',
+        name: villageName(v),
+        code: `${townships[t]!.code}${String(Math.floor(v / shape.townships) + 1).padStart(3, '0')}`,
+        parent: townships[t]!,
+      },
+      ctx,
+    );
+    return 1;
+  });
+
+  const units = new UnitRepository(store);
+  const unitAt = (u: number): Unit => {
+    const village = villages[villageOfUnit(shape, u)]!;
+    const kind = DEMO_UNIT_KINDS[u % DEMO_UNIT_KINDS.length]!;
+    const department = departmentForIndustry(departments, kind.industry);
+    return {
+      id: demoId(tenant, `unit:${u}`),
+      name: `${DEMO_UNIT_PREFIXES[u % DEMO_UNIT_PREFIXES.length]}${kind.suffix}${u + 1}`,
+      creditCode: makeCreditCode(`91${DIVISION}`, u + 1),
+      industry: kind.industry,
+      gridId: village.id,
+      gridPath: village.path,
+      ...(department ? { departmentId: department.id } : {}),
+      departmentOverridden: false,
+      supervisionLevel:
+        kind.industry === 'hazardous_chemicals' || kind.industry === 'fireworks' ? 'county' : 'township',
+      address: `${village.name}${(u % 200) + 1}号`,
+      location: scatter(u),
+      contact: { name: `联系人${u + 1}`, phone: `139${String(10_000_000 + u).padStart(8, '0')}` },
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+  };
+  await phase('units', shape.units, async (u) => {
+    await units.create(unitAt(u), ctx);
+    return 1;
+  });
+
+  const riskPoints = new RiskPointRepository(store);
+  const sampling = seededRandom(shape.units);
+  const riskPointSample: string[] = [];
+  const cyclePool: string[] = [];
+  let seen = 0;
+  await phase('risk points', shape.units, async (u) => {
+    const unit = unitAt(u);
+    const count = riskPointsOfUnit(shape, u);
+    for (let k = 0; k < count; k++) {
+      // A generator per point (not one shared by the concurrent tasks) keeps the county the same run to run.
+      const point = riskPointFor(tenant, unit, k, seededRandom(u * 8 + k), now);
+      await riskPoints.create(point, ctx);
+      // Reservoir sampling: every point equally likely to be in the record-page sample.
+      seen += 1;
+      if (riskPointSample.length < RECORD_SAMPLE_MAX) riskPointSample.push(point.id);
+      else {
+        const slot = Math.floor(sampling() * seen);
+        if (slot < RECORD_SAMPLE_MAX) riskPointSample[slot] = point.id;
+      }
+      const oneStep = DEFAULT_SETTINGS.reviewChains[point.color].length === 1;
+      if (point.status === 'draft' && oneStep && cyclePool.length < CYCLE_POOL_MAX) cyclePool.push(point.id);
+    }
+    return count;
+  });
+
+  // The smallest scales have fewer one-step drafts than the load has connections: top the cycle up with drafts
+  // of the first unit (counted in the county's totals like any other point).
+  const missing = Math.max(0, CYCLE_POOL_MIN - cyclePool.length);
+  if (missing > 0) {
+    await phase('extra drafts for the transition cycle', missing, async (k) => {
+      const point = riskPointFor(tenant, unitAt(0), 1_000 + k, seededRandom(k), now);
+      const assessment = grade(LEC_FOR.blue!, DEFAULT_SETTINGS.grading, now, 'bench-seed');
+      const draft: RiskPoint = {
+        ...point,
+        color: 'blue',
+        assessment,
+        gradings: [assessment],
+        status: 'draft',
+        reviewChain: [],
+        reviewStep: 0,
+      };
+      await riskPoints.create(draft, ctx);
+      cyclePool.push(draft.id);
+      return 1;
+    });
+  }
+
+  const users = new UserRepository(store);
+  const scope = [formatGrant({ kind: 'grid', id: root.id })];
+  const { sub } = await target.identity.createUser(poolUsername(tenant, BENCH_ADMIN), BENCH_PASSWORD, {
+    tenant,
+    role: 'county_admin',
+    scopes: scope,
+    displayName: '基准测试管理员',
+  });
+  await users.create(
+    {
+      id: demoId(tenant, `user:${BENCH_ADMIN}`),
+      username: BENCH_ADMIN,
+      displayName: '基准测试管理员',
+      role: 'county_admin',
+      scope,
+      enabled: true,
+      sub,
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    },
+    ctx,
+  );
+
+  return {
+    tenant,
+    scale: shape.scale,
+    shape,
+    countyId: root.id,
+    townshipIds: townships.map((node) => node.id),
+    villageIds: villages.map((node) => node.id),
+    riskPointSample,
+    cyclePool,
+    phases,
+    seedSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * One risk point of a unit, from the knowledge-base template of its industry (so items are the size real ones
+ * are), in its seeded colour and status, with one verified photo record. The photo's object is not uploaded:
+ * nothing the bench measures reads it, and 580,000 objects would only measure the local S3 server.
+ */
+function riskPointFor(tenant: string, unit: Unit, k: number, random: () => number, now: Date): RiskPoint {
+  const id = demoId(tenant, `risk-point:${unit.id}:${k}`);
+  const industry =
+    vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ??
+    vendorKnowledgeBase.industries.at(-1)!;
+  const template = industry.templates[k % industry.templates.length]!;
+  const color = colourOf(random);
+  const status = statusOf(color, random);
+  const chain = status === 'draft' ? [] : [...DEFAULT_SETTINGS.reviewChains[color]];
+  const reviewStep = status === 'filed' ? chain.length : status === 'township_approved' ? 1 : 0;
+  const assessment =
+    color === 'ungraded' ? undefined : grade(LEC_FOR[color]!, DEFAULT_SETTINGS.grading, now, 'bench-seed');
+  const photoId = demoId(id, 'photo');
+  const photo: Photo = {
+    id: photoId,
+    key: `t/${tenant}/risk-points/${id}/${photoId}.jpg`,
+    contentType: 'image/jpeg',
+    size: 180_000 + Math.floor(random() * 200_000),
+    sha256: createHash('sha256').update(photoId).digest('hex'),
+    status: 'verified',
+    takenAt: now.toISOString(),
+    location: unit.location!,
+    requestedAt: now.toISOString(),
+    verifiedAt: now.toISOString(),
+  };
+  return {
+    id,
+    name: template.name,
+    unitId: unit.id,
+    unitName: unit.name,
+    industry: industry.code,
+    templateCode: template.code,
+    gridId: unit.gridId,
+    gridPath: unit.gridPath,
+    ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
+    location: unit.location!,
+    ...(unit.address ? { address: unit.address } : {}),
+    hazardFactors: template.hazardFactors,
+    accidentTypes: template.accidentTypes,
+    checklist: template.checklist,
+    controlMeasures: template.controlMeasures,
+    emergencyMeasures: template.emergencyMeasures,
+    ...(unit.contact ? { responsiblePerson: unit.contact } : {}),
+    emergencyPhone: '025-84123456',
+    color,
+    ...(assessment ? { assessment } : {}),
+    gradings: assessment ? [assessment] : [],
+    status,
+    reviewChain: chain,
+    reviewStep,
+    photos: [photo],
+    createdBy: 'grid.member',
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** A deterministic scatter of about ±30 km around the city centre. */
+function scatter(serial: number) {
+  const angle = serial * 2.399963;
+  const radius = 0.02 + ((serial * 7919) % 1000) / 3600;
+  return {
+    lat: Math.round((CENTRE.lat + radius * Math.sin(angle)) * 1e6) / 1e6,
+    lng: Math.round((CENTRE.lng + radius * Math.cos(angle)) * 1e6) / 1e6,
+  };
+}

@@ -1,0 +1,46 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, logOnlyNotifier, type Logger, ulidSource } from '@gridsafe/core';
+import { planPatrols, runEscalationSweep, SettingsRepository, TenantRegistry, TenantStore } from '@gridsafe/db';
+
+/**
+ * The local stand-in for each county's EventBridge schedule: every `intervalMs` it runs the escalation sweep
+ * (and the daily patrol plan) for every active county in the registry, with the stack's clock, so moving that
+ * clock forward passes deadlines exactly as time would. A tick never overlaps the one before.
+ */
+export function startEscalationTimer(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  clock: Clock;
+  logger: Logger;
+  intervalMs?: number;
+}): { tick(): Promise<void>; stop(): Promise<void> } {
+  const registry = new TenantRegistry(options.client, options.tableName);
+  let running: Promise<void> | undefined;
+  const tick = async () => {
+    for (const tenant of await registry.list()) {
+      if (tenant.status !== 'active') continue;
+      const store = new TenantStore(options.client, options.tableName, tenant.id);
+      const { settings } = await new SettingsRepository(store).get();
+      await runEscalationSweep({ store, clock: options.clock, settings, notifier: logOnlyNotifier(options.logger), logger: options.logger });
+      await planPatrols({ store, clock: options.clock, settings, ids: ulidSource, logger: options.logger });
+    }
+  };
+  const guarded = () => {
+    if (running) return running;
+    running = tick()
+      .catch((error) => options.logger.error('escalation timer failed', { error }))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(guarded, options.intervalMs ?? 60_000);
+  timer.unref();
+  return {
+    tick: guarded,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

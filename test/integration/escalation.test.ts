@@ -1,0 +1,180 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AdjustableClock, type NotificationMessage, type Notifier } from '@gridsafe/core';
+import { runEscalationSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+
+const DAY = 86_400_000;
+const clock = new AdjustableClock();
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let county: SeededCounty;
+let admin: ReturnType<typeof clientFor>;
+let township: ReturnType<typeof clientFor>;
+let member: ReturnType<typeof clientFor>;
+let department: ReturnType<typeof clientFor>;
+
+/** Every command the sweep sends, so the test can see it reads the `due` index and never scans. */
+const sent: { name: string; input: Record<string, unknown> }[] = [];
+const delivered: NotificationMessage[] = [];
+const recordingNotifier: Notifier = { notify: async (messages) => void delivered.push(...messages) };
+
+function sweep() {
+  const client = api.deps.documentClient;
+  const spy = {
+    send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      sent.push({ name: command.constructor.name, input: command.input });
+      return client.send(command as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  const store = new TenantStore(spy, api.tableName, county.tenant);
+  return new SettingsRepository(store).get().then(({ settings }) => runEscalationSweep({ store, clock, settings, notifier: recordingNotifier }));
+}
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('es');
+  api = await startTestApi({ tenants: [tenant], clock });
+  county = await seedTestCounty(api, tenant);
+  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  admin = await login('county.admin');
+  township = await login('township.officer');
+  member = await login('grid.member');
+  department = await login('dept.officer');
+  // Whatever the demo seed left due is swept first, so each test sees only its own hazards move.
+  await sweep();
+}, 180_000);
+
+/** Unit 3: an ammonia cold store in village 1 of township 1, under the emergency bureau. */
+const report = (severity: 'general' | 'major' = 'general', title = '冷库氨压缩机房通风不良') =>
+  member.post('/hazards', { unitId: county.unit(3), severity, title });
+
+const stats = async (gridId: string) => (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
+const escalations = async (id: string) =>
+  (await admin.get(`/hazards/${id}/audit`)).body.items.filter((e: { action: string }) => e.action === 'escalated') as {
+    changes: { level: { before: string; after: string } };
+  }[];
+
+describe('the escalation sweep', () => {
+  it('raises a hazard whose deadline passed one step, marks it overdue and tells both chains', async () => {
+    const created = await report();
+    expect(created.body.level).toBe('village');
+    clock.advance(29 * DAY);
+    await sweep();
+    expect((await admin.get(`/hazards/${created.body.id}`)).body).toMatchObject({ level: 'village', overdue: false });
+    const [villageBefore, townshipBefore, countyBefore] = await Promise.all([county.village1, county.township1, county.county].map(stats));
+
+    clock.advance(1 * DAY + 60_000);
+    sent.length = 0;
+    delivered.length = 0;
+    const result = await sweep();
+    expect(result).toMatchObject({ escalated: 1, markedOverdue: 1, skipped: 0, failed: 0 });
+    const hazard = (await admin.get(`/hazards/${created.body.id}`)).body;
+    expect(hazard).toMatchObject({ level: 'township', escalationStep: 1, overdue: true, status: 'open' });
+    expect(Date.parse(hazard.escalateAt)).toBe(clock.now().getTime() + 7 * DAY);
+
+    for (const [before, gridId] of [
+      [villageBefore, county.village1],
+      [townshipBefore, county.township1],
+      [countyBefore, county.county],
+    ] as const) {
+      const after = await stats(gridId);
+      expect({ open: after.open - before.open, overdue: after.overdue - before.overdue, ...diffLevels(before.byLevel, after.byLevel) }).toEqual({
+        open: 0,
+        overdue: 1,
+        village: -1,
+        township: 1,
+        county: 0,
+      });
+    }
+
+    // Both chains: the township (territorial) and the emergency bureau (industry) each see it.
+    for (const client of [township, department]) {
+      const inbox = await client.get('/notifications?unread=true');
+      const notice = inbox.body.items.find((n: { subject: { id: string } }) => n.subject.id === created.body.id);
+      expect(notice).toMatchObject({ topic: 'hazard_escalated', read: false });
+      const read = await client.post(`/notifications/${notice.id}/read`);
+      expect(read.body.read).toBe(true);
+      const after = await client.get('/notifications?unread=true');
+      expect(after.body.items.some((n: { id: string }) => n.id === notice.id)).toBe(false);
+    }
+    expect(delivered.map((n) => n.recipient)).toEqual([
+      { kind: 'grid', id: county.township1 },
+      { kind: 'dept', id: county.emergencyDept },
+    ]);
+    // A grid member cannot read the township's notices.
+    const someNotice = (await township.get('/notifications')).body.items[0];
+    expect((await member.post(`/notifications/${someNotice.id}/read`)).status).toBe(404);
+
+    // It read the sparse `due` index and nothing was ever scanned.
+    expect(sent.some((c) => c.name === 'QueryCommand' && c.input.IndexName === 'due')).toBe(true);
+    expect(sent.some((c) => c.name === 'ScanCommand')).toBe(false);
+  });
+
+  it('raises each hazard exactly once per step when two sweeps run at the same time', async () => {
+    const ids = await Promise.all([report(), report(), report('general', '冷库门禁失效')]).then((rs) => rs.map((r) => r.body.id as string));
+    const before = await stats(county.county);
+    clock.advance(31 * DAY);
+    const [a, b] = await Promise.all([sweep(), sweep()]);
+    expect(a.failed + b.failed).toBe(0);
+    for (const id of ids) {
+      const steps = await escalations(id);
+      expect(steps.map((s) => `${s.changes.level.before}>${s.changes.level.after}`)).toEqual(['village>township']);
+      const audit = await admin.get(`/hazards/${id}/audit`);
+      expect(audit.body.chain.intact).toBe(true);
+    }
+    const after = await stats(county.county);
+    // Ours moved village → township once each (earlier hazards may have moved on too: all of it adds up).
+    expect(after.open).toBe(before.open);
+    expect(after.byLevel.village + after.byLevel.township + after.byLevel.county).toBe(after.open);
+    const all = await allOpenHazards();
+    expect(all.filter((h) => h.level === 'township').length).toBe(after.byLevel.township);
+    expect(all.filter((h) => h.overdue).length).toBe(after.overdue);
+  });
+
+  it('changes nothing when run again after it finished', async () => {
+    await sweep();
+    const before = await stats(county.county);
+    const again = await sweep();
+    expect(again).toMatchObject({ due: 0, escalated: 0, markedOverdue: 0 });
+    expect(await stats(county.county)).toEqual(before);
+  });
+
+  it('takes a major hazard from the township to the county when its deadline passes', async () => {
+    const created = await report('major', '液氨储罐无围堰');
+    expect(created.body.level).toBe('township');
+    clock.advance(91 * DAY);
+    await Promise.all([sweep(), sweep(), sweep()]);
+    const hazard = (await admin.get(`/hazards/${created.body.id}`)).body;
+    expect(hazard).toMatchObject({ level: 'county', overdue: true });
+    expect(hazard.escalateAt).toBeUndefined();
+    const steps = await escalations(created.body.id);
+    expect(steps.map((s) => `${s.changes.level.before}>${s.changes.level.after}`)).toEqual(['village>township', 'township>county']);
+    const inbox = await admin.get('/notifications');
+    expect(inbox.body.items.some((n: { subject: { id: string } }) => n.subject.id === created.body.id)).toBe(true);
+  });
+
+  it('stops watching a hazard once it is closed, and a manual escalation goes one level', async () => {
+    const created = await report();
+    expect((await member.post(`/hazards/${created.body.id}/escalate`)).status).toBe(403);
+    const raised = await township.post(`/hazards/${created.body.id}/escalate`, { reason: '需县级协调' });
+    expect(raised.body).toMatchObject({ level: 'township', escalationStep: 1, overdue: false, escalateAt: created.body.deadline });
+    const audit = await admin.get(`/hazards/${created.body.id}/audit`);
+    expect(audit.body.items.at(-1)).toMatchObject({ action: 'escalated', reason: '需县级协调', details: { cause: 'manual', from: 'village', to: 'township' } });
+    const started = await member.post(`/hazards/${created.body.id}/start`);
+    expect(started.body.status).toBe('rectifying');
+  });
+});
+
+function diffLevels(before: Record<string, number>, after: Record<string, number>) {
+  return { village: after.village! - before.village!, township: after.township! - before.township!, county: after.county! - before.county! };
+}
+
+async function allOpenHazards() {
+  const items: { level: string; overdue: boolean; status: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await admin.get(`/hazards?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items.filter((h) => h.status !== 'closed');
+}

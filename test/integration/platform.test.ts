@@ -1,0 +1,571 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { countyStatusCacheFor, createApp, disableCountyUsers } from '@gridsafe/api';
+import { vendorKnowledgeBase } from '@gridsafe/core';
+import { countyStatusKey, platformKey, tenantKey } from '@gridsafe/db';
+import { poolUsername } from '@gridsafe/identity';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedPlatformOperator } from '../../scripts/seed/seed-platform.ts';
+import {
+  DEMO_LOGIN_PASSWORD,
+  startPlatformTestApi,
+  TEST_PASSWORD,
+  uniqueTenant,
+} from '../support/harness.ts';
+
+type Api = Awaited<ReturnType<typeof startPlatformTestApi>>;
+type Answer = { status: number; body: any; headers: Headers };
+
+let api: Api;
+let vendorToken: string;
+
+async function call(
+  app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const response = await app.request(path, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+const platform = (method: string, path: string, options: Parameters<typeof call>[3] = {}) =>
+  call(api.platformApp, method, `/platform/api/v1${path}`, { token: vendorToken, ...options });
+const county = (tenant: string, method: string, path: string, options: Parameters<typeof call>[3] = {}) =>
+  call(api.countyApp, method, `/t/${tenant}/api/v1${path}`, options);
+
+function onboardBody(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    name: '颍泉区 · 测试',
+    divisionCode: '341204',
+    cell: 'test-1',
+    admin: { username: 'county.admin' },
+    ...overrides,
+  };
+}
+
+async function countyLogin(tenant: string, username: string, password: string): Promise<Answer> {
+  return county(tenant, 'POST', '/session', { body: { username, password } });
+}
+
+async function getItem(pk: string, sk: string) {
+  const { Item } = await api.deps.documentClient.send(
+    new GetCommand({ TableName: api.tableName, Key: { pk, sk }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+async function directoryLoginWorks(tenant: string, username: string, password: string): Promise<boolean> {
+  return api.deps.identity.login(poolUsername(tenant, username), password).then(
+    () => true,
+    () => false,
+  );
+}
+
+beforeAll(async () => {
+  api = await startPlatformTestApi();
+  await seedPlatformOperator(api.deps.identity);
+  const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+    body: { username: 'vendor.operator', password: DEMO_LOGIN_PASSWORD },
+  });
+  expect(login.status).toBe(200);
+  vendorToken = login.body.accessToken;
+});
+
+describe('the vendor session', () => {
+  it('logs the demo vendor operator in as vendor_operator', async () => {
+    const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+      body: { username: 'vendor.operator', password: DEMO_LOGIN_PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.user).toMatchObject({ username: 'vendor.operator', role: 'vendor_operator' });
+    expect(login.body.refreshToken).toEqual(expect.any(String));
+  });
+
+  it('answers 401 problem+json for a wrong password', async () => {
+    const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+      body: { username: 'vendor.operator', password: 'Wrong-password-1' },
+    });
+    expect(login.status).toBe(401);
+    expect(login.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('seeds the operator only once', async () => {
+    expect(await seedPlatformOperator(api.deps.identity)).toEqual({
+      username: 'vendor.operator',
+      created: false,
+    });
+  });
+
+  it('serves health and its OpenAPI document without a token', async () => {
+    const health = await call(api.platformApp, 'GET', '/platform/api/v1/health');
+    expect(health.status).toBe(200);
+    expect(health.body.dependencies).toMatchObject({
+      database: { status: 'ok' },
+      tokenIssuer: { status: 'ok' },
+    });
+    const doc = await call(api.platformApp, 'GET', '/platform/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/session',
+        '/tenants',
+        '/tenants/{id}',
+        '/tenants/{id}/suspend',
+        '/tenants/{id}/resume',
+        '/tenants/{id}/offboard',
+      ]),
+    );
+  });
+});
+
+describe('onboarding', () => {
+  const tenant = uniqueTenant('pa');
+  let onboarded: Answer;
+
+  beforeAll(async () => {
+    onboarded = await platform('POST', '/tenants', { body: onboardBody(tenant) });
+  });
+
+  it('answers 201 with the registry record, the root grid and the admin’s one-time password', () => {
+    expect(onboarded.status).toBe(201);
+    expect(onboarded.headers.get('cache-control')).toBe('no-store');
+    expect(onboarded.body.tenant).toMatchObject({
+      id: tenant,
+      name: '颍泉区 · 测试',
+      divisionCode: '341204',
+      cell: 'test-1',
+      status: 'active',
+      version: 1,
+      kbVersion: vendorKnowledgeBase.version,
+      adminUsername: 'county.admin',
+    });
+    expect(onboarded.body.rootGrid).toMatchObject({ level: 'county', name: '颍泉区 · 测试', code: '341204' });
+    expect(onboarded.body.admin).toMatchObject({ username: 'county.admin', passwordGenerated: true });
+    const password: string = onboarded.body.admin.temporaryPassword;
+    expect(password).toHaveLength(16);
+    for (const kind of [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/]) expect(password).toMatch(kind);
+    expect(onboarded.body.deploy).toEqual({
+      stack: `test-1/Gridsafe-Tenant-${tenant}`,
+      command: `./node_modules/.bin/cdk deploy -c cell=test-1 --exclusively test-1/Gridsafe-Tenant-${tenant}`,
+    });
+  });
+
+  it('writes the registry item, the status mirror, the root grid and the admin record, each with its audit event', async () => {
+    const { rootGrid, admin } = onboarded.body;
+    expect(await getItem(platformKey('TENANT'), tenant)).toMatchObject({ status: 'active', version: 1 });
+    expect(await getItem(countyStatusKey(tenant).pk, 'STATUS')).toMatchObject({
+      status: 'active',
+      version: 1,
+    });
+    expect(await getItem(tenantKey(tenant, 'GRID', rootGrid.id), 'GRID')).toMatchObject({ level: 'county' });
+    expect(await getItem(tenantKey(tenant, 'USER', admin.id), 'USER')).toMatchObject({
+      role: 'county_admin',
+      scope: [`grid:${rootGrid.id}`],
+    });
+    expect(await getItem(tenantKey(tenant, 'USERNAME', 'county.admin'), 'USERNAME')).toMatchObject({
+      userId: admin.id,
+    });
+    for (const [type, id] of [
+      ['grid', rootGrid.id],
+      ['user', admin.id],
+    ]) {
+      expect(await getItem(tenantKey(tenant, 'AUDIT', type, id), 'EV#00000001'), type).toMatchObject({
+        action: 'created',
+        actor: { username: 'vendor.operator', role: 'vendor_operator' },
+      });
+    }
+    const audit = await platform('GET', `/tenants/${tenant}/audit`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.map((event: { action: string }) => event.action)).toEqual(['onboarded']);
+    expect(audit.body.chain).toEqual({ intact: true, length: 1 });
+  });
+
+  it('lets the new admin log in to the county API and see the county’s root grid', async () => {
+    const login = await countyLogin(tenant, 'county.admin', onboarded.body.admin.temporaryPassword);
+    expect(login.status).toBe(200);
+    expect(login.body.user).toMatchObject({ username: 'county.admin', role: 'county_admin' });
+    const grids = await county(tenant, 'GET', '/grids', { token: login.body.accessToken });
+    expect(grids.status).toBe(200);
+    expect(grids.body.items).toEqual([
+      expect.objectContaining({
+        id: onboarded.body.rootGrid.id,
+        level: 'county',
+        name: '颍泉区 · 测试',
+        code: '341204',
+      }),
+    ]);
+  });
+
+  it('lists the county in the registry, in pages', async () => {
+    const one = await platform('GET', `/tenants/${tenant}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ id: tenant, status: 'active' });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await platform('GET', `/tenants?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((record: { id: string }) => record.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toContain(tenant);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it.each([
+    ['an id with capitals', { id: 'Bad-Id' }, 'id'],
+    ['an id that is too short', { id: 'a' }, 'id'],
+    ['a five-digit division code', { divisionCode: '34120' }, 'divisionCode'],
+    ['a division code of no province', { divisionCode: '991204' }, 'divisionCode'],
+    ['an unknown cell', { cell: 'nowhere-1' }, 'cell'],
+    ['a weak admin password', { admin: { username: 'county.admin', password: 'short' } }, 'admin.password'],
+    ['a bad admin username', { admin: { username: 'A' } }, 'admin.username'],
+    ['an unknown field', { extra: true }, 'extra'],
+  ])('answers 400 naming the field for %s and writes nothing', async (_what, overrides, field) => {
+    const id = uniqueTenant('pb');
+    const body = onboardBody(id, overrides);
+    const answer = await platform('POST', '/tenants', { body });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(answer.body.code).toBe('validation_failed');
+    expect(answer.body.errors.map((error: { path: string }) => error.path)).toContain(field);
+    for (const candidate of [id, body.id]) {
+      if (!/^[a-z][a-z0-9]{1,31}$/.test(candidate)) continue;
+      expect(await api.registry.get(candidate, true)).toBeUndefined();
+      expect(await api.deps.identity.getUserSub(poolUsername(candidate, 'county.admin'))).toBeUndefined();
+      expect(await getItem(countyStatusKey(candidate).pk, 'STATUS')).toBeUndefined();
+    }
+  });
+
+  it('answers 409 to a second onboarding of the same id and changes nothing', async () => {
+    const again = await platform('POST', '/tenants', {
+      body: onboardBody(tenant, { name: '另一个县', admin: { username: 'second.admin' } }),
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('tenant_exists');
+    const record = await platform('GET', `/tenants/${tenant}`);
+    expect(record.body).toMatchObject({ name: '颍泉区 · 测试', version: 1, adminUsername: 'county.admin' });
+    expect(await api.deps.identity.getUserSub(poolUsername(tenant, 'second.admin'))).toBeUndefined();
+    expect((await platform('GET', `/tenants/${tenant}/audit`)).body.items).toHaveLength(1);
+  });
+
+  it('leaves no registry, grid or status item when the one transaction fails, and disables the admin it made', async () => {
+    const id = uniqueTenant('pc');
+    // A stray item on one of the keys onboarding writes makes the transaction's condition fail.
+    await api.deps.documentClient.send(
+      new PutCommand({
+        TableName: api.tableName,
+        Item: {
+          pk: tenantKey(id, 'USERNAME', 'county.admin'),
+          sk: 'USERNAME',
+          type: 'Username',
+          userId: 'stray',
+        },
+      }),
+    );
+    const answer = await platform('POST', '/tenants', {
+      body: onboardBody(id, { admin: { username: 'county.admin', password: TEST_PASSWORD + '!' } }),
+    });
+    expect(answer.status).toBe(409);
+    expect(await api.registry.get(id, true)).toBeUndefined();
+    expect(await getItem(countyStatusKey(id).pk, 'STATUS')).toBeUndefined();
+    const { Items } = await api.deps.documentClient.send(
+      new QueryCommand({
+        TableName: api.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': tenantKey(id, 'GRIDTREE') },
+      }),
+    );
+    expect(Items).toEqual([]);
+    expect(await getItem(tenantKey(id, 'USERNAME', 'county.admin'), 'USERNAME')).toMatchObject({
+      userId: 'stray',
+    });
+    expect(await directoryLoginWorks(id, 'county.admin', `${TEST_PASSWORD}!`)).toBe(false);
+  });
+});
+
+describe('who may use the control plane', () => {
+  const tenant = uniqueTenant('pd');
+  let countyAdminToken: string;
+
+  beforeAll(async () => {
+    const onboarded = await platform('POST', '/tenants', { body: onboardBody(tenant) });
+    expect(onboarded.status).toBe(201);
+    const login = await countyLogin(tenant, 'county.admin', onboarded.body.admin.temporaryPassword);
+    countyAdminToken = login.body.accessToken;
+  });
+
+  const routes: [string, string, unknown?][] = [
+    ['GET', '/tenants'],
+    ['GET', '/tenants/taihe'],
+    ['GET', '/tenants/taihe/audit'],
+    ['POST', '/tenants', onboardBody('pzzzz')],
+    ['POST', '/tenants/taihe/suspend', {}],
+    ['POST', '/tenants/taihe/resume', {}],
+    ['POST', '/tenants/taihe/offboard', {}],
+  ];
+
+  it.each(routes)('answers 401 without a token: %s %s', async (method, path, body) => {
+    const answer = await call(api.platformApp, method, `/platform/api/v1${path}`, { body });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it.each(routes)('answers 403 to a county admin’s token: %s %s', async (method, path, body) => {
+    const answer = await call(api.platformApp, method, `/platform/api/v1${path}`, {
+      token: countyAdminToken,
+      body,
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body.code).toBe('forbidden');
+  });
+
+  it('answers 403 to a county user provisioned with the vendor role by mistake', async () => {
+    await api.deps.identity.createUser(poolUsername(tenant, 'misprovisioned'), TEST_PASSWORD, {
+      tenant,
+      role: 'vendor_operator',
+      scopes: [],
+    });
+    const { accessToken } = await api.deps.identity.login(
+      poolUsername(tenant, 'misprovisioned'),
+      TEST_PASSWORD,
+    );
+    const answer = await call(api.platformApp, 'GET', '/platform/api/v1/tenants', { token: accessToken });
+    expect(answer.status).toBe(403);
+    expect(await api.registry.get('pzzzz')).toBeUndefined();
+  });
+
+  it('does not let a county user log in to the control plane', async () => {
+    const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+      body: { username: `${tenant}:county.admin`, password: TEST_PASSWORD },
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('refuses the vendor’s token on a county API', async () => {
+    const answer = await county(tenant, 'GET', '/me', { token: vendorToken });
+    expect(answer.status).toBe(403);
+  });
+});
+
+describe('suspension', () => {
+  const tenant = uniqueTenant('pe');
+  let adminToken: string;
+  let password: string;
+
+  beforeAll(async () => {
+    const onboarded = await platform('POST', '/tenants', {
+      body: onboardBody(tenant, { admin: { username: 'county.admin', password: 'Suspend-test-2026' } }),
+    });
+    expect(onboarded.status).toBe(201);
+    password = onboarded.body.admin.temporaryPassword;
+    adminToken = (await countyLogin(tenant, 'county.admin', password)).body.accessToken;
+  });
+
+  it('uses the password the operator gave', () => {
+    expect(password).toBe('Suspend-test-2026');
+  });
+
+  it('makes the county API answer 403 county_suspended, keeps health at 200, and resume restores it', async () => {
+    expect((await county(tenant, 'GET', '/me', { token: adminToken })).status).toBe(200);
+
+    const suspended = await platform('POST', `/tenants/${tenant}/suspend`, { body: { reason: '欠费' } });
+    expect(suspended.status).toBe(200);
+    expect(suspended.body).toMatchObject({ status: 'suspended', version: 2, statusReason: '欠费' });
+    expect(await getItem(countyStatusKey(tenant).pk, 'STATUS')).toMatchObject({
+      status: 'suspended',
+      version: 2,
+    });
+
+    const refused = await county(tenant, 'GET', '/me', { token: adminToken });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.code).toBe('county_suspended');
+    expect((await countyLogin(tenant, 'county.admin', password)).body.code).toBe('county_suspended');
+    expect((await county(tenant, 'GET', '/health')).status).toBe(200);
+    // Users are left alone: the directory still knows them, so resuming restores exactly what was there.
+    expect(await directoryLoginWorks(tenant, 'county.admin', password)).toBe(true);
+
+    const resumed = await platform('POST', `/tenants/${tenant}/resume`);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({ status: 'active', version: 3 });
+    expect((await county(tenant, 'GET', '/me', { token: adminToken })).status).toBe(200);
+  });
+
+  it('answers 409 for a stale version and for a change the status does not allow', async () => {
+    const current = (await platform('GET', `/tenants/${tenant}`)).body;
+    const stale = await platform('POST', `/tenants/${tenant}/suspend`, {
+      headers: { 'if-match': String(current.version - 1) },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('stale_version');
+    expect((await platform('POST', `/tenants/${tenant}/resume`)).body.code).toBe('wrong_state');
+    const suspended = await platform('POST', `/tenants/${tenant}/suspend`, {
+      body: { version: current.version },
+    });
+    expect(suspended.status).toBe(200);
+    expect((await platform('POST', `/tenants/${tenant}/suspend`)).body.code).toBe('wrong_state');
+    expect((await platform('POST', `/tenants/${tenant}/resume`)).status).toBe(200);
+  });
+
+  it('records every change in the county’s registry audit trail, hash-chained', async () => {
+    const audit = await platform('GET', `/tenants/${tenant}/audit`);
+    expect(audit.body.items.map((event: { action: string }) => event.action)).toEqual([
+      'onboarded',
+      'suspended',
+      'resumed',
+      'suspended',
+      'resumed',
+    ]);
+    expect(audit.body.items[1]).toMatchObject({
+      reason: '欠费',
+      actor: { username: 'vendor.operator', role: 'vendor_operator' },
+      changes: { status: { before: 'active', after: 'suspended' } },
+    });
+    expect(audit.body.chain).toEqual({ intact: true, length: 5 });
+  });
+
+  it('answers 404 for a county that is not registered', async () => {
+    expect((await platform('POST', `/tenants/${uniqueTenant('pz')}/suspend`)).status).toBe(404);
+  });
+});
+
+describe('the county API’s status cache', () => {
+  it('reads the status once per period, not on every request, and sees a suspension after the period', async () => {
+    const tenant = uniqueTenant('pf');
+    const onboarded = await platform('POST', '/tenants', { body: onboardBody(tenant) });
+    // County processes of their own (as each county's Lambda is): nobody tells their caches about changes.
+    const cached = createApp({
+      ...api.deps,
+      countyStatus: countyStatusCacheFor(
+        { client: api.deps.documentClient, tableName: api.tableName },
+        60_000,
+      ),
+    });
+    const shortLived = createApp({
+      ...api.deps,
+      countyStatus: countyStatusCacheFor({ client: api.deps.documentClient, tableName: api.tableName }, 50),
+    });
+    const login = await call(cached, 'POST', `/t/${tenant}/api/v1/session`, {
+      body: { username: 'county.admin', password: onboarded.body.admin.temporaryPassword },
+    });
+    const token = login.body.accessToken;
+    const first = await call(cached, 'GET', `/t/${tenant}/api/v1/grids/${onboarded.body.rootGrid.id}`, {
+      token,
+    });
+    const second = await call(cached, 'GET', `/t/${tenant}/api/v1/grids/${onboarded.body.rootGrid.id}`, {
+      token,
+    });
+    expect(first.status).toBe(200);
+    expect(Number(second.headers.get('x-dynamodb-calls'))).toBeGreaterThan(0);
+    // Login read the status; neither grid request needed a read of its own.
+    expect(second.headers.get('x-dynamodb-calls')).toBe(first.headers.get('x-dynamodb-calls'));
+
+    expect((await call(shortLived, 'GET', `/t/${tenant}/api/v1/me`, { token })).status).toBe(200);
+    expect((await platform('POST', `/tenants/${tenant}/suspend`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const refused = await call(shortLived, 'GET', `/t/${tenant}/api/v1/me`, { token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('county_suspended');
+    expect(Number(refused.headers.get('x-dynamodb-calls'))).toBe(1);
+  });
+});
+
+describe('offboarding', () => {
+  const tenant = uniqueTenant('pg');
+  const neighbour = `${tenant}x`;
+  let password: string;
+  let offboarded: Answer;
+
+  beforeAll(async () => {
+    const onboarded = await platform('POST', '/tenants', { body: onboardBody(tenant) });
+    expect(onboarded.status).toBe(201);
+    password = onboarded.body.admin.temporaryPassword;
+    for (const username of ['grid.one', 'grid.two', 'grid.three']) {
+      await api.deps.identity.createUser(poolUsername(tenant, username), TEST_PASSWORD, {
+        tenant,
+        role: 'grid_member',
+        scopes: [],
+      });
+    }
+    // A county whose id extends this one's: the `<id>:` prefix must not reach its users.
+    await api.deps.identity.createUser(poolUsername(neighbour, 'county.admin'), TEST_PASSWORD, {
+      tenant: neighbour,
+      role: 'county_admin',
+      scopes: [],
+    });
+    offboarded = await platform('POST', `/tenants/${tenant}/offboard`, { body: { reason: '合同终止' } });
+  });
+
+  it('marks the county offboarded, disables all of its users and says its data is retained', () => {
+    expect(offboarded.status).toBe(200);
+    expect(offboarded.body.tenant).toMatchObject({ status: 'offboarded', statusReason: '合同终止' });
+    expect(offboarded.body.users).toEqual({ disabled: 4, done: true });
+    expect(offboarded.body.dataRetained).toBe(true);
+    expect(offboarded.body.destroyCommand).toBe(
+      `./node_modules/.bin/cdk destroy -c cell=test-1 --exclusively test-1/Gridsafe-Tenant-${tenant}`,
+    );
+  });
+
+  it('refuses the county API with 403 county_offboarded and every login of its users', async () => {
+    const login = await countyLogin(tenant, 'county.admin', password);
+    expect(login.status).toBe(403);
+    expect(login.body.code).toBe('county_offboarded');
+    expect(await directoryLoginWorks(tenant, 'county.admin', password)).toBe(false);
+    expect(await directoryLoginWorks(tenant, 'grid.one', TEST_PASSWORD)).toBe(false);
+    expect(await directoryLoginWorks(neighbour, 'county.admin', TEST_PASSWORD)).toBe(true);
+  });
+
+  it('keeps the county’s data', async () => {
+    const record = await platform('GET', `/tenants/${tenant}`);
+    const { Items } = await api.deps.documentClient.send(
+      new QueryCommand({
+        TableName: api.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'GRIDTREE') },
+      }),
+    );
+    expect(record.body.status).toBe('offboarded');
+    expect(Items).toHaveLength(1);
+  });
+
+  it('cannot be resumed, and offboarding again only repeats the (harmless) disabling', async () => {
+    expect((await platform('POST', `/tenants/${tenant}/resume`)).body.code).toBe('wrong_state');
+    expect((await platform('POST', `/tenants/${tenant}/suspend`)).body.code).toBe('wrong_state');
+    const again = await platform('POST', `/tenants/${tenant}/offboard`);
+    expect(again.status).toBe(200);
+    expect(again.body.tenant.version).toBe(offboarded.body.tenant.version);
+    expect(again.body.users.done).toBe(true);
+  });
+
+  it('disables users page by page, continuing from the cursor it returns', async () => {
+    const id = uniqueTenant('ph');
+    for (const username of ['a.one', 'b.two', 'c.three']) {
+      await api.deps.identity.createUser(poolUsername(id, username), TEST_PASSWORD, {
+        tenant: id,
+        role: 'grid_member',
+        scopes: [],
+      });
+    }
+    const first = await disableCountyUsers(api.platformDeps, id, { pageSize: 2, budgetMs: 0 });
+    expect(first).toEqual({ disabled: 2, done: false, nextCursor: expect.any(String) });
+    expect(await directoryLoginWorks(id, 'c.three', TEST_PASSWORD)).toBe(true);
+    const rest = await disableCountyUsers(api.platformDeps, id, { pageSize: 2, cursor: first.nextCursor });
+    expect(rest).toEqual({ disabled: 1, done: true });
+    expect(await directoryLoginWorks(id, 'c.three', TEST_PASSWORD)).toBe(false);
+  });
+});

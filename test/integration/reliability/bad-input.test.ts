@@ -1,0 +1,205 @@
+import { makeCreditCode } from '@gridsafe/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { uniqueTenant } from '../../support/harness.ts';
+import { sha256Hex, testJpeg, uploadWith } from '../../support/photos.ts';
+import { type CountyClient, countyClient } from '../../support/reliability/client.ts';
+import { fuzzOperations, oversizedBodies } from '../../support/reliability/fuzz.ts';
+import { loadOperations, type OpenApiDocument, type Operation } from '../../support/reliability/openapi-routes.ts';
+import { injectedServices } from '../../support/reliability/services.ts';
+import { buildApi, type ReliabilityApi, type Seeded } from '../../support/reliability/stack.ts';
+import { VERBATIM_NAMES, validPathFor } from '../../support/reliability/verbatim.ts';
+
+/**
+ * Bad input, the way the field and the internet send it: property-based requests against every operation the
+ * OpenAPI document lists, oversized bodies, and names full of emoji, markup and injection-looking text.
+ */
+const RUNS = Number(process.env.GRIDSAFE_FUZZ_RUNS ?? 20);
+
+let api: ReliabilityApi;
+let county: Seeded;
+let admin: CountyClient;
+let doc: OpenApiDocument;
+let operations: Operation[];
+let pointId: string;
+let photoId: string;
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('fz');
+  api = buildApi(injectedServices(), { tenants: [tenant] });
+  county = await api.seed(tenant, 'linquan');
+  admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
+  ({ doc, operations } = await loadOperations(api.app, tenant));
+  // A draft point with a verified photo, so path-valid requests reach the handlers' own checks.
+  const created = await admin.post('/risk-points', {
+    name: '模糊测试点',
+    unitId: county.unit(1),
+    industry: 'hazardous_chemicals',
+    location: { lat: 33.06, lng: 115.26 },
+  });
+  pointId = created.body.id;
+  const bytes = testJpeg(9001);
+  const requested = await admin.post(`/risk-points/${pointId}/photos`, {
+    contentType: 'image/jpeg',
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  });
+  await uploadWith(requested.body.upload, bytes);
+  photoId = requested.body.photo.id;
+  expect((await admin.post(`/risk-points/${pointId}/photos/${photoId}/confirm`)).status).toBe(200);
+}, 120_000);
+
+describe('bad input', () => {
+  it('answers every documented operation with an allowed status and problem+json, whatever it is sent', async () => {
+    const report = await fuzzOperations({
+      app: api.app,
+      tenant: county.tenant,
+      token: admin.token,
+      doc,
+      operations,
+      validPath: (op) => validPathFor(op, county, { pointId, photoId }),
+      numRuns: RUNS,
+      concurrency: 3,
+    });
+    console.info(
+      `fuzz: ${report.operations} operations, ${report.requests} requests (${report.unsendable} unsendable) in ${report.ms} ms; statuses ${JSON.stringify(report.statuses)}`,
+    );
+    for (const failure of report.failures) console.info(`fuzz failure: ${failure.operation} (${failure.property}, seed ${failure.seed}): ${failure.problem.slice(0, 240)}`);
+    expect(report.operations).toBeGreaterThanOrEqual(40);
+    expect(report.failures).toEqual([]);
+  }, 120_000);
+
+  it('refuses a body over the limit on every operation that takes one with 413, declared or streamed', async () => {
+    const result = await oversizedBodies({
+      app: api.app,
+      tenant: county.tenant,
+      token: admin.token,
+      operations,
+      validPath: (op) => validPathFor(op, county, { pointId, photoId }),
+    });
+    expect(result.checked).toBeGreaterThanOrEqual(30);
+    expect(result.failures).toEqual([]);
+  });
+
+  it('stores names with emoji, markup and injection-looking text verbatim and reads them back equal', async () => {
+    const mismatches: string[] = [];
+    for (const [index, name] of VERBATIM_NAMES.entries()) {
+      const unit = await admin.post('/units', {
+        name,
+        creditCode: makeCreditCode('91341221', 8800 + index),
+        industry: 'gas',
+        gridId: county.village1,
+        address: name,
+      });
+      if (unit.status !== 201) {
+        mismatches.push(`unit ${JSON.stringify(name)}: ${unit.status} ${unit.text}`);
+        continue;
+      }
+      const point = await admin.post('/risk-points', {
+        name,
+        unitId: unit.body.id,
+        industry: 'gas',
+        location: { lat: 33.06, lng: 115.26 },
+        description: name,
+        hazardFactors: [name],
+        responsiblePerson: { name: name.slice(0, 50) },
+      });
+      if (point.status !== 201) {
+        mismatches.push(`risk point ${JSON.stringify(name)}: ${point.status} ${point.text}`);
+        continue;
+      }
+      const unitBack = await admin.get(`/units/${unit.body.id}`);
+      const pointBack = await admin.get(`/risk-points/${point.body.id}`);
+      const listed = await admin.get(`/risk-points?grid=${county.village1}&unit=${unit.body.id}`);
+      const audit = await admin.get(`/risk-points/${point.body.id}/audit`);
+      const seen = {
+        'unit name': unitBack.body.name,
+        'unit address': unitBack.body.address,
+        'point name': pointBack.body.name,
+        'point unitName': pointBack.body.unitName,
+        'point description': pointBack.body.description,
+        'point hazard factor': pointBack.body.hazardFactors?.[0],
+        'listed name': listed.body.items?.[0]?.name,
+        'audited name': audit.body.items?.[0]?.details?.name,
+      };
+      for (const [where, value] of Object.entries(seen)) {
+        if (value !== name) mismatches.push(`${where}: sent ${JSON.stringify(name)}, got ${JSON.stringify(value)}`);
+      }
+      expect(audit.body.chain.intact).toBe(true);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('escapes stored markup on the server-rendered notice board', async () => {
+    const name = '<script>alert("xss")</script><img src=x onerror=alert(1)>';
+    const point = await admin.post('/risk-points', {
+      name,
+      unitId: county.unit(2),
+      industry: 'gas_station',
+      location: { lat: 33.06, lng: 115.26 },
+      controlMeasures: ['</li><script>alert(2)</script>'],
+      responsiblePerson: { name: '"><svg onload=alert(3)>' },
+    });
+    expect(point.status).toBe(201);
+    const page = await api.app.request(`/t/${county.tenant}/api/v1/risk-points/${point.body.id}/notice-board`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    const html = await page.text();
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    // The only markup is the page's own (the QR code is an inline <svg>): no element came from the data.
+    const tags = new Set([...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
+    const own = ['html', 'head', 'meta', 'title', 'style', 'body', 'div', 'header', 'h1', 'h2', 'p', 'main', 'section', 'ul', 'li', 'aside', 'svg', 'path', 'footer'];
+    expect([...tags].filter((tag) => !own.includes(tag))).toEqual([]);
+    expect(html).not.toMatch(/<svg[^>]*onload|<script|<img/i);
+    expect(html).toContain('&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;');
+    expect(html).toContain('&lt;/li&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+  });
+
+  it('refuses control characters with 400 naming the field, on create and on change', async () => {
+    const failures: string[] = [];
+    // In the middle of the text: at the ends, whitespace controls (VT, FF) are trimmed like spaces.
+    for (const bad of ['a\u0000b', 'be\u0007ll', 'esc\u001b[31m', 'de\u007fl', 'v\u000bt', 'f\u000cf', 'u\u001fs']) {
+      const created = await admin.post('/risk-points', {
+        name: bad,
+        unitId: county.unit(1),
+        industry: 'hazardous_chemicals',
+        location: { lat: 33.06, lng: 115.26 },
+      });
+      const changed = await admin.patch(`/units/${county.unit(1)}`, { address: bad });
+      const listed = await admin.post('/risk-points', {
+        name: '控制字符',
+        unitId: county.unit(1),
+        industry: 'hazardous_chemicals',
+        location: { lat: 33.06, lng: 115.26 },
+        hazardFactors: ['ok', bad],
+      });
+      for (const [what, answer, field] of [
+        ['create name', created, 'name'],
+        ['patch address', changed, 'address'],
+        ['list item', listed, 'hazardFactors.1'],
+      ] as const) {
+        const paths = (answer.body?.errors ?? []).map((e: { path: string }) => e.path);
+        if (answer.status !== 400 || !paths.includes(field)) {
+          failures.push(`${what} ${JSON.stringify(bad)}: ${answer.status} ${JSON.stringify(paths)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses text that cannot be stored as UTF-8 (a lone surrogate) rather than altering it', async () => {
+    const created = await admin.post('/risk-points', {
+      name: `孤立代理项\ud800`,
+      unitId: county.unit(1),
+      industry: 'hazardous_chemicals',
+      location: { lat: 33.06, lng: 115.26 },
+    });
+    // Either refused naming the field, or kept exactly: never silently changed into U+FFFD.
+    if (created.status === 201) {
+      const back = await admin.get(`/risk-points/${created.body.id}`);
+      expect(back.body.name).toBe(`孤立代理项\ud800`);
+    } else {
+      expect(created.status).toBe(400);
+      expect(created.body.errors.map((e: { path: string }) => e.path)).toContain('name');
+    }
+  });
+});

@@ -1,0 +1,266 @@
+import fc from 'fast-check';
+import { type Answer, call, problemShapeIssues, type Requester } from './client.ts';
+import {
+  fillPath,
+  headerValueArbitrary,
+  mutatedArbitrary,
+  type OpenApiDocument,
+  type Operation,
+  pathParamArbitrary,
+  queryArbitrary,
+} from './openapi-routes.ts';
+
+/** What the API may answer to anything a client sends: never a 5xx, never a hang. */
+// 415 is HTTP's answer to a body that is not JSON; the contract does not list it, see docs/reliability.md.
+export const ALLOWED_STATUSES = new Set([200, 201, 400, 403, 404, 409, 413, 415]);
+/** Requests slower than this count as hangs. */
+const HANG_MS = 10_000;
+
+export interface FuzzRequest {
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface FuzzFailure {
+  operation: string;
+  property: 'body-query-headers' | 'path-params';
+  seed: number;
+  counterexample: string;
+  problem: string;
+}
+
+export interface FuzzReport {
+  operations: number;
+  requests: number;
+  unsendable: number;
+  statuses: Record<string, number>;
+  failures: FuzzFailure[];
+  ms: number;
+}
+
+/** Problems with one answer, or none. */
+export function answerIssues(operation: Operation, answer: Answer): string[] {
+  const issues: string[] = [];
+  const allowed = operation.path.startsWith('/session') ? answer.status === 401 || ALLOWED_STATUSES.has(answer.status) : ALLOWED_STATUSES.has(answer.status);
+  if (!allowed) issues.push(`status ${answer.status}`);
+  if (answer.status >= 400) issues.push(...problemShapeIssues(answer).filter((i) => !(process.env.RELAX && answer.text.includes('Malformed JSON'))));
+  else if (!/^(application\/json|text\/html)/.test(answer.contentType)) issues.push(`a ${answer.status} as ${answer.contentType}`);
+  if (answer.ms > HANG_MS) issues.push(`took ${Math.round(answer.ms)} ms`);
+  return issues.map((issue) => `${issue}: ${answer.text.slice(0, 300)}`);
+}
+
+function bodyArbitrary(operation: Operation, doc: OpenApiDocument): fc.Arbitrary<{ body?: string; contentType?: string }> {
+  if (!operation.body) return fc.constant({});
+  if (operation.body.contentType === 'text/csv') {
+    const csv = fc
+      .array(fc.array(fc.oneof(fc.string({ maxLength: 20, unit: 'grapheme' }), fc.constantFrom('单位名称', 'name', '"', '""', '\r\n', ',')), { maxLength: 8 }), {
+        maxLength: 6,
+      })
+      .map((rows) => rows.map((cells) => cells.join(',')).join('\n'));
+    return fc.record({ body: csv, contentType: fc.constantFrom('text/csv', 'text/csv; charset=gb18030', 'application/json') });
+  }
+  const json = fc.oneof(
+    { weight: 6, arbitrary: mutatedArbitrary(operation.body.schema, doc).map((v) => JSON.stringify(v) as string | undefined) },
+    { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
+    { weight: 1, arbitrary: fc.anything().map((v) => JSON.stringify(v) as string | undefined) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
+    { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', '[1,2', 'null', '""', '{"__proto__":{"admin":true}}', '\ufeff{}', undefined) },
+  );
+  const contentType = fc.oneof(
+    { weight: 8, arbitrary: fc.constant('application/json') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('text/plain', 'application/json; charset=gb18030', 'application/x-www-form-urlencoded', undefined),
+    },
+  );
+  return fc.record({ body: json, contentType }, { requiredKeys: [] }).map(({ body, contentType }) => ({
+    ...(body !== undefined ? { body } : {}),
+    ...(contentType !== undefined ? { contentType } : {}),
+  }));
+}
+
+function buildRequest(
+  operation: Operation,
+  base: string,
+  pathValues: Record<string, string>,
+  query: [string, string][],
+  headerValues: Record<string, string>,
+  token: string | undefined,
+  payload: { body?: string; contentType?: string },
+): FuzzRequest {
+  const search = new URLSearchParams(query).toString();
+  const headers: Record<string, string> = { ...headerValues };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (payload.contentType) headers['content-type'] = payload.contentType;
+  return {
+    method: operation.method,
+    path: `${base}${fillPath(operation.path, pathValues)}${search ? `?${search}` : ''}`,
+    headers,
+    ...(payload.body !== undefined && operation.method !== 'GET' ? { body: payload.body } : {}),
+  };
+}
+
+/** Whether a real client could send this at all (a URL or header value fetch refuses never reaches a server). */
+function sendable(request: FuzzRequest): boolean {
+  try {
+    new Request(new URL(request.path, 'http://localhost'), { method: request.method, headers: request.headers });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Property-based attack on every documented operation: bodies shaped like the schema and bent, arbitrary JSON
+ * and non-JSON, odd content types, query strings and headers (property 1), and path parameters with traversal,
+ * unicode and very long values (property 2). Every answer must be an allowed status, problem+json when it is
+ * an error, and a 400 must name the bad fields.
+ */
+export async function fuzzOperations(options: {
+  app: Requester;
+  tenant: string;
+  token: string;
+  doc: OpenApiDocument;
+  operations: Operation[];
+  /** Valid path values of this county, so body fuzzing reaches the handlers rather than stopping at a 404. */
+  validPath: (operation: Operation) => Record<string, string>;
+  numRuns: number;
+  concurrency: number;
+  seed?: number;
+  shrink?: boolean;
+}): Promise<FuzzReport> {
+  const started = performance.now();
+  const base = `/t/${options.tenant}/api/v1`;
+  const report: FuzzReport = { operations: options.operations.length, requests: 0, unsendable: 0, statuses: {}, failures: [], ms: 0 };
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+
+  const send = async (operation: Operation, request: FuzzRequest): Promise<string[]> => {
+    if (!sendable(request)) {
+      report.unsendable += 1;
+      return [];
+    }
+    const answer = await call(options.app, request.method, request.path, {
+      headers: request.headers,
+      ...(request.body !== undefined ? { rawBody: request.body } : {}),
+    });
+    report.requests += 1;
+    report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
+    return answerIssues(operation, answer);
+  };
+
+  const headersArbitrary = (operation: Operation) =>
+    fc
+      .record(
+        Object.fromEntries(operation.headers.filter((h) => h !== 'authorization').map((h) => [h, headerValueArbitrary])),
+        { requiredKeys: [] },
+      )
+      .map((h) => h as Record<string, string>);
+
+  const runProperty = async (operation: Operation, property: FuzzFailure['property'], prop: fc.IAsyncProperty<[FuzzRequest]>) => {
+    const details = await fc.check(prop, {
+      numRuns: options.numRuns,
+      seed,
+      endOnFailure: !options.shrink,
+    });
+    if (details.failed) {
+      report.failures.push({
+        operation: operation.name,
+        property,
+        seed,
+        counterexample: JSON.stringify(details.counterexample?.[0] ?? null).slice(0, 600),
+        problem: String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance).slice(0, 600),
+      });
+    }
+  };
+
+  const fuzzOne = async (operation: Operation) => {
+    const token = operation.public ? undefined : options.token;
+    const valid = options.validPath(operation);
+    const requests = fc
+      .tuple(queryArbitrary(operation.query.map((q) => q.name)), headersArbitrary(operation), bodyArbitrary(operation, options.doc))
+      .map(([query, headers, payload]) => buildRequest(operation, base, valid, query, headers, token, payload));
+    await runProperty(
+      operation,
+      'body-query-headers',
+      fc.asyncProperty(requests, async (request) => {
+        const issues = await send(operation, request);
+        if (issues.length > 0) throw new Error(issues.join('; '));
+      }),
+    );
+    if (operation.pathParams.length === 0) return;
+    const withParams = fc
+      .tuple(fc.array(pathParamArbitrary, { minLength: operation.pathParams.length, maxLength: operation.pathParams.length }), bodyArbitrary(operation, options.doc))
+      .map(([params, payload]) => {
+        const values = Object.fromEntries(
+          operation.pathParams.map((name, i) => {
+            const param = params[i]!;
+            return [name, param.encode ? encodeURIComponent(param.value) : param.value];
+          }),
+        );
+        return buildRequest(operation, base, values, [], {}, token, payload);
+      });
+    await runProperty(
+      operation,
+      'path-params',
+      fc.asyncProperty(withParams, async (request) => {
+        const issues = await send(operation, request);
+        if (issues.length > 0) throw new Error(issues.join('; '));
+      }),
+    );
+  };
+
+  const queue = [...options.operations];
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      for (let operation = queue.shift(); operation; operation = queue.shift()) await fuzzOne(operation);
+    }),
+  );
+  report.ms = Math.round(performance.now() - started);
+  return report;
+}
+
+/**
+ * Every operation that takes a body, sent a body just over its limit: declared with Content-Length, and
+ * streamed without one (a client that lies or does not say). Each must be 413 problem+json.
+ */
+export async function oversizedBodies(options: {
+  app: Requester;
+  tenant: string;
+  token: string;
+  operations: Operation[];
+  validPath: (operation: Operation) => Record<string, string>;
+}): Promise<{ checked: number; failures: string[] }> {
+  const failures: string[] = [];
+  let checked = 0;
+  const base = `/t/${options.tenant}/api/v1`;
+  for (const operation of options.operations.filter((op) => op.body)) {
+    const limit = operation.path.endsWith('/import') ? 5 * 1024 * 1024 : 1024 * 1024;
+    const size = limit + 64 * 1024;
+    const json = JSON.stringify({ name: 'x'.repeat(size) });
+    const path = `${base}${fillPath(operation.path, options.validPath(operation))}`;
+    const headers: Record<string, string> = { 'content-type': operation.body!.contentType };
+    if (!operation.public) headers.authorization = `Bearer ${options.token}`;
+    for (const how of ['declared', 'streamed'] as const) {
+      const rawBody =
+        how === 'declared'
+          ? json
+          : new ReadableStream<Uint8Array>({
+              start(controller) {
+                const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+                for (let sent = 0; sent < size; sent += chunk.byteLength) controller.enqueue(chunk);
+                controller.close();
+              },
+            });
+      const answer = await call(options.app, operation.method, path, {
+        headers: how === 'declared' ? { ...headers, 'content-length': String(Buffer.byteLength(json)) } : headers,
+        rawBody,
+      });
+      checked += 1;
+      const issues = answer.status === 413 ? problemShapeIssues(answer) : [`status ${answer.status}`];
+      if (issues.length > 0) failures.push(`${operation.name} (${how}): ${issues.join(', ')} ${answer.text.slice(0, 200)}`);
+    }
+  }
+  return { checked, failures };
+}

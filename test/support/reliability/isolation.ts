@@ -1,0 +1,239 @@
+import { makeCreditCode } from '@gridsafe/core';
+import fc from 'fast-check';
+import { type Answer, call, problemShapeIssues, type Requester } from './client.ts';
+import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
+import type { Seeded } from './stack.ts';
+
+/** One county as the isolation checks see it: its ids, and the strings that would give its data away. */
+export interface CountyFixture {
+  seeded: Seeded;
+  token: string;
+  pointId: string;
+  photoId: string;
+  userId: string;
+  /** Hazard, patrol … ids by collection (`hazards`), for operations added after this file was written. */
+  more: Record<string, string>;
+  /** Ids and names only this county has: none may appear in an answer given to the other county. */
+  secrets: string[];
+}
+
+let serial = 0;
+
+/** The path values that name `county`'s own records in `op`. */
+export function pathValuesOf(op: Operation, county: CountyFixture): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of op.pathParams) {
+    const collection = op.path.split('/')[1] ?? '';
+    if (name === 'photoId') values[name] = county.photoId;
+    else if (name === 'code') values[name] = 'gas';
+    else if (name === 'action') values[name] = 'start';
+    else if (collection === 'grids') values[name] = county.seeded.village1;
+    else if (collection === 'units') values[name] = county.seeded.unit(1);
+    else if (collection === 'users') values[name] = county.userId;
+    else if (collection === 'risk-points') values[name] = county.pointId;
+    else values[name] = county.more[collection] ?? county.pointId;
+  }
+  return values;
+}
+
+/** A body that is valid except that every reference in it names `county`'s records. */
+export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDocument): unknown {
+  const c = county.seeded;
+  serial += 1;
+  switch (op.name) {
+    case 'POST /grids':
+      return { name: `隔离村${serial}`, level: 'village', parentId: c.township1 };
+    case 'PATCH /grids/{id}':
+      return { name: `隔离改名${serial}` };
+    case 'POST /units':
+      return { name: `隔离厂${serial}`, creditCode: makeCreditCode('91341299', 60_000 + serial), industry: 'gas', gridId: c.village1 };
+    case 'PATCH /units/{id}':
+      return { contact: { name: `隔离${serial}` } };
+    case 'POST /users':
+      return {
+        username: `iso.${serial}`,
+        displayName: '隔离',
+        role: 'grid_member',
+        scope: [`grid:${c.village1}`],
+        password: 'Isolation-pass-2026',
+      };
+    case 'PATCH /users/{id}':
+      return { displayName: `隔离${serial}` };
+    case 'POST /departments':
+      return { name: `隔离局${serial}`, industries: [] };
+    case 'POST /risk-points':
+      return { name: `隔离点${serial}`, unitId: c.unit(1), industry: 'gas', location: { lat: 33.06, lng: 115.26 } };
+    case 'PATCH /risk-points/{id}':
+      return { name: `隔离点改名${serial}` };
+    case 'POST /risk-points/{id}/return':
+      return { reason: '隔离测试' };
+    case 'POST /risk-points/{id}/photos':
+      return { contentType: 'image/jpeg', size: 1000, sha256: 'a'.repeat(64) };
+    case 'POST /session':
+      return { username: 'county.admin', password: 'wrong-password' };
+  }
+  if (!op.body) return undefined;
+  if (op.body.contentType === 'text/csv') return undefined;
+  // An operation this file does not know yet: a schema-shaped body whose id-like fields name the county.
+  const [sample] = fc.sample(schemaArbitrary(op.body.schema, doc), { numRuns: 1, seed: 7 });
+  return renameIds(sample, c);
+}
+
+function renameIds(value: unknown, c: Seeded): unknown {
+  if (Array.isArray(value)) return value.map((v) => renameIds(v, c));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'unitId') out[key] = c.unit(1);
+    else if (key === 'gridId' || key === 'parentId') out[key] = c.village1;
+    else if (key === 'departmentId') out[key] = c.emergencyDept;
+    else out[key] = renameIds(v, c);
+  }
+  return out;
+}
+
+/** The query parameters that name a record, with the value that names `county`'s. */
+function idQueries(op: Operation, county: CountyFixture): [string, string][] {
+  const c = county.seeded;
+  const byName: Record<string, string> = {
+    grid: c.village1,
+    parent: c.township1,
+    within: c.county,
+    department: c.emergencyDept,
+    unit: c.unit(1),
+    riskPoint: county.pointId,
+    assignee: county.userId,
+  };
+  return op.query.filter((q) => byName[q.name]).map((q) => [q.name, byName[q.name]!]);
+}
+
+function leaks(answer: Answer, secrets: string[], sent: string): string[] {
+  return secrets.filter((secret) => !sent.includes(secret) && answer.text.includes(secret));
+}
+
+export interface IsolationReport {
+  requests: number;
+  statuses: Record<string, number>;
+  /** Operations whose body this file does not know and whose answer was a 400 (checked for leaks only). */
+  genericBodies: string[];
+  failures: string[];
+}
+
+/**
+ * Every authenticated operation, as `here`'s county admin, naming `there`'s records: in the path (must be 404
+ * or 403), in a query filter (404, 403, 400, or an empty list), or in the body (400, 403 or 404). No answer
+ * may contain anything of `there` that the request did not itself send.
+ */
+export async function foreignIdSweep(options: {
+  app: Requester;
+  doc: OpenApiDocument;
+  operations: Operation[];
+  here: CountyFixture;
+  there: CountyFixture;
+}): Promise<IsolationReport> {
+  const { app, here, there } = options;
+  const report: IsolationReport = { requests: 0, statuses: {}, genericBodies: [], failures: [] };
+  const base = `/t/${here.seeded.tenant}/api/v1`;
+  const send = async (op: Operation, path: string, body: unknown, contentType?: string) => {
+    const rawBody = op.body?.contentType === 'text/csv' ? `name,creditCode\n隔离,${makeCreditCode('91341299', 1)}\n` : undefined;
+    const answer = await call(app, op.method, `${base}${path}`, {
+      token: here.token,
+      ...(body !== undefined ? { body } : rawBody ? { rawBody, headers: { 'content-type': contentType ?? 'text/csv' } } : {}),
+    });
+    report.requests += 1;
+    report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
+    return answer;
+  };
+  const judge = (op: Operation, how: string, answer: Answer, allowed: number[], sent: string) => {
+    const problems: string[] = [];
+    const emptyList = answer.status === 200 && Array.isArray(answer.body?.items) && answer.body.items.length === 0;
+    if (!allowed.includes(answer.status) && !(how === 'query' && emptyList)) problems.push(`status ${answer.status}`);
+    if (answer.status >= 400) problems.push(...problemShapeIssues(answer));
+    const leaked = leaks(answer, there.secrets, sent);
+    if (leaked.length > 0) problems.push(`leaks ${leaked.slice(0, 3).join(', ')}`);
+    if (problems.length > 0) report.failures.push(`${op.name} [${how}] ${sent}: ${problems.join('; ')} — ${answer.text.slice(0, 200)}`);
+  };
+
+  for (const op of options.operations.filter((o) => !o.public)) {
+    const known = bodyNaming(op, here, options.doc);
+    const generic = op.body !== undefined && known !== undefined && !KNOWN_BODIES.has(op.name);
+    // `code` (an industry of the shared knowledge base) and `action` name nothing of a county.
+    if (op.pathParams.some((p) => p !== 'code' && p !== 'action')) {
+      // Their ids in the path, with a body that would otherwise be accepted here.
+      const path = fillPath(op.path, pathValuesOf(op, there));
+      const answer = await send(op, path, op.body ? bodyNaming(op, here, options.doc) : undefined);
+      if (generic && answer.status === 400) report.genericBodies.push(op.name);
+      judge(op, 'path', answer, generic ? [400, 403, 404] : [403, 404], path);
+    }
+    const ownPath = fillPath(op.path, pathValuesOf(op, here));
+    for (const [name, value] of idQueries(op, there)) {
+      const path = `${ownPath}?${name}=${value}`;
+      judge(op, 'query', await send(op, path, op.body ? bodyNaming(op, here, options.doc) : undefined), [400, 403, 404], path);
+    }
+    if (op.body) {
+      const body = bodyNaming(op, there, options.doc);
+      if (body !== undefined) {
+        const sent = JSON.stringify(body);
+        const answer = await send(op, ownPath, body);
+        const refersToThem = there.secrets.some((s) => sent.includes(s));
+        // A body without references (a department's name, settings) is just a write here: it must not leak.
+        judge(op, 'body', answer, refersToThem ? [400, 403, 404] : [200, 201, 400, 403, 404, 409], `${ownPath} ${sent}`);
+      }
+    }
+    if (op.pathParams.length === 0 && !op.body && op.query.length === 0) {
+      // Nothing to name (GET /me, /departments, /settings …): the answer is about here, and only here.
+      judge(op, 'none', await send(op, ownPath, undefined), [200], ownPath);
+    }
+  }
+  return report;
+}
+
+const KNOWN_BODIES = new Set([
+  'POST /grids',
+  'PATCH /grids/{id}',
+  'POST /units',
+  'PATCH /units/{id}',
+  'POST /users',
+  'PATCH /users/{id}',
+  'POST /departments',
+  'POST /risk-points',
+  'PATCH /risk-points/{id}',
+  'POST /risk-points/{id}/return',
+  'POST /risk-points/{id}/photos',
+]);
+
+/**
+ * Every authenticated operation with `credential` as the Authorization header (or none), on `here`'s own
+ * records. `expected` is 401 for bad tokens and 403 for a good token of another county.
+ */
+export async function credentialSweep(options: {
+  app: Requester;
+  doc: OpenApiDocument;
+  operations: Operation[];
+  here: CountyFixture;
+  credentials: Record<string, string | undefined>;
+  expected: number;
+  /** Strings that must not appear in any answer (the county's data). */
+  secrets: string[];
+}): Promise<{ requests: number; failures: string[] }> {
+  const failures: string[] = [];
+  let requests = 0;
+  const base = `/t/${options.here.seeded.tenant}/api/v1`;
+  for (const op of options.operations.filter((o) => !o.public)) {
+    const path = `${base}${fillPath(op.path, pathValuesOf(op, options.here))}`;
+    const body = op.body ? bodyNaming(op, options.here, options.doc) : undefined;
+    for (const [name, credential] of Object.entries(options.credentials)) {
+      const headers: Record<string, string> = credential === undefined ? {} : { authorization: credential };
+      const answer = await call(options.app, op.method, path, {
+        headers,
+        ...(body !== undefined ? { body } : op.body ? { rawBody: 'name\n', headers: { ...headers, 'content-type': 'text/csv' } } : {}),
+      });
+      requests += 1;
+      const problems = answer.status === options.expected ? problemShapeIssues(answer) : [`status ${answer.status}`];
+      const leaked = options.secrets.filter((s) => answer.text.includes(s) && !path.includes(s));
+      if (leaked.length > 0) problems.push(`leaks ${leaked.slice(0, 3).join(', ')}`);
+      if (problems.length > 0) failures.push(`${op.name} with ${name}: ${problems.join('; ')} — ${answer.text.slice(0, 160)}`);
+    }
+  }
+  return { requests, failures };
+}

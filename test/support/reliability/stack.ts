@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, createRuntimeDeps } from '@gridsafe/api';
+import { type Clock, formatGrant, type Grant, type Logger, type Role, silentLogger } from '@gridsafe/core';
+import { createDocumentClient, ensureTable } from '@gridsafe/db';
+import { createS3Client, ensureBucket } from '@gridsafe/evidence';
+import { poolUsername } from '@gridsafe/identity';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../scripts/local/dynamodb-local.ts';
+import { type LocalIssuer, startLocalIssuer } from '../../../scripts/local/local-issuer.ts';
+import { freePort } from '../../../scripts/local/ports.ts';
+import { type S3Local, startS3Local } from '../../../scripts/local/s3-local.ts';
+import type { DemoCounty } from '../../../scripts/seed/demo-data.ts';
+
+/** Where the API finds its dependencies: the shared test services (vitest `inject`) or ones started here. */
+export interface Services {
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  issuerUrl: string;
+  issuer: string;
+  jwksUrl: string;
+  userPoolId: string;
+  clientId: string;
+}
+
+export const TABLE = 'gridsafe-test';
+export const BUCKET = 'gridsafe-test-evidence';
+export const DEMO_PASSWORD = 'Gridsafe-demo-2026';
+
+/** A token issuer of our own, with its signing key on disk so tests can mint tokens with the real key. */
+export async function startOwnIssuer(): Promise<LocalIssuer & { dataDir: string; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gridsafe-rel-issuer-'));
+  const issuer = await startLocalIssuer({ port: await freePort(), dataDir });
+  return {
+    ...issuer,
+    dataDir,
+    stop: async () => {
+      await issuer.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** DynamoDB Local of our own on a free port; with `dbPath` its data survives a kill and a restart. */
+export async function startOwnDynamo(dbPath?: string, port?: number): Promise<DynamoDbLocal> {
+  const dynamo = await startDynamoDbLocal({ port: port ?? (await freePort()), ...(dbPath ? { dbPath } : {}) });
+  await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), TABLE);
+  return dynamo;
+}
+
+/** An S3 server of our own (s3rver) with the test bucket. */
+export async function startOwnS3(directory: string, port?: number): Promise<S3Local & { port: number }> {
+  const chosen = port ?? (await freePort());
+  const s3 = await startS3Local({ port: chosen, directory });
+  await ensureBucket(createS3Client({ endpoint: s3.endpoint }), BUCKET);
+  return { ...s3, port: chosen };
+}
+
+export type ReliabilityApi = ReturnType<typeof buildApi>;
+
+/** The real app wired to the given services, exactly as the local stack wires it. */
+export function buildApi(services: Services, options: { tenants: string[]; logger?: Logger; clock?: Clock }) {
+  const tenants = new Set(options.tenants);
+  const deps = createRuntimeDeps({
+    tableName: TABLE,
+    evidenceBucket: BUCKET,
+    dynamoEndpoint: services.dynamoEndpoint,
+    s3Endpoint: services.s3Endpoint,
+    userPoolId: services.userPoolId,
+    userPoolClientId: services.clientId,
+    cognitoEndpoint: services.issuerUrl,
+    authIssuer: services.issuer,
+    authJwksUrl: services.jwksUrl,
+    servesTenant: (tenant) => tenants.has(tenant),
+    logger: options.logger ?? silentLogger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const app = createApp(deps);
+  const s3 = createS3Client({ endpoint: services.s3Endpoint });
+
+  async function login(tenant: string, username: string, password = DEMO_PASSWORD): Promise<string> {
+    const response = await app.request(`/t/${tenant}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { accessToken: string }).accessToken;
+  }
+
+  async function createUser(tenant: string, username: string, role: Role, grants: Grant[] = []) {
+    await deps.identity.createUser(poolUsername(tenant, username), DEMO_PASSWORD, {
+      tenant,
+      role,
+      scopes: grants.map(formatGrant),
+    });
+  }
+
+  /** Seeds the demo county's shape into `tenant` through the same seeder `npm start` uses. */
+  async function seed(tenant: string, shape: 'taihe' | 'linquan' | Omit<DemoCounty, 'tenant'> = 'taihe') {
+    const { seedDemoCounty } = await import('../../../scripts/seed/seed-demo.ts');
+    const { TAIHE, LINQUAN } = await import('../../../scripts/seed/demo-data.ts');
+    const { demoId } = await import('../../../scripts/seed/demo-ids.ts');
+    const base = shape === 'taihe' ? TAIHE : shape === 'linquan' ? LINQUAN : { ...shape, tenant };
+    await seedDemoCounty(
+      { client: deps.documentClient, tableName: TABLE, identity: deps.identity, evidence: { client: s3, bucket: BUCKET } },
+      { ...base, tenant },
+    );
+    const [t1, t2] = base.townships;
+    return {
+      tenant,
+      countyName: base.name,
+      villages: base.townships.flatMap((t) => t.villages.map((v) => demoId(tenant, `grid:${t.name}/${v}`))),
+      county: demoId(tenant, 'grid:county'),
+      township1: demoId(tenant, `grid:${t1!.name}`),
+      township2: demoId(tenant, `grid:${t2!.name}`),
+      village1: demoId(tenant, `grid:${t1!.name}/${t1!.villages[0]}`),
+      village2: demoId(tenant, `grid:${t1!.name}/${t1!.villages[1]}`),
+      emergencyDept: demoId(tenant, 'department:emergency'),
+      user: (username: string) => demoId(tenant, `user:${username}`),
+      unit: (serial: number) => demoId(tenant, `unit:${serial}`),
+      unitCount: base.townships.reduce((n, t) => n + t.villages.length, 0) * base.unitsPerVillage,
+    };
+  }
+
+  return { app, deps, s3, login, createUser, seed, services };
+}
+
+export type Seeded = Awaited<ReturnType<ReliabilityApi['seed']>>;
+
+/** A logger that keeps what the app logs at error level, so a test can say which requests failed and why. */
+export function recordingLogger(): Logger & { errors: { message: string; fields?: Record<string, unknown> }[] } {
+  const errors: { message: string; fields?: Record<string, unknown> }[] = [];
+  return {
+    errors,
+    debug() {},
+    info() {},
+    warn() {},
+    error(message, fields) {
+      errors.push({ message, ...(fields ? { fields } : {}) });
+    },
+  };
+}

@@ -1,0 +1,298 @@
+import { useState } from 'preact/hooks';
+import { ApiError, api, apiBase } from '../api/client.ts';
+import type { AuditTrail, Photo, RiskPoint } from '../api/types.ts';
+import { AuditHistory } from '../components/audit-history.ts';
+import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
+import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
+import { useAsync } from '../hooks.ts';
+import { html } from '../html.ts';
+import { formatDateTime, label, t } from '../i18n/index.ts';
+import { industryName, loadGrid, loadIndustries } from '../ref-data.ts';
+import { accessToken, session } from '../session.ts';
+
+const FILERS = new Set(['county_admin', 'township_officer', 'grid_member', 'unit_user']);
+
+/** The photo as bytes plus what the API needs to presign and later verify it. */
+async function describePhoto(file: File) {
+  const bytes = await file.arrayBuffer();
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return { bytes, sha256, contentType: file.type || 'image/jpeg', size: file.size };
+}
+
+/** Where the phone is, if it can tell within a few seconds (photos and reviews record it when known). */
+function currentPosition(): Promise<{ lat: number; lng: number } | undefined> {
+  if (!navigator.geolocation) return Promise.resolve(undefined);
+  return new Promise((resolve) =>
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)) }),
+      () => resolve(undefined),
+      { timeout: 5_000, maximumAge: 60_000 },
+    ),
+  );
+}
+
+/**
+ * Photo evidence: the API presigns an upload for the exact size and SHA-256, the phone PUTs the bytes straight
+ * to object storage (never through the API), then asks the API to verify and add it to the record.
+ */
+async function uploadPhoto(point: RiskPoint, file: File): Promise<RiskPoint> {
+  const photo = await describePhoto(file);
+  const location = await currentPosition();
+  const answer = await api<{ upload: { url: string; method: 'PUT'; headers: Record<string, string> }; photo: { id: string } }>(
+    `/risk-points/${point.id}/photos`,
+    {
+      method: 'POST',
+      body: {
+        contentType: photo.contentType,
+        size: photo.size,
+        sha256: photo.sha256,
+        takenAt: new Date(file.lastModified || Date.now()).toISOString(),
+        ...(location ? { location } : {}),
+      },
+    },
+  );
+  const put = await fetch(answer.upload.url, { method: 'PUT', headers: answer.upload.headers, body: photo.bytes });
+  if (!put.ok) throw new ApiError(put.status);
+  return api<RiskPoint>(`/risk-points/${point.id}/photos/${answer.photo.id}/confirm`, { method: 'POST' });
+}
+
+function List({ title, items }: { title: string; items: string[] }) {
+  if (items.length === 0) return null;
+  return html`<div class="panel"><h2>${title}</h2><ul class="plain-list">${items.map((item) => html`<li>${item}</li>`)}</ul></div>`;
+}
+
+function PhotoTile({ point, photo }: { point: RiskPoint; photo: Photo }) {
+  const link = useAsync(
+    () => api<{ url: string }>(`/risk-points/${point.id}/photos/${photo.id}`).then((answer) => answer.url),
+    [point.id, photo.id],
+  );
+  return html`<figure class="photo">
+    ${link.data ? html`<a href=${link.data} target="_blank" rel="noopener noreferrer"><img src=${link.data} alt=${point.name} loading="lazy" /></a>` : html`<div class="photo-placeholder"></div>`}
+    <figcaption class="muted small">
+      ${formatDateTime(photo.takenAt ?? photo.verifiedAt ?? photo.requestedAt)}
+      ${photo.location ? html`<br />${photo.location.lat}, ${photo.location.lng}` : null}
+      <br /><code title=${photo.sha256}>SHA-256 ${photo.sha256.slice(0, 12)}…</code>
+    </figcaption>
+  </figure>`;
+}
+
+/**
+ * The notice board (告知牌) is HTML the API renders for printing. It is shown in a sandboxed frame with scripts
+ * off, so even a board carrying unexpected markup can do nothing in the app.
+ */
+function NoticeBoard({ point }: { point: RiskPoint }) {
+  const [page, setPage] = useState<string | undefined>();
+  const [error, setError] = useState<unknown>();
+  let frame: HTMLIFrameElement | null = null;
+  const load = async () => {
+    try {
+      const token = await accessToken();
+      const response = await fetch(`${apiBase(session.value!.tenant)}/risk-points/${point.id}/notice-board`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      if (!response.ok) throw new ApiError(response.status);
+      setPage(await response.text());
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return html`<div class="panel">
+    <div class="section-head">
+      <h2>${t('riskPoint.noticeBoard')}</h2>
+      ${!page ? html`<button type="button" class="button" onClick=${load}>${t('riskPoint.showNoticeBoard')}</button>` : null}
+      ${page ? html`<button type="button" class="button" onClick=${() => frame?.contentWindow?.print()}>${t('riskPoint.print')}</button>` : null}
+    </div>
+    ${error ? html`<${ErrorNotice} error=${error} />` : null}
+    ${page ? html`<iframe class="notice-board" title=${t('riskPoint.noticeBoard')} sandbox="allow-same-origin allow-modals" srcdoc=${page}
+      ref=${(element: HTMLIFrameElement | null) => {
+        frame = element;
+      }}></iframe>` : null}
+  </div>`;
+}
+
+/** A risk point's record: what it is, its grading history, measures, photos, the actions open to the viewer, and its audit trail. */
+export function RiskPointPage({ id }: { id: string }) {
+  const current = session.value!;
+  const tenant = current.tenant;
+  const point = useAsync(() => api<RiskPoint>(`/risk-points/${encodeURIComponent(id)}`), [id]);
+  const audit = useAsync(() => api<AuditTrail>(`/risk-points/${encodeURIComponent(id)}/audit`), [id]);
+  const industries = useAsync(loadIndustries, []);
+  const grid = useAsync(
+    () => (point.data ? loadGrid(point.data.gridId).catch(() => undefined) : Promise.resolve(undefined)),
+    [point.data?.gridId],
+  );
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const [returning, setReturning] = useState(false);
+  const [reason, setReason] = useState('');
+  if (point.error) return html`<${ErrorNotice} error=${point.error} onRetry=${point.reload} />`;
+  if (!point.data) return html`<${Loading} />`;
+  const rp: RiskPoint = point.data;
+  const role = current.user.role;
+  const waitingFor = rp.reviewChain[rp.reviewStep];
+  const canReview =
+    (rp.status === 'submitted' || rp.status === 'township_approved') &&
+    waitingFor !== undefined &&
+    (role === 'county_admin' || (role === 'township_officer' && waitingFor === 'township'));
+  const canFile = FILERS.has(role);
+
+  const act = async (action: 'submit' | 'approve' | 'return' | 'reopen', body: Record<string, unknown> = {}) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      const location = action === 'return' ? undefined : await currentPosition();
+      await api<RiskPoint>(`/risk-points/${rp.id}/${action}`, {
+        method: 'POST',
+        headers: { 'if-match': String(rp.version) },
+        body: { ...body, ...(location ? { location } : {}) },
+      });
+      setReturning(false);
+      setReason('');
+      point.reload();
+      audit.reload();
+    } catch (caught) {
+      setActionError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const addPhoto = async (event: Event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await uploadPhoto(rp, file);
+      point.reload();
+      audit.reload();
+    } catch (caught) {
+      setActionError(caught);
+    } finally {
+      input.value = '';
+      setBusy(false);
+    }
+  };
+  const photoRequired = actionError instanceof ApiError && actionError.problem?.code === 'photo_required';
+
+  const rows: [string, string][] = [
+    [t('unit.industry'), industryName(industries.data, rp.industry)],
+    [t('unit.grid'), grid.data?.name ?? ''],
+    [t('unit.location'), `${rp.location.lat}, ${rp.location.lng}`],
+    [t('unit.address'), rp.address ?? ''],
+    [t('riskPoint.responsible'), [rp.responsiblePerson?.name, rp.responsiblePerson?.phone].filter(Boolean).join(' ')],
+    [t('riskPoint.emergencyPhone'), rp.emergencyPhone ?? ''],
+    [t('unit.createdAt'), formatDateTime(rp.createdAt)],
+    [t('unit.updatedAt'), formatDateTime(rp.updatedAt)],
+    [t('unit.version'), String(rp.version)],
+  ];
+  return html`<section data-testid="risk-point-record">
+    <${PageTitle} title=${rp.name}>
+      <${ColourBadge} colour=${rp.color} />
+      <${StatusBadge} status=${rp.status} />
+    </${PageTitle}>
+    <p>${t('riskPoint.unit')}: <a href=${`/${tenant}/units/${rp.unitId}`}>${rp.unitName}</a></p>
+    ${rp.returnReason ? html`<div class="notice notice-warn" data-testid="return-reason">${t('riskPoint.returned', { reason: rp.returnReason })}</div>` : null}
+
+    <div class="panel actions-panel" data-testid="actions">
+      <h2>${t('riskPoint.actions')}</h2>
+      ${
+        rp.reviewChain.length > 0
+          ? html`<p class="review-chain">${t('riskPoint.reviewChain')}:
+              ${rp.reviewChain.map(
+                (level, i) => html`<span class=${`badge ${i < rp.reviewStep ? 'badge-ok' : i === rp.reviewStep ? 'badge-warn' : ''}`}>
+                  ${label('reviewLevel', level)} ${i < rp.reviewStep ? t('riskPoint.approvedMark') : i === rp.reviewStep ? t('riskPoint.waitingMark') : ''}
+                </span>`,
+              )}
+            </p>`
+          : null
+      }
+      ${actionError && !photoRequired ? html`<${ErrorNotice} error=${actionError} />` : null}
+      ${photoRequired ? html`<div class="notice notice-error" role="alert">${t('riskPoint.photoRequired')}</div>` : null}
+      <div class="form-actions wrap">
+        ${canFile && rp.status === 'draft' ? html`<button type="button" class="button button-primary" disabled=${busy} onClick=${() => act('submit')}>${t('riskPoint.submit')}</button>` : null}
+        ${canReview ? html`<button type="button" class="button button-primary" disabled=${busy} onClick=${() => act('approve')}>${t('riskPoint.approve')}</button>` : null}
+        ${canReview && !returning ? html`<button type="button" class="button button-danger" disabled=${busy} onClick=${() => setReturning(true)}>${t('riskPoint.return')}</button>` : null}
+        ${canFile && rp.status === 'filed' ? html`<button type="button" class="button" disabled=${busy} onClick=${() => act('reopen')}>${t('riskPoint.reopen')}</button>` : null}
+        ${
+          canFile && rp.status === 'draft'
+            ? html`<label class="button">
+                ${t('riskPoint.addPhoto')}
+                <input type="file" accept="image/jpeg,image/png,image/webp,image/heic" capture="environment" class="visually-hidden"
+                  disabled=${busy} onChange=${addPhoto} data-testid="photo-input" />
+              </label>`
+            : null
+        }
+      </div>
+      ${
+        returning
+          ? html`<form class="form" onSubmit=${(e: Event) => {
+              e.preventDefault();
+              if (reason.trim()) void act('return', { reason: reason.trim() });
+            }}>
+              <div class="field">
+                <label for="f-reason">${t('riskPoint.returnReason')}</label>
+                <textarea id="f-reason" name="reason" rows="3" maxlength="500" required value=${reason}
+                  onInput=${(e: Event) => setReason((e.target as HTMLTextAreaElement).value)}></textarea>
+              </div>
+              <div class="form-actions">
+                <button type="submit" class="button button-danger" disabled=${busy || !reason.trim()}>${t('riskPoint.confirmReturn')}</button>
+                <button type="button" class="button" onClick=${() => setReturning(false)}>${t('action.cancel')}</button>
+              </div>
+            </form>`
+          : null
+      }
+    </div>
+
+    <div class="panel">
+      <dl class="details">${rows.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value || '—'}</dd></div>`)}</dl>
+      ${rp.description ? html`<p>${rp.description}</p>` : null}
+    </div>
+
+    <div class="panel">
+      <h2>${t('riskPoint.grading')}</h2>
+      ${rp.gradings.length === 0 ? html`<p class="muted">${t('riskPoint.notGraded')}</p>` : null}
+      ${
+        rp.gradings.length > 0
+          ? html`<table class="table responsive">
+              <thead><tr>
+                <th>${t('riskPoint.method')}</th><th>${t('riskPoint.inputs')}</th><th class="num">${t('riskPoint.score')}</th>
+                <th>${t('riskPoint.colour')}</th><th>${t('riskPoint.tableVersion')}</th><th>${t('riskPoint.gradedBy')}</th>
+              </tr></thead>
+              <tbody>
+                ${[...rp.gradings].reverse().map(
+                  (g) => html`<tr>
+                    <td data-label=${t('riskPoint.method')}>${g.method}</td>
+                    <td data-label=${t('riskPoint.inputs')}>${Object.entries(g.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}</td>
+                    <td class="num" data-label=${t('riskPoint.score')}>${g.score}</td>
+                    <td data-label=${t('riskPoint.colour')}><${ColourBadge} colour=${g.color} /></td>
+                    <td data-label=${t('riskPoint.tableVersion')}>v${g.tableVersion}</td>
+                    <td data-label=${t('riskPoint.gradedBy')}>${g.by} · ${formatDateTime(g.at)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : null
+      }
+    </div>
+
+    <div class="panel-grid">
+      <${List} title=${t('knowledge.hazardFactors')} items=${rp.hazardFactors} />
+      <${List} title=${t('knowledge.accidentTypes')} items=${rp.accidentTypes} />
+      <${List} title=${t('knowledge.controlMeasures')} items=${rp.controlMeasures} />
+      <${List} title=${t('knowledge.emergencyMeasures')} items=${rp.emergencyMeasures} />
+      <${List} title=${t('knowledge.checklist')} items=${rp.checklist.map((item) => item.text)} />
+    </div>
+
+    <div class="panel">
+      <h2>${t('riskPoint.photos')}</h2>
+      ${rp.photos.length === 0 ? html`<p class="muted">${t('riskPoint.noPhotos')}</p>` : null}
+      <div class="photos">${rp.photos.filter((p) => p.status === 'verified').map((photo) => html`<${PhotoTile} key=${photo.id} point=${rp} photo=${photo} />`)}</div>
+    </div>
+
+    <${NoticeBoard} point=${rp} />
+    ${audit.error ? html`<${ErrorNotice} error=${audit.error} />` : null}
+    ${audit.data ? html`<div class="panel"><${AuditHistory} trail=${audit.data} /></div>` : null}
+  </section>`;
+}
