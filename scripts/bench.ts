@@ -227,7 +227,7 @@ async function main(): Promise<number> {
     if (fullTable) {
       const county = counties.get(options.scale)!;
       log(`\nLoad at scale ${options.scale} (${county.tenant})`);
-      const { rows, phaseOps } = await measure(county, (token) => allPhases(county, api.url, token));
+      const { rows, phaseOps } = await measure(county, (token) => allPhases(county, api.url, token, options.connections));
       const reference = rowOf(
         await measureDynamoReference({
           client,
@@ -332,7 +332,12 @@ async function main(): Promise<number> {
       );
       log(`Results written to ${options.json}`);
     }
-    log(failed ? '\nSome budgets are broken (see above).' : '\nEvery budget holds.');
+    const advisories = results.reduce((sum, r) => sum + r.rows.filter((row) => row.advisories.length > 0).length, 0);
+    log(
+      failed
+        ? '\nSome budgets are broken (see above).'
+        : `\nEvery enforced budget holds${advisories > 0 ? `; ${advisories} rows are over the 3× no-op budget, which is enforced at --scale 1 or with --strict` : ''}.`,
+    );
     return failed ? 1 : 0;
   } finally {
     await stopAll();
@@ -370,12 +375,14 @@ function statsPhases(county: SeededCounty): Phase[] {
   ];
 }
 
-function allPhases(county: SeededCounty, url: string, token: string): Phase[] {
+function allPhases(county: SeededCounty, url: string, token: string, connections: number): Phase[] {
   const base = `/t/${county.tenant}/api/v1`;
   const [noop, ...stats] = statsPhases(county);
   const cycle = new TransitionCycle(base);
   // Fewer points than connections would leave connections idle; the seed keeps at least 64.
-  const pool = county.cyclePool;
+  // A small active set (four points a connection) so that every point goes round submit → approve → reopen
+  // several times a run and the three rows get their share; a point is still never in flight twice.
+  const pool = county.cyclePool.slice(0, Math.max(32, connections * 4));
   let loaded = false;
   const prepare = async () => {
     // Points whose request was cut off when a run ended (or left mid-lap by an earlier run on a kept data

@@ -90,13 +90,20 @@ export function parseCommand(argv: string[], env: Record<string, string | undefi
     throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
   }
   const common: CommonOptions = {
-    ...((values.api ?? env.GRIDSAFE_PLATFORM_API) ? { api: (values.api ?? env.GRIDSAFE_PLATFORM_API) as string } : {}),
+    ...((values.api ?? env.GRIDSAFE_PLATFORM_API)
+      ? { api: (values.api ?? env.GRIDSAFE_PLATFORM_API) as string }
+      : {}),
     cellsFile: values['cells-file'] ?? DEFAULT_CELLS_FILE,
     deploy: !values['no-deploy'],
   };
   if (!values.id) throw new UsageError('--id is required.');
   if (kind !== 'onboard') {
-    return { kind: kind as LifecycleAction, id: values.id, ...(values.reason ? { reason: values.reason } : {}), common };
+    return {
+      kind: kind as LifecycleAction,
+      id: values.id,
+      ...(values.reason ? { reason: values.reason } : {}),
+      common,
+    };
   }
   const candidate = {
     id: values.id,
@@ -160,8 +167,11 @@ export function addTenantToCells(
   if (!target) {
     throw new UsageError(`Cell "${cell}" is not in ${file} (cells: ${cells.map((c) => c.id).join(', ')}).`);
   }
-  const elsewhere = cells.find((candidate) => candidate.id !== cell && candidate.tenants?.some((t) => t.id === tenant.id));
-  if (elsewhere) throw new UsageError(`County ${tenant.id} is already listed in cell "${elsewhere.id}" of ${file}.`);
+  const elsewhere = cells.find(
+    (candidate) => candidate.id !== cell && candidate.tenants?.some((t) => t.id === tenant.id),
+  );
+  if (elsewhere)
+    throw new UsageError(`County ${tenant.id} is already listed in cell "${elsewhere.id}" of ${file}.`);
   if (target.tenants?.some((t) => t.id === tenant.id)) return false;
   target.tenants = [...(target.tenants ?? []), { id: tenant.id, name: tenant.name }];
   // The loader's own rules (tenant ids, at most 250 counties a cell); placeholders need not resolve here.
@@ -196,17 +206,22 @@ function formatJson(value: unknown, indent = ''): string {
  * Where the AWS SDK and the CDK CLI would find credentials: the standard variables, a web identity or
  * container role, or a default profile in the shared files. Undefined when there are none.
  */
-export function awsCredentialsSource(env: Record<string, string | undefined>, home = homedir()): string | undefined {
+export function awsCredentialsSource(
+  env: Record<string, string | undefined>,
+  home = homedir(),
+): string | undefined {
   if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return 'AWS_ACCESS_KEY_ID';
   if (env.AWS_PROFILE) return `profile ${env.AWS_PROFILE}`;
   if (env.AWS_WEB_IDENTITY_TOKEN_FILE) return 'web identity';
-  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) return 'container role';
+  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI)
+    return 'container role';
   const files = [
     env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'),
     env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'),
   ];
   for (const file of files) {
-    if (existsSync(file) && /^\s*\[(profile )?default\]/m.test(readFileSync(file, 'utf8'))) return `default profile in ${file}`;
+    if (existsSync(file) && /^\s*\[(profile )?default\]/m.test(readFileSync(file, 'utf8')))
+      return `default profile in ${file}`;
   }
   return undefined;
 }
@@ -230,7 +245,11 @@ export async function runCommand(command: Command, target: Target, io: Io): Prom
   return lifecycle(command, target, io);
 }
 
-async function onboard(command: Extract<Command, { kind: 'onboard' }>, target: Target, io: Io): Promise<number> {
+async function onboard(
+  command: Extract<Command, { kind: 'onboard' }>,
+  target: Target,
+  io: Io,
+): Promise<number> {
   const { request, common } = command;
   // Checked before anything is written: a county that cannot be added to its cell is not onboarded.
   addTenantToCells(common.cellsFile, request.cell, { id: request.id, name: request.name }, { dryRun: true });
@@ -242,7 +261,9 @@ async function onboard(command: Extract<Command, { kind: 'onboard' }>, target: T
   const cellsPath = relative(ROOT, common.cellsFile) || common.cellsFile;
   const { tenant, rootGrid, admin } = result;
   io.log(`✔ Onboarded ${tenant.id} (${tenant.name}, ${tenant.divisionCode}) into cell ${tenant.cell}`);
-  io.log(`  Registry:     ${tenant.status}, version ${tenant.version}; knowledge base ${tenant.kbVersion} (the vendor default, inherited)`);
+  io.log(
+    `  Registry:     ${tenant.status}, version ${tenant.version}; knowledge base ${tenant.kbVersion} (the vendor default, inherited)`,
+  );
   io.log(`  Root grid:    ${rootGrid.name} (${rootGrid.id})`);
   io.log(`  First admin:  ${admin.username}`);
   io.log(`  Password:     ${admin.temporaryPassword}`);
@@ -254,8 +275,11 @@ async function onboard(command: Extract<Command, { kind: 'onboard' }>, target: T
   );
   const deployCommand = tenantDeployCommand(tenant.cell, tenant.id);
   if (target.mode === 'direct') {
-    if (target.localUrl) io.log(`  Local:        ${target.localUrl}/t/${tenant.id}/api/v1 (the local stack serves it now)`);
-    io.log('  Deploy:       this onboarded the local stack only; for AWS onboard with --api, or deploy the stack with:');
+    if (target.localUrl)
+      io.log(`  Local:        ${target.localUrl}/t/${tenant.id}/api/v1 (the local stack serves it now)`);
+    io.log(
+      '  Deploy:       this onboarded the local stack only; for AWS onboard with --api, or deploy the stack with:',
+    );
     io.log(`    ${deployCommand}`);
     return 0;
   }
@@ -267,11 +291,18 @@ async function onboard(command: Extract<Command, { kind: 'onboard' }>, target: T
   }
   io.log(`  Deploy:       ${deployCommand}   (credentials: ${credentials})`);
   const code = io.runDeploy(deployCommand);
-  if (code !== 0) io.log(`✖ cdk deploy failed (exit ${code}); the county is registered: fix the cause and run the command again.`);
+  if (code !== 0)
+    io.log(
+      `✖ cdk deploy failed (exit ${code}); the county is registered: fix the cause and run the command again.`,
+    );
   return code;
 }
 
-async function lifecycle(command: Exclude<Command, { kind: 'onboard' }>, target: Target, io: Io): Promise<number> {
+async function lifecycle(
+  command: Exclude<Command, { kind: 'onboard' }>,
+  target: Target,
+  io: Io,
+): Promise<number> {
   const body = command.reason ? { reason: command.reason } : {};
   if (command.kind !== 'offboard') {
     const record =
@@ -307,7 +338,9 @@ async function lifecycle(command: Exclude<Command, { kind: 'onboard' }>, target:
     cursor = answer.users.nextCursor;
   } while (!answer.users.done);
   io.log(`✔ ${answer.tenant.id} is offboarded; ${disabled} user(s) disabled in the user directory.`);
-  io.log('  Its data is retained: table items under T#<id>#, photos under t/<id>/, logs, and the registry record.');
+  io.log(
+    '  Its data is retained: table items under T#<id>#, photos under t/<id>/, logs, and the registry record.',
+  );
   io.log('  To remove its compute, then drop it from the cells configuration:');
   io.log(`    ${answer.destroyCommand}`);
   return 0;
@@ -335,7 +368,12 @@ interface OffboardAnswer {
 
 class ApiError extends Error {}
 
-async function apiCall<T>(target: Extract<Target, { mode: 'api' }>, method: string, path: string, body?: unknown): Promise<T> {
+async function apiCall<T>(
+  target: Extract<Target, { mode: 'api' }>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const response = await (target.fetch ?? fetch)(`${target.url.replace(/\/$/, '')}${path}`, {
     method,
     headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
@@ -346,18 +384,27 @@ async function apiCall<T>(target: Extract<Target, { mode: 'api' }>, method: stri
   if (!response.ok) {
     const errors = (parsed?.errors ?? []) as { path: string; message: string }[];
     throw new ApiError(
-      [`${response.status} ${parsed?.code ?? ''}: ${parsed?.detail ?? text}`, ...errors.map((e) => `  ${FLAG_OF[e.path] ?? e.path}: ${e.message}`)].join('\n'),
+      [
+        `${response.status} ${parsed?.code ?? ''}: ${parsed?.detail ?? text}`,
+        ...errors.map((e) => `  ${FLAG_OF[e.path] ?? e.path}: ${e.message}`),
+      ].join('\n'),
     );
   }
   return parsed as T;
 }
 
 /** Logs in to the deployed control plane as a vendor operator. */
-export async function apiTarget(url: string, env: Record<string, string | undefined>, fetchImpl: typeof fetch = fetch): Promise<Target> {
+export async function apiTarget(
+  url: string,
+  env: Record<string, string | undefined>,
+  fetchImpl: typeof fetch = fetch,
+): Promise<Target> {
   const username = env.GRIDSAFE_VENDOR_USERNAME;
   const password = env.GRIDSAFE_VENDOR_PASSWORD;
   if (!username || !password) {
-    throw new UsageError('--api needs a vendor operator login: set GRIDSAFE_VENDOR_USERNAME and GRIDSAFE_VENDOR_PASSWORD.');
+    throw new UsageError(
+      '--api needs a vendor operator login: set GRIDSAFE_VENDOR_USERNAME and GRIDSAFE_VENDOR_PASSWORD.',
+    );
   }
   const response = await fetchImpl(`${url.replace(/\/$/, '')}/session`, {
     method: 'POST',
@@ -384,13 +431,26 @@ export async function localTarget(cellsFile: string): Promise<Target> {
   // The local issuer's pool and client (scripts/local/local-issuer.ts defaults, as the local stack starts it).
   const issuerUrl = `http://${config.host}:${config.issuerPort}`;
   const issuer = `${issuerUrl}/local_gridsafe`;
-  const documentClient = createDocumentClient({ endpoint: `http://${config.host}:${config.dynamoPort}`, region: config.region });
-  const cells = parseCellsConfig(JSON.parse(readFileSync(cellsFile, 'utf8')), {}, cellsFile).cells.map((cell) => cell.id);
+  const documentClient = createDocumentClient({
+    endpoint: `http://${config.host}:${config.dynamoPort}`,
+    region: config.region,
+  });
+  const cells = parseCellsConfig(JSON.parse(readFileSync(cellsFile, 'utf8')), {}, cellsFile).cells.map(
+    (cell) => cell.id,
+  );
   const deps = createPlatformDeps({
     documentClient,
     tableName: config.tableName,
-    tokens: createJwksVerifier({ issuer, jwksUrl: `${issuer}/.well-known/jwks.json`, clientId: 'gridsafe-local-client' }),
-    identity: createCognitoIdentityProvider({ userPoolId: 'local_gridsafe', clientId: 'gridsafe-local-client', endpoint: issuerUrl }),
+    tokens: createJwksVerifier({
+      issuer,
+      jwksUrl: `${issuer}/.well-known/jwks.json`,
+      clientId: 'gridsafe-local-client',
+    }),
+    identity: createCognitoIdentityProvider({
+      userPoolId: 'local_gridsafe',
+      clientId: 'gridsafe-local-client',
+      endpoint: issuerUrl,
+    }),
     authJwksUrl: `${issuer}/.well-known/jwks.json`,
     cells: { known: cells },
     logger: createJsonLogger({ service: 'gridsafe-onboard' }, 'warn'),
@@ -414,7 +474,9 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    const target = command.common.api ? await apiTarget(command.common.api, process.env) : await localTarget(command.common.cellsFile);
+    const target = command.common.api
+      ? await apiTarget(command.common.api, process.env)
+      : await localTarget(command.common.cellsFile);
     return await runCommand(command, target, {
       log: (line) => console.log(line),
       env: process.env,
@@ -433,7 +495,11 @@ async function main(): Promise<number> {
       console.error(`✖ ${error.message}`);
       return 2;
     }
-    const { code, message, problems } = error as { code?: string; message?: string; problems?: { path: string; message: string }[] };
+    const { code, message, problems } = error as {
+      code?: string;
+      message?: string;
+      problems?: { path: string; message: string }[];
+    };
     if (code) {
       const details = (problems ?? []).map((p) => `\n  ${FLAG_OF[p.path] ?? p.path}: ${p.message}`).join('');
       console.error(`✖ ${message} (${code})${details}`);

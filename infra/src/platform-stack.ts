@@ -120,7 +120,7 @@ export class PlatformStack extends Stack {
     this.operatorTokenClaims = new NodeFunction(this, 'OperatorTokenClaims', {
       entry: 'functions/pre-token-generation.ts',
       service: 'gridsafe-platform-auth',
-      description: 'Gridsafe control plane: copies tenant and role into operators’ access tokens',
+      description: 'Gridsafe control plane: copies tenant and role into operator access tokens',
       // Cognito waits at most 5 seconds for a trigger; login fails after that.
       timeout: Duration.seconds(5),
       memorySize: 256,
@@ -176,7 +176,7 @@ export class PlatformStack extends Stack {
 
     addAlarm(this, 'OperatorLoginTriggerErrorsAlarm', shared.alarmTopic, {
       name: 'platform-login-trigger-errors',
-      description: 'The operators’ Pre Token Generation trigger failed: vendor operators cannot log in.',
+      description: 'The operator pool Pre Token Generation trigger failed: vendor operators cannot log in.',
       metric: this.operatorTokenClaims.function.metricErrors({ period: ALARM_PERIOD }),
       threshold: 1,
     });

@@ -135,7 +135,14 @@ const COLUMNS: [string, (row: Row) => string][] = [
   ['p50 / no-op', (row) => (row.ratioToNoop === undefined ? '-' : `${row.ratioToNoop.toFixed(2)}×`)],
   [
     'ok',
-    (row) => (row.failures.length > 0 ? 'NO' : row.advisories.length > 0 ? 'over 3× (advisory)' : 'yes'),
+    (row) =>
+      row.failures.length > 0
+        ? 'NO'
+        : row.advisories.length > 0
+          ? 'over 3× (advisory)'
+          : row.budget === ''
+            ? '-'
+            : 'yes',
   ],
 ];
 

@@ -91,7 +91,6 @@ describe('the admin web app (desktop)', () => {
     expect(drawn).toBeGreaterThan(30);
     expect(await page.locator('.leaflet-tile').count()).toBe(0);
     expect(await page.locator('.leaflet-control-scale').count()).toBe(1);
-    await screenshot(page, 'map');
     expect(problems).toEqual([]);
     await context.close();
   });

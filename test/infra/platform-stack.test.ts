@@ -52,7 +52,10 @@ describe('the control plane', () => {
         Issuer: {
           'Fn::Join': [
             '',
-            Match.arrayWith(['https://cognito-idp.', { Ref: Match.stringLikeRegexp('^OperatorPool') }]),
+            Match.arrayWith([
+              Match.stringLikeRegexp('^https://cognito-idp\\.'),
+              { Ref: Match.stringLikeRegexp('^OperatorPool') },
+            ]),
           ],
         },
       },

@@ -69,7 +69,9 @@ describe('the escalation sweep', () => {
     expect(result).toMatchObject({ escalated: 1, markedOverdue: 1, skipped: 0, failed: 0 });
     const hazard = (await admin.get(`/hazards/${created.body.id}`)).body;
     expect(hazard).toMatchObject({ level: 'township', escalationStep: 1, overdue: true, status: 'open' });
-    expect(Date.parse(hazard.escalateAt)).toBe(clock.now().getTime() + 7 * DAY);
+    // A fresh grace period (the settings' 7 days) from the step.
+    expect(Date.parse(hazard.escalateAt)).toBe(Date.parse(hazard.escalations.at(-1).at) + 7 * DAY);
+    expect(hazard.escalations.at(-1)).toMatchObject({ from: 'village', to: 'township', cause: 'deadline', by: 'escalation-sweep' });
 
     for (const [before, gridId] of [
       [villageBefore, county.village1],

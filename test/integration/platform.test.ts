@@ -1,9 +1,21 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { countyStatusCacheFor, createApp, disableCountyUsers } from '@gridsafe/api';
+import { CountyStatusCache, createApp, disableCountyUsers } from '@gridsafe/api';
 import { vendorKnowledgeBase } from '@gridsafe/core';
-import { countyStatusKey, platformKey, tenantKey } from '@gridsafe/db';
+import { countyStatusKey, platformKey, readCountyStatus, tenantKey } from '@gridsafe/db';
 import { poolUsername } from '@gridsafe/identity';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CELLS_FILE } from '../../infra/src/cells-config.ts';
+import {
+  addTenantToCells,
+  apiTarget,
+  awsCredentialsSource,
+  parseCommand,
+  runCommand,
+  UsageError,
+} from '../../scripts/onboard.ts';
 import { seedPlatformOperator } from '../../scripts/seed/seed-platform.ts';
 import {
   DEMO_LOGIN_PASSWORD,
@@ -448,39 +460,38 @@ describe('the county API’s status cache', () => {
     const tenant = uniqueTenant('pf');
     const onboarded = await platform('POST', '/tenants', { body: onboardBody(tenant) });
     // County processes of their own (as each county's Lambda is): nobody tells their caches about changes.
-    const cached = createApp({
-      ...api.deps,
-      countyStatus: countyStatusCacheFor(
-        { client: api.deps.documentClient, tableName: api.tableName },
-        60_000,
-      ),
-    });
-    const shortLived = createApp({
-      ...api.deps,
-      countyStatus: countyStatusCacheFor({ client: api.deps.documentClient, tableName: api.tableName }, 50),
-    });
+    let reads = 0;
+    const countingRead = (id: string) => {
+      reads += 1;
+      return readCountyStatus(api.deps.documentClient, api.tableName, id);
+    };
+    const cached = createApp({ ...api.deps, countyStatus: new CountyStatusCache(countingRead, 60_000) });
+    const shortLived = createApp({ ...api.deps, countyStatus: new CountyStatusCache(countingRead, 50) });
     const login = await call(cached, 'POST', `/t/${tenant}/api/v1/session`, {
       body: { username: 'county.admin', password: onboarded.body.admin.temporaryPassword },
     });
     const token = login.body.accessToken;
-    const first = await call(cached, 'GET', `/t/${tenant}/api/v1/grids/${onboarded.body.rootGrid.id}`, {
-      token,
-    });
-    const second = await call(cached, 'GET', `/t/${tenant}/api/v1/grids/${onboarded.body.rootGrid.id}`, {
-      token,
-    });
-    expect(first.status).toBe(200);
-    expect(Number(second.headers.get('x-dynamodb-calls'))).toBeGreaterThan(0);
-    // Login read the status; neither grid request needed a read of its own.
+    const gridPath = `/t/${tenant}/api/v1/grids/${onboarded.body.rootGrid.id}`;
+    const [first, second] = [
+      await call(cached, 'GET', gridPath, { token }),
+      await call(cached, 'GET', gridPath, { token }),
+    ];
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(reads).toBe(1);
+    // The one read is counted against the request that made it, and only that one.
+    expect(Number(login.headers.get('x-dynamodb-calls'))).toBeGreaterThan(0);
     expect(second.headers.get('x-dynamodb-calls')).toBe(first.headers.get('x-dynamodb-calls'));
 
     expect((await call(shortLived, 'GET', `/t/${tenant}/api/v1/me`, { token })).status).toBe(200);
     expect((await platform('POST', `/tenants/${tenant}/suspend`)).status).toBe(200);
+    // Within its period the long-lived cache still says active: the bound is the period, not zero.
+    expect((await call(cached, 'GET', gridPath, { token })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 60));
     const refused = await call(shortLived, 'GET', `/t/${tenant}/api/v1/me`, { token });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('county_suspended');
     expect(Number(refused.headers.get('x-dynamodb-calls'))).toBe(1);
+    expect(reads).toBe(3);
   });
 });
 
@@ -567,5 +578,172 @@ describe('offboarding', () => {
     const rest = await disableCountyUsers(api.platformDeps, id, { pageSize: 2, cursor: first.nextCursor });
     expect(rest).toEqual({ disabled: 1, done: true });
     expect(await directoryLoginWorks(id, 'c.three', TEST_PASSWORD)).toBe(false);
+  });
+});
+
+describe('the onboarding command (scripts/onboard.ts)', () => {
+  let cellsFile: string;
+  let home: string;
+  const original = readFileSync(DEFAULT_CELLS_FILE, 'utf8');
+
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridsafe-onboard-'));
+    cellsFile = join(dir, 'cells.json');
+    // The repository's own file with a second cell, so "listed in another cell" can be tried.
+    const raw = JSON.parse(original);
+    raw.cells.push({ id: 'test-2', tenants: [{ id: 'elsewhere', name: '别处县' }] });
+    raw.cells[0].id = 'test-1';
+    raw.platformCell = 'test-1';
+    writeFileSync(cellsFile, `${JSON.stringify(raw, null, 2)}\n`);
+    home = mkdtempSync(join(tmpdir(), 'gridsafe-home-'));
+  });
+
+  const lines: string[] = [];
+  const io = (env: Record<string, string | undefined> = {}, runDeploy?: (command: string) => number) => {
+    lines.length = 0;
+    return { log: (line: string) => lines.push(line), env, home, ...(runDeploy ? { runDeploy } : {}) };
+  };
+  const direct = () => ({
+    mode: 'direct' as const,
+    deps: api.platformDeps,
+    operator: {
+      userId: 'cli',
+      username: 'cli:test',
+      tenant: '@platform',
+      role: 'vendor_operator' as const,
+      grants: [],
+    },
+  });
+  const args = (id: string, ...more: string[]) => [
+    '--id',
+    id,
+    '--name',
+    '测试县',
+    '--division',
+    '341226',
+    '--cell',
+    'test-1',
+    '--admin',
+    'county.admin',
+    '--cells-file',
+    cellsFile,
+    ...more,
+  ];
+
+  it('names the flag of every bad value and needs --id', () => {
+    expect(() =>
+      parseCommand(['--id', 'Bad', '--division', '12', '--cell', 'test-1', '--admin', 'x']),
+    ).toThrow(/--id: .*\n.*--name: .*\n.*--division: /s);
+    expect(() => parseCommand(['suspend'])).toThrow('--id is required');
+    expect(() => parseCommand(['pause', '--id', 'abc'])).toThrow(UsageError);
+    expect(parseCommand(['offboard', '--id', 'abc', '--reason', '合同终止'], {})).toMatchObject({
+      kind: 'offboard',
+      id: 'abc',
+      reason: '合同终止',
+    });
+  });
+
+  it('adds a county to its cell as one more line of cells.json and refuses one listed in another cell', () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'gridsafe-cells-')), 'cells.json');
+    writeFileSync(copy, original);
+    const cell = JSON.parse(original).cells[0].id as string;
+    expect(addTenantToCells(copy, cell, { id: 'fuyang', name: '颍泉区' })).toBe(true);
+    const added = readFileSync(copy, 'utf8').split('\n');
+    const before = original.split('\n');
+    expect(added.filter((line) => !before.includes(line))).toEqual([
+      '        { "id": "fuyang", "name": "颍泉区" }',
+    ]);
+    expect(addTenantToCells(copy, cell, { id: 'fuyang', name: '颍泉区' })).toBe(false);
+    expect(() => addTenantToCells(cellsFile, 'test-1', { id: 'elsewhere', name: 'x' })).toThrow(
+      /cell "test-2"/,
+    );
+    expect(() => addTenantToCells(cellsFile, 'nowhere-1', { id: 'abc', name: 'x' })).toThrow(/not in/);
+  });
+
+  it('finds AWS credentials in the standard variables and the default profile, and nowhere else', () => {
+    expect(awsCredentialsSource({}, home)).toBeUndefined();
+    expect(awsCredentialsSource({ AWS_PROFILE: 'vendor' }, home)).toBe('profile vendor');
+    expect(awsCredentialsSource({ AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' }, home)).toBe(
+      'AWS_ACCESS_KEY_ID',
+    );
+    const withProfile = mkdtempSync(join(tmpdir(), 'gridsafe-home-'));
+    mkdirSync(join(withProfile, '.aws'));
+    writeFileSync(join(withProfile, '.aws', 'config'), '[default]\nregion = cn-north-1\n');
+    expect(awsCredentialsSource({}, withProfile)).toMatch(/default profile/);
+  });
+
+  it('onboards the local stack directly, adds the county to cells.json and prints the deploy command', async () => {
+    const id = uniqueTenant('pi');
+    const code = await runCommand(parseCommand(args(id), {}), direct(), io({ AWS_PROFILE: 'vendor' }));
+    expect(code).toBe(0);
+    const output = lines.join('\n');
+    expect(output).toContain(`✔ Onboarded ${id} (测试县, 341226) into cell test-1`);
+    const password = /Password: +(\S+)/.exec(output)?.[1] ?? '';
+    expect((await countyLogin(id, 'county.admin', password)).status).toBe(200);
+    // Even with AWS credentials around: a local onboarding must never deploy to AWS.
+    expect(output).toContain(
+      `    ./node_modules/.bin/cdk deploy -c cell=test-1 --exclusively test-1/Gridsafe-Tenant-${id}`,
+    );
+    expect(JSON.parse(readFileSync(cellsFile, 'utf8')).cells[0].tenants).toContainEqual({
+      id,
+      name: '测试县',
+    });
+  });
+
+  it('writes nothing, not even cells.json, when the county cannot join its cell', async () => {
+    const before = readFileSync(cellsFile, 'utf8');
+    await expect(runCommand(parseCommand(args('elsewhere'), {}), direct(), io())).rejects.toThrow(
+      /cell "test-2"/,
+    );
+    expect(await api.registry.get('elsewhere')).toBeUndefined();
+    expect(readFileSync(cellsFile, 'utf8')).toBe(before);
+  });
+
+  it('goes through the deployed API as a vendor operator and deploys when AWS credentials are present', async () => {
+    const fetchApp = ((input: string | URL | Request, init?: RequestInit) =>
+      api.platformApp.request(String(input), init)) as typeof fetch;
+    const url = 'http://platform.test/platform/api/v1';
+    await expect(apiTarget(url, {}, fetchApp)).rejects.toThrow(/GRIDSAFE_VENDOR_USERNAME/);
+    const target = await apiTarget(
+      url,
+      { GRIDSAFE_VENDOR_USERNAME: 'vendor.operator', GRIDSAFE_VENDOR_PASSWORD: DEMO_LOGIN_PASSWORD },
+      fetchApp,
+    );
+    const id = uniqueTenant('pj');
+    const deployed: string[] = [];
+    const code = await runCommand(
+      parseCommand(args(id), {}),
+      target,
+      io({ AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' }, (command) => {
+        deployed.push(command);
+        return 0;
+      }),
+    );
+    expect(code).toBe(0);
+    expect(deployed).toEqual([
+      `./node_modules/.bin/cdk deploy -c cell=test-1 --exclusively test-1/Gridsafe-Tenant-${id}`,
+    ]);
+
+    const noCredentials = uniqueTenant('pk');
+    await runCommand(
+      parseCommand(args(noCredentials), {}),
+      target,
+      io({}, () => 1),
+    );
+    expect(lines.join('\n')).toContain('no AWS credentials found; run:');
+
+    expect(
+      await runCommand(parseCommand(['suspend', '--id', id, '--reason', '欠费'], {}), target, io()),
+    ).toBe(0);
+    expect(lines[0]).toBe(`✔ ${id} is suspended (registry version 2).`);
+    expect(await runCommand(parseCommand(['resume', '--id', id], {}), target, io())).toBe(0);
+    expect(await runCommand(parseCommand(['offboard', '--id', id], {}), target, io())).toBe(0);
+    expect(lines[0]).toBe(`✔ ${id} is offboarded; 1 user(s) disabled in the user directory.`);
+    expect(lines.join('\n')).toContain(
+      `cdk destroy -c cell=test-1 --exclusively test-1/Gridsafe-Tenant-${id}`,
+    );
+    await expect(runCommand(parseCommand(['resume', '--id', id], {}), target, io())).rejects.toThrow(
+      /409 wrong_state/,
+    );
   });
 });

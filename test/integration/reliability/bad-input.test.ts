@@ -2,7 +2,7 @@ import { makeCreditCode } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../../support/photos.ts';
-import { type CountyClient, countyClient } from '../../support/reliability/client.ts';
+import { type CountyClient, call, countyClient, problemShapeIssues } from '../../support/reliability/client.ts';
 import { fuzzOperations, oversizedBodies } from '../../support/reliability/fuzz.ts';
 import { loadOperations, type OpenApiDocument, type Operation } from '../../support/reliability/openapi-routes.ts';
 import { injectedServices } from '../../support/reliability/services.ts';
@@ -201,5 +201,47 @@ describe('bad input', () => {
       expect(created.status).toBe(400);
       expect(created.body.errors.map((e: { path: string }) => e.path)).toContain('name');
     }
+  });
+});
+
+describe('bad input the API does not yet answer as the contract says (fails until fixed)', () => {
+  it('answers malformed JSON with a 400 whose errors[] names the body', async () => {
+    const answer = await call(api.app, 'POST', `/t/${county.tenant}/api/v1/risk-points`, {
+      token: admin.token,
+      rawBody: '{"name": "未闭合',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(answer.status).toBe(400);
+    expect(problemShapeIssues(answer)).toEqual([]);
+  });
+
+  it('answers a record filter that is not an id with 400 or 404, never 500', async () => {
+    const huge = '中'.repeat(1000);
+    const failures: string[] = [];
+    for (const path of [
+      `/grids?within=${huge}`,
+      `/grids?parent=${huge}`,
+      `/units?grid=${huge}`,
+      `/units?department=${huge}`,
+      `/risk-points?grid=${huge}`,
+      `/risk-points?department=${huge}`,
+      `/risk-points?grid=${county.village1}&unit=${huge}`,
+    ]) {
+      const answer = await admin.get(path);
+      if (![400, 404].includes(answer.status)) failures.push(`${path.slice(0, 40)}…: ${answer.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers a JSON body sent as another media type with a problem that says so', async () => {
+    const answer = await call(api.app, 'POST', `/t/${county.tenant}/api/v1/departments`, {
+      token: admin.token,
+      rawBody: JSON.stringify({ name: '媒体类型', industries: [] }),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect([400, 415]).toContain(answer.status);
+    expect(problemShapeIssues(answer)).toEqual([]);
+    expect(answer.body).not.toMatchObject({ title: 'Error' });
+    expect(answer.body.code).not.toBe('http_error');
   });
 });

@@ -91,7 +91,8 @@ export function problemShapeIssues(answer: Answer): string[] {
   if (answer.status === 400) {
     const errors = body.errors as { path?: unknown; message?: unknown }[] | undefined;
     if (!Array.isArray(errors) || errors.length === 0) issues.push('a 400 without errors[]');
-    else if (!errors.every((e) => typeof e.path === 'string' && e.path !== '' && typeof e.message === 'string'))
+    // A path may be '' only for an unknown field literally named "" (see docs/reliability.md).
+    else if (!errors.every((e) => typeof e.path === 'string' && typeof e.message === 'string'))
       issues.push('an errors[] entry without path or message');
   }
   if (answer.status === 401 && !/^Bearer/i.test(answer.headers.get('www-authenticate') ?? '')) {

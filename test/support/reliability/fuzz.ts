@@ -45,7 +45,7 @@ export function answerIssues(operation: Operation, answer: Answer): string[] {
   const issues: string[] = [];
   const allowed = operation.path.startsWith('/session') ? answer.status === 401 || ALLOWED_STATUSES.has(answer.status) : ALLOWED_STATUSES.has(answer.status);
   if (!allowed) issues.push(`status ${answer.status}`);
-  if (answer.status >= 400) issues.push(...problemShapeIssues(answer).filter((i) => !(process.env.RELAX && answer.text.includes('Malformed JSON'))));
+  if (answer.status >= 400) issues.push(...problemShapeIssues(answer));
   else if (!/^(application\/json|text\/html)/.test(answer.contentType)) issues.push(`a ${answer.status} as ${answer.contentType}`);
   if (answer.ms > HANG_MS) issues.push(`took ${Math.round(answer.ms)} ms`);
   return issues.map((issue) => `${issue}: ${answer.text.slice(0, 300)}`);

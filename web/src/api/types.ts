@@ -3,11 +3,16 @@
  * of it is bundled); anything the API adds that core does not model is declared here.
  */
 export type {
+  Assessment,
   AuditEvent,
+  Color,
   Department,
   GridLevel,
   GridNode,
   GridStats,
+  Photo,
+  RiskPoint,
+  RiskPointStatus,
   Role,
   Unit,
   User,

@@ -30,7 +30,9 @@ export function mountMap(
   const map = L.map(container, { zoomControl: true, attributionControl: config.urls.length > 0 });
   container.classList.toggle('map-blank', config.urls.length === 0);
   for (const url of config.urls) {
-    L.tileLayer(url, { subdomains: config.subdomains, attribution: config.attribution, maxZoom: 18 }).addTo(map);
+    L.tileLayer(url, { subdomains: config.subdomains, attribution: config.attribution, maxZoom: 18 }).addTo(
+      map,
+    );
   }
   L.control.scale({ imperial: false }).addTo(map);
   const points: L.LatLng[] = [];
@@ -47,7 +49,14 @@ export function mountMap(
       // The id in the class lets a test (or a deep link later) find one marker.
       className: `unit-marker unit-${unit.id}`,
     })
-      .bindPopup(() => popup(unit.name, [unit.address ?? ''], `/${options.tenant}/units/${encodeURIComponent(unit.id)}`, options.labels))
+      .bindPopup(() =>
+        popup(
+          unit.name,
+          [unit.address ?? ''],
+          `/${options.tenant}/units/${encodeURIComponent(unit.id)}`,
+          options.labels,
+        ),
+      )
       .bindTooltip(() => text(unit.name))
       .addTo(map);
   }

@@ -59,7 +59,10 @@ export function MapPage() {
       destroy?.();
     };
   }, [data.data, current.tenant]);
-  const counts = RISK_COLOURS.map((c) => ({ colour: c, n: data.data?.riskPoints.filter((p) => p.color === c).length ?? 0 }));
+  const counts = RISK_COLOURS.map((c) => ({
+    colour: c,
+    n: data.data?.riskPoints.filter((p) => p.color === c).length ?? 0,
+  }));
   const unitsWithout = data.data?.units.filter((u) => !u.location).length ?? 0;
   return html`<section class="map-page">
     <${PageTitle} title=${t('map.title')} />
@@ -86,7 +89,8 @@ export function MapPage() {
     ${data.loading && !data.data ? html`<${Loading} />` : null}
     <div class="map-legend" data-testid="map-legend">
       ${counts.map(
-        ({ colour, n }) => html`<span data-colour=${colour}><span class="swatch" style=${{ background: COLOUR_HEX[colour] }}></span>${t(`colour.${colour}`)} ${formatNumber(n)}</span>`,
+        ({ colour, n }) =>
+          html`<span data-colour=${colour}><span class="swatch" style=${{ background: COLOUR_HEX[colour] }}></span>${t(`colour.${colour}`)} ${formatNumber(n)}</span>`,
       )}
       ${!color ? html`<span><span class="swatch swatch-unit"></span>${t('map.units')} ${formatNumber(data.data?.units.length ?? 0)}</span>` : null}
       <span class="muted small">${tileConfig().urls.length === 0 ? t('map.noTiles') : ''}</span>

@@ -25,7 +25,8 @@ function currentPosition(): Promise<{ lat: number; lng: number } | undefined> {
   if (!navigator.geolocation) return Promise.resolve(undefined);
   return new Promise((resolve) =>
     navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)) }),
+      (p) =>
+        resolve({ lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)) }),
       () => resolve(undefined),
       { timeout: 5_000, maximumAge: 60_000 },
     ),
@@ -39,20 +40,24 @@ function currentPosition(): Promise<{ lat: number; lng: number } | undefined> {
 async function uploadPhoto(point: RiskPoint, file: File): Promise<RiskPoint> {
   const photo = await describePhoto(file);
   const location = await currentPosition();
-  const answer = await api<{ upload: { url: string; method: 'PUT'; headers: Record<string, string> }; photo: { id: string } }>(
-    `/risk-points/${point.id}/photos`,
-    {
-      method: 'POST',
-      body: {
-        contentType: photo.contentType,
-        size: photo.size,
-        sha256: photo.sha256,
-        takenAt: new Date(file.lastModified || Date.now()).toISOString(),
-        ...(location ? { location } : {}),
-      },
+  const answer = await api<{
+    upload: { url: string; method: 'PUT'; headers: Record<string, string> };
+    photo: { id: string };
+  }>(`/risk-points/${point.id}/photos`, {
+    method: 'POST',
+    body: {
+      contentType: photo.contentType,
+      size: photo.size,
+      sha256: photo.sha256,
+      takenAt: new Date(file.lastModified || Date.now()).toISOString(),
+      ...(location ? { location } : {}),
     },
-  );
-  const put = await fetch(answer.upload.url, { method: 'PUT', headers: answer.upload.headers, body: photo.bytes });
+  });
+  const put = await fetch(answer.upload.url, {
+    method: 'PUT',
+    headers: answer.upload.headers,
+    body: photo.bytes,
+  });
   if (!put.ok) throw new ApiError(put.status);
   return api<RiskPoint>(`/risk-points/${point.id}/photos/${answer.photo.id}/confirm`, { method: 'POST' });
 }
@@ -104,10 +109,14 @@ function NoticeBoard({ point }: { point: RiskPoint }) {
       ${page ? html`<button type="button" class="button" onClick=${() => frame?.contentWindow?.print()}>${t('riskPoint.print')}</button>` : null}
     </div>
     ${error ? html`<${ErrorNotice} error=${error} />` : null}
-    ${page ? html`<iframe class="notice-board" title=${t('riskPoint.noticeBoard')} sandbox="allow-same-origin allow-modals" srcdoc=${page}
+    ${
+      page
+        ? html`<iframe class="notice-board" title=${t('riskPoint.noticeBoard')} sandbox="allow-same-origin allow-modals" srcdoc=${page}
       ref=${(element: HTMLIFrameElement | null) => {
         frame = element;
-      }}></iframe>` : null}
+      }}></iframe>`
+        : null
+    }
   </div>`;
 }
 
@@ -137,7 +146,10 @@ export function RiskPointPage({ id }: { id: string }) {
     (role === 'county_admin' || (role === 'township_officer' && waitingFor === 'township'));
   const canFile = FILERS.has(role);
 
-  const act = async (action: 'submit' | 'approve' | 'return' | 'reopen', body: Record<string, unknown> = {}) => {
+  const act = async (
+    action: 'submit' | 'approve' | 'return' | 'reopen',
+    body: Record<string, unknown> = {},
+  ) => {
     setBusy(true);
     setActionError(undefined);
     try {
@@ -181,7 +193,10 @@ export function RiskPointPage({ id }: { id: string }) {
     [t('unit.grid'), grid.data?.name ?? ''],
     [t('unit.location'), `${rp.location.lat}, ${rp.location.lng}`],
     [t('unit.address'), rp.address ?? ''],
-    [t('riskPoint.responsible'), [rp.responsiblePerson?.name, rp.responsiblePerson?.phone].filter(Boolean).join(' ')],
+    [
+      t('riskPoint.responsible'),
+      [rp.responsiblePerson?.name, rp.responsiblePerson?.phone].filter(Boolean).join(' '),
+    ],
     [t('riskPoint.emergencyPhone'), rp.emergencyPhone ?? ''],
     [t('unit.createdAt'), formatDateTime(rp.createdAt)],
     [t('unit.updatedAt'), formatDateTime(rp.updatedAt)],
@@ -201,7 +216,10 @@ export function RiskPointPage({ id }: { id: string }) {
         rp.reviewChain.length > 0
           ? html`<p class="review-chain">${t('riskPoint.reviewChain')}:
               ${rp.reviewChain.map(
-                (level, i) => html`<span class=${`badge ${i < rp.reviewStep ? 'badge-ok' : i === rp.reviewStep ? 'badge-warn' : ''}`}>
+                (
+                  level,
+                  i,
+                ) => html`<span class=${`badge ${i < rp.reviewStep ? 'badge-ok' : i === rp.reviewStep ? 'badge-warn' : ''}`}>
                   ${label('reviewLevel', level)} ${i < rp.reviewStep ? t('riskPoint.approvedMark') : i === rp.reviewStep ? t('riskPoint.waitingMark') : ''}
                 </span>`,
               )}
@@ -264,7 +282,9 @@ export function RiskPointPage({ id }: { id: string }) {
                 ${[...rp.gradings].reverse().map(
                   (g) => html`<tr>
                     <td data-label=${t('riskPoint.method')}>${g.method}</td>
-                    <td data-label=${t('riskPoint.inputs')}>${Object.entries(g.inputs).map(([k, v]) => `${k}=${v}`).join(', ')}</td>
+                    <td data-label=${t('riskPoint.inputs')}>${Object.entries(g.inputs)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(', ')}</td>
                     <td class="num" data-label=${t('riskPoint.score')}>${g.score}</td>
                     <td data-label=${t('riskPoint.colour')}><${ColourBadge} colour=${g.color} /></td>
                     <td data-label=${t('riskPoint.tableVersion')}>v${g.tableVersion}</td>

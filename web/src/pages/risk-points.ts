@@ -3,7 +3,7 @@ import { api, listAll, query } from '../api/client.ts';
 import type { Page, RiskPoint, RiskPointStatus } from '../api/types.ts';
 import { RISK_COLOURS } from '../colours.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
-import { ErrorNotice, Loading, PageTitle, Pager } from '../components/common.ts';
+import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
@@ -51,7 +51,8 @@ export function RiskPointsPage() {
   const status = params.get('status') ?? '';
   const industry = params.get('industry') ?? '';
   const ownDepartment = scopeIds(current.user, 'dept')[0] ?? '';
-  const department = params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
+  const department =
+    params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
   const filterKey = [grid, color, status, industry, department].join('|');
   const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
   const cursors = paging.key === filterKey ? paging.cursors : [];
@@ -88,10 +89,30 @@ export function RiskPointsPage() {
             </div>`
           : null
       }
-      ${select('color', t('riskPoint.colour'), color, RISK_COLOURS.map((c) => ({ value: c, label: t(`colour.${c}`) })))}
-      ${select('status', t('riskPoint.status'), status, STATUSES.map((s) => ({ value: s, label: t(`rpStatus.${s}`) })))}
-      ${select('industry', t('units.industry'), industry, (industries.data?.items ?? []).map((i) => ({ value: i.code, label: i.name })))}
-      ${select('department', t('units.department'), department, (departments.data ?? []).map((d) => ({ value: d.id, label: d.name })))}
+      ${select(
+        'color',
+        t('riskPoint.colour'),
+        color,
+        RISK_COLOURS.map((c) => ({ value: c, label: t(`colour.${c}`) })),
+      )}
+      ${select(
+        'status',
+        t('riskPoint.status'),
+        status,
+        STATUSES.map((s) => ({ value: s, label: t(`rpStatus.${s}`) })),
+      )}
+      ${select(
+        'industry',
+        t('units.industry'),
+        industry,
+        (industries.data?.items ?? []).map((i) => ({ value: i.code, label: i.name })),
+      )}
+      ${select(
+        'department',
+        t('units.department'),
+        department,
+        (departments.data ?? []).map((d) => ({ value: d.id, label: d.name })),
+      )}
     </form>
     ${points.error ? html`<${ErrorNotice} error=${points.error} onRetry=${points.reload} />` : null}
     ${points.loading && !points.data ? html`<${Loading} />` : null}

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, listAll } from '../api/client.ts';
 import type { AuditTrail, FieldProblem, RiskPoint, Unit } from '../api/types.ts';
-import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { AuditHistory } from '../components/audit-history.ts';
+import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { loadGridOptions } from '../components/grid-select.ts';
 import { draftOf, patchBody, type UnitDraft, UnitForm, validateDraft } from '../components/unit-form.ts';

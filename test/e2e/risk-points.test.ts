@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
+import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+
+interface RiskPoint {
+  id: string;
+  name: string;
+  status: string;
+  color: string;
+  returnReason?: string;
+}
+
+let stack: E2eClient;
+let browser: TestBrowser;
+let officerToken: string;
+
+beforeAll(async () => {
+  stack = e2eStack();
+  browser = await launchBrowser();
+  officerToken = await stack.token('township.officer');
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('risk points in the admin web app', () => {
+  it('a township officer approves one filing and returns another from its review queue', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await loginAs(page, stack.url, 'township.officer');
+    await page.click('.sidebar a[href$="/review"]');
+    const rows = page.locator('[data-testid=risk-points-table] tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'review-queue');
+    const [first, second] = (await rows.evaluateAll((trs) =>
+      trs.map((tr) => tr.getAttribute('data-risk-point')),
+    )) as string[];
+
+    // Approve the first: the badge moves on and the history records who approved it.
+    await page.click(`tr[data-risk-point="${first}"] a.rp-name`);
+    await page.locator('[data-testid=actions] button', { hasText: '审核通过' }).click();
+    await expect
+      .poll(() => page.locator('.page-title [data-status]').getAttribute('data-status'))
+      .not.toBe('submitted');
+    await page.locator('[data-testid=audit] li', { hasText: 'township.officer' }).waitFor();
+    await screenshot(page, 'risk-point-record');
+    const approved = await stack.api<RiskPoint>(officerToken, 'GET', `/risk-points/${first}`);
+    expect(['township_approved', 'filed']).toContain(approved.body.status);
+
+    // Return the second with a reason (markup in it stays text).
+    const reason = '照片不清晰 <b>请重拍</b>';
+    await page.goto(`${stack.url}/taihe/risk-points/${second}`);
+    await page.locator('[data-testid=actions] button', { hasText: '退回' }).click();
+    await page.fill('#f-reason', reason);
+    await page.locator('[data-testid=actions] button', { hasText: '确认退回' }).click();
+    await page.locator('[data-testid=return-reason]').waitFor();
+    expect(await page.locator('[data-testid=return-reason]').textContent()).toContain(reason);
+    expect(await page.locator('[data-testid=return-reason] b').count()).toBe(0);
+    const returned = await stack.api<RiskPoint>(officerToken, 'GET', `/risk-points/${second}`);
+    expect(returned.body.status).toBe('draft');
+    expect(returned.body.returnReason).toBe(reason);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('the map draws every risk point in its colour', async () => {
+    const adminToken = await stack.token('county.admin');
+    const all = await stack.api<{ items: RiskPoint[] }>(adminToken, 'GET', '/risk-points?limit=100');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'county.admin');
+    await page.goto(`${stack.url}/taihe/map`);
+    await page.locator('path.rp-marker').first().waitFor();
+    for (const colour of ['red', 'orange', 'yellow', 'blue', 'ungraded']) {
+      const expected = all.body.items.filter((point) => point.color === colour).length;
+      expect(await page.locator(`path.rp-marker.colour-${colour}`).count(), colour).toBe(expected);
+    }
+    // A red marker is drawn in the standard red.
+    const red = all.body.items.find((point) => point.color === 'red');
+    if (red) expect(await page.locator(`path.rp-${red.id}`).getAttribute('fill')).toBe('#d9363e');
+    await screenshot(page, 'map');
+    await context.close();
+  });
+});

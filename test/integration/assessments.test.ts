@@ -1,0 +1,113 @@
+import { quarterOf } from '@gridsafe/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let county: SeededCounty;
+let admin: ReturnType<typeof clientFor>;
+let township: ReturnType<typeof clientFor>;
+let department: ReturnType<typeof clientFor>;
+let member: ReturnType<typeof clientFor>;
+const quarter = quarterOf(new Date());
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('as');
+  api = await startTestApi({ tenants: [tenant] });
+  county = await seedTestCounty(api, tenant);
+  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  admin = await login('county.admin');
+  township = await login('township.officer');
+  department = await login('dept.officer');
+  member = await login('grid.member');
+}, 180_000);
+
+/** Every item of a list endpoint, page by page, as the county admin sees it. */
+async function everything(path: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | undefined;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const page = await admin.get(`${path}${separator}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(page.status).toBe(200);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+describe('the quarterly assessment', () => {
+  it('gives figures for every township and department that the records reproduce, counted independently', async () => {
+    const answer = await admin.get(`/assessments?quarter=${quarter}`);
+    expect(answer.status).toBe(200);
+    const { start, end, rows } = answer.body as { start: string; end: string; rows: any[] };
+    expect(rows.filter((r) => r.kind === 'township')).toHaveLength(4);
+    expect(rows.filter((r) => r.kind === 'department')).toHaveLength(5);
+
+    const [units, points, patrols, hazards] = await Promise.all([
+      everything('/units'),
+      everything('/risk-points'),
+      everything(`/patrols?grid=${county.county}`),
+      everything('/hazards'),
+    ]);
+    const within = (at: string | undefined) => at !== undefined && at >= start && at < end;
+    const filed = new Set(points.filter((p) => p.status === 'filed').map((p) => p.unitId));
+    for (const row of rows) {
+      const mine = (r: { gridPath: string; departmentId?: string }) => (row.kind === 'township' ? r.gridPath.split('/')[1] === row.id : r.departmentId === row.id);
+      const ownUnits = units.filter((u) => mine(u) && u.createdAt < end);
+      const duePatrols = patrols.filter((p) => mine(p) && within(p.dueAt));
+      const dueHazards = hazards.filter((h) => mine(h) && within(h.deadline));
+      let escalations = 0;
+      for (const h of hazards.filter(mine)) escalations += h.escalations.filter((s: { cause: string; at: string }) => s.cause === 'deadline' && within(s.at)).length;
+      expect(row, `${row.kind} ${row.name}`).toMatchObject({
+        units: ownUnits.length,
+        unitsFiled: ownUnits.filter((u) => filed.has(u.id)).length,
+        patrolsDue: duePatrols.length,
+        patrolsDone: duePatrols.filter((p) => p.status === 'done' && p.completedAt < end).length,
+        hazardsDue: dueHazards.length,
+        hazardsOnTime: dueHazards.filter((h) => h.rectifiedAt && h.rectifiedAt <= h.deadline).length,
+        overdueEscalations: escalations,
+      });
+    }
+    // The demo county gives the assessment something to measure.
+    expect(rows.some((r) => r.patrolsDue > 0)).toBe(true);
+    expect(rows.some((r) => r.overdueEscalations > 0)).toBe(true);
+    expect(rows.some((r) => r.unitsFiled > 0)).toBe(true);
+  });
+
+  it('exports the same figures as CSV opening with a BOM for Excel', async () => {
+    const token = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    const { rows } = (await admin.get(`/assessments?quarter=${quarter}`)).body as { rows: any[] };
+    const requests: { path: string; headers: Record<string, string> }[] = [
+      { path: `/assessments?quarter=${quarter}&format=csv`, headers: {} },
+      { path: `/assessments?quarter=${quarter}`, headers: { accept: 'text/csv' } },
+    ];
+    for (const request of requests) {
+      const response = await api.app.request(`/t/${county.tenant}/api/v1${request.path}`, { headers: { authorization: `Bearer ${token}`, ...request.headers } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = new TextDecoder().decode(bytes.subarray(3)).trim().split('\r\n');
+      expect(lines[0]).toMatch(/^季度,类型,名称,单位数,已备案单位数,备案覆盖率/);
+      expect(lines).toHaveLength(1 + 9);
+      for (const [i, row] of rows.entries()) {
+        const cells = lines[i + 1]!.split(',');
+        expect(cells.slice(2, 5)).toEqual([row.name, String(row.units), String(row.unitsFiled)]);
+        expect([cells[6], cells[7], cells[9], cells[10], cells[12]]).toEqual(
+          [row.patrolsDue, row.patrolsDone, row.hazardsDue, row.hazardsOnTime, row.overdueEscalations].map(String),
+        );
+      }
+    }
+  });
+
+  it('shows an officer only its own township’s or department’s row and refuses a grid member', async () => {
+    const own = await township.get(`/assessments?quarter=${quarter}`);
+    expect(own.body.rows.map((r: { id: string }) => r.id)).toEqual([county.township1]);
+    const dept = await department.get(`/assessments?quarter=${quarter}`);
+    expect(dept.body.rows.map((r: { id: string }) => r.id)).toEqual([county.emergencyDept]);
+    expect((await member.get(`/assessments?quarter=${quarter}`)).status).toBe(403);
+    const bad = await admin.get('/assessments?quarter=2026Q5');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('query.quarter');
+  });
+});

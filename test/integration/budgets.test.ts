@@ -1,0 +1,137 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
+
+/**
+ * The request budgets of docs/performance.md, through the real app on DynamoDB Local: what each hot path costs
+ * in DynamoDB calls (the `x-dynamodb-calls` header every county response carries) and which calls they are
+ * (recorded on the app's own DynamoDB client). These hold at any county size, which is what lets the
+ * benchmark's latencies hold at Nanjing's.
+ */
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let county: SeededCounty;
+let admin: ReturnType<typeof clientFor>;
+/** Every operation the app sent since the recorder was installed, and since the last `measure`. */
+const everySent: string[] = [];
+let sent: string[] = [];
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('bu');
+  api = await startTestApi({ tenants: [tenant] });
+  county = await seedTestCounty(api, tenant);
+  admin = clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
+  api.deps.documentClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      // The document client's commands arrive here as the low-level ones (GetCommand → GetItemCommand).
+      const operation = String((context as { commandName?: string }).commandName).replace(/Command$/, '');
+      sent.push(operation);
+      everySent.push(operation);
+      return next(args);
+    },
+    { step: 'initialize', name: 'budgetRecorder', priority: 'high' },
+  );
+}, 120_000);
+
+/**
+ * One request, with the DynamoDB calls it made. A GET /me first fills the per-process county-status cache (one
+ * read per county per 30 s, whichever request comes then), so the count is the path's own.
+ */
+async function measure(method: 'GET' | 'POST', path: string, body?: unknown) {
+  await admin.get('/me');
+  sent = [];
+  const response = method === 'GET' ? await admin.get(path) : await admin.post(path, body);
+  return {
+    status: response.status,
+    body: response.body,
+    calls: Number(response.headers.get('x-dynamodb-calls')),
+    operations: [...sent],
+  };
+}
+
+/** Risk points of the seeded county in one status, found through the API. */
+async function pointsIn(
+  status: string,
+): Promise<{ id: string; color: string; photos: { status: string }[] }[]> {
+  const page = await admin.get(`/risk-points?status=${status}&limit=100`);
+  expect(page.status).toBe(200);
+  return page.body.items;
+}
+
+describe('request budgets', () => {
+  it.each([
+    ['county', () => county.county],
+    ['township', () => county.township1],
+    ['village', () => county.village1],
+  ])('reads %s stats with one GetItem and one Query', async (_level, id) => {
+    const result = await measure('GET', `/grids/${id()}/stats`);
+    expect(result.status).toBe(200);
+    expect(result.calls).toBeLessThanOrEqual(2);
+    expect(result.operations).toEqual(['GetItem', 'Query']);
+  });
+
+  it('lists the red risk points of a township with one GetItem and one Query', async () => {
+    const result = await measure('GET', `/risk-points?grid=${county.township1}&color=red`);
+    expect(result.status).toBe(200);
+    expect(result.body.items.length).toBeGreaterThan(0);
+    expect(result.calls).toBeLessThanOrEqual(2);
+    expect(result.operations).toEqual(['GetItem', 'Query']);
+  });
+
+  it('lists the units of a township with one GetItem and one Query', async () => {
+    const result = await measure('GET', `/units?grid=${county.township1}`);
+    expect(result.status).toBe(200);
+    expect(result.body.items.length).toBeGreaterThan(0);
+    expect(result.calls).toBeLessThanOrEqual(2);
+    expect(result.operations).toEqual(['GetItem', 'Query']);
+  });
+
+  it('reads a risk point with exactly one GetItem', async () => {
+    const [point] = await pointsIn('filed');
+    const result = await measure('GET', `/risk-points/${point!.id}`);
+    expect(result.status).toBe(200);
+    expect(result.calls).toBe(1);
+    expect(result.operations).toEqual(['GetItem']);
+  });
+
+  it('approves a submitted risk point with one GetItem and one TransactWriteItems', async () => {
+    const [point] = await pointsIn('submitted');
+    const result = await measure('POST', `/risk-points/${point!.id}/approve`, {});
+    expect(result.status).toBe(200);
+    expect(result.calls).toBe(2);
+    expect(result.operations).toEqual(['GetItem', 'TransactWriteItems']);
+  });
+
+  it('returns a submitted risk point with one GetItem and one TransactWriteItems', async () => {
+    const [point] = await pointsIn('submitted');
+    const result = await measure('POST', `/risk-points/${point!.id}/return`, {
+      reason: '照片不清晰，请重新拍摄',
+    });
+    expect(result.status).toBe(200);
+    expect(result.calls).toBe(2);
+    expect(result.operations).toEqual(['GetItem', 'TransactWriteItems']);
+  });
+
+  it('submits a draft with one GetItem and one TransactWriteItems once the settings are cached', async () => {
+    const drafts = (await pointsIn('draft')).filter((p) =>
+      p.photos.some((photo) => photo.status === 'verified'),
+    );
+    expect(drafts.length).toBeGreaterThanOrEqual(2);
+    // The first submit in a process reads the county's settings (cached for 30 s, like the county status).
+    expect((await admin.post(`/risk-points/${drafts[0]!.id}/submit`, {})).status).toBe(200);
+    const result = await measure('POST', `/risk-points/${drafts[1]!.id}/submit`, {});
+    expect(result.status).toBe(200);
+    expect(result.calls).toBe(2);
+    expect(result.operations).toEqual(['GetItem', 'TransactWriteItems']);
+  });
+
+  it('sends no Scan on any of these paths', () => {
+    expect(everySent.length).toBeGreaterThan(0);
+    expect(everySent.filter((operation) => operation === 'Scan')).toEqual([]);
+  });
+});

@@ -1,0 +1,162 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let county: SeededCounty;
+let admin: ReturnType<typeof clientFor>;
+let township: ReturnType<typeof clientFor>;
+let member: ReturnType<typeof clientFor>;
+let department: ReturnType<typeof clientFor>;
+let unitUser: ReturnType<typeof clientFor>;
+
+beforeAll(async () => {
+  const tenant = uniqueTenant('pa');
+  api = await startTestApi({ tenants: [tenant] });
+  county = await seedTestCounty(api, tenant);
+  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  admin = await login('county.admin');
+  township = await login('township.officer');
+  member = await login('grid.member');
+  department = await login('dept.officer');
+  unitUser = await login('unit.manager');
+}, 180_000);
+
+interface PatrolView {
+  id: string;
+  unitId: string;
+  gridPath: string;
+  status: string;
+  overdue: boolean;
+  dueAt: string;
+  version: number;
+  checklist: { code: string; text: string; riskPointId?: string }[];
+  targets: { location: { lat: number; lng: number } }[];
+}
+
+/** The open task of a unit (every unit has exactly one). */
+async function openTaskOf(unitId: string): Promise<PatrolView> {
+  const page = await member.get(`/patrols?unit=${unitId}&status=scheduled`);
+  expect(page.body.items).toHaveLength(1);
+  return page.body.items[0];
+}
+const answersFor = (patrol: PatrolView) => patrol.checklist.map((item) => ({ code: item.code, result: 'ok' as const }));
+const stats = async (gridId: string) => (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
+
+describe('patrol tasks', () => {
+  it('shows the grid member the tasks of its own village, due and overdue', async () => {
+    const mine = await member.get('/patrols?assignee=me&limit=100');
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    expect(mine.body.items.every((p: PatrolView) => p.gridPath.endsWith(county.village1))).toBe(true);
+    expect(mine.body.items.some((p: PatrolView) => p.overdue)).toBe(true);
+    const due = await member.get('/patrols?assignee=me&status=scheduled&limit=100');
+    expect(due.body.items.every((p: PatrolView) => p.status === 'scheduled')).toBe(true);
+    expect((await member.get(`/patrols?grid=${county.village2}`)).status).toBe(403);
+    expect((await unitUser.get('/patrols')).status).toBe(403);
+  });
+
+  it('shows overdue patrols on every level above: the township’s officer and the county', async () => {
+    const overdue = await township.get('/patrols?status=overdue&limit=100');
+    expect(overdue.status).toBe(200);
+    const items = overdue.body.items as PatrolView[];
+    expect(items.some((p) => p.gridPath.endsWith(county.village1))).toBe(true);
+    expect(items.every((p) => p.overdue && p.status === 'scheduled' && p.gridPath.includes(county.township1))).toBe(true);
+    const countyWide = (await admin.get('/patrols?status=overdue&limit=100')).body.items as PatrolView[];
+    expect(countyWide.some((p) => p.gridPath.includes(county.township2))).toBe(true);
+    expect(countyWide.length).toBeGreaterThan(items.length);
+    expect((await township.get(`/patrols?grid=${county.township2}&status=overdue`)).status).toBe(403);
+  });
+
+  it('plans a task for every unit, the department seeing its own industries’', async () => {
+    const all = await admin.get('/patrols?status=scheduled&limit=100');
+    expect(new Set(all.body.items.map((p: PatrolView) => p.unitId)).size).toBe(39);
+    const own = await department.get('/patrols?limit=100');
+    expect(own.body.items.length).toBeGreaterThan(0);
+    expect(own.body.items.every((p: { departmentId: string }) => p.departmentId === county.emergencyDept)).toBe(true);
+  });
+});
+
+describe('completing a patrol', () => {
+  it('records every item, opens a hazard for the deficient one in the same transaction and flags a far position', async () => {
+    const patrol = await openTaskOf(county.unit(3));
+    const before = await stats(county.village1);
+    const bytes = testJpeg(7001);
+    const requested = await member.post(`/patrols/${patrol.id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes) });
+    expect(requested.status).toBe(201);
+    await uploadWith(requested.body.upload, bytes);
+    const target = patrol.targets[0]!.location;
+    const answers = answersFor(patrol).map((a, i) =>
+      i === 1 ? { code: a.code, result: 'deficient' as const, note: '灭火器压力不足', photoIds: [requested.body.photo.id], severity: 'general' as const } : a,
+    );
+    const done = await member.post(`/patrols/${patrol.id}/complete`, { position: { lat: target.lat + 0.02, lng: target.lng }, items: answers });
+    expect(done.status).toBe(200);
+    expect(done.body.patrol).toMatchObject({ status: 'done', completedBy: 'grid.member', distanceFlagged: true, overdue: false });
+    expect(done.body.patrol.distanceMeters).toBeGreaterThan(2000);
+    expect(done.body.hazards).toHaveLength(1);
+    const hazard = done.body.hazards[0];
+    expect(hazard).toMatchObject({ status: 'open', level: 'village', source: 'patrol', patrolId: patrol.id, checklistCode: patrol.checklist[1]!.code, unitId: county.unit(3) });
+    expect(hazard.photos[0]).toMatchObject({ status: 'verified', sha256: sha256Hex(bytes) });
+    expect(done.body.patrol.items[1]).toMatchObject({ result: 'deficient', hazardId: hazard.id });
+
+    expect((await member.get(`/hazards/${hazard.id}`)).body.status).toBe('open');
+    const after = await stats(county.village1);
+    expect(after.open).toBe(before.open + 1);
+    expect(after.byLevel.village).toBe(before.byLevel.village + 1);
+    const audit = await admin.get(`/patrols/${patrol.id}/audit`);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['scheduled', 'completed']);
+    expect(audit.body.items[1].details).toMatchObject({ deficient: 1, hazardIds: [hazard.id], distanceFlagged: true });
+    expect(audit.body.items[1].location).toEqual({ lat: target.lat + 0.02, lng: target.lng });
+
+    // The next task is scheduled in the same write and now holds the unit's open slot.
+    const next = await openTaskOf(county.unit(3));
+    expect(next.id).toBe(done.body.next.id);
+    expect((await member.post(`/patrols/${patrol.id}/complete`, { position: target, items: answersFor(patrol) })).status).toBe(409);
+  });
+
+  it('does not flag a position at the unit, and writes one result when two devices complete at once', async () => {
+    const patrol = await openTaskOf(county.unit(1));
+    const before = await stats(county.village1);
+    const position = patrol.targets[0]!.location;
+    const items = answersFor(patrol).map((a, i) => (i === 0 ? { code: a.code, result: 'deficient' as const, note: '制度未上墙' } : a));
+    const results = await Promise.all([1, 2, 3].map(() => member.post(`/patrols/${patrol.id}/complete`, { position, items })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(2);
+    const winner = results.find((r) => r.status === 200)!;
+    expect(winner.body.patrol).toMatchObject({ distanceMeters: 0, distanceFlagged: false });
+    // Exactly one hazard, not three: the hazards are written in the patrol's own transaction.
+    expect((await stats(county.village1)).open).toBe(before.open + 1);
+    expect((await member.get(`/patrols?unit=${county.unit(1)}&status=scheduled`)).body.items).toHaveLength(1);
+  });
+
+  it('returns the first answer to a retry with the same Idempotency-Key', async () => {
+    const patrol = await openTaskOf(county.unit(2));
+    const body = { position: patrol.targets[0]!.location, items: answersFor(patrol) };
+    const first = await member.post(`/patrols/${patrol.id}/complete`, body, { 'idempotency-key': 'phone-7-patrol-1' });
+    const retry = await member.post(`/patrols/${patrol.id}/complete`, body, { 'idempotency-key': 'phone-7-patrol-1' });
+    expect(retry.status).toBe(200);
+    expect(retry.body.next.id).toBe(first.body.next.id);
+  });
+
+  it('names missing and unknown answers, and refuses more deficient items than one transaction can hold', async () => {
+    const patrol = await openTaskOf(county.unit(3));
+    const position = patrol.targets[0]!.location;
+    const [, ...rest] = answersFor(patrol);
+    const missing = await member.post(`/patrols/${patrol.id}/complete`, { position, items: [...rest, { code: 'nope', result: 'ok' }] });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['items', `items.${rest.length}.code`]));
+    expect((await member.post(`/patrols/${patrol.id}/complete`, { position: { lat: 0, lng: 0 }, items: answersFor(patrol) })).status).toBe(400);
+    if (patrol.checklist.length > 15) {
+      const before = await stats(county.village1);
+      const tooMany = await member.post(`/patrols/${patrol.id}/complete`, {
+        position,
+        items: patrol.checklist.map((item) => ({ code: item.code, result: 'deficient', note: '缺失' })),
+      });
+      expect(tooMany.status).toBe(400);
+      expect((await stats(county.village1)).open).toBe(before.open);
+    }
+    const still = await member.get(`/patrols/${patrol.id}`);
+    expect(still.body).toMatchObject({ status: 'scheduled', version: patrol.version });
+    expect((await department.post(`/patrols/${patrol.id}/complete`, { position, items: answersFor(patrol) })).status).toBe(403);
+  });
+});

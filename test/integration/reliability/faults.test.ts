@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueTenant } from '../../support/harness.ts';
+import { dynamoKillScenario, type FaultStack, s3DownScenario, startFaultStack } from '../../support/reliability/faults.ts';
+import { injectedServices } from '../../support/reliability/services.ts';
+
+/**
+ * Faults the local stack can really have: DynamoDB Local killed mid-load and restarted, the S3 server down
+ * between an upload and its confirm. This file runs its own DynamoDB Local (on disk, so the data survives
+ * the kill) and its own S3 server, so the other test files never notice.
+ */
+let stack: FaultStack;
+
+beforeAll(async () => {
+  stack = await startFaultStack(injectedServices(), uniqueTenant('ft'));
+}, 150_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('the S3 server down', () => {
+  it('answers the photo confirm 503, leaves the record untouched, and confirms once S3 is back', async () => {
+    const report = await s3DownScenario(stack, stack.county, stack.admin);
+    console.info(`s3 down: ${JSON.stringify(report)}`);
+    expect(report.failures).toEqual([]);
+    expect(report.confirm).toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect(report.confirm.ms).toBeLessThan(3_000);
+    expect(report.healthDuringOutage).toBe(503);
+    expect(report.afterRestart).toMatchObject({ status: 200, photos: 1, auditActions: ['created', 'photo_added'] });
+  }, 60_000);
+});
+
+describe('DynamoDB Local killed mid-load', () => {
+  it('fails fast with 503, recovers without an API restart, and leaves no partial state', async () => {
+    const report = await dynamoKillScenario(stack, { loadMs: 5_000, killAtMs: 2_000, ratePerSecond: 40, boundMs: 3_000 });
+    console.info(`dynamodb kill: ${JSON.stringify(report)}`);
+    expect(report.failures).toEqual([]);
+    expect(report.after['503']).toBeGreaterThan(20);
+    expect(report.healthDuringOutage.status).toBe(503);
+    expect(report.recount.mismatches).toEqual([]);
+    expect(report.chains.mismatches).toEqual([]);
+  }, 150_000);
+});

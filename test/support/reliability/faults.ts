@@ -1,0 +1,303 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDynamoDbLocal } from '../../../scripts/local/dynamodb-local.ts';
+import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
+import { type Answer, type CountyClient, countyClient, percentiles, problemShapeIssues } from './client.ts';
+import { auditChainsIntact, recountAgainstCounters } from './consistency.ts';
+import { buildApi, recordingLogger, type Seeded, type Services, startOwnDynamo, startOwnS3 } from './stack.ts';
+
+/** Our own DynamoDB Local (on disk, so it survives a kill) and S3 server, and an app wired to them. */
+export async function startFaultStack(services: Services, tenant: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'gridsafe-rel-faults-'));
+  const dbPath = join(dir, 'dynamodb');
+  const s3Dir = join(dir, 's3');
+  let dynamo = await startOwnDynamo(dbPath);
+  let s3 = await startOwnS3(s3Dir);
+  const logger = recordingLogger();
+  const api = buildApi({ ...services, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint }, { tenants: [tenant], logger });
+  const county = await api.seed(tenant, 'linquan');
+  const admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
+  return {
+    api,
+    county,
+    admin,
+    logger,
+    get dynamo() {
+      return dynamo;
+    },
+    get s3() {
+      return s3;
+    },
+    /** SIGKILL, as an out-of-memory killer or a pulled plug would: no shutdown, no flush. */
+    async killDynamo() {
+      const exited = new Promise((resolve) => dynamo.process.once('exit', resolve));
+      dynamo.process.kill('SIGKILL');
+      await exited;
+    },
+    async restartDynamo() {
+      const started = performance.now();
+      dynamo = await startDynamoDbLocal({ port: dynamo.port, dbPath });
+      return Math.round(performance.now() - started);
+    },
+    async stopS3() {
+      await s3.stop();
+    },
+    async restartS3() {
+      s3 = await startOwnS3(s3Dir, s3.port);
+    },
+    async stop() {
+      await Promise.allSettled([dynamo.stop(), s3.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type FaultStack = Awaited<ReturnType<typeof startFaultStack>>;
+
+interface Timed {
+  op: string;
+  startedAt: number;
+  answer?: Answer;
+  thrown?: string;
+  key?: string;
+  body?: unknown;
+}
+
+export interface DynamoKillReport {
+  requests: number;
+  killAtMs: number;
+  /** Answers by status, split at the kill. */
+  before: Record<string, number>;
+  after: Record<string, number>;
+  /** Latency of the requests that started after the kill (ms). */
+  afterKill: ReturnType<typeof percentiles>;
+  /** Latency of the requests in flight when the kill happened. */
+  inFlight: ReturnType<typeof percentiles>;
+  healthDuringOutage: { status: number; ms: number };
+  restartMs: number;
+  recoveredAfterMs: number;
+  failures: string[];
+  retriedCreates: number;
+  recount: { nodes: number; points: number; mismatches: string[] };
+  chains: { checked: number; mismatches: string[] };
+}
+
+/**
+ * Mixed load against our own DynamoDB Local; the Java process is killed mid-load and restarted on the same
+ * port and data directory. Requests must fail fast with 503 problem+json (not hang), the same app instance
+ * must recover without a restart, and afterwards the data must be whole: every counter equals a recount,
+ * every audit chain is intact, every create that answered 201 is there, and a create that answered 503,
+ * retried with its Idempotency-Key, exists exactly once.
+ */
+export async function dynamoKillScenario(stack: FaultStack, options: { loadMs: number; killAtMs: number; ratePerSecond: number; boundMs: number }): Promise<DynamoKillReport> {
+  const { admin, county } = stack;
+  const failures: string[] = [];
+  const readable = (await admin.all('/risk-points')).map((p) => p.id as string);
+  const nodes = (await admin.all(`/grids?within=${county.county}`)).map((n) => n.id as string);
+  const timeline: Timed[] = [];
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  let killAt = Number.POSITIVE_INFINITY;
+  let serial = 0;
+  const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+  const fire = () => {
+    const roll = Math.random();
+    const entry: Timed = { op: '', startedAt: performance.now() - started };
+    let request: Promise<Answer>;
+    if (roll < 0.25) {
+      entry.op = 'get';
+      request = admin.get(`/risk-points/${pick(readable)}`);
+    } else if (roll < 0.4) {
+      entry.op = 'list';
+      request = admin.get(`/risk-points?grid=${pick(county.villages)}&limit=20`);
+    } else if (roll < 0.55) {
+      entry.op = 'stats';
+      request = admin.get(`/grids/${pick(nodes)}/stats`);
+    } else if (roll < 0.85) {
+      entry.op = 'create';
+      entry.key = `fault-${started}-${serial}`;
+      entry.body = { name: `故障点 ${serial++}`, unitId: county.unit(1 + Math.floor(Math.random() * county.unitCount)), industry: 'gas', location: { lat: 33.06, lng: 115.26 }, assessment: { method: 'LS', L: 1 + (serial % 5), S: 3 } };
+      request = admin.post('/risk-points', entry.body, { 'idempotency-key': entry.key });
+    } else {
+      entry.op = 'patch';
+      request = admin.patch(`/risk-points/${pick(readable)}`, { description: `故障演练 ${serial++}` });
+    }
+    timeline.push(entry);
+    pending.push(
+      request.then(
+        (answer) => {
+          entry.answer = answer;
+          if (entry.op === 'create' && answer.status === 201) readable.push(answer.body.id);
+        },
+        (error: unknown) => {
+          entry.thrown = String(error);
+        },
+      ),
+    );
+  };
+
+  const killer = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, options.killAtMs));
+    killAt = performance.now() - started;
+    await stack.killDynamo();
+  })();
+  while (performance.now() - started < options.loadMs) {
+    fire();
+    await new Promise((resolve) => setTimeout(resolve, 1000 / options.ratePerSecond));
+  }
+  await killer;
+  await Promise.all(pending);
+
+  // Health while the database is down: degraded, quickly.
+  const healthStarted = performance.now();
+  const health = await admin.get('/health');
+  const healthDuringOutage = { status: health.status, ms: Math.round(performance.now() - healthStarted) };
+
+  const before: Record<string, number> = {};
+  const after: Record<string, number> = {};
+  const afterKillMs: number[] = [];
+  const inFlightMs: number[] = [];
+  for (const entry of timeline) {
+    if (entry.thrown || !entry.answer) {
+      failures.push(`${entry.op} threw ${entry.thrown}`);
+      continue;
+    }
+    const { answer } = entry;
+    const endedAt = entry.startedAt + answer.ms;
+    const bucket = entry.startedAt >= killAt ? after : before;
+    bucket[answer.status] = (bucket[answer.status] ?? 0) + 1;
+    if (entry.startedAt >= killAt) afterKillMs.push(answer.ms);
+    else if (endedAt >= killAt) inFlightMs.push(answer.ms);
+    const allowed = entry.op === 'patch' ? [200, 409, 503] : entry.op === 'create' ? [201, 503] : [200, 503];
+    if (!allowed.includes(answer.status)) failures.push(`${entry.op} at ${Math.round(entry.startedAt)} ms: ${answer.status} ${answer.text.slice(0, 160)}`);
+    if (answer.status === 503) {
+      const issues = problemShapeIssues(answer);
+      if (!answer.headers.get('retry-after')) issues.push('no Retry-After');
+      if (issues.length > 0) failures.push(`${entry.op} 503: ${issues.join(', ')}`);
+    }
+    if (answer.ms > options.boundMs) failures.push(`${entry.op} at ${Math.round(entry.startedAt)} ms took ${Math.round(answer.ms)} ms (status ${answer.status})`);
+    if (entry.startedAt >= killAt + 250 && answer.status !== 503) failures.push(`${entry.op} after the kill answered ${answer.status}`);
+  }
+
+  const restartMs = await stack.restartDynamo();
+  const recoverStarted = performance.now();
+  let recovered = false;
+  while (performance.now() - recoverStarted < 30_000) {
+    if ((await admin.get('/health')).status === 200) {
+      recovered = true;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const recoveredAfterMs = Math.round(performance.now() - recoverStarted);
+  if (!recovered) failures.push('the app did not report healthy within 30 s of DynamoDB Local restarting');
+
+  // The same app instance writes again.
+  const fresh = await admin.post('/risk-points', { name: '恢复后新建', unitId: county.unit(1), industry: 'gas', location: { lat: 33.06, lng: 115.26 } });
+  if (fresh.status !== 201) failures.push(`create after recovery: ${fresh.status} ${fresh.text.slice(0, 160)}`);
+  else {
+    const patched = await admin.patch(`/risk-points/${fresh.body.id}`, { description: '恢复' }, { 'if-match': String(fresh.body.version) });
+    if (patched.status !== 200) failures.push(`patch after recovery: ${patched.status}`);
+  }
+
+  // Nothing lost: every 201 is there. Nothing doubled: a 503'd create retried with its key exists once.
+  let retriedCreates = 0;
+  for (const entry of timeline.filter((e) => e.op === 'create' && e.answer)) {
+    if (entry.answer!.status === 201) {
+      const back = await admin.get(`/risk-points/${entry.answer!.body.id}`);
+      if (back.status !== 200) failures.push(`created ${entry.answer!.body.id} before the kill is gone after the restart (${back.status})`);
+    } else if (entry.answer!.status === 503) {
+      retriedCreates += 1;
+      const retry = await admin.post('/risk-points', entry.body, { 'idempotency-key': entry.key! });
+      if (retry.status !== 201) failures.push(`retry of a 503'd create: ${retry.status} ${retry.text.slice(0, 160)}`);
+    }
+  }
+  const all = await admin.all('/risk-points');
+  const byName = new Map<string, number>();
+  for (const point of all) byName.set(point.name, (byName.get(point.name) ?? 0) + 1);
+  for (const entry of timeline.filter((e) => e.op === 'create')) {
+    const name = (entry.body as { name: string }).name;
+    if (byName.get(name) !== 1) failures.push(`create ${name} exists ${byName.get(name) ?? 0} times after retries`);
+  }
+
+  const recount = await recountAgainstCounters(admin, county.county);
+  const chains = await auditChainsIntact(admin, all.map((p) => p.id));
+  return {
+    requests: timeline.length,
+    killAtMs: Math.round(killAt),
+    before,
+    after,
+    afterKill: percentiles(afterKillMs),
+    inFlight: percentiles(inFlightMs),
+    healthDuringOutage,
+    restartMs,
+    recoveredAfterMs,
+    failures,
+    retriedCreates,
+    recount: { nodes: recount.nodes, points: recount.points, mismatches: recount.mismatches },
+    chains,
+  };
+}
+
+export interface S3DownReport {
+  confirm: { status: number; ms: number; code?: string };
+  uploadWhileDown: string;
+  healthDuringOutage: number;
+  unchanged: boolean;
+  afterRestart: { status: number; photos: number; auditActions: string[] };
+  failures: string[];
+}
+
+/**
+ * The S3 server stops between a phone's upload and the confirm: the confirm answers 503 and the record is
+ * untouched (version, photos, audit); a new upload fails at the phone with a connection error; once S3 is
+ * back the same confirm succeeds.
+ */
+export async function s3DownScenario(stack: FaultStack, county: Seeded, admin: CountyClient): Promise<S3DownReport> {
+  const failures: string[] = [];
+  const created = await admin.post('/risk-points', { name: '证据存储故障', unitId: county.unit(1), industry: 'gas', location: { lat: 33.06, lng: 115.26 } });
+  const id = created.body.id as string;
+  const bytes = testJpeg(424242);
+  const requested = await admin.post(`/risk-points/${id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes) });
+  await uploadWith(requested.body.upload, bytes);
+  const before = await admin.get(`/risk-points/${id}`);
+  const auditBefore = await admin.get(`/risk-points/${id}/audit`);
+
+  await stack.stopS3();
+  const confirm = await admin.post(`/risk-points/${id}/photos/${requested.body.photo.id}/confirm`);
+  if (confirm.status !== 503) failures.push(`confirm with S3 down: ${confirm.status} ${confirm.text.slice(0, 160)}`);
+  failures.push(...problemShapeIssues(confirm).map((i) => `confirm 503: ${i}`));
+  const second = testJpeg(424243);
+  const another = await admin.post(`/risk-points/${id}/photos`, { contentType: 'image/jpeg', size: second.byteLength, sha256: sha256Hex(second) });
+  let uploadWhileDown = 'succeeded';
+  try {
+    await uploadWith(another.body.upload, second);
+    failures.push('an upload to a stopped S3 server succeeded');
+  } catch (error) {
+    uploadWhileDown = String((error as Error).cause ?? (error as Error).message).slice(0, 120);
+  }
+  const health = await admin.get('/health');
+  const after = await admin.get(`/risk-points/${id}`);
+  const auditAfter = await admin.get(`/risk-points/${id}/audit`);
+  const unchanged =
+    JSON.stringify(after.body) === JSON.stringify(before.body) && auditAfter.body.items.length === auditBefore.body.items.length;
+  if (!unchanged) failures.push('the record changed while S3 was down');
+
+  await stack.restartS3();
+  const retried = await admin.post(`/risk-points/${id}/photos/${requested.body.photo.id}/confirm`);
+  const finalAudit = await admin.get(`/risk-points/${id}/audit`);
+  if (retried.status !== 200) failures.push(`confirm after S3 came back: ${retried.status} ${retried.text.slice(0, 160)}`);
+  return {
+    confirm: { status: confirm.status, ms: Math.round(confirm.ms), code: confirm.body?.code },
+    uploadWhileDown,
+    healthDuringOutage: health.status,
+    unchanged,
+    afterRestart: {
+      status: retried.status,
+      photos: retried.body?.photos?.length ?? 0,
+      auditActions: (finalAudit.body.items as { action: string }[]).map((e) => e.action),
+    },
+    failures,
+  };
+}
