@@ -1,7 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logOnlyNotifier, systemClock, ulidSource } from '@gridsafe/core';
-import { createDocumentClient, planPatrols, runEscalationSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
+import {
+  createDocumentClient,
+  planPatrols,
+  runEscalationSweep,
+  SettingsRepository,
+  TenantStore,
+} from '@gridsafe/db';
 import middy from '@middy/core';
 import { readEnv } from './lib/env.ts';
 import { domainLogger } from './lib/powertools-logger.ts';
@@ -20,7 +26,14 @@ const client = createDocumentClient({ requestTimeoutMs: 10_000 });
 export const handler = middy(async () => {
   const store = new TenantStore(client, env.TABLE_NAME, env.GRIDSAFE_TENANT);
   const { settings } = await new SettingsRepository(store).get();
-  const sweep = await runEscalationSweep({ store, clock: systemClock, settings, notifier: logOnlyNotifier(log), logger: log, limit: 2000 });
+  const sweep = await runEscalationSweep({
+    store,
+    clock: systemClock,
+    settings,
+    notifier: logOnlyNotifier(log),
+    logger: log,
+    limit: 2000,
+  });
   const plan = await planPatrols({ store, clock: systemClock, settings, ids: ulidSource, logger: log });
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
   return { sweep, plan };

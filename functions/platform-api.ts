@@ -30,7 +30,10 @@ const app = createPlatformApp(
     authJwksUrl: env.AUTH_JWKS_URL,
     // Every cell of the configuration (GRIDSAFE_CELLS, set by the stack) may be registered; only this cell's
     // table and pool can be seeded.
-    cells: { known: (process.env.GRIDSAFE_CELLS ?? env.GRIDSAFE_CELL).split(','), seedable: [env.GRIDSAFE_CELL] },
+    cells: {
+      known: (process.env.GRIDSAFE_CELLS ?? env.GRIDSAFE_CELL).split(','),
+      seedable: [env.GRIDSAFE_CELL],
+    },
     logger: domainLogger(logger),
   }),
 );

@@ -227,7 +227,9 @@ async function main(): Promise<number> {
     if (fullTable) {
       const county = counties.get(options.scale)!;
       log(`\nLoad at scale ${options.scale} (${county.tenant})`);
-      const { rows, phaseOps } = await measure(county, (token) => allPhases(county, api.url, token, options.connections));
+      const { rows, phaseOps } = await measure(county, (token) =>
+        allPhases(county, api.url, token, options.connections),
+      );
       const reference = rowOf(
         await measureDynamoReference({
           client,
@@ -332,7 +334,10 @@ async function main(): Promise<number> {
       );
       log(`Results written to ${options.json}`);
     }
-    const advisories = results.reduce((sum, r) => sum + r.rows.filter((row) => row.advisories.length > 0).length, 0);
+    const advisories = results.reduce(
+      (sum, r) => sum + r.rows.filter((row) => row.advisories.length > 0).length,
+      0,
+    );
     log(
       failed
         ? '\nSome budgets are broken (see above).'

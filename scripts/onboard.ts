@@ -258,7 +258,8 @@ async function onboard(
       ? await onboardCounty(target.deps, request, target.operator)
       : await apiCall<OnboardAnswer>(target, 'POST', '/tenants', request);
   const changed = addTenantToCells(common.cellsFile, request.cell, { id: request.id, name: request.name });
-  const cellsPath = relative(ROOT, common.cellsFile) || common.cellsFile;
+  const inRepo = relative(ROOT, common.cellsFile);
+  const cellsPath = inRepo && !inRepo.startsWith('..') ? inRepo : common.cellsFile;
   const { tenant, rootGrid, admin } = result;
   io.log(`✔ Onboarded ${tenant.id} (${tenant.name}, ${tenant.divisionCode}) into cell ${tenant.cell}`);
   io.log(

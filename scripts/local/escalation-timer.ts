@@ -1,6 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Clock, logOnlyNotifier, type Logger, ulidSource } from '@gridsafe/core';
-import { planPatrols, runEscalationSweep, SettingsRepository, TenantRegistry, TenantStore } from '@gridsafe/db';
+import { type Clock, type Logger, logOnlyNotifier, ulidSource } from '@gridsafe/core';
+import {
+  planPatrols,
+  runEscalationSweep,
+  SettingsRepository,
+  TenantRegistry,
+  TenantStore,
+} from '@gridsafe/db';
 
 /**
  * The local stand-in for each county's EventBridge schedule: every `intervalMs` it runs the escalation sweep
@@ -21,7 +27,13 @@ export function startEscalationTimer(options: {
       if (tenant.status !== 'active') continue;
       const store = new TenantStore(options.client, options.tableName, tenant.id);
       const { settings } = await new SettingsRepository(store).get();
-      await runEscalationSweep({ store, clock: options.clock, settings, notifier: logOnlyNotifier(options.logger), logger: options.logger });
+      await runEscalationSweep({
+        store,
+        clock: options.clock,
+        settings,
+        notifier: logOnlyNotifier(options.logger),
+        logger: options.logger,
+      });
       await planPatrols({ store, clock: options.clock, settings, ids: ulidSource, logger: options.logger });
     }
   };

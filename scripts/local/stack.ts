@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { countyStatusCacheFor, createApp, createPlatformApp, createPlatformDeps, createRuntimeDeps } from '@gridsafe/api';
+import {
+  countyStatusCacheFor,
+  createApp,
+  createPlatformApp,
+  createPlatformDeps,
+  createRuntimeDeps,
+} from '@gridsafe/api';
 import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
 import { ensureTable, TenantRegistry } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';

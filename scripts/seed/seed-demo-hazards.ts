@@ -19,8 +19,8 @@ import {
   planPatrol,
   type Role,
   type TenantSettings,
-  ulidSource,
   type Unit,
+  ulidSource,
 } from '@gridsafe/core';
 import {
   fromItem,
@@ -53,9 +53,23 @@ type Step =
  * Hazards at every status and every level, each walked through the real state machine at plausible past times
  * (days relative to now), so the board, the counters, the audit trails and the notices all agree.
  */
-const HAZARDS: { key: string; unit: number; severity: HazardSeverity; title: string; created: number; steps: Step[] }[] = [
+const HAZARDS: {
+  key: string;
+  unit: number;
+  severity: HazardSeverity;
+  title: string;
+  created: number;
+  steps: Step[];
+}[] = [
   { key: 'open', unit: 1, severity: 'general', title: '配电箱未上锁，线路裸露', created: -2, steps: [] },
-  { key: 'rectifying', unit: 2, severity: 'general', title: '灭火器过期未更换', created: -6, steps: [{ day: -5, action: 'start', as: 'unit_user' }] },
+  {
+    key: 'rectifying',
+    unit: 2,
+    severity: 'general',
+    title: '灭火器过期未更换',
+    created: -6,
+    steps: [{ day: -5, action: 'start', as: 'unit_user' }],
+  },
   {
     key: 'rectified',
     unit: 3,
@@ -99,7 +113,14 @@ const HAZARDS: { key: string; unit: number; severity: HazardSeverity; title: str
       { day: -9, action: 'reject', as: 'township_officer', reason: '仅联系未检测，请提供检测报告' },
     ],
   },
-  { key: 'overdue-township', unit: 7, severity: 'general', title: '机械设备防护罩缺失', created: -33, steps: [{ day: -3, sweep: true }] },
+  {
+    key: 'overdue-township',
+    unit: 7,
+    severity: 'general',
+    title: '机械设备防护罩缺失',
+    created: -33,
+    steps: [{ day: -3, sweep: true }],
+  },
   {
     key: 'overdue-county',
     unit: 8,
@@ -112,7 +133,14 @@ const HAZARDS: { key: string; unit: number; severity: HazardSeverity; title: str
       { day: -8, sweep: true },
     ],
   },
-  { key: 'major-township', unit: 9, severity: 'major', title: '污水池有限空间作业无审批、无检测', created: -5, steps: [] },
+  {
+    key: 'major-township',
+    unit: 9,
+    severity: 'major',
+    title: '污水池有限空间作业无审批、无检测',
+    created: -5,
+    steps: [],
+  },
   {
     key: 'major-supervised',
     unit: 10,
@@ -121,7 +149,14 @@ const HAZARDS: { key: string; unit: number; severity: HazardSeverity; title: str
     created: -30,
     steps: [{ day: -25, action: 'supervise', as: 'county_admin', reason: '重大隐患，县安委办挂牌督办' }],
   },
-  { key: 'major-overdue', unit: 11, severity: 'major', title: '危化品储罐区可燃气体报警器失效', created: -95, steps: [{ day: -5, sweep: true }] },
+  {
+    key: 'major-overdue',
+    unit: 11,
+    severity: 'major',
+    title: '危化品储罐区可燃气体报警器失效',
+    created: -95,
+    steps: [{ day: -5, sweep: true }],
+  },
   {
     key: 'manual-escalated',
     unit: 12,
@@ -138,7 +173,10 @@ const HAZARDS: { key: string; unit: number; severity: HazardSeverity; title: str
  * overdue, then a task for every other unit. Ids come from `demoId` and every create is conditional, so seeding
  * again writes nothing new.
  */
-export async function seedDemoHazardsAndPatrols(target: HazardSeedTarget, county: DemoCounty): Promise<{ created: number }> {
+export async function seedDemoHazardsAndPatrols(
+  target: HazardSeedTarget,
+  county: DemoCounty,
+): Promise<{ created: number }> {
   const { tenant } = county;
   const store = new TenantStore(target.client, target.tableName, tenant);
   const hazards = new HazardRepository(store);
@@ -147,7 +185,9 @@ export async function seedDemoHazardsAndPatrols(target: HazardSeedTarget, county
   const { settings } = await new SettingsRepository(store).get();
   const unitCount = county.townships.reduce((sum, t) => sum + t.villages.length, 0) * county.unitsPerVillage;
   const unitAt = (serial: number) => units.get(demoId(tenant, `unit:${((serial - 1) % unitCount) + 1}`));
-  const photos = target.evidence ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant) : undefined;
+  const photos = target.evidence
+    ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant)
+    : undefined;
   let created = 0;
 
   for (const plan of HAZARDS) {
@@ -156,10 +196,22 @@ export async function seedDemoHazardsAndPatrols(target: HazardSeedTarget, county
     if (!unit || (await hazards.getStored(id))) continue;
     const at = (day: number) => addDays(now, day);
     const reporter = person(tenant, 'grid_member', unit);
-    const hazard = newHazard({ id, title: plan.title, severity: plan.severity, unit, source: 'direct', location: unit.location }, settings, at(plan.created), reporter.username);
-    const notices = hazard.level === 'township' ? escalationMessages(hazard, 'township', 'severity', at(plan.created), () => ulidSource.next()) : [];
+    const hazard = newHazard(
+      { id, title: plan.title, severity: plan.severity, unit, source: 'direct', location: unit.location },
+      settings,
+      at(plan.created),
+      reporter.username,
+    );
+    const notices =
+      hazard.level === 'township'
+        ? escalationMessages(hazard, 'township', 'severity', at(plan.created), () => ulidSource.next())
+        : [];
     try {
-      await hazards.create(hazard, { principal: reporter, now: at(plan.created) }, { notifications: notices });
+      await hazards.create(
+        hazard,
+        { principal: reporter, now: at(plan.created) },
+        { notifications: notices },
+      );
     } catch (error) {
       if (error instanceof ConflictError) continue;
       throw error;
@@ -178,44 +230,95 @@ export async function seedDemoHazardsAndPatrols(target: HazardSeedTarget, county
       let photoIds: string[] | undefined;
       if (step.photo) {
         const photo = await demoPhoto(tenant, photos, target.evidence, hazard, `${plan.key}-${index}`, when);
-        current = await hazards.save(stored, { ...current, photos: [...current.photos, photo] }, current.version, ctx, {
-          action: 'photo_added',
-          details: { photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size } },
-        });
+        current = await hazards.save(
+          stored,
+          { ...current, photos: [...current.photos, photo] },
+          current.version,
+          ctx,
+          {
+            action: 'photo_added',
+            details: { photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size } },
+          },
+        );
         photoIds = [photo.id];
       }
-      const after = applyHazardAction(current, step.action, { principal, now: when, settings }, { note: step.note, reason: step.reason, photoIds });
+      const after = applyHazardAction(
+        current,
+        step.action,
+        { principal, now: when, settings },
+        { note: step.note, reason: step.reason, photoIds },
+      );
       const raised = after.level !== current.level ? after.level : undefined;
       const cause = step.action === 'supervise' ? 'supervision' : 'manual';
-      const notifications = raised ? escalationMessages(after, raised, cause, when, () => ulidSource.next()) : [];
+      const notifications = raised
+        ? escalationMessages(after, raised, cause, when, () => ulidSource.next())
+        : [];
       await hazards.save((await hazards.getStored(id, true))!, after, current.version, ctx, {
-        action: { start: 'started', 'report-rectified': 'rectification_reported', verify: 'verified', reject: 'rejected', 'resolve-on-site': 'resolved_on_site', escalate: 'escalated', supervise: 'supervised' }[step.action],
+        action: {
+          start: 'started',
+          'report-rectified': 'rectification_reported',
+          verify: 'verified',
+          reject: 'rejected',
+          'resolve-on-site': 'resolved_on_site',
+          escalate: 'escalated',
+          supervise: 'supervised',
+        }[step.action],
         ...(step.reason ? { reason: step.reason } : {}),
-        details: { ...(step.note ? { note: step.note } : {}), ...(raised ? { cause, from: current.level, to: raised } : {}) },
+        details: {
+          ...(step.note ? { note: step.note } : {}),
+          ...(raised ? { cause, from: current.level, to: raised } : {}),
+        },
         notifications,
       });
     }
   }
 
   created += await seedPatrols(store, settings, now, county, unitAt);
-  const planned = await planPatrols({ store, clock: { now: () => now }, settings, ids: ulidSource, force: true });
+  const planned = await planPatrols({
+    store,
+    clock: { now: () => now },
+    settings,
+    ids: ulidSource,
+    force: true,
+  });
   return { created: created + planned.created };
 }
 
 /** What the escalation sweep would have done at `when` (the same ladder, the same audit event and notices). */
-async function sweepOne(hazards: HazardRepository, stored: Record<string, unknown>, current: Hazard, when: Date, settings: TenantSettings, tenant: string) {
+async function sweepOne(
+  hazards: HazardRepository,
+  stored: Record<string, unknown>,
+  current: Hazard,
+  when: Date,
+  settings: TenantSettings,
+  tenant: string,
+) {
   const change = dueEscalation(current, when, settings);
   if (!change) return;
   const { step, escalateAt, overdueAt, ...ladder } = change;
   const { escalateAt: _old, ...rest } = current;
-  const after: Hazard = { ...rest, ...ladder, ...(escalateAt ? { escalateAt } : {}), ...(overdueAt ? { overdueAt } : {}) };
-  const notifications = step ? escalationMessages(after, step.to, 'deadline', when, () => ulidSource.next()) : [];
+  const after: Hazard = {
+    ...rest,
+    ...ladder,
+    ...(escalateAt ? { escalateAt } : {}),
+    ...(overdueAt ? { overdueAt } : {}),
+  };
+  const notifications = step
+    ? escalationMessages(after, step.to, 'deadline', when, () => ulidSource.next())
+    : [];
   await hazards.save(
     stored,
     after,
     current.version,
-    { principal: { userId: 'system', username: 'escalation-sweep', tenant, role: 'county_admin', grants: [] }, now: when },
-    { action: step ? 'escalated' : 'overdue', details: { cause: 'deadline', ...(step ? { from: step.from, to: step.to } : {}) }, notifications },
+    {
+      principal: { userId: 'system', username: 'escalation-sweep', tenant, role: 'county_admin', grants: [] },
+      now: when,
+    },
+    {
+      action: step ? 'escalated' : 'overdue',
+      details: { cause: 'deadline', ...(step ? { from: step.from, to: step.to } : {}) },
+      notifications,
+    },
   );
 }
 
@@ -231,7 +334,12 @@ async function seedPatrols(
   const patrols = new PatrolRepository(store);
   const points = await riskPointsByUnit(store);
   const secondTownshipFirstUnit = (county.townships[0]?.villages.length ?? 1) * county.unitsPerVillage + 1;
-  const plans: { key: string; unit: number; dueDay: number; done?: { day: number; deficient: boolean; far: boolean } }[] = [
+  const plans: {
+    key: string;
+    unit: number;
+    dueDay: number;
+    done?: { day: number; deficient: boolean; far: boolean };
+  }[] = [
     { key: 'overdue', unit: 1, dueDay: -5 },
     { key: 'done', unit: 2, dueDay: -2, done: { day: -3, deficient: false, far: false } },
     { key: 'done-deficient', unit: 3, dueDay: -1, done: { day: -4, deficient: true, far: true } },
@@ -244,8 +352,21 @@ async function seedPatrols(
     const riskPoints = points.get(unit.id) ?? [];
     const dueAt = addDays(now, plan.dueDay);
     const createdAt = addDays(dueAt, -30);
-    const patrol = planPatrol(unit, riskPoints, settings, createdAt, demoId(tenant, `patrol:${plan.key}`), dueAt);
-    const planner = { userId: 'system', username: 'patrol-planner', tenant, role: 'county_admin' as const, grants: [] };
+    const patrol = planPatrol(
+      unit,
+      riskPoints,
+      settings,
+      createdAt,
+      demoId(tenant, `patrol:${plan.key}`),
+      dueAt,
+    );
+    const planner = {
+      userId: 'system',
+      username: 'patrol-planner',
+      tenant,
+      role: 'county_admin' as const,
+      grants: [],
+    };
     try {
       await patrols.create(patrol, { principal: planner, now: createdAt });
     } catch (error) {
@@ -296,7 +417,13 @@ async function seedPatrols(
       nextPatrolId: next.id,
     };
     const stored = (await patrols.getStored(patrol.id, true))!;
-    await patrols.complete(stored, done, patrol.version, { principal: member, now: when, location: position }, { next, hazards: found });
+    await patrols.complete(
+      stored,
+      done,
+      patrol.version,
+      { principal: member, now: when, location: position },
+      { next, hazards: found },
+    );
   }
   return created;
 }
@@ -316,7 +443,10 @@ function person(tenant: string, role: Role, unit: Unit): Principal {
       ? { kind: 'unit' as const, id: unit.id }
       : role === 'department_officer' && unit.departmentId
         ? { kind: 'dept' as const, id: unit.departmentId }
-        : { kind: 'grid' as const, id: unit.gridPath.split('/')[role === 'grid_member' ? 2 : role === 'township_officer' ? 1 : 0]! };
+        : {
+            kind: 'grid' as const,
+            id: unit.gridPath.split('/')[role === 'grid_member' ? 2 : role === 'township_officer' ? 1 : 0]!,
+          };
   return { userId: demoId(tenant, `user:${username}`), username, tenant, role, grants: [grant] };
 }
 
@@ -331,9 +461,13 @@ async function demoPhoto(
 ): Promise<Photo> {
   const bytes = tinyJpeg(`demo-hazard-${hazard.id}-${seed}`);
   const id = demoId(hazard.id, `photo:${seed}`);
-  const key = photos ? photos.keyFor('hazards', hazard.id, id, 'image/jpeg') : `t/${tenant}/hazards/${hazard.id}/${id}.jpg`;
+  const key = photos
+    ? photos.keyFor('hazards', hazard.id, id, 'image/jpeg')
+    : `t/${tenant}/hazards/${hazard.id}/${id}.jpg`;
   if (photos && evidence) {
-    await evidence.client.send(new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }));
+    await evidence.client.send(
+      new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
+    );
   }
   return {
     id,

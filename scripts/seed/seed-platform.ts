@@ -1,5 +1,5 @@
-import { ConflictError } from '@gridsafe/core';
 import { PLATFORM_TENANT, platformPoolUsername } from '@gridsafe/api';
+import { ConflictError } from '@gridsafe/core';
 import type { IdentityProvider } from '@gridsafe/identity';
 import { DEMO_PASSWORD } from './demo-data.ts';
 

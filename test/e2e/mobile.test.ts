@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
@@ -32,7 +33,13 @@ async function villageUnits(): Promise<Unit[]> {
 }
 
 async function phone(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserContext> {
-  return browser.newContext({ ...PHONE, ...options });
+  // Standing in 东关社区, with location allowed, as a grid member's phone would be.
+  return browser.newContext({
+    ...PHONE,
+    geolocation: { latitude: 33.1612, longitude: 115.6231 },
+    permissions: ['geolocation'],
+    ...options,
+  });
 }
 
 describe('the mobile view (phone-sized, touch)', () => {
@@ -71,7 +78,7 @@ describe('the mobile view (phone-sized, touch)', () => {
     const context = await phone({ serviceWorkers: 'block' });
     const page = await context.newPage();
     await loginAs(page, stack.url, 'grid.member');
-    await page.click('.tabbar a[href$="/m/register"]');
+    await page.click('main a[href$="/m/register"]');
     await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
     const badge = page.locator('.topbar [data-testid=sync-badge]');
     expect(await badge.textContent()).toContain('已同步');
@@ -120,7 +127,7 @@ describe('the mobile view (phone-sized, touch)', () => {
     const context = await phone();
     const page = await context.newPage();
     await loginAs(page, stack.url, 'grid.member');
-    await page.click('.tabbar a[href$="/m/register"]');
+    await page.click('main a[href$="/m/register"]');
     await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
     const existing = (await villageUnits())[0]!;
     const unit = await stack.api<{ creditCode: string }>(memberToken, 'GET', `/units/${existing.id}`);
@@ -134,6 +141,48 @@ describe('the mobile view (phone-sized, touch)', () => {
       'already registered',
     );
     expect(await page.locator('.topbar [data-testid=sync-badge]').textContent()).toContain('已同步');
+    await context.close();
+  });
+  it('a risk point filed offline from the knowledge-base menu syncs with its photo once online', async () => {
+    const context = await phone({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'grid.member');
+    const unit = (await villageUnits()).find((u) => !u.name.includes('<'))!;
+    await page.click('.tabbar a[href$="/m/file"]');
+    await page.selectOption('#f-unitId', unit.id);
+    // The unit's industry opens its typical risk points; the first one fills the name and the suggested grading.
+    const firstTemplate = page.locator('[data-testid=templates] button.template').first();
+    await firstTemplate.waitFor();
+    await firstTemplate.click();
+    expect(await page.inputValue('#f-name')).not.toBe('');
+    await expect.poll(() => page.textContent('[data-testid=location]')).toContain('33.1612');
+    expect(await page.textContent('[data-testid=lec-preview]')).toMatch(/D = \d/);
+    await screenshot(page, 'mobile-file-risk-point');
+
+    await context.setOffline(true);
+    const name = `离线风险点${Date.now().toString(36)}`;
+    await page.fill('#f-name', name);
+    await page.setInputFiles('[data-testid=file-photos]', {
+      name: 'scene.png',
+      mimeType: 'image/png',
+      buffer: readFileSync(new URL('../../web/public/icon-192.png', import.meta.url)),
+    });
+    await page.locator('.small-photos img').waitFor();
+    await page.click('[data-testid=file-form] button[type=submit]');
+    await page.locator('[data-testid=file-message]', { hasText: '已保存在本机' }).waitFor();
+    const badge = page.locator('.topbar [data-testid=sync-badge]');
+    // The point and its photo: two writes, the photo waiting for the point's id.
+    await expect.poll(() => badge.textContent()).toContain('待同步 2');
+
+    await context.setOffline(false);
+    await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toContain('已同步');
+    const filed = await stack.api<{
+      items: { id: string; name: string; status: string; photos: { status: string }[] }[];
+    }>(memberToken, 'GET', `/risk-points?grid=${village}&limit=100`);
+    const mine = filed.body.items.filter((point) => point.name === name);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.status).toBe('draft');
+    expect(mine[0]!.photos.filter((photo) => photo.status === 'verified')).toHaveLength(1);
     await context.close();
   });
 });

@@ -1,6 +1,13 @@
 import { quarterOf } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let county: SeededCounty;
@@ -14,7 +21,8 @@ beforeAll(async () => {
   const tenant = uniqueTenant('as');
   api = await startTestApi({ tenants: [tenant] });
   county = await seedTestCounty(api, tenant);
-  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  const login = async (username: string) =>
+    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
   admin = await login('county.admin');
   township = await login('township.officer');
   department = await login('dept.officer');
@@ -27,7 +35,9 @@ async function everything(path: string): Promise<any[]> {
   let cursor: string | undefined;
   do {
     const separator = path.includes('?') ? '&' : '?';
-    const page = await admin.get(`${path}${separator}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page = await admin.get(
+      `${path}${separator}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(page.status).toBe(200);
     items.push(...page.body.items);
     cursor = page.body.nextCursor;
@@ -52,12 +62,16 @@ describe('the quarterly assessment', () => {
     const within = (at: string | undefined) => at !== undefined && at >= start && at < end;
     const filed = new Set(points.filter((p) => p.status === 'filed').map((p) => p.unitId));
     for (const row of rows) {
-      const mine = (r: { gridPath: string; departmentId?: string }) => (row.kind === 'township' ? r.gridPath.split('/')[1] === row.id : r.departmentId === row.id);
+      const mine = (r: { gridPath: string; departmentId?: string }) =>
+        row.kind === 'township' ? r.gridPath.split('/')[1] === row.id : r.departmentId === row.id;
       const ownUnits = units.filter((u) => mine(u) && u.createdAt < end);
       const duePatrols = patrols.filter((p) => mine(p) && within(p.dueAt));
       const dueHazards = hazards.filter((h) => mine(h) && within(h.deadline));
       let escalations = 0;
-      for (const h of hazards.filter(mine)) escalations += h.escalations.filter((s: { cause: string; at: string }) => s.cause === 'deadline' && within(s.at)).length;
+      for (const h of hazards.filter(mine))
+        escalations += h.escalations.filter(
+          (s: { cause: string; at: string }) => s.cause === 'deadline' && within(s.at),
+        ).length;
       expect(row, `${row.kind} ${row.name}`).toMatchObject({
         units: ownUnits.length,
         unitsFiled: ownUnits.filter((u) => filed.has(u.id)).length,
@@ -82,7 +96,9 @@ describe('the quarterly assessment', () => {
       { path: `/assessments?quarter=${quarter}`, headers: { accept: 'text/csv' } },
     ];
     for (const request of requests) {
-      const response = await api.app.request(`/t/${county.tenant}/api/v1${request.path}`, { headers: { authorization: `Bearer ${token}`, ...request.headers } });
+      const response = await api.app.request(`/t/${county.tenant}/api/v1${request.path}`, {
+        headers: { authorization: `Bearer ${token}`, ...request.headers },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
       const bytes = new Uint8Array(await response.arrayBuffer());
@@ -94,7 +110,9 @@ describe('the quarterly assessment', () => {
         const cells = lines[i + 1]!.split(',');
         expect(cells.slice(2, 5)).toEqual([row.name, String(row.units), String(row.unitsFiled)]);
         expect([cells[6], cells[7], cells[9], cells[10], cells[12]]).toEqual(
-          [row.patrolsDue, row.patrolsDone, row.hazardsDue, row.hazardsOnTime, row.overdueEscalations].map(String),
+          [row.patrolsDue, row.patrolsDone, row.hazardsDue, row.hazardsOnTime, row.overdueEscalations].map(
+            String,
+          ),
         );
       }
     }

@@ -2,7 +2,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AdjustableClock, type NotificationMessage, type Notifier } from '@gridsafe/core';
 import { runEscalationSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 
 const DAY = 86_400_000;
 const clock = new AdjustableClock();
@@ -27,14 +34,17 @@ function sweep() {
     },
   } as unknown as DynamoDBDocumentClient;
   const store = new TenantStore(spy, api.tableName, county.tenant);
-  return new SettingsRepository(store).get().then(({ settings }) => runEscalationSweep({ store, clock, settings, notifier: recordingNotifier }));
+  return new SettingsRepository(store)
+    .get()
+    .then(({ settings }) => runEscalationSweep({ store, clock, settings, notifier: recordingNotifier }));
 }
 
 beforeAll(async () => {
   const tenant = uniqueTenant('es');
   api = await startTestApi({ tenants: [tenant], clock });
   county = await seedTestCounty(api, tenant);
-  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  const login = async (username: string) =>
+    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
   admin = await login('county.admin');
   township = await login('township.officer');
   member = await login('grid.member');
@@ -49,7 +59,9 @@ const report = (severity: 'general' | 'major' = 'general', title = '冷库氨压
 
 const stats = async (gridId: string) => (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
 const escalations = async (id: string) =>
-  (await admin.get(`/hazards/${id}/audit`)).body.items.filter((e: { action: string }) => e.action === 'escalated') as {
+  (await admin.get(`/hazards/${id}/audit`)).body.items.filter(
+    (e: { action: string }) => e.action === 'escalated',
+  ) as {
     changes: { level: { before: string; after: string } };
   }[];
 
@@ -59,8 +71,13 @@ describe('the escalation sweep', () => {
     expect(created.body.level).toBe('village');
     clock.advance(29 * DAY);
     await sweep();
-    expect((await admin.get(`/hazards/${created.body.id}`)).body).toMatchObject({ level: 'village', overdue: false });
-    const [villageBefore, townshipBefore, countyBefore] = await Promise.all([county.village1, county.township1, county.county].map(stats));
+    expect((await admin.get(`/hazards/${created.body.id}`)).body).toMatchObject({
+      level: 'village',
+      overdue: false,
+    });
+    const [villageBefore, townshipBefore, countyBefore] = await Promise.all(
+      [county.village1, county.township1, county.county].map(stats),
+    );
 
     clock.advance(1 * DAY + 60_000);
     sent.length = 0;
@@ -71,7 +88,12 @@ describe('the escalation sweep', () => {
     expect(hazard).toMatchObject({ level: 'township', escalationStep: 1, overdue: true, status: 'open' });
     // A fresh grace period (the settings' 7 days) from the step.
     expect(Date.parse(hazard.escalateAt)).toBe(Date.parse(hazard.escalations.at(-1).at) + 7 * DAY);
-    expect(hazard.escalations.at(-1)).toMatchObject({ from: 'village', to: 'township', cause: 'deadline', by: 'escalation-sweep' });
+    expect(hazard.escalations.at(-1)).toMatchObject({
+      from: 'village',
+      to: 'township',
+      cause: 'deadline',
+      by: 'escalation-sweep',
+    });
 
     for (const [before, gridId] of [
       [villageBefore, county.village1],
@@ -79,7 +101,11 @@ describe('the escalation sweep', () => {
       [countyBefore, county.county],
     ] as const) {
       const after = await stats(gridId);
-      expect({ open: after.open - before.open, overdue: after.overdue - before.overdue, ...diffLevels(before.byLevel, after.byLevel) }).toEqual({
+      expect({
+        open: after.open - before.open,
+        overdue: after.overdue - before.overdue,
+        ...diffLevels(before.byLevel, after.byLevel),
+      }).toEqual({
         open: 0,
         overdue: 1,
         village: -1,
@@ -91,7 +117,9 @@ describe('the escalation sweep', () => {
     // Both chains: the township (territorial) and the emergency bureau (industry) each see it.
     for (const client of [township, department]) {
       const inbox = await client.get('/notifications?unread=true');
-      const notice = inbox.body.items.find((n: { subject: { id: string } }) => n.subject.id === created.body.id);
+      const notice = inbox.body.items.find(
+        (n: { subject: { id: string } }) => n.subject.id === created.body.id,
+      );
       expect(notice).toMatchObject({ topic: 'hazard_escalated', read: false });
       const read = await client.post(`/notifications/${notice.id}/read`);
       expect(read.body.read).toBe(true);
@@ -112,14 +140,18 @@ describe('the escalation sweep', () => {
   });
 
   it('raises each hazard exactly once per step when two sweeps run at the same time', async () => {
-    const ids = await Promise.all([report(), report(), report('general', '冷库门禁失效')]).then((rs) => rs.map((r) => r.body.id as string));
+    const ids = await Promise.all([report(), report(), report('general', '冷库门禁失效')]).then((rs) =>
+      rs.map((r) => r.body.id as string),
+    );
     const before = await stats(county.county);
     clock.advance(31 * DAY);
     const [a, b] = await Promise.all([sweep(), sweep()]);
     expect(a.failed + b.failed).toBe(0);
     for (const id of ids) {
       const steps = await escalations(id);
-      expect(steps.map((s) => `${s.changes.level.before}>${s.changes.level.after}`)).toEqual(['village>township']);
+      expect(steps.map((s) => `${s.changes.level.before}>${s.changes.level.after}`)).toEqual([
+        'village>township',
+      ]);
       const audit = await admin.get(`/hazards/${id}/audit`);
       expect(audit.body.chain.intact).toBe(true);
     }
@@ -149,25 +181,43 @@ describe('the escalation sweep', () => {
     expect(hazard).toMatchObject({ level: 'county', overdue: true });
     expect(hazard.escalateAt).toBeUndefined();
     const steps = await escalations(created.body.id);
-    expect(steps.map((s) => `${s.changes.level.before}>${s.changes.level.after}`)).toEqual(['village>township', 'township>county']);
+    expect(steps.map((s) => `${s.changes.level.before}>${s.changes.level.after}`)).toEqual([
+      'village>township',
+      'township>county',
+    ]);
     const inbox = await admin.get('/notifications');
-    expect(inbox.body.items.some((n: { subject: { id: string } }) => n.subject.id === created.body.id)).toBe(true);
+    expect(inbox.body.items.some((n: { subject: { id: string } }) => n.subject.id === created.body.id)).toBe(
+      true,
+    );
   });
 
   it('stops watching a hazard once it is closed, and a manual escalation goes one level', async () => {
     const created = await report();
     expect((await member.post(`/hazards/${created.body.id}/escalate`)).status).toBe(403);
     const raised = await township.post(`/hazards/${created.body.id}/escalate`, { reason: '需县级协调' });
-    expect(raised.body).toMatchObject({ level: 'township', escalationStep: 1, overdue: false, escalateAt: created.body.deadline });
+    expect(raised.body).toMatchObject({
+      level: 'township',
+      escalationStep: 1,
+      overdue: false,
+      escalateAt: created.body.deadline,
+    });
     const audit = await admin.get(`/hazards/${created.body.id}/audit`);
-    expect(audit.body.items.at(-1)).toMatchObject({ action: 'escalated', reason: '需县级协调', details: { cause: 'manual', from: 'village', to: 'township' } });
+    expect(audit.body.items.at(-1)).toMatchObject({
+      action: 'escalated',
+      reason: '需县级协调',
+      details: { cause: 'manual', from: 'village', to: 'township' },
+    });
     const started = await member.post(`/hazards/${created.body.id}/start`);
     expect(started.body.status).toBe('rectifying');
   });
 });
 
 function diffLevels(before: Record<string, number>, after: Record<string, number>) {
-  return { village: after.village! - before.village!, township: after.township! - before.township!, county: after.county! - before.county! };
+  return {
+    village: after.village! - before.village!,
+    township: after.township! - before.township!,
+    county: after.county! - before.county!,
+  };
 }
 
 async function allOpenHazards() {

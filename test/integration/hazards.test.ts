@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -15,8 +22,12 @@ let photoSeed = 5000;
 beforeAll(async () => {
   const [tenant, otherTenant] = [uniqueTenant('hz'), uniqueTenant('hy')];
   api = await startTestApi({ tenants: [tenant, otherTenant] });
-  [county, other] = await Promise.all([seedTestCounty(api, tenant), seedTestCounty(api, otherTenant, 'linquan')]);
-  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  [county, other] = await Promise.all([
+    seedTestCounty(api, tenant),
+    seedTestCounty(api, otherTenant, 'linquan'),
+  ]);
+  const login = async (username: string) =>
+    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
   admin = await login('county.admin');
   township = await login('township.officer');
   member = await login('grid.member');
@@ -24,7 +35,12 @@ beforeAll(async () => {
   unitUser = await login('unit.manager');
 }, 180_000);
 
-type Stats = { open: number; overdue: number; closed: number; byLevel: { village: number; township: number; county: number } };
+type Stats = {
+  open: number;
+  overdue: number;
+  closed: number;
+  byLevel: { village: number; township: number; county: number };
+};
 async function hazardStats(gridId: string): Promise<Stats> {
   return (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
 }
@@ -42,11 +58,20 @@ function delta(before: Stats, after: Stats) {
 const levels = async () => Promise.all([county.village1, county.township1, county.county].map(hazardStats));
 
 /** Unit 3 is an ammonia cold store in village 1 (the grid member's) under the emergency bureau (the department officer's). */
-const general = (unit = county.unit(3)) => ({ unitId: unit, severity: 'general', title: '液氨储罐区压力表未检定', description: '压力表检定标签已过期' });
+const general = (unit = county.unit(3)) => ({
+  unitId: unit,
+  severity: 'general',
+  title: '液氨储罐区压力表未检定',
+  description: '压力表检定标签已过期',
+});
 
 async function withPhoto(id: string, client = member) {
   const bytes = testJpeg(photoSeed++);
-  const requested = await client.post(`/hazards/${id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes) });
+  const requested = await client.post(`/hazards/${id}/photos`, {
+    contentType: 'image/jpeg',
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  });
   expect(requested.status).toBe(201);
   expect(requested.body.photo.key).toMatch(new RegExp(`^t/${county.tenant}/hazards/${id}/`));
   await uploadWith(requested.body.upload, bytes);
@@ -60,33 +85,66 @@ describe('reporting a hazard', () => {
     const before = await levels();
     const created = await member.post('/hazards', general());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'open', level: 'village', version: 1, severity: 'general', departmentId: county.emergencyDept, overdue: false });
+    expect(created.body).toMatchObject({
+      status: 'open',
+      level: 'village',
+      version: 1,
+      severity: 'general',
+      departmentId: county.emergencyDept,
+      overdue: false,
+    });
     const days = (Date.parse(created.body.deadline) - Date.parse(created.body.createdAt)) / 86_400_000;
     expect(days).toBe(30);
     const after = await levels();
     for (const [i, node] of after.entries()) {
-      expect(delta(before[i]!, node)).toEqual({ open: 1, overdue: 0, closed: 0, village: 1, township: 0, county: 0 });
+      expect(delta(before[i]!, node)).toEqual({
+        open: 1,
+        overdue: 0,
+        closed: 0,
+        village: 1,
+        township: 0,
+        county: 0,
+      });
     }
   });
 
   it('raises a major hazard to the township at creation and tells both chains', async () => {
     const before = await levels();
-    const created = await member.post('/hazards', { ...general(), severity: 'major', title: '液氨泄漏报警器失效' });
+    const created = await member.post('/hazards', {
+      ...general(),
+      severity: 'major',
+      title: '液氨泄漏报警器失效',
+    });
     expect(created.body).toMatchObject({ status: 'open', level: 'township', escalationStep: 1 });
-    expect(created.body.escalations).toEqual([expect.objectContaining({ from: 'village', to: 'township', cause: 'severity' })]);
+    expect(created.body.escalations).toEqual([
+      expect.objectContaining({ from: 'village', to: 'township', cause: 'severity' }),
+    ]);
     const after = await levels();
-    expect(delta(before[1]!, after[1]!)).toEqual({ open: 1, overdue: 0, closed: 0, village: 0, township: 1, county: 0 });
+    expect(delta(before[1]!, after[1]!)).toEqual({
+      open: 1,
+      overdue: 0,
+      closed: 0,
+      village: 0,
+      township: 1,
+      county: 0,
+    });
     const audit = await admin.get(`/hazards/${created.body.id}/audit`);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['created', 'escalated']);
     for (const client of [township, department]) {
       const inbox = await client.get('/notifications');
-      expect(inbox.body.items.some((n: { subject: { id: string } }) => n.subject.id === created.body.id)).toBe(true);
+      expect(
+        inbox.body.items.some((n: { subject: { id: string } }) => n.subject.id === created.body.id),
+      ).toBe(true);
     }
   });
 
   it('makes one hazard when a field device retries the report five times at once', async () => {
     const before = await hazardStats(county.village1);
-    const results = await Promise.all(Array.from({ length: 5 }, () => member.post('/hazards', general(), { 'idempotency-key': 'device-3-hazard-9' })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        member.post('/hazards', general(), { 'idempotency-key': 'device-3-hazard-9' }),
+      ),
+    );
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect((await hazardStats(county.village1)).open).toBe(before.open + 1);
@@ -115,28 +173,60 @@ describe('the closed loop', () => {
     const started = await unitUser.post(`/hazards/${id}/start`);
     expect(started.body).toMatchObject({ status: 'rectifying', version: 2 });
 
-    const noEvidence = await unitUser.post(`/hazards/${id}/report-rectified`, { note: '已更换', photoIds: [] });
+    const noEvidence = await unitUser.post(`/hazards/${id}/report-rectified`, {
+      note: '已更换',
+      photoIds: [],
+    });
     expect(noEvidence.status).toBe(400);
     const { photoId } = await withPhoto(id, unitUser);
-    const reported = await unitUser.post(`/hazards/${id}/report-rectified`, { note: '已更换合格灭火器', photoIds: [photoId] });
-    expect(reported.body).toMatchObject({ status: 'rectified', rectification: { note: '已更换合格灭火器', photoIds: [photoId] } });
+    const reported = await unitUser.post(`/hazards/${id}/report-rectified`, {
+      note: '已更换合格灭火器',
+      photoIds: [photoId],
+    });
+    expect(reported.body).toMatchObject({
+      status: 'rectified',
+      rectification: { note: '已更换合格灭火器', photoIds: [photoId] },
+    });
     expect((await member.post(`/hazards/${id}/verify`)).status).toBe(403);
     expect((await unitUser.post(`/hazards/${id}/verify`)).status).toBe(403);
 
-    const rejected = await township.post(`/hazards/${id}/reject`, { reason: '灭火器型号不符', version: reported.body.version });
-    expect(rejected.body).toMatchObject({ status: 'rectifying', rejectReason: '灭火器型号不符', rejections: 1 });
-    const again = await unitUser.post(`/hazards/${id}/report-rectified`, { note: '已按要求更换', photoIds: [photoId] });
+    const rejected = await township.post(`/hazards/${id}/reject`, {
+      reason: '灭火器型号不符',
+      version: reported.body.version,
+    });
+    expect(rejected.body).toMatchObject({
+      status: 'rectifying',
+      rejectReason: '灭火器型号不符',
+      rejections: 1,
+    });
+    const again = await unitUser.post(`/hazards/${id}/report-rectified`, {
+      note: '已按要求更换',
+      photoIds: [photoId],
+    });
     expect(again.body.status).toBe('rectified');
     const stale = await township.post(`/hazards/${id}/verify`, { version: again.body.version - 1 });
     expect(stale.status).toBe(409);
-    const closed = await township.post(`/hazards/${id}/verify`, { version: again.body.version, note: '现场复查合格' });
-    expect(closed.body).toMatchObject({ status: 'closed', resolution: { how: 'verified', by: 'township.officer' } });
+    const closed = await township.post(`/hazards/${id}/verify`, {
+      version: again.body.version,
+      note: '现场复查合格',
+    });
+    expect(closed.body).toMatchObject({
+      status: 'closed',
+      resolution: { how: 'verified', by: 'township.officer' },
+    });
     expect(closed.body.escalateAt).toBeUndefined();
     expect((await township.post(`/hazards/${id}/verify`)).status).toBe(409);
 
     const after = await levels();
     for (const [i, node] of after.entries()) {
-      expect(delta(before[i]!, node)).toEqual({ open: 0, overdue: 0, closed: 1, village: 0, township: 0, county: 0 });
+      expect(delta(before[i]!, node)).toEqual({
+        open: 0,
+        overdue: 0,
+        closed: 1,
+        village: 0,
+        township: 0,
+        county: 0,
+      });
     }
     const audit = await admin.get(`/hazards/${id}/audit`);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual([
@@ -156,21 +246,44 @@ describe('the closed loop', () => {
   it('lets the grid member resolve a general hazard on the spot with evidence', async () => {
     const before = await hazardStats(county.village1);
     const created = await member.post('/hazards', general());
-    const refused = await member.post(`/hazards/${created.body.id}/resolve-on-site`, { note: '当场整改', photoIds: ['01JD5Y7ZK3QF8W0M2N4P6R8T0V'] });
+    const refused = await member.post(`/hazards/${created.body.id}/resolve-on-site`, {
+      note: '当场整改',
+      photoIds: ['01JD5Y7ZK3QF8W0M2N4P6R8T0V'],
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].path).toBe('photoIds.0');
     const { photoId } = await withPhoto(created.body.id);
-    const resolved = await member.post(`/hazards/${created.body.id}/resolve-on-site`, { note: '当场督促更换', photoIds: [photoId], location: { lat: 33.171, lng: 115.633 } });
-    expect(resolved.body).toMatchObject({ status: 'closed', resolution: { how: 'on_site', by: 'grid.member' } });
-    expect(delta(before, await hazardStats(county.village1))).toEqual({ open: 0, overdue: 0, closed: 1, village: 0, township: 0, county: 0 });
+    const resolved = await member.post(`/hazards/${created.body.id}/resolve-on-site`, {
+      note: '当场督促更换',
+      photoIds: [photoId],
+      location: { lat: 33.171, lng: 115.633 },
+    });
+    expect(resolved.body).toMatchObject({
+      status: 'closed',
+      resolution: { how: 'on_site', by: 'grid.member' },
+    });
+    expect(delta(before, await hazardStats(county.village1))).toEqual({
+      open: 0,
+      overdue: 0,
+      closed: 1,
+      village: 0,
+      township: 0,
+      county: 0,
+    });
     const audit = await admin.get(`/hazards/${created.body.id}/audit`);
-    expect(audit.body.items.at(-1)).toMatchObject({ action: 'resolved_on_site', location: { lat: 33.171, lng: 115.633 } });
+    expect(audit.body.items.at(-1)).toMatchObject({
+      action: 'resolved_on_site',
+      location: { lat: 33.171, lng: 115.633 },
+    });
   });
 
   it('lets the department verify its industry’s hazards and refuses another department’s', async () => {
     const created = await member.post('/hazards', general());
     const { photoId } = await withPhoto(created.body.id);
-    await member.post(`/hazards/${created.body.id}/report-rectified`, { note: '已整改', photoIds: [photoId] });
+    await member.post(`/hazards/${created.body.id}/report-rectified`, {
+      note: '已整改',
+      photoIds: [photoId],
+    });
     expect((await department.post(`/hazards/${created.body.id}/verify`)).body.status).toBe('closed');
     // Unit 1 is a gas station: the commerce bureau's, not the emergency bureau's.
     const foreign = await admin.post('/hazards', general(county.unit(1)));
@@ -179,17 +292,33 @@ describe('the closed loop', () => {
 
   it('puts a major hazard under listed supervision: only the county closes it', async () => {
     const before = await levels();
-    const created = await member.post('/hazards', { ...general(), severity: 'major', title: '液氨机房无泄爆设施' });
+    const created = await member.post('/hazards', {
+      ...general(),
+      severity: 'major',
+      title: '液氨机房无泄爆设施',
+    });
     expect((await township.post(`/hazards/${created.body.id}/supervise`)).status).toBe(403);
     const listed = await admin.post(`/hazards/${created.body.id}/supervise`, { reason: '县安委办挂牌督办' });
     expect(listed.body).toMatchObject({ supervised: true, level: 'county', escalationStep: 2 });
-    expect(delta(before[2]!, await hazardStats(county.county))).toMatchObject({ open: 1, county: 1, township: 0 });
+    expect(delta(before[2]!, await hazardStats(county.county))).toMatchObject({
+      open: 1,
+      county: 1,
+      township: 0,
+    });
     const { photoId } = await withPhoto(created.body.id);
-    await member.post(`/hazards/${created.body.id}/report-rectified`, { note: '已增设泄爆窗', photoIds: [photoId] });
+    await member.post(`/hazards/${created.body.id}/report-rectified`, {
+      note: '已增设泄爆窗',
+      photoIds: [photoId],
+    });
     expect((await township.post(`/hazards/${created.body.id}/verify`)).status).toBe(403);
     expect((await admin.post(`/hazards/${created.body.id}/verify`)).body.status).toBe('closed');
     const inbox = await department.get('/notifications');
-    expect(inbox.body.items.some((n: { topic: string; subject: { id: string } }) => n.topic === 'hazard_supervised' && n.subject.id === created.body.id)).toBe(true);
+    expect(
+      inbox.body.items.some(
+        (n: { topic: string; subject: { id: string } }) =>
+          n.topic === 'hazard_supervised' && n.subject.id === created.body.id,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -198,30 +327,51 @@ describe('the board', () => {
     const page = await township.get(`/hazards?level=township&grid=${county.township1}&limit=100`);
     expect(page.status).toBe(200);
     expect(page.body.items.length).toBeGreaterThan(0);
-    expect(page.body.items.every((h: { level: string; gridPath: string }) => h.level === 'township' && h.gridPath.includes(county.township1))).toBe(true);
+    expect(
+      page.body.items.every(
+        (h: { level: string; gridPath: string }) =>
+          h.level === 'township' && h.gridPath.includes(county.township1),
+      ),
+    ).toBe(true);
     expect((await township.get(`/hazards?grid=${county.township2}`)).status).toBe(403);
   });
 
   it('shows the seeded overdue hazards and the department’s own list', async () => {
     const overdue = await admin.get('/hazards?overdue=true&limit=100');
     expect(overdue.body.items.length).toBeGreaterThan(0);
-    expect(overdue.body.items.every((h: { overdue: boolean; status: string }) => h.overdue && h.status !== 'closed')).toBe(true);
+    expect(
+      overdue.body.items.every(
+        (h: { overdue: boolean; status: string }) => h.overdue && h.status !== 'closed',
+      ),
+    ).toBe(true);
     const own = await department.get('/hazards?limit=100');
     expect(own.body.items.length).toBeGreaterThan(0);
-    expect(own.body.items.every((h: { departmentId: string }) => h.departmentId === county.emergencyDept)).toBe(true);
+    expect(
+      own.body.items.every((h: { departmentId: string }) => h.departmentId === county.emergencyDept),
+    ).toBe(true);
     const mine = await unitUser.get('/hazards');
     expect(mine.body.items.every((h: { unitId: string }) => h.unitId === county.unit(1))).toBe(true);
   });
 
   it('has hazards of the demo county at every status and every level, one under listed supervision', async () => {
-    const all = (await admin.get('/hazards?limit=100')).body.items as { status: string; level: string; supervised: boolean }[];
+    const all = (await admin.get('/hazards?limit=100')).body.items as {
+      status: string;
+      level: string;
+      supervised: boolean;
+    }[];
     expect(new Set(all.map((h) => h.status))).toEqual(new Set(['open', 'rectifying', 'rectified', 'closed']));
     expect(new Set(all.map((h) => h.level))).toEqual(new Set(['village', 'township', 'county']));
     expect(all.some((h) => h.supervised)).toBe(true);
   });
 
   it('answers 404 for a hazard of another county and for none at all', async () => {
-    const foreign = (await clientFor(api.app, other.tenant, await api.login(other.tenant, 'county.admin', DEMO_LOGIN_PASSWORD)).get('/hazards?limit=1')).body.items[0];
+    const foreign = (
+      await clientFor(
+        api.app,
+        other.tenant,
+        await api.login(other.tenant, 'county.admin', DEMO_LOGIN_PASSWORD),
+      ).get('/hazards?limit=1')
+    ).body.items[0];
     expect((await admin.get(`/hazards/${foreign.id}`)).status).toBe(404);
     expect((await admin.get('/hazards/01JD5Y7ZK3QF8W0M2N4P6R8T0V')).status).toBe(404);
     expect((await member.get(`/hazards?grid=${county.village2}`)).status).toBe(403);
@@ -240,8 +390,15 @@ describe('the board', () => {
       sums.township += s.byLevel.township;
       sums.county += s.byLevel.county;
     }
-    expect(sums).toEqual({ open: countyStats.open, overdue: countyStats.overdue, closed: countyStats.closed, ...countyStats.byLevel });
-    expect(countyStats.open).toBe(countyStats.byLevel.village + countyStats.byLevel.township + countyStats.byLevel.county);
+    expect(sums).toEqual({
+      open: countyStats.open,
+      overdue: countyStats.overdue,
+      closed: countyStats.closed,
+      ...countyStats.byLevel,
+    });
+    expect(countyStats.open).toBe(
+      countyStats.byLevel.village + countyStats.byLevel.township + countyStats.byLevel.county,
+    );
     // The counters equal what the board holds.
     const board = await allHazards();
     expect(board.filter((h) => h.status !== 'closed').length).toBe(countyStats.open);

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty, seedTestCounty, startTestApi, uniqueTenant } from '../support/harness.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  type SeededCounty,
+  seedTestCounty,
+  startTestApi,
+  uniqueTenant,
+} from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -14,7 +21,8 @@ beforeAll(async () => {
   const tenant = uniqueTenant('pa');
   api = await startTestApi({ tenants: [tenant] });
   county = await seedTestCounty(api, tenant);
-  const login = async (username: string) => clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
+  const login = async (username: string) =>
+    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
   admin = await login('county.admin');
   township = await login('township.officer');
   member = await login('grid.member');
@@ -40,7 +48,8 @@ async function openTaskOf(unitId: string): Promise<PatrolView> {
   expect(page.body.items).toHaveLength(1);
   return page.body.items[0];
 }
-const answersFor = (patrol: PatrolView) => patrol.checklist.map((item) => ({ code: item.code, result: 'ok' as const }));
+const answersFor = (patrol: PatrolView) =>
+  patrol.checklist.map((item) => ({ code: item.code, result: 'ok' as const }));
 const stats = async (gridId: string) => (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
 
 describe('patrol tasks', () => {
@@ -61,7 +70,9 @@ describe('patrol tasks', () => {
     expect(overdue.status).toBe(200);
     const items = overdue.body.items as PatrolView[];
     expect(items.some((p) => p.gridPath.endsWith(county.village1))).toBe(true);
-    expect(items.every((p) => p.overdue && p.status === 'scheduled' && p.gridPath.includes(county.township1))).toBe(true);
+    expect(
+      items.every((p) => p.overdue && p.status === 'scheduled' && p.gridPath.includes(county.township1)),
+    ).toBe(true);
     const countyWide = (await admin.get('/patrols?status=overdue&limit=100')).body.items as PatrolView[];
     expect(countyWide.some((p) => p.gridPath.includes(county.township2))).toBe(true);
     expect(countyWide.length).toBeGreaterThan(items.length);
@@ -73,7 +84,9 @@ describe('patrol tasks', () => {
     expect(new Set(all.body.items.map((p: PatrolView) => p.unitId)).size).toBe(39);
     const own = await department.get('/patrols?limit=100');
     expect(own.body.items.length).toBeGreaterThan(0);
-    expect(own.body.items.every((p: { departmentId: string }) => p.departmentId === county.emergencyDept)).toBe(true);
+    expect(
+      own.body.items.every((p: { departmentId: string }) => p.departmentId === county.emergencyDept),
+    ).toBe(true);
   });
 });
 
@@ -82,20 +95,47 @@ describe('completing a patrol', () => {
     const patrol = await openTaskOf(county.unit(3));
     const before = await stats(county.village1);
     const bytes = testJpeg(7001);
-    const requested = await member.post(`/patrols/${patrol.id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes) });
+    const requested = await member.post(`/patrols/${patrol.id}/photos`, {
+      contentType: 'image/jpeg',
+      size: bytes.byteLength,
+      sha256: sha256Hex(bytes),
+    });
     expect(requested.status).toBe(201);
     await uploadWith(requested.body.upload, bytes);
     const target = patrol.targets[0]!.location;
     const answers = answersFor(patrol).map((a, i) =>
-      i === 1 ? { code: a.code, result: 'deficient' as const, note: '灭火器压力不足', photoIds: [requested.body.photo.id], severity: 'general' as const } : a,
+      i === 1
+        ? {
+            code: a.code,
+            result: 'deficient' as const,
+            note: '灭火器压力不足',
+            photoIds: [requested.body.photo.id],
+            severity: 'general' as const,
+          }
+        : a,
     );
-    const done = await member.post(`/patrols/${patrol.id}/complete`, { position: { lat: target.lat + 0.02, lng: target.lng }, items: answers });
+    const done = await member.post(`/patrols/${patrol.id}/complete`, {
+      position: { lat: target.lat + 0.02, lng: target.lng },
+      items: answers,
+    });
     expect(done.status).toBe(200);
-    expect(done.body.patrol).toMatchObject({ status: 'done', completedBy: 'grid.member', distanceFlagged: true, overdue: false });
+    expect(done.body.patrol).toMatchObject({
+      status: 'done',
+      completedBy: 'grid.member',
+      distanceFlagged: true,
+      overdue: false,
+    });
     expect(done.body.patrol.distanceMeters).toBeGreaterThan(2000);
     expect(done.body.hazards).toHaveLength(1);
     const hazard = done.body.hazards[0];
-    expect(hazard).toMatchObject({ status: 'open', level: 'village', source: 'patrol', patrolId: patrol.id, checklistCode: patrol.checklist[1]!.code, unitId: county.unit(3) });
+    expect(hazard).toMatchObject({
+      status: 'open',
+      level: 'village',
+      source: 'patrol',
+      patrolId: patrol.id,
+      checklistCode: patrol.checklist[1]!.code,
+      unitId: county.unit(3),
+    });
     expect(hazard.photos[0]).toMatchObject({ status: 'verified', sha256: sha256Hex(bytes) });
     expect(done.body.patrol.items[1]).toMatchObject({ result: 'deficient', hazardId: hazard.id });
 
@@ -105,21 +145,32 @@ describe('completing a patrol', () => {
     expect(after.byLevel.village).toBe(before.byLevel.village + 1);
     const audit = await admin.get(`/patrols/${patrol.id}/audit`);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['scheduled', 'completed']);
-    expect(audit.body.items[1].details).toMatchObject({ deficient: 1, hazardIds: [hazard.id], distanceFlagged: true });
+    expect(audit.body.items[1].details).toMatchObject({
+      deficient: 1,
+      hazardIds: [hazard.id],
+      distanceFlagged: true,
+    });
     expect(audit.body.items[1].location).toEqual({ lat: target.lat + 0.02, lng: target.lng });
 
     // The next task is scheduled in the same write and now holds the unit's open slot.
     const next = await openTaskOf(county.unit(3));
     expect(next.id).toBe(done.body.next.id);
-    expect((await member.post(`/patrols/${patrol.id}/complete`, { position: target, items: answersFor(patrol) })).status).toBe(409);
+    expect(
+      (await member.post(`/patrols/${patrol.id}/complete`, { position: target, items: answersFor(patrol) }))
+        .status,
+    ).toBe(409);
   });
 
   it('does not flag a position at the unit, and writes one result when two devices complete at once', async () => {
     const patrol = await openTaskOf(county.unit(1));
     const before = await stats(county.village1);
     const position = patrol.targets[0]!.location;
-    const items = answersFor(patrol).map((a, i) => (i === 0 ? { code: a.code, result: 'deficient' as const, note: '制度未上墙' } : a));
-    const results = await Promise.all([1, 2, 3].map(() => member.post(`/patrols/${patrol.id}/complete`, { position, items })));
+    const items = answersFor(patrol).map((a, i) =>
+      i === 0 ? { code: a.code, result: 'deficient' as const, note: '制度未上墙' } : a,
+    );
+    const results = await Promise.all(
+      [1, 2, 3].map(() => member.post(`/patrols/${patrol.id}/complete`, { position, items })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(2);
     const winner = results.find((r) => r.status === 200)!;
@@ -132,8 +183,12 @@ describe('completing a patrol', () => {
   it('returns the first answer to a retry with the same Idempotency-Key', async () => {
     const patrol = await openTaskOf(county.unit(2));
     const body = { position: patrol.targets[0]!.location, items: answersFor(patrol) };
-    const first = await member.post(`/patrols/${patrol.id}/complete`, body, { 'idempotency-key': 'phone-7-patrol-1' });
-    const retry = await member.post(`/patrols/${patrol.id}/complete`, body, { 'idempotency-key': 'phone-7-patrol-1' });
+    const first = await member.post(`/patrols/${patrol.id}/complete`, body, {
+      'idempotency-key': 'phone-7-patrol-1',
+    });
+    const retry = await member.post(`/patrols/${patrol.id}/complete`, body, {
+      'idempotency-key': 'phone-7-patrol-1',
+    });
     expect(retry.status).toBe(200);
     expect(retry.body.next.id).toBe(first.body.next.id);
   });
@@ -142,10 +197,22 @@ describe('completing a patrol', () => {
     const patrol = await openTaskOf(county.unit(3));
     const position = patrol.targets[0]!.location;
     const [, ...rest] = answersFor(patrol);
-    const missing = await member.post(`/patrols/${patrol.id}/complete`, { position, items: [...rest, { code: 'nope', result: 'ok' }] });
+    const missing = await member.post(`/patrols/${patrol.id}/complete`, {
+      position,
+      items: [...rest, { code: 'nope', result: 'ok' }],
+    });
     expect(missing.status).toBe(400);
-    expect(missing.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['items', `items.${rest.length}.code`]));
-    expect((await member.post(`/patrols/${patrol.id}/complete`, { position: { lat: 0, lng: 0 }, items: answersFor(patrol) })).status).toBe(400);
+    expect(missing.body.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['items', `items.${rest.length}.code`]),
+    );
+    expect(
+      (
+        await member.post(`/patrols/${patrol.id}/complete`, {
+          position: { lat: 0, lng: 0 },
+          items: answersFor(patrol),
+        })
+      ).status,
+    ).toBe(400);
     if (patrol.checklist.length > 15) {
       const before = await stats(county.village1);
       const tooMany = await member.post(`/patrols/${patrol.id}/complete`, {
@@ -157,6 +224,9 @@ describe('completing a patrol', () => {
     }
     const still = await member.get(`/patrols/${patrol.id}`);
     expect(still.body).toMatchObject({ status: 'scheduled', version: patrol.version });
-    expect((await department.post(`/patrols/${patrol.id}/complete`, { position, items: answersFor(patrol) })).status).toBe(403);
+    expect(
+      (await department.post(`/patrols/${patrol.id}/complete`, { position, items: answersFor(patrol) }))
+        .status,
+    ).toBe(403);
   });
 });

@@ -288,7 +288,7 @@ describe('onboarding', () => {
       }),
     );
     const answer = await platform('POST', '/tenants', {
-      body: onboardBody(id, { admin: { username: 'county.admin', password: TEST_PASSWORD + '!' } }),
+      body: onboardBody(id, { admin: { username: 'county.admin', password: `${TEST_PASSWORD}!` } }),
     });
     expect(answer.status).toBe(409);
     expect(await api.registry.get(id, true)).toBeUndefined();
@@ -650,7 +650,11 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
     expect(addTenantToCells(copy, cell, { id: 'fuyang', name: '颍泉区' })).toBe(true);
     const added = readFileSync(copy, 'utf8').split('\n');
     const before = original.split('\n');
+    const last = JSON.parse(original).cells[0].tenants.at(-1) as { id: string; name: string };
+    // The layout stays as it was: the county before gains a comma, the new county is one more line.
+    expect(added).toHaveLength(before.length + 1);
     expect(added.filter((line) => !before.includes(line))).toEqual([
+      `        { "id": "${last.id}", "name": "${last.name}" },`,
       '        { "id": "fuyang", "name": "颍泉区" }',
     ]);
     expect(addTenantToCells(copy, cell, { id: 'fuyang', name: '颍泉区' })).toBe(false);

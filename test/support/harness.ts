@@ -172,7 +172,10 @@ export async function startPlatformTestApi(
     logger: silentLogger,
   });
   registry = new TenantRegistry(deps.documentClient, TABLE);
-  const countyStatus = countyStatusCacheFor({ client: deps.documentClient, tableName: TABLE }, options.countyStatusTtlMs);
+  const countyStatus = countyStatusCacheFor(
+    { client: deps.documentClient, tableName: TABLE },
+    options.countyStatusTtlMs,
+  );
   const countyApp = createApp({ ...deps, countyStatus });
   const platformDeps = createPlatformDeps({
     documentClient: deps.documentClient,

@@ -1,4 +1,11 @@
-import { addDays, DEFAULT_SETTINGS, dueEscalation, type EscalationState, initialEscalation, raisedEscalation } from '@gridsafe/core';
+import {
+  addDays,
+  DEFAULT_SETTINGS,
+  dueEscalation,
+  type EscalationState,
+  initialEscalation,
+  raisedEscalation,
+} from '@gridsafe/core';
 import { describe, expect, it } from 'vitest';
 
 const T0 = new Date('2026-10-01T02:00:00.000Z');
@@ -18,7 +25,9 @@ describe('the escalation ladder', () => {
   it('raises a major hazard to the township at once, by severity', () => {
     const hazard = fresh('major');
     expect(hazard).toMatchObject({ level: 'township', escalationStep: 1 });
-    expect(hazard.escalations).toEqual([{ at: T0.toISOString(), from: 'village', to: 'township', cause: 'severity', by: 'grid.member' }]);
+    expect(hazard.escalations).toEqual([
+      { at: T0.toISOString(), from: 'village', to: 'township', cause: 'severity', by: 'grid.member' },
+    ]);
     expect(hazard.deadline).toBe(addDays(T0, 90).toISOString());
   });
 
@@ -36,7 +45,10 @@ describe('the escalation ladder', () => {
     const second = dueEscalation(atTownship, addDays(T0, 37), DEFAULT_SETTINGS)!;
     expect(second).toMatchObject({ level: 'county', escalationStep: 2 });
     expect(second.escalateAt).toBeUndefined();
-    expect(second.escalations.map((s) => `${s.from}>${s.to}:${s.cause}`)).toEqual(['village>township:deadline', 'township>county:deadline']);
+    expect(second.escalations.map((s) => `${s.from}>${s.to}:${s.cause}`)).toEqual([
+      'village>township:deadline',
+      'township>county:deadline',
+    ]);
   });
 
   it('takes a major hazard from the township to the county when its deadline passes, then stops', () => {
@@ -57,23 +69,44 @@ describe('the escalation ladder', () => {
 
   it('leaves rectified and closed hazards alone: verification is the officials’ move', () => {
     const passed = addDays(T0, 60);
-    expect(dueEscalation({ ...fresh('general'), status: 'rectified' }, passed, DEFAULT_SETTINGS)).toBeUndefined();
-    expect(dueEscalation({ ...fresh('general'), status: 'closed' }, passed, DEFAULT_SETTINGS)).toBeUndefined();
+    expect(
+      dueEscalation({ ...fresh('general'), status: 'rectified' }, passed, DEFAULT_SETTINGS),
+    ).toBeUndefined();
+    expect(
+      dueEscalation({ ...fresh('general'), status: 'closed' }, passed, DEFAULT_SETTINGS),
+    ).toBeUndefined();
   });
 
   it('keeps the deadline as the next due time when an officer raises a hazard early', () => {
     const hazard = fresh('general');
     const raised = raisedEscalation(hazard, addDays(T0, 3), DEFAULT_SETTINGS, 'township.officer', 'manual')!;
-    expect(raised).toMatchObject({ level: 'township', escalationStep: 1, overdue: false, escalateAt: hazard.deadline });
+    expect(raised).toMatchObject({
+      level: 'township',
+      escalationStep: 1,
+      overdue: false,
+      escalateAt: hazard.deadline,
+    });
   });
 
   it('marks a late manual escalation overdue at once', () => {
-    const raised = raisedEscalation(fresh('general'), addDays(T0, 31), DEFAULT_SETTINGS, 'township.officer', 'manual')!;
+    const raised = raisedEscalation(
+      fresh('general'),
+      addDays(T0, 31),
+      DEFAULT_SETTINGS,
+      'township.officer',
+      'manual',
+    )!;
     expect(raised).toMatchObject({ level: 'township', overdue: true });
   });
 
   it('takes a listed hazard straight to the county', () => {
-    const raised = raisedEscalation(fresh('major'), addDays(T0, 2), DEFAULT_SETTINGS, 'county.admin', 'supervision')!;
+    const raised = raisedEscalation(
+      fresh('major'),
+      addDays(T0, 2),
+      DEFAULT_SETTINGS,
+      'county.admin',
+      'supervision',
+    )!;
     expect(raised).toMatchObject({ level: 'county', escalationStep: 2 });
     expect(raised.step).toMatchObject({ from: 'township', to: 'county', cause: 'supervision' });
   });

@@ -1,4 +1,11 @@
-import { type AssessmentRecords, assessmentCsvRows, assessQuarter, quarterBounds, quarterOf, toCsv } from '@gridsafe/core';
+import {
+  type AssessmentRecords,
+  assessmentCsvRows,
+  assessQuarter,
+  quarterBounds,
+  quarterOf,
+  toCsv,
+} from '@gridsafe/core';
 import { describe, expect, it } from 'vitest';
 
 const C = 'C0000000000000000000000000';
@@ -29,15 +36,33 @@ const records: AssessmentRecords = {
     { unitId: 'u3', status: 'filed' },
   ],
   patrols: [
-    { gridPath: V1, departmentId: D, dueAt: '2026-10-05T00:00:00.000Z', status: 'done', completedAt: '2026-10-04T00:00:00.000Z' },
+    {
+      gridPath: V1,
+      departmentId: D,
+      dueAt: '2026-10-05T00:00:00.000Z',
+      status: 'done',
+      completedAt: '2026-10-04T00:00:00.000Z',
+    },
     { gridPath: V1, dueAt: '2026-11-05T00:00:00.000Z', status: 'scheduled' },
     // Done only after the quarter ended: due but not done in it.
-    { gridPath: V2, departmentId: D, dueAt: '2026-12-20T00:00:00.000Z', status: 'done', completedAt: '2027-01-02T00:00:00.000Z' },
+    {
+      gridPath: V2,
+      departmentId: D,
+      dueAt: '2026-12-20T00:00:00.000Z',
+      status: 'done',
+      completedAt: '2027-01-02T00:00:00.000Z',
+    },
     // Due before the quarter: not counted.
     { gridPath: V2, dueAt: '2026-09-30T15:59:59.000Z', status: 'scheduled' },
   ],
   hazards: [
-    { gridPath: V1, departmentId: D, deadline: '2026-10-20T00:00:00.000Z', rectifiedAt: '2026-10-19T00:00:00.000Z', escalations: [] },
+    {
+      gridPath: V1,
+      departmentId: D,
+      deadline: '2026-10-20T00:00:00.000Z',
+      rectifiedAt: '2026-10-19T00:00:00.000Z',
+      escalations: [],
+    },
     {
       gridPath: V1,
       deadline: '2026-11-01T00:00:00.000Z',
@@ -46,13 +71,21 @@ const records: AssessmentRecords = {
         { at: '2026-11-08T00:05:00.000Z', cause: 'deadline' },
       ],
     },
-    { gridPath: V2, departmentId: D, deadline: '2027-02-01T00:00:00.000Z', escalations: [{ at: '2026-10-02T00:00:00.000Z', cause: 'severity' }] },
+    {
+      gridPath: V2,
+      departmentId: D,
+      deadline: '2027-02-01T00:00:00.000Z',
+      escalations: [{ at: '2026-10-02T00:00:00.000Z', cause: 'severity' }],
+    },
   ],
 };
 
 describe('quarters', () => {
   it('start and end at midnight in Beijing', () => {
-    expect(quarterBounds('2026Q4')).toEqual({ start: new Date('2026-09-30T16:00:00.000Z'), end: new Date('2026-12-31T16:00:00.000Z') });
+    expect(quarterBounds('2026Q4')).toEqual({
+      start: new Date('2026-09-30T16:00:00.000Z'),
+      end: new Date('2026-12-31T16:00:00.000Z'),
+    });
     expect(quarterBounds('2027Q1').start.toISOString()).toBe('2026-12-31T16:00:00.000Z');
     expect(quarterOf(new Date('2026-12-31T16:30:00.000Z'))).toBe('2027Q1');
     expect(() => quarterBounds('2026Q5')).toThrow();
@@ -76,17 +109,37 @@ describe('the quarterly assessment', () => {
       onTimeRectification: 0.5,
       overdueEscalations: 2,
     });
-    expect(row(T2)).toMatchObject({ units: 1, unitsFiled: 1, patrolsDue: 1, patrolsDone: 0, patrolCompletion: 0, hazardsDue: 0, onTimeRectification: null, overdueEscalations: 0 });
+    expect(row(T2)).toMatchObject({
+      units: 1,
+      unitsFiled: 1,
+      patrolsDue: 1,
+      patrolsDone: 0,
+      patrolCompletion: 0,
+      hazardsDue: 0,
+      onTimeRectification: null,
+      overdueEscalations: 0,
+    });
   });
 
   it('measures each department by the units of its industries, county-wide', () => {
-    expect(row(D)).toMatchObject({ kind: 'department', units: 2, unitsFiled: 2, filingCoverage: 1, patrolsDue: 2, patrolsDone: 1, hazardsDue: 1, hazardsOnTime: 1 });
+    expect(row(D)).toMatchObject({
+      kind: 'department',
+      units: 2,
+      unitsFiled: 2,
+      filingCoverage: 1,
+      patrolsDue: 2,
+      patrolsDone: 1,
+      hazardsDue: 1,
+      hazardsOnTime: 1,
+    });
   });
 
   it('writes a spreadsheet with Chinese headers and percentages', () => {
     const csv = toCsv(assessmentCsvRows(result));
     const [header, first] = csv.split('\r\n');
-    expect(header).toBe('季度,类型,名称,单位数,已备案单位数,备案覆盖率,应巡查次数,已完成巡查,巡查完成率,到期隐患,按期整改,按期整改率,超期升级次数');
+    expect(header).toBe(
+      '季度,类型,名称,单位数,已备案单位数,备案覆盖率,应巡查次数,已完成巡查,巡查完成率,到期隐患,按期整改,按期整改率,超期升级次数',
+    );
     expect(first).toBe('2026Q4,乡镇,城关镇,2,1,50.0%,2,1,50.0%,2,1,50.0%,2');
   });
 });

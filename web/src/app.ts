@@ -12,6 +12,7 @@ import { GridTreePage } from './pages/grids.ts';
 import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
 import { LoginPage } from './pages/login.ts';
 import { MapPage } from './pages/map.ts';
+import { FileRiskPointPage } from './pages/mobile/file-risk-point.ts';
 import { SyncPage } from './pages/mobile/sync.ts';
 import { TasksPage } from './pages/mobile/tasks.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
@@ -63,6 +64,11 @@ const ROUTES: Route[] = [
     page: UnitCreatePage,
     roles: ['county_admin', 'township_officer', 'grid_member'],
     props: { compact: true },
+  },
+  {
+    pattern: 'm/file',
+    page: FileRiskPointPage,
+    roles: ['county_admin', 'township_officer', 'grid_member', 'unit_user'],
   },
   { pattern: 'm/sync', page: SyncPage },
 ];

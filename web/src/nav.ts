@@ -26,7 +26,8 @@ const FIELD: readonly Role[] = ['grid_member', 'unit_user'];
  */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'm/tasks', label: 'nav.tasks', roles: FIELD, tab: true },
-  { path: 'm/register', label: 'nav.registerUnit', roles: ['grid_member'], tab: true },
+  { path: 'm/file', label: 'nav.fileRiskPoint', roles: FIELD, tab: true },
+  { path: 'm/register', label: 'nav.registerUnit', roles: ['grid_member'] },
   {
     path: 'grids',
     label: 'nav.grids',

@@ -63,7 +63,11 @@ function countyApi(deps: AppDeps) {
     if (c.req.path !== `/t/${tenant}/api/v1/health`) {
       const status = await statuses.statusOf(tenant, () => c.set('dynamoCalls', c.get('dynamoCalls') + 1));
       if (status !== 'active') {
-        deps.logger.warn('request to an inactive county refused', { tenant, status, requestId: c.get('requestId') });
+        deps.logger.warn('request to an inactive county refused', {
+          tenant,
+          status,
+          requestId: c.get('requestId'),
+        });
         c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));
         return problemResponse(
           c,

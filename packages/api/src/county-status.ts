@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readCountyStatus, type TenantStatus } from '@gridsafe/db';
 
 /**

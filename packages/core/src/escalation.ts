@@ -40,7 +40,10 @@ export interface EscalationState {
   overdueAt?: string;
 }
 
-export type EscalationChange = Pick<EscalationState, 'level' | 'escalationStep' | 'escalations' | 'overdue'> & {
+export type EscalationChange = Pick<
+  EscalationState,
+  'level' | 'escalationStep' | 'escalations' | 'overdue'
+> & {
   escalateAt?: string;
   overdueAt?: string;
   /** The step taken, when the level rose (marking a hazard overdue at the top level takes none). */
@@ -77,7 +80,9 @@ export function initialEscalation(
 ): Omit<EscalationChange, 'step'> & { deadline: string; escalateAt: string } {
   const deadline = addDays(now, settings.hazardDeadlineDays[severity]).toISOString();
   const escalations: EscalationStep[] =
-    severity === 'major' ? [{ at: now.toISOString(), from: 'village', to: 'township', cause: 'severity', by }] : [];
+    severity === 'major'
+      ? [{ at: now.toISOString(), from: 'village', to: 'township', cause: 'severity', by }]
+      : [];
   return {
     level: severity === 'major' ? 'township' : 'village',
     escalationStep: escalations.length,
@@ -100,7 +105,8 @@ export function dueEscalation(
   settings: Pick<TenantSettings, 'escalationGraceDays'>,
   by = 'escalation-sweep',
 ): EscalationChange | undefined {
-  if (!isWatched(hazard) || hazard.escalateAt === undefined || hazard.escalateAt > now.toISOString()) return undefined;
+  if (!isWatched(hazard) || hazard.escalateAt === undefined || hazard.escalateAt > now.toISOString())
+    return undefined;
   const overdueAt = hazard.overdueAt ?? now.toISOString();
   const to = nextLevel(hazard.level);
   if (!to) {

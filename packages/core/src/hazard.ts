@@ -60,7 +60,6 @@ export interface Hazard extends EscalationState {
   updatedAt: string;
 }
 
-
 export const CreateHazardSchema = z
   .strictObject({
     unitId: UlidSchema,
@@ -98,7 +97,15 @@ export const HazardListFilterSchema = z.object({
   unit: UlidSchema.optional(),
 });
 
-export const HAZARD_ACTIONS = ['start', 'report-rectified', 'verify', 'reject', 'resolve-on-site', 'escalate', 'supervise'] as const;
+export const HAZARD_ACTIONS = [
+  'start',
+  'report-rectified',
+  'verify',
+  'reject',
+  'resolve-on-site',
+  'escalate',
+  'supervise',
+] as const;
 export type HazardAction = (typeof HAZARD_ACTIONS)[number];
 
 /** The capability each action needs; where (scope) is checked against the hazard separately. */
@@ -157,7 +164,8 @@ export function applyHazardAction(
     }
     case 'report-rectified': {
       requireStatus(hazard, ['open', 'rectifying'], 'reported rectified');
-      if (principal.role === 'department_officer') throw new ForbiddenError('The unit or its grid member reports a rectification.');
+      if (principal.role === 'department_officer')
+        throw new ForbiddenError('The unit or its grid member reports a rectification.');
       const photoIds = requireEvidence(hazard, input.photoIds);
       const { rejectReason: _r, ...rest } = hazard;
       return {
@@ -182,15 +190,27 @@ export function applyHazardAction(
     case 'reject': {
       requireStatus(hazard, ['rectified'], 'rejected');
       requireVerifier(hazard, principal);
-      return { ...hazard, status: 'rectifying', rejectReason: input.reason ?? '', rejections: hazard.rejections + 1 };
+      return {
+        ...hazard,
+        status: 'rectifying',
+        rejectReason: input.reason ?? '',
+        rejections: hazard.rejections + 1,
+      };
     }
     case 'resolve-on-site': {
       requireStatus(hazard, ['open', 'rectifying'], 'resolved on site');
-      if (principal.role !== 'grid_member' && principal.role !== 'township_officer' && principal.role !== 'county_admin') {
+      if (
+        principal.role !== 'grid_member' &&
+        principal.role !== 'township_officer' &&
+        principal.role !== 'county_admin'
+      ) {
         throw new ForbiddenError('Only a grid member or an officer resolves a hazard on the spot.');
       }
       if (hazard.severity === 'major' || hazard.supervised) {
-        throw new ConflictError('A major hazard is closed only after its rectification is verified.', 'wrong_state');
+        throw new ConflictError(
+          'A major hazard is closed only after its rectification is verified.',
+          'wrong_state',
+        );
       }
       const photoIds = requireEvidence(hazard, input.photoIds);
       const { escalateAt: _e, ...rest } = hazard;
@@ -204,13 +224,22 @@ export function applyHazardAction(
     }
     case 'escalate':
     case 'supervise': {
-      if (hazard.status === 'closed') throw wrongState(hazard.status, action === 'escalate' ? 'escalated' : 'listed for supervision');
+      if (hazard.status === 'closed')
+        throw wrongState(hazard.status, action === 'escalate' ? 'escalated' : 'listed for supervision');
       if (action === 'supervise' && hazard.severity !== 'major') {
         throw new ConflictError('Only a major hazard is listed for supervision (挂牌督办).', 'wrong_state');
       }
-      if (action === 'supervise' && hazard.supervised) throw new ConflictError('The hazard is already listed for supervision.', 'wrong_state');
-      const raised = raisedEscalation(hazard, now, ctx.settings, by, action === 'supervise' ? 'supervision' : 'manual');
-      if (action === 'escalate' && !raised) throw new ConflictError('The hazard is already at the county.', 'wrong_state');
+      if (action === 'supervise' && hazard.supervised)
+        throw new ConflictError('The hazard is already listed for supervision.', 'wrong_state');
+      const raised = raisedEscalation(
+        hazard,
+        now,
+        ctx.settings,
+        by,
+        action === 'supervise' ? 'supervision' : 'manual',
+      );
+      if (action === 'escalate' && !raised)
+        throw new ConflictError('The hazard is already at the county.', 'wrong_state');
       // A hazard the county already raised by hand is listed where it stands; nothing about its ladder changes.
       const { escalateAt: _e, overdueAt: _o, ...rest } = hazard;
       const ladder = raised ?? hazard;
@@ -241,8 +270,14 @@ function requireStatus(hazard: Hazard, allowed: readonly HazardStatus[], wanted:
 
 function requireEvidence(hazard: Hazard, photoIds: string[] | undefined): string[] {
   const ids = photoIds ?? [];
-  const verified = new Set(hazard.photos.filter((photo) => photo.status === 'verified').map((photo) => photo.id));
-  const problems = ids.flatMap((id, index) => (verified.has(id) ? [] : [{ path: `photoIds.${index}`, message: 'is not a confirmed photo of this hazard' }]));
+  const verified = new Set(
+    hazard.photos.filter((photo) => photo.status === 'verified').map((photo) => photo.id),
+  );
+  const problems = ids.flatMap((id, index) =>
+    verified.has(id)
+      ? []
+      : [{ path: `photoIds.${index}`, message: 'is not a confirmed photo of this hazard' }],
+  );
   if (ids.length === 0) problems.push({ path: 'photoIds', message: 'name at least one confirmed photo' });
   if (problems.length > 0) throw new ValidationError(problems);
   return ids;
@@ -274,7 +309,14 @@ export function newHazard(
     description?: string;
     riskPointId?: string;
     location?: Location;
-    unit: { id: string; name: string; industry: string; gridId: string; gridPath: string; departmentId?: string };
+    unit: {
+      id: string;
+      name: string;
+      industry: string;
+      gridId: string;
+      gridPath: string;
+      departmentId?: string;
+    };
     source: Hazard['source'];
     patrolId?: string;
     checklistCode?: string;

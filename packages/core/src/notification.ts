@@ -35,7 +35,10 @@ export interface Notifier {
  * SMS and e-mail as log lines: what would be sent, to which post, on which channel. No network. The interface is
  * where a county's SMS gateway or mail relay is plugged in later.
  */
-export function logOnlyNotifier(logger: Logger, channels: readonly ('sms' | 'email')[] = ['sms', 'email']): Notifier {
+export function logOnlyNotifier(
+  logger: Logger,
+  channels: readonly ('sms' | 'email')[] = ['sms', 'email'],
+): Notifier {
   return {
     async notify(messages) {
       for (const message of messages) {
@@ -95,7 +98,15 @@ export function escalationRecipients(
  * escalationMessages(hazard, 'township', 'deadline', now, () => ulid()).map((m) => m.recipient.kind); // ['grid', 'dept']
  */
 export function escalationMessages(
-  hazard: { id: string; title: string; unitName: string; severity: 'general' | 'major'; gridPath: string; departmentId?: string; deadline: string },
+  hazard: {
+    id: string;
+    title: string;
+    unitName: string;
+    severity: 'general' | 'major';
+    gridPath: string;
+    departmentId?: string;
+    deadline: string;
+  },
   level: EscalationLevel,
   cause: 'severity' | 'deadline' | 'manual' | 'supervision',
   now: Date,

@@ -124,7 +124,11 @@ export function patrolIntervalDays(
 ): number {
   const frequency = settings.patrolFrequencyDays;
   const byColor = colors.flatMap((color) => (color === 'ungraded' ? [] : [frequency[color]]));
-  return Math.min(frequency.unitMaximumDays, settings.patrolSupervisionLevelDays[unit.supervisionLevel], ...byColor);
+  return Math.min(
+    frequency.unitMaximumDays,
+    settings.patrolSupervisionLevelDays[unit.supervisionLevel],
+    ...byColor,
+  );
 }
 
 /**
@@ -139,7 +143,8 @@ export function patrolDueDates(anchor: Date, intervalDays: number, from: Date, u
   const step = intervalDays * 86_400_000;
   const first = Math.max(0, Math.ceil((from.getTime() - anchor.getTime()) / step));
   const dates: Date[] = [];
-  for (let k = first; anchor.getTime() + k * step <= until.getTime(); k++) dates.push(new Date(anchor.getTime() + k * step));
+  for (let k = first; anchor.getTime() + k * step <= until.getTime(); k++)
+    dates.push(new Date(anchor.getTime() + k * step));
   return dates;
 }
 
@@ -186,7 +191,11 @@ export function patrolChecklist(riskPoints: readonly PatrolRiskPoint[]): PatrolC
   return [
     ...UNIT_BASELINE_CHECKLIST.map((item) => ({ ...item })),
     ...riskPoints.flatMap((point) =>
-      point.checklist.map((item) => ({ code: `${point.id}.${item.code}`, text: `${point.name}：${item.text}`, riskPointId: point.id })),
+      point.checklist.map((item) => ({
+        code: `${point.id}.${item.code}`,
+        text: `${point.name}：${item.text}`,
+        riskPointId: point.id,
+      })),
     ),
   ];
 }
@@ -211,7 +220,11 @@ export function planPatrol(
   id: string,
   dueAt?: Date,
 ): Patrol {
-  const intervalDays = patrolIntervalDays(unit, riskPoints.map((point) => point.color), settings);
+  const intervalDays = patrolIntervalDays(
+    unit,
+    riskPoints.map((point) => point.color),
+    settings,
+  );
   return {
     id,
     unitId: unit.id,
@@ -242,22 +255,33 @@ export function planPatrol(
  * every deficient one, and no more deficient items than one transaction can hold. Returns the answers in
  * checklist order.
  */
-export function checkPatrolAnswers(patrol: Pick<Patrol, 'checklist'>, input: Pick<CompletePatrolInput, 'items'>) {
+export function checkPatrolAnswers(
+  patrol: Pick<Patrol, 'checklist'>,
+  input: Pick<CompletePatrolInput, 'items'>,
+) {
   const problems: { path: string; message: string }[] = [];
   const byCode = new Map<string, (typeof input.items)[number]>();
   input.items.forEach((item, index) => {
-    if (!patrol.checklist.some((c) => c.code === item.code)) problems.push({ path: `items.${index}.code`, message: 'is not on this patrol’s checklist' });
-    else if (byCode.has(item.code)) problems.push({ path: `items.${index}.code`, message: 'is answered twice' });
+    if (!patrol.checklist.some((c) => c.code === item.code))
+      problems.push({ path: `items.${index}.code`, message: 'is not on this patrol’s checklist' });
+    else if (byCode.has(item.code))
+      problems.push({ path: `items.${index}.code`, message: 'is answered twice' });
     else byCode.set(item.code, item);
-    if (item.result === 'deficient' && !item.note) problems.push({ path: `items.${index}.note`, message: 'describe what is deficient' });
-    if (item.result === 'ok' && (item.severity || item.title)) problems.push({ path: `items.${index}.severity`, message: 'only a deficient item opens a hazard' });
+    if (item.result === 'deficient' && !item.note)
+      problems.push({ path: `items.${index}.note`, message: 'describe what is deficient' });
+    if (item.result === 'ok' && (item.severity || item.title))
+      problems.push({ path: `items.${index}.severity`, message: 'only a deficient item opens a hazard' });
   });
   for (const item of patrol.checklist) {
-    if (!byCode.has(item.code)) problems.push({ path: 'items', message: `item ${item.code} is not answered` });
+    if (!byCode.has(item.code))
+      problems.push({ path: 'items', message: `item ${item.code} is not answered` });
   }
   const deficient = input.items.filter((item) => item.result === 'deficient').length;
   if (deficient > MAX_DEFICIENT_ITEMS) {
-    problems.push({ path: 'items', message: `at most ${MAX_DEFICIENT_ITEMS} deficient items per patrol; report the rest as hazards directly` });
+    problems.push({
+      path: 'items',
+      message: `at most ${MAX_DEFICIENT_ITEMS} deficient items per patrol; report the rest as hazards directly`,
+    });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return patrol.checklist.map((item) => ({ item, answer: byCode.get(item.code)! }));

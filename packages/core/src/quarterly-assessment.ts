@@ -15,12 +15,16 @@ const CHINA_OFFSET = '+08:00';
  */
 export function quarterBounds(quarter: string): { start: Date; end: Date } {
   const match = /^(\d{4})Q([1-4])$/.exec(quarter);
-  if (!match) throw new ValidationError([{ path: 'query.quarter', message: 'must be a quarter like 2026Q4' }]);
+  if (!match)
+    throw new ValidationError([{ path: 'query.quarter', message: 'must be a quarter like 2026Q4' }]);
   const year = Number(match[1]);
   const q = Number(match[2]);
   const month = (n: number) => String(n).padStart(2, '0');
   const start = new Date(`${year}-${month((q - 1) * 3 + 1)}-01T00:00:00${CHINA_OFFSET}`);
-  const end = q === 4 ? new Date(`${year + 1}-01-01T00:00:00${CHINA_OFFSET}`) : new Date(`${year}-${month(q * 3 + 1)}-01T00:00:00${CHINA_OFFSET}`);
+  const end =
+    q === 4
+      ? new Date(`${year + 1}-01-01T00:00:00${CHINA_OFFSET}`)
+      : new Date(`${year}-${month(q * 3 + 1)}-01T00:00:00${CHINA_OFFSET}`);
   return { start, end };
 }
 
@@ -94,7 +98,9 @@ export function assessQuarter(quarter: string, records: AssessmentRecords): Quar
   const from = start.toISOString();
   const to = end.toISOString();
   const inQuarter = (at: string) => at >= from && at < to;
-  const filedUnits = new Set(records.riskPoints.filter((point) => point.status === 'filed').map((point) => point.unitId));
+  const filedUnits = new Set(
+    records.riskPoints.filter((point) => point.status === 'filed').map((point) => point.unitId),
+  );
   const units = records.units.filter((unit) => unit.createdAt < to);
   const patrols = records.patrols.filter((patrol) => inQuarter(patrol.dueAt));
   const hazards = records.hazards;
@@ -107,12 +113,17 @@ export function assessQuarter(quarter: string, records: AssessmentRecords): Quar
     const ownUnits = units.filter(belongs);
     const unitsFiled = ownUnits.filter((unit) => filedUnits.has(unit.id)).length;
     const ownPatrols = patrols.filter(belongs);
-    const patrolsDone = ownPatrols.filter((patrol) => patrol.status === 'done' && patrol.completedAt !== undefined && patrol.completedAt < to).length;
+    const patrolsDone = ownPatrols.filter(
+      (patrol) => patrol.status === 'done' && patrol.completedAt !== undefined && patrol.completedAt < to,
+    ).length;
     const ownHazards = hazards.filter(belongs);
     const due = ownHazards.filter((hazard) => inQuarter(hazard.deadline));
-    const hazardsOnTime = due.filter((hazard) => hazard.rectifiedAt !== undefined && hazard.rectifiedAt <= hazard.deadline).length;
+    const hazardsOnTime = due.filter(
+      (hazard) => hazard.rectifiedAt !== undefined && hazard.rectifiedAt <= hazard.deadline,
+    ).length;
     const overdueEscalations = ownHazards.reduce(
-      (sum, hazard) => sum + hazard.escalations.filter((step) => step.cause === 'deadline' && inQuarter(step.at)).length,
+      (sum, hazard) =>
+        sum + hazard.escalations.filter((step) => step.cause === 'deadline' && inQuarter(step.at)).length,
       0,
     );
     return {
@@ -140,7 +151,9 @@ export function assessQuarter(quarter: string, records: AssessmentRecords): Quar
       ...records.townships.map((township) =>
         row('township', township, (record) => record.gridPath.split('/')[1] === township.id),
       ),
-      ...records.departments.map((department) => row('department', department, (record) => record.departmentId === department.id)),
+      ...records.departments.map((department) =>
+        row('department', department, (record) => record.departmentId === department.id),
+      ),
     ],
   };
 }
@@ -150,7 +163,21 @@ const PERCENT = (value: number | null) => (value === null ? '' : `${(value * 100
 /** The assessment as spreadsheet rows (Chinese headers), for `toCsv`. */
 export function assessmentCsvRows(assessment: QuarterlyAssessment): (string | number)[][] {
   return [
-    ['季度', '类型', '名称', '单位数', '已备案单位数', '备案覆盖率', '应巡查次数', '已完成巡查', '巡查完成率', '到期隐患', '按期整改', '按期整改率', '超期升级次数'],
+    [
+      '季度',
+      '类型',
+      '名称',
+      '单位数',
+      '已备案单位数',
+      '备案覆盖率',
+      '应巡查次数',
+      '已完成巡查',
+      '巡查完成率',
+      '到期隐患',
+      '按期整改',
+      '按期整改率',
+      '超期升级次数',
+    ],
     ...assessment.rows.map((row) => [
       assessment.quarter,
       row.kind === 'township' ? '乡镇' : '部门',

@@ -67,7 +67,14 @@ export async function runEscalationSweep(options: EscalationSweepOptions): Promi
   const hazards = new HazardRepository(store);
   const now = clock.now();
   const ctx = { principal: systemPrincipal(store.tenant, 'escalation-sweep'), now };
-  const result: EscalationSweepResult = { due: 0, escalated: 0, markedOverdue: 0, skipped: 0, failed: 0, more: false };
+  const result: EscalationSweepResult = {
+    due: 0,
+    escalated: 0,
+    markedOverdue: 0,
+    skipped: 0,
+    failed: 0,
+    more: false,
+  };
 
   let cursor: string | undefined;
   do {
@@ -118,7 +125,12 @@ async function escalateOne(
   if (!change) return 'skipped';
   const { step, escalateAt, overdueAt, ...ladder } = change;
   const { escalateAt: _old, ...rest } = hazard;
-  const after: Hazard = { ...rest, ...ladder, ...(escalateAt ? { escalateAt } : {}), ...(overdueAt ? { overdueAt } : {}) };
+  const after: Hazard = {
+    ...rest,
+    ...ladder,
+    ...(escalateAt ? { escalateAt } : {}),
+    ...(overdueAt ? { overdueAt } : {}),
+  };
   const notifications = step ? escalationMessages(after, step.to, step.cause, now, () => ids.next()) : [];
   await hazards.save(
     stored,

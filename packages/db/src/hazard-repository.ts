@@ -1,4 +1,12 @@
-import { type CounterDeltas, diff, type Hazard, type HazardStatus, isWatched, type NotificationMessage, type Photo } from '@gridsafe/core';
+import {
+  type CounterDeltas,
+  diff,
+  type Hazard,
+  type HazardStatus,
+  isWatched,
+  type NotificationMessage,
+  type Photo,
+} from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterUpdates } from './grid-stats.ts';
 import { NotificationRepository } from './notification-repository.ts';
@@ -96,15 +104,23 @@ export class HazardRepository {
       names['#status'] = 'status';
       values[':overdue'] = true;
       values[':closed'] = 'closed';
-      filters.push(filter.overdue ? '(#overdue = :overdue AND #status <> :closed)' : '(#overdue <> :overdue OR #status = :closed)');
+      filters.push(
+        filter.overdue
+          ? '(#overdue = :overdue AND #status <> :closed)'
+          : '(#overdue <> :overdue OR #status = :closed)',
+      );
     }
     const withinArea = filter.withinPath !== '';
     if (withinArea) values[':path'] = filter.withinPath;
     const result = await this.store.queryPage(
       {
         IndexName: index,
-        KeyConditionExpression: withinArea ? `${index}pk = :pk AND begins_with(${index}sk, :path)` : `${index}pk = :pk`,
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+        KeyConditionExpression: withinArea
+          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          : `${index}pk = :pk`,
+        ...(filters.length > 0
+          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
         ExpressionAttributeValues: values,
       },
       page,
@@ -129,7 +145,10 @@ export class HazardRepository {
         IndexName: 'due',
         KeyConditionExpression: 'duepk = :pk AND duesk <= :now',
         // '~' sorts after every ULID character, so a hazard due exactly now is included.
-        ExpressionAttributeValues: { ':pk': this.store.key('DUE', 'HAZARD'), ':now': `${now.toISOString()}#~` },
+        ExpressionAttributeValues: {
+          ':pk': this.store.key('DUE', 'HAZARD'),
+          ':now': `${now.toISOString()}#~`,
+        },
       },
       page,
     );
@@ -146,12 +165,16 @@ export class HazardRepository {
       gsi1sk: sortKey,
       gsi2pk: this.store.key('HZSTATUS', hazard.status),
       gsi2sk: sortKey,
-      ...(hazard.departmentId ? { gsi3pk: this.store.key('HZDEPT', hazard.departmentId), gsi3sk: sortKey } : {}),
+      ...(hazard.departmentId
+        ? { gsi3pk: this.store.key('HZDEPT', hazard.departmentId), gsi3sk: sortKey }
+        : {}),
       gsi4pk: this.store.key('HZLEVEL', hazard.level),
       gsi4sk: sortKey,
       // Sparse: present only while the sweep has something to do; the Put rewrites the whole item, so a hazard
       // that is rectified or closed simply leaves the index.
-      ...(isWatched(hazard) ? { duepk: this.store.key('DUE', 'HAZARD'), duesk: `${hazard.escalateAt}#${hazard.id}` } : {}),
+      ...(isWatched(hazard)
+        ? { duepk: this.store.key('DUE', 'HAZARD'), duesk: `${hazard.escalateAt}#${hazard.id}` }
+        : {}),
       ...hazard,
       ...chain,
     };
@@ -161,7 +184,11 @@ export class HazardRepository {
    * The writes that create a hazard, without its counters (a patrol creating several adds theirs up once): the
    * item, its `created` event, an `escalated` event when it starts above the village, and its notices.
    */
-  creationItems(hazard: Hazard, ctx: WriteContext, notifications: readonly NotificationMessage[] = []): { items: TransactItem[]; deltas: CounterDeltas } {
+  creationItems(
+    hazard: Hazard,
+    ctx: WriteContext,
+    notifications: readonly NotificationMessage[] = [],
+  ): { items: TransactItem[]; deltas: CounterDeltas } {
     const created = appendAuditEvent(this.store, NEW_CHAIN, {
       entityType: HAZARD_ENTITY,
       entityId: hazard.id,
@@ -192,7 +219,13 @@ export class HazardRepository {
     }
     return {
       items: [
-        { Put: { TableName: this.store.tableName, Item: this.itemOf(hazard, head), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.store.tableName,
+            Item: this.itemOf(hazard, head),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         ...events.map((event) => event.put),
         ...this.notifications.puts(notifications),
       ],
@@ -207,7 +240,10 @@ export class HazardRepository {
     options: { notifications?: readonly NotificationMessage[]; extraItems?: TransactItem[] } = {},
   ): Promise<Hazard> {
     const { items, deltas } = this.creationItems(hazard, ctx, options.notifications);
-    await this.store.transact([...items, ...counterUpdates(this.store, hazard.gridPath, deltas), ...(options.extraItems ?? [])], 'hazard');
+    await this.store.transact(
+      [...items, ...counterUpdates(this.store, hazard.gridPath, deltas), ...(options.extraItems ?? [])],
+      'hazard',
+    );
     return hazard;
   }
 
@@ -257,7 +293,11 @@ export class HazardRepository {
           },
         },
         audit.put,
-        ...counterUpdates(this.store, next.gridPath, subtractCounts(hazardCounts(next), hazardCounts(before))),
+        ...counterUpdates(
+          this.store,
+          next.gridPath,
+          subtractCounts(hazardCounts(next), hazardCounts(before)),
+        ),
         ...this.notifications.puts(event.notifications ?? []),
       ],
       'hazard',
@@ -296,7 +336,14 @@ export class HazardRepository {
 
   async deletePendingPhoto(hazardId: string, photoId: string): Promise<void> {
     await this.store.transact(
-      [{ Delete: { TableName: this.store.tableName, Key: { pk: this.store.key('HZ', hazardId), sk: `PHOTO#${photoId}` } } }],
+      [
+        {
+          Delete: {
+            TableName: this.store.tableName,
+            Key: { pk: this.store.key('HZ', hazardId), sk: `PHOTO#${photoId}` },
+          },
+        },
+      ],
       'photo',
     );
   }
@@ -308,7 +355,11 @@ export class HazardRepository {
  */
 export function hazardCounts(hazard: Pick<Hazard, 'status' | 'level' | 'overdue'>): CounterDeltas {
   if (hazard.status === 'closed') return { hz_closed: 1 };
-  return { hz_open: 1, [`hz_${hazard.level}`]: 1, ...(hazard.overdue ? { hz_overdue: 1 } : {}) } as CounterDeltas;
+  return {
+    hz_open: 1,
+    [`hz_${hazard.level}`]: 1,
+    ...(hazard.overdue ? { hz_overdue: 1 } : {}),
+  } as CounterDeltas;
 }
 
 export function subtractCounts(after: CounterDeltas, before: CounterDeltas): CounterDeltas {

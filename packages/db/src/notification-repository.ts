@@ -60,7 +60,10 @@ export class NotificationRepository {
           {
             IndexName: 'gsi1',
             KeyConditionExpression: before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': this.inboxKey(recipient), ...(before ? { ':before': before } : {}) },
+            ExpressionAttributeValues: {
+              ':pk': this.inboxKey(recipient),
+              ...(before ? { ':before': before } : {}),
+            },
             ScanIndexForward: false,
           },
           { limit: page.limit },
@@ -87,7 +90,11 @@ export class NotificationRepository {
     const sorted = [...sortKeys].sort();
     const items = await this.store.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: { ':pk': this.store.key('NOTEREAD', userId), ':low': sorted[0], ':high': sorted[sorted.length - 1] },
+      ExpressionAttributeValues: {
+        ':pk': this.store.key('NOTEREAD', userId),
+        ':low': sorted[0],
+        ':high': sorted[sorted.length - 1],
+      },
     });
     return new Set(items.map((item) => String(item.sk)));
   }
@@ -99,7 +106,12 @@ export class NotificationRepository {
         {
           Put: {
             TableName: this.store.tableName,
-            Item: { pk: this.store.key('NOTEREAD', userId), sk: `${message.createdAt}#${message.id}`, type: 'NotificationRead', readAt: now.toISOString() },
+            Item: {
+              pk: this.store.key('NOTEREAD', userId),
+              sk: `${message.createdAt}#${message.id}`,
+              type: 'NotificationRead',
+              readAt: now.toISOString(),
+            },
           },
         },
       ],

@@ -49,7 +49,13 @@ export async function riskPointsByUnit(store: TenantStore): Promise<Map<string, 
 }
 
 export function patrolPointOf(point: RiskPoint): PatrolRiskPoint {
-  return { id: point.id, name: point.name, color: point.color, location: point.location, checklist: point.checklist };
+  return {
+    id: point.id,
+    name: point.name,
+    color: point.color,
+    location: point.location,
+    checklist: point.checklist,
+  };
 }
 
 /**
@@ -58,7 +64,9 @@ export function patrolPointOf(point: RiskPoint): PatrolRiskPoint {
  * never had one. Runs at most once a day per county (a marker item with the day) unless forced; safe to run twice
  * at once, since each unit's open slot can be claimed only once.
  */
-export async function planPatrols(options: PatrolPlanOptions): Promise<{ ran: boolean; created: number; present: number }> {
+export async function planPatrols(
+  options: PatrolPlanOptions,
+): Promise<{ ran: boolean; created: number; present: number }> {
   const { store, clock, settings, ids } = options;
   const logger = options.logger ?? silentLogger;
   const now = clock.now();

@@ -72,8 +72,12 @@ export class PatrolRepository {
     const result = await this.store.queryPage(
       {
         IndexName: index,
-        KeyConditionExpression: withinArea ? `${index}pk = :pk AND begins_with(${index}sk, :path)` : `${index}pk = :pk`,
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+        KeyConditionExpression: withinArea
+          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          : `${index}pk = :pk`,
+        ...(filters.length > 0
+          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
         ExpressionAttributeValues: values,
         ...(byUnit ? { ScanIndexForward: false } : {}),
       },
@@ -89,7 +93,9 @@ export class PatrolRepository {
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': this.store.key('PATROLDUE'), ':from': from, ':to': `${to}#` },
     });
-    return items.map((item) => fromItem<Patrol>(item)).filter((patrol) => patrol.dueAt >= from && patrol.dueAt < to);
+    return items
+      .map((item) => fromItem<Patrol>(item))
+      .filter((patrol) => patrol.dueAt >= from && patrol.dueAt < to);
   }
 
   /** listUnitsWithOpenPatrols: every page of PATROLOPEN; one small item per unit. */
@@ -128,7 +134,13 @@ export class PatrolRepository {
       details: { unitId: patrol.unitId, dueAt: patrol.dueAt, intervalDays: patrol.intervalDays },
     });
     return [
-      { Put: { TableName: this.store.tableName, Item: this.itemOf(patrol, audit.next), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.store.tableName,
+          Item: this.itemOf(patrol, audit.next),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       audit.put,
     ];
   }
@@ -140,7 +152,12 @@ export class PatrolRepository {
         {
           Put: {
             TableName: this.store.tableName,
-            Item: { pk: this.store.key('PATROLOPEN'), sk: patrol.unitId, type: 'OpenPatrol', patrolId: patrol.id },
+            Item: {
+              pk: this.store.key('PATROLOPEN'),
+              sk: patrol.unitId,
+              type: 'OpenPatrol',
+              patrolId: patrol.id,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

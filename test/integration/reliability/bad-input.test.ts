@@ -22,6 +22,7 @@ let doc: OpenApiDocument;
 let operations: Operation[];
 let pointId: string;
 let photoId: string;
+const more: Record<string, string> = {};
 
 beforeAll(async () => {
   const tenant = uniqueTenant('fz');
@@ -46,6 +47,10 @@ beforeAll(async () => {
   await uploadWith(requested.body.upload, bytes);
   photoId = requested.body.photo.id;
   expect((await admin.post(`/risk-points/${pointId}/photos/${photoId}/confirm`)).status).toBe(200);
+  for (const collection of ['hazards', 'patrols', 'notifications']) {
+    const page = await admin.get(`/${collection}?limit=1`);
+    if (page.status === 200 && page.body.items[0]) more[collection] = page.body.items[0].id;
+  }
 }, 120_000);
 
 describe('bad input', () => {
@@ -56,7 +61,7 @@ describe('bad input', () => {
       token: admin.token,
       doc,
       operations,
-      validPath: (op) => validPathFor(op, county, { pointId, photoId }),
+      validPath: (op) => validPathFor(op, county, { pointId, photoId, more }),
       numRuns: RUNS,
       concurrency: 3,
     });
@@ -74,7 +79,7 @@ describe('bad input', () => {
       tenant: county.tenant,
       token: admin.token,
       operations,
-      validPath: (op) => validPathFor(op, county, { pointId, photoId }),
+      validPath: (op) => validPathFor(op, county, { pointId, photoId, more }),
     });
     expect(result.checked).toBeGreaterThanOrEqual(30);
     expect(result.failures).toEqual([]);

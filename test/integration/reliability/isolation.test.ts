@@ -42,6 +42,15 @@ async function fixture(tenant: string, shape: 'linquan' | typeof THERE_SHAPE): P
   const units = await admin.all('/units');
   const users = await admin.all('/users');
   const departments = (await admin.get('/departments')).body.items as { id: string }[];
+  // Collections added after this file was written are picked up when their list answers the admin.
+  const more: Record<string, string> = {};
+  const extraIds: string[] = [];
+  for (const collection of ['hazards', 'patrols', 'notifications']) {
+    const page = await admin.get(`/${collection}?limit=100`);
+    const items = (page.status === 200 ? page.body.items : []) as { id: string; photos?: { id: string }[] }[];
+    if (items[0]) more[collection] = items[0].id;
+    extraIds.push(...items.flatMap((item) => [item.id, ...(item.photos ?? []).map((photo) => photo.id)]));
+  }
   const secrets = [
     tenant,
     ...grids.map((g) => g.id),
@@ -49,6 +58,7 @@ async function fixture(tenant: string, shape: 'linquan' | typeof THERE_SHAPE): P
     ...users.flatMap((u) => [u.id, u.sub].filter(Boolean)),
     ...departments.map((d) => d.id),
     ...points.flatMap((p) => [p.id, ...p.photos.map((photo: { id: string }) => photo.id)]),
+    ...extraIds,
   ];
   if (shape !== 'linquan') secrets.push('对照');
   return {
@@ -57,7 +67,7 @@ async function fixture(tenant: string, shape: 'linquan' | typeof THERE_SHAPE): P
     pointId: withPhoto.id,
     photoId: withPhoto.photos[0].id,
     userId: seeded.user('grid.member'),
-    more: {},
+    more,
     secrets,
   };
 }

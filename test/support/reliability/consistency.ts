@@ -7,12 +7,14 @@ export interface RecountReport {
   nodes: number;
   points: number;
   units: number;
+  hazards: number;
   mismatches: string[];
 }
 
 /**
- * Counts every risk point and unit of the county through the API (paged lists) and compares, for every grid
- * node, the counts of its subtree with the counters `/grids/{id}/stats` reads: colour, status, total, units.
+ * Counts every risk point, unit and hazard of the county through the API (paged lists) and compares, for every
+ * grid node, the counts of its subtree with the counters `/grids/{id}/stats` reads: colour, status, total,
+ * units, open and overdue hazards by escalation level.
  */
 export async function recountAgainstCounters(admin: CountyClient, countyId: string): Promise<RecountReport> {
   const [nodes, points, units] = await Promise.all([
@@ -20,6 +22,10 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
     admin.all<{ id: string; gridPath: string; color: string; status: string }>('/risk-points'),
     admin.all<{ id: string; gridPath: string }>('/units'),
   ]);
+  // Hazards joined the API later: recounted when their register answers.
+  const hazardsPage = await admin.get('/hazards?limit=1');
+  const hazards =
+    hazardsPage.status === 200 ? await admin.all<{ gridPath: string; status: string; level: string; overdue: boolean }>('/hazards') : undefined;
   const mismatches: string[] = [];
   const within = (path: string, node: string) => path === node || path.startsWith(`${node}/`);
   for (const node of nodes) {
@@ -36,11 +42,23 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
     const actual: Record<string, number> = { total: rp.total, units: stats.body.units };
     for (const colour of COLOURS) actual[colour] = rp[colour];
     for (const status of STATUSES) actual[status] = rp.byStatus[status];
+    if (hazards) {
+      const open = hazards.filter((h) => within(h.gridPath, node.path) && h.status !== 'closed');
+      const hz = stats.body.hazards;
+      expected['hazards.open'] = open.length;
+      expected['hazards.overdue'] = open.filter((h) => h.overdue).length;
+      actual['hazards.open'] = hz.open;
+      actual['hazards.overdue'] = hz.overdue;
+      for (const level of ['village', 'township', 'county']) {
+        expected[`hazards.${level}`] = open.filter((h) => h.level === level).length;
+        actual[`hazards.${level}`] = hz.byLevel[level];
+      }
+    }
     for (const [name, value] of Object.entries(expected)) {
       if (actual[name] !== value) mismatches.push(`${node.path} ${name}: counter ${actual[name]}, recount ${value}`);
     }
   }
-  return { nodes: nodes.length, points: points.length, units: units.length, mismatches };
+  return { nodes: nodes.length, points: points.length, units: units.length, hazards: hazards?.length ?? 0, mismatches };
 }
 
 /**

@@ -71,7 +71,20 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { contentType: 'image/jpeg', size: 1000, sha256: 'a'.repeat(64) };
     case 'POST /session':
       return { username: 'county.admin', password: 'wrong-password' };
+    case 'POST /hazards':
+      return { unitId: c.unit(1), severity: 'general', title: `隔离隐患${serial}` };
+    case 'POST /hazards/{id}/reject':
+      return { reason: '隔离测试' };
+    case 'POST /hazards/{id}/report-rectified':
+    case 'POST /hazards/{id}/resolve-on-site':
+      return { note: '隔离测试', photoIds: [county.photoId] };
+    case 'POST /hazards/{id}/photos':
+    case 'POST /patrols/{id}/photos':
+      return { contentType: 'image/jpeg', size: 1000, sha256: 'b'.repeat(64) };
+    case 'POST /patrols/{id}/complete':
+      return { position: { lat: 33.06, lng: 115.26 }, items: [{ code: 'x1', result: 'ok' }] };
   }
+  if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
   if (op.body.contentType === 'text/csv') return undefined;
   // An operation this file does not know yet: a schema-shaped body whose id-like fields name the county.
@@ -200,6 +213,20 @@ const KNOWN_BODIES = new Set([
   'PATCH /risk-points/{id}',
   'POST /risk-points/{id}/return',
   'POST /risk-points/{id}/photos',
+  'POST /risk-points/{id}/submit',
+  'POST /risk-points/{id}/approve',
+  'POST /risk-points/{id}/reopen',
+  'POST /hazards',
+  'POST /hazards/{id}/start',
+  'POST /hazards/{id}/verify',
+  'POST /hazards/{id}/reject',
+  'POST /hazards/{id}/report-rectified',
+  'POST /hazards/{id}/resolve-on-site',
+  'POST /hazards/{id}/escalate',
+  'POST /hazards/{id}/supervise',
+  'POST /hazards/{id}/photos',
+  'POST /patrols/{id}/photos',
+  'POST /patrols/{id}/complete',
 ]);
 
 /**

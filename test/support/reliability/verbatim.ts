@@ -24,7 +24,11 @@ export const VERBATIM_NAMES = [
 ];
 
 /** The ids of this county that make each operation's path valid, so fuzzing reaches the handlers. */
-export function validPathFor(op: Operation, county: Seeded, extra: { pointId: string; photoId: string }): Record<string, string> {
+export function validPathFor(
+  op: Operation,
+  county: Seeded,
+  extra: { pointId: string; photoId: string; more?: Record<string, string> },
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of op.pathParams) {
     if (name === 'photoId') values[name] = extra.photoId;
@@ -33,7 +37,7 @@ export function validPathFor(op: Operation, county: Seeded, extra: { pointId: st
     else if (op.path.startsWith('/units/')) values[name] = county.unit(2);
     else if (op.path.startsWith('/users/')) values[name] = county.user('grid.member');
     else if (op.path.startsWith('/risk-points/')) values[name] = extra.pointId;
-    else values[name] = extra.pointId;
+    else values[name] = extra.more?.[op.path.split('/')[1] ?? ''] ?? extra.pointId;
   }
   return values;
 }

@@ -13,10 +13,15 @@ export interface OutboxItem {
   tenant: string;
   /** Only the person who made a write sends it; another login on the same phone never replays it. */
   userId: string;
-  kind: 'unit.create';
+  kind: 'unit.create' | 'riskPoint.create' | 'riskPoint.photo';
   method: 'POST' | 'PATCH';
   path: string;
   body: unknown;
+  /**
+   * The write whose answer this one needs (a photo needs its risk point's id): its path holds `{parent}` until
+   * the parent is accepted, and it is never sent before.
+   */
+  dependsOn?: string;
   /** What the person will recognise in the list (the unit's name). */
   label: string;
   createdAt: string;
@@ -79,6 +84,16 @@ export async function getItem(key: string): Promise<OutboxItem | undefined> {
 }
 
 /** This person's queued writes in this county, oldest first. */
+/** A photo waiting on the device: the bytes themselves (IndexedDB keeps Blobs) and what the API must verify. */
+export interface QueuedPhoto {
+  blob: Blob;
+  contentType: string;
+  size: number;
+  sha256: string;
+  takenAt?: string;
+  location?: { lat: number; lng: number };
+}
+
 export async function listItems(tenant: string, userId: string): Promise<OutboxItem[]> {
   const all = await run('readonly', (store) => store.getAll() as IDBRequest<OutboxItem[]>);
   return all.filter((item) => item.tenant === tenant && item.userId === userId).sort((a, b) => a.seq - b.seq);

@@ -2,7 +2,15 @@ import { signal } from '@preact/signals';
 import { apiBase } from '../api/client.ts';
 import type { Problem } from '../api/types.ts';
 import { accessToken, readProblem, refreshSession, session } from '../session.ts';
-import { deleteItem, getItem, listItems, nextSeq, type OutboxItem, putItem } from './outbox.ts';
+import {
+  deleteItem,
+  getItem,
+  listItems,
+  nextSeq,
+  type OutboxItem,
+  putItem,
+  type QueuedPhoto,
+} from './outbox.ts';
 
 export interface SyncState {
   pending: number;
@@ -62,6 +70,23 @@ export async function refreshSyncState(): Promise<void> {
 type NewWrite = Pick<OutboxItem, 'kind' | 'method' | 'path' | 'body' | 'label'>;
 
 /**
+ * Queues a write and the writes that need its answer (a risk point and its photos), in that order, then sends
+ * them. Answers what became of the first within `timeoutMs`, as {@link submitWrite} does.
+ */
+export async function submitGroup(
+  first: NewWrite,
+  dependents: NewWrite[],
+  timeoutMs: number,
+): Promise<{ item: OutboxItem; dependents: OutboxItem[]; outcome: Outcome }> {
+  const item = await enqueue(first, false);
+  const queued: OutboxItem[] = [];
+  for (const write of dependents) queued.push(await enqueue({ ...write }, false, item.key));
+  const outcome = waitForOutcome(item.key, navigator.onLine ? timeoutMs : 0);
+  void flush();
+  return { item, dependents: queued, outcome: await outcome };
+}
+
+/**
  * Queues a write with an Idempotency-Key made now (so every retry, from any tab, is the same request) and tries
  * to send it at once. Answers what became of it within `timeoutMs`: a form can then show field errors while the
  * person is still there, or say "saved on this phone, will sync".
@@ -77,7 +102,7 @@ export async function submitWrite(
 }
 
 /** Queues a write with a fresh Idempotency-Key and (unless told not to) tries to send it at once. */
-export async function enqueue(write: NewWrite, send = true): Promise<OutboxItem> {
+export async function enqueue(write: NewWrite, send = true, dependsOn?: string): Promise<OutboxItem> {
   const current = session.value;
   if (!current) throw new Error('not logged in');
   const item: OutboxItem = {
@@ -90,6 +115,7 @@ export async function enqueue(write: NewWrite, send = true): Promise<OutboxItem>
     status: 'pending',
     attempts: 0,
     nextAttemptAt: 0,
+    ...(dependsOn ? { dependsOn } : {}),
   };
   await putItem(item);
   await refreshSyncState();
@@ -142,8 +168,12 @@ async function flushOnce(): Promise<void> {
       schedule(wait);
       return; // keep order: nothing behind a write that is backing off goes first
     }
+    // Read again: an earlier write in this round may have given this one its parent's id.
+    const fresh = await getItem(item.key);
+    if (fresh?.status !== 'pending') continue;
+    if (fresh.dependsOn) return; // its parent is still waiting, and nothing overtakes it
     syncState.value = { ...syncState.value, syncing: true };
-    const result = await send(item);
+    const result = await send(fresh);
     if (result === 'stop') return;
   }
 }
@@ -153,17 +183,66 @@ function schedule(delay: number) {
   timer = setTimeout(() => void flush(), delay);
 }
 
+/**
+ * A queued photo goes up in the API's three steps: ask for a presigned upload (size and SHA-256 fixed), PUT the
+ * bytes to object storage, ask the API to verify it. A retry starts again from the first step; an upload that
+ * was never confirmed is simply never added to the record.
+ */
+async function uploadQueuedPhoto(item: OutboxItem, token: string | undefined): Promise<Response> {
+  const photo = item.body as QueuedPhoto;
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const base = `${apiBase(item.tenant)}${item.path}`;
+  const { blob, ...facts } = photo;
+  const presign = await fetch(base, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(facts),
+  });
+  if (!presign.ok) return presign;
+  const answer = (await presign.json()) as {
+    upload: { url: string; headers: Record<string, string> };
+    photo: { id: string };
+  };
+  const put = await fetch(answer.upload.url, { method: 'PUT', headers: answer.upload.headers, body: blob });
+  // Storage refusing the bytes (an expired link, a hiccup) is worth another round with a fresh link.
+  if (!put.ok) return new Response(null, { status: 503 });
+  return fetch(`${base}/${answer.photo.id}/confirm`, { method: 'POST', headers: auth });
+}
+
+/** After a write is accepted, the writes waiting on it learn its id. */
+async function releaseDependents(item: OutboxItem, body: unknown) {
+  const id = (body as { id?: unknown } | undefined)?.id;
+  for (const other of await listItems(item.tenant, item.userId)) {
+    if (other.dependsOn !== item.key) continue;
+    const { dependsOn: _parent, ...rest } = other;
+    await putItem(
+      typeof id === 'string'
+        ? { ...rest, path: rest.path.replace('{parent}', encodeURIComponent(id)) }
+        : other,
+    );
+  }
+}
+
+/** A refused write takes the writes that needed it down with it (shown together on the sync page). */
+async function failDependents(item: OutboxItem) {
+  for (const other of await listItems(item.tenant, item.userId)) {
+    if (other.dependsOn === item.key) await putItem({ ...other, status: 'failed', lastError: 'parent' });
+  }
+}
+
 async function send(item: OutboxItem): Promise<'next' | 'stop'> {
   const attempt = async (token: string | undefined) =>
-    fetch(`${apiBase(item.tenant)}${item.path}`, {
-      method: item.method,
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': item.key,
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(item.body),
-    });
+    item.kind === 'riskPoint.photo'
+      ? uploadQueuedPhoto(item, token)
+      : fetch(`${apiBase(item.tenant)}${item.path}`, {
+          method: item.method,
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': item.key,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(item.body),
+        });
   let response: Response;
   try {
     response = await attempt(await accessToken());
@@ -182,6 +261,7 @@ async function send(item: OutboxItem): Promise<'next' | 'stop'> {
   syncState.value = { ...syncState.value, needsLogin: false };
   if (response.ok) {
     const body = await response.json().catch(() => undefined);
+    await releaseDependents(item, body);
     await deleteItem(item.key);
     notify(item.key, { state: 'done', body });
     window.dispatchEvent(new CustomEvent('gridsafe:synced', { detail: { kind: item.kind, body } }));
@@ -199,6 +279,7 @@ async function send(item: OutboxItem): Promise<'next' | 'stop'> {
   const problem = await readProblem(response);
   const status = response.status === 409 ? 'conflict' : 'failed';
   await putItem({ ...item, status, attempts: item.attempts + 1, ...(problem ? { problem } : {}) });
+  await failDependents(item);
   notify(item.key, { state: status, problem });
   return 'next';
 }
@@ -218,13 +299,22 @@ function notify(key: string, outcome: Outcome) {
 export async function retryItem(key: string): Promise<void> {
   const item = await getItem(key);
   if (!item) return;
-  const { problem: _problem, ...rest } = item;
+  const { problem: _problem, lastError: _error, ...rest } = item;
   await putItem({ ...rest, status: 'pending', nextAttemptAt: 0 });
+  for (const other of await listItems(item.tenant, item.userId)) {
+    if (other.dependsOn === key) await putItem({ ...other, status: 'pending', nextAttemptAt: 0 });
+  }
   await refreshSyncState();
   void flush();
 }
 
+/** Drops a write, and the writes that needed it. */
 export async function discardItem(key: string): Promise<void> {
+  const item = await getItem(key);
+  if (item) {
+    for (const other of await listItems(item.tenant, item.userId))
+      if (other.dependsOn === key) await deleteItem(other.key);
+  }
   await deleteItem(key);
   await refreshSyncState();
 }

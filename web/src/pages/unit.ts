@@ -81,7 +81,14 @@ export function UnitPage({ id }: { id: string }) {
           </div>`
     }
     <div class="panel" data-testid="unit-risk-points">
-      <h2>${t('riskPoints.title')}</h2>
+      <div class="section-head">
+        <h2>${t('riskPoints.title')}</h2>
+        ${
+          current.user.role !== 'department_officer'
+            ? html`<a class="button button-small" href=${`/${current.tenant}/m/file?unit=${u.id}`}>${t('nav.fileRiskPoint')}</a>`
+            : null
+        }
+      </div>
       ${riskPoints.error ? html`<${ErrorNotice} error=${riskPoints.error} />` : null}
       ${riskPoints.data && riskPoints.data.length === 0 ? html`<p class="muted">${t('riskPoints.empty')}</p>` : null}
       <ul class="plain-list">

@@ -1,4 +1,4 @@
-import { TenantStore, type StoredItem, type TransactItem } from '@gridsafe/db';
+import { type StoredItem, TenantStore, type TransactItem } from '@gridsafe/db';
 
 /**
  * A county's TenantStore that collects writes instead of sending them, so the county's own repositories

@@ -1,5 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { ValidationError } from '@gridsafe/core';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { fieldProblems } from '../problem.ts';
 import type { PlatformEnv } from './platform-deps.ts';
 

@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
 import { createDocumentClient, platformKey } from '@gridsafe/db';
 import {

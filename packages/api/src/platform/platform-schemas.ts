@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import { TENANT_ID_PATTERN, USERNAME_PATTERN } from '@gridsafe/core';
+import { z } from '@hono/zod-openapi';
 import { InitialPasswordSchema } from './initial-password.ts';
 
 /** First two digits of the administrative division codes of China's provinces, regions and municipalities. */

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   type AssessmentRecords,
   assessmentCsvRows,
@@ -15,28 +14,44 @@ import {
   UTF8_BOM,
 } from '@gridsafe/core';
 import { HazardRepository, PatrolRepository } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const rate = z.number().nullable().openapi({ description: 'A share between 0 and 1; null when there was nothing to measure' });
+const rate = z
+  .number()
+  .nullable()
+  .openapi({ description: 'A share between 0 and 1; null when there was nothing to measure' });
 const AssessmentRowSchema = z
   .object({
     kind: z.enum(['township', 'department']),
     id: z.string(),
     name: z.string(),
     units: z.number().int().openapi({ description: 'Units registered before the quarter ended' }),
-    unitsFiled: z.number().int().openapi({ description: 'Of those, units with at least one filed risk point' }),
+    unitsFiled: z
+      .number()
+      .int()
+      .openapi({ description: 'Of those, units with at least one filed risk point' }),
     filingCoverage: rate,
     patrolsDue: z.number().int().openapi({ description: 'Patrols due within the quarter' }),
     patrolsDone: z.number().int().openapi({ description: 'Of those, done before the quarter ended' }),
     patrolCompletion: rate,
-    hazardsDue: z.number().int().openapi({ description: 'Hazards whose rectification deadline fell in the quarter' }),
-    hazardsOnTime: z.number().int().openapi({ description: 'Of those, rectified (or resolved on the spot) by the deadline' }),
+    hazardsDue: z
+      .number()
+      .int()
+      .openapi({ description: 'Hazards whose rectification deadline fell in the quarter' }),
+    hazardsOnTime: z
+      .number()
+      .int()
+      .openapi({ description: 'Of those, rectified (or resolved on the spot) by the deadline' }),
     onTimeRectification: rate,
-    overdueEscalations: z.number().int().openapi({ description: 'Escalations in the quarter caused by a passed deadline' }),
+    overdueEscalations: z
+      .number()
+      .int()
+      .openapi({ description: 'Escalations in the quarter caused by a passed deadline' }),
   })
   .openapi('AssessmentRow');
 const AssessmentSchema = z
@@ -48,15 +63,22 @@ const QuerySchema = z.object({
     .string()
     .regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q4')
     .optional()
-    .openapi({ description: 'Like 2026Q4 (China Standard Time); the current quarter when left out', example: '2026Q4' }),
-  format: z.enum(['json', 'csv']).optional().openapi({ description: 'csv (or Accept: text/csv): UTF-8 with a BOM, for Excel' }),
+    .openapi({
+      description: 'Like 2026Q4 (China Standard Time); the current quarter when left out',
+      example: '2026Q4',
+    }),
+  format: z
+    .enum(['json', 'csv'])
+    .optional()
+    .openapi({ description: 'csv (or Accept: text/csv): UTF-8 with a BOM, for Excel' }),
 });
 
 const route = createRoute({
   method: 'get',
   path: '/assessments',
   tags: ['assessments'],
-  summary: 'Quarterly assessment (季度考核) of each township and department: filing coverage, patrol completion, on-time rectification, overdue escalations',
+  summary:
+    'Quarterly assessment (季度考核) of each township and department: filing coverage, patrol completion, on-time rectification, overdue escalations',
   description:
     'Computed from the records on every request, so the figures can be reproduced from the register, the patrol list and the hazard board. The county admin sees every row; a township officer its township; a department officer its department.',
   request: { query: QuerySchema },
@@ -76,7 +98,8 @@ export function registerAssessments(app: ReturnType<typeof createRouter>) {
     const { quarter: asked, format } = c.req.valid('query');
     const quarter = asked ?? quarterOf(c.get('deps').clock.now());
     const assessment = visibleRows(principal, assessQuarter(quarter, await loadRecords(c, quarter)));
-    const wantsCsv = format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
+    const wantsCsv =
+      format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
     if (wantsCsv) {
       return c.body(UTF8_BOM + toCsv(assessmentCsvRows(assessment)), 200, {
         'content-type': 'text/csv; charset=utf-8',
@@ -112,7 +135,9 @@ export async function loadRecords(c: Context<AppEnv>, quarter: string): Promise<
   return { townships, departments, units, riskPoints, patrols, hazards };
 }
 
-async function allPages<T>(read: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>): Promise<T[]> {
+async function allPages<T>(
+  read: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {

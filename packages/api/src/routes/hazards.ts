@@ -1,11 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   applyHazardAction,
   assertLocationInChina,
   authorize,
-  canListSubtree,
   type Capability,
   CreateHazardSchema,
+  canListSubtree,
   combineNotifiers,
   ESCALATION_LEVELS,
   EscalationLevelSchema,
@@ -24,14 +23,14 @@ import {
   HazardSeveritySchema,
   HazardStatusSchema,
   HazardTransitionSchema,
-  newHazard,
   hasCapability,
   hazardScopeTarget,
   inScope,
   logOnlyNotifier,
+  NotFoundError,
   type NotificationMessage,
   type Notifier,
-  NotFoundError,
+  newHazard,
   type Photo,
   type Principal,
   RequestPhotoSchema,
@@ -39,6 +38,7 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, HazardRepository, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
@@ -55,7 +55,10 @@ import {
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 const LocationOut = z.object({ lat: z.number(), lng: z.number() });
 export const EvidencePhotoSchema = z
@@ -89,11 +92,18 @@ export const HazardSchema = z
     description: z.string().optional(),
     severity: HazardSeveritySchema,
     status: HazardStatusSchema,
-    level: z.enum(ESCALATION_LEVELS).openapi({ description: 'Who handles it on the territorial chain; the department hears from township up' }),
+    level: z.enum(ESCALATION_LEVELS).openapi({
+      description: 'Who handles it on the territorial chain; the department hears from township up',
+    }),
     escalationStep: z.number().int(),
     escalations: z.array(EscalationStepSchema),
-    deadline: z.string().openapi({ description: 'Rectification deadline, from the county’s settings by severity' }),
-    escalateAt: z.string().optional().openapi({ description: 'When the sweep next raises it or marks it overdue' }),
+    deadline: z
+      .string()
+      .openapi({ description: 'Rectification deadline, from the county’s settings by severity' }),
+    escalateAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'When the sweep next raises it or marks it overdue' }),
     overdue: z.boolean(),
     overdueAt: z.string().optional(),
     supervised: z.boolean().openapi({ description: '挂牌督办: listed for supervision by the county' }),
@@ -110,9 +120,17 @@ export const HazardSchema = z
     source: z.enum(['direct', 'patrol']),
     location: LocationOut.optional(),
     photos: z.array(EvidencePhotoSchema),
-    rectification: z.object({ note: z.string(), photoIds: z.array(z.string()), at: z.string(), by: z.string() }).optional(),
+    rectification: z
+      .object({ note: z.string(), photoIds: z.array(z.string()), at: z.string(), by: z.string() })
+      .optional(),
     resolution: z
-      .object({ how: z.enum(['verified', 'on_site']), note: z.string().optional(), photoIds: z.array(z.string()), at: z.string(), by: z.string() })
+      .object({
+        how: z.enum(['verified', 'on_site']),
+        note: z.string().optional(),
+        photoIds: z.array(z.string()),
+        at: z.string(),
+        by: z.string(),
+      })
       .optional(),
     rejectReason: z.string().optional(),
     rejections: z.number().int(),
@@ -130,16 +148,27 @@ const ListQuerySchema = PageQuerySchema.extend({
   grid: z.string().optional().openapi({ description: 'Hazards in this grid node’s subtree' }),
   level: z.enum(ESCALATION_LEVELS).optional().openapi({ description: 'Escalation level' }),
   status: HazardStatusSchema.optional(),
-  overdue: z.enum(['true', 'false']).optional().openapi({ description: 'true: not yet closed and marked overdue by the sweep' }),
+  overdue: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: 'true: not yet closed and marked overdue by the sweep' }),
   department: z.string().optional().openapi({ description: 'Hazards of this department’s industries' }),
   unit: z.string().optional().openapi({ description: 'Hazards of one unit' }),
 });
 const PhotoParamSchema = IdParamSchema.extend({
-  photoId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID').openapi({ param: { name: 'photoId', in: 'path' } }),
+  photoId: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
+    .openapi({ param: { name: 'photoId', in: 'path' } }),
 });
 const UploadSchema = z
   .object({
-    upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresIn: z.number() }),
+    upload: z.object({
+      url: z.string(),
+      method: z.literal('PUT'),
+      headers: z.record(z.string(), z.string()),
+      expiresIn: z.number(),
+    }),
     photo: z.object({ id: z.string(), key: z.string() }),
   })
   .openapi('HazardPhotoUpload');
@@ -149,7 +178,8 @@ const routes = {
     method: 'get',
     path: '/hazards',
     tags: ['hazards'],
-    summary: 'The hazard board, filtered by grid subtree, escalation level, status, overdue, department or unit',
+    summary:
+      'The hazard board, filtered by grid subtree, escalation level, status, overdue, department or unit',
     request: { query: ListQuerySchema },
     responses: { 200: json(pageOf(HazardSchema, 'HazardPage'), 'Hazards'), ...COMMON_ERRORS },
   }),
@@ -165,8 +195,12 @@ const routes = {
     method: 'post',
     path: '/hazards',
     tags: ['hazards'],
-    summary: 'Report a hazard directly: a deadline from the county’s settings; a major one goes to the township at once',
-    request: { headers: IdempotencyHeaderSchema, body: { required: true, content: { 'application/json': { schema: CreateHazardSchema } } } },
+    summary:
+      'Report a hazard directly: a deadline from the county’s settings; a major one goes to the township at once',
+    request: {
+      headers: IdempotencyHeaderSchema,
+      body: { required: true, content: { 'application/json': { schema: CreateHazardSchema } } },
+    },
     responses: { 201: json(HazardSchema, 'Created'), ...WRITE_ERRORS },
   }),
   audit: createRoute({
@@ -182,7 +216,10 @@ const routes = {
     path: '/hazards/{id}/photos',
     tags: ['hazards'],
     summary: 'A presigned upload for one evidence photo (key under hazards/<id>/), then confirm it',
-    request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } } },
+    request: {
+      params: IdParamSchema,
+      body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } },
+    },
     responses: { 201: json(UploadSchema, 'Upload instructions'), ...WRITE_ERRORS },
   }),
   confirmPhoto: createRoute({
@@ -199,7 +236,10 @@ const routes = {
     tags: ['hazards'],
     summary: 'A short-lived link to view an evidence photo',
     request: { params: PhotoParamSchema },
-    responses: { 200: json(z.object({ url: z.string(), expiresIn: z.number() }).openapi('HazardPhotoLink'), 'Link'), ...COMMON_ERRORS },
+    responses: {
+      200: json(z.object({ url: z.string(), expiresIn: z.number() }).openapi('HazardPhotoLink'), 'Link'),
+      ...COMMON_ERRORS,
+    },
   }),
 };
 
@@ -214,12 +254,16 @@ const ACTION_BODY: Record<HazardAction, z.ZodType> = {
 };
 const ACTION_SUMMARY: Record<HazardAction, string> = {
   start: 'Start rectifying (open → rectifying): the unit, its grid member or an officer',
-  'report-rectified': 'Report the rectification with a note and confirmed photos (→ rectified): the unit or its grid member',
-  verify: 'Verify on site and close (rectified → closed): township, department or county; a listed hazard, the county',
+  'report-rectified':
+    'Report the rectification with a note and confirmed photos (→ rectified): the unit or its grid member',
+  verify:
+    'Verify on site and close (rectified → closed): township, department or county; a listed hazard, the county',
   reject: 'Reject the rectification with a reason (rectified → rectifying)',
-  'resolve-on-site': 'Resolve a general hazard on the spot with a note and confirmed photos (→ closed): grid member or officer',
+  'resolve-on-site':
+    'Resolve a general hazard on the spot with a note and confirmed photos (→ closed): grid member or officer',
   escalate: 'Raise one level by hand (village → township → county): township, department or county officer',
-  supervise: 'List a major hazard for supervision by the county (挂牌督办): it goes to the county, and only the county closes it',
+  supervise:
+    'List a major hazard for supervision by the county (挂牌督办): it goes to the county, and only the county closes it',
 };
 
 function actionRoute(action: HazardAction) {
@@ -231,7 +275,10 @@ function actionRoute(action: HazardAction) {
     request: {
       params: IdParamSchema,
       headers: VersionHeaderSchema,
-      body: { required: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject', content: { 'application/json': { schema: ACTION_BODY[action] } } },
+      body: {
+        required: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject',
+        content: { 'application/json': { schema: ACTION_BODY[action] } },
+      },
     },
     responses: { 200: json(HazardSchema, 'The hazard after the step'), ...WRITE_ERRORS },
   });
@@ -248,7 +295,8 @@ async function visibleHazard(c: Context<AppEnv>, id: string) {
   const stored = await new HazardRepository(countyData(c).store).getStored(id, true);
   if (!stored) throw new NotFoundError('hazard');
   const hazard = fromItem<Hazard>(stored);
-  if (!inScope(c.get('principal'), hazardScopeTarget(hazard))) throw new ForbiddenError('This hazard is outside your area.');
+  if (!inScope(c.get('principal'), hazardScopeTarget(hazard)))
+    throw new ForbiddenError('This hazard is outside your area.');
   return { stored, hazard };
 }
 
@@ -270,23 +318,33 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       if (!node) throw new NotFoundError('grid');
     } else if (principal.role === 'unit_user' && unitGrant) {
       const own = await data.units.get(unit ?? unitGrant.id);
-      if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id })) throw new ForbiddenError('List your own unit’s hazards.');
-      return c.json(await hazards.list({ ...filter, withinPath: own.gridPath, unitId: own.id }, { limit, cursor }), 200);
+      if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id }))
+        throw new ForbiddenError('List your own unit’s hazards.');
+      return c.json(
+        await hazards.list({ ...filter, withinPath: own.gridPath, unitId: own.id }, { limit, cursor }),
+        200,
+      );
     } else if (principal.role !== 'county_admin' && !departmentId) {
       const deptGrants = principal.grants.filter((g) => g.kind === 'dept');
       const gridGrants = principal.grants.filter((g) => g.kind === 'grid');
-      if (principal.role === 'department_officer' && deptGrants.length === 1) departmentId = deptGrants[0]!.id;
+      if (principal.role === 'department_officer' && deptGrants.length === 1)
+        departmentId = deptGrants[0]!.id;
       else if (gridGrants.length === 1) {
         node = await data.grids.get(gridGrants[0]!.id);
         if (!node) throw new NotFoundError('grid');
-      } else throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
+      } else
+        throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
     }
-    const departmentAllowed = departmentId !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === departmentId);
+    const departmentAllowed =
+      departmentId !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === departmentId);
     const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
     if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
       throw new ForbiddenError('List within your own grid or department.');
     }
-    return c.json(await hazards.list({ ...filter, withinPath: node?.path ?? '', departmentId }, { limit, cursor }), 200);
+    return c.json(
+      await hazards.list({ ...filter, withinPath: node?.path ?? '', departmentId }, { limit, cursor }),
+      200,
+    );
   });
 
   app.openapi(routes.get, async (c) => {
@@ -307,7 +365,12 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       if (earlier) return c.json(earlier.body as Hazard, 201);
     }
     try {
-      const { hazard, notifications } = await createHazard(c, principal, input, key ? { scope, key, fingerprint } : undefined);
+      const { hazard, notifications } = await createHazard(
+        c,
+        principal,
+        input,
+        key ? { scope, key, fingerprint } : undefined,
+      );
       await externalNotifier(c).notify(notifications);
       return c.json(hazard, 201);
     } catch (error) {
@@ -338,7 +401,10 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       const after = applyHazardAction(hazard, action, { principal, now, settings }, body);
       const notifications = noticesFor(c, action, hazard, after, now);
       const ctx = { ...writeContext(c), ...(body.location ? { location: body.location } : {}) };
-      const step = after.escalations.length > hazard.escalations.length ? after.escalations[after.escalations.length - 1] : undefined;
+      const step =
+        after.escalations.length > hazard.escalations.length
+          ? after.escalations[after.escalations.length - 1]
+          : undefined;
       const saved = await new HazardRepository(data.store).save(stored, after, version, ctx, {
         action: HAZARD_ACTION_EVENT[action],
         ...(body.reason ? { reason: body.reason } : {}),
@@ -346,7 +412,9 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
           ...(body.note ? { note: body.note } : {}),
           ...(body.photoIds ? { photos: evidenceFacts(after.photos, body.photoIds) } : {}),
           ...(step ? { cause: step.cause, from: step.from, to: step.to } : {}),
-          ...(notifications.length > 0 ? { notified: notifications.map((n) => `${n.recipient.kind}:${n.recipient.id}`) } : {}),
+          ...(notifications.length > 0
+            ? { notified: notifications.map((n) => `${n.recipient.kind}:${n.recipient.id}`) }
+            : {}),
         },
         notifications,
       });
@@ -367,7 +435,8 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     requireEvidenceRole(principal);
     const input = c.req.valid('json');
     const { hazard } = await visibleHazard(c, c.req.valid('param').id);
-    if (hazard.status === 'closed') throw new ValidationError([{ path: '(body)', message: 'the hazard is closed' }]);
+    if (hazard.status === 'closed')
+      throw new ValidationError([{ path: '(body)', message: 'the hazard is closed' }]);
     const data = countyData(c);
     const now = c.get('deps').clock.now();
     const photoId = c.get('deps').ids.next();
@@ -398,11 +467,21 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     const pending = await hazards.getPendingPhoto(hazard.id, photoId);
     if (!pending) throw new NotFoundError('photo');
     await data.photos.verifyUpload(pending.key, pending);
-    const verified: Photo = { ...pending, status: 'verified', verifiedAt: c.get('deps').clock.now().toISOString() };
-    const saved = await hazards.save(stored, { ...hazard, photos: [...hazard.photos, verified] }, hazard.version, writeContext(c), {
-      action: 'photo_added',
-      details: { photo: evidenceFacts([verified], [verified.id])[0] },
-    });
+    const verified: Photo = {
+      ...pending,
+      status: 'verified',
+      verifiedAt: c.get('deps').clock.now().toISOString(),
+    };
+    const saved = await hazards.save(
+      stored,
+      { ...hazard, photos: [...hazard.photos, verified] },
+      hazard.version,
+      writeContext(c),
+      {
+        action: 'photo_added',
+        details: { photo: evidenceFacts([verified], [verified.id])[0] },
+      },
+    );
     await hazards.deletePendingPhoto(hazard.id, photoId);
     return c.json(saved, 200);
   });
@@ -428,7 +507,14 @@ function evidenceFacts(photos: readonly Photo[], ids: readonly string[]) {
   return ids.map((id) => {
     const photo = photos.find((p) => p.id === id);
     return photo
-      ? { id, key: photo.key, sha256: photo.sha256, size: photo.size, takenAt: photo.takenAt ?? null, location: photo.location ?? null }
+      ? {
+          id,
+          key: photo.key,
+          sha256: photo.sha256,
+          size: photo.size,
+          takenAt: photo.takenAt ?? null,
+          location: photo.location ?? null,
+        }
       : { id };
   });
 }
@@ -437,13 +523,23 @@ function evidenceFacts(photos: readonly Photo[], ids: readonly string[]) {
  * Notices for a step that raises a hazard: both chains at the new level. Listing for supervision tells the
  * township, the department and the unit that the county now holds it.
  */
-function noticesFor(c: Context<AppEnv>, action: HazardAction, before: Hazard, after: Hazard, now: Date): NotificationMessage[] {
+function noticesFor(
+  c: Context<AppEnv>,
+  action: HazardAction,
+  before: Hazard,
+  after: Hazard,
+  now: Date,
+): NotificationMessage[] {
   const nextId = () => c.get('deps').ids.next();
   if (action === 'supervise') {
-    const recipients = [...escalationRecipients(after, 'township'), { kind: 'unit' as const, id: after.unitId }];
+    const recipients = [
+      ...escalationRecipients(after, 'township'),
+      { kind: 'unit' as const, id: after.unitId },
+    ];
     return escalationMessages(after, 'county', 'supervision', now, nextId, recipients);
   }
-  if (action === 'escalate' && after.level !== before.level) return escalationMessages(after, after.level, 'manual', now, nextId);
+  if (action === 'escalate' && after.level !== before.level)
+    return escalationMessages(after, after.level, 'manual', now, nextId);
   return [];
 }
 
@@ -462,7 +558,8 @@ async function createHazard(
   }
   if (input.riskPointId) {
     const point = await data.riskPoints.get(input.riskPointId);
-    if (!point || point.unitId !== unit.id) throw new ValidationError([{ path: 'riskPointId', message: 'is not a risk point of this unit' }]);
+    if (!point || point.unitId !== unit.id)
+      throw new ValidationError([{ path: 'riskPointId', message: 'is not a risk point of this unit' }]);
   }
   const { settings } = await data.settings.get();
   const now = c.get('deps').clock.now();
@@ -477,10 +574,21 @@ async function createHazard(
     now,
     principal.username,
   );
-  const notifications = hazard.level === 'township' ? escalationMessages(hazard, 'township', 'severity', now, () => c.get('deps').ids.next()) : [];
+  const notifications =
+    hazard.level === 'township'
+      ? escalationMessages(hazard, 'township', 'severity', now, () => c.get('deps').ids.next())
+      : [];
   const ctx = { ...writeContext(c), ...(input.location ? { location: input.location } : {}) };
   const remember = idempotency
-    ? [data.idempotency.record(idempotency.scope, idempotency.key, idempotency.fingerprint, { status: 201, body: hazard }, now)]
+    ? [
+        data.idempotency.record(
+          idempotency.scope,
+          idempotency.key,
+          idempotency.fingerprint,
+          { status: 201, body: hazard },
+          now,
+        ),
+      ]
     : [];
   await new HazardRepository(data.store).create(hazard, ctx, { notifications, extraItems: remember });
   return { hazard, notifications };

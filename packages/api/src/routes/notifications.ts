@@ -1,11 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { ForbiddenError, NotFoundError, type NotificationRecipient, type Principal } from '@gridsafe/core';
 import { NotificationRepository } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, pageOf } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 const NotificationSchema = z
   .object({
@@ -23,14 +26,18 @@ const NotificationSchema = z
 const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(512).optional(),
-  unread: z.enum(['true', 'false']).optional().openapi({ description: 'true: only what the caller has not read' }),
+  unread: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: 'true: only what the caller has not read' }),
 });
 
 const listRoute = createRoute({
   method: 'get',
   path: '/notifications',
   tags: ['notifications'],
-  summary: 'The caller’s in-app notifications, newest first: those addressed to each of its posts (grid, department, unit)',
+  summary:
+    'The caller’s in-app notifications, newest first: those addressed to each of its posts (grid, department, unit)',
   request: { query: ListQuerySchema },
   responses: { 200: json(pageOf(NotificationSchema, 'NotificationPage'), 'Notifications'), ...COMMON_ERRORS },
 });
@@ -54,7 +61,11 @@ export function registerNotifications(app: ReturnType<typeof createRouter>) {
     if (principal.role === 'vendor_operator') throw new ForbiddenError('The vendor has no county inbox.');
     const { limit, cursor, unread } = c.req.valid('query');
     const notifications = new NotificationRepository(countyData(c).store);
-    const page = await notifications.listInbox(principal.userId, inboxesOf(principal), { limit, cursor, unreadOnly: unread === 'true' });
+    const page = await notifications.listInbox(principal.userId, inboxesOf(principal), {
+      limit,
+      cursor,
+      unreadOnly: unread === 'true',
+    });
     return c.json(page, 200);
   });
 
@@ -63,7 +74,11 @@ export function registerNotifications(app: ReturnType<typeof createRouter>) {
     const notifications = new NotificationRepository(countyData(c).store);
     const message = await notifications.get(c.req.valid('param').id);
     // Someone else's notice looks exactly like a missing one.
-    const mine = message && inboxesOf(principal).some((inbox) => inbox.kind === message.recipient.kind && inbox.id === message.recipient.id);
+    const mine =
+      message &&
+      inboxesOf(principal).some(
+        (inbox) => inbox.kind === message.recipient.kind && inbox.id === message.recipient.id,
+      );
     if (!message || !mine) throw new NotFoundError('notification');
     await notifications.markRead(principal.userId, message, c.get('deps').clock.now());
     return c.json({ ...message, read: true }, 200);

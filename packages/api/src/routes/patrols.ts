@@ -1,20 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   assertLocationInChina,
   authorize,
-  canListSubtree,
-  checkPatrolAnswers,
   ColorSchema,
   CompletePatrolSchema,
   ConflictError,
+  canListSubtree,
+  checkPatrolAnswers,
   escalationMessages,
   ForbiddenError,
   type GridNode,
   type Hazard,
   inScope,
   isPatrolOverdue,
-  type NotificationMessage,
   NotFoundError,
+  type NotificationMessage,
   newHazard,
   type Patrol,
   type PatrolItemResult,
@@ -28,6 +27,7 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, PatrolRepository, patrolPointOf, readAuditTrail } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
@@ -45,7 +45,10 @@ import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const LocationOut = z.object({ lat: z.number(), lng: z.number() });
 
 export const PatrolSchema = z
@@ -68,8 +71,14 @@ export const PatrolSchema = z
     completedAt: z.string().optional(),
     completedBy: z.string().optional(),
     position: LocationOut.optional(),
-    distanceMeters: z.number().optional().openapi({ description: 'From the recorded position to the nearest target' }),
-    distanceFlagged: z.boolean().optional().openapi({ description: 'Further than the county’s patrolDistanceFlagMeters' }),
+    distanceMeters: z
+      .number()
+      .optional()
+      .openapi({ description: 'From the recorded position to the nearest target' }),
+    distanceFlagged: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Further than the county’s patrolDistanceFlagMeters' }),
     items: z
       .array(
         z.object({
@@ -97,9 +106,18 @@ const CompletionSchema = z
   .openapi('PatrolCompletion');
 
 const ListQuerySchema = PageQuerySchema.extend({
-  assignee: z.enum(['me']).optional().openapi({ description: 'me: the tasks of the caller’s own grid (or department)' }),
-  status: z.enum(['scheduled', 'overdue', 'done']).optional().openapi({ description: 'scheduled, overdue (scheduled and past due) or done' }),
-  grid: z.string().optional().openapi({ description: 'Patrols in this grid node’s subtree (overdue ones show on every level above)' }),
+  assignee: z
+    .enum(['me'])
+    .optional()
+    .openapi({ description: 'me: the tasks of the caller’s own grid (or department)' }),
+  status: z
+    .enum(['scheduled', 'overdue', 'done'])
+    .optional()
+    .openapi({ description: 'scheduled, overdue (scheduled and past due) or done' }),
+  grid: z
+    .string()
+    .optional()
+    .openapi({ description: 'Patrols in this grid node’s subtree (overdue ones show on every level above)' }),
   unit: z.string().optional().openapi({ description: 'One unit’s patrols, newest first' }),
 });
 
@@ -133,13 +151,23 @@ const routes = {
     path: '/patrols/{id}/photos',
     tags: ['patrols'],
     summary: 'A presigned upload for one photo of a checklist item; name it in `photoIds` when completing',
-    request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } } },
+    request: {
+      params: IdParamSchema,
+      body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } },
+    },
     responses: {
       201: json(
-        z.object({
-          upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresIn: z.number() }),
-          photo: z.object({ id: z.string(), key: z.string() }),
-        }).openapi('PatrolPhotoUpload'),
+        z
+          .object({
+            upload: z.object({
+              url: z.string(),
+              method: z.literal('PUT'),
+              headers: z.record(z.string(), z.string()),
+              expiresIn: z.number(),
+            }),
+            photo: z.object({ id: z.string(), key: z.string() }),
+          })
+          .openapi('PatrolPhotoUpload'),
         'Upload instructions',
       ),
       ...WRITE_ERRORS,
@@ -149,7 +177,8 @@ const routes = {
     method: 'post',
     path: '/patrols/{id}/complete',
     tags: ['patrols'],
-    summary: 'Record a patrol: every checklist item ok or deficient, the position (distance to the point stored, flagged when far)',
+    summary:
+      'Record a patrol: every checklist item ok or deficient, the position (distance to the point stored, flagged when far)',
     description:
       'One transaction writes the patrol, its audit event, the next task and a hazard work order (with its audit events, counters and notices) for each deficient item, at most 15 per patrol.',
     request: {
@@ -157,7 +186,10 @@ const routes = {
       headers: VersionHeaderSchema.extend(IdempotencyHeaderSchema.shape),
       body: { required: true, content: { 'application/json': { schema: CompletePatrolSchema } } },
     },
-    responses: { 200: json(CompletionSchema, 'The patrol, the hazards it opened and the next task'), ...WRITE_ERRORS },
+    responses: {
+      200: json(CompletionSchema, 'The patrol, the hazards it opened and the next task'),
+      ...WRITE_ERRORS,
+    },
   }),
 };
 
@@ -170,7 +202,13 @@ async function visiblePatrol(c: Context<AppEnv>, id: string) {
   const stored = await new PatrolRepository(countyData(c).store).getStored(id, true);
   if (!stored) throw new NotFoundError('patrol');
   const patrol = fromItem<Patrol>(stored);
-  if (!inScope(c.get('principal'), { gridPath: patrol.gridPath, departmentId: patrol.departmentId, unitId: patrol.unitId })) {
+  if (
+    !inScope(c.get('principal'), {
+      gridPath: patrol.gridPath,
+      departmentId: patrol.departmentId,
+      unitId: patrol.unitId,
+    })
+  ) {
     throw new ForbiddenError('This patrol is outside your area.');
   }
   return { stored, patrol };
@@ -184,17 +222,36 @@ export function registerPatrols(app: ReturnType<typeof createRouter>) {
     const data = countyData(c);
     const patrols = new PatrolRepository(data.store);
     const now = c.get('deps').clock.now();
-    const statusFilter = status === 'overdue' ? { status: 'scheduled' as const, dueBefore: now.toISOString() } : status ? { status } : {};
+    const statusFilter =
+      status === 'overdue'
+        ? { status: 'scheduled' as const, dueBefore: now.toISOString() }
+        : status
+          ? { status }
+          : {};
     const answer = (page: { items: Patrol[]; nextCursor?: string }) =>
-      c.json({ items: page.items.map((p) => view(p, now)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+      c.json(
+        {
+          items: page.items.map((p) => view(p, now)),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        },
+        200,
+      );
 
     if (unit) {
       const target = await data.units.get(unit);
       if (!target) throw new NotFoundError('unit');
-      if (!inScope(principal, { gridPath: target.gridPath, departmentId: target.departmentId, unitId: target.id })) {
+      if (
+        !inScope(principal, {
+          gridPath: target.gridPath,
+          departmentId: target.departmentId,
+          unitId: target.id,
+        })
+      ) {
         throw new ForbiddenError('This unit is outside your area.');
       }
-      return answer(await patrols.list({ withinPath: '', unitId: target.id, ...statusFilter }, { limit, cursor }));
+      return answer(
+        await patrols.list({ withinPath: '', unitId: target.id, ...statusFilter }, { limit, cursor }),
+      );
     }
     let node: GridNode | undefined;
     let departmentId: string | undefined;
@@ -215,7 +272,9 @@ export function registerPatrols(app: ReturnType<typeof createRouter>) {
         throw new ValidationError([{ path: 'query.grid', message: 'name the grid to list' }]);
       }
     }
-    return answer(await patrols.list({ withinPath: node?.path ?? '', departmentId, ...statusFilter }, { limit, cursor }));
+    return answer(
+      await patrols.list({ withinPath: node?.path ?? '', departmentId, ...statusFilter }, { limit, cursor }),
+    );
   });
 
   app.openapi(routes.get, async (c) => {
@@ -274,7 +333,13 @@ export function registerPatrols(app: ReturnType<typeof createRouter>) {
       if (earlier) return c.json(earlier.body as z.infer<typeof CompletionSchema>, 200);
     }
     try {
-      const { answer, notifications } = await completePatrol(c, principal, c.req.valid('param').id, input, key ? { scope, key, fingerprint } : undefined);
+      const { answer, notifications } = await completePatrol(
+        c,
+        principal,
+        c.req.valid('param').id,
+        input,
+        key ? { scope, key, fingerprint } : undefined,
+      );
       await externalNotifier(c).notify(notifications);
       return c.json(answer, 200);
     } catch (error) {
@@ -307,7 +372,10 @@ async function completePatrol(
   for (const [index, { answer }] of answers.entries()) {
     for (const photoId of answer.photoIds ?? []) {
       const pending = await patrols.getPendingPhoto(patrol.id, photoId);
-      if (!pending) throw new ValidationError([{ path: `items.${index}.photoIds`, message: `photo ${photoId} was not announced for this patrol` }]);
+      if (!pending)
+        throw new ValidationError([
+          { path: `items.${index}.photoIds`, message: `photo ${photoId} was not announced for this patrol` },
+        ]);
       await data.photos.verifyUpload(pending.key, pending);
       photos.set(photoId, { ...pending, status: 'verified', verifiedAt: deps.clock.now().toISOString() });
     }
@@ -329,7 +397,14 @@ async function completePatrol(
           ...(answer.note ? { description: answer.note } : {}),
           ...(item.riskPointId ? { riskPointId: item.riskPointId } : {}),
           location: input.position,
-          unit: { id: patrol.unitId, name: patrol.unitName, industry: patrol.industry, gridId: patrol.gridId, gridPath: patrol.gridPath, departmentId: patrol.departmentId },
+          unit: {
+            id: patrol.unitId,
+            name: patrol.unitName,
+            industry: patrol.industry,
+            gridId: patrol.gridId,
+            gridPath: patrol.gridPath,
+            departmentId: patrol.departmentId,
+          },
           source: 'patrol',
           patrolId: patrol.id,
           checklistCode: item.code,
@@ -339,7 +414,10 @@ async function completePatrol(
         now,
         principal.username,
       );
-      const notifications = hazard.level === 'township' ? escalationMessages(hazard, 'township', 'severity', now, () => deps.ids.next()) : [];
+      const notifications =
+        hazard.level === 'township'
+          ? escalationMessages(hazard, 'township', 'severity', now, () => deps.ids.next())
+          : [];
       created.push({ hazard, notifications });
       hazardId = hazard.id;
     }
@@ -353,7 +431,9 @@ async function completePatrol(
   });
 
   // The next task is planned from the unit as it is now: its risk points may have changed colour since.
-  const next = unit ? planPatrol(unit, await unitRiskPoints(c, unit), settings, now, deps.ids.next()) : undefined;
+  const next = unit
+    ? planPatrol(unit, await unitRiskPoints(c, unit), settings, now, deps.ids.next())
+    : undefined;
   const done: Patrol = {
     ...patrol,
     status: 'done',
@@ -372,14 +452,31 @@ async function completePatrol(
     ...(next ? { next: view(next, now) } : {}),
   };
   const remember = idempotency
-    ? [data.idempotency.record(idempotency.scope, idempotency.key, idempotency.fingerprint, { status: 200, body: answerBody }, now)]
+    ? [
+        data.idempotency.record(
+          idempotency.scope,
+          idempotency.key,
+          idempotency.fingerprint,
+          { status: 200, body: answerBody },
+          now,
+        ),
+      ]
     : [];
-  await patrols.complete(stored, done, version, { ...writeContext(c), location: input.position }, { next, hazards: created, extraItems: remember });
+  await patrols.complete(
+    stored,
+    done,
+    version,
+    { ...writeContext(c), location: input.position },
+    { next, hazards: created, extraItems: remember },
+  );
   return { answer: answerBody, notifications: created.flatMap(({ notifications }) => notifications) };
 }
 
 /** The unit's risk points, from its village's register (one Query a page). */
-async function unitRiskPoints(c: Context<AppEnv>, unit: { id: string; gridPath: string }): Promise<PatrolRiskPoint[]> {
+async function unitRiskPoints(
+  c: Context<AppEnv>,
+  unit: { id: string; gridPath: string },
+): Promise<PatrolRiskPoint[]> {
   const points: PatrolRiskPoint[] = [];
   let cursor: string | undefined;
   do {

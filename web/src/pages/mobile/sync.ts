@@ -24,6 +24,7 @@ export function SyncPage() {
           </div>
           <div class="muted small">${formatDateTime(item.createdAt)} · ${t('sync.attempts', { n: item.attempts })}</div>
           ${item.status === 'pending' && item.lastError ? html`<div class="muted small">${t('sync.willRetry')}</div>` : null}
+          ${item.status === 'failed' && item.lastError === 'parent' ? html`<div class="field-error">${t('sync.parentFailed')}</div>` : null}
           ${item.problem ? html`<div class="field-error">${item.problem.detail}</div>` : null}
           ${(item.problem?.errors ?? []).map((problem) => html`<div class="field-error"><code>${problem.path}</code> ${problem.message}</div>`)}
           ${

@@ -29,14 +29,15 @@ export function TasksPage() {
     window.addEventListener('gridsafe:synced', onSynced);
     return () => window.removeEventListener('gridsafe:synced', onSynced);
   }, [units.reload]);
-  const queued = syncState.value.items.filter((item) => item.kind === 'unit.create');
+  const queued = syncState.value.items.filter((item) => item.kind !== 'riskPoint.photo');
   const canRegister =
     current.user.role === 'grid_member' ||
     current.user.role === 'township_officer' ||
     current.user.role === 'county_admin';
   return html`<section class="tasks">
     <${PageTitle} title=${t('tasks.title')}>
-      ${canRegister ? html`<a class="button button-primary" href=${`/${tenant}/m/register`}>${t('nav.registerUnit')}</a>` : null}
+      <a class="button button-primary" href=${`/${tenant}/m/file`}>${t('nav.fileRiskPoint')}</a>
+      ${canRegister ? html`<a class="button" href=${`/${tenant}/m/register`}>${t('nav.registerUnit')}</a>` : null}
     </${PageTitle}>
     ${
       queued.length > 0
@@ -44,7 +45,7 @@ export function TasksPage() {
           <ul class="card-list" data-testid="queued-units">
             ${queued.map(
               (item) => html`<li class="card card-queued">
-                <strong>${item.label}</strong>
+                <strong>${t(`outbox.kind.${item.kind}`)}: ${item.label}</strong>
                 <span class=${`badge ${item.status === 'pending' ? 'badge-warn' : 'badge-bad'}`}>${t(`outbox.${item.status}`)}</span>
                 <div class="muted small">${formatDateTime(item.createdAt)}</div>
               </li>`,
@@ -60,6 +61,7 @@ export function TasksPage() {
         (unit) => html`<li class="card" data-unit=${unit.id}>
           <a href=${`/${tenant}/units/${unit.id}`} class="unit-name"><strong>${unit.name}</strong></a>
           <div class="muted small">${industryName(industries.data, unit.industry)}${unit.address ? ` · ${unit.address}` : ''}</div>
+          <a class="small" href=${`/${tenant}/m/file?unit=${unit.id}`}>${t('nav.fileRiskPoint')}</a>
         </li>`,
       )}
     </ul>

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { ForbiddenError } from '@gridsafe/core';
+import { createRoute, z } from '@hono/zod-openapi';
 import { ProblemSchema } from '../../problem.ts';
 import { PLATFORM_TENANT, platformPoolUsername, stripPlatform } from '../platform-identity.ts';
 import type { PlatformRouter } from '../platform-router.ts';
@@ -69,7 +69,10 @@ export function registerPlatformSession(app: PlatformRouter) {
   app.openapi(loginRoute, async (c) => {
     const { username, password } = c.req.valid('json');
     const deps = c.get('deps');
-    const tokens = await (deps.operatorDirectory ?? deps.identity).login(platformPoolUsername(username), password);
+    const tokens = await (deps.operatorDirectory ?? deps.identity).login(
+      platformPoolUsername(username),
+      password,
+    );
     const claims = await deps.tokens.verify(tokens.accessToken);
     // The pool username already confines this login to @platform users; the claims must agree.
     if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {

@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { type GridNode, verifyAuditChain, ValidationError } from '@gridsafe/core';
+import { type GridNode, ValidationError, verifyAuditChain } from '@gridsafe/core';
 import { TenantRegistry } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ProblemSchema } from '../../problem.ts';
 import { AuditTrailSchema } from '../../routes/audit-schema.ts';
