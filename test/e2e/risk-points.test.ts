@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
 import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
 
 interface RiskPoint {
@@ -86,6 +86,20 @@ describe('risk points in the admin web app', () => {
     const red = all.body.items.find((point) => point.color === 'red');
     if (red) expect(await page.locator(`path.rp-${red.id}`).getAttribute('fill')).toBe('#d9363e');
     await screenshot(page, 'map');
+    await context.close();
+  });
+  it('a scanned notice-board address opens the risk point after the login', async () => {
+    const all = await stack.api<{ items: RiskPoint[] }>(officerToken, 'GET', '/risk-points?limit=100');
+    const point = all.body.items[0]!;
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/taihe/r/${point.id}`);
+    await page.waitForURL(/\/taihe\/login\?next=/);
+    await page.fill('#f-username', 'township.officer');
+    await page.fill('#f-password', 'Gridsafe-demo-2026');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${stack.url}/taihe/risk-points/${point.id}`);
+    expect(await page.locator('[data-testid=risk-point-record] h1').textContent()).toBe(point.name);
     await context.close();
   });
 });

@@ -10,6 +10,7 @@ import {
   startTestApi,
   uniqueTenant,
 } from '../support/harness.ts';
+import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
 const DAY = 86_400_000;
 const clock = new AdjustableClock();
@@ -191,7 +192,7 @@ describe('the escalation sweep', () => {
     );
   });
 
-  it('stops watching a hazard once it is closed, and a manual escalation goes one level', async () => {
+  it('lets an officer raise a hazard one level by hand, keeping the deadline as the next due time', async () => {
     const created = await report();
     expect((await member.post(`/hazards/${created.body.id}/escalate`)).status).toBe(403);
     const raised = await township.post(`/hazards/${created.body.id}/escalate`, { reason: '需县级协调' });
@@ -207,8 +208,37 @@ describe('the escalation sweep', () => {
       reason: '需县级协调',
       details: { cause: 'manual', from: 'village', to: 'township' },
     });
-    const started = await member.post(`/hazards/${created.body.id}/start`);
-    expect(started.body.status).toBe('rectifying');
+    const inbox = await department.get('/notifications');
+    expect(inbox.body.items.some((n: { subject: { id: string } }) => n.subject.id === created.body.id)).toBe(
+      true,
+    );
+  });
+
+  it('stops watching a hazard once it is closed: a passed deadline no longer raises it', async () => {
+    const created = await report();
+    const bytes = testJpeg(8801);
+    const requested = await member.post(`/hazards/${created.body.id}/photos`, {
+      contentType: 'image/jpeg',
+      size: bytes.byteLength,
+      sha256: sha256Hex(bytes),
+    });
+    await uploadWith(requested.body.upload, bytes);
+    await member.post(`/hazards/${created.body.id}/photos/${requested.body.photo.id}/confirm`);
+    const closed = await member.post(`/hazards/${created.body.id}/resolve-on-site`, {
+      note: '当场整改',
+      photoIds: [requested.body.photo.id],
+    });
+    expect(closed.body.status).toBe('closed');
+    clock.advance(40 * DAY);
+    await sweep();
+    const after = (await admin.get(`/hazards/${created.body.id}`)).body;
+    expect(after).toMatchObject({
+      status: 'closed',
+      level: 'village',
+      overdue: false,
+      escalations: [],
+      version: closed.body.version,
+    });
   });
 });
 

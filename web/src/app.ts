@@ -99,9 +99,15 @@ export function App() {
   }
   const rest = segments.slice(1).join('/');
   if (!current || current.tenant !== tenant) {
-    if (rest !== 'login') return html`<${Redirect} to=${`/${tenant}/login`} />`;
+    // Keep where the person was going (a shared link, a scanned notice board) for after the login.
+    const next = rest && rest !== 'login' ? `?next=${encodeURIComponent(path + location.value.search)}` : '';
+    if (rest !== 'login') return html`<${Redirect} to=${`/${tenant}/login${next}`} />`;
     return html`<${LoginPage} tenant=${tenant} />`;
   }
+  // The notice board's QR code: a short address that opens the risk point's record.
+  const scanned = matchPath('r/:id', rest);
+  if (scanned)
+    return html`<${Redirect} to=${`/${tenant}/risk-points/${encodeURIComponent(scanned.id ?? '')}`} />`;
   if (rest === '' || rest === 'login')
     return html`<${Redirect} to=${`/${tenant}/${homePath(current.user.role)}`} />`;
   for (const route of ROUTES) {

@@ -89,7 +89,11 @@ export async function runEscalationSweep(options: EscalationSweepOptions): Promi
         }
         if (outcome.escalated) result.escalated += 1;
         if (outcome.markedOverdue) result.markedOverdue += 1;
-        await notifier.notify(outcome.notifications);
+        // The escalation and its in-app notices are committed; a failing SMS or e-mail channel must not undo
+        // that or count it as failed.
+        await notifier.notify(outcome.notifications).catch((error: unknown) => {
+          logger.warn('notification delivery failed', { tenant: store.tenant, hazardId: listed.id, error });
+        });
       } catch (error) {
         if (error instanceof ConflictError) {
           result.skipped += 1;

@@ -1,10 +1,13 @@
 import { makeCreditCode } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
-import { sha256Hex, testJpeg, uploadWith } from '../../support/photos.ts';
-import { type CountyClient, call, countyClient, problemShapeIssues } from '../../support/reliability/client.ts';
-import { fuzzOperations, oversizedBodies } from '../../support/reliability/fuzz.ts';
-import { loadOperations, type OpenApiDocument, type Operation } from '../../support/reliability/openapi-routes.ts';
+import { type CountyClient, call, problemShapeIssues } from '../../support/reliability/client.ts';
+import { fuzzOperations, oversizedBodies, prepareFuzzCounty } from '../../support/reliability/fuzz.ts';
+import {
+  loadOperations,
+  type OpenApiDocument,
+  type Operation,
+} from '../../support/reliability/openapi-routes.ts';
 import { injectedServices } from '../../support/reliability/services.ts';
 import { buildApi, type ReliabilityApi, type Seeded } from '../../support/reliability/stack.ts';
 import { VERBATIM_NAMES, validPathFor } from '../../support/reliability/verbatim.ts';
@@ -22,35 +25,13 @@ let doc: OpenApiDocument;
 let operations: Operation[];
 let pointId: string;
 let photoId: string;
-const more: Record<string, string> = {};
+let more: Record<string, string>;
 
 beforeAll(async () => {
   const tenant = uniqueTenant('fz');
   api = buildApi(injectedServices(), { tenants: [tenant] });
-  county = await api.seed(tenant, 'linquan');
-  admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
+  ({ county, admin, pointId, photoId, more } = await prepareFuzzCounty(api, tenant));
   ({ doc, operations } = await loadOperations(api.app, tenant));
-  // A draft point with a verified photo, so path-valid requests reach the handlers' own checks.
-  const created = await admin.post('/risk-points', {
-    name: '模糊测试点',
-    unitId: county.unit(1),
-    industry: 'hazardous_chemicals',
-    location: { lat: 33.06, lng: 115.26 },
-  });
-  pointId = created.body.id;
-  const bytes = testJpeg(9001);
-  const requested = await admin.post(`/risk-points/${pointId}/photos`, {
-    contentType: 'image/jpeg',
-    size: bytes.byteLength,
-    sha256: sha256Hex(bytes),
-  });
-  await uploadWith(requested.body.upload, bytes);
-  photoId = requested.body.photo.id;
-  expect((await admin.post(`/risk-points/${pointId}/photos/${photoId}/confirm`)).status).toBe(200);
-  for (const collection of ['hazards', 'patrols', 'notifications']) {
-    const page = await admin.get(`/${collection}?limit=1`);
-    if (page.status === 200 && page.body.items[0]) more[collection] = page.body.items[0].id;
-  }
 }, 120_000);
 
 describe('bad input', () => {
@@ -68,7 +49,10 @@ describe('bad input', () => {
     console.info(
       `fuzz: ${report.operations} operations, ${report.requests} requests (${report.unsendable} unsendable) in ${report.ms} ms; statuses ${JSON.stringify(report.statuses)}`,
     );
-    for (const failure of report.failures) console.info(`fuzz failure: ${failure.operation} (${failure.property}, seed ${failure.seed}): ${failure.problem.slice(0, 240)}`);
+    for (const failure of report.failures)
+      console.info(
+        `fuzz failure: ${failure.operation} (${failure.property}, seed ${failure.seed}): ${failure.problem.slice(0, 240)}`,
+      );
     expect(report.operations).toBeGreaterThanOrEqual(40);
     expect(report.failures).toEqual([]);
   }, 120_000);
@@ -127,7 +111,8 @@ describe('bad input', () => {
         'audited name': audit.body.items?.[0]?.details?.name,
       };
       for (const [where, value] of Object.entries(seen)) {
-        if (value !== name) mismatches.push(`${where}: sent ${JSON.stringify(name)}, got ${JSON.stringify(value)}`);
+        if (value !== name)
+          mismatches.push(`${where}: sent ${JSON.stringify(name)}, got ${JSON.stringify(value)}`);
       }
       expect(audit.body.chain.intact).toBe(true);
     }
@@ -145,14 +130,37 @@ describe('bad input', () => {
       responsiblePerson: { name: '"><svg onload=alert(3)>' },
     });
     expect(point.status).toBe(201);
-    const page = await api.app.request(`/t/${county.tenant}/api/v1/risk-points/${point.body.id}/notice-board`, {
-      headers: { authorization: `Bearer ${admin.token}` },
-    });
+    const page = await api.app.request(
+      `/t/${county.tenant}/api/v1/risk-points/${point.body.id}/notice-board`,
+      {
+        headers: { authorization: `Bearer ${admin.token}` },
+      },
+    );
     const html = await page.text();
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     // The only markup is the page's own (the QR code is an inline <svg>): no element came from the data.
     const tags = new Set([...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
-    const own = ['html', 'head', 'meta', 'title', 'style', 'body', 'div', 'header', 'h1', 'h2', 'p', 'main', 'section', 'ul', 'li', 'aside', 'svg', 'path', 'footer'];
+    const own = [
+      'html',
+      'head',
+      'meta',
+      'title',
+      'style',
+      'body',
+      'div',
+      'header',
+      'h1',
+      'h2',
+      'p',
+      'main',
+      'section',
+      'ul',
+      'li',
+      'aside',
+      'svg',
+      'path',
+      'footer',
+    ];
     expect([...tags].filter((tag) => !own.includes(tag))).toEqual([]);
     expect(html).not.toMatch(/<svg[^>]*onload|<script|<img/i);
     expect(html).toContain('&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;');
@@ -162,7 +170,15 @@ describe('bad input', () => {
   it('refuses control characters with 400 naming the field, on create and on change', async () => {
     const failures: string[] = [];
     // In the middle of the text: at the ends, whitespace controls (VT, FF) are trimmed like spaces.
-    for (const bad of ['a\u0000b', 'be\u0007ll', 'esc\u001b[31m', 'de\u007fl', 'v\u000bt', 'f\u000cf', 'u\u001fs']) {
+    for (const bad of [
+      'a\u0000b',
+      'be\u0007ll',
+      'esc\u001b[31m',
+      'de\u007fl',
+      'v\u000bt',
+      'f\u000cf',
+      'u\u001fs',
+    ]) {
       const created = await admin.post('/risk-points', {
         name: bad,
         unitId: county.unit(1),

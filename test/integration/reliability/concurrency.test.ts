@@ -4,7 +4,11 @@ import { uniqueTenant } from '../../support/harness.ts';
 import { type CountyClient, countyClient } from '../../support/reliability/client.ts';
 import { auditMatches, recountAgainstCounters } from '../../support/reliability/consistency.ts';
 import { runMixedLoad } from '../../support/reliability/load.ts';
-import { concurrentIdempotentCreates, simultaneousApprovals, submittedPoint } from '../../support/reliability/races.ts';
+import {
+  concurrentIdempotentCreates,
+  simultaneousApprovals,
+  submittedPoint,
+} from '../../support/reliability/races.ts';
 import { injectedServices } from '../../support/reliability/services.ts';
 import { buildApi, type ReliabilityApi, type Seeded } from '../../support/reliability/stack.ts';
 
@@ -27,7 +31,11 @@ beforeAll(async () => {
   api = buildApi(injectedServices(), { tenants: [tenant] });
   county = await api.seed(tenant, 'linquan');
   const login = async (username: string) => countyClient(api.app, tenant, await api.login(tenant, username));
-  [admin, township, member] = await Promise.all([login('county.admin'), login('township.officer'), login('grid.member')]);
+  [admin, township, member] = await Promise.all([
+    login('county.admin'),
+    login('township.officer'),
+    login('grid.member'),
+  ]);
 }, 120_000);
 
 describe('simultaneous approvals', () => {
@@ -35,7 +43,11 @@ describe('simultaneous approvals', () => {
     const point = await submittedPoint(member, county.unit(1), RED);
     const race = await simultaneousApprovals(township, point, 50, true);
     expect(race.byStatus).toEqual({ 200: 1, 409: 49 });
-    expect(race.after).toMatchObject({ status: 'township_approved', reviewStep: 1, version: point.version + 1 });
+    expect(race.after).toMatchObject({
+      status: 'township_approved',
+      reviewStep: 1,
+      version: point.version + 1,
+    });
     expect(race.auditActions.filter((a) => a === 'approved')).toHaveLength(1);
   });
 
@@ -52,7 +64,11 @@ describe('simultaneous approvals', () => {
         !(a.status === 403 && /county review/.test(a.body.detail)),
     );
     expect(unexpected.map((a) => `${a.status} ${a.text}`)).toEqual([]);
-    expect(race.after).toMatchObject({ status: 'township_approved', reviewStep: 1, version: point.version + 1 });
+    expect(race.after).toMatchObject({
+      status: 'township_approved',
+      reviewStep: 1,
+      version: point.version + 1,
+    });
     expect(race.auditActions).toEqual(['created', 'photo_added', 'submitted', 'approved']);
   });
 
@@ -80,8 +96,19 @@ describe('simultaneous approvals', () => {
 describe('idempotent creates', () => {
   it('makes one risk point when the same create is retried concurrently 10 times', async () => {
     const before = (await admin.get(`/grids/${county.village1}/stats`)).body.riskPoints.total;
-    const body = { name: '重试点', unitId: county.unit(1), industry: 'industry_trade_general', location: { lat: 33.1, lng: 115.5 } };
-    const result = await concurrentIdempotentCreates(member, '/risk-points', body, 10, `device-rp-${Date.now()}`);
+    const body = {
+      name: '重试点',
+      unitId: county.unit(1),
+      industry: 'industry_trade_general',
+      location: { lat: 33.1, lng: 115.5 },
+    };
+    const result = await concurrentIdempotentCreates(
+      member,
+      '/risk-points',
+      body,
+      10,
+      `device-rp-${Date.now()}`,
+    );
     expect(result.byStatus).toEqual({ 201: 10 });
     expect(result.ids.size).toBe(1);
     expect((await admin.get(`/grids/${county.village1}/stats`)).body.riskPoints.total).toBe(before + 1);
@@ -91,7 +118,12 @@ describe('idempotent creates', () => {
 
   it('makes one unit when the same registration is retried concurrently 10 times', async () => {
     const before = (await admin.get(`/grids/${county.village1}/stats`)).body.units;
-    const body = { name: '重试单位', creditCode: makeCreditCode('91341221', 7777), industry: 'gas', gridId: county.village1 };
+    const body = {
+      name: '重试单位',
+      creditCode: makeCreditCode('91341221', 7777),
+      industry: 'gas',
+      gridId: county.village1,
+    };
     const result = await concurrentIdempotentCreates(member, '/units', body, 10, `device-unit-${Date.now()}`);
     expect(result.byStatus).toEqual({ 201: 10 });
     expect(result.ids.size).toBe(1);
@@ -100,7 +132,12 @@ describe('idempotent creates', () => {
 
   it('refuses the same key reused for a different create with 409', async () => {
     const key = `device-reuse-${Date.now()}`;
-    const body = { name: '原始', unitId: county.unit(1), industry: 'industry_trade_general', location: { lat: 33.1, lng: 115.5 } };
+    const body = {
+      name: '原始',
+      unitId: county.unit(1),
+      industry: 'industry_trade_general',
+      location: { lat: 33.1, lng: 115.5 },
+    };
     expect((await member.post('/risk-points', body, { 'idempotency-key': key })).status).toBe(201);
     const reused = await member.post('/risk-points', { ...body, name: '另一个' }, { 'idempotency-key': key });
     expect(reused.status).toBe(409);
@@ -109,23 +146,35 @@ describe('idempotent creates', () => {
 });
 
 describe('mixed load', () => {
-  it(`runs ${SOAK_MS / 1000} s of mixed load at concurrency 8 with zero errors, then every counter equals a recount and every change has one audit event`, async () => {
-    const nodes = (await admin.all(`/grids?within=${county.county}`)).map((n) => n.id);
-    const seeded = (await admin.all('/risk-points')).map((p) => p.id);
-    const load = await runMixedLoad({ admin, county, concurrency: 8, durationMs: SOAK_MS, warmupMs: 5_000, readable: seeded, nodes });
-    console.info(
-      `load: ${load.requests} requests in ${load.durationMs} ms (${load.throughputPerSecond}/s), ${load.errorCount} errors; heap ${JSON.stringify(load.memory)}; ${JSON.stringify(load.byOperation)}`,
-    );
-    expect(load.errors).toEqual([]);
-    expect(load.requests).toBeGreaterThan(200);
+  it(
+    `runs ${SOAK_MS / 1000} s of mixed load at concurrency 8 with zero errors, then every counter equals a recount and every change has one audit event`,
+    async () => {
+      const nodes = (await admin.all(`/grids?within=${county.county}`)).map((n) => n.id);
+      const seeded = (await admin.all('/risk-points')).map((p) => p.id);
+      const load = await runMixedLoad({
+        admin,
+        county,
+        concurrency: 8,
+        durationMs: SOAK_MS,
+        warmupMs: 5_000,
+        readable: seeded,
+        nodes,
+      });
+      console.info(
+        `load: ${load.requests} requests in ${load.durationMs} ms (${load.throughputPerSecond}/s), ${load.errorCount} errors; heap ${JSON.stringify(load.memory)}; ${JSON.stringify(load.byOperation)}`,
+      );
+      expect(load.errors).toEqual([]);
+      expect(load.requests).toBeGreaterThan(200);
 
-    const recount = await recountAgainstCounters(admin, county.county);
-    expect(recount.mismatches).toEqual([]);
-    const audit = await auditMatches(admin, load.actions);
-    expect(audit.checked).toBeGreaterThan(10);
-    expect(audit.mismatches).toEqual([]);
-    // In a 20 s run the heap is still warming up (JIT, caches, vitest's own bookkeeping); the bound is loose
-    // here and tight in `npm run reliability`, which runs minutes.
-    expect(load.memory.growthMb).toBeLessThan(60);
-  }, SOAK_MS + 90_000);
+      const recount = await recountAgainstCounters(admin, county.county);
+      expect(recount.mismatches).toEqual([]);
+      const audit = await auditMatches(admin, load.actions);
+      expect(audit.checked).toBeGreaterThan(10);
+      expect(audit.mismatches).toEqual([]);
+      // In a 20 s run the heap is still warming up (JIT, caches, vitest's own bookkeeping); the bound is loose
+      // here and tight in `npm run reliability`, which runs minutes.
+      expect(load.memory.growthMb).toBeLessThan(60);
+    },
+    SOAK_MS + 90_000,
+  );
 });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
-import { dynamoKillScenario, type FaultStack, s3DownScenario, startFaultStack } from '../../support/reliability/faults.ts';
+import {
+  dynamoKillScenario,
+  type FaultStack,
+  s3DownScenario,
+  startFaultStack,
+} from '../../support/reliability/faults.ts';
 import { injectedServices } from '../../support/reliability/services.ts';
 
 /**
@@ -26,13 +31,22 @@ describe('the S3 server down', () => {
     expect(report.confirm).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(report.confirm.ms).toBeLessThan(3_000);
     expect(report.healthDuringOutage).toBe(503);
-    expect(report.afterRestart).toMatchObject({ status: 200, photos: 1, auditActions: ['created', 'photo_added'] });
+    expect(report.afterRestart).toMatchObject({
+      status: 200,
+      photos: 1,
+      auditActions: ['created', 'photo_added'],
+    });
   }, 60_000);
 });
 
 describe('DynamoDB Local killed mid-load', () => {
   it('fails fast with 503, recovers without an API restart, and leaves no partial state', async () => {
-    const report = await dynamoKillScenario(stack, { loadMs: 5_000, killAtMs: 2_000, ratePerSecond: 40, boundMs: 3_000 });
+    const report = await dynamoKillScenario(stack, {
+      loadMs: 5_000,
+      killAtMs: 2_000,
+      ratePerSecond: 40,
+      boundMs: 3_000,
+    });
     console.info(`dynamodb kill: ${JSON.stringify(report)}`);
     expect(report.failures).toEqual([]);
     expect(report.after['503']).toBeGreaterThan(20);

@@ -53,13 +53,19 @@ export async function call(
 export function countyClient(app: Requester, tenant: string, token: string) {
   const base = `/t/${tenant}/api/v1`;
   const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    call(app, method, `${base}${path}`, { token, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) });
+    call(app, method, `${base}${path}`, {
+      token,
+      ...(body !== undefined ? { body } : {}),
+      ...(headers ? { headers } : {}),
+    });
   return {
     tenant,
     token,
     get: (path: string, headers?: Record<string, string>) => send('GET', path, undefined, headers),
-    post: (path: string, body: unknown = {}, headers?: Record<string, string>) => send('POST', path, body, headers),
-    patch: (path: string, body: unknown, headers?: Record<string, string>) => send('PATCH', path, body, headers),
+    post: (path: string, body: unknown = {}, headers?: Record<string, string>) =>
+      send('POST', path, body, headers),
+    patch: (path: string, body: unknown, headers?: Record<string, string>) =>
+      send('PATCH', path, body, headers),
     put: (path: string, body: unknown, headers?: Record<string, string>) => send('PUT', path, body, headers),
     /** Every item of a paged list, following `nextCursor`. */
     async all<T = any>(path: string): Promise<T[]> {
@@ -67,7 +73,10 @@ export function countyClient(app: Requester, tenant: string, token: string) {
       let cursor: string | undefined;
       do {
         const joiner = path.includes('?') ? '&' : '?';
-        const page = await send('GET', `${path}${joiner}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const page = await send(
+          'GET',
+          `${path}${joiner}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
         if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}: ${page.text}`);
         items.push(...(page.body.items as T[]));
         cursor = page.body.nextCursor;
@@ -81,7 +90,8 @@ export type CountyClient = ReturnType<typeof countyClient>;
 /** Problems with an error answer's shape: RFC 9457 problem+json, the status repeated, 400s naming fields. */
 export function problemShapeIssues(answer: Answer): string[] {
   const issues: string[] = [];
-  if (!answer.contentType.startsWith('application/problem+json')) issues.push(`content-type ${answer.contentType}`);
+  if (!answer.contentType.startsWith('application/problem+json'))
+    issues.push(`content-type ${answer.contentType}`);
   const body = answer.body as Record<string, unknown> | undefined;
   if (!body || typeof body !== 'object') return [...issues, 'body is not JSON'];
   for (const field of ['type', 'title', 'detail', 'code'] as const) {
@@ -102,8 +112,21 @@ export function problemShapeIssues(answer: Answer): string[] {
 }
 
 /** Percentiles of a list of numbers (milliseconds), rounded. */
-export function percentiles(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+export function percentiles(values: number[]): {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+} {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0) };
+  const at = (q: number) =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return {
+    n: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: Math.round(sorted.at(-1) ?? 0),
+  };
 }

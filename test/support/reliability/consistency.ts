@@ -25,7 +25,9 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
   // Hazards joined the API later: recounted when their register answers.
   const hazardsPage = await admin.get('/hazards?limit=1');
   const hazards =
-    hazardsPage.status === 200 ? await admin.all<{ gridPath: string; status: string; level: string; overdue: boolean }>('/hazards') : undefined;
+    hazardsPage.status === 200
+      ? await admin.all<{ gridPath: string; status: string; level: string; overdue: boolean }>('/hazards')
+      : undefined;
   const mismatches: string[] = [];
   const within = (path: string, node: string) => path === node || path.startsWith(`${node}/`);
   for (const node of nodes) {
@@ -35,7 +37,10 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
       continue;
     }
     const mine = points.filter((p) => within(p.gridPath, node.path));
-    const expected: Record<string, number> = { total: mine.length, units: units.filter((u) => within(u.gridPath, node.path)).length };
+    const expected: Record<string, number> = {
+      total: mine.length,
+      units: units.filter((u) => within(u.gridPath, node.path)).length,
+    };
     for (const colour of COLOURS) expected[colour] = mine.filter((p) => p.color === colour).length;
     for (const status of STATUSES) expected[status] = mine.filter((p) => p.status === status).length;
     const rp = stats.body.riskPoints;
@@ -55,10 +60,17 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
       }
     }
     for (const [name, value] of Object.entries(expected)) {
-      if (actual[name] !== value) mismatches.push(`${node.path} ${name}: counter ${actual[name]}, recount ${value}`);
+      if (actual[name] !== value)
+        mismatches.push(`${node.path} ${name}: counter ${actual[name]}, recount ${value}`);
     }
   }
-  return { nodes: nodes.length, points: points.length, units: units.length, hazards: hazards?.length ?? 0, mismatches };
+  return {
+    nodes: nodes.length,
+    points: points.length,
+    units: units.length,
+    hazards: hazards?.length ?? 0,
+    mismatches,
+  };
 }
 
 /**
@@ -86,9 +98,12 @@ export async function auditMatches(
         const items = audit.body.items as { action: string }[];
         events += items.length;
         const after = items.slice(baseline.get(id) ?? 0).map((e) => e.action);
-        if (!audit.body.chain.intact) mismatches.push(`${id}: chain broken ${JSON.stringify(audit.body.chain)}`);
-        if (audit.body.chain.length !== items.length) mismatches.push(`${id}: chain length ${audit.body.chain.length} ≠ ${items.length} events`);
-        if (JSON.stringify(after) !== JSON.stringify(actions)) mismatches.push(`${id}: audit ${JSON.stringify(after)} ≠ made ${JSON.stringify(actions)}`);
+        if (!audit.body.chain.intact)
+          mismatches.push(`${id}: chain broken ${JSON.stringify(audit.body.chain)}`);
+        if (audit.body.chain.length !== items.length)
+          mismatches.push(`${id}: chain length ${audit.body.chain.length} ≠ ${items.length} events`);
+        if (JSON.stringify(after) !== JSON.stringify(actions))
+          mismatches.push(`${id}: audit ${JSON.stringify(after)} ≠ made ${JSON.stringify(actions)}`);
       }
     }),
   );
@@ -96,13 +111,18 @@ export async function auditMatches(
 }
 
 /** The audit trail of every point: chain intact and as long as its event list (for runs that cannot know the actions). */
-export async function auditChainsIntact(admin: CountyClient, ids: string[]): Promise<{ checked: number; mismatches: string[] }> {
+export async function auditChainsIntact(
+  admin: CountyClient,
+  ids: string[],
+): Promise<{ checked: number; mismatches: string[] }> {
   const mismatches: string[] = [];
   for (const id of ids) {
     const audit = await admin.get(`/risk-points/${id}/audit`);
     if (audit.status !== 200) mismatches.push(`${id}: audit answered ${audit.status}`);
     else if (!audit.body.chain.intact || audit.body.chain.length !== audit.body.items.length) {
-      mismatches.push(`${id}: chain ${JSON.stringify(audit.body.chain)} over ${audit.body.items.length} events`);
+      mismatches.push(
+        `${id}: chain ${JSON.stringify(audit.body.chain)} over ${audit.body.items.length} events`,
+      );
     }
   }
   return { checked: ids.length, mismatches };

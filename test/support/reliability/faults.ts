@@ -5,7 +5,14 @@ import { startDynamoDbLocal } from '../../../scripts/local/dynamodb-local.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, type CountyClient, countyClient, percentiles, problemShapeIssues } from './client.ts';
 import { auditChainsIntact, recountAgainstCounters } from './consistency.ts';
-import { buildApi, recordingLogger, type Seeded, type Services, startOwnDynamo, startOwnS3 } from './stack.ts';
+import {
+  buildApi,
+  recordingLogger,
+  type Seeded,
+  type Services,
+  startOwnDynamo,
+  startOwnS3,
+} from './stack.ts';
 
 /** Our own DynamoDB Local (on disk, so it survives a kill) and S3 server, and an app wired to them. */
 export async function startFaultStack(services: Services, tenant: string) {
@@ -15,7 +22,10 @@ export async function startFaultStack(services: Services, tenant: string) {
   let dynamo = await startOwnDynamo(dbPath);
   let s3 = await startOwnS3(s3Dir);
   const logger = recordingLogger();
-  const api = buildApi({ ...services, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint }, { tenants: [tenant], logger });
+  const api = buildApi(
+    { ...services, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint },
+    { tenants: [tenant], logger },
+  );
   const county = await api.seed(tenant, 'linquan');
   const admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
   return {
@@ -89,7 +99,10 @@ export interface DynamoKillReport {
  * every audit chain is intact, every create that answered 201 is there, and a create that answered 503,
  * retried with its Idempotency-Key, exists exactly once.
  */
-export async function dynamoKillScenario(stack: FaultStack, options: { loadMs: number; killAtMs: number; ratePerSecond: number; boundMs: number }): Promise<DynamoKillReport> {
+export async function dynamoKillScenario(
+  stack: FaultStack,
+  options: { loadMs: number; killAtMs: number; ratePerSecond: number; boundMs: number },
+): Promise<DynamoKillReport> {
   const { admin, county } = stack;
   const failures: string[] = [];
   const readable = (await admin.all('/risk-points')).map((p) => p.id as string);
@@ -117,7 +130,13 @@ export async function dynamoKillScenario(stack: FaultStack, options: { loadMs: n
     } else if (roll < 0.85) {
       entry.op = 'create';
       entry.key = `fault-${started}-${serial}`;
-      entry.body = { name: `故障点 ${serial++}`, unitId: county.unit(1 + Math.floor(Math.random() * county.unitCount)), industry: 'gas', location: { lat: 33.06, lng: 115.26 }, assessment: { method: 'LS', L: 1 + (serial % 5), S: 3 } };
+      entry.body = {
+        name: `故障点 ${serial++}`,
+        unitId: county.unit(1 + Math.floor(Math.random() * county.unitCount)),
+        industry: 'gas',
+        location: { lat: 33.06, lng: 115.26 },
+        assessment: { method: 'LS', L: 1 + (serial % 5), S: 3 },
+      };
       request = admin.post('/risk-points', entry.body, { 'idempotency-key': entry.key });
     } else {
       entry.op = 'patch';
@@ -170,14 +189,21 @@ export async function dynamoKillScenario(stack: FaultStack, options: { loadMs: n
     if (entry.startedAt >= killAt) afterKillMs.push(answer.ms);
     else if (endedAt >= killAt) inFlightMs.push(answer.ms);
     const allowed = entry.op === 'patch' ? [200, 409, 503] : entry.op === 'create' ? [201, 503] : [200, 503];
-    if (!allowed.includes(answer.status)) failures.push(`${entry.op} at ${Math.round(entry.startedAt)} ms: ${answer.status} ${answer.text.slice(0, 160)}`);
+    if (!allowed.includes(answer.status))
+      failures.push(
+        `${entry.op} at ${Math.round(entry.startedAt)} ms: ${answer.status} ${answer.text.slice(0, 160)}`,
+      );
     if (answer.status === 503) {
       const issues = problemShapeIssues(answer);
       if (!answer.headers.get('retry-after')) issues.push('no Retry-After');
       if (issues.length > 0) failures.push(`${entry.op} 503: ${issues.join(', ')}`);
     }
-    if (answer.ms > options.boundMs) failures.push(`${entry.op} at ${Math.round(entry.startedAt)} ms took ${Math.round(answer.ms)} ms (status ${answer.status})`);
-    if (entry.startedAt >= killAt + 250 && answer.status !== 503) failures.push(`${entry.op} after the kill answered ${answer.status}`);
+    if (answer.ms > options.boundMs)
+      failures.push(
+        `${entry.op} at ${Math.round(entry.startedAt)} ms took ${Math.round(answer.ms)} ms (status ${answer.status})`,
+      );
+    if (entry.startedAt >= killAt + 250 && answer.status !== 503)
+      failures.push(`${entry.op} after the kill answered ${answer.status}`);
   }
 
   const restartMs = await stack.restartDynamo();
@@ -194,10 +220,20 @@ export async function dynamoKillScenario(stack: FaultStack, options: { loadMs: n
   if (!recovered) failures.push('the app did not report healthy within 30 s of DynamoDB Local restarting');
 
   // The same app instance writes again.
-  const fresh = await admin.post('/risk-points', { name: '恢复后新建', unitId: county.unit(1), industry: 'gas', location: { lat: 33.06, lng: 115.26 } });
-  if (fresh.status !== 201) failures.push(`create after recovery: ${fresh.status} ${fresh.text.slice(0, 160)}`);
+  const fresh = await admin.post('/risk-points', {
+    name: '恢复后新建',
+    unitId: county.unit(1),
+    industry: 'gas',
+    location: { lat: 33.06, lng: 115.26 },
+  });
+  if (fresh.status !== 201)
+    failures.push(`create after recovery: ${fresh.status} ${fresh.text.slice(0, 160)}`);
   else {
-    const patched = await admin.patch(`/risk-points/${fresh.body.id}`, { description: '恢复' }, { 'if-match': String(fresh.body.version) });
+    const patched = await admin.patch(
+      `/risk-points/${fresh.body.id}`,
+      { description: '恢复' },
+      { 'if-match': String(fresh.body.version) },
+    );
     if (patched.status !== 200) failures.push(`patch after recovery: ${patched.status}`);
   }
 
@@ -206,11 +242,15 @@ export async function dynamoKillScenario(stack: FaultStack, options: { loadMs: n
   for (const entry of timeline.filter((e) => e.op === 'create' && e.answer)) {
     if (entry.answer!.status === 201) {
       const back = await admin.get(`/risk-points/${entry.answer!.body.id}`);
-      if (back.status !== 200) failures.push(`created ${entry.answer!.body.id} before the kill is gone after the restart (${back.status})`);
+      if (back.status !== 200)
+        failures.push(
+          `created ${entry.answer!.body.id} before the kill is gone after the restart (${back.status})`,
+        );
     } else if (entry.answer!.status === 503) {
       retriedCreates += 1;
       const retry = await admin.post('/risk-points', entry.body, { 'idempotency-key': entry.key! });
-      if (retry.status !== 201) failures.push(`retry of a 503'd create: ${retry.status} ${retry.text.slice(0, 160)}`);
+      if (retry.status !== 201)
+        failures.push(`retry of a 503'd create: ${retry.status} ${retry.text.slice(0, 160)}`);
     }
   }
   const all = await admin.all('/risk-points');
@@ -218,11 +258,15 @@ export async function dynamoKillScenario(stack: FaultStack, options: { loadMs: n
   for (const point of all) byName.set(point.name, (byName.get(point.name) ?? 0) + 1);
   for (const entry of timeline.filter((e) => e.op === 'create')) {
     const name = (entry.body as { name: string }).name;
-    if (byName.get(name) !== 1) failures.push(`create ${name} exists ${byName.get(name) ?? 0} times after retries`);
+    if (byName.get(name) !== 1)
+      failures.push(`create ${name} exists ${byName.get(name) ?? 0} times after retries`);
   }
 
   const recount = await recountAgainstCounters(admin, county.county);
-  const chains = await auditChainsIntact(admin, all.map((p) => p.id));
+  const chains = await auditChainsIntact(
+    admin,
+    all.map((p) => p.id),
+  );
   return {
     requests: timeline.length,
     killAtMs: Math.round(killAt),
@@ -254,22 +298,40 @@ export interface S3DownReport {
  * untouched (version, photos, audit); a new upload fails at the phone with a connection error; once S3 is
  * back the same confirm succeeds.
  */
-export async function s3DownScenario(stack: FaultStack, county: Seeded, admin: CountyClient): Promise<S3DownReport> {
+export async function s3DownScenario(
+  stack: FaultStack,
+  county: Seeded,
+  admin: CountyClient,
+): Promise<S3DownReport> {
   const failures: string[] = [];
-  const created = await admin.post('/risk-points', { name: '证据存储故障', unitId: county.unit(1), industry: 'gas', location: { lat: 33.06, lng: 115.26 } });
+  const created = await admin.post('/risk-points', {
+    name: '证据存储故障',
+    unitId: county.unit(1),
+    industry: 'gas',
+    location: { lat: 33.06, lng: 115.26 },
+  });
   const id = created.body.id as string;
   const bytes = testJpeg(424242);
-  const requested = await admin.post(`/risk-points/${id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes) });
+  const requested = await admin.post(`/risk-points/${id}/photos`, {
+    contentType: 'image/jpeg',
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  });
   await uploadWith(requested.body.upload, bytes);
   const before = await admin.get(`/risk-points/${id}`);
   const auditBefore = await admin.get(`/risk-points/${id}/audit`);
 
   await stack.stopS3();
   const confirm = await admin.post(`/risk-points/${id}/photos/${requested.body.photo.id}/confirm`);
-  if (confirm.status !== 503) failures.push(`confirm with S3 down: ${confirm.status} ${confirm.text.slice(0, 160)}`);
+  if (confirm.status !== 503)
+    failures.push(`confirm with S3 down: ${confirm.status} ${confirm.text.slice(0, 160)}`);
   failures.push(...problemShapeIssues(confirm).map((i) => `confirm 503: ${i}`));
   const second = testJpeg(424243);
-  const another = await admin.post(`/risk-points/${id}/photos`, { contentType: 'image/jpeg', size: second.byteLength, sha256: sha256Hex(second) });
+  const another = await admin.post(`/risk-points/${id}/photos`, {
+    contentType: 'image/jpeg',
+    size: second.byteLength,
+    sha256: sha256Hex(second),
+  });
   let uploadWhileDown = 'succeeded';
   try {
     await uploadWith(another.body.upload, second);
@@ -281,13 +343,15 @@ export async function s3DownScenario(stack: FaultStack, county: Seeded, admin: C
   const after = await admin.get(`/risk-points/${id}`);
   const auditAfter = await admin.get(`/risk-points/${id}/audit`);
   const unchanged =
-    JSON.stringify(after.body) === JSON.stringify(before.body) && auditAfter.body.items.length === auditBefore.body.items.length;
+    JSON.stringify(after.body) === JSON.stringify(before.body) &&
+    auditAfter.body.items.length === auditBefore.body.items.length;
   if (!unchanged) failures.push('the record changed while S3 was down');
 
   await stack.restartS3();
   const retried = await admin.post(`/risk-points/${id}/photos/${requested.body.photo.id}/confirm`);
   const finalAudit = await admin.get(`/risk-points/${id}/audit`);
-  if (retried.status !== 200) failures.push(`confirm after S3 came back: ${retried.status} ${retried.text.slice(0, 160)}`);
+  if (retried.status !== 200)
+    failures.push(`confirm after S3 came back: ${retried.status} ${retried.text.slice(0, 160)}`);
   return {
     confirm: { status: confirm.status, ms: Math.round(confirm.ms), code: confirm.body?.code },
     uploadWhileDown,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { type Answer, call, problemShapeIssues, type Requester } from './client.ts';
+import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
+import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
 import {
   fillPath,
   headerValueArbitrary,
@@ -9,6 +10,7 @@ import {
   pathParamArbitrary,
   queryArbitrary,
 } from './openapi-routes.ts';
+import type { ReliabilityApi } from './stack.ts';
 
 /** What the API may answer to anything a client sends: never a 5xx, never a hang. */
 // 415 is HTTP's answer to a body that is not JSON; the contract does not list it, see docs/reliability.md.
@@ -43,36 +45,76 @@ export interface FuzzReport {
 /** Problems with one answer, or none. */
 export function answerIssues(operation: Operation, answer: Answer): string[] {
   const issues: string[] = [];
-  const allowed = operation.path.startsWith('/session') ? answer.status === 401 || ALLOWED_STATUSES.has(answer.status) : ALLOWED_STATUSES.has(answer.status);
+  const allowed = operation.path.startsWith('/session')
+    ? answer.status === 401 || ALLOWED_STATUSES.has(answer.status)
+    : ALLOWED_STATUSES.has(answer.status);
   if (!allowed) issues.push(`status ${answer.status}`);
   if (answer.status >= 400) issues.push(...problemShapeIssues(answer));
-  else if (!/^(application\/json|text\/html)/.test(answer.contentType)) issues.push(`a ${answer.status} as ${answer.contentType}`);
+  else if (!/^(application\/json|text\/html)/.test(answer.contentType))
+    issues.push(`a ${answer.status} as ${answer.contentType}`);
   if (answer.ms > HANG_MS) issues.push(`took ${Math.round(answer.ms)} ms`);
   return issues.map((issue) => `${issue}: ${answer.text.slice(0, 300)}`);
 }
 
-function bodyArbitrary(operation: Operation, doc: OpenApiDocument): fc.Arbitrary<{ body?: string; contentType?: string }> {
+function bodyArbitrary(
+  operation: Operation,
+  doc: OpenApiDocument,
+): fc.Arbitrary<{ body?: string; contentType?: string }> {
   if (!operation.body) return fc.constant({});
   if (operation.body.contentType === 'text/csv') {
     const csv = fc
-      .array(fc.array(fc.oneof(fc.string({ maxLength: 20, unit: 'grapheme' }), fc.constantFrom('单位名称', 'name', '"', '""', '\r\n', ',')), { maxLength: 8 }), {
-        maxLength: 6,
-      })
+      .array(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 20, unit: 'grapheme' }),
+            fc.constantFrom('单位名称', 'name', '"', '""', '\r\n', ','),
+          ),
+          { maxLength: 8 },
+        ),
+        {
+          maxLength: 6,
+        },
+      )
       .map((rows) => rows.map((cells) => cells.join(',')).join('\n'));
-    return fc.record({ body: csv, contentType: fc.constantFrom('text/csv', 'text/csv; charset=gb18030', 'application/json') });
+    return fc.record({
+      body: csv,
+      contentType: fc.constantFrom('text/csv', 'text/csv; charset=gb18030', 'application/json'),
+    });
   }
   const json = fc.oneof(
-    { weight: 6, arbitrary: mutatedArbitrary(operation.body.schema, doc).map((v) => JSON.stringify(v) as string | undefined) },
+    {
+      weight: 6,
+      arbitrary: mutatedArbitrary(operation.body.schema, doc).map(
+        (v) => JSON.stringify(v) as string | undefined,
+      ),
+    },
     { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: fc.anything().map((v) => JSON.stringify(v) as string | undefined) },
     { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
-    { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', '[1,2', 'null', '""', '{"__proto__":{"admin":true}}', '\ufeff{}', undefined) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '{',
+        '{"a":',
+        '[1,2',
+        'null',
+        '""',
+        '{"__proto__":{"admin":true}}',
+        '\ufeff{}',
+        undefined,
+      ),
+    },
   );
   const contentType = fc.oneof(
     { weight: 8, arbitrary: fc.constant('application/json') },
     {
       weight: 1,
-      arbitrary: fc.constantFrom('text/plain', 'application/json; charset=gb18030', 'application/x-www-form-urlencoded', undefined),
+      arbitrary: fc.constantFrom(
+        'text/plain',
+        'application/json; charset=gb18030',
+        'application/x-www-form-urlencoded',
+        undefined,
+      ),
     },
   );
   return fc.record({ body: json, contentType }, { requiredKeys: [] }).map(({ body, contentType }) => ({
@@ -105,7 +147,10 @@ function buildRequest(
 /** Whether a real client could send this at all (a URL or header value fetch refuses never reaches a server). */
 function sendable(request: FuzzRequest): boolean {
   try {
-    new Request(new URL(request.path, 'http://localhost'), { method: request.method, headers: request.headers });
+    new Request(new URL(request.path, 'http://localhost'), {
+      method: request.method,
+      headers: request.headers,
+    });
     return true;
   } catch {
     return false;
@@ -133,7 +178,14 @@ export async function fuzzOperations(options: {
 }): Promise<FuzzReport> {
   const started = performance.now();
   const base = `/t/${options.tenant}/api/v1`;
-  const report: FuzzReport = { operations: options.operations.length, requests: 0, unsendable: 0, statuses: {}, failures: [], ms: 0 };
+  const report: FuzzReport = {
+    operations: options.operations.length,
+    requests: 0,
+    unsendable: 0,
+    statuses: {},
+    failures: [],
+    ms: 0,
+  };
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
 
   const send = async (operation: Operation, request: FuzzRequest): Promise<string[]> => {
@@ -153,12 +205,18 @@ export async function fuzzOperations(options: {
   const headersArbitrary = (operation: Operation) =>
     fc
       .record(
-        Object.fromEntries(operation.headers.filter((h) => h !== 'authorization').map((h) => [h, headerValueArbitrary])),
+        Object.fromEntries(
+          operation.headers.filter((h) => h !== 'authorization').map((h) => [h, headerValueArbitrary]),
+        ),
         { requiredKeys: [] },
       )
       .map((h) => h as Record<string, string>);
 
-  const runProperty = async (operation: Operation, property: FuzzFailure['property'], prop: fc.IAsyncProperty<[FuzzRequest]>) => {
+  const runProperty = async (
+    operation: Operation,
+    property: FuzzFailure['property'],
+    prop: fc.IAsyncProperty<[FuzzRequest]>,
+  ) => {
     const details = await fc.check(prop, {
       numRuns: options.numRuns,
       seed,
@@ -170,7 +228,10 @@ export async function fuzzOperations(options: {
         property,
         seed,
         counterexample: JSON.stringify(details.counterexample?.[0] ?? null).slice(0, 600),
-        problem: String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance).slice(0, 600),
+        problem: String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance).slice(
+          0,
+          600,
+        ),
       });
     }
   };
@@ -179,8 +240,14 @@ export async function fuzzOperations(options: {
     const token = operation.public ? undefined : options.token;
     const valid = options.validPath(operation);
     const requests = fc
-      .tuple(queryArbitrary(operation.query.map((q) => q.name)), headersArbitrary(operation), bodyArbitrary(operation, options.doc))
-      .map(([query, headers, payload]) => buildRequest(operation, base, valid, query, headers, token, payload));
+      .tuple(
+        queryArbitrary(operation.query.map((q) => q.name)),
+        headersArbitrary(operation),
+        bodyArbitrary(operation, options.doc),
+      )
+      .map(([query, headers, payload]) =>
+        buildRequest(operation, base, valid, query, headers, token, payload),
+      );
     await runProperty(
       operation,
       'body-query-headers',
@@ -191,7 +258,13 @@ export async function fuzzOperations(options: {
     );
     if (operation.pathParams.length === 0) return;
     const withParams = fc
-      .tuple(fc.array(pathParamArbitrary, { minLength: operation.pathParams.length, maxLength: operation.pathParams.length }), bodyArbitrary(operation, options.doc))
+      .tuple(
+        fc.array(pathParamArbitrary, {
+          minLength: operation.pathParams.length,
+          maxLength: operation.pathParams.length,
+        }),
+        bodyArbitrary(operation, options.doc),
+      )
       .map(([params, payload]) => {
         const values = Object.fromEntries(
           operation.pathParams.map((name, i) => {
@@ -254,13 +327,47 @@ export async function oversizedBodies(options: {
               },
             });
       const answer = await call(options.app, operation.method, path, {
-        headers: how === 'declared' ? { ...headers, 'content-length': String(Buffer.byteLength(json)) } : headers,
+        headers:
+          how === 'declared' ? { ...headers, 'content-length': String(Buffer.byteLength(json)) } : headers,
         rawBody,
       });
       checked += 1;
       const issues = answer.status === 413 ? problemShapeIssues(answer) : [`status ${answer.status}`];
-      if (issues.length > 0) failures.push(`${operation.name} (${how}): ${issues.join(', ')} ${answer.text.slice(0, 200)}`);
+      if (issues.length > 0)
+        failures.push(`${operation.name} (${how}): ${issues.join(', ')} ${answer.text.slice(0, 200)}`);
     }
   }
   return { checked, failures };
+}
+
+/**
+ * A county for fuzzing: the demo seed plus a draft risk point with a verified photo, and one record of each
+ * later collection (hazards, patrols, notifications), so path-valid requests reach the handlers' own checks.
+ */
+export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
+  const county = await api.seed(tenant, 'linquan');
+  const admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
+  const created = await admin.post('/risk-points', {
+    name: '模糊测试点',
+    unitId: county.unit(1),
+    industry: 'hazardous_chemicals',
+    location: { lat: 33.06, lng: 115.26 },
+  });
+  const pointId = created.body.id as string;
+  const bytes = testJpeg(9001);
+  const requested = await admin.post(`/risk-points/${pointId}/photos`, {
+    contentType: 'image/jpeg',
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  });
+  await uploadWith(requested.body.upload, bytes);
+  const photoId = requested.body.photo.id as string;
+  const confirmed = await admin.post(`/risk-points/${pointId}/photos/${photoId}/confirm`);
+  if (confirmed.status !== 200) throw new Error(`photo confirm: ${confirmed.status} ${confirmed.text}`);
+  const more: Record<string, string> = {};
+  for (const collection of ['hazards', 'patrols', 'notifications']) {
+    const page = await admin.get(`/${collection}?limit=1`);
+    if (page.status === 200 && page.body.items[0]) more[collection] = page.body.items[0].id;
+  }
+  return { county, admin, pointId, photoId, more };
 }

@@ -1,8 +1,8 @@
 import { makeCreditCode } from '@gridsafe/core';
 import fc from 'fast-check';
-import { type Answer, call, problemShapeIssues, type Requester } from './client.ts';
+import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
-import type { Seeded } from './stack.ts';
+import type { ReliabilityApi, Seeded } from './stack.ts';
 
 /** One county as the isolation checks see it: its ids, and the strings that would give its data away. */
 export interface CountyFixture {
@@ -46,7 +46,12 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
     case 'PATCH /grids/{id}':
       return { name: `隔离改名${serial}` };
     case 'POST /units':
-      return { name: `隔离厂${serial}`, creditCode: makeCreditCode('91341299', 60_000 + serial), industry: 'gas', gridId: c.village1 };
+      return {
+        name: `隔离厂${serial}`,
+        creditCode: makeCreditCode('91341299', 60_000 + serial),
+        industry: 'gas',
+        gridId: c.village1,
+      };
     case 'PATCH /units/{id}':
       return { contact: { name: `隔离${serial}` } };
     case 'POST /users':
@@ -62,7 +67,12 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
     case 'POST /departments':
       return { name: `隔离局${serial}`, industries: [] };
     case 'POST /risk-points':
-      return { name: `隔离点${serial}`, unitId: c.unit(1), industry: 'gas', location: { lat: 33.06, lng: 115.26 } };
+      return {
+        name: `隔离点${serial}`,
+        unitId: c.unit(1),
+        industry: 'gas',
+        location: { lat: 33.06, lng: 115.26 },
+      };
     case 'PATCH /risk-points/{id}':
       return { name: `隔离点改名${serial}` };
     case 'POST /risk-points/{id}/return':
@@ -148,10 +158,17 @@ export async function foreignIdSweep(options: {
   const report: IsolationReport = { requests: 0, statuses: {}, genericBodies: [], failures: [] };
   const base = `/t/${here.seeded.tenant}/api/v1`;
   const send = async (op: Operation, path: string, body: unknown, contentType?: string) => {
-    const rawBody = op.body?.contentType === 'text/csv' ? `name,creditCode\n隔离,${makeCreditCode('91341299', 1)}\n` : undefined;
+    const rawBody =
+      op.body?.contentType === 'text/csv'
+        ? `name,creditCode\n隔离,${makeCreditCode('91341299', 1)}\n`
+        : undefined;
     const answer = await call(app, op.method, `${base}${path}`, {
       token: here.token,
-      ...(body !== undefined ? { body } : rawBody ? { rawBody, headers: { 'content-type': contentType ?? 'text/csv' } } : {}),
+      ...(body !== undefined
+        ? { body }
+        : rawBody
+          ? { rawBody, headers: { 'content-type': contentType ?? 'text/csv' } }
+          : {}),
     });
     report.requests += 1;
     report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
@@ -159,12 +176,17 @@ export async function foreignIdSweep(options: {
   };
   const judge = (op: Operation, how: string, answer: Answer, allowed: number[], sent: string) => {
     const problems: string[] = [];
-    const emptyList = answer.status === 200 && Array.isArray(answer.body?.items) && answer.body.items.length === 0;
-    if (!allowed.includes(answer.status) && !(how === 'query' && emptyList)) problems.push(`status ${answer.status}`);
+    const emptyList =
+      answer.status === 200 && Array.isArray(answer.body?.items) && answer.body.items.length === 0;
+    if (!allowed.includes(answer.status) && !(how === 'query' && emptyList))
+      problems.push(`status ${answer.status}`);
     if (answer.status >= 400) problems.push(...problemShapeIssues(answer));
     const leaked = leaks(answer, there.secrets, sent);
     if (leaked.length > 0) problems.push(`leaks ${leaked.slice(0, 3).join(', ')}`);
-    if (problems.length > 0) report.failures.push(`${op.name} [${how}] ${sent}: ${problems.join('; ')} — ${answer.text.slice(0, 200)}`);
+    if (problems.length > 0)
+      report.failures.push(
+        `${op.name} [${how}] ${sent}: ${problems.join('; ')} — ${answer.text.slice(0, 200)}`,
+      );
   };
 
   for (const op of options.operations.filter((o) => !o.public)) {
@@ -181,7 +203,13 @@ export async function foreignIdSweep(options: {
     const ownPath = fillPath(op.path, pathValuesOf(op, here));
     for (const [name, value] of idQueries(op, there)) {
       const path = `${ownPath}?${name}=${value}`;
-      judge(op, 'query', await send(op, path, op.body ? bodyNaming(op, here, options.doc) : undefined), [400, 403, 404], path);
+      judge(
+        op,
+        'query',
+        await send(op, path, op.body ? bodyNaming(op, here, options.doc) : undefined),
+        [400, 403, 404],
+        path,
+      );
     }
     if (op.body) {
       const body = bodyNaming(op, there, options.doc);
@@ -190,7 +218,13 @@ export async function foreignIdSweep(options: {
         const answer = await send(op, ownPath, body);
         const refersToThem = there.secrets.some((s) => sent.includes(s));
         // A body without references (a department's name, settings) is just a write here: it must not leak.
-        judge(op, 'body', answer, refersToThem ? [400, 403, 404] : [200, 201, 400, 403, 404, 409], `${ownPath} ${sent}`);
+        judge(
+          op,
+          'body',
+          answer,
+          refersToThem ? [400, 403, 404] : [200, 201, 400, 403, 404, 409],
+          `${ownPath} ${sent}`,
+        );
       }
     }
     if (op.pathParams.length === 0 && !op.body && op.query.length === 0) {
@@ -253,14 +287,92 @@ export async function credentialSweep(options: {
       const headers: Record<string, string> = credential === undefined ? {} : { authorization: credential };
       const answer = await call(options.app, op.method, path, {
         headers,
-        ...(body !== undefined ? { body } : op.body ? { rawBody: 'name\n', headers: { ...headers, 'content-type': 'text/csv' } } : {}),
+        ...(body !== undefined
+          ? { body }
+          : op.body
+            ? { rawBody: 'name\n', headers: { ...headers, 'content-type': 'text/csv' } }
+            : {}),
       });
       requests += 1;
-      const problems = answer.status === options.expected ? problemShapeIssues(answer) : [`status ${answer.status}`];
+      const problems =
+        answer.status === options.expected ? problemShapeIssues(answer) : [`status ${answer.status}`];
       const leaked = options.secrets.filter((s) => answer.text.includes(s) && !path.includes(s));
       if (leaked.length > 0) problems.push(`leaks ${leaked.slice(0, 3).join(', ')}`);
-      if (problems.length > 0) failures.push(`${op.name} with ${name}: ${problems.join('; ')} — ${answer.text.slice(0, 160)}`);
+      if (problems.length > 0)
+        failures.push(`${op.name} with ${name}: ${problems.join('; ')} — ${answer.text.slice(0, 160)}`);
     }
   }
   return { requests, failures };
+}
+
+/** The second county has names of its own (对照…), so any of them in an answer to the first is a leak. */
+export const THERE_SHAPE = {
+  name: '对照县 · 隔离测试',
+  divisionCode: '341299',
+  centre: { lat: 32.9, lng: 115.9 },
+  townships: [
+    { name: '对照镇', code: '341299100', villages: ['对照一村', '对照二村'] },
+    { name: '对照乡', code: '341299200', villages: ['对照三村'] },
+  ],
+  unitsPerVillage: 2,
+};
+
+export async function isolationFixture(
+  api: ReliabilityApi,
+  tenant: string,
+  shape: 'linquan' | typeof THERE_SHAPE,
+): Promise<CountyFixture> {
+  const seeded = await api.seed(tenant, shape);
+  const token = await api.login(tenant, 'county.admin');
+  const admin = countyClient(api.app, tenant, token);
+  const points = await admin.all('/risk-points');
+  const withPhoto = points.find((p) => p.photos.length > 0);
+  if (!withPhoto) throw new Error('the seed made no risk point with a photo');
+  const grids = await admin.all(`/grids?within=${seeded.county}`);
+  const units = await admin.all('/units');
+  const users = await admin.all('/users');
+  const departments = (await admin.get('/departments')).body.items as { id: string }[];
+  // Collections added after this file was written are picked up when their list answers the admin.
+  const more: Record<string, string> = {};
+  const extraIds: string[] = [];
+  for (const collection of ['hazards', 'patrols', 'notifications']) {
+    const page = await admin.get(`/${collection}?limit=100`);
+    const items = (page.status === 200 ? page.body.items : []) as { id: string; photos?: { id: string }[] }[];
+    if (items[0]) more[collection] = items[0].id;
+    extraIds.push(...items.flatMap((item) => [item.id, ...(item.photos ?? []).map((photo) => photo.id)]));
+  }
+  const secrets = [
+    tenant,
+    ...grids.map((g) => g.id),
+    ...units.map((u) => u.id),
+    ...users.flatMap((u) => [u.id, u.sub].filter(Boolean)),
+    ...departments.map((d) => d.id),
+    ...points.flatMap((p) => [p.id, ...p.photos.map((photo: { id: string }) => photo.id)]),
+    ...extraIds,
+  ];
+  if (shape !== 'linquan') secrets.push('对照');
+  return {
+    seeded,
+    token,
+    pointId: withPhoto.id,
+    photoId: withPhoto.photos[0].id,
+    userId: seeded.user('grid.member'),
+    more,
+    secrets,
+  };
+}
+
+/** What the second county looks like from its own admin's seat, to prove the attempts changed nothing. */
+export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture) {
+  const admin = countyClient(api.app, county.seeded.tenant, county.token);
+  return {
+    stats: (await admin.get(`/grids/${county.seeded.county}/stats`)).body,
+    grid: (await admin.get(`/grids/${county.seeded.village1}`)).body,
+    unit: (await admin.get(`/units/${county.seeded.unit(1)}`)).body,
+    point: (await admin.get(`/risk-points/${county.pointId}`)).body,
+    pointAudit: (await admin.get(`/risk-points/${county.pointId}/audit`)).body.chain,
+    users: (await admin.all('/users')).map((u) => [u.id, u.version]),
+    departments: (await admin.get('/departments')).body,
+    settings: (await admin.get('/settings')).body.version,
+  };
 }

@@ -101,10 +101,16 @@ export async function runMixedLoad(options: {
 
   const read = async () => {
     const kind = Math.floor(Math.random() * 5);
-    if (kind === 0) record('list', await admin.get(`/risk-points?grid=${pick(county.villages)}&limit=20`), [200]);
+    if (kind === 0)
+      record('list', await admin.get(`/risk-points?grid=${pick(county.villages)}&limit=20`), [200]);
     else if (kind === 1) record('get', await admin.get(`/risk-points/${pick(readable)}`), [200]);
     else if (kind === 2) record('stats', await admin.get(`/grids/${pick(options.nodes)}/stats`), [200]);
-    else if (kind === 3) record('unit', await admin.get(`/units/${county.unit(1 + Math.floor(Math.random() * county.unitCount))}`), [200]);
+    else if (kind === 3)
+      record(
+        'unit',
+        await admin.get(`/units/${county.unit(1 + Math.floor(Math.random() * county.unitCount))}`),
+        [200],
+      );
     else record('audit', await admin.get(`/risk-points/${pick(readable)}/audit`), [200]);
   };
 
@@ -117,10 +123,16 @@ export async function runMixedLoad(options: {
       location: { lat: 33.1, lng: 115.5 },
       ...(assessment ? { assessment } : {}),
     };
-    const headers = Math.random() < 0.5 ? { 'idempotency-key': `load-${worker}-${serial}-${started}` } : undefined;
+    const headers =
+      Math.random() < 0.5 ? { 'idempotency-key': `load-${worker}-${serial}-${started}` } : undefined;
     const answer = await admin.post('/risk-points', body, headers);
     if (record('create', answer, [201])) {
-      owned.push({ id: answer.body.id, version: answer.body.version, status: answer.body.status, hasPhoto: false });
+      owned.push({
+        id: answer.body.id,
+        version: answer.body.version,
+        status: answer.body.status,
+        hasPhoto: false,
+      });
       readable.push(answer.body.id);
       note(answer.body.id, 'created');
       if (headers) {
@@ -141,7 +153,11 @@ export async function runMixedLoad(options: {
     let action: string;
     if (point.status === 'draft' && !point.hasPhoto) {
       const bytes = testJpeg(photoSeed++);
-      const requested = await admin.post(`/risk-points/${point.id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes) });
+      const requested = await admin.post(`/risk-points/${point.id}/photos`, {
+        contentType: 'image/jpeg',
+        size: bytes.byteLength,
+        sha256: sha256Hex(bytes),
+      });
       if (!record('photo-request', requested, [201])) return;
       await uploadWith(requested.body.upload, bytes);
       op = 'photo-confirm';
@@ -149,7 +165,11 @@ export async function runMixedLoad(options: {
       action = 'photo_added';
     } else if (point.status === 'draft' && Math.random() < 0.2) {
       op = 'regrade';
-      answer = await admin.patch(`/risk-points/${point.id}`, { assessment: pick(COLOURS.filter(Boolean)) }, ifMatch);
+      answer = await admin.patch(
+        `/risk-points/${point.id}`,
+        { assessment: pick(COLOURS.filter(Boolean)) },
+        ifMatch,
+      );
       action = 'regraded';
     } else if (point.status === 'draft') {
       op = 'submit';
@@ -205,7 +225,8 @@ export async function runMixedLoad(options: {
   const durationMs = performance.now() - started;
   const perMinute = slope(samples) * 60;
   const byOperation: LoadReport['byOperation'] = {};
-  for (const [op, values] of latencies) byOperation[op] = { ...percentiles(values), errors: errorsByOp.get(op) ?? 0 };
+  for (const [op, values] of latencies)
+    byOperation[op] = { ...percentiles(values), errors: errorsByOp.get(op) ?? 0 };
   const measuredSeconds = samples.length > 1 ? samples.at(-1)![0] - samples[0]![0] : 0;
   return {
     durationMs: Math.round(durationMs),

@@ -52,7 +52,10 @@ export interface Operation {
 }
 
 /** Every operation the running app documents: the isolation and fuzz tests follow the API as it grows. */
-export async function loadOperations(app: Requester, tenant: string): Promise<{ doc: OpenApiDocument; operations: Operation[] }> {
+export async function loadOperations(
+  app: Requester,
+  tenant: string,
+): Promise<{ doc: OpenApiDocument; operations: Operation[] }> {
   const answer = await call(app, 'GET', `/t/${tenant}/api/v1/openapi.json`);
   if (answer.status !== 200) throw new Error(`openapi.json answered ${answer.status}`);
   const doc = answer.body as OpenApiDocument;
@@ -69,14 +72,28 @@ export async function loadOperations(app: Requester, tenant: string): Promise<{ 
         query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         headers: params.filter((p) => p.in === 'header').map((p) => p.name),
         ...(content
-          ? { body: { contentType: content[0], schema: content[1].schema, required: op.requestBody?.required ?? false } }
+          ? {
+              body: {
+                contentType: content[0],
+                schema: content[1].schema,
+                required: op.requestBody?.required ?? false,
+              },
+            }
           : {}),
         public: Array.isArray(op.security) && op.security.length === 0,
       });
     }
   }
   // openapi.json documents itself only implicitly; it is public too.
-  operations.push({ method: 'GET', path: '/openapi.json', name: 'GET /openapi.json', pathParams: [], query: [], headers: [], public: true });
+  operations.push({
+    method: 'GET',
+    path: '/openapi.json',
+    name: 'GET /openapi.json',
+    pathParams: [],
+    query: [],
+    headers: [],
+    public: true,
+  });
   return { doc, operations };
 }
 
@@ -99,6 +116,7 @@ export const NASTY_STRINGS = [
   '"><img src=x onerror=alert(1)>',
   "'; DROP TABLE risk_points; --",
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection, sent as text on purpose.
   '${7*7}',
   '#{7*7}',
   '../../../etc/passwd',
@@ -128,8 +146,14 @@ export const NASTY_STRINGS = [
 
 const textArbitrary = (min = 0, max = 40) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max, 40)), unit: 'grapheme' }) },
-    { weight: 1, arbitrary: fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max, 40)), unit: 'binary' }) },
+    {
+      weight: 4,
+      arbitrary: fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max, 40)), unit: 'grapheme' }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max, 40)), unit: 'binary' }),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
   );
 
@@ -140,7 +164,8 @@ export function schemaArbitrary(schema: JsonSchema, doc: OpenApiDocument, depth 
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   const choices = s.anyOf ?? s.oneOf;
-  if (choices && choices.length > 0) return fc.oneof(...choices.map((c) => schemaArbitrary(c, doc, depth + 1)));
+  if (choices && choices.length > 0)
+    return fc.oneof(...choices.map((c) => schemaArbitrary(c, doc, depth + 1)));
   if (s.allOf && s.allOf.length > 0) return schemaArbitrary(s.allOf[0]!, doc, depth + 1);
   const type = Array.isArray(s.type) ? s.type : s.type ? [s.type] : s.properties ? ['object'] : [];
   if (type.length > 1) return fc.oneof(...type.map((t) => schemaArbitrary({ ...s, type: t }, doc, depth)));
@@ -148,9 +173,11 @@ export function schemaArbitrary(schema: JsonSchema, doc: OpenApiDocument, depth 
     case 'object': {
       const properties = s.properties ?? {};
       const required = new Set(s.required ?? []);
-      if (Object.keys(properties).length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+      if (Object.keys(properties).length === 0)
+        return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
       const shape: Record<string, fc.Arbitrary<unknown>> = {};
-      for (const [key, value] of Object.entries(properties)) shape[key] = schemaArbitrary(value, doc, depth + 1);
+      for (const [key, value] of Object.entries(properties))
+        shape[key] = schemaArbitrary(value, doc, depth + 1);
       return fc.record(shape, { requiredKeys: Object.keys(properties).filter((k) => required.has(k)) });
     }
     case 'array':
@@ -175,7 +202,10 @@ export function schemaArbitrary(schema: JsonSchema, doc: OpenApiDocument, depth 
         type[0] === 'integer'
           ? fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 31))), max: Math.floor(Math.min(max, 2 ** 31)) })
           : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
-      return fc.oneof({ weight: 5, arbitrary: inRange }, { weight: 1, arbitrary: fc.constantFrom(-1, 0, 1.5, 1e21, -1e21, 2 ** 53 + 1) });
+      return fc.oneof(
+        { weight: 5, arbitrary: inRange },
+        { weight: 1, arbitrary: fc.constantFrom(-1, 0, 1.5, 1e21, -1e21, 2 ** 53 + 1) },
+      );
     }
     case 'boolean':
       return fc.boolean();
@@ -249,9 +279,25 @@ export const pathParamArbitrary: fc.Arbitrary<{ value: string; encode: boolean }
 
 /** Query strings: the documented names with odd values, repeated names, and names nobody documented. */
 export function queryArbitrary(names: string[]): fc.Arbitrary<[string, string][]> {
-  const name = names.length > 0 ? fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 10 })) : fc.string({ maxLength: 10 });
+  const name =
+    names.length > 0
+      ? fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 10 }))
+      : fc.string({ maxLength: 10 });
   const value = fc.oneof(
-    fc.constantFrom('0', '-1', '101', '1e3', '50.5', 'abc', '', 'red', 'filed', 'village', 'true', '01JD5Y7ZK3QF8W0M2N4P6R8T0V'),
+    fc.constantFrom(
+      '0',
+      '-1',
+      '101',
+      '1e3',
+      '50.5',
+      'abc',
+      '',
+      'red',
+      'filed',
+      'village',
+      'true',
+      '01JD5Y7ZK3QF8W0M2N4P6R8T0V',
+    ),
     fc.constantFrom(...NASTY_STRINGS),
     fc.string({ maxLength: 40, unit: 'grapheme' }),
     fc.base64String({ maxLength: 200 }),
@@ -262,5 +308,6 @@ export function queryArbitrary(names: string[]): fc.Arbitrary<[string, string][]
 /** Header values must be ByteStrings without CR/LF; anything else never leaves a real client. */
 export const headerValueArbitrary = fc.oneof(
   fc.constantFrom('1', '0', '-1', 'W/"3"', '"2"', '*', 'abc', '1.5', '99999999999999999999', ''),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
   fc.string({ maxLength: 200, unit: 'binary-ascii' }).map((s) => s.replace(/[\u0000-\u001f\u007f]/g, '')),
 );

@@ -4,7 +4,11 @@ import type { Answer, CountyClient } from './client.ts';
 let photoSeed = 50_000 + Math.floor(Math.random() * 1e6);
 
 /** A point with a verified photo, submitted for review: what a reviewer finds in the queue. */
-export async function submittedPoint(filer: CountyClient, unitId: string, assessment: Record<string, unknown>): Promise<{ id: string; version: number; reviewChain: string[] }> {
+export async function submittedPoint(
+  filer: CountyClient,
+  unitId: string,
+  assessment: Record<string, unknown>,
+): Promise<{ id: string; version: number; reviewChain: string[] }> {
   const created = await filer.post('/risk-points', {
     name: `并发审核 ${photoSeed}`,
     unitId,
@@ -14,9 +18,15 @@ export async function submittedPoint(filer: CountyClient, unitId: string, assess
   });
   if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
   const bytes = testJpeg(photoSeed++);
-  const requested = await filer.post(`/risk-points/${created.body.id}/photos`, { contentType: 'image/jpeg', size: bytes.byteLength, sha256: sha256Hex(bytes) });
+  const requested = await filer.post(`/risk-points/${created.body.id}/photos`, {
+    contentType: 'image/jpeg',
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  });
   await uploadWith(requested.body.upload, bytes);
-  const confirmed = await filer.post(`/risk-points/${created.body.id}/photos/${requested.body.photo.id}/confirm`);
+  const confirmed = await filer.post(
+    `/risk-points/${created.body.id}/photos/${requested.body.photo.id}/confirm`,
+  );
   if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
   const submitted = await filer.post(`/risk-points/${created.body.id}/submit`);
   if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${submitted.text}`);
@@ -34,9 +44,16 @@ export interface RaceResult {
 }
 
 /** `n` reviewers press "approve" on the same point at the same moment. */
-export async function simultaneousApprovals(reviewer: CountyClient, point: { id: string; version: number }, n: number, withIfMatch: boolean): Promise<RaceResult> {
+export async function simultaneousApprovals(
+  reviewer: CountyClient,
+  point: { id: string; version: number },
+  n: number,
+  withIfMatch: boolean,
+): Promise<RaceResult> {
   const headers = withIfMatch ? { 'if-match': String(point.version) } : undefined;
-  const answers = await Promise.all(Array.from({ length: n }, () => reviewer.post(`/risk-points/${point.id}/approve`, {}, headers)));
+  const answers = await Promise.all(
+    Array.from({ length: n }, () => reviewer.post(`/risk-points/${point.id}/approve`, {}, headers)),
+  );
   const byStatus: Record<string, number> = {};
   const byCode: Record<string, number> = {};
   for (const answer of answers) {
@@ -58,8 +75,16 @@ export async function simultaneousApprovals(reviewer: CountyClient, point: { id:
 }
 
 /** A field device's create retried `n` times at once with one Idempotency-Key. */
-export async function concurrentIdempotentCreates(client: CountyClient, path: string, body: unknown, n: number, key: string) {
-  const answers = await Promise.all(Array.from({ length: n }, () => client.post(path, body, { 'idempotency-key': key })));
+export async function concurrentIdempotentCreates(
+  client: CountyClient,
+  path: string,
+  body: unknown,
+  n: number,
+  key: string,
+) {
+  const answers = await Promise.all(
+    Array.from({ length: n }, () => client.post(path, body, { 'idempotency-key': key })),
+  );
   return {
     answers,
     ids: new Set(answers.filter((a) => a.status === 201).map((a) => a.body.id as string)),

@@ -43,7 +43,10 @@ export async function startOwnIssuer(): Promise<LocalIssuer & { dataDir: string;
 
 /** DynamoDB Local of our own on a free port; with `dbPath` its data survives a kill and a restart. */
 export async function startOwnDynamo(dbPath?: string, port?: number): Promise<DynamoDbLocal> {
-  const dynamo = await startDynamoDbLocal({ port: port ?? (await freePort()), ...(dbPath ? { dbPath } : {}) });
+  const dynamo = await startDynamoDbLocal({
+    port: port ?? (await freePort()),
+    ...(dbPath ? { dbPath } : {}),
+  });
   await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), TABLE);
   return dynamo;
 }
@@ -103,7 +106,12 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
     const { demoId } = await import('../../../scripts/seed/demo-ids.ts');
     const base = shape === 'taihe' ? TAIHE : shape === 'linquan' ? LINQUAN : { ...shape, tenant };
     await seedDemoCounty(
-      { client: deps.documentClient, tableName: TABLE, identity: deps.identity, evidence: { client: s3, bucket: BUCKET } },
+      {
+        client: deps.documentClient,
+        tableName: TABLE,
+        identity: deps.identity,
+        evidence: { client: s3, bucket: BUCKET },
+      },
       { ...base, tenant },
     );
     const [t1, t2] = base.townships;
@@ -129,7 +137,9 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
 export type Seeded = Awaited<ReturnType<ReliabilityApi['seed']>>;
 
 /** A logger that keeps what the app logs at error level, so a test can say which requests failed and why. */
-export function recordingLogger(): Logger & { errors: { message: string; fields?: Record<string, unknown> }[] } {
+export function recordingLogger(): Logger & {
+  errors: { message: string; fields?: Record<string, unknown> }[];
+} {
   const errors: { message: string; fields?: Record<string, unknown> }[] = [];
   return {
     errors,

@@ -23,18 +23,27 @@ export async function tokenForger(issuer: { dataDir: string; issuer: string; cli
   const rightKey = await importJWK(privateJwk, 'RS256');
   const kid = privateJwk.kid as string;
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
-  const publicPem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+  const publicPem = createPublicKey({ key: publicJwk as never, format: 'jwk' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
   const attacker = await generateKeyPair('RS256', { extractable: true });
   const attackerJwk = await exportJWK(attacker.publicKey);
   const now = () => Math.floor(Date.now() / 1000);
 
-  const sign = (payload: JWTPayload, header: Record<string, unknown> = {}, key: CryptoKey | Uint8Array = rightKey) =>
-    new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, ...header } as never).sign(key);
+  const sign = (
+    payload: JWTPayload,
+    header: Record<string, unknown> = {},
+    key: CryptoKey | Uint8Array = rightKey,
+  ) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, ...header } as never).sign(key);
 
   /** Signs by hand, for headers jose refuses to produce (an unknown `crit` extension). */
   const signRaw = (payload: Record<string, unknown>, header: Record<string, unknown>) => {
     const input = `${base64url.encode(JSON.stringify({ alg: 'RS256', kid, ...header }))}.${base64url.encode(JSON.stringify(payload))}`;
-    const signature = rsaSign('sha256', Buffer.from(input), createPrivateKey({ key: privateJwk as never, format: 'jwk' }));
+    const signature = rsaSign(
+      'sha256',
+      Buffer.from(input),
+      createPrivateKey({ key: privateJwk as never, format: 'jwk' }),
+    );
     return `${input}.${base64url.encode(signature)}`;
   };
 
@@ -57,7 +66,9 @@ export async function tokenForger(issuer: { dataDir: string; issuer: string; cli
       const claims: Record<string, unknown> = decodeJwt(real);
       const fresh: Record<string, unknown> = { ...claims, iat: now(), exp: now() + 600 };
       const [head, body, signature] = real.split('.') as [string, string, string];
-      const tamperedBody = base64url.encode(JSON.stringify({ ...claims, gs_role: 'county_admin', gs_scopes: [] }));
+      const tamperedBody = base64url.encode(
+        JSON.stringify({ ...claims, gs_role: 'county_admin', gs_scopes: [] }),
+      );
       const { client_id: _client, ...withoutClient } = fresh;
       const { gs_tenant: _tenant, gs_role: _role, ...withoutGridsafe } = fresh;
       return {
@@ -93,6 +104,12 @@ export async function tokenForger(issuer: { dataDir: string; issuer: string; cli
     },
     /** A correctly signed token whose only fault is that it names another county. */
     forCounty: (real: string, tenant: string) =>
-      sign({ ...decodeJwt(real), iat: now(), exp: now() + 600, gs_tenant: tenant, username: `${tenant}:county.admin` }),
+      sign({
+        ...decodeJwt(real),
+        iat: now(),
+        exp: now() + 600,
+        gs_tenant: tenant,
+        username: `${tenant}:county.admin`,
+      }),
   };
 }

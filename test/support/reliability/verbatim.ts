@@ -10,6 +10,7 @@ export const VERBATIM_NAMES = [
   '𠀀𠀁𪚥 加油站 👨‍👩‍👧‍👦🏳️‍🌈',
   '<script>alert("x")</script>',
   "'; DROP TABLE units; --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection, sent as text on purpose.
   '{{7*7}} ${7*7} #{7*7} <%= 7*7 %>',
   '储罐\u202eevil\u202c区',
   '零\u200b宽\u200d字\ufeff符',

@@ -3,6 +3,7 @@ import {
   assertLocationInChina,
   authorize,
   type Capability,
+  ConflictError,
   CreateHazardSchema,
   canListSubtree,
   combineNotifiers,
@@ -436,7 +437,7 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     const input = c.req.valid('json');
     const { hazard } = await visibleHazard(c, c.req.valid('param').id);
     if (hazard.status === 'closed')
-      throw new ValidationError([{ path: '(body)', message: 'the hazard is closed' }]);
+      throw new ConflictError('The hazard is closed; its evidence is final.', 'wrong_state');
     const data = countyData(c);
     const now = c.get('deps').clock.now();
     const photoId = c.get('deps').ids.next();
