@@ -23,7 +23,7 @@ import { UnitCreatePage } from './pages/unit-create.ts';
 import { UnitImportPage } from './pages/unit-import.ts';
 import { UnitsPage } from './pages/units.ts';
 import { UsersPage } from './pages/users.ts';
-import { location, matchPath, navigate } from './router.ts';
+import { location, matchPath, navigate, nextAfterLogin } from './router.ts';
 import { session, TENANT_PATTERN } from './session.ts';
 
 interface Route {
@@ -108,8 +108,10 @@ export function App() {
   const scanned = matchPath('r/:id', rest);
   if (scanned)
     return html`<${Redirect} to=${`/${tenant}/risk-points/${encodeURIComponent(scanned.id ?? '')}`} />`;
-  if (rest === '' || rest === 'login')
-    return html`<${Redirect} to=${`/${tenant}/${homePath(current.user.role)}`} />`;
+  if (rest === 'login') {
+    return html`<${Redirect} to=${nextAfterLogin(tenant) ?? `/${tenant}/${homePath(current.user.role)}`} />`;
+  }
+  if (rest === '') return html`<${Redirect} to=${`/${tenant}/${homePath(current.user.role)}`} />`;
   for (const route of ROUTES) {
     const params = matchPath(route.pattern, rest);
     if (!params) continue;

@@ -67,3 +67,12 @@ export function withQuery(changes: Record<string, string | undefined>): string {
   const text = params.toString();
   return `${location.value.path}${text ? `?${text}` : ''}`;
 }
+
+/**
+ * Where to go after logging in to `tenant`: the `next` the login page was sent with, when it is a path inside
+ * that county (so a crafted link cannot send the person anywhere else), or undefined.
+ */
+export function nextAfterLogin(tenant: string): string | undefined {
+  const next = new URLSearchParams(location.value.search).get('next') ?? '';
+  return next.startsWith(`/${tenant}/`) && !next.startsWith('//') ? next : undefined;
+}

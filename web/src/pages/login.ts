@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { LanguageToggle } from '../components/layout.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
-import { navigate, searchParams } from '../router.ts';
+import { navigate, nextAfterLogin } from '../router.ts';
 import { DEFAULT_TENANT, LoginError, login, TENANT_PATTERN } from '../session.ts';
 
 const RECENT_KEY = 'gridsafe.recentTenants';
@@ -46,10 +46,7 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
     try {
       await login(county, username.trim(), password);
       rememberTenant(county);
-      // Only a path inside this county is followed, so a crafted link cannot send the person elsewhere.
-      const next = searchParams.value.get('next') ?? '';
-      const safe = next.startsWith(`/${county}/`) && !next.startsWith('//') ? next : `/${county}/`;
-      navigate(safe, { replace: true });
+      navigate(nextAfterLogin(county) ?? `/${county}/`, { replace: true });
     } catch (caught) {
       if (caught instanceof LoginError) {
         setError(
