@@ -5,6 +5,7 @@ import { createDocumentClient, ensureTable, TenantRegistry } from '@gridsafe/db'
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { createCognitoIdentityProvider } from '@gridsafe/identity';
 import { type ApiProcess, startApiProcess } from './bench/api-process.ts';
+import { type DirectQueryTimes, formatDirectQueries, timeDirectQueries } from './bench/direct-queries.ts';
 import { measureDynamoReference } from './bench/dynamo-reference.ts';
 import { getOneOf, type RequestKind, runLoad } from './bench/load.ts';
 import { machineFacts } from './bench/machine.ts';
@@ -177,13 +178,22 @@ async function main(): Promise<number> {
       `API: ${api.url} (process ${api.pid}); load: autocannon, ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per endpoint`,
     );
 
+    let scans = 0;
+    /** Waits until the API has sent no DynamoDB call for half a second (it has finished what it was doing). */
+    const settle = async () => {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const { ops, scans: seen } = await api.takeOps();
+        scans += seen;
+        if (Object.keys(ops).length === 0) return;
+      }
+    };
     const results: {
       scale: number;
       tenant: string;
       rows: Row[];
       phaseOps: Record<string, Record<string, number>>;
     }[] = [];
-    let scans = 0;
     const measure = async (county: SeededCounty, build: (token: string) => Phase[]) => {
       const token = await login(api.url, county.tenant);
       const phases = build(token);
@@ -228,7 +238,7 @@ async function main(): Promise<number> {
       const county = counties.get(options.scale)!;
       log(`\nLoad at scale ${options.scale} (${county.tenant})`);
       const { rows, phaseOps } = await measure(county, (token) =>
-        allPhases(county, api.url, token, options.connections),
+        allPhases(county, api.url, token, options.connections, settle),
       );
       const reference = rowOf(
         await measureDynamoReference({
@@ -246,33 +256,40 @@ async function main(): Promise<number> {
       results.push({ scale: options.scale, tenant: county.tenant, rows, phaseOps });
     }
     const comparisons: ScaleComparison[] = [];
+    const compareRounds: { round: number; scale: number; rows: Row[] }[] = [];
+    let directQueries: DirectQueryTimes[] = [];
     if (options.compareScales.length > 0) {
-      const statsRuns: { scale: number; riskPoints: number; rows: Row[] }[] = [];
-      for (const scale of options.compareScales) {
+      // A B B A: each scale measured before and after the other, so a machine that gets busier (or quieter)
+      // during the run weighs on every scale alike; each scale's p50 is the mean of its two rounds.
+      const ascending = [...options.compareScales].sort((a, b) => a - b);
+      const order = [...ascending, ...[...ascending].reverse()];
+      for (const [round, scale] of order.entries()) {
         const county = counties.get(scale)!;
-        const existing = results.find((r) => r.scale === scale);
-        if (existing) {
-          statsRuns.push({ scale, riskPoints: county.shape.riskPoints, rows: existing.rows });
-          continue;
-        }
-        log(`\nStats at scale ${scale} (${county.tenant})`);
-        const { rows, phaseOps } = await measure(county, () => statsPhases(county));
-        applyNoopRatio(rows, false);
-        results.push({ scale, tenant: county.tenant, rows, phaseOps });
-        statsRuns.push({ scale, riskPoints: county.shape.riskPoints, rows });
+        log(`\nStats at scale ${scale} (${county.tenant}), round ${round + 1} of ${order.length}`);
+        const { rows } = await measure(county, () => statsPhases(county));
+        compareRounds.push({ round, scale, rows });
       }
       for (const label of ['stats: county', 'stats: township', 'stats: village']) {
         comparisons.push(
           compareScales(
             label,
-            statsRuns.map((run) => ({
-              scale: run.scale,
-              riskPoints: run.riskPoints,
-              row: run.rows.find((r) => r.label === label)!,
-            })),
+            ascending.map((scale) => {
+              const rows = compareRounds
+                .filter((r) => r.scale === scale)
+                .map((r) => r.rows.find((row) => row.label === label)!);
+              const p50 = rows.reduce((sum, row) => sum + row.p50, 0) / rows.length;
+              return { scale, riskPoints: counties.get(scale)!.shape.riskPoints, row: { ...rows[0]!, p50 } };
+            }),
           ),
         );
       }
+      log('\nTiming the access patterns straight against DynamoDB Local, one call at a time');
+      directQueries = await timeDirectQueries(
+        client,
+        TABLE,
+        ascending.map((scale) => counties.get(scale)!),
+        50,
+      );
     }
     machine.loadAverage.push(loadavg()[0] ?? 0);
 
@@ -292,8 +309,12 @@ async function main(): Promise<number> {
       }
     }
     if (comparisons.length > 0) {
-      log('\nStats latency against the number of risk points');
+      log('\nStats latency against the number of risk points (p50, mean of two rounds per scale)');
       log(formatComparison(comparisons));
+      log(
+        '\nThe same access patterns straight to DynamoDB Local, one call in flight (informative, no budget)',
+      );
+      log(formatDirectQueries(directQueries));
       for (const comparison of comparisons) {
         for (const failure of comparison.failures) log(`BUDGET BROKEN  ${comparison.label}: ${failure}`);
         failed ||= comparison.failures.length > 0;
@@ -325,6 +346,8 @@ async function main(): Promise<number> {
             ),
             results,
             comparisons,
+            compareRounds,
+            directQueries,
             scans,
             passed: !failed,
           },
@@ -380,7 +403,13 @@ function statsPhases(county: SeededCounty): Phase[] {
   ];
 }
 
-function allPhases(county: SeededCounty, url: string, token: string, connections: number): Phase[] {
+function allPhases(
+  county: SeededCounty,
+  url: string,
+  token: string,
+  connections: number,
+  settle: () => Promise<void>,
+): Phase[] {
   const base = `/t/${county.tenant}/api/v1`;
   const [noop, ...stats] = statsPhases(county);
   const cycle = new TransitionCycle(base);
@@ -394,7 +423,8 @@ function allPhases(county: SeededCounty, url: string, token: string, connections
     // directory) are read again, so every lap starts from the point's real status.
     const unsettled = loaded ? cycle.takeUnsettled() : pool;
     loaded = true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A request cut off when the run ended may still be running in the API: read only once it is idle.
+    await settle();
     await mapLimit(unsettled, 16, async (id) => {
       const response = await fetch(`${url}${base}/risk-points/${id}`, {
         headers: { authorization: `Bearer ${token}` },

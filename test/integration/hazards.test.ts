@@ -375,6 +375,9 @@ describe('the board', () => {
     expect((await admin.get(`/hazards/${foreign.id}`)).status).toBe(404);
     expect((await admin.get('/hazards/01JD5Y7ZK3QF8W0M2N4P6R8T0V')).status).toBe(404);
     expect((await member.get(`/hazards?grid=${county.village2}`)).status).toBe(403);
+    const bogus = await admin.get(`/hazards?grid=${encodeURIComponent('中'.repeat(600))}`);
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.errors[0].path).toBe('query.grid');
   });
 
   it('keeps the county’s hazard counters equal to the sum of its townships’', async () => {

@@ -26,7 +26,7 @@ declare module 'vitest' {
 // Names shared with test/support/harness.ts (which cannot be imported here: it uses vitest's inject()).
 const TABLE = 'gridsafe-test';
 const BUCKET = 'gridsafe-test-evidence';
-const NEEDS_SERVICES = new Set(['integration', 'e2e']);
+const NEEDS_SERVICES = new Set(['integration']);
 
 /**
  * Starts the real local services once for the whole run: DynamoDB Local (AWS's jar, in memory), the S3

@@ -118,6 +118,17 @@ export function handleError(error: Error, c: Context, logger: Logger): Response 
     const status = error.status as ContentfulStatusCode;
     if (status === 413)
       return problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.');
+    // hono's validator throws a bare 400 for a body that is not JSON; it is still a bad field, named as such.
+    if (status === 400) {
+      if (!/json/i.test(c.req.header('content-type') ?? '')) {
+        return problemResponse(c, 415 as ContentfulStatusCode, 'unsupported_media_type', 'Send the body as application/json.', [
+          { path: 'header.content-type', message: 'must be application/json' },
+        ]);
+      }
+      return problemResponse(c, 400, 'validation_failed', 'The request body is not valid JSON.', [
+        { path: '(body)', message: 'is not valid JSON' },
+      ]);
+    }
     return problemResponse(c, status, 'http_error', error.message || TITLES[status] || 'Error');
   }
   logger.error('unhandled error', {

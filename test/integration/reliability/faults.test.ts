@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
 import {
+  dynamoFrozenScenario,
   dynamoKillScenario,
   type FaultStack,
   s3DownScenario,
@@ -36,6 +37,16 @@ describe('the S3 server down', () => {
       photos: 1,
       auditActions: ['created', 'photo_added'],
     });
+  }, 60_000);
+});
+
+describe('DynamoDB Local frozen (fails until fixed)', () => {
+  it('answers 503 within 5 s when DynamoDB holds the connection and never answers, instead of hanging', async () => {
+    // The SDK's requestTimeout only logs a warning unless throwOnRequestTimeout is set (docs/reliability.md).
+    const report = await dynamoFrozenScenario(stack, { boundMs: 5_000, giveUpMs: 8_000, requests: 6 });
+    console.info(`dynamodb frozen: ${JSON.stringify(report)}`);
+    expect(report.recovered).toBe(true);
+    expect(report.failures).toEqual([]);
   }, 60_000);
 });
 

@@ -39,6 +39,13 @@ export async function startFaultStack(services: Services, tenant: string) {
     get s3() {
       return s3;
     },
+    /** SIGSTOP: the process holds its sockets but answers nothing, like a hung JVM or a network black hole. */
+    freezeDynamo() {
+      dynamo.process.kill('SIGSTOP');
+    },
+    thawDynamo() {
+      dynamo.process.kill('SIGCONT');
+    },
     /** SIGKILL, as an out-of-memory killer or a pulled plug would: no shutdown, no flush. */
     async killDynamo() {
       const exited = new Promise((resolve) => dynamo.process.once('exit', resolve));
@@ -83,6 +90,8 @@ export interface DynamoKillReport {
   afterKill: ReturnType<typeof percentiles>;
   /** Latency of the requests in flight when the kill happened. */
   inFlight: ReturnType<typeof percentiles>;
+  /** How long after the kill the last in-flight request ended. */
+  inFlightEndedAfterKillMs: number;
   healthDuringOutage: { status: number; ms: number };
   restartMs: number;
   recoveredAfterMs: number;
@@ -177,6 +186,7 @@ export async function dynamoKillScenario(
   const after: Record<string, number> = {};
   const afterKillMs: number[] = [];
   const inFlightMs: number[] = [];
+  let inFlightEndedAfterKillMs = 0;
   for (const entry of timeline) {
     if (entry.thrown || !entry.answer) {
       failures.push(`${entry.op} threw ${entry.thrown}`);
@@ -187,7 +197,10 @@ export async function dynamoKillScenario(
     const bucket = entry.startedAt >= killAt ? after : before;
     bucket[answer.status] = (bucket[answer.status] ?? 0) + 1;
     if (entry.startedAt >= killAt) afterKillMs.push(answer.ms);
-    else if (endedAt >= killAt) inFlightMs.push(answer.ms);
+    else if (endedAt >= killAt) {
+      inFlightMs.push(answer.ms);
+      inFlightEndedAfterKillMs = Math.max(inFlightEndedAfterKillMs, Math.round(endedAt - killAt));
+    }
     const allowed = entry.op === 'patch' ? [200, 409, 503] : entry.op === 'create' ? [201, 503] : [200, 503];
     if (!allowed.includes(answer.status))
       failures.push(
@@ -198,10 +211,18 @@ export async function dynamoKillScenario(
       if (!answer.headers.get('retry-after')) issues.push('no Retry-After');
       if (issues.length > 0) failures.push(`${entry.op} 503: ${issues.join(', ')}`);
     }
-    if (answer.ms > options.boundMs)
+    // Before the kill a request may be slow because the machine is loaded; from the kill on it must end fast:
+    // one that started later within the bound, one that was in flight within the bound of the kill.
+    if (entry.startedAt >= killAt && answer.ms > options.boundMs) {
       failures.push(
-        `${entry.op} at ${Math.round(entry.startedAt)} ms took ${Math.round(answer.ms)} ms (status ${answer.status})`,
+        `${entry.op} started ${Math.round(entry.startedAt - killAt)} ms after the kill took ${Math.round(answer.ms)} ms`,
       );
+    }
+    if (entry.startedAt < killAt && endedAt > killAt + options.boundMs) {
+      failures.push(
+        `${entry.op} in flight at the kill ended ${Math.round(endedAt - killAt)} ms after it (status ${answer.status})`,
+      );
+    }
     if (entry.startedAt >= killAt + 250 && answer.status !== 503)
       failures.push(`${entry.op} after the kill answered ${answer.status}`);
   }
@@ -274,6 +295,7 @@ export async function dynamoKillScenario(
     after,
     afterKill: percentiles(afterKillMs),
     inFlight: percentiles(inFlightMs),
+    inFlightEndedAfterKillMs,
     healthDuringOutage,
     restartMs,
     recoveredAfterMs,
@@ -364,4 +386,69 @@ export async function s3DownScenario(
     },
     failures,
   };
+}
+
+export interface FrozenReport {
+  requests: number;
+  /** Per request: status (or "no answer") and milliseconds. */
+  answers: { op: string; status: number | string; ms: number }[];
+  failures: string[];
+  recovered: boolean;
+}
+
+/**
+ * DynamoDB Local frozen (SIGSTOP) rather than dead: connections stay open and nothing answers. Requests must
+ * still answer 503 problem+json within the bound instead of hanging; the client here gives up at `giveUpMs`.
+ */
+export async function dynamoFrozenScenario(
+  stack: FaultStack,
+  options: { boundMs: number; giveUpMs: number; requests: number },
+): Promise<FrozenReport> {
+  const { admin, county } = stack;
+  const failures: string[] = [];
+  const listed = await admin.get(`/risk-points?grid=${county.village1}&limit=20`);
+  const ids = (listed.body.items as { id: string }[]).map((p) => p.id);
+  stack.freezeDynamo();
+  let answers: FrozenReport['answers'] = [];
+  try {
+    answers = await Promise.all(
+      Array.from({ length: options.requests }, async (_, i) => {
+        const op = i % 3 === 0 ? 'create' : i % 3 === 1 ? 'get' : 'stats';
+        const started = performance.now();
+        const request =
+          op === 'create'
+            ? admin.post('/risk-points', {
+                name: `冻结 ${i}`,
+                unitId: county.unit(1),
+                industry: 'gas',
+                location: { lat: 33.06, lng: 115.26 },
+              })
+            : op === 'get'
+              ? admin.get(`/risk-points/${ids[i % ids.length]}`)
+              : admin.get(`/grids/${county.county}/stats`);
+        const answer = await Promise.race([
+          request,
+          new Promise<undefined>((resolve) => setTimeout(resolve, options.giveUpMs)),
+        ]);
+        const ms = Math.round(performance.now() - started);
+        if (!answer) {
+          failures.push(`${op}: no answer after ${options.giveUpMs} ms`);
+          return { op, status: 'no answer', ms };
+        }
+        if (answer.status !== 503) failures.push(`${op}: ${answer.status} ${answer.text.slice(0, 120)}`);
+        else failures.push(...problemShapeIssues(answer).map((issue) => `${op} 503: ${issue}`));
+        if (ms > options.boundMs) failures.push(`${op}: answered ${answer.status} after ${ms} ms`);
+        return { op, status: answer.status, ms };
+      }),
+    );
+  } finally {
+    stack.thawDynamo();
+  }
+  let recovered = false;
+  for (let i = 0; i < 50 && !recovered; i++) {
+    recovered = (await admin.get('/health')).status === 200;
+    if (!recovered) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (!recovered) failures.push('not healthy within 10 s of DynamoDB Local resuming');
+  return { requests: options.requests, answers, failures, recovered };
 }

@@ -1,4 +1,4 @@
-import { isValidCreditCode, normalizeCreditCode } from '@gridsafe/core';
+import { isValidCreditCode, normalizeCreditCode } from '@gridsafe/core/credit-code';
 import { useState } from 'preact/hooks';
 import type { FieldProblem, GridNode, IndustryList, Unit } from '../api/types.ts';
 import { html } from '../html.ts';

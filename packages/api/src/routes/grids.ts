@@ -12,6 +12,7 @@ import {
   gridGrantIds,
   NotFoundError,
   toGridStats,
+  UlidSchema,
   UpdateGridSchema,
   ValidationError,
   verifyAuditChain,
@@ -33,9 +34,9 @@ import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
 const GridListQuerySchema = PageQuerySchema.extend({
-  parent: z.string().optional().openapi({ description: 'Children of this node' }),
+  parent: UlidSchema.optional().openapi({ description: 'Children of this node' }),
   level: GridLevelSchema.optional().openapi({ description: 'Only nodes of this level (within `parent` if given)' }),
-  within: z.string().optional().openapi({ description: 'The whole subtree of this node, parents before children' }),
+  within: UlidSchema.optional().openapi({ description: 'The whole subtree of this node, parents before children' }),
 });
 
 const GridStatsSchema = z

@@ -56,6 +56,8 @@ import {
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
+/** Record filters are ids: anything else is a 400 naming the parameter, never a query with a bogus key. */
+const IdQuery = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
@@ -146,15 +148,15 @@ export const HazardSchema = z
   .openapi('Hazard');
 
 const ListQuerySchema = PageQuerySchema.extend({
-  grid: z.string().optional().openapi({ description: 'Hazards in this grid node’s subtree' }),
+  grid: IdQuery.optional().openapi({ description: 'Hazards in this grid node’s subtree' }),
   level: z.enum(ESCALATION_LEVELS).optional().openapi({ description: 'Escalation level' }),
   status: HazardStatusSchema.optional(),
   overdue: z
     .enum(['true', 'false'])
     .optional()
     .openapi({ description: 'true: not yet closed and marked overdue by the sweep' }),
-  department: z.string().optional().openapi({ description: 'Hazards of this department’s industries' }),
-  unit: z.string().optional().openapi({ description: 'Hazards of one unit' }),
+  department: IdQuery.optional().openapi({ description: 'Hazards of this department’s industries' }),
+  unit: IdQuery.optional().openapi({ description: 'Hazards of one unit' }),
 });
 const PhotoParamSchema = IdParamSchema.extend({
   photoId: z

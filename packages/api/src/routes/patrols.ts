@@ -45,6 +45,8 @@ import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
 
+/** Record filters are ids: anything else is a 400 naming the parameter, never a query with a bogus key. */
+const IdQuery = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
@@ -114,11 +116,10 @@ const ListQuerySchema = PageQuerySchema.extend({
     .enum(['scheduled', 'overdue', 'done'])
     .optional()
     .openapi({ description: 'scheduled, overdue (scheduled and past due) or done' }),
-  grid: z
-    .string()
-    .optional()
-    .openapi({ description: 'Patrols in this grid node’s subtree (overdue ones show on every level above)' }),
-  unit: z.string().optional().openapi({ description: 'One unit’s patrols, newest first' }),
+  grid: IdQuery.optional().openapi({
+    description: 'Patrols in this grid node’s subtree (overdue ones show on every level above)',
+  }),
+  unit: IdQuery.optional().openapi({ description: 'One unit’s patrols, newest first' }),
 });
 
 const routes = {

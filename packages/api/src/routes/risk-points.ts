@@ -24,6 +24,7 @@ import {
   RiskPointStatusSchema,
   type RiskPointTransition,
   TransitionSchema,
+  UlidSchema,
   UpdateRiskPointSchema,
   ValidationError,
   verifyAuditChain,
@@ -108,12 +109,12 @@ export const RiskPointSchema = z
   .openapi('RiskPoint');
 
 const ListQuerySchema = PageQuerySchema.extend({
-  grid: z.string().optional().openapi({ description: 'Points in this grid node’s subtree' }),
+  grid: UlidSchema.optional().openapi({ description: 'Points in this grid node’s subtree' }),
   color: ColorSchema.optional(),
   status: RiskPointStatusSchema.optional(),
   industry: IndustryCodeSchema.optional(),
-  department: z.string().optional(),
-  unit: z.string().optional().openapi({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
+  department: UlidSchema.optional(),
+  unit: UlidSchema.optional().openapi({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
 });
 const PhotoParamSchema = IdParamSchema.extend({
   photoId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID').openapi({ param: { name: 'photoId', in: 'path' } }),
@@ -427,7 +428,7 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     authorize(c.get('principal'), 'riskPoint.read');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
     const origin = new URL(c.req.url).origin;
-    const page = await renderNoticeBoard(point, `${origin}/t/${c.get('tenant')}/r/${point.id}`, point.unitName);
+    const page = await renderNoticeBoard(point, `${origin}/${c.get('tenant')}/r/${point.id}`, point.unitName);
     return c.html(page, 200);
   });
 }

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   type Principal,
   type Unit,
+  UlidSchema,
   UnitSchema,
   UpdateUnitSchema,
   ValidationError,
@@ -39,8 +40,8 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
 });
 
 const UnitListQuerySchema = PageQuerySchema.extend({
-  grid: z.string().optional().openapi({ description: 'Units in this grid node’s subtree' }),
-  department: z.string().optional().openapi({ description: 'Units this department supervises' }),
+  grid: UlidSchema.optional().openapi({ description: 'Units in this grid node’s subtree' }),
+  department: UlidSchema.optional().openapi({ description: 'Units this department supervises' }),
   industry: z.string().optional().openapi({ description: 'Units of this industry' }),
 });
 
