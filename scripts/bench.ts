@@ -45,7 +45,10 @@ const BUCKET = 'gridsafe-bench-evidence';
 const REGION = 'cn-north-1';
 /** DynamoDB Local's database for a full Nanjing: about 6.5 GB (6.5 MB measured for 0.001 of it). */
 const DB_BYTES_AT_FULL_SCALE = 6.5 * 1024 ** 3;
-/** Up to this size the database stays in memory (faster writes); above it, in a temporary file. */
+/**
+ * Up to this size the database stays in memory (SQLite's native memory, not the JVM heap; writes about 3× faster
+ * than to a file); above it, in a temporary file unless `--in-memory`.
+ */
 const IN_MEMORY_LIMIT_BYTES = 1.5 * 1024 ** 3;
 
 const log = (message: string) => console.log(message);
@@ -88,7 +91,7 @@ async function main(): Promise<number> {
     if (options.dataDir) {
       dbPath = join(resolve(options.dataDir), 'dynamodb');
       mkdirSync(dbPath, { recursive: true });
-    } else if (estimatedBytes > IN_MEMORY_LIMIT_BYTES) {
+    } else if (estimatedBytes > IN_MEMORY_LIMIT_BYTES && !options.inMemory) {
       dbPath = mkdtempSync(join(tmpdir(), 'gridsafe-bench-db-'));
       const temporary = dbPath;
       stoppers.push(async () => rmSync(temporary, { recursive: true, force: true }));

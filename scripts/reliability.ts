@@ -6,7 +6,12 @@ import { parseArgs } from 'node:util';
 import { AdjustableClock } from '@gridsafe/core';
 import { call, countyClient } from '../test/support/reliability/client.ts';
 import { auditMatches, recountAgainstCounters } from '../test/support/reliability/consistency.ts';
-import { dynamoKillScenario, s3DownScenario, startFaultStack } from '../test/support/reliability/faults.ts';
+import {
+  dynamoFrozenScenario,
+  dynamoKillScenario,
+  s3DownScenario,
+  startFaultStack,
+} from '../test/support/reliability/faults.ts';
 import { fuzzOperations, oversizedBodies, prepareFuzzCounty } from '../test/support/reliability/fuzz.ts';
 import {
   credentialSweep,
@@ -178,24 +183,50 @@ async function races(services: Services) {
   ]);
   const RED = { method: 'LEC', L: 6, E: 6, C: 15 };
   const results: Record<string, unknown> = {};
-  for (const [name, reviewer, withIfMatch, n] of [
-    ['township officer, If-Match, 200 at once', township, true, 200],
-    ['township officer, no If-Match, 200 at once', township, false, 200],
-    ['county admin, If-Match, 200 at once', admin, true, 200],
+  // Precise: 50 at once, as the issue states, each kind five times over: one success, the rest 409 (or 403 when
+  // the filing moved on to a step a township officer cannot act at).
+  for (const [name, reviewer, withIfMatch] of [
+    ['township officer, If-Match', township, true],
+    ['township officer, no If-Match', township, false],
+    ['county admin, If-Match', admin, true],
   ] as const) {
+    const byStatus: Record<string, number> = {};
+    let slowest = 0;
+    for (let round = 0; round < 5; round++) {
+      const point = await submittedPoint(member, county.unit(1), RED);
+      const race = await simultaneousApprovals(reviewer, point, 50, withIfMatch);
+      const approvals = race.auditActions.filter((a) => a === 'approved' || a === 'filed').length;
+      if (race.ok !== 1 || approvals !== 1)
+        fail('races', [`${name}: ${race.ok} successes, ${approvals} approval events`]);
+      const odd = race.answers.filter(
+        (a) =>
+          a.status !== 200 &&
+          a.status !== 409 &&
+          !(a.status === 403 && !withIfMatch && /county review/.test(a.body?.detail)),
+      );
+      if (odd.length > 0)
+        fail('races', [`${name}: ${odd.map((a) => `${a.status} ${a.body?.code}`).join(', ')}`]);
+      for (const [status, count] of Object.entries(race.byStatus))
+        byStatus[status] = (byStatus[status] ?? 0) + count;
+      slowest = Math.max(slowest, race.maxMs);
+    }
+    results[`${name}: 5 rounds of 50 at once`] = { byStatus, 'slowest ms': slowest };
+  }
+  // Stress: 200 at once on one record. Still exactly one success; DynamoDB Local cannot accept 200 connections
+  // within the client's 1 s connect timeout, so some answer 503 (with Retry-After), which is reported, not failed.
+  {
     const point = await submittedPoint(member, county.unit(1), RED);
-    const race = await simultaneousApprovals(reviewer, point, n, withIfMatch);
+    const race = await simultaneousApprovals(township, point, 200, true);
     const approvals = race.auditActions.filter((a) => a === 'approved' || a === 'filed').length;
     if (race.ok !== 1 || approvals !== 1)
-      fail('races', [`${name}: ${race.ok} successes, ${approvals} approval events`]);
-    const odd = race.answers.filter(
-      (a) =>
-        a.status !== 200 &&
-        a.status !== 409 &&
-        !(a.status === 403 && !withIfMatch && /county review/.test(a.body?.detail)),
-    );
-    if (odd.length > 0) fail('races', [`${name}: ${odd.map((a) => a.status).join(', ')}`]);
-    results[name] = { byStatus: race.byStatus, byCode: race.byCode, 'slowest ms': race.maxMs };
+      fail('races', [`200 at once: ${race.ok} successes, ${approvals} approval events`]);
+    const odd = race.answers.filter((a) => ![200, 409, 503].includes(a.status));
+    if (odd.length > 0) fail('races', [`200 at once: ${odd.map((a) => a.status).join(', ')}`]);
+    results['township officer, If-Match, 200 at once (stress)'] = {
+      byStatus: race.byStatus,
+      byCode: race.byCode,
+      'slowest ms': race.maxMs,
+    };
   }
   const body = {
     name: '重试点',
@@ -268,6 +299,8 @@ async function faults(services: Services) {
   try {
     const s3 = await s3DownScenario(stack, stack.county, stack.admin);
     fail('S3 down', s3.failures);
+    const frozen = await dynamoFrozenScenario(stack, { boundMs: 5_000, giveUpMs: 20_000, requests: 12 });
+    fail('DynamoDB frozen', frozen.failures);
     const kill = await dynamoKillScenario(stack, {
       loadMs: 15_000,
       killAtMs: 5_000,
@@ -280,19 +313,23 @@ async function faults(services: Services) {
       'S3 down: upload at the phone': s3.uploadWhileDown,
       'S3 down: record unchanged': s3.unchanged,
       'S3 back: confirm': s3.afterRestart.status,
+      'DynamoDB frozen (SIGSTOP): answers (op status ms)': frozen.answers
+        .map((a) => `${a.op} ${a.status} ${a.ms}`)
+        .join('; '),
       'DynamoDB kill: requests': kill.requests,
       'DynamoDB kill: killed at ms': kill.killAtMs,
       'DynamoDB kill: before (by status)': kill.before,
       'DynamoDB kill: after (by status)': kill.after,
       'DynamoDB kill: after-kill latency ms (p50/p95/p99/max)': `${kill.afterKill.p50}/${kill.afterKill.p95}/${kill.afterKill.p99}/${kill.afterKill.max}`,
       'DynamoDB kill: in-flight latency ms (p50/max)': `${kill.inFlight.p50}/${kill.inFlight.max} (n=${kill.inFlight.n})`,
+      'DynamoDB kill: last in-flight request ended after the kill (ms)': kill.inFlightEndedAfterKillMs,
       'DynamoDB kill: health while down': kill.healthDuringOutage,
       'DynamoDB Local restart ms': kill.restartMs,
       'API healthy again after ms': kill.recoveredAfterMs,
       'creates answered 503 and retried with their key': kill.retriedCreates,
       'recount (nodes, points) / mismatches': `${kill.recount.nodes}, ${kill.recount.points} / ${kill.recount.mismatches.length}`,
       'audit chains checked / broken': `${kill.chains.checked} / ${kill.chains.mismatches.length}`,
-      failures: s3.failures.length + kill.failures.length,
+      failures: s3.failures.length + frozen.failures.length + kill.failures.length,
     };
   } finally {
     await stack.stop();
