@@ -174,7 +174,7 @@ async function fuzz(services: Services, runs: number) {
 async function races(services: Services) {
   const t = tenant('rrc');
   const api = buildApi(services, { tenants: [t] });
-  const county = await api.seed(t, 'linquan');
+  const county = await api.seedSmall(t);
   const login = async (u: string) => countyClient(api.app, t, await api.login(t, u));
   const [admin, township, member] = await Promise.all([
     login('county.admin'),
@@ -340,7 +340,7 @@ async function sweeper(services: Services) {
   const t = tenant('rsw');
   const clock = new AdjustableClock();
   const api = buildApi(services, { tenants: [t], clock });
-  const county = await api.seed(t, 'linquan');
+  const county = await api.seedSmall(t);
   const admin = countyClient(api.app, t, await api.login(t, 'county.admin'));
   const member = countyClient(api.app, t, await api.login(t, 'grid.member'));
   const report = await sweeperScenario({

@@ -29,7 +29,7 @@ let member: CountyClient;
 beforeAll(async () => {
   const tenant = uniqueTenant('cc');
   api = buildApi(injectedServices(), { tenants: [tenant] });
-  county = await api.seed(tenant, 'linquan');
+  county = await api.seedSmall(tenant);
   const login = async (username: string) => countyClient(api.app, tenant, await api.login(tenant, username));
   [admin, township, member] = await Promise.all([
     login('county.admin'),

@@ -20,7 +20,7 @@ let member: CountyClient;
 beforeAll(async () => {
   const tenant = uniqueTenant('sw');
   api = buildApi(injectedServices(), { tenants: [tenant], clock });
-  county = await api.seed(tenant, 'linquan');
+  county = await api.seedSmall(tenant);
   admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
   member = countyClient(api.app, tenant, await api.login(tenant, 'grid.member'));
 }, 120_000);

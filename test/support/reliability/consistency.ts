@@ -114,16 +114,22 @@ export async function auditMatches(
 export async function auditChainsIntact(
   admin: CountyClient,
   ids: string[],
+  concurrency = 6,
 ): Promise<{ checked: number; mismatches: string[] }> {
   const mismatches: string[] = [];
-  for (const id of ids) {
-    const audit = await admin.get(`/risk-points/${id}/audit`);
-    if (audit.status !== 200) mismatches.push(`${id}: audit answered ${audit.status}`);
-    else if (!audit.body.chain.intact || audit.body.chain.length !== audit.body.items.length) {
-      mismatches.push(
-        `${id}: chain ${JSON.stringify(audit.body.chain)} over ${audit.body.items.length} events`,
-      );
-    }
-  }
+  const queue = [...ids];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let id = queue.shift(); id; id = queue.shift()) {
+        const audit = await admin.get(`/risk-points/${id}/audit`);
+        if (audit.status !== 200) mismatches.push(`${id}: audit answered ${audit.status}`);
+        else if (!audit.body.chain.intact || audit.body.chain.length !== audit.body.items.length) {
+          mismatches.push(
+            `${id}: chain ${JSON.stringify(audit.body.chain)} over ${audit.body.items.length} events`,
+          );
+        }
+      }
+    }),
+  );
   return { checked: ids.length, mismatches };
 }

@@ -26,7 +26,7 @@ export async function startFaultStack(services: Services, tenant: string) {
     { ...services, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint },
     { tenants: [tenant], logger },
   );
-  const county = await api.seed(tenant, 'linquan');
+  const county = await api.seedSmall(tenant);
   const admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
   return {
     api,
@@ -80,6 +80,19 @@ interface Timed {
   body?: unknown;
 }
 
+async function inParallel<T>(
+  items: T[],
+  concurrency: number,
+  each: (item: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await each(item);
+    }),
+  );
+}
+
 export interface DynamoKillReport {
   requests: number;
   killAtMs: number;
@@ -127,7 +140,7 @@ export async function dynamoKillScenario(
     const roll = Math.random();
     const entry: Timed = { op: '', startedAt: performance.now() - started };
     let request: Promise<Answer>;
-    if (roll < 0.25) {
+    if (roll < 0.25 && readable.length > 0) {
       entry.op = 'get';
       request = admin.get(`/risk-points/${pick(readable)}`);
     } else if (roll < 0.4) {
@@ -136,7 +149,7 @@ export async function dynamoKillScenario(
     } else if (roll < 0.55) {
       entry.op = 'stats';
       request = admin.get(`/grids/${pick(nodes)}/stats`);
-    } else if (roll < 0.85) {
+    } else if (roll < 0.85 || readable.length === 0) {
       entry.op = 'create';
       entry.key = `fault-${started}-${serial}`;
       entry.body = {
@@ -260,7 +273,8 @@ export async function dynamoKillScenario(
 
   // Nothing lost: every 201 is there. Nothing doubled: a 503'd create retried with its key exists once.
   let retriedCreates = 0;
-  for (const entry of timeline.filter((e) => e.op === 'create' && e.answer)) {
+  const creates = timeline.filter((e) => e.op === 'create' && e.answer);
+  await inParallel(creates, 6, async (entry) => {
     if (entry.answer!.status === 201) {
       const back = await admin.get(`/risk-points/${entry.answer!.body.id}`);
       if (back.status !== 200)
@@ -273,7 +287,7 @@ export async function dynamoKillScenario(
       if (retry.status !== 201)
         failures.push(`retry of a 503'd create: ${retry.status} ${retry.text.slice(0, 160)}`);
     }
-  }
+  });
   const all = await admin.all('/risk-points');
   const byName = new Map<string, number>();
   for (const point of all) byName.set(point.name, (byName.get(point.name) ?? 0) + 1);
@@ -406,8 +420,13 @@ export async function dynamoFrozenScenario(
 ): Promise<FrozenReport> {
   const { admin, county } = stack;
   const failures: string[] = [];
-  const listed = await admin.get(`/risk-points?grid=${county.village1}&limit=20`);
-  const ids = (listed.body.items as { id: string }[]).map((p) => p.id);
+  const made = await admin.post('/risk-points', {
+    name: '冻结前',
+    unitId: county.unit(1),
+    industry: 'gas',
+    location: { lat: 33.06, lng: 115.26 },
+  });
+  const ids = [made.body.id as string];
   stack.freezeDynamo();
   let answers: FrozenReport['answers'] = [];
   try {

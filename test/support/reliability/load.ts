@@ -100,7 +100,9 @@ export async function runMixedLoad(options: {
   const note = (id: string, action: string) => actions.set(id, [...(actions.get(id) ?? []), action]);
 
   const read = async () => {
-    const kind = Math.floor(Math.random() * 5);
+    // Records to read come from the seed and from the creates of this run; until there are some, read lists.
+    const kind =
+      readable.length === 0 ? [0, 2, 3][Math.floor(Math.random() * 3)]! : Math.floor(Math.random() * 5);
     if (kind === 0)
       record('list', await admin.get(`/risk-points?grid=${pick(county.villages)}&limit=20`), [200]);
     else if (kind === 1) record('get', await admin.get(`/risk-points/${pick(readable)}`), [200]);

@@ -2,8 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
-import { type Clock, formatGrant, type Grant, type Logger, type Role, silentLogger } from '@gridsafe/core';
-import { createDocumentClient, ensureTable } from '@gridsafe/db';
+import {
+  type Clock,
+  formatGrant,
+  type Grant,
+  type Logger,
+  makeCreditCode,
+  type Principal,
+  type Role,
+  silentLogger,
+} from '@gridsafe/core';
+import {
+  createDocumentClient,
+  DepartmentRepository,
+  ensureTable,
+  GridRepository,
+  TenantRegistry,
+  TenantStore,
+  UnitRepository,
+  UserRepository,
+} from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { poolUsername } from '@gridsafe/identity';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../scripts/local/dynamodb-local.ts';
@@ -131,7 +149,151 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
     };
   }
 
-  return { app, deps, s3, login, createUser, seed, services };
+  /**
+   * The demo county's grid tree, departments, units and users, without its risk points, hazards and patrols:
+   * a fifth of the seed's writes, for tests that make their own records (load, faults, the sweeper).
+   */
+  async function seedSmall(tenant: string) {
+    const { LINQUAN, DEMO_DEPARTMENTS } = await import('../../../scripts/seed/demo-data.ts');
+    const { demoId } = await import('../../../scripts/seed/demo-ids.ts');
+    const store = new TenantStore(deps.documentClient, TABLE, tenant);
+    const now = new Date();
+    const ctx = {
+      principal: {
+        userId: 'system',
+        username: 'reliability-seed',
+        tenant,
+        role: 'county_admin',
+        grants: [],
+      } as Principal,
+      now,
+    };
+    await new TenantRegistry(deps.documentClient, TABLE).register({
+      id: tenant,
+      name: LINQUAN.name,
+      divisionCode: LINQUAN.divisionCode,
+      cell: 'local',
+      createdAt: now.toISOString(),
+    });
+    const grids = new GridRepository(store);
+    const root = await grids.create(
+      { id: demoId(tenant, 'grid:county'), level: 'county', name: LINQUAN.name, code: LINQUAN.divisionCode },
+      ctx,
+    );
+    const departments = new DepartmentRepository(store);
+    for (const [index, department] of DEMO_DEPARTMENTS.entries()) {
+      await departments.create(
+        {
+          id: demoId(tenant, `department:${department.key}`),
+          name: department.name,
+          industries: [...department.industries],
+        },
+        { ...ctx, now: new Date(Date.UTC(2026, 0, 1, 0, 0, index)) },
+      );
+    }
+    const emergency = demoId(tenant, 'department:emergency');
+    const units = new UnitRepository(store);
+    let serial = 0;
+    let firstTownship = '';
+    let firstVillage = '';
+    for (const township of LINQUAN.townships) {
+      const townshipNode = await grids.create(
+        {
+          id: demoId(tenant, `grid:${township.name}`),
+          level: 'township',
+          name: township.name,
+          code: township.code,
+          parent: root,
+        },
+        ctx,
+      );
+      firstTownship ||= townshipNode.id;
+      for (const [index, village] of township.villages.entries()) {
+        const node = await grids.create(
+          {
+            id: demoId(tenant, `grid:${township.name}/${village}`),
+            level: 'village',
+            name: village,
+            code: `${township.code}${String(index + 1).padStart(3, '0')}`,
+            parent: townshipNode,
+          },
+          ctx,
+        );
+        firstVillage ||= node.id;
+        for (let i = 0; i < LINQUAN.unitsPerVillage; i++) {
+          serial += 1;
+          await units.create(
+            {
+              id: demoId(tenant, `unit:${serial}`),
+              name: `临泉县可靠性${serial}号工厂`,
+              creditCode: makeCreditCode(`91${LINQUAN.divisionCode}`, serial),
+              industry: 'industry_trade_general',
+              gridId: node.id,
+              gridPath: node.path,
+              departmentId: emergency,
+              departmentOverridden: false,
+              supervisionLevel: 'township',
+              version: 1,
+              createdAt: now.toISOString(),
+              updatedAt: now.toISOString(),
+            },
+            ctx,
+          );
+        }
+      }
+    }
+    const users = new UserRepository(store);
+    const people: [string, Role, Grant[]][] = [
+      ['county.admin', 'county_admin', [{ kind: 'grid', id: root.id }]],
+      ['dept.officer', 'department_officer', [{ kind: 'dept', id: emergency }]],
+      ['township.officer', 'township_officer', [{ kind: 'grid', id: firstTownship }]],
+      ['grid.member', 'grid_member', [{ kind: 'grid', id: firstVillage }]],
+      ['unit.manager', 'unit_user', [{ kind: 'unit', id: demoId(tenant, 'unit:1') }]],
+    ];
+    for (const [username, role, grants] of people) {
+      const scope = grants.map(formatGrant);
+      const { sub } = await deps.identity.createUser(poolUsername(tenant, username), DEMO_PASSWORD, {
+        tenant,
+        role,
+        scopes: scope,
+        displayName: username,
+      });
+      await users.create(
+        {
+          id: demoId(tenant, `user:${username}`),
+          username,
+          displayName: username,
+          role,
+          scope,
+          enabled: true,
+          sub,
+          version: 1,
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        },
+        ctx,
+      );
+    }
+    const [t1, t2] = LINQUAN.townships;
+    return {
+      tenant,
+      countyName: LINQUAN.name,
+      villages: LINQUAN.townships.flatMap((t) =>
+        t.villages.map((v) => demoId(tenant, `grid:${t.name}/${v}`)),
+      ),
+      county: root.id,
+      township1: firstTownship,
+      township2: demoId(tenant, `grid:${t2!.name}`),
+      village1: firstVillage,
+      village2: demoId(tenant, `grid:${t1!.name}/${t1!.villages[1]}`),
+      emergencyDept: emergency,
+      user: (username: string) => demoId(tenant, `user:${username}`),
+      unit: (n: number) => demoId(tenant, `unit:${n}`),
+      unitCount: serial,
+    } satisfies Seeded;
+  }
+
+  return { app, deps, s3, login, createUser, seed, seedSmall, services };
 }
 
 export type Seeded = Awaited<ReturnType<ReliabilityApi['seed']>>;
