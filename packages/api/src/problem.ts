@@ -120,8 +120,8 @@ export function handleError(error: Error, c: Context, logger: Logger): Response 
     if (status === 413)
       return problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.');
     // hono's validator throws a bare 400 for a body that is not JSON; it is still a bad field, named as such.
-    if (status === 400) {
-      if (!/json/i.test(c.req.header('content-type') ?? '')) {
+    if (status === 400 || status === 415) {
+      if (status === 415 || !/json/i.test(c.req.header('content-type') ?? '')) {
         return problemResponse(c, 415 as ContentfulStatusCode, 'unsupported_media_type', 'Send the body as application/json.', [
           { path: 'header.content-type', message: 'must be application/json' },
         ]);

@@ -40,7 +40,7 @@ describe('the S3 server down', () => {
   }, 60_000);
 });
 
-describe('DynamoDB Local frozen (fails until fixed)', () => {
+describe('DynamoDB Local frozen (docs/reliability.md, finding 4)', () => {
   it('answers 503 within 5 s when DynamoDB holds the connection and never answers, instead of hanging', async () => {
     // The SDK's requestTimeout only logs a warning unless throwOnRequestTimeout is set (docs/reliability.md).
     const report = await dynamoFrozenScenario(stack, { boundMs: 5_000, giveUpMs: 8_000, requests: 6 });

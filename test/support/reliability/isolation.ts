@@ -144,7 +144,8 @@ export interface IsolationReport {
 
 /**
  * Every authenticated operation, as `here`'s county admin, naming `there`'s records: in the path (must be 404
- * or 403), in a query filter (404, 403, 400, or an empty list), or in the body (400, 403 or 404). No answer
+ * or 403), in a query filter (404, 403, 400, or an empty list), or in the body (400, 403, 404, or 409 when our
+ * own record's state stops it first). No answer
  * may contain anything of `there` that the request did not itself send.
  */
 export async function foreignIdSweep(options: {
@@ -217,12 +218,14 @@ export async function foreignIdSweep(options: {
         const sent = JSON.stringify(body);
         const answer = await send(op, ownPath, body);
         const refersToThem = there.secrets.some((s) => sent.includes(s));
-        // A body without references (a department's name, settings) is just a write here: it must not leak.
+        // Naming their records in a body is refused (400/403/404), or stopped earlier by the state of our own
+        // record (409); never accepted. A body without references (a department's name, settings) is just a
+        // write here. Either way nothing of theirs may come back.
         judge(
           op,
           'body',
           answer,
-          refersToThem ? [400, 403, 404] : [200, 201, 400, 403, 404, 409],
+          refersToThem ? [400, 403, 404, 409] : [200, 201, 400, 403, 404, 409],
           `${ownPath} ${sent}`,
         );
       }
