@@ -214,7 +214,7 @@ async function main(): Promise<number> {
           });
           await phase.prepare?.();
         }
-        await api.takeOps();
+        scans += (await api.takeOps()).scans;
         const run = await runLoad({
           url: api.url,
           token,
@@ -226,7 +226,11 @@ async function main(): Promise<number> {
         scans += ops.scans;
         phaseOps[phase.name] = ops.ops;
         if (run.errors > 0) log(`  ${phase.name}: ${run.errors} connection errors, ${run.timeouts} timeouts`);
-        for (const stats of run.labels.filter((s) => s.label !== 'idle')) {
+        // Rows in the order the phase names them (submit, approve, reopen), whichever answered first.
+        const labelled = Object.keys(phase.paths).flatMap((label) =>
+          run.labels.filter((s) => s.label === label),
+        );
+        for (const stats of labelled) {
           const row = rowOf(stats, phase.paths[stats.label] ?? '');
           rows.push(row);
           log(

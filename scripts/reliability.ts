@@ -377,11 +377,13 @@ function markdown(): string {
   lines.push(
     failures.length === 0
       ? 'Failures: none.'
-      : `Failures (${failures.length}):\n\n${failures.map((f) => `- ${f.replaceAll('\n', ' ')}`).join('\n')}`,
+      : `Failures (${failures.length}):\n\n${failures.map((f) => `- ${redact(f).replaceAll('\n', ' ').slice(0, 400)}`).join('\n')}`,
   );
   return lines.join('\n');
 }
 const selectedList = () => [...selected].join(', ');
+/** Counterexamples carry the test's access tokens: short-lived and local, but noise in a document. */
+const redact = (text: string) => text.replace(/Bearer [A-Za-z0-9._-]+/g, 'Bearer …');
 
 function writeFigures() {
   const out = join(root, 'test-output');
