@@ -75,7 +75,13 @@ async function main(): Promise<number> {
 
   const stoppers: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    // Last started, first stopped; one that hangs (a server with a stuck connection) does not keep the others up.
+    for (const stop of stoppers.reverse()) {
+      await Promise.race([
+        stop().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 10_000)),
+      ]);
+    }
     stoppers.length = 0;
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -113,7 +119,13 @@ async function main(): Promise<number> {
         }),
       ),
     ]);
-    stoppers.push(dynamo.stop, s3.stop, issuer.close);
+    stoppers.push(s3.stop, issuer.close, dynamo.stop);
+    // However this process ends (even without running the stoppers), DynamoDB Local must not outlive it: a
+    // full-scale database holds gigabytes.
+    process.once('exit', () => {
+      if (dynamo.process.exitCode === null && dynamo.process.signalCode === null)
+        dynamo.process.kill('SIGKILL');
+    });
     const client = createDocumentClient({ endpoint: dynamo.endpoint, region: REGION });
     await ensureTable(client, TABLE);
     await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: REGION }), BUCKET);
