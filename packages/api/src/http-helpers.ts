@@ -67,3 +67,9 @@ export function expectedVersion(c: Context<AppEnv>, bodyVersion: number | undefi
   }
   return expected;
 }
+
+/** A JSON response for a route's OpenAPI description. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

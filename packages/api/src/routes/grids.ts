@@ -23,6 +23,7 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
+  json,
   expectedVersion,
   IdParamSchema,
   PageQuerySchema,
@@ -66,10 +67,6 @@ const GridStatsSchema = z
   })
   .openapi('GridStats');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const listRoute = createRoute({
   method: 'get',

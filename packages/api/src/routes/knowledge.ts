@@ -13,7 +13,9 @@ import { KnowledgeRepository } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { writeContext } from '../county-data.ts';
-import { COMMON_ERRORS, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
+import {
+ COMMON_ERRORS,
+ json, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
 const IndustrySummarySchema = z.object({ code: z.string(), name: z.string(), templateCount: z.number().int() });
@@ -25,7 +27,6 @@ const OverridesBodySchema = z
   .object({ overrides: knowledgeOverridesSchema, version: z.number().int().min(0).optional() })
   .openapi('KnowledgeOverridesUpdate');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const listRoute = createRoute({
   method: 'get',

@@ -2,13 +2,11 @@ import { ForbiddenError, NotFoundError, type NotificationRecipient, type Princip
 import { NotificationRepository } from '@gridsafe/db';
 import { createRoute, z } from '@hono/zod-openapi';
 import { countyData } from '../county-data.ts';
-import { COMMON_ERRORS, IdParamSchema, pageOf } from '../http-helpers.ts';
+import {
+ COMMON_ERRORS,
+ json, IdParamSchema, pageOf } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const NotificationSchema = z
   .object({

@@ -33,6 +33,7 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
+  json,
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
@@ -47,10 +48,6 @@ import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.t
 
 /** Record filters are ids: anything else is a 400 naming the parameter, never a query with a bogus key. */
 const IdQuery = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const LocationOut = z.object({ lat: z.number(), lng: z.number() });
 
 export const PatrolSchema = z

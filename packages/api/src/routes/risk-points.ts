@@ -35,6 +35,7 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
+  json,
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
@@ -49,7 +50,6 @@ import { countyKnowledge } from './knowledge.ts';
 import { cachedSettings } from '../settings-cache.ts';
 import { renderNoticeBoard } from './notice-board.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const AssessmentSchema = z.object({
   method: z.enum(['LEC', 'LS']),

@@ -21,6 +21,7 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
+  json,
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
@@ -34,10 +35,6 @@ import { assertPlaceableVillage, resolveDepartment, unitScopeTarget } from '../u
 import { AuditTrailSchema } from './audit-schema.ts';
 import { importUnits, UnitImportResultSchema } from './unit-import.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const UnitListQuerySchema = PageQuerySchema.extend({
   grid: UlidSchema.optional().openapi({ description: 'Units in this grid node’s subtree' }),

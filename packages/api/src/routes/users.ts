@@ -18,6 +18,7 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
+  json,
   expectedVersion,
   IdParamSchema,
   PageQuerySchema,
@@ -27,10 +28,6 @@ import {
 } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const listRoute = createRoute({
   method: 'get',
