@@ -6,8 +6,8 @@ import { startTestApi, uniqueTenant } from '../support/harness.ts';
 describe('no Scan', () => {
   it('refuses a Scan through the client every request path uses', async () => {
     const api = await startTestApi({ tenants: [uniqueTenant('ns')] });
-    await expect(api.deps.documentClient.send(new ScanCommand({ TableName: api.tableName, Limit: 1 }))).rejects.toBeInstanceOf(
-      ScanForbiddenError,
-    );
+    await expect(
+      api.deps.documentClient.send(new ScanCommand({ TableName: api.tableName, Limit: 1 })),
+    ).rejects.toBeInstanceOf(ScanForbiddenError);
   });
 });

@@ -1,6 +1,6 @@
-import type { Clock, IdSource, Logger } from '@gridsafe/core';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock, IdSource, Logger } from '@gridsafe/core';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 import type { CountyStatusCache } from './county-status.ts';
 

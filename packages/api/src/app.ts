@@ -8,16 +8,16 @@ import { createTenantStore } from './county-data.ts';
 import { countyStatusCacheFor } from './county-status.ts';
 import { createRouter } from './openapi-hono.ts';
 import { handleError, problemResponse } from './problem.ts';
+import { registerAssessments } from './routes/assessments.ts';
 import { registerDepartments } from './routes/departments.ts';
 import { registerGrids } from './routes/grids.ts';
+import { registerHazards } from './routes/hazards.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerKnowledge } from './routes/knowledge.ts';
 import { registerMe } from './routes/me.ts';
-import { registerRiskPoints } from './routes/risk-points.ts';
-import { registerAssessments } from './routes/assessments.ts';
-import { registerHazards } from './routes/hazards.ts';
 import { registerNotifications } from './routes/notifications.ts';
 import { registerPatrols } from './routes/patrols.ts';
+import { registerRiskPoints } from './routes/risk-points.ts';
 import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
@@ -90,7 +90,8 @@ function countyApi(deps: AppDeps) {
   });
   const importLimit = bodyLimit({
     maxSize: MAX_IMPORT_BYTES,
-    onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The spreadsheet is larger than 5 MB; split it.'),
+    onError: (c) =>
+      problemResponse(c, 413, 'payload_too_large', 'The spreadsheet is larger than 5 MB; split it.'),
   });
   county.use('*', (c, next) => (c.req.path.endsWith('/import') ? importLimit(c, next) : jsonLimit(c, next)));
 
@@ -99,7 +100,8 @@ function countyApi(deps: AppDeps) {
     info: {
       title: 'Gridsafe county API',
       version: '1.0.0',
-      description: 'Risk points, patrols and hazards of one county (tenant). Errors are RFC 9457 problem+json.',
+      description:
+        'Risk points, patrols and hazards of one county (tenant). Errors are RFC 9457 problem+json.',
     },
     servers: [{ url: `/t/${c.req.param('tenant')}/api/v1` }],
     security: [{ bearer: [] }],

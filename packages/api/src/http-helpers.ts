@@ -1,11 +1,17 @@
-import { z } from '@hono/zod-openapi';
 import { ConflictError, ValidationError } from '@gridsafe/core';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { ProblemSchema } from './problem.ts';
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ description: 'Page size, at most 100' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(50)
+    .openapi({ description: 'Page size, at most 100' }),
   cursor: z.string().max(2048).optional().openapi({ description: 'The nextCursor of the previous page' }),
 });
 
@@ -20,7 +26,10 @@ export const IdParamSchema = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
 });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 
 /** The error answers every authenticated endpoint can give, documented once. */
 export const COMMON_ERRORS = {
@@ -30,10 +39,16 @@ export const COMMON_ERRORS = {
   404: problem('Absent, or in another county'),
 } as const;
 
-export const WRITE_ERRORS = { ...COMMON_ERRORS, 409: problem('Stale version, duplicate, or wrong state') } as const;
+export const WRITE_ERRORS = {
+  ...COMMON_ERRORS,
+  409: problem('Stale version, duplicate, or wrong state'),
+} as const;
 
 export const VersionHeaderSchema = z.object({
-  'if-match': z.string().optional().openapi({ description: 'The version the client last saw; a stale one answers 409' }),
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({ description: 'The version the client last saw; a stale one answers 409' }),
 });
 
 export const IdempotencyHeaderSchema = z.object({
@@ -49,7 +64,11 @@ export const IdempotencyHeaderSchema = z.object({
  * The version a state change must apply to: `If-Match` or the body's `version`. Without either we lock
  * against the version just read, which still prevents lost updates between our read and our write.
  */
-export function expectedVersion(c: Context<AppEnv>, bodyVersion: number | undefined, currentVersion: number): number {
+export function expectedVersion(
+  c: Context<AppEnv>,
+  bodyVersion: number | undefined,
+  currentVersion: number,
+): number {
   const header = c.req.header('if-match');
   let fromHeader: number | undefined;
   if (header !== undefined) {
@@ -63,7 +82,10 @@ export function expectedVersion(c: Context<AppEnv>, bodyVersion: number | undefi
   }
   const expected = fromHeader ?? bodyVersion ?? currentVersion;
   if (expected !== currentVersion) {
-    throw new ConflictError(`The record is at version ${currentVersion}; you sent changes for version ${expected}.`, 'stale_version');
+    throw new ConflictError(
+      `The record is at version ${currentVersion}; you sent changes for version ${expected}.`,
+      'stale_version',
+    );
   }
   return expected;
 }

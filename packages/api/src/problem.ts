@@ -79,11 +79,13 @@ export function problemResponse(
 
 /** Zod issues as `{path, message}`, the path prefixed by where the value came from (`query.limit`). */
 export function fieldProblems(error: ZodError, target: string): FieldProblem[] {
+  // A key may be the empty string (`{"": 1}`); it is still a field the client sent, so it is named as `""`.
+  const segment = (key: PropertyKey) => (String(key) === '' ? '""' : String(key));
   return error.issues.flatMap((issue) => {
-    const base = [target === 'json' ? '' : target, ...issue.path.map(String)].filter(Boolean).join('.');
+    const base = [target === 'json' ? '' : target, ...issue.path.map(segment)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
-        path: [base, key].filter(Boolean).join('.'),
+        path: [base, segment(key)].filter(Boolean).join('.'),
         message: 'unknown field',
       }));
     }
@@ -122,9 +124,13 @@ export function handleError(error: Error, c: Context, logger: Logger): Response 
     // hono's validator throws a bare 400 for a body that is not JSON; it is still a bad field, named as such.
     if (status === 400 || status === 415) {
       if (status === 415 || !/json/i.test(c.req.header('content-type') ?? '')) {
-        return problemResponse(c, 415 as ContentfulStatusCode, 'unsupported_media_type', 'Send the body as application/json.', [
-          { path: 'header.content-type', message: 'must be application/json' },
-        ]);
+        return problemResponse(
+          c,
+          415 as ContentfulStatusCode,
+          'unsupported_media_type',
+          'Send the body as application/json.',
+          [{ path: 'header.content-type', message: 'must be application/json' }],
+        );
       }
       return problemResponse(c, 400, 'validation_failed', 'The request body is not valid JSON.', [
         { path: '(body)', message: 'is not valid JSON' },

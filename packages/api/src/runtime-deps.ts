@@ -27,7 +27,9 @@ export interface RuntimeConfig {
  * Builds the clients once per process. Lambda calls this at init (outside the handler) so warm invocations
  * reuse connections and the cached JWKS.
  */
-export function createRuntimeDeps(config: RuntimeConfig): AppDeps & { documentClient: ReturnType<typeof createDocumentClient> } {
+export function createRuntimeDeps(
+  config: RuntimeConfig,
+): AppDeps & { documentClient: ReturnType<typeof createDocumentClient> } {
   const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
   return {
@@ -35,7 +37,11 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & { documentCl
     servesTenant: config.servesTenant,
     data: { client: documentClient, tableName: config.tableName },
     evidence: { client: s3, bucket: config.evidenceBucket },
-    tokens: createJwksVerifier({ issuer: config.authIssuer, jwksUrl: config.authJwksUrl, clientId: config.userPoolClientId }),
+    tokens: createJwksVerifier({
+      issuer: config.authIssuer,
+      jwksUrl: config.authJwksUrl,
+      clientId: config.userPoolClientId,
+    }),
     identity: createCognitoIdentityProvider({
       userPoolId: config.userPoolId,
       clientId: config.userPoolClientId,

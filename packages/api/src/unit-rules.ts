@@ -3,17 +3,23 @@ import {
   departmentForIndustry,
   ForbiddenError,
   type GridNode,
-  type Principal,
   inScope,
+  type Principal,
   type Unit,
   ValidationError,
 } from '@gridsafe/core';
 
 /** The village a unit is placed in: it must exist, be a village, and lie in the caller's area. */
-export function assertPlaceableVillage(principal: Principal, village: GridNode | undefined, field = 'gridId'): GridNode {
+export function assertPlaceableVillage(
+  principal: Principal,
+  village: GridNode | undefined,
+  field = 'gridId',
+): GridNode {
   if (!village) throw new ValidationError([{ path: field, message: 'no such grid in this county' }]);
   if (village.level !== 'village') {
-    throw new ValidationError([{ path: field, message: 'a unit belongs to a village grid, not a township or county' }]);
+    throw new ValidationError([
+      { path: field, message: 'a unit belongs to a village grid, not a township or county' },
+    ]);
   }
   if (!inScope(principal, { gridPath: village.path })) {
     throw new ForbiddenError('This village is outside your area.');

@@ -52,7 +52,11 @@ export function actorOf(principal: Principal): AuditEvent['actor'] {
 }
 
 /** The fields whose values differ, as before → after pairs (deep comparison through canonical JSON). */
-export function diff<T extends object>(before: T, after: T, fields: readonly (keyof T)[]): AuditEvent['changes'] {
+export function diff<T extends object>(
+  before: T,
+  after: T,
+  fields: readonly (keyof T)[],
+): AuditEvent['changes'] {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const field of fields) {
     if (canonicalJson(before[field]) !== canonicalJson(after[field])) {
@@ -62,7 +66,9 @@ export function diff<T extends object>(before: T, after: T, fields: readonly (ke
   return changes;
 }
 
-export type ChainVerdict = { intact: true; length: number } | { intact: false; brokenAt: number; reason: string };
+export type ChainVerdict =
+  | { intact: true; length: number }
+  | { intact: false; brokenAt: number; reason: string };
 
 /** Walks a record's events oldest first and names the first broken link. */
 export function verifyAuditChain(events: readonly AuditEvent[]): ChainVerdict {
@@ -70,14 +76,26 @@ export function verifyAuditChain(events: readonly AuditEvent[]): ChainVerdict {
   for (const [index, event] of events.entries()) {
     const expectedSeq = index + 1;
     if (event.seq !== expectedSeq) {
-      return { intact: false, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing or out of order` };
+      return {
+        intact: false,
+        brokenAt: expectedSeq,
+        reason: `event ${expectedSeq} is missing or out of order`,
+      };
     }
     if (event.prevHash !== prev) {
-      return { intact: false, brokenAt: event.seq, reason: `event ${event.seq} does not link to the event before it` };
+      return {
+        intact: false,
+        brokenAt: event.seq,
+        reason: `event ${event.seq} does not link to the event before it`,
+      };
     }
     const { hash, ...rest } = event;
     if (hashAuditEvent(rest) !== hash) {
-      return { intact: false, brokenAt: event.seq, reason: `event ${event.seq} was altered after it was written` };
+      return {
+        intact: false,
+        brokenAt: event.seq,
+        reason: `event ${event.seq} was altered after it was written`,
+      };
     }
     prev = hash;
   }

@@ -3,11 +3,27 @@ import { z } from 'zod';
 /** Shared field schemas, so every endpoint says the same thing about the same kind of value. */
 export const UlidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID (26 characters)');
 
+/**
+ * DynamoDB stores numbers between 1e-130 and 1e126 in magnitude and refuses the rest with a ValidationException,
+ * so a number the schema admits must be one the table can hold. Below a ten-millionth of a degree (about a
+ * centimetre) a coordinate is noise, so anything closer to zero than that (but not zero) is refused by name.
+ */
+export const SMALLEST_COORDINATE = 1e-7;
+const coordinate = (limit: number) =>
+  z
+    .number()
+    .min(-limit)
+    .max(limit)
+    .refine(
+      (value) => value === 0 || Math.abs(value) >= SMALLEST_COORDINATE,
+      `must be 0 or at least ${SMALLEST_COORDINATE} away from it`,
+    );
+
 /** WGS-84; China spans roughly 3.8–53.6 N and 73.5–135.1 E, but counties' data may be imported from anywhere. */
 export const LocationSchema = z
   .strictObject({
-    lat: z.number().min(-90).max(90),
-    lng: z.number().min(-180).max(180),
+    lat: coordinate(90),
+    lng: coordinate(180),
   })
   .meta({ id: 'Location' });
 export type Location = z.infer<typeof LocationSchema>;

@@ -14,7 +14,9 @@ export interface Department {
   updatedAt: string;
 }
 
-export const IndustryCodeSchema = z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, 'must be an industry code like gas_station');
+export const IndustryCodeSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,47}$/, 'must be an industry code like gas_station');
 
 export const DepartmentSchema = z
   .object({
@@ -38,7 +40,10 @@ export const CreateDepartmentSchema = z
  * The department that supervises an industry. When two claim the same industry, the one created first wins,
  * so the answer never flips between requests.
  */
-export function departmentForIndustry(departments: readonly Department[], industry: string): Department | undefined {
+export function departmentForIndustry(
+  departments: readonly Department[],
+  industry: string,
+): Department | undefined {
   return [...departments]
     .filter((department) => department.industries.includes(industry))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))[0];

@@ -18,8 +18,17 @@ const oneOf = (values: readonly number[], name: string) =>
 
 export const AssessmentInputSchema = z
   .discriminatedUnion('method', [
-    z.strictObject({ method: z.literal('LEC'), L: oneOf(LEC_VALUES.L, 'L'), E: oneOf(LEC_VALUES.E, 'E'), C: oneOf(LEC_VALUES.C, 'C') }),
-    z.strictObject({ method: z.literal('LS'), L: z.number().int().min(1).max(5), S: z.number().int().min(1).max(5) }),
+    z.strictObject({
+      method: z.literal('LEC'),
+      L: oneOf(LEC_VALUES.L, 'L'),
+      E: oneOf(LEC_VALUES.E, 'E'),
+      C: oneOf(LEC_VALUES.C, 'C'),
+    }),
+    z.strictObject({
+      method: z.literal('LS'),
+      L: z.number().int().min(1).max(5),
+      S: z.number().int().min(1).max(5),
+    }),
   ])
   .meta({ id: 'AssessmentInput' });
 export type AssessmentInput = z.infer<typeof AssessmentInputSchema>;
@@ -30,7 +39,17 @@ export type AssessmentInput = z.infer<typeof AssessmentInputSchema>;
  * 70 < D ≤ 160 yellow, D ≤ 70 blue. The LS 5×5 matrix (R = L × S): 20–25 red, 10–16 orange, 4–9 yellow,
  * 1–3 blue. Sources disagree, so both are county settings.
  */
-export const BandSchema = z.strictObject({ color: z.enum(['red', 'orange', 'yellow', 'blue']), above: z.number() });
+// LEC scores run from 0.05 to 10,000 and LS from 1 to 25. The catch-all band is stored as "above -1e9" (JSON has
+// no -Infinity), and DynamoDB cannot hold magnitudes under 1e-130, so thresholds are bounded and a threshold
+// closer to zero than 0.01 (which grades nothing differently) is refused (finding 7 in docs/reliability.md).
+export const BandSchema = z.strictObject({
+  color: z.enum(['red', 'orange', 'yellow', 'blue']),
+  above: z
+    .number()
+    .min(-1e9)
+    .max(1e6)
+    .refine((value) => value === 0 || Math.abs(value) >= 0.01, 'must be 0 or at least 0.01 away from it'),
+});
 export const GradingTableSchema = z
   .strictObject({
     /** Increments whenever a county changes any band; every grading records the version it used. */
@@ -78,14 +97,24 @@ export function colorFor(score: number, bands: GradingTable['LEC']): GradedColor
   for (const band of bands) {
     if (score > band.above) return band.color;
   }
-  throw new ValidationError([{ path: 'assessment', message: `the grading table has no band for score ${score}` }]);
+  throw new ValidationError([
+    { path: 'assessment', message: `the grading table has no band for score ${score}` },
+  ]);
 }
 
 /** Grades with the given table: pure, so the same inputs and table always give the same colour. */
 export function grade(input: AssessmentInput, table: GradingTable, at: Date, by: string): Assessment {
   const score = scoreOf(input);
   const { method, ...inputs } = input;
-  return { method, inputs, score, color: colorFor(score, table[method]), tableVersion: table.version, at: at.toISOString(), by };
+  return {
+    method,
+    inputs,
+    score,
+    color: colorFor(score, table[method]),
+    tableVersion: table.version,
+    at: at.toISOString(),
+    by,
+  };
 }
 
 /** Bands must run from the highest threshold down and end with a catch-all, or some scores get no colour. */
@@ -94,11 +123,18 @@ export function assertValidBands(table: GradingTable): void {
     const bands = table[method];
     for (let i = 1; i < bands.length; i++) {
       if (bands[i]!.above >= bands[i - 1]!.above) {
-        throw new ValidationError([{ path: `grading.${method}.${i}.above`, message: 'bands must be listed from the highest threshold down' }]);
+        throw new ValidationError([
+          {
+            path: `grading.${method}.${i}.above`,
+            message: 'bands must be listed from the highest threshold down',
+          },
+        ]);
       }
     }
     if (bands.at(-1)!.above > 0) {
-      throw new ValidationError([{ path: `grading.${method}`, message: 'the last band must catch every score (above 0 or less)' }]);
+      throw new ValidationError([
+        { path: `grading.${method}`, message: 'the last band must catch every score (above 0 or less)' },
+      ]);
     }
   }
 }

@@ -38,7 +38,9 @@ export const GridNodeSchema = z
   })
   .meta({ id: 'GridNode' });
 
-export const DivisionCodeSchema = z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code');
+export const DivisionCodeSchema = z
+  .string()
+  .regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code');
 
 export const CreateGridSchema = z
   .strictObject({
@@ -79,10 +81,17 @@ export function isWithin(path: string, ancestorPath: string): boolean {
 }
 
 /** A child must sit exactly one level below its parent. */
-export function assertValidParent(level: GridLevel, parent: Pick<GridNode, 'level'>, field = 'parentId'): void {
+export function assertValidParent(
+  level: GridLevel,
+  parent: Pick<GridNode, 'level'>,
+  field = 'parentId',
+): void {
   if (PARENT_LEVEL[level] !== parent.level) {
     throw new ValidationError([
-      { path: field, message: `a ${level} must be placed under a ${PARENT_LEVEL[level] ?? 'nothing'}, not a ${parent.level}` },
+      {
+        path: field,
+        message: `a ${level} must be placed under a ${PARENT_LEVEL[level] ?? 'nothing'}, not a ${parent.level}`,
+      },
     ]);
   }
 }

@@ -13,7 +13,10 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 export function createJsonLogger(base: Record<string, unknown> = {}, minimum: Level = 'info'): Logger {
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[minimum]) return;
-    const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...base, ...fields }, errorReplacer);
+    const line = JSON.stringify(
+      { level, time: new Date().toISOString(), message, ...base, ...fields },
+      errorReplacer,
+    );
     (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
   };
   return {

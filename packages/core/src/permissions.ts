@@ -93,7 +93,15 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   ],
   // A unit's safety manager keeps its own risk points current.
   // ...and rectifies its hazards, reporting what it finds itself (自查自报).
-  unit_user: ['department.read', 'unit.read', 'riskPoint.read', 'riskPoint.file', 'hazard.read', 'hazard.report', 'hazard.rectify'],
+  unit_user: [
+    'department.read',
+    'unit.read',
+    'riskPoint.read',
+    'riskPoint.file',
+    'hazard.read',
+    'hazard.report',
+    'hazard.rectify',
+  ],
 };
 
 export function hasCapability(principal: Pick<Principal, 'role'>, capability: Capability): boolean {
@@ -158,4 +166,3 @@ function describe(capability: Capability): string {
   const [thing, verb] = capability.split('.');
   return `${verb} ${thing}s`;
 }
-

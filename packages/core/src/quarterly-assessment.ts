@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
-/** `2026Q4`: a calendar quarter. */
-export const QuarterSchema = z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q4');
+/**
+ * `2026Q4`: a calendar quarter. The years are bounded to ones a work-safety record can belong to; a Date cannot
+ * hold the end of 9999Q4, and 0000Q1 is nobody's quarter (finding 6 in docs/reliability.md).
+ */
+export const QUARTER_PATTERN = /^(20\d{2}|2100)Q[1-4]$/;
+export const QUARTER_MESSAGE = 'must be a quarter from 2000Q1 to 2100Q4, like 2026Q4';
+export const QuarterSchema = z.string().regex(QUARTER_PATTERN, QUARTER_MESSAGE);
 
 /** Counties keep China Standard Time: a quarter starts at midnight in Beijing, not in London. */
 const CHINA_OFFSET = '+08:00';
@@ -15,8 +20,8 @@ const CHINA_OFFSET = '+08:00';
  */
 export function quarterBounds(quarter: string): { start: Date; end: Date } {
   const match = /^(\d{4})Q([1-4])$/.exec(quarter);
-  if (!match)
-    throw new ValidationError([{ path: 'query.quarter', message: 'must be a quarter like 2026Q4' }]);
+  if (!match || !QUARTER_PATTERN.test(quarter))
+    throw new ValidationError([{ path: 'query.quarter', message: QUARTER_MESSAGE }]);
   const year = Number(match[1]);
   const q = Number(match[2]);
   const month = (n: number) => String(n).padStart(2, '0');

@@ -77,7 +77,10 @@ export const CreateRiskPointSchema = z
     unitId: UlidSchema,
     industry: IndustryCodeSchema,
     /** A knowledge-base template: its hazards, checklist and measures fill whatever the filer leaves out. */
-    templateCode: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/).optional(),
+    templateCode: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{1,63}$/)
+      .optional(),
     location: LocationSchema,
     address: textField(200).optional(),
     description: textField(2000).optional(),
@@ -165,18 +168,22 @@ export function nextReviewState(
       return { status: 'submitted', reviewChain: [...settings.reviewChains[point.color]], reviewStep: 0 };
     }
     case 'approve': {
-      if (point.status !== 'submitted' && point.status !== 'township_approved') throw wrongState(point.status, 'approved');
+      if (point.status !== 'submitted' && point.status !== 'township_approved')
+        throw wrongState(point.status, 'approved');
       const level = point.reviewChain[point.reviewStep];
       if (!level) throw new ConflictError('This filing has no review left to give.', 'wrong_state');
-      if (!canReviewAt(principal, level)) throw new ForbiddenError(`This filing waits for the ${level} review.`);
+      if (!canReviewAt(principal, level))
+        throw new ForbiddenError(`This filing waits for the ${level} review.`);
       const reviewStep = point.reviewStep + 1;
       const done = reviewStep >= point.reviewChain.length;
       return { status: done ? 'filed' : 'township_approved', reviewChain: point.reviewChain, reviewStep };
     }
     case 'return': {
-      if (point.status !== 'submitted' && point.status !== 'township_approved') throw wrongState(point.status, 'returned');
+      if (point.status !== 'submitted' && point.status !== 'township_approved')
+        throw wrongState(point.status, 'returned');
       const level = point.reviewChain[point.reviewStep];
-      if (!level || !canReviewAt(principal, level)) throw new ForbiddenError('Only the reviewer whose turn it is may return a filing.');
+      if (!level || !canReviewAt(principal, level))
+        throw new ForbiddenError('Only the reviewer whose turn it is may return a filing.');
       return { status: 'draft', reviewChain: [], reviewStep: 0 };
     }
     case 'reopen': {

@@ -18,7 +18,10 @@ export function isRole(value: unknown): value is Role {
  * department (its industries county-wide), or a unit. Written `grid:<id>`, `dept:<id>`, `unit:<id>` inside
  * tokens. Grid grants hold the node id, not its path, so moving a subtree never leaves a stale grant.
  */
-export type Grant = { kind: 'grid'; id: string } | { kind: 'dept'; id: string } | { kind: 'unit'; id: string };
+export type Grant =
+  | { kind: 'grid'; id: string }
+  | { kind: 'dept'; id: string }
+  | { kind: 'unit'; id: string };
 
 export const GRANT_PATTERN = /^(grid|dept|unit):[0-9A-HJKMNP-TV-Z]{26}$/;
 

@@ -25,7 +25,10 @@ export const TenantSettingsSchema = z
       unitMaximumDays: z.number().int().min(1).max(366),
     }),
     /** Rectification deadlines in days by severity. */
-    hazardDeadlineDays: z.strictObject({ general: z.number().int().min(1).max(366), major: z.number().int().min(1).max(366) }),
+    hazardDeadlineDays: z.strictObject({
+      general: z.number().int().min(1).max(366),
+      major: z.number().int().min(1).max(366),
+    }),
     /** Patrol positions further than this from the point are flagged. */
     patrolDistanceFlagMeters: z.number().int().min(10).max(100_000),
     /**
@@ -46,7 +49,11 @@ export const TenantSettingsSchema = z
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
 export const DEFAULT_SETTINGS: TenantSettings = {
-  grading: { ...DEFAULT_GRADING_TABLE, LEC: withFloor(DEFAULT_GRADING_TABLE.LEC), LS: withFloor(DEFAULT_GRADING_TABLE.LS) },
+  grading: {
+    ...DEFAULT_GRADING_TABLE,
+    LEC: withFloor(DEFAULT_GRADING_TABLE.LEC),
+    LS: withFloor(DEFAULT_GRADING_TABLE.LS),
+  },
   reviewChains: {
     red: ['township', 'county'],
     orange: ['township', 'county'],

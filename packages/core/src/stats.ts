@@ -49,7 +49,12 @@ export interface GridStats {
     total: number;
     byStatus: { draft: number; submitted: number; township_approved: number; filed: number };
   };
-  hazards: { open: number; overdue: number; closed: number; byLevel: { village: number; township: number; county: number } };
+  hazards: {
+    open: number;
+    overdue: number;
+    closed: number;
+    byLevel: { village: number; township: number; county: number };
+  };
 }
 
 export function toGridStats(gridId: string, c: Counters): GridStats {

@@ -18,11 +18,17 @@ export const USER_ATTRIBUTE = {
 } as const;
 
 /** Returns undefined when the user lacks a tenant or role: such a user gets no Gridsafe claims at all. */
-export function claimsFromUserAttributes(attributes: Record<string, string | undefined>): GridsafeClaims | undefined {
+export function claimsFromUserAttributes(
+  attributes: Record<string, string | undefined>,
+): GridsafeClaims | undefined {
   const tenant = attributes[USER_ATTRIBUTE.tenant];
   const role = attributes[USER_ATTRIBUTE.role];
   if (!tenant || !isRole(role)) return undefined;
-  return { gs_tenant: tenant, gs_role: role, gs_scopes: parseScopesAttribute(attributes[USER_ATTRIBUTE.scopes]) };
+  return {
+    gs_tenant: tenant,
+    gs_role: role,
+    gs_scopes: parseScopesAttribute(attributes[USER_ATTRIBUTE.scopes]),
+  };
 }
 
 /** A malformed attribute yields no scopes (least privilege), never an exception inside the token trigger. */

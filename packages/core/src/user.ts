@@ -47,7 +47,9 @@ export const PasswordSchema = z
 
 export const CreateUserSchema = z
   .strictObject({
-    username: z.string().regex(USERNAME_PATTERN, 'must be 3-64 lowercase letters, digits, dot, dash or underscore'),
+    username: z
+      .string()
+      .regex(USERNAME_PATTERN, 'must be 3-64 lowercase letters, digits, dot, dash or underscore'),
     displayName: textField(50),
     role: RoleSchema.exclude(['vendor_operator']),
     scope: z.array(GrantStringSchema).max(20).default([]),

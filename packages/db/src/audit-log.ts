@@ -1,4 +1,4 @@
-import { type AuditEvent, GENESIS_HASH, type UnhashedAuditEvent, sealAuditEvent } from '@gridsafe/core';
+import { type AuditEvent, GENESIS_HASH, sealAuditEvent, type UnhashedAuditEvent } from '@gridsafe/core';
 import { padNumber } from './keys.ts';
 import type { StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 
@@ -48,7 +48,11 @@ export function appendAuditEvent(
 }
 
 /** listAuditEvents: Query AUDIT#<type>#<id>, oldest first. */
-export async function readAuditTrail(store: TenantStore, entityType: string, entityId: string): Promise<AuditEvent[]> {
+export async function readAuditTrail(
+  store: TenantStore,
+  entityType: string,
+  entityId: string,
+): Promise<AuditEvent[]> {
   const items = await store.queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ev)',
     ExpressionAttributeValues: { ':pk': auditPartitionKey(store, entityType, entityId), ':ev': 'EV#' },

@@ -23,7 +23,10 @@ export class DepartmentRepository {
     return items.map((item) => fromItem<Department>(item));
   }
 
-  async create(input: { id: string; name: string; industries: string[] }, ctx: WriteContext): Promise<Department> {
+  async create(
+    input: { id: string; name: string; industries: string[] },
+    ctx: WriteContext,
+  ): Promise<Department> {
     const now = ctx.now.toISOString();
     const department: Department = { ...input, version: 1, createdAt: now, updatedAt: now };
     const audit = appendAuditEvent(this.store, NEW_CHAIN, {

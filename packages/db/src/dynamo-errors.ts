@@ -7,7 +7,14 @@ interface AwsLikeError {
   CancellationReasons?: { Code?: string }[];
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 const OVERLOADED = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -34,9 +41,13 @@ export function translateDynamoError(error: unknown, what = 'item'): unknown {
   if (name === 'TransactionCanceledException') {
     const reasons = e.CancellationReasons ?? [];
     if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-      return new ConflictError(`The ${what} was changed by someone else or is in another state.`, 'conflict', {
-        cause: error,
-      });
+      return new ConflictError(
+        `The ${what} was changed by someone else or is in another state.`,
+        'conflict',
+        {
+          cause: error,
+        },
+      );
     }
     if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError')) {
       return new ConflictError('A concurrent change got there first; try again.', 'transaction_conflict', {
@@ -49,7 +60,12 @@ export function translateDynamoError(error: unknown, what = 'item'): unknown {
       cause: error,
     });
   }
-  if (OVERLOADED.has(name) || UNREACHABLE.has(e?.code ?? '') || UNREACHABLE.has(name) || isNetworkError(error)) {
+  if (
+    OVERLOADED.has(name) ||
+    UNREACHABLE.has(e?.code ?? '') ||
+    UNREACHABLE.has(name) ||
+    isNetworkError(error)
+  ) {
     return new ServiceUnavailableError('database', { cause: error });
   }
   return error;

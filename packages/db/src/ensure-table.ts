@@ -7,6 +7,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type DynamoDBClient = DynamoDBDocumentClient;
+
 import { GSI_NAMES, TTL_ATTRIBUTE, tableDefinition } from './table-definition.ts';
 
 /** The table exists but does not match what the product needs; the message says how to recover. */
@@ -55,7 +56,9 @@ async function describe(client: DynamoDBClient, tableName: string) {
 async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const table = await describe(client, tableName);
-    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every(
+      (index) => index.IndexStatus === 'ACTIVE',
+    );
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

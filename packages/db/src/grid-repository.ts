@@ -52,12 +52,19 @@ export class GridRepository {
   }
 
   /** listGridsByLevel: Query gsi3 GRIDLEVEL#<level> [begins_with(<path>)]. */
-  async listByLevel(level: GridLevel, withinPath: string | undefined, page: { limit: number; cursor?: string }): Promise<Page<GridNode>> {
+  async listByLevel(
+    level: GridLevel,
+    withinPath: string | undefined,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<GridNode>> {
     const result = await this.store.queryPage(
       {
         IndexName: 'gsi3',
         KeyConditionExpression: withinPath ? 'gsi3pk = :pk AND begins_with(gsi3sk, :path)' : 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': this.store.key('GRIDLEVEL', level), ...(withinPath ? { ':path': withinPath } : {}) },
+        ExpressionAttributeValues: {
+          ':pk': this.store.key('GRIDLEVEL', level),
+          ...(withinPath ? { ':path': withinPath } : {}),
+        },
       },
       page,
     );
@@ -107,7 +114,12 @@ export class GridRepository {
       entityId: node.id,
       action: 'created',
       ...auditFacts(ctx),
-      details: { name: node.name, level: node.level, parentId: node.parentId ?? null, code: node.code ?? null },
+      details: {
+        name: node.name,
+        level: node.level,
+        parentId: node.parentId ?? null,
+        code: node.code ?? null,
+      },
     });
     const items: TransactItem[] = [
       {
@@ -150,7 +162,12 @@ export class GridRepository {
     ctx: WriteContext,
   ): Promise<GridNode> {
     const before = fromItem<GridNode>(stored);
-    const after: GridNode = { ...before, ...changes, version: before.version + 1, updatedAt: ctx.now.toISOString() };
+    const after: GridNode = {
+      ...before,
+      ...changes,
+      version: before.version + 1,
+      updatedAt: ctx.now.toISOString(),
+    };
     const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
       entityType: ENTITY,
       entityId: before.id,
@@ -214,7 +231,10 @@ export class GridRepository {
       entityId: before.id,
       action: 'moved',
       ...auditFacts(ctx),
-      changes: { parentId: { before: oldParentId, after: newParent.id }, path: { before: before.path, after: after.path } },
+      changes: {
+        parentId: { before: oldParentId, after: newParent.id },
+        path: { before: before.path, after: after.path },
+      },
     });
     const items: TransactItem[] = [
       {

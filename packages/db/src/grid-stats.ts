@@ -16,7 +16,12 @@ export function statsPartitionKey(store: TenantStore, gridId: string): string {
  * The counter updates for a change at `gridPath` (a village path): one ADD per ancestor, each on a random
  * shard. `rev` counts updates so a village move can detect a change that slipped in after it read the totals.
  */
-export function counterUpdates(store: TenantStore, gridPath: string, deltas: CounterDeltas, sign = 1): TransactItem[] {
+export function counterUpdates(
+  store: TenantStore,
+  gridPath: string,
+  deltas: CounterDeltas,
+  sign = 1,
+): TransactItem[] {
   return gridPath
     .split('/')
     .map((gridId, depth) => counterUpdate(store, gridId, depth, deltas, sign))
@@ -31,7 +36,10 @@ export function counterUpdate(
   deltas: CounterDeltas,
   sign = 1,
 ): TransactItem | undefined {
-  const entries = Object.entries(deltas).filter(([, value]) => value !== 0 && value !== undefined) as [string, number][];
+  const entries = Object.entries(deltas).filter(([, value]) => value !== 0 && value !== undefined) as [
+    string,
+    number,
+  ][];
   if (entries.length === 0) return undefined;
   const names: Record<string, string> = { '#rev': 'rev' };
   const values: Record<string, number> = { ':one': 1 };
@@ -56,7 +64,10 @@ export function counterUpdate(
 }
 
 /** readGridCounters: Query STATS#<gridId> (all shards), summed. One call. */
-export async function readGridCounters(store: TenantStore, gridId: string): Promise<{ counters: Counters; shards: { sk: string; rev: number }[] }> {
+export async function readGridCounters(
+  store: TenantStore,
+  gridId: string,
+): Promise<{ counters: Counters; shards: { sk: string; rev: number }[] }> {
   const shards = await store.queryAll({
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': statsPartitionKey(store, gridId) },

@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tenantKey } from './keys.ts';
 
 /**
@@ -10,5 +10,7 @@ export async function checkTableReachable(
   tableName: string,
   tenant: string,
 ): Promise<void> {
-  await client.send(new GetCommand({ TableName: tableName, Key: { pk: tenantKey(tenant, 'HEALTH'), sk: 'HEALTH' } }));
+  await client.send(
+    new GetCommand({ TableName: tableName, Key: { pk: tenantKey(tenant, 'HEALTH'), sk: 'HEALTH' } }),
+  );
 }

@@ -24,7 +24,9 @@ export class IdempotencyStore {
   }
 
   static fingerprint(body: unknown): string {
-    return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify(body ?? null))
+      .digest('hex');
   }
 
   /** The first answer for this key, or undefined. A reuse of the key for a different request is a conflict. */
@@ -32,7 +34,10 @@ export class IdempotencyStore {
     const item = await this.store.get(this.pk(scope, key), 'IDEM', true);
     if (!item) return undefined;
     if (item.fingerprint !== fingerprint) {
-      throw new ConflictError('This Idempotency-Key was already used for a different request.', 'idempotency_key_reused');
+      throw new ConflictError(
+        'This Idempotency-Key was already used for a different request.',
+        'idempotency_key_reused',
+      );
     }
     return { status: Number(item.status), body: JSON.parse(String(item.body)) };
   }

@@ -14,10 +14,17 @@ export class KnowledgeRepository {
   async getOverrides(): Promise<{ overrides?: KnowledgeOverrides; version: number }> {
     const item = await this.store.get(this.store.key('KB'), 'OVERRIDES');
     if (!item) return { version: 0 };
-    return { overrides: knowledgeOverridesSchema.parse(JSON.parse(String(item.overrides))), version: Number(item.version) };
+    return {
+      overrides: knowledgeOverridesSchema.parse(JSON.parse(String(item.overrides))),
+      version: Number(item.version),
+    };
   }
 
-  async putOverrides(overrides: KnowledgeOverrides, expectedVersion: number, ctx: WriteContext): Promise<number> {
+  async putOverrides(
+    overrides: KnowledgeOverrides,
+    expectedVersion: number,
+    ctx: WriteContext,
+  ): Promise<number> {
     const stored = await this.store.get(this.store.key('KB'), 'OVERRIDES', true);
     const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
       entityType: 'knowledge',
@@ -44,7 +51,10 @@ export class KnowledgeRepository {
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
             ...(expectedVersion === 0
               ? {}
-              : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+              : {
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':expected': expectedVersion },
+                }),
           },
         },
         audit.put,

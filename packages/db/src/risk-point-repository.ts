@@ -79,8 +79,12 @@ export class RiskPointRepository {
     const result = await this.store.queryPage(
       {
         IndexName: index,
-        KeyConditionExpression: withinArea ? `${index}pk = :pk AND begins_with(${index}sk, :path)` : `${index}pk = :pk`,
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+        KeyConditionExpression: withinArea
+          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          : `${index}pk = :pk`,
+        ...(filters.length > 0
+          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
         ExpressionAttributeValues: values,
       },
       page,
@@ -98,7 +102,9 @@ export class RiskPointRepository {
       gsi1sk: sortKey,
       gsi2pk: this.store.key('RPCOLOR', point.color),
       gsi2sk: sortKey,
-      ...(point.departmentId ? { gsi3pk: this.store.key('RPDEPT', point.departmentId), gsi3sk: sortKey } : {}),
+      ...(point.departmentId
+        ? { gsi3pk: this.store.key('RPDEPT', point.departmentId), gsi3sk: sortKey }
+        : {}),
       gsi4pk: this.store.key('RPSTATUS', point.status),
       gsi4sk: sortKey,
       ...point,
@@ -113,11 +119,23 @@ export class RiskPointRepository {
       entityId: point.id,
       action: 'created',
       ...auditFacts(ctx),
-      details: { name: point.name, unitId: point.unitId, color: point.color, templateCode: point.templateCode ?? null, assessment: point.assessment ?? null },
+      details: {
+        name: point.name,
+        unitId: point.unitId,
+        color: point.color,
+        templateCode: point.templateCode ?? null,
+        assessment: point.assessment ?? null,
+      },
     });
     await this.store.transact(
       [
-        { Put: { TableName: this.store.tableName, Item: this.itemOf(point, audit.next), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.store.tableName,
+            Item: this.itemOf(point, audit.next),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         audit.put,
         ...counterUpdates(this.store, point.gridPath, countsOf(point)),
         ...extraItems,

@@ -1,4 +1,10 @@
-import { canonicalJson, DEFAULT_SETTINGS, type GradingTable, type TenantSettings, TenantSettingsSchema } from '@gridsafe/core';
+import {
+  canonicalJson,
+  DEFAULT_SETTINGS,
+  type GradingTable,
+  type TenantSettings,
+  TenantSettingsSchema,
+} from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf } from './audit-log.ts';
 import type { TenantStore } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
@@ -15,7 +21,10 @@ export class SettingsRepository {
   async get(): Promise<{ settings: TenantSettings; version: number }> {
     const item = await this.store.get(this.store.key('SETTINGS'), 'CURRENT');
     if (!item) return { settings: DEFAULT_SETTINGS, version: 0 };
-    return { settings: TenantSettingsSchema.parse(JSON.parse(String(item.settings))), version: Number(item.version) };
+    return {
+      settings: TenantSettingsSchema.parse(JSON.parse(String(item.settings))),
+      version: Number(item.version),
+    };
   }
 
   /** getGradingTable: GetItem SETTINGS / GRADING#<version>. */
@@ -32,7 +41,11 @@ export class SettingsRepository {
    * Replaces the settings under an optimistic lock. A change to any band gives the grading table a new
    * version (the server's, not the client's), written beside the old ones in the same transaction.
    */
-  async put(next: TenantSettings, expectedVersion: number, ctx: WriteContext): Promise<{ settings: TenantSettings; version: number }> {
+  async put(
+    next: TenantSettings,
+    expectedVersion: number,
+    ctx: WriteContext,
+  ): Promise<{ settings: TenantSettings; version: number }> {
     const current = await this.get();
     const stored = await this.store.get(this.store.key('SETTINGS'), 'CURRENT', true);
     const bandsChanged =
@@ -53,7 +66,14 @@ export class SettingsRepository {
         {
           Put: {
             TableName: this.store.tableName,
-            Item: { pk: this.store.key('SETTINGS'), sk: 'CURRENT', type: 'Settings', settings: JSON.stringify(settings), version, ...audit.next },
+            Item: {
+              pk: this.store.key('SETTINGS'),
+              sk: 'CURRENT',
+              type: 'Settings',
+              settings: JSON.stringify(settings),
+              version,
+              ...audit.next,
+            },
             ...(expectedVersion === 0
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
               : {
@@ -69,7 +89,12 @@ export class SettingsRepository {
               {
                 Put: {
                   TableName: this.store.tableName,
-                  Item: { pk: this.store.key('SETTINGS'), sk: `GRADING#${grading.version}`, type: 'GradingTable', table: JSON.stringify(grading) },
+                  Item: {
+                    pk: this.store.key('SETTINGS'),
+                    sk: `GRADING#${grading.version}`,
+                    type: 'GradingTable',
+                    table: JSON.stringify(grading),
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },

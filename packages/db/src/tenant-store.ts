@@ -100,7 +100,9 @@ export class TenantStore {
    */
   async transact(items: TransactItem[], what = 'record'): Promise<void> {
     if (items.length > MAX_TRANSACTION_ITEMS) {
-      throw new Error(`A transaction of ${items.length} items exceeds DynamoDB's limit of ${MAX_TRANSACTION_ITEMS}.`);
+      throw new Error(
+        `A transaction of ${items.length} items exceeds DynamoDB's limit of ${MAX_TRANSACTION_ITEMS}.`,
+      );
     }
     for (let attempt = 1; ; attempt++) {
       this.calls?.count('TransactWriteItems');
@@ -127,9 +129,11 @@ export class TenantStore {
       decoded !== null &&
       typeof decoded === 'object' &&
       Object.entries(decoded).every(
-        ([name, value]) => typeof value === 'string' && (!name.endsWith('pk') || value.startsWith(this.prefix)),
+        ([name, value]) =>
+          typeof value === 'string' && (!name.endsWith('pk') || value.startsWith(this.prefix)),
       );
-    if (!valid) throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
+    if (!valid)
+      throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
     return decoded as Record<string, unknown>;
   }
 }

@@ -61,7 +61,9 @@ export class UnitRepository {
     const result = await this.store.queryPage(
       {
         IndexName: index,
-        KeyConditionExpression: withinArea ? `${index}pk = :pk AND begins_with(${index}sk, :path)` : `${index}pk = :pk`,
+        KeyConditionExpression: withinArea
+          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          : `${index}pk = :pk`,
         ...(narrowByIndustry ? { FilterExpression: 'industry = :industry' } : {}),
         ExpressionAttributeValues: {
           ':pk': pk,
@@ -82,7 +84,9 @@ export class UnitRepository {
       type: 'Unit',
       gsi1pk: this.store.key('UNITS'),
       gsi1sk: sortKey,
-      ...(unit.departmentId ? { gsi2pk: this.store.key('UNITDEPT', unit.departmentId), gsi2sk: sortKey } : {}),
+      ...(unit.departmentId
+        ? { gsi2pk: this.store.key('UNITDEPT', unit.departmentId), gsi2sk: sortKey }
+        : {}),
       gsi3pk: this.store.key('UNITIND', unit.industry),
       gsi3sk: sortKey,
       ...unit,
@@ -122,7 +126,12 @@ export class UnitRepository {
     return {
       Put: {
         TableName: this.store.tableName,
-        Item: { pk: this.store.key('UNITCODE', unit.creditCode), sk: 'UNITCODE', type: 'UnitCode', unitId: unit.id },
+        Item: {
+          pk: this.store.key('UNITCODE', unit.creditCode),
+          sk: 'UNITCODE',
+          type: 'UnitCode',
+          unitId: unit.id,
+        },
         // A second unit with the same credit code fails the whole create with a 409.
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -133,7 +142,13 @@ export class UnitRepository {
    * Writes a changed unit under an optimistic lock. A move to another village moves its count too; a changed
    * industry moves it between the department and industry indexes (the item is rewritten whole).
    */
-  async update(stored: StoredItem, after: Unit, expectedVersion: number, ctx: WriteContext, action = 'updated'): Promise<Unit> {
+  async update(
+    stored: StoredItem,
+    after: Unit,
+    expectedVersion: number,
+    ctx: WriteContext,
+    action = 'updated',
+  ): Promise<Unit> {
     const before = fromItem<Unit>(stored);
     const next: Unit = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
     const audit = appendAuditEvent(this.store, chainHeadOf(stored), {

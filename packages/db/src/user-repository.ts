@@ -71,7 +71,12 @@ export class UserRepository {
         {
           Put: {
             TableName: this.store.tableName,
-            Item: { pk: this.store.key('USERNAME', user.username), sk: 'USERNAME', type: 'Username', userId: user.id },
+            Item: {
+              pk: this.store.key('USERNAME', user.username),
+              sk: 'USERNAME',
+              type: 'Username',
+              userId: user.id,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

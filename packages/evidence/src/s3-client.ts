@@ -10,7 +10,8 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
   return new S3Client({
     region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    // throwOnRequestTimeout: a hung S3 answers 503, not silence (finding 4, docs/reliability.md).
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
     ...(options.endpoint
       ? {
           endpoint: options.endpoint,

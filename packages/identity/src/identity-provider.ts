@@ -73,7 +73,8 @@ export function createCognitoIdentityProvider(options: CognitoOptions): Identity
   const client = new CognitoIdentityProviderClient({
     region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    // throwOnRequestTimeout: a hung identity provider answers 503, not silence (finding 4, docs/reliability.md).
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
     ...(options.endpoint
       ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),

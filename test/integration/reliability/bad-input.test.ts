@@ -262,6 +262,43 @@ describe('bad input at the edges of the contract', () => {
     expect(failures).toEqual([]);
   });
 
+  it('answers a quarter the calendar cannot hold with 400, not 500', async () => {
+    // `\d{4}Q4` admits 9999Q4, whose end (10000-01-01) is no Date: toISOString throws (docs/reliability.md, finding 6).
+    const failures: string[] = [];
+    for (const quarter of ['9999Q4', '0000Q1', '2026Q4']) {
+      const answer = await admin.get(`/assessments?quarter=${quarter}`);
+      if (answer.status >= 500) failures.push(`${quarter}: ${answer.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('stores or refuses a coordinate too small for DynamoDB (1e-200), never 500', async () => {
+    // The schema allows any double in range, DynamoDB refuses magnitudes under 1e-130 (docs/reliability.md, finding 7).
+    const location = { lat: 1e-200, lng: 115.26 };
+    const failures: string[] = [];
+    const point = await admin.post('/risk-points', {
+      name: '微小坐标',
+      unitId: county.unit(1),
+      industry: 'gas',
+      location,
+    });
+    const hazard = await admin.post('/hazards', {
+      unitId: county.unit(1),
+      severity: 'general',
+      title: '微小坐标',
+      location,
+    });
+    const patched = await admin.patch(`/risk-points/${pointId}`, { location });
+    for (const [what, answer] of [
+      ['POST /risk-points', point],
+      ['POST /hazards', hazard],
+      ['PATCH /risk-points/{id}', patched],
+    ] as const) {
+      if (answer.status >= 500) failures.push(`${what}: ${answer.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('answers a JSON body sent as another media type with a problem that says so', async () => {
     const answer = await call(api.app, 'POST', `/t/${county.tenant}/api/v1/departments`, {
       token: admin.token,
@@ -272,5 +309,15 @@ describe('bad input at the edges of the contract', () => {
     expect(problemShapeIssues(answer)).toEqual([]);
     expect(answer.body).not.toMatchObject({ title: 'Error' });
     expect(answer.body.code).not.toBe('http_error');
+  });
+
+  it('names an unknown field whose name is empty as "" rather than with an empty path', async () => {
+    const answer = await call(api.app, 'POST', `/t/${county.tenant}/api/v1/departments`, {
+      token: admin.token,
+      rawBody: JSON.stringify({ '': 1, name: '空字段名', industries: [] }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([{ path: '""', message: 'unknown field' }]);
   });
 });

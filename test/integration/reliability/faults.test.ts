@@ -40,6 +40,16 @@ describe('the S3 server down', () => {
   }, 60_000);
 });
 
+describe('DynamoDB Local frozen (docs/reliability.md, finding 4)', () => {
+  it('answers 503 within 5 s when DynamoDB holds the connection and never answers, instead of hanging', async () => {
+    // The SDK's requestTimeout only logs a warning unless throwOnRequestTimeout is set (docs/reliability.md).
+    const report = await dynamoFrozenScenario(stack, { boundMs: 5_000, giveUpMs: 8_000, requests: 6 });
+    console.info(`dynamodb frozen: ${JSON.stringify(report)}`);
+    expect(report.recovered).toBe(true);
+    expect(report.failures).toEqual([]);
+  }, 60_000);
+});
+
 describe('DynamoDB Local killed mid-load', () => {
   it('fails fast with 503, recovers without an API restart, and leaves no partial state', async () => {
     const report = await dynamoKillScenario(stack, {

@@ -16,7 +16,7 @@ import type { ReliabilityApi } from './stack.ts';
 // 415 is HTTP's answer to a body that is not JSON; the contract does not list it, see docs/reliability.md.
 export const ALLOWED_STATUSES = new Set([200, 201, 400, 403, 404, 409, 413, 415]);
 /** Requests slower than this count as hangs. */
-const HANG_MS = 10_000;
+const HANG_MS = 15_000;
 
 export interface FuzzRequest {
   path: string;
@@ -50,7 +50,7 @@ export function answerIssues(operation: Operation, answer: Answer): string[] {
     : ALLOWED_STATUSES.has(answer.status);
   if (!allowed) issues.push(`status ${answer.status}`);
   if (answer.status >= 400) issues.push(...problemShapeIssues(answer));
-  else if (!/^(application\/json|text\/html)/.test(answer.contentType))
+  else if (!/^(application\/json|text\/html|text\/csv)/.test(answer.contentType))
     issues.push(`a ${answer.status} as ${answer.contentType}`);
   if (answer.ms > HANG_MS) issues.push(`took ${Math.round(answer.ms)} ms`);
   return issues.map((issue) => `${issue}: ${answer.text.slice(0, 300)}`);
@@ -241,7 +241,7 @@ export async function fuzzOperations(options: {
     const valid = options.validPath(operation);
     const requests = fc
       .tuple(
-        queryArbitrary(operation.query.map((q) => q.name)),
+        queryArbitrary(operation.query, options.doc),
         headersArbitrary(operation),
         bodyArbitrary(operation, options.doc),
       )

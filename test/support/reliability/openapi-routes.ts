@@ -277,13 +277,17 @@ export const pathParamArbitrary: fc.Arbitrary<{ value: string; encode: boolean }
   encode: fc.boolean(),
 });
 
-/** Query strings: the documented names with odd values, repeated names, and names nobody documented. */
-export function queryArbitrary(names: string[]): fc.Arbitrary<[string, string][]> {
+/** Query strings: values shaped by each documented parameter's schema, odd values, repeated and undocumented names. */
+export function queryArbitrary(
+  params: { name: string; schema: JsonSchema }[],
+  doc?: OpenApiDocument,
+): fc.Arbitrary<[string, string][]> {
+  const names = params.map((p) => p.name);
   const name =
     names.length > 0
       ? fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 10 }))
       : fc.string({ maxLength: 10 });
-  const value = fc.oneof(
+  const odd = fc.oneof(
     fc.constantFrom(
       '0',
       '-1',
@@ -302,7 +306,16 @@ export function queryArbitrary(names: string[]): fc.Arbitrary<[string, string][]
     fc.string({ maxLength: 40, unit: 'grapheme' }),
     fc.base64String({ maxLength: 200 }),
   );
-  return fc.array(fc.tuple(name, value), { maxLength: 5 });
+  const shaped = doc
+    ? params.map((p) =>
+        fc.tuple(
+          fc.constant(p.name),
+          schemaArbitrary(p.schema, doc).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
+        ),
+      )
+    : [];
+  const pair = shaped.length > 0 ? fc.oneof(fc.tuple(name, odd), ...shaped) : fc.tuple(name, odd);
+  return fc.array(pair, { maxLength: 5 });
 }
 
 /** Header values must be ByteStrings without CR/LF; anything else never leaves a real client. */

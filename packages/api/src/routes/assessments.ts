@@ -5,6 +5,8 @@ import {
   authorize,
   type GridNode,
   type Principal,
+  QUARTER_MESSAGE,
+  QUARTER_PATTERN,
   type QuarterlyAssessment,
   quarterBounds,
   quarterOf,
@@ -59,14 +61,10 @@ const AssessmentSchema = z
   .openapi('QuarterlyAssessment');
 
 const QuerySchema = z.object({
-  quarter: z
-    .string()
-    .regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q4')
-    .optional()
-    .openapi({
-      description: 'Like 2026Q4 (China Standard Time); the current quarter when left out',
-      example: '2026Q4',
-    }),
+  quarter: z.string().regex(QUARTER_PATTERN, QUARTER_MESSAGE).optional().openapi({
+    description: 'Like 2026Q4 (China Standard Time); the current quarter when left out',
+    example: '2026Q4',
+  }),
   format: z
     .enum(['json', 'csv'])
     .optional()

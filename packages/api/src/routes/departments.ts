@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { authorize, CreateDepartmentSchema, DepartmentSchema } from '@gridsafe/core';
+import { createRoute, z } from '@hono/zod-openapi';
 import { countyData, writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, WRITE_ERRORS } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -12,7 +12,11 @@ const listRoute = createRoute({
   responses: {
     200: {
       description: 'Every department of the county',
-      content: { 'application/json': { schema: z.object({ items: z.array(DepartmentSchema) }).openapi('DepartmentList') } },
+      content: {
+        'application/json': {
+          schema: z.object({ items: z.array(DepartmentSchema) }).openapi('DepartmentList'),
+        },
+      },
     },
     ...COMMON_ERRORS,
   },
@@ -24,7 +28,10 @@ const createDepartmentRoute = createRoute({
   tags: ['departments'],
   summary: 'Create a department (county admin)',
   request: { body: { required: true, content: { 'application/json': { schema: CreateDepartmentSchema } } } },
-  responses: { 201: { description: 'Created', content: { 'application/json': { schema: DepartmentSchema } } }, ...WRITE_ERRORS },
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: DepartmentSchema } } },
+    ...WRITE_ERRORS,
+  },
 });
 
 export function registerDepartments(app: ReturnType<typeof createRouter>) {

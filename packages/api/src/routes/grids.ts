@@ -1,13 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   assertValidParent,
   authorize,
+  ConflictError,
   CreateGridSchema,
   canSeeGrid,
-  ConflictError,
   ForbiddenError,
-  type GridNode,
   GridLevelSchema,
+  type GridNode,
   GridNodeSchema,
   gridGrantIds,
   NotFoundError,
@@ -18,14 +17,15 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { readAuditTrail, readGridCounters, rehomeRecords } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
-  json,
   expectedVersion,
   IdParamSchema,
+  json,
   PageQuerySchema,
   pageOf,
   VersionHeaderSchema,
@@ -36,8 +36,12 @@ import { AuditTrailSchema } from './audit-schema.ts';
 
 const GridListQuerySchema = PageQuerySchema.extend({
   parent: UlidSchema.optional().openapi({ description: 'Children of this node' }),
-  level: GridLevelSchema.optional().openapi({ description: 'Only nodes of this level (within `parent` if given)' }),
-  within: UlidSchema.optional().openapi({ description: 'The whole subtree of this node, parents before children' }),
+  level: GridLevelSchema.optional().openapi({
+    description: 'Only nodes of this level (within `parent` if given)',
+  }),
+  within: UlidSchema.optional().openapi({
+    description: 'The whole subtree of this node, parents before children',
+  }),
 });
 
 const GridStatsSchema = z
@@ -66,7 +70,6 @@ const GridStatsSchema = z
     }),
   })
   .openapi('GridStats');
-
 
 const listRoute = createRoute({
   method: 'get',
@@ -148,7 +151,9 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
     }
     if (level) {
       if (principal.role !== 'county_admin' && principal.role !== 'department_officer') {
-        throw new ValidationError([{ path: 'query.parent', message: 'is required for your role together with level' }]);
+        throw new ValidationError([
+          { path: 'query.parent', message: 'is required for your role together with level' },
+        ]);
       }
       return c.json(await grids.listByLevel(level, undefined, { limit, cursor }), 200);
     }
@@ -191,12 +196,19 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
     let node: GridNode & { rehomeFrom?: string } = current;
     if (input.parentId !== undefined && input.parentId !== current.parentId) {
       if (current.level !== 'village') {
-        throw new ValidationError([{ path: 'parentId', message: 'only a village can move (to another township)' }]);
+        throw new ValidationError([
+          { path: 'parentId', message: 'only a village can move (to another township)' },
+        ]);
       }
       const newParent = await grids.get(input.parentId);
-      if (!newParent) throw new ValidationError([{ path: 'parentId', message: 'no such grid in this county' }]);
+      if (!newParent)
+        throw new ValidationError([{ path: 'parentId', message: 'no such grid in this county' }]);
       assertValidParent('village', newParent);
-      if (current.rehomeFrom) throw new ConflictError('The previous move of this village is still being applied.', 'move_in_progress');
+      if (current.rehomeFrom)
+        throw new ConflictError(
+          'The previous move of this village is still being applied.',
+          'move_in_progress',
+        );
       node = await grids.moveVillage(stored, newParent, version, writeContext(c));
     }
     if (node.rehomeFrom) {
@@ -211,7 +223,12 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
     if (renamed || recoded) {
       const fresh = await grids.getWithChain(id);
       if (!fresh) throw new NotFoundError('grid');
-      node = await grids.update(fresh, { name: input.name, code: input.code }, Number(fresh.version), writeContext(c));
+      node = await grids.update(
+        fresh,
+        { name: input.name, code: input.code },
+        Number(fresh.version),
+        writeContext(c),
+      );
     }
     const { rehomeFrom: _mark, ...body } = node;
     return c.json(body, 200);

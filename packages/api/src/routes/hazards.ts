@@ -45,10 +45,10 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
-  json,
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
+  json,
   PageQuerySchema,
   pageOf,
   VersionHeaderSchema,

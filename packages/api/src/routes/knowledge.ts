@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   authorize,
   findIndustry,
@@ -10,23 +9,29 @@ import {
   vendorKnowledgeBase,
 } from '@gridsafe/core';
 import { KnowledgeRepository } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { writeContext } from '../county-data.ts';
-import {
- COMMON_ERRORS,
- json, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
+import { COMMON_ERRORS, expectedVersion, json, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const IndustrySummarySchema = z.object({ code: z.string(), name: z.string(), templateCount: z.number().int() });
+const IndustrySummarySchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  templateCount: z.number().int(),
+});
 const IndustryListSchema = z
-  .object({ vendorVersion: z.string(), countyVersion: z.number().int(), items: z.array(IndustrySummarySchema) })
+  .object({
+    vendorVersion: z.string(),
+    countyVersion: z.number().int(),
+    items: z.array(IndustrySummarySchema),
+  })
   .openapi('KnowledgeIndustryList');
 const IndustrySchema = knowledgeIndustrySchema.meta({ id: 'KnowledgeIndustry' });
 const OverridesBodySchema = z
   .object({ overrides: knowledgeOverridesSchema, version: z.number().int().min(0).optional() })
   .openapi('KnowledgeOverridesUpdate');
-
 
 const listRoute = createRoute({
   method: 'get',
@@ -40,7 +45,14 @@ const getRoute = createRoute({
   path: '/knowledge/industries/{code}',
   tags: ['knowledge'],
   summary: 'One industry: its risk point templates, hazard factors, checklists and measures',
-  request: { params: z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/).openapi({ param: { name: 'code', in: 'path' } }) }) },
+  request: {
+    params: z.object({
+      code: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{1,47}$/)
+        .openapi({ param: { name: 'code', in: 'path' } }),
+    }),
+  },
   responses: { 200: json(IndustrySchema, 'The industry'), ...COMMON_ERRORS },
 });
 const getOverridesRoute = createRoute({
@@ -55,7 +67,10 @@ const putOverridesRoute = createRoute({
   path: '/knowledge/overrides',
   tags: ['knowledge'],
   summary: 'Replace the county’s overrides (county admin); they survive vendor updates',
-  request: { headers: VersionHeaderSchema, body: { required: true, content: { 'application/json': { schema: OverridesBodySchema } } } },
+  request: {
+    headers: VersionHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: OverridesBodySchema } } },
+  },
   responses: { 200: json(OverridesBodySchema, 'Saved'), ...WRITE_ERRORS },
 });
 
@@ -68,7 +83,14 @@ export function registerKnowledge(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
     // Everyone in the county uses the knowledge base: it is how grid members file risk points.
     const { knowledge, version } = await countyKnowledge(c);
-    return c.json({ vendorVersion: vendorKnowledgeBase.version, countyVersion: version, items: listIndustrySummaries(knowledge) }, 200);
+    return c.json(
+      {
+        vendorVersion: vendorKnowledgeBase.version,
+        countyVersion: version,
+        items: listIndustrySummaries(knowledge),
+      },
+      200,
+    );
   });
 
   app.openapi(getRoute, async (c) => {
@@ -81,7 +103,10 @@ export function registerKnowledge(app: ReturnType<typeof createRouter>) {
   app.openapi(getOverridesRoute, async (c) => {
     authorize(c.get('principal'), 'knowledge.manage');
     const { overrides, version } = await countyKnowledge(c);
-    return c.json({ overrides: overrides ?? { baseVersion: vendorKnowledgeBase.version, industries: {} }, version }, 200);
+    return c.json(
+      { overrides: overrides ?? { baseVersion: vendorKnowledgeBase.version, industries: {} }, version },
+      200,
+    );
   });
 
   app.openapi(putOverridesRoute, async (c) => {
@@ -89,7 +114,11 @@ export function registerKnowledge(app: ReturnType<typeof createRouter>) {
     const body = c.req.valid('json');
     const current = await new KnowledgeRepository(c.get('store')).getOverrides();
     const expected = expectedVersion(c, body.version, current.version);
-    const version = await new KnowledgeRepository(c.get('store')).putOverrides(body.overrides, expected, writeContext(c));
+    const version = await new KnowledgeRepository(c.get('store')).putOverrides(
+      body.overrides,
+      expected,
+      writeContext(c),
+    );
     return c.json({ overrides: body.overrides, version }, 200);
   });
 }

@@ -1,6 +1,6 @@
 import type { RiskPoint } from '@gridsafe/core';
-import { qrSvg } from '../qr-svg.ts';
 import { html, SafeHtml } from '../html.ts';
+import { qrSvg } from '../qr-svg.ts';
 
 const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = {
   red: { zh: '红色', hex: '#d9363e', level: '重大风险' },
@@ -14,10 +14,15 @@ const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = 
  * The notice board (风险管控告知牌) posted at the point: an A4 page to print, with the colour, hazards,
  * measures, responsible person, emergency phone, and a QR code that opens the record in the app.
  */
-export async function renderNoticeBoard(point: RiskPoint, recordUrl: string, unitName: string): Promise<string> {
+export async function renderNoticeBoard(
+  point: RiskPoint,
+  recordUrl: string,
+  unitName: string,
+): Promise<string> {
   const color = COLOR_NAMES[point.color] ?? COLOR_NAMES.ungraded!;
   const qr = qrSvg(recordUrl);
-  const list = (items: string[]) => (items.length > 0 ? html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>` : html`<p>—</p>`);
+  const list = (items: string[]) =>
+    items.length > 0 ? html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>` : html`<p>—</p>`;
   return html`<!doctype html>
 <html lang="zh-CN">
 <head>

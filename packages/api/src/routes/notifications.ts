@@ -2,11 +2,8 @@ import { ForbiddenError, NotFoundError, type NotificationRecipient, type Princip
 import { NotificationRepository } from '@gridsafe/db';
 import { createRoute, z } from '@hono/zod-openapi';
 import { countyData } from '../county-data.ts';
-import {
- COMMON_ERRORS,
- json, IdParamSchema, pageOf } from '../http-helpers.ts';
+import { COMMON_ERRORS, IdParamSchema, json, pageOf } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
-
 
 const NotificationSchema = z
   .object({

@@ -1,15 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   assertEditable,
   assertLocationInChina,
   authorize,
-  canListSubtree,
   ColorSchema,
   ConflictError,
   CreateRiskPointSchema,
+  canListSubtree,
   DEFAULT_SETTINGS,
-  findIndustry,
   ForbiddenError,
+  findIndustry,
   type GridNode,
   grade,
   IndustryCodeSchema,
@@ -30,26 +29,26 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
-  json,
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
+  json,
   PageQuerySchema,
   pageOf,
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { cachedSettings } from '../settings-cache.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { countyKnowledge } from './knowledge.ts';
-import { cachedSettings } from '../settings-cache.ts';
 import { renderNoticeBoard } from './notice-board.ts';
-
 
 const AssessmentSchema = z.object({
   method: z.enum(['LEC', 'LS']),
@@ -117,11 +116,19 @@ const ListQuerySchema = PageQuerySchema.extend({
   unit: UlidSchema.optional().openapi({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
 });
 const PhotoParamSchema = IdParamSchema.extend({
-  photoId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID').openapi({ param: { name: 'photoId', in: 'path' } }),
+  photoId: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
+    .openapi({ param: { name: 'photoId', in: 'path' } }),
 });
 const UploadSchema = z
   .object({
-    upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresIn: z.number() }),
+    upload: z.object({
+      url: z.string(),
+      method: z.literal('PUT'),
+      headers: z.record(z.string(), z.string()),
+      expiresIn: z.number(),
+    }),
     photo: z.object({ id: z.string(), key: z.string() }),
   })
   .openapi('PhotoUpload');
@@ -131,7 +138,8 @@ const routes = {
     method: 'get',
     path: '/risk-points',
     tags: ['risk points'],
-    summary: 'The risk-point register, filtered by grid subtree, colour, status, industry, department or unit',
+    summary:
+      'The risk-point register, filtered by grid subtree, colour, status, industry, department or unit',
     request: { query: ListQuerySchema },
     responses: { 200: json(pageOf(RiskPointSchema, 'RiskPointPage'), 'Risk points'), ...COMMON_ERRORS },
   }),
@@ -148,15 +156,23 @@ const routes = {
     path: '/risk-points',
     tags: ['risk points'],
     summary: 'File a risk point (a draft), from a knowledge-base template or free',
-    request: { headers: IdempotencyHeaderSchema, body: { required: true, content: { 'application/json': { schema: CreateRiskPointSchema } } } },
+    request: {
+      headers: IdempotencyHeaderSchema,
+      body: { required: true, content: { 'application/json': { schema: CreateRiskPointSchema } } },
+    },
     responses: { 201: json(RiskPointSchema, 'Created'), ...WRITE_ERRORS },
   }),
   patch: createRoute({
     method: 'patch',
     path: '/risk-points/{id}',
     tags: ['risk points'],
-    summary: 'Change a draft (a new assessment is graded with the current table and kept beside the old ones)',
-    request: { params: IdParamSchema, headers: VersionHeaderSchema, body: { required: true, content: { 'application/json': { schema: UpdateRiskPointSchema } } } },
+    summary:
+      'Change a draft (a new assessment is graded with the current table and kept beside the old ones)',
+    request: {
+      params: IdParamSchema,
+      headers: VersionHeaderSchema,
+      body: { required: true, content: { 'application/json': { schema: UpdateRiskPointSchema } } },
+    },
     responses: { 200: json(RiskPointSchema, 'Updated'), ...WRITE_ERRORS },
   }),
   audit: createRoute({
@@ -172,7 +188,10 @@ const routes = {
     path: '/risk-points/{id}/photos',
     tags: ['risk points'],
     summary: 'A presigned upload for one photo (JPEG, PNG, WebP or HEIC, at most 10 MB), then confirm it',
-    request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } } },
+    request: {
+      params: IdParamSchema,
+      body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } },
+    },
     responses: { 201: json(UploadSchema, 'Upload instructions'), ...WRITE_ERRORS },
   }),
   confirmPhoto: createRoute({
@@ -189,7 +208,10 @@ const routes = {
     tags: ['risk points'],
     summary: 'A short-lived link to view a photo',
     request: { params: PhotoParamSchema },
-    responses: { 200: json(z.object({ url: z.string(), expiresIn: z.number() }).openapi('PhotoLink'), 'Link'), ...COMMON_ERRORS },
+    responses: {
+      200: json(z.object({ url: z.string(), expiresIn: z.number() }).openapi('PhotoLink'), 'Link'),
+      ...COMMON_ERRORS,
+    },
   }),
   noticeBoard: createRoute({
     method: 'get',
@@ -197,7 +219,10 @@ const routes = {
     tags: ['risk points'],
     summary: 'The printable A4 notice board (HTML) with a QR code that opens the record',
     request: { params: IdParamSchema },
-    responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, ...COMMON_ERRORS },
+    responses: {
+      200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } },
+      ...COMMON_ERRORS,
+    },
   }),
 };
 
@@ -213,7 +238,11 @@ function transitionRoute(action: RiskPointTransition) {
       return: 'Return to draft with a reason',
       reopen: 'Reopen a filed point as a draft to change it',
     }[action],
-    request: { params: IdParamSchema, headers: VersionHeaderSchema, body: { required: action === 'return', content: { 'application/json': { schema: body } } } },
+    request: {
+      params: IdParamSchema,
+      headers: VersionHeaderSchema,
+      body: { required: action === 'return', content: { 'application/json': { schema: body } } },
+    },
     responses: { 200: json(RiskPointSchema, 'The point after the transition'), ...WRITE_ERRORS },
   });
 }
@@ -223,7 +252,13 @@ async function visiblePoint(c: Context<AppEnv>, id: string) {
   const stored = await countyData(c).riskPoints.getStored(id, true);
   if (!stored) throw new NotFoundError('risk point');
   const point = fromItem<RiskPoint>(stored);
-  if (!inScope(c.get('principal'), { gridPath: point.gridPath, departmentId: point.departmentId, unitId: point.unitId })) {
+  if (
+    !inScope(c.get('principal'), {
+      gridPath: point.gridPath,
+      departmentId: point.departmentId,
+      unitId: point.unitId,
+    })
+  ) {
     throw new ForbiddenError('This risk point is outside your area.');
   }
   return { stored, point };
@@ -244,22 +279,34 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
       withinPath = node.path;
     } else if (principal.role === 'unit_user' && unitGrant) {
       const own = await data.units.get(unit ?? unitGrant.id);
-      if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id })) throw new ForbiddenError('List your own unit’s points.');
-      const page = await data.riskPoints.list({ withinPath: own.gridPath, color, status, industry }, { limit, cursor });
-      return c.json({ items: page.items.filter((p) => p.unitId === own.id), nextCursor: page.nextCursor }, 200);
+      if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id }))
+        throw new ForbiddenError('List your own unit’s points.');
+      const page = await data.riskPoints.list(
+        { withinPath: own.gridPath, color, status, industry },
+        { limit, cursor },
+      );
+      return c.json(
+        { items: page.items.filter((p) => p.unitId === own.id), nextCursor: page.nextCursor },
+        200,
+      );
     } else if (principal.role !== 'county_admin' && !department) {
       const grids = principal.grants.filter((g) => g.kind === 'grid');
-      if (grids.length !== 1) throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
+      if (grids.length !== 1)
+        throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
       node = await data.grids.get(grids[0]!.id);
       if (!node) throw new NotFoundError('grid');
       withinPath = node.path;
     }
-    const departmentAllowed = department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
+    const departmentAllowed =
+      department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
     const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
     if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
       throw new ForbiddenError('List within your own grid or department.');
     }
-    const page = await data.riskPoints.list({ withinPath, color, status, industry, departmentId: department }, { limit, cursor });
+    const page = await data.riskPoints.list(
+      { withinPath, color, status, industry, departmentId: department },
+      { limit, cursor },
+    );
     const items = unit ? page.items.filter((p) => p.unitId === unit) : page.items;
     return c.json({ items, nextCursor: page.nextCursor }, 200);
   });
@@ -303,7 +350,9 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     if (input.location) assertLocationInChina(input.location);
     const now = c.get('deps').clock.now();
     const { version: _v, assessment: newAssessment, ...changes } = input;
-    const { settings } = newAssessment ? await cachedSettings(c.get('tenant'), countyData(c).settings) : { settings: DEFAULT_SETTINGS };
+    const { settings } = newAssessment
+      ? await cachedSettings(c.get('tenant'), countyData(c).settings)
+      : { settings: DEFAULT_SETTINGS };
     const after: RiskPoint = { ...point, ...changes };
     if (newAssessment) {
       // A re-grade keeps the earlier grading (with its own table version) in `gradings`.
@@ -321,22 +370,40 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   for (const action of ['submit', 'approve', 'return', 'reopen'] as const) {
     app.openapi(transitionRoute(action), async (c) => {
       const principal = c.get('principal');
-      authorize(principal, action === 'approve' || action === 'return' ? 'riskPoint.review' : 'riskPoint.file');
-      const body = (c.req.valid('json') ?? {}) as { version?: number; reason?: string; location?: { lat: number; lng: number } };
+      authorize(
+        principal,
+        action === 'approve' || action === 'return' ? 'riskPoint.review' : 'riskPoint.file',
+      );
+      const body = (c.req.valid('json') ?? {}) as {
+        version?: number;
+        reason?: string;
+        location?: { lat: number; lng: number };
+      };
       const { stored, point } = await visiblePoint(c, c.req.valid('param').id);
       const version = expectedVersion(c, body.version, point.version);
       const data = countyData(c);
       // Only a submit needs the settings (the chain for the colour); later steps follow the chain on the point.
-      const { settings } = action === 'submit' ? await cachedSettings(c.get('tenant'), data.settings) : { settings: DEFAULT_SETTINGS };
+      const { settings } =
+        action === 'submit'
+          ? await cachedSettings(c.get('tenant'), data.settings)
+          : { settings: DEFAULT_SETTINGS };
       if (action === 'submit' && !point.photos.some((photo) => photo.status === 'verified')) {
-        throw new ConflictError('Add at least one photo of the point before submitting it.', 'photo_required');
+        throw new ConflictError(
+          'Add at least one photo of the point before submitting it.',
+          'photo_required',
+        );
       }
       const state = nextReviewState(point, action, principal, settings);
       const after: RiskPoint = { ...point, ...state };
       if (action === 'return') after.returnReason = body.reason;
       else delete after.returnReason;
       const ctx = { ...writeContext(c), ...(body.location ? { location: body.location } : {}) };
-      const eventName = { submit: 'submitted', approve: state.status === 'filed' ? 'filed' : 'approved', return: 'returned', reopen: 'reopened' }[action];
+      const eventName = {
+        submit: 'submitted',
+        approve: state.status === 'filed' ? 'filed' : 'approved',
+        return: 'returned',
+        reopen: 'reopened',
+      }[action];
       const saved = await data.riskPoints.save(stored, after, version, ctx, {
         action: eventName,
         ...(body.reason ? { reason: body.reason } : {}),
@@ -405,13 +472,35 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     if (!pending) throw new NotFoundError('photo');
     const photo = JSON.parse(String(pending.photo)) as Photo;
     await data.photos.verifyUpload(photo.key, photo);
-    const verified: Photo = { ...photo, status: 'verified', verifiedAt: c.get('deps').clock.now().toISOString() };
-    const saved = await data.riskPoints.save(stored, { ...point, photos: [...point.photos, verified] }, point.version, writeContext(c), {
-      action: 'photo_added',
-      // The evidence itself is on the chain: key, hash, size, when and where it was taken.
-      details: { photo: { id: verified.id, key: verified.key, sha256: verified.sha256, size: verified.size, takenAt: verified.takenAt ?? null, location: verified.location ?? null } },
-    });
-    await data.store.transact([{ Delete: { TableName: data.store.tableName, Key: { pk: pending.pk, sk: pending.sk } } }], 'photo');
+    const verified: Photo = {
+      ...photo,
+      status: 'verified',
+      verifiedAt: c.get('deps').clock.now().toISOString(),
+    };
+    const saved = await data.riskPoints.save(
+      stored,
+      { ...point, photos: [...point.photos, verified] },
+      point.version,
+      writeContext(c),
+      {
+        action: 'photo_added',
+        // The evidence itself is on the chain: key, hash, size, when and where it was taken.
+        details: {
+          photo: {
+            id: verified.id,
+            key: verified.key,
+            sha256: verified.sha256,
+            size: verified.size,
+            takenAt: verified.takenAt ?? null,
+            location: verified.location ?? null,
+          },
+        },
+      },
+    );
+    await data.store.transact(
+      [{ Delete: { TableName: data.store.tableName, Key: { pk: pending.pk, sk: pending.sk } } }],
+      'photo',
+    );
     return c.json(saved, 200);
   });
 
@@ -446,15 +535,23 @@ async function createRiskPoint(
   if (!inScope(principal, { gridPath: unit.gridPath, departmentId: unit.departmentId, unitId: unit.id })) {
     throw new ForbiddenError('This unit is outside your area.');
   }
-  const [{ knowledge }, { settings }] = await Promise.all([countyKnowledge(c), cachedSettings(c.get('tenant'), data.settings)]);
+  const [{ knowledge }, { settings }] = await Promise.all([
+    countyKnowledge(c),
+    cachedSettings(c.get('tenant'), data.settings),
+  ]);
   const industry = findIndustry(knowledge, input.industry);
-  if (!industry) throw new ValidationError([{ path: 'industry', message: 'is not an industry of the knowledge base' }]);
-  const template = input.templateCode ? industry.templates.find((t) => t.code === input.templateCode) : undefined;
+  if (!industry)
+    throw new ValidationError([{ path: 'industry', message: 'is not an industry of the knowledge base' }]);
+  const template = input.templateCode
+    ? industry.templates.find((t) => t.code === input.templateCode)
+    : undefined;
   if (input.templateCode && !template) {
     throw new ValidationError([{ path: 'templateCode', message: `is not a template of ${industry.name}` }]);
   }
   const now = c.get('deps').clock.now();
-  const assessment = input.assessment ? grade(input.assessment, settings.grading, now, principal.username) : undefined;
+  const assessment = input.assessment
+    ? grade(input.assessment, settings.grading, now, principal.username)
+    : undefined;
   const point: RiskPoint = {
     id: c.get('deps').ids.next(),
     name: input.name,
@@ -473,7 +570,11 @@ async function createRiskPoint(
     checklist: template?.checklist ?? [],
     controlMeasures: input.controlMeasures ?? template?.controlMeasures ?? [],
     emergencyMeasures: input.emergencyMeasures ?? template?.emergencyMeasures ?? [],
-    ...(input.responsiblePerson ? { responsiblePerson: input.responsiblePerson } : unit.contact ? { responsiblePerson: unit.contact } : {}),
+    ...(input.responsiblePerson
+      ? { responsiblePerson: input.responsiblePerson }
+      : unit.contact
+        ? { responsiblePerson: unit.contact }
+        : {}),
     ...(input.emergencyPhone ? { emergencyPhone: input.emergencyPhone } : {}),
     color: assessment?.color ?? 'ungraded',
     ...(assessment ? { assessment } : {}),
@@ -488,7 +589,15 @@ async function createRiskPoint(
     updatedAt: now.toISOString(),
   };
   const remember = idempotency
-    ? [data.idempotency.record(idempotency.scope, idempotency.key, idempotency.fingerprint, { status: 201, body: point }, now)]
+    ? [
+        data.idempotency.record(
+          idempotency.scope,
+          idempotency.key,
+          idempotency.fingerprint,
+          { status: 201, body: point },
+          now,
+        ),
+      ]
     : [];
   await data.riskPoints.create(point, writeContext(c), remember);
   return point;

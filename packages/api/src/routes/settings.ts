@@ -1,11 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { assertValidBands, authorize, TenantSettingsSchema } from '@gridsafe/core';
+import { createRoute, z } from '@hono/zod-openapi';
 import { countyData, writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { rememberSettings } from '../settings-cache.ts';
 
-const SettingsBodySchema = z.object({ settings: TenantSettingsSchema, version: z.number().int().min(0) }).openapi('Settings');
+const SettingsBodySchema = z
+  .object({ settings: TenantSettingsSchema, version: z.number().int().min(0) })
+  .openapi('Settings');
 const PutSettingsSchema = z
   .strictObject({ settings: TenantSettingsSchema, version: z.number().int().min(0).optional() })
   .openapi('SettingsUpdate');
@@ -15,15 +17,25 @@ const getRoute = createRoute({
   path: '/settings',
   tags: ['settings'],
   summary: 'Grading bands and methods, review chains, patrol frequencies, deadlines',
-  responses: { 200: { description: 'Settings', content: { 'application/json': { schema: SettingsBodySchema } } }, ...COMMON_ERRORS },
+  responses: {
+    200: { description: 'Settings', content: { 'application/json': { schema: SettingsBodySchema } } },
+    ...COMMON_ERRORS,
+  },
 });
 const putRoute = createRoute({
   method: 'put',
   path: '/settings',
   tags: ['settings'],
-  summary: 'Replace the settings (county admin). Changing a band gives the grading table a new version; old gradings keep theirs.',
-  request: { headers: VersionHeaderSchema, body: { required: true, content: { 'application/json': { schema: PutSettingsSchema } } } },
-  responses: { 200: { description: 'Saved', content: { 'application/json': { schema: SettingsBodySchema } } }, ...WRITE_ERRORS },
+  summary:
+    'Replace the settings (county admin). Changing a band gives the grading table a new version; old gradings keep theirs.',
+  request: {
+    headers: VersionHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: PutSettingsSchema } } },
+  },
+  responses: {
+    200: { description: 'Saved', content: { 'application/json': { schema: SettingsBodySchema } } },
+    ...WRITE_ERRORS,
+  },
 });
 
 export function registerSettings(app: ReturnType<typeof createRouter>) {

@@ -1,10 +1,9 @@
-import { z } from '@hono/zod-openapi';
 import {
   CreateUnitSchema,
   CsvSyntaxError,
   csvRecords,
-  decodeSpreadsheetText,
   type Department,
+  decodeSpreadsheetText,
   type FieldProblem,
   type GridNode,
   type Unit,
@@ -12,6 +11,7 @@ import {
   vendorKnowledgeBase,
 } from '@gridsafe/core';
 import { fromItem, sameUnitContent } from '@gridsafe/db';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
@@ -56,7 +56,9 @@ const COLUMNS: Record<string, string[]> = {
 };
 
 const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'township', 村级: 'village' };
-const INDUSTRY_BY_NAME = new Map(vendorKnowledgeBase.industries.map((industry) => [industry.name, industry.code]));
+const INDUSTRY_BY_NAME = new Map(
+  vendorKnowledgeBase.industries.map((industry) => [industry.name, industry.code]),
+);
 /** Rows written at once: enough to hide DynamoDB latency, few enough to stay clear of throttling. */
 const CONCURRENCY = 16;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -71,13 +73,21 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   try {
     table = csvRecords(text);
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
+    if (error instanceof CsvSyntaxError)
+      throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
     throw error;
   }
   const columnOf = mapColumns(table.header);
-  const missing = ['name', 'creditCode', 'industry', 'township', 'village'].filter((field) => !columnOf[field]);
+  const missing = ['name', 'creditCode', 'industry', 'township', 'village'].filter(
+    (field) => !columnOf[field],
+  );
   if (missing.length > 0) {
-    throw new ValidationError(missing.map((field) => ({ path: `header.${field}`, message: `missing column (one of: ${COLUMNS[field]?.join(', ')})` })));
+    throw new ValidationError(
+      missing.map((field) => ({
+        path: `header.${field}`,
+        message: `missing column (one of: ${COLUMNS[field]?.join(', ')})`,
+      })),
+    );
   }
   const data = countyData(c);
   const [allGrids, departments] = await Promise.all([data.grids.listAll(), data.departments.list()]);
@@ -95,7 +105,12 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
         results[index] = await importRow(c, row.line, value, villages, departments, firstLineOfCode);
       } catch (error) {
         if (error instanceof ValidationError) {
-          results[index] = { line: row.line, status: 'rejected', creditCode: value('creditCode') || undefined, errors: error.problems };
+          results[index] = {
+            line: row.line,
+            status: 'rejected',
+            creditCode: value('creditCode') || undefined,
+            errors: error.problems,
+          };
         } else {
           throw error;
         }
@@ -135,7 +150,11 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
       ...(value('contactPhone') ? { phone: value('contactPhone') } : {}),
     };
     const village = villageByName.get(`${value('township')}/${value('village')}`);
-    if (!village) problems.push({ path: 'village', message: `no village “${value('village')}” under township “${value('township')}”` });
+    if (!village)
+      problems.push({
+        path: 'village',
+        message: `no village “${value('village')}” under township “${value('township')}”`,
+      });
     const parsed = CreateUnitSchema.safeParse({
       name: value('name'),
       creditCode: value('creditCode'),
@@ -147,13 +166,17 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
       ...(Object.keys(contact).length > 0 ? { contact } : {}),
     });
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+      problems.push(
+        ...parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      );
     }
     if (problems.length > 0 || !parsed.success || !village) throw new ValidationError(problems);
     const input = parsed.data;
     const earlierLine = seen.get(input.creditCode);
     if (earlierLine !== undefined) {
-      throw new ValidationError([{ path: 'creditCode', message: `the same credit code is on line ${earlierLine}` }]);
+      throw new ValidationError([
+        { path: 'creditCode', message: `the same credit code is on line ${earlierLine}` },
+      ]);
     }
     seen.set(input.creditCode, line);
 
@@ -200,7 +223,8 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
       ...(input.location ? { location: input.location } : {}),
       ...(input.contact ? { contact: input.contact } : {}),
     };
-    if (sameUnitContent(current, after)) return { line, status: 'unchanged', unitId: current.id, creditCode: current.creditCode };
+    if (sameUnitContent(current, after))
+      return { line, status: 'unchanged', unitId: current.id, creditCode: current.creditCode };
     await data.units.update(stored, after, current.version, writeContext(ctx), 'imported');
     return { line, status: 'updated', unitId: current.id, creditCode: current.creditCode };
   }

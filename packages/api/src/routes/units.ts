@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   authorize,
   CreateUnitSchema,
@@ -8,23 +7,24 @@ import {
   inScope,
   NotFoundError,
   type Principal,
-  type Unit,
   UlidSchema,
+  type Unit,
   UnitSchema,
   UpdateUnitSchema,
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
-  json,
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
+  json,
   PageQuerySchema,
   pageOf,
   VersionHeaderSchema,
@@ -34,7 +34,6 @@ import type { createRouter } from '../openapi-hono.ts';
 import { assertPlaceableVillage, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { importUnits, UnitImportResultSchema } from './unit-import.ts';
-
 
 const UnitListQuerySchema = PageQuerySchema.extend({
   grid: UlidSchema.optional().openapi({ description: 'Units in this grid node’s subtree' }),
@@ -107,7 +106,8 @@ async function visibleUnit(c: Context<AppEnv>, id: string) {
   const stored = await countyData(c).units.getStored(id);
   if (!stored) throw new NotFoundError('unit');
   const unit = fromItem<Unit>(stored);
-  if (!inScope(c.get('principal'), unitScopeTarget(unit))) throw new ForbiddenError('This unit is outside your area.');
+  if (!inScope(c.get('principal'), unitScopeTarget(unit)))
+    throw new ForbiddenError('This unit is outside your area.');
   return { stored, unit };
 }
 
@@ -119,7 +119,9 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const { grids, units } = countyData(c);
 
     if (principal.role === 'unit_user' && !grid && !department) {
-      const own = await Promise.all(principal.grants.filter((g) => g.kind === 'unit').map((g) => units.get(g.id)));
+      const own = await Promise.all(
+        principal.grants.filter((g) => g.kind === 'unit').map((g) => units.get(g.id)),
+      );
       return c.json({ items: own.filter((u): u is Unit => u !== undefined) }, 200);
     }
 
@@ -131,7 +133,8 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       if (!node) throw new NotFoundError('grid');
     }
     const withinPath = node?.path ?? '';
-    const departmentAllowed = department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
+    const departmentAllowed =
+      department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
     const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
     if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
       throw new ForbiddenError('List within your own grid or department.');
@@ -191,7 +194,11 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       ? resolveDepartment(
           await data.departments.list(),
           industry,
-          input.departmentId === undefined ? (unit.departmentOverridden ? unit.departmentId : undefined) : input.departmentId,
+          input.departmentId === undefined
+            ? unit.departmentOverridden
+              ? unit.departmentId
+              : undefined
+            : input.departmentId,
         )
       : { departmentId: unit.departmentId, departmentOverridden: unit.departmentOverridden };
     const { departmentId: _old, ...withoutDepartment } = unit;
@@ -208,7 +215,8 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       departmentOverridden: department.departmentOverridden,
     };
     // The caller must be allowed where the unit ends up, not only where it was.
-    if (!inScope(principal, unitScopeTarget(after))) throw new ForbiddenError('The change would move the unit outside your area.');
+    if (!inScope(principal, unitScopeTarget(after)))
+      throw new ForbiddenError('The change would move the unit outside your area.');
     const updated = await data.units.update(stored, after, version, writeContext(c));
     return c.json(updated, 200);
   });
@@ -237,7 +245,9 @@ async function createUnit(
   const village = assertPlaceableVillage(principal, await data.grids.get(input.gridId));
   const department = resolveDepartment(await data.departments.list(), input.industry, input.departmentId);
   if (await data.units.findIdByCreditCode(input.creditCode)) {
-    throw new ValidationError([{ path: 'creditCode', message: 'a unit with this credit code is already registered' }]);
+    throw new ValidationError([
+      { path: 'creditCode', message: 'a unit with this credit code is already registered' },
+    ]);
   }
   const now = c.get('deps').clock.now().toISOString();
   const unit: Unit = {
@@ -258,7 +268,15 @@ async function createUnit(
   };
   const ctx = writeContext(c);
   const remember = idempotency
-    ? [data.idempotency.record(idempotency.scope, idempotency.key, idempotency.fingerprint, { status: 201, body: unit }, ctx.now)]
+    ? [
+        data.idempotency.record(
+          idempotency.scope,
+          idempotency.key,
+          idempotency.fingerprint,
+          { status: 201, body: unit },
+          ctx.now,
+        ),
+      ]
     : [];
   await data.units.create(unit, ctx, remember);
   return unit;

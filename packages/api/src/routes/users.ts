@@ -18,16 +18,15 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
-  json,
   expectedVersion,
   IdParamSchema,
+  json,
   PageQuerySchema,
   pageOf,
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
-
 
 const listRoute = createRoute({
   method: 'get',
