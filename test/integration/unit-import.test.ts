@@ -80,6 +80,26 @@ describe('unit import', () => {
     });
   });
 
+  it('makes each unit once when two people import the same new spreadsheet at the same moment', async () => {
+    // Both imports find the codes free; the loser's batch transaction fails on the claims and is written again
+    // row by row, each row then matched to the unit the other import made.
+    const same = Array.from({ length: 70 }, (_, i) => ({
+      name: `同时导入${i + 1}号店`,
+      serial: 9500 + i,
+      industry: 'gas',
+      township: '城关镇',
+      village: '南关村',
+    }));
+    const before = (await admin.get(`/grids/${county.county}/stats`)).body.units;
+    const bytes = encodeUtf8WithBom(unitsCsv(same));
+    const [a, b] = await Promise.all([importBytes(bytes), importBytes(bytes)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.summary.created + b.body.summary.created).toBe(70);
+    expect(a.body.summary.unchanged + b.body.summary.unchanged).toBe(70);
+    for (const [i, row] of a.body.rows.entries()) expect(row.unitId).toBe(b.body.rows[i].unitId);
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 70);
+  });
+
   it('rejects a file with a missing column, naming it, and imports nothing', async () => {
     const result = await importBytes(encodeUtf8WithBom('单位名称,行业\r\n某厂,gas\r\n'));
     expect(result.status).toBe(400);

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -15,6 +16,8 @@ export type StoredItem = Record<string, unknown>;
 
 /** DynamoDB's limit on items in one TransactWriteItems call. */
 export const MAX_TRANSACTION_ITEMS = 100;
+/** DynamoDB's limit on keys in one BatchGetItem call. */
+const MAX_BATCH_GET_KEYS = 100;
 
 export interface Page<T> {
   items: T[];
@@ -56,6 +59,34 @@ export class TenantStore {
     } catch (error) {
       throw translateDynamoError(error);
     }
+  }
+
+  /**
+   * Many items by key, 100 to a BatchGetItem call, for bulk work (an import matching thousands of rows), not
+   * for request paths with a call budget. Keys DynamoDB leaves unprocessed are asked again after a pause.
+   * Answers in no particular order; a missing item is simply absent.
+   */
+  async batchGet(keys: { pk: string; sk: string }[], consistent = false): Promise<StoredItem[]> {
+    const found: StoredItem[] = [];
+    for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + MAX_BATCH_GET_KEYS);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
+        this.calls?.count('BatchGetItem');
+        try {
+          const result = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } },
+            }),
+          );
+          found.push(...(result.Responses?.[this.tableName] ?? []));
+          pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        } catch (error) {
+          throw translateDynamoError(error);
+        }
+      }
+    }
+    return found;
   }
 
   /** One Query call (one page). `cursor` is the opaque string this method returned before. */
