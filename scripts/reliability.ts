@@ -295,6 +295,8 @@ async function soak(services: Services, minutes: number, concurrency: number) {
 }
 
 async function faults(services: Services) {
+  // The faults are judged against production's DynamoDB timeouts (2 s, two attempts), not DynamoDB Local's slack.
+  process.env.GRIDSAFE_DYNAMODB_TIMEOUTS = 'aws';
   const stack = await startFaultStack(services, tenant('rft'));
   try {
     const s3 = await s3DownScenario(stack, stack.county, stack.admin);

@@ -110,6 +110,78 @@ describe('grid tree', () => {
     expect(audit.body.items.at(-1)).toMatchObject({ action: 'moved' });
   });
 
+  it('moves a unit to another township with its risk points and open hazards, counters and audit trails following', async () => {
+    const unit = await admin.post('/units', {
+      name: '迁址测试厂',
+      creditCode: nextCreditCode(),
+      industry: 'gas',
+      gridId: county.village1,
+    });
+    const point = await admin.post('/risk-points', {
+      name: '迁址测试储罐',
+      unitId: unit.body.id,
+      industry: 'gas',
+      location: { lat: 33.16, lng: 115.62 },
+    });
+    const hazard = await admin.post('/hazards', {
+      unitId: unit.body.id,
+      severity: 'general',
+      title: '迁址测试隐患',
+    });
+    expect([unit.status, point.status, hazard.status]).toEqual([201, 201, 201]);
+    const stats = async (grid: string) => (await admin.get(`/grids/${grid}/stats`)).body;
+    const [oldVillage, newVillage, oldTownship, newTownship, wholeCounty] = await Promise.all(
+      [county.village1, county.villageInTownship2, county.township1, county.township2, county.county].map(
+        stats,
+      ),
+    );
+
+    const moved = await admin.patch(`/units/${unit.body.id}`, {
+      gridId: county.villageInTownship2,
+      version: 1,
+    });
+    expect(moved.status).toBe(200);
+
+    const movedPoint = await admin.get(`/risk-points/${point.body.id}`);
+    expect(movedPoint.body).toMatchObject({
+      gridId: county.villageInTownship2,
+      gridPath: moved.body.gridPath,
+    });
+    expect(movedPoint.body.version).toBe(point.body.version + 1);
+    const movedHazard = await admin.get(`/hazards/${hazard.body.id}`);
+    expect(movedHazard.body).toMatchObject({
+      gridId: county.villageInTownship2,
+      gridPath: moved.body.gridPath,
+    });
+    const inNewVillage = await admin.get(`/risk-points?grid=${county.villageInTownship2}&limit=100`);
+    expect(inNewVillage.body.items.map((p: { id: string }) => p.id)).toContain(point.body.id);
+    const inOldVillage = await admin.get(`/risk-points?grid=${county.village1}&limit=100`);
+    expect(inOldVillage.body.items.map((p: { id: string }) => p.id)).not.toContain(point.body.id);
+
+    const [oldVillageAfter, newVillageAfter, oldTownshipAfter, newTownshipAfter, countyAfter] =
+      await Promise.all(
+        [county.village1, county.villageInTownship2, county.township1, county.township2, county.county].map(
+          stats,
+        ),
+      );
+    for (const [before, after, sign] of [
+      [oldVillage, oldVillageAfter, -1],
+      [oldTownship, oldTownshipAfter, -1],
+      [newVillage, newVillageAfter, 1],
+      [newTownship, newTownshipAfter, 1],
+      [wholeCounty, countyAfter, 0],
+    ] as const) {
+      expect(after.units - before.units).toBe(sign);
+      expect(after.riskPoints.total - before.riskPoints.total).toBe(sign);
+      expect(after.hazards.open - before.hazards.open).toBe(sign);
+    }
+    const trail = await admin.get(`/risk-points/${point.body.id}/audit`);
+    expect(trail.body.items.at(-1)).toMatchObject({ action: 'moved_with_unit' });
+    expect(trail.body.chain).toMatchObject({ intact: true });
+    const hazardTrail = await admin.get(`/hazards/${hazard.body.id}/audit`);
+    expect(hazardTrail.body.items.at(-1)).toMatchObject({ action: 'moved_with_unit' });
+  });
+
   it('keeps every node’s unit count equal to the sum of its children’s', async () => {
     const countyStats = (await admin.get(`/grids/${county.county}/stats`)).body;
     const townships = (await admin.get(`/grids?parent=${county.county}&limit=100`)).body.items;

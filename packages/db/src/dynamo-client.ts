@@ -15,17 +15,32 @@ export interface DynamoClientOptions {
   maxAttempts?: number;
 }
 
+/**
+ * Timeouts in AWS: two attempts of at most 2 s each, so a hung DynamoDB answers 503 in about 4 s, well inside API
+ * Gateway's 29 s, instead of holding the phone (and a Lambda) until someone gives up (finding 4,
+ * docs/reliability.md). Against DynamoDB Local (an `endpoint`) the JVM on a busy laptop or CI machine pauses for
+ * seconds at a time and nothing waits at 29 s, so it gets 5 s and three attempts, unless
+ * `GRIDSAFE_DYNAMODB_TIMEOUTS=aws` asks for AWS's values (the fault tests do, to test what production runs).
+ */
+function timeoutsFor(options: DynamoClientOptions): { requestTimeout: number; maxAttempts: number } {
+  const aws = options.endpoint === undefined || process.env.GRIDSAFE_DYNAMODB_TIMEOUTS === 'aws';
+  return {
+    requestTimeout: options.requestTimeoutMs ?? (aws ? 2_000 : 5_000),
+    maxAttempts: options.maxAttempts ?? (aws ? 2 : 3),
+  };
+}
+
 export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
+  const { requestTimeout, maxAttempts } = timeoutsFor(options);
   const config: DynamoDBClientConfig = {
     region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
-    // Two attempts of at most 2 s each: a frozen DynamoDB answers 503 in about 4 s, well inside API Gateway's
-    // 29 s, instead of holding the phone (and a Lambda) until someone gives up (finding 4, docs/reliability.md).
-    maxAttempts: options.maxAttempts ?? 2,
+    maxAttempts,
     requestHandler: {
       connectionTimeout: options.connectTimeoutMs ?? 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 2_000,
+      requestTimeout,
       // Without this smithy only logs a warning when the timeout passes and keeps waiting. The timer stops at
-      // the response headers, so it never cuts a long Query's body short.
+      // the response headers, so it never cuts a long Query's body short. A retried TransactWriteItems carries
+      // the same ClientRequestToken, so a timed-out transaction that did commit is not applied twice.
       throwOnRequestTimeout: true,
     },
   };

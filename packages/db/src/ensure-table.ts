@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  ResourceInUseException,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -21,7 +22,13 @@ export class TableMismatchError extends Error {}
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
   const existing = await describe(client, tableName);
   if (!existing) {
-    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    try {
+      await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    } catch (error) {
+      // An attempt that timed out may have created it (the SDK then retries), or another process got there
+      // first: either way the table is on its way, so wait for it like any other.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
     await waitUntilActive(client, tableName);
     await client.send(
       new UpdateTimeToLiveCommand({

@@ -28,6 +28,28 @@ export function counterUpdates(
     .filter((item): item is TransactItem => item !== undefined);
 }
 
+/**
+ * Counts moving from one place in the tree to another (a unit and its records going to another village): minus
+ * on the nodes only the old path has, plus on the nodes only the new path has, nothing on the ones they share
+ * (the county, and the township for a move within it). Never two updates of one node, which a transaction
+ * would refuse (two counter shards drawn at random can be the same item).
+ */
+export function counterMoves(
+  store: TenantStore,
+  fromPath: string,
+  toPath: string,
+  deltas: CounterDeltas,
+): TransactItem[] {
+  const from = fromPath.split('/');
+  const to = toPath.split('/');
+  let shared = 0;
+  while (shared < from.length && shared < to.length && from[shared] === to[shared]) shared++;
+  return [
+    ...from.slice(shared).map((gridId, i) => counterUpdate(store, gridId, shared + i, deltas, -1)),
+    ...to.slice(shared).map((gridId, i) => counterUpdate(store, gridId, shared + i, deltas, 1)),
+  ].filter((item): item is TransactItem => item !== undefined);
+}
+
 /** The ADD for one node at `depth` (0 county, 1 township, 2 village). */
 export function counterUpdate(
   store: TenantStore,

@@ -15,6 +15,7 @@ export * from './notification-repository.ts';
 export * from './patrol-plan.ts';
 export * from './patrol-repository.ts';
 export * from './rehome.ts';
+export * from './unit-move.ts';
 export * from './risk-point-repository.ts';
 export * from './settings-repository.ts';
 export * from './table-definition.ts';

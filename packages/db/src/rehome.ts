@@ -9,6 +9,29 @@ export const GRID_LOCATED_COLLECTIONS = ['UNITS', 'RPS', 'HAZARDS', 'PATROLS'] a
 const PATH_ATTRIBUTES = ['gridPath', 'gsi1sk', 'gsi2sk', 'gsi3sk', 'gsi4sk', 'duesk'] as const;
 
 /**
+ * The SET clauses that move one record from `oldPath` to `newPath`: every path attribute (the record's
+ * `gridPath` and each index sort key that starts with it) gets the new prefix.
+ */
+export function pathRewrite(
+  item: Record<string, unknown>,
+  oldPath: string,
+  newPath: string,
+): { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  for (const attribute of PATH_ATTRIBUTES) {
+    const value = item[attribute];
+    if (typeof value === 'string' && value.startsWith(oldPath)) {
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = newPath + value.slice(oldPath.length);
+      sets.push(`#${attribute} = :${attribute}`);
+    }
+  }
+  return { sets, names, values };
+}
+
+/**
  * Rewrites the village path on every record under `oldPath`. Each update is conditional on the record still
  * carrying the old path, and bumps its version so an editor holding the old copy gets a 409 instead of
  * writing the old path back. Safe to run again after an interruption: moved records no longer match.
@@ -28,17 +51,11 @@ export async function rehomeRecords(store: TenantStore, oldPath: string, newPath
         { limit: 100 },
       );
       for (const item of page.items) {
-        const names: Record<string, string> = { '#version': 'version', '#gridPath': 'gridPath' };
-        const values: Record<string, unknown> = { ':one': 1, ':old': oldPath };
-        const sets: string[] = [];
-        for (const attribute of PATH_ATTRIBUTES) {
-          const value = item[attribute];
-          if (typeof value === 'string' && value.startsWith(oldPath)) {
-            names[`#${attribute}`] = attribute;
-            values[`:${attribute}`] = newPath + value.slice(oldPath.length);
-            sets.push(`#${attribute} = :${attribute}`);
-          }
-        }
+        const { sets, names, values } = pathRewrite(item, oldPath, newPath);
+        names['#version'] = 'version';
+        names['#gridPath'] = 'gridPath';
+        values[':one'] = 1;
+        values[':old'] = oldPath;
         await store.transact(
           [
             {

@@ -1,7 +1,8 @@
-import { diff, type Unit } from '@gridsafe/core';
+import { type CounterDeltas, diff, type Unit } from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
-import { counterUpdate, counterUpdates } from './grid-stats.ts';
+import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
+import { unitCarriage } from './unit-move.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -49,7 +50,12 @@ export class UnitRepository {
     const items = await this.store.batchGet(
       creditCodes.map((code) => ({ pk: this.store.key('UNITCODE', code), sk: 'UNITCODE' })),
     );
-    return new Map(items.map((item) => [String(item.pk).slice(this.store.key('UNITCODE', '').length), String(item.unitId)]));
+    return new Map(
+      items.map((item) => [
+        String(item.pk).slice(this.store.key('UNITCODE', '').length),
+        String(item.unitId),
+      ]),
+    );
   }
 
   /** Stored unit items by id (BatchGetItem UNIT#<id>, 100 a call); missing ones are absent. */
@@ -153,7 +159,12 @@ export class UnitRepository {
         entityId: unit.id,
         action: 'created',
         ...auditFacts(ctx),
-        details: { name: unit.name, creditCode: unit.creditCode, industry: unit.industry, gridId: unit.gridId },
+        details: {
+          name: unit.name,
+          creditCode: unit.creditCode,
+          industry: unit.industry,
+          gridId: unit.gridId,
+        },
       });
       items.push(
         {
@@ -196,7 +207,8 @@ export class UnitRepository {
   }
 
   /**
-   * Writes a changed unit under an optimistic lock. A move to another village moves its count too; a changed
+   * Writes a changed unit under an optimistic lock. A move to another village moves its count too, with the
+   * records that travel with it (unitCarriage) in the same transaction; a changed
    * industry moves it between the department and industry indexes (the item is rewritten whole).
    */
   async update(
@@ -228,8 +240,10 @@ export class UnitRepository {
       audit.put,
     ];
     if (before.gridPath !== next.gridPath) {
-      items.push(...counterUpdates(this.store, before.gridPath, { units: 1 }, -1));
-      items.push(...counterUpdates(this.store, next.gridPath, { units: 1 }, 1));
+      // Its risk points, open hazards and open patrol go with it, and every count moves in one update per node.
+      const carriage = await unitCarriage(this.store, before, next, ctx);
+      const deltas = { units: 1, ...carriage.deltas } as CounterDeltas;
+      items.push(...carriage.items, ...counterMoves(this.store, before.gridPath, next.gridPath, deltas));
     }
     await this.store.transact(items, 'unit');
     return next;

@@ -8,9 +8,9 @@ import {
   decodeSpreadsheetText,
   type FieldProblem,
   type GridNode,
+  loadVendorKnowledgeBase,
   type Unit,
   ValidationError,
-  loadVendorKnowledgeBase,
 } from '@gridsafe/core';
 import { fromItem, type StoredItem, sameUnitContent } from '@gridsafe/db';
 import { z } from '@hono/zod-openapi';
@@ -119,7 +119,11 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   for (const [index, row] of table.rows.entries()) {
     const value = (field: string) => (columnOf[field] ? (row.values[columnOf[field]] ?? '').trim() : '');
     try {
-      valid.push({ index, line: row.line, ...validateRow(value, villages, industryByName, firstLineOfCode, row.line) });
+      valid.push({
+        index,
+        line: row.line,
+        ...validateRow(value, villages, industryByName, firstLineOfCode, row.line),
+      });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       results[index] = {
@@ -147,13 +151,21 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
       return;
     }
     for (const [i, row] of batch.entries())
-      results[row.index] = { line: row.line, status: 'created', unitId: units[i]!.id, creditCode: row.input.creditCode };
+      results[row.index] = {
+        line: row.line,
+        status: 'created',
+        unitId: units[i]!.id,
+        creditCode: row.input.creditCode,
+      };
   });
 
   const storedById = new Map(
-    (await data.units.getStoredMany([...new Set(known.map((row) => claimed.get(row.input.creditCode)!))], true)).map(
-      (item) => [String(item.id), item],
-    ),
+    (
+      await data.units.getStoredMany(
+        [...new Set(known.map((row) => claimed.get(row.input.creditCode)!))],
+        true,
+      )
+    ).map((item) => [String(item.id), item]),
   );
   await inParallel(known, CONCURRENCY, async (row) => {
     const stored = storedById.get(claimed.get(row.input.creditCode)!);
@@ -203,7 +215,8 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
       return { line: row.line, status: 'created', unitId: unit.id, creditCode: unit.creditCode };
     }
     const stored = await data.units.getStored(existingId, true);
-    if (!stored) throw new Error(`credit code ${row.input.creditCode} points at a missing unit ${existingId}`);
+    if (!stored)
+      throw new Error(`credit code ${row.input.creditCode} points at a missing unit ${existingId}`);
     return updateRow(row, stored);
   }
 
@@ -270,12 +283,16 @@ function validateRow(
     ...(Object.keys(contact).length > 0 ? { contact } : {}),
   });
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+    problems.push(
+      ...parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
   }
   if (problems.length > 0 || !parsed.success || !village) throw new ValidationError(problems);
   const earlierLine = seen.get(parsed.data.creditCode);
   if (earlierLine !== undefined) {
-    throw new ValidationError([{ path: 'creditCode', message: `the same credit code is on line ${earlierLine}` }]);
+    throw new ValidationError([
+      { path: 'creditCode', message: `the same credit code is on line ${earlierLine}` },
+    ]);
   }
   seen.set(parsed.data.creditCode, line);
   return { input: parsed.data, village };
