@@ -10,6 +10,9 @@ interface Unit {
   gridId: string;
 }
 
+/** How long to wait for something the page will show, on a machine busy with other test runs. */
+const SLOW = 45_000;
+
 let stack: E2eClient;
 let browser: TestBrowser;
 let memberToken: string;
@@ -81,17 +84,21 @@ describe('the mobile view (phone-sized, touch)', () => {
     await page.click('main a[href$="/m/register"]');
     await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
     const badge = page.locator('.topbar [data-testid=sync-badge]');
-    expect(await badge.textContent()).toContain('已同步');
+    // Wait on what the page shows, never on time: a loaded machine may take seconds for each step.
+    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('已同步');
 
     await context.setOffline(true);
+    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('离线');
     const name = `离线登记加油站${Date.now().toString(36)}`;
     await page.fill('#f-name', name);
     await page.fill('#f-creditCode', validCreditCode());
     await page.selectOption('#f-industry', 'gas_station');
     await page.fill('#f-address', '东关社区离线路1号');
     await page.click('button[type=submit]');
-    await page.locator('[data-testid=register-message]', { hasText: '已保存在本机' }).waitFor();
-    await expect.poll(() => badge.textContent()).toContain('待同步 1');
+    await page
+      .locator('[data-testid=register-message]', { hasText: '已保存在本机' })
+      .waitFor({ timeout: SLOW });
+    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('待同步 1');
     expect(await badge.textContent()).toContain('离线');
     await screenshot(page, 'mobile-register-offline');
     expect((await villageUnits()).filter((unit) => unit.name === name)).toHaveLength(0);
@@ -111,7 +118,9 @@ describe('the mobile view (phone-sized, touch)', () => {
       return route.continue();
     });
     await context.setOffline(false);
-    await expect.poll(() => badge.textContent(), { timeout: 20_000 }).toContain('已同步');
+    // Synced means the queue is empty: the lost answer was retried (after its backoff) and accepted.
+    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('已同步');
+    expect(await badge.textContent()).not.toContain('离线');
     expect(posts).toBeGreaterThanOrEqual(2);
     expect(new Set(keys).size).toBe(1);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -119,7 +128,7 @@ describe('the mobile view (phone-sized, touch)', () => {
 
     // The synced unit shows on the task list like any other.
     await page.click('.tabbar a[href$="/m/tasks"]');
-    await page.locator('[data-testid=my-units] .unit-name', { hasText: name }).waitFor();
+    await page.locator('[data-testid=my-units] .unit-name', { hasText: name }).waitFor({ timeout: SLOW });
     await context.close();
   });
 
@@ -172,17 +181,25 @@ describe('the mobile view (phone-sized, touch)', () => {
     await page.locator('[data-testid=file-message]', { hasText: '已保存在本机' }).waitFor();
     const badge = page.locator('.topbar [data-testid=sync-badge]');
     // The point and its photo: two writes, the photo waiting for the point's id.
-    await expect.poll(() => badge.textContent()).toContain('待同步 2');
+    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('待同步 2');
 
     await context.setOffline(false);
-    await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toContain('已同步');
-    const filed = await stack.api<{
-      items: { id: string; name: string; status: string; photos: { status: string }[] }[];
-    }>(memberToken, 'GET', `/risk-points?grid=${village}&limit=100`);
+    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('已同步');
+    const filed = await stack.api<{ items: { id: string; name: string; status: string }[] }>(
+      memberToken,
+      'GET',
+      `/risk-points?grid=${village}&limit=100`,
+    );
     const mine = filed.body.items.filter((point) => point.name === name);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.status).toBe('draft');
-    expect(mine[0]!.photos.filter((photo) => photo.status === 'verified')).toHaveLength(1);
+    // The register lists summaries; the photos are on the record itself.
+    const record = await stack.api<{ photos: { status: string }[] }>(
+      memberToken,
+      'GET',
+      `/risk-points/${mine[0]!.id}`,
+    );
+    expect(record.body.photos.filter((photo) => photo.status === 'verified')).toHaveLength(1);
     await context.close();
   });
 });

@@ -1,17 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { creditCodeCheckChar, orgCodeCheckChar } from '@gridsafe/core';
+import { createJsonLogger, creditCodeCheckChar, orgCodeCheckChar } from '@gridsafe/core';
+import { createDocumentClient } from '@gridsafe/db';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { startEscalationTimer } from '../../scripts/local/escalation-timer.ts';
 import { freePort } from '../../scripts/local/ports.ts';
 import { type LocalStack, startLocalStack } from '../../scripts/local/stack.ts';
 import { DEMO_PASSWORD } from './browser.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    e2eStack: { url: string };
+    e2eStack: { url: string; controlUrl: string };
   }
 }
 
@@ -29,6 +32,10 @@ export interface E2eClient {
     body?: unknown,
     tenant?: string,
   ): Promise<{ status: number; body: T }>;
+  /** Moves the stack's clock (every request and the escalation sweep read it) forward; answers its new time. */
+  advanceClock(ms: number): Promise<Date>;
+  /** Runs each county's scheduled escalation sweep (and patrol plan) now, on the stack's clock, and waits for it. */
+  runEscalationSweep(): Promise<void>;
 }
 
 /**
@@ -36,7 +43,7 @@ export interface E2eClient {
  * token issuer, demo counties seeded), on free ports and in a temporary directory, so browser tests never
  * touch .data/ or a running `npm start`.
  */
-export async function startE2eStack(): Promise<LocalStack> {
+export async function startE2eStack(): Promise<LocalStack & { dynamoPort: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridsafe-e2e-'));
   const [port, dynamoPort, s3Port, issuerPort] = (await distinctFreePorts(4)) as [
     number,
@@ -65,11 +72,53 @@ export async function startE2eStack(): Promise<LocalStack> {
   }
   return {
     ...stack,
+    dynamoPort,
     stop: async () => {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The test files run in workers, the stack in the runner's process: this small loopback server lets a test move
+ * the stack's clock and run the escalation sweep there (the stack's own timer only ticks once a minute).
+ */
+async function startControl(stack: LocalStack & { dynamoPort: number }): Promise<Server & { url: string }> {
+  const logger = createJsonLogger({ service: 'gridsafe-e2e-control' }, 'warn');
+  const sweeper = startEscalationTimer({
+    client: createDocumentClient({ endpoint: `http://127.0.0.1:${stack.dynamoPort}`, region: 'cn-north-1' }),
+    tableName: 'gridsafe',
+    clock: stack.clock,
+    logger,
+    // Only run on request; the stack's own timer keeps its minute.
+    intervalMs: 24 * 3_600_000,
+  });
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://control');
+    const answer = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method === 'POST' && url.pathname === '/clock/advance') {
+      const ms = Number(url.searchParams.get('ms'));
+      if (!Number.isFinite(ms) || ms < 0) return answer(400, { error: 'ms must be a non-negative number' });
+      stack.clock.advance(ms);
+      return answer(200, { now: stack.clock.now().toISOString() });
+    }
+    if (request.method === 'POST' && url.pathname === '/escalation/sweep') {
+      sweeper.tick().then(
+        () => answer(200, { now: stack.clock.now().toISOString() }),
+        (error: unknown) => answer(500, { error: String(error) }),
+      );
+      return;
+    }
+    answer(404, { error: 'unknown control' });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  server.once('close', () => void sweeper.stop());
+  return Object.assign(server, { url: `http://127.0.0.1:${port}` });
 }
 
 /**
@@ -79,13 +128,17 @@ export async function startE2eStack(): Promise<LocalStack> {
  */
 export default async function setup(project: TestProject) {
   const stack = await startE2eStack();
-  project.provide('e2eStack', { url: stack.url });
-  return () => stack.stop();
+  const control = await startControl(stack);
+  project.provide('e2eStack', { url: stack.url, controlUrl: control.url });
+  return async () => {
+    await new Promise((resolve) => control.close(resolve));
+    await stack.stop();
+  };
 }
 
 /** The running stack, for a test file: its URL and API helpers. */
 export function e2eStack(): E2eClient {
-  const { url } = inject('e2eStack');
+  const { url, controlUrl } = inject('e2eStack');
   const api = async <T>(token: string, method: string, path: string, body?: unknown, tenant = 'taihe') => {
     const response = await fetch(`${url}/t/${tenant}/api/v1${path}`, {
       method,
@@ -107,7 +160,21 @@ export function e2eStack(): E2eClient {
     if (response.status !== 200) throw new Error(`login of ${username} failed: ${response.status}`);
     return ((await response.json()) as { accessToken: string }).accessToken;
   };
-  return { url, token, api };
+  const control = async (path: string) => {
+    const response = await fetch(`${controlUrl}${path}`, { method: 'POST' });
+    const body = (await response.json()) as { now?: string; error?: string };
+    if (response.status !== 200) throw new Error(`stack control ${path}: ${body.error}`);
+    return new Date(body.now ?? '');
+  };
+  return {
+    url,
+    token,
+    api,
+    advanceClock: (ms) => control(`/clock/advance?ms=${ms}`),
+    runEscalationSweep: async () => {
+      await control('/escalation/sweep');
+    },
+  };
 }
 
 /** freePort() may hand out the same port twice when asked in quick succession; ask until they differ. */

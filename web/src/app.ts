@@ -6,13 +6,18 @@ import { Layout } from './components/layout.ts';
 import { html } from './html.ts';
 import { t } from './i18n/index.ts';
 import { homePath, NAV_ITEMS } from './nav.ts';
+import { AssessmentsPage } from './pages/assessments.ts';
 import { DepartmentsPage } from './pages/departments.ts';
 import { GridStatsPage } from './pages/grid-stats.ts';
 import { GridTreePage } from './pages/grids.ts';
+import { HazardPage } from './pages/hazard.ts';
+import { HazardsPage } from './pages/hazards.ts';
 import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
 import { LoginPage } from './pages/login.ts';
 import { MapPage } from './pages/map.ts';
 import { FileRiskPointPage } from './pages/mobile/file-risk-point.ts';
+import { PatrolPage } from './pages/mobile/patrol.ts';
+import { ReportHazardPage } from './pages/mobile/report-hazard.ts';
 import { SyncPage } from './pages/mobile/sync.ts';
 import { TasksPage } from './pages/mobile/tasks.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
@@ -38,10 +43,7 @@ interface Route {
 
 const rolesOf = (path: string) => NAV_ITEMS.find((item) => item.path === path)?.roles;
 
-/**
- * The page table. Hazards board, patrols, quarterly assessment and county settings are added here, and to
- * nav.ts, as their endpoints land.
- */
+/** The page table; menu entries are in nav.ts. */
 const ROUTES: Route[] = [
   { pattern: 'grids', page: GridTreePage, roles: rolesOf('grids') },
   { pattern: 'grids/:id', page: GridStatsPage, roles: rolesOf('grids') },
@@ -52,6 +54,9 @@ const ROUTES: Route[] = [
   { pattern: 'risk-points', page: RiskPointsPage },
   { pattern: 'risk-points/:id', page: RiskPointPage },
   { pattern: 'review', page: ReviewQueuePage, roles: rolesOf('review') },
+  { pattern: 'hazards', page: HazardsPage },
+  { pattern: 'hazards/:id', page: HazardPage },
+  { pattern: 'assessments', page: AssessmentsPage, roles: rolesOf('assessments') },
   { pattern: 'map', page: MapPage },
   { pattern: 'departments', page: DepartmentsPage },
   { pattern: 'users', page: UsersPage, roles: rolesOf('users') },
@@ -71,6 +76,12 @@ const ROUTES: Route[] = [
     roles: ['county_admin', 'township_officer', 'grid_member', 'unit_user'],
   },
   { pattern: 'm/sync', page: SyncPage },
+  { pattern: 'm/hazard', page: ReportHazardPage },
+  {
+    pattern: 'm/patrols/:id',
+    page: PatrolPage,
+    roles: ['county_admin', 'department_officer', 'township_officer', 'grid_member'],
+  },
 ];
 
 function Redirect({ to }: { to: string }) {

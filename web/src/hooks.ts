@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, query } from './api/client.ts';
+import type { Page } from './api/types.ts';
 
 export interface AsyncState<T> {
   data?: T;
@@ -25,4 +27,33 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
   }, [...deps, round]);
   const reload = useCallback(() => setRound((n) => n + 1), []);
   return { ...state, reload };
+}
+
+/**
+ * One page of a list endpoint with its filters, and the cursors seen so far (so "previous" needs no API support);
+ * changing a filter starts again at the first page. Hand `pager` to `<Pager>`.
+ */
+export function usePagedList<T>(
+  path: string,
+  filters: Record<string, string | undefined>,
+  pageSize = 20,
+): AsyncState<Page<T>> & {
+  pager: { cursors: string[]; nextCursor?: string; onChange: (c: string[]) => void };
+} {
+  const filterKey = JSON.stringify(filters);
+  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
+  const cursors = paging.key === filterKey ? paging.cursors : [];
+  const cursor = cursors[cursors.length - 1];
+  const list = useAsync(
+    () => api<Page<T>>(`${path}${query({ ...filters, limit: pageSize, cursor })}`),
+    [path, filterKey, cursor],
+  );
+  return {
+    ...list,
+    pager: {
+      cursors,
+      nextCursor: list.data?.nextCursor,
+      onChange: (next: string[]) => setPaging({ key: filterKey, cursors: next }),
+    },
+  };
 }

@@ -22,11 +22,11 @@ const FIELD: readonly Role[] = ['grid_member', 'unit_user'];
 
 /**
  * What each role sees in the menu. The API decides what is allowed; this only hides what would be refused.
- * Hazards board, patrols, quarterly assessment and county settings slot in here as the API gains them.
  */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'm/tasks', label: 'nav.tasks', roles: FIELD, tab: true },
   { path: 'm/file', label: 'nav.fileRiskPoint', roles: FIELD, tab: true },
+  { path: 'm/hazard', label: 'nav.reportHazard', roles: FIELD },
   { path: 'm/register', label: 'nav.registerUnit', roles: ['grid_member'] },
   {
     path: 'grids',
@@ -36,8 +36,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   { path: 'risk-points', label: 'nav.riskPoints', roles: ALL, tab: true },
   { path: 'review', label: 'nav.review', roles: ['county_admin', 'township_officer'] },
+  { path: 'hazards', label: 'nav.hazards', roles: ALL, tab: OFFICERS },
   { path: 'units', label: 'nav.units', roles: ALL, tab: true },
   { path: 'map', label: 'nav.map', roles: ALL, tab: true },
+  { path: 'assessments', label: 'nav.assessments', roles: OFFICERS },
   { path: 'departments', label: 'nav.departments', roles: OFFICERS },
   { path: 'users', label: 'nav.users', roles: ['county_admin'] },
   { path: 'knowledge', label: 'nav.knowledge', roles: ALL },

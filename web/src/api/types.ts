@@ -7,16 +7,34 @@ export type {
   AuditEvent,
   Color,
   Department,
+  EscalationLevel,
+  GradingTable,
   GridLevel,
   GridNode,
   GridStats,
+  HazardSeverity,
+  HazardStatus,
   Photo,
+  QuarterlyAssessment,
   RiskPoint,
   RiskPointStatus,
   Role,
+  TenantSettings,
   Unit,
   User,
 } from '@gridsafe/core';
+
+/** A hazard work order as the API answers it. */
+export type Hazard = import('@gridsafe/core').Hazard;
+
+/** A patrol task; the API adds whether it is past due and still not done. */
+export type Patrol = import('@gridsafe/core').Patrol & { overdue: boolean };
+
+/** GET/PUT /settings: the county's settings as a whole, with the version to send back. */
+export interface SettingsAnswer {
+  settings: import('@gridsafe/core').TenantSettings;
+  version: number;
+}
 
 export interface Page<T> {
   items: T[];

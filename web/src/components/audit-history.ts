@@ -13,16 +13,23 @@ const CODED_FIELDS: Record<string, string> = {
 };
 
 /** A value from an audit event, as text (codes as their label, objects as compact JSON; never as markup). */
-function show(field: string, value: unknown): string {
+function show(field: string, value: unknown, statusPrefix: string): string {
   if (value === undefined || value === null || value === '') return '—';
-  const prefix = CODED_FIELDS[field];
+  const prefix = field === 'status' ? statusPrefix : CODED_FIELDS[field];
   if (prefix && typeof value === 'string') return label(prefix, value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
 /** Every event of a record, oldest first: who, when, what changed (before → after), and whether the hash chain holds. */
-export function AuditHistory({ trail }: { trail: AuditTrail }) {
+export function AuditHistory({
+  trail,
+  statusPrefix = 'rpStatus',
+}: {
+  trail: AuditTrail;
+  /** Whose statuses the `status` field holds (risk points' by default, hazards' on a hazard). */
+  statusPrefix?: string;
+}) {
   return html`<section class="audit" data-testid="audit">
     <header class="section-head">
       <h2>${t('audit.title')}</h2>
@@ -46,8 +53,8 @@ export function AuditHistory({ trail }: { trail: AuditTrail }) {
                     ${Object.entries(event.changes).map(
                       ([field, change]) => html`<tr>
                         <td>${label('field', field)}</td>
-                        <td class="before">${show(field, change.before)}</td>
-                        <td class="after">${show(field, change.after)}</td>
+                        <td class="before">${show(field, change.before, statusPrefix)}</td>
+                        <td class="after">${show(field, change.after, statusPrefix)}</td>
                       </tr>`,
                     )}
                   </tbody>

@@ -13,7 +13,14 @@ export interface OutboxItem {
   tenant: string;
   /** Only the person who made a write sends it; another login on the same phone never replays it. */
   userId: string;
-  kind: 'unit.create' | 'riskPoint.create' | 'riskPoint.photo';
+  kind:
+    | 'unit.create'
+    | 'riskPoint.create'
+    | 'riskPoint.photo'
+    | 'hazard.create'
+    | 'hazard.photo'
+    | 'hazard.action'
+    | 'patrol.complete';
   method: 'POST' | 'PATCH';
   path: string;
   body: unknown;
@@ -83,7 +90,6 @@ export async function getItem(key: string): Promise<OutboxItem | undefined> {
   return run('readonly', (store) => store.get(key) as IDBRequest<OutboxItem | undefined>);
 }
 
-/** This person's queued writes in this county, oldest first. */
 /** A photo waiting on the device: the bytes themselves (IndexedDB keeps Blobs) and what the API must verify. */
 export interface QueuedPhoto {
   blob: Blob;
@@ -94,6 +100,35 @@ export interface QueuedPhoto {
   location?: { lat: number; lng: number };
 }
 
+/**
+ * A photo that is part of a larger write (a rectification report, a patrol result): once uploaded it has the id
+ * the API gave it, and once confirmed it is evidence on the record, so a retry carries on where it stopped.
+ */
+export interface StagedPhoto extends QueuedPhoto {
+  id?: string;
+  confirmed?: boolean;
+}
+
+/** A hazard step (start, report-rectified, verify ...): sent with If-Match, after its photos are on the record. */
+export interface QueuedHazardAction {
+  hazardId: string;
+  action: string;
+  /** The version the person saw when they pressed the button. */
+  version: number;
+  input: Record<string, unknown>;
+  photos: StagedPhoto[];
+}
+
+/** A patrol's results: the checklist answers with their photos, the position, sent with If-Match and the key. */
+export interface QueuedPatrolResult {
+  patrolId: string;
+  version: number;
+  position: { lat: number; lng: number };
+  note?: string;
+  items: { code: string; result: 'ok' | 'deficient'; note?: string; photos: StagedPhoto[] }[];
+}
+
+/** This person's queued writes in this county, oldest first. */
 export async function listItems(tenant: string, userId: string): Promise<OutboxItem[]> {
   const all = await run('readonly', (store) => store.getAll() as IDBRequest<OutboxItem[]>);
   return all.filter((item) => item.tenant === tenant && item.userId === userId).sort((a, b) => a.seq - b.seq);

@@ -1,9 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, apiBase } from '../api/client.ts';
-import type { AuditTrail, Photo, RiskPoint } from '../api/types.ts';
+import type { AuditTrail, RiskPoint } from '../api/types.ts';
 import { AuditHistory } from '../components/audit-history.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
+import { describePhoto, PHOTO_TYPES } from '../components/photo-picker.ts';
+import { PhotoPanel } from '../components/photo-tile.ts';
+import { currentPosition } from '../geo.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
@@ -12,34 +15,13 @@ import { accessToken, session } from '../session.ts';
 
 const FILERS = new Set(['county_admin', 'township_officer', 'grid_member', 'unit_user']);
 
-/** The photo as bytes plus what the API needs to presign and later verify it. */
-async function describePhoto(file: File) {
-  const bytes = await file.arrayBuffer();
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return { bytes, sha256, contentType: file.type || 'image/jpeg', size: file.size };
-}
-
-/** Where the phone is, if it can tell within a few seconds (photos and reviews record it when known). */
-function currentPosition(): Promise<{ lat: number; lng: number } | undefined> {
-  if (!navigator.geolocation) return Promise.resolve(undefined);
-  return new Promise((resolve) =>
-    navigator.geolocation.getCurrentPosition(
-      (p) =>
-        resolve({ lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)) }),
-      () => resolve(undefined),
-      { timeout: 5_000, maximumAge: 60_000 },
-    ),
-  );
-}
-
 /**
  * Photo evidence: the API presigns an upload for the exact size and SHA-256, the phone PUTs the bytes straight
  * to object storage (never through the API), then asks the API to verify and add it to the record.
  */
 async function uploadPhoto(point: RiskPoint, file: File): Promise<RiskPoint> {
-  const photo = await describePhoto(file);
   const location = await currentPosition();
+  const photo = await describePhoto(file, location);
   const answer = await api<{
     upload: { url: string; method: 'PUT'; headers: Record<string, string> };
     photo: { id: string };
@@ -49,14 +31,14 @@ async function uploadPhoto(point: RiskPoint, file: File): Promise<RiskPoint> {
       contentType: photo.contentType,
       size: photo.size,
       sha256: photo.sha256,
-      takenAt: new Date(file.lastModified || Date.now()).toISOString(),
+      takenAt: photo.takenAt,
       ...(location ? { location } : {}),
     },
   });
   const put = await fetch(answer.upload.url, {
     method: 'PUT',
     headers: answer.upload.headers,
-    body: photo.bytes,
+    body: photo.blob,
   });
   if (!put.ok) throw new ApiError(put.status);
   return api<RiskPoint>(`/risk-points/${point.id}/photos/${answer.photo.id}/confirm`, { method: 'POST' });
@@ -65,21 +47,6 @@ async function uploadPhoto(point: RiskPoint, file: File): Promise<RiskPoint> {
 function List({ title, items }: { title: string; items: string[] }) {
   if (items.length === 0) return null;
   return html`<div class="panel"><h2>${title}</h2><ul class="plain-list">${items.map((item) => html`<li>${item}</li>`)}</ul></div>`;
-}
-
-function PhotoTile({ point, photo }: { point: RiskPoint; photo: Photo }) {
-  const link = useAsync(
-    () => api<{ url: string }>(`/risk-points/${point.id}/photos/${photo.id}`).then((answer) => answer.url),
-    [point.id, photo.id],
-  );
-  return html`<figure class="photo">
-    ${link.data ? html`<a href=${link.data} target="_blank" rel="noopener noreferrer"><img src=${link.data} alt=${point.name} loading="lazy" /></a>` : html`<div class="photo-placeholder"></div>`}
-    <figcaption class="muted small">
-      ${formatDateTime(photo.takenAt ?? photo.verifiedAt ?? photo.requestedAt)}
-      ${photo.location ? html`<br />${photo.location.lat}, ${photo.location.lng}` : null}
-      <br /><code title=${photo.sha256}>SHA-256 ${photo.sha256.slice(0, 12)}…</code>
-    </figcaption>
-  </figure>`;
 }
 
 /**
@@ -237,7 +204,7 @@ export function RiskPointPage({ id }: { id: string }) {
           canFile && rp.status === 'draft'
             ? html`<label class="button">
                 ${t('riskPoint.addPhoto')}
-                <input type="file" accept="image/jpeg,image/png,image/webp,image/heic" capture="environment" class="visually-hidden"
+                <input type="file" accept=${PHOTO_TYPES} capture="environment" class="visually-hidden"
                   disabled=${busy} onChange=${addPhoto} data-testid="photo-input" />
               </label>`
             : null
@@ -305,11 +272,7 @@ export function RiskPointPage({ id }: { id: string }) {
       <${List} title=${t('knowledge.checklist')} items=${rp.checklist.map((item) => item.text)} />
     </div>
 
-    <div class="panel">
-      <h2>${t('riskPoint.photos')}</h2>
-      ${rp.photos.length === 0 ? html`<p class="muted">${t('riskPoint.noPhotos')}</p>` : null}
-      <div class="photos">${rp.photos.filter((p) => p.status === 'verified').map((photo) => html`<${PhotoTile} key=${photo.id} point=${rp} photo=${photo} />`)}</div>
-    </div>
+    <${PhotoPanel} base=${`/risk-points/${rp.id}`} photos=${rp.photos} alt=${rp.name} />
 
     <${NoticeBoard} point=${rp} />
     ${audit.error ? html`<${ErrorNotice} error=${audit.error} />` : null}

@@ -1,15 +1,15 @@
-import { useState } from 'preact/hooks';
-import { api, listAll, query } from '../api/client.ts';
-import type { Page, RiskPoint, RiskPointStatus } from '../api/types.ts';
+import { listAll } from '../api/client.ts';
+import type { RiskPoint, RiskPointStatus } from '../api/types.ts';
 import { RISK_COLOURS } from '../colours.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
-import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
-import { useAsync } from '../hooks.ts';
+import { FilterSelect, GridFilter } from '../components/filter-select.ts';
+import { loadGridOptions } from '../components/grid-select.ts';
+import { useAsync, usePagedList } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, t } from '../i18n/index.ts';
 import { industryName, loadDepartments, loadIndustries } from '../ref-data.ts';
-import { navigate, searchParams, withQuery } from '../router.ts';
+import { searchParams } from '../router.ts';
 import { scopeIds, session } from '../session.ts';
 
 const PAGE_SIZE = 20;
@@ -53,66 +53,27 @@ export function RiskPointsPage() {
   const ownDepartment = scopeIds(current.user, 'dept')[0] ?? '';
   const department =
     params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
-  const filterKey = [grid, color, status, industry, department].join('|');
-  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
-  const cursors = paging.key === filterKey ? paging.cursors : [];
-  const cursor = cursors[cursors.length - 1];
   const grids = useAsync(() => (role === 'unit_user' ? Promise.resolve([]) : loadGridOptions()), [role]);
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
-  const points = useAsync(
-    () =>
-      api<Page<RiskPoint>>(
-        `/risk-points${query({ grid, color, status, industry, department, limit: PAGE_SIZE, cursor })}`,
-      ),
-    [filterKey, cursor],
+  const points = usePagedList<RiskPoint>(
+    '/risk-points',
+    { grid, color, status, industry, department },
+    PAGE_SIZE,
   );
   const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
-  const select = (name: string, label: string, value: string, options: { value: string; label: string }[]) =>
-    html`<div class="field">
-      <label for=${`filter-${name}`}>${label}</label>
-      <select id=${`filter-${name}`} name=${name} value=${value}
-        onChange=${(e: Event) => navigate(withQuery({ [name]: (e.target as HTMLSelectElement).value }))}>
-        <option value="">${t('common.all')}</option>
-        ${options.map((option) => html`<option value=${option.value}>${option.label}</option>`)}
-      </select>
-    </div>`;
   return html`<section>
     <${PageTitle} title=${t('riskPoints.title')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
-      ${
-        role !== 'unit_user'
-          ? html`<div class="field">
-              <label for="filter-grid">${t('units.grid')}</label>
-              <${GridSelect} id="filter-grid" name="grid" grids=${grids.data ?? []} value=${grid} emptyLabel=${t('common.all')}
-                onChange=${(value: string) => navigate(withQuery({ grid: value }))} />
-            </div>`
-          : null
-      }
-      ${select(
-        'color',
-        t('riskPoint.colour'),
-        color,
-        RISK_COLOURS.map((c) => ({ value: c, label: t(`colour.${c}`) })),
-      )}
-      ${select(
-        'status',
-        t('riskPoint.status'),
-        status,
-        STATUSES.map((s) => ({ value: s, label: t(`rpStatus.${s}`) })),
-      )}
-      ${select(
-        'industry',
-        t('units.industry'),
-        industry,
-        (industries.data?.items ?? []).map((i) => ({ value: i.code, label: i.name })),
-      )}
-      ${select(
-        'department',
-        t('units.department'),
-        department,
-        (departments.data ?? []).map((d) => ({ value: d.id, label: d.name })),
-      )}
+      ${role !== 'unit_user' ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}
+      <${FilterSelect} name="color" label=${t('riskPoint.colour')} value=${color}
+        options=${RISK_COLOURS.map((c) => ({ value: c, label: t(`colour.${c}`) }))} />
+      <${FilterSelect} name="status" label=${t('riskPoint.status')} value=${status}
+        options=${STATUSES.map((s) => ({ value: s, label: t(`rpStatus.${s}`) }))} />
+      <${FilterSelect} name="industry" label=${t('units.industry')} value=${industry}
+        options=${(industries.data?.items ?? []).map((i) => ({ value: i.code, label: i.name }))} />
+      <${FilterSelect} name="department" label=${t('units.department')} value=${department}
+        options=${(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
     </form>
     ${points.error ? html`<${ErrorNotice} error=${points.error} onRetry=${points.reload} />` : null}
     ${points.loading && !points.data ? html`<${Loading} />` : null}
@@ -120,8 +81,7 @@ export function RiskPointsPage() {
       points.data && !points.error
         ? html`<${RiskPointTable} items=${points.data.items} gridName=${gridName} />
           ${points.data.items.length === 0 ? html`<p class="muted">${t('riskPoints.empty')}</p>` : null}
-          <${Pager} cursors=${cursors} nextCursor=${points.data.nextCursor}
-            onChange=${(next: string[]) => setPaging({ key: filterKey, cursors: next })} />`
+          <${Pager} ...${points.pager} />`
         : null
     }
   </section>`;

@@ -1,12 +1,14 @@
 import { useState } from 'preact/hooks';
 import { PageTitle } from '../components/common.ts';
+import { CountySettingsForm } from '../components/county-settings-form.ts';
 import { html } from '../html.ts';
 import { locale, setLocale, t } from '../i18n/index.ts';
 import { buildTileUrl, deviceTileUrl, setDeviceTileUrl } from '../map/tile-config.ts';
+import { session } from '../session.ts';
 
 /**
- * This device's settings: language and map tiles. The county's own settings (grading bands, review chains,
- * deadlines) join this page when the API serves GET/PUT /settings.
+ * This device's settings (language, map tiles) and, for the county admin, the county's own settings (grading
+ * bands, review chains, deadlines).
  */
 export function SettingsPage() {
   const [tileUrl, setTileUrl] = useState(deviceTileUrl() ?? '');
@@ -45,5 +47,6 @@ export function SettingsPage() {
         ${saved ? html`<span class="muted" role="status">${t('settings.saved')}</span>` : null}
       </div>
     </form>
+    ${session.value?.user.role === 'county_admin' ? html`<${CountySettingsForm} />` : null}
   </section>`;
 }

@@ -1,13 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, query } from '../../api/client.ts';
 import type { Color, FieldProblem, KnowledgeIndustry, Page, RiskPoint, Unit } from '../../api/types.ts';
 import { ColourBadge } from '../../components/colour-badge.ts';
 import { ErrorNotice, Field, Loading, OtherErrors, PageTitle } from '../../components/common.ts';
+import { describePhoto, PhotoPicker } from '../../components/photo-picker.ts';
+import { PositionField } from '../../components/position-field.ts';
+import { type SaveMessage, SaveNotice } from '../../components/save-notice.ts';
+import { usePosition } from '../../geo.ts';
 import { useAsync } from '../../hooks.ts';
 import { html } from '../../html.ts';
 import { t } from '../../i18n/index.ts';
-import type { QueuedPhoto } from '../../offline/outbox.ts';
-import { discardItem, submitGroup } from '../../offline/sync.ts';
+import { submitWithPhotos } from '../../offline/sync.ts';
 import { loadIndustries } from '../../ref-data.ts';
 import { navigate, searchParams } from '../../router.ts';
 import { session } from '../../session.ts';
@@ -25,21 +28,6 @@ interface Band {
 /** The colour the county's table gives a score (the API grades again; this is only the preview). */
 function previewColour(score: number, bands: Band[] | undefined): Color | undefined {
   return bands?.find((band) => band.above === null || score > band.above)?.color;
-}
-
-async function describe(
-  file: File,
-  location: { lat: number; lng: number } | undefined,
-): Promise<QueuedPhoto> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return {
-    blob: file,
-    contentType: file.type || 'image/jpeg',
-    size: file.size,
-    sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''),
-    takenAt: new Date(file.lastModified || Date.now()).toISOString(),
-    ...(location ? { location } : {}),
-  };
 }
 
 /**
@@ -76,40 +64,11 @@ export function FileRiskPointPage() {
   const template = knowledge.data?.templates.find((tpl) => tpl.code === templateCode);
   const [name, setName] = useState('');
   const [lec, setLec] = useState({ L: 3, E: 6, C: 7 });
-  const [location, setLocation] = useState<{ lat: number; lng: number } | undefined>();
-  const [locating, setLocating] = useState(false);
+  const { position: location, locating, locate } = usePosition();
   const [photos, setPhotos] = useState<File[]>([]);
-  const [previews, setPreviews] = useState<string[]>([]);
   const [errors, setErrors] = useState<FieldProblem[]>([]);
-  const [message, setMessage] = useState<
-    { kind: 'ok' | 'queued' | 'error'; text: string; id?: string } | undefined
-  >();
+  const [message, setMessage] = useState<SaveMessage | undefined>();
   const [busy, setBusy] = useState(false);
-
-  const locate = () => {
-    if (!navigator.geolocation) return;
-    setLocating(true);
-    navigator.geolocation.getCurrentPosition(
-      (p) => {
-        setLocating(false);
-        setLocation({
-          lat: Number(p.coords.latitude.toFixed(6)),
-          lng: Number(p.coords.longitude.toFixed(6)),
-        });
-      },
-      () => setLocating(false),
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
-    );
-  };
-  // Where the person stands is where the point is, most of the time: ask once when the page opens.
-  useEffect(locate, []);
-  useEffect(() => {
-    const urls = photos.map((file) => URL.createObjectURL(file));
-    setPreviews(urls);
-    return () => {
-      for (const url of urls) URL.revokeObjectURL(url);
-    };
-  }, [photos]);
 
   const chooseTemplate = (code: string) => {
     setTemplateCode(code);
@@ -148,20 +107,13 @@ export function FileRiskPointPage() {
         location: where,
         assessment: { method: 'LEC', ...lec },
       };
-      const queuedPhotos = await Promise.all(photos.map((file) => describe(file, location)));
-      const { item, outcome } = await submitGroup(
+      const queuedPhotos = await Promise.all(photos.map((file) => describePhoto(file, location)));
+      const outcome = await submitWithPhotos(
         { kind: 'riskPoint.create', method: 'POST', path: '/risk-points', body, label },
-        queuedPhotos.map((photo) => ({
-          kind: 'riskPoint.photo' as const,
-          method: 'POST' as const,
-          path: '/risk-points/{parent}/photos',
-          body: photo,
-          label,
-        })),
+        { kind: 'riskPoint.photo', path: '/risk-points/{parent}/photos', items: queuedPhotos },
         ANSWER_WAIT_MS,
       );
       if (outcome.state === 'failed' || outcome.state === 'conflict') {
-        await discardItem(item.key);
         setErrors(outcome.problem?.errors ?? []);
         setMessage({ kind: 'error', text: outcome.problem?.detail ?? t('error.badRequest') });
         return;
@@ -171,7 +123,11 @@ export function FileRiskPointPage() {
       setName('');
       if (outcome.state === 'done') {
         const point = outcome.body as RiskPoint;
-        setMessage({ kind: 'ok', text: t('file.saved', { name: point.name }), id: point.id });
+        setMessage({
+          kind: 'ok',
+          text: t('file.saved', { name: point.name }),
+          href: `/${tenant}/risk-points/${point.id}`,
+        });
       } else {
         setMessage({ kind: 'queued', text: t('register.queued', { name: label }) });
       }
@@ -184,15 +140,7 @@ export function FileRiskPointPage() {
   if (!units.data) return html`<${Loading} />`;
   return html`<section class="file-risk-point">
     <${PageTitle} title=${t('file.title')} />
-    ${
-      message
-        ? html`<div class=${`notice ${message.kind === 'error' ? 'notice-error' : message.kind === 'queued' ? 'notice-warn' : 'notice-ok'}`}
-            role="status" data-testid="file-message">
-            ${message.text}
-            ${message.id ? html` <a href=${`/${tenant}/risk-points/${message.id}`}>${t('map.openRecord')}</a>` : null}
-          </div>`
-        : null
-    }
+    <${SaveNotice} message=${message} testId="file-message" />
     <form class="form" novalidate onSubmit=${save} data-testid="file-form">
       <${OtherErrors} errors=${errors} fields=${FIELDS} />
       <${Field} label=${t('riskPoint.unit')} name="unitId" errors=${errors}>
@@ -259,33 +207,11 @@ export function FileRiskPointPage() {
           D = ${score} ${colour ? html`<${ColourBadge} colour=${colour} />` : null}
         </div>
       </${Field}>
-      <${Field} label=${t('unit.location')} name="location" errors=${errors}>
-        <div class="inline-inputs">
-          <output class="readonly" data-testid="location">
-            ${location ? `${location.lat}, ${location.lng}` : unit?.location ? t('file.unitLocation') : '—'}
-          </output>
-          <button type="button" class="button" onClick=${locate} disabled=${locating}>${locating ? t('unit.locating') : t('unit.useGps')}</button>
-        </div>
-      </${Field}>
+      <${PositionField} position=${location} fallback=${unit?.location ? t('file.unitLocation') : undefined}
+        locating=${locating} locate=${locate} errors=${errors} />
       <div class="field">
         <label for="f-photos">${t('riskPoint.photos')}</label>
-        <label class="button">
-          ${t('riskPoint.addPhoto')}
-          <input id="f-photos" type="file" accept="image/jpeg,image/png,image/webp,image/heic" capture="environment" multiple
-            class="visually-hidden" data-testid="file-photos"
-            onChange=${(e: Event) => {
-              const input = e.target as HTMLInputElement;
-              setPhotos([...photos, ...Array.from(input.files ?? [])]);
-              input.value = '';
-            }} />
-        </label>
-        <div class="photos small-photos">
-          ${previews.map(
-            (url, i) => html`<figure class="photo"><img src=${url} alt="" />
-            <button type="button" class="button button-small" onClick=${() => setPhotos(photos.filter((_, j) => j !== i))}>${t('action.discard')}</button>
-          </figure>`,
-          )}
-        </div>
+        <${PhotoPicker} id="f-photos" testId="file-photos" photos=${photos} onChange=${setPhotos} />
       </div>
       <div class="form-actions">
         <button type="submit" class="button button-primary" disabled=${busy}>${t('file.submit')}</button>

@@ -1,7 +1,8 @@
 import { useEffect } from 'preact/hooks';
-import { api, query } from '../../api/client.ts';
-import type { Page, Unit } from '../../api/types.ts';
+import { api, listAll, query } from '../../api/client.ts';
+import type { Hazard, Page, Patrol, Unit } from '../../api/types.ts';
 import { ErrorNotice, Loading, PageTitle } from '../../components/common.ts';
+import { HazardBadges } from '../../components/hazard-badges.ts';
 import { useAsync } from '../../hooks.ts';
 import { html } from '../../html.ts';
 import { formatDateTime, t } from '../../i18n/index.ts';
@@ -9,9 +10,68 @@ import { syncState } from '../../offline/sync.ts';
 import { industryName, loadIndustries } from '../../ref-data.ts';
 import { scopeIds, session } from '../../session.ts';
 
+const PATROLLERS = new Set(['county_admin', 'township_officer', 'grid_member', 'department_officer']);
+
+/** The patrols of the person's own grid still to do, soonest due first (overdue ones on top). */
+function PatrolsDue({ tenant }: { tenant: string }) {
+  const patrols = useAsync(
+    () =>
+      api<Page<Patrol>>(`/patrols${query({ assignee: 'me', status: 'scheduled', limit: 100 })}`, {
+        offlineCache: true,
+      }),
+    [],
+  );
+  useSynced(patrols.reload);
+  const items = [...(patrols.data?.items ?? [])].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return html`<h2>${t('tasks.patrolsDue')}</h2>
+    ${patrols.error ? html`<${ErrorNotice} error=${patrols.error} onRetry=${patrols.reload} />` : null}
+    ${patrols.loading && !patrols.data ? html`<${Loading} />` : null}
+    <ul class="card-list" data-testid="patrols-due">
+      ${items.map(
+        (patrol) => html`<li class="card" data-patrol=${patrol.id} data-overdue=${String(patrol.overdue)}>
+          <a href=${`/${tenant}/m/patrols/${patrol.id}`} class="patrol-name"><strong>${patrol.unitName}</strong></a>
+          ${patrol.overdue ? html` <span class="badge badge-bad">${t('patrol.overdue')}</span>` : null}
+          <div class="muted small">${t('patrol.due', { at: formatDateTime(patrol.dueAt) })} · ${t('patrol.items', { n: patrol.checklist.length })}</div>
+        </li>`,
+      )}
+    </ul>
+    ${patrols.data && items.length === 0 ? html`<p class="muted">${t('tasks.noPatrols')}</p>` : null}`;
+}
+
+/** The hazards of the person's area (a unit manager: its unit) not yet closed, nearest deadline first. */
+function HazardsAssigned({ tenant }: { tenant: string }) {
+  const hazards = useAsync(
+    () => listAll<Hazard>('/hazards').then((all) => all.filter((hazard) => hazard.status !== 'closed')),
+    [],
+  );
+  useSynced(hazards.reload);
+  const items = [...(hazards.data ?? [])].sort((a, b) => a.deadline.localeCompare(b.deadline));
+  return html`<h2>${t('tasks.hazards')}</h2>
+    ${hazards.error ? html`<${ErrorNotice} error=${hazards.error} onRetry=${hazards.reload} />` : null}
+    ${hazards.loading && !hazards.data ? html`<${Loading} />` : null}
+    <ul class="card-list" data-testid="my-hazards">
+      ${items.map(
+        (hazard) => html`<li class="card" data-hazard=${hazard.id}>
+          <a href=${`/${tenant}/hazards/${hazard.id}`} class="hazard-title"><strong>${hazard.title}</strong></a>
+          <div><${HazardBadges} hazard=${hazard} /></div>
+          <div class="muted small">${hazard.unitName} · ${t('hazard.deadlineAt', { at: formatDateTime(hazard.deadline) })}</div>
+        </li>`,
+      )}
+    </ul>
+    ${hazards.data && items.length === 0 ? html`<p class="muted">${t('tasks.noHazards')}</p>` : null}`;
+}
+
+/** Reloads when a queued write of this device was accepted. */
+function useSynced(reload: () => void) {
+  useEffect(() => {
+    window.addEventListener('gridsafe:synced', reload);
+    return () => window.removeEventListener('gridsafe:synced', reload);
+  }, [reload]);
+}
+
 /**
- * The field worker's start page. For now: the units of its village (each one a place to patrol) and the
- * registrations still on the phone. Patrols due and hazards assigned join here when the API serves them.
+ * The field worker's start page: the patrols due, the hazards to deal with, the units of its village (each one a
+ * place to patrol) and the writes still on the phone.
  */
 export function TasksPage() {
   const current = session.value!;
@@ -24,12 +84,8 @@ export function TasksPage() {
     [department],
   );
   const industries = useAsync(loadIndustries, []);
-  useEffect(() => {
-    const onSynced = () => units.reload();
-    window.addEventListener('gridsafe:synced', onSynced);
-    return () => window.removeEventListener('gridsafe:synced', onSynced);
-  }, [units.reload]);
-  const queued = syncState.value.items.filter((item) => item.kind !== 'riskPoint.photo');
+  useSynced(units.reload);
+  const queued = syncState.value.items.filter((item) => !item.kind.endsWith('.photo'));
   const canRegister =
     current.user.role === 'grid_member' ||
     current.user.role === 'township_officer' ||
@@ -37,6 +93,7 @@ export function TasksPage() {
   return html`<section class="tasks">
     <${PageTitle} title=${t('tasks.title')}>
       <a class="button button-primary" href=${`/${tenant}/m/file`}>${t('nav.fileRiskPoint')}</a>
+      <a class="button" href=${`/${tenant}/m/hazard`}>${t('nav.reportHazard')}</a>
       ${canRegister ? html`<a class="button" href=${`/${tenant}/m/register`}>${t('nav.registerUnit')}</a>` : null}
     </${PageTitle}>
     ${
@@ -53,6 +110,8 @@ export function TasksPage() {
           </ul>`
         : null
     }
+    ${PATROLLERS.has(current.user.role) ? html`<${PatrolsDue} tenant=${tenant} />` : null}
+    <${HazardsAssigned} tenant=${tenant} />
     <h2>${t('tasks.myUnits')}</h2>
     ${units.error ? html`<${ErrorNotice} error=${units.error} onRetry=${units.reload} />` : null}
     ${units.loading && !units.data ? html`<${Loading} />` : null}
