@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dirs.ts';
 
 const run = promisify(execFile);
 
 /** Runs infra/app.ts the way the CDK CLI does: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR. */
 async function synthesize(context: Record<string, unknown>): Promise<string> {
-  const outdir = mkdtempSync(join(tmpdir(), 'gridsafe-app-'));
+  const outdir = tempDir('gridsafe-app-');
   await run('node_modules/.bin/tsx', ['infra/app.ts'], {
     env: {
       ...process.env,

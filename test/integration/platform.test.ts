@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CountyStatusCache, createApp, disableCountyUsers } from '@gridsafe/api';
@@ -17,6 +16,7 @@ import {
   UsageError,
 } from '../../scripts/onboard.ts';
 import { seedPlatformOperator } from '../../scripts/seed/seed-platform.ts';
+import { tempDir } from '../support/temp-dirs.ts';
 import {
   DEMO_LOGIN_PASSWORD,
   startPlatformTestApi,
@@ -587,7 +587,7 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
   const original = readFileSync(DEFAULT_CELLS_FILE, 'utf8');
 
   beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'gridsafe-onboard-'));
+    const dir = tempDir('gridsafe-onboard-');
     cellsFile = join(dir, 'cells.json');
     // The repository's own file with a second cell, so "listed in another cell" can be tried.
     const raw = JSON.parse(original);
@@ -595,7 +595,7 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
     raw.cells[0].id = 'test-1';
     raw.platformCell = 'test-1';
     writeFileSync(cellsFile, `${JSON.stringify(raw, null, 2)}\n`);
-    home = mkdtempSync(join(tmpdir(), 'gridsafe-home-'));
+    home = tempDir('gridsafe-home-');
   });
 
   const lines: string[] = [];
@@ -644,7 +644,7 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
   });
 
   it('adds a county to its cell as one more line of cells.json and refuses one listed in another cell', () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'gridsafe-cells-')), 'cells.json');
+    const copy = join(tempDir('gridsafe-cells-'), 'cells.json');
     writeFileSync(copy, original);
     const cell = JSON.parse(original).cells[0].id as string;
     expect(addTenantToCells(copy, cell, { id: 'fuyang', name: '颍泉区' })).toBe(true);
@@ -670,7 +670,7 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
     expect(awsCredentialsSource({ AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' }, home)).toBe(
       'AWS_ACCESS_KEY_ID',
     );
-    const withProfile = mkdtempSync(join(tmpdir(), 'gridsafe-home-'));
+    const withProfile = tempDir('gridsafe-home-');
     mkdirSync(join(withProfile, '.aws'));
     writeFileSync(join(withProfile, '.aws', 'config'), '[default]\nregion = cn-north-1\n');
     expect(awsCredentialsSource({}, withProfile)).toMatch(/default profile/);
