@@ -126,7 +126,14 @@ async function main(): Promise<number> {
       if (dynamo.process.exitCode === null && dynamo.process.signalCode === null)
         dynamo.process.kill('SIGKILL');
     });
-    const client = createDocumentClient({ endpoint: dynamo.endpoint, region: REGION });
+    // Seeding sends 32 transactions at once to one DynamoDB Local, which applies them one at a time: under load
+    // one can wait longer than the API's 2 s request timeout, which is right for a phone and wrong for a seeder.
+    const client = createDocumentClient({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      requestTimeoutMs: 60_000,
+      maxAttempts: 5,
+    });
     await ensureTable(client, TABLE);
     await ensureBucket(createS3Client({ endpoint: s3.endpoint, region: REGION }), BUCKET);
     const identity = createCognitoIdentityProvider({

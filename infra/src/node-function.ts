@@ -1,15 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {
-  Charset,
-  LogLevel,
-  NodejsFunction,
-  type NodejsFunctionProps,
-  OutputFormat,
-} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -30,22 +24,14 @@ export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 export const METRICS_NAMESPACE = 'Gridsafe';
 
 /**
- * `bundleAwsSDK`: the runtime's SDK copy is whatever version Lambda ships that week; bundling ours pins it,
- * and minified ESM lets esbuild drop the clients' unused commands. The banner gives CommonJS dependencies
- * a `require` inside the ESM bundle. No source maps: they double the upload and slow cold starts, and the
- * logs carry the error names and messages we need.
+ * Functions are bundled by scripts/bundle-functions.ts, the same code `npm run build` and the cold-start
+ * measurements use (so what is measured is what is deployed): minified ESM for Node 22, the AWS SDK bundled
+ * (a pinned version, not whatever the runtime ships that week; see docs/decisions.md), code splitting so that
+ * what only some routes need is a chunk loaded at first use, and two bundler rules NodejsFunction cannot
+ * express (only zod's English messages; credentials from the environment only). No source maps: they double
+ * the upload and slow cold starts, and the logs carry the error names and messages we need.
  */
-const BUNDLING = {
-  format: OutputFormat.ESM,
-  minify: true,
-  sourceMap: false,
-  bundleAwsSDK: true,
-  mainFields: ['module', 'main'],
-  target: 'node22',
-  charset: Charset.UTF8,
-  logLevel: LogLevel.WARNING,
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-};
+const BUNDLER = join(REPO_ROOT, 'scripts', 'bundle-functions.ts');
 
 export interface NodeFunctionProps {
   /** The entry file, relative to the repository root (`functions/api.ts`). It exports `handler`. */
@@ -89,8 +75,9 @@ export class NodeFunction extends Construct {
       }),
     );
 
-    this.function = new NodejsFunction(this, 'Function', {
-      ...codeFor(this, props.entry),
+    this.function = new lambda.Function(this, 'Function', {
+      code: codeFor(this, props.entry),
+      handler: 'index.handler',
       runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       description: props.description,
@@ -118,22 +105,35 @@ export class NodeFunction extends Construct {
 
 /**
  * CDK skips bundling for the stacks a command does not deploy (`cdk ls`, `cdk deploy --exclusively` of
- * another stack, and tests that set `aws:cdk:bundling-stacks` to `[]`), but NodejsFunction would still
- * demand the entry file. Such stacks get a placeholder, which is never deployed: CDK deploys only stacks it
- * bundled.
+ * another stack, and tests that set `aws:cdk:bundling-stacks` to `[]`). Such stacks get a placeholder, which
+ * is never deployed: CDK deploys only stacks it bundled.
  */
-function codeFor(
-  scope: Construct,
-  entry: string,
-): Pick<NodejsFunctionProps, 'entry' | 'handler' | 'code' | 'depsLockFilePath' | 'projectRoot' | 'bundling'> {
+function codeFor(scope: Construct, entry: string): lambda.Code {
   if (!Stack.of(scope).bundlingRequired) {
-    return { code: lambda.Code.fromInline('// not bundled in this synthesis'), handler: 'index.handler' };
+    return lambda.Code.fromInline('// not bundled in this synthesis');
   }
-  return {
-    entry: join(REPO_ROOT, entry),
-    handler: 'handler',
-    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-    projectRoot: REPO_ROOT,
-    bundling: BUNDLING,
-  };
+  return lambda.Code.fromAsset(REPO_ROOT, {
+    // The hash of what was built, not of the whole repository.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws (there is no Docker on the build machines).
+      image: DockerImage.fromRegistry('scratch'),
+      // CDK caches bundling by source path and these options (not by `local`): naming the entry here is what
+      // keeps two functions from sharing one bundle.
+      command: ['bundle', entry],
+      local: {
+        tryBundle(outputDir) {
+          const run = spawnSync(
+            process.execPath,
+            ['--import', 'tsx', BUNDLER, '--entry', entry, '--outdir', outputDir],
+            { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+          );
+          if (run.status !== 0) {
+            throw new Error(`bundling ${entry} failed:\n${run.stderr || run.stdout || run.error}`);
+          }
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -11,11 +11,21 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts scripts/bench/api-server.ts in a child Node process (TypeScript through tsx, as `npm start` runs). */
+/**
+ * Starts scripts/bench/api-server.ts in a child Node process (TypeScript through tsx, as `npm start` runs).
+ * With GRIDSAFE_BENCH_CPU_PROF=<dir> the API process writes a V8 CPU profile there when it stops (open it in
+ * Chrome DevTools' Performance panel): where the API's own time goes under the bench's load.
+ */
 export async function startApiProcess(config: ApiServerConfig): Promise<ApiProcess> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'api-server.ts');
   const child: ChildProcess = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.GRIDSAFE_BENCH_CPU_PROF
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.GRIDSAFE_BENCH_CPU_PROF]
+        : []),
+    ],
     env: { ...process.env, GRIDSAFE_BENCH_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

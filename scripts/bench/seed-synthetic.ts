@@ -13,8 +13,8 @@ import {
   type Principal,
   type RiskPoint,
   type Unit,
-  vendorKnowledgeBase,
 } from '@gridsafe/core';
+import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import {
   DepartmentRepository,
   GridRepository,

@@ -12,8 +12,8 @@ import {
   type RiskPoint,
   type RiskPointStatus,
   type Unit,
-  vendorKnowledgeBase,
 } from '@gridsafe/core';
+import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { RiskPointRepository, TenantStore, UnitRepository, type WriteContext } from "@gridsafe/db";
 import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CountyStatusCache, createApp, disableCountyUsers } from '@gridsafe/api';
-import { vendorKnowledgeBase } from '@gridsafe/core';
+import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { countyStatusKey, platformKey, readCountyStatus, tenantKey } from '@gridsafe/db';
 import { poolUsername } from '@gridsafe/identity';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +16,13 @@ import {
   UsageError,
 } from '../../scripts/onboard.ts';
 import { seedPlatformOperator } from '../../scripts/seed/seed-platform.ts';
-import { tempDir } from '../support/temp-dirs.ts';
 import {
   DEMO_LOGIN_PASSWORD,
   startPlatformTestApi,
   TEST_PASSWORD,
   uniqueTenant,
 } from '../support/harness.ts';
+import { tempDir } from '../support/temp-dirs.ts';
 
 type Api = Awaited<ReturnType<typeof startPlatformTestApi>>;
 type Answer = { status: number; body: any; headers: Headers };

@@ -10,10 +10,11 @@ import {
   LEC_E_VALUES,
   LEC_L_VALUES,
   listIndustrySummaries,
+  loadVendorKnowledgeBase,
   mergeKnowledge,
   type RiskPointTemplate,
-  vendorKnowledgeBase,
 } from '../../packages/core/src/knowledge/index.ts';
+import { vendorKnowledgeBase } from '../../packages/core/src/knowledge/vendor-default.ts';
 
 const REQUIRED_INDUSTRIES: Record<string, string> = {
   hazardous_chemicals: '危险化学品',
@@ -422,5 +423,14 @@ describe('mergeKnowledge', () => {
     expect(listIndustrySummaries(merged).find((s) => s.code === 'gas_station')?.templateCount).toBe(
       findIndustry(vendorKnowledgeBase, 'gas_station')!.templates.length - 1,
     );
+  });
+});
+
+describe('loadVendorKnowledgeBase', () => {
+  it('loads the same vendor knowledge base the module exports, once', async () => {
+    const first = await loadVendorKnowledgeBase();
+    expect(first).toBe(vendorKnowledgeBase);
+    expect(await loadVendorKnowledgeBase()).toBe(first);
+    expect(findIndustry(first, 'gas')?.name).toBe('燃气');
   });
 });

@@ -1,6 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, IdSource, Logger } from '@gridsafe/core';
+import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 import type { CountyStatusCache } from './county-status.ts';
 
@@ -19,8 +19,11 @@ export interface AppDeps {
   healthChecks: Record<string, HealthCheck>;
   /** The single table; every request works through a TenantStore bound to its county. */
   data: { client: DynamoDBDocumentClient; tableName: string };
-  /** The evidence bucket; every request works through a PhotoStore bound to its county's prefix. */
-  evidence: { client: S3Client; bucket: string };
+  /**
+   * The evidence bucket; every request works through a PhotoStore bound to its county's prefix. The client may
+   * be built at first use (`lazyS3Client`), which keeps the S3 SDK out of a Lambda cold start.
+   */
+  evidence: { client: S3ClientSource; bucket: string };
   clock: Clock;
   ids: IdSource;
   logger: Logger;

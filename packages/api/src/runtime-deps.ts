@@ -1,6 +1,6 @@
 import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
 import { checkTableReachable, createDocumentClient } from '@gridsafe/db';
-import { checkBucketReachable, createS3Client } from '@gridsafe/evidence';
+import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
 import { createCognitoIdentityProvider, createJwksVerifier } from '@gridsafe/identity';
 import type { AppDeps } from './app-deps.ts';
 
@@ -31,7 +31,8 @@ export function createRuntimeDeps(
   config: RuntimeConfig,
 ): AppDeps & { documentClient: ReturnType<typeof createDocumentClient> } {
   const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
-  const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
+  // Built at the first photo or health request, not here: most cold starts serve neither.
+  const s3 = lazyS3Client({ region: config.region, endpoint: config.s3Endpoint });
   return {
     documentClient,
     servesTenant: config.servesTenant,

@@ -1,13 +1,21 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ServiceUnavailableError } from '@gridsafe/core';
 import { evidencePrefix } from './evidence-keys.ts';
+import { resolveS3Client, type S3ClientSource } from './lazy-s3-client.ts';
 
 /**
  * Asks for one object inside the county's prefix (a county's role cannot list or head the bucket). "Not
  * found" proves the bucket answers; only a failure to reach it counts as down.
  */
-export async function checkBucketReachable(client: S3Client, bucket: string, tenant: string): Promise<void> {
+export async function checkBucketReachable(
+  source: S3ClientSource,
+  bucket: string,
+  tenant: string,
+): Promise<void> {
   try {
+    const [client, { HeadObjectCommand }] = await Promise.all([
+      resolveS3Client(source),
+      import('./s3-operations.ts'),
+    ]);
     await client.send(
       new HeadObjectCommand({ Bucket: bucket, Key: `${evidencePrefix(tenant)}health-check` }),
     );

@@ -1,5 +1,6 @@
 export * from './ensure-bucket.ts';
 export * from './evidence-keys.ts';
 export * from './health.ts';
+export * from './lazy-s3-client.ts';
 export * from './photo-store.ts';
 export * from './s3-client.ts';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ServiceUnavailableError, ValidationError } from '@gridsafe/core';
 import { evidencePrefix } from './evidence-keys.ts';
+import { resolveS3Client, type S3ClientSource } from './lazy-s3-client.ts';
 
 /** Presigned uploads live five minutes: long enough for a slow rural uplink, short enough to be useless if leaked. */
 export const UPLOAD_EXPIRY_SECONDS = 300;
@@ -31,10 +30,19 @@ export interface PresignedUpload {
  */
 export class PhotoStore {
   constructor(
-    private readonly client: S3Client,
+    private readonly client: S3ClientSource,
     private readonly bucket: string,
     private readonly tenant: string,
   ) {}
+
+  /** The client and the commands, loaded at first use (see lazy-s3-client.ts). */
+  private async s3() {
+    const [client, operations] = await Promise.all([
+      resolveS3Client(this.client),
+      import('./s3-operations.ts'),
+    ]);
+    return { client, ...operations };
+  }
 
   keyFor(collection: string, entityId: string, photoId: string, contentType: string): string {
     return `${evidencePrefix(this.tenant)}${collection}/${entityId}/${photoId}.${EXTENSIONS[contentType] ?? 'bin'}`;
@@ -46,6 +54,7 @@ export class PhotoStore {
   ): Promise<PresignedUpload> {
     this.assertOwnKey(key);
     const checksum = Buffer.from(photo.sha256, 'hex').toString('base64');
+    const { client, PutObjectCommand, getSignedUrl } = await this.s3();
     const command = new PutObjectCommand({
       Bucket: this.bucket,
       Key: key,
@@ -53,7 +62,7 @@ export class PhotoStore {
       ContentLength: photo.size,
       ChecksumSHA256: checksum,
     });
-    const url = await getSignedUrl(this.client, command, {
+    const url = await getSignedUrl(client, command, {
       expiresIn: UPLOAD_EXPIRY_SECONDS,
       signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
     });
@@ -74,10 +83,11 @@ export class PhotoStore {
     expected: { contentType: string; size: number; sha256: string },
   ): Promise<void> {
     this.assertOwnKey(key);
+    const { client, GetObjectCommand, DeleteObjectCommand } = await this.s3();
     let body: Uint8Array;
     let contentType: string | undefined;
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const object = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       contentType = object.ContentType;
       body = await object.Body!.transformToByteArray();
     } catch (error) {
@@ -98,16 +108,15 @@ export class PhotoStore {
     if (contentType && contentType !== expected.contentType)
       problems.push({ path: 'contentType', message: `the upload is ${contentType}` });
     if (problems.length > 0) {
-      await this.client
-        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
-        .catch(() => undefined);
+      await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
       throw new ValidationError(problems);
     }
   }
 
   async presignView(key: string): Promise<string> {
     this.assertOwnKey(key);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+    const { client, GetObjectCommand, getSignedUrl } = await this.s3();
+    return getSignedUrl(client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: VIEW_EXPIRY_SECONDS,
     });
   }

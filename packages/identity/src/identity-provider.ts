@@ -1,22 +1,3 @@
-import {
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
-  AdminUpdateUserAttributesCommand,
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-  ListUsersCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  USER_ATTRIBUTE,
-} from '@gridsafe/core';
-
 export interface TokenSet {
   accessToken: string;
   refreshToken: string;
@@ -68,178 +49,30 @@ export interface CognitoOptions {
 /**
  * Talks the Cognito Identity Provider API. Locally the same client points at the local issuer, which speaks
  * the same JSON protocol, so `/session` has one code path.
+ *
+ * The SDK client is loaded at the first call, not at import: only logins and user administration need it,
+ * and loading it at every Lambda cold start cost about 40 KB of bundle and its evaluation (the bundler makes
+ * it a chunk of its own). A failed load is retried at the next call.
  */
 export function createCognitoIdentityProvider(options: CognitoOptions): IdentityProvider {
-  const client = new CognitoIdentityProviderClient({
-    region: options.region ?? process.env.AWS_REGION ?? 'cn-north-1',
-    maxAttempts: 2,
-    // throwOnRequestTimeout: a hung identity provider answers 503, not silence (finding 4, docs/reliability.md).
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
-    ...(options.endpoint
-      ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-  });
-  const send = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw translateCognitoError(error);
-    }
-  };
-  const sendAuth = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await send(run);
-    } catch (error) {
-      if (error instanceof NotFoundError) throw new UnauthorizedError('Wrong username or password.');
-      throw error;
-    }
-  };
-  const toAttributes = (attributes: Partial<UserAttributesInput>) => {
-    const list: { Name: string; Value: string }[] = [];
-    if (attributes.tenant !== undefined) list.push({ Name: USER_ATTRIBUTE.tenant, Value: attributes.tenant });
-    if (attributes.role !== undefined) list.push({ Name: USER_ATTRIBUTE.role, Value: attributes.role });
-    if (attributes.scopes !== undefined)
-      list.push({ Name: USER_ATTRIBUTE.scopes, Value: JSON.stringify(attributes.scopes) });
-    if (attributes.displayName !== undefined) list.push({ Name: 'name', Value: attributes.displayName });
-    return list;
+  let loading: Promise<IdentityProvider> | undefined;
+  const provider = (): Promise<IdentityProvider> => {
+    loading ??= import('./cognito-identity-provider.ts').then(
+      ({ cognitoIdentityProvider }) => cognitoIdentityProvider(options),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
   };
   return {
-    async login(username, password) {
-      // An unknown user must look exactly like a wrong password, or logins become a username oracle.
-      const result = await sendAuth(() =>
-        client.send(
-          new InitiateAuthCommand({
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            ClientId: options.clientId,
-            AuthParameters: { USERNAME: username, PASSWORD: password },
-          }),
-        ),
-      );
-      const auth = result.AuthenticationResult;
-      if (!auth?.AccessToken || !auth.RefreshToken)
-        throw new UnauthorizedError('Login needs a further challenge.');
-      return {
-        accessToken: auth.AccessToken,
-        refreshToken: auth.RefreshToken,
-        expiresIn: auth.ExpiresIn ?? 3600,
-      };
-    },
-    async refresh(refreshToken) {
-      const result = await sendAuth(() =>
-        client.send(
-          new InitiateAuthCommand({
-            AuthFlow: 'REFRESH_TOKEN_AUTH',
-            ClientId: options.clientId,
-            AuthParameters: { REFRESH_TOKEN: refreshToken },
-          }),
-        ),
-      );
-      const auth = result.AuthenticationResult;
-      if (!auth?.AccessToken) throw new UnauthorizedError('The refresh token is invalid or expired.');
-      return {
-        accessToken: auth.AccessToken,
-        expiresIn: auth.ExpiresIn ?? 3600,
-        ...(auth.RefreshToken ? { refreshToken: auth.RefreshToken } : {}),
-      };
-    },
-    async createUser(username, password, attributes) {
-      const created = await send(() =>
-        client.send(
-          new AdminCreateUserCommand({
-            UserPoolId: options.userPoolId,
-            Username: username,
-            MessageAction: 'SUPPRESS',
-            UserAttributes: toAttributes(attributes),
-          }),
-        ),
-      );
-      await send(() =>
-        client.send(
-          new AdminSetUserPasswordCommand({
-            UserPoolId: options.userPoolId,
-            Username: username,
-            Password: password,
-            Permanent: true,
-          }),
-        ),
-      );
-      const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-      if (!sub) throw new Error('The user directory returned no sub for a new user.');
-      return { sub };
-    },
-    async updateUser(username, attributes) {
-      await send(() =>
-        client.send(
-          new AdminUpdateUserAttributesCommand({
-            UserPoolId: options.userPoolId,
-            Username: username,
-            UserAttributes: toAttributes(attributes),
-          }),
-        ),
-      );
-    },
-    async setEnabled(username, enabled) {
-      const command = enabled
-        ? new AdminEnableUserCommand({ UserPoolId: options.userPoolId, Username: username })
-        : new AdminDisableUserCommand({ UserPoolId: options.userPoolId, Username: username });
-      await send(() => client.send(command as AdminEnableUserCommand));
-    },
-    async getUserSub(username) {
-      try {
-        const user = await client.send(
-          new AdminGetUserCommand({ UserPoolId: options.userPoolId, Username: username }),
-        );
-        return user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
-      } catch (error) {
-        const translated = translateCognitoError(error);
-        if (translated instanceof NotFoundError) return undefined;
-        throw translated;
-      }
-    },
-    async listUsernames(prefix, page = {}) {
-      // ListUsers filters on the username but never on custom attributes; 60 is its largest page.
-      const result = await send(() =>
-        client.send(
-          new ListUsersCommand({
-            UserPoolId: options.userPoolId,
-            Filter: `username ^= "${prefix.replaceAll('\\', '').replaceAll('"', '')}"`,
-            Limit: Math.min(page.limit ?? 60, 60),
-            ...(page.cursor ? { PaginationToken: page.cursor } : {}),
-          }),
-        ),
-      );
-      return {
-        usernames: (result.Users ?? []).map((user) => user.Username ?? '').filter(Boolean),
-        ...(result.PaginationToken ? { nextCursor: result.PaginationToken } : {}),
-      };
-    },
+    login: async (...args) => (await provider()).login(...args),
+    refresh: async (...args) => (await provider()).refresh(...args),
+    createUser: async (...args) => (await provider()).createUser(...args),
+    updateUser: async (...args) => (await provider()).updateUser(...args),
+    setEnabled: async (...args) => (await provider()).setEnabled(...args),
+    getUserSub: async (...args) => (await provider()).getUserSub(...args),
+    listUsernames: async (...args) => (await provider()).listUsernames(...args),
   };
-}
-
-function translateCognitoError(error: unknown): unknown {
-  const name = (error as { name?: string })?.name ?? '';
-  switch (name) {
-    case 'NotAuthorizedException':
-    case 'PasswordResetRequiredException':
-    case 'UserNotConfirmedException':
-      return new UnauthorizedError('Wrong username or password.', { cause: error });
-    case 'UserNotFoundException':
-      return new NotFoundError('user');
-    case 'UsernameExistsException':
-      return new ConflictError('A user with this username already exists.', 'username_taken', {
-        cause: error,
-      });
-    case 'TooManyRequestsException':
-    case 'InternalErrorException':
-      return new ServiceUnavailableError('user directory', { cause: error });
-    default: {
-      const code =
-        (error as { code?: string; cause?: { code?: string } })?.code ??
-        (error as { cause?: { code?: string } })?.cause?.code;
-      if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || name === 'TimeoutError') {
-        return new ServiceUnavailableError('user directory', { cause: error });
-      }
-      return error;
-    }
-  }
 }

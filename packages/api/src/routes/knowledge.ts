@@ -4,9 +4,10 @@ import {
   knowledgeIndustrySchema,
   knowledgeOverridesSchema,
   listIndustrySummaries,
+  loadVendorKnowledgeBase,
   mergeKnowledge,
   NotFoundError,
-  vendorKnowledgeBase,
+  VENDOR_KB_VERSION,
 } from '@gridsafe/core';
 import { KnowledgeRepository } from '@gridsafe/db';
 import { createRoute, z } from '@hono/zod-openapi';
@@ -76,7 +77,7 @@ const putOverridesRoute = createRoute({
 
 export async function countyKnowledge(c: Context<AppEnv>) {
   const { overrides, version } = await new KnowledgeRepository(c.get('store')).getOverrides();
-  return { knowledge: mergeKnowledge(vendorKnowledgeBase, overrides), overrides, version };
+  return { knowledge: mergeKnowledge(await loadVendorKnowledgeBase(), overrides), overrides, version };
 }
 
 export function registerKnowledge(app: ReturnType<typeof createRouter>) {
@@ -85,7 +86,7 @@ export function registerKnowledge(app: ReturnType<typeof createRouter>) {
     const { knowledge, version } = await countyKnowledge(c);
     return c.json(
       {
-        vendorVersion: vendorKnowledgeBase.version,
+        vendorVersion: VENDOR_KB_VERSION,
         countyVersion: version,
         items: listIndustrySummaries(knowledge),
       },
@@ -104,7 +105,7 @@ export function registerKnowledge(app: ReturnType<typeof createRouter>) {
     authorize(c.get('principal'), 'knowledge.manage');
     const { overrides, version } = await countyKnowledge(c);
     return c.json(
-      { overrides: overrides ?? { baseVersion: vendorKnowledgeBase.version, industries: {} }, version },
+      { overrides: overrides ?? { baseVersion: VENDOR_KB_VERSION, industries: {} }, version },
       200,
     );
   });

@@ -1,6 +1,5 @@
 import type { RiskPoint } from '@gridsafe/core';
 import { html, SafeHtml } from '../html.ts';
-import { qrSvg } from '../qr-svg.ts';
 
 const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = {
   red: { zh: '红色', hex: '#d9363e', level: '重大风险' },
@@ -20,6 +19,8 @@ export async function renderNoticeBoard(
   unitName: string,
 ): Promise<string> {
   const color = COLOR_NAMES[point.color] ?? COLOR_NAMES.ungraded!;
+  // The QR encoder is loaded with the first notice board, not at every cold start (the bundler splits it).
+  const { qrSvg } = await import('../qr-svg.ts');
   const qr = qrSvg(recordUrl);
   const list = (items: string[]) =>
     items.length > 0 ? html`<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>` : html`<p>—</p>`;

@@ -8,7 +8,7 @@ import {
   decodeSpreadsheetText,
   type FieldProblem,
   type GridNode,
-  vendorKnowledgeBase,
+  loadVendorKnowledgeBase,
   type Unit,
   ValidationError,
 } from '@gridsafe/core';
@@ -111,7 +111,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   const villages = villageIndex(allGrids);
   // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
   const industryByName = new Map(
-    vendorKnowledgeBase.industries.map((industry) => [industry.name, industry.code]),
+    (await loadVendorKnowledgeBase()).industries.map((industry) => [industry.name, industry.code]),
   );
   const firstLineOfCode = new Map<string, number>();
   const results: RowResult[] = new Array(table.rows.length);
