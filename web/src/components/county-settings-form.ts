@@ -55,7 +55,7 @@ function fieldErrors(error: unknown): FieldProblem[] {
 /**
  * The county's own settings (county admin only): grading bands for LEC and LS, the review chain per colour,
  * rectification deadlines, escalation grace and patrol frequencies. Saved as a whole with the version it was read
- * at (If-Match), so two admins editing at once cannot silently overwrite each other.
+ * at, so two admins editing at once cannot silently overwrite each other.
  */
 export function CountySettingsForm() {
   const loaded = useAsync(() => api<SettingsAnswer>('/settings'), []);
@@ -82,10 +82,10 @@ export function CountySettingsForm() {
     setError(undefined);
     setSaved(false);
     try {
+      // The version goes in the body: a county's settings start at version 0, which the API refuses as If-Match.
       const answer = await api<SettingsAnswer>('/settings', {
         method: 'PUT',
-        headers: { 'if-match': String(current.version) },
-        body: { settings },
+        body: { settings, version: current.version },
       });
       setDraft(answer);
       setSaved(true);
