@@ -48,6 +48,7 @@ export class TenantStack extends Stack {
   readonly tenant: string;
   readonly api: NodeFunction;
   readonly escalationSweep: NodeFunction;
+  readonly assessmentRefresh: NodeFunction;
   readonly httpApi: apigwv2.HttpApi;
 
   constructor(scope: Construct, id: string, props: TenantStackProps) {
@@ -97,7 +98,18 @@ export class TenantStack extends Stack {
     });
     this.escalationSweep.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
 
-    for (const role of [this.api.role, this.escalationSweep.role]) {
+    this.assessmentRefresh = new NodeFunction(this, 'AssessmentRefresh', {
+      entry: 'functions/assessment-refresh.ts',
+      service: 'gridsafe-assessment',
+      description: `Gridsafe quarterly assessment snapshot (${tenant})`,
+      // Reads every unit and risk point of the county: Nanjing-sized counties take minutes and a few hundred MB.
+      memorySize: 1769,
+      timeout: Duration.minutes(15),
+      environment: dataEnvironment,
+    });
+    this.assessmentRefresh.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
+
+    for (const role of [this.api.role, this.escalationSweep.role, this.assessmentRefresh.role]) {
       acknowledgeWildcardResource(
         role,
         nagArn(this, 'dynamodb', `table/${props.tableName}/index/*`),
@@ -121,6 +133,13 @@ export class TenantStack extends Stack {
           maxEventAge: Duration.minutes(4),
         }),
       ],
+    });
+
+    new events.Rule(this, 'AssessmentSchedule', {
+      description: `Computes the quarterly assessment of ${tenant} overnight`,
+      // 02:00 China Standard Time, when nobody is filing.
+      schedule: events.Schedule.cron({ minute: '0', hour: '18' }),
+      targets: [new targets.LambdaFunction(this.assessmentRefresh.function, { retryAttempts: 2 })],
     });
 
     const { api } = createHttpApi(this, 'HttpApi', {

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, type Logger, logOnlyNotifier, ulidSource } from '@gridsafe/core';
 import {
+  AssessmentSnapshots,
   planPatrols,
   runEscalationSweep,
   SettingsRepository,
@@ -10,7 +11,7 @@ import {
 
 /**
  * The local stand-in for each county's EventBridge schedule: every `intervalMs` it runs the escalation sweep
- * (and the daily patrol plan) for every active county in the registry, with the stack's clock, so moving that
+ * (the daily patrol plan, and the daily quarterly-assessment snapshot) for every active county in the registry, with the stack's clock, so moving that
  * clock forward passes deadlines exactly as time would. A tick never overlaps the one before.
  */
 export function startEscalationTimer(options: {
@@ -35,6 +36,8 @@ export function startEscalationTimer(options: {
         logger: options.logger,
       });
       await planPatrols({ store, clock: options.clock, settings, ids: ulidSource, logger: options.logger });
+      // AWS runs this nightly on a schedule of its own; here it rides the same timer and computes once a day.
+      await new AssessmentSnapshots(store).refreshDue(options.clock);
     }
   };
   const guarded = () => {

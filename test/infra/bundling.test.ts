@@ -128,6 +128,10 @@ describe('function bundles', () => {
     expect(bundleOf(tenantTemplate, 'gridsafe-escalation').bytes).toBeLessThan(BUDGET_BYTES);
   });
 
+  it('bundle the nightly assessment snapshot under 500 KB', () => {
+    expect(bundleOf(tenantTemplate, 'gridsafe-assessment').bytes).toBeLessThan(BUDGET_BYTES);
+  });
+
   it('bundle the login trigger under 500 KB', () => {
     expect(bundleOf(sharedTemplate, 'gridsafe-auth').bytes).toBeLessThan(BUDGET_BYTES);
   });

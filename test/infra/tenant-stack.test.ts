@@ -45,7 +45,8 @@ describe('a county stack', () => {
 
   it('runs its functions on Node.js 22 on ARM64 with JSON logs kept for a year', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions).toHaveLength(2);
+    // The API, the escalation sweep and the nightly assessment snapshot.
+    expect(functions).toHaveLength(3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -54,8 +55,8 @@ describe('a county stack', () => {
       });
     }
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Resource[];
-    // Two function log groups and the API's access log.
-    expect(logGroups).toHaveLength(3);
+    // Three function log groups and the API's access log.
+    expect(logGroups).toHaveLength(4);
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(365);
   });
 
@@ -96,6 +97,24 @@ describe('a county stack', () => {
       'POWERTOOLS_SERVICE_NAME',
       'TABLE_NAME',
     ]);
+  });
+
+  it('computes the quarterly assessment at 02:00 China Standard Time every night, with time to read a large county', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 18 * * ? *)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AssessmentRefreshFunction'), 'Arn'] },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('assessment'),
+      Timeout: 900,
+      Environment: {
+        Variables: Match.objectLike({ GRIDSAFE_TENANT: Match.anyValue(), TABLE_NAME: Match.anyValue() }),
+      },
+    });
   });
 
   it('runs the escalation sweep every five minutes', () => {

@@ -1,4 +1,5 @@
-import { quarterOf } from '@gridsafe/core';
+import { makeCreditCode, quarterOf } from '@gridsafe/core';
+import { AssessmentSnapshots, TenantStore } from '@gridsafe/db';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   clientFor,
@@ -127,5 +128,31 @@ describe('the quarterly assessment', () => {
     const bad = await admin.get('/assessments?quarter=2026Q5');
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('query.quarter');
+  });
+
+  it('answers from the snapshot computed earlier, saying when, until the nightly refresh computes it again', async () => {
+    const first = await admin.get(`/assessments?quarter=${quarter}`);
+    const unitsOf = (body: any) => body.rows.find((r: { id: string }) => r.id === county.township1).units;
+    const created = await admin.post('/units', {
+      name: '考核快照测试厂',
+      creditCode: makeCreditCode('91341222', 7700),
+      industry: 'gas',
+      gridId: county.village1,
+    });
+    expect(created.status).toBe(201);
+    const again = await admin.get(`/assessments?quarter=${quarter}`);
+    expect(again.body.computedAt).toBe(first.body.computedAt);
+    expect(unitsOf(again.body)).toBe(unitsOf(first.body));
+
+    // The next night (and, near a quarter's end, the night after it closed) the quarter is computed again.
+    const snapshots = new AssessmentSnapshots(
+      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+    );
+    const nextNight = { now: () => new Date(Date.now() + 21 * 3_600_000) };
+    expect(await snapshots.refreshDue(nextNight)).toContain(quarter);
+    expect(await snapshots.refreshDue(nextNight)).toEqual([]);
+    const refreshed = await admin.get(`/assessments?quarter=${quarter}`);
+    expect(refreshed.body.computedAt > first.body.computedAt).toBe(true);
+    expect(unitsOf(refreshed.body)).toBe(unitsOf(first.body) + 1);
   });
 });

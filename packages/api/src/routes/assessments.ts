@@ -1,24 +1,16 @@
 import {
-  type AssessmentRecords,
   assessmentCsvRows,
-  assessQuarter,
   authorize,
-  type GridNode,
   type Principal,
   QUARTER_MESSAGE,
   QUARTER_PATTERN,
   type QuarterlyAssessment,
-  quarterBounds,
   quarterOf,
-  type RiskPoint,
   toCsv,
-  type Unit,
   UTF8_BOM,
 } from '@gridsafe/core';
-import { HazardRepository, PatrolRepository } from '@gridsafe/db';
+import { AssessmentSnapshots } from '@gridsafe/db';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { AppEnv } from '../app-env.ts';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -57,7 +49,15 @@ const AssessmentRowSchema = z
   })
   .openapi('AssessmentRow');
 const AssessmentSchema = z
-  .object({ quarter: z.string(), start: z.string(), end: z.string(), rows: z.array(AssessmentRowSchema) })
+  .object({
+    quarter: z.string(),
+    start: z.string(),
+    end: z.string(),
+    computedAt: z
+      .string()
+      .openapi({ description: 'When the figures were computed from the records (统计截至)' }),
+    rows: z.array(AssessmentRowSchema),
+  })
   .openapi('QuarterlyAssessment');
 
 const QuerySchema = z.object({
@@ -78,7 +78,7 @@ const route = createRoute({
   summary:
     'Quarterly assessment (季度考核) of each township and department: filing coverage, patrol completion, on-time rectification, overdue escalations',
   description:
-    'Computed from the records on every request, so the figures can be reproduced from the register, the patrol list and the hazard board. The county admin sees every row; a township officer its township; a department officer its department.',
+    'Computed from the records (so the figures can be reproduced from the register, the patrol list and the hazard board) once a day by the scheduled job, and once more after the quarter closes; `computedAt` says when. A quarter not yet computed is computed on the first request. The county admin sees every row; a township officer its township; a department officer its department.',
   request: { query: QuerySchema },
   responses: {
     200: {
@@ -95,7 +95,11 @@ export function registerAssessments(app: ReturnType<typeof createRouter>) {
     authorize(principal, 'assessment.read');
     const { quarter: asked, format } = c.req.valid('query');
     const quarter = asked ?? quarterOf(c.get('deps').clock.now());
-    const assessment = visibleRows(principal, assessQuarter(quarter, await loadRecords(c, quarter)));
+    const snapshot = await new AssessmentSnapshots(countyData(c).store).getOrCompute(
+      quarter,
+      c.get('deps').clock.now(),
+    );
+    const assessment = visibleRows(principal, snapshot);
     const wantsCsv =
       format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
     if (wantsCsv) {
@@ -109,39 +113,8 @@ export function registerAssessments(app: ReturnType<typeof createRouter>) {
 }
 
 /** The county sees every row; an officer the rows of its own township or department. */
-function visibleRows(principal: Principal, assessment: QuarterlyAssessment): QuarterlyAssessment {
+function visibleRows<T extends QuarterlyAssessment>(principal: Principal, assessment: T): T {
   if (principal.role === 'county_admin') return assessment;
   const own = new Set(principal.grants.map((grant) => grant.id));
   return { ...assessment, rows: assessment.rows.filter((row) => own.has(row.id)) };
-}
-
-/**
- * Every record the assessment needs, each read by its own Query (never a Scan): the townships, the departments,
- * the unit and risk-point registers, the patrols due in the quarter (by due time) and the hazards.
- */
-export async function loadRecords(c: Context<AppEnv>, quarter: string): Promise<AssessmentRecords> {
-  const data = countyData(c);
-  const { start, end } = quarterBounds(quarter);
-  const [townships, departments, units, riskPoints, patrols, hazards] = await Promise.all([
-    allPages<GridNode>((cursor) => data.grids.listByLevel('township', undefined, { limit: 100, cursor })),
-    data.departments.list(),
-    allPages<Unit>((cursor) => data.units.list({ withinPath: '' }, { limit: 100, cursor })),
-    allPages<RiskPoint>((cursor) => data.riskPoints.list({ withinPath: '' }, { limit: 100, cursor })),
-    new PatrolRepository(data.store).listDueBetween(start.toISOString(), end.toISOString()),
-    new HazardRepository(data.store).listAll(),
-  ]);
-  return { townships, departments, units, riskPoints, patrols, hazards };
-}
-
-async function allPages<T>(
-  read: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await read(cursor);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
 }
