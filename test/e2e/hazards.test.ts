@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
+import {
+  FIELD_PHONE,
+  launchBrowser,
+  loginAs,
+  PHOTO,
+  screenshot,
+  type TestBrowser,
+} from '../support/browser.ts';
 import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
 
 interface Patrol {
@@ -19,12 +26,6 @@ interface Settings {
   settings: { grading: { version: number; LEC: { color: string; above: number }[] } };
   version: number;
 }
-
-const PHOTO = {
-  name: 'scene.png',
-  mimeType: 'image/png',
-  buffer: readFileSync(new URL('../../web/public/icon-192.png', import.meta.url)),
-};
 
 let stack: E2eClient;
 let browser: TestBrowser;
@@ -58,11 +59,7 @@ async function scheduledPatrol(): Promise<Patrol> {
 describe('hazards, patrols, the assessment and county settings in the web app', () => {
   it('a grid member runs a patrol on a phone, its not-ok item becomes a hazard, the rectification is reported with a photo and the township verifies it', async () => {
     const patrol = await scheduledPatrol();
-    const context = await browser.newContext({
-      ...PHONE,
-      geolocation: { latitude: 33.1612, longitude: 115.6231 },
-      permissions: ['geolocation'],
-    });
+    const context = await browser.newContext(FIELD_PHONE);
     const page = await context.newPage();
     await loginAs(page, stack.url, 'grid.member');
     const task = page.locator(`[data-testid=patrols-due] li[data-patrol="${patrol.id}"]`);

@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
+import {
+  FIELD_PHONE,
+  launchBrowser,
+  loginAs,
+  PHOTO,
+  screenshot,
+  type TestBrowser,
+} from '../support/browser.ts';
 import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
 
 interface GridNode {
@@ -30,12 +36,6 @@ interface Stats {
   riskPoints: { red: number };
 }
 
-const PHOTO = {
-  name: 'scene.png',
-  mimeType: 'image/png',
-  buffer: readFileSync(new URL('../../web/public/icon-192.png', import.meta.url)),
-};
-
 let stack: E2eClient;
 let browser: TestBrowser;
 let adminToken: string;
@@ -60,11 +60,7 @@ afterAll(async () => {
 
 /** A grid member's phone standing in its village, location allowed. */
 function phone(): Promise<BrowserContext> {
-  return browser.newContext({
-    ...PHONE,
-    geolocation: { latitude: 33.1612, longitude: 115.6231 },
-    permissions: ['geolocation'],
-  });
+  return browser.newContext(FIELD_PHONE);
 }
 
 async function memberUnit(): Promise<Unit> {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,20 @@ export const PHONE: BrowserContextOptions = {
   deviceScaleFactor: 2,
   isMobile: true,
   hasTouch: true,
+};
+
+/** A grid member's phone standing in 东关社区, with location allowed. */
+export const FIELD_PHONE: BrowserContextOptions = {
+  ...PHONE,
+  geolocation: { latitude: 33.1612, longitude: 115.6231 },
+  permissions: ['geolocation'],
+};
+
+/** A small real PNG to stand in for a camera photo. */
+export const PHOTO = {
+  name: 'scene.png',
+  mimeType: 'image/png',
+  buffer: readFileSync(join(root, 'web', 'public', 'icon-192.png')),
 };
 
 /** Launches headless Chromium on a throw-away profile directory, removed again on close. */
