@@ -72,7 +72,19 @@ describe('risk points in the admin web app', () => {
 
   it('the map draws every risk point in its colour', async () => {
     const adminToken = await stack.token('county.admin');
-    const all = await stack.api<{ items: RiskPoint[] }>(adminToken, 'GET', '/risk-points?limit=100');
+    // Every page of the register, as the map reads it (the demo county may hold more than one page).
+    const points: RiskPoint[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stack.api<{ items: RiskPoint[]; nextCursor?: string }>(
+        adminToken,
+        'GET',
+        `/risk-points?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      points.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const all = { body: { items: points } };
     const context = await browser.newContext();
     const page = await context.newPage();
     await loginAs(page, stack.url, 'county.admin');

@@ -243,6 +243,24 @@ describe('the closed loop', () => {
     expect(audit.body.chain).toEqual({ intact: true, length: 7 });
   });
 
+  it('applies a step a phone sends twice with one Idempotency-Key once, answering the repeat as the first', async () => {
+    const created = await admin.post('/hazards', general(county.unit(1)));
+    const id = created.body.id;
+    const headers = { 'idempotency-key': `step-${id}`, 'if-match': '1' };
+    const [first, second] = await Promise.all([
+      unitUser.post(`/hazards/${id}/start`, {}, headers),
+      unitUser.post(`/hazards/${id}/start`, {}, headers),
+    ]);
+    const late = await unitUser.post(`/hazards/${id}/start`, {}, headers);
+    for (const answer of [first, second, late])
+      expect(answer.body).toMatchObject({ status: 'rectifying', version: 2 });
+    expect([first.status, second.status, late.status]).toEqual([200, 200, 200]);
+    const trail = await admin.get(`/hazards/${id}/audit`);
+    expect(trail.body.items.filter((e: { action: string }) => e.action === 'started')).toHaveLength(1);
+    // Without the key the same stale step is a conflict, as for anyone else's change.
+    expect((await unitUser.post(`/hazards/${id}/start`, {}, { 'if-match': '1' })).status).toBe(409);
+  });
+
   it('lets the grid member resolve a general hazard on the spot with evidence', async () => {
     const before = await hazardStats(county.village1);
     const created = await member.post('/hazards', general());

@@ -208,6 +208,16 @@ describe('filing a risk point', () => {
 });
 
 describe('grading tables', () => {
+  it('saves a county’s first settings with If-Match: 0 and refuses the same stale version afterwards', async () => {
+    const current = await admin.get('/settings');
+    expect(current.body.version).toBe(0);
+    const first = await admin.put('/settings', { settings: current.body.settings }, { 'if-match': '0' });
+    expect(first.status).toBe(200);
+    expect(first.body.version).toBe(1);
+    const stale = await admin.put('/settings', { settings: current.body.settings }, { 'if-match': '0' });
+    expect(stale.status).toBe(409);
+  });
+
   it('keeps old gradings when the county changes its bands, and a re-grade keeps both', async () => {
     const created = await member.post('/risk-points', {
       ...redPoint(),

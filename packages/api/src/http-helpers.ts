@@ -68,12 +68,14 @@ export function expectedVersion(
   c: Context<AppEnv>,
   bodyVersion: number | undefined,
   currentVersion: number,
+  // Records start at version 1; a county's settings start at 0 (the defaults, never written).
+  lowest = 1,
 ): number {
   const header = c.req.header('if-match');
   let fromHeader: number | undefined;
   if (header !== undefined) {
     fromHeader = Number(header.replace(/^W\//, '').replaceAll('"', ''));
-    if (!Number.isInteger(fromHeader) || fromHeader < 1) {
+    if (!Number.isInteger(fromHeader) || fromHeader < lowest) {
       throw new ValidationError([{ path: 'header.if-match', message: 'must be a version number' }]);
     }
   }

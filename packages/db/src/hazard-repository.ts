@@ -47,6 +47,8 @@ export interface HazardEvent {
   reason?: string;
   details?: Record<string, unknown>;
   notifications?: readonly NotificationMessage[];
+  /** Written in the same transaction (the idempotency record of a step sent from a field device). */
+  extraItems?: TransactItem[];
 }
 
 /**
@@ -299,6 +301,7 @@ export class HazardRepository {
           subtractCounts(hazardCounts(next), hazardCounts(before)),
         ),
         ...this.notifications.puts(event.notifications ?? []),
+        ...(event.extraItems ?? []),
       ],
       'hazard',
     );

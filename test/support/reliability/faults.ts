@@ -276,14 +276,16 @@ export async function dynamoKillScenario(
   const creates = timeline.filter((e) => e.op === 'create' && e.answer);
   await inParallel(creates, 6, async (entry) => {
     if (entry.answer!.status === 201) {
-      const back = await admin.get(`/risk-points/${entry.answer!.body.id}`);
+      const back = await past503(() => admin.get(`/risk-points/${entry.answer!.body.id}`));
       if (back.status !== 200)
         failures.push(
           `created ${entry.answer!.body.id} before the kill is gone after the restart (${back.status})`,
         );
     } else if (entry.answer!.status === 503) {
       retriedCreates += 1;
-      const retry = await admin.post('/risk-points', entry.body, { 'idempotency-key': entry.key! });
+      const retry = await past503(() =>
+        admin.post('/risk-points', entry.body, { 'idempotency-key': entry.key! }),
+      );
       if (retry.status !== 201)
         failures.push(`retry of a 503'd create: ${retry.status} ${retry.text.slice(0, 160)}`);
     }
@@ -470,4 +472,17 @@ export async function dynamoFrozenScenario(
   }
   if (!recovered) failures.push('not healthy within 10 s of DynamoDB Local resuming');
   return { requests: options.requests, answers, failures, recovered };
+}
+
+/**
+ * Just after a restart DynamoDB Local's cold JVM can take longer than the client waits: a 503 then says "try
+ * again", not "gone" or "refused", so the request is sent again a few times before its answer is judged.
+ */
+async function past503<T extends { status: number }>(send: () => Promise<T>): Promise<T> {
+  let answer = await send();
+  for (let attempt = 0; answer.status === 503 && attempt < 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    answer = await send();
+  }
+  return answer;
 }

@@ -456,6 +456,7 @@ export const en: Record<MessageKey, string> = {
   'assessments.quarter': 'Quarter',
   'assessments.current': 'This quarter ({quarter})',
   'assessments.period': 'Period: {from} to {to} (Beijing time)',
+  'assessments.computedAt': 'Figures as of {at} (updated nightly)',
   'assessments.csv': 'Download CSV',
   'assessments.name': 'Township / department',
   'assessments.units': 'Units',

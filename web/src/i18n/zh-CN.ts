@@ -454,6 +454,7 @@ export const zhCN = {
   'assessments.quarter': '季度',
   'assessments.current': '本季度({quarter})',
   'assessments.period': '考核期:{from} 至 {to}(北京时间)',
+  'assessments.computedAt': '统计截至 {at}(每晚更新)',
   'assessments.csv': '下载 CSV',
   'assessments.name': '乡镇 / 部门',
   'assessments.units': '单位数',

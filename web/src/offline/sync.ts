@@ -287,6 +287,8 @@ async function sendHazardAction(item: OutboxItem, auth: Auth): Promise<Response>
     headers: {
       ...auth,
       'content-type': 'application/json',
+      // A retry after a lost answer is recognised by its key and answered with the hazard, not a 409.
+      'idempotency-key': item.key,
       'if-match': String(write.version + photoIds.length),
     },
     body: JSON.stringify({ ...write.input, ...(photoIds.length > 0 ? { photoIds } : {}) }),

@@ -5,7 +5,15 @@ import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { FilterSelect } from '../components/filter-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
-import { formatDate, formatNumber, formatPercent, label, TIME_ZONE, t } from '../i18n/index.ts';
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  label,
+  TIME_ZONE,
+  t,
+} from '../i18n/index.ts';
 import { searchParams } from '../router.ts';
 import { accessToken, readProblem, session } from '../session.ts';
 
@@ -82,7 +90,10 @@ function CsvDownload({ quarter }: { quarter: string }) {
 export function AssessmentsPage() {
   const thisQuarter = quarterOf(new Date());
   const quarter = searchParams.value.get('quarter') || thisQuarter;
-  const assessment = useAsync(() => api<QuarterlyAssessment>(`/assessments${query({ quarter })}`), [quarter]);
+  const assessment = useAsync(
+    () => api<QuarterlyAssessment & { computedAt: string }>(`/assessments${query({ quarter })}`),
+    [quarter],
+  );
   const quarters = recentQuarters(thisQuarter, 8);
   if (!quarters.includes(quarter)) quarters.unshift(quarter);
   const data = assessment.data;
@@ -92,7 +103,12 @@ export function AssessmentsPage() {
       <${FilterSelect} name="quarter" label=${t('assessments.quarter')} value=${quarter === thisQuarter ? '' : quarter}
         options=${quarters.filter((q) => q !== thisQuarter).map((q) => ({ value: q, label: q }))} allLabel=${t('assessments.current', { quarter: thisQuarter })} />
     </form>
-    ${data ? html`<p class="muted">${t('assessments.period', { from: formatDate(data.start), to: formatDate(new Date(new Date(data.end).getTime() - 1).toISOString()) })}</p>` : null}
+    ${
+      data
+        ? html`<p class="muted">${t('assessments.period', { from: formatDate(data.start), to: formatDate(new Date(new Date(data.end).getTime() - 1).toISOString()) })}
+      <span data-testid="assessment-computed-at">${t('assessments.computedAt', { at: formatDateTime(data.computedAt) })}</span></p>`
+        : null
+    }
     ${assessment.error ? html`<${ErrorNotice} error=${assessment.error} onRetry=${assessment.reload} />` : null}
     ${assessment.loading && !data ? html`<${Loading} />` : null}
     ${

@@ -274,7 +274,7 @@ function actionRoute(action: HazardAction) {
     summary: ACTION_SUMMARY[action],
     request: {
       params: IdParamSchema,
-      headers: VersionHeaderSchema,
+      headers: VersionHeaderSchema.extend(IdempotencyHeaderSchema.shape),
       body: {
         required: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject',
         content: { 'application/json': { schema: ACTION_BODY[action] } },
@@ -393,9 +393,26 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
         photoIds?: string[];
         location?: { lat: number; lng: number };
       };
-      const { stored, hazard } = await visibleHazard(c, c.req.valid('param').id);
-      const version = expectedVersion(c, body.version, hazard.version);
+      const id = c.req.valid('param').id;
       const data = countyData(c);
+      // A phone whose answer was lost sends the step again with the same key: it gets the hazard as it is now
+      // (the step was applied) instead of a 409 for the version it had already moved past.
+      const key = c.req.valid('header')['idempotency-key'];
+      const scope = `hazard-step:${principal.userId}`;
+      const fingerprint = IdempotencyStore.fingerprint({
+        id,
+        action,
+        body,
+        ifMatch: c.req.header('if-match') ?? null,
+      });
+      const replay = async () => {
+        if (!key || !(await data.idempotency.find(scope, key, fingerprint))) return undefined;
+        return c.json((await visibleHazard(c, id)).hazard, 200);
+      };
+      const earlier = await replay();
+      if (earlier) return earlier;
+      const { stored, hazard } = await visibleHazard(c, id);
+      const version = expectedVersion(c, body.version, hazard.version);
       const { settings } = await data.settings.get();
       const now = c.get('deps').clock.now();
       const after = applyHazardAction(hazard, action, { principal, now, settings }, body);
@@ -405,19 +422,31 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
         after.escalations.length > hazard.escalations.length
           ? after.escalations[after.escalations.length - 1]
           : undefined;
-      const saved = await new HazardRepository(data.store).save(stored, after, version, ctx, {
-        action: HAZARD_ACTION_EVENT[action],
-        ...(body.reason ? { reason: body.reason } : {}),
-        details: {
-          ...(body.note ? { note: body.note } : {}),
-          ...(body.photoIds ? { photos: evidenceFacts(after.photos, body.photoIds) } : {}),
-          ...(step ? { cause: step.cause, from: step.from, to: step.to } : {}),
-          ...(notifications.length > 0
-            ? { notified: notifications.map((n) => `${n.recipient.kind}:${n.recipient.id}`) }
-            : {}),
-        },
-        notifications,
-      });
+      const remember = key
+        ? [data.idempotency.record(scope, key, fingerprint, { status: 200, body: { id } }, now)]
+        : [];
+      let saved: Hazard;
+      try {
+        saved = await new HazardRepository(data.store).save(stored, after, version, ctx, {
+          extraItems: remember,
+          action: HAZARD_ACTION_EVENT[action],
+          ...(body.reason ? { reason: body.reason } : {}),
+          details: {
+            ...(body.note ? { note: body.note } : {}),
+            ...(body.photoIds ? { photos: evidenceFacts(after.photos, body.photoIds) } : {}),
+            ...(step ? { cause: step.cause, from: step.from, to: step.to } : {}),
+            ...(notifications.length > 0
+              ? { notified: notifications.map((n) => `${n.recipient.kind}:${n.recipient.id}`) }
+              : {}),
+          },
+          notifications,
+        });
+      } catch (error) {
+        // Two copies of one step in flight: the loser's key record (or version) conflicts; it answers as the winner.
+        const winner = error instanceof ConflictError ? await replay() : undefined;
+        if (winner) return winner;
+        throw error;
+      }
       await externalNotifier(c).notify(notifications);
       return c.json(saved, 200);
     });

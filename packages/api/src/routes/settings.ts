@@ -50,7 +50,7 @@ export function registerSettings(app: ReturnType<typeof createRouter>) {
     assertValidBands(body.settings.grading);
     const data = countyData(c);
     const current = await data.settings.get();
-    const version = expectedVersion(c, body.version, current.version);
+    const version = expectedVersion(c, body.version, current.version, 0);
     const saved = await data.settings.put(body.settings, version, writeContext(c));
     rememberSettings(c.get('tenant'), saved);
     return c.json(saved, 200);
