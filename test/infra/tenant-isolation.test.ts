@@ -76,8 +76,8 @@ describe('tenant IAM policies in the synthesized templates', () => {
     'confine every DynamoDB statement of %s to its own leading keys, with a Null check',
     (tenant) => {
       const dynamoStatements = statementsByTenant.get(tenant)!.filter((s) => actions(s).some(isDynamo));
-      // The API role and the escalation sweep's role.
-      expect(dynamoStatements).toHaveLength(2);
+      // The API's role, the escalation sweep's and the nightly assessment snapshot's.
+      expect(dynamoStatements).toHaveLength(3);
       for (const statement of dynamoStatements) {
         expect(statement.Effect).toBe('Allow');
         expect(statement.Condition).toEqual({
