@@ -106,7 +106,7 @@ export function AssessmentsPage() {
     ${
       data
         ? html`<p class="muted">${t('assessments.period', { from: formatDate(data.start), to: formatDate(new Date(new Date(data.end).getTime() - 1).toISOString()) })}
-      <span data-testid="assessment-computed-at">${t('assessments.computedAt', { at: formatDateTime(data.computedAt) })}</span></p>`
+      · <span data-testid="assessment-computed-at">${t('assessments.computedAt', { at: formatDateTime(data.computedAt) })}</span></p>`
         : null
     }
     ${assessment.error ? html`<${ErrorNotice} error=${assessment.error} onRetry=${assessment.reload} />` : null}
