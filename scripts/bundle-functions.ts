@@ -43,6 +43,36 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * @hono/zod-openapi also hands classic zod's whole namespace on as a value, so esbuild keeps every export of
+ * `z`, used or not. Two of them are large and are never called in a Lambda: `z.compile` (zod's JIT
+ * validator compiler, 29 KB; parsing never imports it: a schema only takes the compiled path after
+ * `compile()` was called on it) and `z.fromJSONSchema` (12 KB). This replaces both modules with stubs that
+ * throw if called, so a future use fails loudly in tests instead of silently growing the bundle. A zod
+ * upgrade that adds an export to either module fails the build ("No matching export"): update the stub.
+ */
+const zodRuntimeOnly: Plugin = {
+  name: 'zod-runtime-only',
+  setup(b) {
+    const unavailable = (what: string) =>
+      `() => { throw new Error('${what} is left out of Lambda bundles (scripts/bundle-functions.ts)'); }`;
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/ }, () => ({
+      contents: [
+        `const unavailable = ${unavailable('z.compile')};`,
+        "export const INVALID = Symbol.for('zod.compile.invalid');",
+        'export class ZodCompileAsyncError extends Error {}',
+        'export class ZodCompileUnsupportedError extends Error {}',
+        'export const compile = unavailable, compileFn = unavailable, withParser = unavailable;',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/ }, () => ({
+      contents: `export const fromJSONSchema = ${unavailable('z.fromJSONSchema')};`,
+      loader: 'js',
+    }));
+  },
+};
+
 export function bundleOptions(entry: string, outdir: string): BuildOptions {
   return {
     absWorkingDir: root,
@@ -67,7 +97,7 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     // The SDK stays bundled (a pinned version, not whatever the runtime ships that week), except the default
     // credential chain: on Lambda the role's credentials are always in the environment (see the stub).
     alias: { '@aws-sdk/credential-provider-node': join(root, 'functions', 'lib', 'credentials-from-env.ts') },
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, zodRuntimeOnly],
     // CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
