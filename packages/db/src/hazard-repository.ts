@@ -5,7 +5,6 @@ import {
   type HazardStatus,
   isWatched,
   type NotificationMessage,
-  type Photo,
 } from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterUpdates } from './grid-stats.ts';
@@ -306,49 +305,6 @@ export class HazardRepository {
       'hazard',
     );
     return next;
-  }
-
-  /** Remembers a photo announced for a hazard until it is confirmed (or the day is over). */
-  async putPendingPhoto(hazardId: string, photo: Photo, requestedBy: string, now: Date): Promise<void> {
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: {
-              pk: this.store.key('HZ', hazardId),
-              sk: `PHOTO#${photo.id}`,
-              type: 'PendingPhoto',
-              photo: JSON.stringify(photo),
-              requestedBy,
-              expiresAt: Math.floor(now.getTime() / 1000) + 86_400,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ],
-      'photo',
-    );
-  }
-
-  /** getPendingHazardPhoto: GetItem HZ#<id> / PHOTO#<photoId>. */
-  async getPendingPhoto(hazardId: string, photoId: string): Promise<Photo | undefined> {
-    const item = await this.store.get(this.store.key('HZ', hazardId), `PHOTO#${photoId}`, true);
-    return item ? (JSON.parse(String(item.photo)) as Photo) : undefined;
-  }
-
-  async deletePendingPhoto(hazardId: string, photoId: string): Promise<void> {
-    await this.store.transact(
-      [
-        {
-          Delete: {
-            TableName: this.store.tableName,
-            Key: { pk: this.store.key('HZ', hazardId), sk: `PHOTO#${photoId}` },
-          },
-        },
-      ],
-      'photo',
-    );
   }
 }
 

@@ -15,6 +15,7 @@ export * from './knowledge-repository.ts';
 export * from './notification-repository.ts';
 export * from './patrol-plan.ts';
 export * from './patrol-repository.ts';
+export * from './pending-photos.ts';
 export * from './rehome.ts';
 export * from './risk-point-repository.ts';
 export * from './settings-repository.ts';

@@ -1,4 +1,4 @@
-import type { Hazard, NotificationMessage, Patrol, Photo } from '@gridsafe/core';
+import type { Hazard, NotificationMessage, Patrol } from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterUpdates } from './grid-stats.ts';
 import { addCounts, HazardRepository } from './hazard-repository.ts';
@@ -234,34 +234,5 @@ export class PatrolRepository {
     items.push(...counterUpdates(this.store, before.gridPath, deltas), ...(options.extraItems ?? []));
     await this.store.transact(items, 'patrol');
     return after;
-  }
-
-  /** Remembers a photo announced for a patrol until the patrol is completed (or the day is over). */
-  async putPendingPhoto(patrolId: string, photo: Photo, requestedBy: string, now: Date): Promise<void> {
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: {
-              pk: this.store.key('PATROL', patrolId),
-              sk: `PHOTO#${photo.id}`,
-              type: 'PendingPhoto',
-              photo: JSON.stringify(photo),
-              requestedBy,
-              expiresAt: Math.floor(now.getTime() / 1000) + 86_400,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ],
-      'photo',
-    );
-  }
-
-  /** getPendingPatrolPhoto: GetItem PATROL#<id> / PHOTO#<photoId>. */
-  async getPendingPhoto(patrolId: string, photoId: string): Promise<Photo | undefined> {
-    const item = await this.store.get(this.store.key('PATROL', patrolId), `PHOTO#${photoId}`, true);
-    return item ? (JSON.parse(String(item.photo)) as Photo) : undefined;
   }
 }

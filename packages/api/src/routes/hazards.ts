@@ -34,7 +34,6 @@ import {
   newHazard,
   type Photo,
   type Principal,
-  RequestPhotoSchema,
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
@@ -43,6 +42,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
+import {
+  announcePhoto,
+  forgetAnnouncedPhoto,
+  photoFacts,
+  photoLink,
+  photoRoutes,
+  verifyAnnouncedPhoto,
+} from '../evidence.ts';
 import {
   COMMON_ERRORS,
   expectedVersion,
@@ -155,24 +162,6 @@ const ListQuerySchema = PageQuerySchema.extend({
   department: IdQuery.optional().openapi({ description: 'Hazards of this department’s industries' }),
   unit: IdQuery.optional().openapi({ description: 'Hazards of one unit' }),
 });
-const PhotoParamSchema = IdParamSchema.extend({
-  photoId: z
-    .string()
-    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
-    .openapi({ param: { name: 'photoId', in: 'path' } }),
-});
-const UploadSchema = z
-  .object({
-    upload: z.object({
-      url: z.string(),
-      method: z.literal('PUT'),
-      headers: z.record(z.string(), z.string()),
-      expiresIn: z.number(),
-    }),
-    photo: z.object({ id: z.string(), key: z.string() }),
-  })
-  .openapi('HazardPhotoUpload');
-
 const routes = {
   list: createRoute({
     method: 'get',
@@ -211,35 +200,12 @@ const routes = {
     request: { params: IdParamSchema },
     responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
   }),
-  requestPhoto: createRoute({
-    method: 'post',
-    path: '/hazards/{id}/photos',
-    tags: ['hazards'],
-    summary: 'A presigned upload for one evidence photo (key under hazards/<id>/), then confirm it',
-    request: {
-      params: IdParamSchema,
-      body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } },
-    },
-    responses: { 201: json(UploadSchema, 'Upload instructions'), ...WRITE_ERRORS },
-  }),
-  confirmPhoto: createRoute({
-    method: 'post',
-    path: '/hazards/{id}/photos/{photoId}/confirm',
-    tags: ['hazards'],
-    summary: 'Check the uploaded photo (size and SHA-256) and add it to the hazard as evidence',
-    request: { params: PhotoParamSchema },
-    responses: { 200: json(HazardSchema, 'The hazard with the photo'), ...WRITE_ERRORS },
-  }),
-  viewPhoto: createRoute({
-    method: 'get',
-    path: '/hazards/{id}/photos/{photoId}',
-    tags: ['hazards'],
-    summary: 'A short-lived link to view an evidence photo',
-    request: { params: PhotoParamSchema },
-    responses: {
-      200: json(z.object({ url: z.string(), expiresIn: z.number() }).openapi('HazardPhotoLink'), 'Link'),
-      ...COMMON_ERRORS,
-    },
+  ...photoRoutes({
+    collection: 'hazards',
+    tag: 'hazards',
+    noun: 'the hazard',
+    announceNote: 'then confirm it, or name it in a step’s `photoIds`',
+    recordSchema: HazardSchema,
   }),
 };
 
@@ -460,58 +426,29 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
   });
 
   app.openapi(routes.requestPhoto, async (c) => {
-    const principal = c.get('principal');
-    requireEvidenceRole(principal);
-    const input = c.req.valid('json');
+    requireEvidenceRole(c.get('principal'));
     const { hazard } = await visibleHazard(c, c.req.valid('param').id);
     if (hazard.status === 'closed')
       throw new ConflictError('The hazard is closed; its evidence is final.', 'wrong_state');
-    const data = countyData(c);
-    const now = c.get('deps').clock.now();
-    const photoId = c.get('deps').ids.next();
-    const key = data.photos.keyFor('hazards', hazard.id, photoId, input.contentType);
-    const upload = await data.photos.presignUpload(key, input);
-    const photo: Photo = {
-      id: photoId,
-      key,
-      contentType: input.contentType,
-      size: input.size,
-      sha256: input.sha256,
-      status: 'pending',
-      ...(input.takenAt ? { takenAt: input.takenAt } : {}),
-      ...(input.location ? { location: input.location } : {}),
-      requestedAt: now.toISOString(),
-    };
-    await new HazardRepository(data.store).putPendingPhoto(hazard.id, photo, principal.userId, now);
-    return c.json({ upload, photo: { id: photoId, key } }, 201);
+    return c.json(await announcePhoto(c, 'hazards', hazard.id, c.req.valid('json')), 201);
   });
 
   app.openapi(routes.confirmPhoto, async (c) => {
     requireEvidenceRole(c.get('principal'));
     const { id, photoId } = c.req.valid('param');
     const { stored, hazard } = await visibleHazard(c, id);
+    // Confirmed already (a retry): the hazard as it is.
     if (hazard.photos.some((photo) => photo.id === photoId)) return c.json(hazard, 200);
-    const data = countyData(c);
-    const hazards = new HazardRepository(data.store);
-    const pending = await hazards.getPendingPhoto(hazard.id, photoId);
-    if (!pending) throw new NotFoundError('photo');
-    await data.photos.verifyUpload(pending.key, pending);
-    const verified: Photo = {
-      ...pending,
-      status: 'verified',
-      verifiedAt: c.get('deps').clock.now().toISOString(),
-    };
-    const saved = await hazards.save(
+    const verified = await verifyAnnouncedPhoto(c, 'hazards', hazard.id, photoId);
+    if (!verified) throw new NotFoundError('photo');
+    const saved = await new HazardRepository(countyData(c).store).save(
       stored,
       { ...hazard, photos: [...hazard.photos, verified] },
       hazard.version,
       writeContext(c),
-      {
-        action: 'photo_added',
-        details: { photo: evidenceFacts([verified], [verified.id])[0] },
-      },
+      { action: 'photo_added', details: { photo: photoFacts(verified) } },
     );
-    await hazards.deletePendingPhoto(hazard.id, photoId);
+    await forgetAnnouncedPhoto(c, 'hazards', hazard.id, photoId);
     return c.json(saved, 200);
   });
 
@@ -519,9 +456,7 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     authorize(c.get('principal'), 'hazard.read');
     const { id, photoId } = c.req.valid('param');
     const { hazard } = await visibleHazard(c, id);
-    const photo = hazard.photos.find((p) => p.id === photoId);
-    if (!photo) throw new NotFoundError('photo');
-    return c.json({ url: await countyData(c).photos.presignView(photo.key), expiresIn: 300 }, 200);
+    return c.json(await photoLink(c, hazard.photos, photoId), 200);
   });
 }
 
@@ -531,20 +466,11 @@ function requireEvidenceRole(principal: Principal): void {
   }
 }
 
-/** The evidence itself goes on the chain: key, hash, size, when and where each photo was taken. */
+/** The named photos' evidence for a step's audit event (an id the hazard does not hold is named alone). */
 function evidenceFacts(photos: readonly Photo[], ids: readonly string[]) {
   return ids.map((id) => {
     const photo = photos.find((p) => p.id === id);
-    return photo
-      ? {
-          id,
-          key: photo.key,
-          sha256: photo.sha256,
-          size: photo.size,
-          takenAt: photo.takenAt ?? null,
-          location: photo.location ?? null,
-        }
-      : { id };
+    return photo ? photoFacts(photo) : { id };
   });
 }
 

@@ -22,7 +22,6 @@ import {
   type Principal,
   patrolDistance,
   planPatrol,
-  RequestPhotoSchema,
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
@@ -31,6 +30,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
+import { announcePhoto, photoRoutes, verifyAnnouncedPhoto } from '../evidence.ts';
 import {
   COMMON_ERRORS,
   expectedVersion,
@@ -144,33 +144,14 @@ const routes = {
     request: { params: IdParamSchema },
     responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
   }),
-  requestPhoto: createRoute({
-    method: 'post',
-    path: '/patrols/{id}/photos',
-    tags: ['patrols'],
-    summary: 'A presigned upload for one photo of a checklist item; name it in `photoIds` when completing',
-    request: {
-      params: IdParamSchema,
-      body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } },
-    },
-    responses: {
-      201: json(
-        z
-          .object({
-            upload: z.object({
-              url: z.string(),
-              method: z.literal('PUT'),
-              headers: z.record(z.string(), z.string()),
-              expiresIn: z.number(),
-            }),
-            photo: z.object({ id: z.string(), key: z.string() }),
-          })
-          .openapi('PatrolPhotoUpload'),
-        'Upload instructions',
-      ),
-      ...WRITE_ERRORS,
-    },
-  }),
+  // A patrol's photos are taken in by its completion, which names them: no confirm or view route of its own.
+  requestPhoto: photoRoutes({
+    collection: 'patrols',
+    tag: 'patrols',
+    noun: 'a checklist item',
+    announceNote: 'name it in `photoIds` when completing',
+    recordSchema: PatrolSchema,
+  }).requestPhoto,
   complete: createRoute({
     method: 'post',
     path: '/patrols/{id}/complete',
@@ -289,33 +270,10 @@ export function registerPatrols(app: ReturnType<typeof createRouter>) {
   });
 
   app.openapi(routes.requestPhoto, async (c) => {
-    const principal = c.get('principal');
-    authorize(principal, 'patrol.complete');
-    const input = c.req.valid('json');
+    authorize(c.get('principal'), 'patrol.complete');
     const { patrol } = await visiblePatrol(c, c.req.valid('param').id);
     if (patrol.status !== 'scheduled') throw new ConflictError('This patrol is already done.', 'wrong_state');
-    const data = countyData(c);
-    const now = c.get('deps').clock.now();
-    const photoId = c.get('deps').ids.next();
-    const key = data.photos.keyFor('patrols', patrol.id, photoId, input.contentType);
-    const upload = await data.photos.presignUpload(key, input);
-    await new PatrolRepository(data.store).putPendingPhoto(
-      patrol.id,
-      {
-        id: photoId,
-        key,
-        contentType: input.contentType,
-        size: input.size,
-        sha256: input.sha256,
-        status: 'pending',
-        ...(input.takenAt ? { takenAt: input.takenAt } : {}),
-        ...(input.location ? { location: input.location } : {}),
-        requestedAt: now.toISOString(),
-      },
-      principal.userId,
-      now,
-    );
-    return c.json({ upload, photo: { id: photoId, key } }, 201);
+    return c.json(await announcePhoto(c, 'patrols', patrol.id, c.req.valid('json')), 201);
   });
 
   app.openapi(routes.complete, async (c) => {
@@ -369,13 +327,12 @@ async function completePatrol(
   const photos = new Map<string, Photo>();
   for (const [index, { answer }] of answers.entries()) {
     for (const photoId of answer.photoIds ?? []) {
-      const pending = await patrols.getPendingPhoto(patrol.id, photoId);
-      if (!pending)
+      const verified = await verifyAnnouncedPhoto(c, 'patrols', patrol.id, photoId);
+      if (!verified)
         throw new ValidationError([
           { path: `items.${index}.photoIds`, message: `photo ${photoId} was not announced for this patrol` },
         ]);
-      await data.photos.verifyUpload(pending.key, pending);
-      photos.set(photoId, { ...pending, status: 'verified', verifiedAt: deps.clock.now().toISOString() });
+      photos.set(photoId, verified);
     }
   }
 

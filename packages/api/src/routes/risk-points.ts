@@ -15,9 +15,7 @@ import {
   inScope,
   NotFoundError,
   nextReviewState,
-  type Photo,
   type Principal,
-  RequestPhotoSchema,
   ReturnRiskPointSchema,
   type RiskPoint,
   RiskPointStatusSchema,
@@ -33,6 +31,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
+import {
+  announcePhoto,
+  forgetAnnouncedPhoto,
+  photoFacts,
+  photoLink,
+  photoRoutes,
+  verifyAnnouncedPhoto,
+} from '../evidence.ts';
 import {
   COMMON_ERRORS,
   expectedVersion,
@@ -140,24 +146,6 @@ const ListQuerySchema = PageQuerySchema.extend({
   department: UlidSchema.optional(),
   unit: UlidSchema.optional().openapi({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
 });
-const PhotoParamSchema = IdParamSchema.extend({
-  photoId: z
-    .string()
-    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
-    .openapi({ param: { name: 'photoId', in: 'path' } }),
-});
-const UploadSchema = z
-  .object({
-    upload: z.object({
-      url: z.string(),
-      method: z.literal('PUT'),
-      headers: z.record(z.string(), z.string()),
-      expiresIn: z.number(),
-    }),
-    photo: z.object({ id: z.string(), key: z.string() }),
-  })
-  .openapi('PhotoUpload');
-
 const routes = {
   list: createRoute({
     method: 'get',
@@ -214,35 +202,12 @@ const routes = {
     request: { params: IdParamSchema },
     responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
   }),
-  requestPhoto: createRoute({
-    method: 'post',
-    path: '/risk-points/{id}/photos',
-    tags: ['risk points'],
-    summary: 'A presigned upload for one photo (JPEG, PNG, WebP or HEIC, at most 10 MB), then confirm it',
-    request: {
-      params: IdParamSchema,
-      body: { required: true, content: { 'application/json': { schema: RequestPhotoSchema } } },
-    },
-    responses: { 201: json(UploadSchema, 'Upload instructions'), ...WRITE_ERRORS },
-  }),
-  confirmPhoto: createRoute({
-    method: 'post',
-    path: '/risk-points/{id}/photos/{photoId}/confirm',
-    tags: ['risk points'],
-    summary: 'Check the uploaded photo (size and SHA-256) and add it to the record as evidence',
-    request: { params: PhotoParamSchema },
-    responses: { 200: json(RiskPointSchema, 'The record with the photo'), ...WRITE_ERRORS },
-  }),
-  viewPhoto: createRoute({
-    method: 'get',
-    path: '/risk-points/{id}/photos/{photoId}',
-    tags: ['risk points'],
-    summary: 'A short-lived link to view a photo',
-    request: { params: PhotoParamSchema },
-    responses: {
-      200: json(z.object({ url: z.string(), expiresIn: z.number() }).openapi('PhotoLink'), 'Link'),
-      ...COMMON_ERRORS,
-    },
+  ...photoRoutes({
+    collection: 'risk-points',
+    tag: 'risk points',
+    noun: 'the risk point',
+    announceNote: 'then confirm it',
+    recordSchema: RiskPointSchema,
   }),
   noticeBoard: createRoute({
     method: 'get',
@@ -452,86 +417,27 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   });
 
   app.openapi(routes.requestPhoto, async (c) => {
-    const principal = c.get('principal');
-    authorize(principal, 'riskPoint.file');
-    const input = c.req.valid('json');
+    authorize(c.get('principal'), 'riskPoint.file');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
-    const data = countyData(c);
-    const photoId = c.get('deps').ids.next();
-    const key = data.photos.keyFor('risk-points', point.id, photoId, input.contentType);
-    const upload = await data.photos.presignUpload(key, input);
-    // The expectation is kept beside the record, not in it: until the upload is verified the record is untouched.
-    await data.store.transact(
-      [
-        {
-          Put: {
-            TableName: data.store.tableName,
-            Item: {
-              pk: data.store.key('RP', point.id),
-              sk: `PHOTO#${photoId}`,
-              type: 'PendingPhoto',
-              photo: JSON.stringify({
-                id: photoId,
-                key,
-                contentType: input.contentType,
-                size: input.size,
-                sha256: input.sha256,
-                status: 'pending',
-                ...(input.takenAt ? { takenAt: input.takenAt } : {}),
-                ...(input.location ? { location: input.location } : {}),
-                requestedAt: c.get('deps').clock.now().toISOString(),
-              } satisfies Photo),
-              requestedBy: principal.userId,
-              expiresAt: Math.floor(c.get('deps').clock.now().getTime() / 1000) + 86_400,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ],
-      'photo',
-    );
-    return c.json({ upload, photo: { id: photoId, key } }, 201);
+    return c.json(await announcePhoto(c, 'risk-points', point.id, c.req.valid('json')), 201);
   });
 
   app.openapi(routes.confirmPhoto, async (c) => {
     authorize(c.get('principal'), 'riskPoint.file');
     const { id, photoId } = c.req.valid('param');
     const { stored, point } = await visiblePoint(c, id);
-    const data = countyData(c);
+    // Confirmed already (a retry): the record as it is.
     if (point.photos.some((photo) => photo.id === photoId)) return c.json(point, 200);
-    const pending = await data.store.get(data.store.key('RP', point.id), `PHOTO#${photoId}`, true);
-    if (!pending) throw new NotFoundError('photo');
-    const photo = JSON.parse(String(pending.photo)) as Photo;
-    await data.photos.verifyUpload(photo.key, photo);
-    const verified: Photo = {
-      ...photo,
-      status: 'verified',
-      verifiedAt: c.get('deps').clock.now().toISOString(),
-    };
-    const saved = await data.riskPoints.save(
+    const verified = await verifyAnnouncedPhoto(c, 'risk-points', point.id, photoId);
+    if (!verified) throw new NotFoundError('photo');
+    const saved = await countyData(c).riskPoints.save(
       stored,
       { ...point, photos: [...point.photos, verified] },
       point.version,
       writeContext(c),
-      {
-        action: 'photo_added',
-        // The evidence itself is on the chain: key, hash, size, when and where it was taken.
-        details: {
-          photo: {
-            id: verified.id,
-            key: verified.key,
-            sha256: verified.sha256,
-            size: verified.size,
-            takenAt: verified.takenAt ?? null,
-            location: verified.location ?? null,
-          },
-        },
-      },
+      { action: 'photo_added', details: { photo: photoFacts(verified) } },
     );
-    await data.store.transact(
-      [{ Delete: { TableName: data.store.tableName, Key: { pk: pending.pk, sk: pending.sk } } }],
-      'photo',
-    );
+    await forgetAnnouncedPhoto(c, 'risk-points', point.id, photoId);
     return c.json(saved, 200);
   });
 
@@ -539,9 +445,7 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     authorize(c.get('principal'), 'riskPoint.read');
     const { id, photoId } = c.req.valid('param');
     const { point } = await visiblePoint(c, id);
-    const photo = point.photos.find((p) => p.id === photoId);
-    if (!photo) throw new NotFoundError('photo');
-    return c.json({ url: await countyData(c).photos.presignView(photo.key), expiresIn: 300 }, 200);
+    return c.json(await photoLink(c, point.photos, photoId), 200);
   });
 
   app.openapi(routes.noticeBoard, async (c) => {
