@@ -5,6 +5,7 @@ import { createDocumentClient, ensureTable, TenantRegistry } from '@gridsafe/db'
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { createCognitoIdentityProvider } from '@gridsafe/identity';
 import { type ApiProcess, startApiProcess } from './bench/api-process.ts';
+import { checkSeededStats, type StatsCheck } from './bench/check-stats.ts';
 import { type DirectQueryTimes, formatDirectQueries, timeDirectQueries } from './bench/direct-queries.ts';
 import { measureDynamoReference } from './bench/dynamo-reference.ts';
 import { getOneOf, type RequestKind, runLoad } from './bench/load.ts';
@@ -23,6 +24,7 @@ import {
   BENCH_ADMIN,
   BENCH_PASSWORD,
   type SeededCounty,
+  type SeedPath,
   seedSyntheticCounty,
 } from './bench/seed-synthetic.ts';
 import { countyShape } from './bench/shape.ts';
@@ -143,8 +145,53 @@ async function main(): Promise<number> {
       endpoint: issuer.url,
     });
 
-    // --- Seed each scale into a county of its own, through the repositories --------------------------------
+    // --- Seed each scale into a county of its own, through the repositories (or in bulk) --------------------
     const counties = new Map<number, SeededCounty>();
+    /** Counties seeded only to compare the two seeding paths (`--compare-seeding`): checked, not loaded. */
+    const seedingComparison: SeededCounty[] = [];
+    const freshlySeeded = new Set<string>();
+    const seedPath: SeedPath = options.bulkSeed ? 'bulk' : 'transactions';
+    const concurrencyFor = (path: SeedPath) =>
+      path === 'bulk' && !options.seedConcurrencyGiven ? 8 : options.seedConcurrency;
+    const seedOne = async (scale: number, tenant: string, path: SeedPath) => {
+      const shape = countyShape(scale);
+      const concurrency = concurrencyFor(path);
+      log(
+        `Seeding scale ${scale} into county ${tenant} (${path === 'bulk' ? `bulk: BatchWriteItem, ${concurrency} calls of 25 in flight` : `transactions: ${concurrency} in flight`}): 1 + ${shape.townships} + ${shape.villages} grids, ${shape.units} units, ${shape.riskPoints} risk points`,
+      );
+      const seeded = await seedSyntheticCounty(
+        { client, tableName: TABLE, identity },
+        tenant,
+        shape,
+        concurrency,
+        log,
+        path,
+      );
+      for (const phase of seeded.phases) {
+        log(
+          `  ${phase.what}: ${phase.records} in ${phase.seconds.toFixed(1)} s (${phase.perSecond.toFixed(0)} records/s${phase.items !== undefined ? `; ${phase.items} items, ${(phase.items / phase.seconds).toFixed(0)} items/s` : ''})`,
+        );
+      }
+      if (seeded.bulk) {
+        log(
+          `  bulk: ${seeded.bulk.items} items in ${seeded.bulk.calls} BatchWriteItem calls (${seeded.bulk.unprocessed} unprocessed items sent again); ${seeded.bulk.counterUpdates} counter updates summed into ${seeded.bulk.counterShards} shard items; ${seeded.bulk.conditionChecks} condition checks left out`,
+        );
+      }
+      log(`  seeded in ${formatDuration(seeded.seedSeconds)}`);
+      return seeded;
+    };
+    if (options.compareSeeding) {
+      // The other path first, into a county of its own, so both rates come from this run on this machine.
+      const other: SeedPath = seedPath === 'bulk' ? 'transactions' : 'bulk';
+      const tenant = `${tenantFor(options.scale)}${other === 'bulk' ? 'bk' : 'tx'}`;
+      if (await new TenantRegistry(client, TABLE).get(tenant)) {
+        throw new Error(
+          `${tenant} is already seeded in ${options.dataDir}: --compare-seeding needs a fresh one.`,
+        );
+      }
+      seedingComparison.push(await seedOne(options.scale, tenant, other));
+      freshlySeeded.add(tenant);
+    }
     for (const scale of scales) {
       const tenant = tenantFor(scale);
       const manifestFile = options.dataDir ? join(resolve(options.dataDir), `${tenant}.json`) : undefined;
@@ -158,23 +205,8 @@ async function main(): Promise<number> {
           `A seed of ${tenant} in ${options.dataDir} did not finish: delete that directory and run again.`,
         );
       }
-      const shape = countyShape(scale);
-      log(
-        `Seeding scale ${scale} into county ${tenant}: 1 + ${shape.townships} + ${shape.villages} grids, ${shape.units} units, ${shape.riskPoints} risk points, ${options.seedConcurrency} writes in flight`,
-      );
-      const seeded = await seedSyntheticCounty(
-        { client, tableName: TABLE, identity },
-        tenant,
-        shape,
-        options.seedConcurrency,
-        log,
-      );
-      for (const phase of seeded.phases) {
-        log(
-          `  ${phase.what}: ${phase.records} in ${phase.seconds.toFixed(1)} s (${phase.perSecond.toFixed(0)} transactions/s)`,
-        );
-      }
-      log(`  seeded in ${formatDuration(seeded.seedSeconds)}`);
+      const seeded = await seedOne(scale, tenant, seedPath);
+      freshlySeeded.add(tenant);
       if (manifestFile) writeFileSync(manifestFile, JSON.stringify(seeded));
       counties.set(scale, seeded);
     }
@@ -193,12 +225,34 @@ async function main(): Promise<number> {
         userPoolId: issuer.userPoolId,
         clientId: issuer.clientId,
       },
-      tenants: [...counties.values()].map((county) => county.tenant),
+      tenants: [...counties.values(), ...seedingComparison].map((county) => county.tenant),
     });
     stoppers.push(api.stop);
     log(
       `API: ${api.url} (process ${api.pid}); load: autocannon, ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per endpoint`,
     );
+
+    // --- Every county seeded in this run: its stats, read through the API, must equal what was seeded ------------
+    const statsChecks: StatsCheck[] = [];
+    for (const county of [...seedingComparison, ...counties.values()]) {
+      if (!county.expectedStats) {
+        log(`Stats check skipped for ${county.tenant}: its manifest predates the check`);
+        continue;
+      }
+      if (!freshlySeeded.has(county.tenant)) {
+        // A county reused from a data directory has been through earlier runs' transition cycles: its status
+        // counts have moved since the seed (colours and units have not). Only a fresh seed is checked.
+        log(`Stats check skipped for ${county.tenant}: reused from ${options.dataDir}`);
+        continue;
+      }
+      const check = await checkSeededStats(api.url, await login(api.url, county.tenant), county);
+      statsChecks.push(check);
+      log(
+        `Stats check ${county.tenant} (${county.seedPath ?? 'transactions'}): ${check.checked.county} county, ${check.checked.township} townships, ${check.checked.village} villages read through the API; ${check.mismatches.length === 0 ? 'all equal to the seeded totals' : `${check.mismatches.length} DIFFER`}`,
+      );
+      for (const mismatch of check.mismatches.slice(0, 10)) log(`  ${mismatch}`);
+    }
+    await api.takeOps();
 
     let scans = 0;
     /** Waits until the API has sent no DynamoDB call for half a second (it has finished what it was doing). */
@@ -346,16 +400,27 @@ async function main(): Promise<number> {
         failed ||= comparison.failures.length > 0;
       }
     }
+    for (const check of statsChecks) {
+      if (check.mismatches.length > 0) {
+        log(
+          `CHECK FAILED   ${check.tenant}: ${check.mismatches.length} grids' stats differ from the seeded totals`,
+        );
+        failed = true;
+      }
+    }
     if (scans > 0) {
       log(`BUDGET BROKEN  ${scans} Scan calls reached the DynamoDB client under load`);
       failed = true;
     }
-    log('\nSeeding (each record one TransactWriteItems through its repository):');
-    for (const county of counties.values()) {
-      const records = county.phases.reduce((sum, phase) => sum + phase.records, 0);
+    log(
+      '\nSeeding (transactions: each record one TransactWriteItems through its repository; bulk: the same items by BatchWriteItem, counters written once):',
+    );
+    for (const county of [...seedingComparison, ...counties.values()]) {
+      const recordPhases = county.phases.filter((phase) => phase.what !== 'counter shards');
+      const records = recordPhases.reduce((sum, phase) => sum + phase.records, 0);
       const seconds = county.phases.reduce((sum, phase) => sum + phase.seconds, 0);
       log(
-        `  scale ${county.scale}: ${records} records in ${formatDuration(county.seedSeconds)} (${(records / seconds).toFixed(0)} transactions/s); ${county.phases.map((p) => `${p.what} ${p.perSecond.toFixed(0)}/s`).join(', ')}`,
+        `  scale ${county.scale} (${county.tenant}, ${county.seedPath ?? 'transactions'}): ${records} records in ${formatDuration(county.seedSeconds)} (${(records / seconds).toFixed(0)} records/s${county.bulk ? `, ${(county.bulk.items / seconds).toFixed(0)} items/s` : ''}); ${county.phases.map((p) => `${p.what} ${p.perSecond.toFixed(0)}/s`).join(', ')}`,
       );
     }
     log(`Load average at end: ${machine.loadAverage[1]?.toFixed(2)}`);
@@ -367,8 +432,16 @@ async function main(): Promise<number> {
           {
             machine,
             options,
-            seeds: [...counties.values()].map(
-              ({ riskPointSample: _s, cyclePool: _c, villageIds: _v, townshipIds: _t, ...rest }) => rest,
+            statsChecks,
+            seeds: [...seedingComparison, ...counties.values()].map(
+              ({
+                riskPointSample: _s,
+                cyclePool: _c,
+                villageIds: _v,
+                townshipIds: _t,
+                expectedStats: _e,
+                ...rest
+              }) => rest,
             ),
             results,
             comparisons,

@@ -11,8 +11,14 @@ export interface BenchOptions {
   /** Seconds of unmeasured load before each endpoint (connections opened, JIT warm, caches filled). */
   warmup: number;
   connections: number;
-  /** Writes in flight while seeding. */
+  /** Writes in flight while seeding (transactions; with `--bulk-seed`, BatchWriteItem calls). */
   seedConcurrency: number;
+  /** Whether `--seed-concurrency` was given (the bulk path has its own default). */
+  seedConcurrencyGiven: boolean;
+  /** Seed with BatchWriteItem (the repositories' creation items, counters summed in memory) instead of transactions. */
+  bulkSeed: boolean;
+  /** Also seed `--scale` the other way into a county of its own, check both, and compare the seeding rates. */
+  compareSeeding: boolean;
   /** Where to write the results as JSON. */
   json?: string;
   /** Fail on the 3× p50 budget even below full scale. */
@@ -36,7 +42,12 @@ export const USAGE = `usage: npm run bench -- [options]
   --duration <seconds>        measured load per endpoint (default 10)
   --warmup <seconds>          unmeasured load before each endpoint (default 2)
   --connections <n>           concurrent connections (default 16)
-  --seed-concurrency <n>      writes in flight while seeding (default 32)
+  --seed-concurrency <n>      writes in flight while seeding (default 32 transactions; with
+                              --bulk-seed, BatchWriteItem calls of 25 items, default 8)
+  --bulk-seed                 seed with BatchWriteItem: the items the repositories' creates write,
+                              25 a call, counters summed in memory and written once at the end
+  --compare-seeding           seed --scale both ways (each into a county of its own) in this run,
+                              check both through the API and print both seeding rates
   --json <file>               also write the results as JSON
   --strict                    fail on the 3x-no-op p50 budget below full scale too
   --data-dir <dir>            keep the seeded DynamoDB Local data there and reuse it next time
@@ -56,6 +67,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmup: 2,
     connections: 16,
     seedConcurrency: 32,
+    seedConcurrencyGiven: false,
+    bulkSeed: false,
+    compareSeeding: false,
     strict: false,
     heap: '2g',
     inMemory: false,
@@ -94,6 +108,13 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case '--seed-concurrency':
         options.seedConcurrency = integer(name, value());
+        options.seedConcurrencyGiven = true;
+        break;
+      case '--bulk-seed':
+        options.bulkSeed = true;
+        break;
+      case '--compare-seeding':
+        options.compareSeeding = true;
         break;
       case '--json':
         options.json = value();

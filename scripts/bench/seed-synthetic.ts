@@ -28,6 +28,7 @@ import {
 import { type IdentityProvider, poolUsername } from '@gridsafe/identity';
 import { DEMO_DEPARTMENTS, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES } from '../seed/demo-data.ts';
 import { demoId } from '../seed/demo-ids.ts';
+import { BulkWriter, type BulkWriterStats } from './bulk-writer.ts';
 import { runBounded } from './pool.ts';
 import {
   type CountyShape,
@@ -50,6 +51,8 @@ const CENTRE = { lat: 32.06, lng: 118.8 };
 const CYCLE_POOL_MAX = 1_024;
 const CYCLE_POOL_MIN = 64;
 const RECORD_SAMPLE_MAX = 5_000;
+/** How many villages' stats the post-seed check reads through the API (all of them below this). */
+const CHECKED_VILLAGES_MAX = 300;
 
 /** LEC inputs that give each colour under the default table (D = L × E × C), as the demo seed uses. */
 const LEC_FOR: Record<string, AssessmentInput> = {
@@ -65,6 +68,24 @@ export interface SeedPhase {
   records: number;
   seconds: number;
   perSecond: number;
+  /** Bulk seeding only: items written (records, audit events, credit-code claims, counter shards) and calls. */
+  items?: number;
+  batchCalls?: number;
+}
+
+/**
+ * How a county is seeded. `transactions`: each record through its repository's `create`, one TransactWriteItems
+ * of the record, its audit event and its counter updates, as production writes. `bulk`: the same items, built by
+ * the repositories' `creationItems`, sent with BatchWriteItem (25 a call); the counter updates are summed in
+ * memory per shard item and written once at the end (scripts/bench/bulk-writer.ts).
+ */
+export type SeedPath = 'transactions' | 'bulk';
+
+/** A grid's counters as the seed made them (only the non-zero ones), for the post-seed check through the API. */
+export interface ExpectedStats {
+  gridId: string;
+  level: 'county' | 'township' | 'village';
+  counters: Record<string, number>;
 }
 
 /** What the load phase needs to know about a seeded county; kept as JSON beside a reused data directory. */
@@ -81,6 +102,11 @@ export interface SeededCounty {
   cyclePool: string[];
   phases: SeedPhase[];
   seedSeconds: number;
+  /** Absent in manifests written before the bulk path existed (they were all `transactions`). */
+  seedPath?: SeedPath;
+  bulk?: BulkWriterStats & { counterShards: number };
+  /** The county, every township and up to 300 villages, with the counters the seed should have left. */
+  expectedStats?: ExpectedStats[];
 }
 
 export interface SeedTarget {
@@ -100,8 +126,13 @@ export async function seedSyntheticCounty(
   shape: CountyShape,
   concurrency: number,
   log: (message: string) => void,
+  path: SeedPath = 'transactions',
 ): Promise<SeededCounty> {
   const store = new TenantStore(target.client, target.tableName, tenant);
+  // In bulk, `concurrency` is BatchWriteItem calls in flight; records are built one after another (the writer
+  // waits for a free call), so the county comes out the same as through the repositories.
+  const bulk = path === 'bulk' ? new BulkWriter(target.client, target.tableName, concurrency) : undefined;
+  const taskConcurrency = bulk ? 1 : concurrency;
   const now = new Date(Date.UTC(2026, 0, 1));
   const system: Principal = {
     userId: 'system',
@@ -115,10 +146,11 @@ export async function seedSyntheticCounty(
   const started = performance.now();
   const phase = async (what: string, count: number, task: (index: number) => Promise<number | undefined>) => {
     const t0 = performance.now();
+    const before = bulk ? { ...bulk.stats } : undefined;
     let records = 0;
     await runBounded(
       count,
-      concurrency,
+      taskConcurrency,
       async (index) => {
         const written = (await task(index)) ?? 1;
         records += written;
@@ -128,8 +160,36 @@ export async function seedSyntheticCounty(
         log(`  ${what}: ${done}/${count} (${Math.round(records / Math.max(seconds, 0.001))} records/s)`);
       },
     );
+    await bulk?.drain();
     const seconds = (performance.now() - t0) / 1000;
-    phases.push({ what, records, seconds, perSecond: records / seconds });
+    phases.push({
+      what,
+      records,
+      seconds,
+      perSecond: records / seconds,
+      ...(bulk && before
+        ? { items: bulk.stats.items - before.items, batchCalls: bulk.stats.calls - before.calls }
+        : {}),
+    });
+  };
+  // What the counters must say afterwards, summed from the records themselves (not from the counter updates).
+  const expected = new Map<string, Record<string, number>>();
+  const expect = (gridPath: string, counters: Record<string, number>) => {
+    for (const gridId of gridPath.split('/')) {
+      const totals = expected.get(gridId) ?? {};
+      for (const [name, value] of Object.entries(counters)) totals[name] = (totals[name] ?? 0) + value;
+      expected.set(gridId, totals);
+    }
+  };
+  const createUnit = async (unit: Unit) => {
+    if (bulk) await bulk.add(units.creationItems(unit, ctx));
+    else await units.create(unit, ctx);
+    expect(unit.gridPath, { units: 1 });
+  };
+  const createRiskPoint = async (point: RiskPoint) => {
+    if (bulk) await bulk.add(riskPoints.creationItems(point, ctx));
+    else await riskPoints.create(point, ctx);
+    expect(point.gridPath, { [`rp_${point.color}`]: 1, [`rp_${point.status}`]: 1 });
   };
 
   const registry = new TenantRegistry(target.client, target.tableName);
@@ -156,41 +216,43 @@ export async function seedSyntheticCounty(
   }
 
   const grids = new GridRepository(store);
+  const units = new UnitRepository(store);
+  const riskPoints = new RiskPointRepository(store);
+  type GridInput = Parameters<GridRepository['create']>[0];
+  const createGrid = async (input: GridInput): Promise<GridNode> => {
+    if (!bulk) return grids.create(input, ctx);
+    const { node, items } = grids.creationItems(input, ctx);
+    await bulk.add(items);
+    return node;
+  };
   const root = await grids.create(
     { id: demoId(tenant, 'grid:county'), level: 'county', name: '南京市 · 基准', code: DIVISION },
     ctx,
   );
   const townships: GridNode[] = new Array(shape.townships);
   await phase('townships', shape.townships, async (t) => {
-    townships[t] = await grids.create(
-      {
-        id: demoId(tenant, `grid:t${t}`),
-        level: 'township',
-        name: townshipName(t),
-        code: `${DIVISION}${String(t + 1).padStart(3, '0')}`,
-        parent: root,
-      },
-      ctx,
-    );
+    townships[t] = await createGrid({
+      id: demoId(tenant, `grid:t${t}`),
+      level: 'township',
+      name: townshipName(t),
+      code: `${DIVISION}${String(t + 1).padStart(3, '0')}`,
+      parent: root,
+    });
     return 1;
   });
   const villages: GridNode[] = new Array(shape.villages);
   await phase('villages', shape.villages, async (v) => {
     const t = townshipOfVillage(shape, v);
-    villages[v] = await grids.create(
-      {
-        id: demoId(tenant, `grid:v${v}`),
-        level: 'village',
-        name: villageName(v),
-        code: `${townships[t]!.code}${String(Math.floor(v / shape.townships) + 1).padStart(3, '0')}`,
-        parent: townships[t]!,
-      },
-      ctx,
-    );
+    villages[v] = await createGrid({
+      id: demoId(tenant, `grid:v${v}`),
+      level: 'village',
+      name: villageName(v),
+      code: `${townships[t]!.code}${String(Math.floor(v / shape.townships) + 1).padStart(3, '0')}`,
+      parent: townships[t]!,
+    });
     return 1;
   });
 
-  const units = new UnitRepository(store);
   const unitAt = (u: number): Unit => {
     const village = villages[villageOfUnit(shape, u)]!;
     const kind = DEMO_UNIT_KINDS[u % DEMO_UNIT_KINDS.length]!;
@@ -215,11 +277,10 @@ export async function seedSyntheticCounty(
     };
   };
   await phase('units', shape.units, async (u) => {
-    await units.create(unitAt(u), ctx);
+    await createUnit(unitAt(u));
     return 1;
   });
 
-  const riskPoints = new RiskPointRepository(store);
   const sampling = seededRandom(shape.units);
   const riskPointSample: string[] = [];
   const cyclePool: string[] = [];
@@ -230,7 +291,7 @@ export async function seedSyntheticCounty(
     for (let k = 0; k < count; k++) {
       // A generator per point (not one shared by the concurrent tasks) keeps the county the same run to run.
       const point = riskPointFor(tenant, unit, k, seededRandom(u * 8 + k), now);
-      await riskPoints.create(point, ctx);
+      await createRiskPoint(point);
       // Reservoir sampling: every point equally likely to be in the record-page sample.
       seen += 1;
       if (riskPointSample.length < RECORD_SAMPLE_MAX) riskPointSample.push(point.id);
@@ -260,9 +321,24 @@ export async function seedSyntheticCounty(
         reviewChain: [],
         reviewStep: 0,
       };
-      await riskPoints.create(draft, ctx);
+      await createRiskPoint(draft);
       cyclePool.push(draft.id);
       return 1;
+    });
+  }
+
+  let counterShards = 0;
+  if (bulk) {
+    const t0 = performance.now();
+    const items = bulk.stats.items;
+    counterShards = await bulk.finish();
+    const seconds = (performance.now() - t0) / 1000;
+    phases.push({
+      what: 'counter shards',
+      records: counterShards,
+      seconds,
+      perSecond: counterShards / seconds,
+      items: bulk.stats.items - items,
     });
   }
 
@@ -301,7 +377,22 @@ export async function seedSyntheticCounty(
     cyclePool,
     phases,
     seedSeconds: (performance.now() - started) / 1000,
+    seedPath: path,
+    ...(bulk ? { bulk: { ...bulk.stats, counterShards } } : {}),
+    expectedStats: [
+      { gridId: root.id, level: 'county' as const },
+      ...townships.map((node) => ({ gridId: node.id, level: 'township' as const })),
+      ...evenlySpaced(villages, CHECKED_VILLAGES_MAX).map((node) => ({
+        gridId: node.id,
+        level: 'village' as const,
+      })),
+    ].map((grid) => ({ ...grid, counters: expected.get(grid.gridId) ?? {} })),
   };
+}
+
+function evenlySpaced<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]!);
 }
 
 /**

@@ -97,6 +97,19 @@ export class GridRepository {
     input: { id: string; level: GridLevel; name: string; code?: string; parent?: GridNode },
     ctx: WriteContext,
   ): Promise<GridNode> {
+    const { node, items } = this.creationItems(input, ctx);
+    await this.store.transact(items, 'grid');
+    return node;
+  }
+
+  /**
+   * The node `create` would make and the items of its one transaction (the node, its first audit event, the
+   * condition on the parent), without writing them: for bulk loaders that must write exactly what `create` does.
+   */
+  creationItems(
+    input: { id: string; level: GridLevel; name: string; code?: string; parent?: GridNode },
+    ctx: WriteContext,
+  ): { node: GridNode; items: TransactItem[] } {
     const now = ctx.now.toISOString();
     const node: GridNode = {
       id: input.id,
@@ -150,8 +163,7 @@ export class GridRepository {
         },
       });
     }
-    await this.store.transact(items, 'grid');
-    return node;
+    return { node, items };
   }
 
   /** Renames or re-codes a node: one transaction of the node and its audit event. */

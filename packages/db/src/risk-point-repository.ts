@@ -168,6 +168,15 @@ export class RiskPointRepository {
 
   /** One transaction: the point, its first audit event, its colour and status counted up the tree. */
   async create(point: RiskPoint, ctx: WriteContext, extraItems: TransactItem[] = []): Promise<RiskPoint> {
+    await this.store.transact([...this.creationItems(point, ctx), ...extraItems], 'risk point');
+    return point;
+  }
+
+  /**
+   * The items of `create`'s transaction (the point, its first audit event, its counter updates up the tree),
+   * without writing them: for bulk loaders that must write exactly what `create` does.
+   */
+  creationItems(point: RiskPoint, ctx: WriteContext): TransactItem[] {
     const audit = appendAuditEvent(this.store, NEW_CHAIN, {
       entityType: 'risk-point',
       entityId: point.id,
@@ -181,22 +190,17 @@ export class RiskPointRepository {
         assessment: point.assessment ?? null,
       },
     });
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(point, audit.next),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+    return [
+      {
+        Put: {
+          TableName: this.store.tableName,
+          Item: this.itemOf(point, audit.next),
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-        audit.put,
-        ...counterUpdates(this.store, point.gridPath, countsOf(point)),
-        ...extraItems,
-      ],
-      'risk point',
-    );
-    return point;
+      },
+      audit.put,
+      ...counterUpdates(this.store, point.gridPath, countsOf(point)),
+    ];
   }
 
   /**

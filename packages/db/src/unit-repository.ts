@@ -118,6 +118,15 @@ export class UnitRepository {
 
   /** One transaction: the unit, its credit-code claim, its audit event and the unit counters up the tree. */
   async create(unit: Unit, ctx: WriteContext, extraItems: TransactItem[] = []): Promise<Unit> {
+    await this.store.transact([...this.creationItems(unit, ctx), ...extraItems], 'unit');
+    return unit;
+  }
+
+  /**
+   * The items of `create`'s transaction (the unit, its credit-code claim, its first audit event, its counter
+   * updates up the tree), without writing them: for bulk loaders that must write exactly what `create` does.
+   */
+  creationItems(unit: Unit, ctx: WriteContext): TransactItem[] {
     const audit = appendAuditEvent(this.store, NEW_CHAIN, {
       entityType: 'unit',
       entityId: unit.id,
@@ -125,23 +134,18 @@ export class UnitRepository {
       ...auditFacts(ctx),
       details: { name: unit.name, creditCode: unit.creditCode, industry: unit.industry, gridId: unit.gridId },
     });
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(unit, audit.next),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+    return [
+      {
+        Put: {
+          TableName: this.store.tableName,
+          Item: this.itemOf(unit, audit.next),
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-        this.creditCodeClaim(unit),
-        audit.put,
-        ...counterUpdates(this.store, unit.gridPath, { units: 1 }),
-        ...extraItems,
-      ],
-      'unit',
-    );
-    return unit;
+      },
+      this.creditCodeClaim(unit),
+      audit.put,
+      ...counterUpdates(this.store, unit.gridPath, { units: 1 }),
+    ];
   }
 
   /**

@@ -1,0 +1,153 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from '@gridsafe/db';
+
+/** DynamoDB's limit on requests in one BatchWriteItem call. */
+const BATCH_SIZE = 25;
+/** Attempts at a batch's unprocessed items before the seed gives up (backoff 50 ms doubling, at most 5 s). */
+const MAX_UNPROCESSED_ROUNDS = 12;
+
+export interface BulkWriterStats {
+  /** Items written by BatchWriteItem (records, audit events, credit-code claims, counter shards). */
+  items: number;
+  /** BatchWriteItem calls, retries of unprocessed items included. */
+  calls: number;
+  /** Items DynamoDB answered as unprocessed and that were sent again. */
+  unprocessed: number;
+  /** Counter updates folded into the in-memory totals instead of being sent. */
+  counterUpdates: number;
+  /** Condition checks left out (what they guard holds by construction: parents are written first). */
+  conditionChecks: number;
+}
+
+/**
+ * Writes what a repository's creation transaction holds, without the transaction: for seeding a county fast.
+ *
+ * - Each `Put` is sent as a BatchWriteItem PutRequest, 25 to a call, `inFlight` calls at once; items DynamoDB
+ *   leaves unprocessed are sent again with backoff. Conditions are dropped (BatchWriteItem has none): the caller
+ *   must write each key once, which the deterministic seed does.
+ * - Each counter `Update` (grid-stats.ts's `ADD #rev :one, #c0 :v0, …` on STATS#<grid> / SHARD#<n>) is added to
+ *   an in-memory total for that very shard item, which `finish` writes once: the same items, on the same shard
+ *   keys, with the same attributes the ADDs would have left (rev = how many updates reached the shard).
+ * - A `ConditionCheck` is skipped (counted); anything else is refused rather than silently mis-written.
+ */
+export class BulkWriter {
+  readonly stats: BulkWriterStats = {
+    items: 0,
+    calls: 0,
+    unprocessed: 0,
+    counterUpdates: 0,
+    conditionChecks: 0,
+  };
+  private buffer: Record<string, unknown>[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private failure: unknown;
+  private readonly counters = new Map<string, { pk: string; sk: string; values: Record<string, number> }>();
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly inFlight: number,
+  ) {}
+
+  /** Takes one creation transaction's items; resolves once the writer has room for more. */
+  async add(items: TransactItem[]): Promise<void> {
+    for (const item of items) {
+      if (item.Put) {
+        if (item.Put.TableName !== this.tableName) throw new Error(`A Put to ${item.Put.TableName}?`);
+        this.buffer.push(item.Put.Item as Record<string, unknown>);
+        if (this.buffer.length >= BATCH_SIZE) await this.send(this.buffer.splice(0, BATCH_SIZE));
+      } else if (item.Update) {
+        this.fold(item.Update);
+      } else if (item.ConditionCheck) {
+        this.stats.conditionChecks += 1;
+      } else {
+        throw new Error(`The bulk writer cannot write ${Object.keys(item).join(', ')}.`);
+      }
+    }
+  }
+
+  /** Sends what is buffered and waits for every call in flight (a phase's end). */
+  async drain(): Promise<void> {
+    while (this.buffer.length > 0) await this.send(this.buffer.splice(0, BATCH_SIZE));
+    await Promise.all(this.running);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Writes the counter shards from the in-memory totals, then drains. Call once, after every record. */
+  async finish(): Promise<number> {
+    await this.drain();
+    const shards = [...this.counters.values()];
+    for (const shard of shards) {
+      this.buffer.push({ pk: shard.pk, sk: shard.sk, ...shard.values });
+      if (this.buffer.length >= BATCH_SIZE) await this.send(this.buffer.splice(0, BATCH_SIZE));
+    }
+    this.counters.clear();
+    await this.drain();
+    return shards.length;
+  }
+
+  /** The counter totals folded so far, by `pk` + `sk` (for checks). */
+  counterTotals(): { pk: string; sk: string; values: Record<string, number> }[] {
+    return [...this.counters.values()];
+  }
+
+  private fold(update: NonNullable<TransactItem['Update']>): void {
+    const key = update.Key as { pk?: unknown; sk?: unknown } | undefined;
+    const expression = update.UpdateExpression ?? '';
+    const match = /^ADD (.+)$/.exec(expression);
+    if (
+      !match ||
+      update.ConditionExpression ||
+      typeof key?.pk !== 'string' ||
+      typeof key.sk !== 'string' ||
+      !key.pk.includes('#STATS#')
+    ) {
+      throw new Error(`The bulk writer only folds counter ADDs, not ${JSON.stringify(update)}.`);
+    }
+    const id = `${key.pk}\u0000${key.sk}`;
+    const shard = this.counters.get(id) ?? { pk: key.pk, sk: key.sk, values: {} };
+    for (const part of match[1]!.split(',')) {
+      const [nameRef, valueRef, extra] = part.trim().split(/\s+/);
+      const name = nameRef ? update.ExpressionAttributeNames?.[nameRef] : undefined;
+      const value = valueRef ? (update.ExpressionAttributeValues?.[valueRef] as unknown) : undefined;
+      if (!name || typeof value !== 'number' || extra !== undefined) {
+        throw new Error(`The bulk writer cannot fold "${part.trim()}" of ${expression}.`);
+      }
+      shard.values[name] = (shard.values[name] ?? 0) + value;
+    }
+    this.counters.set(id, shard);
+    this.stats.counterUpdates += 1;
+  }
+
+  /** Starts one batch call, first waiting for a free slot. */
+  private async send(items: Record<string, unknown>[]): Promise<void> {
+    while (this.running.size >= this.inFlight) await Promise.race(this.running);
+    if (this.failure !== undefined) throw this.failure;
+    const call = this.write(items)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.running.delete(call));
+    this.running.add(call);
+  }
+
+  private async write(items: Record<string, unknown>[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) {
+        if (round >= MAX_UNPROCESSED_ROUNDS)
+          throw new Error(`${pending.length} items stayed unprocessed after ${round} BatchWriteItem calls.`);
+        this.stats.unprocessed += pending.length;
+        const backoff = Math.min(5_000, 50 * 2 ** (round - 1));
+        await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
+      }
+      this.stats.calls += 1;
+      const result = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      const left = result.UnprocessedItems?.[this.tableName] ?? [];
+      this.stats.items += pending.length - left.length;
+      pending = left as typeof pending;
+    }
+  }
+}
