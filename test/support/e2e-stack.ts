@@ -128,7 +128,14 @@ async function startControl(stack: LocalStack & { dynamoPort: number }): Promise
  */
 export default async function setup(project: TestProject) {
   const stack = await startE2eStack();
-  const control = await startControl(stack);
+  let control: Awaited<ReturnType<typeof startControl>>;
+  try {
+    control = await startControl(stack);
+  } catch (error) {
+    // A failed setup gets no teardown: stop the stack here, or its Java outlives the run.
+    await stack.stop();
+    throw error;
+  }
   project.provide('e2eStack', { url: stack.url, controlUrl: control.url });
   return async () => {
     await new Promise((resolve) => control.close(resolve));

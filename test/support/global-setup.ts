@@ -36,21 +36,37 @@ export default async function setup(project: TestProject) {
   const wanted = project.vitest.projects.some((p) => NEEDS_SERVICES.has(p.name));
   if (!wanted) return;
   const s3Dir = mkdtempSync(join(tmpdir(), 'gridsafe-s3-'));
+  // Each service is remembered as soon as it is up, so a failure anywhere below (another service not
+  // starting, the table or bucket not being made) stops the ones already running: a Java process left
+  // behind by a failed setup outlives the run on a shared CI machine.
   let dynamo: DynamoDbLocal | undefined;
   let s3: S3Local | undefined;
   let issuer: LocalIssuer | undefined;
-  try {
-    [dynamo, s3, issuer] = await Promise.all([
-      freePort().then((port) => startDynamoDbLocal({ port })),
-      freePort().then((port) => startS3Local({ port, directory: s3Dir })),
-      freePort().then((port) => startLocalIssuer({ port })),
-    ]);
-  } catch (error) {
+  const stopAll = async () => {
     await Promise.allSettled([dynamo?.stop(), s3?.stop(), issuer?.close()]);
+    rmSync(s3Dir, { recursive: true, force: true });
+  };
+  try {
+    const started = await Promise.allSettled([
+      freePort()
+        .then((port) => startDynamoDbLocal({ port }))
+        .then((service) => (dynamo = service)),
+      freePort()
+        .then((port) => startS3Local({ port, directory: s3Dir }))
+        .then((service) => (s3 = service)),
+      freePort()
+        .then((port) => startLocalIssuer({ port }))
+        .then((service) => (issuer = service)),
+    ]);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (!dynamo || !s3 || !issuer) throw new Error('a local service did not start');
+    await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), TABLE);
+    await ensureBucket(createS3Client({ endpoint: s3.endpoint }), BUCKET);
+  } catch (error) {
+    await stopAll();
     throw error;
   }
-  await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), TABLE);
-  await ensureBucket(createS3Client({ endpoint: s3.endpoint }), BUCKET);
   project.provide('services', {
     dynamoEndpoint: dynamo.endpoint,
     s3Endpoint: s3.endpoint,
@@ -60,8 +76,5 @@ export default async function setup(project: TestProject) {
     userPoolId: issuer.userPoolId,
     clientId: issuer.clientId,
   });
-  return async () => {
-    await Promise.allSettled([dynamo?.stop(), s3?.stop(), issuer?.close()]);
-    rmSync(s3Dir, { recursive: true, force: true });
-  };
+  return stopAll;
 }
