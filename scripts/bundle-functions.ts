@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
@@ -73,6 +73,96 @@ const zodRuntimeOnly: Plugin = {
   },
 };
 
+/**
+ * esbuild's code splitting keeps a module in the chunks the entry imports statically when the entry reaches it
+ * at all, and reaching a barrel file (`@aws-sdk/core/protocols`, via the DynamoDB client's runtime config) counts
+ * as reaching everything it re-exports (evanw/esbuild#3704): 40 KB of S3-only code (XML serde, checksums, SigV4a)
+ * sat in the API's cold start though only the lazy S3 chunk uses it. This rewrites the AWS SDK's named imports
+ * from `@aws-sdk/core/*` and `@smithy/core/*` barrels into imports of the files that define each name, so each
+ * module lands in the chunk of the code that uses it. Both packages declare their barrels free of side effects
+ * (`sideEffects` in their package.json), so not evaluating a barrel changes nothing; a name a barrel defines
+ * itself (`export class Uint8ArrayBlobAdapter …`) keeps its original import.
+ */
+const narrowSdkBarrels: Plugin = {
+  name: 'narrow-sdk-barrels',
+  setup(b) {
+    const barrels = new Map<string, Map<string, { source: string; name: string }>>();
+    const bindings = (list: string) =>
+      list
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map((item) => {
+          const [name, alias = name] = item.split(/\s+as\s+/);
+          return { name: name!, alias: alias! };
+        });
+    const exportsOf = (file: string) => {
+      if (!barrels.has(file)) {
+        const code = readFileSync(file, 'utf8').replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
+        const source = (from: string) => (from.startsWith('.') ? resolve(dirname(file), from) : from);
+        const names = new Map<string, { source: string; name: string }>();
+        for (const [, list, from] of code.matchAll(/export\s*\{([^}]*)\}\s*from\s*"([^"]+)"/g)) {
+          for (const { name, alias } of bindings(list!)) names.set(alias, { source: source(from!), name });
+        }
+        // `import { a } from "./a"; export { a };`: re-exported as well.
+        const imported = new Map<string, { source: string; name: string }>();
+        for (const [, list, from] of code.matchAll(/import\s*\{([^}]*)\}\s*from\s*"([^"]+)"/g)) {
+          for (const { name, alias } of bindings(list!)) imported.set(alias, { source: source(from!), name });
+        }
+        for (const [, list] of code.matchAll(/export\s*\{([^}]*)\}\s*;/g)) {
+          for (const { name, alias } of bindings(list!)) {
+            const found = imported.get(name);
+            if (found && !found.source.startsWith('node:')) names.set(alias, found);
+          }
+        }
+        barrels.set(file, names);
+      }
+      return barrels.get(file);
+    };
+    const origin = async (
+      specifier: string,
+      name: string,
+      resolveDir: string,
+    ): Promise<{ file: string; name: string } | undefined> => {
+      const resolved = await b.resolve(specifier, { resolveDir, kind: 'import-statement' });
+      if (resolved.errors.length > 0 || !resolved.path) return undefined;
+      const entry = exportsOf(resolved.path)?.get(name);
+      if (!entry) return undefined;
+      if (entry.source.startsWith('/') || /^[A-Za-z]:/.test(entry.source))
+        return { file: entry.source, name: entry.name };
+      return (await origin(entry.source, entry.name, dirname(resolved.path))) ?? undefined;
+    };
+    const barrelImport = /import\s*\{([^}]*)\}\s*from\s*"(@(?:aws-sdk|smithy)\/core(?:\/[\w-]+)?)"\s*;?/g;
+    b.onLoad(
+      { filter: /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/].*[\\/]dist-es[\\/].*\.js$/ },
+      async (args) => {
+        const code = readFileSync(args.path, 'utf8');
+        if (!/from\s*"@(aws-sdk|smithy)\/core/.test(code)) return undefined;
+        const resolveDir = dirname(args.path);
+        const replacements = new Map<string, string>();
+        for (const [statement, list, specifier] of code.matchAll(barrelImport)) {
+          const kept: string[] = [];
+          const direct: string[] = [];
+          for (const { name, alias } of bindings(list!)) {
+            const found = await origin(specifier!, name, resolveDir);
+            if (found)
+              direct.push(`import { ${found.name} as ${alias} } from ${JSON.stringify(found.file)};`);
+            else kept.push(name === alias ? name : `${name} as ${alias}`);
+          }
+          if (direct.length === 0) continue;
+          if (kept.length > 0) direct.push(`import { ${kept.join(', ')} } from "${specifier}";`);
+          replacements.set(statement, direct.join('\n'));
+        }
+        if (replacements.size === 0) return undefined;
+        let contents = code;
+        for (const [statement, replacement] of replacements)
+          contents = contents.replace(statement, replacement);
+        return { contents, loader: 'js', resolveDir };
+      },
+    );
+  },
+};
+
 export function bundleOptions(entry: string, outdir: string): BuildOptions {
   return {
     absWorkingDir: root,
@@ -97,7 +187,7 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     // The SDK stays bundled (a pinned version, not whatever the runtime ships that week), except the default
     // credential chain: on Lambda the role's credentials are always in the environment (see the stub).
     alias: { '@aws-sdk/credential-provider-node': join(root, 'functions', 'lib', 'credentials-from-env.ts') },
-    plugins: [zodEnglishOnly, zodRuntimeOnly],
+    plugins: [zodEnglishOnly, zodRuntimeOnly, narrowSdkBarrels],
     // CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

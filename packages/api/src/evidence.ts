@@ -1,10 +1,11 @@
 import { NotFoundError, type Photo, RequestPhotoSchema } from '@gridsafe/core';
 import { PendingPhotos } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from './app-env.ts';
 import { countyData } from './county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, json, WRITE_ERRORS } from './http-helpers.ts';
+import { createRoute } from './openapi/route.ts';
 
 /**
  * Photo evidence, the same for every kind of record: the phone announces a photo (type, size, SHA-256), gets a
@@ -23,10 +24,7 @@ const ENTITY_PREFIX: Record<EvidenceCollection, string> = {
 };
 
 export const PhotoParamSchema = IdParamSchema.extend({
-  photoId: z
-    .string()
-    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
-    .openapi({ param: { name: 'photoId', in: 'path' } }),
+  photoId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'),
 });
 
 const PhotoUploadSchema = z
@@ -39,9 +37,9 @@ const PhotoUploadSchema = z
     }),
     photo: z.object({ id: z.string(), key: z.string() }),
   })
-  .openapi('PhotoUpload');
+  .meta({ id: 'PhotoUpload' });
 
-const PhotoLinkSchema = z.object({ url: z.string(), expiresIn: z.number() }).openapi('PhotoLink');
+const PhotoLinkSchema = z.object({ url: z.string(), expiresIn: z.number() }).meta({ id: 'PhotoLink' });
 
 /** The evidence routes of one collection: announce, confirm (the record with the photo) and view a photo. */
 export function photoRoutes<Record extends z.ZodType>(options: {

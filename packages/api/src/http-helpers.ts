@@ -1,29 +1,23 @@
 import { ConflictError, ValidationError } from '@gridsafe/core';
-import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from './app-env.ts';
 import { ProblemSchema } from './problem.ts';
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(50)
-    .openapi({ description: 'Page size, at most 100' }),
-  cursor: z.string().max(2048).optional().openapi({ description: 'The nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(100).default(50).meta({ description: 'Page size, at most 100' }),
+  cursor: z.string().max(2048).optional().meta({ description: 'The nextCursor of the previous page' }),
 });
 
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
-  return z.object({ items: z.array(item), nextCursor: z.string().optional() }).openapi(name);
+  return z.object({ items: z.array(item), nextCursor: z.string().optional() }).meta({ id: name });
 }
 
 export const IdParamSchema = z.object({
   id: z
     .string()
     .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
-    .openapi({ param: { name: 'id', in: 'path' }, example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
+    .meta({ example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
 });
 
 const problem = (description: string) => ({
@@ -48,7 +42,7 @@ export const VersionHeaderSchema = z.object({
   'if-match': z
     .string()
     .optional()
-    .openapi({ description: 'The version the client last saw; a stale one answers 409' }),
+    .meta({ description: 'The version the client last saw; a stale one answers 409' }),
 });
 
 export const IdempotencyHeaderSchema = z.object({
@@ -57,7 +51,7 @@ export const IdempotencyHeaderSchema = z.object({
     .min(8)
     .max(128)
     .optional()
-    .openapi({ description: 'A retry with the same key returns the first answer instead of creating twice' }),
+    .meta({ description: 'A retry with the same key returns the first answer instead of creating twice' }),
 });
 
 /**

@@ -11,11 +11,11 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '@gridsafe/core';
-import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
+import { z } from 'zod';
+import type { $ZodIssue } from 'zod/v4/core';
 
 export const ProblemSchema = z
   .object({
@@ -27,7 +27,7 @@ export const ProblemSchema = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     requestId: z.string().optional(),
   })
-  .openapi('Problem');
+  .meta({ id: 'Problem' });
 
 export type Problem = z.infer<typeof ProblemSchema>;
 
@@ -78,7 +78,7 @@ export function problemResponse(
 }
 
 /** Zod issues as `{path, message}`, the path prefixed by where the value came from (`query.limit`). */
-export function fieldProblems(error: ZodError, target: string): FieldProblem[] {
+export function fieldProblems(error: { issues: readonly $ZodIssue[] }, target: string): FieldProblem[] {
   // A key may be the empty string (`{"": 1}`); it is still a field the client sent, so it is named as `""`.
   const segment = (key: PropertyKey) => (String(key) === '' ? '""' : String(key));
   return error.issues.flatMap((issue) => {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 
 const LOWER = 'abcdefghijkmnpqrstuvwxyz';
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { RouteConfig } from '../openapi/route.ts';
 import { handleError, problemResponse } from '../problem.ts';
 import type { PlatformDeps, PlatformEnv } from './platform-deps.ts';
 import { requireVendorOperator } from './platform-identity.ts';
@@ -33,6 +34,20 @@ export function createPlatformApp(deps: PlatformDeps): Hono<PlatformEnv> {
   return app;
 }
 
+/** What the platform API's OpenAPI document says about itself (the build writes the rest from the routes). */
+export const PLATFORM_API_INFO = {
+  title: 'Gridsafe platform (vendor) API',
+  version: '1.0.0',
+  description:
+    'The vendor’s control plane: tenant registry, onboarding, suspension, offboarding. Vendor operators only. ' +
+    'Errors are RFC 9457 problem+json.',
+};
+
+/** Every documented route of the platform API, for the build-time OpenAPI document. */
+export function platformRouteTable(): readonly RouteConfig[] {
+  return platformApi().routeTable;
+}
+
 function platformApi() {
   const api = createPlatformRouter();
   api.use(
@@ -42,22 +57,12 @@ function platformApi() {
       onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
     }),
   );
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Gridsafe platform (vendor) API',
-      version: '1.0.0',
-      description:
-        'The vendor’s control plane: tenant registry, onboarding, suspension, offboarding. Vendor operators only. ' +
-        'Errors are RFC 9457 problem+json.',
-    },
-    servers: [{ url: PLATFORM_API_BASE }],
-    security: [{ bearer: [] }],
-  });
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
+  // Written at build time from the route table (openapi/document.ts, `npm run openapi`), loaded at first request.
+  api.get('/openapi.json', async (c) => {
+    const { default: document } = await import('../openapi/platform-openapi.json', {
+      with: { type: 'json' },
+    });
+    return c.json(document);
   });
 
   // Public routes first (the same three kinds as a county's); everything after needs a vendor operator.

@@ -1,15 +1,9 @@
-import { ValidationError } from '@gridsafe/core';
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { fieldProblems } from '../problem.ts';
+import { Router } from '../openapi/route.ts';
 import type { PlatformEnv } from './platform-deps.ts';
 
 /** The control plane's routers: a validation failure is the same 400 problem+json naming each bad field. */
-export function createPlatformRouter(): OpenAPIHono<PlatformEnv> {
-  return new OpenAPIHono<PlatformEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw new ValidationError(fieldProblems(result.error, result.target));
-    },
-  });
+export function createPlatformRouter(): Router<PlatformEnv> {
+  return new Router<PlatformEnv>();
 }
 
 export type PlatformRouter = ReturnType<typeof createPlatformRouter>;

@@ -1,5 +1,5 @@
 import { TENANT_ID_PATTERN, USERNAME_PATTERN } from '@gridsafe/core';
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { InitialPasswordSchema } from './initial-password.ts';
 
 /** First two digits of the administrative division codes of China's provinces, regions and municipalities. */
@@ -49,7 +49,7 @@ export const TenantIdSchema = z
     TENANT_ID_PATTERN,
     'must be 2-32 lowercase letters or digits, starting with a letter (it ends up in IAM conditions)',
   )
-  .openapi({ example: 'fuyang' });
+  .meta({ example: 'fuyang' });
 
 export const DivisionCodeSchema = z
   .string()
@@ -57,29 +57,29 @@ export const DivisionCodeSchema = z
   .refine((code) => !/^\d{6}$/.test(code) || PROVINCE_PREFIXES.has(code.slice(0, 2)), {
     message: 'does not start with a province code (11-82)',
   })
-  .openapi({ example: '341204' });
+  .meta({ example: '341204' });
 
 export const OnboardSchema = z
   .strictObject({
     id: TenantIdSchema,
-    name: z.string().trim().min(1).max(50).openapi({ example: '颍泉区' }),
+    name: z.string().trim().min(1).max(50).meta({ example: '颍泉区' }),
     divisionCode: DivisionCodeSchema,
     cell: z
       .string()
       .regex(CELL_ID_PATTERN, 'must be a cell id of infra/config/cells.json')
-      .openapi({ example: 'dev-1' }),
+      .meta({ example: 'dev-1' }),
     admin: z.strictObject({
       username: z
         .string()
         .regex(USERNAME_PATTERN, 'must be 3-64 lowercase letters, digits, dot, dash or underscore')
-        .openapi({ example: 'county.admin' }),
+        .meta({ example: 'county.admin' }),
       displayName: z.string().trim().min(1).max(50).optional(),
-      password: InitialPasswordSchema.optional().openapi({
+      password: InitialPasswordSchema.optional().meta({
         description: 'Leave out to have one generated; either way it is returned once, in this answer',
       }),
     }),
   })
-  .openapi('OnboardRequest');
+  .meta({ id: 'OnboardRequest' });
 
 export type OnboardRequest = z.infer<typeof OnboardSchema>;
 
@@ -98,11 +98,11 @@ export const TenantSchema = z
     kbVersion: z
       .string()
       .optional()
-      .openapi({ description: 'The vendor knowledge-base version the county started on' }),
+      .meta({ description: 'The vendor knowledge-base version the county started on' }),
     adminUsername: z.string().optional(),
     statusReason: z.string().optional(),
   })
-  .openapi('Tenant');
+  .meta({ id: 'Tenant' });
 
 export const StatusChangeSchema = z
   .strictObject({
@@ -112,14 +112,14 @@ export const StatusChangeSchema = z
       .int()
       .min(1)
       .optional()
-      .openapi({ description: 'The version you saw; stale answers 409' }),
+      .meta({ description: 'The version you saw; stale answers 409' }),
   })
-  .openapi('StatusChange');
+  .meta({ id: 'StatusChange' });
 
 export const OffboardSchema = StatusChangeSchema.extend({
   cursor: z
     .string()
     .max(4096)
     .optional()
-    .openapi({ description: 'The users.nextCursor of the previous answer, to go on disabling users' }),
-}).openapi('Offboard');
+    .meta({ description: 'The users.nextCursor of the previous answer, to go on disabling users' }),
+}).meta({ id: 'Offboard' });

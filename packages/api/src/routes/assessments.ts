@@ -10,44 +10,42 @@ import {
   UTF8_BOM,
 } from '@gridsafe/core';
 import { AssessmentSnapshots } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
 const rate = z
   .number()
   .nullable()
-  .openapi({ description: 'A share between 0 and 1; null when there was nothing to measure' });
+  .meta({ description: 'A share between 0 and 1; null when there was nothing to measure' });
 const AssessmentRowSchema = z
   .object({
     kind: z.enum(['township', 'department']),
     id: z.string(),
     name: z.string(),
-    units: z.number().int().openapi({ description: 'Units registered before the quarter ended' }),
-    unitsFiled: z
-      .number()
-      .int()
-      .openapi({ description: 'Of those, units with at least one filed risk point' }),
+    units: z.number().int().meta({ description: 'Units registered before the quarter ended' }),
+    unitsFiled: z.number().int().meta({ description: 'Of those, units with at least one filed risk point' }),
     filingCoverage: rate,
-    patrolsDue: z.number().int().openapi({ description: 'Patrols due within the quarter' }),
-    patrolsDone: z.number().int().openapi({ description: 'Of those, done before the quarter ended' }),
+    patrolsDue: z.number().int().meta({ description: 'Patrols due within the quarter' }),
+    patrolsDone: z.number().int().meta({ description: 'Of those, done before the quarter ended' }),
     patrolCompletion: rate,
     hazardsDue: z
       .number()
       .int()
-      .openapi({ description: 'Hazards whose rectification deadline fell in the quarter' }),
+      .meta({ description: 'Hazards whose rectification deadline fell in the quarter' }),
     hazardsOnTime: z
       .number()
       .int()
-      .openapi({ description: 'Of those, rectified (or resolved on the spot) by the deadline' }),
+      .meta({ description: 'Of those, rectified (or resolved on the spot) by the deadline' }),
     onTimeRectification: rate,
     overdueEscalations: z
       .number()
       .int()
-      .openapi({ description: 'Escalations in the quarter caused by a passed deadline' }),
+      .meta({ description: 'Escalations in the quarter caused by a passed deadline' }),
   })
-  .openapi('AssessmentRow');
+  .meta({ id: 'AssessmentRow' });
 const AssessmentSchema = z
   .object({
     quarter: z.string(),
@@ -55,20 +53,20 @@ const AssessmentSchema = z
     end: z.string(),
     computedAt: z
       .string()
-      .openapi({ description: 'When the figures were computed from the records (统计截至)' }),
+      .meta({ description: 'When the figures were computed from the records (统计截至)' }),
     rows: z.array(AssessmentRowSchema),
   })
-  .openapi('QuarterlyAssessment');
+  .meta({ id: 'QuarterlyAssessment' });
 
 const QuerySchema = z.object({
-  quarter: z.string().regex(QUARTER_PATTERN, QUARTER_MESSAGE).optional().openapi({
+  quarter: z.string().regex(QUARTER_PATTERN, QUARTER_MESSAGE).optional().meta({
     description: 'Like 2026Q4 (China Standard Time); the current quarter when left out',
     example: '2026Q4',
   }),
   format: z
     .enum(['json', 'csv'])
     .optional()
-    .openapi({ description: 'csv (or Accept: text/csv): UTF-8 with a BOM, for Excel' }),
+    .meta({ description: 'csv (or Accept: text/csv): UTF-8 with a BOM, for Excel' }),
 });
 
 const route = createRoute({

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 
 export const AuditEventSchema = z
   .object({
@@ -15,7 +15,7 @@ export const AuditEventSchema = z
     prevHash: z.string(),
     hash: z.string(),
   })
-  .openapi('AuditEvent');
+  .meta({ id: 'AuditEvent' });
 
 export const AuditTrailSchema = z
   .object({
@@ -25,4 +25,4 @@ export const AuditTrailSchema = z
       z.object({ intact: z.literal(false), brokenAt: z.number().int(), reason: z.string() }),
     ]),
   })
-  .openapi('AuditTrail');
+  .meta({ id: 'AuditTrail' });

@@ -1,7 +1,8 @@
 import { authorize, CreateDepartmentSchema, DepartmentSchema } from '@gridsafe/core';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { countyData, writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, WRITE_ERRORS } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
 const listRoute = createRoute({
@@ -14,7 +15,7 @@ const listRoute = createRoute({
       description: 'Every department of the county',
       content: {
         'application/json': {
-          schema: z.object({ items: z.array(DepartmentSchema) }).openapi('DepartmentList'),
+          schema: z.object({ items: z.array(DepartmentSchema) }).meta({ id: 'DepartmentList' }),
         },
       },
     },

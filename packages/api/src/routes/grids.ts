@@ -17,8 +17,8 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { readAuditTrail, readGridCounters, rehomeRecords } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -31,15 +31,16 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
 const GridListQuerySchema = PageQuerySchema.extend({
-  parent: UlidSchema.optional().openapi({ description: 'Children of this node' }),
-  level: GridLevelSchema.optional().openapi({
+  parent: UlidSchema.optional().meta({ description: 'Children of this node' }),
+  level: GridLevelSchema.optional().meta({
     description: 'Only nodes of this level (within `parent` if given)',
   }),
-  within: UlidSchema.optional().openapi({
+  within: UlidSchema.optional().meta({
     description: 'The whole subtree of this node, parents before children',
   }),
 });
@@ -69,7 +70,7 @@ const GridStatsSchema = z
       byLevel: z.object({ village: z.number().int(), township: z.number().int(), county: z.number().int() }),
     }),
   })
-  .openapi('GridStats');
+  .meta({ id: 'GridStats' });
 
 const listRoute = createRoute({
   method: 'get',

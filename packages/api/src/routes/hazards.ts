@@ -38,8 +38,8 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, HazardRepository, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -61,6 +61,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
@@ -81,7 +82,7 @@ export const EvidencePhotoSchema = z
     requestedAt: z.string(),
     verifiedAt: z.string().optional(),
   })
-  .openapi('EvidencePhoto');
+  .meta({ id: 'EvidencePhoto' });
 const EscalationStepSchema = z
   .object({
     at: z.string(),
@@ -90,7 +91,7 @@ const EscalationStepSchema = z
     cause: z.enum(['severity', 'deadline', 'manual', 'supervision']),
     by: z.string(),
   })
-  .openapi('EscalationStep');
+  .meta({ id: 'EscalationStep' });
 
 export const HazardSchema = z
   .object({
@@ -99,21 +100,21 @@ export const HazardSchema = z
     description: z.string().optional(),
     severity: HazardSeveritySchema,
     status: HazardStatusSchema,
-    level: z.enum(ESCALATION_LEVELS).openapi({
+    level: z.enum(ESCALATION_LEVELS).meta({
       description: 'Who handles it on the territorial chain; the department hears from township up',
     }),
     escalationStep: z.number().int(),
     escalations: z.array(EscalationStepSchema),
     deadline: z
       .string()
-      .openapi({ description: 'Rectification deadline, from the county’s settings by severity' }),
+      .meta({ description: 'Rectification deadline, from the county’s settings by severity' }),
     escalateAt: z
       .string()
       .optional()
-      .openapi({ description: 'When the sweep next raises it or marks it overdue' }),
+      .meta({ description: 'When the sweep next raises it or marks it overdue' }),
     overdue: z.boolean(),
     overdueAt: z.string().optional(),
-    supervised: z.boolean().openapi({ description: '挂牌督办: listed for supervision by the county' }),
+    supervised: z.boolean().meta({ description: '挂牌督办: listed for supervision by the county' }),
     supervisedAt: z.string().optional(),
     unitId: z.string(),
     unitName: z.string(),
@@ -149,18 +150,18 @@ export const HazardSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi('Hazard');
+  .meta({ id: 'Hazard' });
 
 const ListQuerySchema = PageQuerySchema.extend({
-  grid: IdQuery.optional().openapi({ description: 'Hazards in this grid node’s subtree' }),
-  level: z.enum(ESCALATION_LEVELS).optional().openapi({ description: 'Escalation level' }),
+  grid: IdQuery.optional().meta({ description: 'Hazards in this grid node’s subtree' }),
+  level: z.enum(ESCALATION_LEVELS).optional().meta({ description: 'Escalation level' }),
   status: HazardStatusSchema.optional(),
   overdue: z
     .enum(['true', 'false'])
     .optional()
-    .openapi({ description: 'true: not yet closed and marked overdue by the sweep' }),
-  department: IdQuery.optional().openapi({ description: 'Hazards of this department’s industries' }),
-  unit: IdQuery.optional().openapi({ description: 'Hazards of one unit' }),
+    .meta({ description: 'true: not yet closed and marked overdue by the sweep' }),
+  department: IdQuery.optional().meta({ description: 'Hazards of this department’s industries' }),
+  unit: IdQuery.optional().meta({ description: 'Hazards of one unit' }),
 });
 const routes = {
   list: createRoute({

@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
 const DependencySchema = z.object({
@@ -15,7 +16,7 @@ const HealthSchema = z
     time: z.string(),
     dependencies: z.record(z.string(), DependencySchema),
   })
-  .openapi('Health');
+  .meta({ id: 'Health' });
 
 const route = createRoute({
   method: 'get',

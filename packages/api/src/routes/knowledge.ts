@@ -10,11 +10,12 @@ import {
   VENDOR_KB_VERSION,
 } from '@gridsafe/core';
 import { KnowledgeRepository } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, json, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
 const IndustrySummarySchema = z.object({
@@ -28,11 +29,11 @@ const IndustryListSchema = z
     countyVersion: z.number().int(),
     items: z.array(IndustrySummarySchema),
   })
-  .openapi('KnowledgeIndustryList');
+  .meta({ id: 'KnowledgeIndustryList' });
 const IndustrySchema = knowledgeIndustrySchema.meta({ id: 'KnowledgeIndustry' });
 const OverridesBodySchema = z
   .object({ overrides: knowledgeOverridesSchema, version: z.number().int().min(0).optional() })
-  .openapi('KnowledgeOverridesUpdate');
+  .meta({ id: 'KnowledgeOverridesUpdate' });
 
 const listRoute = createRoute({
   method: 'get',
@@ -48,10 +49,7 @@ const getRoute = createRoute({
   summary: 'One industry: its risk point templates, hazard factors, checklists and measures',
   request: {
     params: z.object({
-      code: z
-        .string()
-        .regex(/^[a-z][a-z0-9_]{1,47}$/)
-        .openapi({ param: { name: 'code', in: 'path' } }),
+      code: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/),
     }),
   },
   responses: { 200: json(IndustrySchema, 'The industry'), ...COMMON_ERRORS },

@@ -1,5 +1,5 @@
 import { formatGrant } from '@gridsafe/core';
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { SessionUserSchema } from './session.ts';
 

@@ -1,8 +1,9 @@
 import { ForbiddenError, NotFoundError, type NotificationRecipient, type Principal } from '@gridsafe/core';
 import { NotificationRepository } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, json, pageOf } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
 const NotificationSchema = z
@@ -16,7 +17,7 @@ const NotificationSchema = z
     createdAt: z.string(),
     read: z.boolean(),
   })
-  .openapi('Notification');
+  .meta({ id: 'Notification' });
 
 const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -24,7 +25,7 @@ const ListQuerySchema = z.object({
   unread: z
     .enum(['true', 'false'])
     .optional()
-    .openapi({ description: 'true: only what the caller has not read' }),
+    .meta({ description: 'true: only what the caller has not read' }),
 });
 
 const listRoute = createRoute({

@@ -26,8 +26,8 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, PatrolRepository, patrolPointOf, readAuditTrail } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import { announcePhoto, photoRoutes, verifyAnnouncedPhoto } from '../evidence.ts';
@@ -42,6 +42,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
@@ -66,18 +67,18 @@ export const PatrolSchema = z
     intervalDays: z.number().int(),
     dueAt: z.string(),
     status: z.enum(['scheduled', 'done']),
-    overdue: z.boolean().openapi({ description: 'Still scheduled after its due time' }),
+    overdue: z.boolean().meta({ description: 'Still scheduled after its due time' }),
     completedAt: z.string().optional(),
     completedBy: z.string().optional(),
     position: LocationOut.optional(),
     distanceMeters: z
       .number()
       .optional()
-      .openapi({ description: 'From the recorded position to the nearest target' }),
+      .meta({ description: 'From the recorded position to the nearest target' }),
     distanceFlagged: z
       .boolean()
       .optional()
-      .openapi({ description: 'Further than the county’s patrolDistanceFlagMeters' }),
+      .meta({ description: 'Further than the county’s patrolDistanceFlagMeters' }),
     items: z
       .array(
         z.object({
@@ -98,25 +99,25 @@ export const PatrolSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi('Patrol');
+  .meta({ id: 'Patrol' });
 
 const CompletionSchema = z
   .object({ patrol: PatrolSchema, hazards: z.array(HazardSchema), next: PatrolSchema.optional() })
-  .openapi('PatrolCompletion');
+  .meta({ id: 'PatrolCompletion' });
 
 const ListQuerySchema = PageQuerySchema.extend({
   assignee: z
     .enum(['me'])
     .optional()
-    .openapi({ description: 'me: the tasks of the caller’s own grid (or department)' }),
+    .meta({ description: 'me: the tasks of the caller’s own grid (or department)' }),
   status: z
     .enum(['scheduled', 'overdue', 'done'])
     .optional()
-    .openapi({ description: 'scheduled, overdue (scheduled and past due) or done' }),
-  grid: IdQuery.optional().openapi({
+    .meta({ description: 'scheduled, overdue (scheduled and past due) or done' }),
+  grid: IdQuery.optional().meta({
     description: 'Patrols in this grid node’s subtree (overdue ones show on every level above)',
   }),
-  unit: IdQuery.optional().openapi({ description: 'One unit’s patrols, newest first' }),
+  unit: IdQuery.optional().meta({ description: 'One unit’s patrols, newest first' }),
 });
 
 const routes = {

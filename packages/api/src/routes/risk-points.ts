@@ -27,8 +27,8 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, type RISK_POINT_SUMMARY_FIELDS, readAuditTrail } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -50,6 +50,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { cachedSettings } from '../settings-cache.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
@@ -111,7 +112,7 @@ export const RiskPointSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi('RiskPoint');
+  .meta({ id: 'RiskPoint' });
 
 /**
  * A list answer's point: the columns of the register, the review queue and the map (the record page has the
@@ -136,15 +137,15 @@ export const RiskPointSummarySchema = RiskPointSchema.pick({
   version: true,
   createdAt: true,
   updatedAt: true,
-} satisfies Record<(typeof RISK_POINT_SUMMARY_FIELDS)[number], true>).openapi('RiskPointSummary');
+} satisfies Record<(typeof RISK_POINT_SUMMARY_FIELDS)[number], true>).meta({ id: 'RiskPointSummary' });
 
 const ListQuerySchema = PageQuerySchema.extend({
-  grid: UlidSchema.optional().openapi({ description: 'Points in this grid node’s subtree' }),
+  grid: UlidSchema.optional().meta({ description: 'Points in this grid node’s subtree' }),
   color: ColorSchema.optional(),
   status: RiskPointStatusSchema.optional(),
   industry: IndustryCodeSchema.optional(),
   department: UlidSchema.optional(),
-  unit: UlidSchema.optional().openapi({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
+  unit: UlidSchema.optional().meta({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
 });
 const routes = {
   list: createRoute({

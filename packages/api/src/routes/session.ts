@@ -1,26 +1,29 @@
 import { ForbiddenError, RoleSchema } from '@gridsafe/core';
 import { poolUsername } from '@gridsafe/identity';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { ProblemSchema } from '../problem.ts';
 
 const LoginSchema = z
   .strictObject({
-    username: z.string().min(1).max(128).openapi({ example: 'county.admin' }),
+    username: z.string().min(1).max(128).meta({ example: 'county.admin' }),
     password: z.string().min(1).max(256),
   })
-  .openapi('LoginRequest');
+  .meta({ id: 'LoginRequest' });
 
-const RefreshSchema = z.strictObject({ refreshToken: z.string().min(1).max(4096) }).openapi('RefreshRequest');
+const RefreshSchema = z
+  .strictObject({ refreshToken: z.string().min(1).max(4096) })
+  .meta({ id: 'RefreshRequest' });
 
 export const SessionUserSchema = z
   .object({
     id: z.string(),
     username: z.string(),
     role: RoleSchema,
-    scope: z.array(z.string()).openapi({ example: ['grid:01JD0000000000000000000000'] }),
+    scope: z.array(z.string()).meta({ example: ['grid:01JD0000000000000000000000'] }),
   })
-  .openapi('SessionUser');
+  .meta({ id: 'SessionUser' });
 
 const SessionSchema = z
   .object({
@@ -29,7 +32,7 @@ const SessionSchema = z
     expiresIn: z.number().int(),
     user: SessionUserSchema,
   })
-  .openapi('Session');
+  .meta({ id: 'Session' });
 
 const problems = {
   400: { description: 'Invalid fields', content: { 'application/problem+json': { schema: ProblemSchema } } },

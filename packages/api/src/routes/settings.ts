@@ -1,16 +1,17 @@
 import { assertValidBands, authorize, TenantSettingsSchema } from '@gridsafe/core';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { countyData, writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { rememberSettings } from '../settings-cache.ts';
 
 const SettingsBodySchema = z
   .object({ settings: TenantSettingsSchema, version: z.number().int().min(0) })
-  .openapi('Settings');
+  .meta({ id: 'Settings' });
 const PutSettingsSchema = z
   .strictObject({ settings: TenantSettingsSchema, version: z.number().int().min(0).optional() })
-  .openapi('SettingsUpdate');
+  .meta({ id: 'SettingsUpdate' });
 
 const getRoute = createRoute({
   method: 'get',

@@ -13,8 +13,8 @@ import {
   ValidationError,
 } from '@gridsafe/core';
 import { fromItem, type StoredItem, sameUnitContent } from '@gridsafe/db';
-import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import { resolveDepartment } from '../unit-rules.ts';
@@ -39,7 +39,7 @@ export const UnitImportResultSchema = z
       }),
     ),
   })
-  .openapi('UnitImportResult');
+  .meta({ id: 'UnitImportResult' });
 type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */

@@ -15,8 +15,8 @@ import {
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -30,15 +30,16 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { assertPlaceableVillage, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { importUnits, UnitImportResultSchema } from './unit-import.ts';
 
 const UnitListQuerySchema = PageQuerySchema.extend({
-  grid: UlidSchema.optional().openapi({ description: 'Units in this grid node’s subtree' }),
-  department: UlidSchema.optional().openapi({ description: 'Units this department supervises' }),
-  industry: z.string().optional().openapi({ description: 'Units of this industry' }),
+  grid: UlidSchema.optional().meta({ description: 'Units in this grid node’s subtree' }),
+  department: UlidSchema.optional().meta({ description: 'Units this department supervises' }),
+  industry: z.string().optional().meta({ description: 'Units of this industry' }),
 });
 
 const listRoute = createRoute({
@@ -96,7 +97,7 @@ const importRoute = createRoute({
   description:
     'Columns (Chinese or English headers): 单位名称/name, 统一社会信用代码/creditCode, 行业/industry (code or Chinese name), 乡镇/township, 村/社区/village, and optionally 地址/address, 经度/lng, 纬度/lat, 联系人/contactName, 联系电话/contactPhone, 监管层级/supervisionLevel. Rows are matched by credit code: new ones are created, changed ones updated, identical ones left alone, so importing the same file twice changes nothing. Up to 5 MB.',
   request: {
-    body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ format: 'binary' }) } } },
+    body: { required: true, content: { 'text/csv': { schema: z.string().meta({ format: 'binary' }) } } },
   },
   responses: { 200: json(UnitImportResultSchema, 'One result per row'), ...WRITE_ERRORS },
 });

@@ -12,8 +12,8 @@ import {
 } from '@gridsafe/core';
 import { fromItem } from '@gridsafe/db';
 import { poolUsername } from '@gridsafe/identity';
-import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -26,6 +26,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
 const listRoute = createRoute({

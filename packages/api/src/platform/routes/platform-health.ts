@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { createRoute } from '../../openapi/route.ts';
 import type { PlatformRouter } from '../platform-router.ts';
 
 const PlatformHealthSchema = z
@@ -10,7 +11,7 @@ const PlatformHealthSchema = z
       z.object({ status: z.enum(['ok', 'down']), latencyMs: z.number(), detail: z.string().optional() }),
     ),
   })
-  .openapi('PlatformHealth');
+  .meta({ id: 'PlatformHealth' });
 
 const route = createRoute({
   method: 'get',

@@ -1,19 +1,20 @@
 import { ForbiddenError } from '@gridsafe/core';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { createRoute } from '../../openapi/route.ts';
 import { ProblemSchema } from '../../problem.ts';
 import { PLATFORM_TENANT, platformPoolUsername, stripPlatform } from '../platform-identity.ts';
 import type { PlatformRouter } from '../platform-router.ts';
 
 const LoginSchema = z
   .strictObject({
-    username: z.string().min(1).max(128).openapi({ example: 'vendor.operator' }),
+    username: z.string().min(1).max(128).meta({ example: 'vendor.operator' }),
     password: z.string().min(1).max(256),
   })
-  .openapi('PlatformLoginRequest');
+  .meta({ id: 'PlatformLoginRequest' });
 
 const RefreshSchema = z
   .strictObject({ refreshToken: z.string().min(1).max(4096) })
-  .openapi('PlatformRefreshRequest');
+  .meta({ id: 'PlatformRefreshRequest' });
 
 const SessionSchema = z
   .object({
@@ -22,7 +23,7 @@ const SessionSchema = z
     expiresIn: z.number().int(),
     user: z.object({ id: z.string(), username: z.string(), role: z.literal('vendor_operator') }),
   })
-  .openapi('PlatformSession');
+  .meta({ id: 'PlatformSession' });
 
 const problems = {
   400: { description: 'Invalid fields', content: { 'application/problem+json': { schema: ProblemSchema } } },

@@ -1,7 +1,8 @@
 import { type GridNode, ValidationError, verifyAuditChain } from '@gridsafe/core';
 import { TenantRegistry } from '@gridsafe/db';
-import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
+import { createRoute } from '../../openapi/route.ts';
 import { ProblemSchema } from '../../problem.ts';
 import { AuditTrailSchema } from '../../routes/audit-schema.ts';
 import {
@@ -42,9 +43,9 @@ const WRITE_ERRORS = {
   409: problem('Already registered, stale version, or wrong state'),
 } as const;
 
-const IdParamSchema = z.object({ id: TenantIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParamSchema = z.object({ id: TenantIdSchema });
 const VersionHeaderSchema = z.object({
-  'if-match': z.string().optional().openapi({ description: 'The version you saw; a stale one answers 409' }),
+  'if-match': z.string().optional().meta({ description: 'The version you saw; a stale one answers 409' }),
 });
 const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -69,12 +70,12 @@ const OnboardResultSchema = z
       displayName: z.string(),
       temporaryPassword: z
         .string()
-        .openapi({ description: 'Shown once, here; the admin should change it at first use' }),
+        .meta({ description: 'Shown once, here; the admin should change it at first use' }),
       passwordGenerated: z.boolean(),
     }),
     deploy: z.object({ stack: z.string(), command: z.string() }),
   })
-  .openapi('OnboardResult');
+  .meta({ id: 'OnboardResult' });
 
 const OffboardResultSchema = z
   .object({
@@ -85,12 +86,12 @@ const OffboardResultSchema = z
       nextCursor: z
         .string()
         .optional()
-        .openapi({ description: 'Send it back as `cursor` to go on disabling users' }),
+        .meta({ description: 'Send it back as `cursor` to go on disabling users' }),
     }),
     dataRetained: z.literal(true),
     destroyCommand: z.string(),
   })
-  .openapi('OffboardResult');
+  .meta({ id: 'OffboardResult' });
 
 const listRoute = createRoute({
   method: 'get',
@@ -100,7 +101,9 @@ const listRoute = createRoute({
   request: { query: ListQuerySchema },
   responses: {
     200: json(
-      z.object({ items: z.array(TenantSchema), nextCursor: z.string().optional() }).openapi('TenantPage'),
+      z
+        .object({ items: z.array(TenantSchema), nextCursor: z.string().optional() })
+        .meta({ id: 'TenantPage' }),
       'Counties',
     ),
     ...ERRORS,

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { documentText, generatedDocuments } from '@gridsafe/api/openapi';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The API serves OpenAPI documents written at build time from its route table (no OpenAPI library in a Lambda).
+ * test/fixtures/openapi holds the documents @hono/zod-openapi served before that change: the generated ones
+ * must describe the same API (operations, parameters, bodies, answers, named schemas), though zod's JSON Schema
+ * differs from zod-to-openapi's in detail.
+ */
+const root = join(import.meta.dirname, '..', '..');
+const generated = generatedDocuments();
+
+interface Operation {
+  parameters?: { in: string; name: string; required?: boolean }[];
+  requestBody?: { required?: boolean; content: Record<string, unknown> };
+  responses: Record<string, { content?: Record<string, unknown> }>;
+  security?: unknown[];
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+/** What a client relies on in each operation, comparable across the two generators. */
+function outline(document: Document) {
+  const refs = (value: unknown) =>
+    [...JSON.stringify(value).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1]).sort();
+  return {
+    operations: Object.fromEntries(
+      Object.entries(document.paths).flatMap(([path, byMethod]) =>
+        Object.entries(byMethod).map(([method, operation]) => [
+          `${method.toUpperCase()} ${path}`,
+          {
+            parameters: (operation.parameters ?? [])
+              .map(
+                (parameter) =>
+                  `${parameter.in} ${parameter.name} ${parameter.required ? 'required' : 'optional'}`,
+              )
+              .sort(),
+            body: operation.requestBody
+              ? {
+                  required: operation.requestBody.required ?? false,
+                  types: Object.keys(operation.requestBody.content),
+                }
+              : undefined,
+            responses: Object.fromEntries(
+              Object.entries(operation.responses).map(([status, response]) => [
+                status,
+                Object.keys(response.content ?? {}),
+              ]),
+            ),
+            public: operation.security?.length === 0,
+            refs: refs(operation),
+          },
+        ]),
+      ),
+    ),
+    schemas: Object.keys(document.components.schemas).sort(),
+  };
+}
+
+const reference = (name: string) =>
+  JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'openapi', name), 'utf8')) as Document;
+
+describe('the OpenAPI documents', () => {
+  it.each(Object.entries(generated))(
+    'serves %s as the route table generates it (run `npm run openapi`)',
+    (file, document) => {
+      const committed = readFileSync(join(root, 'packages', 'api', 'src', 'openapi', file), 'utf8');
+      expect(committed).toBe(documentText(document));
+    },
+  );
+
+  it('describes the same county API as before the build-time document', () => {
+    expect(outline(generated['county-openapi.json'] as Document)).toEqual(outline(reference('county.json')));
+  });
+
+  it('describes the same platform API as before the build-time document', () => {
+    expect(outline(generated['platform-openapi.json'] as Document)).toEqual(
+      outline(reference('platform.json')),
+    );
+  });
+
+  it('names each bad-input answer’s Problem schema and keeps strict bodies strict', () => {
+    const county = generated['county-openapi.json'];
+    expect(county.components.schemas.Problem).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['code']),
+    });
+    expect(county.components.schemas.CreateRiskPoint).toMatchObject({ additionalProperties: false });
+  });
+});
