@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { documentText, generatedDocuments } from '@gridsafe/api/openapi';
+import { generatedDocuments } from '@gridsafe/api/openapi';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The API serves OpenAPI documents written at build time from its route table (no OpenAPI library in a Lambda).
+ * The API writes its OpenAPI documents from its own route table at the first request (no OpenAPI library in a
+ * Lambda's cold start).
  * test/fixtures/openapi holds the documents @hono/zod-openapi served before that change: the generated ones
  * must describe the same API (operations, parameters, bodies, answers, named schemas), though zod's JSON Schema
  * differs from zod-to-openapi's in detail.
@@ -65,19 +66,11 @@ const reference = (name: string) =>
   JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'openapi', name), 'utf8')) as Document;
 
 describe('the OpenAPI documents', () => {
-  it.each(Object.entries(generated))(
-    'serves %s as the route table generates it (run `npm run openapi`)',
-    (file, document) => {
-      const committed = readFileSync(join(root, 'packages', 'api', 'src', 'openapi', file), 'utf8');
-      expect(committed).toBe(documentText(document));
-    },
-  );
-
-  it('describes the same county API as before the build-time document', () => {
+  it('describes the same county API as when @hono/zod-openapi wrote it', () => {
     expect(outline(generated['county-openapi.json'] as Document)).toEqual(outline(reference('county.json')));
   });
 
-  it('describes the same platform API as before the build-time document', () => {
+  it('describes the same platform API as when @hono/zod-openapi wrote it', () => {
     expect(outline(generated['platform-openapi.json'] as Document)).toEqual(
       outline(reference('platform.json')),
     );

@@ -3,8 +3,8 @@ import type { RouteConfig } from './route.ts';
 
 /**
  * Writes the OpenAPI 3.1 document from a route table, with zod's own JSON Schema output (which handles classic
- * and zod/mini schemas alike). Build-time only: `npm run openapi` writes the county and platform documents
- * next to this file and the API serves them as static JSON, so no OpenAPI library is in a Lambda bundle.
+ * and zod/mini schemas alike). The API loads this module at the first request for its document, so neither it
+ * nor an OpenAPI library is in a Lambda's cold start.
  * Schemas registered with an id (`.meta({ id: 'RiskPoint' })`, or `z.meta({ id })` in zod/mini) become
  * `components.schemas` and are referenced; everything else is inlined where it is used.
  */

@@ -8,8 +8,8 @@ import { fieldProblems } from '../problem.ts';
 /**
  * A route as the API documents and validates it: the same shape @hono/zod-openapi's `createRoute` took, so the
  * route files read as before, but with no OpenAPI library behind it. Lambda bundles carry only this (hono's
- * validator and the schemas' own parsers); the OpenAPI document is generated from the route table at build time
- * (packages/api/src/openapi/document.ts, `npm run openapi`) and served as a static file.
+ * validator and the schemas' own parsers); the OpenAPI document is written from the route table at the first
+ * request for it (packages/api/src/openapi/document.ts, a lazily loaded chunk).
  */
 export interface RouteConfig {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -57,12 +57,13 @@ function platformApi() {
       onError: (c) => problemResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
     }),
   );
-  // Written at build time from the route table (openapi/document.ts, `npm run openapi`), loaded at first request.
+  // Written from this router's own route table at the first request (openapi/document.ts, loaded then).
+  let document: Promise<Record<string, unknown>> | undefined;
   api.get('/openapi.json', async (c) => {
-    const { default: document } = await import('../openapi/platform-openapi.json', {
-      with: { type: 'json' },
-    });
-    return c.json(document);
+    document ??= import('../openapi/document.ts').then(({ openApiDocument }) =>
+      openApiDocument(PLATFORM_API_INFO, api.routeTable, PLATFORM_API_BASE),
+    );
+    return c.json(await document);
   });
 
   // Public routes first (the same three kinds as a county's); everything after needs a vendor operator.
