@@ -30,7 +30,7 @@ export interface BenchOptions {
   dataDir?: string;
   /** DynamoDB Local's JVM heap. */
   heap: string;
-  /** Keep DynamoDB Local's data in memory whatever its size (a full Nanjing needs about 7 GB of free RAM). */
+  /** Keep DynamoDB Local's data in memory whatever its size (a full Nanjing needs about 10 GB of free RAM). */
   inMemory: boolean;
 }
 
@@ -53,7 +53,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --data-dir <dir>            keep the seeded DynamoDB Local data there and reuse it next time
   --heap <size>               DynamoDB Local's JVM heap (default 2g)
   --in-memory                 keep DynamoDB Local's data in memory even above 1.5 GB (about 3x faster
-                              seeding than a file; a full Nanjing needs about 7 GB of free RAM)
+                              seeding than a file; a full Nanjing needs about 10 GB of free RAM)
 `;
 
 export class UsageError extends Error {}
