@@ -127,6 +127,11 @@ export class UnitRepository {
    * updates up the tree), without writing them: for bulk loaders that must write exactly what `create` does.
    */
   creationItems(unit: Unit, ctx: WriteContext): TransactItem[] {
+    return [...this.recordItems(unit, ctx), ...counterUpdates(this.store, unit.gridPath, { units: 1 })];
+  }
+
+  /** A new unit's own items: the unit, its credit-code claim and its first audit event (no counters). */
+  private recordItems(unit: Unit, ctx: WriteContext): TransactItem[] {
     const audit = appendAuditEvent(this.store, NEW_CHAIN, {
       entityType: 'unit',
       entityId: unit.id,
@@ -144,7 +149,6 @@ export class UnitRepository {
       },
       this.creditCodeClaim(unit),
       audit.put,
-      ...counterUpdates(this.store, unit.gridPath, { units: 1 }),
     ];
   }
 
@@ -158,29 +162,7 @@ export class UnitRepository {
     const counts = new Map<string, { gridId: string; depth: number; units: number }>();
     const items: TransactItem[] = [];
     for (const unit of units) {
-      const audit = appendAuditEvent(this.store, NEW_CHAIN, {
-        entityType: 'unit',
-        entityId: unit.id,
-        action: 'created',
-        ...auditFacts(ctx),
-        details: {
-          name: unit.name,
-          creditCode: unit.creditCode,
-          industry: unit.industry,
-          gridId: unit.gridId,
-        },
-      });
-      items.push(
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(unit, audit.next),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        this.creditCodeClaim(unit),
-        audit.put,
-      );
+      items.push(...this.recordItems(unit, ctx));
       for (const [depth, gridId] of unit.gridPath.split('/').entries()) {
         const node = counts.get(gridId) ?? { gridId, depth, units: 0 };
         node.units += 1;
