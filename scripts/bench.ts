@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inParallel } from '@gridsafe/core';
 import { createDocumentClient, ensureTable, TenantRegistry } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { createCognitoIdentityProvider } from '@gridsafe/identity';
@@ -524,7 +525,7 @@ function allPhases(
     loaded = true;
     // A request cut off when the run ended may still be running in the API: read only once it is idle.
     await settle();
-    await mapLimit(unsettled, 16, async (id) => {
+    await inParallel(unsettled, 16, async (id) => {
       const response = await fetch(`${url}${base}/risk-points/${id}`, {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -578,15 +579,6 @@ async function login(url: string, tenant: string): Promise<string> {
   if (!response.ok)
     throw new Error(`Logging in to ${tenant} answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { accessToken: string }).accessToken;
-}
-
-async function mapLimit<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await task(items[next++]!);
-    }),
-  );
 }
 
 /** A county id per scale, e.g. 0.01 → bench000100 (parts per million would not fit the smallest scales' id). */

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from './app-env.ts';
 import { countyData } from './county-data.ts';
-import { COMMON_ERRORS, IdParamSchema, json, WRITE_ERRORS } from './http-helpers.ts';
+import { COMMON_ERRORS, IdParamSchema, IdQuery, json, WRITE_ERRORS } from './http-helpers.ts';
 import { createRoute } from './openapi/route.ts';
 
 /**
@@ -24,7 +24,7 @@ const ENTITY_PREFIX: Record<EvidenceCollection, string> = {
 };
 
 export const PhotoParamSchema = IdParamSchema.extend({
-  photoId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'),
+  photoId: IdQuery,
 });
 
 const PhotoUploadSchema = z

@@ -13,12 +13,16 @@ export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ items: z.array(item), nextCursor: z.string().optional() }).meta({ id: name });
 }
 
+/** A record id. Filters and path parameters are ids: anything else is a 400 naming the parameter, never a query
+ * with a bogus key. */
+export const IdQuery = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+
 export const IdParamSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
-    .meta({ example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
+  id: IdQuery.meta({ example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
 });
+
+/** A position as answers carry it (requests use core's LocationSchema, which also bounds it). */
+export const LocationOut = z.object({ lat: z.number(), lng: z.number() });
 
 const problem = (description: string) => ({
   description,

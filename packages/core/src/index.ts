@@ -1,5 +1,6 @@
 export * from './audit.ts';
 export * from './common-schemas.ts';
+export * from './concurrency.ts';
 export * from './credit-code.ts';
 export * from './csv.ts';
 export * from './department.ts';

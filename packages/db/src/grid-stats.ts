@@ -98,3 +98,16 @@ export async function readGridCounters(
   for (const shard of shards) addCounters(counters, shard);
   return { counters, shards: shards.map((s) => ({ sk: String(s.sk), rev: Number(s.rev ?? 0) })) };
 }
+
+/** Counter arithmetic for the deltas a change makes: after minus before, and a running sum. */
+export function subtractCounts(after: CounterDeltas, before: CounterDeltas): CounterDeltas {
+  const result: Record<string, number> = {};
+  for (const [name, value] of Object.entries(after)) result[name] = (result[name] ?? 0) + (value ?? 0);
+  for (const [name, value] of Object.entries(before)) result[name] = (result[name] ?? 0) - (value ?? 0);
+  return result as CounterDeltas;
+}
+
+export function addCounts(into: Record<string, number>, add: CounterDeltas): Record<string, number> {
+  for (const [name, value] of Object.entries(add)) into[name] = (into[name] ?? 0) + (value ?? 0);
+  return into;
+}

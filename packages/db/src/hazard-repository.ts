@@ -7,7 +7,7 @@ import {
   type NotificationMessage,
 } from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
-import { counterUpdates } from './grid-stats.ts';
+import { counterUpdates, subtractCounts } from './grid-stats.ts';
 import { NotificationRepository } from './notification-repository.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
@@ -319,16 +319,4 @@ export function hazardCounts(hazard: Pick<Hazard, 'status' | 'level' | 'overdue'
     [`hz_${hazard.level}`]: 1,
     ...(hazard.overdue ? { hz_overdue: 1 } : {}),
   } as CounterDeltas;
-}
-
-export function subtractCounts(after: CounterDeltas, before: CounterDeltas): CounterDeltas {
-  const result: Record<string, number> = {};
-  for (const [name, value] of Object.entries(after)) result[name] = (result[name] ?? 0) + (value ?? 0);
-  for (const [name, value] of Object.entries(before)) result[name] = (result[name] ?? 0) - (value ?? 0);
-  return result as CounterDeltas;
-}
-
-export function addCounts(into: Record<string, number>, add: CounterDeltas): Record<string, number> {
-  for (const [name, value] of Object.entries(add)) into[name] = (into[name] ?? 0) + (value ?? 0);
-  return into;
 }

@@ -1,7 +1,7 @@
 import type { Hazard, NotificationMessage, Patrol } from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
-import { counterUpdates } from './grid-stats.ts';
-import { addCounts, HazardRepository } from './hazard-repository.ts';
+import { addCounts, counterUpdates } from './grid-stats.ts';
+import { HazardRepository } from './hazard-repository.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 

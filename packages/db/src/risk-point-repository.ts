@@ -1,6 +1,6 @@
 import { type CounterDeltas, diff, type RiskPoint, type RiskPointStatus } from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
-import { counterUpdates } from './grid-stats.ts';
+import { counterUpdates, subtractCounts } from './grid-stats.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
@@ -225,7 +225,7 @@ export class RiskPointRepository {
       ...(event.reason ? { reason: event.reason } : {}),
       ...(event.details ? { details: event.details } : {}),
     });
-    const deltas = subtract(countsOf(next), countsOf(before));
+    const deltas = subtractCounts(countsOf(next), countsOf(before));
     await this.store.transact(
       [
         {
@@ -249,11 +249,4 @@ export class RiskPointRepository {
 /** What one risk point adds to its grid's counters: one in its colour, one in its status. */
 export function countsOf(point: Pick<RiskPoint, 'color' | 'status'>): CounterDeltas {
   return { [`rp_${point.color}`]: 1, [`rp_${point.status}`]: 1 } as CounterDeltas;
-}
-
-function subtract(after: CounterDeltas, before: CounterDeltas): CounterDeltas {
-  const result: Record<string, number> = {};
-  for (const [name, value] of Object.entries(after)) result[name] = (result[name] ?? 0) + (value ?? 0);
-  for (const [name, value] of Object.entries(before)) result[name] = (result[name] ?? 0) - (value ?? 0);
-  return result as CounterDeltas;
 }

@@ -71,7 +71,8 @@ export class TenantStore {
     for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS) {
       let pending: Record<string, unknown>[] = keys.slice(start, start + MAX_BATCH_GET_KEYS);
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
         this.calls?.count('BatchGetItem');
         try {
           const result = await this.client.send(

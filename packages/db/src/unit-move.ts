@@ -1,6 +1,7 @@
 import { ConflictError, type CounterDeltas, type Hazard, type RiskPoint, type Unit } from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf } from './audit-log.ts';
-import { addCounts, HAZARD_ENTITY, hazardCounts } from './hazard-repository.ts';
+import { addCounts } from './grid-stats.ts';
+import { HAZARD_ENTITY, hazardCounts } from './hazard-repository.ts';
 import { PATROL_ENTITY } from './patrol-repository.ts';
 import { pathRewrite } from './rehome.ts';
 import { countsOf } from './risk-point-repository.ts';
@@ -41,25 +42,23 @@ export async function unitCarriage(
   to: { gridId: string; gridPath: string },
   ctx: WriteContext,
 ): Promise<UnitCarriage> {
-  const inOldVillage = (collection: string, filter: string, values: Record<string, unknown> = {}) =>
+  // The unit's records in its old village; `openOnly` leaves out closed ones (DynamoDB refuses unused names).
+  const inOldVillage = (collection: string, openOnly: boolean) =>
     store.queryAll({
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :path)',
-      FilterExpression: filter,
-      ExpressionAttributeNames: {
-        '#unitId': 'unitId',
-        ...(values[':closed'] ? { '#status': 'status' } : {}),
-      },
+      FilterExpression: openOnly ? '#unitId = :unit AND #status <> :closed' : '#unitId = :unit',
+      ExpressionAttributeNames: { '#unitId': 'unitId', ...(openOnly ? { '#status': 'status' } : {}) },
       ExpressionAttributeValues: {
         ':pk': store.key(collection),
         ':path': `${unit.gridPath}#`,
         ':unit': unit.id,
-        ...values,
+        ...(openOnly ? { ':closed': 'closed' } : {}),
       },
     });
   const [points, hazards, openSlot] = await Promise.all([
-    inOldVillage('RPS', '#unitId = :unit'),
-    inOldVillage('HAZARDS', '#unitId = :unit AND #status <> :closed', { ':closed': 'closed' }),
+    inOldVillage('RPS', false),
+    inOldVillage('HAZARDS', true),
     store.get(store.key('PATROLOPEN'), unit.id, true),
   ]);
   const patrol = openSlot

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inParallel } from '@gridsafe/core';
 import { startDynamoDbLocal } from '../../../scripts/local/dynamodb-local.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, type CountyClient, countyClient, percentiles, problemShapeIssues } from './client.ts';
@@ -78,19 +79,6 @@ interface Timed {
   thrown?: string;
   key?: string;
   body?: unknown;
-}
-
-async function inParallel<T>(
-  items: T[],
-  concurrency: number,
-  each: (item: T) => Promise<void>,
-): Promise<void> {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await each(item);
-    }),
-  );
 }
 
 export interface DynamoKillReport {

@@ -55,7 +55,9 @@ import {
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
+  IdQuery,
   json,
+  LocationOut,
   PageQuerySchema,
   pageOf,
   VersionHeaderSchema,
@@ -65,10 +67,6 @@ import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
-/** Record filters are ids: anything else is a 400 naming the parameter, never a query with a bogus key. */
-const IdQuery = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
-
-const LocationOut = z.object({ lat: z.number(), lng: z.number() });
 export const EvidencePhotoSchema = z
   .object({
     id: z.string(),

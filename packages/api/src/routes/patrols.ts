@@ -36,7 +36,9 @@ import {
   expectedVersion,
   IdempotencyHeaderSchema,
   IdParamSchema,
+  IdQuery,
   json,
+  LocationOut,
   PageQuerySchema,
   pageOf,
   VersionHeaderSchema,
@@ -46,10 +48,6 @@ import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
-
-/** Record filters are ids: anything else is a 400 naming the parameter, never a query with a bogus key. */
-const IdQuery = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
-const LocationOut = z.object({ lat: z.number(), lng: z.number() });
 
 export const PatrolSchema = z
   .object({

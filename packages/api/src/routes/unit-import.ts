@@ -4,10 +4,10 @@ import {
   CreateUnitSchema,
   CsvSyntaxError,
   csvRecords,
-  type Department,
   decodeSpreadsheetText,
   type FieldProblem,
   type GridNode,
+  inParallel,
   loadVendorKnowledgeBase,
   type Unit,
   ValidationError,
@@ -311,15 +311,6 @@ function villageBatches(rows: ValidRow[]): ValidRow[][] {
     for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
       batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
   return batches;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function mapColumns(header: string[]): Record<string, string> {
