@@ -22,58 +22,6 @@ export const BUDGET_BYTES = 500 * 1024;
 export const BUDGET_IMPORT_MS = 150;
 
 /**
- * zod 4 classic attaches every locale's messages to its namespace (`z.locales`), and @hono/zod-openapi hands
- * that namespace to zod-to-openapi as a value, so esbuild must keep all 49 locales: 258 KB of an API bundle,
- * of which Gridsafe uses English (zod's default; our problem answers carry their own messages). This keeps
- * `locales.en` and drops the rest.
- */
-const zodEnglishOnly: Plugin = {
-  name: 'zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)
-        ? { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-locales' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: "export { default as en } from './en.js';",
-      resolveDir: dirname(args.path),
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * @hono/zod-openapi also hands classic zod's whole namespace on as a value, so esbuild keeps every export of
- * `z`, used or not. Two of them are large and are never called in a Lambda: `z.compile` (zod's JIT
- * validator compiler, 29 KB; parsing never imports it: a schema only takes the compiled path after
- * `compile()` was called on it) and `z.fromJSONSchema` (12 KB). This replaces both modules with stubs that
- * throw if called, so a future use fails loudly in tests instead of silently growing the bundle. A zod
- * upgrade that adds an export to either module fails the build ("No matching export"): update the stub.
- */
-const zodRuntimeOnly: Plugin = {
-  name: 'zod-runtime-only',
-  setup(b) {
-    const unavailable = (what: string) =>
-      `() => { throw new Error('${what} is left out of Lambda bundles (scripts/bundle-functions.ts)'); }`;
-    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/]compile\.js$/ }, () => ({
-      contents: [
-        `const unavailable = ${unavailable('z.compile')};`,
-        "export const INVALID = Symbol.for('zod.compile.invalid');",
-        'export class ZodCompileAsyncError extends Error {}',
-        'export class ZodCompileUnsupportedError extends Error {}',
-        'export const compile = unavailable, compileFn = unavailable, withParser = unavailable;',
-      ].join('\n'),
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]from-json-schema\.js$/ }, () => ({
-      contents: `export const fromJSONSchema = ${unavailable('z.fromJSONSchema')};`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
  * esbuild's code splitting keeps a module in the chunks the entry imports statically when the entry reaches it
  * at all, and reaching a barrel file (`@aws-sdk/core/protocols`, via the DynamoDB client's runtime config) counts
  * as reaching everything it re-exports (evanw/esbuild#3704): 40 KB of S3-only code (XML serde, checksums, SigV4a)
@@ -187,7 +135,7 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     // The SDK stays bundled (a pinned version, not whatever the runtime ships that week), except the default
     // credential chain: on Lambda the role's credentials are always in the environment (see the stub).
     alias: { '@aws-sdk/credential-provider-node': join(root, 'functions', 'lib', 'credentials-from-env.ts') },
-    plugins: [zodEnglishOnly, zodRuntimeOnly, narrowSdkBarrels],
+    plugins: [narrowSdkBarrels],
     // CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

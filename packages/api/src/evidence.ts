@@ -1,7 +1,7 @@
-import { NotFoundError, type Photo, RequestPhotoSchema } from '@gridsafe/core';
+import { described, NotFoundError, type Photo, RequestPhotoSchema } from '@gridsafe/core';
 import { PendingPhotos } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from './app-env.ts';
 import { countyData } from './county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, IdQuery, json, WRITE_ERRORS } from './http-helpers.ts';
@@ -23,12 +23,12 @@ const ENTITY_PREFIX: Record<EvidenceCollection, string> = {
   patrols: 'PATROL',
 };
 
-export const PhotoParamSchema = IdParamSchema.extend({
+export const PhotoParamSchema = z.extend(IdParamSchema, {
   photoId: IdQuery,
 });
 
-const PhotoUploadSchema = z
-  .object({
+const PhotoUploadSchema = described(
+  z.object({
     upload: z.object({
       url: z.string(),
       method: z.literal('PUT'),
@@ -36,13 +36,14 @@ const PhotoUploadSchema = z
       expiresIn: z.number(),
     }),
     photo: z.object({ id: z.string(), key: z.string() }),
-  })
-  .meta({ id: 'PhotoUpload' });
+  }),
+  { id: 'PhotoUpload' },
+);
 
-const PhotoLinkSchema = z.object({ url: z.string(), expiresIn: z.number() }).meta({ id: 'PhotoLink' });
+const PhotoLinkSchema = described(z.object({ url: z.string(), expiresIn: z.number() }), { id: 'PhotoLink' });
 
 /** The evidence routes of one collection: announce, confirm (the record with the photo) and view a photo. */
-export function photoRoutes<Record extends z.ZodType>(options: {
+export function photoRoutes<Record extends z.ZodMiniType>(options: {
   collection: EvidenceCollection;
   tag: string;
   /** What the photo is for, in the summaries: "the record", "the hazard", "a checklist item". */

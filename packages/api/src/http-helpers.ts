@@ -1,24 +1,28 @@
-import { ConflictError, ValidationError } from '@gridsafe/core';
+import { ConflictError, described, ValidationError } from '@gridsafe/core';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from './app-env.ts';
 import { ProblemSchema } from './problem.ts';
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50).meta({ description: 'Page size, at most 100' }),
-  cursor: z.string().max(2048).optional().meta({ description: 'The nextCursor of the previous page' }),
+  limit: described(z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50), {
+    description: 'Page size, at most 100',
+  }),
+  cursor: described(z.optional(z.string().check(z.maxLength(2048))), {
+    description: 'The nextCursor of the previous page',
+  }),
 });
 
-export function pageOf<T extends z.ZodType>(item: T, name: string) {
-  return z.object({ items: z.array(item), nextCursor: z.string().optional() }).meta({ id: name });
+export function pageOf<T extends z.ZodMiniType>(item: T, name: string) {
+  return described(z.object({ items: z.array(item), nextCursor: z.optional(z.string()) }), { id: name });
 }
 
 /** A record id. Filters and path parameters are ids: anything else is a 400 naming the parameter, never a query
  * with a bogus key. */
-export const IdQuery = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
+export const IdQuery = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'));
 
 export const IdParamSchema = z.object({
-  id: IdQuery.meta({ example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
+  id: described(IdQuery, { example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
 });
 
 /** A position as answers carry it (requests use core's LocationSchema, which also bounds it). */
@@ -43,19 +47,15 @@ export const WRITE_ERRORS = {
 } as const;
 
 export const VersionHeaderSchema = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .meta({ description: 'The version the client last saw; a stale one answers 409' }),
+  'if-match': described(z.optional(z.string()), {
+    description: 'The version the client last saw; a stale one answers 409',
+  }),
 });
 
 export const IdempotencyHeaderSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .min(8)
-    .max(128)
-    .optional()
-    .meta({ description: 'A retry with the same key returns the first answer instead of creating twice' }),
+  'idempotency-key': described(z.optional(z.string().check(z.minLength(8), z.maxLength(128))), {
+    description: 'A retry with the same key returns the first answer instead of creating twice',
+  }),
 });
 
 /**
@@ -91,7 +91,7 @@ export function expectedVersion(
 }
 
 /** A JSON response for a route's OpenAPI description. */
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+export const json = <T extends z.ZodMiniType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   DomainError,
+  described,
   type FieldProblem,
   ForbiddenError,
   type Logger,
@@ -14,20 +15,21 @@ import {
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { $ZodIssue } from 'zod/v4/core';
 
-export const ProblemSchema = z
-  .object({
+export const ProblemSchema = described(
+  z.object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().check(z.int()),
     detail: z.string(),
     code: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
-  })
-  .meta({ id: 'Problem' });
+    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+    requestId: z.optional(z.string()),
+  }),
+  { id: 'Problem' },
+);
 
 export type Problem = z.infer<typeof ProblemSchema>;
 

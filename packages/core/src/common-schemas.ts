@@ -1,7 +1,27 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini loads no locale (classic zod sets English on first use). Our problem answers pass zod's messages
+// through where a schema gives none of its own, so English is set here, where every schema of core and api
+// starts; config is zod's one global setting and this is its only caller.
+z.config(en());
+
+/**
+ * A copy of `schema` carrying OpenAPI metadata, as classic zod's `.meta()` made one: an `id` makes it a named
+ * component of the document (`#/components/schemas/<id>`); `description` and `example` describe it where it is
+ * used. A copy, so a shared schema (UlidSchema) is never relabelled for everyone, and not a check (zod/mini's
+ * `z.meta()` is one), so `z.pick` and `z.omit` still accept the object.
+ */
+export function described<T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): T {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, meta);
+  return copy;
+}
 
 /** Shared field schemas, so every endpoint says the same thing about the same kind of value. */
-export const UlidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID (26 characters)');
+export const UlidSchema = z
+  .string()
+  .check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID (26 characters)'));
 
 /**
  * DynamoDB stores numbers between 1e-130 and 1e126 in magnitude and refuses the rest with a ValidationException,
@@ -10,22 +30,23 @@ export const UlidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be 
  */
 export const SMALLEST_COORDINATE = 1e-7;
 const coordinate = (limit: number) =>
-  z
-    .number()
-    .min(-limit)
-    .max(limit)
-    .refine(
+  z.number().check(
+    z.minimum(-limit),
+    z.maximum(limit),
+    z.refine(
       (value) => value === 0 || Math.abs(value) >= SMALLEST_COORDINATE,
       `must be 0 or at least ${SMALLEST_COORDINATE} away from it`,
-    );
+    ),
+  );
 
 /** WGS-84; China spans roughly 3.8–53.6 N and 73.5–135.1 E, but counties' data may be imported from anywhere. */
-export const LocationSchema = z
-  .strictObject({
+export const LocationSchema = described(
+  z.strictObject({
     lat: coordinate(90),
     lng: coordinate(180),
-  })
-  .meta({ id: 'Location' });
+  }),
+  { id: 'Location' },
+);
 export type Location = z.infer<typeof LocationSchema>;
 
 // Tab, newline and carriage return are allowed (addresses and notes are pasted from spreadsheets); the rest
@@ -35,22 +56,23 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Names a person types: trimmed, not empty, no control characters, a sane upper bound. */
 export function textField(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
+  return z.string().check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters'),
+  );
 }
 
-export const VersionSchema = z.number().int().min(1);
+export const VersionSchema = z.number().check(z.int(), z.minimum(1));
 
 export const PHONE_PATTERN = /^[0-9+\-() ]{5,20}$/;
-export const PhoneSchema = z.string().trim().regex(PHONE_PATTERN, 'must be a phone number');
+export const PhoneSchema = z.string().check(z.trim(), z.regex(PHONE_PATTERN, 'must be a phone number'));
 
-export const ContactSchema = z
-  .strictObject({
-    name: textField(50).optional(),
-    phone: PhoneSchema.optional(),
-  })
-  .meta({ id: 'Contact' });
+export const ContactSchema = described(
+  z.strictObject({
+    name: z.optional(textField(50)),
+    phone: z.optional(PhoneSchema),
+  }),
+  { id: 'Contact' },
+);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { textField, UlidSchema } from './common-schemas.ts';
+import * as z from 'zod/mini';
+import { described, textField, UlidSchema } from './common-schemas.ts';
 
 /**
  * An industry department (行业主管部门) supervises a set of industries county-wide: the second, flat axis of
@@ -16,25 +16,27 @@ export interface Department {
 
 export const IndustryCodeSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{1,47}$/, 'must be an industry code like gas_station');
+  .check(z.regex(/^[a-z][a-z0-9_]{1,47}$/, 'must be an industry code like gas_station'));
 
-export const DepartmentSchema = z
-  .object({
+export const DepartmentSchema = described(
+  z.object({
     id: UlidSchema,
     name: z.string(),
     industries: z.array(z.string()),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'Department' });
+  }),
+  { id: 'Department' },
+);
 
-export const CreateDepartmentSchema = z
-  .strictObject({
+export const CreateDepartmentSchema = described(
+  z.strictObject({
     name: textField(60),
-    industries: z.array(IndustryCodeSchema).max(100).default([]),
-  })
-  .meta({ id: 'CreateDepartment' });
+    industries: z._default(z.array(IndustryCodeSchema).check(z.maxLength(100)), []),
+  }),
+  { id: 'CreateDepartment' },
+);
 
 /**
  * The department that supervises an industry. When two claim the same industry, the one created first wins,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TenantSettings } from './settings.ts';
 
 /** Who is involved in a hazard, on the territorial chain: the village first, then the township, then the county. */

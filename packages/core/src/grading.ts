@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { described } from './common-schemas.ts';
 import { ValidationError } from './errors.ts';
 
 export const COLORS = ['red', 'orange', 'yellow', 'blue', 'ungraded'] as const;
@@ -14,10 +15,12 @@ export const LEC_VALUES = {
 } as const;
 
 const oneOf = (values: readonly number[], name: string) =>
-  z.number().refine((value) => values.includes(value), `${name} must be one of ${values.join(', ')}`);
+  z
+    .number()
+    .check(z.refine((value) => values.includes(value), `${name} must be one of ${values.join(', ')}`));
 
-export const AssessmentInputSchema = z
-  .discriminatedUnion('method', [
+export const AssessmentInputSchema = described(
+  z.discriminatedUnion('method', [
     z.strictObject({
       method: z.literal('LEC'),
       L: oneOf(LEC_VALUES.L, 'L'),
@@ -26,11 +29,12 @@ export const AssessmentInputSchema = z
     }),
     z.strictObject({
       method: z.literal('LS'),
-      L: z.number().int().min(1).max(5),
-      S: z.number().int().min(1).max(5),
+      L: z.number().check(z.int(), z.minimum(1), z.maximum(5)),
+      S: z.number().check(z.int(), z.minimum(1), z.maximum(5)),
     }),
-  ])
-  .meta({ id: 'AssessmentInput' });
+  ]),
+  { id: 'AssessmentInput' },
+);
 export type AssessmentInput = z.infer<typeof AssessmentInputSchema>;
 
 /**
@@ -44,20 +48,21 @@ export type AssessmentInput = z.infer<typeof AssessmentInputSchema>;
 // closer to zero than 0.01 (which grades nothing differently) is refused (finding 7 in docs/reliability.md).
 export const BandSchema = z.strictObject({
   color: z.enum(['red', 'orange', 'yellow', 'blue']),
-  above: z
-    .number()
-    .min(-1e9)
-    .max(1e6)
-    .refine((value) => value === 0 || Math.abs(value) >= 0.01, 'must be 0 or at least 0.01 away from it'),
+  above: z.number().check(
+    z.minimum(-1e9),
+    z.maximum(1e6),
+    z.refine((value) => value === 0 || Math.abs(value) >= 0.01, 'must be 0 or at least 0.01 away from it'),
+  ),
 });
-export const GradingTableSchema = z
-  .strictObject({
+export const GradingTableSchema = described(
+  z.strictObject({
     /** Increments whenever a county changes any band; every grading records the version it used. */
-    version: z.number().int().min(1),
-    LEC: z.array(BandSchema).min(1).max(4),
-    LS: z.array(BandSchema).min(1).max(4),
-  })
-  .meta({ id: 'GradingTable' });
+    version: z.number().check(z.int(), z.minimum(1)),
+    LEC: z.array(BandSchema).check(z.minLength(1), z.maxLength(4)),
+    LS: z.array(BandSchema).check(z.minLength(1), z.maxLength(4)),
+  }),
+  { id: 'GradingTable' },
+);
 export type GradingTable = z.infer<typeof GradingTableSchema>;
 
 export const DEFAULT_GRADING_TABLE: GradingTable = {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { textField, UlidSchema } from './common-schemas.ts';
+import * as z from 'zod/mini';
+import { described, textField, UlidSchema } from './common-schemas.ts';
 import { ValidationError } from './errors.ts';
 
 export const GRID_LEVELS = ['county', 'township', 'village'] as const;
@@ -24,42 +24,45 @@ export interface GridNode {
   updatedAt: string;
 }
 
-export const GridNodeSchema = z
-  .object({
+export const GridNodeSchema = described(
+  z.object({
     id: UlidSchema,
     level: GridLevelSchema,
     name: z.string(),
-    code: z.string().optional(),
-    parentId: UlidSchema.optional(),
+    code: z.optional(z.string()),
+    parentId: z.optional(UlidSchema),
     path: z.string(),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'GridNode' });
+  }),
+  { id: 'GridNode' },
+);
 
 export const DivisionCodeSchema = z
   .string()
-  .regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code');
+  .check(z.regex(/^\d{6}(\d{3}(\d{3})?)?$/, 'must be a 6, 9 or 12 digit division code'));
 
-export const CreateGridSchema = z
-  .strictObject({
+export const CreateGridSchema = described(
+  z.strictObject({
     name: textField(60),
     level: z.enum(['township', 'village']),
     parentId: UlidSchema,
-    code: DivisionCodeSchema.optional(),
-  })
-  .meta({ id: 'CreateGrid' });
+    code: z.optional(DivisionCodeSchema),
+  }),
+  { id: 'CreateGrid' },
+);
 
-export const UpdateGridSchema = z
-  .strictObject({
-    name: textField(60).optional(),
-    code: DivisionCodeSchema.optional(),
+export const UpdateGridSchema = described(
+  z.strictObject({
+    name: z.optional(textField(60)),
+    code: z.optional(DivisionCodeSchema),
     /** Moving a village to another township carries its units, risk points and hazards with it. */
-    parentId: UlidSchema.optional(),
-    version: z.number().int().min(1).optional(),
-  })
-  .meta({ id: 'UpdateGrid' });
+    parentId: z.optional(UlidSchema),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+  }),
+  { id: 'UpdateGrid' },
+);
 
 export const PARENT_LEVEL: Record<GridLevel, GridLevel | undefined> = {
   county: undefined,

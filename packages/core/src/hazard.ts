@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import * as z from 'zod/mini';
+import { described, type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
 import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
 import {
   EscalationLevelSchema,
@@ -60,41 +60,53 @@ export interface Hazard extends EscalationState {
   updatedAt: string;
 }
 
-export const CreateHazardSchema = z
-  .strictObject({
+export const CreateHazardSchema = described(
+  z.strictObject({
     unitId: UlidSchema,
     severity: HazardSeveritySchema,
     title: textField(100),
-    description: textField(2000).optional(),
-    riskPointId: UlidSchema.optional(),
-    location: LocationSchema.optional(),
-  })
-  .meta({ id: 'CreateHazard' });
+    description: z.optional(textField(2000)),
+    riskPointId: z.optional(UlidSchema),
+    location: z.optional(LocationSchema),
+  }),
+  { id: 'CreateHazard' },
+);
 export type CreateHazardInput = z.infer<typeof CreateHazardSchema>;
 
-const version = z.number().int().min(1).optional();
-const evidence = z.array(UlidSchema).min(1, 'name at least one confirmed photo').max(MAX_EVIDENCE_PHOTOS);
+const version = z.optional(z.number().check(z.int(), z.minimum(1)));
+const evidence = z
+  .array(UlidSchema)
+  .check(z.minLength(1, 'name at least one confirmed photo'), z.maxLength(MAX_EVIDENCE_PHOTOS));
 
-export const HazardTransitionSchema = z
-  .strictObject({ version, location: LocationSchema.optional(), note: textField(1000).optional() })
-  .meta({ id: 'HazardTransition' });
-export const HazardEvidenceSchema = z
-  .strictObject({ note: textField(1000), photoIds: evidence, version, location: LocationSchema.optional() })
-  .meta({ id: 'HazardEvidence' });
-export const HazardRejectSchema = z
-  .strictObject({ reason: textField(500), version, location: LocationSchema.optional() })
-  .meta({ id: 'HazardReject' });
-export const HazardEscalateSchema = z
-  .strictObject({ reason: textField(500).optional(), version, location: LocationSchema.optional() })
-  .meta({ id: 'HazardEscalate' });
+export const HazardTransitionSchema = described(
+  z.strictObject({ version, location: z.optional(LocationSchema), note: z.optional(textField(1000)) }),
+  { id: 'HazardTransition' },
+);
+export const HazardEvidenceSchema = described(
+  z.strictObject({
+    note: textField(1000),
+    photoIds: evidence,
+    version,
+    location: z.optional(LocationSchema),
+  }),
+  { id: 'HazardEvidence' },
+);
+export const HazardRejectSchema = described(
+  z.strictObject({ reason: textField(500), version, location: z.optional(LocationSchema) }),
+  { id: 'HazardReject' },
+);
+export const HazardEscalateSchema = described(
+  z.strictObject({ reason: z.optional(textField(500)), version, location: z.optional(LocationSchema) }),
+  { id: 'HazardEscalate' },
+);
 
 export const HazardListFilterSchema = z.object({
-  grid: UlidSchema.optional(),
-  level: EscalationLevelSchema.optional(),
-  status: HazardStatusSchema.optional(),
-  overdue: z.enum(['true', 'false']).optional(),
-  department: UlidSchema.optional(),
-  unit: UlidSchema.optional(),
+  grid: z.optional(UlidSchema),
+  level: z.optional(EscalationLevelSchema),
+  status: z.optional(HazardStatusSchema),
+  overdue: z.optional(z.enum(['true', 'false'])),
+  department: z.optional(UlidSchema),
+  unit: z.optional(UlidSchema),
 });
 
 export const HAZARD_ACTIONS = [

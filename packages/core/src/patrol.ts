@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import * as z from 'zod/mini';
+import { described, type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
 import { ValidationError } from './errors.ts';
 import { addDays, HazardSeveritySchema } from './escalation.ts';
 import type { Color } from './grading.ts';
@@ -87,27 +87,27 @@ export interface Patrol {
   updatedAt: string;
 }
 
-export const CompletePatrolSchema = z
-  .strictObject({
+export const CompletePatrolSchema = described(
+  z.strictObject({
     position: LocationSchema,
     items: z
       .array(
         z.strictObject({
-          code: z.string().min(1).max(80),
+          code: z.string().check(z.minLength(1), z.maxLength(80)),
           result: z.enum(['ok', 'deficient']),
-          note: textField(1000).optional(),
-          photoIds: z.array(UlidSchema).max(5).optional(),
+          note: z.optional(textField(1000)),
+          photoIds: z.optional(z.array(UlidSchema).check(z.maxLength(5))),
           /** A deficient item opens a hazard: general unless the grid member says major. */
-          severity: HazardSeveritySchema.optional(),
-          title: textField(100).optional(),
+          severity: z.optional(HazardSeveritySchema),
+          title: z.optional(textField(100)),
         }),
       )
-      .min(1)
-      .max(200),
-    note: textField(1000).optional(),
-    version: z.number().int().min(1).optional(),
-  })
-  .meta({ id: 'CompletePatrol' });
+      .check(z.minLength(1), z.maxLength(200)),
+    note: z.optional(textField(1000)),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+  }),
+  { id: 'CompletePatrol' },
+);
 export type CompletePatrolInput = z.infer<typeof CompletePatrolSchema>;
 
 /**

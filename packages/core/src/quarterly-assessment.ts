@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from './errors.ts';
 
 /**
@@ -7,7 +7,7 @@ import { ValidationError } from './errors.ts';
  */
 export const QUARTER_PATTERN = /^(20\d{2}|2100)Q[1-4]$/;
 export const QUARTER_MESSAGE = 'must be a quarter from 2000Q1 to 2100Q4, like 2026Q4';
-export const QuarterSchema = z.string().regex(QUARTER_PATTERN, QUARTER_MESSAGE);
+export const QuarterSchema = z.string().check(z.regex(QUARTER_PATTERN, QUARTER_MESSAGE));
 
 /** Counties keep China Standard Time: a quarter starts at midnight in Beijing, not in London. */
 const CHINA_OFFSET = '+08:00';

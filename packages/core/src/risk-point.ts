@@ -1,5 +1,12 @@
-import { z } from 'zod';
-import { ContactSchema, LocationSchema, PhoneSchema, textField, UlidSchema } from './common-schemas.ts';
+import * as z from 'zod/mini';
+import {
+  ContactSchema,
+  described,
+  LocationSchema,
+  PhoneSchema,
+  textField,
+  UlidSchema,
+} from './common-schemas.ts';
 import { IndustryCodeSchema } from './department.ts';
 import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
 import { type Assessment, AssessmentInputSchema, type Color, ColorSchema } from './grading.ts';
@@ -69,72 +76,77 @@ export interface RiskPoint {
   updatedAt: string;
 }
 
-const textList = (itemMax: number, max: number) => z.array(textField(itemMax)).max(max);
+const textList = (itemMax: number, max: number) => z.array(textField(itemMax)).check(z.maxLength(max));
 
-export const CreateRiskPointSchema = z
-  .strictObject({
+export const CreateRiskPointSchema = described(
+  z.strictObject({
     name: textField(100),
     unitId: UlidSchema,
     industry: IndustryCodeSchema,
     /** A knowledge-base template: its hazards, checklist and measures fill whatever the filer leaves out. */
-    templateCode: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{1,63}$/)
-      .optional(),
+    templateCode: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{1,63}$/))),
     location: LocationSchema,
-    address: textField(200).optional(),
-    description: textField(2000).optional(),
-    assessment: AssessmentInputSchema.optional(),
-    hazardFactors: textList(200, 50).optional(),
-    accidentTypes: textList(50, 20).optional(),
-    controlMeasures: textList(500, 50).optional(),
-    emergencyMeasures: textList(500, 50).optional(),
-    responsiblePerson: ContactSchema.optional(),
-    emergencyPhone: PhoneSchema.optional(),
-  })
-  .meta({ id: 'CreateRiskPoint' });
+    address: z.optional(textField(200)),
+    description: z.optional(textField(2000)),
+    assessment: z.optional(AssessmentInputSchema),
+    hazardFactors: z.optional(textList(200, 50)),
+    accidentTypes: z.optional(textList(50, 20)),
+    controlMeasures: z.optional(textList(500, 50)),
+    emergencyMeasures: z.optional(textList(500, 50)),
+    responsiblePerson: z.optional(ContactSchema),
+    emergencyPhone: z.optional(PhoneSchema),
+  }),
+  { id: 'CreateRiskPoint' },
+);
 export type CreateRiskPointInput = z.infer<typeof CreateRiskPointSchema>;
 
-export const UpdateRiskPointSchema = z
-  .strictObject({
-    name: textField(100).optional(),
-    location: LocationSchema.optional(),
-    address: textField(200).optional(),
-    description: textField(2000).optional(),
-    assessment: AssessmentInputSchema.optional(),
-    hazardFactors: textList(200, 50).optional(),
-    accidentTypes: textList(50, 20).optional(),
-    controlMeasures: textList(500, 50).optional(),
-    emergencyMeasures: textList(500, 50).optional(),
-    responsiblePerson: ContactSchema.optional(),
-    emergencyPhone: PhoneSchema.optional(),
-    version: z.number().int().min(1).optional(),
-  })
-  .meta({ id: 'UpdateRiskPoint' });
+export const UpdateRiskPointSchema = described(
+  z.strictObject({
+    name: z.optional(textField(100)),
+    location: z.optional(LocationSchema),
+    address: z.optional(textField(200)),
+    description: z.optional(textField(2000)),
+    assessment: z.optional(AssessmentInputSchema),
+    hazardFactors: z.optional(textList(200, 50)),
+    accidentTypes: z.optional(textList(50, 20)),
+    controlMeasures: z.optional(textList(500, 50)),
+    emergencyMeasures: z.optional(textList(500, 50)),
+    responsiblePerson: z.optional(ContactSchema),
+    emergencyPhone: z.optional(PhoneSchema),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+  }),
+  { id: 'UpdateRiskPoint' },
+);
 
-export const ReturnRiskPointSchema = z
-  .strictObject({ reason: textField(500), version: z.number().int().min(1).optional() })
-  .meta({ id: 'ReturnRiskPoint' });
-export const TransitionSchema = z
-  .strictObject({ version: z.number().int().min(1).optional(), location: LocationSchema.optional() })
-  .meta({ id: 'Transition' });
+export const ReturnRiskPointSchema = described(
+  z.strictObject({ reason: textField(500), version: z.optional(z.number().check(z.int(), z.minimum(1))) }),
+  { id: 'ReturnRiskPoint' },
+);
+export const TransitionSchema = described(
+  z.strictObject({
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+    location: z.optional(LocationSchema),
+  }),
+  { id: 'Transition' },
+);
 
-export const RequestPhotoSchema = z
-  .strictObject({
+export const RequestPhotoSchema = described(
+  z.strictObject({
     contentType: z.enum(PHOTO_TYPES),
-    size: z.number().int().min(1).max(MAX_PHOTO_BYTES),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the photo'),
-    takenAt: z.iso.datetime({ offset: true }).optional(),
-    location: LocationSchema.optional(),
-  })
-  .meta({ id: 'RequestPhoto' });
+    size: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_PHOTO_BYTES)),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the photo')),
+    takenAt: z.optional(z.iso.datetime({ offset: true })),
+    location: z.optional(LocationSchema),
+  }),
+  { id: 'RequestPhoto' },
+);
 
 export const RiskPointListFilterSchema = z.object({
-  grid: UlidSchema.optional(),
-  color: ColorSchema.optional(),
-  status: RiskPointStatusSchema.optional(),
-  industry: IndustryCodeSchema.optional(),
-  department: UlidSchema.optional(),
+  grid: z.optional(UlidSchema),
+  color: z.optional(ColorSchema),
+  status: z.optional(RiskPointStatusSchema),
+  industry: z.optional(IndustryCodeSchema),
+  department: z.optional(UlidSchema),
 });
 
 /** Who may file, edit and submit risk points (in their own area). */

@@ -1,51 +1,54 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { described } from './common-schemas.ts';
 import { DEFAULT_GRADING_TABLE, GradingTableSchema } from './grading.ts';
 
 export const REVIEW_LEVELS = ['township', 'county'] as const;
 export const ReviewLevelSchema = z.enum(REVIEW_LEVELS);
 export type ReviewLevel = z.infer<typeof ReviewLevelSchema>;
 
-const chain = z.array(ReviewLevelSchema).min(1).max(2);
+const chain = z.array(ReviewLevelSchema).check(z.minLength(1), z.maxLength(2));
 
 /**
  * A county's settings. Versioned as a whole (optimistic lock); the grading table carries its own version
  * so gradings can name the table they used. JSON-friendly: "above -Infinity" is written as a very low number.
  */
-export const TenantSettingsSchema = z
-  .strictObject({
+export const TenantSettingsSchema = described(
+  z.strictObject({
     grading: GradingTableSchema,
     /** Who must approve a filing, per colour, in order. Default: blue and yellow end at the township. */
     reviewChains: z.strictObject({ red: chain, orange: chain, yellow: chain, blue: chain, ungraded: chain }),
     /** Days between patrols of a risk point by colour; every unit at least every `unitMaximumDays`. */
     patrolFrequencyDays: z.strictObject({
-      red: z.number().int().min(1).max(366),
-      orange: z.number().int().min(1).max(366),
-      yellow: z.number().int().min(1).max(366),
-      blue: z.number().int().min(1).max(366),
-      unitMaximumDays: z.number().int().min(1).max(366),
+      red: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+      orange: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+      yellow: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+      blue: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+      unitMaximumDays: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
     }),
     /** Rectification deadlines in days by severity. */
     hazardDeadlineDays: z.strictObject({
-      general: z.number().int().min(1).max(366),
-      major: z.number().int().min(1).max(366),
+      general: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+      major: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
     }),
     /** Patrol positions further than this from the point are flagged. */
-    patrolDistanceFlagMeters: z.number().int().min(10).max(100_000),
+    patrolDistanceFlagMeters: z.number().check(z.int(), z.minimum(10), z.maximum(100_000)),
     /**
      * Days between patrols of a unit by its supervision level (who inspects it); a unit is patrolled at the
      * shortest of this, its worst risk point's colour and `unitMaximumDays`.
      */
-    patrolSupervisionLevelDays: z
-      .strictObject({
-        county: z.number().int().min(1).max(366),
-        township: z.number().int().min(1).max(366),
-        village: z.number().int().min(1).max(366),
-      })
-      .default({ county: 30, township: 30, village: 30 }),
+    patrolSupervisionLevelDays: z._default(
+      z.strictObject({
+        county: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+        township: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+        village: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
+      }),
+      { county: 30, township: 30, village: 30 },
+    ),
     /** After each escalation step a hazard gets this many days before the next level is involved. */
-    escalationGraceDays: z.number().int().min(1).max(366).default(7),
-  })
-  .meta({ id: 'TenantSettings' });
+    escalationGraceDays: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(366)), 7),
+  }),
+  { id: 'TenantSettings' },
+);
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
 export const DEFAULT_SETTINGS: TenantSettings = {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { ContactSchema, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import * as z from 'zod/mini';
+import { ContactSchema, described, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
 import { creditCodeProblem, normalizeCreditCode } from './credit-code.ts';
 import { IndustryCodeSchema } from './department.ts';
 
@@ -29,61 +29,63 @@ export interface Unit {
   updatedAt: string;
 }
 
-export const CreditCodeSchema = z
-  .string()
-  .transform(normalizeCreditCode)
-  .superRefine((code, ctx) => {
+export const CreditCodeSchema = z.pipe(z.string(), z.transform(normalizeCreditCode)).check(
+  z.superRefine((code, ctx) => {
     const problem = creditCodeProblem(code);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
-export const UnitSchema = z
-  .object({
+export const UnitSchema = described(
+  z.object({
     id: UlidSchema,
     name: z.string(),
     creditCode: z.string(),
     industry: z.string(),
     gridId: UlidSchema,
     gridPath: z.string(),
-    departmentId: UlidSchema.optional(),
+    departmentId: z.optional(UlidSchema),
     departmentOverridden: z.boolean(),
     supervisionLevel: SupervisionLevelSchema,
-    address: z.string().optional(),
-    location: LocationSchema.optional(),
-    contact: ContactSchema.optional(),
-    version: z.number().int(),
+    address: z.optional(z.string()),
+    location: z.optional(LocationSchema),
+    contact: z.optional(ContactSchema),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'Unit' });
+  }),
+  { id: 'Unit' },
+);
 
-export const CreateUnitSchema = z
-  .strictObject({
+export const CreateUnitSchema = described(
+  z.strictObject({
     name: textField(100),
     creditCode: CreditCodeSchema,
     industry: IndustryCodeSchema,
     gridId: UlidSchema,
-    address: textField(200).optional(),
-    location: LocationSchema.optional(),
-    departmentId: UlidSchema.optional(),
-    supervisionLevel: SupervisionLevelSchema.default('village'),
-    contact: ContactSchema.optional(),
-  })
-  .meta({ id: 'CreateUnit' });
+    address: z.optional(textField(200)),
+    location: z.optional(LocationSchema),
+    departmentId: z.optional(UlidSchema),
+    supervisionLevel: z._default(SupervisionLevelSchema, 'village'),
+    contact: z.optional(ContactSchema),
+  }),
+  { id: 'CreateUnit' },
+);
 export type CreateUnitInput = z.infer<typeof CreateUnitSchema>;
 
-export const UpdateUnitSchema = z
-  .strictObject({
-    name: textField(100).optional(),
-    industry: IndustryCodeSchema.optional(),
-    gridId: UlidSchema.optional(),
-    address: textField(200).optional(),
-    location: LocationSchema.optional(),
+export const UpdateUnitSchema = described(
+  z.strictObject({
+    name: z.optional(textField(100)),
+    industry: z.optional(IndustryCodeSchema),
+    gridId: z.optional(UlidSchema),
+    address: z.optional(textField(200)),
+    location: z.optional(LocationSchema),
     /** `null` clears an override so the department follows the industry again. */
-    departmentId: UlidSchema.nullable().optional(),
-    supervisionLevel: SupervisionLevelSchema.optional(),
-    contact: ContactSchema.optional(),
-    version: z.number().int().min(1).optional(),
-  })
-  .meta({ id: 'UpdateUnit' });
+    departmentId: z.optional(z.nullable(UlidSchema)),
+    supervisionLevel: z.optional(SupervisionLevelSchema),
+    contact: z.optional(ContactSchema),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+  }),
+  { id: 'UpdateUnit' },
+);
 export type UpdateUnitInput = z.infer<typeof UpdateUnitSchema>;

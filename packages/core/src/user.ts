@@ -1,6 +1,12 @@
-import { z } from 'zod';
-import { PhoneSchema, textField, UlidSchema } from './common-schemas.ts';
+import * as z from 'zod/mini';
+import { described, PhoneSchema, textField, UlidSchema } from './common-schemas.ts';
 import { GrantStringSchema, RoleSchema } from './principal.ts';
+import { ROLES, type Role } from './roles.ts';
+
+/** Roles a county may hand out: the vendor's operators are created by the platform, never by a county. */
+const CountyRoleSchema = z.enum(
+  ROLES.filter((role): role is Exclude<Role, 'vendor_operator'> => role !== 'vendor_operator'),
+);
 
 /** A person of the county. Credentials live in the user directory (Cognito); this is the county's record. */
 export interface User {
@@ -21,50 +27,55 @@ export interface User {
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
-export const UserSchema = z
-  .object({
+export const UserSchema = described(
+  z.object({
     id: UlidSchema,
     username: z.string(),
     displayName: z.string(),
     role: RoleSchema,
     scope: z.array(z.string()),
-    phone: z.string().optional(),
+    phone: z.optional(z.string()),
     enabled: z.boolean(),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'User' });
+  }),
+  { id: 'User' },
+);
 
 /** Cognito's default policy: 8+ characters with upper, lower and a digit. */
 export const PasswordSchema = z
   .string()
-  .min(8, 'must be at least 8 characters')
-  .max(128)
-  .regex(/[a-z]/, 'must contain a lowercase letter')
-  .regex(/[A-Z]/, 'must contain an uppercase letter')
-  .regex(/\d/, 'must contain a digit');
+  .check(
+    z.minLength(8, 'must be at least 8 characters'),
+    z.maxLength(128),
+    z.regex(/[a-z]/, 'must contain a lowercase letter'),
+    z.regex(/[A-Z]/, 'must contain an uppercase letter'),
+    z.regex(/\d/, 'must contain a digit'),
+  );
 
-export const CreateUserSchema = z
-  .strictObject({
+export const CreateUserSchema = described(
+  z.strictObject({
     username: z
       .string()
-      .regex(USERNAME_PATTERN, 'must be 3-64 lowercase letters, digits, dot, dash or underscore'),
+      .check(z.regex(USERNAME_PATTERN, 'must be 3-64 lowercase letters, digits, dot, dash or underscore')),
     displayName: textField(50),
-    role: RoleSchema.exclude(['vendor_operator']),
-    scope: z.array(GrantStringSchema).max(20).default([]),
-    phone: PhoneSchema.optional(),
+    role: CountyRoleSchema,
+    scope: z._default(z.array(GrantStringSchema).check(z.maxLength(20)), []),
+    phone: z.optional(PhoneSchema),
     password: PasswordSchema,
-  })
-  .meta({ id: 'CreateUser' });
+  }),
+  { id: 'CreateUser' },
+);
 
-export const UpdateUserSchema = z
-  .strictObject({
-    displayName: textField(50).optional(),
-    role: RoleSchema.exclude(['vendor_operator']).optional(),
-    scope: z.array(GrantStringSchema).max(20).optional(),
-    phone: PhoneSchema.optional(),
-    enabled: z.boolean().optional(),
-    version: z.number().int().min(1).optional(),
-  })
-  .meta({ id: 'UpdateUser' });
+export const UpdateUserSchema = described(
+  z.strictObject({
+    displayName: z.optional(textField(50)),
+    role: z.optional(CountyRoleSchema),
+    scope: z.optional(z.array(GrantStringSchema).check(z.maxLength(20))),
+    phone: z.optional(PhoneSchema),
+    enabled: z.optional(z.boolean()),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+  }),
+  { id: 'UpdateUser' },
+);

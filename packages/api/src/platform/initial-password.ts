@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const LOWER = 'abcdefghijkmnpqrstuvwxyz';
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -14,12 +14,14 @@ const SYMBOLS = '-_.%+=@';
  */
 export const InitialPasswordSchema = z
   .string()
-  .min(10, 'must be at least 10 characters')
-  .max(128)
-  .regex(/[a-z]/, 'must contain a lowercase letter')
-  .regex(/[A-Z]/, 'must contain an uppercase letter')
-  .regex(/\d/, 'must contain a digit')
-  .regex(/[^A-Za-z0-9]/, 'must contain a symbol');
+  .check(
+    z.minLength(10, 'must be at least 10 characters'),
+    z.maxLength(128),
+    z.regex(/[a-z]/, 'must contain a lowercase letter'),
+    z.regex(/[A-Z]/, 'must contain an uppercase letter'),
+    z.regex(/\d/, 'must contain a digit'),
+    z.regex(/[^A-Za-z0-9]/, 'must contain a symbol'),
+  );
 
 /**
  * A random 16-character password that meets the pool's policy, without look-alike characters (l/1, O/0).

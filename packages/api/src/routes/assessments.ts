@@ -1,6 +1,7 @@
 import {
   assessmentCsvRows,
   authorize,
+  described,
   type Principal,
   QUARTER_MESSAGE,
   QUARTER_PATTERN,
@@ -10,63 +11,64 @@ import {
   UTF8_BOM,
 } from '@gridsafe/core';
 import { AssessmentSnapshots } from '@gridsafe/db';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const rate = z
-  .number()
-  .nullable()
-  .meta({ description: 'A share between 0 and 1; null when there was nothing to measure' });
-const AssessmentRowSchema = z
-  .object({
+const rate = described(z.nullable(z.number()), {
+  description: 'A share between 0 and 1; null when there was nothing to measure',
+});
+const AssessmentRowSchema = described(
+  z.object({
     kind: z.enum(['township', 'department']),
     id: z.string(),
     name: z.string(),
-    units: z.number().int().meta({ description: 'Units registered before the quarter ended' }),
-    unitsFiled: z.number().int().meta({ description: 'Of those, units with at least one filed risk point' }),
+    units: described(z.number().check(z.int()), { description: 'Units registered before the quarter ended' }),
+    unitsFiled: described(z.number().check(z.int()), {
+      description: 'Of those, units with at least one filed risk point',
+    }),
     filingCoverage: rate,
-    patrolsDue: z.number().int().meta({ description: 'Patrols due within the quarter' }),
-    patrolsDone: z.number().int().meta({ description: 'Of those, done before the quarter ended' }),
+    patrolsDue: described(z.number().check(z.int()), { description: 'Patrols due within the quarter' }),
+    patrolsDone: described(z.number().check(z.int()), {
+      description: 'Of those, done before the quarter ended',
+    }),
     patrolCompletion: rate,
-    hazardsDue: z
-      .number()
-      .int()
-      .meta({ description: 'Hazards whose rectification deadline fell in the quarter' }),
-    hazardsOnTime: z
-      .number()
-      .int()
-      .meta({ description: 'Of those, rectified (or resolved on the spot) by the deadline' }),
+    hazardsDue: described(z.number().check(z.int()), {
+      description: 'Hazards whose rectification deadline fell in the quarter',
+    }),
+    hazardsOnTime: described(z.number().check(z.int()), {
+      description: 'Of those, rectified (or resolved on the spot) by the deadline',
+    }),
     onTimeRectification: rate,
-    overdueEscalations: z
-      .number()
-      .int()
-      .meta({ description: 'Escalations in the quarter caused by a passed deadline' }),
-  })
-  .meta({ id: 'AssessmentRow' });
-const AssessmentSchema = z
-  .object({
+    overdueEscalations: described(z.number().check(z.int()), {
+      description: 'Escalations in the quarter caused by a passed deadline',
+    }),
+  }),
+  { id: 'AssessmentRow' },
+);
+const AssessmentSchema = described(
+  z.object({
     quarter: z.string(),
     start: z.string(),
     end: z.string(),
-    computedAt: z
-      .string()
-      .meta({ description: 'When the figures were computed from the records (统计截至)' }),
+    computedAt: described(z.string(), {
+      description: 'When the figures were computed from the records (统计截至)',
+    }),
     rows: z.array(AssessmentRowSchema),
-  })
-  .meta({ id: 'QuarterlyAssessment' });
+  }),
+  { id: 'QuarterlyAssessment' },
+);
 
 const QuerySchema = z.object({
-  quarter: z.string().regex(QUARTER_PATTERN, QUARTER_MESSAGE).optional().meta({
+  quarter: described(z.optional(z.string().check(z.regex(QUARTER_PATTERN, QUARTER_MESSAGE))), {
     description: 'Like 2026Q4 (China Standard Time); the current quarter when left out',
     example: '2026Q4',
   }),
-  format: z
-    .enum(['json', 'csv'])
-    .optional()
-    .meta({ description: 'csv (or Accept: text/csv): UTF-8 with a BOM, for Excel' }),
+  format: described(z.optional(z.enum(['json', 'csv'])), {
+    description: 'csv (or Accept: text/csv): UTF-8 with a BOM, for Excel',
+  }),
 });
 
 const route = createRoute({

@@ -1,5 +1,5 @@
-import { authorize, CreateDepartmentSchema, DepartmentSchema } from '@gridsafe/core';
-import { z } from 'zod';
+import { authorize, CreateDepartmentSchema, DepartmentSchema, described } from '@gridsafe/core';
+import * as z from 'zod/mini';
 import { countyData, writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, WRITE_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
@@ -15,7 +15,7 @@ const listRoute = createRoute({
       description: 'Every department of the county',
       content: {
         'application/json': {
-          schema: z.object({ items: z.array(DepartmentSchema) }).meta({ id: 'DepartmentList' }),
+          schema: described(z.object({ items: z.array(DepartmentSchema) }), { id: 'DepartmentList' }),
         },
       },
     },

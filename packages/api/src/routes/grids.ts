@@ -4,6 +4,7 @@ import {
   ConflictError,
   CreateGridSchema,
   canSeeGrid,
+  described,
   ForbiddenError,
   GridLevelSchema,
   type GridNode,
@@ -18,7 +19,7 @@ import {
 } from '@gridsafe/core';
 import { readAuditTrail, readGridCounters, rehomeRecords } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -35,42 +36,47 @@ import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
-const GridListQuerySchema = PageQuerySchema.extend({
-  parent: UlidSchema.optional().meta({ description: 'Children of this node' }),
-  level: GridLevelSchema.optional().meta({
+const GridListQuerySchema = z.extend(PageQuerySchema, {
+  parent: described(z.optional(UlidSchema), { description: 'Children of this node' }),
+  level: described(z.optional(GridLevelSchema), {
     description: 'Only nodes of this level (within `parent` if given)',
   }),
-  within: UlidSchema.optional().meta({
+  within: described(z.optional(UlidSchema), {
     description: 'The whole subtree of this node, parents before children',
   }),
 });
 
-const GridStatsSchema = z
-  .object({
+const GridStatsSchema = described(
+  z.object({
     gridId: z.string(),
-    units: z.number().int(),
+    units: z.number().check(z.int()),
     riskPoints: z.object({
-      red: z.number().int(),
-      orange: z.number().int(),
-      yellow: z.number().int(),
-      blue: z.number().int(),
-      ungraded: z.number().int(),
-      total: z.number().int(),
+      red: z.number().check(z.int()),
+      orange: z.number().check(z.int()),
+      yellow: z.number().check(z.int()),
+      blue: z.number().check(z.int()),
+      ungraded: z.number().check(z.int()),
+      total: z.number().check(z.int()),
       byStatus: z.object({
-        draft: z.number().int(),
-        submitted: z.number().int(),
-        township_approved: z.number().int(),
-        filed: z.number().int(),
+        draft: z.number().check(z.int()),
+        submitted: z.number().check(z.int()),
+        township_approved: z.number().check(z.int()),
+        filed: z.number().check(z.int()),
       }),
     }),
     hazards: z.object({
-      open: z.number().int(),
-      overdue: z.number().int(),
-      closed: z.number().int(),
-      byLevel: z.object({ village: z.number().int(), township: z.number().int(), county: z.number().int() }),
+      open: z.number().check(z.int()),
+      overdue: z.number().check(z.int()),
+      closed: z.number().check(z.int()),
+      byLevel: z.object({
+        village: z.number().check(z.int()),
+        township: z.number().check(z.int()),
+        county: z.number().check(z.int()),
+      }),
     }),
-  })
-  .meta({ id: 'GridStats' });
+  }),
+  { id: 'GridStats' },
+);
 
 const listRoute = createRoute({
   method: 'get',

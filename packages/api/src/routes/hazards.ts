@@ -7,6 +7,7 @@ import {
   CreateHazardSchema,
   canListSubtree,
   combineNotifiers,
+  described,
   ESCALATION_LEVELS,
   EscalationLevelSchema,
   escalationMessages,
@@ -39,7 +40,7 @@ import {
 } from '@gridsafe/core';
 import { fromItem, HazardRepository, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -67,99 +68,100 @@ import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 
-export const EvidencePhotoSchema = z
-  .object({
+export const EvidencePhotoSchema = described(
+  z.object({
     id: z.string(),
     key: z.string(),
     contentType: z.string(),
-    size: z.number().int(),
+    size: z.number().check(z.int()),
     sha256: z.string(),
     status: z.enum(['pending', 'verified']),
-    takenAt: z.string().optional(),
-    location: LocationOut.optional(),
+    takenAt: z.optional(z.string()),
+    location: z.optional(LocationOut),
     requestedAt: z.string(),
-    verifiedAt: z.string().optional(),
-  })
-  .meta({ id: 'EvidencePhoto' });
-const EscalationStepSchema = z
-  .object({
+    verifiedAt: z.optional(z.string()),
+  }),
+  { id: 'EvidencePhoto' },
+);
+const EscalationStepSchema = described(
+  z.object({
     at: z.string(),
     from: EscalationLevelSchema,
     to: EscalationLevelSchema,
     cause: z.enum(['severity', 'deadline', 'manual', 'supervision']),
     by: z.string(),
-  })
-  .meta({ id: 'EscalationStep' });
+  }),
+  { id: 'EscalationStep' },
+);
 
-export const HazardSchema = z
-  .object({
+export const HazardSchema = described(
+  z.object({
     id: z.string(),
     title: z.string(),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     severity: HazardSeveritySchema,
     status: HazardStatusSchema,
-    level: z.enum(ESCALATION_LEVELS).meta({
+    level: described(z.enum(ESCALATION_LEVELS), {
       description: 'Who handles it on the territorial chain; the department hears from township up',
     }),
-    escalationStep: z.number().int(),
+    escalationStep: z.number().check(z.int()),
     escalations: z.array(EscalationStepSchema),
-    deadline: z
-      .string()
-      .meta({ description: 'Rectification deadline, from the county’s settings by severity' }),
-    escalateAt: z
-      .string()
-      .optional()
-      .meta({ description: 'When the sweep next raises it or marks it overdue' }),
+    deadline: described(z.string(), {
+      description: 'Rectification deadline, from the county’s settings by severity',
+    }),
+    escalateAt: described(z.optional(z.string()), {
+      description: 'When the sweep next raises it or marks it overdue',
+    }),
     overdue: z.boolean(),
-    overdueAt: z.string().optional(),
-    supervised: z.boolean().meta({ description: '挂牌督办: listed for supervision by the county' }),
-    supervisedAt: z.string().optional(),
+    overdueAt: z.optional(z.string()),
+    supervised: described(z.boolean(), { description: '挂牌督办: listed for supervision by the county' }),
+    supervisedAt: z.optional(z.string()),
     unitId: z.string(),
     unitName: z.string(),
     industry: z.string(),
     gridId: z.string(),
     gridPath: z.string(),
-    departmentId: z.string().optional(),
-    riskPointId: z.string().optional(),
-    patrolId: z.string().optional(),
-    checklistCode: z.string().optional(),
+    departmentId: z.optional(z.string()),
+    riskPointId: z.optional(z.string()),
+    patrolId: z.optional(z.string()),
+    checklistCode: z.optional(z.string()),
     source: z.enum(['direct', 'patrol']),
-    location: LocationOut.optional(),
+    location: z.optional(LocationOut),
     photos: z.array(EvidencePhotoSchema),
-    rectification: z
-      .object({ note: z.string(), photoIds: z.array(z.string()), at: z.string(), by: z.string() })
-      .optional(),
-    resolution: z
-      .object({
+    rectification: z.optional(
+      z.object({ note: z.string(), photoIds: z.array(z.string()), at: z.string(), by: z.string() }),
+    ),
+    resolution: z.optional(
+      z.object({
         how: z.enum(['verified', 'on_site']),
-        note: z.string().optional(),
+        note: z.optional(z.string()),
         photoIds: z.array(z.string()),
         at: z.string(),
         by: z.string(),
-      })
-      .optional(),
-    rejectReason: z.string().optional(),
-    rejections: z.number().int(),
-    startedAt: z.string().optional(),
-    rectifiedAt: z.string().optional(),
-    closedAt: z.string().optional(),
+      }),
+    ),
+    rejectReason: z.optional(z.string()),
+    rejections: z.number().check(z.int()),
+    startedAt: z.optional(z.string()),
+    rectifiedAt: z.optional(z.string()),
+    closedAt: z.optional(z.string()),
     reportedBy: z.string(),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'Hazard' });
+  }),
+  { id: 'Hazard' },
+);
 
-const ListQuerySchema = PageQuerySchema.extend({
-  grid: IdQuery.optional().meta({ description: 'Hazards in this grid node’s subtree' }),
-  level: z.enum(ESCALATION_LEVELS).optional().meta({ description: 'Escalation level' }),
-  status: HazardStatusSchema.optional(),
-  overdue: z
-    .enum(['true', 'false'])
-    .optional()
-    .meta({ description: 'true: not yet closed and marked overdue by the sweep' }),
-  department: IdQuery.optional().meta({ description: 'Hazards of this department’s industries' }),
-  unit: IdQuery.optional().meta({ description: 'Hazards of one unit' }),
+const ListQuerySchema = z.extend(PageQuerySchema, {
+  grid: described(z.optional(IdQuery), { description: 'Hazards in this grid node’s subtree' }),
+  level: described(z.optional(z.enum(ESCALATION_LEVELS)), { description: 'Escalation level' }),
+  status: z.optional(HazardStatusSchema),
+  overdue: described(z.optional(z.enum(['true', 'false'])), {
+    description: 'true: not yet closed and marked overdue by the sweep',
+  }),
+  department: described(z.optional(IdQuery), { description: 'Hazards of this department’s industries' }),
+  unit: described(z.optional(IdQuery), { description: 'Hazards of one unit' }),
 });
 const routes = {
   list: createRoute({
@@ -208,7 +210,7 @@ const routes = {
   }),
 };
 
-const ACTION_BODY: Record<HazardAction, z.ZodType> = {
+const ACTION_BODY: Record<HazardAction, z.ZodMiniType> = {
   start: HazardTransitionSchema,
   'report-rectified': HazardEvidenceSchema,
   verify: HazardTransitionSchema,
@@ -239,7 +241,7 @@ function actionRoute(action: HazardAction) {
     summary: ACTION_SUMMARY[action],
     request: {
       params: IdParamSchema,
-      headers: VersionHeaderSchema.extend(IdempotencyHeaderSchema.shape),
+      headers: z.extend(VersionHeaderSchema, IdempotencyHeaderSchema.shape),
       body: {
         required: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject',
         content: { 'application/json': { schema: ACTION_BODY[action] } },

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { described } from '@gridsafe/core';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -6,17 +7,18 @@ import type { createRouter } from '../openapi-hono.ts';
 const DependencySchema = z.object({
   status: z.enum(['ok', 'down']),
   latencyMs: z.number(),
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
 });
 
-const HealthSchema = z
-  .object({
+const HealthSchema = described(
+  z.object({
     status: z.enum(['ok', 'degraded']),
     tenant: z.string(),
     time: z.string(),
     dependencies: z.record(z.string(), DependencySchema),
-  })
-  .meta({ id: 'Health' });
+  }),
+  { id: 'Health' },
+);
 
 const route = createRoute({
   method: 'get',

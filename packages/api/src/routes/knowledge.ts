@@ -1,5 +1,6 @@
 import {
   authorize,
+  described,
   findIndustry,
   knowledgeIndustrySchema,
   knowledgeOverridesSchema,
@@ -11,7 +12,7 @@ import {
 } from '@gridsafe/core';
 import { KnowledgeRepository } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, json, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
@@ -21,19 +22,24 @@ import type { createRouter } from '../openapi-hono.ts';
 const IndustrySummarySchema = z.object({
   code: z.string(),
   name: z.string(),
-  templateCount: z.number().int(),
+  templateCount: z.number().check(z.int()),
 });
-const IndustryListSchema = z
-  .object({
+const IndustryListSchema = described(
+  z.object({
     vendorVersion: z.string(),
-    countyVersion: z.number().int(),
+    countyVersion: z.number().check(z.int()),
     items: z.array(IndustrySummarySchema),
-  })
-  .meta({ id: 'KnowledgeIndustryList' });
-const IndustrySchema = knowledgeIndustrySchema.meta({ id: 'KnowledgeIndustry' });
-const OverridesBodySchema = z
-  .object({ overrides: knowledgeOverridesSchema, version: z.number().int().min(0).optional() })
-  .meta({ id: 'KnowledgeOverridesUpdate' });
+  }),
+  { id: 'KnowledgeIndustryList' },
+);
+const IndustrySchema = described(knowledgeIndustrySchema, { id: 'KnowledgeIndustry' });
+const OverridesBodySchema = described(
+  z.object({
+    overrides: knowledgeOverridesSchema,
+    version: z.optional(z.number().check(z.int(), z.minimum(0))),
+  }),
+  { id: 'KnowledgeOverridesUpdate' },
+);
 
 const listRoute = createRoute({
   method: 'get',
@@ -49,7 +55,7 @@ const getRoute = createRoute({
   summary: 'One industry: its risk point templates, hazard factors, checklists and measures',
   request: {
     params: z.object({
-      code: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/),
+      code: z.string().check(z.regex(/^[a-z][a-z0-9_]{1,47}$/)),
     }),
   },
   responses: { 200: json(IndustrySchema, 'The industry'), ...COMMON_ERRORS },

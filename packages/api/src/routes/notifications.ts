@@ -1,13 +1,19 @@
-import { ForbiddenError, NotFoundError, type NotificationRecipient, type Principal } from '@gridsafe/core';
+import {
+  described,
+  ForbiddenError,
+  NotFoundError,
+  type NotificationRecipient,
+  type Principal,
+} from '@gridsafe/core';
 import { NotificationRepository } from '@gridsafe/db';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, json, pageOf } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const NotificationSchema = z
-  .object({
+const NotificationSchema = described(
+  z.object({
     id: z.string(),
     recipient: z.object({ kind: z.enum(['grid', 'dept', 'unit']), id: z.string() }),
     topic: z.enum(['hazard_escalated', 'hazard_supervised', 'hazard_overdue']),
@@ -16,16 +22,16 @@ const NotificationSchema = z
     body: z.string(),
     createdAt: z.string(),
     read: z.boolean(),
-  })
-  .meta({ id: 'Notification' });
+  }),
+  { id: 'Notification' },
+);
 
 const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional(),
-  unread: z
-    .enum(['true', 'false'])
-    .optional()
-    .meta({ description: 'true: only what the caller has not read' }),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
+  unread: described(z.optional(z.enum(['true', 'false'])), {
+    description: 'true: only what the caller has not read',
+  }),
 });
 
 const listRoute = createRoute({

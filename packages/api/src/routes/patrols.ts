@@ -6,6 +6,7 @@ import {
   ConflictError,
   canListSubtree,
   checkPatrolAnswers,
+  described,
   escalationMessages,
   ForbiddenError,
   type GridNode,
@@ -27,7 +28,7 @@ import {
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, PatrolRepository, patrolPointOf, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import { announcePhoto, photoRoutes, verifyAnnouncedPhoto } from '../evidence.ts';
@@ -49,73 +50,71 @@ import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
 
-export const PatrolSchema = z
-  .object({
+export const PatrolSchema = described(
+  z.object({
     id: z.string(),
     unitId: z.string(),
     unitName: z.string(),
     industry: z.string(),
     gridId: z.string(),
     gridPath: z.string(),
-    departmentId: z.string().optional(),
+    departmentId: z.optional(z.string()),
     supervisionLevel: z.enum(['county', 'township', 'village']),
     targets: z.array(z.object({ label: z.string(), location: LocationOut })),
     riskPoints: z.array(z.object({ id: z.string(), name: z.string(), color: ColorSchema })),
-    checklist: z.array(z.object({ code: z.string(), text: z.string(), riskPointId: z.string().optional() })),
-    intervalDays: z.number().int(),
+    checklist: z.array(z.object({ code: z.string(), text: z.string(), riskPointId: z.optional(z.string()) })),
+    intervalDays: z.number().check(z.int()),
     dueAt: z.string(),
     status: z.enum(['scheduled', 'done']),
-    overdue: z.boolean().meta({ description: 'Still scheduled after its due time' }),
-    completedAt: z.string().optional(),
-    completedBy: z.string().optional(),
-    position: LocationOut.optional(),
-    distanceMeters: z
-      .number()
-      .optional()
-      .meta({ description: 'From the recorded position to the nearest target' }),
-    distanceFlagged: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Further than the county’s patrolDistanceFlagMeters' }),
-    items: z
-      .array(
+    overdue: described(z.boolean(), { description: 'Still scheduled after its due time' }),
+    completedAt: z.optional(z.string()),
+    completedBy: z.optional(z.string()),
+    position: z.optional(LocationOut),
+    distanceMeters: described(z.optional(z.number()), {
+      description: 'From the recorded position to the nearest target',
+    }),
+    distanceFlagged: described(z.optional(z.boolean()), {
+      description: 'Further than the county’s patrolDistanceFlagMeters',
+    }),
+    items: z.optional(
+      z.array(
         z.object({
           code: z.string(),
           text: z.string(),
-          riskPointId: z.string().optional(),
+          riskPointId: z.optional(z.string()),
           result: z.enum(['ok', 'deficient']),
-          note: z.string().optional(),
+          note: z.optional(z.string()),
           photos: z.array(EvidencePhotoSchema),
-          hazardId: z.string().optional(),
+          hazardId: z.optional(z.string()),
         }),
-      )
-      .optional(),
-    note: z.string().optional(),
+      ),
+    ),
+    note: z.optional(z.string()),
     hazardIds: z.array(z.string()),
-    nextPatrolId: z.string().optional(),
-    version: z.number().int(),
+    nextPatrolId: z.optional(z.string()),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'Patrol' });
+  }),
+  { id: 'Patrol' },
+);
 
-const CompletionSchema = z
-  .object({ patrol: PatrolSchema, hazards: z.array(HazardSchema), next: PatrolSchema.optional() })
-  .meta({ id: 'PatrolCompletion' });
+const CompletionSchema = described(
+  z.object({ patrol: PatrolSchema, hazards: z.array(HazardSchema), next: z.optional(PatrolSchema) }),
+  { id: 'PatrolCompletion' },
+);
 
-const ListQuerySchema = PageQuerySchema.extend({
-  assignee: z
-    .enum(['me'])
-    .optional()
-    .meta({ description: 'me: the tasks of the caller’s own grid (or department)' }),
-  status: z
-    .enum(['scheduled', 'overdue', 'done'])
-    .optional()
-    .meta({ description: 'scheduled, overdue (scheduled and past due) or done' }),
-  grid: IdQuery.optional().meta({
+const ListQuerySchema = z.extend(PageQuerySchema, {
+  assignee: described(z.optional(z.enum(['me'])), {
+    description: 'me: the tasks of the caller’s own grid (or department)',
+  }),
+  status: described(z.optional(z.enum(['scheduled', 'overdue', 'done'])), {
+    description: 'scheduled, overdue (scheduled and past due) or done',
+  }),
+  grid: described(z.optional(IdQuery), {
     description: 'Patrols in this grid node’s subtree (overdue ones show on every level above)',
   }),
-  unit: IdQuery.optional().meta({ description: 'One unit’s patrols, newest first' }),
+  unit: described(z.optional(IdQuery), { description: 'One unit’s patrols, newest first' }),
 });
 
 const routes = {
@@ -161,7 +160,7 @@ const routes = {
       'One transaction writes the patrol, its audit event, the next task and a hazard work order (with its audit events, counters and notices) for each deficient item, at most 15 per patrol.',
     request: {
       params: IdParamSchema,
-      headers: VersionHeaderSchema.extend(IdempotencyHeaderSchema.shape),
+      headers: z.extend(VersionHeaderSchema, IdempotencyHeaderSchema.shape),
       body: { required: true, content: { 'application/json': { schema: CompletePatrolSchema } } },
     },
     responses: {

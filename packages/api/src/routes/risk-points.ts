@@ -7,6 +7,7 @@ import {
   CreateRiskPointSchema,
   canListSubtree,
   DEFAULT_SETTINGS,
+  described,
   ForbiddenError,
   findIndustry,
   type GridNode,
@@ -28,7 +29,7 @@ import {
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, type RISK_POINT_SUMMARY_FIELDS, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -62,7 +63,7 @@ const AssessmentSchema = z.object({
   inputs: z.record(z.string(), z.number()),
   score: z.number(),
   color: z.enum(['red', 'orange', 'yellow', 'blue']),
-  tableVersion: z.number().int(),
+  tableVersion: z.number().check(z.int()),
   at: z.string(),
   by: z.string(),
 });
@@ -70,82 +71,88 @@ const PhotoSchema = z.object({
   id: z.string(),
   key: z.string(),
   contentType: z.string(),
-  size: z.number().int(),
+  size: z.number().check(z.int()),
   sha256: z.string(),
   status: z.enum(['pending', 'verified']),
-  takenAt: z.string().optional(),
-  location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+  takenAt: z.optional(z.string()),
+  location: z.optional(z.object({ lat: z.number(), lng: z.number() })),
   requestedAt: z.string(),
-  verifiedAt: z.string().optional(),
+  verifiedAt: z.optional(z.string()),
 });
-export const RiskPointSchema = z
-  .object({
+export const RiskPointSchema = described(
+  z.object({
     id: z.string(),
     name: z.string(),
     unitId: z.string(),
     unitName: z.string(),
     industry: z.string(),
-    templateCode: z.string().optional(),
+    templateCode: z.optional(z.string()),
     gridId: z.string(),
     gridPath: z.string(),
-    departmentId: z.string().optional(),
+    departmentId: z.optional(z.string()),
     location: z.object({ lat: z.number(), lng: z.number() }),
-    address: z.string().optional(),
-    description: z.string().optional(),
+    address: z.optional(z.string()),
+    description: z.optional(z.string()),
     hazardFactors: z.array(z.string()),
     accidentTypes: z.array(z.string()),
     checklist: z.array(z.object({ code: z.string(), text: z.string() })),
     controlMeasures: z.array(z.string()),
     emergencyMeasures: z.array(z.string()),
-    responsiblePerson: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional(),
-    emergencyPhone: z.string().optional(),
+    responsiblePerson: z.optional(z.object({ name: z.optional(z.string()), phone: z.optional(z.string()) })),
+    emergencyPhone: z.optional(z.string()),
     color: ColorSchema,
-    assessment: AssessmentSchema.optional(),
+    assessment: z.optional(AssessmentSchema),
     gradings: z.array(AssessmentSchema),
     status: RiskPointStatusSchema,
     reviewChain: z.array(z.enum(['township', 'county'])),
-    reviewStep: z.number().int(),
-    returnReason: z.string().optional(),
+    reviewStep: z.number().check(z.int()),
+    returnReason: z.optional(z.string()),
     photos: z.array(PhotoSchema),
     createdBy: z.string(),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'RiskPoint' });
+  }),
+  { id: 'RiskPoint' },
+);
 
 /**
  * A list answer's point: the columns of the register, the review queue and the map (the record page has the
  * rest). Whole points made a page of 50 about 115 KB; see RISK_POINT_SUMMARY_FIELDS in @gridsafe/db.
  */
-export const RiskPointSummarySchema = RiskPointSchema.pick({
-  id: true,
-  name: true,
-  unitId: true,
-  unitName: true,
-  industry: true,
-  templateCode: true,
-  gridId: true,
-  gridPath: true,
-  departmentId: true,
-  location: true,
-  color: true,
-  status: true,
-  reviewChain: true,
-  reviewStep: true,
-  photos: true,
-  version: true,
-  createdAt: true,
-  updatedAt: true,
-} satisfies Record<(typeof RISK_POINT_SUMMARY_FIELDS)[number], true>).meta({ id: 'RiskPointSummary' });
+export const RiskPointSummarySchema = described(
+  z.pick(RiskPointSchema, {
+    id: true,
+    name: true,
+    unitId: true,
+    unitName: true,
+    industry: true,
+    templateCode: true,
+    gridId: true,
+    gridPath: true,
+    departmentId: true,
+    location: true,
+    color: true,
+    status: true,
+    reviewChain: true,
+    reviewStep: true,
+    photos: true,
+    version: true,
+    createdAt: true,
+    updatedAt: true,
+  } satisfies Record<(typeof RISK_POINT_SUMMARY_FIELDS)[number], true>),
+  { id: 'RiskPointSummary' },
+);
 
-const ListQuerySchema = PageQuerySchema.extend({
-  grid: UlidSchema.optional().meta({ description: 'Points in this grid node’s subtree' }),
-  color: ColorSchema.optional(),
-  status: RiskPointStatusSchema.optional(),
-  industry: IndustryCodeSchema.optional(),
-  department: UlidSchema.optional(),
-  unit: UlidSchema.optional().meta({ description: 'Points of one unit (needs `grid` or a unit scope)' }),
+const ListQuerySchema = z.extend(PageQuerySchema, {
+  grid: described(z.optional(UlidSchema), { description: 'Points in this grid node’s subtree' }),
+  color: z.optional(ColorSchema),
+  status: z.optional(RiskPointStatusSchema),
+  industry: z.optional(IndustryCodeSchema),
+  department: z.optional(UlidSchema),
+  unit: described(z.optional(UlidSchema), {
+    description: 'Points of one unit (needs `grid` or a unit scope)',
+  }),
 });
 const routes = {
   list: createRoute({

@@ -1,38 +1,42 @@
-import { ForbiddenError, RoleSchema } from '@gridsafe/core';
+import { described, ForbiddenError, RoleSchema } from '@gridsafe/core';
 import { poolUsername } from '@gridsafe/identity';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { ProblemSchema } from '../problem.ts';
 
-const LoginSchema = z
-  .strictObject({
-    username: z.string().min(1).max(128).meta({ example: 'county.admin' }),
-    password: z.string().min(1).max(256),
-  })
-  .meta({ id: 'LoginRequest' });
+const LoginSchema = described(
+  z.strictObject({
+    username: described(z.string().check(z.minLength(1), z.maxLength(128)), { example: 'county.admin' }),
+    password: z.string().check(z.minLength(1), z.maxLength(256)),
+  }),
+  { id: 'LoginRequest' },
+);
 
-const RefreshSchema = z
-  .strictObject({ refreshToken: z.string().min(1).max(4096) })
-  .meta({ id: 'RefreshRequest' });
+const RefreshSchema = described(
+  z.strictObject({ refreshToken: z.string().check(z.minLength(1), z.maxLength(4096)) }),
+  { id: 'RefreshRequest' },
+);
 
-export const SessionUserSchema = z
-  .object({
+export const SessionUserSchema = described(
+  z.object({
     id: z.string(),
     username: z.string(),
     role: RoleSchema,
-    scope: z.array(z.string()).meta({ example: ['grid:01JD0000000000000000000000'] }),
-  })
-  .meta({ id: 'SessionUser' });
+    scope: described(z.array(z.string()), { example: ['grid:01JD0000000000000000000000'] }),
+  }),
+  { id: 'SessionUser' },
+);
 
-const SessionSchema = z
-  .object({
+const SessionSchema = described(
+  z.object({
     accessToken: z.string(),
     refreshToken: z.string(),
-    expiresIn: z.number().int(),
+    expiresIn: z.number().check(z.int()),
     user: SessionUserSchema,
-  })
-  .meta({ id: 'Session' });
+  }),
+  { id: 'Session' },
+);
 
 const problems = {
   400: { description: 'Invalid fields', content: { 'application/problem+json': { schema: ProblemSchema } } },

@@ -1,17 +1,22 @@
-import { assertValidBands, authorize, TenantSettingsSchema } from '@gridsafe/core';
-import { z } from 'zod';
+import { assertValidBands, authorize, described, TenantSettingsSchema } from '@gridsafe/core';
+import * as z from 'zod/mini';
 import { countyData, writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { rememberSettings } from '../settings-cache.ts';
 
-const SettingsBodySchema = z
-  .object({ settings: TenantSettingsSchema, version: z.number().int().min(0) })
-  .meta({ id: 'Settings' });
-const PutSettingsSchema = z
-  .strictObject({ settings: TenantSettingsSchema, version: z.number().int().min(0).optional() })
-  .meta({ id: 'SettingsUpdate' });
+const SettingsBodySchema = described(
+  z.object({ settings: TenantSettingsSchema, version: z.number().check(z.int(), z.minimum(0)) }),
+  { id: 'Settings' },
+);
+const PutSettingsSchema = described(
+  z.strictObject({
+    settings: TenantSettingsSchema,
+    version: z.optional(z.number().check(z.int(), z.minimum(0))),
+  }),
+  { id: 'SettingsUpdate' },
+);
 
 const getRoute = createRoute({
   method: 'get',

@@ -5,6 +5,7 @@ import {
   CsvSyntaxError,
   csvRecords,
   decodeSpreadsheetText,
+  described,
   type FieldProblem,
   type GridNode,
   inParallel,
@@ -14,32 +15,33 @@ import {
 } from '@gridsafe/core';
 import { fromItem, type StoredItem, sameUnitContent } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import { resolveDepartment } from '../unit-rules.ts';
 
-export const UnitImportResultSchema = z
-  .object({
+export const UnitImportResultSchema = described(
+  z.object({
     encoding: z.string(),
     summary: z.object({
-      total: z.number().int(),
-      created: z.number().int(),
-      updated: z.number().int(),
-      unchanged: z.number().int(),
-      rejected: z.number().int(),
+      total: z.number().check(z.int()),
+      created: z.number().check(z.int()),
+      updated: z.number().check(z.int()),
+      unchanged: z.number().check(z.int()),
+      rejected: z.number().check(z.int()),
     }),
     rows: z.array(
       z.object({
-        line: z.number().int(),
+        line: z.number().check(z.int()),
         status: z.enum(['created', 'updated', 'unchanged', 'rejected']),
-        unitId: z.string().optional(),
-        creditCode: z.string().optional(),
-        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+        unitId: z.optional(z.string()),
+        creditCode: z.optional(z.string()),
+        errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
       }),
     ),
-  })
-  .meta({ id: 'UnitImportResult' });
+  }),
+  { id: 'UnitImportResult' },
+);
 type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */

@@ -2,6 +2,7 @@ import {
   authorize,
   CreateUnitSchema,
   canListSubtree,
+  described,
   ForbiddenError,
   type GridNode,
   inScope,
@@ -16,7 +17,7 @@ import {
 } from '@gridsafe/core';
 import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
@@ -36,10 +37,10 @@ import { assertPlaceableVillage, resolveDepartment, unitScopeTarget } from '../u
 import { AuditTrailSchema } from './audit-schema.ts';
 import { importUnits, UnitImportResultSchema } from './unit-import.ts';
 
-const UnitListQuerySchema = PageQuerySchema.extend({
-  grid: UlidSchema.optional().meta({ description: 'Units in this grid node’s subtree' }),
-  department: UlidSchema.optional().meta({ description: 'Units this department supervises' }),
-  industry: z.string().optional().meta({ description: 'Units of this industry' }),
+const UnitListQuerySchema = z.extend(PageQuerySchema, {
+  grid: described(z.optional(UlidSchema), { description: 'Units in this grid node’s subtree' }),
+  department: described(z.optional(UlidSchema), { description: 'Units this department supervises' }),
+  industry: described(z.optional(z.string()), { description: 'Units of this industry' }),
 });
 
 const listRoute = createRoute({
@@ -97,7 +98,10 @@ const importRoute = createRoute({
   description:
     'Columns (Chinese or English headers): 单位名称/name, 统一社会信用代码/creditCode, 行业/industry (code or Chinese name), 乡镇/township, 村/社区/village, and optionally 地址/address, 经度/lng, 纬度/lat, 联系人/contactName, 联系电话/contactPhone, 监管层级/supervisionLevel. Rows are matched by credit code: new ones are created, changed ones updated, identical ones left alone, so importing the same file twice changes nothing. Up to 5 MB.',
   request: {
-    body: { required: true, content: { 'text/csv': { schema: z.string().meta({ format: 'binary' }) } } },
+    body: {
+      required: true,
+      content: { 'text/csv': { schema: described(z.string(), { format: 'binary' }) } },
+    },
   },
   responses: { 200: json(UnitImportResultSchema, 'One result per row'), ...WRITE_ERRORS },
 });

@@ -13,7 +13,7 @@ import {
 import { fromItem } from '@gridsafe/db';
 import { poolUsername } from '@gridsafe/identity';
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {

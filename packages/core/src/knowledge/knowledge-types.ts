@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Codes are stable keys: county overrides, filed risk points and patrol records refer to them across vendor
@@ -11,19 +11,18 @@ export const LEC_L_VALUES = [10, 6, 3, 1, 0.5, 0.2, 0.1] as const;
 export const LEC_E_VALUES = [10, 6, 3, 2, 1, 0.5] as const;
 export const LEC_C_VALUES = [100, 40, 15, 7, 3, 1] as const;
 
-const codeSchema = z.string().regex(KNOWLEDGE_CODE_PATTERN, 'must be snake_case ASCII');
-const textSchema = z.string().trim().min(1);
-const textListSchema = z.array(textSchema).min(1);
+const codeSchema = z.string().check(z.regex(KNOWLEDGE_CODE_PATTERN, 'must be snake_case ASCII'));
+const textSchema = z.string().check(z.trim(), z.minLength(1));
+const textListSchema = z.array(textSchema).check(z.minLength(1));
 
 export const checklistItemSchema = z.object({
   code: codeSchema,
   text: textSchema,
 });
 
-const checklistSchema = z
-  .array(checklistItemSchema)
-  .min(1)
-  .superRefine((items, ctx) => {
+const checklistSchema = z.array(checklistItemSchema).check(
+  z.minLength(1),
+  z.superRefine((items, ctx) => {
     const seen = new Set<string>();
     items.forEach((item, index) => {
       if (seen.has(item.code)) {
@@ -35,7 +34,8 @@ const checklistSchema = z
       }
       seen.add(item.code);
     });
-  });
+  }),
+);
 
 export const lecAssessmentSchema = z.object({
   method: z.literal('LEC'),
@@ -68,7 +68,7 @@ export const knowledgeIndustrySchema = z.object({
 function addDuplicateIssues(
   codes: { code: string; path: PropertyKey[] }[],
   what: string,
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ) {
   const seen = new Set<string>();
   for (const { code, path } of codes) {
@@ -77,21 +77,23 @@ function addDuplicateIssues(
   }
 }
 
-const industryListSchema = z.array(knowledgeIndustrySchema).superRefine((industries, ctx) => {
-  addDuplicateIssues(
-    industries.map((industry, i) => ({ code: industry.code, path: [i, 'code'] })),
-    'industry',
-    ctx,
-  );
-  // Template codes are unique across the whole base, not per industry, so a risk point can name its template alone.
-  addDuplicateIssues(
-    industries.flatMap((industry, i) =>
-      industry.templates.map((template, j) => ({ code: template.code, path: [i, 'templates', j, 'code'] })),
-    ),
-    'template',
-    ctx,
-  );
-});
+const industryListSchema = z.array(knowledgeIndustrySchema).check(
+  z.superRefine((industries, ctx) => {
+    addDuplicateIssues(
+      industries.map((industry, i) => ({ code: industry.code, path: [i, 'code'] })),
+      'industry',
+      ctx,
+    );
+    // Template codes are unique across the whole base, not per industry, so a risk point can name its template alone.
+    addDuplicateIssues(
+      industries.flatMap((industry, i) =>
+        industry.templates.map((template, j) => ({ code: template.code, path: [i, 'templates', j, 'code'] })),
+      ),
+      'template',
+      ctx,
+    );
+  }),
+);
 
 export const knowledgeBaseSchema = z.object({
   version: textSchema,
@@ -99,14 +101,14 @@ export const knowledgeBaseSchema = z.object({
 });
 
 /** Every field but the code: a county may reword anything, but the key that ties records to it stays put. */
-export const riskPointTemplatePatchSchema = riskPointTemplateSchema.omit({ code: true }).partial();
+export const riskPointTemplatePatchSchema = z.partial(z.omit(riskPointTemplateSchema, { code: true }));
 
 export const industryOverrideSchema = z.object({
-  name: textSchema.optional(),
-  supervisingDepartmentHint: textSchema.optional(),
-  hiddenTemplates: z.array(codeSchema).optional(),
-  templates: z.record(codeSchema, riskPointTemplatePatchSchema).optional(),
-  addedTemplates: z.array(riskPointTemplateSchema).optional(),
+  name: z.optional(textSchema),
+  supervisingDepartmentHint: z.optional(textSchema),
+  hiddenTemplates: z.optional(z.array(codeSchema)),
+  templates: z.optional(z.record(codeSchema, riskPointTemplatePatchSchema)),
+  addedTemplates: z.optional(z.array(riskPointTemplateSchema)),
 });
 
 export const knowledgeOverridesSchema = z
@@ -114,36 +116,38 @@ export const knowledgeOverridesSchema = z
     /** The vendor version the county edited against; informational, the merge keys on codes only. */
     baseVersion: textSchema,
     industries: z.record(codeSchema, industryOverrideSchema),
-    addedIndustries: z.array(knowledgeIndustrySchema).optional(),
+    addedIndustries: z.optional(z.array(knowledgeIndustrySchema)),
   })
-  .superRefine((overrides, ctx) => {
-    addDuplicateIssues(
-      (overrides.addedIndustries ?? []).map((industry, i) => ({
-        code: industry.code,
-        path: ['addedIndustries', i, 'code'],
-      })),
-      'added industry',
-      ctx,
-    );
-    addDuplicateIssues(
-      [
-        ...Object.entries(overrides.industries).flatMap(([industryCode, override]) =>
-          (override.addedTemplates ?? []).map((template, j) => ({
-            code: template.code,
-            path: ['industries', industryCode, 'addedTemplates', j, 'code'],
-          })),
-        ),
-        ...(overrides.addedIndustries ?? []).flatMap((industry, i) =>
-          industry.templates.map((template, j) => ({
-            code: template.code,
-            path: ['addedIndustries', i, 'templates', j, 'code'],
-          })),
-        ),
-      ],
-      'added template',
-      ctx,
-    );
-  });
+  .check(
+    z.superRefine((overrides, ctx) => {
+      addDuplicateIssues(
+        (overrides.addedIndustries ?? []).map((industry, i) => ({
+          code: industry.code,
+          path: ['addedIndustries', i, 'code'],
+        })),
+        'added industry',
+        ctx,
+      );
+      addDuplicateIssues(
+        [
+          ...Object.entries(overrides.industries).flatMap(([industryCode, override]) =>
+            (override.addedTemplates ?? []).map((template, j) => ({
+              code: template.code,
+              path: ['industries', industryCode, 'addedTemplates', j, 'code'],
+            })),
+          ),
+          ...(overrides.addedIndustries ?? []).flatMap((industry, i) =>
+            industry.templates.map((template, j) => ({
+              code: template.code,
+              path: ['addedIndustries', i, 'templates', j, 'code'],
+            })),
+          ),
+        ],
+        'added template',
+        ctx,
+      );
+    }),
+  );
 
 export type ChecklistItem = z.infer<typeof checklistItemSchema>;
 export type LecAssessment = z.infer<typeof lecAssessmentSchema>;

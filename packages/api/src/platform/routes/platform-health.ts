@@ -1,17 +1,19 @@
-import { z } from 'zod';
+import { described } from '@gridsafe/core';
+import * as z from 'zod/mini';
 import { createRoute } from '../../openapi/route.ts';
 import type { PlatformRouter } from '../platform-router.ts';
 
-const PlatformHealthSchema = z
-  .object({
+const PlatformHealthSchema = described(
+  z.object({
     status: z.enum(['ok', 'degraded']),
     time: z.string(),
     dependencies: z.record(
       z.string(),
-      z.object({ status: z.enum(['ok', 'down']), latencyMs: z.number(), detail: z.string().optional() }),
+      z.object({ status: z.enum(['ok', 'down']), latencyMs: z.number(), detail: z.optional(z.string()) }),
     ),
-  })
-  .meta({ id: 'PlatformHealth' });
+  }),
+  { id: 'PlatformHealth' },
+);
 
 const route = createRoute({
   method: 'get',

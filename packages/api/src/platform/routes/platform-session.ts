@@ -1,29 +1,32 @@
-import { ForbiddenError } from '@gridsafe/core';
-import { z } from 'zod';
+import { described, ForbiddenError } from '@gridsafe/core';
+import * as z from 'zod/mini';
 import { createRoute } from '../../openapi/route.ts';
 import { ProblemSchema } from '../../problem.ts';
 import { PLATFORM_TENANT, platformPoolUsername, stripPlatform } from '../platform-identity.ts';
 import type { PlatformRouter } from '../platform-router.ts';
 
-const LoginSchema = z
-  .strictObject({
-    username: z.string().min(1).max(128).meta({ example: 'vendor.operator' }),
-    password: z.string().min(1).max(256),
-  })
-  .meta({ id: 'PlatformLoginRequest' });
+const LoginSchema = described(
+  z.strictObject({
+    username: described(z.string().check(z.minLength(1), z.maxLength(128)), { example: 'vendor.operator' }),
+    password: z.string().check(z.minLength(1), z.maxLength(256)),
+  }),
+  { id: 'PlatformLoginRequest' },
+);
 
-const RefreshSchema = z
-  .strictObject({ refreshToken: z.string().min(1).max(4096) })
-  .meta({ id: 'PlatformRefreshRequest' });
+const RefreshSchema = described(
+  z.strictObject({ refreshToken: z.string().check(z.minLength(1), z.maxLength(4096)) }),
+  { id: 'PlatformRefreshRequest' },
+);
 
-const SessionSchema = z
-  .object({
+const SessionSchema = described(
+  z.object({
     accessToken: z.string(),
     refreshToken: z.string(),
-    expiresIn: z.number().int(),
+    expiresIn: z.number().check(z.int()),
     user: z.object({ id: z.string(), username: z.string(), role: z.literal('vendor_operator') }),
-  })
-  .meta({ id: 'PlatformSession' });
+  }),
+  { id: 'PlatformSession' },
+);
 
 const problems = {
   400: { description: 'Invalid fields', content: { 'application/problem+json': { schema: ProblemSchema } } },

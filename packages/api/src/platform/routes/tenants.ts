@@ -1,7 +1,7 @@
-import { type GridNode, ValidationError, verifyAuditChain } from '@gridsafe/core';
+import { described, type GridNode, ValidationError, verifyAuditChain } from '@gridsafe/core';
 import { TenantRegistry } from '@gridsafe/db';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createRoute } from '../../openapi/route.ts';
 import { ProblemSchema } from '../../problem.ts';
 import { AuditTrailSchema } from '../../routes/audit-schema.ts';
@@ -27,7 +27,7 @@ const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ProblemSchema } },
 });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
+const json = <T extends z.ZodMiniType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
@@ -45,53 +45,56 @@ const WRITE_ERRORS = {
 
 const IdParamSchema = z.object({ id: TenantIdSchema });
 const VersionHeaderSchema = z.object({
-  'if-match': z.string().optional().meta({ description: 'The version you saw; a stale one answers 409' }),
+  'if-match': described(z.optional(z.string()), {
+    description: 'The version you saw; a stale one answers 409',
+  }),
 });
 const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(256).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(256))),
 });
 
 const GridRootSchema = z.object({
   id: z.string(),
   level: z.string(),
   name: z.string(),
-  code: z.string().optional(),
+  code: z.optional(z.string()),
   path: z.string(),
 });
 
-const OnboardResultSchema = z
-  .object({
+const OnboardResultSchema = described(
+  z.object({
     tenant: TenantSchema,
     rootGrid: GridRootSchema,
     admin: z.object({
       id: z.string(),
       username: z.string(),
       displayName: z.string(),
-      temporaryPassword: z
-        .string()
-        .meta({ description: 'Shown once, here; the admin should change it at first use' }),
+      temporaryPassword: described(z.string(), {
+        description: 'Shown once, here; the admin should change it at first use',
+      }),
       passwordGenerated: z.boolean(),
     }),
     deploy: z.object({ stack: z.string(), command: z.string() }),
-  })
-  .meta({ id: 'OnboardResult' });
+  }),
+  { id: 'OnboardResult' },
+);
 
-const OffboardResultSchema = z
-  .object({
+const OffboardResultSchema = described(
+  z.object({
     tenant: TenantSchema,
     users: z.object({
-      disabled: z.number().int(),
+      disabled: z.number().check(z.int()),
       done: z.boolean(),
-      nextCursor: z
-        .string()
-        .optional()
-        .meta({ description: 'Send it back as `cursor` to go on disabling users' }),
+      nextCursor: described(z.optional(z.string()), {
+        description: 'Send it back as `cursor` to go on disabling users',
+      }),
     }),
     dataRetained: z.literal(true),
     destroyCommand: z.string(),
-  })
-  .meta({ id: 'OffboardResult' });
+  }),
+  { id: 'OffboardResult' },
+);
 
 const listRoute = createRoute({
   method: 'get',
@@ -101,9 +104,9 @@ const listRoute = createRoute({
   request: { query: ListQuerySchema },
   responses: {
     200: json(
-      z
-        .object({ items: z.array(TenantSchema), nextCursor: z.string().optional() })
-        .meta({ id: 'TenantPage' }),
+      described(z.object({ items: z.array(TenantSchema), nextCursor: z.optional(z.string()) }), {
+        id: 'TenantPage',
+      }),
       'Counties',
     ),
     ...ERRORS,
