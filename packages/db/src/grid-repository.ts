@@ -1,6 +1,7 @@
 import { ConflictError, diff, type GridLevel, type GridNode, pathOf } from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterUpdate, readGridCounters, statsPartitionKey } from './grid-stats.ts';
+import { sortKeyRange } from './keys.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
@@ -43,8 +44,8 @@ export class GridRepository {
     const result = await this.store.queryPage(
       {
         IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :path)',
-        ExpressionAttributeValues: { ':pk': this.store.key('GRIDTREE'), ':path': path },
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :path AND :pathEnd',
+        ExpressionAttributeValues: { ':pk': this.store.key('GRIDTREE'), ...sortKeyRange(path) },
       },
       page,
     );
@@ -60,10 +61,12 @@ export class GridRepository {
     const result = await this.store.queryPage(
       {
         IndexName: 'gsi3',
-        KeyConditionExpression: withinPath ? 'gsi3pk = :pk AND begins_with(gsi3sk, :path)' : 'gsi3pk = :pk',
+        KeyConditionExpression: withinPath
+          ? 'gsi3pk = :pk AND gsi3sk BETWEEN :path AND :pathEnd'
+          : 'gsi3pk = :pk',
         ExpressionAttributeValues: {
           ':pk': this.store.key('GRIDLEVEL', level),
-          ...(withinPath ? { ':path': withinPath } : {}),
+          ...(withinPath ? sortKeyRange(withinPath) : {}),
         },
       },
       page,

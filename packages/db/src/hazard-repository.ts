@@ -8,6 +8,7 @@ import {
 } from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
+import { sortKeyRange } from './keys.ts';
 import { NotificationRepository } from './notification-repository.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
@@ -112,12 +113,12 @@ export class HazardRepository {
       );
     }
     const withinArea = filter.withinPath !== '';
-    if (withinArea) values[':path'] = filter.withinPath;
+    if (withinArea) Object.assign(values, sortKeyRange(filter.withinPath));
     const result = await this.store.queryPage(
       {
         IndexName: index,
         KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
           : `${index}pk = :pk`,
         ...(filters.length > 0
           ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }

@@ -2,6 +2,7 @@ import type { Hazard, NotificationMessage, Patrol } from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { addCounts, counterUpdates } from './grid-stats.ts';
 import { HazardRepository } from './hazard-repository.ts';
+import { sortKeyRange } from './keys.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
@@ -68,12 +69,12 @@ export class PatrolRepository {
     }
     // A unit's history is in one partition already; a subtree narrows the others by path.
     const withinArea = !byUnit && filter.withinPath !== '';
-    if (withinArea) values[':path'] = `${filter.withinPath}`;
+    if (withinArea) Object.assign(values, sortKeyRange(filter.withinPath));
     const result = await this.store.queryPage(
       {
         IndexName: index,
         KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
           : `${index}pk = :pk`,
         ...(filters.length > 0
           ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }

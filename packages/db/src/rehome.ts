@@ -1,3 +1,4 @@
+import { sortKeyRange } from './keys.ts';
 import type { TenantStore } from './tenant-store.ts';
 
 /**
@@ -45,8 +46,8 @@ export async function rehomeRecords(store: TenantStore, oldPath: string, newPath
       page = await store.queryPage(
         {
           IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :path)',
-          ExpressionAttributeValues: { ':pk': store.key(collection), ':path': `${oldPath}#` },
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :path AND :pathEnd',
+          ExpressionAttributeValues: { ':pk': store.key(collection), ...sortKeyRange(`${oldPath}#`) },
         },
         { limit: 100 },
       );

@@ -1,6 +1,7 @@
 import { type CounterDeltas, diff, type RiskPoint, type RiskPointStatus } from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
+import { sortKeyRange } from './keys.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
@@ -129,12 +130,12 @@ export class RiskPointRepository {
     narrow('departmentId', filter.departmentId);
     narrow('industry', filter.industry);
     const withinArea = filter.withinPath !== '';
-    if (withinArea) values[':path'] = filter.withinPath;
+    if (withinArea) Object.assign(values, sortKeyRange(filter.withinPath));
     const result = await this.store.queryPage(
       {
         IndexName: index,
         KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
           : `${index}pk = :pk`,
         ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
         ...(summary ? { ProjectionExpression: SUMMARY_PROJECTION.ProjectionExpression } : {}),

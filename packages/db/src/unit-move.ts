@@ -2,6 +2,7 @@ import { ConflictError, type CounterDeltas, type Hazard, type RiskPoint, type Un
 import { appendAuditEvent, chainHeadOf } from './audit-log.ts';
 import { addCounts } from './grid-stats.ts';
 import { HAZARD_ENTITY, hazardCounts } from './hazard-repository.ts';
+import { sortKeyRange } from './keys.ts';
 import { PATROL_ENTITY } from './patrol-repository.ts';
 import { pathRewrite } from './rehome.ts';
 import { countsOf } from './risk-point-repository.ts';
@@ -46,12 +47,12 @@ export async function unitCarriage(
   const inOldVillage = (collection: string, openOnly: boolean) =>
     store.queryAll({
       IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :path)',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :path AND :pathEnd',
       FilterExpression: openOnly ? '#unitId = :unit AND #status <> :closed' : '#unitId = :unit',
       ExpressionAttributeNames: { '#unitId': 'unitId', ...(openOnly ? { '#status': 'status' } : {}) },
       ExpressionAttributeValues: {
         ':pk': store.key(collection),
-        ':path': `${unit.gridPath}#`,
+        ...sortKeyRange(`${unit.gridPath}#`),
         ':unit': unit.id,
         ...(openOnly ? { ':closed': 'closed' } : {}),
       },

@@ -1,6 +1,7 @@
 import { type CounterDeltas, diff, type Unit } from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
+import { sortKeyRange } from './keys.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 import { unitCarriage } from './unit-move.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
@@ -84,12 +85,12 @@ export class UnitRepository {
       {
         IndexName: index,
         KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND begins_with(${index}sk, :path)`
+          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
           : `${index}pk = :pk`,
         ...(narrowByIndustry ? { FilterExpression: 'industry = :industry' } : {}),
         ExpressionAttributeValues: {
           ':pk': pk,
-          ...(withinArea ? { ':path': filter.withinPath } : {}),
+          ...(withinArea ? sortKeyRange(filter.withinPath) : {}),
           ...(narrowByIndustry ? { ':industry': filter.industry } : {}),
         },
       },
