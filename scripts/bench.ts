@@ -8,7 +8,7 @@ import { createCognitoIdentityProvider } from '@gridsafe/identity';
 import { type ApiProcess, startApiProcess } from './bench/api-process.ts';
 import { checkSeededStats, type StatsCheck } from './bench/check-stats.ts';
 import { type DirectQueryTimes, formatDirectQueries, timeDirectQueries } from './bench/direct-queries.ts';
-import { measureDynamoReference } from './bench/dynamo-reference.ts';
+import { measureDynamoReference, measureDynamoTransactionReference } from './bench/dynamo-reference.ts';
 import { getOneOf, type RequestKind, runLoad } from './bench/load.ts';
 import { machineFacts } from './bench/machine.ts';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './bench/options.ts';
@@ -333,6 +333,18 @@ async function main(): Promise<number> {
         'TenantStore.get of a random risk point, straight to DynamoDB Local',
       );
       rows.push(reference);
+      rows.push(
+        rowOf(
+          await measureDynamoTransactionReference({
+            client,
+            tableName: TABLE,
+            tenant: county.tenant,
+            concurrency: options.connections,
+            seconds: options.duration,
+          }),
+          'a transition’s GetItem and 5-item TransactWriteItems, straight to DynamoDB Local',
+        ),
+      );
       applyNoopRatio(rows, options.scale === 1 || options.strict);
       results.push({ scale: options.scale, tenant: county.tenant, rows, phaseOps });
     }
