@@ -55,6 +55,9 @@ export async function startDynamoDbLocal(options: {
     '-jar',
     jar,
     '-sharedDb',
+    // Nothing of a county's data leaves the machine, and on a network that reaches only the package registries
+    // its background reports would only fail.
+    '-disableTelemetry',
     '-port',
     String(options.port),
     ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
