@@ -22,8 +22,7 @@ beforeAll(async () => {
   stack = e2eStack();
   browser = await launchBrowser();
   memberToken = await stack.token('grid.member');
-  const me = await stack.api<{ scope: string[] }>(memberToken, 'GET', '/me');
-  village = me.body.scope.find((grant) => grant.startsWith('grid:'))!.slice('grid:'.length);
+  village = await stack.gridOf(memberToken);
 });
 
 afterAll(async () => {

@@ -48,8 +48,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   adminToken = await stack.token('county.admin');
   memberToken = await stack.token('grid.member');
-  const me = await stack.api<{ scope: string[] }>(memberToken, 'GET', '/me');
-  village = me.body.scope.find((grant) => grant.startsWith('grid:'))!.slice('grid:'.length);
+  village = await stack.gridOf(memberToken);
   const roots = await stack.api<{ items: GridNode[] }>(adminToken, 'GET', '/grids?level=county');
   county = roots.body.items[0]!;
 });

@@ -36,6 +36,8 @@ export interface E2eClient {
   advanceClock(ms: number): Promise<Date>;
   /** Runs each county's scheduled escalation sweep (and patrol plan) now, on the stack's clock, and waits for it. */
   runEscalationSweep(): Promise<void>;
+  /** The grid a person's scope names first (a grid member's village), read from `GET /me`. */
+  gridOf(token: string): Promise<string>;
 }
 
 /**
@@ -180,6 +182,12 @@ export function e2eStack(): E2eClient {
     advanceClock: (ms) => control(`/clock/advance?ms=${ms}`),
     runEscalationSweep: async () => {
       await control('/escalation/sweep');
+    },
+    gridOf: async (token) => {
+      const me = await api<{ scope: string[] }>(token, 'GET', '/me');
+      const grant = me.body.scope.find((scope) => scope.startsWith('grid:'));
+      if (!grant) throw new Error(`no grid in the scope ${JSON.stringify(me.body.scope)}`);
+      return grant.slice('grid:'.length);
     },
   };
 }

@@ -1,4 +1,5 @@
 import {
+  type CreateUnitInput,
   type Department,
   departmentForIndustry,
   ForbiddenError,
@@ -48,4 +49,29 @@ export function resolveDepartment(
 
 export function unitScopeTarget(unit: Pick<Unit, 'gridPath' | 'departmentId' | 'id'>) {
   return { gridPath: unit.gridPath, departmentId: unit.departmentId, unitId: unit.id };
+}
+
+/** A new unit as asked for: in `village`, supervised by `department`, at version 1, made at `now`. */
+export function newUnit(
+  input: CreateUnitInput,
+  village: GridNode,
+  department: { departmentId?: string; departmentOverridden: boolean },
+  made: { id: string; now: string },
+): Unit {
+  return {
+    id: made.id,
+    name: input.name,
+    creditCode: input.creditCode,
+    industry: input.industry,
+    gridId: village.id,
+    gridPath: village.path,
+    ...department,
+    supervisionLevel: input.supervisionLevel,
+    ...(input.address ? { address: input.address } : {}),
+    ...(input.location ? { location: input.location } : {}),
+    ...(input.contact ? { contact: input.contact } : {}),
+    version: 1,
+    createdAt: made.now,
+    updatedAt: made.now,
+  };
 }

@@ -1,5 +1,4 @@
 import { ForbiddenError } from './errors.ts';
-import { isWithin } from './grid.ts';
 import type { Principal, Role } from './principal.ts';
 
 /**

@@ -78,6 +78,19 @@ export interface RiskPoint {
 
 const textList = (itemMax: number, max: number) => z.array(textField(itemMax)).check(z.maxLength(max));
 
+/** What a filer writes about a point, when filing it and when editing a draft (where every field is optional). */
+const optionalContent = {
+  address: z.optional(textField(200)),
+  description: z.optional(textField(2000)),
+  assessment: z.optional(AssessmentInputSchema),
+  hazardFactors: z.optional(textList(200, 50)),
+  accidentTypes: z.optional(textList(50, 20)),
+  controlMeasures: z.optional(textList(500, 50)),
+  emergencyMeasures: z.optional(textList(500, 50)),
+  responsiblePerson: z.optional(ContactSchema),
+  emergencyPhone: z.optional(PhoneSchema),
+};
+
 export const CreateRiskPointSchema = described(
   z.strictObject({
     name: textField(100),
@@ -86,15 +99,7 @@ export const CreateRiskPointSchema = described(
     /** A knowledge-base template: its hazards, checklist and measures fill whatever the filer leaves out. */
     templateCode: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{1,63}$/))),
     location: LocationSchema,
-    address: z.optional(textField(200)),
-    description: z.optional(textField(2000)),
-    assessment: z.optional(AssessmentInputSchema),
-    hazardFactors: z.optional(textList(200, 50)),
-    accidentTypes: z.optional(textList(50, 20)),
-    controlMeasures: z.optional(textList(500, 50)),
-    emergencyMeasures: z.optional(textList(500, 50)),
-    responsiblePerson: z.optional(ContactSchema),
-    emergencyPhone: z.optional(PhoneSchema),
+    ...optionalContent,
   }),
   { id: 'CreateRiskPoint' },
 );
@@ -104,15 +109,7 @@ export const UpdateRiskPointSchema = described(
   z.strictObject({
     name: z.optional(textField(100)),
     location: z.optional(LocationSchema),
-    address: z.optional(textField(200)),
-    description: z.optional(textField(2000)),
-    assessment: z.optional(AssessmentInputSchema),
-    hazardFactors: z.optional(textList(200, 50)),
-    accidentTypes: z.optional(textList(50, 20)),
-    controlMeasures: z.optional(textList(500, 50)),
-    emergencyMeasures: z.optional(textList(500, 50)),
-    responsiblePerson: z.optional(ContactSchema),
-    emergencyPhone: z.optional(PhoneSchema),
+    ...optionalContent,
     version: z.optional(z.number().check(z.int(), z.minimum(1))),
   }),
   { id: 'UpdateRiskPoint' },

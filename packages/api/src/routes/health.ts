@@ -1,6 +1,5 @@
 import { described } from '@gridsafe/core';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../app-env.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 

@@ -18,7 +18,7 @@ import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
-import { resolveDepartment } from '../unit-rules.ts';
+import { newUnit, resolveDepartment } from '../unit-rules.ts';
 
 export const UnitImportResultSchema = described(
   z.object({
@@ -142,7 +142,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   const known = valid.filter((row) => claimed.has(row.input.creditCode));
 
   await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
-    const units = batch.map((row) => newUnit(row));
+    const units = batch.map(unitOf);
     try {
       await data.units.createMany(units, writeContext(c));
     } catch (error) {
@@ -187,32 +187,16 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     rows: results,
   };
 
-  function newUnit(row: ValidRow): Unit {
-    const now = c.get('deps').clock.now().toISOString();
-    const { input, village } = row;
-    return {
-      id: c.get('deps').ids.next(),
-      name: input.name,
-      creditCode: input.creditCode,
-      industry: input.industry,
-      gridId: village.id,
-      gridPath: village.path,
-      ...resolveDepartment(departments, input.industry, undefined),
-      supervisionLevel: input.supervisionLevel,
-      ...(input.address ? { address: input.address } : {}),
-      ...(input.location ? { location: input.location } : {}),
-      ...(input.contact ? { contact: input.contact } : {}),
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
+  function unitOf({ input, village }: ValidRow): Unit {
+    const made = { id: c.get('deps').ids.next(), now: c.get('deps').clock.now().toISOString() };
+    return newUnit(input, village, resolveDepartment(departments, input.industry, undefined), made);
   }
 
   /** One row on its own: created if its code is free, else matched to the unit holding the code. */
   async function writeRow(row: ValidRow): Promise<RowResult> {
     const existingId = await data.units.findIdByCreditCode(row.input.creditCode);
     if (!existingId) {
-      const unit = newUnit(row);
+      const unit = unitOf(row);
       await data.units.create(unit, writeContext(c));
       return { line: row.line, status: 'created', unitId: unit.id, creditCode: unit.creditCode };
     }

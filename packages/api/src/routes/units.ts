@@ -33,7 +33,7 @@ import {
 } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { assertPlaceableVillage, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
+import { assertPlaceableVillage, newUnit, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { importUnits, UnitImportResultSchema } from './unit-import.ts';
 
@@ -254,23 +254,11 @@ async function createUnit(
       { path: 'creditCode', message: 'a unit with this credit code is already registered' },
     ]);
   }
-  const now = c.get('deps').clock.now().toISOString();
-  const unit: Unit = {
+  const unit = newUnit(input, village, department, {
     id: c.get('deps').ids.next(),
-    name: input.name,
-    creditCode: input.creditCode,
-    industry: input.industry,
-    gridId: village.id,
-    gridPath: village.path,
-    ...department,
-    supervisionLevel: input.supervisionLevel,
-    ...(input.address ? { address: input.address } : {}),
-    ...(input.location ? { location: input.location } : {}),
-    ...(input.contact ? { contact: input.contact } : {}),
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
+    now: c.get('deps').clock.now().toISOString(),
+  });
+
   const ctx = writeContext(c);
   const remember = idempotency
     ? [

@@ -13,7 +13,6 @@ import {
 import { fromItem } from '@gridsafe/db';
 import { poolUsername } from '@gridsafe/identity';
 import type { Context } from 'hono';
-import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
