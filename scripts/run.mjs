@@ -28,18 +28,19 @@ const lock = join(root, 'package-lock.json');
 const marker = join(root, 'node_modules', '.gridsafe-lock-hash');
 const lockHash = createHash('sha256').update(readFileSync(lock)).digest('hex');
 const installed = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : '';
-// `npm install` rather than `npm ci`: it installs the locked versions all the same, but npm 11 writes locks
-// without other platforms' optional packages (biome's, esbuild's) and `npm ci` then refuses them as out of sync.
+// `npm ci`: exactly the locked versions, and it never rewrites the lock. The lock holds every platform's
+// optional packages (biome's, esbuild's); test/unit/lockfile.test.ts keeps it that way, since an
+// `npm install` over an existing node_modules drops them and `npm ci` then refuses the lock as out of sync.
 if (installed !== lockHash) {
   console.log('Installing the locked dependencies ...');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: root,
     stdio: 'inherit',
   });
   if (result.status !== 0) {
     console.error(
-      'npm install failed: check your network access to the npm registry, then run the command again.',
+      'npm ci failed: check your network access to the npm registry, then run the command again.',
     );
     process.exit(result.status ?? 1);
   }
