@@ -59,6 +59,9 @@ async function main() {
     authJwksUrl: config.issuer.jwksUrl,
     // As a county stack in AWS: a fixed set of counties, no lookup per request.
     servesTenant: (tenant) => tenants.has(tenant),
+    publicOrigin: 'http://localhost',
+    // The budgets are checked against the product's own count of DynamoDB calls per answer.
+    reportDynamoCalls: true,
     logger: createJsonLogger({ service: 'gridsafe-bench' }, 'error'),
   });
 

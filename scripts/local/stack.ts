@@ -17,6 +17,7 @@ import { LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { loadOrCreateCursorSecrets } from './cursor-secrets.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
@@ -89,6 +90,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
     stoppers.push(issuer.close);
 
+    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
+    const cursorSecrets = loadOrCreateCursorSecrets(options.dataDir);
     const clock = new AdjustableClock();
     const tenantCache = new Map<string, number>();
     let registry: TenantRegistry | undefined;
@@ -113,6 +116,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (registered) tenantCache.set(tenant, Date.now());
         return registered;
       },
+      publicOrigin: url,
+      cursorSecrets: () => cursorSecrets,
       logger: options.logger ?? createJsonLogger({ service: 'gridsafe-local' }, 'warn'),
       clock,
     });
@@ -170,7 +175,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
     const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
     stoppers.push(escalationTimer.stop);
-    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     return { url, clock, seedReports, stop };
   } catch (error) {
     await stop();

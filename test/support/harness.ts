@@ -23,11 +23,14 @@ export function uniqueTenant(prefix = 't'): string {
   return `${prefix}${Date.now().toString(36)}${process.pid.toString(36)}${counter}`.slice(0, 32);
 }
 
+/** The web origin the test counties are configured with: absolute links must name it, whatever the Host. */
+export const TEST_PUBLIC_ORIGIN = 'https://gridsafe.example.cn';
+
 /**
  * The real app wired to the real local services, exactly as the local stack wires it. A `clock` (an
  * AdjustableClock) lets a test move time past deadlines.
  */
-export async function startTestApi(options: { tenants: string[]; clock?: Clock }) {
+export async function startTestApi(options: { tenants: string[]; clock?: Clock; reportDynamoCalls?: boolean }) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
@@ -41,6 +44,8 @@ export async function startTestApi(options: { tenants: string[]; clock?: Clock }
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
     servesTenant: (tenant) => tenants.has(tenant),
+    publicOrigin: TEST_PUBLIC_ORIGIN,
+    reportDynamoCalls: options.reportDynamoCalls ?? false,
     logger: silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -169,6 +174,7 @@ export async function startPlatformTestApi(
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
     servesTenant: async (tenant) => (await registry?.get(tenant)) !== undefined,
+    publicOrigin: TEST_PUBLIC_ORIGIN,
     logger: silentLogger,
   });
   registry = new TenantRegistry(deps.documentClient, TABLE);

@@ -10,6 +10,14 @@ const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = 
 };
 
 /**
+ * The address a risk point's QR code opens: the county's configured web origin, never the Host a request came
+ * with (a forged Host would otherwise print someone else's site on a board bolted to a wall for years).
+ */
+export function recordLink(publicOrigin: string, tenant: string, riskPointId: string): string {
+  return `${new URL(publicOrigin).origin}/${tenant}/r/${riskPointId}`;
+}
+
+/**
  * The notice board (风险管控告知牌) posted at the point: an A4 page to print, with the colour, hazards,
  * measures, responsible person, emergency phone, and a QR code that opens the record in the app.
  */
