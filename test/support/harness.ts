@@ -7,7 +7,7 @@ import {
   type PlatformDeps,
 } from '@gridsafe/api';
 import { type Clock, formatGrant, type Grant, type IdSource, type Role, silentLogger } from '@gridsafe/core';
-import { TenantRegistry } from '@gridsafe/db';
+import { type CursorSecretSource, TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
 import { poolUsername } from '@gridsafe/identity';
 import { inject } from 'vitest';
@@ -30,7 +30,13 @@ export const TEST_PUBLIC_ORIGIN = 'https://gridsafe.example.cn';
  * The real app wired to the real local services, exactly as the local stack wires it. A `clock` (an
  * AdjustableClock) lets a test move time past deadlines.
  */
-export async function startTestApi(options: { tenants: string[]; clock?: Clock; reportDynamoCalls?: boolean }) {
+export async function startTestApi(options: {
+  tenants: string[];
+  clock?: Clock;
+  reportDynamoCalls?: boolean;
+  /** The cell's cursor secrets; by default a random one per app, so cursors of one app do not open in another. */
+  cursorSecrets?: CursorSecretSource;
+}) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
@@ -46,6 +52,7 @@ export async function startTestApi(options: { tenants: string[]; clock?: Clock; 
     servesTenant: (tenant) => tenants.has(tenant),
     publicOrigin: TEST_PUBLIC_ORIGIN,
     reportDynamoCalls: options.reportDynamoCalls ?? false,
+    ...(options.cursorSecrets ? { cursorSecrets: options.cursorSecrets } : {}),
     logger: silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
