@@ -48,6 +48,7 @@ export async function renderNoticeBoard(
   h2 { font-size: 13pt; border-left: 4pt solid ${color.hex}; padding-left: 3mm; margin: 4mm 0 2mm; }
   ul { margin: 0; padding-left: 6mm; } li { margin: 1mm 0; font-size: 11pt; }
   .qr svg { width: 45mm; height: 45mm; } .qr p { font-size: 9pt; text-align: center; margin: 1mm 0; }
+  .qr .link { font-size: 7pt; overflow-wrap: anywhere; }
   footer { padding: 4mm 8mm; font-size: 12pt; border-top: 1px solid #ccc; }
 </style>
 </head>
@@ -65,7 +66,7 @@ export async function renderNoticeBoard(
       <h2>管控措施</h2>${list(point.controlMeasures)}
       <h2>应急处置措施</h2>${list(point.emergencyMeasures)}
     </section>
-    <aside class="qr">${new SafeHtml(qr)}<p>扫码查看风险点档案</p></aside>
+    <aside class="qr">${new SafeHtml(qr)}<p>扫码查看风险点档案</p><p class="link">${recordUrl}</p></aside>
   </main>
   <footer>
     责任人：${point.responsiblePerson?.name ?? '—'}　电话：${point.responsiblePerson?.phone ?? '—'}　应急电话：${point.emergencyPhone ?? '119 / 120'}
