@@ -106,6 +106,7 @@ async function main() {
     port: 0,
     host: '127.0.0.1',
     webDist: '/nonexistent',
+    evidenceOrigin: config.s3Endpoint,
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -71,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       assertPortFree(options.s3Port, options.host, 'S3 server', 'GRIDSAFE_S3_PORT'),
       assertPortFree(options.issuerPort, options.host, 'token issuer', 'GRIDSAFE_ISSUER_PORT'),
     ]);
+    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     const dynamoDir = join(options.dataDir, 'dynamodb');
     mkdirSync(dynamoDir, { recursive: true });
 
@@ -83,14 +84,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s3 = await startS3Local({
       port: options.s3Port,
       directory: join(options.dataDir, 's3'),
-      host: options.host,
       buckets: [options.bucket],
+      webOrigin: url,
     });
     stoppers.push(s3.stop);
-    const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
+    const issuer = await startLocalIssuer({ port: options.issuerPort, webOrigin: url, dataDir: join(options.dataDir, 'issuer') });
     stoppers.push(issuer.close);
 
-    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     const cursorSecrets = loadOrCreateCursorSecrets(options.dataDir);
     const clock = new AdjustableClock();
     const tenantCache = new Map<string, number>();
@@ -164,7 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist });
+    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist, evidenceOrigin: s3.endpoint });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {
