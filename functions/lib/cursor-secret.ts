@@ -13,7 +13,10 @@ export interface AwsCredentials {
  * regions too. The API asks for it once per process, at the first list page that needs a cursor, so a cold
  * start that serves no list pays nothing.
  */
-export function cursorSecretFromSecretsManager(secretId: string, region: string): () => Promise<CursorSecrets> {
+export function cursorSecretFromSecretsManager(
+  secretId: string,
+  region: string,
+): () => Promise<CursorSecrets> {
   return async () => {
     const request = signedGetSecretValue(secretId, region, credentialsFromEnv(), new Date());
     const response = await fetch(request.url, {
@@ -48,7 +51,10 @@ export function signedGetSecretValue(
 ): { url: string; headers: Record<string, string>; body: string } {
   const host = `secretsmanager.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
   const body = JSON.stringify({ SecretId: secretId });
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = {
     'content-type': 'application/x-amz-json-1.1',

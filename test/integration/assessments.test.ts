@@ -157,7 +157,9 @@ describe('the quarterly assessment', () => {
   });
 
   it('refuses a quarter that has not begun with a 400 naming query.quarter, and computes nothing for it', async () => {
-    const snapshots = new AssessmentSnapshots(new TenantStore(api.deps.documentClient, api.tableName, county.tenant));
+    const snapshots = new AssessmentSnapshots(
+      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+    );
     for (const future of ['2099Q3', '2100Q4']) {
       const answer = await township.get(`/assessments?quarter=${future}`);
       expect(answer.status).toBe(400);
@@ -168,10 +170,14 @@ describe('the quarterly assessment', () => {
 
   it('computes the previous quarter once when five officers ask for it at the same moment', async () => {
     const previous = previousQuarter(quarter);
-    const snapshots = new AssessmentSnapshots(new TenantStore(api.deps.documentClient, api.tableName, county.tenant));
+    const snapshots = new AssessmentSnapshots(
+      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+    );
     expect(await snapshots.computations(previous)).toBe(0);
     const answers = await Promise.all(
-      [admin, admin, township, department, admin].map((client) => client.get(`/assessments?quarter=${previous}`)),
+      [admin, admin, township, department, admin].map((client) =>
+        client.get(`/assessments?quarter=${previous}`),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(await snapshots.computations(previous)).toBe(1);
@@ -182,7 +188,9 @@ describe('the quarterly assessment', () => {
   it('answers an older quarter from its stored snapshot, and 404 when none was stored, without computing it', async () => {
     const stored = '2024Q2';
     const neverStored = '2023Q1';
-    const snapshots = new AssessmentSnapshots(new TenantStore(api.deps.documentClient, api.tableName, county.tenant));
+    const snapshots = new AssessmentSnapshots(
+      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+    );
     await snapshots.compute(stored, new Date('2024-07-01T02:00:00+08:00'));
     const old = await admin.get(`/assessments?quarter=${stored}`);
     expect(old.status).toBe(200);

@@ -91,7 +91,9 @@ describe('the local S3 server', () => {
     expect(new URL(s3.endpoint).hostname).toBe('127.0.0.1');
     const port = new URL(s3.endpoint).port;
     for (const address of lanAddresses()) {
-      await expect(fetch(`http://${address}:${port}/`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+      await expect(
+        fetch(`http://${address}:${port}/`, { signal: AbortSignal.timeout(2_000) }),
+      ).rejects.toThrow();
     }
   });
 });
@@ -114,7 +116,9 @@ describe('the local token issuer', () => {
     expect(new URL(issuer.url).hostname).toBe('127.0.0.1');
     const port = new URL(issuer.url).port;
     for (const address of lanAddresses()) {
-      await expect(fetch(`http://${address}:${port}/health`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+      await expect(
+        fetch(`http://${address}:${port}/health`, { signal: AbortSignal.timeout(2_000) }),
+      ).rejects.toThrow();
     }
   });
 });

@@ -30,7 +30,10 @@ beforeAll(async () => {
   const tenants = [tenant, otherTenant];
   // One cell before its rotation, after it, and after the previous key was finally dropped.
   before = await startTestApi({ tenants, cursorSecrets: () => ({ current: oldSecret }) });
-  rotated = await startTestApi({ tenants, cursorSecrets: () => ({ current: newSecret, previous: [oldSecret] }) });
+  rotated = await startTestApi({
+    tenants,
+    cursorSecrets: () => ({ current: newSecret, previous: [oldSecret] }),
+  });
   forgotten = await startTestApi({ tenants, cursorSecrets: () => ({ current: newSecret }) });
   [county, other] = await Promise.all([seedTestCounty(before, tenant), seedTestCounty(before, otherTenant)]);
   for (const [key, t, username] of [
@@ -93,9 +96,9 @@ describe('list cursors', () => {
     }
     expectCursorRefused(await admin().get(withCursor('/hazards?limit=2', 'not-a-cursor')));
     // A cursor of the old, readable format (a base64 DynamoDB key) is refused too, not handed to DynamoDB.
-    const oldFormat = Buffer.from(JSON.stringify({ pk: `T#${county.tenant}#HAZARD#x`, sk: 'HAZARD' })).toString(
-      'base64url',
-    );
+    const oldFormat = Buffer.from(
+      JSON.stringify({ pk: `T#${county.tenant}#HAZARD#x`, sk: 'HAZARD' }),
+    ).toString('base64url');
     expectCursorRefused(await admin().get(withCursor('/hazards?limit=2', oldFormat)));
     // The list itself is untouched: its first page still holds the same hazards.
     expect((await admin().get('/hazards?limit=2')).body.items).toEqual(page.body.items);
@@ -124,7 +127,9 @@ describe('list cursors', () => {
     expect(continued.status).toBe(200);
     expect(continued.body.items).toEqual(expected.body.items);
     // New cursors are sealed with the new key: they open after the rotation but not on the old key alone.
-    expect((await admin(forgotten).get(withCursor('/units?limit=5', continued.body.nextCursor))).status).toBe(200);
+    expect((await admin(forgotten).get(withCursor('/units?limit=5', continued.body.nextCursor))).status).toBe(
+      200,
+    );
     expectCursorRefused(await admin(before).get(withCursor('/units?limit=5', continued.body.nextCursor)));
     expectCursorRefused(await admin(forgotten).get(withCursor('/units?limit=5', first.body.nextCursor)));
   });
@@ -135,7 +140,9 @@ describe('list cursors', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await unit.get(cursor ? withCursor('/risk-points?limit=1', cursor) : '/risk-points?limit=1');
+      const page = await unit.get(
+        cursor ? withCursor('/risk-points?limit=1', cursor) : '/risk-points?limit=1',
+      );
       expect(page.status).toBe(200);
       cursor = page.body.nextCursor;
       if (cursor) {

@@ -33,7 +33,12 @@ beforeAll(async () => {
 
 const noticeBoard = (headers: Record<string, string> = {}) =>
   api.app.request(`http://evil.example/t/${county.tenant}/api/v1/risk-points/${pointId}/notice-board`, {
-    headers: { authorization: `Bearer ${token}`, host: 'evil.example', 'x-forwarded-host': 'evil.example', ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      host: 'evil.example',
+      'x-forwarded-host': 'evil.example',
+      ...headers,
+    },
   });
 
 describe('the notice board', () => {

@@ -37,7 +37,12 @@ describe('the cursor secret request', () => {
       const ours = signedGetSecretValue('gridsafe/page-cursor', region, credentials, now);
       const url = new URL(ours.url);
       const { authorization, ...unsigned } = ours.headers;
-      const sdk = await new SignatureV4({ service: 'secretsmanager', region, credentials, sha256: NodeSha256 }).sign(
+      const sdk = await new SignatureV4({
+        service: 'secretsmanager',
+        region,
+        credentials,
+        sha256: NodeSha256,
+      }).sign(
         {
           method: 'POST',
           protocol: 'https:',
@@ -49,7 +54,9 @@ describe('the cursor secret request', () => {
         { signingDate: now },
       );
       expect(url.hostname).toBe(
-        region.startsWith('cn-') ? `secretsmanager.${region}.amazonaws.com.cn` : `secretsmanager.${region}.amazonaws.com`,
+        region.startsWith('cn-')
+          ? `secretsmanager.${region}.amazonaws.com.cn`
+          : `secretsmanager.${region}.amazonaws.com`,
       );
       expect(authorization).toBe(sdk.headers.authorization);
     });

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PageCursors } from '@gridsafe/db';
 import type { Clock, IdSource, Logger } from '@gridsafe/core';
+import type { PageCursors } from '@gridsafe/db';
 import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 import type { CountyStatusCache } from './county-status.ts';

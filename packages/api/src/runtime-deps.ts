@@ -1,5 +1,10 @@
 import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
-import { type CursorSecretSource, checkTableReachable, createDocumentClient, PageCursors } from '@gridsafe/db';
+import {
+  type CursorSecretSource,
+  checkTableReachable,
+  createDocumentClient,
+  PageCursors,
+} from '@gridsafe/db';
 import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
 import { createCognitoIdentityProvider, createJwksVerifier } from '@gridsafe/identity';
 import type { AppDeps } from './app-deps.ts';

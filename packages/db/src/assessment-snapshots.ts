@@ -143,7 +143,14 @@ export class AssessmentSnapshots {
   private async releaseLease(quarter: string): Promise<void> {
     await this.store
       .transact(
-        [{ Delete: { TableName: this.store.tableName, Key: { pk: this.store.key('ASSESS', quarter), sk: 'LEASE' } } }],
+        [
+          {
+            Delete: {
+              TableName: this.store.tableName,
+              Key: { pk: this.store.key('ASSESS', quarter), sk: 'LEASE' },
+            },
+          },
+        ],
         'assessment lease',
       )
       // A lease left behind only delays the next computation of this quarter by its minute.

@@ -83,7 +83,10 @@ export class NotificationRepository {
       .map((item) => ({ ...fromItem<NotificationMessage>(item), read: read.has(String(item.gsi1sk)) }))
       .filter((item) => !page.unreadOnly || !item.read);
     const last = sortKeys[sortKeys.length - 1];
-    return { items, ...(more && last ? { nextCursor: await this.store.sealCursor({ before: last }, list) } : {}) };
+    return {
+      items,
+      ...(more && last ? { nextCursor: await this.store.sealCursor({ before: last }, list) } : {}),
+    };
   }
 
   /** listReadMarks: Query NOTEREAD#<userId> between the page's oldest and newest sort keys. */

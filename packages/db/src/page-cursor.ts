@@ -57,7 +57,9 @@ export class PageCursors {
     const cipher = createCipheriv('aes-256-gcm', current.key, iv);
     cipher.setAAD(additionalData(tenant, list));
     const sealed = Buffer.concat([cipher.update(JSON.stringify(lastKey), 'utf8'), cipher.final()]);
-    return Buffer.concat([Buffer.of(FORMAT), current.id, iv, sealed, cipher.getAuthTag()]).toString('base64url');
+    return Buffer.concat([Buffer.of(FORMAT), current.id, iv, sealed, cipher.getAuthTag()]).toString(
+      'base64url',
+    );
   }
 
   /** The key a cursor sealed; a ValidationError naming `query.cursor` for anything else. */
@@ -69,7 +71,11 @@ export class PageCursors {
     const key = (await this.loadKeys()).find((candidate) => candidate.id.equals(keyId));
     if (!key) throw NOT_OURS();
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key.key, bytes.subarray(1 + KEY_ID_BYTES, HEADER_BYTES));
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        key.key,
+        bytes.subarray(1 + KEY_ID_BYTES, HEADER_BYTES),
+      );
       decipher.setAAD(additionalData(tenant, list));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
       const plain = Buffer.concat([

@@ -181,9 +181,12 @@ function listIdentity(input: QueryInput): string {
   const condition = input.KeyConditionExpression ?? '';
   const placeholders = [...new Set(condition.match(/:[A-Za-z0-9_]+/g) ?? [])].sort();
   const values = placeholders.map((name) => `${name}=${String(input.ExpressionAttributeValues?.[name])}`);
-  return [input.IndexName ?? 'table', condition, ...values, input.ScanIndexForward === false ? 'desc' : 'asc'].join(
-    '|',
-  );
+  return [
+    input.IndexName ?? 'table',
+    condition,
+    ...values,
+    input.ScanIndexForward === false ? 'desc' : 'asc',
+  ].join('|');
 }
 
 /** Strips the storage attributes, leaving the entity as the domain sees it. */

@@ -16,9 +16,9 @@ import { AssessmentSnapshots } from '@gridsafe/db';
 import * as z from 'zod/mini';
 import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS } from '../http-helpers.ts';
-import { ProblemSchema } from '../problem.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { ProblemSchema } from '../problem.ts';
 
 const rate = described(z.nullable(z.number()), {
   description: 'A share between 0 and 1; null when there was nothing to measure',
