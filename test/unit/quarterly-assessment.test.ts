@@ -169,4 +169,3 @@ describe('which quarters a request may compute', () => {
     }
   });
 });
-
