@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
+import { cursorSecretFromSecretsManager } from './lib/cursor-secret.ts';
 import { readEnv } from './lib/env.ts';
 import { domainLogger } from './lib/powertools-logger.ts';
 
@@ -15,6 +16,9 @@ const env = readEnv([
   'USER_POOL_CLIENT_ID',
   'AUTH_ISSUER',
   'AUTH_JWKS_URL',
+  'PUBLIC_ORIGIN',
+  'CURSOR_SECRET_ID',
+  'AWS_REGION',
 ]);
 const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
 
@@ -28,6 +32,10 @@ const app = createApp(
     authJwksUrl: env.AUTH_JWKS_URL,
     // This stack serves exactly one county; its IAM role could not reach another's data anyway.
     servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,
+    publicOrigin: env.PUBLIC_ORIGIN,
+    cursorSecrets: cursorSecretFromSecretsManager(env.CURSOR_SECRET_ID, env.AWS_REGION),
+    // No x-dynamodb-calls in AWS: only the benchmark asks for it.
+    reportDynamoCalls: false,
     logger: domainLogger(logger),
   }),
 );

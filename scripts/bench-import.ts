@@ -40,6 +40,8 @@ try {
     authIssuer: issuer.issuer,
     authJwksUrl: issuer.jwksUrl,
     servesTenant: (tenant) => tenant === 'taihe',
+    publicOrigin: 'http://localhost',
+    reportDynamoCalls: true,
     logger: silentLogger,
   });
   await ensureTable(deps.documentClient, 'gridsafe');

@@ -1,8 +1,18 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -16,6 +26,24 @@ export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
 /** DynamoDB TTL removes idempotency records once `expiresAt` (epoch seconds) has passed. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const ALARM_TOPIC_NAME = 'gridsafe-alarms';
+/**
+ * The cell's page-cursor secret (packages/db/src/page-cursor.ts): `{"current": "...", "previous": [...]}`. One per
+ * cell, read by every county API of the cell; rotated by the operator (docs/deploy.md).
+ */
+export const CURSOR_SECRET_NAME = 'gridsafe/page-cursor';
+
+/**
+ * The ARN of the cell's cursor secret as another stack names it: Secrets Manager appends six random characters to
+ * a secret's name, and `??????` matches exactly those, so no other secret's ARN fits.
+ */
+export function cursorSecretArn(scope: Construct): string {
+  return Stack.of(scope).formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${CURSOR_SECRET_NAME}-??????`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
 
 /**
  * Values the tenant and platform stacks need but cannot derive from a name. They are read from SSM at
@@ -92,6 +120,7 @@ export class SharedStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly preTokenGeneration: NodeFunction;
   readonly alarmTopic: sns.Topic;
+  readonly cursorSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: SharedStackProps) {
     super(scope, id, { stackName: SHARED_STACK_NAME, ...props });
@@ -120,6 +149,24 @@ export class SharedStack extends Stack {
       parameterName: SSM_PARAMETERS.userPoolClientId,
       stringValue: this.userPoolClient.userPoolClientId,
       description: 'Gridsafe user pool app client id, read by the tenant and platform stacks',
+    });
+
+    this.cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
+      secretName: CURSOR_SECRET_NAME,
+      description: 'Gridsafe: seals list cursors of every county API in this cell (current + previous keys)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ previous: [] }),
+        generateStringKey: 'current',
+        passwordLength: 48,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotation keeps the old key readable (cursors already handed out stay valid until the next rotation), which ' +
+        'Secrets Manager rotation lambdas do not do; the operator rotates it as docs/deploy.md describes.',
     });
 
     this.createAlarms();

@@ -97,6 +97,15 @@ export function tenantUserAdminStatement(userPoolArn: string): iam.PolicyStateme
   });
 }
 
+/** The cell's cursor secret, and nothing else in Secrets Manager: county APIs read it to seal list cursors. */
+export function cursorSecretStatement(secretArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'CellCursorSecret',
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: [secretArn],
+  });
+}
+
 /** A malformed id (`abc*`, `a#b`) would widen the grant; refuse it rather than trust the caller. */
 function checkedTenant(tenant: string): string {
   if (!TENANT_ID_PATTERN.test(tenant))

@@ -11,8 +11,13 @@ import type { TenantConfig } from './cells-config.ts';
 import { createHttpApi } from './http-api.ts';
 import { acknowledgeWildcardResource, nagArn } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
-import { importSharedResources } from './shared-stack.ts';
-import { tenantEvidenceStatement, tenantTableStatement, tenantUserAdminStatement } from './tenant-policy.ts';
+import { CURSOR_SECRET_NAME, cursorSecretArn, importSharedResources } from './shared-stack.ts';
+import {
+  cursorSecretStatement,
+  tenantEvidenceStatement,
+  tenantTableStatement,
+  tenantUserAdminStatement,
+} from './tenant-policy.ts';
 
 export function tenantStackName(tenant: string): string {
   return `Gridsafe-Tenant-${tenant}`;
@@ -81,8 +86,12 @@ export class TenantStack extends Stack {
         USER_POOL_CLIENT_ID: shared.userPoolClientId,
         AUTH_ISSUER: shared.authIssuer,
         AUTH_JWKS_URL: shared.authJwksUrl,
+        // Absolute links (a notice board's QR code) name the web app's origin, never a request's Host.
+        PUBLIC_ORIGIN: props.webOrigins[0]!,
+        CURSOR_SECRET_ID: CURSOR_SECRET_NAME,
       },
     });
+    this.api.role.addToPolicy(cursorSecretStatement(cursorSecretArn(this)));
     this.api.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
     this.api.role.addToPolicy(tenantEvidenceStatement(tenant, shared.evidenceBucketArn));
     this.api.role.addToPolicy(tenantUserAdminStatement(shared.userPoolArn));

@@ -59,6 +59,9 @@ async function main() {
     authJwksUrl: config.issuer.jwksUrl,
     // As a county stack in AWS: a fixed set of counties, no lookup per request.
     servesTenant: (tenant) => tenants.has(tenant),
+    publicOrigin: 'http://localhost',
+    // The budgets are checked against the product's own count of DynamoDB calls per answer.
+    reportDynamoCalls: true,
     logger: createJsonLogger({ service: 'gridsafe-bench' }, 'error'),
   });
 
@@ -103,6 +106,7 @@ async function main() {
     port: 0,
     host: '127.0.0.1',
     webDist: '/nonexistent',
+    evidenceOrigin: config.s3Endpoint,
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -17,7 +17,8 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK
  */
 export interface LocalIssuerOptions {
   port: number;
-  host?: string;
+  /** The web app's origin, the only one answered with CORS headers; without it, none is. */
+  webOrigin?: string;
   /** Directory for users and the signing key; absent keeps everything in memory (tests). */
   dataDir?: string;
   userPoolId?: string;
@@ -63,7 +64,8 @@ class CognitoProtocolError extends Error {
 }
 
 export async function startLocalIssuer(options: LocalIssuerOptions): Promise<LocalIssuer> {
-  const host = options.host ?? '127.0.0.1';
+  // It signs any county's tokens: reachable from this machine only, whatever address the web app listens on.
+  const host = '127.0.0.1';
   const userPoolId = options.userPoolId ?? 'local_gridsafe';
   const clientId = options.clientId ?? 'gridsafe-local-client';
   const accessTokenSeconds = options.accessTokenSeconds ?? 3600;
@@ -86,6 +88,20 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // CORS for the web app's own origin only: another page a demo user visits cannot call the issuer.
+    const crossOrigin = options.webOrigin !== undefined && req.headers.origin === options.webOrigin;
+    if (crossOrigin) {
+      res.setHeader('access-control-allow-origin', options.webOrigin as string);
+      res.setHeader('vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      if (crossOrigin) {
+        res.setHeader('access-control-allow-methods', 'GET, POST');
+        res.setHeader('access-control-allow-headers', 'content-type, x-amz-target');
+      }
+      res.writeHead(crossOrigin ? 204 : 403).end();
+      return;
+    }
     if (req.method === 'GET' && req.url === `/${userPoolId}/.well-known/jwks.json`) {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' });
       res.end(JSON.stringify({ keys: [publicJwk] }));

@@ -25,14 +25,17 @@ export function startNodeServer(options: {
   port: number;
   host: string;
   webDist: string;
+  /** The evidence bucket's origin: photos are uploaded to it (connect) and shown from it (img). */
+  evidenceOrigin: string;
 }): Promise<ServerType> {
   const { app, webDist } = options;
+  const policy = webAppPolicy(options.evidenceOrigin);
   const fetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname.startsWith('/t/') || url.pathname.startsWith('/platform/')) return app.fetch(request);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return new Response('Not Found', { status: 404 });
-    return serveStatic(webDist, url.pathname);
+    return serveStatic(webDist, url.pathname, policy);
   };
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: options.port, hostname: options.host }, () => resolve(server));
@@ -40,7 +43,29 @@ export function startNodeServer(options: {
   });
 }
 
-function serveStatic(root: string, pathname: string): Response {
+/**
+ * The web app's Content-Security-Policy: scripts only from its own origin (Vite emits no inline script), so an
+ * injected <script> or event handler never runs. Inline styles stay allowed (components set colours with style
+ * attributes; a style cannot run code). Map tiles come from the tile server a county configures, any https host.
+ */
+export function webAppPolicy(evidenceOrigin: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob: https: ${evidenceOrigin}`,
+    `connect-src 'self' ${evidenceOrigin}`,
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function serveStatic(root: string, pathname: string, policy: string): Response {
   const relative = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
   const candidate = join(root, relative);
   const file =
@@ -55,6 +80,7 @@ function serveStatic(root: string, pathname: string): Response {
       'content-type': TYPES[extension] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
+      ...(extension === '.html' ? { 'content-security-policy': policy } : {}),
     },
   });
 }

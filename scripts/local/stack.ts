@@ -17,6 +17,7 @@ import { LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { loadOrCreateCursorSecrets } from './cursor-secrets.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
@@ -70,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       assertPortFree(options.s3Port, options.host, 'S3 server', 'GRIDSAFE_S3_PORT'),
       assertPortFree(options.issuerPort, options.host, 'token issuer', 'GRIDSAFE_ISSUER_PORT'),
     ]);
+    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     const dynamoDir = join(options.dataDir, 'dynamodb');
     mkdirSync(dynamoDir, { recursive: true });
 
@@ -82,13 +84,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s3 = await startS3Local({
       port: options.s3Port,
       directory: join(options.dataDir, 's3'),
-      host: options.host,
       buckets: [options.bucket],
+      webOrigin: url,
     });
     stoppers.push(s3.stop);
-    const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
+    const issuer = await startLocalIssuer({ port: options.issuerPort, webOrigin: url, dataDir: join(options.dataDir, 'issuer') });
     stoppers.push(issuer.close);
 
+    const cursorSecrets = loadOrCreateCursorSecrets(options.dataDir);
     const clock = new AdjustableClock();
     const tenantCache = new Map<string, number>();
     let registry: TenantRegistry | undefined;
@@ -113,6 +116,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (registered) tenantCache.set(tenant, Date.now());
         return registered;
       },
+      publicOrigin: url,
+      cursorSecrets: () => cursorSecrets,
       logger: options.logger ?? createJsonLogger({ service: 'gridsafe-local' }, 'warn'),
       clock,
     });
@@ -159,7 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist });
+    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist, evidenceOrigin: s3.endpoint });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -170,7 +175,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
     const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
     stoppers.push(escalationTimer.stop);
-    const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     return { url, clock, seedReports, stop };
   } catch (error) {
     await stop();

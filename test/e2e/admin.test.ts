@@ -20,11 +20,18 @@ async function township(name: string): Promise<GridNode> {
   return found;
 }
 
-/** A page that fails the test on any script error or dialog (an injected alert() would open one). */
+/**
+ * A page that fails the test on any script error, dialog (an injected alert() would open one) or anything the
+ * Content-Security-Policy refused (the app must work under it, not around it).
+ */
 async function watchedPage(context: BrowserContext) {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+      problems.push(`csp: ${message.text()}`);
+  });
   page.on('dialog', (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
@@ -43,6 +50,31 @@ afterAll(async () => {
 });
 
 describe('the admin web app (desktop)', () => {
+  it('is served with a CSP that runs no inline script, and nosniff, and works under it', async () => {
+    const context = await browser.newContext();
+    const { page, problems } = await watchedPage(context);
+    const response = await page.goto(`${stack.url}/taihe/login`);
+    const policy = (await response?.allHeaders())?.['content-security-policy'] ?? '';
+    const scripts = policy.split(';').find((directive) => directive.trim().startsWith('script-src')) ?? '';
+    expect(scripts.trim()).toBe("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+    await page.fill('#f-username', 'county.admin');
+    await page.fill('#f-password', 'Gridsafe-demo-2026');
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=grid-tree]').waitFor();
+    expect(problems).toEqual([]);
+    // An injected inline script is refused by the browser itself.
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = true';
+      document.body.append(script);
+      return (window as unknown as { __injected?: boolean }).__injected === true;
+    });
+    expect(ran).toBe(false);
+    await context.close();
+  });
+
   it('a county admin logs in, sees the grid tree with 城关镇 and opens its stats', async () => {
     const context = await browser.newContext();
     const { page, problems } = await watchedPage(context);

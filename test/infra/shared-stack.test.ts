@@ -207,6 +207,21 @@ describe('the user pool', () => {
   });
 });
 
+describe('the cursor secret', () => {
+  it('is one generated secret per cell, kept when the stack is deleted, in the shape the API reads', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const secret = Object.values(secrets)[0]!;
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(secret.Properties.Name).toBe('gridsafe/page-cursor');
+    expect(secret.Properties.GenerateSecretString).toMatchObject({
+      GenerateStringKey: 'current',
+      SecretStringTemplate: JSON.stringify({ previous: [] }),
+    });
+    expect(secret.Properties.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
+  });
+});
+
 describe('alarms of the shared stack', () => {
   it('alerts the alarm topic when logins break or the table throttles', () => {
     for (const name of [

@@ -105,6 +105,18 @@ describe('tenant IAM policies in the synthesized templates', () => {
     }
   });
 
+  it.each(TENANTS)('lets %s read the cell’s cursor secret and no other secret', (tenant) => {
+    const secretStatements = statementsByTenant
+      .get(tenant)!
+      .filter((s) => actions(s).some((a) => a.startsWith('secretsmanager:')));
+    // The API's role only: the sweep and the assessment job hand out no cursors.
+    expect(secretStatements).toHaveLength(1);
+    expect(actions(secretStatements[0]!)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(list(secretStatements[0]!.Resource)).toEqual([
+      `arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:gridsafe/page-cursor-??????`,
+    ]);
+  });
+
   it.each(TENANTS)('limits the S3 statements of %s to objects under t/<id>/', (tenant) => {
     const s3Statements = statementsByTenant
       .get(tenant)!

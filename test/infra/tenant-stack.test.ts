@@ -79,6 +79,10 @@ describe('a county stack', () => {
     ]) {
       expect(variables[name], name).toBeDefined();
     }
+    // Absolute links come from the configured web origin; the DynamoDB call count is the benchmark's only.
+    expect(variables.PUBLIC_ORIGIN).toMatch(/^https:\/\//);
+    expect(variables.CURSOR_SECRET_ID).toBe('gridsafe/page-cursor');
+    expect(Object.keys(variables).some((name) => name.includes('DYNAMODB_CALLS'))).toBe(false);
     expect(JSON.stringify(variables.AUTH_ISSUER)).toContain('https://cognito-idp.');
     expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
   });

@@ -1,4 +1,4 @@
-import { makeCreditCode, quarterOf } from '@gridsafe/core';
+import { makeCreditCode, previousQuarter, quarterOf } from '@gridsafe/core';
 import { AssessmentSnapshots, TenantStore } from '@gridsafe/db';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -154,5 +154,51 @@ describe('the quarterly assessment', () => {
     const refreshed = await admin.get(`/assessments?quarter=${quarter}`);
     expect(refreshed.body.computedAt > first.body.computedAt).toBe(true);
     expect(unitsOf(refreshed.body)).toBe(unitsOf(first.body) + 1);
+  });
+
+  it('refuses a quarter that has not begun with a 400 naming query.quarter, and computes nothing for it', async () => {
+    const snapshots = new AssessmentSnapshots(
+      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+    );
+    for (const future of ['2099Q3', '2100Q4']) {
+      const answer = await township.get(`/assessments?quarter=${future}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(['query.quarter']);
+      expect(await snapshots.computations(future)).toBe(0);
+    }
+  });
+
+  it('computes the previous quarter once when five officers ask for it at the same moment', async () => {
+    const previous = previousQuarter(quarter);
+    const snapshots = new AssessmentSnapshots(
+      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+    );
+    expect(await snapshots.computations(previous)).toBe(0);
+    const answers = await Promise.all(
+      [admin, admin, township, department, admin].map((client) =>
+        client.get(`/assessments?quarter=${previous}`),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await snapshots.computations(previous)).toBe(1);
+    // Every one of them got the same figures, computed at the same moment.
+    expect(new Set(answers.map((a) => a.body.computedAt)).size).toBe(1);
+  });
+
+  it('answers an older quarter from its stored snapshot, and 404 when none was stored, without computing it', async () => {
+    const stored = '2024Q2';
+    const neverStored = '2023Q1';
+    const snapshots = new AssessmentSnapshots(
+      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+    );
+    await snapshots.compute(stored, new Date('2024-07-01T02:00:00+08:00'));
+    const old = await admin.get(`/assessments?quarter=${stored}`);
+    expect(old.status).toBe(200);
+    expect(old.body.computedAt).toBe('2024-06-30T18:00:00.000Z');
+    const missing = await admin.get(`/assessments?quarter=${neverStored}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.detail).toContain(neverStored);
+    expect(await snapshots.computations(neverStored)).toBe(0);
+    expect(await snapshots.computations(stored)).toBe(1);
   });
 });

@@ -23,7 +23,7 @@ let sent: string[] = [];
 
 beforeAll(async () => {
   const tenant = uniqueTenant('bu');
-  api = await startTestApi({ tenants: [tenant] });
+  api = await startTestApi({ tenants: [tenant], reportDynamoCalls: true });
   county = await seedTestCounty(api, tenant);
   admin = clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
   api.deps.documentClient.middlewareStack.add(

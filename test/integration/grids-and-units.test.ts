@@ -19,7 +19,7 @@ const nextCreditCode = () => makeCreditCode('91341222', creditSerial++);
 beforeAll(async () => {
   const tenant = uniqueTenant('gu');
   const otherTenant = uniqueTenant('go');
-  api = await startTestApi({ tenants: [tenant, otherTenant] });
+  api = await startTestApi({ tenants: [tenant, otherTenant], reportDynamoCalls: true });
   [county, other] = await Promise.all([
     seedTestCounty(api, tenant),
     seedTestCounty(api, otherTenant, 'linquan'),

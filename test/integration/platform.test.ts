@@ -465,8 +465,9 @@ describe('the county API’s status cache', () => {
       reads += 1;
       return readCountyStatus(api.deps.documentClient, api.tableName, id);
     };
-    const cached = createApp({ ...api.deps, countyStatus: new CountyStatusCache(countingRead, 60_000) });
-    const shortLived = createApp({ ...api.deps, countyStatus: new CountyStatusCache(countingRead, 50) });
+    const counted = { ...api.deps, reportDynamoCalls: true };
+    const cached = createApp({ ...counted, countyStatus: new CountyStatusCache(countingRead, 60_000) });
+    const shortLived = createApp({ ...counted, countyStatus: new CountyStatusCache(countingRead, 50) });
     const login = await call(cached, 'POST', `/t/${tenant}/api/v1/session`, {
       body: { username: 'county.admin', password: onboarded.body.admin.temporaryPassword },
     });

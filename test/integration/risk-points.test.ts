@@ -20,7 +20,7 @@ let photoSeed = 1;
 
 beforeAll(async () => {
   const tenant = uniqueTenant('rp');
-  api = await startTestApi({ tenants: [tenant] });
+  api = await startTestApi({ tenants: [tenant], reportDynamoCalls: true });
   county = await seedTestCounty(api, tenant);
   const login = async (username: string) =>
     clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));

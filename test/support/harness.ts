@@ -7,7 +7,7 @@ import {
   type PlatformDeps,
 } from '@gridsafe/api';
 import { type Clock, formatGrant, type Grant, type IdSource, type Role, silentLogger } from '@gridsafe/core';
-import { TenantRegistry } from '@gridsafe/db';
+import { type CursorSecretSource, TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
 import { poolUsername } from '@gridsafe/identity';
 import { inject } from 'vitest';
@@ -23,11 +23,20 @@ export function uniqueTenant(prefix = 't'): string {
   return `${prefix}${Date.now().toString(36)}${process.pid.toString(36)}${counter}`.slice(0, 32);
 }
 
+/** The web origin the test counties are configured with: absolute links must name it, whatever the Host. */
+export const TEST_PUBLIC_ORIGIN = 'https://gridsafe.example.cn';
+
 /**
  * The real app wired to the real local services, exactly as the local stack wires it. A `clock` (an
  * AdjustableClock) lets a test move time past deadlines.
  */
-export async function startTestApi(options: { tenants: string[]; clock?: Clock }) {
+export async function startTestApi(options: {
+  tenants: string[];
+  clock?: Clock;
+  reportDynamoCalls?: boolean;
+  /** The cell's cursor secrets; by default a random one per app, so cursors of one app do not open in another. */
+  cursorSecrets?: CursorSecretSource;
+}) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
@@ -41,6 +50,9 @@ export async function startTestApi(options: { tenants: string[]; clock?: Clock }
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
     servesTenant: (tenant) => tenants.has(tenant),
+    publicOrigin: TEST_PUBLIC_ORIGIN,
+    reportDynamoCalls: options.reportDynamoCalls ?? false,
+    ...(options.cursorSecrets ? { cursorSecrets: options.cursorSecrets } : {}),
     logger: silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -169,6 +181,7 @@ export async function startPlatformTestApi(
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
     servesTenant: async (tenant) => (await registry?.get(tenant)) !== undefined,
+    publicOrigin: TEST_PUBLIC_ORIGIN,
     logger: silentLogger,
   });
   registry = new TenantRegistry(deps.documentClient, TABLE);

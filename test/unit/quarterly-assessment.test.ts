@@ -1,7 +1,9 @@
 import {
   type AssessmentRecords,
   assessmentCsvRows,
+  assessmentSourceFor,
   assessQuarter,
+  previousQuarter,
   quarterBounds,
   quarterOf,
   toCsv,
@@ -141,5 +143,29 @@ describe('the quarterly assessment', () => {
       '季度,类型,名称,单位数,已备案单位数,备案覆盖率,应巡查次数,已完成巡查,巡查完成率,到期隐患,按期整改,按期整改率,超期升级次数',
     );
     expect(first).toBe('2026Q4,乡镇,城关镇,2,1,50.0%,2,1,50.0%,2,1,50.0%,2');
+  });
+});
+
+describe('which quarters a request may compute', () => {
+  // 2026-01-01 00:30 in Beijing is still 2025 in UTC: the quarter is Beijing's.
+  const newYear = new Date('2025-12-31T16:30:00Z');
+
+  it('computes the current and the previous quarter, across a year boundary', () => {
+    expect(previousQuarter('2026Q1')).toBe('2025Q4');
+    expect(assessmentSourceFor('2026Q1', newYear)).toBe('computed');
+    expect(assessmentSourceFor('2025Q4', newYear)).toBe('computed');
+  });
+
+  it('answers older quarters from storage only', () => {
+    expect(assessmentSourceFor('2025Q3', newYear)).toBe('stored');
+    expect(assessmentSourceFor('2000Q1', newYear)).toBe('stored');
+  });
+
+  it('refuses a quarter that has not begun, naming query.quarter', () => {
+    for (const later of ['2026Q2', '2099Q3']) {
+      expect(() => assessmentSourceFor(later, newYear)).toThrow(
+        expect.objectContaining({ problems: [expect.objectContaining({ path: 'query.quarter' })] }),
+      );
+    }
   });
 });

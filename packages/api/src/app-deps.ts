@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, IdSource, Logger } from '@gridsafe/core';
+import type { PageCursors } from '@gridsafe/db';
 import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 import type { CountyStatusCache } from './county-status.ts';
@@ -27,6 +28,15 @@ export interface AppDeps {
   clock: Clock;
   ids: IdSource;
   logger: Logger;
+  /** Seals and opens list cursors with the cell's rotating secret (packages/db/src/page-cursor.ts). */
+  pageCursors: PageCursors;
+  /**
+   * The origin the county's people open the web app at (`https://app.example.cn`), for absolute links: the QR code
+   * on a notice board, links in notices. Configured, never taken from a request's Host header.
+   */
+  publicOrigin: string;
+  /** Adds `x-dynamodb-calls` to every county answer, for the benchmark and the budget tests; off in AWS. */
+  reportDynamoCalls?: boolean;
   /** Whether a county is suspended; absent, `createApp` builds one that reads the table (see county-status.ts). */
   countyStatus?: CountyStatusCache;
 }

@@ -1,5 +1,5 @@
 import { isTenantId, NotFoundError } from '@gridsafe/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.ts';
 import type { AppEnv } from './app-env.ts';
@@ -26,6 +26,12 @@ import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
 
 export const COUNTY_API_BASE = '/t/:tenant/api/v1';
+/**
+ * The API's only HTML is the printable notice board: its own inline style and an inline SVG QR code, nothing
+ * else. No script may run in it at all, and no page may frame it.
+ */
+export const API_HTML_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** JSON bodies over 1 MB are refused; photos go straight to S3 and never through the API. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,6 +49,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('requestId', c.req.header('x-request-id') ?? deps.ids.next());
     await next();
     c.header('x-request-id', c.get('requestId'));
+    // No answer may be sniffed into something else (a problem+json read as HTML, a CSV as script).
+    c.header('x-content-type-options', 'nosniff');
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html'))
+      c.header('content-security-policy', API_HTML_POLICY);
   });
 
   app.route(COUNTY_API_BASE, countyApi(deps));
@@ -65,6 +75,12 @@ export function countyRouteTable(): readonly RouteConfig[] {
 function countyApi(deps: AppDeps) {
   const county = createRouter();
   const statuses = deps.countyStatus ?? countyStatusCacheFor(deps.data);
+  // County data is per person and per moment: no browser, proxy or CDN may keep a copy of an answer.
+  const answered = (c: Context<AppEnv>) => {
+    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    // Benchmarks and budget tests read how many DynamoDB calls the request made; nobody else needs to know.
+    if (deps.reportDynamoCalls) c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));
+  };
   county.use('*', async (c, next) => {
     const tenant = c.req.param('tenant') ?? '';
     // An unknown county looks exactly like a missing endpoint: nothing tells an outsider which counties exist.
@@ -82,7 +98,7 @@ function countyApi(deps: AppDeps) {
           status,
           requestId: c.get('requestId'),
         });
-        c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));
+        answered(c);
         return problemResponse(
           c,
           403,
@@ -94,8 +110,7 @@ function countyApi(deps: AppDeps) {
       }
     }
     await next();
-    // Benchmarks and budget tests read this: how many DynamoDB calls the request made.
-    c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));
+    answered(c);
   });
   // Spreadsheet imports may be larger than a JSON body (8,500 units is about 1.3 MB of GB18030 text).
   const jsonLimit = bodyLimit({

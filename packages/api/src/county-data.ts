@@ -31,10 +31,14 @@ export function countyData(c: Context<AppEnv>) {
 }
 
 export function createTenantStore(c: Context<AppEnv>, tenant: string): TenantStore {
-  const { client, tableName } = c.get('deps').data;
-  return new TenantStore(client, tableName, tenant, {
-    count: () => c.set('dynamoCalls', (c.get('dynamoCalls') ?? 0) + 1),
-  });
+  const { data, pageCursors } = c.get('deps');
+  return new TenantStore(
+    data.client,
+    data.tableName,
+    tenant,
+    { count: () => c.set('dynamoCalls', (c.get('dynamoCalls') ?? 0) + 1) },
+    pageCursors,
+  );
 }
 
 export function writeContext(c: Context<AppEnv>) {

@@ -8,9 +8,16 @@ export const PageQuerySchema = z.object({
   limit: described(z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50), {
     description: 'Page size, at most 100',
   }),
-  cursor: described(z.optional(z.string().check(z.maxLength(2048))), {
-    description: 'The nextCursor of the previous page',
-  }),
+  // A sealed cursor is base64url of ~200 bytes; anything else is refused before any key is looked at.
+  cursor: described(
+    z.optional(
+      z.string().check(z.maxLength(2048), z.regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API issued')),
+    ),
+    {
+      description:
+        'The nextCursor of the previous page of the same list: opaque, valid only for this county and this list',
+    },
+  ),
 });
 
 export function pageOf<T extends z.ZodMiniType>(item: T, name: string) {

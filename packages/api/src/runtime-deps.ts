@@ -1,5 +1,10 @@
 import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
-import { checkTableReachable, createDocumentClient } from '@gridsafe/db';
+import {
+  type CursorSecretSource,
+  checkTableReachable,
+  createDocumentClient,
+  PageCursors,
+} from '@gridsafe/db';
 import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
 import { createCognitoIdentityProvider, createJwksVerifier } from '@gridsafe/identity';
 import type { AppDeps } from './app-deps.ts';
@@ -18,6 +23,10 @@ export interface RuntimeConfig {
   authIssuer: string;
   authJwksUrl: string;
   servesTenant: AppDeps['servesTenant'];
+  publicOrigin: string;
+  /** The cell's cursor secrets; without them cursors are valid in this process only (tests, one-process tools). */
+  cursorSecrets?: CursorSecretSource;
+  reportDynamoCalls?: boolean;
   logger: Logger;
   clock?: Clock;
   ids?: IdSource;
@@ -36,6 +45,9 @@ export function createRuntimeDeps(
   return {
     documentClient,
     servesTenant: config.servesTenant,
+    publicOrigin: config.publicOrigin,
+    pageCursors: config.cursorSecrets ? new PageCursors(config.cursorSecrets) : PageCursors.ephemeral(),
+    reportDynamoCalls: config.reportDynamoCalls ?? false,
     data: { client: documentClient, tableName: config.tableName },
     evidence: { client: s3, bucket: config.evidenceBucket },
     tokens: createJwksVerifier({

@@ -39,6 +39,29 @@ export function quarterOf(date: Date): string {
   return `${beijing.getUTCFullYear()}Q${Math.floor(beijing.getUTCMonth() / 3) + 1}`;
 }
 
+/** The quarter before `quarter`. */
+export function previousQuarter(quarter: string): string {
+  return quarterOf(new Date(quarterBounds(quarter).start.getTime() - 1));
+}
+
+/**
+ * How a request for a quarter's assessment is answered. Only the current and the previous quarter are computed on
+ * request (reading every unit and risk point of the county): their records still change, and the previous one is
+ * recomputed once after it closes. Older quarters are answered from the snapshot stored while they were recent, or
+ * not at all; a quarter that has not begun is a 400, so no request can make the county recompute a year nobody
+ * has lived yet.
+ */
+export function assessmentSourceFor(quarter: string, now: Date): 'computed' | 'stored' {
+  const current = quarterOf(now);
+  // Quarters compare as strings: four-digit years, then Q1..Q4.
+  if (quarter > current) {
+    throw new ValidationError([
+      { path: 'query.quarter', message: `must not be after the current quarter, ${current}` },
+    ]);
+  }
+  return quarter === current || quarter === previousQuarter(current) ? 'computed' : 'stored';
+}
+
 /** The records an assessment is computed from: exactly what the register, the patrol list and the hazard board hold. */
 export interface AssessmentRecords {
   townships: { id: string; name: string }[];

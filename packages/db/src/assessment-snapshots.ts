@@ -2,9 +2,11 @@ import {
   type AssessmentRecords,
   assessQuarter,
   type Clock,
+  ConflictError,
   type QuarterlyAssessment,
   quarterBounds,
   quarterOf,
+  ServiceUnavailableError,
 } from '@gridsafe/core';
 import { DepartmentRepository } from './department-repository.ts';
 import { HazardRepository } from './hazard-repository.ts';
@@ -13,6 +15,12 @@ import type { StoredItem, TenantStore } from './tenant-store.ts';
 
 /** A quarter's assessment as computed at `computedAt`, from the records as they stood then. */
 export type AssessmentSnapshot = QuarterlyAssessment & { computedAt: string };
+
+/** How long one request's computation may hold the quarter before another may take over (a crashed Lambda). */
+export const ASSESSMENT_LEASE_MS = 60_000;
+/** How long a request waits for another's computation before answering 503 (under API Gateway's 29 s). */
+const LEASE_WAIT_MS = 20_000;
+const LEASE_POLL_MS = 200;
 
 /**
  * How old the current quarter's snapshot may grow before the refresh computes it again: under a day, so the
@@ -33,9 +41,15 @@ export const ASSESSMENT_REFRESH_MS = 20 * 3_600_000;
 export class AssessmentSnapshots {
   constructor(private readonly store: TenantStore) {}
 
-  async get(quarter: string): Promise<AssessmentSnapshot | undefined> {
-    const item = await this.store.get(this.store.key('ASSESS', quarter), 'ASSESS');
+  async get(quarter: string, consistent = false): Promise<AssessmentSnapshot | undefined> {
+    const item = await this.store.get(this.store.key('ASSESS', quarter), 'ASSESS', consistent);
     return item ? (JSON.parse(String(item.assessment)) as AssessmentSnapshot) : undefined;
+  }
+
+  /** How many times the quarter was computed (the nightly runs and the first request included). */
+  async computations(quarter: string): Promise<number> {
+    const item = await this.store.get(this.store.key('ASSESS', quarter), 'ASSESS', true);
+    return Number(item?.computations ?? 0);
   }
 
   /** Computes the quarter from the records now and stores it (a later computation simply replaces it). */
@@ -45,19 +59,23 @@ export class AssessmentSnapshots {
       computedAt: now.toISOString(),
     };
     // A derived figure, not a record: replaced whole, no version or audit (the records it counts carry those).
+    // `computations` counts the runs, so a duplicated computation shows.
     await this.store.transact(
       [
         {
-          Put: {
+          Update: {
             TableName: this.store.tableName,
-            Item: {
-              pk: this.store.key('ASSESS', quarter),
-              sk: 'ASSESS',
-              type: 'AssessmentSnapshot',
-              quarter,
-              computedAt: snapshot.computedAt,
+            Key: { pk: this.store.key('ASSESS', quarter), sk: 'ASSESS' },
+            UpdateExpression:
+              'SET #type = :type, quarter = :quarter, computedAt = :computedAt, assessment = :assessment ADD computations :one',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':type': 'AssessmentSnapshot',
+              ':quarter': quarter,
+              ':computedAt': snapshot.computedAt,
               // One string attribute: read whole, never queried, and JSON keeps the nulls (nothing to rate yet).
-              assessment: JSON.stringify(snapshot),
+              ':assessment': JSON.stringify(snapshot),
+              ':one': 1,
             },
           },
         },
@@ -67,9 +85,76 @@ export class AssessmentSnapshots {
     return snapshot;
   }
 
-  /** The stored snapshot, or a fresh one when the quarter has none yet. */
-  async getOrCompute(quarter: string, now: Date): Promise<AssessmentSnapshot> {
-    return (await this.get(quarter)) ?? this.compute(quarter, now);
+  /**
+   * The stored snapshot, or a fresh one computed once however many requests ask at the same moment: the first
+   * takes a lease (a conditional put of pk ASSESS#<quarter> / sk LEASE), computes and stores the snapshot; the
+   * others read the snapshot every 200 ms until it is there. A lease left by a computation that died is taken
+   * over once it is a minute old; the item also carries a TTL.
+   */
+  async getOrComputeOnce(quarter: string, now: Date): Promise<AssessmentSnapshot> {
+    const stored = await this.get(quarter);
+    if (stored) return stored;
+    if (await this.takeLease(quarter)) {
+      try {
+        // Someone may have finished between our read and our lease.
+        return (await this.get(quarter, true)) ?? (await this.compute(quarter, now));
+      } finally {
+        await this.releaseLease(quarter);
+      }
+    }
+    const waitUntil = Date.now() + LEASE_WAIT_MS;
+    while (Date.now() < waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+      const computed = await this.get(quarter, true);
+      if (computed) return computed;
+    }
+    throw new ServiceUnavailableError(`The assessment of ${quarter}, being computed,`);
+  }
+
+  private async takeLease(quarter: string): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.store.transact(
+        [
+          {
+            Put: {
+              TableName: this.store.tableName,
+              Item: {
+                pk: this.store.key('ASSESS', quarter),
+                sk: 'LEASE',
+                type: 'AssessmentLease',
+                leaseUntil: now + ASSESSMENT_LEASE_MS,
+                expiresAt: Math.ceil((now + 3_600_000) / 1000),
+              },
+              ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+              ExpressionAttributeValues: { ':now': now },
+            },
+          },
+        ],
+        'assessment lease',
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
+  private async releaseLease(quarter: string): Promise<void> {
+    await this.store
+      .transact(
+        [
+          {
+            Delete: {
+              TableName: this.store.tableName,
+              Key: { pk: this.store.key('ASSESS', quarter), sk: 'LEASE' },
+            },
+          },
+        ],
+        'assessment lease',
+      )
+      // A lease left behind only delays the next computation of this quarter by its minute.
+      .catch(() => undefined);
   }
 
   /**

@@ -13,6 +13,7 @@ export * from './idempotency.ts';
 export * from './keys.ts';
 export * from './knowledge-repository.ts';
 export * from './notification-repository.ts';
+export * from './page-cursor.ts';
 export * from './patrol-plan.ts';
 export * from './patrol-repository.ts';
 export * from './pending-photos.ts';

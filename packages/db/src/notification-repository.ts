@@ -53,7 +53,9 @@ export class NotificationRepository {
     recipients: readonly NotificationRecipient[],
     page: { limit: number; cursor?: string; unreadOnly?: boolean },
   ): Promise<{ items: NotificationView[]; nextCursor?: string }> {
-    const before = page.cursor ? decodeCursor(page.cursor) : undefined;
+    // The cursor is bound to the person and the posts they hold: another person's inbox cursor does not open.
+    const list = ['inbox', userId, ...recipients.map((r) => `${r.kind}#${r.id}`)].join('|');
+    const before = page.cursor ? sortKeyOf(await this.store.openCursor(page.cursor, list)) : undefined;
     const pages = await Promise.all(
       recipients.map((recipient) =>
         this.store.queryPage(
@@ -81,7 +83,10 @@ export class NotificationRepository {
       .map((item) => ({ ...fromItem<NotificationMessage>(item), read: read.has(String(item.gsi1sk)) }))
       .filter((item) => !page.unreadOnly || !item.read);
     const last = sortKeys[sortKeys.length - 1];
-    return { items, ...(more && last ? { nextCursor: encodeCursor(last) } : {}) };
+    return {
+      items,
+      ...(more && last ? { nextCursor: await this.store.sealCursor({ before: last }, list) } : {}),
+    };
   }
 
   /** listReadMarks: Query NOTEREAD#<userId> between the page's oldest and newest sort keys. */
@@ -142,12 +147,8 @@ export class InAppNotifier implements Notifier {
   }
 }
 
-function encodeCursor(sortKey: string): string {
-  return Buffer.from(sortKey, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const sortKey = Buffer.from(cursor, 'base64url').toString('utf8');
+function sortKeyOf(position: Record<string, unknown>): string {
+  const sortKey = String(position.before ?? '');
   if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9A-HJKMNP-TV-Z]{26}$/.test(sortKey)) {
     throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
   }

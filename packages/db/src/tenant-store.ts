@@ -7,9 +7,10 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, ValidationError } from '@gridsafe/core';
+import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
+import { PageCursors } from './page-cursor.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 export type StoredItem = Record<string, unknown>;
@@ -29,9 +30,15 @@ export interface CallCounter {
   count(operation: string): void;
 }
 
+type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+
+// Scripts and jobs page through a list within one run; only the API's cursors must outlive the process.
+const processCursors = PageCursors.ephemeral();
+
 /**
  * One county's view of the table. Every key it builds starts with the county's prefix, and every cursor it
- * accepts is checked to lie inside it, so code holding a TenantStore for `taihe` cannot name `linquan`'s items.
+ * accepts was sealed for this county and this list, so code holding a TenantStore for `taihe` cannot name
+ * `linquan`'s items, and a cursor names no record to whoever holds it.
  */
 export class TenantStore {
   readonly prefix: string;
@@ -41,6 +48,7 @@ export class TenantStore {
     readonly tableName: string,
     readonly tenant: string,
     private readonly calls?: CallCounter,
+    private readonly cursors: PageCursors = processCursors,
   ) {
     this.prefix = tenantPrefix(tenant);
   }
@@ -90,40 +98,53 @@ export class TenantStore {
     return found;
   }
 
-  /** One Query call (one page). `cursor` is the opaque string this method returned before. */
-  async queryPage(
-    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
-    options: { limit: number; cursor?: string },
-  ): Promise<{ items: StoredItem[]; nextCursor?: string }> {
-    this.calls?.count('Query');
-    try {
-      const result = await this.client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.tableName,
-          Limit: options.limit,
-          ExclusiveStartKey: options.cursor ? this.decodeCursor(options.cursor) : undefined,
-        }),
-      );
-      return {
-        items: result.Items ?? [],
-        nextCursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : undefined,
-      };
-    } catch (error) {
-      throw translateDynamoError(error);
-    }
+  /**
+   * One Query call (one page). `cursor` is the opaque string this method returned before for the same list (the
+   * same index, key condition and key values); any other string is a 400 naming `query.cursor`.
+   */
+  async queryPage(input: QueryInput, options: { limit: number; cursor?: string }): Promise<Page<StoredItem>> {
+    const list = listIdentity(input);
+    const start = options.cursor ? await this.cursors.open(options.cursor, this.tenant, list) : undefined;
+    const { items, lastKey } = await this.queryOnce(input, options.limit, start);
+    return { items, ...(lastKey ? { nextCursor: await this.cursors.seal(lastKey, this.tenant, list) } : {}) };
+  }
+
+  /** Seals a position that is not a DynamoDB key (a merged inbox's last sort key) the way queryPage seals keys. */
+  sealCursor(position: Record<string, unknown>, list: string): Promise<string> {
+    return this.cursors.seal(position, this.tenant, list);
+  }
+
+  openCursor(cursor: string, list: string): Promise<Record<string, unknown>> {
+    return this.cursors.open(cursor, this.tenant, list);
   }
 
   /** Every page of a query; only for small, bounded sets (a county's departments, a record's audit trail). */
-  async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<StoredItem[]> {
+  async queryAll(input: QueryInput): Promise<StoredItem[]> {
     const items: StoredItem[] = [];
-    let cursor: string | undefined;
+    let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.queryPage(input, { limit: 1000, cursor });
+      const page = await this.queryOnce(input, 1000, start);
       items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+      start = page.lastKey;
+    } while (start);
     return items;
+  }
+
+  /** One Query call with a raw start key; the one place the table is queried. */
+  protected async queryOnce(
+    input: QueryInput,
+    limit: number,
+    start: Record<string, unknown> | undefined,
+  ): Promise<{ items: StoredItem[]; lastKey?: Record<string, unknown> }> {
+    this.calls?.count('Query');
+    try {
+      const result = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, Limit: limit, ExclusiveStartKey: start }),
+      );
+      return { items: result.Items ?? [], lastKey: result.LastEvaluatedKey };
+    } catch (error) {
+      throw translateDynamoError(error);
+    }
   }
 
   /**
@@ -149,29 +170,23 @@ export class TenantStore {
       }
     }
   }
-
-  private decodeCursor(cursor: string): Record<string, unknown> {
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
-    }
-    const valid =
-      decoded !== null &&
-      typeof decoded === 'object' &&
-      Object.entries(decoded).every(
-        ([name, value]) =>
-          typeof value === 'string' && (!name.endsWith('pk') || value.startsWith(this.prefix)),
-      );
-    if (!valid)
-      throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
-    return decoded as Record<string, unknown>;
-  }
 }
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+/**
+ * What makes two queries the same list: the index, the key condition and the values it names. A cursor is bound
+ * to it, so a cursor of one grid's units does not continue another grid's hazards. Filters are left out: they
+ * narrow a page, they do not move where the next one starts.
+ */
+function listIdentity(input: QueryInput): string {
+  const condition = input.KeyConditionExpression ?? '';
+  const placeholders = [...new Set(condition.match(/:[A-Za-z0-9_]+/g) ?? [])].sort();
+  const values = placeholders.map((name) => `${name}=${String(input.ExpressionAttributeValues?.[name])}`);
+  return [
+    input.IndexName ?? 'table',
+    condition,
+    ...values,
+    input.ScanIndexForward === false ? 'desc' : 'asc',
+  ].join('|');
 }
 
 /** Strips the storage attributes, leaving the entity as the domain sees it. */

@@ -6,10 +6,12 @@ import {
   credentialSweep,
   foreignIdSweep,
   isolationFixture,
+  pathValuesOf,
   snapshotCounty,
   THERE_SHAPE,
 } from '../../support/reliability/isolation.ts';
 import {
+  fillPath,
   loadOperations,
   type OpenApiDocument,
   type Operation,
@@ -78,6 +80,39 @@ describe('isolation between counties', () => {
     });
     expect(result.requests).toBeGreaterThanOrEqual(35);
     expect(result.failures).toEqual([]);
+  }, 60_000);
+});
+
+describe('paging cursors between counties', () => {
+  it('refuses the other county’s cursor on every list with 400 naming query.cursor', async () => {
+    const lists = operations.filter(
+      (op) => !op.public && op.method === 'GET' && op.query.some((q) => q.name === 'cursor'),
+    );
+    const tried: string[] = [];
+    for (const op of lists) {
+      const theirs = await call(
+        api.app,
+        'GET',
+        `/t/${there.seeded.tenant}/api/v1${fillPath(op.path, pathValuesOf(op, there))}?limit=1`,
+        { token: there.token },
+      );
+      const cursor = theirs.body?.nextCursor;
+      if (typeof cursor !== 'string') continue;
+      tried.push(op.name);
+      const ours = await call(
+        api.app,
+        'GET',
+        `/t/${here.seeded.tenant}/api/v1${fillPath(op.path, pathValuesOf(op, here))}?limit=1&cursor=${encodeURIComponent(cursor)}`,
+        { token: here.token },
+      );
+      expect(ours.status, op.name).toBe(400);
+      expect(
+        ours.body.errors.map((e: { path: string }) => e.path),
+        op.name,
+      ).toEqual(['query.cursor']);
+    }
+    // The county-wide lists an admin pages without a filter: units, risk points, hazards, users at least.
+    expect(tried.length, tried.join(', ')).toBeGreaterThanOrEqual(4);
   }, 60_000);
 });
 

@@ -93,6 +93,7 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
     servesTenant: (tenant) => tenants.has(tenant),
+    publicOrigin: 'https://gridsafe.example.cn',
     logger: options.logger ?? silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -13,7 +13,7 @@ export class DeferredWriteStore extends TenantStore {
     throw new Error('The control plane never reads county items (its role cannot).');
   }
 
-  override async queryPage(): Promise<{ items: StoredItem[]; nextCursor?: string }> {
+  protected override async queryOnce(): Promise<{ items: StoredItem[] }> {
     throw new Error('The control plane never reads county items (its role cannot).');
   }
 

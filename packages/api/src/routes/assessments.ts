@@ -1,7 +1,9 @@
 import {
   assessmentCsvRows,
+  assessmentSourceFor,
   authorize,
   described,
+  NotFoundError,
   type Principal,
   QUARTER_MESSAGE,
   QUARTER_PATTERN,
@@ -16,6 +18,7 @@ import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { ProblemSchema } from '../problem.ts';
 
 const rate = described(z.nullable(z.number()), {
   description: 'A share between 0 and 1; null when there was nothing to measure',
@@ -78,7 +81,7 @@ const route = createRoute({
   summary:
     'Quarterly assessment (季度考核) of each township and department: filing coverage, patrol completion, on-time rectification, overdue escalations',
   description:
-    'Computed from the records (so the figures can be reproduced from the register, the patrol list and the hazard board) once a day by the scheduled job, and once more after the quarter closes; `computedAt` says when. A quarter not yet computed is computed on the first request. The county admin sees every row; a township officer its township; a department officer its department.',
+    'Computed from the records (so the figures can be reproduced from the register, the patrol list and the hazard board) once a day by the scheduled job, and once more after the quarter closes; `computedAt` says when. The current and the previous quarter, when not yet computed, are computed on the first request (once, however many ask at the same time); an older quarter answers its stored snapshot or 404; a quarter after the current one is a 400. The county admin sees every row; a township officer its township; a department officer its department.',
   request: { query: QuerySchema },
   responses: {
     200: {
@@ -86,6 +89,10 @@ const route = createRoute({
       content: { 'application/json': { schema: AssessmentSchema }, 'text/csv': { schema: z.string() } },
     },
     ...COMMON_ERRORS,
+    503: {
+      description: 'Another request is computing the quarter and has not finished; retry after Retry-After',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
   },
 });
 
@@ -94,11 +101,15 @@ export function registerAssessments(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'assessment.read');
     const { quarter: asked, format } = c.req.valid('query');
-    const quarter = asked ?? quarterOf(c.get('deps').clock.now());
-    const snapshot = await new AssessmentSnapshots(countyData(c).store).getOrCompute(
-      quarter,
-      c.get('deps').clock.now(),
-    );
+    const now = c.get('deps').clock.now();
+    const quarter = asked ?? quarterOf(now);
+    const snapshots = new AssessmentSnapshots(countyData(c).store);
+    const snapshot =
+      assessmentSourceFor(quarter, now) === 'computed'
+        ? await snapshots.getOrComputeOnce(quarter, now)
+        : await snapshots.get(quarter);
+    // An old quarter nobody stored (before the county joined, or before snapshots were kept) is not recomputed.
+    if (!snapshot) throw new NotFoundError(`stored assessment of ${quarter}`);
     const assessment = visibleRows(principal, snapshot);
     const wantsCsv =
       format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));

@@ -10,6 +10,14 @@ const COLOR_NAMES: Record<string, { zh: string; hex: string; level: string }> = 
 };
 
 /**
+ * The address a risk point's QR code opens: the county's configured web origin, never the Host a request came
+ * with (a forged Host would otherwise print someone else's site on a board bolted to a wall for years).
+ */
+export function recordLink(publicOrigin: string, tenant: string, riskPointId: string): string {
+  return `${new URL(publicOrigin).origin}/${tenant}/r/${riskPointId}`;
+}
+
+/**
  * The notice board (风险管控告知牌) posted at the point: an A4 page to print, with the colour, hazards,
  * measures, responsible person, emergency phone, and a QR code that opens the record in the app.
  */
@@ -40,6 +48,7 @@ export async function renderNoticeBoard(
   h2 { font-size: 13pt; border-left: 4pt solid ${color.hex}; padding-left: 3mm; margin: 4mm 0 2mm; }
   ul { margin: 0; padding-left: 6mm; } li { margin: 1mm 0; font-size: 11pt; }
   .qr svg { width: 45mm; height: 45mm; } .qr p { font-size: 9pt; text-align: center; margin: 1mm 0; }
+  .qr .link { font-size: 7pt; overflow-wrap: anywhere; }
   footer { padding: 4mm 8mm; font-size: 12pt; border-top: 1px solid #ccc; }
 </style>
 </head>
@@ -57,7 +66,7 @@ export async function renderNoticeBoard(
       <h2>管控措施</h2>${list(point.controlMeasures)}
       <h2>应急处置措施</h2>${list(point.emergencyMeasures)}
     </section>
-    <aside class="qr">${new SafeHtml(qr)}<p>扫码查看风险点档案</p></aside>
+    <aside class="qr">${new SafeHtml(qr)}<p>扫码查看风险点档案</p><p class="link">${recordUrl}</p></aside>
   </main>
   <footer>
     责任人：${point.responsiblePerson?.name ?? '—'}　电话：${point.responsiblePerson?.phone ?? '—'}　应急电话：${point.emergencyPhone ?? '119 / 120'}

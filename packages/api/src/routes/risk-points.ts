@@ -56,7 +56,7 @@ import type { createRouter } from '../openapi-hono.ts';
 import { cachedSettings } from '../settings-cache.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { countyKnowledge } from './knowledge.ts';
-import { renderNoticeBoard } from './notice-board.ts';
+import { recordLink, renderNoticeBoard } from './notice-board.ts';
 
 const AssessmentSchema = z.object({
   method: z.enum(['LEC', 'LS']),
@@ -459,8 +459,8 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.noticeBoard, async (c) => {
     authorize(c.get('principal'), 'riskPoint.read');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
-    const origin = new URL(c.req.url).origin;
-    const page = await renderNoticeBoard(point, `${origin}/${c.get('tenant')}/r/${point.id}`, point.unitName);
+    const link = recordLink(c.get('deps').publicOrigin, c.get('tenant'), point.id);
+    const page = await renderNoticeBoard(point, link, point.unitName);
     return c.html(page, 200);
   });
 }
