@@ -18,10 +18,13 @@ export function localStackConfig(root: string) {
     dynamoPort: port('GRIDSAFE_DYNAMODB_PORT', 8000),
     s3Port: port('GRIDSAFE_S3_PORT', 4569),
     issuerPort: port('GRIDSAFE_ISSUER_PORT', 9230),
+    // The local OpenID provider (scripts/local/oidc-provider.ts), next to the Cognito-protocol issuer.
+    oidcPort: port('GRIDSAFE_OIDC_PORT', 9231),
     dataDir,
     dynamoDir: join(dataDir, 'dynamodb'),
     s3Dir: join(dataDir, 's3'),
     issuerDir: join(dataDir, 'issuer'),
+    oidcDir: join(dataDir, 'oidc'),
     tableName: 'gridsafe',
     bucket: 'gridsafe-evidence',
     region: 'cn-north-1',

@@ -103,7 +103,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<L
     // The username the county API links a first login by. The provider sets it from its own store; a person
     // cannot edit it, unlike profile claims.
     extraTokenClaims: async (_ctx, token) => {
-      const account = token.accountId ? accounts.byId(token.accountId) : undefined;
+      const account = 'accountId' in token ? accounts.byId(token.accountId) : undefined;
       return account ? { username: account.username } : undefined;
     },
     findAccount: async (_ctx, sub) => {

@@ -13,15 +13,19 @@ import { ensureTable, TenantRegistry } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { Hono } from 'hono';
 import { loadCellsConfig } from '../../infra/src/cells-config.ts';
-import { LINQUAN, TAIHE } from '../seed/demo-data.ts';
+import { DEMO_PASSWORD, LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
+import { type LocalOidcProvider, startOidcProvider } from './oidc-provider.ts';
 import { assertPortFree } from './ports.ts';
 import { startS3Local } from './s3-local.ts';
+
+/** Demo counties that accept the local OpenID provider besides the password form (linquan keeps the form only). */
+const LOCAL_OIDC_TENANTS = ['taihe'];
 
 export interface LocalStackOptions {
   root: string;
@@ -30,6 +34,7 @@ export interface LocalStackOptions {
   dynamoPort: number;
   s3Port: number;
   issuerPort: number;
+  oidcPort: number;
   dataDir: string;
   tableName: string;
   bucket: string;
@@ -47,6 +52,8 @@ export interface LocalStack {
   /** The clock every request uses; tests move it forward to pass deadlines. */
   clock: AdjustableClock;
   seedReports: Awaited<ReturnType<typeof seedDemoCounty>>[];
+  /** The local OpenID provider (the 统一身份认证 button); tests add accounts to it. */
+  oidc: LocalOidcProvider;
   stop(): Promise<void>;
 }
 
@@ -69,12 +76,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       assertPortFree(options.dynamoPort, options.host, 'DynamoDB Local', 'GRIDSAFE_DYNAMODB_PORT'),
       assertPortFree(options.s3Port, options.host, 'S3 server', 'GRIDSAFE_S3_PORT'),
       assertPortFree(options.issuerPort, options.host, 'token issuer', 'GRIDSAFE_ISSUER_PORT'),
+      assertPortFree(options.oidcPort, options.host, 'OpenID provider', 'GRIDSAFE_OIDC_PORT'),
     ]);
     const dynamoDir = join(options.dataDir, 'dynamodb');
     mkdirSync(dynamoDir, { recursive: true });
 
     progress('Starting DynamoDB Local, the S3 server and the token issuer');
-    const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: dynamoDir, host: options.host });
+    const dynamo = await startDynamoDbLocal({
+      port: options.dynamoPort,
+      dbPath: dynamoDir,
+      host: options.host,
+    });
     stoppers.push(dynamo.stop);
     dynamo.process.once('exit', (code) => {
       if (!stopping) options.onChildExit?.('DynamoDB Local', code);
@@ -86,8 +98,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       buckets: [options.bucket],
     });
     stoppers.push(s3.stop);
-    const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
+    const issuer = await startLocalIssuer({
+      port: options.issuerPort,
+      host: options.host,
+      dataDir: join(options.dataDir, 'issuer'),
+    });
     stoppers.push(issuer.close);
+    const oidc = await startOidcProvider({
+      port: options.oidcPort,
+      host: options.host,
+      dataDir: join(options.dataDir, 'oidc'),
+      // The app's one origin, under both names a browser may use for it.
+      webOrigins: [`http://localhost:${options.port}`, `http://127.0.0.1:${options.port}`],
+      tenants: LOCAL_OIDC_TENANTS,
+      onServerError: (error) => options.logger?.error('OpenID provider error', { error: String(error) }),
+    });
+    stoppers.push(oidc.close);
 
     const clock = new AdjustableClock();
     const tenantCache = new Map<string, number>();
@@ -128,12 +154,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
         await seedDemoCounty(
-          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, evidence: { client: s3Client, bucket: options.bucket } },
+          {
+            client: deps.documentClient,
+            tableName: options.tableName,
+            identity: deps.identity,
+            evidence: { client: s3Client, bucket: options.bucket },
+          },
           county,
         ),
       );
     }
     await seedPlatformOperator(deps.identity);
+    // The same demo people at the OpenID provider, as a province's platform would already know them; the county
+    // API links each to its person on their first login there.
+    for (const report of seedReports.filter((seeded) => LOCAL_OIDC_TENANTS.includes(seeded.tenant))) {
+      for (const { username } of report.logins)
+        oidc.ensureAccount(`${report.tenant}:${username}`, DEMO_PASSWORD);
+    }
 
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
     // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
@@ -159,7 +196,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist });
+    const server = await startNodeServer({
+      app: app as never,
+      port: options.port,
+      host: options.host,
+      webDist,
+    });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -168,10 +210,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
-    const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
+    const escalationTimer = startEscalationTimer({
+      client: deps.documentClient,
+      tableName: options.tableName,
+      clock,
+      logger: deps.logger,
+    });
     stoppers.push(escalationTimer.stop);
     const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
-    return { url, clock, seedReports, stop };
+    return { url, clock, seedReports, oidc, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -183,10 +230,15 @@ function buildWebIfStale(root: string, progress: (message: string) => void) {
   const webDist = join(webSrc, 'dist');
   if (!existsSync(join(webSrc, 'index.html'))) return;
   const built = existsSync(join(webDist, 'index.html')) ? statSync(join(webDist, 'index.html')).mtimeMs : 0;
-  const sourcesNewer = Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
+  const sourcesNewer =
+    Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
   if (built > 0 && !sourcesNewer) return;
   progress('Building the web app');
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webSrc, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: webSrc,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error('Building the web app failed (see above).');
 }
 

@@ -30,7 +30,6 @@ const login = (username: string, password: string, redirectUri = REDIRECT_URI) =
     redirectUri,
     username,
     password,
-    resource: COUNTY_API_RESOURCE,
   });
 
 describe('the local OpenID provider', () => {
