@@ -188,6 +188,11 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<L
       res.writeHead(403).end();
       return;
     }
+    // Browsers ask every page's origin for an icon; an empty answer keeps a 404 out of their consoles.
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (path.startsWith('/interaction/')) {
       res.setHeader('cache-control', 'no-store');
       interaction(req, res, path).catch((error: unknown) => {
