@@ -18,6 +18,7 @@ import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
+import { LOCAL_PROVIDER_ID, localAuthProviders } from './config.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
 import { assertPortFree } from './ports.ts';
@@ -103,6 +104,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognitoEndpoint: issuer.url,
       authIssuer: issuer.issuer,
       authJwksUrl: issuer.jwksUrl,
+      authProviders: localAuthProviders(issuer),
       // Locally every county in the registry is served (in AWS each stack serves exactly one); a suspended or
       // offboarded one answers 403 from the county API itself, as its own stack would. Only hits are cached,
       // so a county onboarded a moment ago is served at once.
@@ -128,7 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
         await seedDemoCounty(
-          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, evidence: { client: s3Client, bucket: options.bucket } },
+          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, passwordProvider: LOCAL_PROVIDER_ID, evidence: { client: s3Client, bucket: options.bucket } },
           county,
         ),
       );
@@ -144,7 +146,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         documentClient: deps.documentClient,
         tableName: options.tableName,
         tokens: deps.tokens,
+        // One issuer holds counties' people and the vendor's operators locally; operators log in through it.
+        operatorProvider: LOCAL_PROVIDER_ID,
         identity: deps.identity,
+        countyPasswordProvider: LOCAL_PROVIDER_ID,
         authJwksUrl: issuer.jwksUrl,
         // Locally one table and one directory stand in for every cell of infra/config/cells.json.
         cells: { known: loadCellsConfig().cells.map((cell) => cell.id) },

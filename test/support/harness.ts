@@ -6,11 +6,18 @@ import {
   createRuntimeDeps,
   type PlatformDeps,
 } from '@gridsafe/api';
-import { type Clock, formatGrant, type Grant, type IdSource, type Role, silentLogger } from '@gridsafe/core';
+import {
+  type Clock,
+  DEFAULT_PROVIDER_ID,
+  type Grant,
+  type IdSource,
+  type Role,
+  silentLogger,
+} from '@gridsafe/core';
 import { TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
-import { poolUsername } from '@gridsafe/identity';
 import { inject } from 'vitest';
+import { createPerson } from './people.ts';
 
 export const TEST_PASSWORD = 'Test-password-2026';
 export const TABLE = 'gridsafe-test';
@@ -47,11 +54,7 @@ export async function startTestApi(options: { tenants: string[]; clock?: Clock }
   const app = createApp(deps);
 
   async function createUser(tenant: string, username: string, role: Role, grants: Grant[] = []) {
-    await deps.identity.createUser(poolUsername(tenant, username), TEST_PASSWORD, {
-      tenant,
-      role,
-      scopes: grants.map(formatGrant),
-    });
+    return createPerson(deps, tenant, username, role, grants, TEST_PASSWORD);
   }
 
   async function login(tenant: string, username: string, password = TEST_PASSWORD): Promise<string> {
@@ -94,6 +97,7 @@ export async function seedTestCounty(
       client: api.deps.documentClient,
       tableName: api.tableName,
       identity: api.deps.identity,
+      passwordProvider: api.deps.passwordProvider ?? DEFAULT_PROVIDER_ID,
       evidence: { client: api.s3, bucket: api.bucket },
     },
     { ...base, tenant },
