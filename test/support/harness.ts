@@ -7,6 +7,7 @@ import {
   type PlatformDeps,
 } from '@gridsafe/api';
 import {
+  type AuthProvidersConfig,
   type Clock,
   DEFAULT_PROVIDER_ID,
   type Grant,
@@ -34,7 +35,12 @@ export function uniqueTenant(prefix = 't'): string {
  * The real app wired to the real local services, exactly as the local stack wires it. A `clock` (an
  * AdjustableClock) lets a test move time past deadlines.
  */
-export async function startTestApi(options: { tenants: string[]; clock?: Clock }) {
+export async function startTestApi(options: {
+  tenants: string[];
+  clock?: Clock;
+  /** The cell's providers; build it with `defaultProviderOf(services)` to keep the shared issuer in it. */
+  authProviders?: (services: ReturnType<typeof inject<'services'>>) => AuthProvidersConfig;
+}) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
@@ -50,6 +56,7 @@ export async function startTestApi(options: { tenants: string[]; clock?: Clock }
     servesTenant: (tenant) => tenants.has(tenant),
     logger: silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.authProviders ? { authProviders: options.authProviders(services) } : {}),
   });
   const app = createApp(deps);
 
