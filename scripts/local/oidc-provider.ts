@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { LOCAL_OIDC_AUDIENCE, LOCAL_OIDC_CLIENT_ID } from './config.ts';
 import { type OidcAccount, OidcAccountStore } from './oidc-accounts.ts';
 import { errorScreen, loginScreen } from './oidc-login-page.ts';
 
@@ -15,9 +16,9 @@ import { errorScreen, loginScreen } from './oidc-login-page.ts';
  * Its development login (which accepts any password) is off: the login screen below checks the password
  * against the provider's own account store.
  */
-export const OIDC_WEB_CLIENT_ID = 'gridsafe-web';
+export const OIDC_WEB_CLIENT_ID = LOCAL_OIDC_CLIENT_ID;
 /** The county APIs' audience: one resource for every county, since which county a person belongs to is the county's own data. */
-export const COUNTY_API_RESOURCE = 'urn:gridsafe:county-api';
+export const COUNTY_API_RESOURCE = LOCAL_OIDC_AUDIENCE;
 const ACCESS_TOKEN_SECONDS = 3600;
 
 export interface OidcProviderOptions {

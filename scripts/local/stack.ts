@@ -18,14 +18,12 @@ import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
+import { LOCAL_OIDC_COUNTIES, LOCAL_PROVIDER_ID, localAuthProviders } from './config.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
 import { type LocalOidcProvider, startOidcProvider } from './oidc-provider.ts';
 import { assertPortFree } from './ports.ts';
 import { startS3Local } from './s3-local.ts';
-
-/** Demo counties that accept the local OpenID provider besides the password form (linquan keeps the form only). */
-const LOCAL_OIDC_TENANTS = ['taihe'];
 
 export interface LocalStackOptions {
   root: string;
@@ -82,11 +80,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     mkdirSync(dynamoDir, { recursive: true });
 
     progress('Starting DynamoDB Local, the S3 server and the token issuer');
-    const dynamo = await startDynamoDbLocal({
-      port: options.dynamoPort,
-      dbPath: dynamoDir,
-      host: options.host,
-    });
+    const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: dynamoDir, host: options.host });
     stoppers.push(dynamo.stop);
     dynamo.process.once('exit', (code) => {
       if (!stopping) options.onChildExit?.('DynamoDB Local', code);
@@ -98,11 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       buckets: [options.bucket],
     });
     stoppers.push(s3.stop);
-    const issuer = await startLocalIssuer({
-      port: options.issuerPort,
-      host: options.host,
-      dataDir: join(options.dataDir, 'issuer'),
-    });
+    const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
     stoppers.push(issuer.close);
     const oidc = await startOidcProvider({
       port: options.oidcPort,
@@ -110,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: join(options.dataDir, 'oidc'),
       // The app's one origin, under both names a browser may use for it.
       webOrigins: [`http://localhost:${options.port}`, `http://127.0.0.1:${options.port}`],
-      tenants: LOCAL_OIDC_TENANTS,
+      tenants: LOCAL_OIDC_COUNTIES,
       onServerError: (error) => options.logger?.error('OpenID provider error', { error: String(error) }),
     });
     stoppers.push(oidc.close);
@@ -129,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognitoEndpoint: issuer.url,
       authIssuer: issuer.issuer,
       authJwksUrl: issuer.jwksUrl,
+      authProviders: localAuthProviders(issuer, oidc),
       // Locally every county in the registry is served (in AWS each stack serves exactly one); a suspended or
       // offboarded one answers 403 from the county API itself, as its own stack would. Only hits are cached,
       // so a county onboarded a moment ago is served at once.
@@ -154,12 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
         await seedDemoCounty(
-          {
-            client: deps.documentClient,
-            tableName: options.tableName,
-            identity: deps.identity,
-            evidence: { client: s3Client, bucket: options.bucket },
-          },
+          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, passwordProvider: LOCAL_PROVIDER_ID, evidence: { client: s3Client, bucket: options.bucket } },
           county,
         ),
       );
@@ -167,9 +153,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await seedPlatformOperator(deps.identity);
     // The same demo people at the OpenID provider, as a province's platform would already know them; the county
     // API links each to its person on their first login there.
-    for (const report of seedReports.filter((seeded) => LOCAL_OIDC_TENANTS.includes(seeded.tenant))) {
-      for (const { username } of report.logins)
-        oidc.ensureAccount(`${report.tenant}:${username}`, DEMO_PASSWORD);
+    for (const report of seedReports.filter((seeded) => LOCAL_OIDC_COUNTIES.includes(seeded.tenant))) {
+      for (const { username } of report.logins) oidc.ensureAccount(`${report.tenant}:${username}`, DEMO_PASSWORD);
     }
 
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
@@ -181,7 +166,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         documentClient: deps.documentClient,
         tableName: options.tableName,
         tokens: deps.tokens,
+        // One issuer holds counties' people and the vendor's operators locally; operators log in through it.
+        operatorProvider: LOCAL_PROVIDER_ID,
         identity: deps.identity,
+        countyPasswordProvider: LOCAL_PROVIDER_ID,
         authJwksUrl: issuer.jwksUrl,
         // Locally one table and one directory stand in for every cell of infra/config/cells.json.
         cells: { known: loadCellsConfig().cells.map((cell) => cell.id) },
@@ -196,12 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({
-      app: app as never,
-      port: options.port,
-      host: options.host,
-      webDist,
-    });
+    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -210,12 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
-    const escalationTimer = startEscalationTimer({
-      client: deps.documentClient,
-      tableName: options.tableName,
-      clock,
-      logger: deps.logger,
-    });
+    const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
     stoppers.push(escalationTimer.stop);
     const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     return { url, clock, seedReports, oidc, stop };
@@ -230,15 +208,10 @@ function buildWebIfStale(root: string, progress: (message: string) => void) {
   const webDist = join(webSrc, 'dist');
   if (!existsSync(join(webSrc, 'index.html'))) return;
   const built = existsSync(join(webDist, 'index.html')) ? statSync(join(webDist, 'index.html')).mtimeMs : 0;
-  const sourcesNewer =
-    Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
+  const sourcesNewer = Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
   if (built > 0 && !sourcesNewer) return;
   progress('Building the web app');
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
-    cwd: webSrc,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webSrc, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) throw new Error('Building the web app failed (see above).');
 }
 

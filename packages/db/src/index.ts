@@ -19,6 +19,7 @@ export * from './pending-photos.ts';
 export * from './rehome.ts';
 export * from './risk-point-repository.ts';
 export * from './settings-repository.ts';
+export * from './subject-link-repository.ts';
 export * from './table-definition.ts';
 export * from './tenant-registry.ts';
 export * from './tenant-store.ts';
