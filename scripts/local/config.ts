@@ -49,7 +49,10 @@ export function localAuthProviders(
     providers,
     counties: {
       ...Object.fromEntries(
-        LOCAL_OIDC_COUNTIES.map((county) => [county, oidc ? [LOCAL_PROVIDER_ID, LOCAL_OIDC_PROVIDER_ID] : [LOCAL_PROVIDER_ID]]),
+        LOCAL_OIDC_COUNTIES.map((county) => [
+          county,
+          oidc ? [LOCAL_PROVIDER_ID, LOCAL_OIDC_PROVIDER_ID] : [LOCAL_PROVIDER_ID],
+        ]),
       ),
       linquan: [LOCAL_PROVIDER_ID],
     },
