@@ -5,6 +5,7 @@ import {
   type CodeFlowTokens,
   type ProviderRef,
   refreshWithProvider,
+  revokeAtProvider,
 } from './auth/code-flow.ts';
 
 export interface Session {
@@ -142,7 +143,13 @@ async function refreshAtProvider(current: Session & { provider: ProviderRef }): 
 }
 
 export function logout(): void {
+  const ending = session.value;
   store(null);
+  // A refresh token left valid at the provider would outlive the sign-out on a shared PC. Best effort: an
+  // offline phone still signs out here, and the token then ends with the provider's session.
+  if (ending?.provider && ending.refreshToken) {
+    void revokeAtProvider(ending.provider, ending.refreshToken).catch(() => undefined);
+  }
 }
 
 /**

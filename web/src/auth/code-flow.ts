@@ -151,6 +151,21 @@ export async function refreshWithProvider(
   return { ...tokens, refreshToken: tokens.refreshToken || refreshToken };
 }
 
+/** Ends the refresh token at the provider (signing out); the provider's answer changes nothing here. */
+export async function revokeAtProvider(provider: ProviderRef, refreshToken: string): Promise<void> {
+  const as = await discover(provider.issuer);
+  if (!as.revocation_endpoint) return;
+  const client: oauth.Client = { client_id: provider.clientId };
+  const response = await oauth.revocationRequest(
+    as,
+    client,
+    oauth.None(),
+    refreshToken,
+    requestOptions(new URL(provider.issuer)),
+  );
+  await oauth.processRevocationResponse(response);
+}
+
 async function processTokens(process: () => Promise<oauth.TokenEndpointResponse>): Promise<CodeFlowTokens> {
   try {
     const result = await process();
