@@ -9,7 +9,7 @@ import {
   createRuntimeDeps,
 } from '@gridsafe/api';
 import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
-import { ensureTable, TenantRegistry } from '@gridsafe/db';
+import { ensureTable, migrateCountyToPersonIds, TenantRegistry, TenantStore } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { Hono } from 'hono';
 import { loadCellsConfig } from '../../infra/src/cells-config.ts';
@@ -136,6 +136,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
     }
     await seedPlatformOperator(deps.identity);
+    // A .data/ from before person ids holds people with only `sub`: link them (a no-op once done).
+    for (const county of [TAIHE, LINQUAN]) {
+      await migrateCountyToPersonIds(new TenantStore(deps.documentClient, options.tableName, county.tenant), LOCAL_PROVIDER_ID, new Date());
+    }
 
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
     // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
