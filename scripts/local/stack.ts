@@ -9,7 +9,7 @@ import {
   createRuntimeDeps,
 } from '@gridsafe/api';
 import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
-import { ensureTable, TenantRegistry } from '@gridsafe/db';
+import { ensureTable, migrateCountyToPersonIds, TenantRegistry, TenantStore } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { Hono } from 'hono';
 import { loadCellsConfig } from '../../infra/src/cells-config.ts';
@@ -151,6 +151,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
     }
     await seedPlatformOperator(deps.identity);
+    // A .data/ from before person ids holds people with only `sub`: link them (a no-op once done).
+    for (const county of [TAIHE, LINQUAN]) {
+      await migrateCountyToPersonIds(new TenantStore(deps.documentClient, options.tableName, county.tenant), LOCAL_PROVIDER_ID, new Date());
+    }
     // The same demo people at the OpenID provider, as a province's platform would already know them; the county
     // API links each to its person on their first login there.
     for (const report of seedReports.filter((seeded) => LOCAL_OIDC_COUNTIES.includes(seeded.tenant))) {

@@ -16,6 +16,7 @@ export * from './notification-repository.ts';
 export * from './patrol-plan.ts';
 export * from './patrol-repository.ts';
 export * from './pending-photos.ts';
+export * from './person-id-migration.ts';
 export * from './rehome.ts';
 export * from './risk-point-repository.ts';
 export * from './settings-repository.ts';

@@ -124,13 +124,19 @@ export class UserRepository {
   }
 
   /**
-   * Links a provider account to an enabled person who has none from that provider yet (first login, or the
-   * migration of records that held only `sub`). Audited as `linked` on the person. A person disabled, changed
+   * Links a provider account to an enabled person who has none from that provider yet (first login), or to
+   * any person (`evenIfDisabled`: the migration of records that held only `sub`). Audited as `linked` on the person. A person disabled, changed
    * or linked meanwhile fails the version condition; a subject already linked to anyone fails its own.
    */
-  async link(stored: StoredItem, identity: SubjectIdentity, ctx: WriteContext): Promise<User> {
+  async link(
+    stored: StoredItem,
+    identity: SubjectIdentity,
+    ctx: WriteContext,
+    options: { evenIfDisabled?: boolean } = {},
+  ): Promise<User> {
     const before = fromItem<User>(stored);
-    if (!before.enabled) throw new ConflictError('This person is disabled.', 'user_disabled');
+    if (!before.enabled && !options.evenIfDisabled)
+      throw new ConflictError('This person is disabled.', 'user_disabled');
     if ((before.identities ?? []).some((existing) => existing.provider === identity.provider)) {
       throw new ConflictError('This person already has an account of this provider.', 'already_linked');
     }
@@ -155,7 +161,7 @@ export class UserRepository {
             Item: this.itemOf(next, audit.next),
             ConditionExpression: 'attribute_exists(pk) AND #version = :expected AND enabled = :enabled',
             ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': before.version, ':enabled': true },
+            ExpressionAttributeValues: { ':expected': before.version, ':enabled': before.enabled },
           },
         },
         ...this.links.puts(next, [identity]),

@@ -72,7 +72,10 @@ describe('isolation between counties', () => {
     for (const op of publicOps) {
       const answer = await call(api.app, 'GET', `/t/${here.seeded.tenant}/api/v1${op.path}`);
       expect(answer.status, op.name).toBe(200);
-      expect(there.secrets.filter((secret) => answer.text.includes(secret)), op.name).toEqual([]);
+      expect(
+        there.secrets.filter((secret) => answer.text.includes(secret)),
+        op.name,
+      ).toEqual([]);
     }
   });
 
