@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -112,5 +115,37 @@ describe('the local OpenID provider', () => {
     const location = new URL(response.headers.get('location') ?? '', provider.issuer);
     expect(location.searchParams.get('error')).toBe('invalid_request');
     expect(location.searchParams.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('keeps its signing key and its accounts across a restart, so tokens and logins survive `npm start` twice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gridsafe-oidc-'));
+    const options = { port: 0, webOrigins: [WEB_ORIGIN], tenants: ['taihe'], dataDir };
+    const jwks = async (issuer: LocalOidcProvider) =>
+      (await (await fetch(issuer.jwksUrl)).json()) as { keys: { kid: string }[] };
+    try {
+      const first = await startOidcProvider(options);
+      const before = await jwks(first);
+      const account = first.ensureAccount('taihe:grid.member', PASSWORD);
+      await first.close();
+
+      const second = await startOidcProvider(options);
+      try {
+        expect((await jwks(second)).keys.map((key) => key.kid)).toEqual(before.keys.map((key) => key.kid));
+        // Seeding again adds nothing: the same account, with the password it had.
+        expect(second.ensureAccount('taihe:grid.member', 'another-password').id).toBe(account.id);
+        const { tokens } = await codeFlowLogin({
+          issuer: second.issuer,
+          clientId: OIDC_WEB_CLIENT_ID,
+          redirectUri: REDIRECT_URI,
+          username: 'taihe:grid.member',
+          password: PASSWORD,
+        });
+        expect(tokens?.access_token).toBeTruthy();
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
