@@ -158,7 +158,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The same demo people at the OpenID provider, as a province's platform would already know them; the county
     // API links each to its person on their first login there.
     for (const report of seedReports.filter((seeded) => LOCAL_OIDC_COUNTIES.includes(seeded.tenant))) {
-      for (const { username } of report.logins) oidc.ensureAccount(`${report.tenant}:${username}`, DEMO_PASSWORD);
+      for (const { username } of report.logins) {
+        oidc.ensureAccount(`${report.tenant}:${username}`, DEMO_PASSWORD);
+      }
     }
 
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
