@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wcagViolations } from '../support/axe.ts';
+import { accessibilityViolations } from '../support/axe.ts';
 import { DEMO_PASSWORD, launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
 import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
 
@@ -55,7 +55,7 @@ describe('signing in to a county', () => {
     await openLogin(page, 'taihe');
     await expect.poll(() => providerButton(page).count()).toBe(1);
     expect(await page.locator('#f-password').count()).toBe(1);
-    expect(await wcagViolations(page)).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'login-with-provider');
 
     await openLogin(page, 'linquan');
@@ -78,7 +78,7 @@ describe('signing in to a county', () => {
     await providerButton(page).click();
     await page.waitForURL((url) => url.href.startsWith(stack.oidcIssuer));
     expect(await page.locator('h1').textContent()).toBe('统一身份认证');
-    expect(await wcagViolations(page)).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'provider-login');
 
     await page.fill('#username', 'taihe:county.admin');
@@ -167,7 +167,7 @@ describe('signing in to a county', () => {
     expect(await page.locator('h1').textContent()).toBe('账号尚未关联');
     expect(await notice.textContent()).toContain('taihe:not.yet.added');
     expect(await notice.textContent()).toContain('管理员');
-    expect(await wcagViolations(page)).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'not-linked');
     // No session started: the app's pages still send this person to the login.
     expect(await page.evaluate(() => sessionStorage.getItem('gridsafe.session'))).toBeNull();
@@ -186,7 +186,7 @@ describe('signing in to a county', () => {
     await page.click('text=取消,返回应用');
     await page.waitForURL((url) => url.href.startsWith(`${stack.url}/taihe/auth/callback`));
     await expect.poll(() => page.locator('[role=alert]').textContent()).toBe('登录已取消。');
-    expect(await wcagViolations(page)).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.click('text=返回登录');
     await page.waitForURL(`${stack.url}/taihe/login`);
     expect(problems).toEqual([]);
