@@ -38,7 +38,7 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
   const county = tenant.trim().toLowerCase();
   const authConfig = useAuthConfig(TENANT_PATTERN.test(county) ? county : undefined);
   // Until the county answers, the form shows as it always did; a county without passwords then hides it.
-  const passwordLogin = authConfig?.passwordLogin ?? true;
+  const offersPasswordForm = authConfig?.passwordLogin ?? true;
 
   const signInWith = async (provider: CodeFlowProvider) => {
     setBusy(true);
@@ -103,7 +103,7 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
             </div>`
       }
       ${
-        passwordLogin
+        offersPasswordForm
           ? html`<div class="field">
               <label for="f-username">${t('login.username')}</label>
               <input id="f-username" name="username" autocomplete="username" autocapitalize="none" required
@@ -118,7 +118,7 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
       }
       ${error ? html`<div class="notice notice-error" role="alert">${error}</div>` : null}
       ${
-        passwordLogin
+        offersPasswordForm
           ? html`<button type="submit" class="button button-primary button-block" disabled=${busy}>
               ${busy ? t('login.signingIn') : t('login.submit')}
             </button>`
@@ -126,7 +126,7 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
       }
       ${
         authConfig?.providers.length
-          ? html`${passwordLogin ? html`<p class="login-or" aria-hidden="true">${t('login.or')}</p>` : null}
+          ? html`${offersPasswordForm ? html`<p class="login-or" aria-hidden="true">${t('login.or')}</p>` : null}
             ${authConfig.providers.map(
               (provider) => html`<button type="button" class="button button-block login-provider"
                 data-provider=${provider.id} disabled=${busy} onClick=${() => void signInWith(provider)}>
