@@ -7,8 +7,9 @@ import {
   type Principal,
   parseGrant,
   UnauthorizedError,
+  type User,
 } from '@gridsafe/core';
-import { type SubjectLink, SubjectLinkRepository, UserRepository } from '@gridsafe/db';
+import { fromItem, type SubjectLink, SubjectLinkRepository, UserRepository } from '@gridsafe/db';
 import type { VerifiedAccessToken } from '@gridsafe/identity';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
@@ -95,7 +96,8 @@ async function linkAtFirstLogin(c: Context<AppEnv>, verified: VerifiedAccessToke
   const userId = await users.findIdByUsername(username);
   const stored = userId ? await users.getStored(userId, true) : undefined;
   if (!stored) throw notLinked('no person with this username');
-  const person = stored as { id: string; username: string; role: Principal['role'] };
+  const person = fromItem<User>(stored);
+  // The audit event says the person linked their own account (the county admin's record is what allowed it).
   const self: Principal = {
     userId: person.id,
     username: person.username,
