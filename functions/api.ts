@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
+import { parseAuthProvidersConfig } from '@gridsafe/core';
 import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
 import { cursorSecretFromSecretsManager } from './lib/cursor-secret.ts';
@@ -21,6 +22,11 @@ const env = readEnv([
   'AWS_REGION',
 ]);
 const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
+// The cell's identity providers as JSON (core: AuthProvidersConfig), checked here so a mistyped list stops the
+// function at start. Absent: the pool above (AUTH_ISSUER, AUTH_JWKS_URL) is the one provider.
+const authProviders = process.env.AUTH_PROVIDERS
+  ? parseAuthProvidersConfig(process.env.AUTH_PROVIDERS)
+  : undefined;
 
 const app = createApp(
   createRuntimeDeps({
@@ -30,6 +36,7 @@ const app = createApp(
     userPoolClientId: env.USER_POOL_CLIENT_ID,
     authIssuer: env.AUTH_ISSUER,
     authJwksUrl: env.AUTH_JWKS_URL,
+    ...(authProviders ? { authProviders } : {}),
     // This stack serves exactly one county; its IAM role could not reach another's data anyway.
     servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,
     publicOrigin: env.PUBLIC_ORIGIN,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
-import { makeCreditCode, silentLogger } from '@gridsafe/core';
+import { DEFAULT_PROVIDER_ID, makeCreditCode, silentLogger } from '@gridsafe/core';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { ensureTable } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
@@ -47,7 +47,15 @@ try {
   await ensureTable(deps.documentClient, 'gridsafe');
   const s3Client = createS3Client({ endpoint: s3.endpoint });
   await ensureBucket(s3Client, 'bench-evidence');
-  await seedDemoCounty({ client: deps.documentClient, tableName: 'gridsafe', identity: deps.identity }, TAIHE);
+  await seedDemoCounty(
+    {
+      client: deps.documentClient,
+      tableName: 'gridsafe',
+      identity: deps.identity,
+      passwordProvider: deps.passwordProvider ?? DEFAULT_PROVIDER_ID,
+    },
+    TAIHE,
+  );
   const app = createApp(deps);
   const login = await app.request('/t/taihe/api/v1/session', {
     method: 'POST',
@@ -62,7 +70,16 @@ try {
   for (let i = 0; i < ROWS; i++) {
     const [township, village] = villages[i % villages.length]!;
     lines.push(
-      [`太和县测试企业${i + 1}号`, makeCreditCode('91341222', 100_000 + i), industries[i % industries.length], township, village, `${village}${i}号`, '张三', '13800000000'].join(','),
+      [
+        `太和县测试企业${i + 1}号`,
+        makeCreditCode('91341222', 100_000 + i),
+        industries[i % industries.length],
+        township,
+        village,
+        `${village}${i}号`,
+        '张三',
+        '13800000000',
+      ].join(','),
     );
   }
   const bytes = Uint8Array.from(iconv.encode(`${lines.join('\r\n')}\r\n`, 'gb18030'));
@@ -76,10 +93,14 @@ try {
     });
     const seconds = (performance.now() - started) / 1000;
     const body = (await response.json()) as { summary: Record<string, number> };
-    console.log(`${label.padEnd(16)} ${seconds.toFixed(1).padStart(6)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify(body.summary)}`);
+    console.log(
+      `${label.padEnd(16)} ${seconds.toFixed(1).padStart(6)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify(body.summary)}`,
+    );
     return seconds;
   };
-  console.log(`Importing ${ROWS} units (${(bytes.byteLength / 1024).toFixed(0)} KB of GB18030) into DynamoDB Local`);
+  console.log(
+    `Importing ${ROWS} units (${(bytes.byteLength / 1024).toFixed(0)} KB of GB18030) into DynamoDB Local`,
+  );
   const first = await run('first import');
   await run('same file again');
   if (first > 60) {

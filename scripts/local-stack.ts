@@ -61,6 +61,8 @@ Gridsafe is running at ${url}
     township.officer   township officer (城关镇)
     grid.member        village grid member (东关社区)
     unit.manager       safety manager of a unit in that village
+  taihe also signs in with 统一身份认证登录 (the local OpenID provider at ${stack.oidc.issuer}):
+    username taihe:<one of the above>, the same password
   Data is kept in ${config.dataDir}. Press Ctrl-C to stop everything.
 `);
 } catch (error) {

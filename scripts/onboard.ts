@@ -22,7 +22,7 @@ import { createJsonLogger, type Principal } from '@gridsafe/core';
 import { createDocumentClient } from '@gridsafe/db';
 import { createCognitoIdentityProvider, createJwksVerifier } from '@gridsafe/identity';
 import { DEFAULT_CELLS_FILE, parseCellsConfig } from '../infra/src/cells-config.ts';
-import { localStackConfig } from './local/config.ts';
+import { LOCAL_PROVIDER_ID, localAuthProviders, localStackConfig } from './local/config.ts';
 import { waitForPort } from './local/ports.ts';
 
 /**
@@ -443,10 +443,14 @@ export async function localTarget(cellsFile: string): Promise<Target> {
     documentClient,
     tableName: config.tableName,
     tokens: createJwksVerifier({
-      issuer,
-      jwksUrl: `${issuer}/.well-known/jwks.json`,
-      clientId: 'gridsafe-local-client',
+      providers: localAuthProviders({
+        issuer,
+        jwksUrl: `${issuer}/.well-known/jwks.json`,
+        clientId: 'gridsafe-local-client',
+      }).providers,
     }),
+    operatorProvider: LOCAL_PROVIDER_ID,
+    countyPasswordProvider: LOCAL_PROVIDER_ID,
     identity: createCognitoIdentityProvider({
       userPoolId: 'local_gridsafe',
       clientId: 'gridsafe-local-client',

@@ -33,6 +33,7 @@ export const PUBLIC_API_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path
   { method: apigwv2.HttpMethod.POST, path: '/session/refresh' },
   { method: apigwv2.HttpMethod.GET, path: '/health' },
   { method: apigwv2.HttpMethod.GET, path: '/openapi.json' },
+  { method: apigwv2.HttpMethod.GET, path: '/auth-config' },
 ];
 
 export function countyApiBasePath(tenant: string): string {

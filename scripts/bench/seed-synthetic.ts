@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type AssessmentInput,
+  DEFAULT_PROVIDER_ID,
   DEFAULT_SETTINGS,
   type Department,
   departmentForIndustry,
@@ -113,6 +114,8 @@ export interface SeedTarget {
   client: DynamoDBDocumentClient;
   tableName: string;
   identity: IdentityProvider;
+  /** The provider id of `identity`'s tokens (AppDeps.passwordProvider); absent, a cell's default. */
+  passwordProvider?: string;
 }
 
 /**
@@ -345,9 +348,6 @@ export async function seedSyntheticCounty(
   const users = new UserRepository(store);
   const scope = [formatGrant({ kind: 'grid', id: root.id })];
   const { sub } = await target.identity.createUser(poolUsername(tenant, BENCH_ADMIN), BENCH_PASSWORD, {
-    tenant,
-    role: 'county_admin',
-    scopes: scope,
     displayName: '基准测试管理员',
   });
   await users.create(
@@ -358,7 +358,7 @@ export async function seedSyntheticCounty(
       role: 'county_admin',
       scope,
       enabled: true,
-      sub,
+      identities: [{ provider: target.passwordProvider ?? DEFAULT_PROVIDER_ID, subject: sub }],
       version: 1,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),

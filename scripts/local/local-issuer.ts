@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { claimsFromUserAttributes } from '@gridsafe/core';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 
 /**
@@ -11,8 +10,8 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK
  * protocol that Gridsafe uses (InitiateAuth with USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH, AdminCreateUser,
  * AdminSetUserPassword, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser, ListUsers by username
  * prefix), signs RS256 access tokens shaped like Cognito's, and serves its JWKS. The API therefore uses the AWS SDK's Cognito client and
- * the same JWKS verifier locally as in AWS. It mirrors the Pre Token Generation trigger by calling the same
- * `claimsFromUserAttributes` function the trigger uses. Chosen over `cognito-local` (148 MB of AWS SDK v2
+ * the same JWKS verifier locally as in AWS. Like Cognito's, its access tokens carry who (`sub`, the pool
+ * `username`) and nothing about roles or counties: those come from the county's records. Chosen over `cognito-local` (148 MB of AWS SDK v2
  * dependencies, a hard-coded discovery address) because this is ~250 lines we fully control.
  */
 export interface LocalIssuerOptions {
@@ -217,9 +216,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
 
   async function tokensFor(user: StoredUser, refreshToken: string | undefined) {
     const now = Math.floor(Date.now() / 1000);
-    const claims = claimsFromUserAttributes(user.attributes) ?? {};
     const accessToken = await new SignJWT({
-      ...claims,
       client_id: clientId,
       token_use: 'access',
       scope: 'aws.cognito.signin.user.admin',

@@ -9,18 +9,20 @@ import {
   createRuntimeDeps,
 } from '@gridsafe/api';
 import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
-import { ensureTable, TenantRegistry } from '@gridsafe/db';
+import { ensureTable, migrateCountyToPersonIds, TenantRegistry, TenantStore } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { Hono } from 'hono';
 import { loadCellsConfig } from '../../infra/src/cells-config.ts';
-import { LINQUAN, TAIHE } from '../seed/demo-data.ts';
+import { DEMO_PASSWORD, LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { loadOrCreateCursorSecrets } from './cursor-secrets.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
+import { LOCAL_OIDC_COUNTIES, LOCAL_PROVIDER_ID, localAuthProviders } from './config.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
+import { type LocalOidcProvider, startOidcProvider } from './oidc-provider.ts';
 import { assertPortFree } from './ports.ts';
 import { startS3Local } from './s3-local.ts';
 
@@ -31,6 +33,7 @@ export interface LocalStackOptions {
   dynamoPort: number;
   s3Port: number;
   issuerPort: number;
+  oidcPort: number;
   dataDir: string;
   tableName: string;
   bucket: string;
@@ -48,6 +51,8 @@ export interface LocalStack {
   /** The clock every request uses; tests move it forward to pass deadlines. */
   clock: AdjustableClock;
   seedReports: Awaited<ReturnType<typeof seedDemoCounty>>[];
+  /** The local OpenID provider (the 统一身份认证 button); tests add accounts to it. */
+  oidc: LocalOidcProvider;
   stop(): Promise<void>;
 }
 
@@ -70,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       assertPortFree(options.dynamoPort, options.host, 'DynamoDB Local', 'GRIDSAFE_DYNAMODB_PORT'),
       assertPortFree(options.s3Port, options.host, 'S3 server', 'GRIDSAFE_S3_PORT'),
       assertPortFree(options.issuerPort, options.host, 'token issuer', 'GRIDSAFE_ISSUER_PORT'),
+      assertPortFree(options.oidcPort, options.host, 'OpenID provider', 'GRIDSAFE_OIDC_PORT'),
     ]);
     const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     const dynamoDir = join(options.dataDir, 'dynamodb');
@@ -90,6 +96,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(s3.stop);
     const issuer = await startLocalIssuer({ port: options.issuerPort, webOrigin: url, dataDir: join(options.dataDir, 'issuer') });
     stoppers.push(issuer.close);
+    const oidc = await startOidcProvider({
+      port: options.oidcPort,
+      host: options.host,
+      dataDir: join(options.dataDir, 'oidc'),
+      // The app's one origin, under both names a browser may use for it.
+      webOrigins: [`http://localhost:${options.port}`, `http://127.0.0.1:${options.port}`],
+      tenants: LOCAL_OIDC_COUNTIES,
+      onServerError: (error) => options.logger?.error('OpenID provider error', { error: String(error) }),
+    });
+    stoppers.push(oidc.close);
 
     const cursorSecrets = loadOrCreateCursorSecrets(options.dataDir);
     const clock = new AdjustableClock();
@@ -106,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognitoEndpoint: issuer.url,
       authIssuer: issuer.issuer,
       authJwksUrl: issuer.jwksUrl,
+      authProviders: localAuthProviders(issuer, oidc),
       // Locally every county in the registry is served (in AWS each stack serves exactly one); a suspended or
       // offboarded one answers 403 from the county API itself, as its own stack would. Only hits are cached,
       // so a county onboarded a moment ago is served at once.
@@ -133,12 +150,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
         await seedDemoCounty(
-          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, evidence: { client: s3Client, bucket: options.bucket } },
+          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, passwordProvider: LOCAL_PROVIDER_ID, evidence: { client: s3Client, bucket: options.bucket } },
           county,
         ),
       );
     }
     await seedPlatformOperator(deps.identity);
+    // A .data/ from before person ids holds people with only `sub`: link them (a no-op once done).
+    for (const county of [TAIHE, LINQUAN]) {
+      await migrateCountyToPersonIds(new TenantStore(deps.documentClient, options.tableName, county.tenant), LOCAL_PROVIDER_ID, new Date());
+    }
+    // The same demo people at the OpenID provider, as a province's platform would already know them; the county
+    // API links each to its person on their first login there.
+    for (const report of seedReports.filter((seeded) => LOCAL_OIDC_COUNTIES.includes(seeded.tenant))) {
+      for (const { username } of report.logins) {
+        oidc.ensureAccount(`${report.tenant}:${username}`, DEMO_PASSWORD);
+      }
+    }
 
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
     // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
@@ -149,7 +177,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         documentClient: deps.documentClient,
         tableName: options.tableName,
         tokens: deps.tokens,
+        // One issuer holds counties' people and the vendor's operators locally; operators log in through it.
+        operatorProvider: LOCAL_PROVIDER_ID,
         identity: deps.identity,
+        countyPasswordProvider: LOCAL_PROVIDER_ID,
         authJwksUrl: issuer.jwksUrl,
         // Locally one table and one directory stand in for every cell of infra/config/cells.json.
         cells: { known: loadCellsConfig().cells.map((cell) => cell.id) },
@@ -175,7 +206,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
     const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
     stoppers.push(escalationTimer.stop);
-    return { url, clock, seedReports, stop };
+    return { url, clock, seedReports, oidc, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -32,6 +32,8 @@ export interface SeedTarget {
   client: DynamoDBDocumentClient;
   tableName: string;
   identity: IdentityProvider;
+  /** The provider id of `identity`'s tokens (AppDeps.passwordProvider): each person is linked through it. */
+  passwordProvider: string;
   /** Where demo photos go; without it the demo risk points have no photos. */
   evidence?: { client: S3Client; bucket: string };
   cell?: string;
@@ -165,12 +167,7 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
     const directoryName = poolUsername(tenant, person.username);
     let sub = await target.identity.getUserSub(directoryName);
     if (!sub) {
-      ({ sub } = await target.identity.createUser(directoryName, DEMO_PASSWORD, {
-        tenant,
-        role: person.role,
-        scopes: scope,
-        displayName: person.displayName,
-      }));
+      ({ sub } = await target.identity.createUser(directoryName, DEMO_PASSWORD, { displayName: person.displayName }));
       report.created += 1;
     }
     const user: User = {
@@ -180,7 +177,7 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
       role: person.role,
       scope,
       enabled: true,
-      sub,
+      identities: [{ provider: target.passwordProvider, subject: sub }],
       version: 1,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),

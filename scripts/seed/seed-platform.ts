@@ -1,4 +1,4 @@
-import { PLATFORM_TENANT, platformPoolUsername } from '@gridsafe/api';
+import { platformPoolUsername } from '@gridsafe/api';
 import { ConflictError } from '@gridsafe/core';
 import type { IdentityProvider } from '@gridsafe/identity';
 import { DEMO_PASSWORD } from './demo-data.ts';
@@ -7,7 +7,7 @@ export const DEMO_VENDOR_OPERATOR = 'vendor.operator';
 
 /**
  * Seeds the vendor's demo operator (`vendor.operator`, the demo password) into the user directory as
- * `@platform:vendor.operator` with role `vendor_operator`. Only the directory holds vendor operators: the
+ * `@platform:vendor.operator`: that pool username is what makes a vendor operator (platform-identity.ts). Only the directory holds vendor operators: the
  * control plane keeps no user records. Running it again leaves an existing operator alone.
  */
 export async function seedPlatformOperator(
@@ -19,9 +19,6 @@ export async function seedPlatformOperator(
   if (await identity.getUserSub(directoryName)) return { username, created: false };
   try {
     await identity.createUser(directoryName, options.password ?? DEMO_PASSWORD, {
-      tenant: PLATFORM_TENANT,
-      role: 'vendor_operator',
-      scopes: [],
       displayName: '平台运维（演示）',
     });
     return { username, created: true };

@@ -163,7 +163,7 @@ describe("a county's HTTP API", () => {
     });
   });
 
-  it('leaves only login, refresh, health and the API description public', () => {
+  it('leaves only login, refresh, the login options, health and the API description public', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
     const open = routes
       .filter((route) => route.Properties.AuthorizationType === 'NONE' || !route.Properties.AuthorizationType)
@@ -173,12 +173,13 @@ describe("a county's HTTP API", () => {
       PUBLIC_API_ROUTES.map((route) => `${route.method} /t/taihe/api/v1${route.path}`).sort(),
     );
     expect(open).toEqual([
+      'GET /t/taihe/api/v1/auth-config',
       'GET /t/taihe/api/v1/health',
       'GET /t/taihe/api/v1/openapi.json',
       'POST /t/taihe/api/v1/session',
       'POST /t/taihe/api/v1/session/refresh',
     ]);
-    expect(routes).toHaveLength(5);
+    expect(routes).toHaveLength(6);
   });
 
   it('throttles the county and writes JSON access logs with the caller address', () => {

@@ -345,12 +345,8 @@ describe('who may use the control plane', () => {
     expect(answer.body.code).toBe('forbidden');
   });
 
-  it('answers 403 to a county user provisioned with the vendor role by mistake', async () => {
-    await api.deps.identity.createUser(poolUsername(tenant, 'misprovisioned'), TEST_PASSWORD, {
-      tenant,
-      role: 'vendor_operator',
-      scopes: [],
-    });
+  it('answers 403 to a directory account outside @platform, however it was provisioned', async () => {
+    await api.deps.identity.createUser(poolUsername(tenant, 'misprovisioned'), TEST_PASSWORD, {});
     const { accessToken } = await api.deps.identity.login(
       poolUsername(tenant, 'misprovisioned'),
       TEST_PASSWORD,
@@ -507,18 +503,10 @@ describe('offboarding', () => {
     expect(onboarded.status).toBe(201);
     password = onboarded.body.admin.temporaryPassword;
     for (const username of ['grid.one', 'grid.two', 'grid.three']) {
-      await api.deps.identity.createUser(poolUsername(tenant, username), TEST_PASSWORD, {
-        tenant,
-        role: 'grid_member',
-        scopes: [],
-      });
+      await api.deps.identity.createUser(poolUsername(tenant, username), TEST_PASSWORD, {});
     }
     // A county whose id extends this one's: the `<id>:` prefix must not reach its users.
-    await api.deps.identity.createUser(poolUsername(neighbour, 'county.admin'), TEST_PASSWORD, {
-      tenant: neighbour,
-      role: 'county_admin',
-      scopes: [],
-    });
+    await api.deps.identity.createUser(poolUsername(neighbour, 'county.admin'), TEST_PASSWORD, {});
     offboarded = await platform('POST', `/tenants/${tenant}/offboard`, { body: { reason: '合同终止' } });
   });
 
@@ -567,11 +555,7 @@ describe('offboarding', () => {
   it('disables users page by page, continuing from the cursor it returns', async () => {
     const id = uniqueTenant('ph');
     for (const username of ['a.one', 'b.two', 'c.three']) {
-      await api.deps.identity.createUser(poolUsername(id, username), TEST_PASSWORD, {
-        tenant: id,
-        role: 'grid_member',
-        scopes: [],
-      });
+      await api.deps.identity.createUser(poolUsername(id, username), TEST_PASSWORD, {});
     }
     const first = await disableCountyUsers(api.platformDeps, id, { pageSize: 2, budgetMs: 0 });
     expect(first).toEqual({ disabled: 2, done: false, nextCursor: expect.any(String) });

@@ -14,7 +14,7 @@ import { DEMO_PASSWORD } from './browser.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    e2eStack: { url: string; controlUrl: string };
+    e2eStack: { url: string; controlUrl: string; oidcIssuer: string };
   }
 }
 
@@ -38,6 +38,10 @@ export interface E2eClient {
   runEscalationSweep(): Promise<void>;
   /** The grid a person's scope names first (a grid member's village), read from `GET /me`. */
   gridOf(token: string): Promise<string>;
+  /** The local OpenID provider's issuer (the 统一身份认证 button's). */
+  oidcIssuer: string;
+  /** Adds an account (`<county>:<username>`) to the local OpenID provider. */
+  addOidcAccount(username: string, password: string): Promise<void>;
 }
 
 /**
@@ -47,7 +51,8 @@ export interface E2eClient {
  */
 export async function startE2eStack(): Promise<LocalStack & { dynamoPort: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridsafe-e2e-'));
-  const [port, dynamoPort, s3Port, issuerPort] = (await distinctFreePorts(4)) as [
+  const [port, dynamoPort, s3Port, issuerPort, oidcPort] = (await distinctFreePorts(5)) as [
+    number,
     number,
     number,
     number,
@@ -62,6 +67,7 @@ export async function startE2eStack(): Promise<LocalStack & { dynamoPort: number
       dynamoPort,
       s3Port,
       issuerPort,
+      oidcPort,
       dataDir,
       tableName: 'gridsafe',
       bucket: 'gridsafe-evidence',
@@ -108,6 +114,13 @@ async function startControl(stack: LocalStack & { dynamoPort: number }): Promise
       stack.clock.advance(ms);
       return answer(200, { now: stack.clock.now().toISOString() });
     }
+    if (request.method === 'POST' && url.pathname === '/oidc/accounts') {
+      const username = url.searchParams.get('username') ?? '';
+      const password = url.searchParams.get('password') ?? '';
+      if (!username || !password) return answer(400, { error: 'username and password are required' });
+      stack.oidc.ensureAccount(username, password);
+      return answer(200, { now: stack.clock.now().toISOString() });
+    }
     if (request.method === 'POST' && url.pathname === '/escalation/sweep') {
       sweeper.tick().then(
         () => answer(200, { now: stack.clock.now().toISOString() }),
@@ -138,7 +151,7 @@ export default async function setup(project: TestProject) {
     await stack.stop();
     throw error;
   }
-  project.provide('e2eStack', { url: stack.url, controlUrl: control.url });
+  project.provide('e2eStack', { url: stack.url, controlUrl: control.url, oidcIssuer: stack.oidc.issuer });
   return async () => {
     await new Promise((resolve) => control.close(resolve));
     await stack.stop();
@@ -147,7 +160,7 @@ export default async function setup(project: TestProject) {
 
 /** The running stack, for a test file: its URL and API helpers. */
 export function e2eStack(): E2eClient {
-  const { url, controlUrl } = inject('e2eStack');
+  const { url, controlUrl, oidcIssuer } = inject('e2eStack');
   const api = async <T>(token: string, method: string, path: string, body?: unknown, tenant = 'taihe') => {
     const response = await fetch(`${url}/t/${tenant}/api/v1${path}`, {
       method,
@@ -182,6 +195,11 @@ export function e2eStack(): E2eClient {
     advanceClock: (ms) => control(`/clock/advance?ms=${ms}`),
     runEscalationSweep: async () => {
       await control('/escalation/sweep');
+    },
+    oidcIssuer,
+    addOidcAccount: async (username, password) => {
+      const search = new URLSearchParams({ username, password });
+      await control(`/oidc/accounts?${search}`);
     },
     gridOf: async (token) => {
       const me = await api<{ scope: string[] }>(token, 'GET', '/me');

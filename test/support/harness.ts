@@ -6,11 +6,19 @@ import {
   createRuntimeDeps,
   type PlatformDeps,
 } from '@gridsafe/api';
-import { type Clock, formatGrant, type Grant, type IdSource, type Role, silentLogger } from '@gridsafe/core';
+import {
+  type AuthProvidersConfig,
+  type Clock,
+  DEFAULT_PROVIDER_ID,
+  type Grant,
+  type IdSource,
+  type Role,
+  silentLogger,
+} from '@gridsafe/core';
 import { type CursorSecretSource, TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
-import { poolUsername } from '@gridsafe/identity';
 import { inject } from 'vitest';
+import { createPerson } from './people.ts';
 
 export const TEST_PASSWORD = 'Test-password-2026';
 export const TABLE = 'gridsafe-test';
@@ -36,6 +44,8 @@ export async function startTestApi(options: {
   reportDynamoCalls?: boolean;
   /** The cell's cursor secrets; by default a random one per app, so cursors of one app do not open in another. */
   cursorSecrets?: CursorSecretSource;
+  /** The cell's providers; build it with `defaultProviderOf(services)` to keep the shared issuer in it. */
+  authProviders?: (services: ReturnType<typeof inject<'services'>>) => AuthProvidersConfig;
 }) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
@@ -55,15 +65,12 @@ export async function startTestApi(options: {
     ...(options.cursorSecrets ? { cursorSecrets: options.cursorSecrets } : {}),
     logger: silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.authProviders ? { authProviders: options.authProviders(services) } : {}),
   });
   const app = createApp(deps);
 
   async function createUser(tenant: string, username: string, role: Role, grants: Grant[] = []) {
-    await deps.identity.createUser(poolUsername(tenant, username), TEST_PASSWORD, {
-      tenant,
-      role,
-      scopes: grants.map(formatGrant),
-    });
+    return createPerson(deps, tenant, username, role, grants, TEST_PASSWORD);
   }
 
   async function login(tenant: string, username: string, password = TEST_PASSWORD): Promise<string> {
@@ -106,6 +113,7 @@ export async function seedTestCounty(
       client: api.deps.documentClient,
       tableName: api.tableName,
       identity: api.deps.identity,
+      passwordProvider: api.deps.passwordProvider ?? DEFAULT_PROVIDER_ID,
       evidence: { client: api.s3, bucket: api.bucket },
     },
     { ...base, tenant },

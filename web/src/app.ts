@@ -7,6 +7,7 @@ import { html } from './html.ts';
 import { t } from './i18n/index.ts';
 import { homePath, NAV_ITEMS } from './nav.ts';
 import { AssessmentsPage } from './pages/assessments.ts';
+import { AuthCallbackPage } from './pages/auth-callback.ts';
 import { DepartmentsPage } from './pages/departments.ts';
 import { GridStatsPage } from './pages/grid-stats.ts';
 import { GridTreePage } from './pages/grids.ts';
@@ -20,6 +21,7 @@ import { PatrolPage } from './pages/mobile/patrol.ts';
 import { ReportHazardPage } from './pages/mobile/report-hazard.ts';
 import { SyncPage } from './pages/mobile/sync.ts';
 import { TasksPage } from './pages/mobile/tasks.ts';
+import { NotLinkedPage } from './pages/not-linked.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
 import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SettingsPage } from './pages/settings.ts';
@@ -109,6 +111,10 @@ export function App() {
     return tenant ? html`<${NotFound} />` : html`<${LoginPage} />`;
   }
   const rest = segments.slice(1).join('/');
+  // The way back from an OpenID provider, and where it ends for someone the county does not know: both are
+  // reached signed out, and the callback stays put while the session it starts appears.
+  if (rest === 'auth/callback') return html`<${AuthCallbackPage} tenant=${tenant} />`;
+  if (rest === 'auth/not-linked') return html`<${NotLinkedPage} tenant=${tenant} />`;
   if (!current || current.tenant !== tenant) {
     // Keep where the person was going (a shared link, a scanned notice board) for after the login.
     const next = rest && rest !== 'login' ? `?next=${encodeURIComponent(path + location.value.search)}` : '';

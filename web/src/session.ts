@@ -1,5 +1,12 @@
 import { computed, signal } from '@preact/signals';
 import type { Problem, SessionAnswer, SessionUser } from './api/types.ts';
+import {
+  CodeFlowRefusedError,
+  type CodeFlowTokens,
+  type ProviderRef,
+  refreshWithProvider,
+  revokeAtProvider,
+} from './auth/code-flow.ts';
 
 export interface Session {
   tenant: string;
@@ -8,6 +15,8 @@ export interface Session {
   /** Epoch ms when the access token expires. */
   expiresAt: number;
   user: SessionUser;
+  /** Set when the person signed in through an OpenID provider: refreshes go there, not to `/session/refresh`. */
+  provider?: ProviderRef;
 }
 
 /** Same rule as the API's tenant ids: a lowercase letter, then 1–31 lowercase letters or digits. */
@@ -83,8 +92,64 @@ export async function login(tenant: string, username: string, password: string):
   return next;
 }
 
+/**
+ * Starts a session from an OpenID provider's tokens. The token only proves who the person is; who they are in
+ * this county (role, scope) is the county's answer to `GET /me`. A 403 `not_linked` there means the provider
+ * knows the person and the county does not (yet): the caller shows that, and no session starts.
+ */
+export async function loginWithProviderTokens(
+  tenant: string,
+  tokens: CodeFlowTokens,
+  provider: ProviderRef,
+): Promise<Session> {
+  const response = await fetch(`/t/${tenant}/api/v1/me`, {
+    headers: { accept: 'application/json', authorization: `Bearer ${tokens.accessToken}` },
+  });
+  if (!response.ok) throw new LoginError(response.status, await readProblem(response));
+  const next: Session = {
+    tenant,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    expiresAt: Date.now() + tokens.expiresIn * 1000,
+    user: (await response.json()) as SessionUser,
+    provider,
+  };
+  store(next);
+  return next;
+}
+
+/** A refresh at the OpenID provider the session came from; the same outcomes as the password session's. */
+async function refreshAtProvider(current: Session & { provider: ProviderRef }): Promise<Session | null> {
+  // A provider that issues no refresh token: the session ends with its access token, back to the login page.
+  if (!current.refreshToken) {
+    store(null);
+    return null;
+  }
+  try {
+    const tokens = await refreshWithProvider(current.provider, current.refreshToken);
+    const next: Session = {
+      ...current,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: Date.now() + tokens.expiresIn * 1000,
+    };
+    store(next);
+    return next;
+  } catch (error) {
+    if (!(error instanceof CodeFlowRefusedError)) return current;
+    store(null);
+    return null;
+  }
+}
+
 export function logout(): void {
+  const ending = session.value;
   store(null);
+  // A refresh token left valid at the provider would outlive the sign-out on a shared PC. Best effort: an
+  // offline phone still signs out here, and the token then ends with the provider's session.
+  if (ending?.provider && ending.refreshToken) {
+    void revokeAtProvider(ending.provider, ending.refreshToken).catch(() => undefined);
+  }
 }
 
 /**
@@ -94,8 +159,10 @@ export function logout(): void {
 export function refreshSession(): Promise<Session | null> {
   const current = session.value;
   if (!current) return Promise.resolve(null);
+  const { provider } = current;
   refreshing ??= (async () => {
     try {
+      if (provider) return await refreshAtProvider({ ...current, provider });
       const response = await fetch(`/t/${current.tenant}/api/v1/session/refresh`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

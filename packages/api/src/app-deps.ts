@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock, IdSource, Logger } from '@gridsafe/core';
+import type { AuthProvidersConfig, Clock, IdSource, Logger } from '@gridsafe/core';
 import type { PageCursors } from '@gridsafe/db';
 import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 import type { CountyStatusCache } from './county-status.ts';
+import type { PersonCache } from './person-cache.ts';
 
 /** A named dependency check for `/health`; throws when the dependency cannot be reached. */
 export type HealthCheck = (tenant: string) => Promise<void>;
@@ -15,8 +16,15 @@ export type HealthCheck = (tenant: string) => Promise<void>;
 export interface AppDeps {
   /** In AWS a stack serves its one county; locally every registered county. */
   servesTenant(tenant: string): boolean | Promise<boolean>;
+  /** Verifies tokens of every provider the cell trusts (`authProviders.providers`). */
   tokens: AccessTokenVerifier;
+  /** The cell's providers and which of them each county accepts. */
+  authProviders: AuthProvidersConfig;
+  /** The password directory (Cognito, or the local issuer), and the provider id its tokens carry. */
   identity: IdentityProvider;
+  passwordProvider?: string;
+  /** The callers' subject links, per process; absent, `createApp` makes one. */
+  people?: PersonCache;
   healthChecks: Record<string, HealthCheck>;
   /** The single table; every request works through a TenantStore bound to its county. */
   data: { client: DynamoDBDocumentClient; tableName: string };

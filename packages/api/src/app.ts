@@ -8,8 +8,10 @@ import { createTenantStore } from './county-data.ts';
 import { countyStatusCacheFor } from './county-status.ts';
 import type { RouteConfig } from './openapi/route.ts';
 import { createRouter } from './openapi-hono.ts';
+import { PersonCache } from './person-cache.ts';
 import { handleError, problemResponse } from './problem.ts';
 import { registerAssessments } from './routes/assessments.ts';
+import { registerAuthConfig } from './routes/auth-config.ts';
 import { registerDepartments } from './routes/departments.ts';
 import { registerGrids } from './routes/grids.ts';
 import { registerHazards } from './routes/hazards.ts';
@@ -39,7 +41,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * The county API as one hono app. Lambda (hono/aws-lambda) and the local Node server run this same app; it
  * knows nothing about either.
  */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(given: AppDeps): Hono<AppEnv> {
+  const deps = { ...given, people: given.people ?? new PersonCache() };
   const app = new Hono<AppEnv>();
   app.onError((error, c) => handleError(error, c, deps.logger));
   app.notFound((c) => problemResponse(c, 404, 'not_found', 'No such endpoint.'));
@@ -136,6 +139,7 @@ function countyApi(deps: AppDeps) {
 
   // Public routes first; everything registered after requireAuth needs a valid token for this county.
   registerHealth(county);
+  registerAuthConfig(county);
   registerSession(county);
   county.use('*', requireAuth);
   registerMe(county);

@@ -16,13 +16,15 @@ import type { AppEnv } from './app-env.ts';
 /** The repositories of the request's county, all sharing its TenantStore (and its call counter). */
 export function countyData(c: Context<AppEnv>) {
   const store = c.get('store');
+  const former = c.get('formerCallerId');
+  const current = c.get('principal')?.userId;
   return {
     store,
     grids: new GridRepository(store),
     departments: new DepartmentRepository(store),
     units: new UnitRepository(store),
     users: new UserRepository(store),
-    idempotency: new IdempotencyStore(store),
+    idempotency: new IdempotencyStore(store, former && current ? { current, former } : undefined),
     riskPoints: new RiskPointRepository(store),
     settings: new SettingsRepository(store),
     knowledge: new KnowledgeRepository(store),

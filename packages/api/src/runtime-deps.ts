@@ -1,4 +1,14 @@
-import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
+import {
+  type AuthProvider,
+  type AuthProvidersConfig,
+  acceptedProviders,
+  type Clock,
+  DEFAULT_PROVIDER_ID,
+  type IdSource,
+  type Logger,
+  systemClock,
+  ulidSource,
+} from '@gridsafe/core';
 import {
   type CursorSecretSource,
   checkTableReachable,
@@ -6,7 +16,7 @@ import {
   PageCursors,
 } from '@gridsafe/db';
 import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
-import { createCognitoIdentityProvider, createJwksVerifier } from '@gridsafe/identity';
+import { createCognitoIdentityProvider, createJwksVerifier, jwksUriOf } from '@gridsafe/identity';
 import type { AppDeps } from './app-deps.ts';
 
 /** Everything needed to reach the outside world; Lambda reads it from env, the local stack from its ports. */
@@ -20,8 +30,11 @@ export interface RuntimeConfig {
   userPoolId: string;
   userPoolClientId: string;
   cognitoEndpoint?: string;
+  /** The password directory's issuer and JWKS: the default provider when `authProviders` is absent. */
   authIssuer: string;
   authJwksUrl: string;
+  /** The cell's providers (AUTH_PROVIDERS); absent, the directory above is the one provider every county accepts. */
+  authProviders?: AuthProvidersConfig;
   servesTenant: AppDeps['servesTenant'];
   publicOrigin: string;
   /** The cell's cursor secrets; without them cursors are valid in this process only (tests, one-process tools). */
@@ -42,6 +55,7 @@ export function createRuntimeDeps(
   const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   // Built at the first photo or health request, not here: most cold starts serve neither.
   const s3 = lazyS3Client({ region: config.region, endpoint: config.s3Endpoint });
+  const authProviders = config.authProviders ?? defaultAuthProviders(config);
   return {
     documentClient,
     servesTenant: config.servesTenant,
@@ -50,11 +64,9 @@ export function createRuntimeDeps(
     reportDynamoCalls: config.reportDynamoCalls ?? false,
     data: { client: documentClient, tableName: config.tableName },
     evidence: { client: s3, bucket: config.evidenceBucket },
-    tokens: createJwksVerifier({
-      issuer: config.authIssuer,
-      jwksUrl: config.authJwksUrl,
-      clientId: config.userPoolClientId,
-    }),
+    tokens: createJwksVerifier({ providers: authProviders.providers }),
+    authProviders,
+    ...passwordProviderOf(authProviders),
     identity: createCognitoIdentityProvider({
       userPoolId: config.userPoolId,
       clientId: config.userPoolClientId,
@@ -64,13 +76,44 @@ export function createRuntimeDeps(
     healthChecks: {
       database: (tenant) => checkTableReachable(documentClient, config.tableName, tenant),
       evidence: (tenant) => checkBucketReachable(s3, config.evidenceBucket, tenant),
-      tokenIssuer: async () => {
-        const response = await fetch(config.authJwksUrl, { signal: AbortSignal.timeout(3_000) });
-        if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
+      tokenIssuer: async (tenant) => {
+        await Promise.all(acceptedProviders(authProviders, tenant).map(checkJwksReachable));
       },
     },
     clock: config.clock ?? systemClock,
     ids: config.ids ?? ulidSource,
     logger: config.logger,
   };
+}
+
+function defaultAuthProviders(config: RuntimeConfig): AuthProvidersConfig {
+  return {
+    providers: [
+      {
+        id: DEFAULT_PROVIDER_ID,
+        name: '账号密码',
+        issuer: config.authIssuer,
+        clientId: config.userPoolClientId,
+        jwksUrl: config.authJwksUrl,
+        // Cognito's access tokens carry the pool username, which only an administrator sets.
+        usernameClaim: 'username',
+        passwordLogin: true,
+        codeFlow: false,
+      },
+    ],
+    counties: {},
+    defaultAccepted: [DEFAULT_PROVIDER_ID],
+  };
+}
+
+/** The provider whose tokens `POST /session` hands out: the cell's one password provider. */
+function passwordProviderOf(config: AuthProvidersConfig): { passwordProvider?: string } {
+  const found = config.providers.find((provider) => provider.passwordLogin);
+  return found ? { passwordProvider: found.id } : {};
+}
+
+async function checkJwksReachable(provider: AuthProvider): Promise<void> {
+  const url = provider.jwksUrl ?? (await jwksUriOf(provider.issuer));
+  const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+  if (!response.ok) throw new Error(`JWKS of ${provider.id} answered ${response.status}`);
 }

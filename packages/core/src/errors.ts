@@ -44,16 +44,18 @@ export class ConflictError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  readonly code = 'forbidden';
-  constructor(message = 'You are not allowed to do this.') {
+  readonly code: string;
+  constructor(message = 'You are not allowed to do this.', code = 'forbidden') {
     super(message);
+    this.code = code;
   }
 }
 
 export class UnauthorizedError extends DomainError {
-  readonly code = 'unauthorized';
-  constructor(message = 'A valid access token is required.', options?: ErrorOptions) {
+  readonly code: string;
+  constructor(message = 'A valid access token is required.', options?: ErrorOptions & { code?: string }) {
     super(message, options);
+    this.code = options?.code ?? 'unauthorized';
   }
 }
 

@@ -1,4 +1,5 @@
 export * from './audit.ts';
+export * from './auth-provider.ts';
 export * from './common-schemas.ts';
 export * from './concurrency.ts';
 export * from './credit-code.ts';
@@ -21,6 +22,5 @@ export * from './risk-point.ts';
 export * from './settings.ts';
 export * from './stats.ts';
 export * from './tenant.ts';
-export * from './token-claims.ts';
 export * from './unit.ts';
 export * from './user.ts';

@@ -1,4 +1,4 @@
-/** The roles of the domain brief; kept free of zod so tiny bundles (the token trigger) stay tiny. */
+/** The roles of the domain brief; kept free of zod so small bundles stay small. */
 export const ROLES = [
   'vendor_operator',
   'county_admin',
@@ -15,8 +15,8 @@ export function isRole(value: unknown): value is Role {
 
 /**
  * One assignment of a person: a grid node (officers, grid members, the county admin at the root), a
- * department (its industries county-wide), or a unit. Written `grid:<id>`, `dept:<id>`, `unit:<id>` inside
- * tokens. Grid grants hold the node id, not its path, so moving a subtree never leaves a stale grant.
+ * department (its industries county-wide), or a unit. Written `grid:<id>`, `dept:<id>`, `unit:<id>` in a
+ * person's record. Grid grants hold the node id, not its path, so moving a subtree never leaves a stale grant.
  */
 export type Grant =
   | { kind: 'grid'; id: string }
@@ -37,6 +37,7 @@ export function formatGrant(grant: Grant): string {
 
 /** The authenticated caller, as every core function sees it. */
 export interface Principal {
+  /** The person's own id (User.id), never a provider's subject. */
   userId: string;
   username: string;
   tenant: string;

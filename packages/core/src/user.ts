@@ -18,11 +18,25 @@ export interface User {
   scope: string[];
   phone?: string;
   enabled: boolean;
-  /** The user directory's subject id, the `sub` of this person's tokens. */
-  sub: string;
+  /**
+   * The provider accounts this person logs in with. Each has a subject-link item in the county's partition
+   * (db: subject-link-repository.ts) that is written in the same transaction as every change to the person.
+   */
+  identities?: SubjectIdentity[];
+  /**
+   * Records written before identities existed held only the password directory's subject here, and data of
+   * theirs (idempotency records, read marks) was keyed by it. Kept as a historical fact; never written anew.
+   */
+  sub?: string;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One provider account of a person: the provider's id (see AuthProvider) and the token's `sub`. */
+export interface SubjectIdentity {
+  provider: string;
+  subject: string;
 }
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;

@@ -16,7 +16,16 @@ export interface StoredResponse {
  * a concurrent retry loses the race on the record's condition and then reads the winner's answer.
  */
 export class IdempotencyStore {
-  constructor(private readonly store: TenantStore) {}
+  /**
+   * `formerCaller`: scopes end in the caller's person id (`units:<id>`); before person ids existed they ended
+   * in the caller's token `sub`. A phone that queued a write before the change retries it with the same key
+   * for up to a day (IDEMPOTENCY_TTL_SECONDS), so an answer not found under the person id is looked for under
+   * the former id too. Records are never written under it.
+   */
+  constructor(
+    private readonly store: TenantStore,
+    private readonly formerCaller?: { current: string; former: string },
+  ) {}
 
   private pk(scope: string, key: string): string {
     // Hash the client's key: it is arbitrary text and must not shape our key space.
@@ -31,7 +40,8 @@ export class IdempotencyStore {
 
   /** The first answer for this key, or undefined. A reuse of the key for a different request is a conflict. */
   async find(scope: string, key: string, fingerprint: string): Promise<StoredResponse | undefined> {
-    const item = await this.store.get(this.pk(scope, key), 'IDEM', true);
+    const item =
+      (await this.store.get(this.pk(scope, key), 'IDEM', true)) ?? (await this.findFormer(scope, key));
     if (!item) return undefined;
     if (item.fingerprint !== fingerprint) {
       throw new ConflictError(
@@ -40,6 +50,14 @@ export class IdempotencyStore {
       );
     }
     return { status: Number(item.status), body: JSON.parse(String(item.body)) };
+  }
+
+  private async findFormer(scope: string, key: string) {
+    const caller = this.formerCaller;
+    if (!caller || caller.former === caller.current || !scope.endsWith(`:${caller.current}`))
+      return undefined;
+    const formerScope = `${scope.slice(0, -caller.current.length)}${caller.former}`;
+    return this.store.get(this.pk(formerScope, key), 'IDEM', true);
   }
 
   record(scope: string, key: string, fingerprint: string, response: StoredResponse, now: Date): TransactItem {

@@ -104,6 +104,29 @@ export class NotificationRepository {
     return new Set(items.map((item) => String(item.sk)));
   }
 
+  /**
+   * Copies one reader's marks to another id (the migration from token subjects to person ids); copying twice
+   * is the same as once. The old marks stay: they are harmless and nothing reads them any more.
+   */
+  async copyReadMarks(fromId: string, toId: string): Promise<number> {
+    const marks = await this.store.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': this.store.key('NOTEREAD', fromId) },
+    });
+    for (let i = 0; i < marks.length; i += 25) {
+      await this.store.transact(
+        marks.slice(i, i + 25).map((mark) => ({
+          Put: {
+            TableName: this.store.tableName,
+            Item: { ...mark, pk: this.store.key('NOTEREAD', toId) },
+          },
+        })),
+        'notification',
+      );
+    }
+    return marks.length;
+  }
+
   /** Marks a notification read for one person; marking twice is the same as once. */
   async markRead(userId: string, message: NotificationMessage, now: Date): Promise<void> {
     await this.store.transact(

@@ -1,14 +1,20 @@
-import { diff, type User } from '@gridsafe/core';
+import { ConflictError, diff, type SubjectIdentity, type User } from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import { SubjectLinkRepository } from './subject-link-repository.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
 /**
  * People. Item: pk USER#<id> / sk USER; gsi1 USERS / <username> lists them by username. A second item,
- * pk USERNAME#<username>, keeps usernames unique within the county.
+ * pk USERNAME#<username>, keeps usernames unique within the county. Each provider account of the person has a
+ * subject link (subject-link-repository.ts), rewritten in the transaction of every change to the person, so
+ * authorization reads one item and is never older than the record.
  */
 export class UserRepository {
-  constructor(private readonly store: TenantStore) {}
+  private readonly links: SubjectLinkRepository;
+  constructor(private readonly store: TenantStore) {
+    this.links = new SubjectLinkRepository(store);
+  }
 
   async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
     return this.store.get(this.store.key('USER', id), 'USER', consistent);
@@ -80,6 +86,7 @@ export class UserRepository {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        ...this.links.puts(user, user.identities ?? []),
         audit.put,
       ],
       'user',
@@ -108,6 +115,56 @@ export class UserRepository {
             ExpressionAttributeValues: { ':expected': expectedVersion },
           },
         },
+        ...this.links.puts(next),
+        audit.put,
+      ],
+      'user',
+    );
+    return next;
+  }
+
+  /**
+   * Links a provider account to an enabled person who has none from that provider yet (first login), or to
+   * any person (`evenIfDisabled`: the migration of records that held only `sub`). Audited as `linked` on the person. A person disabled, changed
+   * or linked meanwhile fails the version condition; a subject already linked to anyone fails its own.
+   */
+  async link(
+    stored: StoredItem,
+    identity: SubjectIdentity,
+    ctx: WriteContext,
+    options: { evenIfDisabled?: boolean } = {},
+  ): Promise<User> {
+    const before = fromItem<User>(stored);
+    if (!before.enabled && !options.evenIfDisabled)
+      throw new ConflictError('This person is disabled.', 'user_disabled');
+    if ((before.identities ?? []).some((existing) => existing.provider === identity.provider)) {
+      throw new ConflictError('This person already has an account of this provider.', 'already_linked');
+    }
+    const next: User = {
+      ...before,
+      identities: [...(before.identities ?? []), identity],
+      version: before.version + 1,
+      updatedAt: ctx.now.toISOString(),
+    };
+    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
+      entityType: 'user',
+      entityId: before.id,
+      action: 'linked',
+      ...auditFacts(ctx),
+      details: { provider: identity.provider, subject: identity.subject },
+    });
+    await this.store.transact(
+      [
+        {
+          Put: {
+            TableName: this.store.tableName,
+            Item: this.itemOf(next, audit.next),
+            ConditionExpression: 'attribute_exists(pk) AND #version = :expected AND enabled = :enabled',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': before.version, ':enabled': before.enabled },
+          },
+        },
+        ...this.links.puts(next, [identity]),
         audit.put,
       ],
       'user',

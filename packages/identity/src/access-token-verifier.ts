@@ -1,17 +1,21 @@
+import { type AuthProvider, ServiceUnavailableError, UnauthorizedError } from '@gridsafe/core';
 import {
-  GRANT_PATTERN,
-  type GridsafeClaims,
-  RoleSchema,
-  ServiceUnavailableError,
-  UnauthorizedError,
-} from '@gridsafe/core';
-import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+  createRemoteJWKSet,
+  decodeJwt,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 
-export interface VerifiedAccessToken extends GridsafeClaims {
+/** What a token proves: who issued it (the provider) and whom it names. Nothing about roles or counties. */
+export interface VerifiedAccessToken {
+  provider: AuthProvider;
+  issuer: string;
   sub: string;
-  /** The pool-wide username, `<tenant>:<username>`. */
-  username: string;
   exp: number;
+  /** Every claim, for the provider's username claim at first-login linking. */
+  claims: Record<string, unknown>;
 }
 
 export interface AccessTokenVerifier {
@@ -19,62 +23,117 @@ export interface AccessTokenVerifier {
 }
 
 export interface JwksVerifierOptions {
-  issuer: string;
-  jwksUrl: string;
-  /** Cognito access tokens carry the app client in `client_id` rather than `aud`; this is our audience check. */
-  clientId: string;
+  providers: readonly AuthProvider[];
   clockToleranceSeconds?: number;
 }
 
 /**
- * Verifies Cognito-shaped access tokens against the issuer's JWKS: signature (RS256 only, so `alg: none`
- * and HMAC-with-the-public-key tricks fail), issuer, expiry, `token_use`, and the app client. The same code
- * verifies the local issuer's tokens and Cognito's.
+ * Asymmetric algorithms only, so `alg: none` and HMAC-keyed-with-the-public-key tricks fail. RS256 is what
+ * Cognito signs with; PS256 and ES256 are what other certified providers commonly offer.
+ */
+const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
+
+/**
+ * Verifies access tokens of the providers a cell trusts. The provider is picked by the token's `iss`, read
+ * before verification only to choose whose keys to check against; the token is then verified against that
+ * provider alone (signature by its JWKS, issuer, expiry, client, audience), so naming another issuer gains
+ * nothing. Two token shapes pass:
+ * - Cognito's: `token_use: access` and the app client in `client_id` (no `aud`);
+ * - RFC 9068 JWT access tokens (providers with an `audience`): `typ: at+jwt`, `aud`, `client_id`.
  */
 export function createJwksVerifier(options: JwksVerifierOptions): AccessTokenVerifier {
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl), {
-    timeoutDuration: 3_000,
-    cooldownDuration: 30_000,
-    cacheMaxAge: 10 * 60_000,
-  });
+  const keysByProvider = new Map<string, JWTVerifyGetKey>();
+  const keysOf = (provider: AuthProvider): JWTVerifyGetKey => {
+    let keys = keysByProvider.get(provider.id);
+    if (!keys) {
+      keys = discoveredJwks(provider);
+      keysByProvider.set(provider.id, keys);
+    }
+    return keys;
+  };
+  const byIssuer = new Map(options.providers.map((provider) => [provider.issuer, provider]));
   return {
     async verify(token) {
-      let payload: Record<string, unknown>;
+      const provider = byIssuer.get(unverifiedIssuer(token) ?? '');
+      if (!provider)
+        throw new UnauthorizedError('The token comes from an issuer this service does not trust.');
+      let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, keys, {
-          issuer: options.issuer,
-          algorithms: ['RS256'],
+        ({ payload } = await jwtVerify(token, keysOf(provider), {
+          issuer: provider.issuer,
+          algorithms: ALGORITHMS,
           clockTolerance: options.clockToleranceSeconds ?? 5,
-          requiredClaims: ['exp', 'sub', 'client_id', 'token_use'],
+          requiredClaims: ['exp', 'sub', 'client_id'],
+          ...(provider.audience ? { audience: provider.audience, typ: 'at+jwt' } : {}),
         }));
       } catch (error) {
-        if (error instanceof joseErrors.JWKSTimeout || isFetchFailure(error)) {
-          throw new ServiceUnavailableError('token issuer', { cause: error });
-        }
+        if (isUnavailable(error)) throw new ServiceUnavailableError('token issuer', { cause: error });
         throw new UnauthorizedError('The access token is invalid or expired.', { cause: error });
       }
-      if (payload.token_use !== 'access') throw new UnauthorizedError('An access token is required.');
-      if (payload.client_id !== options.clientId)
+      if (!provider.audience && payload.token_use !== 'access')
+        throw new UnauthorizedError('An access token is required.');
+      if (payload.client_id !== provider.clientId)
         throw new UnauthorizedError('The token was issued to another client.');
-      const role = RoleSchema.safeParse(payload.gs_role);
-      if (typeof payload.gs_tenant !== 'string' || !role.success) {
-        throw new UnauthorizedError('The token carries no Gridsafe tenant or role.');
-      }
-      const scopes = Array.isArray(payload.gs_scopes)
-        ? payload.gs_scopes.filter((s): s is string => typeof s === 'string' && GRANT_PATTERN.test(s))
-        : [];
+      if (typeof payload.sub !== 'string' || payload.sub === '')
+        throw new UnauthorizedError('The token names no subject.');
       return {
-        sub: String(payload.sub),
-        username: String(payload.username ?? ''),
+        provider,
+        issuer: provider.issuer,
+        sub: payload.sub,
         exp: Number(payload.exp),
-        gs_tenant: payload.gs_tenant,
-        gs_role: role.data,
-        gs_scopes: scopes,
+        claims: payload as Record<string, unknown>,
       };
     },
   };
 }
 
-function isFetchFailure(error: unknown): boolean {
-  return error instanceof TypeError && /fetch failed/i.test(error.message);
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The provider's key set: its configured JWKS URL, or the `jwks_uri` of its discovery document, read at the
+ * first token and again after a failure (a provider that was down at start must not stay unusable).
+ */
+function discoveredJwks(provider: AuthProvider): JWTVerifyGetKey {
+  const remote = (url: string) =>
+    createRemoteJWKSet(new URL(url), {
+      timeoutDuration: 3_000,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+    });
+  if (provider.jwksUrl) return remote(provider.jwksUrl);
+  let resolving: Promise<JWTVerifyGetKey> | undefined;
+  return async (header, token) => {
+    resolving ??= jwksUriOf(provider.issuer).then(remote, (error: unknown) => {
+      resolving = undefined;
+      throw error;
+    });
+    return (await resolving)(header, token);
+  };
+}
+
+/** The `jwks_uri` of an issuer's OpenID discovery document. */
+export async function jwksUriOf(issuer: string): Promise<string> {
+  const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, {
+    signal: AbortSignal.timeout(3_000),
+  });
+  if (!response.ok) throw new ServiceUnavailableError('token issuer');
+  const document = (await response.json()) as { jwks_uri?: unknown };
+  if (typeof document.jwks_uri !== 'string') throw new ServiceUnavailableError('token issuer');
+  return document.jwks_uri;
+}
+
+function isUnavailable(error: unknown): boolean {
+  return (
+    error instanceof ServiceUnavailableError ||
+    error instanceof joseErrors.JWKSTimeout ||
+    (error instanceof TypeError && /fetch failed/i.test(error.message)) ||
+    (error instanceof DOMException && error.name === 'TimeoutError')
+  );
 }

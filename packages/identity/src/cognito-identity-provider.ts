@@ -9,13 +9,7 @@ import {
   InitiateAuthCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  USER_ATTRIBUTE,
-} from '@gridsafe/core';
+import { ConflictError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from '@gridsafe/core';
 import type { CognitoOptions, IdentityProvider, UserAttributesInput } from './identity-provider.ts';
 
 /**
@@ -49,10 +43,6 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
   };
   const toAttributes = (attributes: Partial<UserAttributesInput>) => {
     const list: { Name: string; Value: string }[] = [];
-    if (attributes.tenant !== undefined) list.push({ Name: USER_ATTRIBUTE.tenant, Value: attributes.tenant });
-    if (attributes.role !== undefined) list.push({ Name: USER_ATTRIBUTE.role, Value: attributes.role });
-    if (attributes.scopes !== undefined)
-      list.push({ Name: USER_ATTRIBUTE.scopes, Value: JSON.stringify(attributes.scopes) });
     if (attributes.displayName !== undefined) list.push({ Name: 'name', Value: attributes.displayName });
     return list;
   };

@@ -4,10 +4,11 @@ export interface TokenSet {
   expiresIn: number;
 }
 
+/**
+ * What the directory keeps besides the password: a display name. Role, scope and enabled live in the county's
+ * records only, so no token can carry them and no directory write can grant them.
+ */
 export interface UserAttributesInput {
-  tenant: string;
-  role: string;
-  scopes: string[];
   displayName?: string;
 }
 

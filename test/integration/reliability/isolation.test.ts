@@ -68,6 +68,19 @@ describe('isolation between counties', () => {
     expect(await snapshotCounty(api, there)).toEqual(before);
   }, 120_000);
 
+  it('answers the public operations (auth-config, health, openapi) without anything of the other county', async () => {
+    const publicOps = operations.filter((o) => o.public && o.method === 'GET');
+    expect(publicOps.map((o) => o.path)).toContain('/auth-config');
+    for (const op of publicOps) {
+      const answer = await call(api.app, 'GET', `/t/${here.seeded.tenant}/api/v1${op.path}`);
+      expect(answer.status, op.name).toBe(200);
+      expect(
+        there.secrets.filter((secret) => answer.text.includes(secret)),
+        op.name,
+      ).toEqual([]);
+    }
+  });
+
   it('refuses a valid token of another county with 403 on every operation', async () => {
     const result = await credentialSweep({
       app: api.app,

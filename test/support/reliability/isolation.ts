@@ -348,7 +348,11 @@ export async function isolationFixture(
     tenant,
     ...grids.map((g) => g.id),
     ...units.map((u) => u.id),
-    ...users.flatMap((u) => [u.id, u.sub].filter(Boolean)),
+    ...users.flatMap((u: { id: string; sub?: string; identities?: { subject: string }[] }) => [
+      u.id,
+      ...(u.sub ? [u.sub] : []),
+      ...(u.identities ?? []).map((identity) => identity.subject),
+    ]),
     ...departments.map((d) => d.id),
     ...points.flatMap((p) => [p.id, ...p.photos.map((photo: { id: string }) => photo.id)]),
     ...extraIds,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import {
   type Clock,
+  DEFAULT_PROVIDER_ID,
   formatGrant,
   type Grant,
   type Logger,
@@ -29,6 +30,7 @@ import { type LocalIssuer, startLocalIssuer } from '../../../scripts/local/local
 import { freePort } from '../../../scripts/local/ports.ts';
 import { type S3Local, startS3Local } from '../../../scripts/local/s3-local.ts';
 import type { DemoCounty } from '../../../scripts/seed/demo-data.ts';
+import { createPerson } from '../people.ts';
 
 /** Where the API finds its dependencies: the shared test services (vitest `inject`) or ones started here. */
 export interface Services {
@@ -111,11 +113,7 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
   }
 
   async function createUser(tenant: string, username: string, role: Role, grants: Grant[] = []) {
-    await deps.identity.createUser(poolUsername(tenant, username), DEMO_PASSWORD, {
-      tenant,
-      role,
-      scopes: grants.map(formatGrant),
-    });
+    return createPerson(deps, tenant, username, role, grants, DEMO_PASSWORD);
   }
 
   /** Seeds the demo county's shape into `tenant` through the same seeder `npm start` uses. */
@@ -129,6 +127,7 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
         client: deps.documentClient,
         tableName: TABLE,
         identity: deps.identity,
+        passwordProvider: deps.passwordProvider ?? DEFAULT_PROVIDER_ID,
         evidence: { client: s3, bucket: BUCKET },
       },
       { ...base, tenant },
@@ -254,9 +253,6 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
     for (const [username, role, grants] of people) {
       const scope = grants.map(formatGrant);
       const { sub } = await deps.identity.createUser(poolUsername(tenant, username), DEMO_PASSWORD, {
-        tenant,
-        role,
-        scopes: scope,
         displayName: username,
       });
       await users.create(
@@ -267,7 +263,7 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
           role,
           scope,
           enabled: true,
-          sub,
+          identities: [{ provider: deps.passwordProvider ?? DEFAULT_PROVIDER_ID, subject: sub }],
           version: 1,
           createdAt: now.toISOString(),
           updatedAt: now.toISOString(),

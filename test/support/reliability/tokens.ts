@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign as rsaSign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID, sign as rsaSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -66,11 +66,11 @@ export async function tokenForger(issuer: { dataDir: string; issuer: string; cli
       const claims: Record<string, unknown> = decodeJwt(real);
       const fresh: Record<string, unknown> = { ...claims, iat: now(), exp: now() + 600 };
       const [head, body, signature] = real.split('.') as [string, string, string];
-      const tamperedBody = base64url.encode(
-        JSON.stringify({ ...claims, gs_role: 'county_admin', gs_scopes: [] }),
-      );
+      // Another person's subject: what an attacker would write into a token they could not sign.
+      const tamperedBody = base64url.encode(JSON.stringify({ ...claims, sub: randomUUID() }));
       const { client_id: _client, ...withoutClient } = fresh;
-      const { gs_tenant: _tenant, gs_role: _role, ...withoutGridsafe } = fresh;
+      const { sub: _sub, ...withoutSubject } = fresh;
+      const { token_use: _use, ...withoutTokenUse } = fresh;
       return {
         'no Authorization header': undefined,
         'empty bearer': 'Bearer ',
@@ -87,8 +87,9 @@ export async function tokenForger(issuer: { dataDir: string; issuer: string; cli
         'wrong client_id (right key)': `Bearer ${await sign({ ...fresh, client_id: 'another-app-client' })}`,
         'no client_id (right key)': `Bearer ${await sign(withoutClient)}`,
         'an id token (right key)': `Bearer ${await sign({ ...fresh, token_use: 'id' })}`,
-        'no Gridsafe claims (right key)': `Bearer ${await sign(withoutGridsafe)}`,
-        'unknown role (right key)': `Bearer ${await sign({ ...fresh, gs_role: 'superuser' })}`,
+        'no subject (right key)': `Bearer ${await sign(withoutSubject)}`,
+        'empty subject (right key)': `Bearer ${await sign({ ...fresh, sub: '' })}`,
+        'no token_use (right key)': `Bearer ${await sign(withoutTokenUse)}`,
         'RS512 (right key)': `Bearer ${await new SignJWT(fresh).setProtectedHeader({ alg: 'RS512', kid }).sign(await importJWK(privateJwk, 'RS512'))}`,
         'unknown critical header (right key)': `Bearer ${signRaw(fresh, { crit: ['gs-unknown'], 'gs-unknown': true })}`,
         'alg none': `Bearer ${unsigned(fresh)}`,
@@ -102,13 +103,16 @@ export async function tokenForger(issuer: { dataDir: string; issuer: string; cli
         'header alg swapped to HS256, real signature': `Bearer ${base64url.encode(JSON.stringify({ ...decodeProtectedHeader(real), alg: 'HS256' }))}.${body}.${signature}`,
       };
     },
-    /** A correctly signed token whose only fault is that it names another county. */
+    /**
+     * A correctly signed token of a person of another county: a subject no one here is linked to, whose
+     * username (the provider's username claim) names `tenant`.
+     */
     forCounty: (real: string, tenant: string) =>
       sign({
         ...decodeJwt(real),
         iat: now(),
         exp: now() + 600,
-        gs_tenant: tenant,
+        sub: randomUUID(),
         username: `${tenant}:county.admin`,
       }),
   };

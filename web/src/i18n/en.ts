@@ -138,6 +138,22 @@ export const en: Record<MessageKey, string> = {
   'login.unknownTenant': 'No such county; check the county code',
   'login.otherCounty': 'This account belongs to another county',
 
+  'login.or': 'or',
+  'login.withProvider': 'Sign in with {name}',
+  'login.providerUnavailable': 'The sign-in service cannot be reached. Try again later or use your password.',
+  'login.redirecting': 'Going to the sign-in service…',
+
+  'auth.completing': 'Finishing the sign-in…',
+  'auth.cancelled': 'The sign-in was cancelled.',
+  'auth.failed': 'The sign-in could not be finished (it may have timed out). Please sign in again.',
+  'auth.refused': 'This county does not accept this account.',
+  'auth.backToLogin': 'Back to login',
+  'auth.notLinkedTitle': 'Account not linked yet',
+  'auth.notLinkedBody': 'You have signed in, but this county has no person linked to that account yet.',
+  'auth.notLinkedAccount': 'Your sign-in account: {username}',
+  'auth.notLinkedAsk':
+    'Ask your county administrator to create your account in the system (with the same username as your sign-in account), then sign in again.',
+
   'grids.title': 'Grids',
   'grids.name': 'Name',
   'grids.township': 'Township',

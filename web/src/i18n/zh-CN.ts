@@ -138,6 +138,22 @@ export const zhCN = {
   'login.unknownTenant': '找不到该县(区),请检查县代码',
   'login.otherCounty': '该账号不属于此县(区)',
 
+  'login.or': '或',
+  'login.withProvider': '{name}登录',
+  'login.providerUnavailable': '暂时无法连接身份认证服务,请稍后重试或使用密码登录',
+  'login.redirecting': '正在前往身份认证…',
+
+  'auth.completing': '正在完成登录…',
+  'auth.cancelled': '登录已取消。',
+  'auth.failed': '登录未能完成(可能已超时),请重新登录。',
+  'auth.refused': '此县(区)不接受该账号登录。',
+  'auth.backToLogin': '返回登录',
+  'auth.notLinkedTitle': '账号尚未关联',
+  'auth.notLinkedBody': '您已通过身份认证,但本县(区)还没有与该账号对应的人员。',
+  'auth.notLinkedAccount': '您的身份认证账号:{username}',
+  'auth.notLinkedAsk':
+    '请联系本县(区)的管理员,在系统中为您建立账号(用户名与身份认证账号一致)。建立后重新登录即可。',
+
   'grids.title': '网格',
   'grids.name': '名称',
   'grids.township': '所属乡镇',

@@ -14,6 +14,7 @@ import {
   type QueuedPhoto,
   type StagedPhoto,
 } from './outbox.ts';
+import { ownItems } from './own-items.ts';
 
 export interface SyncState {
   pending: number;
@@ -60,7 +61,7 @@ function transient(status: number): boolean {
 
 export async function refreshSyncState(): Promise<void> {
   const current = session.value;
-  const items = current ? await listItems(current.tenant, current.user.id) : [];
+  const items = current ? await ownItems(current) : [];
   syncState.value = {
     ...syncState.value,
     online: navigator.onLine,
@@ -187,7 +188,7 @@ export function flush(): Promise<void> {
 async function flushOnce(): Promise<void> {
   const current = session.value;
   if (!current || !navigator.onLine) return;
-  const items = await listItems(current.tenant, current.user.id);
+  const items = await ownItems(current);
   for (const item of items) {
     if (item.status !== 'pending') continue; // refused writes wait for the person; they do not block the rest
     const wait = item.nextAttemptAt - Date.now();
@@ -459,7 +460,7 @@ export function startSync(): void {
 async function resetBackoff() {
   const current = session.value;
   if (!current) return;
-  for (const item of await listItems(current.tenant, current.user.id)) {
+  for (const item of await ownItems(current)) {
     if (item.status === 'pending' && item.nextAttemptAt > Date.now())
       await putItem({ ...item, nextAttemptAt: 0 });
   }

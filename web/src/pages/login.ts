@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+import { type CodeFlowProvider, useAuthConfig } from '../auth/auth-config.ts';
+import { startCodeFlow } from '../auth/code-flow.ts';
 import { LanguageToggle } from '../components/layout.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
@@ -18,7 +20,7 @@ function recentTenants(): string[] {
   }
 }
 
-function rememberTenant(tenant: string) {
+export function rememberTenant(tenant: string) {
   const list = [tenant, ...recentTenants().filter((value) => value !== tenant)].slice(0, 5);
   localStorage.setItem(RECENT_KEY, JSON.stringify(list));
 }
@@ -33,10 +35,25 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const county = tenant.trim().toLowerCase();
+  const authConfig = useAuthConfig(TENANT_PATTERN.test(county) ? county : undefined);
+  // Until the county answers, the form shows as it always did; a county without passwords then hides it.
+  const offersPasswordForm = authConfig?.passwordLogin ?? true;
+
+  const signInWith = async (provider: CodeFlowProvider) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await startCodeFlow(county, provider, nextAfterLogin(county));
+      rememberTenant(county);
+    } catch {
+      setError(t('login.providerUnavailable'));
+      setBusy(false);
+    }
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const county = tenant.trim().toLowerCase();
     if (!TENANT_PATTERN.test(county)) {
       setError(t('login.badTenant'));
       return;
@@ -85,20 +102,44 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
               </datalist>
             </div>`
       }
-      <div class="field">
-        <label for="f-username">${t('login.username')}</label>
-        <input id="f-username" name="username" autocomplete="username" autocapitalize="none" required
-          value=${username} onInput=${(e: Event) => setUsername((e.target as HTMLInputElement).value)} />
-      </div>
-      <div class="field">
-        <label for="f-password">${t('login.password')}</label>
-        <input id="f-password" name="password" type="password" autocomplete="current-password" required
-          value=${password} onInput=${(e: Event) => setPassword((e.target as HTMLInputElement).value)} />
-      </div>
+      ${
+        offersPasswordForm
+          ? html`<div class="field">
+              <label for="f-username">${t('login.username')}</label>
+              <input id="f-username" name="username" autocomplete="username" autocapitalize="none" required
+                value=${username} onInput=${(e: Event) => setUsername((e.target as HTMLInputElement).value)} />
+            </div>
+            <div class="field">
+              <label for="f-password">${t('login.password')}</label>
+              <input id="f-password" name="password" type="password" autocomplete="current-password" required
+                value=${password} onInput=${(e: Event) => setPassword((e.target as HTMLInputElement).value)} />
+            </div>`
+          : null
+      }
       ${error ? html`<div class="notice notice-error" role="alert">${error}</div>` : null}
-      <button type="submit" class="button button-primary button-block" disabled=${busy}>
-        ${busy ? t('login.signingIn') : t('login.submit')}
-      </button>
+      ${
+        offersPasswordForm
+          ? html`<button type="submit" class="button button-primary button-block" disabled=${busy}>
+              ${busy ? t('login.signingIn') : t('login.submit')}
+            </button>`
+          : null
+      }
+      ${
+        authConfig?.providers.length
+          ? html`${offersPasswordForm ? html`<p class="login-or" aria-hidden="true">${t('login.or')}</p>` : null}
+            ${authConfig.providers.map(
+              (provider) => html`<button type="button" class="button button-block login-provider"
+                data-provider=${provider.id} disabled=${busy} onClick=${() => void signInWith(provider)}>
+                ${providerLabel(provider)}
+              </button>`,
+            )}`
+          : null
+      }
     </form>
   </div>`;
+}
+
+/** A county names its provider as its people know it; a name that already says 登录 is shown as it is. */
+function providerLabel(provider: CodeFlowProvider): string {
+  return provider.name.endsWith('登录') ? provider.name : t('login.withProvider', { name: provider.name });
 }

@@ -90,12 +90,7 @@ export async function onboardCounty(
 
   let sub: string;
   try {
-    ({ sub } = await deps.identity.createUser(directoryName, password, {
-      tenant: input.id,
-      role: 'county_admin',
-      scopes: scope,
-      displayName,
-    }));
+    ({ sub } = await deps.identity.createUser(directoryName, password, { displayName }));
   } catch (error) {
     if (error instanceof ConflictError) {
       throw new ConflictError(
@@ -122,7 +117,7 @@ export async function onboardCounty(
       role: 'county_admin',
       scope,
       enabled: true,
-      sub,
+      identities: [{ provider: deps.countyPasswordProvider, subject: sub }],
       version: 1,
       createdAt: at,
       updatedAt: at,

@@ -11,6 +11,10 @@ export interface PlatformDeps {
   data: { client: DynamoDBDocumentClient; tableName: string };
   /** Verifies vendor operators' access tokens (the operators' pool in AWS). */
   tokens: AccessTokenVerifier;
+  /** The provider id operators' tokens must come from, when `tokens` trusts more than one (the local stack). */
+  operatorProvider?: string;
+  /** The provider id of the counties' password directory (`identity`): first admins are linked through it. */
+  countyPasswordProvider: string;
   /** The user directory of the counties (the cell's pool): first admins are created, users disabled here. */
   identity: IdentityProvider;
   /**

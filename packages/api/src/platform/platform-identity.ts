@@ -1,7 +1,7 @@
 import { ForbiddenError, type Principal, UnauthorizedError } from '@gridsafe/core';
-import { poolUsername } from '@gridsafe/identity';
+import { poolUsername, type VerifiedAccessToken } from '@gridsafe/identity';
 import type { MiddlewareHandler } from 'hono';
-import type { PlatformEnv } from './platform-deps.ts';
+import type { PlatformDeps, PlatformEnv } from './platform-deps.ts';
 
 /**
  * The tenant claim of the vendor's own operators. County ids match `^[a-z][a-z0-9]{1,31}$`, so no county can
@@ -15,34 +15,42 @@ export function platformPoolUsername(username: string): string {
 }
 
 /**
- * Verifies the bearer token (the same JWKS verifier as the county API) and admits only the vendor's
- * operators: tenant claim `@platform` and role `vendor_operator`. Any county's token is refused with 403,
- * whatever its role.
+ * Verifies the bearer token and admits only the vendor's operators: a token of the operators' provider (their
+ * own pool in AWS, which no county role can administer) whose pool username is `@platform:<name>`. Usernames
+ * are set only by whoever creates the account, and no county username can start with `@`, so any county's
+ * token is refused with 403, whatever its role. No custom claim is involved, so the pool needs no token trigger.
  */
 export const requireVendorOperator: MiddlewareHandler<PlatformEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
   if (!match?.[1]) throw new UnauthorizedError();
   const deps = c.get('deps');
-  const claims = await deps.tokens.verify(match[1]);
-  if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
+  const verified = await deps.tokens.verify(match[1]);
+  const operator = operatorOf(deps, verified);
+  if (!operator) {
     deps.logger.warn('control plane refused a non-vendor token', {
-      tokenTenant: claims.gs_tenant,
-      role: claims.gs_role,
-      sub: claims.sub,
+      provider: verified.provider.id,
+      sub: verified.sub,
       requestId: c.get('requestId'),
     });
     throw new ForbiddenError('Only the vendor’s operators may use the control plane.');
   }
-  const operator: Principal = {
-    userId: claims.sub,
-    username: stripPlatform(claims.username),
-    tenant: PLATFORM_TENANT,
-    role: claims.gs_role,
-    grants: [],
-  };
   c.set('operator', operator);
   await next();
 };
+
+/** The vendor operator a verified token names, or undefined when it names anyone else. */
+export function operatorOf(deps: PlatformDeps, verified: VerifiedAccessToken): Principal | undefined {
+  if (deps.operatorProvider !== undefined && verified.provider.id !== deps.operatorProvider) return undefined;
+  const poolName = verified.claims.username;
+  if (typeof poolName !== 'string' || !poolName.startsWith(`${PLATFORM_TENANT}:`)) return undefined;
+  return {
+    userId: verified.sub,
+    username: stripPlatform(poolName),
+    tenant: PLATFORM_TENANT,
+    role: 'vendor_operator',
+    grants: [],
+  };
+}
 
 export function stripPlatform(poolName: string): string {
   const prefix = `${PLATFORM_TENANT}:`;

@@ -1,5 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type Clock, type IdSource, type Logger, systemClock, ulidSource } from '@gridsafe/core';
+import {
+  type Clock,
+  DEFAULT_PROVIDER_ID,
+  type IdSource,
+  type Logger,
+  systemClock,
+  ulidSource,
+} from '@gridsafe/core';
 import { createDocumentClient, platformKey } from '@gridsafe/db';
 import {
   type AccessTokenVerifier,
@@ -32,7 +39,10 @@ export function createPlatformDeps(options: {
   documentClient: DynamoDBDocumentClient;
   tableName: string;
   tokens: AccessTokenVerifier;
+  operatorProvider?: string;
   identity: IdentityProvider;
+  /** Absent: the default provider of a cell without AUTH_PROVIDERS (`cognito`). */
+  countyPasswordProvider?: string;
   operatorDirectory?: IdentityProvider;
   authJwksUrl: string;
   cells: PlatformDeps['cells'];
@@ -44,7 +54,9 @@ export function createPlatformDeps(options: {
   return {
     data: { client: options.documentClient, tableName: options.tableName },
     tokens: options.tokens,
+    ...(options.operatorProvider ? { operatorProvider: options.operatorProvider } : {}),
     identity: options.identity,
+    countyPasswordProvider: options.countyPasswordProvider ?? DEFAULT_PROVIDER_ID,
     ...(options.operatorDirectory ? { operatorDirectory: options.operatorDirectory } : {}),
     cells: options.cells,
     healthChecks: platformHealthChecks(options.documentClient, options.tableName, options.authJwksUrl),
@@ -78,9 +90,18 @@ export function createPlatformRuntimeDeps(config: PlatformRuntimeConfig): Platfo
     documentClient: createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint }),
     tableName: config.tableName,
     tokens: createJwksVerifier({
-      issuer: config.authIssuer,
-      jwksUrl: config.authJwksUrl,
-      clientId: config.operatorClientId,
+      providers: [
+        {
+          id: 'operators',
+          name: 'Vendor operators',
+          issuer: config.authIssuer,
+          clientId: config.operatorClientId,
+          jwksUrl: config.authJwksUrl,
+          usernameClaim: 'username',
+          passwordLogin: true,
+          codeFlow: false,
+        },
+      ],
     }),
     identity: createCognitoIdentityProvider({
       userPoolId: config.userPoolId,

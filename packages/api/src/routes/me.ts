@@ -1,7 +1,6 @@
-import { formatGrant } from '@gridsafe/core';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { SessionUserSchema } from './session.ts';
+import { SessionUserSchema, sessionUserOf } from './session.ts';
 
 const route = createRoute({
   method: 'get',
@@ -14,16 +13,5 @@ const route = createRoute({
 });
 
 export function registerMe(app: ReturnType<typeof createRouter>) {
-  app.openapi(route, (c) => {
-    const principal = c.get('principal');
-    return c.json(
-      {
-        id: principal.userId,
-        username: principal.username,
-        role: principal.role,
-        scope: principal.grants.map(formatGrant),
-      },
-      200,
-    );
-  });
+  app.openapi(route, (c) => c.json(sessionUserOf(c.get('principal')), 200));
 }

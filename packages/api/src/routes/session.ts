@@ -1,6 +1,7 @@
-import { described, ForbiddenError, RoleSchema } from '@gridsafe/core';
+import { described, formatGrant, type Principal, RoleSchema } from '@gridsafe/core';
 import { poolUsername } from '@gridsafe/identity';
 import * as z from 'zod/mini';
+import { resolveCaller } from '../auth.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { ProblemSchema } from '../problem.ts';
@@ -78,36 +79,34 @@ export function registerSession(app: ReturnType<typeof createRouter>) {
     const deps = c.get('deps');
     const tenant = c.get('tenant');
     const tokens = await deps.identity.login(poolUsername(tenant, username), password);
-    const claims = await deps.tokens.verify(tokens.accessToken);
-    // Belt and braces: the pool username is tenant-qualified, but a mis-provisioned user must not get in.
-    if (claims.gs_tenant !== tenant) throw new ForbiddenError('This account belongs to another county.');
-    return c.json(
-      {
-        ...tokens,
-        user: { id: claims.sub, username, role: claims.gs_role, scope: claims.gs_scopes },
-      },
-      200,
-    );
+    // The person comes from the county's records, as on every request: a directory account alone gets nothing.
+    const { principal } = await resolveCaller(c, await deps.tokens.verify(tokens.accessToken));
+    return c.json({ ...tokens, user: sessionUserOf(principal) }, 200);
   });
 
   app.openapi(refreshRoute, async (c) => {
     const { refreshToken } = c.req.valid('json');
     const deps = c.get('deps');
-    const tenant = c.get('tenant');
     const tokens = await deps.identity.refresh(refreshToken);
-    const claims = await deps.tokens.verify(tokens.accessToken);
-    if (claims.gs_tenant !== tenant) throw new ForbiddenError('This account belongs to another county.');
-    const username = claims.username.startsWith(`${tenant}:`)
-      ? claims.username.slice(tenant.length + 1)
-      : claims.username;
+    const { principal } = await resolveCaller(c, await deps.tokens.verify(tokens.accessToken));
     return c.json(
       {
         accessToken: tokens.accessToken,
         refreshToken: tokens.refreshToken ?? refreshToken,
         expiresIn: tokens.expiresIn,
-        user: { id: claims.sub, username, role: claims.gs_role, scope: claims.gs_scopes },
+        user: sessionUserOf(principal),
       },
       200,
     );
   });
+}
+
+/** The caller as the session and `/me` describe them: the person's own id, never a provider's subject. */
+export function sessionUserOf(principal: Principal) {
+  return {
+    id: principal.userId,
+    username: principal.username,
+    role: principal.role,
+    scope: principal.grants.map(formatGrant),
+  };
 }

@@ -57,7 +57,7 @@ const patchRoute = createRoute({
   path: '/users/{id}',
   tags: ['users'],
   summary:
-    'Change role, scope, name or phone, or disable a person (county admin). Takes effect at the next token refresh.',
+    'Change role, scope, name or phone, or disable a person (county admin). Takes effect at their next request.',
   request: {
     params: IdParamSchema,
     headers: VersionHeaderSchema,
@@ -132,9 +132,6 @@ export function registerUsers(app: ReturnType<typeof createRouter>) {
     }
     const directoryName = poolUsername(c.get('tenant'), input.username);
     const { sub } = await deps.identity.createUser(directoryName, input.password, {
-      tenant: c.get('tenant'),
-      role: input.role,
-      scopes: input.scope,
       displayName: input.displayName,
     });
     const now = deps.clock.now().toISOString();
@@ -146,7 +143,7 @@ export function registerUsers(app: ReturnType<typeof createRouter>) {
       scope: input.scope,
       ...(input.phone ? { phone: input.phone } : {}),
       enabled: true,
-      sub,
+      ...(deps.passwordProvider ? { identities: [{ provider: deps.passwordProvider, subject: sub }] } : {}),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -183,10 +180,13 @@ export function registerUsers(app: ReturnType<typeof createRouter>) {
       scope,
     };
     const directoryName = poolUsername(c.get('tenant'), current.username);
-    await deps.identity.updateUser(directoryName, { role, scopes: scope, displayName: after.displayName });
+    await deps.identity.updateUser(directoryName, { displayName: after.displayName });
     if (input.enabled !== undefined && input.enabled !== current.enabled) {
       await deps.identity.setEnabled(directoryName, input.enabled);
     }
-    return c.json(await data.users.update(stored, after, version, writeContext(c)), 200);
+    const updated = await data.users.update(stored, after, version, writeContext(c));
+    // This process answers the person's next request from the new record; others within PERSON_CACHE_TTL_MS.
+    deps.people.forgetPerson(c.get('tenant'), id);
+    return c.json(updated, 200);
   });
 }

@@ -2,7 +2,7 @@ import { described, ForbiddenError } from '@gridsafe/core';
 import * as z from 'zod/mini';
 import { createRoute } from '../../openapi/route.ts';
 import { ProblemSchema } from '../../problem.ts';
-import { PLATFORM_TENANT, platformPoolUsername, stripPlatform } from '../platform-identity.ts';
+import { operatorOf, platformPoolUsername } from '../platform-identity.ts';
 import type { PlatformRouter } from '../platform-router.ts';
 
 const LoginSchema = described(
@@ -77,28 +77,26 @@ export function registerPlatformSession(app: PlatformRouter) {
       platformPoolUsername(username),
       password,
     );
-    const claims = await deps.tokens.verify(tokens.accessToken);
-    // The pool username already confines this login to @platform users; the claims must agree.
-    if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
-      throw new ForbiddenError('This account is not a vendor operator.');
-    }
-    return c.json({ ...tokens, user: { id: claims.sub, username, role: 'vendor_operator' as const } }, 200);
+    const operator = operatorOf(deps, await deps.tokens.verify(tokens.accessToken));
+    if (!operator) throw new ForbiddenError('This account is not a vendor operator.');
+    return c.json(
+      { ...tokens, user: { id: operator.userId, username, role: 'vendor_operator' as const } },
+      200,
+    );
   });
 
   app.openapi(refreshRoute, async (c) => {
     const { refreshToken } = c.req.valid('json');
     const deps = c.get('deps');
     const tokens = await (deps.operatorDirectory ?? deps.identity).refresh(refreshToken);
-    const claims = await deps.tokens.verify(tokens.accessToken);
-    if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
-      throw new ForbiddenError('This account is not a vendor operator.');
-    }
+    const operator = operatorOf(deps, await deps.tokens.verify(tokens.accessToken));
+    if (!operator) throw new ForbiddenError('This account is not a vendor operator.');
     return c.json(
       {
         accessToken: tokens.accessToken,
         refreshToken: tokens.refreshToken ?? refreshToken,
         expiresIn: tokens.expiresIn,
-        user: { id: claims.sub, username: stripPlatform(claims.username), role: 'vendor_operator' as const },
+        user: { id: operator.userId, username: operator.username, role: 'vendor_operator' as const },
       },
       200,
     );

@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
+import { createDocumentClient, migrateCountyToPersonIds, TenantRegistry, TenantStore } from '@gridsafe/db';
+import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
+
+/**
+ * `npm run migrate`: brings counties written before person ids to the current shape (docs/runbook.md,
+ * "Migrating to person ids"): subject links for every person from their stored `sub`, and notification read
+ * marks copied from the `sub` to the person id. Safe to run again; run it before deploying the new county API.
+ *
+ *   npm run migrate                                  the running local stack's counties (npm start)
+ *   npm run migrate -- --table <name> --region <r> --provider cognito [--tenant <id>]   a cell in AWS
+ */
+const USAGE = `Usage:
+  npm run migrate [-- --tenant <id>]
+  npm run migrate -- --table <table> --region <region> [--provider <id>] [--tenant <id>]
+    --provider  the id of the cell's password provider in AUTH_PROVIDERS (default: ${DEFAULT_PROVIDER_ID})`;
+
+const { values } = parseArgs({
+  options: {
+    table: { type: 'string' },
+    region: { type: 'string' },
+    provider: { type: 'string' },
+    tenant: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const local = values.table === undefined;
+const config = localStackConfig(fileURLToPath(new URL('..', import.meta.url)));
+const client = createDocumentClient(
+  local
+    ? { endpoint: `http://${config.host}:${config.dynamoPort}`, region: config.region }
+    : { region: values.region },
+);
+const tableName = values.table ?? config.tableName;
+const provider = values.provider ?? (local ? LOCAL_PROVIDER_ID : DEFAULT_PROVIDER_ID);
+const tenants = values.tenant
+  ? [values.tenant]
+  : (await new TenantRegistry(client, tableName).list()).map((tenant) => tenant.id);
+
+for (const tenant of tenants) {
+  const report = await migrateCountyToPersonIds(
+    new TenantStore(client, tableName, tenant),
+    provider,
+    new Date(),
+  );
+  console.log(
+    `${tenant}: ${report.people} people, ${report.linked} linked to ${provider}, ${report.readMarks} read marks copied`,
+  );
+}

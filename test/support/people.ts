@@ -1,0 +1,51 @@
+import type { AppDeps } from '@gridsafe/api';
+import {
+  DEFAULT_PROVIDER_ID,
+  formatGrant,
+  type Grant,
+  type Principal,
+  type Role,
+  type User,
+  ulidSource,
+} from '@gridsafe/core';
+import { TenantStore, UserRepository } from '@gridsafe/db';
+import { poolUsername } from '@gridsafe/identity';
+
+/**
+ * A person of the county as a county admin would create one: a directory account for the password, and the
+ * county's record (with its subject link) that says what the person may do. The token alone grants nothing.
+ */
+export async function createPerson(
+  deps: Pick<AppDeps, 'identity' | 'passwordProvider' | 'data'>,
+  tenant: string,
+  username: string,
+  role: Role,
+  grants: Grant[],
+  password: string,
+): Promise<User> {
+  const { sub } = await deps.identity.createUser(poolUsername(tenant, username), password, {
+    displayName: username,
+  });
+  const now = new Date().toISOString();
+  const user: User = {
+    id: ulidSource.next(),
+    username,
+    displayName: username,
+    role,
+    scope: grants.map(formatGrant),
+    enabled: true,
+    identities: [{ provider: deps.passwordProvider ?? DEFAULT_PROVIDER_ID, subject: sub }],
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const store = new TenantStore(deps.data.client, deps.data.tableName, tenant);
+  const system: Principal = {
+    userId: 'system',
+    username: 'test-setup',
+    tenant,
+    role: 'county_admin',
+    grants: [],
+  };
+  return new UserRepository(store).create(user, { principal: system, now: new Date() });
+}
