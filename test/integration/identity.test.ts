@@ -202,6 +202,26 @@ describe('authorization from the county’s records', () => {
   });
 });
 
+describe('refusals', () => {
+  it('logs each refused token with the county, the provider and the subject', async () => {
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logger = {
+      ...api.deps.logger,
+      warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }),
+    };
+    const logged = createApp({ ...api.deps, logger });
+    const token = await signSecond({ sub: 'p-logged', username: `${passwordOnly}:county.admin` });
+    const answer = await logged.request(`/t/${passwordOnly}/api/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(answer.status).toBe(401);
+    expect(warnings).toContainEqual({
+      message: expect.stringContaining('does not accept'),
+      fields: expect.objectContaining({ tenant: passwordOnly, provider: SECOND.id, sub: 'p-logged' }),
+    });
+  });
+});
+
 describe('several providers per county', () => {
   it('answers auth-config per county: the password form, and code-flow providers only where accepted', async () => {
     const here = await api.app.request(`/t/${linking}/api/v1/auth-config`);
