@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
@@ -15,7 +16,11 @@ const env = readEnv([
   'USER_POOL_CLIENT_ID',
   'AUTH_ISSUER',
   'AUTH_JWKS_URL',
+  'USER_ADMIN_URL',
 ]);
+// The function role's credentials, which Lambda puts in the environment: the user-administration service
+// reads this county from the role that signed.
+const roleCredentials = fromEnv();
 const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
 
 const app = createApp(
@@ -26,6 +31,7 @@ const app = createApp(
     userPoolClientId: env.USER_POOL_CLIENT_ID,
     authIssuer: env.AUTH_ISSUER,
     authJwksUrl: env.AUTH_JWKS_URL,
+    userAdministration: { endpoint: env.USER_ADMIN_URL, credentials: () => roleCredentials() },
     // This stack serves exactly one county; its IAM role could not reach another's data anyway.
     servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,
     logger: domainLogger(logger),

@@ -20,8 +20,9 @@ import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
-import { assertPortFree } from './ports.ts';
+import { assertPortFree, freePort } from './ports.ts';
 import { startS3Local } from './s3-local.ts';
+import { LocalCountyKeys, startUserAdminFront } from './user-admin-front.ts';
 
 export interface LocalStackOptions {
   root: string;
@@ -74,7 +75,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     mkdirSync(dynamoDir, { recursive: true });
 
     progress('Starting DynamoDB Local, the S3 server and the token issuer');
-    const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: dynamoDir, host: options.host });
+    const dynamo = await startDynamoDbLocal({
+      port: options.dynamoPort,
+      dbPath: dynamoDir,
+      host: options.host,
+    });
     stoppers.push(dynamo.stop);
     dynamo.process.once('exit', (code) => {
       if (!stopping) options.onChildExit?.('DynamoDB Local', code);
@@ -86,8 +91,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       buckets: [options.bucket],
     });
     stoppers.push(s3.stop);
-    const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
+    const issuer = await startLocalIssuer({
+      port: options.issuerPort,
+      host: options.host,
+      dataDir: join(options.dataDir, 'issuer'),
+    });
     stoppers.push(issuer.close);
+    // The cell's user-administration service; each county signs its calls with a key of its own.
+    const countyKeys = LocalCountyKeys.persistent(join(options.dataDir, 'user-admin'));
+    const userAdmin = await startUserAdminFront({
+      port: await freePort(),
+      host: options.host,
+      keys: countyKeys,
+      cognitoEndpoint: issuer.url,
+      userPoolId: issuer.userPoolId,
+      userPoolClientId: issuer.clientId,
+      logger: options.logger ?? createJsonLogger({ service: 'gridsafe-user-admin' }, 'warn'),
+    });
+    stoppers.push(userAdmin.close);
 
     const clock = new AdjustableClock();
     const tenantCache = new Map<string, number>();
@@ -103,6 +124,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognitoEndpoint: issuer.url,
       authIssuer: issuer.issuer,
       authJwksUrl: issuer.jwksUrl,
+      userAdministration: {
+        endpoint: userAdmin.url,
+        region: userAdmin.region,
+        credentials: (tenant) => countyKeys.forTenant(tenant),
+      },
       // Locally every county in the registry is served (in AWS each stack serves exactly one); a suspended or
       // offboarded one answers 403 from the county API itself, as its own stack would. Only hits are cached,
       // so a county onboarded a moment ago is served at once.
@@ -128,12 +154,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
         await seedDemoCounty(
-          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, evidence: { client: s3Client, bucket: options.bucket } },
+          {
+            client: deps.documentClient,
+            tableName: options.tableName,
+            identity: deps.identity,
+            evidence: { client: s3Client, bucket: options.bucket },
+          },
           county,
         ),
       );
     }
-    await seedPlatformOperator(deps.identity);
+    await seedPlatformOperator(deps.cellDirectory);
 
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
     // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
@@ -144,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         documentClient: deps.documentClient,
         tableName: options.tableName,
         tokens: deps.tokens,
-        identity: deps.identity,
+        identity: deps.cellDirectory,
         authJwksUrl: issuer.jwksUrl,
         // Locally one table and one directory stand in for every cell of infra/config/cells.json.
         cells: { known: loadCellsConfig().cells.map((cell) => cell.id) },
@@ -159,7 +190,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist });
+    const server = await startNodeServer({
+      app: app as never,
+      port: options.port,
+      host: options.host,
+      webDist,
+    });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -168,7 +204,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
-    const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
+    const escalationTimer = startEscalationTimer({
+      client: deps.documentClient,
+      tableName: options.tableName,
+      clock,
+      logger: deps.logger,
+    });
     stoppers.push(escalationTimer.stop);
     const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     return { url, clock, seedReports, stop };
@@ -183,10 +224,15 @@ function buildWebIfStale(root: string, progress: (message: string) => void) {
   const webDist = join(webSrc, 'dist');
   if (!existsSync(join(webSrc, 'index.html'))) return;
   const built = existsSync(join(webDist, 'index.html')) ? statSync(join(webDist, 'index.html')).mtimeMs : 0;
-  const sourcesNewer = Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
+  const sourcesNewer =
+    Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
   if (built > 0 && !sourcesNewer) return;
   progress('Building the web app');
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webSrc, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: webSrc,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error('Building the web app failed (see above).');
 }
 

@@ -11,10 +11,24 @@ import { TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
 import { poolUsername } from '@gridsafe/identity';
 import { inject } from 'vitest';
+import { LocalCountyKeys } from '../../scripts/local/user-admin-front.ts';
 
 export const TEST_PASSWORD = 'Test-password-2026';
 export const TABLE = 'gridsafe-test';
 export const BUCKET = 'gridsafe-test-evidence';
+
+/**
+ * The county API's way to the user-administration service, as in AWS: each county signs with its own key,
+ * checked by the local front that stands in for IAM.
+ */
+export function userAdministrationFor(services: ReturnType<typeof inject<'services'>>) {
+  const keys = new LocalCountyKeys(services.userAdminStackSecret);
+  return {
+    endpoint: services.userAdminUrl,
+    region: services.userAdminRegion,
+    credentials: (tenant: string) => keys.forTenant(tenant),
+  };
+}
 
 let counter = 0;
 /** A county id of its own for each test file, so files can share one DynamoDB Local without seeing each other. */
@@ -40,6 +54,7 @@ export async function startTestApi(options: { tenants: string[]; clock?: Clock }
     cognitoEndpoint: services.issuerUrl,
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
+    userAdministration: userAdministrationFor(services),
     servesTenant: (tenant) => tenants.has(tenant),
     logger: silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -168,6 +183,7 @@ export async function startPlatformTestApi(
     cognitoEndpoint: services.issuerUrl,
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
+    userAdministration: userAdministrationFor(services),
     servesTenant: async (tenant) => (await registry?.get(tenant)) !== undefined,
     logger: silentLogger,
   });
@@ -181,7 +197,7 @@ export async function startPlatformTestApi(
     documentClient: deps.documentClient,
     tableName: TABLE,
     tokens: deps.tokens,
-    identity: deps.identity,
+    identity: deps.cellDirectory,
     authJwksUrl: services.jwksUrl,
     cells: options.cells ?? { known: ['test-1', 'test-2'] },
     logger: silentLogger,
