@@ -205,5 +205,17 @@ export async function startPlatformTestApi(
     onCountyStatusChanged: (tenant) => countyStatus.forget(tenant),
   });
   const platformApp = createPlatformApp(platformDeps);
-  return { countyApp, platformApp, deps, platformDeps, countyStatus, registry, services, tableName: TABLE };
+  // The county app administers people through the user-administration service; what a test reaches for as
+  // `deps.identity` (seeding operators, checking any county's accounts) is the directory itself, as the
+  // control plane sees it.
+  return {
+    countyApp,
+    platformApp,
+    deps: { ...deps, identity: deps.cellDirectory },
+    platformDeps,
+    countyStatus,
+    registry,
+    services,
+    tableName: TABLE,
+  };
 }

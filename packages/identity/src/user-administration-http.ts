@@ -24,7 +24,8 @@ const SIGNING_SERVICE = 'execute-api';
 
 export function userAdministrationOverHttp(options: UserAdministrationClientOptions): UserAdministration {
   const base = new URL(options.endpoint);
-  const timeoutMs = options.timeoutMs ?? 3_000;
+  // A cold start of the service plus Cognito's own latency; still well inside the county API's 15 s.
+  const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function call(tenant: string, method: string, path: string, body?: unknown): Promise<Response> {
     const url = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
