@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { createHttpApi } from './http-api.ts';
+import { nagArn } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { countyApiRolePrefix, USER_ADMIN_SERVICE_ACTIONS } from './tenant-policy.ts';
 
@@ -92,6 +93,6 @@ export function importUserAdminService(scope: Construct): { url: string; apiArn:
   return {
     url: `https://${apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
     apiArn: stack.formatArn({ service: 'execute-api', resource: apiId }),
-    nagApiArn: `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${stack.getLogicalId(parameter)}>`,
+    nagApiArn: nagArn(scope, 'execute-api', `<${stack.getLogicalId(parameter)}>`),
   };
 }

@@ -5,9 +5,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CellStage } from '../../infra/src/cell-stage.ts';
 import {
-  CHINA_REGION_PATTERN,
   type CellConfig,
   type CellsConfig,
+  CHINA_REGION_PATTERN,
   loadCellsConfig,
   parseCellsConfig,
 } from '../../infra/src/cells-config.ts';
@@ -130,7 +130,9 @@ describe('the example China cell of infra/config/cells.json', () => {
     // ...and a cell built around the configuration still fails the check of its region's resource types.
     const cell: CellConfig = { id: 'cn-1', region: 'cn-north-1', identity: { kind: 'cognito' }, tenants: [] };
     const { templates } = synthesizeCell({ ...config, platformCell: 'elsewhere', cells: [cell] }, cell);
-    expect(typesMissingInRegion(templates, 'cn-north-1')).toContain('Gridsafe-Shared: AWS::Cognito::UserPool');
+    expect(typesMissingInRegion(templates, 'cn-north-1')).toContain(
+      'Gridsafe-Shared: AWS::Cognito::UserPool',
+    );
   });
 });
 
