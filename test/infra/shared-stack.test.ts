@@ -205,7 +205,7 @@ describe('the user pool', () => {
 
 describe('the user-administration service', () => {
   type Statement = { Sid?: string; Action: string | string[]; Resource: unknown };
-  const statementsOf = (policies: Record<string, { Properties: Record<string, any> }>) =>
+  const statementsOf = (policies: Record<string, Record<string, any>>) =>
     Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 
   it('answers only IAM-signed requests, on its user routes and nowhere else', () => {
