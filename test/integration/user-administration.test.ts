@@ -130,6 +130,30 @@ describe('user administration through the cell service, one county per calling r
     expect(await canLogIn(countyB, 'b.admin', TEST_PASSWORD)).toBe(true);
   });
 
+  it('answers 400 naming the field to a malformed body, and changes nothing', async () => {
+    const credentialsB = keys.forTenant(countyB);
+    const path = userAdminUserPath('b.admin');
+    const cases: [string, string, unknown, string][] = [
+      ['PUT', `${path}/enabled`, { enabled: 'no' }, 'enabled'],
+      ['PUT', `${path}/password`, { password: 'short', temporary: false }, 'password'],
+      ['PATCH', path, { role: 'vendor_operator' }, 'role'],
+      [
+        'POST',
+        USER_ADMIN_BASE_PATH,
+        { username: 'B:Admin', password: NEW_PASSWORD, role: 'grid_member', scopes: [] },
+        'username',
+      ],
+    ];
+    for (const [method, target, body, field] of cases) {
+      const response = await signedRequest(credentialsB, method, target, body);
+      expect(response.status, `${method} ${target}`).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = (await response.json()) as { errors: { path: string }[] };
+      expect(problem.errors.map((error) => error.path)).toContain(field);
+    }
+    expect(await canLogIn(countyB, 'b.admin', TEST_PASSWORD)).toBe(true);
+  });
+
   it('answers 403 to a request that is unsigned, signed with a wrong secret, altered, or dated 6 minutes off', async () => {
     const path = userAdminUserPath('b.admin');
     const unsigned = await fetch(new URL(path, api.services.userAdminUrl));
