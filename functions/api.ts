@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import { parseAuthProvidersConfig } from '@gridsafe/core';
 import middy from '@middy/core';
@@ -20,7 +21,11 @@ const env = readEnv([
   'PUBLIC_ORIGIN',
   'CURSOR_SECRET_ID',
   'AWS_REGION',
+  'USER_ADMIN_URL',
 ]);
+// The function role's credentials, which Lambda puts in the environment: the user-administration service
+// reads this county from the role that signed.
+const roleCredentials = fromEnv();
 const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
 // The cell's identity providers as JSON (core: AuthProvidersConfig), checked here so a mistyped list stops the
 // function at start. Absent: the pool above (AUTH_ISSUER, AUTH_JWKS_URL) is the one provider.
@@ -37,6 +42,7 @@ const app = createApp(
     authIssuer: env.AUTH_ISSUER,
     authJwksUrl: env.AUTH_JWKS_URL,
     ...(authProviders ? { authProviders } : {}),
+    userAdministration: { endpoint: env.USER_ADMIN_URL, credentials: () => roleCredentials() },
     // This stack serves exactly one county; its IAM role could not reach another's data anyway.
     servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,
     publicOrigin: env.PUBLIC_ORIGIN,

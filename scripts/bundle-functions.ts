@@ -204,6 +204,9 @@ export const LAMBDA_ENV: Record<string, string> = {
   OPERATOR_CLIENT_ID: 'operators',
   AUTH_ISSUER: 'https://cognito-idp.cn-north-1.amazonaws.com/cn-north-1_example',
   AUTH_JWKS_URL: 'https://cognito-idp.cn-north-1.amazonaws.com/cn-north-1_example/.well-known/jwks.json',
+  USER_ADMIN_URL: 'https://example.execute-api.ap-east-1.amazonaws.com',
+  CELL_ACCOUNT: '123456789012',
+  COUNTY_ROLE_PREFIX: 'gridsafe-ap-east-1-county-',
   AWS_REGION: 'cn-north-1',
   // As Lambda sets them for the function's role; fake, and never used by an import.
   AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',

@@ -45,6 +45,8 @@ export class CellStage extends Stage {
     this.shared = new SharedStack(this, SHARED_STACK_NAME, {
       tableName: config.tableName,
       webOrigins: config.webOrigins,
+      cellId: cell.id,
+      identity: cell.identity,
       ...(cell.alarmEmail !== undefined ? { alarmEmail: cell.alarmEmail } : {}),
     });
     if (config.platformCell === cell.id) {
@@ -61,6 +63,7 @@ export class CellStage extends Stage {
         tenant,
         tableName: config.tableName,
         webOrigins: config.webOrigins,
+        identity: cell.identity,
       });
       stack.addStackDependency(this.shared);
       this.tenants.set(tenant.id, stack);

@@ -23,8 +23,27 @@ export interface TenantConfig {
   name?: string;
 }
 
+/**
+ * Who proves a person's identity in a cell. In the global regions a Cognito user pool (Lite plan) of the
+ * cell's own; in the China regions, which have no Cognito user pools, an OpenID Connect provider the
+ * operator runs there (Keycloak, a province's 统一身份认证 platform, a domestic IDaaS).
+ */
+export type CellIdentityConfig =
+  | { kind: 'cognito' }
+  | {
+      kind: 'oidc';
+      /** The `iss` of its access tokens; `<issuer>/.well-known/openid-configuration` is its discovery document. */
+      issuer: string;
+      /** The client the web app logs in with; the gateway accepts tokens issued to it only. */
+      clientId: string;
+      /** Default `<issuer>/.well-known/jwks.json`; Keycloak's is `<issuer>/protocol/openid-connect/certs`. */
+      jwksUrl?: string;
+    };
+
 export interface CellConfig {
   id: string;
+  /** Default: a Cognito user pool, which only the global regions have. */
+  identity: CellIdentityConfig;
   /** Undefined when the placeholder's variable is unset: the cell's stacks are then environment-agnostic. */
   account?: string;
   region?: string;
@@ -50,6 +69,9 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const ORIGIN_PATTERN = /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/;
 const PLACEHOLDER_PATTERN = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
+const HTTPS_URL_PATTERN = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w./~%-]*)?$/;
+/** Regions of the aws-cn partition: no Cognito user pools there. */
+export const CHINA_REGION_PATTERN = /^cn-/;
 
 type Env = Record<string, string | undefined>;
 
@@ -148,7 +170,7 @@ export function selectCells(config: CellsConfig, cellId: string | undefined): Ce
 function parseCell(value: unknown, where: string, env: Env, problems: string[]): CellConfig | undefined {
   const raw = asObject(value, where, problems);
   if (!raw) return undefined;
-  rejectUnknownKeys(raw, ['id', 'account', 'region', 'alarmEmail', 'tenants'], where, problems);
+  rejectUnknownKeys(raw, ['id', 'account', 'region', 'alarmEmail', 'identity', 'tenants'], where, problems);
   const id = requireString(raw, 'id', where, problems);
   if (id === undefined) return undefined;
   if (!CELL_ID_PATTERN.test(id)) problems.push(`${where}: cell id "${id}" must match ${CELL_ID_PATTERN}`);
@@ -165,6 +187,11 @@ function parseCell(value: unknown, where: string, env: Env, problems: string[]):
   const alarmEmail = optionalResolved(raw, 'alarmEmail', label, env, problems);
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     problems.push(`${label}: alarmEmail "${alarmEmail}" is not an e-mail address`);
+  }
+
+  const identity = parseIdentity(raw.identity, label, problems);
+  if (identity.kind === 'cognito' && region !== undefined && CHINA_REGION_PATTERN.test(region)) {
+    problems.push(`${label}: ${region} has no Cognito user pools; name an OIDC provider in "identity"`);
   }
 
   const tenants: TenantConfig[] = [];
@@ -189,7 +216,39 @@ function parseCell(value: unknown, where: string, env: Env, problems: string[]):
     ...(account !== undefined ? { account } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    identity,
     tenants,
+  };
+}
+
+function parseIdentity(value: unknown, where: string, problems: string[]): CellIdentityConfig {
+  if (value === undefined) return { kind: 'cognito' };
+  const raw = asObject(value, `${where} identity`, problems);
+  if (!raw) return { kind: 'cognito' };
+  if (raw.kind === 'cognito') {
+    rejectUnknownKeys(raw, ['kind'], `${where} identity`, problems);
+    return { kind: 'cognito' };
+  }
+  if (raw.kind !== 'oidc') {
+    problems.push(`${where}: identity.kind must be "cognito" or "oidc"`);
+    return { kind: 'cognito' };
+  }
+  rejectUnknownKeys(raw, ['kind', 'issuer', 'clientId', 'jwksUrl'], `${where} identity`, problems);
+  const issuer = requireString(raw, 'issuer', `${where} identity`, problems) ?? '';
+  const clientId = requireString(raw, 'clientId', `${where} identity`, problems) ?? '';
+  for (const [key, url] of [
+    ['issuer', issuer],
+    ['jwksUrl', raw.jwksUrl],
+  ] as const) {
+    if (url !== undefined && url !== '' && (typeof url !== 'string' || !HTTPS_URL_PATTERN.test(url))) {
+      problems.push(`${where}: identity.${key} "${String(url)}" must be an https URL`);
+    }
+  }
+  return {
+    kind: 'oidc',
+    issuer,
+    clientId,
+    ...(typeof raw.jwksUrl === 'string' ? { jwksUrl: raw.jwksUrl } : {}),
   };
 }
 

@@ -42,6 +42,8 @@ export interface NodeFunctionProps {
   environment?: Record<string, string>;
   memorySize?: number;
   timeout: Duration;
+  /** A fixed role name, for a role another service recognises by name (a county API's). Default: generated. */
+  roleName?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ export class NodeFunction extends Construct {
     });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      ...(props.roleName !== undefined ? { roleName: props.roleName } : {}),
       description: `${props.description} (function role)`,
     });
     this.role.addToPolicy(

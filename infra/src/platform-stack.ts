@@ -102,30 +102,23 @@ export interface PlatformStackProps extends StackProps {
  * whose gateway checks JWTs as a county API's does, and whose function admits only tenant `@platform` with
  * role `vendor_operator`.
  *
- * Vendor operators (`@platform:<name>`) live in a user pool of their own, not in the cell's shared pool: every
- * county role may call AdminCreateUser on the shared pool, and IAM cannot confine that call to one county's
- * users, so a compromised county function could otherwise mint itself a vendor operator. No county role can
- * touch the operators' pool, and a county pool's token fails this gateway's issuer check.
+ * Vendor operators (`@platform:<name>`) live in a user pool of their own, not in the cell's shared pool: the
+ * cell's user-administration service creates accounts in the shared pool, and a pool an operator shares with
+ * counties is one mistake away from a county minting itself an operator. No county role can touch the
+ * operators' pool, and a county pool's token fails this gateway's issuer check.
  */
 export class PlatformStack extends Stack {
   readonly api: NodeFunction;
   readonly httpApi: apigwv2.HttpApi;
   readonly operatorPool: cognito.UserPool;
   readonly operatorClient: cognito.UserPoolClient;
-  readonly operatorTokenClaims: NodeFunction;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { stackName: PLATFORM_STACK_NAME, ...props });
     const shared = importSharedResources(this, props.tableName);
-    this.operatorTokenClaims = new NodeFunction(this, 'OperatorTokenClaims', {
-      entry: 'functions/pre-token-generation.ts',
-      service: 'gridsafe-platform-auth',
-      description: 'Gridsafe control plane: copies tenant and role into operator access tokens',
-      // Cognito waits at most 5 seconds for a trigger; login fails after that.
-      timeout: Duration.seconds(5),
-      memorySize: 256,
-    });
-    this.operatorPool = this.createOperatorPool(this.operatorTokenClaims);
+    const cellPool = shared.userPool;
+    if (!cellPool) throw new Error('The control plane runs in a cell with a Cognito user pool.');
+    this.operatorPool = this.createOperatorPool();
     this.operatorClient = this.createOperatorClient(this.operatorPool);
     const operatorIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.operatorPool.userPoolId}`;
 
@@ -140,7 +133,7 @@ export class PlatformStack extends Stack {
         GRIDSAFE_CELLS: (props.knownCells ?? [props.cellId]).join(','),
         TABLE_NAME: shared.tableName,
         // The cell's pool, where counties' users are created and disabled.
-        USER_POOL_ID: shared.userPoolId,
+        USER_POOL_ID: cellPool.id,
         USER_POOL_CLIENT_ID: shared.userPoolClientId,
         // The operators' pool, whose tokens this API accepts.
         OPERATOR_POOL_ID: this.operatorPool.userPoolId,
@@ -151,7 +144,7 @@ export class PlatformStack extends Stack {
     });
     this.api.role.addToPolicy(platformRegistryStatement(shared.tableArn));
     this.api.role.addToPolicy(platformSeedStatement(shared.tableArn));
-    this.api.role.addToPolicy(platformUserAdminStatement(shared.userPoolArn));
+    this.api.role.addToPolicy(platformUserAdminStatement(cellPool.arn));
     acknowledgeWildcardResource(
       this.api.role,
       nagArn(this, 'dynamodb', `table/${props.tableName}/index/*`),
@@ -174,13 +167,6 @@ export class PlatformStack extends Stack {
       threshold: 1,
     });
 
-    addAlarm(this, 'OperatorLoginTriggerErrorsAlarm', shared.alarmTopic, {
-      name: 'platform-login-trigger-errors',
-      description: 'The operator pool Pre Token Generation trigger failed: vendor operators cannot log in.',
-      metric: this.operatorTokenClaims.function.metricErrors({ period: ALARM_PERIOD }),
-      threshold: 1,
-    });
-
     addAlarm(this, 'PlatformServerErrorsAlarm', shared.alarmTopic, {
       name: 'platform-api-5xx',
       description: 'The control-plane API answered with server errors.',
@@ -193,8 +179,12 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'OperatorClientId', { value: this.operatorClient.userPoolClientId });
   }
 
-  /** The same attributes and trigger as the cell's pool, for a handful of vendor staff. */
-  private createOperatorPool(trigger: NodeFunction): cognito.UserPool {
+  /**
+   * A handful of vendor staff, each able to onboard, suspend or offboard any county: a password alone is not
+   * enough, so every operator signs in with a TOTP code as well (an authenticator app; never SMS, which can be
+   * redirected and costs per message).
+   */
+  private createOperatorPool(): cognito.UserPool {
     const pool = new cognito.UserPool(this, 'OperatorPool', {
       userPoolName: 'gridsafe-operators',
       signInAliases: { username: true },
@@ -214,29 +204,19 @@ export class PlatformStack extends Stack {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(1),
       },
-      mfa: cognito.Mfa.OPTIONAL,
+      mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.NONE,
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // No token trigger any more (authorization comes from records), and TOTP needs no paid plan.
+      featurePlan: cognito.FeaturePlan.LITE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    pool.addTrigger(
-      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-      trigger.function,
-      cognito.LambdaVersion.V2_0,
-    );
-    Validations.of(pool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'The control plane logs operators in with USER_PASSWORD_AUTH and answers no MFA challenge yet; ' +
-        'operators are a few vendor staff created by hand with 14-character passwords (docs/deploy.md, known gaps).',
     });
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
-        'Essentials is the plan that allows access-token customisation (the tenant and role claims); the pool ' +
-        'holds a handful of vendor staff behind a rate-limited API.',
+        'Lite, not Plus: the pool holds a handful of vendor staff who sign in with a password and a TOTP code ' +
+        'behind a rate-limited API; threat protection would add a per-user charge for no new signal.',
     });
     return pool;
   }

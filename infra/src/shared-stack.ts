@@ -18,7 +18,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
-import { NodeFunction } from './node-function.ts';
+import type { CellIdentityConfig } from './cells-config.ts';
+import { UserAdminService } from './user-admin-service.ts';
 
 export const SHARED_STACK_NAME = 'Gridsafe-Shared';
 export const DEFAULT_TABLE_NAME = 'gridsafe';
@@ -66,38 +67,56 @@ export interface SharedResources {
   tableArn: string;
   evidenceBucketName: string;
   evidenceBucketArn: string;
-  userPoolId: string;
-  userPoolArn: string;
+  /** The cell's Cognito pool; undefined in a cell whose people sign in at an OIDC provider (China). */
+  userPool?: { id: string; arn: string };
+  /** The web app's client at the cell's provider: the audience the gateway accepts. */
   userPoolClientId: string;
-  /** `https://cognito-idp.<region>.amazonaws.com[.cn]/<poolId>`, the `iss` of the pool's tokens. */
+  /** The `iss` of the provider's tokens: `https://cognito-idp.<region>.amazonaws.com/<poolId>`, or the OIDC issuer. */
   authIssuer: string;
   authJwksUrl: string;
   alarmTopic: sns.ITopic;
 }
 
-export function importSharedResources(scope: Construct, tableName: string): SharedResources {
+export function importSharedResources(
+  scope: Construct,
+  tableName: string,
+  identity: CellIdentityConfig = { kind: 'cognito' },
+): SharedResources {
   const stack = Stack.of(scope);
   const bucketName = evidenceBucketName(tableName);
-  const userPoolId = ssm.StringParameter.valueForStringParameter(scope, SSM_PARAMETERS.userPoolId);
-  const authIssuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${userPoolId}`;
-  return {
+  const data = {
     tableName,
     tableArn: stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName }),
     evidenceBucketName: bucketName,
     evidenceBucketArn: stack.formatArn({ service: 's3', region: '', account: '', resource: bucketName }),
-    userPoolId,
-    userPoolArn: stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: userPoolId }),
+    alarmTopic: sns.Topic.fromTopicArn(
+      scope,
+      'AlarmTopic',
+      stack.formatArn({ service: 'sns', resource: ALARM_TOPIC_NAME }),
+    ),
+  };
+  if (identity.kind === 'oidc') {
+    return {
+      ...data,
+      userPoolClientId: identity.clientId,
+      authIssuer: identity.issuer,
+      authJwksUrl: identity.jwksUrl ?? `${identity.issuer}/.well-known/jwks.json`,
+    };
+  }
+  const userPoolId = ssm.StringParameter.valueForStringParameter(scope, SSM_PARAMETERS.userPoolId);
+  const authIssuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${userPoolId}`;
+  return {
+    ...data,
+    userPool: {
+      id: userPoolId,
+      arn: stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: userPoolId }),
+    },
     // A getter: a stack that never reads the client id must not declare an unused SSM parameter.
     get userPoolClientId() {
       return ssm.StringParameter.valueForStringParameter(scope, SSM_PARAMETERS.userPoolClientId);
     },
     authIssuer,
     authJwksUrl: `${authIssuer}/.well-known/jwks.json`,
-    alarmTopic: sns.Topic.fromTopicArn(
-      scope,
-      'AlarmTopic',
-      stack.formatArn({ service: 'sns', resource: ALARM_TOPIC_NAME }),
-    ),
   };
 }
 
@@ -107,18 +126,24 @@ export interface SharedStackProps extends StackProps {
   /** Origins allowed to upload photos straight to the bucket with presigned requests. */
   webOrigins: string[];
   alarmEmail?: string;
+  /** The cell's id, for the user-administration service's logs. */
+  cellId: string;
+  /** Default: a Cognito user pool and the user-administration service in front of it. */
+  identity?: CellIdentityConfig;
 }
 
 /**
- * The pooled resources of one cell: the single table, the evidence bucket, the user pool and the alarm
- * topic. Everything that holds county data is retained when the stack is deleted.
+ * The pooled resources of one cell: the single table, the evidence bucket, the alarm topic and, where
+ * Cognito exists, the county user pool with its user-administration service. Everything that holds county
+ * data is retained when the stack is deleted.
  */
 export class SharedStack extends Stack {
   readonly table: dynamodb.Table;
   readonly evidenceBucket: s3.Bucket;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
-  readonly preTokenGeneration: NodeFunction;
+  /** Undefined in a cell whose people sign in at an external OIDC provider (the China regions). */
+  readonly userPool?: cognito.UserPool;
+  readonly userPoolClient?: cognito.UserPoolClient;
+  readonly userAdmin?: UserAdminService;
   readonly alarmTopic: sns.Topic;
   readonly cursorSecret: secretsmanager.Secret;
 
@@ -129,27 +154,36 @@ export class SharedStack extends Stack {
     this.alarmTopic = this.createAlarmTopic(props.alarmEmail);
     this.table = this.createTable(tableName);
     this.evidenceBucket = this.createEvidenceBucket(tableName, props.webOrigins);
-    this.preTokenGeneration = new NodeFunction(this, 'PreTokenGeneration', {
-      entry: 'functions/pre-token-generation.ts',
-      service: 'gridsafe-auth',
-      description: 'Gridsafe: copies tenant, role and scopes into access tokens',
-      // Cognito waits at most 5 seconds for a trigger; login fails after that.
-      timeout: Duration.seconds(5),
-      memorySize: 256,
-    });
-    this.userPool = this.createUserPool(this.preTokenGeneration);
-    this.userPoolClient = this.createUserPoolClient(this.userPool);
-
-    new ssm.StringParameter(this, 'UserPoolIdParameter', {
-      parameterName: SSM_PARAMETERS.userPoolId,
-      stringValue: this.userPool.userPoolId,
-      description: 'Gridsafe user pool id, read by the tenant and platform stacks',
-    });
-    new ssm.StringParameter(this, 'UserPoolClientIdParameter', {
-      parameterName: SSM_PARAMETERS.userPoolClientId,
-      stringValue: this.userPoolClient.userPoolClientId,
-      description: 'Gridsafe user pool app client id, read by the tenant and platform stacks',
-    });
+    if ((props.identity ?? { kind: 'cognito' }).kind === 'cognito') {
+      const userPool = this.createUserPool();
+      const userPoolClient = this.createUserPoolClient(userPool);
+      this.userPool = userPool;
+      this.userPoolClient = userPoolClient;
+      new ssm.StringParameter(this, 'UserPoolIdParameter', {
+        parameterName: SSM_PARAMETERS.userPoolId,
+        stringValue: userPool.userPoolId,
+        description: 'Gridsafe user pool id, read by the tenant and platform stacks',
+      });
+      new ssm.StringParameter(this, 'UserPoolClientIdParameter', {
+        parameterName: SSM_PARAMETERS.userPoolClientId,
+        stringValue: userPoolClient.userPoolClientId,
+        description: 'Gridsafe user pool app client id, read by the tenant and platform stacks',
+      });
+      this.userAdmin = new UserAdminService(this, 'UserAdmin', {
+        cellId: props.cellId,
+        userPool,
+        userPoolClient,
+      });
+      addAlarm(this, 'UserAdminErrorsAlarm', this.alarmTopic, {
+        name: 'user-admin-errors',
+        description: 'The user-administration service failed: county admins cannot create or reset people.',
+        metric: this.userAdmin.function.function.metricErrors({ period: ALARM_PERIOD }),
+        threshold: 1,
+      });
+      new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+      new CfnOutput(this, 'UserAdminApiUrl', { value: this.userAdmin.httpApi.apiEndpoint });
+    }
 
     this.cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
       secretName: CURSOR_SECRET_NAME,
@@ -173,8 +207,6 @@ export class SharedStack extends Stack {
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidenceBucket.bucketName });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
@@ -253,7 +285,7 @@ export class SharedStack extends Stack {
     });
   }
 
-  private createUserPool(trigger: NodeFunction): cognito.UserPool {
+  private createUserPool(): cognito.UserPool {
     const pool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: 'gridsafe',
       // Usernames are `<tenant>:<name>`; county admins create users, nobody signs up.
@@ -279,17 +311,12 @@ export class SharedStack extends Stack {
       mfaSecondFactor: { otp: true, sms: false },
       // County admins reset passwords; there is no e-mail or SMS channel to recover through.
       accountRecovery: cognito.AccountRecovery.NONE,
-      // Essentials is the cheapest plan that lets a trigger customise access tokens.
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // Tokens carry identity only (authorization comes from each county's records), so no token trigger and
+      // the Lite plan: US$0.0055 per monthly active user after 10,000 free (docs/decisions.md).
+      featurePlan: cognito.FeaturePlan.LITE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    pool.addTrigger(
-      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-      trigger.function,
-      cognito.LambdaVersion.V2_0,
-    );
-
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
@@ -299,8 +326,8 @@ export class SharedStack extends Stack {
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
-        'Essentials is the plan that allows access-token customisation; Plus (threat protection) is billed per ' +
-        'monthly active user, and logins come from county offices and field phones behind a rate-limited API.',
+        'Lite, not Plus: threat protection is billed per monthly active user at several times the Lite price; ' +
+        'logins go through the county API, which throttles and locks out repeated wrong passwords itself.',
     });
     return pool;
   }
@@ -341,13 +368,6 @@ export class SharedStack extends Stack {
   }
 
   private createAlarms(): void {
-    addAlarm(this, 'LoginTriggerErrorsAlarm', this.alarmTopic, {
-      name: 'login-trigger-errors',
-      description:
-        'The Pre Token Generation trigger failed: users of every county in this cell cannot log in.',
-      metric: this.preTokenGeneration.function.metricErrors({ period: ALARM_PERIOD }),
-      threshold: 1,
-    });
     const operations = [
       dynamodb.Operation.GET_ITEM,
       dynamodb.Operation.BATCH_GET_ITEM,

@@ -22,10 +22,12 @@ export const TENANT_TABLE_ACTIONS = [
 export const TENANT_EVIDENCE_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
 
 /**
- * The user-management calls the county API makes (`@gridsafe/identity`). InitiateAuth (login, refresh) is
- * a public API and needs no permission.
+ * What the cell's user-administration service does to the county pool for a county API: create a person's
+ * account, set or reset a password, edit, enable, disable and look one up. Only that service's role holds
+ * them; no county role holds any `cognito-idp` action (IAM has no condition key for a Cognito user's name
+ * or attributes, so a grant to a county role could not be confined to that county's users).
  */
-export const TENANT_USER_ADMIN_ACTIONS = [
+export const USER_ADMIN_SERVICE_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminUpdateUserAttributes',
   'cognito-idp:AdminSetUserPassword',
@@ -33,6 +35,22 @@ export const TENANT_USER_ADMIN_ACTIONS = [
   'cognito-idp:AdminEnableUser',
   'cognito-idp:AdminGetUser',
 ] as const;
+
+/** The user-administration service's routes; a county API role may invoke these and nothing else of it. */
+export const USER_ADMIN_ROUTE_PATHS = ['/v1/users', '/v1/users/*'] as const;
+
+/**
+ * A county API role's name ends in its tenant id, which is how the user-administration service knows the
+ * county of a caller (from the assumed-role ARN IAM verified). The region keeps two cells of one account
+ * apart; at most 9 + 14 + 8 + 32 = 63 characters, under IAM's 64.
+ */
+export function countyApiRolePrefix(region: string): string {
+  return `gridsafe-${region}-county-`;
+}
+
+export function countyApiRoleName(region: string, tenant: string): string {
+  return `${countyApiRolePrefix(region)}${checkedTenant(tenant)}`;
+}
 
 /**
  * The partition-key prefix of every item of one county, in the base table and in every GSI. It ends in its
@@ -86,14 +104,14 @@ export function tenantEvidenceStatement(tenant: string, bucketArn: string): iam.
 }
 
 /**
- * User administration on the shared pool. IAM has no condition key for a Cognito user's attributes or
- * name, so this statement cannot be confined to one county: see docs/deploy.md ("Known gap").
+ * A county API may call the cell's user-administration service, which then acts for that county only.
+ * `apiArn` is `arn:<partition>:execute-api:<region>:<account>:<api-id>`; the routes live in the `$default` stage.
  */
-export function tenantUserAdminStatement(userPoolArn: string): iam.PolicyStatement {
+export function userAdminInvokeStatement(apiArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    sid: 'CountyUserAdministration',
-    actions: [...TENANT_USER_ADMIN_ACTIONS],
-    resources: [userPoolArn],
+    sid: 'CellUserAdministration',
+    actions: ['execute-api:Invoke'],
+    resources: USER_ADMIN_ROUTE_PATHS.map((path) => `${apiArn}/$default/*${path}`),
   });
 }
 

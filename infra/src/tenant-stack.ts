@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -7,17 +7,20 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
-import type { TenantConfig } from './cells-config.ts';
+import type { CellIdentityConfig, TenantConfig } from './cells-config.ts';
 import { createHttpApi } from './http-api.ts';
 import { acknowledgeWildcardResource, nagArn } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { CURSOR_SECRET_NAME, cursorSecretArn, importSharedResources } from './shared-stack.ts';
 import {
+  countyApiRoleName,
   cursorSecretStatement,
   tenantEvidenceStatement,
   tenantTableStatement,
-  tenantUserAdminStatement,
+  USER_ADMIN_ROUTE_PATHS,
+  userAdminInvokeStatement,
 } from './tenant-policy.ts';
+import { importUserAdminService } from './user-admin-service.ts';
 
 export function tenantStackName(tenant: string): string {
   return `Gridsafe-Tenant-${tenant}`;
@@ -44,6 +47,8 @@ export interface TenantStackProps extends StackProps {
   tenant: TenantConfig;
   tableName: string;
   webOrigins: string[];
+  /** The cell's identity provider. Default: the cell's Cognito pool. */
+  identity?: CellIdentityConfig;
 }
 
 /**
@@ -66,7 +71,9 @@ export class TenantStack extends Stack {
     });
     this.tenant = tenant;
     Tags.of(this).add('gridsafe:tenant', tenant);
-    const shared = importSharedResources(this, props.tableName);
+    const shared = importSharedResources(this, props.tableName, props.identity);
+    // Only a Cognito cell has a directory to administer; an OIDC provider's accounts are its operator's.
+    const userAdmin = shared.userPool ? importUserAdminService(this) : undefined;
 
     const dataEnvironment = {
       GRIDSAFE_TENANT: tenant,
@@ -81,21 +88,33 @@ export class TenantStack extends Stack {
       // More memory is more CPU: cold starts and JSON work finish sooner, and the bill is per GB-second.
       memorySize: 1024,
       timeout: Duration.seconds(15),
+      // The user-administration service reads the county from this name (tenant-policy.ts).
+      roleName: countyApiRoleName(Aws.REGION, tenant),
       environment: {
         ...dataEnvironment,
-        USER_POOL_ID: shared.userPoolId,
+        ...(shared.userPool ? { USER_POOL_ID: shared.userPool.id } : {}),
         USER_POOL_CLIENT_ID: shared.userPoolClientId,
         AUTH_ISSUER: shared.authIssuer,
         AUTH_JWKS_URL: shared.authJwksUrl,
         // Absolute links (a notice board's QR code) name the web app's origin, never a request's Host.
         PUBLIC_ORIGIN: props.webOrigins[0]!,
         CURSOR_SECRET_ID: CURSOR_SECRET_NAME,
+        ...(userAdmin ? { USER_ADMIN_URL: userAdmin.url } : {}),
       },
     });
     this.api.role.addToPolicy(cursorSecretStatement(cursorSecretArn(this)));
     this.api.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
     this.api.role.addToPolicy(tenantEvidenceStatement(tenant, shared.evidenceBucketArn));
-    this.api.role.addToPolicy(tenantUserAdminStatement(shared.userPoolArn));
+    if (userAdmin) {
+      this.api.role.addToPolicy(userAdminInvokeStatement(userAdmin.apiArn));
+      for (const path of USER_ADMIN_ROUTE_PATHS) {
+        acknowledgeWildcardResource(
+          this.api.role,
+          `${userAdmin.nagApiArn}/$default/*${path}`,
+          'Any method on the user-administration routes only; the service acts for the county this role names.',
+        );
+      }
+    }
 
     this.escalationSweep = new NodeFunction(this, 'EscalationSweep', {
       entry: 'functions/escalation-sweep.ts',

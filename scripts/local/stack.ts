@@ -23,8 +23,9 @@ import { LOCAL_OIDC_COUNTIES, LOCAL_PROVIDER_ID, localAuthProviders } from './co
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
 import { type LocalOidcProvider, startOidcProvider } from './oidc-provider.ts';
-import { assertPortFree } from './ports.ts';
+import { assertPortFree, freePort } from './ports.ts';
 import { startS3Local } from './s3-local.ts';
+import { LocalCountyKeys, startUserAdminFront } from './user-admin-front.ts';
 
 export interface LocalStackOptions {
   root: string;
@@ -82,7 +83,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     mkdirSync(dynamoDir, { recursive: true });
 
     progress('Starting DynamoDB Local, the S3 server and the token issuer');
-    const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: dynamoDir, host: options.host });
+    const dynamo = await startDynamoDbLocal({
+      port: options.dynamoPort,
+      dbPath: dynamoDir,
+      host: options.host,
+    });
     stoppers.push(dynamo.stop);
     dynamo.process.once('exit', (code) => {
       if (!stopping) options.onChildExit?.('DynamoDB Local', code);
@@ -106,6 +111,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onServerError: (error) => options.logger?.error('OpenID provider error', { error: String(error) }),
     });
     stoppers.push(oidc.close);
+    // The cell's user-administration service; each county signs its calls with a key of its own.
+    const countyKeys = LocalCountyKeys.persistent(join(options.dataDir, 'user-admin'));
+    const userAdmin = await startUserAdminFront({
+      port: await freePort(),
+      host: options.host,
+      keys: countyKeys,
+      cognitoEndpoint: issuer.url,
+      userPoolId: issuer.userPoolId,
+      userPoolClientId: issuer.clientId,
+      logger: options.logger ?? createJsonLogger({ service: 'gridsafe-user-admin' }, 'warn'),
+    });
+    stoppers.push(userAdmin.close);
 
     const cursorSecrets = loadOrCreateCursorSecrets(options.dataDir);
     const clock = new AdjustableClock();
@@ -123,6 +140,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       authIssuer: issuer.issuer,
       authJwksUrl: issuer.jwksUrl,
       authProviders: localAuthProviders(issuer, oidc),
+      userAdministration: {
+        endpoint: userAdmin.url,
+        region: userAdmin.region,
+        credentials: (tenant) => countyKeys.forTenant(tenant),
+      },
       // Locally every county in the registry is served (in AWS each stack serves exactly one); a suspended or
       // offboarded one answers 403 from the county API itself, as its own stack would. Only hits are cached,
       // so a county onboarded a moment ago is served at once.
@@ -155,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ),
       );
     }
-    await seedPlatformOperator(deps.identity);
+    await seedPlatformOperator(deps.cellDirectory);
     // A .data/ from before person ids holds people with only `sub`: link them (a no-op once done).
     for (const county of [TAIHE, LINQUAN]) {
       await migrateCountyToPersonIds(new TenantStore(deps.documentClient, options.tableName, county.tenant), LOCAL_PROVIDER_ID, new Date());
@@ -179,7 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         tokens: deps.tokens,
         // One issuer holds counties' people and the vendor's operators locally; operators log in through it.
         operatorProvider: LOCAL_PROVIDER_ID,
-        identity: deps.identity,
+        identity: deps.cellDirectory,
         countyPasswordProvider: LOCAL_PROVIDER_ID,
         authJwksUrl: issuer.jwksUrl,
         // Locally one table and one directory stand in for every cell of infra/config/cells.json.
@@ -204,7 +226,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
-    const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
+    const escalationTimer = startEscalationTimer({
+      client: deps.documentClient,
+      tableName: options.tableName,
+      clock,
+      logger: deps.logger,
+    });
     stoppers.push(escalationTimer.stop);
     return { url, clock, seedReports, oidc, stop };
   } catch (error) {
@@ -218,10 +245,15 @@ function buildWebIfStale(root: string, progress: (message: string) => void) {
   const webDist = join(webSrc, 'dist');
   if (!existsSync(join(webSrc, 'index.html'))) return;
   const built = existsSync(join(webDist, 'index.html')) ? statSync(join(webDist, 'index.html')).mtimeMs : 0;
-  const sourcesNewer = Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
+  const sourcesNewer =
+    Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
   if (built > 0 && !sourcesNewer) return;
   progress('Building the web app');
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webSrc, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: webSrc,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error('Building the web app failed (see above).');
 }
 

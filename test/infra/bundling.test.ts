@@ -119,8 +119,10 @@ describe('function bundles', () => {
     expect(initCode).not.toContain('AmazonS3');
     expect(initCode).not.toContain('AWSCognitoIdentityProviderService');
     expect(initCode).not.toContain('errorCorrectionLevel');
+    expect(initCode).not.toContain('The user-administration service answered');
     // ...but they are in the bundle, in chunks of their own.
     const all = bundle.files.map((file) => readFileSync(join(bundle.dir, file), 'utf8')).join('\n');
+    expect(all).toContain('The user-administration service answered');
     expect(all).toContain('危险化学品');
     expect(all).toContain('AWSCognitoIdentityProviderService');
     expect(all).toContain('AmazonS3');
@@ -148,10 +150,13 @@ describe('function bundles', () => {
     expect(initBytesOf(bundle)).toBeLessThan(INIT_BUDGET_BYTES);
   });
 
-  it('loads less than 500 KB on a cold start of the login trigger', () => {
-    const bundle = bundleOf(sharedTemplate, 'gridsafe-auth');
+  it('loads less than 500 KB on a cold start of the user-administration service, without the county API', () => {
+    const bundle = bundleOf(sharedTemplate, 'gridsafe-user-admin');
     expect(bundle.bytes).toBeLessThan(BUDGET_BYTES);
     expect(initBytesOf(bundle)).toBeLessThan(INIT_BUDGET_BYTES);
+    const all = bundle.files.map((file) => readFileSync(join(bundle.dir, file), 'utf8')).join('\n');
+    expect(all).toContain('AdminCreateUser');
+    expect(all).not.toContain('/risk-points/{id}/notice-board');
   });
 
   it('bundles the control plane without the county API or the knowledge base text', () => {

@@ -12,7 +12,7 @@ const ACCEPTED_RULES = [
   'AwsSolutions-APIG4', // public routes of a county API: login, refresh, health, API description
   'AwsSolutions-COG2', // MFA optional for field phones
   'AwsSolutions-COG8', // Essentials, not Plus
-  'AwsSolutions-IAM5', // index/* and t/<id>/* under leading-key conditions; execute-api for operators
+  'AwsSolutions-IAM5', // index/* and t/<id>/* under leading-key conditions; execute-api for operators and user admin
   'AwsSolutions-L1', // Node.js 22 pinned
   'AwsSolutions-S1', // the access-log bucket does not log itself
   'AwsSolutions-SMG4', // the cursor secret is rotated by the operator, keeping the previous key readable
@@ -89,7 +89,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       .map(({ id }) => id.replace(/^Annotation::AwsSolutions-IAM5\[Resource::/, '').replace(/\]$/, ''));
     for (const resource of wildcards) {
       expect(resource).toMatch(
-        /(:table\/gridsafe\/index\/\*|\/t\/[a-z][a-z0-9]+\/\*|:execute-api:.*\/\*\/\*\/\*)$/,
+        /(:table\/gridsafe\/index\/\*|\/t\/[a-z][a-z0-9]+\/\*|:execute-api:.*\/\*\/\*\/\*|:execute-api:.*\/\$default\/\*\/v1\/users(\/\*)?)$/,
       );
     }
   });

@@ -17,10 +17,16 @@ function config(overrides: Record<string, unknown> = {}): Record<string, unknown
         id: 'east-1',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own placeholder syntax
         account: '${EAST_ACCOUNT}',
-        region: 'cn-north-1',
+        region: 'ap-east-1',
         tenants: [{ id: 'taihe', name: '太和县' }],
       },
-      { id: 'west-1', account: '210987654321', region: 'cn-northwest-1', tenants: [{ id: 'linquan' }] },
+      {
+        id: 'west-1',
+        account: '210987654321',
+        region: 'cn-northwest-1',
+        identity: { kind: 'oidc', issuer: 'https://id.example.cn/realms/gs', clientId: 'gridsafe-web' },
+        tenants: [{ id: 'linquan' }],
+      },
     ],
     ...overrides,
   };
@@ -36,25 +42,49 @@ function problemsOf(raw: unknown, env: Record<string, string> = {}): string {
 }
 
 describe('cells configuration', () => {
-  it('loads the repository configuration with the three demo counties in one cell', () => {
+  it('loads the repository configuration: the three demo counties in one cell, and an example China cell', () => {
     const loaded = loadCellsConfig(undefined, {});
     expect(loaded.tableName).toBe('gridsafe');
-    expect(loaded.cells.map((cell) => cell.id)).toEqual(['dev-1']);
+    expect(loaded.cells.map((cell) => cell.id)).toEqual(['dev-1', 'cn-nx-1']);
     expect(loaded.cells[0]?.tenants.map((tenant) => tenant.id)).toEqual(['taihe', 'linquan', 'nanjing']);
+    expect(loaded.cells[0]?.identity).toEqual({ kind: 'cognito' });
+    expect(loaded.cells[1]).toMatchObject({ region: 'cn-northwest-1', identity: { kind: 'oidc' } });
+  });
+
+  it('refuses a Cognito cell in a China region, which has no user pools', () => {
+    const raw = config({ cells: [{ id: 'east-1', region: 'cn-north-1', tenants: [{ id: 'taihe' }] }] });
+    expect(problemsOf(raw)).toContain('cn-north-1 has no Cognito user pools');
+  });
+
+  it('refuses an OIDC provider without an https issuer or a client id', () => {
+    const raw = config({
+      cells: [
+        {
+          id: 'east-1',
+          region: 'cn-north-1',
+          identity: { kind: 'oidc', issuer: 'http://id.example.cn', clientid: 'x' },
+          tenants: [{ id: 'taihe' }],
+        },
+      ],
+    });
+    const message = problemsOf(raw);
+    expect(message).toContain('identity.issuer "http://id.example.cn" must be an https URL');
+    expect(message).toContain('clientId must be a non-empty string');
+    expect(message).toContain('unknown key "clientid"');
   });
 
   it('takes account and region placeholders from the environment', () => {
     const loaded = loadCellsConfig(undefined, {
       GRIDSAFE_DEV_1_ACCOUNT: '123456789012',
-      GRIDSAFE_DEV_1_REGION: 'cn-north-1',
+      GRIDSAFE_DEV_1_REGION: 'ap-east-1',
     });
-    expect(loaded.cells[0]).toMatchObject({ account: '123456789012', region: 'cn-north-1' });
+    expect(loaded.cells[0]).toMatchObject({ account: '123456789012', region: 'ap-east-1' });
   });
 
   it('leaves a cell environment-agnostic when its placeholder variable is unset', () => {
     const parsed = parseCellsConfig(config(), {});
     expect(parsed.cells[0]?.account).toBeUndefined();
-    expect(parsed.cells[0]?.region).toBe('cn-north-1');
+    expect(parsed.cells[0]?.region).toBe('ap-east-1');
     expect(parsed.cells[1]?.account).toBe('210987654321');
   });
 

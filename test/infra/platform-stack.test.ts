@@ -16,8 +16,8 @@ beforeAll(() => {
       platformCell: 'east-1',
       webOrigins: ['https://app.gridsafe.example.cn'],
       cells: [
-        { id: 'east-1', account: '111111111111', region: 'cn-north-1', tenants: [{ id: 'taihe' }] },
-        { id: 'west-1', account: '222222222222', region: 'cn-northwest-1', tenants: [{ id: 'linquan' }] },
+        { id: 'east-1', account: '111111111111', region: 'ap-east-1', tenants: [{ id: 'taihe' }] },
+        { id: 'west-1', account: '222222222222', region: 'ap-southeast-1', tenants: [{ id: 'linquan' }] },
       ],
     },
     {},
@@ -37,7 +37,7 @@ describe('the control plane', () => {
   it('puts each cell in its own account and region, with the same stack names', () => {
     const [east, west] = stages;
     expect(east!.shared.account).toBe('111111111111');
-    expect(west!.shared.region).toBe('cn-northwest-1');
+    expect(west!.shared.region).toBe('ap-southeast-1');
     expect(west!.shared.stackName).toBe('Gridsafe-Shared');
     expect(west!.tenants.get('linquan')?.stackName).toBe('Gridsafe-Tenant-linquan');
     expect(west!.tenants.get('linquan')?.node.path).toBe('west-1/Gridsafe-Tenant-linquan');
@@ -66,26 +66,17 @@ describe('the control plane', () => {
     });
   });
 
-  it("keeps vendor operators out of the cell's pool, which every county role may administer", () => {
+  it("keeps vendor operators out of the cell's pool, which no county role may administer", () => {
     const authorizer = JSON.stringify(template.findResources('AWS::ApiGatewayV2::Authorizer'));
     expect(authorizer).not.toContain('SsmParameterValuegridsafeuserpoolid');
-    // Every county role's Cognito statement names the cell's pool (from SSM), never the operators' pool.
     const county = Template.fromStack(stages[0]!.tenants.get('taihe')!);
-    const cognitoStatements = Object.values(county.findResources('AWS::IAM::Policy'))
-      .flatMap(
-        (policy) => policy.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[],
-      )
-      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('cognito-idp:')));
-    expect(cognitoStatements.length).toBeGreaterThan(0);
-    for (const statement of cognitoStatements) {
-      expect(JSON.stringify(statement.Resource)).toContain('SsmParameterValuegridsafeuserpoolid');
-    }
+    expect(JSON.stringify(county.findResources('AWS::IAM::Policy'))).not.toContain('cognito-idp:');
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolName: 'gridsafe-operators',
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireSymbols: true }) },
       DeletionProtection: 'ACTIVE',
-      LambdaConfig: { PreTokenGenerationConfig: Match.objectLike({ LambdaVersion: 'V2_0' }) },
+      LambdaConfig: Match.absent(),
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']),
@@ -93,6 +84,24 @@ describe('the control plane', () => {
       PreventUserExistenceErrors: 'ENABLED',
       WriteAttributes: Match.not(Match.arrayWith(['custom:tenant'])),
     });
+  });
+
+  it('requires every operator to sign in with a TOTP code as well, never an SMS', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolName: 'gridsafe-operators',
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      SmsConfiguration: Match.absent(),
+    });
+  });
+
+  it('leaves the missing-MFA finding (cdk-nag COG2) unacknowledged on the operator pool', () => {
+    const pool = stages[0]!.platform!.operatorPool;
+    const acknowledged = pool.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata.map((entry) => JSON.stringify(entry.data)));
+    expect(acknowledged.join('\n')).not.toContain('AwsSolutions-COG2');
+    expect(acknowledged.join('\n')).toContain('AwsSolutions-COG8');
   });
 
   it('leaves only operator login, refresh, health and the API description public, with no catch-all route', () => {
@@ -158,11 +167,7 @@ describe('the control plane', () => {
   });
 
   it('alarms on control-plane failures', () => {
-    for (const name of [
-      'gridsafe-platform-errors',
-      'gridsafe-platform-api-5xx',
-      'gridsafe-platform-login-trigger-errors',
-    ]) {
+    for (const name of ['gridsafe-platform-errors', 'gridsafe-platform-api-5xx']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: name });
     }
   });

@@ -168,19 +168,15 @@ describe('the user pool', () => {
     );
   });
 
-  it('runs the V2 Pre Token Generation trigger, which needs the Essentials plan', () => {
+  it('is on the Lite plan with no token trigger: tokens carry identity, authorization comes from records', () => {
     const pool = onlyResource('AWS::Cognito::UserPool');
-    expect(pool.Properties.UserPoolTier).toBe('ESSENTIALS');
-    expect(pool.Properties.LambdaConfig).toEqual({
-      PreTokenGenerationConfig: {
-        LambdaArn: { 'Fn::GetAtt': [expect.stringMatching(/^PreTokenGenerationFunction/), 'Arn'] },
-        LambdaVersion: 'V2_0',
-      },
-    });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'cognito-idp.amazonaws.com',
-    });
+    expect(pool.Properties.UserPoolTier).toBe('LITE');
+    expect(pool.Properties.LambdaConfig).toBeUndefined();
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Permission',
+      { Principal: 'cognito-idp.amazonaws.com' },
+      0,
+    );
   });
 
   it('lets only admins create users, and is protected from deletion', () => {
@@ -222,10 +218,58 @@ describe('the cursor secret', () => {
   });
 });
 
+describe('the user-administration service', () => {
+  type Statement = { Sid?: string; Action: string | string[]; Resource: unknown };
+  const statementsOf = (policies: Record<string, Record<string, any>>) =>
+    Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+
+  it('answers only IAM-signed requests, on its user routes and nowhere else', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties as { RouteKey: string; AuthorizationType?: string },
+    );
+    expect(routes.map((route) => [route.RouteKey, route.AuthorizationType]).sort()).toEqual([
+      ['ANY /v1/users', 'AWS_IAM'],
+      ['ANY /v1/users/{proxy+}', 'AWS_IAM'],
+    ]);
+  });
+
+  it("alone holds the pool's admin actions, on the county pool only, and knows how county roles are named", () => {
+    const withCognito = statementsOf(template.findResources('AWS::IAM::Policy')).filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('cognito-idp:')),
+    );
+    expect(withCognito).toHaveLength(1);
+    expect(withCognito[0]).toMatchObject({
+      Sid: 'CountyPoolAdministration',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^UserPool/), 'Arn'] },
+    });
+    expect([withCognito[0]!.Action].flat().sort()).toEqual([
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminSetUserPassword',
+      'cognito-idp:AdminUpdateUserAttributes',
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'gridsafe-user-admin',
+          CELL_ACCOUNT: { Ref: 'AWS::AccountId' },
+          COUNTY_ROLE_PREFIX: { 'Fn::Join': ['', ['gridsafe-', { Ref: 'AWS::Region' }, '-county-']] },
+        }),
+      },
+    });
+  });
+
+  it('publishes its API id where the tenant stacks read it', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/gridsafe/user-admin-api-id' });
+  });
+});
+
 describe('alarms of the shared stack', () => {
-  it('alerts the alarm topic when logins break or the table throttles', () => {
+  it('alerts the alarm topic when user administration fails or the table throttles', () => {
     for (const name of [
-      'gridsafe-login-trigger-errors',
+      'gridsafe-user-admin-errors',
       'gridsafe-table-throttles',
       'gridsafe-table-system-errors',
     ]) {

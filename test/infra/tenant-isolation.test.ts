@@ -46,6 +46,8 @@ interface Request {
 let templates: Map<string, Template>;
 let statementsByTenant: Map<string, PolicyStatementJson[]>;
 let platformStatements: PolicyStatementJson[];
+/** Every stack of the cell (shared, tenants, control plane) by stack name. */
+let cellTemplates: Map<string, Template>;
 
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -62,6 +64,12 @@ beforeAll(() => {
   templates = new Map(TENANTS.map((tenant) => [tenant, Template.fromStack(stage.tenants.get(tenant)!)]));
   statementsByTenant = new Map(TENANTS.map((tenant) => [tenant, roleStatements(templates.get(tenant)!)]));
   platformStatements = roleStatements(Template.fromStack(stage.platform!));
+  cellTemplates = new Map(
+    [stage.shared, stage.platform!, ...stage.tenants.values()].map((stack) => [
+      stack.stackName,
+      Template.fromStack(stack),
+    ]),
+  );
 });
 
 /** Every statement of every role policy in a template, with intrinsics resolved to strings. */
@@ -339,6 +347,60 @@ describe("the vendor's control plane, evaluated", () => {
 
   it('cannot touch the evidence bucket', () => {
     expect(platformStatements.flatMap(actions).some((action) => action.startsWith('s3:'))).toBe(false);
+  });
+});
+
+describe('user administration in the synthesized templates', () => {
+  /** Every IAM statement of a template, from role policies and inline role policies alike, with its role. */
+  function cognitoGrants(template: Template): { role: string; actions: string[] }[] {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => ({
+      roles: JSON.stringify(policy.Properties.Roles),
+      statements: policy.Properties.PolicyDocument.Statement as PolicyStatementJson[],
+    }));
+    const inline = Object.entries(template.findResources('AWS::IAM::Role')).flatMap(([id, role]) =>
+      ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: PolicyStatementJson[] } }[]).map(
+        (policy) => ({ roles: id, statements: policy.PolicyDocument.Statement }),
+      ),
+    );
+    return [...policies, ...inline].flatMap(({ roles, statements }) =>
+      statements
+        .map((statement) => ({ role: roles, actions: actions(statement) }))
+        .filter((grant) => grant.actions.some((action) => action.toLowerCase().startsWith('cognito-idp:'))),
+    );
+  }
+
+  it('gives no role of any county stack a cognito-idp action', () => {
+    const countyStacks = [...cellTemplates].filter(([name]) => name.startsWith('Gridsafe-Tenant-'));
+    expect(countyStacks).toHaveLength(TENANTS.length);
+    for (const [name, template] of countyStacks) expect(cognitoGrants(template), name).toEqual([]);
+  });
+
+  it("gives the cell pool's admin actions to the user-administration function's role alone", () => {
+    const shared = cognitoGrants(cellTemplates.get('Gridsafe-Shared')!);
+    expect(shared).toHaveLength(1);
+    expect(shared[0]!.role).toMatch(/UserAdminFunctionRole/);
+    // The control plane's narrow onboarding statement names the cell's pool too; it is the vendor's, not a county's.
+    expect(
+      cognitoGrants(cellTemplates.get('Gridsafe-Platform')!)
+        .flatMap((grant) => grant.actions)
+        .sort(),
+    ).toEqual([
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminSetUserPassword',
+      'cognito-idp:ListUsers',
+    ]);
+  });
+
+  it.each(TENANTS)('lets only the API role of %s call the user-administration service', (tenant) => {
+    const statements = statementsByTenant.get(tenant)!;
+    const invoke = statements.filter((statement) =>
+      actions(statement).some((a) => a.startsWith('execute-api:')),
+    );
+    expect(invoke).toHaveLength(1);
+    expect(actions(invoke[0]!)).toEqual(['execute-api:Invoke']);
+    for (const resource of list(invoke[0]!.Resource))
+      expect(resource).toMatch(/\/\$default\/\*\/v1\/users(\/\*)?$/);
   });
 });
 

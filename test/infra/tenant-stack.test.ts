@@ -85,6 +85,30 @@ describe('a county stack', () => {
     expect(Object.keys(variables).some((name) => name.includes('DYNAMODB_CALLS'))).toBe(false);
     expect(JSON.stringify(variables.AUTH_ISSUER)).toContain('https://cognito-idp.');
     expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
+    expect(JSON.stringify(variables.USER_ADMIN_URL)).toMatch(
+      /"https:\/\/",\{"Ref":"SsmParameterValuegridsafeuseradminapiid\w+"\},".execute-api."/,
+    );
+  });
+
+  it('names the API role after its county and lets it invoke only the routes of the user-administration service', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: { 'Fn::Join': ['', ['gridsafe-', { Ref: 'AWS::Region' }, '-county-taihe']] },
+      Description: Match.stringLikeRegexp('^Gridsafe county API'),
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown; Resource: unknown }[],
+    );
+    const invoke = statements.filter((statement) => JSON.stringify(statement.Action).includes('execute-api'));
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]!.Action).toBe('execute-api:Invoke');
+    const resources = JSON.stringify(invoke[0]!.Resource);
+    expect(resources).toContain('/$default/*/v1/users"');
+    expect(resources).toContain('/$default/*/v1/users/*"');
+    expect(resources).toContain(':execute-api:');
+    expect(statements.some((statement) => JSON.stringify(statement.Action).includes('cognito-idp'))).toBe(
+      false,
+    );
   });
 
   it('gives the escalation sweep the data variables but nothing about authentication', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@gridsafe/core';
 import { createDocumentClient, ensureTable } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import type { TestProject } from 'vitest/node';
@@ -8,6 +9,11 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dyna
 import { type LocalIssuer, startLocalIssuer } from '../../scripts/local/local-issuer.ts';
 import { freePort } from '../../scripts/local/ports.ts';
 import { type S3Local, startS3Local } from '../../scripts/local/s3-local.ts';
+import {
+  LocalCountyKeys,
+  startUserAdminFront,
+  type UserAdminFront,
+} from '../../scripts/local/user-admin-front.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +25,11 @@ declare module 'vitest' {
       jwksUrl: string;
       userPoolId: string;
       clientId: string;
+      /** The cell's user-administration service behind its SigV4-checking front. */
+      userAdminUrl: string;
+      userAdminRegion: string;
+      /** Derives each county's local signing key (LocalCountyKeys). */
+      userAdminStackSecret: string;
     };
   }
 }
@@ -42,8 +53,10 @@ export default async function setup(project: TestProject) {
   let dynamo: DynamoDbLocal | undefined;
   let s3: S3Local | undefined;
   let issuer: LocalIssuer | undefined;
+  let userAdmin: UserAdminFront | undefined;
+  const keys = LocalCountyKeys.generate();
   const stopAll = async () => {
-    await Promise.allSettled([dynamo?.stop(), s3?.stop(), issuer?.close()]);
+    await Promise.allSettled([dynamo?.stop(), s3?.stop(), issuer?.close(), userAdmin?.close()]);
     rmSync(s3Dir, { recursive: true, force: true });
   };
   try {
@@ -61,12 +74,24 @@ export default async function setup(project: TestProject) {
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     if (!dynamo || !s3 || !issuer) throw new Error('a local service did not start');
+    const localIssuer = issuer;
+    userAdmin = await freePort().then((port) =>
+      startUserAdminFront({
+        port,
+        keys,
+        cognitoEndpoint: localIssuer.url,
+        userPoolId: localIssuer.userPoolId,
+        userPoolClientId: localIssuer.clientId,
+        logger: silentLogger,
+      }),
+    );
     await ensureTable(createDocumentClient({ endpoint: dynamo.endpoint }), TABLE);
     await ensureBucket(createS3Client({ endpoint: s3.endpoint }), BUCKET);
   } catch (error) {
     await stopAll();
     throw error;
   }
+  if (!userAdmin) throw new Error('the user-administration front did not start');
   project.provide('services', {
     dynamoEndpoint: dynamo.endpoint,
     s3Endpoint: s3.endpoint,
@@ -75,6 +100,9 @@ export default async function setup(project: TestProject) {
     jwksUrl: issuer.jwksUrl,
     userPoolId: issuer.userPoolId,
     clientId: issuer.clientId,
+    userAdminUrl: userAdmin.url,
+    userAdminRegion: userAdmin.region,
+    userAdminStackSecret: keys.secret,
   });
   return stopAll;
 }

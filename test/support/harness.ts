@@ -18,11 +18,25 @@ import {
 import { type CursorSecretSource, TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
 import { inject } from 'vitest';
+import { LocalCountyKeys } from '../../scripts/local/user-admin-front.ts';
 import { createPerson } from './people.ts';
 
 export const TEST_PASSWORD = 'Test-password-2026';
 export const TABLE = 'gridsafe-test';
 export const BUCKET = 'gridsafe-test-evidence';
+
+/**
+ * The county API's way to the user-administration service, as in AWS: each county signs with its own key,
+ * checked by the local front that stands in for IAM.
+ */
+export function userAdministrationFor(services: ReturnType<typeof inject<'services'>>) {
+  const keys = new LocalCountyKeys(services.userAdminStackSecret);
+  return {
+    endpoint: services.userAdminUrl,
+    region: services.userAdminRegion,
+    credentials: (tenant: string) => keys.forTenant(tenant),
+  };
+}
 
 let counter = 0;
 /** A county id of its own for each test file, so files can share one DynamoDB Local without seeing each other. */
@@ -59,6 +73,7 @@ export async function startTestApi(options: {
     cognitoEndpoint: services.issuerUrl,
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
+    userAdministration: userAdministrationFor(services),
     servesTenant: (tenant) => tenants.has(tenant),
     publicOrigin: TEST_PUBLIC_ORIGIN,
     reportDynamoCalls: options.reportDynamoCalls ?? false,
@@ -188,6 +203,7 @@ export async function startPlatformTestApi(
     cognitoEndpoint: services.issuerUrl,
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
+    userAdministration: userAdministrationFor(services),
     servesTenant: async (tenant) => (await registry?.get(tenant)) !== undefined,
     publicOrigin: TEST_PUBLIC_ORIGIN,
     logger: silentLogger,
@@ -202,7 +218,7 @@ export async function startPlatformTestApi(
     documentClient: deps.documentClient,
     tableName: TABLE,
     tokens: deps.tokens,
-    identity: deps.identity,
+    identity: deps.cellDirectory,
     authJwksUrl: services.jwksUrl,
     cells: options.cells ?? { known: ['test-1', 'test-2'] },
     logger: silentLogger,
@@ -210,5 +226,17 @@ export async function startPlatformTestApi(
     onCountyStatusChanged: (tenant) => countyStatus.forget(tenant),
   });
   const platformApp = createPlatformApp(platformDeps);
-  return { countyApp, platformApp, deps, platformDeps, countyStatus, registry, services, tableName: TABLE };
+  // The county app administers people through the user-administration service; what a test reaches for as
+  // `deps.identity` (seeding operators, checking any county's accounts) is the directory itself, as the
+  // control plane sees it.
+  return {
+    countyApp,
+    platformApp,
+    deps: { ...deps, identity: deps.cellDirectory },
+    platformDeps,
+    countyStatus,
+    registry,
+    services,
+    tableName: TABLE,
+  };
 }

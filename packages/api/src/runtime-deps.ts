@@ -16,7 +16,14 @@ import {
   PageCursors,
 } from '@gridsafe/db';
 import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
-import { createCognitoIdentityProvider, createJwksVerifier, jwksUriOf } from '@gridsafe/identity';
+import {
+  createCognitoIdentityProvider,
+  createJwksVerifier,
+  createUserAdministrationClient,
+  type IdentityProvider,
+  jwksUriOf,
+  type UserAdministrationClientOptions,
+} from '@gridsafe/identity';
 import type { AppDeps } from './app-deps.ts';
 
 /** Everything needed to reach the outside world; Lambda reads it from env, the local stack from its ports. */
@@ -35,6 +42,11 @@ export interface RuntimeConfig {
   authJwksUrl: string;
   /** The cell's providers (AUTH_PROVIDERS); absent, the directory above is the one provider every county accepts. */
   authProviders?: AuthProvidersConfig;
+  /**
+   * The cell's user-administration service (USER_ADMIN_URL). When set, creating people, passwords and
+   * enabling go through it, signed with the county's credentials; the county API then needs no Cognito right.
+   */
+  userAdministration?: Omit<UserAdministrationClientOptions, 'region'> & { region?: string };
   servesTenant: AppDeps['servesTenant'];
   publicOrigin: string;
   /** The cell's cursor secrets; without them cursors are valid in this process only (tests, one-process tools). */
@@ -49,15 +61,25 @@ export interface RuntimeConfig {
  * Builds the clients once per process. Lambda calls this at init (outside the handler) so warm invocations
  * reuse connections and the cached JWKS.
  */
-export function createRuntimeDeps(
-  config: RuntimeConfig,
-): AppDeps & { documentClient: ReturnType<typeof createDocumentClient> } {
+export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
+  documentClient: ReturnType<typeof createDocumentClient>;
+  /** The user pool with direct admin calls: for the control plane and seeding, never for a county API. */
+  cellDirectory: IdentityProvider;
+} {
   const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   // Built at the first photo or health request, not here: most cold starts serve neither.
   const s3 = lazyS3Client({ region: config.region, endpoint: config.s3Endpoint });
   const authProviders = config.authProviders ?? defaultAuthProviders(config);
+  const cellDirectory = createCognitoIdentityProvider({
+    userPoolId: config.userPoolId,
+    clientId: config.userPoolClientId,
+    region: config.region,
+    endpoint: config.cognitoEndpoint,
+  });
+  const userAdministration = config.userAdministration;
   return {
     documentClient,
+    cellDirectory,
     servesTenant: config.servesTenant,
     publicOrigin: config.publicOrigin,
     pageCursors: config.cursorSecrets ? new PageCursors(config.cursorSecrets) : PageCursors.ephemeral(),
@@ -67,12 +89,16 @@ export function createRuntimeDeps(
     tokens: createJwksVerifier({ providers: authProviders.providers }),
     authProviders,
     ...passwordProviderOf(authProviders),
-    identity: createCognitoIdentityProvider({
-      userPoolId: config.userPoolId,
-      clientId: config.userPoolClientId,
-      region: config.region,
-      endpoint: config.cognitoEndpoint,
-    }),
+    // Logins stay with the pool (InitiateAuth is public); account administration goes to the cell's service.
+    identity: userAdministration
+      ? {
+          ...cellDirectory,
+          ...createUserAdministrationClient({
+            ...userAdministration,
+            region: userAdministration.region ?? config.region ?? 'cn-north-1',
+          }),
+        }
+      : cellDirectory,
     healthChecks: {
       database: (tenant) => checkTableReachable(documentClient, config.tableName, tenant),
       evidence: (tenant) => checkBucketReachable(s3, config.evidenceBucket, tenant),

@@ -127,6 +127,18 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
         : new AdminDisableUserCommand({ UserPoolId: options.userPoolId, Username: username });
       await send(() => client.send(command as AdminEnableUserCommand));
     },
+    async setPassword(username, password, { temporary }) {
+      await send(() =>
+        client.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: options.userPoolId,
+            Username: username,
+            Password: password,
+            Permanent: !temporary,
+          }),
+        ),
+      );
+    },
     async getUserSub(username) {
       try {
         const user = await client.send(

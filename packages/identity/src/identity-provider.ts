@@ -23,6 +23,8 @@ export interface IdentityProvider {
   ): Promise<{ sub: string }>;
   updateUser(poolUsername: string, attributes: Partial<UserAttributesInput>): Promise<void>;
   setEnabled(poolUsername: string, enabled: boolean): Promise<void>;
+  /** Sets a password; a temporary one must be changed at the next login (where the directory supports it). */
+  setPassword(poolUsername: string, password: string, options: { temporary: boolean }): Promise<void>;
   getUserSub(poolUsername: string): Promise<string | undefined>;
   /**
    * One page of the pool usernames that start with `prefix` (a county's `<tenant>:`), for the control plane,
@@ -33,6 +35,15 @@ export interface IdentityProvider {
     page?: { cursor?: string; limit?: number },
   ): Promise<{ usernames: string[]; nextCursor?: string }>;
 }
+
+/**
+ * What a county API may do to its own people's directory accounts. In AWS it goes through the cell's
+ * user-administration service (`createUserAdministrationClient`), never to Cognito directly.
+ */
+export type UserAdministration = Pick<
+  IdentityProvider,
+  'createUser' | 'updateUser' | 'setEnabled' | 'setPassword' | 'getUserSub'
+>;
 
 /** One user pool serves every county, so usernames are qualified by tenant inside it. */
 export function poolUsername(tenant: string, username: string): string {
@@ -73,6 +84,7 @@ export function createCognitoIdentityProvider(options: CognitoOptions): Identity
     createUser: async (...args) => (await provider()).createUser(...args),
     updateUser: async (...args) => (await provider()).updateUser(...args),
     setEnabled: async (...args) => (await provider()).setEnabled(...args),
+    setPassword: async (...args) => (await provider()).setPassword(...args),
     getUserSub: async (...args) => (await provider()).getUserSub(...args),
     listUsernames: async (...args) => (await provider()).listUsernames(...args),
   };

@@ -1,2 +1,5 @@
 export * from './access-token-verifier.ts';
 export * from './identity-provider.ts';
+export * from './sha256.ts';
+export * from './user-administration-client.ts';
+export * from './user-administration-protocol.ts';
