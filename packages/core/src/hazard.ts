@@ -160,7 +160,11 @@ export interface HazardActionInput {
 export function applyHazardAction(
   hazard: Hazard,
   action: HazardAction,
-  ctx: { principal: Principal; now: Date; settings: Pick<TenantSettings, 'escalationGraceDays'> },
+  ctx: {
+    principal: Principal;
+    now: Date;
+    settings: Pick<TenantSettings, 'escalationGraceDays'> & Partial<Pick<TenantSettings, 'reviews'>>;
+  },
   input: HazardActionInput = {},
 ): Hazard {
   const { principal, now } = ctx;
@@ -190,7 +194,7 @@ export function applyHazardAction(
     }
     case 'verify': {
       requireStatus(hazard, ['rectified'], 'verified');
-      requireVerifier(hazard, principal);
+      requireVerifier(hazard, principal, ctx.settings);
       const { escalateAt: _e, ...rest } = hazard;
       return {
         ...rest,
@@ -201,7 +205,7 @@ export function applyHazardAction(
     }
     case 'reject': {
       requireStatus(hazard, ['rectified'], 'rejected');
-      requireVerifier(hazard, principal);
+      requireVerifier(hazard, principal, ctx.settings);
       return {
         ...hazard,
         status: 'rectifying',
@@ -269,27 +273,73 @@ export function applyHazardAction(
   }
 }
 
-/** Verification and rejection: an officer of the township, the department or the county; a listed hazard, the county. */
-function requireVerifier(hazard: Hazard, principal: Principal): void {
+/**
+ * Verification and rejection (four eyes): an officer of the township, the department or the county, never the
+ * person who reported the rectification (unless the county lets a one-person township do both); a hazard
+ * escalated to the county, the county or the industry department; a listed one (挂牌督办), the county admin.
+ */
+function requireVerifier(
+  hazard: Hazard,
+  principal: Principal,
+  settings: Partial<Pick<TenantSettings, 'reviews'>>,
+): void {
   if (hazard.supervised && principal.role !== 'county_admin') {
     throw new ForbiddenError('A hazard under listed supervision is verified by the county.');
   }
+  if (
+    hazard.level === 'county' &&
+    principal.role !== 'county_admin' &&
+    principal.role !== 'department_officer'
+  ) {
+    throw new ForbiddenError(
+      'A hazard escalated to the county is verified by the county or its industry department.',
+      'escalated_to_county',
+    );
+  }
+  if (
+    hazard.rectification?.by === principal.username &&
+    !isSinglePersonVerification(hazard, principal, settings)
+  )
+    throw new ForbiddenError('You reported this rectification; another officer verifies it.', 'same_person');
+}
+
+/** True when the county's setting lets this township officer verify the rectification they reported themselves. */
+export function isSinglePersonVerification(
+  hazard: Pick<Hazard, 'rectification' | 'level'>,
+  principal: Principal,
+  settings: Partial<Pick<TenantSettings, 'reviews'>>,
+): boolean {
+  return (
+    hazard.rectification?.by === principal.username &&
+    principal.role === 'township_officer' &&
+    hazard.level !== 'county' &&
+    settings.reviews?.allowSinglePersonTownship === true
+  );
 }
 
 function requireStatus(hazard: Hazard, allowed: readonly HazardStatus[], wanted: string): void {
   if (!allowed.includes(hazard.status)) throw wrongState(hazard.status, wanted);
 }
 
+/**
+ * Evidence of a fix: confirmed photos of this hazard, confirmed after it was reported, none of them the report's
+ * own (a finding), nor the same file under another id or key (compared by key and SHA-256).
+ */
 function requireEvidence(hazard: Hazard, photoIds: string[] | undefined): string[] {
   const ids = photoIds ?? [];
-  const verified = new Set(
-    hazard.photos.filter((photo) => photo.status === 'verified').map((photo) => photo.id),
-  );
-  const problems = ids.flatMap((id, index) =>
-    verified.has(id)
-      ? []
-      : [{ path: `photoIds.${index}`, message: 'is not a confirmed photo of this hazard' }],
-  );
+  const findings = hazard.photos.filter((photo) => photo.purpose === 'finding');
+  const problems = ids.flatMap((id, index) => {
+    const photo = hazard.photos.find((p) => p.id === id && p.status === 'verified');
+    const path = `photoIds.${index}`;
+    if (!photo) return [{ path, message: 'is not a confirmed photo of this hazard' }];
+    const isFinding = findings.some(
+      (finding) => finding.id === photo.id || finding.key === photo.key || finding.sha256 === photo.sha256,
+    );
+    if (isFinding) return [{ path, message: 'shows the problem as reported, not its fix' }];
+    if (!photo.verifiedAt || photo.verifiedAt < hazard.createdAt)
+      return [{ path, message: 'was confirmed before the hazard was reported' }];
+    return [];
+  });
   if (ids.length === 0) problems.push({ path: 'photoIds', message: 'name at least one confirmed photo' });
   if (problems.length > 0) throw new ValidationError(problems);
   return ids;
@@ -358,7 +408,8 @@ export function newHazard(
     source: input.source,
     ...(input.location ? { location: input.location } : {}),
     supervised: false,
-    photos: input.photos ?? [],
+    // What a patrol saw is the finding; a fix is shown by photos confirmed later.
+    photos: (input.photos ?? []).map((photo) => ({ ...photo, purpose: 'finding' as const })),
     rejections: 0,
     reportedBy: by,
     version: 1,

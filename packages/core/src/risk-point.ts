@@ -32,6 +32,11 @@ export interface Photo {
   location?: { lat: number; lng: number };
   requestedAt: string;
   verifiedAt?: string;
+  /**
+   * A hazard's photo: `finding` shows the problem (a patrol's photos, or announced as such with the report),
+   * `fix` shows it put right. Absent means `fix`; a finding is never evidence of its own fix.
+   */
+  purpose?: 'finding' | 'fix';
 }
 
 /**
@@ -68,6 +73,15 @@ export interface RiskPoint {
   reviewChain: ReviewLevel[];
   /** How many of `reviewChain` have approved. */
   reviewStep: number;
+  /**
+   * The colour whose chain this filing follows: the worse of its colour and `filedColor`, so a downgrade is
+   * reviewed by whoever reviews the colour it had (the county sees every red or orange point leave its list).
+   */
+  reviewColor?: Color;
+  /** The colour on record when the point was last filed; kept through reopen and return. */
+  filedColor?: Color;
+  /** Who submitted this filing: neither they nor `createdBy` may approve it (four eyes). */
+  submittedBy?: string;
   returnReason?: string;
   photos: Photo[];
   createdBy: string;
@@ -119,6 +133,20 @@ export const ReturnRiskPointSchema = described(
   z.strictObject({ reason: textField(500), version: z.optional(z.number().check(z.int(), z.minimum(1))) }),
   { id: 'ReturnRiskPoint' },
 );
+export const ReopenRiskPointSchema = described(
+  z.strictObject({
+    /**
+     * Why the record is reopened. Optional only until REOPEN_REASON_REQUIRED_FROM: an app loaded before
+     * reopening became a reviewer's act sends `{version}` alone (see docs/decisions.md).
+     */
+    reason: z.optional(textField(500)),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+  }),
+  { id: 'ReopenRiskPoint' },
+);
+/** From this day a reopen without a reason is 400; before it, an older app's body is accepted and audited so. */
+export const REOPEN_REASON_REQUIRED_FROM = '2027-03-01T00:00:00+08:00';
+
 export const TransitionSchema = described(
   z.strictObject({
     version: z.optional(z.number().check(z.int(), z.minimum(1))),
@@ -134,6 +162,8 @@ export const RequestPhotoSchema = described(
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the photo')),
     takenAt: z.optional(z.iso.datetime({ offset: true })),
     location: z.optional(LocationSchema),
+    /** Hazards only: `finding` for the report's photos; the default, `fix`, for evidence of the rectification. */
+    purpose: z.optional(z.enum(['finding', 'fix'])),
   }),
   { id: 'RequestPhoto' },
 );
@@ -158,23 +188,73 @@ export function canReviewAt(principal: Principal, level: ReviewLevel): boolean {
 }
 
 export type RiskPointTransition = 'submit' | 'approve' | 'return' | 'reopen';
+export const RISK_POINT_TRANSITIONS = ['submit', 'approve', 'return', 'reopen'] as const;
+
+const COLOR_RANK: Record<Color, number> = { ungraded: 0, blue: 1, yellow: 2, orange: 3, red: 4 };
+
+/** The worse of two colours (red worst); a point never filed has only its own. */
+export function worseColor(a: Color, b: Color | undefined): Color {
+  return b !== undefined && COLOR_RANK[b] > COLOR_RANK[a] ? b : a;
+}
+
+/** The last level of the county's chain for a colour: who must see a point of that colour filed or reopened. */
+export function finalReviewLevel(settings: Pick<TenantSettings, 'reviewChains'>, color: Color): ReviewLevel {
+  const chain = settings.reviewChains[color];
+  return chain[chain.length - 1] ?? 'county';
+}
+
+/** Reopening a filed point takes it off the register: only whoever reviews its colour's last step may. */
+export function canReopen(
+  principal: Principal,
+  point: Pick<RiskPoint, 'color'>,
+  settings: Pick<TenantSettings, 'reviewChains'>,
+): boolean {
+  return canReviewAt(principal, finalReviewLevel(settings, point.color));
+}
+
+type ReviewFields = Pick<RiskPoint, 'status' | 'reviewChain' | 'reviewStep'> &
+  Partial<Pick<RiskPoint, 'reviewColor' | 'filedColor' | 'submittedBy'>>;
+
+/** A transition's outcome: the point's review fields, and whether one person took both sides of it. */
+export interface ReviewOutcome {
+  state: ReviewFields;
+  /** True when the county's setting let a township officer approve their own filing (audited as such). */
+  singlePerson: boolean;
+}
 
 /**
  * The review state machine (pure): draft → submitted → (township_approved →) filed, the chain per colour
- * from the county's settings; any reviewer may return a filing to draft with a reason; a filed point is
- * reopened to draft to change it, so nothing on record is ever edited in place.
+ * from the county's settings; the reviewer whose turn it is may return a filing to draft with a reason; a filed
+ * point is reopened to draft by whoever reviews its colour's last step, so nothing on record is edited in place
+ * and no filer takes a point off the register alone. Nobody approves a filing they created or submitted.
+ *
+ * @example
+ * nextReviewState(draft, 'submit', gridMember, DEFAULT_SETTINGS).state.status; // 'submitted'
  */
 export function nextReviewState(
-  point: Pick<RiskPoint, 'status' | 'color' | 'reviewChain' | 'reviewStep'>,
+  point: Pick<
+    RiskPoint,
+    'status' | 'color' | 'reviewChain' | 'reviewStep' | 'createdBy' | 'filedColor' | 'submittedBy'
+  >,
   transition: RiskPointTransition,
   principal: Principal,
-  settings: TenantSettings,
-): Pick<RiskPoint, 'status' | 'reviewChain' | 'reviewStep'> {
+  settings: Pick<TenantSettings, 'reviewChains' | 'reviews'>,
+): ReviewOutcome {
   switch (transition) {
     case 'submit': {
       if (point.status !== 'draft') throw wrongState(point.status, 'submitted');
       if (!canFile(principal)) throw new ForbiddenError('Your role does not file risk points.');
-      return { status: 'submitted', reviewChain: [...settings.reviewChains[point.color]], reviewStep: 0 };
+      const reviewColor = worseColor(point.color, point.filedColor);
+      return {
+        state: {
+          status: 'submitted',
+          reviewChain: [...settings.reviewChains[reviewColor]],
+          reviewStep: 0,
+          reviewColor,
+          submittedBy: principal.username,
+        },
+        singlePerson: false,
+      };
     }
     case 'approve': {
       if (point.status !== 'submitted' && point.status !== 'township_approved')
@@ -183,9 +263,29 @@ export function nextReviewState(
       if (!level) throw new ConflictError('This filing has no review left to give.', 'wrong_state');
       if (!canReviewAt(principal, level))
         throw new ForbiddenError(`This filing waits for the ${level} review.`);
+      const own = principal.username === point.createdBy || principal.username === point.submittedBy;
+      const singlePerson =
+        own &&
+        level === 'township' &&
+        principal.role === 'township_officer' &&
+        settings.reviews.allowSinglePersonTownship;
+      if (own && !singlePerson) {
+        throw new ForbiddenError(
+          'You created or submitted this filing; another reviewer must approve it.',
+          'same_person',
+        );
+      }
       const reviewStep = point.reviewStep + 1;
       const done = reviewStep >= point.reviewChain.length;
-      return { status: done ? 'filed' : 'township_approved', reviewChain: point.reviewChain, reviewStep };
+      return {
+        state: {
+          status: done ? 'filed' : 'township_approved',
+          reviewChain: point.reviewChain,
+          reviewStep,
+          ...(done ? { filedColor: point.color } : {}),
+        },
+        singlePerson,
+      };
     }
     case 'return': {
       if (point.status !== 'submitted' && point.status !== 'township_approved')
@@ -193,14 +293,46 @@ export function nextReviewState(
       const level = point.reviewChain[point.reviewStep];
       if (!level || !canReviewAt(principal, level))
         throw new ForbiddenError('Only the reviewer whose turn it is may return a filing.');
-      return { status: 'draft', reviewChain: [], reviewStep: 0 };
+      return { state: { status: 'draft', reviewChain: [], reviewStep: 0 }, singlePerson: false };
     }
     case 'reopen': {
       if (point.status !== 'filed') throw wrongState(point.status, 'reopened');
-      if (!canFile(principal)) throw new ForbiddenError('Your role does not file risk points.');
-      return { status: 'draft', reviewChain: [], reviewStep: 0 };
+      if (!canReopen(principal, point, settings)) {
+        throw new ForbiddenError(
+          `A filed ${point.color} point is reopened by its ${finalReviewLevel(settings, point.color)} reviewer.`,
+        );
+      }
+      // Points filed before `filedColor` existed: the colour on record now is the one they were filed with.
+      return {
+        state: {
+          status: 'draft',
+          reviewChain: [],
+          reviewStep: 0,
+          filedColor: point.filedColor ?? point.color,
+        },
+        singlePerson: false,
+      };
     }
   }
+}
+
+/**
+ * What this person may do to this point now, for the buttons a client draws (scope is checked by the caller):
+ * the same rules as `nextReviewState`, asked without throwing.
+ */
+export function allowedRiskPointActions(
+  point: Parameters<typeof nextReviewState>[0],
+  principal: Principal,
+  settings: Pick<TenantSettings, 'reviewChains' | 'reviews'>,
+): RiskPointTransition[] {
+  return RISK_POINT_TRANSITIONS.filter((transition) => {
+    try {
+      nextReviewState(point, transition, principal, settings);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function wrongState(status: RiskPointStatus, wanted: string): ConflictError {
