@@ -130,7 +130,9 @@ describe('the evidence bucket', () => {
       ]),
     );
     // Evidence itself never expires: a county must be able to show a filing's photos at any audit.
-    expect(rules.filter((rule) => 'ExpirationInDays' in rule).map((rule) => rule.Prefix)).toEqual(['pending/']);
+    expect(rules.filter((rule) => 'ExpirationInDays' in rule).map((rule) => rule.Prefix)).toEqual([
+      'pending/',
+    ]);
   });
 
   it('expires uploads nobody confirmed within a day, under their own prefix outside every county’s evidence', () => {

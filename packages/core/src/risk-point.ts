@@ -82,6 +82,11 @@ export interface RiskPoint {
   filedColor?: Color;
   /** Who submitted this filing: neither they nor `createdBy` may approve it (four eyes). */
   submittedBy?: string;
+  /**
+   * Who may reopen the point once filed: the last level of the county's chain for its colour, copied at submit
+   * like the chain itself (points filed before it existed are looked up in the settings).
+   */
+  reopenBy?: ReviewLevel;
   returnReason?: string;
   photos: Photo[];
   createdBy: string;
@@ -206,14 +211,37 @@ export function finalReviewLevel(settings: Pick<TenantSettings, 'reviewChains'>,
 /** Reopening a filed point takes it off the register: only whoever reviews its colour's last step may. */
 export function canReopen(
   principal: Principal,
-  point: Pick<RiskPoint, 'color'>,
+  point: Pick<RiskPoint, 'color' | 'reopenBy'>,
   settings: Pick<TenantSettings, 'reviewChains'>,
 ): boolean {
-  return canReviewAt(principal, finalReviewLevel(settings, point.color));
+  return canReviewAt(principal, reopenLevel(point, settings));
+}
+
+function reopenLevel(
+  point: Pick<RiskPoint, 'color' | 'reopenBy'>,
+  settings: Pick<TenantSettings, 'reviewChains'>,
+) {
+  return point.reopenBy ?? finalReviewLevel(settings, point.color);
+}
+
+/**
+ * Whether deciding this person's review steps on this point needs the county's settings: a submit (the chain),
+ * a reopen of a point filed before `reopenBy` existed, and an approval of one's own filing (the one-person
+ * township setting). Every other step follows what the point carries, so it costs no settings read.
+ */
+export function reviewNeedsSettings(
+  point: Pick<RiskPoint, 'status' | 'reopenBy' | 'createdBy' | 'submittedBy'>,
+  principal: Pick<Principal, 'username'>,
+  transition?: RiskPointTransition,
+): boolean {
+  const own = principal.username === point.createdBy || principal.username === point.submittedBy;
+  if (transition === 'submit') return true;
+  if (point.status === 'filed') return point.reopenBy === undefined;
+  return own && point.status !== 'draft';
 }
 
 type ReviewFields = Pick<RiskPoint, 'status' | 'reviewChain' | 'reviewStep'> &
-  Partial<Pick<RiskPoint, 'reviewColor' | 'filedColor' | 'submittedBy'>>;
+  Partial<Pick<RiskPoint, 'reviewColor' | 'filedColor' | 'submittedBy' | 'reopenBy'>>;
 
 /** A transition's outcome: the point's review fields, and whether one person took both sides of it. */
 export interface ReviewOutcome {
@@ -234,7 +262,14 @@ export interface ReviewOutcome {
 export function nextReviewState(
   point: Pick<
     RiskPoint,
-    'status' | 'color' | 'reviewChain' | 'reviewStep' | 'createdBy' | 'filedColor' | 'submittedBy'
+    | 'status'
+    | 'color'
+    | 'reviewChain'
+    | 'reviewStep'
+    | 'createdBy'
+    | 'filedColor'
+    | 'submittedBy'
+    | 'reopenBy'
   >,
   transition: RiskPointTransition,
   principal: Principal,
@@ -252,6 +287,7 @@ export function nextReviewState(
           reviewStep: 0,
           reviewColor,
           submittedBy: principal.username,
+          reopenBy: finalReviewLevel(settings, point.color),
         },
         singlePerson: false,
       };
@@ -299,7 +335,7 @@ export function nextReviewState(
       if (point.status !== 'filed') throw wrongState(point.status, 'reopened');
       if (!canReopen(principal, point, settings)) {
         throw new ForbiddenError(
-          `A filed ${point.color} point is reopened by its ${finalReviewLevel(settings, point.color)} reviewer.`,
+          `A filed ${point.color} point is reopened by its ${reopenLevel(point, settings)} reviewer.`,
         );
       }
       // Points filed before `filedColor` existed: the colour on record now is the one they were filed with.

@@ -1,6 +1,7 @@
 import {
   authorize,
   ConflictError,
+  DEFAULT_SETTINGS,
   nextReviewState,
   REOPEN_REASON_REQUIRED_FROM,
   ReopenRiskPointSchema,
@@ -8,6 +9,7 @@ import {
   type RiskPoint,
   type RiskPointTransition,
   reopenedMessages,
+  reviewNeedsSettings,
   TransitionSchema,
   ValidationError,
 } from '@gridsafe/core';
@@ -78,7 +80,10 @@ export function registerRiskPointReview(app: ReturnType<typeof createRouter>) {
       const legacyReopen = action === 'reopen' && !body.reason;
       if (legacyReopen && now.getTime() >= Date.parse(REOPEN_REASON_REQUIRED_FROM))
         throw new ValidationError([{ path: 'reason', message: 'say why the filed point is reopened' }]);
-      const { settings } = await cachedSettings(c.get('tenant'), data.settings);
+      // Most steps follow what the point carries; only some need the county's settings (one read, cached).
+      const { settings } = reviewNeedsSettings(point, principal, action)
+        ? await cachedSettings(c.get('tenant'), data.settings)
+        : { settings: DEFAULT_SETTINGS };
       if (action === 'submit' && !point.photos.some((photo) => photo.status === 'verified')) {
         throw new ConflictError(
           'Add at least one photo of the point before submitting it.',

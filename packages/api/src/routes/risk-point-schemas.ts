@@ -65,6 +65,10 @@ export const RiskPointSchema = described(
     }),
     filedColor: described(z.optional(ColorSchema), { description: 'The colour on record when last filed' }),
     submittedBy: z.optional(z.string()),
+    reopenBy: described(z.optional(z.enum(['township', 'county'])), {
+      description:
+        'Who may reopen it once filed: the last level of the chain for its colour, copied at submit',
+    }),
     returnReason: z.optional(z.string()),
     photos: z.array(PhotoSchema),
     createdBy: z.string(),

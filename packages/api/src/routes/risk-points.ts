@@ -13,6 +13,7 @@ import {
   NotFoundError,
   type Principal,
   type RiskPoint,
+  reviewNeedsSettings,
   UpdateRiskPointSchema,
   ValidationError,
   verifyAuditChain,
@@ -177,7 +178,9 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'riskPoint.read');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
-    const { settings } = await cachedSettings(c.get('tenant'), countyData(c).settings);
+    const { settings } = reviewNeedsSettings(point, principal)
+      ? await cachedSettings(c.get('tenant'), countyData(c).settings)
+      : { settings: DEFAULT_SETTINGS };
     return c.json(withAllowedActions(principal, point, settings), 200);
   });
 
