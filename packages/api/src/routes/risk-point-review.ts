@@ -47,7 +47,8 @@ function transitionRoute(action: RiskPointTransition) {
       params: IdParamSchema,
       headers: VersionHeaderSchema,
       body: {
-        required: action === 'return' || action === 'reopen',
+        // A reopen's body is optional only while apps loaded before it needed a reason are about (see the schema).
+        required: action === 'return',
         content: { 'application/json': { schema: BODY[action] } },
       },
     },
