@@ -152,6 +152,17 @@ export const ReopenRiskPointSchema = described(
 /** From this day a reopen without a reason is 400; before it, an older app's body is accepted and audited so. */
 export const REOPEN_REASON_REQUIRED_FROM = '2027-03-01T00:00:00+08:00';
 
+/**
+ * A reopen's reason: required, except that until REOPEN_REASON_REQUIRED_FROM a body without one (an app loaded
+ * before reopening became a reviewer's act) is accepted; answers whether this is such a legacy body.
+ */
+export function checkReopenReason(reason: string | undefined, now: Date): { legacyBody: boolean } {
+  if (reason) return { legacyBody: false };
+  if (now.getTime() >= Date.parse(REOPEN_REASON_REQUIRED_FROM))
+    throw new ValidationError([{ path: 'reason', message: 'say why the filed point is reopened' }]);
+  return { legacyBody: true };
+}
+
 export const TransitionSchema = described(
   z.strictObject({
     version: z.optional(z.number().check(z.int(), z.minimum(1))),

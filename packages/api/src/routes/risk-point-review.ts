@@ -1,9 +1,9 @@
 import {
   authorize,
   ConflictError,
+  checkReopenReason,
   DEFAULT_SETTINGS,
   nextReviewState,
-  REOPEN_REASON_REQUIRED_FROM,
   ReopenRiskPointSchema,
   ReturnRiskPointSchema,
   type RiskPoint,
@@ -11,7 +11,6 @@ import {
   reopenedMessages,
   reviewNeedsSettings,
   TransitionSchema,
-  ValidationError,
 } from '@gridsafe/core';
 import { NotificationRepository } from '@gridsafe/db';
 import { countyData, writeContext } from '../county-data.ts';
@@ -78,9 +77,7 @@ export function registerRiskPointReview(app: ReturnType<typeof createRouter>) {
       const version = expectedVersion(c, body.version, point.version);
       const data = countyData(c);
       const now = c.get('deps').clock.now();
-      const legacyReopen = action === 'reopen' && !body.reason;
-      if (legacyReopen && now.getTime() >= Date.parse(REOPEN_REASON_REQUIRED_FROM))
-        throw new ValidationError([{ path: 'reason', message: 'say why the filed point is reopened' }]);
+      const legacyReopen = action === 'reopen' && checkReopenReason(body.reason, now).legacyBody;
       // Most steps follow what the point carries; only some need the county's settings (one read, cached).
       const { settings } = reviewNeedsSettings(point, principal, action)
         ? await cachedSettings(c.get('tenant'), data.settings)
