@@ -29,9 +29,12 @@ beforeAll(async () => {
   county = await seedTestCounty(api, tenant);
   const login = async (username: string) =>
     clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  [admin, township, member, department] = await Promise.all(
-    ['county.admin', 'township.officer', 'grid.member', 'dept.officer'].map(login),
-  );
+  [admin, township, member, department] = await Promise.all([
+    login('county.admin'),
+    login('township.officer'),
+    login('grid.member'),
+    login('dept.officer'),
+  ]);
 }, 180_000);
 
 describe('evidence is final when the record is', () => {

@@ -31,9 +31,13 @@ beforeAll(async () => {
   county = await seedTestCounty(api, tenant);
   const login = async (username: string) =>
     clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  [admin, township, member, department, unitUser] = await Promise.all(
-    ['county.admin', 'township.officer', 'grid.member', 'dept.officer', 'unit.manager'].map(login),
-  );
+  [admin, township, member, department, unitUser] = await Promise.all([
+    login('county.admin'),
+    login('township.officer'),
+    login('grid.member'),
+    login('dept.officer'),
+    login('unit.manager'),
+  ]);
   ownUnit = String((await unitUser.get('/me')).body.scope[0]).replace(/^unit:/, '');
 }, 180_000);
 
