@@ -100,7 +100,11 @@ describe('reopening is a reviewer’s act', () => {
     const id = await draftPoint(member, ownUnit, BLUE);
     await step(member, `/risk-points/${id}/submit`);
     await step(township, `/risk-points/${id}/approve`);
-    const reopened = await step(township, `/risk-points/${id}/reopen`, { reason: '补充管控措施' });
+    // The web sends where the reviewer stood, as with every review step.
+    const reopened = await step(township, `/risk-points/${id}/reopen`, {
+      reason: '补充管控措施',
+      location: { lat: 33.171, lng: 115.633 },
+    });
     expect(reopened.status).toBe('draft');
   });
 

@@ -146,6 +146,8 @@ export const ReopenRiskPointSchema = described(
      */
     reason: z.optional(textField(500)),
     version: z.optional(z.number().check(z.int(), z.minimum(1))),
+    /** Where the reviewer stood, as every review step may say. */
+    location: z.optional(LocationSchema),
   }),
   { id: 'ReopenRiskPoint' },
 );
