@@ -20,7 +20,7 @@ import {
   snapshotCounty,
   THERE_SHAPE,
 } from '../test/support/reliability/isolation.ts';
-import { runMixedLoad } from '../test/support/reliability/load.ts';
+import { registerDeputy, runMixedLoad } from '../test/support/reliability/load.ts';
 import { loadOperations } from '../test/support/reliability/openapi-routes.ts';
 import {
   concurrentIdempotentCreates,
@@ -254,8 +254,12 @@ async function soak(services: Services, minutes: number, concurrency: number) {
   const admin = countyClient(api.app, t, await api.login(t, 'county.admin'));
   const nodes = (await admin.all(`/grids?within=${county.county}`)).map((n) => n.id);
   const seeded = (await admin.all('/risk-points')).map((p) => p.id);
+  const filer = await registerDeputy(admin, county.county, async (username) =>
+    countyClient(api.app, t, await api.login(t, username)),
+  );
   const load = await runMixedLoad({
     admin,
+    filer,
     county,
     concurrency,
     durationMs: minutes * 60_000,

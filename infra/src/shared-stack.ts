@@ -19,12 +19,13 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
 import type { CellIdentityConfig } from './cells-config.ts';
+import { PENDING_UPLOAD_ROOT } from './tenant-policy.ts';
 import { UserAdminService } from './user-admin-service.ts';
 
 export const SHARED_STACK_NAME = 'Gridsafe-Shared';
 export const DEFAULT_TABLE_NAME = 'gridsafe';
 export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
-/** DynamoDB TTL removes idempotency records once `expiresAt` (epoch seconds) has passed. */
+/** DynamoDB TTL removes idempotency records and unconfirmed photos' waiting items once `expiresAt` (epoch s) passed. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const ALARM_TOPIC_NAME = 'gridsafe-alarms';
 /**
@@ -281,6 +282,14 @@ export class SharedStack extends Stack {
         },
         { id: 'expire-replaced-versions', noncurrentVersionExpiration: Duration.days(90) },
         { id: 'abort-abandoned-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          // Announced photos nobody confirmed (their waiting items expire by TTL the same day); a confirmed one is
+          // copied to its county's evidence prefix, which never expires.
+          id: 'expire-unconfirmed-uploads',
+          prefix: PENDING_UPLOAD_ROOT,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
     });
   }

@@ -60,6 +60,9 @@ export function tenantKeyPattern(tenant: string): string {
   return `T#${checkedTenant(tenant)}#*`;
 }
 
+/** Where announced photos wait for confirmation, in every county (one lifecycle rule expires them). */
+export const PENDING_UPLOAD_ROOT = 'pending/';
+
 export function tenantEvidencePrefix(tenant: string): string {
   return `t/${checkedTenant(tenant)}/`;
 }
@@ -94,12 +97,18 @@ export function tenantTableStatement(tenant: string, tableArn: string): iam.Poli
   });
 }
 
-/** The county's own evidence prefix; nothing else in the bucket, and no bucket-level action. */
+/**
+ * The county's own evidence prefix and its own pending uploads (`pending/t/<tenant>/`, expired by the bucket's
+ * lifecycle unless confirmed and copied to the evidence prefix); nothing else in the bucket, no bucket-level action.
+ */
 export function tenantEvidenceStatement(tenant: string, bucketArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'OwnCountyEvidence',
     actions: [...TENANT_EVIDENCE_ACTIONS],
-    resources: [`${bucketArn}/${tenantEvidencePrefix(tenant)}*`],
+    resources: [
+      `${bucketArn}/${tenantEvidencePrefix(tenant)}*`,
+      `${bucketArn}/${PENDING_UPLOAD_ROOT}${tenantEvidencePrefix(tenant)}*`,
+    ],
   });
 }
 

@@ -151,6 +151,11 @@ export class TenantStack extends Stack {
       `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/t/${tenant}/*`,
       `Photo keys are t/${tenant}/<entity>/<ulid>.jpg; the wildcard stays inside the county's own prefix.`,
     );
+    acknowledgeWildcardResource(
+      this.api.role,
+      `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/pending/t/${tenant}/*`,
+      `Uploads wait at pending/t/${tenant}/<entity>/<ulid>.jpg until confirmed; the wildcard stays inside the county's own pending prefix.`,
+    );
 
     new events.Rule(this, 'EscalationSchedule', {
       description: `Raises overdue hazards of ${tenant} to the next level`,

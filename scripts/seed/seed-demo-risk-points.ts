@@ -14,7 +14,7 @@ import {
   type Unit,
 } from '@gridsafe/core';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
-import { RiskPointRepository, TenantStore, UnitRepository, type WriteContext } from "@gridsafe/db";
+import { RiskPointRepository, TenantStore, UnitRepository, type WriteContext } from '@gridsafe/db';
 import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
@@ -50,14 +50,33 @@ export interface RiskPointSeedTarget {
  * photographed, submitted, approved) so the record pages show a genuine audit history, with a real photo in
  * the evidence bucket when one is given. Idempotent like the rest of the demo seed.
  */
-export async function seedDemoRiskPoints(target: RiskPointSeedTarget, county: DemoCounty): Promise<{ created: number }> {
+export async function seedDemoRiskPoints(
+  target: RiskPointSeedTarget,
+  county: DemoCounty,
+): Promise<{ created: number }> {
   const { tenant } = county;
   const store = new TenantStore(target.client, target.tableName, tenant);
   const repository = new RiskPointRepository(store);
   const units = new UnitRepository(store);
-  const photos = target.evidence ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant) : undefined;
+  const photos = target.evidence
+    ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant)
+    : undefined;
   const now = target.now ?? new Date();
-  const reviewer: Principal = { userId: 'system', username: 'demo-seed', tenant, role: 'county_admin', grants: [] };
+  const reviewer: Principal = {
+    userId: 'system',
+    username: 'demo-seed',
+    tenant,
+    role: 'county_admin',
+    grants: [],
+  };
+  // The grid member files and submits; the seed's reviewer approves (nobody approves their own filing).
+  const filer: Principal = {
+    userId: 'system',
+    username: 'grid.member',
+    tenant,
+    role: 'grid_member',
+    grants: [],
+  };
   const ctx: WriteContext = { principal: reviewer, now };
   const unitCount = county.townships.reduce((sum, t) => sum + t.villages.length, 0) * county.unitsPerVillage;
   let created = 0;
@@ -67,9 +86,14 @@ export async function seedDemoRiskPoints(target: RiskPointSeedTarget, county: De
     if (await repository.getStored(id)) continue;
     const unit = await units.get(demoId(tenant, `unit:${(index % unitCount) + 1}`));
     if (!unit) continue;
-    const industry = vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ?? vendorKnowledgeBase.industries.at(-1)!;
+    const industry =
+      vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ??
+      vendorKnowledgeBase.industries.at(-1)!;
     const template = industry.templates[index % industry.templates.length]!;
-    const assessment = plan.color === 'ungraded' ? undefined : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, now, 'demo-seed');
+    const assessment =
+      plan.color === 'ungraded'
+        ? undefined
+        : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, now, 'demo-seed');
     const point: RiskPoint = {
       id,
       name: template.name,
@@ -111,16 +135,24 @@ export async function seedDemoRiskPoints(target: RiskPointSeedTarget, county: De
     let current = point;
     const save = async (after: RiskPoint, action: string, details?: Record<string, unknown>) => {
       const stored = await repository.getStored(id, true);
-      current = await repository.save(stored!, after, current.version, ctx, { action, ...(details ? { details } : {}) });
+      current = await repository.save(stored!, after, current.version, ctx, {
+        action,
+        ...(details ? { details } : {}),
+      });
     };
     if (photos) {
       const photo = await uploadDemoPhoto(photos, target.evidence!, point, now);
-      await save({ ...current, photos: [photo] }, 'photo_added', { photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size } });
+      await save({ ...current, photos: [photo] }, 'photo_added', {
+        photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size },
+      });
     }
     if (plan.status === 'draft') continue;
-    await save({ ...current, ...nextReviewState(current, 'submit', reviewer, DEFAULT_SETTINGS) }, 'submitted');
+    await save(
+      { ...current, ...nextReviewState(current, 'submit', filer, DEFAULT_SETTINGS).state },
+      'submitted',
+    );
     while (current.status !== plan.status) {
-      const state = nextReviewState(current, 'approve', reviewer, DEFAULT_SETTINGS);
+      const { state } = nextReviewState(current, 'approve', reviewer, DEFAULT_SETTINGS);
       await save({ ...current, ...state }, state.status === 'filed' ? 'filed' : 'approved');
     }
   }
@@ -129,15 +161,25 @@ export async function seedDemoRiskPoints(target: RiskPointSeedTarget, county: De
 
 function nudge(unit: Unit, index: number) {
   const base = unit.location ?? { lat: 33.16, lng: 115.62 };
-  return { lat: Math.round((base.lat + ((index % 5) - 2) * 0.0004) * 1e6) / 1e6, lng: Math.round((base.lng + ((index % 3) - 1) * 0.0004) * 1e6) / 1e6 };
+  return {
+    lat: Math.round((base.lat + ((index % 5) - 2) * 0.0004) * 1e6) / 1e6,
+    lng: Math.round((base.lng + ((index % 3) - 1) * 0.0004) * 1e6) / 1e6,
+  };
 }
 
 /** The demo uploads a real (tiny) JPEG so the photo viewer, the hashes and the audit details all work. */
-async function uploadDemoPhoto(store: PhotoStore, evidence: { client: S3Client; bucket: string }, point: RiskPoint, now: Date): Promise<Photo> {
+async function uploadDemoPhoto(
+  store: PhotoStore,
+  evidence: { client: S3Client; bucket: string },
+  point: RiskPoint,
+  now: Date,
+): Promise<Photo> {
   const bytes = tinyJpeg(`demo-${point.id}`);
   const id = demoId(point.id, 'photo');
   const key = store.keyFor('risk-points', point.id, id, 'image/jpeg');
-  await evidence.client.send(new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }));
+  await evidence.client.send(
+    new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
+  );
   return {
     id,
     key,

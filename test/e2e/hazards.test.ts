@@ -10,6 +10,13 @@ import {
 } from '../support/browser.ts';
 import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
 
+/** The new extinguisher: another file than the patrol's photo, which shows the problem and never proves its fix. */
+const FIX_PHOTO = {
+  name: 'fixed.png',
+  mimeType: 'image/png',
+  buffer: readFileSync(new URL('../../web/public/icon-512.png', import.meta.url)),
+};
+
 interface Patrol {
   id: string;
   status: string;
@@ -105,7 +112,7 @@ describe('hazards, patrols, the assessment and county settings in the web app', 
     await page.locator(`[data-testid=hazards-table] tr[data-hazard="${hazardId}"] a.hazard-title`).click();
     await page.locator('[data-testid=actions] button[data-action=report-rectified]').click();
     await page.fill('.action-form #f-note', '已更换新灭火器');
-    await page.setInputFiles('[data-testid=action-photos]', PHOTO);
+    await page.setInputFiles('[data-testid=action-photos]', FIX_PHOTO);
     await page.locator('.action-form .small-photos img').waitFor();
     await page.click('.action-form button[type=submit]');
     await page.locator('[data-testid=hazard-record][data-status=rectified]').waitFor({ timeout: 45_000 });

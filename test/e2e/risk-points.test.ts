@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wcagViolations } from '../support/axe.ts';
 import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
 import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
 interface RiskPoint {
   id: string;
@@ -112,6 +114,73 @@ describe('risk points in the admin web app', () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${stack.url}/taihe/risk-points/${point.id}`);
     expect(await page.locator('[data-testid=risk-point-record] h1').textContent()).toBe(point.name);
+    await context.close();
+  });
+
+  it('shows reopening a filed point to its reviewer, never to the grid member, and asks the reason first', async () => {
+    const adminToken = await stack.token('county.admin');
+    // A red point filed the honest way in the grid member's own village: member, township, county.
+    const memberToken = await stack.token('grid.member');
+    const units = await stack.api<{ items: { id: string }[] }>(memberToken, 'GET', '/units?limit=1');
+    const created = await stack.api<RiskPoint & { version: number }>(memberToken, 'POST', '/risk-points', {
+      name: '液氨储罐（复核）',
+      unitId: units.body.items[0]!.id,
+      industry: 'industry_trade_general',
+      location: { lat: 33.171, lng: 115.633 },
+      assessment: { method: 'LEC', L: 6, E: 6, C: 15 },
+    });
+    const point = created.body;
+    const bytes = testJpeg(91_000);
+    const announced = await stack.api<{
+      upload: { url: string; headers: Record<string, string> };
+      photo: { id: string };
+    }>(memberToken, 'POST', `/risk-points/${point.id}/photos`, {
+      contentType: 'image/jpeg',
+      size: bytes.byteLength,
+      sha256: sha256Hex(bytes),
+    });
+    await uploadWith({ ...announced.body.upload, method: 'PUT' }, bytes);
+    await stack.api(
+      memberToken,
+      'POST',
+      `/risk-points/${point.id}/photos/${announced.body.photo.id}/confirm`,
+    );
+    for (const [token, step] of [
+      [memberToken, 'submit'],
+      [officerToken, 'approve'],
+      [adminToken, 'approve'],
+    ] as const) {
+      expect((await stack.api(token, 'POST', `/risk-points/${point.id}/${step}`, {})).status).toBe(200);
+    }
+
+    const asMember = await browser.newContext();
+    const memberPage = await asMember.newPage();
+    await loginAs(memberPage, stack.url, 'grid.member');
+    await memberPage.goto(`${stack.url}/taihe/risk-points/${point.id}`);
+    await memberPage.locator('[data-testid=actions]').waitFor();
+    expect(await memberPage.locator('[data-testid=reopen]').count()).toBe(0);
+    await asMember.close();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'county.admin');
+    await page.goto(`${stack.url}/taihe/risk-points/${point.id}`);
+    await page.locator('[data-testid=reopen]').click();
+    await page.locator('[data-testid=reopen-form]').waitFor();
+    expect(await wcagViolations(page)).toEqual([]);
+    await screenshot(page, 'risk-point-reopen');
+    const reason = '企业已完成改造，需重新评估';
+    await page.fill('#f-reason', reason);
+    await page.locator('[data-testid=actions] button', { hasText: '确认重新打开' }).click();
+    await expect
+      .poll(() => page.locator('.page-title [data-status]').getAttribute('data-status'))
+      .toBe('draft');
+    const audit = await stack.api<{ items: { action: string; reason?: string }[] }>(
+      adminToken,
+      'GET',
+      `/risk-points/${point.id}/audit`,
+    );
+    expect(audit.body.items.at(-1)).toMatchObject({ action: 'reopened', reason });
     await context.close();
   });
 });

@@ -130,7 +130,29 @@ describe('the evidence bucket', () => {
       ]),
     );
     // Evidence itself never expires: a county must be able to show a filing's photos at any audit.
-    expect(rules.some((rule) => 'ExpirationInDays' in rule)).toBe(false);
+    expect(rules.filter((rule) => 'ExpirationInDays' in rule).map((rule) => rule.Prefix)).toEqual([
+      'pending/',
+    ]);
+  });
+
+  it('expires uploads nobody confirmed within a day, under their own prefix outside every county’s evidence', () => {
+    const rules = (evidence().Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] })
+      .Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'expire-unconfirmed-uploads',
+        Status: 'Enabled',
+        Prefix: 'pending/',
+        ExpirationInDays: 1,
+      }),
+    );
+  });
+
+  it('enables DynamoDB TTL on the attribute that unconfirmed photos’ waiting items expire by', () => {
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
+      Properties: { TimeToLiveSpecification: unknown };
+    };
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
   it('writes server access logs to a separate bucket and allows browser uploads only from the web app', () => {

@@ -125,14 +125,20 @@ describe('tenant IAM policies in the synthesized templates', () => {
     ]);
   });
 
-  it.each(TENANTS)('limits the S3 statements of %s to objects under t/<id>/', (tenant) => {
-    const s3Statements = statementsByTenant
-      .get(tenant)!
-      .filter((s) => actions(s).some((a) => a.startsWith('s3:')));
-    expect(s3Statements).toHaveLength(1);
-    expect(list(s3Statements[0]!.Resource)).toEqual([`${BUCKET_ARN}/t/${tenant}/*`]);
-    expect(actions(s3Statements[0]!).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-  });
+  it.each(TENANTS)(
+    'limits the S3 statements of %s to objects under t/<id>/ and its pending uploads',
+    (tenant) => {
+      const s3Statements = statementsByTenant
+        .get(tenant)!
+        .filter((s) => actions(s).some((a) => a.startsWith('s3:')));
+      expect(s3Statements).toHaveLength(1);
+      expect(list(s3Statements[0]!.Resource)).toEqual([
+        `${BUCKET_ARN}/t/${tenant}/*`,
+        `${BUCKET_ARN}/pending/t/${tenant}/*`,
+      ]);
+      expect(actions(s3Statements[0]!).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    },
+  );
 
   it('uses the same statement the pure policy function builds', () => {
     const built = tenantTableStatement('taihe', TABLE_ARN).toStatementJson();
@@ -214,6 +220,9 @@ describe('tenant isolation, evaluated', () => {
     const statements = statementsByTenant.get(tenant)!;
     for (const action of ['s3:GetObject', 's3:PutObject']) {
       expect(allows(statements, { action, resource: `${BUCKET_ARN}/t/${other}/hazard/1.jpg` })).toBe(false);
+      expect(
+        allows(statements, { action, resource: `${BUCKET_ARN}/pending/t/${other}/hazards/1/2.jpg` }),
+      ).toBe(false);
     }
   });
 

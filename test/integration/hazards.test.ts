@@ -73,7 +73,8 @@ async function withPhoto(id: string, client = member) {
     sha256: sha256Hex(bytes),
   });
   expect(requested.status).toBe(201);
-  expect(requested.body.photo.key).toMatch(new RegExp(`^t/${county.tenant}/hazards/${id}/`));
+  // Uploads wait under pending/ (expired within a day); the confirmed photo lives under the county's prefix.
+  expect(requested.body.photo.key).toMatch(new RegExp(`^pending/t/${county.tenant}/hazards/${id}/`));
   await uploadWith(requested.body.upload, bytes);
   const confirmed = await client.post(`/hazards/${id}/photos/${requested.body.photo.id}/confirm`);
   expect(confirmed.status).toBe(200);

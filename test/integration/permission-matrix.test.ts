@@ -1,5 +1,6 @@
 import { makeCreditCode, type Role } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addPhoto } from '../support/duties.ts';
 import {
   clientFor,
   DEMO_LOGIN_PASSWORD,
@@ -30,6 +31,11 @@ let there: SeededCounty;
 const clients = new Map<string, ReturnType<typeof clientFor>>();
 let foreignAdmin: ReturnType<typeof clientFor>;
 let serial = 7000;
+/** A second county admin of county A: files and reports what the matrix's callers then review or verify. */
+let deputy: ReturnType<typeof clientFor>;
+/** A risk point and a hazard of county B, for the "another county's id" case. */
+let foreignPoint: string;
+let foreignHazard: string;
 
 beforeAll(async () => {
   const [a, b] = [uniqueTenant('pm'), uniqueTenant('pn')];
@@ -40,7 +46,52 @@ beforeAll(async () => {
   // A token of county B used on county A's paths.
   const tokenOfB = await api.login(b, 'county.admin', DEMO_LOGIN_PASSWORD);
   foreignAdmin = clientFor(api.app, a, tokenOfB);
+  const adminOfB = clientFor(api.app, b, tokenOfB);
+  foreignPoint = (await adminOfB.post('/risk-points', pointBody(there.unit(1), RED))).body.id;
+  foreignHazard = (
+    await adminOfB.post('/hazards', { unitId: there.unit(1), severity: 'major', title: '矩阵' })
+  ).body.id;
+  const created = await clients.get('county_admin')!.post('/users', {
+    username: 'county.deputy',
+    displayName: '副局长',
+    role: 'county_admin',
+    scope: [`grid:${here.county}`],
+    password: 'Matrix-pass-2026',
+  });
+  expect(created.status).toBe(201);
+  deputy = clientFor(api.app, a, await api.login(a, 'county.deputy', 'Matrix-pass-2026'));
 }, 180_000);
+
+const RED = { method: 'LEC', L: 6, E: 6, C: 15 };
+const pointBody = (unitId: string, assessment: Record<string, unknown>) => ({
+  name: `矩阵点${serial++}`,
+  unitId,
+  industry: 'industry_trade_general',
+  location: { lat: 33.171, lng: 115.633 },
+  assessment,
+});
+
+/** A red point the deputy filed and the county admin approved at both steps (so the admin may reopen it). */
+async function filedRedPoint(unitId: string): Promise<string> {
+  const admin = clients.get('county_admin')!;
+  const id = (await deputy.post('/risk-points', pointBody(unitId, RED))).body.id;
+  await addPhoto(deputy, 'risk-points', id);
+  expect((await deputy.post(`/risk-points/${id}/submit`)).status).toBe(200);
+  for (let i = 0; i < 2; i++) expect((await admin.post(`/risk-points/${id}/approve`)).status).toBe(200);
+  return id;
+}
+
+/** A major hazard the deputy escalated to the county and reported rectified, waiting to be verified. */
+async function rectifiedCountyHazard(unitId: string): Promise<string> {
+  const id = (await deputy.post('/hazards', { unitId, severity: 'major', title: `矩阵隐患${serial++}` })).body
+    .id;
+  expect((await deputy.post(`/hazards/${id}/escalate`, { reason: '矩阵' })).body.level).toBe('county');
+  const { photoId } = await addPhoto(deputy, 'hazards', id);
+  expect(
+    (await deputy.post(`/hazards/${id}/report-rectified`, { note: '矩阵', photoIds: [photoId] })).status,
+  ).toBe(200);
+  return id;
+}
 
 /** The grid node each role looks at in each case (seeded units 1–3 are in village 1, 4 in village 2, 13 in township 2). */
 function gridFor(role: Role, c: Case): string {
@@ -204,6 +255,67 @@ const ENDPOINTS: Endpoint[] = [
     name: 'GET /knowledge/industries',
     call: (cl) => cl.get('/knowledge/industries'),
     expect: () => all(200),
+  },
+  {
+    // Reopening takes a point off the register: a red one only by the county (its chain's last step).
+    name: 'POST /risk-points/{id}/reopen (a filed red point)',
+    call: async (cl, r, c) => {
+      const id = c === 'foreign' ? foreignPoint : await filedRedPoint(unitFor(r, c));
+      return cl.post(`/risk-points/${id}/reopen`, { reason: '矩阵' });
+    },
+    expect: (role) =>
+      role === 'county_admin' ? [200, 200, 404] : role === 'township_officer' ? [403, 403, 404] : all(403),
+  },
+  {
+    // Four eyes: whoever created and submitted a filing never approves it, the county admin included.
+    name: 'POST /risk-points/{id}/approve (the caller’s own filing)',
+    call: async (cl, r, c) => {
+      if (c === 'foreign') return cl.post(`/risk-points/${foreignPoint}/approve`);
+      const created = await cl.post('/risk-points', pointBody(unitFor(r, 'in'), RED));
+      if (created.status !== 201) return cl.post(`/risk-points/${foreignPoint}/approve`);
+      await addPhoto(cl, 'risk-points', created.body.id);
+      await cl.post(`/risk-points/${created.body.id}/submit`);
+      return cl.post(`/risk-points/${created.body.id}/approve`);
+    },
+    expect: (role) => (role === 'county_admin' || role === 'township_officer' ? [403, 403, 404] : all(403)),
+  },
+  {
+    // Only the person who announced a photo confirms it.
+    name: 'POST /risk-points/{id}/photos/{photoId}/confirm (announced by someone else)',
+    call: async (cl, r, c) => {
+      if (c === 'foreign') return cl.post(`/risk-points/${foreignPoint}/photos/${foreignPoint}/confirm`);
+      const id = (await deputy.post('/risk-points', pointBody(unitFor(r, c), RED))).body.id;
+      const { photoId } = await addPhoto(deputy, 'risk-points', id, { confirm: false });
+      return cl.post(`/risk-points/${id}/photos/${photoId}/confirm`);
+    },
+    expect: (role) => (role === 'department_officer' ? all(403) : [403, 403, 404]),
+  },
+  {
+    // A hazard escalated to the county is verified by the county or its industry department, never the township.
+    name: 'POST /hazards/{id}/verify (escalated to the county)',
+    call: async (cl, r, c) => {
+      const id = c === 'foreign' ? foreignHazard : await rectifiedCountyHazard(unitFor(r, c));
+      return cl.post(`/hazards/${id}/verify`);
+    },
+    expect: {
+      vendor_operator: all(403),
+      county_admin: [200, 200, 404],
+      department_officer: [200, 403, 404],
+      township_officer: [403, 403, 404],
+      grid_member: all(403),
+      unit_user: all(403),
+    },
+  },
+  {
+    // A unit's supervising department is the county's call.
+    name: 'PATCH /units/{id} (supervising department)',
+    call: async (cl, r, c) => {
+      const current = (await clients.get('county_admin')!.get(`/units/${unitFor(r, c)}`)).body;
+      const other = current?.departmentId === here.commerceDept ? here.emergencyDept : here.commerceDept;
+      return cl.patch(`/units/${unitFor(r, c)}`, { departmentId: other });
+    },
+    expect: (role) =>
+      role === 'county_admin' ? [200, 200, 404] : role === 'unit_user' ? all(403) : [403, 403, 404],
   },
 ];
 

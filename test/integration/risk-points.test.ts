@@ -49,7 +49,8 @@ async function withPhoto(id: string, client = member) {
     location: { lat: 33.171, lng: 115.633 },
   });
   expect(requested.status).toBe(201);
-  expect(requested.body.photo.key).toMatch(new RegExp(`^t/${county.tenant}/risk-points/${id}/`));
+  // Uploads wait under pending/ (expired within a day); the confirmed photo lives under the county's prefix.
+  expect(requested.body.photo.key).toMatch(new RegExp(`^pending/t/${county.tenant}/risk-points/${id}/`));
   await uploadWith(requested.body.upload, bytes);
   const confirmed = await client.post(`/risk-points/${id}/photos/${requested.body.photo.id}/confirm`);
   expect(confirmed.status).toBe(200);

@@ -4,6 +4,7 @@ import {
   type Hazard,
   type HazardAction,
   hasCapability,
+  isSinglePersonVerification,
   newHazard,
   type Photo,
   type Principal,
@@ -22,6 +23,7 @@ const photo: Photo = {
   sha256: 'a'.repeat(64),
   status: 'verified',
   requestedAt: NOW.toISOString(),
+  verifiedAt: NOW.toISOString(),
 };
 
 function hazard(severity: 'general' | 'major' = 'general', patch: Partial<Hazard> = {}): Hazard {
@@ -32,18 +34,20 @@ function hazard(severity: 'general' | 'major' = 'general', patch: Partial<Hazard
     gridId: ID,
     gridPath: `${ID}/${ID}/${ID}`,
   };
+  // `photo` is confirmed on the hazard after it was reported: evidence a fix may name.
   return {
     ...newHazard(
-      { id: ID, title: '静电接地损坏', severity, unit, source: 'direct', photos: [photo] },
+      { id: ID, title: '静电接地损坏', severity, unit, source: 'direct' },
       DEFAULT_SETTINGS,
       NOW,
       'grid.member',
     ),
+    photos: [photo],
     ...patch,
   };
 }
-const act = (h: Hazard, action: HazardAction, role: Role, input = {}) =>
-  applyHazardAction(h, action, { principal: as(role), now: NOW, settings: DEFAULT_SETTINGS }, input);
+const act = (h: Hazard, action: HazardAction, role: Role, input = {}, settings = DEFAULT_SETTINGS) =>
+  applyHazardAction(h, action, { principal: as(role), now: NOW, settings }, input);
 
 describe('the hazard work order', () => {
   it('walks open → rectifying → rectified → closed', () => {
@@ -131,5 +135,85 @@ describe('the hazard work order', () => {
       supervised: true,
       level: 'county',
     });
+  });
+
+  it('never lets the person who reported a rectification verify or reject it', () => {
+    const reported = act(hazard(), 'report-rectified', 'township_officer', {
+      note: 'x',
+      photoIds: [photo.id],
+    });
+    for (const action of ['verify', 'reject'] as const)
+      expect(() => act(reported, action, 'township_officer', { reason: 'x' })).toThrow(
+        expect.objectContaining({ code: 'same_person' }),
+      );
+    expect(act(reported, 'verify', 'county_admin').status).toBe('closed');
+  });
+
+  it('lets a one-person township verify its own report only where the county allows it', () => {
+    const reported = act(hazard(), 'report-rectified', 'township_officer', {
+      note: 'x',
+      photoIds: [photo.id],
+    });
+    const allowing = { ...DEFAULT_SETTINGS, reviews: { allowSinglePersonTownship: true } };
+    expect(act(reported, 'verify', 'township_officer', {}, allowing).status).toBe('closed');
+    expect(isSinglePersonVerification(reported, as('township_officer'), allowing)).toBe(true);
+    expect(isSinglePersonVerification(reported, as('township_officer'), DEFAULT_SETTINGS)).toBe(false);
+  });
+
+  it('leaves a hazard escalated to the county to the county admin or the department, setting or not', () => {
+    const atCounty = act(act(hazard('major'), 'escalate', 'county_admin'), 'report-rectified', 'unit_user', {
+      note: 'x',
+      photoIds: [photo.id],
+    });
+    expect(atCounty.level).toBe('county');
+    const allowing = { ...DEFAULT_SETTINGS, reviews: { allowSinglePersonTownship: true } };
+    expect(() => act(atCounty, 'verify', 'township_officer', {}, allowing)).toThrow(
+      expect.objectContaining({ code: 'escalated_to_county' }),
+    );
+    expect(act(atCounty, 'verify', 'department_officer').status).toBe('closed');
+  });
+
+  it('refuses as evidence of a fix the report’s photo, the same file under another id, or a photo older than the report', () => {
+    const finding: Photo = {
+      ...photo,
+      id: '01JD5Y7ZK3QF8W0M2N4P6R8T1A',
+      purpose: 'finding',
+      key: 'k1',
+      sha256: 'b'.repeat(64),
+    };
+    const copy: Photo = { ...photo, id: '01JD5Y7ZK3QF8W0M2N4P6R8T1B', key: 'k2', sha256: 'b'.repeat(64) };
+    const older: Photo = {
+      ...photo,
+      id: '01JD5Y7ZK3QF8W0M2N4P6R8T1C',
+      key: 'k3',
+      sha256: 'c'.repeat(64),
+      verifiedAt: '2026-10-09T00:00:00.000Z',
+    };
+    const h = hazard('general', { photos: [finding, copy, older, photo] });
+    expect(() =>
+      act(h, 'resolve-on-site', 'grid_member', { note: 'x', photoIds: [finding.id, copy.id, older.id] }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          { path: 'photoIds.0', message: 'shows the problem as reported, not its fix' },
+          { path: 'photoIds.1', message: 'shows the problem as reported, not its fix' },
+          { path: 'photoIds.2', message: 'was confirmed before the hazard was reported' },
+        ],
+      }),
+    );
+    expect(act(h, 'resolve-on-site', 'grid_member', { note: 'x', photoIds: [photo.id] }).status).toBe(
+      'closed',
+    );
+  });
+
+  it('keeps a patrol’s photos as the finding of the hazard it opens', () => {
+    const unit = { id: ID, name: 'x', industry: 'gas', gridId: ID, gridPath: ID };
+    const made = newHazard(
+      { id: ID, title: 'x', severity: 'general', unit, source: 'patrol', photos: [photo] },
+      DEFAULT_SETTINGS,
+      NOW,
+      'grid.member',
+    );
+    expect(made.photos.map((p) => p.purpose)).toEqual(['finding']);
   });
 });

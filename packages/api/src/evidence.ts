@@ -1,5 +1,6 @@
-import { described, NotFoundError, type Photo, RequestPhotoSchema } from '@gridsafe/core';
+import { described, ForbiddenError, NotFoundError, type Photo, RequestPhotoSchema } from '@gridsafe/core';
 import { PendingPhotos } from '@gridsafe/db';
+import { PENDING_UPLOAD_ROOT } from '@gridsafe/evidence';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from './app-env.ts';
@@ -96,7 +97,8 @@ export async function announcePhoto(
   const data = countyData(c);
   const now = c.get('deps').clock.now();
   const photoId = c.get('deps').ids.next();
-  const key = data.photos.keyFor(collection, recordId, photoId, input.contentType);
+  // Uploaded to the pending prefix (expired within a day); copied to the record's own key once confirmed.
+  const key = data.photos.pendingKeyFor(collection, recordId, photoId, input.contentType);
   const upload = await data.photos.presignUpload(key, input);
   const photo: Photo = {
     id: photoId,
@@ -107,6 +109,7 @@ export async function announcePhoto(
     status: 'pending',
     ...(input.takenAt ? { takenAt: input.takenAt } : {}),
     ...(input.location ? { location: input.location } : {}),
+    ...(collection === 'hazards' && input.purpose ? { purpose: input.purpose } : {}),
     requestedAt: now.toISOString(),
   };
   await pendingPhotos(c, collection).put(recordId, photo, c.get('principal').userId, now);
@@ -114,8 +117,9 @@ export async function announcePhoto(
 }
 
 /**
- * An announced photo read back from storage and hashed: verified (a 409 when the upload is missing or does not
- * match what was announced), or undefined when this record never announced it.
+ * An announced photo read back from storage and hashed, then copied to the record's own key: verified (a 400
+ * when the upload is missing or does not match what was announced), or undefined when this record never
+ * announced it or the announcement expired. Only the person who announced a photo vouches for it (403).
  */
 export async function verifyAnnouncedPhoto(
   c: Context<AppEnv>,
@@ -123,10 +127,19 @@ export async function verifyAnnouncedPhoto(
   recordId: string,
   photoId: string,
 ): Promise<Photo | undefined> {
-  const pending = await pendingPhotos(c, collection).get(recordId, photoId);
+  const now = c.get('deps').clock.now();
+  const pending = await pendingPhotos(c, collection).get(recordId, photoId, now);
   if (!pending) return undefined;
-  await countyData(c).photos.verifyUpload(pending.key, pending);
-  return { ...pending, status: 'verified', verifiedAt: c.get('deps').clock.now().toISOString() };
+  if (pending.requestedBy !== c.get('principal').userId)
+    throw new ForbiddenError('Only the person who announced a photo confirms it.', 'not_announcer');
+  const { photo } = pending;
+  const photos = countyData(c).photos;
+  await photos.verifyUpload(photo.key, photo);
+  const finalKey = photos.keyFor(collection, recordId, photo.id, photo.contentType);
+  // Announced before pending uploads had their own prefix: already at its final key.
+  const key = photo.key.startsWith(PENDING_UPLOAD_ROOT) ? finalKey : photo.key;
+  await photos.promote(photo.key, key);
+  return { ...photo, key, status: 'verified', verifiedAt: now.toISOString() };
 }
 
 /** The announced photo is taken in: its waiting copy goes. */

@@ -45,6 +45,7 @@ export class ConflictError extends DomainError {
 
 export class ForbiddenError extends DomainError {
   readonly code: string;
+  /** `code` names the rule that refused (`same_person`, `not_announcer`) where a client may act on it. */
   constructor(message = 'You are not allowed to do this.', code = 'forbidden') {
     super(message);
     this.code = code;

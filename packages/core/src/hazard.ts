@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { described, type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
-import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
+import { ConflictError, ForbiddenError } from './errors.ts';
 import {
   EscalationLevelSchema,
   type EscalationState,
@@ -8,6 +8,7 @@ import {
   initialEscalation,
   raisedEscalation,
 } from './escalation.ts';
+import { requireEvidence, requireVerifier } from './hazard-duties.ts';
 import { type Capability, hasCapability } from './permissions.ts';
 import type { Photo } from './risk-point.ts';
 import type { Principal } from './roles.ts';
@@ -160,7 +161,11 @@ export interface HazardActionInput {
 export function applyHazardAction(
   hazard: Hazard,
   action: HazardAction,
-  ctx: { principal: Principal; now: Date; settings: Pick<TenantSettings, 'escalationGraceDays'> },
+  ctx: {
+    principal: Principal;
+    now: Date;
+    settings: Pick<TenantSettings, 'escalationGraceDays'> & Partial<Pick<TenantSettings, 'reviews'>>;
+  },
   input: HazardActionInput = {},
 ): Hazard {
   const { principal, now } = ctx;
@@ -190,7 +195,7 @@ export function applyHazardAction(
     }
     case 'verify': {
       requireStatus(hazard, ['rectified'], 'verified');
-      requireVerifier(hazard, principal);
+      requireVerifier(hazard, principal, ctx.settings);
       const { escalateAt: _e, ...rest } = hazard;
       return {
         ...rest,
@@ -201,7 +206,7 @@ export function applyHazardAction(
     }
     case 'reject': {
       requireStatus(hazard, ['rectified'], 'rejected');
-      requireVerifier(hazard, principal);
+      requireVerifier(hazard, principal, ctx.settings);
       return {
         ...hazard,
         status: 'rectifying',
@@ -269,30 +274,8 @@ export function applyHazardAction(
   }
 }
 
-/** Verification and rejection: an officer of the township, the department or the county; a listed hazard, the county. */
-function requireVerifier(hazard: Hazard, principal: Principal): void {
-  if (hazard.supervised && principal.role !== 'county_admin') {
-    throw new ForbiddenError('A hazard under listed supervision is verified by the county.');
-  }
-}
-
 function requireStatus(hazard: Hazard, allowed: readonly HazardStatus[], wanted: string): void {
   if (!allowed.includes(hazard.status)) throw wrongState(hazard.status, wanted);
-}
-
-function requireEvidence(hazard: Hazard, photoIds: string[] | undefined): string[] {
-  const ids = photoIds ?? [];
-  const verified = new Set(
-    hazard.photos.filter((photo) => photo.status === 'verified').map((photo) => photo.id),
-  );
-  const problems = ids.flatMap((id, index) =>
-    verified.has(id)
-      ? []
-      : [{ path: `photoIds.${index}`, message: 'is not a confirmed photo of this hazard' }],
-  );
-  if (ids.length === 0) problems.push({ path: 'photoIds', message: 'name at least one confirmed photo' });
-  if (problems.length > 0) throw new ValidationError(problems);
-  return ids;
 }
 
 function wrongState(status: HazardStatus, wanted: string): ConflictError {
@@ -358,7 +341,8 @@ export function newHazard(
     source: input.source,
     ...(input.location ? { location: input.location } : {}),
     supervised: false,
-    photos: input.photos ?? [],
+    // What a patrol saw is the finding; a fix is shown by photos confirmed later.
+    photos: (input.photos ?? []).map((photo) => ({ ...photo, purpose: 'finding' as const })),
     rejections: 0,
     reportedBy: by,
     version: 1,

@@ -8,14 +8,19 @@ import type { Logger } from './logger.ts';
  */
 export type NotificationRecipient = { kind: 'grid' | 'dept' | 'unit'; id: string };
 
-export const NOTIFICATION_TOPICS = ['hazard_escalated', 'hazard_supervised', 'hazard_overdue'] as const;
+export const NOTIFICATION_TOPICS = [
+  'hazard_escalated',
+  'hazard_supervised',
+  'hazard_overdue',
+  'risk_point_reopened',
+] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 
 export interface NotificationMessage {
   id: string;
   recipient: NotificationRecipient;
   topic: NotificationTopic;
-  subject: { type: 'hazard'; id: string };
+  subject: { type: 'hazard' | 'risk-point'; id: string };
   /** One line, fit for an SMS. */
   title: string;
   body: string;
@@ -127,6 +132,34 @@ export function escalationMessages(
     recipient,
     topic,
     subject: { type: 'hazard', id: hazard.id },
+    title,
+    body,
+    createdAt: now.toISOString(),
+  }));
+}
+
+/**
+ * A filed point taken off the register: its filers hear why. Addressed to the posts that file a unit's points
+ * (the village's grid members and the unit itself), so whoever holds the post now reads it.
+ */
+export function reopenedMessages(
+  point: { id: string; name: string; unitId: string; unitName: string; gridPath: string; color: string },
+  reason: string | undefined,
+  now: Date,
+  nextId: () => string,
+): NotificationMessage[] {
+  const village = point.gridPath.split('/').pop() ?? point.gridPath;
+  const recipients: NotificationRecipient[] = [
+    { kind: 'grid', id: village },
+    { kind: 'unit', id: point.unitId },
+  ];
+  const title = `【风险点退回修改】${point.unitName} ${point.name}`;
+  const body = reason ? `原因：${reason}。请修改后重新提交审核。` : '请修改后重新提交审核。';
+  return recipients.map((recipient) => ({
+    id: nextId(),
+    recipient,
+    topic: 'risk_point_reopened',
+    subject: { type: 'risk-point', id: point.id },
     title,
     body,
     createdAt: now.toISOString(),

@@ -8,10 +8,10 @@ import {
   UlidSchema,
 } from './common-schemas.ts';
 import { IndustryCodeSchema } from './department.ts';
-import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
+import { ConflictError, ValidationError } from './errors.ts';
 import { type Assessment, AssessmentInputSchema, type Color, ColorSchema } from './grading.ts';
 import type { Principal } from './roles.ts';
-import type { ReviewLevel, TenantSettings } from './settings.ts';
+import type { ReviewLevel } from './settings.ts';
 
 export const RISK_POINT_STATUSES = ['draft', 'submitted', 'township_approved', 'filed'] as const;
 export const RiskPointStatusSchema = z.enum(RISK_POINT_STATUSES);
@@ -32,6 +32,11 @@ export interface Photo {
   location?: { lat: number; lng: number };
   requestedAt: string;
   verifiedAt?: string;
+  /**
+   * A hazard's photo: `finding` shows the problem (a patrol's photos, or announced as such with the report),
+   * `fix` shows it put right. Absent means `fix`; a finding is never evidence of its own fix.
+   */
+  purpose?: 'finding' | 'fix';
 }
 
 /**
@@ -68,6 +73,20 @@ export interface RiskPoint {
   reviewChain: ReviewLevel[];
   /** How many of `reviewChain` have approved. */
   reviewStep: number;
+  /**
+   * The colour whose chain this filing follows: the worse of its colour and `filedColor`, so a downgrade is
+   * reviewed by whoever reviews the colour it had (the county sees every red or orange point leave its list).
+   */
+  reviewColor?: Color;
+  /** The colour on record when the point was last filed; kept through reopen and return. */
+  filedColor?: Color;
+  /** Who submitted this filing: neither they nor `createdBy` may approve it (four eyes). */
+  submittedBy?: string;
+  /**
+   * Who may reopen the point once filed: the last level of the county's chain for its colour, copied at submit
+   * like the chain itself (points filed before it existed are looked up in the settings).
+   */
+  reopenBy?: ReviewLevel;
   returnReason?: string;
   photos: Photo[];
   createdBy: string;
@@ -119,6 +138,19 @@ export const ReturnRiskPointSchema = described(
   z.strictObject({ reason: textField(500), version: z.optional(z.number().check(z.int(), z.minimum(1))) }),
   { id: 'ReturnRiskPoint' },
 );
+export const ReopenRiskPointSchema = described(
+  z.strictObject({
+    /**
+     * Why the record is reopened. Optional only until REOPEN_REASON_REQUIRED_FROM: an app loaded before
+     * reopening became a reviewer's act sends `{version}` alone (see docs/decisions.md).
+     */
+    reason: z.optional(textField(500)),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+    /** Where the reviewer stood, as every review step may say. */
+    location: z.optional(LocationSchema),
+  }),
+  { id: 'ReopenRiskPoint' },
+);
 export const TransitionSchema = described(
   z.strictObject({
     version: z.optional(z.number().check(z.int(), z.minimum(1))),
@@ -134,6 +166,8 @@ export const RequestPhotoSchema = described(
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the photo')),
     takenAt: z.optional(z.iso.datetime({ offset: true })),
     location: z.optional(LocationSchema),
+    /** Hazards only: `finding` for the report's photos; the default, `fix`, for evidence of the rectification. */
+    purpose: z.optional(z.enum(['finding', 'fix'])),
   }),
   { id: 'RequestPhoto' },
 );
@@ -149,62 +183,6 @@ export const RiskPointListFilterSchema = z.object({
 /** Who may file, edit and submit risk points (in their own area). */
 export function canFile(principal: Principal): boolean {
   return ['county_admin', 'township_officer', 'grid_member', 'unit_user'].includes(principal.role);
-}
-
-/** The review level a person acts at: township officers at the township step, the county admin at either. */
-export function canReviewAt(principal: Principal, level: ReviewLevel): boolean {
-  if (principal.role === 'county_admin') return true;
-  return level === 'township' && principal.role === 'township_officer';
-}
-
-export type RiskPointTransition = 'submit' | 'approve' | 'return' | 'reopen';
-
-/**
- * The review state machine (pure): draft → submitted → (township_approved →) filed, the chain per colour
- * from the county's settings; any reviewer may return a filing to draft with a reason; a filed point is
- * reopened to draft to change it, so nothing on record is ever edited in place.
- */
-export function nextReviewState(
-  point: Pick<RiskPoint, 'status' | 'color' | 'reviewChain' | 'reviewStep'>,
-  transition: RiskPointTransition,
-  principal: Principal,
-  settings: TenantSettings,
-): Pick<RiskPoint, 'status' | 'reviewChain' | 'reviewStep'> {
-  switch (transition) {
-    case 'submit': {
-      if (point.status !== 'draft') throw wrongState(point.status, 'submitted');
-      if (!canFile(principal)) throw new ForbiddenError('Your role does not file risk points.');
-      return { status: 'submitted', reviewChain: [...settings.reviewChains[point.color]], reviewStep: 0 };
-    }
-    case 'approve': {
-      if (point.status !== 'submitted' && point.status !== 'township_approved')
-        throw wrongState(point.status, 'approved');
-      const level = point.reviewChain[point.reviewStep];
-      if (!level) throw new ConflictError('This filing has no review left to give.', 'wrong_state');
-      if (!canReviewAt(principal, level))
-        throw new ForbiddenError(`This filing waits for the ${level} review.`);
-      const reviewStep = point.reviewStep + 1;
-      const done = reviewStep >= point.reviewChain.length;
-      return { status: done ? 'filed' : 'township_approved', reviewChain: point.reviewChain, reviewStep };
-    }
-    case 'return': {
-      if (point.status !== 'submitted' && point.status !== 'township_approved')
-        throw wrongState(point.status, 'returned');
-      const level = point.reviewChain[point.reviewStep];
-      if (!level || !canReviewAt(principal, level))
-        throw new ForbiddenError('Only the reviewer whose turn it is may return a filing.');
-      return { status: 'draft', reviewChain: [], reviewStep: 0 };
-    }
-    case 'reopen': {
-      if (point.status !== 'filed') throw wrongState(point.status, 'reopened');
-      if (!canFile(principal)) throw new ForbiddenError('Your role does not file risk points.');
-      return { status: 'draft', reviewChain: [], reviewStep: 0 };
-    }
-  }
-}
-
-function wrongState(status: RiskPointStatus, wanted: string): ConflictError {
-  return new ConflictError(`A risk point that is ${status} cannot be ${wanted}.`, 'wrong_state');
 }
 
 export function assertEditable(point: Pick<RiskPoint, 'status'>): void {

@@ -46,6 +46,14 @@ export const TenantSettingsSchema = described(
     ),
     /** After each escalation step a hazard gets this many days before the next level is involved. */
     escalationGraceDays: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(366)), 7),
+    /**
+     * Separation of duties. Nobody approves a filing they created or submitted, nor verifies a rectification
+     * they reported; a county whose townships have one officer may let that officer do both at the township
+     * step, and every such step is audited `singlePerson: true`. Absent (counties set up before) = false.
+     */
+    reviews: z._default(z.strictObject({ allowSinglePersonTownship: z.boolean() }), {
+      allowSinglePersonTownship: false,
+    }),
   }),
   { id: 'TenantSettings' },
 );
@@ -70,6 +78,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   patrolDistanceFlagMeters: 500,
   patrolSupervisionLevelDays: { county: 30, township: 30, village: 30 },
   escalationGraceDays: 7,
+  reviews: { allowSinglePersonTownship: false },
 };
 
 /** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */

@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { ContactSchema, described, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
 import { creditCodeProblem, normalizeCreditCode } from './credit-code.ts';
 import { IndustryCodeSchema } from './department.ts';
+import { ForbiddenError } from './errors.ts';
+import type { Principal } from './principal.ts';
 
 export const SUPERVISION_LEVELS = ['county', 'township', 'village'] as const;
 export const SupervisionLevelSchema = z.enum(SUPERVISION_LEVELS);
@@ -89,3 +91,32 @@ export const UpdateUnitSchema = described(
   { id: 'UpdateUnit' },
 );
 export type UpdateUnitInput = z.infer<typeof UpdateUnitSchema>;
+
+/** Who inspects a unit, highest first: lowering it hands the unit to a lower level's inspectors. */
+const LEVEL_RANK: Record<(typeof SUPERVISION_LEVELS)[number], number> = {
+  county: 3,
+  township: 2,
+  village: 1,
+};
+
+/**
+ * A unit's supervising department and its supervision level are the county's call (documented in the grid
+ * brief): only the county admin overrides the department, changes it through the industry, or lowers the level.
+ * Anyone who may edit the unit may raise its level (more scrutiny, never less).
+ */
+export function assertSupervisionChange(
+  principal: Pick<Principal, 'role'>,
+  before: Pick<Unit, 'departmentId' | 'departmentOverridden' | 'supervisionLevel'>,
+  after: Pick<Unit, 'departmentId' | 'departmentOverridden' | 'supervisionLevel'>,
+): void {
+  if (principal.role === 'county_admin') return;
+  if (
+    before.departmentId !== after.departmentId ||
+    before.departmentOverridden !== after.departmentOverridden
+  ) {
+    throw new ForbiddenError("A unit's supervising department is set by the county.", 'county_decision');
+  }
+  if (LEVEL_RANK[after.supervisionLevel] < LEVEL_RANK[before.supervisionLevel]) {
+    throw new ForbiddenError("Only the county lowers a unit's supervision level.", 'county_decision');
+  }
+}

@@ -41,11 +41,20 @@ export class PendingPhotos {
     );
   }
 
-  /** getPendingPhoto: GetItem `<ENTITY>#<id>` / `PHOTO#<photoId>` (consistent: it was just written). */
-  async get(recordId: string, photoId: string): Promise<Photo | undefined> {
+  /**
+   * getPendingPhoto: GetItem `<ENTITY>#<id>` / `PHOTO#<photoId>` (consistent: it was just written), with who
+   * announced it. An item past `expiresAt` that TTL has not yet removed (it may take days) counts as gone.
+   */
+  async get(
+    recordId: string,
+    photoId: string,
+    now?: Date,
+  ): Promise<{ photo: Photo; requestedBy: string } | undefined> {
     const { pk, sk } = this.key(recordId, photoId);
     const item = await this.store.get(pk, sk, true);
-    return item ? (JSON.parse(String(item.photo)) as Photo) : undefined;
+    if (!item) return undefined;
+    if (now && Number(item.expiresAt) <= Math.floor(now.getTime() / 1000)) return undefined;
+    return { photo: JSON.parse(String(item.photo)) as Photo, requestedBy: String(item.requestedBy) };
   }
 
   /** The delete, for a transaction of its own or to join the one that takes the photo in. */

@@ -213,7 +213,13 @@ export class RiskPointRepository {
     after: RiskPoint,
     expectedVersion: number,
     ctx: WriteContext,
-    event: { action: string; reason?: string; details?: Record<string, unknown> },
+    event: {
+      action: string;
+      reason?: string;
+      details?: Record<string, unknown>;
+      /** Written in the same transaction: the notices the change sends (NotificationRepository.puts). */
+      extraItems?: TransactItem[];
+    },
   ): Promise<RiskPoint> {
     const before = fromItem<RiskPoint>(stored);
     const next: RiskPoint = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
@@ -240,6 +246,7 @@ export class RiskPointRepository {
         },
         audit.put,
         ...counterUpdates(this.store, next.gridPath, deltas),
+        ...(event.extraItems ?? []),
       ],
       'risk point',
     );

@@ -11,7 +11,8 @@ export function gsiKeyAttributes(index: GsiName): { pk: string; sk: string } {
 }
 
 export const DEFAULT_TABLE_NAME = 'gridsafe';
-/** Items whose `expiresAt` (epoch seconds) has passed are removed by DynamoDB TTL (idempotency records). */
+/** Items whose `expiresAt` (epoch seconds) has passed are removed by DynamoDB TTL (idempotency records,
+ * photos announced and never confirmed). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export function tableDefinition(tableName: string) {

@@ -39,8 +39,8 @@ export const MAX_CARRIED_RECORDS = Math.floor((MAX_TRANSACTION_ITEMS - 2 - 4) / 
  */
 export async function unitCarriage(
   store: TenantStore,
-  unit: Pick<Unit, 'id' | 'gridId' | 'gridPath'>,
-  to: { gridId: string; gridPath: string },
+  unit: Pick<Unit, 'id' | 'gridId' | 'gridPath' | 'departmentId'>,
+  to: { gridId: string; gridPath: string; departmentId?: string },
   ctx: WriteContext,
 ): Promise<UnitCarriage> {
   // The unit's records in its old village; `openOnly` leaves out closed ones (DynamoDB refuses unused names).
@@ -83,6 +83,8 @@ export async function unitCarriage(
   for (const item of points) addCounts(deltas, countsOf(item as unknown as RiskPoint));
   for (const item of hazards) addCounts(deltas, hazardCounts(item as unknown as Hazard));
 
+  const moves = unit.gridPath !== to.gridPath;
+  const rehomes = unit.departmentId !== to.departmentId;
   const items: TransactItem[] = [];
   for (const [item, entityType] of carried) {
     const audit = appendAuditEvent(store, chainHeadOf(item), {
@@ -91,20 +93,35 @@ export async function unitCarriage(
       action: 'moved_with_unit',
       ...auditFacts(ctx),
       changes: {
-        gridId: { before: item.gridId ?? null, after: to.gridId },
-        gridPath: { before: item.gridPath ?? null, after: to.gridPath },
+        ...(moves
+          ? {
+              gridId: { before: item.gridId ?? null, after: to.gridId },
+              gridPath: { before: item.gridPath ?? null, after: to.gridPath },
+            }
+          : {}),
+        ...(rehomes
+          ? { departmentId: { before: item.departmentId ?? null, after: to.departmentId ?? null } }
+          : {}),
       },
     });
-    const { sets, names, values } = pathRewrite(item, unit.gridPath, to.gridPath);
+    const { sets: pathSets, names, values } = pathRewrite(item, unit.gridPath, to.gridPath);
+    // A record leaving every department leaves its index: its sort key is removed, not moved.
+    const leavesDepartments = rehomes && to.departmentId === undefined;
+    const sets = leavesDepartments ? pathSets.filter((set) => !set.startsWith('#gsi3sk')) : pathSets;
+    if (leavesDepartments) delete values[':gsi3sk'];
+    const department = rehomes
+      ? departmentRewrite(store, item, entityType, `${to.gridPath}#${String(item.id)}`, to.departmentId)
+      : { sets: [], removes: [], names: {}, values: {} };
     items.push(
       {
         Update: {
           TableName: store.tableName,
           Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: `SET ${[...sets, '#gridId = :gridId', '#auditSeq = :auditSeq', '#auditHead = :auditHead', '#updatedAt = :now'].join(', ')} ADD #version :one`,
+          UpdateExpression: `SET ${[...sets, ...department.sets, '#gridId = :gridId', '#auditSeq = :auditSeq', '#auditHead = :auditHead', '#updatedAt = :now'].join(', ')}${department.removes.length > 0 ? ` REMOVE ${department.removes.join(', ')}` : ''} ADD #version :one`,
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: {
             ...names,
+            ...department.names,
             '#gridId': 'gridId',
             '#auditSeq': 'auditSeq',
             '#auditHead': 'auditHead',
@@ -113,6 +130,7 @@ export async function unitCarriage(
           },
           ExpressionAttributeValues: {
             ...values,
+            ...department.values,
             ':gridId': to.gridId,
             ':auditSeq': audit.next.auditSeq,
             ':auditHead': audit.next.auditHead,
@@ -132,6 +150,55 @@ export async function unitCarriage(
       riskPoints: points.length,
       hazards: hazards.length,
       patrols: carried.length - points.length - hazards.length,
+    },
+  };
+}
+
+/** Each carried collection's department index (a patrol is listed by department through a filter only). */
+const DEPARTMENT_INDEX: Record<string, string | undefined> = {
+  'risk-point': 'RPDEPT',
+  [HAZARD_ENTITY]: 'HZDEPT',
+  [PATROL_ENTITY]: undefined,
+};
+
+/**
+ * The clauses that put a carried record under the unit's new department: its `departmentId` and its place in
+ * the department's index (`gsi3`), so the old department's lists and scope checks lose it in the same
+ * transaction and the new one's find it. No department: both go.
+ */
+function departmentRewrite(
+  store: TenantStore,
+  item: StoredItem,
+  entityType: string,
+  sortKey: string,
+  departmentId: string | undefined,
+): { sets: string[]; removes: string[]; names: Record<string, string>; values: Record<string, unknown> } {
+  const index = DEPARTMENT_INDEX[entityType];
+  const names: Record<string, string> = { '#departmentId': 'departmentId' };
+  if (index) Object.assign(names, { '#gsi3pk': 'gsi3pk', '#gsi3sk': 'gsi3sk' });
+  if (departmentId === undefined) {
+    return {
+      sets: [],
+      removes: ['#departmentId', ...(index ? ['#gsi3pk', '#gsi3sk'] : [])],
+      names,
+      values: {},
+    };
+  }
+  // A record that had a department keeps its index sort key (a village move rewrites it through pathRewrite).
+  const setsSortKey = index !== undefined && typeof item.gsi3sk !== 'string';
+  if (!setsSortKey) delete names['#gsi3sk'];
+  return {
+    sets: [
+      '#departmentId = :departmentId',
+      ...(index ? ['#gsi3pk = :gsi3pk'] : []),
+      ...(setsSortKey ? ['#gsi3sk = :gsi3sk'] : []),
+    ],
+    removes: [],
+    names,
+    values: {
+      ':departmentId': departmentId,
+      ...(index ? { ':gsi3pk': store.key(index, departmentId) } : {}),
+      ...(setsSortKey ? { ':gsi3sk': sortKey } : {}),
     },
   };
 }

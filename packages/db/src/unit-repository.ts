@@ -226,11 +226,15 @@ export class UnitRepository {
       },
       audit.put,
     ];
-    if (before.gridPath !== next.gridPath) {
-      // Its risk points, open hazards and open patrol go with it, and every count moves in one update per node.
+    if (before.gridPath !== next.gridPath || before.departmentId !== next.departmentId) {
+      // Its risk points, open hazards and open patrol go with it (to the new village, under the new department),
+      // and every count moves in one update per node.
       const carriage = await unitCarriage(this.store, before, next, ctx);
-      const deltas = { units: 1, ...carriage.deltas } as CounterDeltas;
-      items.push(...carriage.items, ...counterMoves(this.store, before.gridPath, next.gridPath, deltas));
+      items.push(...carriage.items);
+      if (before.gridPath !== next.gridPath) {
+        const deltas = { units: 1, ...carriage.deltas } as CounterDeltas;
+        items.push(...counterMoves(this.store, before.gridPath, next.gridPath, deltas));
+      }
     }
     await this.store.transact(items, 'unit');
     return next;

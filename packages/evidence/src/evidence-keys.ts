@@ -4,3 +4,14 @@ import { assertTenantId } from '@gridsafe/core';
 export function evidencePrefix(tenant: string): string {
   return `t/${assertTenantId(tenant)}/`;
 }
+
+/**
+ * Uploads wait here until the API has read them back and hashed them: `pending/t/<tenant>/`, outside every
+ * county's evidence, so one lifecycle rule on `pending/` expires what nobody confirmed (a day) for every county,
+ * and nothing unconfirmed is ever mistaken for evidence. A confirmed photo is copied to `t/<tenant>/`.
+ */
+export const PENDING_UPLOAD_ROOT = 'pending/';
+
+export function pendingUploadPrefix(tenant: string): string {
+  return `${PENDING_UPLOAD_ROOT}${evidencePrefix(tenant)}`;
+}

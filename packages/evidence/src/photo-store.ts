@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ServiceUnavailableError, ValidationError } from '@gridsafe/core';
-import { evidencePrefix } from './evidence-keys.ts';
+import { evidencePrefix, pendingUploadPrefix } from './evidence-keys.ts';
 import { resolveS3Client, type S3ClientSource } from './lazy-s3-client.ts';
 
 /** Presigned uploads live five minutes: long enough for a slow rural uplink, short enough to be useless if leaked. */
@@ -44,8 +44,37 @@ export class PhotoStore {
     return { client, ...operations };
   }
 
+  /** Where a confirmed photo lives for good. */
   keyFor(collection: string, entityId: string, photoId: string, contentType: string): string {
     return `${evidencePrefix(this.tenant)}${collection}/${entityId}/${photoId}.${EXTENSIONS[contentType] ?? 'bin'}`;
+  }
+
+  /** Where an announced photo is uploaded, to expire within a day unless confirmed (see pendingUploadPrefix). */
+  pendingKeyFor(collection: string, entityId: string, photoId: string, contentType: string): string {
+    return `${pendingUploadPrefix(this.tenant)}${this.keyFor(collection, entityId, photoId, contentType).slice(evidencePrefix(this.tenant).length)}`;
+  }
+
+  /**
+   * A verified upload becomes evidence: copied (inside S3) from its pending key to its final one. A photo
+   * announced before pending uploads had their own prefix is already at its final key and stays there.
+   */
+  async promote(pendingKey: string, finalKey: string): Promise<void> {
+    this.assertOwnKey(pendingKey);
+    this.assertOwnKey(finalKey);
+    if (pendingKey === finalKey) return;
+    if (!finalKey.startsWith(evidencePrefix(this.tenant))) throw new Error(`Key ${finalKey} is not final.`);
+    const { client, CopyObjectCommand } = await this.s3();
+    try {
+      await client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: finalKey,
+          CopySource: `${this.bucket}/${pendingKey.split('/').map(encodeURIComponent).join('/')}`,
+        }),
+      );
+    } catch (error) {
+      throw new ServiceUnavailableError('evidence store', { cause: error });
+    }
   }
 
   async presignUpload(
@@ -123,7 +152,7 @@ export class PhotoStore {
 
   /** Keys are built here from the tenant, but a stored key is checked again before any signature is made. */
   private assertOwnKey(key: string): void {
-    if (!key.startsWith(evidencePrefix(this.tenant)))
+    if (!key.startsWith(evidencePrefix(this.tenant)) && !key.startsWith(pendingUploadPrefix(this.tenant)))
       throw new Error(`Key ${key} is outside this county's prefix.`);
   }
 }

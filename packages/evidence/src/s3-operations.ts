@@ -3,6 +3,7 @@
  * cold start whose request never touches a photo does not load them (the bundler makes this a chunk).
  */
 export {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
 import { type CountyClient, countyClient } from '../../support/reliability/client.ts';
 import { auditMatches, recountAgainstCounters } from '../../support/reliability/consistency.ts';
-import { runMixedLoad } from '../../support/reliability/load.ts';
+import { registerDeputy, runMixedLoad } from '../../support/reliability/load.ts';
 import {
   concurrentIdempotentCreates,
   simultaneousApprovals,
@@ -151,8 +151,12 @@ describe('mixed load', () => {
     async () => {
       const nodes = (await admin.all(`/grids?within=${county.county}`)).map((n) => n.id);
       const seeded = (await admin.all('/risk-points')).map((p) => p.id);
+      const filer = await registerDeputy(admin, county.county, async (username) =>
+        countyClient(api.app, county.tenant, await api.login(county.tenant, username)),
+      );
       const load = await runMixedLoad({
         admin,
+        filer,
         county,
         concurrency: 8,
         durationMs: SOAK_MS,

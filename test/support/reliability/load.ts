@@ -2,7 +2,27 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, type CountyClient, percentiles } from './client.ts';
-import type { Seeded } from './stack.ts';
+import { DEMO_PASSWORD, type Seeded } from './stack.ts';
+
+/**
+ * A second county admin (a bureau has several), registered by the first: the mixed load files with one and
+ * reviews with the other, since nobody approves a filing they created or submitted.
+ */
+export async function registerDeputy(
+  admin: CountyClient,
+  countyGridId: string,
+  login: (username: string) => Promise<CountyClient>,
+): Promise<CountyClient> {
+  const created = await admin.post('/users', {
+    username: 'county.deputy',
+    displayName: '副局长',
+    role: 'county_admin',
+    scope: [`grid:${countyGridId}`],
+    password: DEMO_PASSWORD,
+  });
+  if (created.status !== 201) throw new Error(`deputy: ${created.status} ${created.text}`);
+  return login('county.deputy');
+}
 
 /** A forced full GC, so heap samples measure what is retained rather than what is merely not yet collected. */
 export function forcedGc(): (() => void) | undefined {
@@ -59,10 +79,12 @@ export function slope(points: [number, number][]): number {
  * Mixed load at a fixed concurrency: reads of every kind (register pages, records, stats, audit trails),
  * creates (half with an idempotency key), photo evidence through S3, and the whole review cycle (submit,
  * approve, return, reopen, regrade). Each worker changes only points it created, so every answer must be a
- * 2xx: anything else is an error. The heap is sampled every second after the warm-up, after a forced GC.
+ * 2xx: anything else is an error. `filer` (a county admin too) creates, photographs, regrades and submits;
+ * `admin` reviews, returns and reopens (with a reason), as four eyes require. The heap is sampled every second after the warm-up, after a forced GC.
  */
 export async function runMixedLoad(options: {
   admin: CountyClient;
+  filer: CountyClient;
   county: Seeded;
   concurrency: number;
   durationMs: number;
@@ -71,7 +93,7 @@ export async function runMixedLoad(options: {
   readable: string[];
   nodes: string[];
 }): Promise<LoadReport> {
-  const { admin, county } = options;
+  const { admin, filer, county } = options;
   const latencies = new Map<string, number[]>();
   const errorsByOp = new Map<string, number>();
   const errors: string[] = [];
@@ -127,7 +149,7 @@ export async function runMixedLoad(options: {
     };
     const headers =
       Math.random() < 0.5 ? { 'idempotency-key': `load-${worker}-${serial}-${started}` } : undefined;
-    const answer = await admin.post('/risk-points', body, headers);
+    const answer = await filer.post('/risk-points', body, headers);
     if (record('create', answer, [201])) {
       owned.push({
         id: answer.body.id,
@@ -139,7 +161,7 @@ export async function runMixedLoad(options: {
       note(answer.body.id, 'created');
       if (headers) {
         // A field device's retry: the same answer, nothing new.
-        const again = await admin.post('/risk-points', body, headers);
+        const again = await filer.post('/risk-points', body, headers);
         if (record('create-retry', again, [201]) && again.body.id !== answer.body.id) {
           errorCount += 1;
           errors.push(`create-retry made a second point ${again.body.id} for ${answer.body.id}`);
@@ -155,7 +177,7 @@ export async function runMixedLoad(options: {
     let action: string;
     if (point.status === 'draft' && !point.hasPhoto) {
       const bytes = testJpeg(photoSeed++);
-      const requested = await admin.post(`/risk-points/${point.id}/photos`, {
+      const requested = await filer.post(`/risk-points/${point.id}/photos`, {
         contentType: 'image/jpeg',
         size: bytes.byteLength,
         sha256: sha256Hex(bytes),
@@ -163,11 +185,11 @@ export async function runMixedLoad(options: {
       if (!record('photo-request', requested, [201])) return;
       await uploadWith(requested.body.upload, bytes);
       op = 'photo-confirm';
-      answer = await admin.post(`/risk-points/${point.id}/photos/${requested.body.photo.id}/confirm`);
+      answer = await filer.post(`/risk-points/${point.id}/photos/${requested.body.photo.id}/confirm`);
       action = 'photo_added';
     } else if (point.status === 'draft' && Math.random() < 0.2) {
       op = 'regrade';
-      answer = await admin.patch(
+      answer = await filer.patch(
         `/risk-points/${point.id}`,
         { assessment: pick(COLOURS.filter(Boolean)) },
         ifMatch,
@@ -175,11 +197,11 @@ export async function runMixedLoad(options: {
       action = 'regraded';
     } else if (point.status === 'draft') {
       op = 'submit';
-      answer = await admin.post(`/risk-points/${point.id}/submit`, {}, ifMatch);
+      answer = await filer.post(`/risk-points/${point.id}/submit`, {}, ifMatch);
       action = 'submitted';
     } else if (point.status === 'filed') {
       op = 'reopen';
-      answer = await admin.post(`/risk-points/${point.id}/reopen`, {}, ifMatch);
+      answer = await admin.post(`/risk-points/${point.id}/reopen`, { reason: '等级需复核' }, ifMatch);
       action = 'reopened';
     } else if (Math.random() < 0.2) {
       op = 'return';

@@ -24,6 +24,11 @@ export type {
   User,
 } from '@gridsafe/core';
 
+/** One risk point as GET /risk-points/{id} answers it: with the review steps the caller may take now. */
+export type RiskPointView = import('@gridsafe/core').RiskPoint & {
+  allowedActions?: import('@gridsafe/core').RiskPointTransition[];
+};
+
 /** A hazard work order as the API answers it. */
 export type Hazard = import('@gridsafe/core').Hazard;
 

@@ -353,6 +353,8 @@ export const en: Record<MessageKey, string> = {
   'riskPoint.returnReason': 'Reason for returning',
   'riskPoint.confirmReturn': 'Return it',
   'riskPoint.reopen': 'Reopen to change',
+  'riskPoint.reopenReason': 'Why it must change (the filers are told)',
+  'riskPoint.confirmReopen': 'Reopen it',
   'riskPoint.addPhoto': 'Take / add photo',
   'riskPoint.grading': 'Grading',
   'riskPoint.notGraded': 'Not graded yet.',

@@ -351,6 +351,8 @@ export const zhCN = {
   'riskPoint.returnReason': '退回原因',
   'riskPoint.confirmReturn': '确认退回',
   'riskPoint.reopen': '重新打开修改',
+  'riskPoint.reopenReason': '重新打开原因（将通知填报人）',
+  'riskPoint.confirmReopen': '确认重新打开',
   'riskPoint.addPhoto': '拍照 / 添加照片',
   'riskPoint.grading': '风险评级',
   'riskPoint.notGraded': '尚未评级。',

@@ -98,6 +98,8 @@ export interface QueuedPhoto {
   sha256: string;
   takenAt?: string;
   location?: { lat: number; lng: number };
+  /** A hazard's photo: `finding` for what the report shows; the API takes it as evidence of a fix otherwise. */
+  purpose?: 'finding' | 'fix';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, apiBase } from '../api/client.ts';
-import type { AuditTrail, RiskPoint } from '../api/types.ts';
+import type { AuditTrail, RiskPoint, RiskPointView } from '../api/types.ts';
 import { AuditHistory } from '../components/audit-history.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
@@ -12,8 +12,6 @@ import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
 import { industryName, loadGrid, loadIndustries } from '../ref-data.ts';
 import { accessToken, session } from '../session.ts';
-
-const FILERS = new Set(['county_admin', 'township_officer', 'grid_member', 'unit_user']);
 
 /**
  * Photo evidence: the API presigns an upload for the exact size and SHA-256, the phone PUTs the bytes straight
@@ -91,7 +89,7 @@ function NoticeBoard({ point }: { point: RiskPoint }) {
 export function RiskPointPage({ id }: { id: string }) {
   const current = session.value!;
   const tenant = current.tenant;
-  const point = useAsync(() => api<RiskPoint>(`/risk-points/${encodeURIComponent(id)}`), [id]);
+  const point = useAsync(() => api<RiskPointView>(`/risk-points/${encodeURIComponent(id)}`), [id]);
   const audit = useAsync(() => api<AuditTrail>(`/risk-points/${encodeURIComponent(id)}/audit`), [id]);
   const industries = useAsync(loadIndustries, []);
   const grid = useAsync(
@@ -100,18 +98,15 @@ export function RiskPointPage({ id }: { id: string }) {
   );
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
-  const [returning, setReturning] = useState(false);
+  // The step that needs a reason (return, reopen) while its form is open.
+  const [asking, setAsking] = useState<'return' | 'reopen' | undefined>();
   const [reason, setReason] = useState('');
   if (point.error) return html`<${ErrorNotice} error=${point.error} onRetry=${point.reload} />`;
   if (!point.data) return html`<${Loading} />`;
-  const rp: RiskPoint = point.data;
-  const role = current.user.role;
-  const waitingFor = rp.reviewChain[rp.reviewStep];
-  const canReview =
-    (rp.status === 'submitted' || rp.status === 'township_approved') &&
-    waitingFor !== undefined &&
-    (role === 'county_admin' || (role === 'township_officer' && waitingFor === 'township'));
-  const canFile = FILERS.has(role);
+  const rp: RiskPointView = point.data;
+  // The API says which steps this person may take now (core decides); the page only draws them.
+  const allowed = new Set(rp.allowedActions ?? []);
+  const canEdit = rp.status === 'draft' && allowed.has('submit');
 
   const act = async (
     action: 'submit' | 'approve' | 'return' | 'reopen',
@@ -126,7 +121,7 @@ export function RiskPointPage({ id }: { id: string }) {
         headers: { 'if-match': String(rp.version) },
         body: { ...body, ...(location ? { location } : {}) },
       });
-      setReturning(false);
+      setAsking(undefined);
       setReason('');
       point.reload();
       audit.reload();
@@ -196,12 +191,12 @@ export function RiskPointPage({ id }: { id: string }) {
       ${actionError && !photoRequired ? html`<${ErrorNotice} error=${actionError} />` : null}
       ${photoRequired ? html`<div class="notice notice-error" role="alert">${t('riskPoint.photoRequired')}</div>` : null}
       <div class="form-actions wrap">
-        ${canFile && rp.status === 'draft' ? html`<button type="button" class="button button-primary" disabled=${busy} onClick=${() => act('submit')}>${t('riskPoint.submit')}</button>` : null}
-        ${canReview ? html`<button type="button" class="button button-primary" disabled=${busy} onClick=${() => act('approve')}>${t('riskPoint.approve')}</button>` : null}
-        ${canReview && !returning ? html`<button type="button" class="button button-danger" disabled=${busy} onClick=${() => setReturning(true)}>${t('riskPoint.return')}</button>` : null}
-        ${canFile && rp.status === 'filed' ? html`<button type="button" class="button" disabled=${busy} onClick=${() => act('reopen')}>${t('riskPoint.reopen')}</button>` : null}
+        ${allowed.has('submit') ? html`<button type="button" class="button button-primary" disabled=${busy} onClick=${() => act('submit')}>${t('riskPoint.submit')}</button>` : null}
+        ${allowed.has('approve') ? html`<button type="button" class="button button-primary" disabled=${busy} onClick=${() => act('approve')}>${t('riskPoint.approve')}</button>` : null}
+        ${allowed.has('return') && !asking ? html`<button type="button" class="button button-danger" disabled=${busy} onClick=${() => setAsking('return')}>${t('riskPoint.return')}</button>` : null}
+        ${allowed.has('reopen') && !asking ? html`<button type="button" class="button" disabled=${busy} onClick=${() => setAsking('reopen')} data-testid="reopen">${t('riskPoint.reopen')}</button>` : null}
         ${
-          canFile && rp.status === 'draft'
+          canEdit
             ? html`<label class="button">
                 ${t('riskPoint.addPhoto')}
                 <input type="file" accept=${PHOTO_TYPES} capture="environment" class="visually-hidden"
@@ -211,19 +206,19 @@ export function RiskPointPage({ id }: { id: string }) {
         }
       </div>
       ${
-        returning
-          ? html`<form class="form" onSubmit=${(e: Event) => {
+        asking
+          ? html`<form class="form" data-testid=${`${asking}-form`} onSubmit=${(e: Event) => {
               e.preventDefault();
-              if (reason.trim()) void act('return', { reason: reason.trim() });
+              if (reason.trim()) void act(asking, { reason: reason.trim() });
             }}>
               <div class="field">
-                <label for="f-reason">${t('riskPoint.returnReason')}</label>
+                <label for="f-reason">${t(asking === 'return' ? 'riskPoint.returnReason' : 'riskPoint.reopenReason')}</label>
                 <textarea id="f-reason" name="reason" rows="3" maxlength="500" required value=${reason}
                   onInput=${(e: Event) => setReason((e.target as HTMLTextAreaElement).value)}></textarea>
               </div>
               <div class="form-actions">
-                <button type="submit" class="button button-danger" disabled=${busy || !reason.trim()}>${t('riskPoint.confirmReturn')}</button>
-                <button type="button" class="button" onClick=${() => setReturning(false)}>${t('action.cancel')}</button>
+                <button type="submit" class="button button-danger" disabled=${busy || !reason.trim()}>${t(asking === 'return' ? 'riskPoint.confirmReturn' : 'riskPoint.confirmReopen')}</button>
+                <button type="button" class="button" onClick=${() => setAsking(undefined)}>${t('action.cancel')}</button>
               </div>
             </form>`
           : null

@@ -1,6 +1,7 @@
 import {
   described,
   ForbiddenError,
+  NOTIFICATION_TOPICS,
   NotFoundError,
   type NotificationRecipient,
   type Principal,
@@ -16,8 +17,8 @@ const NotificationSchema = described(
   z.object({
     id: z.string(),
     recipient: z.object({ kind: z.enum(['grid', 'dept', 'unit']), id: z.string() }),
-    topic: z.enum(['hazard_escalated', 'hazard_supervised', 'hazard_overdue']),
-    subject: z.object({ type: z.literal('hazard'), id: z.string() }),
+    topic: z.enum(NOTIFICATION_TOPICS),
+    subject: z.object({ type: z.enum(['hazard', 'risk-point']), id: z.string() }),
     title: z.string(),
     body: z.string(),
     createdAt: z.string(),

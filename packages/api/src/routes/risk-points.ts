@@ -2,32 +2,23 @@ import {
   assertEditable,
   assertLocationInChina,
   authorize,
-  ColorSchema,
-  ConflictError,
   CreateRiskPointSchema,
   canListSubtree,
   DEFAULT_SETTINGS,
-  described,
   ForbiddenError,
   findIndustry,
   type GridNode,
   grade,
-  IndustryCodeSchema,
   inScope,
   NotFoundError,
-  nextReviewState,
   type Principal,
-  ReturnRiskPointSchema,
   type RiskPoint,
-  RiskPointStatusSchema,
-  type RiskPointTransition,
-  TransitionSchema,
-  UlidSchema,
+  reviewNeedsSettings,
   UpdateRiskPointSchema,
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
-import { fromItem, IdempotencyStore, type RISK_POINT_SUMMARY_FIELDS, readAuditTrail } from '@gridsafe/db';
+import { IdempotencyStore, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -46,7 +37,6 @@ import {
   IdempotencyHeaderSchema,
   IdParamSchema,
   json,
-  PageQuerySchema,
   pageOf,
   VersionHeaderSchema,
   WRITE_ERRORS,
@@ -57,103 +47,10 @@ import { cachedSettings } from '../settings-cache.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { countyKnowledge } from './knowledge.ts';
 import { recordLink, renderNoticeBoard } from './notice-board.ts';
+import { registerRiskPointReview } from './risk-point-review.ts';
+import { ListQuerySchema, RiskPointSchema, RiskPointSummarySchema } from './risk-point-schemas.ts';
+import { assertPhotosOpen, visiblePoint, withAllowedActions } from './risk-point-visibility.ts';
 
-const AssessmentSchema = z.object({
-  method: z.enum(['LEC', 'LS']),
-  inputs: z.record(z.string(), z.number()),
-  score: z.number(),
-  color: z.enum(['red', 'orange', 'yellow', 'blue']),
-  tableVersion: z.number().check(z.int()),
-  at: z.string(),
-  by: z.string(),
-});
-const PhotoSchema = z.object({
-  id: z.string(),
-  key: z.string(),
-  contentType: z.string(),
-  size: z.number().check(z.int()),
-  sha256: z.string(),
-  status: z.enum(['pending', 'verified']),
-  takenAt: z.optional(z.string()),
-  location: z.optional(z.object({ lat: z.number(), lng: z.number() })),
-  requestedAt: z.string(),
-  verifiedAt: z.optional(z.string()),
-});
-export const RiskPointSchema = described(
-  z.object({
-    id: z.string(),
-    name: z.string(),
-    unitId: z.string(),
-    unitName: z.string(),
-    industry: z.string(),
-    templateCode: z.optional(z.string()),
-    gridId: z.string(),
-    gridPath: z.string(),
-    departmentId: z.optional(z.string()),
-    location: z.object({ lat: z.number(), lng: z.number() }),
-    address: z.optional(z.string()),
-    description: z.optional(z.string()),
-    hazardFactors: z.array(z.string()),
-    accidentTypes: z.array(z.string()),
-    checklist: z.array(z.object({ code: z.string(), text: z.string() })),
-    controlMeasures: z.array(z.string()),
-    emergencyMeasures: z.array(z.string()),
-    responsiblePerson: z.optional(z.object({ name: z.optional(z.string()), phone: z.optional(z.string()) })),
-    emergencyPhone: z.optional(z.string()),
-    color: ColorSchema,
-    assessment: z.optional(AssessmentSchema),
-    gradings: z.array(AssessmentSchema),
-    status: RiskPointStatusSchema,
-    reviewChain: z.array(z.enum(['township', 'county'])),
-    reviewStep: z.number().check(z.int()),
-    returnReason: z.optional(z.string()),
-    photos: z.array(PhotoSchema),
-    createdBy: z.string(),
-    version: z.number().check(z.int()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  }),
-  { id: 'RiskPoint' },
-);
-
-/**
- * A list answer's point: the columns of the register, the review queue and the map (the record page has the
- * rest). Whole points made a page of 50 about 115 KB; see RISK_POINT_SUMMARY_FIELDS in @gridsafe/db.
- */
-export const RiskPointSummarySchema = described(
-  z.pick(RiskPointSchema, {
-    id: true,
-    name: true,
-    unitId: true,
-    unitName: true,
-    industry: true,
-    templateCode: true,
-    gridId: true,
-    gridPath: true,
-    departmentId: true,
-    location: true,
-    color: true,
-    status: true,
-    reviewChain: true,
-    reviewStep: true,
-    photos: true,
-    version: true,
-    createdAt: true,
-    updatedAt: true,
-  } satisfies Record<(typeof RISK_POINT_SUMMARY_FIELDS)[number], true>),
-  { id: 'RiskPointSummary' },
-);
-
-const ListQuerySchema = z.extend(PageQuerySchema, {
-  grid: described(z.optional(UlidSchema), { description: 'Points in this grid node’s subtree' }),
-  color: z.optional(ColorSchema),
-  status: z.optional(RiskPointStatusSchema),
-  industry: z.optional(IndustryCodeSchema),
-  department: z.optional(UlidSchema),
-  unit: described(z.optional(UlidSchema), {
-    description: 'Points of one unit (needs `grid` or a unit scope)',
-  }),
-});
 const routes = {
   list: createRoute({
     method: 'get',
@@ -230,44 +127,6 @@ const routes = {
   }),
 };
 
-function transitionRoute(action: RiskPointTransition) {
-  const body = action === 'return' ? ReturnRiskPointSchema : TransitionSchema;
-  return createRoute({
-    method: 'post',
-    path: `/risk-points/{id}/${action}`,
-    tags: ['risk points'],
-    summary: {
-      submit: 'Submit a draft for review',
-      approve: 'Approve at the current review level (the last approval files it)',
-      return: 'Return to draft with a reason',
-      reopen: 'Reopen a filed point as a draft to change it',
-    }[action],
-    request: {
-      params: IdParamSchema,
-      headers: VersionHeaderSchema,
-      body: { required: action === 'return', content: { 'application/json': { schema: body } } },
-    },
-    responses: { 200: json(RiskPointSchema, 'The point after the transition'), ...WRITE_ERRORS },
-  });
-}
-
-/** A point the caller may see: 404 when missing or in another county, 403 when outside their area. */
-async function visiblePoint(c: Context<AppEnv>, id: string) {
-  const stored = await countyData(c).riskPoints.getStored(id, true);
-  if (!stored) throw new NotFoundError('risk point');
-  const point = fromItem<RiskPoint>(stored);
-  if (
-    !inScope(c.get('principal'), {
-      gridPath: point.gridPath,
-      departmentId: point.departmentId,
-      unitId: point.unitId,
-    })
-  ) {
-    throw new ForbiddenError('This risk point is outside your area.');
-  }
-  return { stored, point };
-}
-
 export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.list, async (c) => {
     const principal = c.get('principal');
@@ -316,8 +175,13 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   });
 
   app.openapi(routes.get, async (c) => {
-    authorize(c.get('principal'), 'riskPoint.read');
-    return c.json((await visiblePoint(c, c.req.valid('param').id)).point, 200);
+    const principal = c.get('principal');
+    authorize(principal, 'riskPoint.read');
+    const { point } = await visiblePoint(c, c.req.valid('param').id);
+    const { settings } = reviewNeedsSettings(point, principal)
+      ? await cachedSettings(c.get('tenant'), countyData(c).settings)
+      : { settings: DEFAULT_SETTINGS };
+    return c.json(withAllowedActions(principal, point, settings), 200);
   });
 
   app.openapi(routes.create, async (c) => {
@@ -371,51 +235,7 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     return c.json(saved, 200);
   });
 
-  for (const action of ['submit', 'approve', 'return', 'reopen'] as const) {
-    app.openapi(transitionRoute(action), async (c) => {
-      const principal = c.get('principal');
-      authorize(
-        principal,
-        action === 'approve' || action === 'return' ? 'riskPoint.review' : 'riskPoint.file',
-      );
-      const body = (c.req.valid('json') ?? {}) as {
-        version?: number;
-        reason?: string;
-        location?: { lat: number; lng: number };
-      };
-      const { stored, point } = await visiblePoint(c, c.req.valid('param').id);
-      const version = expectedVersion(c, body.version, point.version);
-      const data = countyData(c);
-      // Only a submit needs the settings (the chain for the colour); later steps follow the chain on the point.
-      const { settings } =
-        action === 'submit'
-          ? await cachedSettings(c.get('tenant'), data.settings)
-          : { settings: DEFAULT_SETTINGS };
-      if (action === 'submit' && !point.photos.some((photo) => photo.status === 'verified')) {
-        throw new ConflictError(
-          'Add at least one photo of the point before submitting it.',
-          'photo_required',
-        );
-      }
-      const state = nextReviewState(point, action, principal, settings);
-      const after: RiskPoint = { ...point, ...state };
-      if (action === 'return') after.returnReason = body.reason;
-      else delete after.returnReason;
-      const ctx = { ...writeContext(c), ...(body.location ? { location: body.location } : {}) };
-      const eventName = {
-        submit: 'submitted',
-        approve: state.status === 'filed' ? 'filed' : 'approved',
-        return: 'returned',
-        reopen: 'reopened',
-      }[action];
-      const saved = await data.riskPoints.save(stored, after, version, ctx, {
-        action: eventName,
-        ...(body.reason ? { reason: body.reason } : {}),
-        ...(action === 'approve' ? { details: { reviewLevel: point.reviewChain[point.reviewStep] } } : {}),
-      });
-      return c.json(saved, 200);
-    });
-  }
+  registerRiskPointReview(app);
 
   app.openapi(routes.audit, async (c) => {
     authorize(c.get('principal'), 'riskPoint.read');
@@ -427,6 +247,7 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.requestPhoto, async (c) => {
     authorize(c.get('principal'), 'riskPoint.file');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
+    assertPhotosOpen(point);
     return c.json(await announcePhoto(c, 'risk-points', point.id, c.req.valid('json')), 201);
   });
 
@@ -436,6 +257,7 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     const { stored, point } = await visiblePoint(c, id);
     // Confirmed already (a retry): the record as it is.
     if (point.photos.some((photo) => photo.id === photoId)) return c.json(point, 200);
+    assertPhotosOpen(point);
     const verified = await verifyAnnouncedPhoto(c, 'risk-points', point.id, photoId);
     if (!verified) throw new NotFoundError('photo');
     const saved = await countyData(c).riskPoints.save(

@@ -1,4 +1,5 @@
 import {
+  assertSupervisionChange,
   ConflictError,
   type CreateUnitInput,
   CreateUnitSchema,
@@ -7,9 +8,11 @@ import {
   decodeSpreadsheetText,
   described,
   type FieldProblem,
+  ForbiddenError,
   type GridNode,
   inParallel,
   loadVendorKnowledgeBase,
+  type Principal,
   type Unit,
   ValidationError,
 } from '@gridsafe/core';
@@ -78,6 +81,8 @@ interface ValidRow {
   line: number;
   input: CreateUnitInput;
   village: GridNode;
+  /** False when the row leaves 监管层级 empty: an existing unit keeps its level (never silently lowered). */
+  levelGiven: boolean;
 }
 
 /**
@@ -208,7 +213,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
 
   /** A row whose unit exists: unchanged if the row says what the unit says, else written under its version. */
   async function updateRow(row: ValidRow, stored: StoredItem): Promise<RowResult> {
-    const { input, village, line } = row;
+    const { input, village, line, levelGiven } = row;
     const current = fromItem<Unit>(stored);
     const department = current.departmentOverridden
       ? { departmentId: current.departmentId, departmentOverridden: true }
@@ -222,15 +227,36 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
       gridPath: village.path,
       ...(department.departmentId ? { departmentId: department.departmentId } : {}),
       departmentOverridden: department.departmentOverridden,
-      supervisionLevel: input.supervisionLevel,
+      supervisionLevel: levelGiven ? input.supervisionLevel : current.supervisionLevel,
       ...(input.address ? { address: input.address } : {}),
       ...(input.location ? { location: input.location } : {}),
       ...(input.contact ? { contact: input.contact } : {}),
     };
     if (sameUnitContent(current, after))
       return { line, status: 'unchanged', unitId: current.id, creditCode: current.creditCode };
+    const countyCall = supervisionProblems(c.get('principal'), current, after);
+    if (countyCall.length > 0)
+      return {
+        line,
+        status: 'rejected',
+        unitId: current.id,
+        creditCode: current.creditCode,
+        errors: countyCall,
+      };
     await data.units.update(stored, after, current.version, writeContext(c), 'imported');
     return { line, status: 'updated', unitId: current.id, creditCode: current.creditCode };
+  }
+}
+
+/** The row's change to who supervises the unit, when it is the county's call and the importer is not the county. */
+function supervisionProblems(principal: Principal, before: Unit, after: Unit): FieldProblem[] {
+  try {
+    assertSupervisionChange(principal, before, after);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ForbiddenError)) throw error;
+    const path = before.supervisionLevel !== after.supervisionLevel ? 'supervisionLevel' : 'industry';
+    return [{ path, message: error.message }];
   }
 }
 
@@ -241,7 +267,7 @@ function validateRow(
   industryByName: Map<string, string>,
   seen: Map<string, number>,
   line: number,
-): { input: CreateUnitInput; village: GridNode } {
+): { input: CreateUnitInput; village: GridNode; levelGiven: boolean } {
   const problems: FieldProblem[] = [];
   const industryText = value('industry');
   const industry = industryByName.get(industryText) ?? industryText;
@@ -281,7 +307,7 @@ function validateRow(
     ]);
   }
   seen.set(parsed.data.creditCode, line);
-  return { input: parsed.data, village };
+  return { input: parsed.data, village, levelGiven: levelText !== '' };
 }
 
 /** New rows grouped by village (one village's counters per transaction), in batches a transaction can hold. */

@@ -1,4 +1,5 @@
 import {
+  assertSupervisionChange,
   authorize,
   CreateUnitSchema,
   canListSubtree,
@@ -219,6 +220,7 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       ...(department.departmentId ? { departmentId: department.departmentId } : {}),
       departmentOverridden: department.departmentOverridden,
     };
+    assertSupervisionChange(principal, unit, after);
     // The caller must be allowed where the unit ends up, not only where it was.
     if (!inScope(principal, unitScopeTarget(after)))
       throw new ForbiddenError('The change would move the unit outside your area.');

@@ -52,7 +52,10 @@ export function ReportHazardPage() {
         ...(description.trim() ? { description: description.trim() } : {}),
         ...(position ? { location: position } : {}),
       };
-      const queuedPhotos = await Promise.all(photos.map((file) => describePhoto(file, position)));
+      // The report's photos show the problem; a fix is proven later with other photos.
+      const queuedPhotos = (await Promise.all(photos.map((file) => describePhoto(file, position)))).map(
+        (photo) => ({ ...photo, purpose: 'finding' as const }),
+      );
       const outcome = await submitWithPhotos(
         { kind: 'hazard.create', method: 'POST', path: '/hazards', body, label },
         { kind: 'hazard.photo', path: '/hazards/{parent}/photos', items: queuedPhotos },

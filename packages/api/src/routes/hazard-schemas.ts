@@ -1,0 +1,215 @@
+import {
+  CreateHazardSchema,
+  described,
+  ESCALATION_LEVELS,
+  EscalationLevelSchema,
+  type HazardAction,
+  HazardEscalateSchema,
+  HazardEvidenceSchema,
+  HazardRejectSchema,
+  HazardSeveritySchema,
+  HazardStatusSchema,
+  HazardTransitionSchema,
+} from '@gridsafe/core';
+import * as z from 'zod/mini';
+import { photoRoutes } from '../evidence.ts';
+import {
+  COMMON_ERRORS,
+  IdempotencyHeaderSchema,
+  IdParamSchema,
+  IdQuery,
+  json,
+  LocationOut,
+  PageQuerySchema,
+  pageOf,
+  VersionHeaderSchema,
+  WRITE_ERRORS,
+} from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
+import { AuditTrailSchema } from './audit-schema.ts';
+
+export const EvidencePhotoSchema = described(
+  z.object({
+    id: z.string(),
+    key: z.string(),
+    contentType: z.string(),
+    size: z.number().check(z.int()),
+    sha256: z.string(),
+    status: z.enum(['pending', 'verified']),
+    takenAt: z.optional(z.string()),
+    location: z.optional(LocationOut),
+    requestedAt: z.string(),
+    verifiedAt: z.optional(z.string()),
+    purpose: described(z.optional(z.enum(['finding', 'fix'])), {
+      description: '`finding`: shows the problem as reported; absent or `fix`: evidence of the rectification',
+    }),
+  }),
+  { id: 'EvidencePhoto' },
+);
+const EscalationStepSchema = described(
+  z.object({
+    at: z.string(),
+    from: EscalationLevelSchema,
+    to: EscalationLevelSchema,
+    cause: z.enum(['severity', 'deadline', 'manual', 'supervision']),
+    by: z.string(),
+  }),
+  { id: 'EscalationStep' },
+);
+
+export const HazardSchema = described(
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    description: z.optional(z.string()),
+    severity: HazardSeveritySchema,
+    status: HazardStatusSchema,
+    level: described(z.enum(ESCALATION_LEVELS), {
+      description: 'Who handles it on the territorial chain; the department hears from township up',
+    }),
+    escalationStep: z.number().check(z.int()),
+    escalations: z.array(EscalationStepSchema),
+    deadline: described(z.string(), {
+      description: 'Rectification deadline, from the county’s settings by severity',
+    }),
+    escalateAt: described(z.optional(z.string()), {
+      description: 'When the sweep next raises it or marks it overdue',
+    }),
+    overdue: z.boolean(),
+    overdueAt: z.optional(z.string()),
+    supervised: described(z.boolean(), { description: '挂牌督办: listed for supervision by the county' }),
+    supervisedAt: z.optional(z.string()),
+    unitId: z.string(),
+    unitName: z.string(),
+    industry: z.string(),
+    gridId: z.string(),
+    gridPath: z.string(),
+    departmentId: z.optional(z.string()),
+    riskPointId: z.optional(z.string()),
+    patrolId: z.optional(z.string()),
+    checklistCode: z.optional(z.string()),
+    source: z.enum(['direct', 'patrol']),
+    location: z.optional(LocationOut),
+    photos: z.array(EvidencePhotoSchema),
+    rectification: z.optional(
+      z.object({ note: z.string(), photoIds: z.array(z.string()), at: z.string(), by: z.string() }),
+    ),
+    resolution: z.optional(
+      z.object({
+        how: z.enum(['verified', 'on_site']),
+        note: z.optional(z.string()),
+        photoIds: z.array(z.string()),
+        at: z.string(),
+        by: z.string(),
+      }),
+    ),
+    rejectReason: z.optional(z.string()),
+    rejections: z.number().check(z.int()),
+    startedAt: z.optional(z.string()),
+    rectifiedAt: z.optional(z.string()),
+    closedAt: z.optional(z.string()),
+    reportedBy: z.string(),
+    version: z.number().check(z.int()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+  { id: 'Hazard' },
+);
+
+export const ListQuerySchema = z.extend(PageQuerySchema, {
+  grid: described(z.optional(IdQuery), { description: 'Hazards in this grid node’s subtree' }),
+  level: described(z.optional(z.enum(ESCALATION_LEVELS)), { description: 'Escalation level' }),
+  status: z.optional(HazardStatusSchema),
+  overdue: described(z.optional(z.enum(['true', 'false'])), {
+    description: 'true: not yet closed and marked overdue by the sweep',
+  }),
+  department: described(z.optional(IdQuery), { description: 'Hazards of this department’s industries' }),
+  unit: described(z.optional(IdQuery), { description: 'Hazards of one unit' }),
+});
+export const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/hazards',
+    tags: ['hazards'],
+    summary:
+      'The hazard board, filtered by grid subtree, escalation level, status, overdue, department or unit',
+    request: { query: ListQuerySchema },
+    responses: { 200: json(pageOf(HazardSchema, 'HazardPage'), 'Hazards'), ...COMMON_ERRORS },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/hazards/{id}',
+    tags: ['hazards'],
+    summary: 'One hazard work order',
+    request: { params: IdParamSchema },
+    responses: { 200: json(HazardSchema, 'The hazard'), ...COMMON_ERRORS },
+  }),
+  create: createRoute({
+    method: 'post',
+    path: '/hazards',
+    tags: ['hazards'],
+    summary:
+      'Report a hazard directly: a deadline from the county’s settings; a major one goes to the township at once',
+    request: {
+      headers: IdempotencyHeaderSchema,
+      body: { required: true, content: { 'application/json': { schema: CreateHazardSchema } } },
+    },
+    responses: { 201: json(HazardSchema, 'Created'), ...WRITE_ERRORS },
+  }),
+  audit: createRoute({
+    method: 'get',
+    path: '/hazards/{id}/audit',
+    tags: ['hazards'],
+    summary: 'Every event, oldest first, with the hash chain verified',
+    request: { params: IdParamSchema },
+    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
+  }),
+  ...photoRoutes({
+    collection: 'hazards',
+    tag: 'hazards',
+    noun: 'the hazard',
+    announceNote: 'then confirm it, or name it in a step’s `photoIds`',
+    recordSchema: HazardSchema,
+  }),
+};
+
+const ACTION_BODY: Record<HazardAction, z.ZodMiniType> = {
+  start: HazardTransitionSchema,
+  'report-rectified': HazardEvidenceSchema,
+  verify: HazardTransitionSchema,
+  reject: HazardRejectSchema,
+  'resolve-on-site': HazardEvidenceSchema,
+  escalate: HazardEscalateSchema,
+  supervise: HazardEscalateSchema,
+};
+const ACTION_SUMMARY: Record<HazardAction, string> = {
+  start: 'Start rectifying (open → rectifying): the unit, its grid member or an officer',
+  'report-rectified':
+    'Report the rectification with a note and confirmed photos (→ rectified): the unit or its grid member',
+  verify:
+    'Verify on site and close (rectified → closed): township, department or county, never whoever reported the rectification; escalated to the county, the county or the department; a listed hazard, the county',
+  reject: 'Reject the rectification with a reason (rectified → rectifying)',
+  'resolve-on-site':
+    'Resolve a general hazard on the spot with a note and confirmed photos of the fix, not the report’s (→ closed): grid member or officer',
+  escalate: 'Raise one level by hand (village → township → county): township, department or county officer',
+  supervise:
+    'List a major hazard for supervision by the county (挂牌督办): it goes to the county, and only the county closes it',
+};
+
+export function actionRoute(action: HazardAction) {
+  return createRoute({
+    method: 'post',
+    path: `/hazards/{id}/${action}`,
+    tags: ['hazards'],
+    summary: ACTION_SUMMARY[action],
+    request: {
+      params: IdParamSchema,
+      headers: z.extend(VersionHeaderSchema, IdempotencyHeaderSchema.shape),
+      body: {
+        required: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject',
+        content: { 'application/json': { schema: ACTION_BODY[action] } },
+      },
+    },
+    responses: { 200: json(HazardSchema, 'The hazard after the step'), ...WRITE_ERRORS },
+  });
+}

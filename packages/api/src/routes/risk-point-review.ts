@@ -1,0 +1,117 @@
+import {
+  authorize,
+  ConflictError,
+  checkReopenReason,
+  DEFAULT_SETTINGS,
+  nextReviewState,
+  ReopenRiskPointSchema,
+  ReturnRiskPointSchema,
+  type RiskPoint,
+  type RiskPointTransition,
+  reopenedMessages,
+  reviewNeedsSettings,
+  TransitionSchema,
+} from '@gridsafe/core';
+import { NotificationRepository } from '@gridsafe/db';
+import { countyData, writeContext } from '../county-data.ts';
+import { expectedVersion, IdParamSchema, json, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
+import type { createRouter } from '../openapi-hono.ts';
+import { cachedSettings } from '../settings-cache.ts';
+import { RiskPointSchema } from './risk-point-schemas.ts';
+import { visiblePoint, withAllowedActions } from './risk-point-visibility.ts';
+
+const BODY = {
+  submit: TransitionSchema,
+  approve: TransitionSchema,
+  return: ReturnRiskPointSchema,
+  reopen: ReopenRiskPointSchema,
+};
+
+function transitionRoute(action: RiskPointTransition) {
+  return createRoute({
+    method: 'post',
+    path: `/risk-points/{id}/${action}`,
+    tags: ['risk points'],
+    summary: {
+      submit:
+        'Submit a draft for review (the chain of the worse of its colour and the colour it was filed with)',
+      approve:
+        'Approve at the current review level (the last approval files it); never by whoever created or submitted it',
+      return: 'Return to draft with a reason',
+      reopen:
+        'Reopen a filed point as a draft, with a reason: only a reviewer of its colour’s last step (the county for red and orange by default); the filers are notified',
+    }[action],
+    request: {
+      params: IdParamSchema,
+      headers: VersionHeaderSchema,
+      body: {
+        // A reopen's body is optional only while apps loaded before it needed a reason are about (see the schema).
+        required: action === 'return',
+        content: { 'application/json': { schema: BODY[action] } },
+      },
+    },
+    responses: { 200: json(RiskPointSchema, 'The point after the transition'), ...WRITE_ERRORS },
+  });
+}
+
+const EVENT: Record<RiskPointTransition, (filed: boolean) => string> = {
+  submit: () => 'submitted',
+  approve: (filed) => (filed ? 'filed' : 'approved'),
+  return: () => 'returned',
+  reopen: () => 'reopened',
+};
+
+/** The review chain: submit, approve, return and reopen, each one transaction (point, audit, counters, notices). */
+export function registerRiskPointReview(app: ReturnType<typeof createRouter>) {
+  for (const action of ['submit', 'approve', 'return', 'reopen'] as const) {
+    app.openapi(transitionRoute(action), async (c) => {
+      const principal = c.get('principal');
+      authorize(principal, action === 'submit' ? 'riskPoint.file' : 'riskPoint.review');
+      const body = (c.req.valid('json') ?? {}) as {
+        version?: number;
+        reason?: string;
+        location?: { lat: number; lng: number };
+      };
+      const { stored, point } = await visiblePoint(c, c.req.valid('param').id);
+      const version = expectedVersion(c, body.version, point.version);
+      const data = countyData(c);
+      const now = c.get('deps').clock.now();
+      const legacyReopen = action === 'reopen' && checkReopenReason(body.reason, now).legacyBody;
+      // Most steps follow what the point carries; only some need the county's settings (one read, cached).
+      const { settings } = reviewNeedsSettings(point, principal, action)
+        ? await cachedSettings(c.get('tenant'), data.settings)
+        : { settings: DEFAULT_SETTINGS };
+      if (action === 'submit' && !point.photos.some((photo) => photo.status === 'verified')) {
+        throw new ConflictError(
+          'Add at least one photo of the point before submitting it.',
+          'photo_required',
+        );
+      }
+      const { state, singlePerson } = nextReviewState(point, action, principal, settings);
+      const after: RiskPoint = { ...point, ...state };
+      if (action === 'return') after.returnReason = body.reason;
+      else delete after.returnReason;
+      const ctx = { ...writeContext(c), ...(body.location ? { location: body.location } : {}) };
+      const notices =
+        action === 'reopen' ? reopenedMessages(point, body.reason, now, () => c.get('deps').ids.next()) : [];
+      const details = {
+        ...(action === 'approve' ? { reviewLevel: point.reviewChain[point.reviewStep] } : {}),
+        ...(action === 'submit' ? { reviewColor: state.reviewColor } : {}),
+        ...(singlePerson ? { singlePerson: true } : {}),
+        // An app loaded before reopening needed a reason (the transition period of REOPEN_REASON_REQUIRED_FROM).
+        ...(legacyReopen ? { legacyBody: true } : {}),
+        ...(notices.length > 0
+          ? { notified: notices.map((n) => `${n.recipient.kind}:${n.recipient.id}`) }
+          : {}),
+      };
+      const saved = await data.riskPoints.save(stored, after, version, ctx, {
+        action: EVENT[action](state.status === 'filed'),
+        ...(body.reason ? { reason: body.reason } : {}),
+        ...(Object.keys(details).length > 0 ? { details } : {}),
+        extraItems: new NotificationRepository(data.store).puts(notices),
+      });
+      return c.json(withAllowedActions(principal, saved, settings), 200);
+    });
+  }
+}

@@ -1,0 +1,213 @@
+import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
+import type { Color } from './grading.ts';
+import { canFile, type RiskPoint, type RiskPointStatus } from './risk-point.ts';
+import type { Principal } from './roles.ts';
+import type { ReviewLevel, TenantSettings } from './settings.ts';
+
+/*
+ * The level-by-level review of a risk point (逐级审核上报), pure: who may submit, approve, return and reopen,
+ * along which chain, and what each step records. Separation of duties lives here (issue 21).
+ */
+
+/** From this day a reopen without a reason is 400; before it, an older app's body is accepted and audited so. */
+export const REOPEN_REASON_REQUIRED_FROM = '2027-03-01T00:00:00+08:00';
+
+/**
+ * A reopen's reason: required, except that until REOPEN_REASON_REQUIRED_FROM a body without one (an app loaded
+ * before reopening became a reviewer's act) is accepted; answers whether this is such a legacy body.
+ */
+export function checkReopenReason(reason: string | undefined, now: Date): { legacyBody: boolean } {
+  if (reason) return { legacyBody: false };
+  if (now.getTime() >= Date.parse(REOPEN_REASON_REQUIRED_FROM))
+    throw new ValidationError([{ path: 'reason', message: 'say why the filed point is reopened' }]);
+  return { legacyBody: true };
+}
+
+/** The review level a person acts at: township officers at the township step, the county admin at either. */
+export function canReviewAt(principal: Principal, level: ReviewLevel): boolean {
+  if (principal.role === 'county_admin') return true;
+  return level === 'township' && principal.role === 'township_officer';
+}
+
+export type RiskPointTransition = 'submit' | 'approve' | 'return' | 'reopen';
+export const RISK_POINT_TRANSITIONS = ['submit', 'approve', 'return', 'reopen'] as const;
+
+const COLOR_RANK: Record<Color, number> = { ungraded: 0, blue: 1, yellow: 2, orange: 3, red: 4 };
+
+/** The worse of two colours (red worst); a point never filed has only its own. */
+export function worseColor(a: Color, b: Color | undefined): Color {
+  return b !== undefined && COLOR_RANK[b] > COLOR_RANK[a] ? b : a;
+}
+
+/** The last level of the county's chain for a colour: who must see a point of that colour filed or reopened. */
+export function finalReviewLevel(settings: Pick<TenantSettings, 'reviewChains'>, color: Color): ReviewLevel {
+  const chain = settings.reviewChains[color];
+  return chain[chain.length - 1] ?? 'county';
+}
+
+/** Reopening a filed point takes it off the register: only whoever reviews its colour's last step may. */
+export function canReopen(
+  principal: Principal,
+  point: Pick<RiskPoint, 'color' | 'reopenBy'>,
+  settings: Pick<TenantSettings, 'reviewChains'>,
+): boolean {
+  return canReviewAt(principal, reopenLevel(point, settings));
+}
+
+function reopenLevel(
+  point: Pick<RiskPoint, 'color' | 'reopenBy'>,
+  settings: Pick<TenantSettings, 'reviewChains'>,
+) {
+  return point.reopenBy ?? finalReviewLevel(settings, point.color);
+}
+
+/**
+ * Whether deciding this person's review steps on this point needs the county's settings: a submit (the chain),
+ * a reopen of a point filed before `reopenBy` existed, and an approval of one's own filing (the one-person
+ * township setting). Every other step follows what the point carries, so it costs no settings read.
+ */
+export function reviewNeedsSettings(
+  point: Pick<RiskPoint, 'status' | 'reopenBy' | 'createdBy' | 'submittedBy'>,
+  principal: Pick<Principal, 'username'>,
+  transition?: RiskPointTransition,
+): boolean {
+  const own = principal.username === point.createdBy || principal.username === point.submittedBy;
+  if (transition === 'submit') return true;
+  if (point.status === 'filed') return point.reopenBy === undefined;
+  return own && point.status !== 'draft';
+}
+
+type ReviewFields = Pick<RiskPoint, 'status' | 'reviewChain' | 'reviewStep'> &
+  Partial<Pick<RiskPoint, 'reviewColor' | 'filedColor' | 'submittedBy' | 'reopenBy'>>;
+
+/** A transition's outcome: the point's review fields, and whether one person took both sides of it. */
+export interface ReviewOutcome {
+  state: ReviewFields;
+  /** True when the county's setting let a township officer approve their own filing (audited as such). */
+  singlePerson: boolean;
+}
+
+/**
+ * The review state machine (pure): draft → submitted → (township_approved →) filed, the chain per colour
+ * from the county's settings; the reviewer whose turn it is may return a filing to draft with a reason; a filed
+ * point is reopened to draft by whoever reviews its colour's last step, so nothing on record is edited in place
+ * and no filer takes a point off the register alone. Nobody approves a filing they created or submitted.
+ *
+ * @example
+ * nextReviewState(draft, 'submit', gridMember, DEFAULT_SETTINGS).state.status; // 'submitted'
+ */
+export function nextReviewState(
+  point: Pick<
+    RiskPoint,
+    | 'status'
+    | 'color'
+    | 'reviewChain'
+    | 'reviewStep'
+    | 'createdBy'
+    | 'filedColor'
+    | 'submittedBy'
+    | 'reopenBy'
+  >,
+  transition: RiskPointTransition,
+  principal: Principal,
+  settings: Pick<TenantSettings, 'reviewChains' | 'reviews'>,
+): ReviewOutcome {
+  switch (transition) {
+    case 'submit': {
+      if (point.status !== 'draft') throw wrongState(point.status, 'submitted');
+      if (!canFile(principal)) throw new ForbiddenError('Your role does not file risk points.');
+      const reviewColor = worseColor(point.color, point.filedColor);
+      return {
+        state: {
+          status: 'submitted',
+          reviewChain: [...settings.reviewChains[reviewColor]],
+          reviewStep: 0,
+          reviewColor,
+          submittedBy: principal.username,
+          reopenBy: finalReviewLevel(settings, point.color),
+        },
+        singlePerson: false,
+      };
+    }
+    case 'approve': {
+      if (point.status !== 'submitted' && point.status !== 'township_approved')
+        throw wrongState(point.status, 'approved');
+      const level = point.reviewChain[point.reviewStep];
+      if (!level) throw new ConflictError('This filing has no review left to give.', 'wrong_state');
+      if (!canReviewAt(principal, level))
+        throw new ForbiddenError(`This filing waits for the ${level} review.`);
+      const own = principal.username === point.createdBy || principal.username === point.submittedBy;
+      const singlePerson =
+        own &&
+        level === 'township' &&
+        principal.role === 'township_officer' &&
+        settings.reviews.allowSinglePersonTownship;
+      if (own && !singlePerson) {
+        throw new ForbiddenError(
+          'You created or submitted this filing; another reviewer must approve it.',
+          'same_person',
+        );
+      }
+      const reviewStep = point.reviewStep + 1;
+      const done = reviewStep >= point.reviewChain.length;
+      return {
+        state: {
+          status: done ? 'filed' : 'township_approved',
+          reviewChain: point.reviewChain,
+          reviewStep,
+          ...(done ? { filedColor: point.color } : {}),
+        },
+        singlePerson,
+      };
+    }
+    case 'return': {
+      if (point.status !== 'submitted' && point.status !== 'township_approved')
+        throw wrongState(point.status, 'returned');
+      const level = point.reviewChain[point.reviewStep];
+      if (!level || !canReviewAt(principal, level))
+        throw new ForbiddenError('Only the reviewer whose turn it is may return a filing.');
+      return { state: { status: 'draft', reviewChain: [], reviewStep: 0 }, singlePerson: false };
+    }
+    case 'reopen': {
+      if (point.status !== 'filed') throw wrongState(point.status, 'reopened');
+      if (!canReopen(principal, point, settings)) {
+        throw new ForbiddenError(
+          `A filed ${point.color} point is reopened by its ${reopenLevel(point, settings)} reviewer.`,
+        );
+      }
+      // Points filed before `filedColor` existed: the colour on record now is the one they were filed with.
+      return {
+        state: {
+          status: 'draft',
+          reviewChain: [],
+          reviewStep: 0,
+          filedColor: point.filedColor ?? point.color,
+        },
+        singlePerson: false,
+      };
+    }
+  }
+}
+
+/**
+ * What this person may do to this point now, for the buttons a client draws (scope is checked by the caller):
+ * the same rules as `nextReviewState`, asked without throwing.
+ */
+export function allowedRiskPointActions(
+  point: Parameters<typeof nextReviewState>[0],
+  principal: Principal,
+  settings: Pick<TenantSettings, 'reviewChains' | 'reviews'>,
+): RiskPointTransition[] {
+  return RISK_POINT_TRANSITIONS.filter((transition) => {
+    try {
+      nextReviewState(point, transition, principal, settings);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function wrongState(status: RiskPointStatus, wanted: string): ConflictError {
+  return new ConflictError(`A risk point that is ${status} cannot be ${wanted}.`, 'wrong_state');
+}
