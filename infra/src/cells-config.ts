@@ -38,6 +38,16 @@ export type CellIdentityConfig =
       clientId: string;
       /** Default `<issuer>/.well-known/jwks.json`; Keycloak's is `<issuer>/protocol/openid-connect/certs`. */
       jwksUrl?: string;
+      /** The `aud` of its RFC 9068 access tokens for the county APIs (Keycloak: an audience mapper). */
+      audience: string;
+      /**
+       * The claim holding `<county>:<username>` for first-login linking: one only the operator writes (a Keycloak
+       * user attribute mapped into the token, never the user-editable `preferred_username` of a realm that lets
+       * users edit it).
+       */
+      usernameClaim: string;
+      /** What the login button says; default 统一身份认证登录. */
+      name?: string;
     };
 
 export interface CellConfig {
@@ -233,9 +243,16 @@ function parseIdentity(value: unknown, where: string, problems: string[]): CellI
     problems.push(`${where}: identity.kind must be "cognito" or "oidc"`);
     return { kind: 'cognito' };
   }
-  rejectUnknownKeys(raw, ['kind', 'issuer', 'clientId', 'jwksUrl'], `${where} identity`, problems);
+  rejectUnknownKeys(
+    raw,
+    ['kind', 'issuer', 'clientId', 'jwksUrl', 'audience', 'usernameClaim', 'name'],
+    `${where} identity`,
+    problems,
+  );
   const issuer = requireString(raw, 'issuer', `${where} identity`, problems) ?? '';
   const clientId = requireString(raw, 'clientId', `${where} identity`, problems) ?? '';
+  const audience = requireString(raw, 'audience', `${where} identity`, problems) ?? '';
+  const usernameClaim = requireString(raw, 'usernameClaim', `${where} identity`, problems) ?? '';
   for (const [key, url] of [
     ['issuer', issuer],
     ['jwksUrl', raw.jwksUrl],
@@ -248,7 +265,10 @@ function parseIdentity(value: unknown, where: string, problems: string[]): CellI
     kind: 'oidc',
     issuer,
     clientId,
+    audience,
+    usernameClaim,
     ...(typeof raw.jwksUrl === 'string' ? { jwksUrl: raw.jwksUrl } : {}),
+    ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
   };
 }
 

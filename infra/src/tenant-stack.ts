@@ -100,6 +100,9 @@ export class TenantStack extends Stack {
         PUBLIC_ORIGIN: props.webOrigins[0]!,
         CURSOR_SECRET_ID: CURSOR_SECRET_NAME,
         ...(userAdmin ? { USER_ADMIN_URL: userAdmin.url } : {}),
+        ...(props.identity?.kind === 'oidc'
+          ? { AUTH_PROVIDERS: JSON.stringify(oidcAuthProviders(props.identity)) }
+          : {}),
       },
     });
     this.api.role.addToPolicy(cursorSecretStatement(cursorSecretArn(this)));
@@ -189,19 +192,25 @@ export class TenantStack extends Stack {
       },
     });
     this.httpApi = api;
-    this.addRoutes(api, shared.authIssuer, shared.userPoolClientId);
+    // An OIDC cell's RFC 9068 access tokens carry the API's audience in `aud`, which the authorizer checks
+    // before `client_id`; Cognito's carry only `client_id`.
+    const audiences =
+      props.identity?.kind === 'oidc'
+        ? [shared.userPoolClientId, props.identity.audience]
+        : [shared.userPoolClientId];
+    this.addRoutes(api, shared.authIssuer, audiences);
     this.addAlarms(shared.alarmTopic);
 
     new CfnOutput(this, 'ApiUrl', { value: `${api.apiEndpoint}${countyApiBasePath(tenant)}` });
   }
 
-  private addRoutes(api: apigwv2.HttpApi, issuer: string, clientId: string): void {
+  private addRoutes(api: apigwv2.HttpApi, issuer: string, audiences: string[]): void {
     // One resource-based permission for the whole API instead of one per route.
     const integration = new HttpLambdaIntegration('ApiIntegration', this.api.function, {
       scopePermissionToRoute: false,
     });
     // Cognito access tokens carry the app client in `client_id`; HTTP API JWT authorizers accept it as audience.
-    const authorizer = new HttpJwtAuthorizer('TokenAuthorizer', issuer, { jwtAudience: [clientId] });
+    const authorizer = new HttpJwtAuthorizer('TokenAuthorizer', issuer, { jwtAudience: audiences });
     const base = countyApiBasePath(this.tenant);
     api.addRoutes({ path: `${base}/{proxy+}`, methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
     for (const route of PUBLIC_API_ROUTES) {
@@ -257,4 +266,28 @@ export class TenantStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
   }
+}
+
+/**
+ * The county API's AUTH_PROVIDERS (core's AuthProvidersConfig, checked by the function at start) for a cell
+ * whose people sign in at an OIDC provider: the code flow only, since no directory of ours holds passwords.
+ */
+export function oidcAuthProviders(identity: Extract<CellIdentityConfig, { kind: 'oidc' }>) {
+  return {
+    providers: [
+      {
+        id: 'oidc',
+        name: identity.name ?? '统一身份认证登录',
+        issuer: identity.issuer,
+        clientId: identity.clientId,
+        audience: identity.audience,
+        ...(identity.jwksUrl ? { jwksUrl: identity.jwksUrl } : {}),
+        usernameClaim: identity.usernameClaim,
+        passwordLogin: false,
+        codeFlow: true,
+      },
+    ],
+    counties: {},
+    defaultAccepted: ['oidc'],
+  };
 }

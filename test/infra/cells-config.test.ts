@@ -24,7 +24,13 @@ function config(overrides: Record<string, unknown> = {}): Record<string, unknown
         id: 'west-1',
         account: '210987654321',
         region: 'cn-northwest-1',
-        identity: { kind: 'oidc', issuer: 'https://id.example.cn/realms/gs', clientId: 'gridsafe-web' },
+        identity: {
+          kind: 'oidc',
+          issuer: 'https://id.example.cn/realms/gs',
+          clientId: 'gridsafe-web',
+          audience: 'urn:gridsafe:county-api',
+          usernameClaim: 'gridsafe_username',
+        },
         tenants: [{ id: 'linquan' }],
       },
     ],
@@ -71,6 +77,9 @@ describe('cells configuration', () => {
     expect(message).toContain('identity.issuer "http://id.example.cn" must be an https URL');
     expect(message).toContain('clientId must be a non-empty string');
     expect(message).toContain('unknown key "clientid"');
+    // Without these no token can be checked for its audience, and no first login can link anyone.
+    expect(message).toContain('audience must be a non-empty string');
+    expect(message).toContain('usernameClaim must be a non-empty string');
   });
 
   it('takes account and region placeholders from the environment', () => {

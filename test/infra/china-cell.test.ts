@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loginOptions, parseAuthProvidersConfig } from '@gridsafe/core';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -92,7 +93,7 @@ describe('the example China cell of infra/config/cells.json', () => {
         const template = synthesized.get(cell.id)!.templates.get(`Gridsafe-Tenant-${tenant.id}`)!;
         template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
           AuthorizerType: 'JWT',
-          JwtConfiguration: { Issuer: identity.issuer, Audience: [identity.clientId] },
+          JwtConfiguration: { Issuer: identity.issuer, Audience: [identity.clientId, identity.audience] },
         });
         const api = Object.values(
           template.findResources('AWS::Lambda::Function', {
@@ -104,6 +105,20 @@ describe('the example China cell of infra/config/cells.json', () => {
           AUTH_JWKS_URL: identity.jwksUrl,
           USER_POOL_CLIENT_ID: identity.clientId,
         });
+        // The function's own check of the provider list (as functions/api.ts runs it at start) accepts it.
+        const providers = parseAuthProvidersConfig(
+          String(api.Properties.Environment.Variables.AUTH_PROVIDERS),
+        );
+        expect(providers.providers).toEqual([
+          expect.objectContaining({
+            issuer: identity.issuer,
+            audience: identity.audience,
+            usernameClaim: identity.usernameClaim,
+            passwordLogin: false,
+            codeFlow: true,
+          }),
+        ]);
+        expect(loginOptions(providers, tenant.id).passwordLogin).toBe(false);
         expect(api.Properties.Environment.Variables).not.toHaveProperty('USER_ADMIN_URL');
         expect(api.Properties.Environment.Variables).not.toHaveProperty('USER_POOL_ID');
       }
