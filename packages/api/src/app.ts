@@ -15,6 +15,7 @@ import { registerGrids } from './routes/grids.ts';
 import { registerHazards } from './routes/hazards.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerKnowledge } from './routes/knowledge.ts';
+import { registerLoginEvents } from './routes/login-events.ts';
 import { registerMe } from './routes/me.ts';
 import { registerNotifications } from './routes/notifications.ts';
 import { registerPatrols } from './routes/patrols.ts';
@@ -135,5 +136,6 @@ function countyApi(deps: AppDeps) {
   registerPatrols(county);
   registerAssessments(county);
   registerNotifications(county);
+  registerLoginEvents(county);
   return county;
 }

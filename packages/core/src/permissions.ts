@@ -31,6 +31,10 @@ export const CAPABILITIES = [
   'patrol.read',
   'patrol.complete',
   'assessment.read',
+  /** The county's login log (MLPS level 3): logins, failures, lockouts, logouts, password and MFA events. */
+  'loginEvent.read',
+  /** Letting the vendor's operators read the county for a few hours, and ending it. */
+  'vendorGrant.manage',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -46,6 +46,17 @@ export const TenantSettingsSchema = described(
     ),
     /** After each escalation step a hazard gets this many days before the next level is involved. */
     escalationGraceDays: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(366)), 7),
+    /**
+     * Login rules (MLPS level 3). Absent in counties saved before they existed: the defaults apply, no TOTP
+     * demanded and 30 idle minutes (docs/decisions.md, "Idle sessions").
+     */
+    security: z._default(
+      z.strictObject({
+        requireTotpForAdmins: z._default(z.boolean(), false),
+        idleMinutes: z._default(z.number().check(z.int(), z.minimum(5), z.maximum(480)), 30),
+      }),
+      { requireTotpForAdmins: false, idleMinutes: 30 },
+    ),
   }),
   { id: 'TenantSettings' },
 );
@@ -70,6 +81,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   patrolDistanceFlagMeters: 500,
   patrolSupervisionLevelDays: { county: 30, township: 30, village: 30 },
   escalationGraceDays: 7,
+  security: { requireTotpForAdmins: false, idleMinutes: 30 },
 };
 
 /** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */

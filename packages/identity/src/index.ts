@@ -1,2 +1,3 @@
 export * from './access-token-verifier.ts';
 export * from './identity-provider.ts';
+export * from './totp.ts';

@@ -90,12 +90,14 @@ export async function onboardCounty(
 
   let sub: string;
   try {
-    ({ sub } = await deps.identity.createUser(directoryName, password, {
-      tenant: input.id,
-      role: 'county_admin',
-      scopes: scope,
-      displayName,
-    }));
+    // Temporary (FORCE_CHANGE_PASSWORD): the vendor has seen this password, so the admin must replace it at the
+    // first login (MLPS level 3).
+    ({ sub } = await deps.identity.createUser(
+      directoryName,
+      password,
+      { tenant: input.id, role: 'county_admin', scopes: scope, displayName },
+      { temporary: true },
+    ));
   } catch (error) {
     if (error instanceof ConflictError) {
       throw new ConflictError(
