@@ -25,6 +25,7 @@ import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
 import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
+import { registerVendorAccessGrants } from './routes/vendor-access-grants.ts';
 
 export const COUNTY_API_BASE = '/t/:tenant/api/v1';
 /** JSON bodies over 1 MB are refused; photos go straight to S3 and never through the API. */
@@ -137,5 +138,6 @@ function countyApi(deps: AppDeps) {
   registerAssessments(county);
   registerNotifications(county);
   registerLoginEvents(county);
+  registerVendorAccessGrants(county);
   return county;
 }

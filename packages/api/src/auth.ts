@@ -1,6 +1,7 @@
 import { ForbiddenError, type Grant, type Principal, parseGrant, UnauthorizedError } from '@gridsafe/core';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
+import { isVendorOperatorToken, vendorPrincipal } from './vendor-access.ts';
 
 /**
  * Verifies the bearer token and checks that it was issued for the county in the URL. There is no header,
@@ -13,6 +14,11 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const deps = c.get('deps');
   const claims = await deps.tokens.verify(match[1]);
   const tenant = c.get('tenant');
+  if (isVendorOperatorToken(claims)) {
+    c.set('principal', await vendorPrincipal(c, claims));
+    await next();
+    return;
+  }
   if (claims.gs_tenant !== tenant) {
     deps.logger.warn('token for another county refused', {
       tokenTenant: claims.gs_tenant,

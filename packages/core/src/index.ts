@@ -26,3 +26,4 @@ export * from './tenant.ts';
 export * from './token-claims.ts';
 export * from './unit.ts';
 export * from './user.ts';
+export * from './vendor-access-grant.ts';

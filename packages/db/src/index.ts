@@ -28,4 +28,5 @@ export * from './tenant-store.ts';
 export * from './unit-move.ts';
 export * from './unit-repository.ts';
 export * from './user-repository.ts';
+export * from './vendor-access-grants.ts';
 export * from './write-context.ts';
