@@ -30,6 +30,13 @@ let there: SeededCounty;
 const clients = new Map<string, ReturnType<typeof clientFor>>();
 let foreignAdmin: ReturnType<typeof clientFor>;
 let serial = 7000;
+let foreignGrantId: string;
+
+/** A fresh grant of county A, so each revoke in the matrix has one of its own to end. */
+async function adminGrant(): Promise<{ id: string }> {
+  return (await clients.get('county_admin')!.post('/vendor-access-grants', { hours: 1, reason: '矩阵' }))
+    .body;
+}
 
 beforeAll(async () => {
   const [a, b] = [uniqueTenant('pm'), uniqueTenant('pn')];
@@ -40,6 +47,9 @@ beforeAll(async () => {
   // A token of county B used on county A's paths.
   const tokenOfB = await api.login(b, 'county.admin', DEMO_LOGIN_PASSWORD);
   foreignAdmin = clientFor(api.app, a, tokenOfB);
+  foreignGrantId = (
+    await clientFor(api.app, b, tokenOfB).post('/vendor-access-grants', { hours: 1, reason: '矩阵' })
+  ).body.id;
 }, 180_000);
 
 /** The grid node each role looks at in each case (seeded units 1–3 are in village 1, 4 in village 2, 13 in township 2). */
@@ -196,6 +206,30 @@ const ENDPOINTS: Endpoint[] = [
     name: 'POST /departments',
     call: (cl) => cl.post('/departments', { name: `矩阵局${serial++}`, industries: [] }),
     expect: (role) => all(role === 'county_admin' ? 201 : 403),
+  },
+  {
+    name: 'GET /login-events',
+    call: (cl) => cl.get('/login-events?limit=5'),
+    expect: (role) => all(role === 'county_admin' ? 200 : 403),
+  },
+  {
+    name: 'GET /vendor-access-grants',
+    call: (cl) => cl.get('/vendor-access-grants'),
+    expect: (role) => all(role === 'county_admin' ? 200 : 403),
+  },
+  {
+    name: 'POST /vendor-access-grants',
+    call: (cl) => cl.post('/vendor-access-grants', { hours: 1, reason: '矩阵' }),
+    expect: (role) => all(role === 'county_admin' ? 201 : 403),
+  },
+  {
+    // Revoking an id of another county, or one that never existed, is a 404 like any other record.
+    name: 'DELETE /vendor-access-grants/{id}',
+    call: async (cl, _r, c) => {
+      const id = c === 'foreign' ? foreignGrantId : (await adminGrant()).id;
+      return cl.delete(`/vendor-access-grants/${id}`);
+    },
+    expect: (role) => (role === 'county_admin' ? [200, 200, 404] : all(403)),
   },
   {
     name: 'GET /knowledge/industries',

@@ -20,6 +20,8 @@ export const LogoutSchema = described(
   { id: 'LogoutRequest' },
 );
 
+export const LogoutAnswerSchema = described(z.object({ revoked: z.literal(true) }), { id: 'LogoutAnswer' });
+
 /** The answer to a challenge: a new password (NEW_PASSWORD_REQUIRED) or a TOTP code (the two MFA steps). */
 export const ChallengeAnswerSchema = described(
   z.strictObject({

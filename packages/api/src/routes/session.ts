@@ -8,6 +8,7 @@ import {
   LOCKED_PROBLEM,
   LoginAnswerSchema,
   LoginSchema,
+  LogoutAnswerSchema,
   LogoutSchema,
   RefreshSchema,
   SESSION_PROBLEMS,
@@ -73,7 +74,10 @@ const logoutRoute = createRoute({
   summary: 'Log out: the refresh token is revoked and refreshes with it fail',
   security: [],
   request: { body: json(LogoutSchema) },
-  responses: { 204: { description: 'Logged out' }, ...SESSION_PROBLEMS },
+  responses: {
+    200: { description: 'Logged out', content: { 'application/json': { schema: LogoutAnswerSchema } } },
+    ...SESSION_PROBLEMS,
+  },
 });
 
 export function registerSession(app: ReturnType<typeof createRouter>) {
@@ -172,7 +176,7 @@ export function registerSession(app: ReturnType<typeof createRouter>) {
       await sessions.forget(refreshToken);
       await new LoginFlow(c, known.username).record('logout', { userId: known.userId });
     }
-    return c.body(null, 204);
+    return c.json({ revoked: true as const }, 200);
   });
 }
 
