@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { LanguageToggle } from '../components/layout.ts';
+import { LoginChallengeForm } from '../components/login-challenge.ts';
 import { html } from '../html.ts';
-import { t } from '../i18n/index.ts';
+import { formatDateTime, t } from '../i18n/index.ts';
+import { type LoginChallenge, LoginLockedError, passwordLogin } from '../login-steps.ts';
 import { navigate, nextAfterLogin } from '../router.ts';
-import { DEFAULT_TENANT, LoginError, login, TENANT_PATTERN } from '../session.ts';
+import { DEFAULT_TENANT, LoginError, TENANT_PATTERN } from '../session.ts';
 
 const RECENT_KEY = 'gridsafe.recentTenants';
 
@@ -33,6 +35,12 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  // Login security (login-steps.ts): a challenge to answer before the session, shown instead of the form.
+  const [challenge, setChallenge] = useState<LoginChallenge | undefined>();
+  const finish = (county: string) => {
+    rememberTenant(county);
+    navigate(nextAfterLogin(county) ?? `/${county}/`, { replace: true });
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -44,11 +52,13 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      await login(county, username.trim(), password);
-      rememberTenant(county);
-      navigate(nextAfterLogin(county) ?? `/${county}/`, { replace: true });
+      const outcome = await passwordLogin(county, username.trim(), password);
+      if ('challenge' in outcome) setChallenge(outcome.challenge);
+      else finish(county);
     } catch (caught) {
-      if (caught instanceof LoginError) {
+      if (caught instanceof LoginLockedError) {
+        setError(t('login.locked', { time: formatDateTime(caught.retryAt.toISOString()) }));
+      } else if (caught instanceof LoginError) {
         setError(
           caught.status === 401 || caught.status === 400
             ? t('login.wrongCredentials')
@@ -66,6 +76,18 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
     }
   };
 
+  if (challenge) {
+    const county = tenant.trim().toLowerCase();
+    return html`<div class="login-page">
+      <div class="login-lang"><${LanguageToggle} /></div>
+      <${LoginChallengeForm} tenant=${county} challenge=${challenge} onDone=${() => finish(county)}
+        onRestart=${(message: string) => {
+          setChallenge(undefined);
+          setPassword('');
+          setError(message);
+        }} />
+    </div>`;
+  }
   return html`<div class="login-page">
     <div class="login-lang"><${LanguageToggle} /></div>
     <form class="login-card" onSubmit=${submit} novalidate>
