@@ -35,6 +35,7 @@ try {
   stack = await startLocalStack({
     ...config,
     root,
+    accessTokenSeconds: 300,
     logger: createJsonLogger(
       { service: 'gridsafe-local' },
       process.env.GRIDSAFE_LOG_LEVEL === 'debug' ? 'debug' : 'warn',

@@ -40,6 +40,11 @@ export interface LocalStackOptions {
   /** Called when a child service dies on its own (not during stop). */
   onChildExit?: (what: string, code: number | null) => void;
   progress?: (message: string) => void;
+  /**
+   * Access-token lifetime; `npm start` uses 300 s like the cells (shorter than the shortest idle time a county
+   * may set, see docs/decisions.md "Idle sessions"). Absent: an hour, for browser tests that move the clock.
+   */
+  accessTokenSeconds?: number;
 }
 
 export interface LocalStack {
@@ -86,7 +91,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       buckets: [options.bucket],
     });
     stoppers.push(s3.stop);
-    const issuer = await startLocalIssuer({ port: options.issuerPort, host: options.host, dataDir: join(options.dataDir, 'issuer') });
+    const issuer = await startLocalIssuer({
+      port: options.issuerPort,
+      host: options.host,
+      dataDir: join(options.dataDir, 'issuer'),
+      ...(options.accessTokenSeconds ? { accessTokenSeconds: options.accessTokenSeconds } : {}),
+    });
     stoppers.push(issuer.close);
 
     const clock = new AdjustableClock();
