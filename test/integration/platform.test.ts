@@ -216,6 +216,14 @@ describe('onboarding', () => {
     expect(audit.body.chain).toEqual({ intact: true, length: 1 });
   });
 
+  it('hands the new admin a temporary password that must be changed at the first login', async () => {
+    const first = await county(tenant, 'POST', '/session', {
+      body: { username: 'county.admin', password: onboarded.body.admin.temporaryPassword },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ challenge: 'NEW_PASSWORD_REQUIRED', session: expect.any(String) });
+  });
+
   it('lets the new admin log in to the county API and see the county’s root grid', async () => {
     const login = await countyLogin(tenant, 'county.admin', onboarded.body.admin.temporaryPassword);
     expect(login.status).toBe(200);
