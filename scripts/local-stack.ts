@@ -62,6 +62,8 @@ Gridsafe is running at ${url}
     township.officer   township officer (城关镇)
     grid.member        village grid member (东关社区)
     unit.manager       safety manager of a unit in that village
+  Vendor control plane: vendor.operator (same password) with a TOTP code; add this key to an authenticator
+    app: ${stack.vendorTotpSecret ?? '(enrolled before; run `npm run reset` to see a new one)'}
   Data is kept in ${config.dataDir}. Press Ctrl-C to stop everything.
 `);
 } catch (error) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   countyStatusCacheFor,
@@ -15,7 +15,7 @@ import { Hono } from 'hono';
 import { loadCellsConfig } from '../../infra/src/cells-config.ts';
 import { LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
-import { seedPlatformOperator } from '../seed/seed-platform.ts';
+import { enrolOperatorTotp, seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
 import { startLocalIssuer } from './local-issuer.ts';
@@ -52,6 +52,8 @@ export interface LocalStack {
   /** The clock every request uses; tests move it forward to pass deadlines. */
   clock: AdjustableClock;
   seedReports: Awaited<ReturnType<typeof seedDemoCounty>>[];
+  /** The demo vendor operator's TOTP secret (base32), for an authenticator app or `totpCode`. */
+  vendorTotpSecret?: string;
   stop(): Promise<void>;
 }
 
@@ -143,7 +145,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ),
       );
     }
-    await seedPlatformOperator(deps.identity);
+    // The demo operator's TOTP secret is kept beside the issuer's data and printed at start: the local stand-in
+    // for the authenticator app an operator enrols in AWS.
+    const totpFile = join(options.dataDir, 'issuer', 'vendor-operator-totp.txt');
+    const seededOperator = await seedPlatformOperator(deps.identity);
+    const vendorTotpSecret =
+      seededOperator.totpSecret ??
+      (existsSync(totpFile) ? readFileSync(totpFile, 'utf8').trim() : await enrolOperatorTotp(deps.identity));
+    if (vendorTotpSecret && !existsSync(totpFile)) writeFileSync(totpFile, vendorTotpSecret, { mode: 0o600 });
 
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
     // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
@@ -181,7 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
     stoppers.push(escalationTimer.stop);
     const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
-    return { url, clock, seedReports, stop };
+    return { url, clock, seedReports, vendorTotpSecret, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,10 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CountyStatusCache, createApp, disableCountyUsers } from '@gridsafe/api';
+import {
+  CountyStatusCache,
+  createApp,
+  disableCountyUsers,
+  PLATFORM_TENANT,
+  platformPoolUsername,
+} from '@gridsafe/api';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { countyStatusKey, platformKey, readCountyStatus, tenantKey } from '@gridsafe/db';
-import { poolUsername } from '@gridsafe/identity';
+import { poolUsername, totpCode } from '@gridsafe/identity';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CELLS_FILE } from '../../infra/src/cells-config.ts';
 import {
@@ -29,6 +35,7 @@ type Answer = { status: number; body: any; headers: Headers };
 
 let api: Api;
 let vendorToken: string;
+let vendorTotpSecret: string;
 
 async function call(
   app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
@@ -96,21 +103,52 @@ async function directoryLoginWorks(tenant: string, username: string, password: s
   );
 }
 
+/** The operator's login: the password, then the TOTP code computed from the seeded secret. */
+async function vendorLogin(password = DEMO_LOGIN_PASSWORD, code = () => totpCode(vendorTotpSecret)) {
+  const first = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+    body: { username: 'vendor.operator', password },
+  });
+  if (first.body?.challenge !== 'SOFTWARE_TOKEN_MFA') return first;
+  return call(api.platformApp, 'POST', '/platform/api/v1/session/challenge', {
+    body: { session: first.body.session, code: code() },
+  });
+}
+
 beforeAll(async () => {
   api = await startPlatformTestApi();
-  await seedPlatformOperator(api.deps.identity);
-  const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
-    body: { username: 'vendor.operator', password: DEMO_LOGIN_PASSWORD },
-  });
+  vendorTotpSecret = (await seedPlatformOperator(api.deps.identity)).totpSecret ?? '';
+  const login = await vendorLogin();
   expect(login.status).toBe(200);
   vendorToken = login.body.accessToken;
 });
 
 describe('the vendor session', () => {
-  it('logs the demo vendor operator in as vendor_operator', async () => {
-    const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+  it('asks the vendor operator for a TOTP code after the password, and refuses a wrong one', async () => {
+    const first = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
       body: { username: 'vendor.operator', password: DEMO_LOGIN_PASSWORD },
     });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ challenge: 'SOFTWARE_TOKEN_MFA', session: expect.any(String) });
+    const wrong = await vendorLogin(DEMO_LOGIN_PASSWORD, () =>
+      totpCode(vendorTotpSecret, new Date(Date.now() - 10 * 60_000)),
+    );
+    expect(wrong.status).toBe(401);
+  });
+
+  it('refuses an operator who has no second factor', async () => {
+    await api.deps.identity.createUser(platformPoolUsername('no.totp'), TEST_PASSWORD, {
+      tenant: PLATFORM_TENANT,
+      role: 'vendor_operator',
+      scopes: [],
+    });
+    const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+      body: { username: 'no.totp', password: TEST_PASSWORD },
+    });
+    expect(login.status).toBe(403);
+  });
+
+  it('logs the demo vendor operator in as vendor_operator', async () => {
+    const login = await vendorLogin();
     expect(login.status).toBe(200);
     expect(login.body.user).toMatchObject({ username: 'vendor.operator', role: 'vendor_operator' });
     expect(login.body.refreshToken).toEqual(expect.any(String));
@@ -727,11 +765,9 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
       api.platformApp.request(String(input), init)) as typeof fetch;
     const url = 'http://platform.test/platform/api/v1';
     await expect(apiTarget(url, {}, fetchApp)).rejects.toThrow(/GRIDSAFE_VENDOR_USERNAME/);
-    const target = await apiTarget(
-      url,
-      { GRIDSAFE_VENDOR_USERNAME: 'vendor.operator', GRIDSAFE_VENDOR_PASSWORD: DEMO_LOGIN_PASSWORD },
-      fetchApp,
-    );
+    const login = { GRIDSAFE_VENDOR_USERNAME: 'vendor.operator', GRIDSAFE_VENDOR_PASSWORD: DEMO_LOGIN_PASSWORD };
+    await expect(apiTarget(url, login, fetchApp)).rejects.toThrow(/GRIDSAFE_VENDOR_TOTP_CODE/);
+    const target = await apiTarget(url, { ...login, GRIDSAFE_VENDOR_TOTP_SECRET: vendorTotpSecret }, fetchApp);
     const id = uniqueTenant('pj');
     const deployed: string[] = [];
     const code = await runCommand(

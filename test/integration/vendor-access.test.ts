@@ -10,6 +10,8 @@ import {
   TEST_PASSWORD,
   uniqueTenant,
 } from '../support/harness.ts';
+import { call } from '../support/reliability/client.ts';
+import { fillPath, loadOperations } from '../support/reliability/openapi-routes.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let county: SeededCounty;
@@ -35,6 +37,25 @@ const adminOf = async (tenant: string) =>
   clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
 
 describe('the vendor’s access to a county', () => {
+  it('is refused with 403 on every documented operation of a county that has granted nothing', async () => {
+    const { operations } = await loadOperations(api.app, neighbour.tenant);
+    const failures: string[] = [];
+    for (const op of operations.filter((operation) => !operation.public)) {
+      const params = Object.fromEntries(op.pathParams.map((name) => [name, neighbour.unit(1)]));
+      const answer = await call(
+        api.app,
+        op.method,
+        `/t/${neighbour.tenant}/api/v1${fillPath(op.path, params)}`,
+        {
+          token: vendorToken,
+          ...(op.body && op.body.contentType === 'application/json' ? { body: {} } : {}),
+        },
+      );
+      if (answer.status !== 403) failures.push(`${op.name}: ${answer.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('is refused before the county admin grants it', async () => {
     expect((await vendorIn(county.tenant).get(`/grids/${county.county}`)).status).toBe(403);
     expect((await vendorIn(county.tenant).get('/units')).status).toBe(403);

@@ -1,4 +1,5 @@
-import { described, ForbiddenError } from '@gridsafe/core';
+import { described, ForbiddenError, UnauthorizedError } from '@gridsafe/core';
+import type { LoginStep } from '@gridsafe/identity';
 import * as z from 'zod/mini';
 import { createRoute } from '../../openapi/route.ts';
 import { ProblemSchema } from '../../problem.ts';
@@ -16,6 +17,19 @@ const LoginSchema = described(
 const RefreshSchema = described(
   z.strictObject({ refreshToken: z.string().check(z.minLength(1), z.maxLength(4096)) }),
   { id: 'PlatformRefreshRequest' },
+);
+
+const ChallengeAnswerSchema = described(
+  z.strictObject({
+    session: z.string().check(z.minLength(16), z.maxLength(8192)),
+    code: z.string().check(z.regex(/^\d{6}$/, 'must be the 6 digits the app shows')),
+  }),
+  { id: 'PlatformChallengeAnswer' },
+);
+
+const ChallengeSchema = described(
+  z.object({ challenge: z.literal('SOFTWARE_TOKEN_MFA'), session: z.string() }),
+  { id: 'PlatformLoginChallenge' },
 );
 
 const SessionSchema = described(
@@ -40,6 +54,10 @@ const problems = {
   },
 };
 
+const LoginAnswerSchema = described(z.union([SessionSchema, ChallengeSchema]), {
+  id: 'PlatformLoginAnswer',
+});
+
 const loginRoute = createRoute({
   method: 'post',
   path: '/session',
@@ -49,12 +67,46 @@ const loginRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: LoginSchema } } } },
   responses: {
     200: {
+      description: 'The TOTP challenge (operators always have a second factor), or tokens and the operator',
+      content: { 'application/json': { schema: LoginAnswerSchema } },
+    },
+    ...problems,
+  },
+});
+
+const challengeRoute = createRoute({
+  method: 'post',
+  path: '/session/challenge',
+  tags: ['session'],
+  summary: 'Answer the TOTP challenge of an operator login with the code from the authenticator app',
+  security: [],
+  request: { body: { required: true, content: { 'application/json': { schema: ChallengeAnswerSchema } } } },
+  responses: {
+    200: {
       description: 'Tokens and the operator',
       content: { 'application/json': { schema: SessionSchema } },
     },
     ...problems,
   },
 });
+
+/**
+ * The control plane keeps no login state: the challenge session it hands out is the directory's own, with the
+ * username beside it. The directory binds its session to the user, so an edited username is refused there.
+ */
+function encodeChallenge(username: string, directorySession: string): string {
+  return Buffer.from(JSON.stringify({ u: username, s: directorySession }), 'utf8').toString('base64url');
+}
+
+function decodeChallenge(session: string): { username: string; directorySession: string } {
+  try {
+    const { u, s } = JSON.parse(Buffer.from(session, 'base64url').toString('utf8')) as { u: unknown; s: unknown };
+    if (typeof u === 'string' && typeof s === 'string') return { username: u, directorySession: s };
+  } catch {
+    // answered below
+  }
+  throw new UnauthorizedError('This login has expired or ended; log in again.');
+}
 
 const refreshRoute = createRoute({
   method: 'post',
@@ -73,16 +125,43 @@ export function registerPlatformSession(app: PlatformRouter) {
   app.openapi(loginRoute, async (c) => {
     const { username, password } = c.req.valid('json');
     const deps = c.get('deps');
-    const tokens = await (deps.operatorDirectory ?? deps.identity).login(
+    const step: LoginStep = await (deps.operatorDirectory ?? deps.identity).startLogin(
       platformPoolUsername(username),
       password,
     );
-    const claims = await deps.tokens.verify(tokens.accessToken);
+    if ('challenge' in step) {
+      if (step.challenge !== 'SOFTWARE_TOKEN_MFA') throw new ForbiddenError('This operator account is not set up.');
+      return c.json({ challenge: step.challenge, session: encodeChallenge(username, step.session) }, 200);
+    }
+    const claims = await deps.tokens.verify(step.tokens.accessToken);
     // The pool username already confines this login to @platform users; the claims must agree.
     if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
       throw new ForbiddenError('This account is not a vendor operator.');
     }
-    return c.json({ ...tokens, user: { id: claims.sub, username, role: 'vendor_operator' as const } }, 200);
+    // Operators onboard and suspend counties: a password alone is not enough (the COG2 finding). The operator
+    // pool requires TOTP in AWS; here an operator without it is refused rather than let in.
+    throw new ForbiddenError('Vendor operators sign in with a TOTP code; enrol an authenticator app first.');
+  });
+
+  app.openapi(challengeRoute, async (c) => {
+    const { session, code } = c.req.valid('json');
+    const deps = c.get('deps');
+    const { username, directorySession } = decodeChallenge(session);
+    const step = await (deps.operatorDirectory ?? deps.identity).answerChallenge(
+      platformPoolUsername(username),
+      'SOFTWARE_TOKEN_MFA',
+      directorySession,
+      { code },
+    );
+    if ('challenge' in step) throw new UnauthorizedError('The login needs another step; log in again.');
+    const claims = await deps.tokens.verify(step.tokens.accessToken);
+    if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
+      throw new ForbiddenError('This account is not a vendor operator.');
+    }
+    return c.json(
+      { ...step.tokens, user: { id: claims.sub, username, role: 'vendor_operator' as const } },
+      200,
+    );
   });
 
   app.openapi(refreshRoute, async (c) => {
