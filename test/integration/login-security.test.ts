@@ -42,14 +42,18 @@ async function adminClient() {
 async function eventsOf(username: string) {
   const page = await (await adminClient()).get('/login-events?limit=100');
   expect(page.status).toBe(200);
-  return (page.body.items as { kind: string; username: string }[]).filter((e) => e.username === username);
+  return (page.body.items as { kind: string; username: string }[]).filter(
+    (e) => e.username.toLowerCase() === username,
+  );
 }
 
 describe('guessing passwords', () => {
   it('locks one username for 15 minutes after 10 wrong passwords, even against the right one', async () => {
     await api.createUser(tenant, 'guessed.one', 'grid_member');
     await api.createUser(tenant, 'bystander', 'grid_member');
-    for (let i = 0; i < 10; i++) expect((await login('guessed.one', `wrong-${i}`)).status).toBe(401);
+    // Changing the case of the name does not start a count of its own (the directory ignores case).
+    for (let i = 0; i < 10; i++)
+      expect((await login(i % 2 ? 'Guessed.One' : 'guessed.one', `wrong-${i}`)).status).toBe(401);
     const refused = await login('guessed.one', TEST_PASSWORD);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);

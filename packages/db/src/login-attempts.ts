@@ -26,7 +26,8 @@ export class LoginAttemptRepository {
   constructor(private readonly store: TenantStore) {}
 
   private key(username: string) {
-    return { pk: this.store.key('LOGINFAIL', username), sk: 'LOGINFAIL' };
+    // The pools sign in case-insensitively: `County.Admin` is the same account, so it is the same count.
+    return { pk: this.store.key('LOGINFAIL', username.normalize('NFKC').toLowerCase()), sk: 'LOGINFAIL' };
   }
 
   /** getLoginLock: GetItem LOGINFAIL#<username> (consistent); when its lockout ends, if it is locked now. */
