@@ -13,6 +13,8 @@ let stack: E2eClient;
 let browser: TestBrowser;
 let adminToken: string;
 let settings: { settings: Record<string, unknown>; version: number };
+/** The TOTP key the second admin set up in the first test. */
+let secondAdminSecret = '';
 
 beforeAll(async () => {
   stack = e2eStack();
@@ -82,10 +84,64 @@ describe('logging in with a second factor', () => {
     await page.click('button[type=submit]');
     await page.locator('[role=alert]', { hasText: '验证码错误' }).waitFor();
 
-    await page.fill('#f-code', totpCode((await secret.textContent()) ?? ''));
+    secondAdminSecret = (await secret.textContent()) ?? '';
+    await page.fill('#f-code', totpCode(secondAdminSecret));
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=who]', { state: 'attached' });
     expect(await page.locator('[data-testid=who]').textContent()).toContain('second.admin');
+    await context.close();
+  });
+
+  it('lets the admin read the login log, grant the vendor access, and log out for good', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/${COUNTY}/login`);
+    await page.fill('#f-username', 'second.admin');
+    await page.fill('#f-password', ADMIN_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=login-challenge]').waitFor();
+    expect(await page.textContent('h1')).toBe('输入动态验证码');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.fill('#f-code', totpCode(secondAdminSecret));
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=who]', { state: 'attached' });
+
+    await page.click('a[href$="/login-events"]');
+    const table = page.locator('[data-testid=login-events-table]');
+    await table.locator('td', { hasText: '设置双因素' }).first().waitFor();
+    expect(await table.textContent()).toContain('second.admin');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'login-events');
+
+    await page.click('a[href$="/vendor-access"]');
+    await page.fill('#f-hours', '2');
+    await page.fill('#f-reason', '远程协助核对数据');
+    await page.click('[data-testid=vendor-grant-form] button[type=submit]');
+    const grants = page.locator('[data-testid=vendor-grants-table]');
+    await grants.locator('td', { hasText: '远程协助核对数据' }).waitFor();
+    expect(await grants.textContent()).toContain('生效中');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await grants.locator('button', { hasText: '撤销' }).click();
+    await grants.locator('td', { hasText: '已结束' }).waitFor();
+
+    const refreshToken = await page.evaluate(
+      () =>
+        (JSON.parse(sessionStorage.getItem('gridsafe.session') ?? '{}') as { refreshToken?: string })
+          .refreshToken,
+    );
+    await page.click('[data-testid=logout]');
+    await page.locator('#f-username').waitFor();
+    // The refresh token the tab held no longer works anywhere.
+    await expect
+      .poll(async () => {
+        const answer = await fetch(`${stack.url}/t/${COUNTY}/api/v1/session/refresh`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken }),
+        });
+        return answer.status;
+      })
+      .toBe(401);
     await context.close();
   });
 
