@@ -38,6 +38,11 @@ export interface LocalIssuerOptions {
    * same hash as a wrong password (timing would be a flaky proof on a shared machine).
    */
   onPasswordHash?: () => void;
+  /**
+   * Usernames starting with one of these must have TOTP, like a pool with MFA required (the vendor's operator
+   * pool): a login without it answers MFA_SETUP.
+   */
+  mfaRequiredForPrefixes?: readonly string[];
 }
 
 interface StoredUser {
@@ -211,19 +216,22 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
         return {};
       }
       case 'AssociateSoftwareToken': {
-        const user = await userOfAccessToken(input);
+        // With an access token (a signed-in person adds TOTP) or with the session of an MFA_SETUP challenge.
+        const user = input.Session ? userOfSetupSession(input) : await userOfAccessToken(input);
         user.totp = { secret: newTotpSecret(), verified: false, enabled: user.totp?.enabled ?? false };
         save();
-        return { SecretCode: user.totp.secret };
+        return { SecretCode: user.totp.secret, ...(input.Session ? { Session: input.Session } : {}) };
       }
       case 'VerifySoftwareToken': {
-        const user = await userOfAccessToken(input);
+        const user = input.Session ? userOfSetupSession(input) : await userOfAccessToken(input);
         if (!user.totp || !verifyTotp(user.totp.secret, requireString(input, 'UserCode'))) {
           throw new CognitoProtocolError('EnableSoftwareTokenMFAException', 'Code mismatch');
         }
         user.totp.verified = true;
+        // Cognito makes a verified token the user's MFA when it was set up during an MFA_SETUP challenge.
+        if (input.Session) user.totp.enabled = true;
         save();
-        return { Status: 'SUCCESS' };
+        return { Status: 'SUCCESS', ...(input.Session ? { Session: input.Session } : {}) };
       }
       case 'SetUserMFAPreference':
       case 'AdminSetUserMFAPreference': {
@@ -278,6 +286,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   async function nextStep(user: StoredUser) {
     if (user.status === 'FORCE_CHANGE_PASSWORD') return openChallenge(user, 'NEW_PASSWORD_REQUIRED');
     if (user.totp?.enabled) return openChallenge(user, 'SOFTWARE_TOKEN_MFA');
+    if (options.mfaRequiredForPrefixes?.some((prefix) => user.username.startsWith(prefix))) {
+      return openChallenge(user, 'MFA_SETUP');
+    }
     const refreshToken = randomBytes(48).toString('base64url');
     state.refreshTokens[refreshToken] = { username: user.username, expiresAt: Date.now() + 30 * 86_400_000 };
     save();
@@ -308,6 +319,18 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       }
       user.passwordHash = hashPassword(chosen);
       user.status = 'CONFIRMED';
+    } else if (pending.name === 'MFA_SETUP') {
+      if (!user.totp?.enabled) {
+        throw new CognitoProtocolError('InvalidParameterException', 'Software token not verified.');
+      }
+      challenges.delete(session);
+      const refreshToken = randomBytes(48).toString('base64url');
+      state.refreshTokens[refreshToken] = {
+        username: user.username,
+        expiresAt: Date.now() + 30 * 86_400_000,
+      };
+      save();
+      return { AuthenticationResult: await tokensFor(user, refreshToken) };
     } else if (
       !user.totp?.enabled ||
       !verifyTotp(user.totp.secret, responses.SOFTWARE_TOKEN_MFA_CODE ?? '')
@@ -327,6 +350,15 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     challenges.delete(session);
     save();
     return nextStep(user);
+  }
+
+  function userOfSetupSession(input: Record<string, unknown>): StoredUser {
+    const pending = challenges.get(requireString(input, 'Session'));
+    const user = pending ? state.users[pending.username] : undefined;
+    if (!pending || pending.name !== 'MFA_SETUP' || pending.expiresAt < Date.now() || !user?.enabled) {
+      throw new CognitoProtocolError('NotAuthorizedException', 'Invalid session for the user.');
+    }
+    return user;
   }
 
   async function userOfAccessToken(input: Record<string, unknown>): Promise<StoredUser> {

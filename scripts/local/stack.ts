@@ -81,7 +81,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     mkdirSync(dynamoDir, { recursive: true });
 
     progress('Starting DynamoDB Local, the S3 server and the token issuer');
-    const dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: dynamoDir, host: options.host });
+    const dynamo = await startDynamoDbLocal({
+      port: options.dynamoPort,
+      dbPath: dynamoDir,
+      host: options.host,
+    });
     stoppers.push(dynamo.stop);
     dynamo.process.once('exit', (code) => {
       if (!stopping) options.onChildExit?.('DynamoDB Local', code);
@@ -97,6 +101,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.issuerPort,
       host: options.host,
       dataDir: join(options.dataDir, 'issuer'),
+      // Operators must have TOTP, as the vendor's operator pool requires in AWS.
+      mfaRequiredForPrefixes: ['@platform:'],
       ...(options.accessTokenSeconds ? { accessTokenSeconds: options.accessTokenSeconds } : {}),
     });
     stoppers.push(issuer.close);
@@ -140,7 +146,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
         await seedDemoCounty(
-          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, evidence: { client: s3Client, bucket: options.bucket } },
+          {
+            client: deps.documentClient,
+            tableName: options.tableName,
+            identity: deps.identity,
+            evidence: { client: s3Client, bucket: options.bucket },
+          },
           county,
         ),
       );
@@ -178,7 +189,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist });
+    const server = await startNodeServer({
+      app: app as never,
+      port: options.port,
+      host: options.host,
+      webDist,
+    });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -187,7 +203,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
     // Each county's scheduled escalation sweep, locally: every minute, on the stack's clock.
-    const escalationTimer = startEscalationTimer({ client: deps.documentClient, tableName: options.tableName, clock, logger: deps.logger });
+    const escalationTimer = startEscalationTimer({
+      client: deps.documentClient,
+      tableName: options.tableName,
+      clock,
+      logger: deps.logger,
+    });
     stoppers.push(escalationTimer.stop);
     const url = `http://${options.host === '127.0.0.1' ? 'localhost' : options.host}:${options.port}`;
     return { url, clock, seedReports, vendorTotpSecret, stop };
@@ -202,10 +223,15 @@ function buildWebIfStale(root: string, progress: (message: string) => void) {
   const webDist = join(webSrc, 'dist');
   if (!existsSync(join(webSrc, 'index.html'))) return;
   const built = existsSync(join(webDist, 'index.html')) ? statSync(join(webDist, 'index.html')).mtimeMs : 0;
-  const sourcesNewer = Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
+  const sourcesNewer =
+    Math.max(newestMtime(join(webSrc, 'src')), statSync(join(webSrc, 'index.html')).mtimeMs) > built;
   if (built > 0 && !sourcesNewer) return;
   progress('Building the web app');
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webSrc, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: webSrc,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error('Building the web app failed (see above).');
 }
 

@@ -47,8 +47,15 @@ export async function enrolOperatorTotp(
 ): Promise<string | undefined> {
   const directoryName = platformPoolUsername(options.username ?? DEMO_VENDOR_OPERATOR);
   const step = await identity.startLogin(directoryName, options.password ?? DEMO_PASSWORD);
-  if ('challenge' in step) return undefined;
-  const totpSecret = await identity.associateSoftwareToken(step.tokens.accessToken);
-  await identity.verifySoftwareToken(step.tokens.accessToken, totpCode(totpSecret));
-  return totpSecret;
+  if ('tokens' in step) {
+    const totpSecret = await identity.associateSoftwareToken(step.tokens.accessToken);
+    await identity.verifySoftwareToken(step.tokens.accessToken, totpCode(totpSecret));
+    return totpSecret;
+  }
+  if (step.challenge !== 'MFA_SETUP') return undefined;
+  // The operator pool requires MFA: set it up inside the login, as the person would on the login page.
+  const setup = await identity.associateSoftwareTokenInSession(step.session);
+  const session = await identity.verifySoftwareTokenInSession(setup.session, totpCode(setup.secretCode));
+  await identity.answerChallenge(directoryName, 'MFA_SETUP', session, { setupDone: true });
+  return setup.secretCode;
 }

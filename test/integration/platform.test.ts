@@ -135,16 +135,26 @@ describe('the vendor session', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('refuses an operator who has no second factor', async () => {
-    await api.deps.identity.createUser(platformPoolUsername('no.totp'), TEST_PASSWORD, {
+  it('walks a new operator through TOTP setup before any token, then asks for a code at each login', async () => {
+    await api.deps.identity.createUser(platformPoolUsername('new.operator'), TEST_PASSWORD, {
       tenant: PLATFORM_TENANT,
       role: 'vendor_operator',
       scopes: [],
     });
-    const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
-      body: { username: 'no.totp', password: TEST_PASSWORD },
-    });
-    expect(login.status).toBe(403);
+    const login = (body: unknown) => call(api.platformApp, 'POST', '/platform/api/v1/session', { body });
+    const answer = (body: unknown) =>
+      call(api.platformApp, 'POST', '/platform/api/v1/session/challenge', { body });
+    const setup = await login({ username: 'new.operator', password: TEST_PASSWORD });
+    expect(setup.body).toMatchObject({ challenge: 'MFA_SETUP', secretCode: expect.any(String) });
+    expect(setup.body.accessToken).toBeUndefined();
+    const secret: string = setup.body.secretCode;
+    const stale = totpCode(secret, new Date(Date.now() - 10 * 60_000));
+    expect((await answer({ session: setup.body.session, code: stale })).status).toBe(401);
+    const done = await answer({ session: setup.body.session, code: totpCode(secret) });
+    expect(done.status).toBe(200);
+    expect(done.body.user).toMatchObject({ username: 'new.operator', role: 'vendor_operator' });
+    const next = await login({ username: 'new.operator', password: TEST_PASSWORD });
+    expect(next.body).toEqual({ challenge: 'SOFTWARE_TOKEN_MFA', session: expect.any(String) });
   });
 
   it('logs the demo vendor operator in as vendor_operator', async () => {
@@ -765,9 +775,16 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
       api.platformApp.request(String(input), init)) as typeof fetch;
     const url = 'http://platform.test/platform/api/v1';
     await expect(apiTarget(url, {}, fetchApp)).rejects.toThrow(/GRIDSAFE_VENDOR_USERNAME/);
-    const login = { GRIDSAFE_VENDOR_USERNAME: 'vendor.operator', GRIDSAFE_VENDOR_PASSWORD: DEMO_LOGIN_PASSWORD };
+    const login = {
+      GRIDSAFE_VENDOR_USERNAME: 'vendor.operator',
+      GRIDSAFE_VENDOR_PASSWORD: DEMO_LOGIN_PASSWORD,
+    };
     await expect(apiTarget(url, login, fetchApp)).rejects.toThrow(/GRIDSAFE_VENDOR_TOTP_CODE/);
-    const target = await apiTarget(url, { ...login, GRIDSAFE_VENDOR_TOTP_SECRET: vendorTotpSecret }, fetchApp);
+    const target = await apiTarget(
+      url,
+      { ...login, GRIDSAFE_VENDOR_TOTP_SECRET: vendorTotpSecret },
+      fetchApp,
+    );
     const id = uniqueTenant('pj');
     const deployed: string[] = [];
     const code = await runCommand(

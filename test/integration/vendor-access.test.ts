@@ -1,6 +1,8 @@
 import { AdjustableClock } from '@gridsafe/core';
+import { totpCode } from '@gridsafe/identity';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { platformPoolUsername } from '../../packages/api/src/platform/platform-identity.ts';
+import { enrolOperatorTotp } from '../../scripts/seed/seed-platform.ts';
 import {
   clientFor,
   DEMO_LOGIN_PASSWORD,
@@ -23,13 +25,25 @@ beforeAll(async () => {
   const [a, b] = [uniqueTenant('va'), uniqueTenant('vb')];
   api = await startTestApi({ tenants: [a, b], clock });
   [county, neighbour] = await Promise.all([seedTestCounty(api, a), seedTestCounty(api, b)]);
-  const operator = platformPoolUsername(`op${Date.now().toString(36)}`);
+  const operatorName = `op${Date.now().toString(36)}`;
+  const operator = platformPoolUsername(operatorName);
   await api.deps.identity.createUser(operator, TEST_PASSWORD, {
     tenant: '@platform',
     role: 'vendor_operator',
     scopes: [],
   });
-  vendorToken = (await api.deps.identity.login(operator, TEST_PASSWORD)).accessToken;
+  // Operators have TOTP: enrolled as the seed does, then a login answered with a code.
+  const secret = await enrolOperatorTotp(api.deps.identity, {
+    username: operatorName,
+    password: TEST_PASSWORD,
+  });
+  const step = await api.deps.identity.startLogin(operator, TEST_PASSWORD);
+  if (!('challenge' in step)) throw new Error('an operator login must ask for a code');
+  const answered = await api.deps.identity.answerChallenge(operator, step.challenge, step.session, {
+    code: totpCode(secret ?? ''),
+  });
+  if (!('tokens' in answered)) throw new Error('the code did not finish the login');
+  vendorToken = answered.tokens.accessToken;
 }, 180_000);
 
 const vendorIn = (tenant: string) => clientFor(api.app, tenant, vendorToken);
@@ -108,6 +122,14 @@ describe('the vendor’s access to a county', () => {
     expect((await vendorIn(county.tenant).get(`/grids/${county.county}`)).status).toBe(200);
     clock.advance(60 * 60_000 + 1_000);
     expect((await vendorIn(county.tenant).get(`/grids/${county.county}`)).status).toBe(403);
+  });
+
+  it('admits no county user given the vendor role by mistake, grant or not', async () => {
+    const admin = await adminOf(county.tenant);
+    expect((await admin.post('/vendor-access-grants', { hours: 1, reason: '误配测试' })).status).toBe(201);
+    await api.createUser(county.tenant, 'misprovisioned', 'vendor_operator');
+    const token = await api.login(county.tenant, 'misprovisioned', TEST_PASSWORD);
+    expect((await clientFor(api.app, county.tenant, token).get(`/grids/${county.county}`)).status).toBe(403);
   });
 
   it('is granted and listed by the county admin only, for 1 to 72 hours with a reason', async () => {

@@ -5,9 +5,9 @@ import type { Context } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { PLATFORM_TENANT, stripPlatform } from './platform/platform-identity.ts';
 
-/** Whether a verified token is one of the vendor's operators (the control plane's login). */
+/** Whether a verified token claims the vendor's role (a real operator's, or a county user's by mistake). */
 export function isVendorOperatorToken(claims: VerifiedAccessToken): boolean {
-  return claims.gs_tenant === PLATFORM_TENANT && claims.gs_role === 'vendor_operator';
+  return claims.gs_role === 'vendor_operator';
 }
 
 /**
@@ -19,6 +19,8 @@ export async function vendorPrincipal(c: Context<AppEnv>, claims: VerifiedAccess
   const deps = c.get('deps');
   const tenant = c.get('tenant');
   const now = deps.clock.now();
+  // Only the control plane's operators; a county user given the vendor's role by mistake reads nothing.
+  if (claims.gs_tenant !== PLATFORM_TENANT) throw new ForbiddenError('This account is not a vendor operator.');
   const username = stripPlatform(claims.username);
   const grant = await new VendorAccessGrantRepository(c.get('store')).active(now);
   if (!grant) {

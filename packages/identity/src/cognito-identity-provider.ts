@@ -31,7 +31,7 @@ import type {
   UserAttributesInput,
 } from './identity-provider.ts';
 
-const CHALLENGES: readonly string[] = ['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA'];
+const CHALLENGES: readonly string[] = ['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA', 'MFA_SETUP'];
 
 /** Tokens or a challenge, from an InitiateAuth or RespondToAuthChallenge answer. */
 function stepOf(result: {
@@ -52,7 +52,7 @@ function stepOf(result: {
   if (result.ChallengeName && CHALLENGES.includes(result.ChallengeName) && result.Session) {
     return { challenge: result.ChallengeName as LoginChallengeName, session: result.Session };
   }
-  // MFA_SETUP, SMS_MFA and the rest are not configured on Gridsafe's pools; meeting one is a setup error.
+  // SMS_MFA, SELECT_MFA_TYPE and the rest are not configured on Gridsafe's pools; meeting one is a setup error.
   throw new UnauthorizedError(
     `Login needs a challenge this service does not handle (${result.ChallengeName}).`,
   );
@@ -113,7 +113,7 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
     async answerChallenge(username, challenge, session, answer) {
       const responses: Record<string, string> = { USERNAME: username };
       if ('newPassword' in answer) responses.NEW_PASSWORD = answer.newPassword;
-      else responses.SOFTWARE_TOKEN_MFA_CODE = answer.code;
+      else if ('code' in answer) responses.SOFTWARE_TOKEN_MFA_CODE = answer.code;
       return stepOf(
         await sendAuth(() =>
           client.send(
@@ -138,6 +138,21 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
       );
       if (!result.SecretCode) throw new Error('The user directory returned no TOTP secret.');
       return result.SecretCode;
+    },
+    async associateSoftwareTokenInSession(session) {
+      const result = await sendAuth(() =>
+        client.send(new AssociateSoftwareTokenCommand({ Session: session })),
+      );
+      if (!result.SecretCode || !result.Session)
+        throw new Error('The user directory returned no TOTP secret.');
+      return { secretCode: result.SecretCode, session: result.Session };
+    },
+    async verifySoftwareTokenInSession(session, code) {
+      const result = await sendAuth(() =>
+        client.send(new VerifySoftwareTokenCommand({ Session: session, UserCode: code })),
+      );
+      if (!result.Session) throw new UnauthorizedError('The code is wrong or has expired.');
+      return result.Session;
     },
     async verifySoftwareToken(accessToken, code) {
       await send(() =>

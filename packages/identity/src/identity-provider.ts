@@ -12,12 +12,13 @@ export interface UserAttributesInput {
 }
 
 /** The directory's steps between a password and tokens (Cognito's challenge names). */
-export type LoginChallengeName = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA';
+export type LoginChallengeName = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP';
 
 /** Where a login stands: done (tokens), or waiting for the answer to a challenge within the directory's session. */
 export type LoginStep = { tokens: TokenSet } | { challenge: LoginChallengeName; session: string };
 
-export type ChallengeAnswer = { newPassword: string } | { code: string };
+/** MFA_SETUP is answered with nothing once `verifySoftwareTokenInSession` accepted a code. */
+export type ChallengeAnswer = { newPassword: string } | { code: string } | { setupDone: true };
 
 /** The operations Gridsafe needs from a user directory: Cognito in AWS, the local issuer on one machine. */
 export interface IdentityProvider {
@@ -37,6 +38,10 @@ export interface IdentityProvider {
   associateSoftwareToken(accessToken: string): Promise<string>;
   /** Checks the first code from the person's app and makes TOTP their second factor from the next login on. */
   verifySoftwareToken(accessToken: string, code: string): Promise<void>;
+  /** TOTP setup inside an MFA_SETUP challenge (a pool that requires MFA): the secret and the session to go on with. */
+  associateSoftwareTokenInSession(session: string): Promise<{ secretCode: string; session: string }>;
+  /** The first code of that setup; answers the session to finish MFA_SETUP with. */
+  verifySoftwareTokenInSession(session: string, code: string): Promise<string>;
   refresh(refreshToken: string): Promise<Omit<TokenSet, 'refreshToken'> & { refreshToken?: string }>;
   /**
    * `temporary` (onboarding, a reset handed over by someone else) makes the directory demand a new password at
@@ -101,6 +106,9 @@ export function createCognitoIdentityProvider(options: CognitoOptions): Identity
     revokeRefreshToken: async (...args) => (await provider()).revokeRefreshToken(...args),
     associateSoftwareToken: async (...args) => (await provider()).associateSoftwareToken(...args),
     verifySoftwareToken: async (...args) => (await provider()).verifySoftwareToken(...args),
+    associateSoftwareTokenInSession: async (...args) =>
+      (await provider()).associateSoftwareTokenInSession(...args),
+    verifySoftwareTokenInSession: async (...args) => (await provider()).verifySoftwareTokenInSession(...args),
     refresh: async (...args) => (await provider()).refresh(...args),
     createUser: async (...args) => (await provider()).createUser(...args),
     updateUser: async (...args) => (await provider()).updateUser(...args),

@@ -1,5 +1,5 @@
 import { described, ForbiddenError, UnauthorizedError } from '@gridsafe/core';
-import type { LoginStep } from '@gridsafe/identity';
+import { type LoginStep, otpauthUri } from '@gridsafe/identity';
 import * as z from 'zod/mini';
 import { createRoute } from '../../openapi/route.ts';
 import { ProblemSchema } from '../../problem.ts';
@@ -28,7 +28,13 @@ const ChallengeAnswerSchema = described(
 );
 
 const ChallengeSchema = described(
-  z.object({ challenge: z.literal('SOFTWARE_TOKEN_MFA'), session: z.string() }),
+  z.object({
+    challenge: z.enum(['SOFTWARE_TOKEN_MFA', 'MFA_SETUP']),
+    session: z.string(),
+    /** MFA_SETUP only: the key for the authenticator app, and the same as an otpauth:// URI. */
+    secretCode: z.optional(z.string()),
+    otpauthUri: z.optional(z.string()),
+  }),
   { id: 'PlatformLoginChallenge' },
 );
 
@@ -78,7 +84,8 @@ const challengeRoute = createRoute({
   method: 'post',
   path: '/session/challenge',
   tags: ['session'],
-  summary: 'Answer the TOTP challenge of an operator login with the code from the authenticator app',
+  summary:
+    'Answer the TOTP challenge of an operator login (or finish its TOTP setup) with the code from the authenticator app',
   security: [],
   request: { body: { required: true, content: { 'application/json': { schema: ChallengeAnswerSchema } } } },
   responses: {
@@ -94,14 +101,26 @@ const challengeRoute = createRoute({
  * The control plane keeps no login state: the challenge session it hands out is the directory's own, with the
  * username beside it. The directory binds its session to the user, so an edited username is refused there.
  */
-function encodeChallenge(username: string, directorySession: string): string {
-  return Buffer.from(JSON.stringify({ u: username, s: directorySession }), 'utf8').toString('base64url');
+type OperatorChallenge = 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP';
+
+function encodeChallenge(username: string, challenge: OperatorChallenge, directorySession: string): string {
+  return Buffer.from(JSON.stringify({ u: username, c: challenge, s: directorySession }), 'utf8').toString(
+    'base64url',
+  );
 }
 
-function decodeChallenge(session: string): { username: string; directorySession: string } {
+function decodeChallenge(session: string): {
+  username: string;
+  challenge: OperatorChallenge;
+  directorySession: string;
+} {
   try {
-    const { u, s } = JSON.parse(Buffer.from(session, 'base64url').toString('utf8')) as { u: unknown; s: unknown };
-    if (typeof u === 'string' && typeof s === 'string') return { username: u, directorySession: s };
+    const { u, c, s } = JSON.parse(Buffer.from(session, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    if (typeof u === 'string' && typeof s === 'string' && (c === 'SOFTWARE_TOKEN_MFA' || c === 'MFA_SETUP'))
+      return { username: u, challenge: c, directorySession: s };
   } catch {
     // answered below
   }
@@ -125,13 +144,31 @@ export function registerPlatformSession(app: PlatformRouter) {
   app.openapi(loginRoute, async (c) => {
     const { username, password } = c.req.valid('json');
     const deps = c.get('deps');
-    const step: LoginStep = await (deps.operatorDirectory ?? deps.identity).startLogin(
-      platformPoolUsername(username),
-      password,
-    );
+    const directory = deps.operatorDirectory ?? deps.identity;
+    const step: LoginStep = await directory.startLogin(platformPoolUsername(username), password);
     if ('challenge' in step) {
-      if (step.challenge !== 'SOFTWARE_TOKEN_MFA') throw new ForbiddenError('This operator account is not set up.');
-      return c.json({ challenge: step.challenge, session: encodeChallenge(username, step.session) }, 200);
+      if (step.challenge === 'SOFTWARE_TOKEN_MFA') {
+        return c.json(
+          { challenge: step.challenge, session: encodeChallenge(username, step.challenge, step.session) },
+          200,
+        );
+      }
+      if (step.challenge === 'MFA_SETUP') {
+        // The operator pool requires MFA: a first login sets TOTP up before any token is issued.
+        const setup = await directory.associateSoftwareTokenInSession(step.session);
+        return c.json(
+          {
+            challenge: step.challenge,
+            session: encodeChallenge(username, step.challenge, setup.session),
+            secretCode: setup.secretCode,
+            otpauthUri: otpauthUri(setup.secretCode, username, 'Gridsafe platform'),
+          },
+          200,
+        );
+      }
+      throw new ForbiddenError(
+        'This operator account must set a new password with the vendor’s administrator.',
+      );
     }
     const claims = await deps.tokens.verify(step.tokens.accessToken);
     // The pool username already confines this login to @platform users; the claims must agree.
@@ -146,13 +183,24 @@ export function registerPlatformSession(app: PlatformRouter) {
   app.openapi(challengeRoute, async (c) => {
     const { session, code } = c.req.valid('json');
     const deps = c.get('deps');
-    const { username, directorySession } = decodeChallenge(session);
-    const step = await (deps.operatorDirectory ?? deps.identity).answerChallenge(
-      platformPoolUsername(username),
-      'SOFTWARE_TOKEN_MFA',
-      directorySession,
-      { code },
-    );
+    const { username, challenge, directorySession } = decodeChallenge(session);
+    const directory = deps.operatorDirectory ?? deps.identity;
+    const step =
+      challenge === 'MFA_SETUP'
+        ? await directory.answerChallenge(
+            platformPoolUsername(username),
+            'MFA_SETUP',
+            await directory.verifySoftwareTokenInSession(directorySession, code),
+            { setupDone: true },
+          )
+        : await directory.answerChallenge(
+            platformPoolUsername(username),
+            'SOFTWARE_TOKEN_MFA',
+            directorySession,
+            {
+              code,
+            },
+          );
     if ('challenge' in step) throw new UnauthorizedError('The login needs another step; log in again.');
     const claims = await deps.tokens.verify(step.tokens.accessToken);
     if (claims.gs_tenant !== PLATFORM_TENANT || claims.gs_role !== 'vendor_operator') {
