@@ -35,6 +35,7 @@ try {
   stack = await startLocalStack({
     ...config,
     root,
+    accessTokenSeconds: 300,
     logger: createJsonLogger(
       { service: 'gridsafe-local' },
       process.env.GRIDSAFE_LOG_LEVEL === 'debug' ? 'debug' : 'warn',
@@ -63,6 +64,8 @@ Gridsafe is running at ${url}
     unit.manager       safety manager of a unit in that village
   taihe also signs in with 统一身份认证登录 (the local OpenID provider at ${stack.oidc.issuer}):
     username taihe:<one of the above>, the same password
+  Vendor control plane: vendor.operator (same password) with a TOTP code; add this key to an authenticator
+    app: ${stack.vendorTotpSecret ?? '(enrolled before; run `npm run reset` to see a new one)'}
   Data is kept in ${config.dataDir}. Press Ctrl-C to stop everything.
 `);
 } catch (error) {

@@ -20,7 +20,7 @@ import {
 } from '@gridsafe/api';
 import { createJsonLogger, type Principal } from '@gridsafe/core';
 import { createDocumentClient } from '@gridsafe/db';
-import { createCognitoIdentityProvider, createJwksVerifier } from '@gridsafe/identity';
+import { createCognitoIdentityProvider, createJwksVerifier, totpCode } from '@gridsafe/identity';
 import { DEFAULT_CELLS_FILE, parseCellsConfig } from '../infra/src/cells-config.ts';
 import { LOCAL_PROVIDER_ID, localAuthProviders, localStackConfig } from './local/config.ts';
 import { waitForPort } from './local/ports.ts';
@@ -413,8 +413,27 @@ export async function apiTarget(
     body: JSON.stringify({ username, password }),
   });
   if (!response.ok) throw new ApiError(`Login to ${url} failed: ${response.status} ${await response.text()}`);
-  const { accessToken } = (await response.json()) as { accessToken: string };
-  return { mode: 'api', url, token: accessToken, fetch: fetchImpl };
+  let answer = (await response.json()) as { accessToken?: string; challenge?: string; session?: string };
+  if (answer.challenge === 'SOFTWARE_TOKEN_MFA') {
+    // Operators sign in with TOTP: a code typed from the app, or one computed from the enrolled secret.
+    const secret = env.GRIDSAFE_VENDOR_TOTP_SECRET;
+    const code = env.GRIDSAFE_VENDOR_TOTP_CODE ?? (secret ? totpCode(secret) : undefined);
+    if (!code) {
+      throw new UsageError(
+        'The vendor login asks for a TOTP code: set GRIDSAFE_VENDOR_TOTP_CODE (or GRIDSAFE_VENDOR_TOTP_SECRET).',
+      );
+    }
+    const answered = await fetchImpl(`${url.replace(/\/$/, '')}/session/challenge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session: answer.session, code }),
+    });
+    if (!answered.ok)
+      throw new ApiError(`Login to ${url} failed: ${answered.status} ${await answered.text()}`);
+    answer = (await answered.json()) as typeof answer;
+  }
+  if (!answer.accessToken) throw new ApiError(`Login to ${url} failed: no access token in the answer`);
+  return { mode: 'api', url, token: answer.accessToken, fetch: fetchImpl };
 }
 
 /** The control plane's own functions against the running local stack's table and user directory. */

@@ -3,12 +3,22 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { newTotpSecret, verifyTotp } from '@gridsafe/identity';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 
 /**
  * A small, real token issuer for one machine. It speaks the subset of the Cognito Identity Provider JSON
- * protocol that Gridsafe uses (InitiateAuth with USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH, AdminCreateUser,
- * AdminSetUserPassword, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser, ListUsers by username
+ * protocol that Gridsafe uses (InitiateAuth with USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH, RespondToAuthChallenge
+ * for NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA, AssociateSoftwareToken / VerifySoftwareToken /
+ * SetUserMFAPreference, RevokeToken, AdminCreateUser (with a temporary password), AdminSetUserPassword, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser, ListUsers by username
  * prefix), signs RS256 access tokens shaped like Cognito's, and serves its JWKS. The API therefore uses the AWS SDK's Cognito client and
  * the same JWKS verifier locally as in AWS. Like Cognito's, its access tokens carry who (`sub`, the pool
  * `username`) and nothing about roles or counties: those come from the county's records. Chosen over `cognito-local` (148 MB of AWS SDK v2
@@ -23,6 +33,16 @@ export interface LocalIssuerOptions {
   userPoolId?: string;
   clientId?: string;
   accessTokenSeconds?: number;
+  /**
+   * Called on every password hash comparison. Tests count the calls to show that an unknown username costs the
+   * same hash as a wrong password (timing would be a flaky proof on a shared machine).
+   */
+  onPasswordHash?: () => void;
+  /**
+   * Usernames starting with one of these must have TOTP, like a pool with MFA required (the vendor's operator
+   * pool): a login without it answers MFA_SETUP.
+   */
+  mfaRequiredForPrefixes?: readonly string[];
 }
 
 interface StoredUser {
@@ -30,6 +50,10 @@ interface StoredUser {
   sub: string;
   enabled: boolean;
   passwordHash?: string;
+  /** Cognito's FORCE_CHANGE_PASSWORD: the password was handed over (onboarding, reset) and must be replaced. */
+  status?: 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+  /** A TOTP secret; `enabled` once verified and chosen with SetUserMFAPreference. */
+  totp?: { secret: string; verified: boolean; enabled: boolean };
   attributes: Record<string, string>;
   createdAt: string;
 }
@@ -68,9 +92,26 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   const userPoolId = options.userPoolId ?? 'local_gridsafe';
   const clientId = options.clientId ?? 'gridsafe-local-client';
   const accessTokenSeconds = options.accessTokenSeconds ?? 3600;
-  const { privateKey, publicJwk } = await loadOrCreateKey(options.dataDir);
+  const { privateKey, publicJwk, publicKey } = await loadOrCreateKey(options.dataDir);
   const state = loadState(options.dataDir);
   const save = () => persistState(options.dataDir, state);
+  // Compared against when the username is unknown, so an unknown name costs the same scrypt as a wrong password.
+  const dummyHash = hashPassword(randomBytes(16).toString('base64'));
+  const checkPassword = (password: string, stored: string | undefined) => {
+    options.onPasswordHash?.();
+    return verifyPassword(password, stored ?? dummyHash);
+  };
+  // Pending challenges live in memory only: Cognito's sessions last 3 minutes, a restart simply ends them.
+  const challenges = new Map<string, { username: string; name: string; expiresAt: number }>();
+  const openChallenge = (user: StoredUser, name: string) => {
+    const session = randomBytes(32).toString('base64url');
+    challenges.set(session, { username: user.username, name, expiresAt: Date.now() + 180_000 });
+    return {
+      ChallengeName: name,
+      Session: session,
+      ChallengeParameters: { USER_ID_FOR_SRP: user.username, USERNAME: user.username },
+    };
+  };
 
   let issuer = '';
   const server: Server = createServer((req, res) => {
@@ -137,6 +178,11 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
           attributes: attributesFrom(input.UserAttributes),
           createdAt: new Date().toISOString(),
         };
+        // Like Cognito: a TemporaryPassword puts the user in FORCE_CHANGE_PASSWORD until the first login.
+        if (typeof input.TemporaryPassword === 'string' && input.TemporaryPassword !== '') {
+          user.passwordHash = hashPassword(input.TemporaryPassword);
+          user.status = 'FORCE_CHANGE_PASSWORD';
+        }
         state.users[username] = user;
         save();
         return { User: describeUser(user) };
@@ -144,6 +190,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       case 'AdminSetUserPassword': {
         const user = requireUser(input);
         user.passwordHash = hashPassword(requireString(input, 'Password'));
+        user.status = input.Permanent === true ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
         save();
         return {};
       }
@@ -159,6 +206,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
           Username: user.username,
           UserAttributes: describeUser(user).Attributes,
           Enabled: user.enabled,
+          UserStatus: user.status ?? 'CONFIRMED',
+          UserMFASettingList: user.totp?.enabled ? ['SOFTWARE_TOKEN_MFA'] : [],
         };
       }
       case 'AdminEnableUser':
@@ -171,6 +220,49 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       }
       case 'ListUsers':
         return listUsers(input);
+      case 'RespondToAuthChallenge':
+        return respondToAuthChallenge(input);
+      case 'RevokeToken': {
+        if (input.ClientId !== clientId)
+          throw new CognitoProtocolError('UnauthorizedException', 'Unknown client.');
+        // Cognito answers success for a token it does not know, so revocation reveals nothing either.
+        delete state.refreshTokens[requireString(input, 'Token')];
+        save();
+        return {};
+      }
+      case 'AssociateSoftwareToken': {
+        // With an access token (a signed-in person adds TOTP) or with the session of an MFA_SETUP challenge.
+        const user = input.Session ? userOfSetupSession(input) : await userOfAccessToken(input);
+        user.totp = { secret: newTotpSecret(), verified: false, enabled: user.totp?.enabled ?? false };
+        save();
+        return { SecretCode: user.totp.secret, ...(input.Session ? { Session: input.Session } : {}) };
+      }
+      case 'VerifySoftwareToken': {
+        const user = input.Session ? userOfSetupSession(input) : await userOfAccessToken(input);
+        if (!user.totp || !verifyTotp(user.totp.secret, requireString(input, 'UserCode'))) {
+          throw new CognitoProtocolError('EnableSoftwareTokenMFAException', 'Code mismatch');
+        }
+        user.totp.verified = true;
+        // Cognito makes a verified token the user's MFA when it was set up during an MFA_SETUP challenge.
+        if (input.Session) user.totp.enabled = true;
+        save();
+        return { Status: 'SUCCESS', ...(input.Session ? { Session: input.Session } : {}) };
+      }
+      case 'SetUserMFAPreference':
+      case 'AdminSetUserMFAPreference': {
+        const user =
+          operation === 'SetUserMFAPreference' ? await userOfAccessToken(input) : requireUser(input);
+        const settings = (input.SoftwareTokenMfaSettings ?? {}) as { Enabled?: boolean };
+        if (settings.Enabled && !user.totp?.verified) {
+          throw new CognitoProtocolError(
+            'InvalidParameterException',
+            'User has not verified software token mfa',
+          );
+        }
+        if (user.totp) user.totp.enabled = settings.Enabled === true;
+        save();
+        return {};
+      }
       default:
         throw new CognitoProtocolError(
           'InvalidParameterException',
@@ -185,22 +277,13 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     const parameters = (input.AuthParameters ?? {}) as Record<string, string>;
     if (input.AuthFlow === 'USER_PASSWORD_AUTH') {
       const user = state.users[parameters.USERNAME ?? ''];
-      // Same answer for an unknown user and a wrong password, like Cognito with PreventUserExistenceErrors.
-      if (
-        !user ||
-        !user.enabled ||
-        !user.passwordHash ||
-        !verifyPassword(parameters.PASSWORD ?? '', user.passwordHash)
-      ) {
+      // Same answer and the same work for an unknown user and a wrong password (Cognito's
+      // PreventUserExistenceErrors): the hash runs first, whatever the lookup found.
+      const passwordMatches = checkPassword(parameters.PASSWORD ?? '', user?.passwordHash);
+      if (!user?.enabled || !user.passwordHash || !passwordMatches) {
         throw new CognitoProtocolError('NotAuthorizedException', 'Incorrect username or password.');
       }
-      const refreshToken = randomBytes(48).toString('base64url');
-      state.refreshTokens[refreshToken] = {
-        username: user.username,
-        expiresAt: Date.now() + 30 * 86_400_000,
-      };
-      save();
-      return { AuthenticationResult: await tokensFor(user, refreshToken) };
+      return nextStep(user);
     }
     if (input.AuthFlow === 'REFRESH_TOKEN_AUTH') {
       const stored = state.refreshTokens[parameters.REFRESH_TOKEN ?? ''];
@@ -212,6 +295,96 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       return { AuthenticationResult: rest };
     }
     throw new CognitoProtocolError('InvalidParameterException', 'Unsupported AuthFlow.');
+  }
+
+  /** After the password: a forced change first, then the second factor, then tokens. */
+  async function nextStep(user: StoredUser) {
+    if (user.status === 'FORCE_CHANGE_PASSWORD') return openChallenge(user, 'NEW_PASSWORD_REQUIRED');
+    if (user.totp?.enabled) return openChallenge(user, 'SOFTWARE_TOKEN_MFA');
+    if (options.mfaRequiredForPrefixes?.some((prefix) => user.username.startsWith(prefix))) {
+      return openChallenge(user, 'MFA_SETUP');
+    }
+    const refreshToken = randomBytes(48).toString('base64url');
+    state.refreshTokens[refreshToken] = { username: user.username, expiresAt: Date.now() + 30 * 86_400_000 };
+    save();
+    return { AuthenticationResult: await tokensFor(user, refreshToken) };
+  }
+
+  async function respondToAuthChallenge(input: Record<string, unknown>) {
+    if (input.ClientId !== clientId)
+      throw new CognitoProtocolError('ResourceNotFoundException', 'Unknown client.');
+    const session = requireString(input, 'Session');
+    const pending = challenges.get(session);
+    const responses = (input.ChallengeResponses ?? {}) as Record<string, string>;
+    const user = pending ? state.users[pending.username] : undefined;
+    if (
+      !pending ||
+      pending.expiresAt < Date.now() ||
+      pending.name !== input.ChallengeName ||
+      responses.USERNAME !== pending.username ||
+      !user?.enabled
+    ) {
+      throw new CognitoProtocolError('NotAuthorizedException', 'Invalid session for the user.');
+    }
+    if (pending.name === 'NEW_PASSWORD_REQUIRED') {
+      const chosen = responses.NEW_PASSWORD ?? '';
+      // The pool's policy (infra/src/shared-stack.ts) in its simplest form; the API checks its own first.
+      if (chosen.length < 8) {
+        throw new CognitoProtocolError('InvalidPasswordException', 'Password does not conform to policy.');
+      }
+      user.passwordHash = hashPassword(chosen);
+      user.status = 'CONFIRMED';
+    } else if (pending.name === 'MFA_SETUP') {
+      if (!user.totp?.enabled) {
+        throw new CognitoProtocolError('InvalidParameterException', 'Software token not verified.');
+      }
+      challenges.delete(session);
+      const refreshToken = randomBytes(48).toString('base64url');
+      state.refreshTokens[refreshToken] = {
+        username: user.username,
+        expiresAt: Date.now() + 30 * 86_400_000,
+      };
+      save();
+      return { AuthenticationResult: await tokensFor(user, refreshToken) };
+    } else if (
+      !user.totp?.enabled ||
+      !verifyTotp(user.totp.secret, responses.SOFTWARE_TOKEN_MFA_CODE ?? '')
+    ) {
+      // A wrong code keeps the session, as Cognito does for a few attempts.
+      throw new CognitoProtocolError('CodeMismatchException', 'Invalid code received for user');
+    } else {
+      challenges.delete(session);
+      const refreshToken = randomBytes(48).toString('base64url');
+      state.refreshTokens[refreshToken] = {
+        username: user.username,
+        expiresAt: Date.now() + 30 * 86_400_000,
+      };
+      save();
+      return { AuthenticationResult: await tokensFor(user, refreshToken) };
+    }
+    challenges.delete(session);
+    save();
+    return nextStep(user);
+  }
+
+  function userOfSetupSession(input: Record<string, unknown>): StoredUser {
+    const pending = challenges.get(requireString(input, 'Session'));
+    const user = pending ? state.users[pending.username] : undefined;
+    if (!pending || pending.name !== 'MFA_SETUP' || pending.expiresAt < Date.now() || !user?.enabled) {
+      throw new CognitoProtocolError('NotAuthorizedException', 'Invalid session for the user.');
+    }
+    return user;
+  }
+
+  async function userOfAccessToken(input: Record<string, unknown>): Promise<StoredUser> {
+    try {
+      const { payload } = await jwtVerify(requireString(input, 'AccessToken'), publicKey, { issuer });
+      const user = state.users[String(payload.username ?? '')];
+      if (user?.enabled && user.sub === payload.sub) return user;
+    } catch {
+      // answered below, like an unknown user
+    }
+    throw new CognitoProtocolError('NotAuthorizedException', 'Invalid Access Token');
   }
 
   async function tokensFor(user: StoredUser, refreshToken: string | undefined) {
@@ -303,7 +476,7 @@ function describeUser(user: StoredUser) {
   return {
     Username: user.username,
     Enabled: user.enabled,
-    UserStatus: 'CONFIRMED',
+    UserStatus: user.status ?? 'CONFIRMED',
     Attributes: [
       { Name: 'sub', Value: user.sub },
       ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
@@ -366,7 +539,8 @@ async function loadOrCreateKey(dataDir: string | undefined) {
   }
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
   const privateKey = await importJWK(privateJwk, 'RS256');
-  return { privateKey, publicJwk: { ...publicJwk, alg: 'RS256', use: 'sig' } };
+  const publicKey = await importJWK({ ...publicJwk, alg: 'RS256' }, 'RS256');
+  return { privateKey, publicKey, publicJwk: { ...publicJwk, alg: 'RS256', use: 'sig' } };
 }
 
 function loadState(dataDir: string | undefined): IssuerState {

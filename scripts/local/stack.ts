@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   countyStatusCacheFor,
@@ -15,7 +15,7 @@ import { Hono } from 'hono';
 import { loadCellsConfig } from '../../infra/src/cells-config.ts';
 import { DEMO_PASSWORD, LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
-import { seedPlatformOperator } from '../seed/seed-platform.ts';
+import { enrolOperatorTotp, seedPlatformOperator } from '../seed/seed-platform.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { loadOrCreateCursorSecrets } from './cursor-secrets.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
@@ -45,6 +45,11 @@ export interface LocalStackOptions {
   /** Called when a child service dies on its own (not during stop). */
   onChildExit?: (what: string, code: number | null) => void;
   progress?: (message: string) => void;
+  /**
+   * Access-token lifetime; `npm start` uses 300 s like the cells (shorter than the shortest idle time a county
+   * may set, see docs/decisions.md "Idle sessions"). Absent: an hour, for browser tests that move the clock.
+   */
+  accessTokenSeconds?: number;
 }
 
 export interface LocalStack {
@@ -54,6 +59,8 @@ export interface LocalStack {
   seedReports: Awaited<ReturnType<typeof seedDemoCounty>>[];
   /** The local OpenID provider (the 统一身份认证 button); tests add accounts to it. */
   oidc: LocalOidcProvider;
+  /** The demo vendor operator's TOTP secret (base32), for an authenticator app or `totpCode`. */
+  vendorTotpSecret?: string;
   stop(): Promise<void>;
 }
 
@@ -99,7 +106,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webOrigin: url,
     });
     stoppers.push(s3.stop);
-    const issuer = await startLocalIssuer({ port: options.issuerPort, webOrigin: url, dataDir: join(options.dataDir, 'issuer') });
+    const issuer = await startLocalIssuer({
+      port: options.issuerPort,
+      webOrigin: url,
+      dataDir: join(options.dataDir, 'issuer'),
+      // Operators must have TOTP, as the vendor's operator pool requires in AWS.
+      mfaRequiredForPrefixes: ['@platform:'],
+      ...(options.accessTokenSeconds ? { accessTokenSeconds: options.accessTokenSeconds } : {}),
+    });
     stoppers.push(issuer.close);
     const oidc = await startOidcProvider({
       port: options.oidcPort,
@@ -177,7 +191,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ),
       );
     }
-    await seedPlatformOperator(deps.cellDirectory);
+    // The demo operator's TOTP secret is kept beside the issuer's data and printed at start: the local stand-in
+    // for the authenticator app an operator enrols in AWS. Operators live in the cell's directory itself, which
+    // only the control plane administers (never a county's user-administration path).
+    const totpFile = join(options.dataDir, 'issuer', 'vendor-operator-totp.txt');
+    const seededOperator = await seedPlatformOperator(deps.cellDirectory);
+    const vendorTotpSecret =
+      seededOperator.totpSecret ??
+      (existsSync(totpFile) ? readFileSync(totpFile, 'utf8').trim() : await enrolOperatorTotp(deps.cellDirectory));
+    if (vendorTotpSecret && !existsSync(totpFile)) writeFileSync(totpFile, vendorTotpSecret, { mode: 0o600 });
     // A .data/ from before person ids holds people with only `sub`: link them (a no-op once done).
     for (const county of [TAIHE, LINQUAN]) {
       await migrateCountyToPersonIds(new TenantStore(deps.documentClient, options.tableName, county.tenant), LOCAL_PROVIDER_ID, new Date());
@@ -193,7 +215,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // One origin serves both APIs, as the custom domain does in AWS: /platform/* to the vendor's control plane,
     // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
     const countyStatus = countyStatusCacheFor({ client: deps.documentClient, tableName: options.tableName });
-    const countyApp = createApp({ ...deps, countyStatus });
+    // Locally the one issuer also holds the vendor's operators, who read a county under its admin's grant.
+    const countyApp = createApp({ ...deps, countyStatus, operatorProvider: LOCAL_PROVIDER_ID });
     const platformApp = createPlatformApp(
       createPlatformDeps({
         documentClient: deps.documentClient,
@@ -233,7 +256,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger: deps.logger,
     });
     stoppers.push(escalationTimer.stop);
-    return { url, clock, seedReports, oidc, stop };
+    return { url, clock, seedReports, oidc, vendorTotpSecret, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -36,6 +36,13 @@ let deputy: ReturnType<typeof clientFor>;
 /** A risk point and a hazard of county B, for the "another county's id" case. */
 let foreignPoint: string;
 let foreignHazard: string;
+let foreignGrantId: string;
+
+/** A fresh grant of county A, so each revoke in the matrix has one of its own to end. */
+async function adminGrant(): Promise<{ id: string }> {
+  return (await clients.get('county_admin')!.post('/vendor-access-grants', { hours: 1, reason: '矩阵' }))
+    .body;
+}
 
 beforeAll(async () => {
   const [a, b] = [uniqueTenant('pm'), uniqueTenant('pn')];
@@ -60,6 +67,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   deputy = clientFor(api.app, a, await api.login(a, 'county.deputy', 'Matrix-pass-2026'));
+  foreignGrantId = (await adminOfB.post('/vendor-access-grants', { hours: 1, reason: '矩阵' })).body.id;
 }, 180_000);
 
 const RED = { method: 'LEC', L: 6, E: 6, C: 15 };
@@ -250,6 +258,30 @@ const ENDPOINTS: Endpoint[] = [
     name: 'POST /departments',
     call: (cl) => cl.post('/departments', { name: `矩阵局${serial++}`, industries: [] }),
     expect: (role) => all(role === 'county_admin' ? 201 : 403),
+  },
+  {
+    name: 'GET /login-events',
+    call: (cl) => cl.get('/login-events?limit=5'),
+    expect: (role) => all(role === 'county_admin' ? 200 : 403),
+  },
+  {
+    name: 'GET /vendor-access-grants',
+    call: (cl) => cl.get('/vendor-access-grants'),
+    expect: (role) => all(role === 'county_admin' ? 200 : 403),
+  },
+  {
+    name: 'POST /vendor-access-grants',
+    call: (cl) => cl.post('/vendor-access-grants', { hours: 1, reason: '矩阵' }),
+    expect: (role) => all(role === 'county_admin' ? 201 : 403),
+  },
+  {
+    // Revoking an id of another county, or one that never existed, is a 404 like any other record.
+    name: 'DELETE /vendor-access-grants/{id}',
+    call: async (cl, _r, c) => {
+      const id = c === 'foreign' ? foreignGrantId : (await adminGrant()).id;
+      return cl.delete(`/vendor-access-grants/${id}`);
+    },
+    expect: (role) => (role === 'county_admin' ? [200, 200, 404] : all(403)),
   },
   {
     name: 'GET /knowledge/industries',

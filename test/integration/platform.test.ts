@@ -1,10 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CountyStatusCache, createApp, disableCountyUsers } from '@gridsafe/api';
+import {
+  CountyStatusCache,
+  createApp,
+  disableCountyUsers,
+  PLATFORM_TENANT,
+  platformPoolUsername,
+} from '@gridsafe/api';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { countyStatusKey, platformKey, readCountyStatus, tenantKey } from '@gridsafe/db';
-import { poolUsername } from '@gridsafe/identity';
+import { poolUsername, totpCode } from '@gridsafe/identity';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CELLS_FILE } from '../../infra/src/cells-config.ts';
 import {
@@ -29,6 +35,7 @@ type Answer = { status: number; body: any; headers: Headers };
 
 let api: Api;
 let vendorToken: string;
+let vendorTotpSecret: string;
 
 async function call(
   app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
@@ -65,8 +72,21 @@ function onboardBody(id: string, overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function countyLogin(tenant: string, username: string, password: string): Promise<Answer> {
-  return county(tenant, 'POST', '/session', { body: { username, password } });
+/**
+ * A county login. The onboarded admin's password is temporary: the first login answers NEW_PASSWORD_REQUIRED,
+ * which this helper answers by choosing the same password again, so the tests below keep using it.
+ */
+async function countyLogin(
+  tenant: string,
+  username: string,
+  password: string,
+  app: Parameters<typeof call>[0] = api.countyApp,
+): Promise<Answer> {
+  const answer = await call(app, 'POST', `/t/${tenant}/api/v1/session`, { body: { username, password } });
+  if (answer.body?.challenge !== 'NEW_PASSWORD_REQUIRED') return answer;
+  return call(app, 'POST', `/t/${tenant}/api/v1/session/challenge`, {
+    body: { session: answer.body.session, newPassword: password },
+  });
 }
 
 async function getItem(pk: string, sk: string) {
@@ -83,21 +103,62 @@ async function directoryLoginWorks(tenant: string, username: string, password: s
   );
 }
 
+/** The operator's login: the password, then the TOTP code computed from the seeded secret. */
+async function vendorLogin(password = DEMO_LOGIN_PASSWORD, code = () => totpCode(vendorTotpSecret)) {
+  const first = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+    body: { username: 'vendor.operator', password },
+  });
+  if (first.body?.challenge !== 'SOFTWARE_TOKEN_MFA') return first;
+  return call(api.platformApp, 'POST', '/platform/api/v1/session/challenge', {
+    body: { session: first.body.session, code: code() },
+  });
+}
+
 beforeAll(async () => {
   api = await startPlatformTestApi();
-  await seedPlatformOperator(api.deps.identity);
-  const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
-    body: { username: 'vendor.operator', password: DEMO_LOGIN_PASSWORD },
-  });
+  vendorTotpSecret = (await seedPlatformOperator(api.deps.identity)).totpSecret ?? '';
+  const login = await vendorLogin();
   expect(login.status).toBe(200);
   vendorToken = login.body.accessToken;
 });
 
 describe('the vendor session', () => {
-  it('logs the demo vendor operator in as vendor_operator', async () => {
-    const login = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
+  it('asks the vendor operator for a TOTP code after the password, and refuses a wrong one', async () => {
+    const first = await call(api.platformApp, 'POST', '/platform/api/v1/session', {
       body: { username: 'vendor.operator', password: DEMO_LOGIN_PASSWORD },
     });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ challenge: 'SOFTWARE_TOKEN_MFA', session: expect.any(String) });
+    const wrong = await vendorLogin(DEMO_LOGIN_PASSWORD, () =>
+      totpCode(vendorTotpSecret, new Date(Date.now() - 10 * 60_000)),
+    );
+    expect(wrong.status).toBe(401);
+  });
+
+  it('walks a new operator through TOTP setup before any token, then asks for a code at each login', async () => {
+    await api.deps.identity.createUser(platformPoolUsername('new.operator'), TEST_PASSWORD, {
+      tenant: PLATFORM_TENANT,
+      role: 'vendor_operator',
+      scopes: [],
+    });
+    const login = (body: unknown) => call(api.platformApp, 'POST', '/platform/api/v1/session', { body });
+    const answer = (body: unknown) =>
+      call(api.platformApp, 'POST', '/platform/api/v1/session/challenge', { body });
+    const setup = await login({ username: 'new.operator', password: TEST_PASSWORD });
+    expect(setup.body).toMatchObject({ challenge: 'MFA_SETUP', secretCode: expect.any(String) });
+    expect(setup.body.accessToken).toBeUndefined();
+    const secret: string = setup.body.secretCode;
+    const stale = totpCode(secret, new Date(Date.now() - 10 * 60_000));
+    expect((await answer({ session: setup.body.session, code: stale })).status).toBe(401);
+    const done = await answer({ session: setup.body.session, code: totpCode(secret) });
+    expect(done.status).toBe(200);
+    expect(done.body.user).toMatchObject({ username: 'new.operator', role: 'vendor_operator' });
+    const next = await login({ username: 'new.operator', password: TEST_PASSWORD });
+    expect(next.body).toEqual({ challenge: 'SOFTWARE_TOKEN_MFA', session: expect.any(String) });
+  });
+
+  it('logs the demo vendor operator in as vendor_operator', async () => {
+    const login = await vendorLogin();
     expect(login.status).toBe(200);
     expect(login.body.user).toMatchObject({ username: 'vendor.operator', role: 'vendor_operator' });
     expect(login.body.refreshToken).toEqual(expect.any(String));
@@ -201,6 +262,14 @@ describe('onboarding', () => {
     expect(audit.status).toBe(200);
     expect(audit.body.items.map((event: { action: string }) => event.action)).toEqual(['onboarded']);
     expect(audit.body.chain).toEqual({ intact: true, length: 1 });
+  });
+
+  it('hands the new admin a temporary password that must be changed at the first login', async () => {
+    const first = await county(tenant, 'POST', '/session', {
+      body: { username: 'county.admin', password: onboarded.body.admin.temporaryPassword },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ challenge: 'NEW_PASSWORD_REQUIRED', session: expect.any(String) });
   });
 
   it('lets the new admin log in to the county API and see the county’s root grid', async () => {
@@ -464,9 +533,7 @@ describe('the county API’s status cache', () => {
     const counted = { ...api.deps, reportDynamoCalls: true };
     const cached = createApp({ ...counted, countyStatus: new CountyStatusCache(countingRead, 60_000) });
     const shortLived = createApp({ ...counted, countyStatus: new CountyStatusCache(countingRead, 50) });
-    const login = await call(cached, 'POST', `/t/${tenant}/api/v1/session`, {
-      body: { username: 'county.admin', password: onboarded.body.admin.temporaryPassword },
-    });
+    const login = await countyLogin(tenant, 'county.admin', onboarded.body.admin.temporaryPassword, cached);
     const token = login.body.accessToken;
     const gridPath = `/t/${tenant}/api/v1/grids/${onboarded.body.rootGrid.id}`;
     const [first, second] = [
@@ -693,9 +760,14 @@ describe('the onboarding command (scripts/onboard.ts)', () => {
       api.platformApp.request(String(input), init)) as typeof fetch;
     const url = 'http://platform.test/platform/api/v1';
     await expect(apiTarget(url, {}, fetchApp)).rejects.toThrow(/GRIDSAFE_VENDOR_USERNAME/);
+    const login = {
+      GRIDSAFE_VENDOR_USERNAME: 'vendor.operator',
+      GRIDSAFE_VENDOR_PASSWORD: DEMO_LOGIN_PASSWORD,
+    };
+    await expect(apiTarget(url, login, fetchApp)).rejects.toThrow(/GRIDSAFE_VENDOR_TOTP_CODE/);
     const target = await apiTarget(
       url,
-      { GRIDSAFE_VENDOR_USERNAME: 'vendor.operator', GRIDSAFE_VENDOR_PASSWORD: DEMO_LOGIN_PASSWORD },
+      { ...login, GRIDSAFE_VENDOR_TOTP_SECRET: vendorTotpSecret },
       fetchApp,
     );
     const id = uniqueTenant('pj');

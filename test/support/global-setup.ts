@@ -68,7 +68,8 @@ export default async function setup(project: TestProject) {
         .then((port) => startS3Local({ port, directory: s3Dir }))
         .then((service) => (s3 = service)),
       freePort()
-        .then((port) => startLocalIssuer({ port }))
+        // Operators must have TOTP, as the vendor's operator pool requires in AWS.
+        .then((port) => startLocalIssuer({ port, mfaRequiredForPrefixes: ['@platform:'] }))
         .then((service) => (issuer = service)),
     ]);
     const failed = started.find((result) => result.status === 'rejected');

@@ -181,6 +181,7 @@ export function clientFor(
     patch: (path: string, body: unknown, headers?: Record<string, string>) =>
       call('PATCH', path, body, headers),
     put: (path: string, body: unknown, headers?: Record<string, string>) => call('PUT', path, body, headers),
+    delete: (path: string, headers?: Record<string, string>) => call('DELETE', path, undefined, headers),
   };
 }
 

@@ -15,6 +15,7 @@ import { HazardPage } from './pages/hazard.ts';
 import { HazardsPage } from './pages/hazards.ts';
 import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
 import { LoginPage } from './pages/login.ts';
+import { LoginEventsPage } from './pages/login-events.ts';
 import { MapPage } from './pages/map.ts';
 import { FileRiskPointPage } from './pages/mobile/file-risk-point.ts';
 import { PatrolPage } from './pages/mobile/patrol.ts';
@@ -30,6 +31,7 @@ import { UnitCreatePage } from './pages/unit-create.ts';
 import { UnitImportPage } from './pages/unit-import.ts';
 import { UnitsPage } from './pages/units.ts';
 import { UsersPage } from './pages/users.ts';
+import { VendorAccessPage } from './pages/vendor-access.ts';
 import { location, matchPath, navigate, nextAfterLogin } from './router.ts';
 import { session, TENANT_PATTERN } from './session.ts';
 
@@ -62,6 +64,8 @@ const ROUTES: Route[] = [
   { pattern: 'map', page: MapPage },
   { pattern: 'departments', page: DepartmentsPage },
   { pattern: 'users', page: UsersPage, roles: rolesOf('users') },
+  { pattern: 'login-events', page: LoginEventsPage, roles: rolesOf('login-events') },
+  { pattern: 'vendor-access', page: VendorAccessPage, roles: rolesOf('vendor-access') },
   { pattern: 'knowledge', page: KnowledgePage },
   { pattern: 'knowledge/:code', page: KnowledgeIndustryPage },
   { pattern: 'settings', page: SettingsPage },

@@ -3,7 +3,9 @@ import { render } from 'preact';
 import { App } from './app.ts';
 import { html } from './html.ts';
 import { locale, t } from './i18n/index.ts';
+import { logoutEverywhere, watchIdle } from './login-steps.ts';
 import { refreshSyncState, startSync } from './offline/sync.ts';
+import { navigate } from './router.ts';
 import { session } from './session.ts';
 import './styles.css';
 
@@ -21,6 +23,13 @@ effect(() => {
   queueMicrotask(() => void refreshSyncState());
 });
 startSync();
+
+// The county's idle time (security.idleMinutes): an unattended screen logs out and revokes its refresh token.
+watchIdle(() => {
+  const tenant = session.value?.tenant;
+  void logoutEverywhere();
+  if (tenant) navigate(`/${tenant}/login`);
+});
 
 // The service worker keeps the app shell for offline starts; never the API (see sw.ts). Only in builds: under
 // `vite dev` (the only place import.meta.hot exists) it would serve stale modules. Not import.meta.env.PROD:

@@ -1,3 +1,4 @@
+import { type Capability, hasCapability } from '@gridsafe/core/permissions';
 import type { Role } from './api/types.ts';
 import type { MessageKey } from './i18n/index.ts';
 
@@ -19,6 +20,11 @@ const ALL: readonly Role[] = [
   'unit_user',
 ];
 const FIELD: readonly Role[] = ['grid_member', 'unit_user'];
+
+/** The roles core's permissions give a capability: pages for one capability follow the rule's one home. */
+function rolesWith(capability: Capability): Role[] {
+  return ALL.filter((role) => hasCapability({ role }, capability));
+}
 
 /**
  * What each role sees in the menu. The API decides what is allowed; this only hides what would be refused.
@@ -42,6 +48,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'assessments', label: 'nav.assessments', roles: OFFICERS },
   { path: 'departments', label: 'nav.departments', roles: OFFICERS },
   { path: 'users', label: 'nav.users', roles: ['county_admin'] },
+  { path: 'login-events', label: 'nav.loginEvents', roles: rolesWith('loginEvent.read') },
+  { path: 'vendor-access', label: 'nav.vendorAccess', roles: rolesWith('vendorGrant.manage') },
   { path: 'knowledge', label: 'nav.knowledge', roles: ALL },
   { path: 'm/sync', label: 'nav.sync', roles: ALL },
   { path: 'settings', label: 'nav.settings', roles: ALL, tab: true },

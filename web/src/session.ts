@@ -152,6 +152,13 @@ export function logout(): void {
   }
 }
 
+/** Keeps the session a finished login challenge answered with (login-steps.ts runs the challenges). */
+export function adoptSession(tenant: string, answer: SessionAnswer): Session {
+  const next = fromAnswer(tenant, answer);
+  store(next);
+  return next;
+}
+
 /**
  * Exchanges the refresh token for a new access token. Concurrent callers share one request. A refused refresh
  * (expired or revoked) ends the session; a network failure keeps it, so an offline phone is not logged out.

@@ -23,6 +23,11 @@ export interface AppDeps {
   /** The password directory (Cognito, or the local issuer), and the provider id its tokens carry. */
   identity: IdentityProvider;
   passwordProvider?: string;
+  /**
+   * The provider whose `@platform:` accounts are the vendor's operators (locally the one issuer; in AWS the
+   * operator pool, when the cell lists it). Absent: no operator enters a county, grant or not.
+   */
+  operatorProvider?: string;
   /** The callers' subject links, per process; absent, `createApp` makes one. */
   people?: PersonCache;
   healthChecks: Record<string, HealthCheck>;

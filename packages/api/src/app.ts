@@ -17,6 +17,7 @@ import { registerGrids } from './routes/grids.ts';
 import { registerHazards } from './routes/hazards.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerKnowledge } from './routes/knowledge.ts';
+import { registerLoginEvents } from './routes/login-events.ts';
 import { registerMe } from './routes/me.ts';
 import { registerNotifications } from './routes/notifications.ts';
 import { registerPatrols } from './routes/patrols.ts';
@@ -26,6 +27,7 @@ import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
 import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
+import { registerVendorAccessGrants } from './routes/vendor-access-grants.ts';
 
 export const COUNTY_API_BASE = '/t/:tenant/api/v1';
 /**
@@ -154,5 +156,7 @@ function countyApi(deps: AppDeps) {
   registerPatrols(county);
   registerAssessments(county);
   registerNotifications(county);
+  registerLoginEvents(county);
+  registerVendorAccessGrants(county);
   return county;
 }

@@ -13,6 +13,7 @@ import { fromItem, type SubjectLink, SubjectLinkRepository, UserRepository } fro
 import type { VerifiedAccessToken } from '@gridsafe/identity';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
+import { isVendorOperatorToken, vendorPrincipal } from './vendor-access.ts';
 
 /**
  * Verifies the bearer token and finds the caller among the county's people. A token proves only issuer and
@@ -26,6 +27,12 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw new UnauthorizedError();
   const verified = await c.get('deps').tokens.verify(match[1]);
+  // The vendor's operators enter a county only under its admin's grant (vendor-access.ts).
+  if (isVendorOperatorToken(c.get('deps'), verified)) {
+    c.set('principal', await vendorPrincipal(c, verified));
+    await next();
+    return;
+  }
   const { principal, link } = await resolveCaller(c, verified);
   c.set('principal', principal);
   if (link.legacySubject) c.set('formerCallerId', link.legacySubject);

@@ -111,6 +111,9 @@ export function handleError(error: Error, c: Context, logger: Logger): Response 
         tenant: c.get('tenant'),
       });
     }
+    if (error instanceof TooManyRequestsError && error.retryAfterSeconds !== undefined) {
+      c.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+    }
     return problemResponse(
       c,
       status,

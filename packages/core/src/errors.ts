@@ -65,7 +65,14 @@ export class PayloadTooLargeError extends DomainError {
 }
 
 export class TooManyRequestsError extends DomainError {
-  readonly code = 'too_many_requests';
+  readonly code: string;
+  /** Seconds until a retry can succeed; sent as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, options: { code?: string; retryAfterSeconds?: number } = {}) {
+    super(message);
+    this.code = options.code ?? 'too_many_requests';
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 
 /** A dependency (DynamoDB, S3, the token issuer) cannot be reached; the caller may retry. */

@@ -31,12 +31,28 @@ export const CAPABILITIES = [
   'patrol.read',
   'patrol.complete',
   'assessment.read',
+  /** The county's login log (MLPS level 3): logins, failures, lockouts, logouts, password and MFA events. */
+  'loginEvent.read',
+  /** Letting the vendor's operators read the county for a few hours, and ending it. */
+  'vendorGrant.manage',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  // The vendor runs the service; it never reads a county's data unless granted a county role.
-  vendor_operator: [],
+  // The vendor runs the service. Inside a county it exists only under a county admin's time-limited grant
+  // (vendor-access-grants), and then reads: the API admits its token on GET requests only, never writes.
+  vendor_operator: [
+    'grid.read',
+    'department.read',
+    'unit.read',
+    'user.read',
+    'stats.read',
+    'riskPoint.read',
+    'settings.read',
+    'hazard.read',
+    'patrol.read',
+    'assessment.read',
+  ],
   county_admin: CAPABILITIES,
   // The industry chain sees its industries' units and risk points county-wide; it does not file or review them.
   // It also works the hazards of its industries: reports what its inspections find, verifies and escalates.

@@ -54,6 +54,17 @@ export const TenantSettingsSchema = described(
     reviews: z._default(z.strictObject({ allowSinglePersonTownship: z.boolean() }), {
       allowSinglePersonTownship: false,
     }),
+    /**
+     * Login rules (MLPS level 3). Absent in counties saved before they existed: the defaults apply, no TOTP
+     * demanded and 30 idle minutes (docs/decisions.md, "Idle sessions").
+     */
+    security: z._default(
+      z.strictObject({
+        requireTotpForAdmins: z._default(z.boolean(), false),
+        idleMinutes: z._default(z.number().check(z.int(), z.minimum(5), z.maximum(480)), 30),
+      }),
+      { requireTotpForAdmins: false, idleMinutes: 30 },
+    ),
   }),
   { id: 'TenantSettings' },
 );
@@ -79,6 +90,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   patrolSupervisionLevelDays: { county: 30, township: 30, village: 30 },
   escalationGraceDays: 7,
   reviews: { allowSinglePersonTownship: false },
+  security: { requireTotpForAdmins: false, idleMinutes: 30 },
 };
 
 /** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */

@@ -6,6 +6,8 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
@@ -65,6 +67,26 @@ export class TenantStore {
       );
       return Item;
     } catch (error) {
+      throw translateDynamoError(error);
+    }
+  }
+
+  /**
+   * One atomic UpdateItem on an item of this county, answering the item as it is after the update; a failed
+   * condition answers undefined (for counters that decide with a condition which branch applies).
+   */
+  async update(
+    input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'> & { Key: { pk: string; sk: string } },
+  ): Promise<StoredItem | undefined> {
+    if (!input.Key.pk.startsWith(this.prefix)) throw new Error('A county store updates only its own items.');
+    this.calls?.count('UpdateItem');
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
+      );
+      return result.Attributes;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
       throw translateDynamoError(error);
     }
   }

@@ -5,12 +5,57 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AssociateSoftwareTokenCommand,
+  type AuthenticationResultType,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   ListUsersCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ConflictError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from '@gridsafe/core';
-import type { CognitoOptions, IdentityProvider, UserAttributesInput } from './identity-provider.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationError,
+} from '@gridsafe/core';
+import type {
+  CognitoOptions,
+  IdentityProvider,
+  LoginChallengeName,
+  LoginStep,
+  UserAttributesInput,
+} from './identity-provider.ts';
+
+const CHALLENGES: readonly string[] = ['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA', 'MFA_SETUP'];
+
+/** Tokens or a challenge, from an InitiateAuth or RespondToAuthChallenge answer. */
+function stepOf(result: {
+  AuthenticationResult?: AuthenticationResultType;
+  ChallengeName?: string;
+  Session?: string;
+}): LoginStep {
+  const auth = result.AuthenticationResult;
+  if (auth?.AccessToken && auth.RefreshToken) {
+    return {
+      tokens: {
+        accessToken: auth.AccessToken,
+        refreshToken: auth.RefreshToken,
+        expiresIn: auth.ExpiresIn ?? 3600,
+      },
+    };
+  }
+  if (result.ChallengeName && CHALLENGES.includes(result.ChallengeName) && result.Session) {
+    return { challenge: result.ChallengeName as LoginChallengeName, session: result.Session };
+  }
+  // SMS_MFA, SELECT_MFA_TYPE and the rest are not configured on Gridsafe's pools; meeting one is a setup error.
+  throw new UnauthorizedError(
+    `Login needs a challenge this service does not handle (${result.ChallengeName}).`,
+  );
+}
 
 /**
  * Talks the Cognito Identity Provider API. Locally the same client points at the local issuer, which speaks
@@ -46,10 +91,9 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
     if (attributes.displayName !== undefined) list.push({ Name: 'name', Value: attributes.displayName });
     return list;
   };
-  return {
-    async login(username, password) {
-      // An unknown user must look exactly like a wrong password, or logins become a username oracle.
-      const result = await sendAuth(() =>
+  const startLogin = async (username: string, password: string) =>
+    stepOf(
+      await sendAuth(() =>
         client.send(
           new InitiateAuthCommand({
             AuthFlow: 'USER_PASSWORD_AUTH',
@@ -57,15 +101,72 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
             AuthParameters: { USERNAME: username, PASSWORD: password },
           }),
         ),
+      ),
+    );
+  return {
+    startLogin,
+    async answerChallenge(username, challenge, session, answer) {
+      const responses: Record<string, string> = { USERNAME: username };
+      if ('newPassword' in answer) responses.NEW_PASSWORD = answer.newPassword;
+      else if ('code' in answer) responses.SOFTWARE_TOKEN_MFA_CODE = answer.code;
+      return stepOf(
+        await sendAuth(() =>
+          client.send(
+            new RespondToAuthChallengeCommand({
+              ClientId: options.clientId,
+              ChallengeName: challenge,
+              Session: session,
+              ChallengeResponses: responses,
+            }),
+          ),
+        ),
       );
-      const auth = result.AuthenticationResult;
-      if (!auth?.AccessToken || !auth.RefreshToken)
-        throw new UnauthorizedError('Login needs a further challenge.');
-      return {
-        accessToken: auth.AccessToken,
-        refreshToken: auth.RefreshToken,
-        expiresIn: auth.ExpiresIn ?? 3600,
-      };
+    },
+    async revokeRefreshToken(refreshToken) {
+      await send(() =>
+        client.send(new RevokeTokenCommand({ ClientId: options.clientId, Token: refreshToken })),
+      );
+    },
+    async associateSoftwareToken(accessToken) {
+      const result = await send(() =>
+        client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
+      );
+      if (!result.SecretCode) throw new Error('The user directory returned no TOTP secret.');
+      return result.SecretCode;
+    },
+    async associateSoftwareTokenInSession(session) {
+      const result = await sendAuth(() =>
+        client.send(new AssociateSoftwareTokenCommand({ Session: session })),
+      );
+      if (!result.SecretCode || !result.Session)
+        throw new Error('The user directory returned no TOTP secret.');
+      return { secretCode: result.SecretCode, session: result.Session };
+    },
+    async verifySoftwareTokenInSession(session, code) {
+      const result = await sendAuth(() =>
+        client.send(new VerifySoftwareTokenCommand({ Session: session, UserCode: code })),
+      );
+      if (!result.Session) throw new UnauthorizedError('The code is wrong or has expired.');
+      return result.Session;
+    },
+    async verifySoftwareToken(accessToken, code) {
+      await send(() =>
+        client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code })),
+      );
+      await send(() =>
+        client.send(
+          new SetUserMFAPreferenceCommand({
+            AccessToken: accessToken,
+            SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+          }),
+        ),
+      );
+    },
+    async login(username, password) {
+      const step = await startLogin(username, password);
+      if ('challenge' in step)
+        throw new UnauthorizedError(`Login needs a further challenge (${step.challenge}).`);
+      return step.tokens;
     },
     async refresh(refreshToken) {
       const result = await sendAuth(() =>
@@ -85,7 +186,9 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
         ...(auth.RefreshToken ? { refreshToken: auth.RefreshToken } : {}),
       };
     },
-    async createUser(username, password, attributes) {
+    async createUser(username, password, attributes, createOptions = {}) {
+      // A temporary password goes in with the user (FORCE_CHANGE_PASSWORD); a permanent one is set after it.
+      // Gridsafe hands passwords over itself, so Cognito's invitation message is suppressed either way.
       const created = await send(() =>
         client.send(
           new AdminCreateUserCommand({
@@ -93,19 +196,21 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
             Username: username,
             MessageAction: 'SUPPRESS',
             UserAttributes: toAttributes(attributes),
+            ...(createOptions.temporary ? { TemporaryPassword: password } : {}),
           }),
         ),
       );
-      await send(() =>
-        client.send(
-          new AdminSetUserPasswordCommand({
-            UserPoolId: options.userPoolId,
-            Username: username,
-            Password: password,
-            Permanent: true,
-          }),
-        ),
-      );
+      if (!createOptions.temporary)
+        await send(() =>
+          client.send(
+            new AdminSetUserPasswordCommand({
+              UserPoolId: options.userPoolId,
+              Username: username,
+              Password: password,
+              Permanent: true,
+            }),
+          ),
+        );
       const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
       if (!sub) throw new Error('The user directory returned no sub for a new user.');
       return { sub };
@@ -184,6 +289,14 @@ function translateCognitoError(error: unknown): unknown {
       return new ConflictError('A user with this username already exists.', 'username_taken', {
         cause: error,
       });
+    case 'CodeMismatchException':
+    case 'EnableSoftwareTokenMFAException':
+    case 'ExpiredCodeException':
+      return new UnauthorizedError('The code is wrong or has expired.', { cause: error });
+    case 'InvalidPasswordException':
+      return new ValidationError([
+        { path: 'newPassword', message: 'does not meet the password policy of the user directory' },
+      ]);
     case 'TooManyRequestsException':
     case 'InternalErrorException':
       return new ServiceUnavailableError('user directory', { cause: error });

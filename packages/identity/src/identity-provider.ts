@@ -12,14 +12,47 @@ export interface UserAttributesInput {
   displayName?: string;
 }
 
+/** The directory's steps between a password and tokens (Cognito's challenge names). */
+export type LoginChallengeName = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP';
+
+/** Where a login stands: done (tokens), or waiting for the answer to a challenge within the directory's session. */
+export type LoginStep = { tokens: TokenSet } | { challenge: LoginChallengeName; session: string };
+
+/** MFA_SETUP is answered with nothing once `verifySoftwareTokenInSession` accepted a code. */
+export type ChallengeAnswer = { newPassword: string } | { code: string } | { setupDone: true };
+
 /** The operations Gridsafe needs from a user directory: Cognito in AWS, the local issuer on one machine. */
 export interface IdentityProvider {
+  /** A login that must end in tokens; a pending challenge is refused (scripts, the seeded demo users). */
   login(poolUsername: string, password: string): Promise<TokenSet>;
+  /** The first step of an interactive login: tokens, or the challenge the person must answer next. */
+  startLogin(poolUsername: string, password: string): Promise<LoginStep>;
+  answerChallenge(
+    poolUsername: string,
+    challenge: LoginChallengeName,
+    session: string,
+    answer: ChallengeAnswer,
+  ): Promise<LoginStep>;
+  /** Ends a refresh token (logout); unknown tokens are accepted silently, as Cognito does. */
+  revokeRefreshToken(refreshToken: string): Promise<void>;
+  /** Starts TOTP setup for the person holding `accessToken`: the shared secret to show them (base32). */
+  associateSoftwareToken(accessToken: string): Promise<string>;
+  /** Checks the first code from the person's app and makes TOTP their second factor from the next login on. */
+  verifySoftwareToken(accessToken: string, code: string): Promise<void>;
+  /** TOTP setup inside an MFA_SETUP challenge (a pool that requires MFA): the secret and the session to go on with. */
+  associateSoftwareTokenInSession(session: string): Promise<{ secretCode: string; session: string }>;
+  /** The first code of that setup; answers the session to finish MFA_SETUP with. */
+  verifySoftwareTokenInSession(session: string, code: string): Promise<string>;
   refresh(refreshToken: string): Promise<Omit<TokenSet, 'refreshToken'> & { refreshToken?: string }>;
+  /**
+   * `temporary` (onboarding, a reset handed over by someone else) makes the directory demand a new password at
+   * the first login (Cognito's FORCE_CHANGE_PASSWORD); the demo seed sets permanent ones.
+   */
   createUser(
     poolUsername: string,
     password: string,
     attributes: UserAttributesInput,
+    options?: { temporary?: boolean },
   ): Promise<{ sub: string }>;
   updateUser(poolUsername: string, attributes: Partial<UserAttributesInput>): Promise<void>;
   setEnabled(poolUsername: string, enabled: boolean): Promise<void>;
@@ -80,6 +113,14 @@ export function createCognitoIdentityProvider(options: CognitoOptions): Identity
   };
   return {
     login: async (...args) => (await provider()).login(...args),
+    startLogin: async (...args) => (await provider()).startLogin(...args),
+    answerChallenge: async (...args) => (await provider()).answerChallenge(...args),
+    revokeRefreshToken: async (...args) => (await provider()).revokeRefreshToken(...args),
+    associateSoftwareToken: async (...args) => (await provider()).associateSoftwareToken(...args),
+    verifySoftwareToken: async (...args) => (await provider()).verifySoftwareToken(...args),
+    associateSoftwareTokenInSession: async (...args) =>
+      (await provider()).associateSoftwareTokenInSession(...args),
+    verifySoftwareTokenInSession: async (...args) => (await provider()).verifySoftwareTokenInSession(...args),
     refresh: async (...args) => (await provider()).refresh(...args),
     createUser: async (...args) => (await provider()).createUser(...args),
     updateUser: async (...args) => (await provider()).updateUser(...args),

@@ -110,7 +110,7 @@ export function CountySettingsForm() {
           </${Field}>`,
     )}
   </fieldset>`;
-  const claimed = ['grading', 'reviewChains', ...DAY_FIELDS.map(([path]) => path)];
+  const claimed = ['grading', 'reviewChains', 'security', ...DAY_FIELDS.map(([path]) => path)];
   return html`<form class="panel form" novalidate onSubmit=${save} data-testid="county-settings">
     <h2>${t('countySettings.title')}</h2>
     <p class="muted small">${t('countySettings.help', { version: settings.grading.version })}</p>
@@ -137,6 +137,18 @@ export function CountySettingsForm() {
         ([path, key]) =>
           html`<${Field} label=${t(key)} name=${path} errors=${errors}>${numberInput(path)}</${Field}>`,
       )}
+    </fieldset>
+    <fieldset>
+      <legend>${t('countySettings.security')}</legend>
+      <${Field} label=${t('countySettings.idleMinutes')} name="security.idleMinutes" errors=${errors}>
+        ${numberInput('security.idleMinutes')}
+      </${Field}>
+      <div class="field">
+        <label><input type="checkbox" name="security.requireTotpForAdmins"
+          checked=${settings.security?.requireTotpForAdmins === true}
+          onChange=${(e: Event) => change('security.requireTotpForAdmins', (e.target as HTMLInputElement).checked)} />
+          ${t('countySettings.requireTotpForAdmins')}</label>
+      </div>
     </fieldset>
     <div class="form-actions">
       <button type="submit" class="button button-primary" disabled=${busy}>${t('action.save')}</button>

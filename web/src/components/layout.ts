@@ -3,9 +3,10 @@ import { useState } from 'preact/hooks';
 import { clearOfflineCache } from '../api/client.ts';
 import { html } from '../html.ts';
 import { label, locale, setLocale, t } from '../i18n/index.ts';
+import { logoutEverywhere } from '../login-steps.ts';
 import { navFor, tabsFor } from '../nav.ts';
 import { location, navigate } from '../router.ts';
-import { logout, session } from '../session.ts';
+import { session } from '../session.ts';
 import { SyncBadge } from './sync-badge.ts';
 
 export function LanguageToggle() {
@@ -24,7 +25,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const isActive = (item: string) => path === `/${tenant}/${item}` || path.startsWith(`/${tenant}/${item}/`);
   const signOut = () => {
     clearOfflineCache();
-    logout();
+    void logoutEverywhere();
     navigate(`/${tenant}/login`);
   };
   return html`<div class=${`shell${menuOpen ? ' menu-open' : ''}`}>

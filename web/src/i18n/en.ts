@@ -1,7 +1,9 @@
+import { loginSecurityEn } from './login-security.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
 export const en: Record<MessageKey, string> = {
+  ...loginSecurityEn,
   'app.name': 'Gridsafe',
 
   'action.back': 'Back',

@@ -1,8 +1,11 @@
+import { loginSecurityZhCN } from './login-security.zh-CN.ts';
+
 /**
  * 简体中文: the default language and the source of truth for message keys (en.ts must have exactly these).
  * Placeholders are `{name}`. Words follow the domain brief's glossary (网格员, 风险点, 隐患, 整改 ...).
  */
 export const zhCN = {
+  ...loginSecurityZhCN,
   'app.name': '网格安全',
 
   'action.back': '返回',

@@ -2,10 +2,12 @@ import { useState } from 'preact/hooks';
 import { type CodeFlowProvider, useAuthConfig } from '../auth/auth-config.ts';
 import { startCodeFlow } from '../auth/code-flow.ts';
 import { LanguageToggle } from '../components/layout.ts';
+import { LoginChallengeForm } from '../components/login-challenge.ts';
 import { html } from '../html.ts';
-import { t } from '../i18n/index.ts';
+import { formatDateTime, t } from '../i18n/index.ts';
+import { type LoginChallenge, LoginLockedError, passwordLogin } from '../login-steps.ts';
 import { navigate, nextAfterLogin } from '../router.ts';
-import { DEFAULT_TENANT, LoginError, login, TENANT_PATTERN } from '../session.ts';
+import { DEFAULT_TENANT, LoginError, TENANT_PATTERN } from '../session.ts';
 
 const RECENT_KEY = 'gridsafe.recentTenants';
 
@@ -52,6 +54,13 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
     }
   };
 
+  // Login security (login-steps.ts): a challenge to answer before the session, shown instead of the form.
+  const [challenge, setChallenge] = useState<LoginChallenge | undefined>();
+  const finish = (county: string) => {
+    rememberTenant(county);
+    navigate(nextAfterLogin(county) ?? `/${county}/`, { replace: true });
+  };
+
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!TENANT_PATTERN.test(county)) {
@@ -61,11 +70,13 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      await login(county, username.trim(), password);
-      rememberTenant(county);
-      navigate(nextAfterLogin(county) ?? `/${county}/`, { replace: true });
+      const outcome = await passwordLogin(county, username.trim(), password);
+      if ('challenge' in outcome) setChallenge(outcome.challenge);
+      else finish(county);
     } catch (caught) {
-      if (caught instanceof LoginError) {
+      if (caught instanceof LoginLockedError) {
+        setError(t('login.locked', { time: formatDateTime(caught.retryAt.toISOString()) }));
+      } else if (caught instanceof LoginError) {
         setError(
           caught.status === 401 || caught.status === 400
             ? t('login.wrongCredentials')
@@ -83,6 +94,17 @@ export function LoginPage({ tenant: fixedTenant }: { tenant?: string }) {
     }
   };
 
+  if (challenge) {
+    return html`<div class="login-page">
+      <div class="login-lang"><${LanguageToggle} /></div>
+      <${LoginChallengeForm} tenant=${county} challenge=${challenge} onDone=${() => finish(county)}
+        onRestart=${(message: string) => {
+          setChallenge(undefined);
+          setPassword('');
+          setError(message);
+        }} />
+    </div>`;
+  }
   return html`<div class="login-page">
     <div class="login-lang"><${LanguageToggle} /></div>
     <form class="login-card" onSubmit=${submit} novalidate>

@@ -1,0 +1,245 @@
+import { AdjustableClock } from '@gridsafe/core';
+import { createCognitoIdentityProvider, poolUsername, totpCode } from '@gridsafe/identity';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startLocalIssuer } from '../../scripts/local/local-issuer.ts';
+import { freePort } from '../../scripts/local/ports.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  seedTestCounty,
+  startTestApi,
+  TEST_PASSWORD,
+  uniqueTenant,
+} from '../support/harness.ts';
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let tenant: string;
+const clock = new AdjustableClock();
+
+beforeAll(async () => {
+  tenant = uniqueTenant('ls');
+  api = await startTestApi({ tenants: [tenant], clock });
+  await seedTestCounty(api, tenant);
+}, 120_000);
+
+async function post(path: string, body: unknown) {
+  const response = await api.app.request(`/t/${tenant}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'login-security-test' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+const login = (username: string, password: string) => post('/session', { username, password });
+
+async function adminClient() {
+  const answer = await login('county.admin', DEMO_LOGIN_PASSWORD);
+  expect(answer.status).toBe(200);
+  return clientFor(api.app, tenant, answer.body.accessToken);
+}
+
+async function eventsOf(username: string) {
+  const page = await (await adminClient()).get('/login-events?limit=100');
+  expect(page.status).toBe(200);
+  return (page.body.items as { kind: string; username: string }[]).filter(
+    (e) => e.username.toLowerCase() === username,
+  );
+}
+
+describe('guessing passwords', () => {
+  it('locks one username for 15 minutes after 10 wrong passwords, even against the right one', async () => {
+    await api.createUser(tenant, 'guessed.one', 'grid_member');
+    await api.createUser(tenant, 'bystander', 'grid_member');
+    // Changing the case of the name does not start a count of its own (the directory ignores case).
+    for (let i = 0; i < 10; i++)
+      expect((await login(i % 2 ? 'Guessed.One' : 'guessed.one', `wrong-${i}`)).status).toBe(401);
+    const refused = await login('guessed.one', TEST_PASSWORD);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.body.code).toBe('login_locked');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(14 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    // Another username of the same county is not affected.
+    expect((await login('bystander', TEST_PASSWORD)).status).toBe(200);
+    // When the lockout has passed, the right password works again.
+    clock.advance(15 * 60_000 + 1_000);
+    expect((await login('guessed.one', TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('shows the failures and the one lockout in the county’s login log', async () => {
+    const events = await eventsOf('guessed.one');
+    expect(events.filter((e) => e.kind === 'login_failed')).toHaveLength(10);
+    expect(events.filter((e) => e.kind === 'lockout')).toHaveLength(1);
+    expect(events[0]?.kind).toBe('login');
+  });
+
+  it('locks an unknown username the same way, so a lockout does not tell which names exist', async () => {
+    for (let i = 0; i < 10; i++) expect((await login('no.such.person', `wrong-${i}`)).status).toBe(401);
+    expect((await login('no.such.person', 'anything')).status).toBe(429);
+  });
+
+  it('runs the password hash for an unknown username exactly as for a wrong password', async () => {
+    let hashes = 0;
+    const issuer = await startLocalIssuer({ port: await freePort(), onPasswordHash: () => (hashes += 1) });
+    try {
+      const directory = createCognitoIdentityProvider({
+        userPoolId: issuer.userPoolId,
+        clientId: issuer.clientId,
+        endpoint: issuer.url,
+        region: 'cn-north-1',
+      });
+      await directory.createUser('x:known', TEST_PASSWORD, { tenant: 'x', role: 'grid_member', scopes: [] });
+      const attempt = async (username: string, password: string) => {
+        const before = hashes;
+        const outcome = await directory.login(username, password).then(
+          () => 'tokens',
+          (error: Error) => error.constructor.name,
+        );
+        return { outcome, hashes: hashes - before };
+      };
+      const wrong = await attempt('x:known', 'wrong-password');
+      const unknown = await attempt('x:unknown', 'wrong-password');
+      expect(wrong).toEqual({ outcome: 'UnauthorizedError', hashes: 1 });
+      expect(unknown).toEqual(wrong);
+      expect(await attempt('x:known', TEST_PASSWORD)).toEqual({ outcome: 'tokens', hashes: 1 });
+    } finally {
+      await issuer.close();
+    }
+  });
+});
+
+describe('logging out', () => {
+  it('revokes the refresh token, so a later refresh answers 401', async () => {
+    const session = await login('grid.member', DEMO_LOGIN_PASSWORD);
+    expect((await post('/session/refresh', { refreshToken: session.body.refreshToken })).status).toBe(200);
+    expect((await post('/session/logout', { refreshToken: session.body.refreshToken })).status).toBe(200);
+    expect((await post('/session/refresh', { refreshToken: session.body.refreshToken })).status).toBe(401);
+    expect((await eventsOf('grid.member')).map((e) => e.kind)).toContain('logout');
+  });
+});
+
+describe('a temporary password', () => {
+  it('must be replaced at the first login by one that meets the policy', async () => {
+    await api.deps.identity.createUser(
+      poolUsername(tenant, 'new.member'),
+      'Handed-over-2026',
+      { tenant, role: 'grid_member', scopes: [] },
+      { temporary: true },
+    );
+    const first = await login('new.member', 'Handed-over-2026');
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ challenge: 'NEW_PASSWORD_REQUIRED', session: expect.any(String) });
+    expect(first.body.accessToken).toBeUndefined();
+    const weak = await post('/session/challenge', { session: first.body.session, newPassword: 'short1A' });
+    expect(weak.status).toBe(400);
+    expect(weak.body.errors.map((e: { path: string }) => e.path)).toEqual(['newPassword']);
+    const noClasses = await post('/session/challenge', {
+      session: first.body.session,
+      newPassword: 'onlylowercaseletters',
+    });
+    expect(noClasses.status).toBe(400);
+    expect(noClasses.body.errors[0].path).toBe('newPassword');
+    const done = await post('/session/challenge', {
+      session: first.body.session,
+      newPassword: 'Chosen-by-me-2026',
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.user).toMatchObject({ username: 'new.member', role: 'grid_member' });
+    expect((await login('new.member', 'Handed-over-2026')).status).toBe(401);
+    expect((await login('new.member', 'Chosen-by-me-2026')).body.accessToken).toEqual(expect.any(String));
+    expect((await eventsOf('new.member')).map((e) => e.kind)).toContain('password_changed');
+  });
+
+  it('refuses an answer to a login session that does not exist', async () => {
+    const answer = await post('/session/challenge', {
+      session: 'x'.repeat(43),
+      newPassword: 'Chosen-by-me-2026',
+    });
+    expect(answer.status).toBe(401);
+  });
+});
+
+describe('TOTP for county admins', () => {
+  it('walks an admin without TOTP through its setup, then asks for a code at every login', async () => {
+    const admin = await adminClient();
+    const current = await admin.get('/settings');
+    const saved = await admin.put('/settings', {
+      settings: { ...current.body.settings, security: { requireTotpForAdmins: true, idleMinutes: 30 } },
+      version: current.body.version,
+    });
+    expect(saved.status).toBe(200);
+    await api.createUser(tenant, 'second.admin', 'county_admin');
+    // Other roles are not asked.
+    expect((await login('grid.member', DEMO_LOGIN_PASSWORD)).body.accessToken).toEqual(expect.any(String));
+
+    const setup = await login('second.admin', TEST_PASSWORD);
+    expect(setup.body).toMatchObject({ challenge: 'MFA_SETUP', secretCode: expect.any(String) });
+    expect(setup.body.accessToken).toBeUndefined();
+    expect(setup.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+    const wrongCode = totpCode(setup.body.secretCode, new Date(Date.now() - 10 * 60_000));
+    expect((await post('/session/challenge', { session: setup.body.session, code: wrongCode })).status).toBe(
+      401,
+    );
+    const badShape = await post('/session/challenge', { session: setup.body.session, code: '12ab' });
+    expect(badShape.status).toBe(400);
+    expect(badShape.body.errors[0].path).toBe('code');
+    const done = await post('/session/challenge', {
+      session: setup.body.session,
+      code: totpCode(setup.body.secretCode),
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.user.role).toBe('county_admin');
+
+    const next = await login('second.admin', TEST_PASSWORD);
+    expect(next.body).toEqual({ challenge: 'SOFTWARE_TOKEN_MFA', session: expect.any(String) });
+    expect((await post('/session/challenge', { session: next.body.session, code: wrongCode })).status).toBe(
+      401,
+    );
+    const withCode = await post('/session/challenge', {
+      session: next.body.session,
+      code: totpCode(setup.body.secretCode),
+    });
+    expect(withCode.status).toBe(200);
+    expect(withCode.body.accessToken).toEqual(expect.any(String));
+    // The rule off again, so the demo admin (who has no TOTP) logs in without it in the tests below.
+    const restored = await clientFor(api.app, tenant, withCode.body.accessToken).put('/settings', {
+      settings: { ...current.body.settings, security: { requireTotpForAdmins: false, idleMinutes: 30 } },
+      version: saved.body.version,
+    });
+    expect(restored.status).toBe(200);
+    const kinds = (await eventsOf('second.admin')).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['mfa_setup', 'mfa_failed', 'login']));
+  });
+});
+
+describe('idle sessions', () => {
+  it('refuses a refresh after the county’s idle time and logs why', async () => {
+    const session = await login('township.officer', DEMO_LOGIN_PASSWORD);
+    expect(session.body.idleMinutes).toBe(30);
+    clock.advance(20 * 60_000);
+    const active = await post('/session/refresh', { refreshToken: session.body.refreshToken });
+    expect(active.status).toBe(200);
+    clock.advance(31 * 60_000);
+    const idle = await post('/session/refresh', { refreshToken: active.body.refreshToken });
+    expect(idle.status).toBe(401);
+    expect((await eventsOf('township.officer')).map((e) => e.kind)).toContain('session_idle_ended');
+  });
+});
+
+describe('the login log', () => {
+  it('is readable by the county admin only, newest first, a page at a time', async () => {
+    const admin = await adminClient();
+    const first = await admin.get('/login-events?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.items[0].at >= first.body.items[1].at).toBe(true);
+    const second = await admin.get(`/login-events?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    for (const username of ['dept.officer', 'township.officer', 'grid.member', 'unit.manager']) {
+      const token = (await login(username, DEMO_LOGIN_PASSWORD)).body.accessToken;
+      expect((await clientFor(api.app, tenant, token).get('/login-events')).status).toBe(403);
+    }
+  });
+});
