@@ -5,7 +5,7 @@ import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import { parseAuthProvidersConfig } from '@gridsafe/core';
 import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
-import { cursorSecretFromSecretsManager } from './lib/cursor-secret.ts';
+import { cursorSecretFromSecretsManager } from './lib/cursor-secret-source.ts';
 import { readEnv } from './lib/env.ts';
 import { domainLogger } from './lib/powertools-logger.ts';
 
@@ -42,6 +42,8 @@ const app = createApp(
     authIssuer: env.AUTH_ISSUER,
     authJwksUrl: env.AUTH_JWKS_URL,
     ...(authProviders ? { authProviders } : {}),
+    // A provider id of AUTH_PROVIDERS whose `@platform:` accounts may read this county under its admin's grant.
+    ...(process.env.OPERATOR_PROVIDER ? { operatorProvider: process.env.OPERATOR_PROVIDER } : {}),
     userAdministration: { endpoint: env.USER_ADMIN_URL, credentials: () => roleCredentials() },
     // This stack serves exactly one county; its IAM role could not reach another's data anyway.
     servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,

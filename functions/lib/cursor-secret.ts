@@ -7,29 +7,19 @@ export interface AwsCredentials {
   sessionToken?: string;
 }
 
-/**
- * The cell's cursor secret from Secrets Manager, as one signed HTTPS call built on node:crypto: no Secrets
- * Manager SDK client in the bundle, and (unlike the Parameters and Secrets extension layer) it works in the China
- * regions too. The API asks for it once per process, at the first list page that needs a cursor, so a cold
- * start that serves no list pays nothing.
- */
-export function cursorSecretFromSecretsManager(
-  secretId: string,
-  region: string,
-): () => Promise<CursorSecrets> {
-  return async () => {
-    const request = signedGetSecretValue(secretId, region, credentialsFromEnv(), new Date());
-    const response = await fetch(request.url, {
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      signal: AbortSignal.timeout(3_000),
-    });
-    if (!response.ok) throw new Error(`Secrets Manager answered ${response.status} for the cursor secret.`);
-    const { SecretString } = (await response.json()) as { SecretString?: string };
-    if (!SecretString) throw new Error('The cursor secret has no string value.');
-    return parseCursorSecrets(SecretString);
-  };
+/** GetSecretValue of the cell's cursor secret, signed with the function role's credentials. */
+export async function fetchCursorSecrets(secretId: string, region: string): Promise<CursorSecrets> {
+  const request = signedGetSecretValue(secretId, region, credentialsFromEnv(), new Date());
+  const response = await fetch(request.url, {
+    method: 'POST',
+    headers: request.headers,
+    body: request.body,
+    signal: AbortSignal.timeout(3_000),
+  });
+  if (!response.ok) throw new Error(`Secrets Manager answered ${response.status} for the cursor secret.`);
+  const { SecretString } = (await response.json()) as { SecretString?: string };
+  if (!SecretString) throw new Error('The cursor secret has no string value.');
+  return parseCursorSecrets(SecretString);
 }
 
 function credentialsFromEnv(): AwsCredentials {

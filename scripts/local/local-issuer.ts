@@ -370,7 +370,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   function userOfSetupSession(input: Record<string, unknown>): StoredUser {
     const pending = challenges.get(requireString(input, 'Session'));
     const user = pending ? state.users[pending.username] : undefined;
-    if (!pending || pending.name !== 'MFA_SETUP' || pending.expiresAt < Date.now() || !user?.enabled) {
+    if (pending?.name !== 'MFA_SETUP' || pending.expiresAt < Date.now() || !user?.enabled) {
       throw new CognitoProtocolError('NotAuthorizedException', 'Invalid session for the user.');
     }
     return user;

@@ -27,9 +27,11 @@ export function startNodeServer(options: {
   webDist: string;
   /** The evidence bucket's origin: photos are uploaded to it (connect) and shown from it (img). */
   evidenceOrigin: string;
+  /** Origins of the OpenID providers the web signs in at: discovery, token and revocation calls go there. */
+  identityOrigins?: string[];
 }): Promise<ServerType> {
   const { app, webDist } = options;
-  const policy = webAppPolicy(options.evidenceOrigin);
+  const policy = webAppPolicy(options.evidenceOrigin, options.identityOrigins ?? []);
   const fetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname.startsWith('/t/') || url.pathname.startsWith('/platform/')) return app.fetch(request);
@@ -48,13 +50,13 @@ export function startNodeServer(options: {
  * injected <script> or event handler never runs. Inline styles stay allowed (components set colours with style
  * attributes; a style cannot run code). Map tiles come from the tile server a county configures, any https host.
  */
-export function webAppPolicy(evidenceOrigin: string): string {
+export function webAppPolicy(evidenceOrigin: string, identityOrigins: string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob: https: ${evidenceOrigin}`,
-    `connect-src 'self' ${evidenceOrigin}`,
+    ['connect-src', "'self'", evidenceOrigin, ...identityOrigins].join(' '),
     "worker-src 'self'",
     "manifest-src 'self'",
     "font-src 'self'",

@@ -16,10 +16,10 @@ import { loadCellsConfig } from '../../infra/src/cells-config.ts';
 import { DEMO_PASSWORD, LINQUAN, TAIHE } from '../seed/demo-data.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { enrolOperatorTotp, seedPlatformOperator } from '../seed/seed-platform.ts';
-import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
-import { loadOrCreateCursorSecrets } from './cursor-secrets.ts';
-import { startEscalationTimer } from './escalation-timer.ts';
 import { LOCAL_OIDC_COUNTIES, LOCAL_PROVIDER_ID, localAuthProviders } from './config.ts';
+import { loadOrCreateCursorSecrets } from './cursor-secrets.ts';
+import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startEscalationTimer } from './escalation-timer.ts';
 import { startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
 import { type LocalOidcProvider, startOidcProvider } from './oidc-provider.ts';
@@ -186,7 +186,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const county of [TAIHE, LINQUAN]) {
       seedReports.push(
         await seedDemoCounty(
-          { client: deps.documentClient, tableName: options.tableName, identity: deps.identity, passwordProvider: LOCAL_PROVIDER_ID, evidence: { client: s3Client, bucket: options.bucket } },
+          {
+            client: deps.documentClient,
+            tableName: options.tableName,
+            identity: deps.identity,
+            passwordProvider: LOCAL_PROVIDER_ID,
+            evidence: { client: s3Client, bucket: options.bucket },
+          },
           county,
         ),
       );
@@ -198,11 +204,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const seededOperator = await seedPlatformOperator(deps.cellDirectory);
     const vendorTotpSecret =
       seededOperator.totpSecret ??
-      (existsSync(totpFile) ? readFileSync(totpFile, 'utf8').trim() : await enrolOperatorTotp(deps.cellDirectory));
+      (existsSync(totpFile)
+        ? readFileSync(totpFile, 'utf8').trim()
+        : await enrolOperatorTotp(deps.cellDirectory));
     if (vendorTotpSecret && !existsSync(totpFile)) writeFileSync(totpFile, vendorTotpSecret, { mode: 0o600 });
     // A .data/ from before person ids holds people with only `sub`: link them (a no-op once done).
     for (const county of [TAIHE, LINQUAN]) {
-      await migrateCountyToPersonIds(new TenantStore(deps.documentClient, options.tableName, county.tenant), LOCAL_PROVIDER_ID, new Date());
+      await migrateCountyToPersonIds(
+        new TenantStore(deps.documentClient, options.tableName, county.tenant),
+        LOCAL_PROVIDER_ID,
+        new Date(),
+      );
     }
     // The same demo people at the OpenID provider, as a province's platform would already know them; the county
     // API links each to its person on their first login there.
@@ -240,7 +252,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const webDist = join(options.root, 'web', 'dist');
     if (options.buildWeb !== false) buildWebIfStale(options.root, progress);
-    const server = await startNodeServer({ app: app as never, port: options.port, host: options.host, webDist, evidenceOrigin: s3.endpoint });
+    const server = await startNodeServer({
+      app: app as never,
+      port: options.port,
+      host: options.host,
+      webDist,
+      evidenceOrigin: s3.endpoint,
+      identityOrigins: [new URL(oidc.issuer).origin],
+    });
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {

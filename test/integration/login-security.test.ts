@@ -90,7 +90,7 @@ describe('guessing passwords', () => {
         endpoint: issuer.url,
         region: 'cn-north-1',
       });
-      await directory.createUser('x:known', TEST_PASSWORD, { tenant: 'x', role: 'grid_member', scopes: [] });
+      await directory.createUser('x:known', TEST_PASSWORD, {});
       const attempt = async (username: string, password: string) => {
         const before = hashes;
         const outcome = await directory.login(username, password).then(
@@ -125,7 +125,7 @@ describe('a temporary password', () => {
     await api.deps.identity.createUser(
       poolUsername(tenant, 'new.member'),
       'Handed-over-2026',
-      { tenant, role: 'grid_member', scopes: [] },
+      {},
       { temporary: true },
     );
     const first = await login('new.member', 'Handed-over-2026');

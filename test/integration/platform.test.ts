@@ -136,11 +136,7 @@ describe('the vendor session', () => {
   });
 
   it('walks a new operator through TOTP setup before any token, then asks for a code at each login', async () => {
-    await api.deps.identity.createUser(platformPoolUsername('new.operator'), TEST_PASSWORD, {
-      tenant: PLATFORM_TENANT,
-      role: 'vendor_operator',
-      scopes: [],
-    });
+    await api.deps.identity.createUser(platformPoolUsername('new.operator'), TEST_PASSWORD, {});
     const login = (body: unknown) => call(api.platformApp, 'POST', '/platform/api/v1/session', { body });
     const answer = (body: unknown) =>
       call(api.platformApp, 'POST', '/platform/api/v1/session/challenge', { body });

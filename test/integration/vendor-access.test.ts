@@ -27,19 +27,16 @@ beforeAll(async () => {
   [county, neighbour] = await Promise.all([seedTestCounty(api, a), seedTestCounty(api, b)]);
   const operatorName = `op${Date.now().toString(36)}`;
   const operator = platformPoolUsername(operatorName);
-  await api.deps.identity.createUser(operator, TEST_PASSWORD, {
-    tenant: '@platform',
-    role: 'vendor_operator',
-    scopes: [],
-  });
+  // Operators live in the cell's directory itself, which no county's user-administration path reaches.
+  await api.deps.cellDirectory.createUser(operator, TEST_PASSWORD, {});
   // Operators have TOTP: enrolled as the seed does, then a login answered with a code.
-  const secret = await enrolOperatorTotp(api.deps.identity, {
+  const secret = await enrolOperatorTotp(api.deps.cellDirectory, {
     username: operatorName,
     password: TEST_PASSWORD,
   });
-  const step = await api.deps.identity.startLogin(operator, TEST_PASSWORD);
+  const step = await api.deps.cellDirectory.startLogin(operator, TEST_PASSWORD);
   if (!('challenge' in step)) throw new Error('an operator login must ask for a code');
-  const answered = await api.deps.identity.answerChallenge(operator, step.challenge, step.session, {
+  const answered = await api.deps.cellDirectory.answerChallenge(operator, step.challenge, step.session, {
     code: totpCode(secret ?? ''),
   });
   if (!('tokens' in answered)) throw new Error('the code did not finish the login');

@@ -74,6 +74,8 @@ export async function startTestApi(options: {
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
     userAdministration: userAdministrationFor(services),
+    // The shared issuer also holds the vendor's operators, as the local stack's does.
+    operatorProvider: DEFAULT_PROVIDER_ID,
     servesTenant: (tenant) => tenants.has(tenant),
     publicOrigin: TEST_PUBLIC_ORIGIN,
     reportDynamoCalls: options.reportDynamoCalls ?? false,

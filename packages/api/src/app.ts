@@ -24,7 +24,7 @@ import { registerPatrols } from './routes/patrols.ts';
 import { registerRiskPoints } from './routes/risk-points.ts';
 import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
-import { MAX_IMPORT_BYTES } from './routes/unit-import.ts';
+import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
 import { registerVendorAccessGrants } from './routes/vendor-access-grants.ts';

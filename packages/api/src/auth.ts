@@ -13,7 +13,7 @@ import { fromItem, type SubjectLink, SubjectLinkRepository, UserRepository } fro
 import type { VerifiedAccessToken } from '@gridsafe/identity';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
-import { isVendorOperatorToken, vendorPrincipal } from './vendor-access.ts';
+import { isVendorOperatorToken } from './vendor-operator-token.ts';
 
 /**
  * Verifies the bearer token and finds the caller among the county's people. A token proves only issuer and
@@ -29,6 +29,8 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const verified = await c.get('deps').tokens.verify(match[1]);
   // The vendor's operators enter a county only under its admin's grant (vendor-access.ts).
   if (isVendorOperatorToken(c.get('deps'), verified)) {
+    // The grant check and its audit load only when an operator calls: a chunk no county's own request needs.
+    const { vendorPrincipal } = await import('./vendor-access.ts');
     c.set('principal', await vendorPrincipal(c, verified));
     await next();
     return;

@@ -42,6 +42,8 @@ export interface RuntimeConfig {
   authJwksUrl: string;
   /** The cell's providers (AUTH_PROVIDERS); absent, the directory above is the one provider every county accepts. */
   authProviders?: AuthProvidersConfig;
+  /** The provider (one of `authProviders`) whose `@platform:` accounts are the vendor's operators (AppDeps). */
+  operatorProvider?: string;
   /**
    * The cell's user-administration service (USER_ADMIN_URL). When set, creating people, passwords and
    * enabling go through it, signed with the county's credentials; the county API then needs no Cognito right.
@@ -89,6 +91,7 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
     tokens: createJwksVerifier({ providers: authProviders.providers }),
     authProviders,
     ...passwordProviderOf(authProviders),
+    ...(config.operatorProvider ? { operatorProvider: config.operatorProvider } : {}),
     // Logins stay with the pool (InitiateAuth is public); account administration goes to the cell's service.
     identity: userAdministration
       ? {

@@ -2,20 +2,8 @@ import { ForbiddenError, type Principal } from '@gridsafe/core';
 import { LoginEventLog, VendorAccessGrantRepository } from '@gridsafe/db';
 import type { VerifiedAccessToken } from '@gridsafe/identity';
 import type { Context } from 'hono';
-import type { AppDeps } from './app-deps.ts';
 import type { AppEnv } from './app-env.ts';
-import { PLATFORM_TENANT, stripPlatform } from './platform/platform-identity.ts';
-
-/**
- * Whether a verified token is a vendor operator's: from the operators' provider, with a `@platform:` username,
- * which only the control plane creates (no county username can start with `@`). Without an operators'
- * provider in this deployment no token is one.
- */
-export function isVendorOperatorToken(deps: AppDeps, verified: VerifiedAccessToken): boolean {
-  if (deps.operatorProvider === undefined || verified.provider.id !== deps.operatorProvider) return false;
-  const username = verified.claims.username;
-  return typeof username === 'string' && username.startsWith(`${PLATFORM_TENANT}:`);
-}
+import { stripPlatform } from './platform/platform-identity.ts';
 
 /**
  * A vendor operator inside a county: admitted only while the county admin's grant is in force, only to read

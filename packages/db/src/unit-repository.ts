@@ -3,7 +3,6 @@ import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
 import { sortKeyRange } from './keys.ts';
 import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { unitCarriage } from './unit-move.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -229,6 +228,8 @@ export class UnitRepository {
     if (before.gridPath !== next.gridPath || before.departmentId !== next.departmentId) {
       // Its risk points, open hazards and open patrol go with it (to the new village, under the new department),
       // and every count moves in one update per node.
+      // Loaded here, not at import: units rarely move, and every cold start would otherwise carry the move.
+      const { unitCarriage } = await import('./unit-move.ts');
       const carriage = await unitCarriage(this.store, before, next, ctx);
       items.push(...carriage.items);
       if (before.gridPath !== next.gridPath) {

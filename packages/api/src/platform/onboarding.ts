@@ -90,9 +90,9 @@ export async function onboardCounty(
 
   let sub: string;
   try {
-      // Temporary (FORCE_CHANGE_PASSWORD): the vendor has seen this password, so the admin must replace it at the
-      // first login (MLPS level 3).
-      ({ sub } = await deps.identity.createUser(directoryName, password, { displayName }, { temporary: true }));
+    // Temporary (FORCE_CHANGE_PASSWORD): the vendor has seen this password, so the admin must replace it at the
+    // first login (MLPS level 3).
+    ({ sub } = await deps.identity.createUser(directoryName, password, { displayName }, { temporary: true }));
   } catch (error) {
     if (error instanceof ConflictError) {
       throw new ConflictError(

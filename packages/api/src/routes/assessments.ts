@@ -1,20 +1,5 @@
-import {
-  assessmentCsvRows,
-  assessmentSourceFor,
-  authorize,
-  described,
-  NotFoundError,
-  type Principal,
-  QUARTER_MESSAGE,
-  QUARTER_PATTERN,
-  type QuarterlyAssessment,
-  quarterOf,
-  toCsv,
-  UTF8_BOM,
-} from '@gridsafe/core';
-import { AssessmentSnapshots } from '@gridsafe/db';
+import { authorize, described, QUARTER_MESSAGE, QUARTER_PATTERN } from '@gridsafe/core';
 import * as z from 'zod/mini';
-import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -98,34 +83,11 @@ const route = createRoute({
 
 export function registerAssessments(app: ReturnType<typeof createRouter>) {
   app.openapi(route, async (c) => {
-    const principal = c.get('principal');
-    authorize(principal, 'assessment.read');
-    const { quarter: asked, format } = c.req.valid('query');
-    const now = c.get('deps').clock.now();
-    const quarter = asked ?? quarterOf(now);
-    const snapshots = new AssessmentSnapshots(countyData(c).store);
-    const snapshot =
-      assessmentSourceFor(quarter, now) === 'computed'
-        ? await snapshots.getOrComputeOnce(quarter, now)
-        : await snapshots.get(quarter);
-    // An old quarter nobody stored (before the county joined, or before snapshots were kept) is not recomputed.
-    if (!snapshot) throw new NotFoundError(`stored assessment of ${quarter}`);
-    const assessment = visibleRows(principal, snapshot);
-    const wantsCsv =
-      format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
-    if (wantsCsv) {
-      return c.body(UTF8_BOM + toCsv(assessmentCsvRows(assessment)), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="assessment-${quarter}.csv"`,
-      });
-    }
-    return c.json(assessment, 200);
+    authorize(c.get('principal'), 'assessment.read');
+    const { quarter, format } = c.req.valid('query');
+    // The snapshot store, the computation and the CSV writer are a chunk of their own (assessment-answer.ts):
+    // the assessment is read a few times a quarter, every other request of a cold start would carry them.
+    const { assessmentAnswer } = await import('./assessment-answer.ts');
+    return assessmentAnswer(c, quarter, format);
   });
-}
-
-/** The county sees every row; an officer the rows of its own township or department. */
-function visibleRows<T extends QuarterlyAssessment>(principal: Principal, assessment: T): T {
-  if (principal.role === 'county_admin') return assessment;
-  const own = new Set(principal.grants.map((grant) => grant.id));
-  return { ...assessment, rows: assessment.rows.filter((row) => own.has(row.id)) };
 }

@@ -1,7 +1,6 @@
 import {
   assertValidParent,
   authorize,
-  ConflictError,
   CreateGridSchema,
   canSeeGrid,
   described,
@@ -17,14 +16,13 @@ import {
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
-import { readAuditTrail, readGridCounters, rehomeRecords } from '@gridsafe/db';
+import { readAuditTrail, readGridCounters } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
-  expectedVersion,
   IdParamSchema,
   json,
   PageQuerySchema,
@@ -194,49 +192,9 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
   app.openapi(patchRoute, async (c) => {
     authorize(c.get('principal'), 'grid.manage');
     const { id } = c.req.valid('param');
-    const input = c.req.valid('json');
-    const { grids, store } = countyData(c);
-    const stored = await grids.getWithChain(id);
-    if (!stored) throw new NotFoundError('grid');
-    const current = stored as unknown as GridNode & { rehomeFrom?: string };
-    const version = expectedVersion(c, input.version, current.version);
-    let node: GridNode & { rehomeFrom?: string } = current;
-    if (input.parentId !== undefined && input.parentId !== current.parentId) {
-      if (current.level !== 'village') {
-        throw new ValidationError([
-          { path: 'parentId', message: 'only a village can move (to another township)' },
-        ]);
-      }
-      const newParent = await grids.get(input.parentId);
-      if (!newParent)
-        throw new ValidationError([{ path: 'parentId', message: 'no such grid in this county' }]);
-      assertValidParent('village', newParent);
-      if (current.rehomeFrom)
-        throw new ConflictError(
-          'The previous move of this village is still being applied.',
-          'move_in_progress',
-        );
-      node = await grids.moveVillage(stored, newParent, version, writeContext(c));
-    }
-    if (node.rehomeFrom) {
-      // Carry the village's records along; resumable, because each record moves only while it has the old path.
-      await rehomeRecords(store, node.rehomeFrom, node.path);
-      await grids.finishRehome(id);
-      const { rehomeFrom: _done, ...rest } = node;
-      node = rest;
-    }
-    const renamed = input.name !== undefined && input.name !== node.name;
-    const recoded = input.code !== undefined && input.code !== node.code;
-    if (renamed || recoded) {
-      const fresh = await grids.getWithChain(id);
-      if (!fresh) throw new NotFoundError('grid');
-      node = await grids.update(
-        fresh,
-        { name: input.name, code: input.code },
-        Number(fresh.version),
-        writeContext(c),
-      );
-    }
+    // Moving a village and carrying its records along is a chunk of its own (grid-change.ts): rare, and heavy.
+    const { changeGrid } = await import('./grid-change.ts');
+    const node = await changeGrid(c, id, c.req.valid('json'));
     const { rehomeFrom: _mark, ...body } = node;
     return c.json(body, 200);
   });

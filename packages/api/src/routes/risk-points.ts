@@ -46,7 +46,6 @@ import type { createRouter } from '../openapi-hono.ts';
 import { cachedSettings } from '../settings-cache.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
 import { countyKnowledge } from './knowledge.ts';
-import { recordLink, renderNoticeBoard } from './notice-board.ts';
 import { registerRiskPointReview } from './risk-point-review.ts';
 import { ListQuerySchema, RiskPointSchema, RiskPointSummarySchema } from './risk-point-schemas.ts';
 import { assertPhotosOpen, visiblePoint, withAllowedActions } from './risk-point-visibility.ts';
@@ -281,6 +280,8 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.noticeBoard, async (c) => {
     authorize(c.get('principal'), 'riskPoint.read');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
+    // The board's renderer is a chunk of its own: boards are printed once per point, not on every cold start.
+    const { recordLink, renderNoticeBoard } = await import('./notice-board.ts');
     const link = recordLink(c.get('deps').publicOrigin, c.get('tenant'), point.id);
     const page = await renderNoticeBoard(point, link, point.unitName);
     return c.html(page, 200);

@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  formatGrant,
-  type LoginEventKind,
-  type Principal,
-  TooManyRequestsError,
-  UnauthorizedError,
-} from '@gridsafe/core';
+import { type LoginEventKind, type Principal, TooManyRequestsError, UnauthorizedError } from '@gridsafe/core';
 import {
   LoginAttemptRepository,
   LoginEventLog,
@@ -18,6 +12,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { resolveCaller } from '../auth.ts';
 import { cachedSettings } from '../settings-cache.ts';
+import { sessionUserOf } from './session-user.ts';
 
 /** The name authenticator apps show above the code. */
 const TOTP_ISSUER = 'Gridsafe';
@@ -160,14 +155,4 @@ export class LoginFlow {
     await this.sessions.putPending(session, { ...pending, username: this.username }, this.now);
     return { challenge: pending.challenge, session };
   }
-}
-
-/** The caller as the session and `/me` describe them: the person's own id, never a provider's subject. */
-export function sessionUserOf(principal: Principal) {
-  return {
-    id: principal.userId,
-    username: principal.username,
-    role: principal.role,
-    scope: principal.grants.map(formatGrant),
-  };
 }

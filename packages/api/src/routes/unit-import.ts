@@ -6,7 +6,6 @@ import {
   CsvSyntaxError,
   csvRecords,
   decodeSpreadsheetText,
-  described,
   type FieldProblem,
   ForbiddenError,
   type GridNode,
@@ -18,33 +17,12 @@ import {
 } from '@gridsafe/core';
 import { fromItem, type StoredItem, sameUnitContent } from '@gridsafe/db';
 import type { Context } from 'hono';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import { newUnit, resolveDepartment } from '../unit-rules.ts';
+import type { UnitImportResultSchema } from './unit-import-schema.ts';
 
-export const UnitImportResultSchema = described(
-  z.object({
-    encoding: z.string(),
-    summary: z.object({
-      total: z.number().check(z.int()),
-      created: z.number().check(z.int()),
-      updated: z.number().check(z.int()),
-      unchanged: z.number().check(z.int()),
-      rejected: z.number().check(z.int()),
-    }),
-    rows: z.array(
-      z.object({
-        line: z.number().check(z.int()),
-        status: z.enum(['created', 'updated', 'unchanged', 'rejected']),
-        unitId: z.optional(z.string()),
-        creditCode: z.optional(z.string()),
-        errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
-      }),
-    ),
-  }),
-  { id: 'UnitImportResult' },
-);
 type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */
@@ -73,7 +51,6 @@ const CONCURRENCY = 16;
  */
 const UNITS_PER_TRANSACTION = 30;
 const TRANSACTIONS_IN_FLIGHT = 4;
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** A row that passed validation, waiting to be written. */
 interface ValidRow {

@@ -36,7 +36,7 @@ import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { assertPlaceableVillage, newUnit, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
-import { importUnits, UnitImportResultSchema } from './unit-import.ts';
+import { UnitImportResultSchema } from './unit-import-schema.ts';
 
 const UnitListQuerySchema = z.extend(PageQuerySchema, {
   grid: described(z.optional(UlidSchema), { description: 'Units in this grid node’s subtree' }),
@@ -238,6 +238,8 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
   app.openapi(importRoute, async (c) => {
     authorize(c.get('principal'), 'unit.import');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
+    // A chunk of its own: the CSV decoding and batching load at a county's first import, not at cold start.
+    const { importUnits } = await import('./unit-import.ts');
     return c.json(await importUnits(c, bytes), 200);
   });
 }

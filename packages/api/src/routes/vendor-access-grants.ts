@@ -1,13 +1,5 @@
-import {
-  authorize,
-  CreateVendorAccessGrantSchema,
-  described,
-  isGrantActive as isActive,
-  NotFoundError,
-} from '@gridsafe/core';
-import { GridRepository, VendorAccessGrantRepository } from '@gridsafe/db';
+import { authorize, CreateVendorAccessGrantSchema, described } from '@gridsafe/core';
 import * as z from 'zod/mini';
-import { writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, WRITE_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -40,8 +32,7 @@ const createGrantRoute = createRoute({
   method: 'post',
   path: '/vendor-access-grants',
   tags: ['vendor access'],
-  summary:
-    'Let the vendor’s operators read this county for 1–72 hours (county admin); every read is logged in /login-events',
+  summary: 'Let the vendor’s operators read this county for 1–72 hours (county admin)',
   request: {
     body: { required: true, content: { 'application/json': { schema: CreateVendorAccessGrantSchema } } },
   },
@@ -71,35 +62,18 @@ export function registerVendorAccessGrants(app: ReturnType<typeof createRouter>)
     const principal = c.get('principal');
     authorize(principal, 'vendorGrant.manage');
     const { hours, reason } = c.req.valid('json');
-    const store = c.get('store');
-    const root = (await new GridRepository(store).listByLevel('county', undefined, { limit: 1 })).items[0];
-    if (!root) throw new NotFoundError('county root grid');
-    const ctx = writeContext(c);
-    const grant = await new VendorAccessGrantRepository(store).create(
-      {
-        id: c.get('deps').ids.next(),
-        reason,
-        rootGridId: root.id,
-        createdAt: ctx.now.toISOString(),
-        expiresAt: new Date(ctx.now.getTime() + hours * 3_600_000).toISOString(),
-        grantedBy: { userId: principal.userId, username: principal.username },
-      },
-      ctx,
-    );
-    return c.json({ ...grant, active: true }, 201);
+    return c.json(await (await handlers()).createGrant(c, principal, hours, reason), 201);
   });
 
   app.openapi(listGrantsRoute, async (c) => {
     authorize(c.get('principal'), 'vendorGrant.manage');
-    const now = c.get('deps').clock.now();
-    const grants = await new VendorAccessGrantRepository(c.get('store')).list();
-    return c.json({ items: grants.map((grant) => ({ ...grant, active: isActive(grant, now) })) }, 200);
+    return c.json(await (await handlers()).listGrants(c), 200);
   });
 
   app.openapi(revokeGrantRoute, async (c) => {
     authorize(c.get('principal'), 'vendorGrant.manage');
-    const { id } = c.req.valid('param');
-    const revoked = await new VendorAccessGrantRepository(c.get('store')).revoke(id, writeContext(c));
-    return c.json({ ...revoked, active: false }, 200);
+    return c.json(await (await handlers()).revokeGrant(c, c.req.valid('param').id), 200);
   });
 }
+
+const handlers = () => import('./vendor-access-grant-handlers.ts');
