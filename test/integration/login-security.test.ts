@@ -11,6 +11,7 @@ import {
   TEST_PASSWORD,
   uniqueTenant,
 } from '../support/harness.ts';
+import { createPerson } from '../support/people.ts';
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let tenant: string;
@@ -122,12 +123,10 @@ describe('logging out', () => {
 
 describe('a temporary password', () => {
   it('must be replaced at the first login by one that meets the policy', async () => {
-    await api.deps.identity.createUser(
-      poolUsername(tenant, 'new.member'),
-      'Handed-over-2026',
-      {},
-      { temporary: true },
-    );
+    // A person of the county whose password was handed over: temporary in the directory.
+    await createPerson(api.deps, tenant, 'new.member', 'grid_member', [], 'Handed-over-2026', {
+      temporary: true,
+    });
     const first = await login('new.member', 'Handed-over-2026');
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ challenge: 'NEW_PASSWORD_REQUIRED', session: expect.any(String) });

@@ -22,10 +22,14 @@ export async function createPerson(
   role: Role,
   grants: Grant[],
   password: string,
+  options: { temporary?: boolean } = {},
 ): Promise<User> {
-  const { sub } = await deps.identity.createUser(poolUsername(tenant, username), password, {
-    displayName: username,
-  });
+  const { sub } = await deps.identity.createUser(
+    poolUsername(tenant, username),
+    password,
+    { displayName: username },
+    options,
+  );
   const now = new Date().toISOString();
   const user: User = {
     id: ulidSource.next(),

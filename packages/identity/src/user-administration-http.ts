@@ -79,12 +79,13 @@ export function userAdministrationOverHttp(options: UserAdministrationClientOpti
   }
 
   return {
-    async createUser(poolUsername, password, attributes) {
+    async createUser(poolUsername, password, attributes, options) {
       const { tenant, username } = splitPoolUsername(poolUsername);
       const body: CreateDirectoryUserBody = {
         username,
         password,
-        temporary: false,
+        // Temporary: the person must choose their own at the first login (MLPS level 3).
+        temporary: options?.temporary ?? false,
         ...(attributes.displayName !== undefined ? { displayName: attributes.displayName } : {}),
       };
       const response = await expectOk(await call(tenant, 'POST', USER_ADMIN_BASE_PATH, body));
