@@ -14,15 +14,15 @@ const env = readEnv([
   'GRIDSAFE_TENANT',
   'TABLE_NAME',
   'EVIDENCE_BUCKET',
-  'USER_POOL_ID',
   'USER_POOL_CLIENT_ID',
   'AUTH_ISSUER',
   'AUTH_JWKS_URL',
   'PUBLIC_ORIGIN',
   'CURSOR_SECRET_ID',
   'AWS_REGION',
-  'USER_ADMIN_URL',
 ]);
+// A cell with a Cognito pool has both; a China cell signs its people in at an OpenID provider and has neither.
+const { USER_POOL_ID, USER_ADMIN_URL } = process.env;
 // The function role's credentials, which Lambda puts in the environment: the user-administration service
 // reads this county from the role that signed.
 const roleCredentials = fromEnv();
@@ -37,14 +37,16 @@ const app = createApp(
   createRuntimeDeps({
     tableName: env.TABLE_NAME,
     evidenceBucket: env.EVIDENCE_BUCKET,
-    userPoolId: env.USER_POOL_ID,
+    ...(USER_POOL_ID ? { userPoolId: USER_POOL_ID } : {}),
     userPoolClientId: env.USER_POOL_CLIENT_ID,
     authIssuer: env.AUTH_ISSUER,
     authJwksUrl: env.AUTH_JWKS_URL,
     ...(authProviders ? { authProviders } : {}),
     // A provider id of AUTH_PROVIDERS whose `@platform:` accounts may read this county under its admin's grant.
     ...(process.env.OPERATOR_PROVIDER ? { operatorProvider: process.env.OPERATOR_PROVIDER } : {}),
-    userAdministration: { endpoint: env.USER_ADMIN_URL, credentials: () => roleCredentials() },
+    ...(USER_ADMIN_URL
+      ? { userAdministration: { endpoint: USER_ADMIN_URL, credentials: () => roleCredentials() } }
+      : {}),
     // This stack serves exactly one county; its IAM role could not reach another's data anyway.
     servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,
     publicOrigin: env.PUBLIC_ORIGIN,

@@ -22,6 +22,7 @@ import {
   createUserAdministrationClient,
   type IdentityProvider,
   jwksUriOf,
+  noPasswordDirectory,
   type UserAdministrationClientOptions,
 } from '@gridsafe/identity';
 import type { AppDeps } from './app-deps.ts';
@@ -34,7 +35,8 @@ export interface RuntimeConfig {
   dynamoEndpoint?: string;
   s3Endpoint?: string;
   /** The user directory: Cognito in AWS, the local issuer's address locally. */
-  userPoolId: string;
+  /** The cell's county user pool; absent in a cell whose people sign in at an OpenID provider only (China). */
+  userPoolId?: string;
   userPoolClientId: string;
   cognitoEndpoint?: string;
   /** The password directory's issuer and JWKS: the default provider when `authProviders` is absent. */
@@ -72,12 +74,14 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
   // Built at the first photo or health request, not here: most cold starts serve neither.
   const s3 = lazyS3Client({ region: config.region, endpoint: config.s3Endpoint });
   const authProviders = config.authProviders ?? defaultAuthProviders(config);
-  const cellDirectory = createCognitoIdentityProvider({
-    userPoolId: config.userPoolId,
-    clientId: config.userPoolClientId,
-    region: config.region,
-    endpoint: config.cognitoEndpoint,
-  });
+  const cellDirectory = config.userPoolId
+    ? createCognitoIdentityProvider({
+        userPoolId: config.userPoolId,
+        clientId: config.userPoolClientId,
+        region: config.region,
+        endpoint: config.cognitoEndpoint,
+      })
+    : noPasswordDirectory();
   const userAdministration = config.userAdministration;
   return {
     documentClient,

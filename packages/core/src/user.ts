@@ -77,7 +77,11 @@ export const CreateUserSchema = described(
     role: CountyRoleSchema,
     scope: z._default(z.array(GrantStringSchema).check(z.maxLength(20)), []),
     phone: z.optional(PhoneSchema),
-    password: PasswordSchema,
+    /**
+     * Required where the county signs in with passwords; absent where it signs in only at an OpenID provider
+     * (a China cell), whose account links to this person at the first login.
+     */
+    password: z.optional(PasswordSchema),
   }),
   { id: 'CreateUser' },
 );

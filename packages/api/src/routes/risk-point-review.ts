@@ -34,13 +34,11 @@ function transitionRoute(action: RiskPointTransition) {
     path: `/risk-points/{id}/${action}`,
     tags: ['risk points'],
     summary: {
-      submit:
-        'Submit a draft for review (the chain of the worse of its colour and the colour it was filed with)',
-      approve:
-        'Approve at the current review level (the last approval files it); never by whoever created or submitted it',
+      submit: 'Submit a draft for review (the chain of the worse of its colour and its filed colour)',
+      approve: 'Approve at the current review level (the last approval files it); never by its filer',
       return: 'Return to draft with a reason',
       reopen:
-        'Reopen a filed point as a draft, with a reason: only a reviewer of its colour’s last step (the county for red and orange by default); the filers are notified',
+        'Reopen a filed point as a draft, with a reason (by a reviewer of its colour’s last step; filers are notified)',
     }[action],
     request: {
       params: IdParamSchema,

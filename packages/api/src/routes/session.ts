@@ -21,8 +21,7 @@ const loginRoute = createRoute({
   method: 'post',
   path: '/session',
   tags: ['session'],
-  summary:
-    'Log in with username and password: tokens, or a challenge to answer (a new password, a TOTP code or its setup)',
+  summary: 'Log in with username and password: tokens, or a challenge to answer',
   security: [],
   request: { body: json(LoginSchema) },
   responses: {
@@ -56,7 +55,7 @@ const refreshRoute = createRoute({
   method: 'post',
   path: '/session/refresh',
   tags: ['session'],
-  summary: 'Exchange a refresh token for a new access token (refused after the county’s idle time)',
+  summary: 'Exchange a refresh token for a new access token',
   security: [],
   request: { body: json(RefreshSchema) },
   responses: {
@@ -69,7 +68,7 @@ const logoutRoute = createRoute({
   method: 'post',
   path: '/session/logout',
   tags: ['session'],
-  summary: 'Log out: the refresh token is revoked and refreshes with it fail',
+  summary: 'Log out: revoke the refresh token',
   security: [],
   request: { body: json(LogoutSchema) },
   responses: {

@@ -1,4 +1,5 @@
 import {
+  acceptedProviders,
   type CreateUserSchema,
   type FieldProblem,
   NotFoundError,
@@ -72,9 +73,24 @@ export async function createUser(c: Context<AppEnv>, input: CreateUserInput) {
     throw new ValidationError([{ path: 'username', message: 'is already taken in this county' }]);
   }
   const directoryName = poolUsername(c.get('tenant'), input.username);
-  const { sub } = await deps.identity.createUser(directoryName, input.password, {
-    displayName: input.displayName,
-  });
+  const withPassword = signsInWithPasswords(c);
+  if (withPassword && !input.password) {
+    throw new ValidationError([
+      { path: 'password', message: 'is required: this county signs in with passwords' },
+    ]);
+  }
+  if (!withPassword && input.password) {
+    throw new ValidationError([
+      {
+        path: 'password',
+        message:
+          'must be left out: this county signs in at its identity provider, which links the person at the first login',
+      },
+    ]);
+  }
+  const sub = input.password
+    ? (await deps.identity.createUser(directoryName, input.password, { displayName: input.displayName })).sub
+    : undefined;
   const now = deps.clock.now().toISOString();
   const user: User = {
     id: deps.ids.next(),
@@ -84,7 +100,9 @@ export async function createUser(c: Context<AppEnv>, input: CreateUserInput) {
     scope: input.scope,
     ...(input.phone ? { phone: input.phone } : {}),
     enabled: true,
-    ...(deps.passwordProvider ? { identities: [{ provider: deps.passwordProvider, subject: sub }] } : {}),
+    ...(deps.passwordProvider && sub
+      ? { identities: [{ provider: deps.passwordProvider, subject: sub }] }
+      : {}),
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -93,7 +111,7 @@ export async function createUser(c: Context<AppEnv>, input: CreateUserInput) {
     await data.users.create(user, writeContext(c));
   } catch (error) {
     // The record lost a race for the username: the directory account must not stay usable on its own.
-    await deps.identity.setEnabled(directoryName, false).catch(() => undefined);
+    if (sub) await deps.identity.setEnabled(directoryName, false).catch(() => undefined);
     throw error;
   }
   return user;
@@ -118,13 +136,28 @@ export async function updateUser(c: Context<AppEnv>, id: string, input: UpdateUs
     role,
     scope,
   };
-  const directoryName = poolUsername(c.get('tenant'), current.username);
-  await deps.identity.updateUser(directoryName, { displayName: after.displayName });
-  if (input.enabled !== undefined && input.enabled !== current.enabled) {
-    await deps.identity.setEnabled(directoryName, input.enabled);
+  // A county that signs in only at an OpenID provider has no directory account to keep in step: its record
+  // alone decides (a disabled person's token is refused at the next request either way).
+  if (signsInWithPasswords(c)) {
+    const directoryName = poolUsername(c.get('tenant'), current.username);
+    await deps.identity.updateUser(directoryName, { displayName: after.displayName });
+    if (input.enabled !== undefined && input.enabled !== current.enabled) {
+      await deps.identity.setEnabled(directoryName, input.enabled);
+    }
   }
   const updated = await data.users.update(stored, after, version, writeContext(c));
   // This process answers the person's next request from the new record; others within PERSON_CACHE_TTL_MS.
   deps.people.forgetPerson(c.get('tenant'), id);
   return updated;
+}
+
+/** Whether this county accepts the cell's password provider (POST /session), and so keeps directory accounts. */
+function signsInWithPasswords(c: Context<AppEnv>): boolean {
+  const deps = c.get('deps');
+  return (
+    deps.passwordProvider !== undefined &&
+    acceptedProviders(deps.authProviders, c.get('tenant')).some(
+      (provider) => provider.id === deps.passwordProvider,
+    )
+  );
 }

@@ -1,0 +1,125 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AuthProvider, type Principal, ulidSource } from '@gridsafe/core';
+import { GridRepository, TenantStore } from '@gridsafe/db';
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, startTestApi, uniqueTenant } from '../support/harness.ts';
+
+/**
+ * A county of a China cell: its people sign in only at the operator's OpenID provider (played here by a key pair
+ * and a JWKS served over HTTP), so the county keeps no passwords and no directory accounts. The county admin
+ * creates people in the county's records; each links at the first login by the provider's username claim.
+ */
+const county = uniqueTenant('cn');
+
+const PROVIDER: Omit<AuthProvider, 'issuer' | 'jwksUrl'> = {
+  id: 'oidc',
+  name: '统一身份认证登录',
+  clientId: 'gridsafe-web',
+  audience: 'urn:gridsafe:county-api',
+  usernameClaim: 'gridsafe_username',
+  passwordLogin: false,
+  codeFlow: true,
+};
+
+let api: Awaited<ReturnType<typeof startTestApi>>;
+let jwksServer: Server;
+let sign: (claims: JWTPayload) => Promise<string>;
+
+beforeAll(async () => {
+  const keys = await generateKeyPair('RS256', { extractable: true });
+  const publicJwk = { ...(await exportJWK(keys.publicKey)), kid: 'cn-1', alg: 'RS256', use: 'sig' };
+  jwksServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: [publicJwk] }));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
+  sign = (claims) =>
+    new SignJWT({ client_id: PROVIDER.clientId, aud: PROVIDER.audience, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'cn-1', typ: 'at+jwt' })
+      .setIssuer(issuer)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(keys.privateKey);
+  api = await startTestApi({
+    tenants: [county],
+    authProviders: () => ({
+      providers: [{ ...PROVIDER, issuer, jwksUrl: `${issuer}/jwks.json` }],
+      counties: {},
+      defaultAccepted: [PROVIDER.id],
+    }),
+  });
+  // The first admin as onboarding makes one: a record of the county (its directory account is never used).
+  await api.createUser(county, 'county.admin', 'county_admin');
+  const system: Principal = {
+    userId: 'system',
+    username: 'test',
+    tenant: county,
+    role: 'county_admin',
+    grants: [],
+  };
+  await new GridRepository(new TenantStore(api.deps.documentClient, api.tableName, county)).create(
+    { id: ulidSource.next(), level: 'county', name: '平罗县', code: '640221' },
+    { principal: system, now: new Date() },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => jwksServer?.close(resolve));
+});
+
+const asSubject = async (sub: string, username: string) =>
+  clientFor(api.app, county, await sign({ sub, gridsafe_username: `${county}:${username}` }));
+
+describe('a county that signs in only at its OpenID provider', () => {
+  it('offers no password form, only the provider', async () => {
+    const config = await api.app.request(`/t/${county}/api/v1/auth-config`);
+    expect(await config.json()).toMatchObject({
+      passwordLogin: false,
+      providers: [{ id: 'oidc', name: '统一身份认证登录' }],
+    });
+  });
+
+  it('creates people in its records only, and refuses a password naming the field', async () => {
+    const admin = await asSubject('cn-admin', 'county.admin');
+    expect((await admin.get('/me')).status).toBe(200);
+
+    const withPassword = await admin.post('/users', {
+      username: 'li.ming',
+      displayName: '李明',
+      role: 'county_admin',
+      password: 'Handed-over-2026',
+    });
+    expect(withPassword.status).toBe(400);
+    expect(withPassword.body.errors.map((e: { path: string }) => e.path)).toEqual(['password']);
+    expect((await admin.get('/users')).body.items.map((u: { username: string }) => u.username)).not.toContain(
+      'li.ming',
+    );
+
+    const created = await admin.post('/users', {
+      username: 'li.ming',
+      displayName: '李明',
+      role: 'county_admin',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.identities ?? []).toEqual([]);
+
+    // The person's provider account links at their first login, by the operator-written username claim.
+    const person = await asSubject('cn-li-ming', 'li.ming');
+    const me = await person.get('/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: created.body.id, username: 'li.ming', role: 'county_admin' });
+
+    // Disabling needs no directory either: the record decides, at the person's next request.
+    // (Linking wrote the person's record, so it is at a later version than the one created.)
+    const { version } = (await admin.get(`/users/${created.body.id}`)).body;
+    expect(version).toBeGreaterThan(created.body.version);
+    const disabled = await admin.patch(`/users/${created.body.id}`, { enabled: false, version });
+    expect(disabled.status).toBe(200);
+    const refused = await person.get('/me');
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('account_disabled');
+  });
+});
