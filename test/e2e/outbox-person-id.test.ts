@@ -73,12 +73,15 @@ describe('a phone that queued writes before person ids', () => {
     await context.setOffline(false);
     await page.reload();
     await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('已同步');
-    const units = await stack.api<{ items: { name: string }[] }>(
-      memberToken,
-      'GET',
-      `/units?grid=${village}&limit=100`,
-    );
-    expect(units.body.items.filter((unit) => unit.name === name)).toHaveLength(1);
+    // The badge can read 已同步 a moment before the reloaded page has sent its outbox: wait for the unit itself.
+    const written = async () =>
+      (
+        await stack.api<{ items: { name: string }[] }>(memberToken, 'GET', `/units?grid=${village}&limit=100`)
+      ).body.items.filter((unit) => unit.name === name).length;
+    await expect.poll(written, { timeout: SLOW }).toBe(1);
+    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('已同步');
+    // Sent once, as the person: no second copy follows.
+    expect(await written()).toBe(1);
     await context.close();
   });
 });
