@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import { hashPassword, verifyPassword } from './password-hash.ts';
 
 /**
  * A small, real token issuer for one machine. It speaks the subset of the Cognito Identity Provider JSON
@@ -304,6 +305,11 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     if (options.mfaRequiredForPrefixes?.some((prefix) => user.username.startsWith(prefix))) {
       return openChallenge(user, 'MFA_SETUP');
     }
+    return signedIn(user);
+  }
+
+  /** Tokens and a new 30-day refresh token: the end of every successful login, with or without challenges. */
+  async function signedIn(user: StoredUser) {
     const refreshToken = randomBytes(48).toString('base64url');
     state.refreshTokens[refreshToken] = { username: user.username, expiresAt: Date.now() + 30 * 86_400_000 };
     save();
@@ -339,13 +345,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
         throw new CognitoProtocolError('InvalidParameterException', 'Software token not verified.');
       }
       challenges.delete(session);
-      const refreshToken = randomBytes(48).toString('base64url');
-      state.refreshTokens[refreshToken] = {
-        username: user.username,
-        expiresAt: Date.now() + 30 * 86_400_000,
-      };
-      save();
-      return { AuthenticationResult: await tokensFor(user, refreshToken) };
+      return signedIn(user);
     } else if (
       !user.totp?.enabled ||
       !verifyTotp(user.totp.secret, responses.SOFTWARE_TOKEN_MFA_CODE ?? '')
@@ -354,13 +354,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       throw new CognitoProtocolError('CodeMismatchException', 'Invalid code received for user');
     } else {
       challenges.delete(session);
-      const refreshToken = randomBytes(48).toString('base64url');
-      state.refreshTokens[refreshToken] = {
-        username: user.username,
-        expiresAt: Date.now() + 30 * 86_400_000,
-      };
-      save();
-      return { AuthenticationResult: await tokensFor(user, refreshToken) };
+      return signedIn(user);
     }
     challenges.delete(session);
     save();
@@ -499,19 +493,6 @@ function requireString(input: Record<string, unknown>, name: string): string {
     throw new CognitoProtocolError('InvalidParameterException', `${name} is required.`);
   }
   return value;
-}
-
-function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  return `${salt.toString('base64')}:${scryptSync(password, salt, 32).toString('base64')}`;
-}
-
-function verifyPassword(password: string, stored: string): boolean {
-  const [salt, hash] = stored.split(':');
-  if (!salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
-  return timingSafeEqual(expected, actual);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

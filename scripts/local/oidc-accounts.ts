@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { hashPassword, verifyPassword } from './password-hash.ts';
 
 /**
  * The local OpenID provider's own people: a username, a password hash and an account id. The account id is
@@ -60,17 +61,4 @@ export class OidcAccountStore {
     writeFileSync(`${this.file}.tmp`, JSON.stringify([...this.#accounts.values()]), { mode: 0o600 });
     renameSync(`${this.file}.tmp`, this.file);
   }
-}
-
-function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  return `${salt.toString('base64')}:${scryptSync(password, salt, 32).toString('base64')}`;
-}
-
-function verifyPassword(password: string, stored: string): boolean {
-  const [salt, hash] = stored.split(':');
-  if (!salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
-  return timingSafeEqual(expected, actual);
 }
