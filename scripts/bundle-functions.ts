@@ -207,6 +207,8 @@ export const LAMBDA_ENV: Record<string, string> = {
   USER_ADMIN_URL: 'https://example.execute-api.ap-east-1.amazonaws.com',
   CELL_ACCOUNT: '123456789012',
   COUNTY_ROLE_PREFIX: 'gridsafe-ap-east-1-county-',
+  PUBLIC_ORIGIN: 'https://app.gridsafe.example.cn',
+  CURSOR_SECRET_ID: 'gridsafe/page-cursor',
   AWS_REGION: 'cn-north-1',
   // As Lambda sets them for the function's role; fake, and never used by an import.
   AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
