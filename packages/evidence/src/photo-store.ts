@@ -91,9 +91,13 @@ export class PhotoStore {
       ContentLength: photo.size,
       ChecksumSHA256: checksum,
     });
+    // Kept as headers (the presigner would move x-amz-* ones into the query string), so all three are signed
+    // and S3 checks the body against the checksum.
+    const signedHeaders = new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']);
     const url = await getSignedUrl(client, command, {
       expiresIn: UPLOAD_EXPIRY_SECONDS,
-      signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
+      signableHeaders: signedHeaders,
+      unhoistableHeaders: signedHeaders,
     });
     return {
       url,
