@@ -155,11 +155,10 @@ describe('reporting a hazard', () => {
     expect((await member.post('/hazards', general(county.unit(4)))).status).toBe(403);
     const points = await admin.get(`/risk-points?grid=${county.village2}&limit=5`);
     const foreignPoint = points.body.items.find((p: { unitId: string }) => p.unitId !== county.unit(3));
-    if (foreignPoint) {
-      const refused = await member.post('/hazards', { ...general(), riskPointId: foreignPoint.id });
-      expect(refused.status).toBe(400);
-      expect(refused.body.errors[0].path).toBe('riskPointId');
-    }
+    expect(foreignPoint, 'the seed holds a risk point of another unit').toBeDefined();
+    const refused = await member.post('/hazards', { ...general(), riskPointId: foreignPoint.id });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].path).toBe('riskPointId');
     const bad = await member.post('/hazards', { ...general(), severity: 'minor' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('severity');

@@ -213,15 +213,20 @@ describe('completing a patrol', () => {
         })
       ).status,
     ).toBe(400);
-    if (patrol.checklist.length > 15) {
-      const before = await stats(county.village1);
-      const tooMany = await member.post(`/patrols/${patrol.id}/complete`, {
-        position,
-        items: patrol.checklist.map((item) => ({ code: item.code, result: 'deficient', note: '缺失' })),
-      });
-      expect(tooMany.status).toBe(400);
-      expect((await stats(county.village1)).open).toBe(before.open);
-    }
+    // The seeded checklists are shorter than the limit, so the answers are padded with codes
+    // the checklist lacks: the limit counts every deficient answer sent.
+    const deficient = Array.from({ length: 16 }, (_, index) => ({
+      code: patrol.checklist[index]?.code ?? `extra-${index}`,
+      result: 'deficient',
+      note: '缺失',
+    }));
+    const before = await stats(county.village1);
+    const tooMany = await member.post(`/patrols/${patrol.id}/complete`, { position, items: deficient });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors).toContainEqual(
+      expect.objectContaining({ path: 'items', message: expect.stringContaining('at most 15 deficient') }),
+    );
+    expect((await stats(county.village1)).open).toBe(before.open);
     const still = await member.get(`/patrols/${patrol.id}`);
     expect(still.body).toMatchObject({ status: 'scheduled', version: patrol.version });
     expect(
