@@ -1,10 +1,20 @@
-import { Aws, CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import {
+  Aws,
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
 import type { CellIdentityConfig, TenantConfig } from './cells-config.ts';
@@ -160,23 +170,42 @@ export class TenantStack extends Stack {
       `Uploads wait at pending/t/${tenant}/<entity>/<ulid>.jpg until confirmed; the wildcard stays inside the county's own pending prefix.`,
     );
 
-    new events.Rule(this, 'EscalationSchedule', {
+    // EventBridge Scheduler, not rules on the default bus: a bus holds 300 rules by default, which two rules
+    // per county exhaust at ~150 counties; Scheduler allows 1,000,000 schedules per account and region and
+    // exists in cn-north-1 and cn-northwest-1 (test/fixtures/regions).
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: `Lets EventBridge Scheduler invoke the scheduled functions of ${tenant}`,
+    });
+    for (const scheduled of [this.escalationSweep.function, this.assessmentRefresh.function]) {
+      const logicalId = this.getLogicalId(scheduled.node.defaultChild as CfnElement);
+      acknowledgeWildcardResource(
+        scheduleRole,
+        `<${logicalId}.Arn>:*`,
+        `Scheduler may invoke any version or alias of ${tenant}'s own ${scheduled.node.id}, nothing else.`,
+      );
+    }
+    new scheduler.Schedule(this, 'EscalationSchedule', {
       description: `Raises overdue hazards of ${tenant} to the next level`,
-      schedule: events.Schedule.rate(Duration.minutes(5)),
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)),
       // A missed run is caught up by the next one; retries must not outlive the period.
-      targets: [
-        new targets.LambdaFunction(this.escalationSweep.function, {
-          retryAttempts: 2,
-          maxEventAge: Duration.minutes(4),
-        }),
-      ],
+      target: new schedulerTargets.LambdaInvoke(this.escalationSweep.function, {
+        role: scheduleRole,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(4),
+      }),
     });
 
-    new events.Rule(this, 'AssessmentSchedule', {
+    new scheduler.Schedule(this, 'AssessmentSchedule', {
       description: `Computes the quarterly assessment of ${tenant} overnight`,
-      // 02:00 China Standard Time, when nobody is filing.
-      schedule: events.Schedule.cron({ minute: '0', hour: '18' }),
-      targets: [new targets.LambdaFunction(this.assessmentRefresh.function, { retryAttempts: 2 })],
+      // 02:00 China Standard Time, when nobody is filing. The flexible window lets Scheduler spread hundreds
+      // of counties of a cell over two hours, so they do not all read the shared table in the same second.
+      schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '18' }),
+      timeWindow: scheduler.TimeWindow.flexible(Duration.hours(2)),
+      target: new schedulerTargets.LambdaInvoke(this.assessmentRefresh.function, {
+        role: scheduleRole,
+        retryAttempts: 2,
+      }),
     });
 
     const { api } = createHttpApi(this, 'HttpApi', {

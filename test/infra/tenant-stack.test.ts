@@ -127,14 +127,13 @@ describe('a county stack', () => {
     ]);
   });
 
-  it('computes the quarterly assessment at 02:00 China Standard Time every night, with time to read a large county', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
+  it('computes the quarterly assessment from 02:00 China Standard Time, spread over two hours, with time to read a large county', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 18 * * ? *)',
-      Targets: [
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AssessmentRefreshFunction'), 'Arn'] },
-        }),
-      ],
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 120 },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AssessmentRefreshFunction'), 'Arn'] },
+      }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('assessment'),
@@ -146,16 +145,18 @@ describe('a county stack', () => {
   });
 
   it('runs the escalation sweep every five minutes', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
-      Targets: [
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EscalationSweepFunction'), 'Arn'] },
-          RetryPolicy: { MaximumEventAgeInSeconds: 240, MaximumRetryAttempts: 2 },
-        }),
-      ],
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EscalationSweepFunction'), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 240, MaximumRetryAttempts: 2 },
+      }),
     });
+  });
+
+  it("adds no rule to the cell's default event bus, whose 300-rule quota would stop a cell at 150 counties", () => {
+    template.resourceCountIs('AWS::Events::Rule', 0);
   });
 });
 
