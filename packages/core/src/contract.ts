@@ -24,3 +24,9 @@ export const PUBLIC_COUNTY_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path:
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/auth-config' },
 ];
+
+/**
+ * The single table's global secondary indexes. The CDK stack creates them and the db package queries them;
+ * each index's keys are the attributes `<name>pk` and `<name>sk`.
+ */
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
