@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inParallel } from '@gridsafe/core';
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import { createDocumentClient, ensureTable, TenantRegistry } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { createCognitoIdentityProvider } from '@gridsafe/identity';
@@ -498,7 +499,7 @@ function single(label: string, path: string, urls: string[]): Phase {
 }
 
 function statsPhases(county: SeededCounty): Phase[] {
-  const base = `/t/${county.tenant}/api/v1`;
+  const base = countyApiBasePath(county.tenant);
   return [
     single('no-op: GET /me', 'GET /me', [`${base}/me`]),
     single('stats: county', 'GET /grids/{county}/stats', [`${base}/grids/${county.countyId}/stats`]),
@@ -522,7 +523,7 @@ function allPhases(
   connections: number,
   settle: () => Promise<void>,
 ): Phase[] {
-  const base = `/t/${county.tenant}/api/v1`;
+  const base = countyApiBasePath(county.tenant);
   const [noop, ...stats] = statsPhases(county);
   const cycle = new TransitionCycle(base);
   // Fewer points than connections would leave connections idle; the seed keeps at least 64.
@@ -583,7 +584,7 @@ function allPhases(
 }
 
 async function login(url: string, tenant: string): Promise<string> {
-  const response = await fetch(`${url}/t/${tenant}/api/v1/session`, {
+  const response = await fetch(`${url}${countyApiBasePath(tenant)}/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: BENCH_ADMIN, password: BENCH_PASSWORD }),

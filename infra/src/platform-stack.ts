@@ -1,3 +1,4 @@
+import { PLATFORM_API_BASE } from '@gridsafe/core/contract';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -15,8 +16,8 @@ import { PUBLIC_API_ROUTES } from './tenant-stack.ts';
 
 export const PLATFORM_STACK_NAME = 'Gridsafe-Platform';
 
-/** The vendor API's base path (packages/api: PLATFORM_API_BASE), the same on every domain. */
-export const PLATFORM_API_BASE_PATH = '/platform/api/v1';
+/** The vendor API's base path, declared once in `@gridsafe/core/contract`. */
+export const PLATFORM_API_BASE_PATH = PLATFORM_API_BASE;
 
 /** Vendor items (the tenant registry) live under `P#`, outside every county's `T#<id>#` prefix. */
 export const PLATFORM_KEY_PATTERN = 'P#*';

@@ -1,3 +1,4 @@
+import { GSI_NAMES } from '@gridsafe/core/contract';
 import {
   ArnFormat,
   Aws,
@@ -24,7 +25,7 @@ import { UserAdminService } from './user-admin-service.ts';
 
 export const SHARED_STACK_NAME = 'Gridsafe-Shared';
 export const DEFAULT_TABLE_NAME = 'gridsafe';
-export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
+export { GSI_NAMES };
 /** DynamoDB TTL removes idempotency records and unconfirmed photos' waiting items once `expiresAt` (epoch s) passed. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const ALARM_TOPIC_NAME = 'gridsafe-alarms';

@@ -1,3 +1,4 @@
+import { countyApiBasePath, PUBLIC_COUNTY_ROUTES } from '@gridsafe/core/contract';
 import {
   Aws,
   type CfnElement,
@@ -36,22 +37,11 @@ export function tenantStackName(tenant: string): string {
   return `Gridsafe-Tenant-${tenant}`;
 }
 
-/**
- * Routes the county API serves without a token (packages/api registers them before `requireAuth`). The
- * gateway checks the token's signature, issuer, expiry and client on every other route before the function
- * runs; the app then checks the tenant claim. A new public route in the app must be added here too.
- */
-export const PUBLIC_API_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string }> = [
-  { method: apigwv2.HttpMethod.POST, path: '/session' },
-  { method: apigwv2.HttpMethod.POST, path: '/session/refresh' },
-  { method: apigwv2.HttpMethod.GET, path: '/health' },
-  { method: apigwv2.HttpMethod.GET, path: '/openapi.json' },
-  { method: apigwv2.HttpMethod.GET, path: '/auth-config' },
-];
+/** The county API's public routes (`@gridsafe/core/contract`), as the gateway's method enum. */
+export const PUBLIC_API_ROUTES: ReadonlyArray<{ method: apigwv2.HttpMethod; path: string }> =
+  PUBLIC_COUNTY_ROUTES.map((route) => ({ method: apigwv2.HttpMethod[route.method], path: route.path }));
 
-export function countyApiBasePath(tenant: string): string {
-  return `/t/${tenant}/api/v1`;
-}
+export { countyApiBasePath };
 
 export interface TenantStackProps extends StackProps {
   tenant: TenantConfig;

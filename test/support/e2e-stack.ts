@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJsonLogger, creditCodeCheckChar, orgCodeCheckChar } from '@gridsafe/core';
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import { createDocumentClient } from '@gridsafe/db';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
@@ -162,7 +163,7 @@ export default async function setup(project: TestProject) {
 export function e2eStack(): E2eClient {
   const { url, controlUrl, oidcIssuer } = inject('e2eStack');
   const api = async <T>(token: string, method: string, path: string, body?: unknown, tenant = 'taihe') => {
-    const response = await fetch(`${url}/t/${tenant}/api/v1${path}`, {
+    const response = await fetch(`${url}${countyApiBasePath(tenant)}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -174,7 +175,7 @@ export function e2eStack(): E2eClient {
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
   const token = async (username: string, tenant = 'taihe') => {
-    const response = await fetch(`${url}/t/${tenant}/api/v1/session`, {
+    const response = await fetch(`${url}${countyApiBasePath(tenant)}/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password: DEMO_PASSWORD }),

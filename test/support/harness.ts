@@ -15,6 +15,7 @@ import {
   type Role,
   silentLogger,
 } from '@gridsafe/core';
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import { type CursorSecretSource, TenantRegistry } from '@gridsafe/db';
 import { createS3Client } from '@gridsafe/evidence';
 import { inject } from 'vitest';
@@ -91,7 +92,7 @@ export async function startTestApi(options: {
   }
 
   async function login(tenant: string, username: string, password = TEST_PASSWORD): Promise<string> {
-    const response = await app.request(`/t/${tenant}/api/v1/session`, {
+    const response = await app.request(`${countyApiBasePath(tenant)}/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password }),
@@ -160,7 +161,7 @@ export function clientFor(
   token: string,
 ) {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await app.request(`/t/${tenant}/api/v1${path}`, {
+    const response = await app.request(`${countyApiBasePath(tenant)}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,

@@ -1,3 +1,4 @@
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import type { SessionAnswer } from './api/types.ts';
 import { adoptSession, LoginError, logout, readProblem, type Session, session } from './session.ts';
 
@@ -21,7 +22,7 @@ type Outcome = { session: Session } | { challenge: LoginChallenge };
 const IDLE_KEY = 'gridsafe.idleMinutes';
 
 async function post(tenant: string, path: string, body: unknown): Promise<Outcome> {
-  const response = await fetch(`/t/${tenant}/api/v1${path}`, {
+  const response = await fetch(`${countyApiBasePath(tenant)}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -60,7 +61,7 @@ export async function logoutEverywhere(): Promise<void> {
   logout();
   sessionStorage.removeItem(IDLE_KEY);
   if (!current) return;
-  await fetch(`/t/${current.tenant}/api/v1/session/logout`, {
+  await fetch(`${countyApiBasePath(current.tenant)}/session/logout`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ refreshToken: current.refreshToken }),

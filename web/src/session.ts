@@ -1,3 +1,4 @@
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import { computed, signal } from '@preact/signals';
 import type { Problem, SessionAnswer, SessionUser } from './api/types.ts';
 import {
@@ -81,7 +82,7 @@ export class LoginError extends Error {
 }
 
 export async function login(tenant: string, username: string, password: string): Promise<Session> {
-  const response = await fetch(`/t/${tenant}/api/v1/session`, {
+  const response = await fetch(`${countyApiBasePath(tenant)}/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
@@ -102,7 +103,7 @@ export async function loginWithProviderTokens(
   tokens: CodeFlowTokens,
   provider: ProviderRef,
 ): Promise<Session> {
-  const response = await fetch(`/t/${tenant}/api/v1/me`, {
+  const response = await fetch(`${countyApiBasePath(tenant)}/me`, {
     headers: { accept: 'application/json', authorization: `Bearer ${tokens.accessToken}` },
   });
   if (!response.ok) throw new LoginError(response.status, await readProblem(response));
@@ -170,7 +171,7 @@ export function refreshSession(): Promise<Session | null> {
   refreshing ??= (async () => {
     try {
       if (provider) return await refreshAtProvider({ ...current, provider });
-      const response = await fetch(`/t/${current.tenant}/api/v1/session/refresh`, {
+      const response = await fetch(`${countyApiBasePath(current.tenant)}/session/refresh`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refreshToken: current.refreshToken }),

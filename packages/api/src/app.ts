@@ -1,4 +1,5 @@
 import { isTenantId, NotFoundError } from '@gridsafe/core';
+import { COUNTY_API_BASE, countyApiBasePath } from '@gridsafe/core/contract';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.ts';
@@ -29,7 +30,7 @@ import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
 import { registerVendorAccessGrants } from './routes/vendor-access-grants.ts';
 
-export const COUNTY_API_BASE = '/t/:tenant/api/v1';
+export { COUNTY_API_BASE };
 /**
  * The API's only HTML is the printable notice board: its own inline style and an inline SVG QR code, nothing
  * else. No script may run in it at all, and no page may frame it.
@@ -95,7 +96,7 @@ function countyApi(deps: AppDeps) {
     c.set('store', createTenantStore(c, tenant));
     // A suspended or offboarded county answers nothing but health (so monitoring still tells "up" from
     // "suspended"). The status comes from a per-process cache: one GetItem per county per TTL, not per request.
-    if (c.req.path !== `/t/${tenant}/api/v1/health`) {
+    if (c.req.path !== `${countyApiBasePath(tenant)}/health`) {
       const status = await statuses.statusOf(tenant, () => c.set('dynamoCalls', c.get('dynamoCalls') + 1));
       if (status !== 'active') {
         deps.logger.warn('request to an inactive county refused', {
@@ -134,9 +135,12 @@ function countyApi(deps: AppDeps) {
   let document: Promise<Record<string, unknown>> | undefined;
   county.get('/openapi.json', async (c) => {
     document ??= import('./openapi/document.ts').then(({ openApiDocument }) =>
-      openApiDocument(COUNTY_API_INFO, county.routeTable, '/t/{tenant}/api/v1'),
+      openApiDocument(COUNTY_API_INFO, county.routeTable, countyApiBasePath('{tenant}')),
     );
-    return c.json({ ...(await document), servers: [{ url: `/t/${c.req.param('tenant')}/api/v1` }] });
+    return c.json({
+      ...(await document),
+      servers: [{ url: countyApiBasePath(c.req.param('tenant') ?? '') }],
+    });
   });
 
   // Public routes first; everything registered after requireAuth needs a valid token for this county.

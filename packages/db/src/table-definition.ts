@@ -3,7 +3,9 @@
  * two cannot drift apart. Every partition key (base table and every GSI) starts with `T#<tenant>#` for a
  * county's items and `P#` for the vendor's, which is what lets IAM's `dynamodb:LeadingKeys` fence a county.
  */
-export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
+import { GSI_NAMES } from '@gridsafe/core/contract';
+
+export { GSI_NAMES };
 export type GsiName = (typeof GSI_NAMES)[number];
 
 export function gsiKeyAttributes(index: GsiName): { pk: string; sk: string } {

@@ -1,3 +1,4 @@
+import { countyApiBasePath } from '@gridsafe/core/contract';
 /** Anything that answers a Request: the hono app in process, or a fetch against a real socket. */
 export interface Requester {
   request(path: string, init?: RequestInit): Response | Promise<Response>;
@@ -51,7 +52,7 @@ export async function call(
 
 /** A client for one user of one county: paths are relative to `/t/<tenant>/api/v1`. */
 export function countyClient(app: Requester, tenant: string, token: string) {
-  const base = `/t/${tenant}/api/v1`;
+  const base = countyApiBasePath(tenant);
   const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     call(app, method, `${base}${path}`, {
       token,

@@ -1,3 +1,4 @@
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import fc from 'fast-check';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
@@ -178,7 +179,7 @@ export async function fuzzOperations(options: {
   shrink?: boolean;
 }): Promise<FuzzReport> {
   const started = performance.now();
-  const base = `/t/${options.tenant}/api/v1`;
+  const base = countyApiBasePath(options.tenant);
   const report: FuzzReport = {
     operations: options.operations.length,
     requests: 0,
@@ -308,7 +309,7 @@ export async function oversizedBodies(options: {
 }): Promise<{ checked: number; failures: string[] }> {
   const failures: string[] = [];
   let checked = 0;
-  const base = `/t/${options.tenant}/api/v1`;
+  const base = countyApiBasePath(options.tenant);
   for (const operation of options.operations.filter((op) => op.body)) {
     const limit = operation.path.endsWith('/import') ? 5 * 1024 * 1024 : 1024 * 1024;
     const size = limit + 64 * 1024;

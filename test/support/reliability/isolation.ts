@@ -1,4 +1,5 @@
 import { makeCreditCode } from '@gridsafe/core';
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import fc from 'fast-check';
 import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
@@ -157,7 +158,7 @@ export async function foreignIdSweep(options: {
 }): Promise<IsolationReport> {
   const { app, here, there } = options;
   const report: IsolationReport = { requests: 0, statuses: {}, genericBodies: [], failures: [] };
-  const base = `/t/${here.seeded.tenant}/api/v1`;
+  const base = countyApiBasePath(here.seeded.tenant);
   const send = async (op: Operation, path: string, body: unknown, contentType?: string) => {
     const rawBody =
       op.body?.contentType === 'text/csv'
@@ -282,7 +283,7 @@ export async function credentialSweep(options: {
 }): Promise<{ requests: number; failures: string[] }> {
   const failures: string[] = [];
   let requests = 0;
-  const base = `/t/${options.here.seeded.tenant}/api/v1`;
+  const base = countyApiBasePath(options.here.seeded.tenant);
   for (const op of options.operations.filter((o) => !o.public)) {
     const path = `${base}${fillPath(op.path, pathValuesOf(op, options.here))}`;
     const body = op.body ? bodyNaming(op, options.here, options.doc) : undefined;

@@ -1,3 +1,4 @@
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import { accessToken, logout, readProblem, refreshSession, session } from '../session.ts';
 import type { Page, Problem } from './types.ts';
 
@@ -29,7 +30,7 @@ export interface RequestOptions {
 }
 
 export function apiBase(tenant: string): string {
-  return `/t/${tenant}/api/v1`;
+  return countyApiBasePath(tenant);
 }
 
 function cacheKey(path: string): string | undefined {

@@ -1,3 +1,4 @@
+import { countyApiBasePath } from '@gridsafe/core/contract';
 import { useEffect, useState } from 'preact/hooks';
 
 /** A standard OpenID provider a county accepts for the code flow (a province's 统一身份认证, Keycloak, Cognito). */
@@ -28,7 +29,7 @@ function isProvider(value: unknown): value is CodeFlowProvider {
 }
 
 export async function fetchAuthConfig(tenant: string): Promise<AuthConfig> {
-  const response = await fetch(`/t/${tenant}/api/v1/auth-config`, {
+  const response = await fetch(`${countyApiBasePath(tenant)}/auth-config`, {
     headers: { accept: 'application/json' },
   });
   if (!response.ok) throw new Error(`auth-config: HTTP ${response.status}`);

@@ -1,3 +1,4 @@
+import { PLATFORM_API_BASE } from '@gridsafe/core/contract';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { RouteConfig } from '../openapi/route.ts';
@@ -10,7 +11,8 @@ import { registerPlatformSession } from './routes/platform-session.ts';
 import { registerTenants } from './routes/tenants.ts';
 
 /** The vendor's API base (docs: /work/shared/api.md); in AWS the platform stack's HTTP API routes it. */
-export const PLATFORM_API_BASE = '/platform/api/v1';
+export { PLATFORM_API_BASE };
+
 /** As in the county API: JSON bodies over 1 MB are refused (an onboarding request is a few hundred bytes). */
 const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,0 +1,32 @@
+/**
+ * The API contract shared by the app, the CDK stacks, the web client and the tests: base paths and the routes
+ * served without a login. Dependency-free on purpose: infra may import only this module (test/unit/layering.test.ts).
+ */
+
+/** The county API's base path as a hono route pattern. */
+export const COUNTY_API_BASE = '/t/:tenant/api/v1';
+/** The vendor API's base path, the same on every domain. */
+export const PLATFORM_API_BASE = '/platform/api/v1';
+
+/** One county's concrete base path. */
+export function countyApiBasePath(tenant: string): string {
+  return `/t/${tenant}/api/v1`;
+}
+
+/**
+ * Routes the county API serves without a token (the app registers them before `requireAuth`; the gateway
+ * leaves them without an authorizer). A new public route is added here and nowhere else.
+ */
+export const PUBLIC_COUNTY_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }> = [
+  { method: 'POST', path: '/session' },
+  { method: 'POST', path: '/session/refresh' },
+  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/auth-config' },
+];
+
+/**
+ * The single table's global secondary indexes. The CDK stack creates them and the db package queries them;
+ * each index's keys are the attributes `<name>pk` and `<name>sk`.
+ */
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
