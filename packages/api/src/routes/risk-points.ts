@@ -18,7 +18,7 @@ import {
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
-import { IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -41,6 +41,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { idempotent } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { cachedSettings } from '../settings-cache.ts';
@@ -187,24 +188,10 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'riskPoint.file');
     const input = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const data = countyData(c);
-    const fingerprint = IdempotencyStore.fingerprint(input);
-    const scope = `risk-points:${principal.userId}`;
-    if (key) {
-      const earlier = await data.idempotency.find(scope, key, fingerprint);
-      if (earlier) return c.json(earlier.body as RiskPoint, 201);
-    }
-    try {
-      const point = await createRiskPoint(c, principal, input, key ? { scope, key, fingerprint } : undefined);
-      return c.json(point, 201);
-    } catch (error) {
-      if (key) {
-        const earlier = await data.idempotency.find(scope, key, fingerprint);
-        if (earlier) return c.json(earlier.body as RiskPoint, 201);
-      }
-      throw error;
-    }
+    const point = await idempotent(c, `risk-points:${principal.userId}`, input, (claim) =>
+      createRiskPoint(c, principal, input, claim),
+    );
+    return c.json(point as RiskPoint, 201);
   });
 
   app.openapi(routes.patch, async (c) => {

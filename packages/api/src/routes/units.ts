@@ -16,7 +16,7 @@ import {
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
-import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { fromItem, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -32,6 +32,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { idempotent } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { assertPlaceableVillage, newUnit, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
@@ -159,27 +160,12 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'unit.create');
     const input = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const data = countyData(c);
-    const fingerprint = IdempotencyStore.fingerprint(input);
-    // Keys are the client's: scope them to the caller so two people's devices can never collide.
-    const scope = `units:${principal.userId}`;
-    if (key) {
-      const earlier = await data.idempotency.find(scope, key, fingerprint);
-      if (earlier) return c.json(earlier.body as Unit, 201);
-    }
-    try {
-      const unit = await createUnit(c, input, key ? { scope, key, fingerprint } : undefined);
-      return c.json(unit, 201);
-    } catch (error) {
-      // A concurrent retry with the same key won the race (its unit now holds the credit code, or its
-      // idempotency record exists): answer what it created.
-      if (key) {
-        const earlier = await data.idempotency.find(scope, key, fingerprint);
-        if (earlier) return c.json(earlier.body as Unit, 201);
-      }
-      throw error;
-    }
+    // Keys are the client's: scope them to the caller so two people's devices can never collide. A concurrent
+    // retry that lost the race fails on the credit code or the idempotency record, and answers the winner's unit.
+    const unit = await idempotent(c, `units:${principal.userId}`, input, (claim) =>
+      createUnit(c, input, claim),
+    );
+    return c.json(unit as Unit, 201);
   });
 
   app.openapi(patchRoute, async (c) => {
