@@ -1,11 +1,11 @@
 import {
   applyHazardAction,
   assertLocationInChina,
+  assertMayList,
   authorize,
   type Capability,
   ConflictError,
   type CreateHazardSchema,
-  canListSubtree,
   combineNotifiers,
   escalationMessages,
   escalationRecipients,
@@ -100,12 +100,7 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       } else
         throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
     }
-    const departmentAllowed =
-      departmentId !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === departmentId);
-    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
-    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
-      throw new ForbiddenError('List within your own grid or department.');
-    }
+    assertMayList(principal, { path: node?.path, departmentId: departmentId });
     return c.json(
       await hazards.list({ ...filter, withinPath: node?.path ?? '', departmentId }, { limit, cursor }),
       200,

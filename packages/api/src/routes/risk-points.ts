@@ -1,9 +1,9 @@
 import {
   assertEditable,
   assertLocationInChina,
+  assertMayList,
   authorize,
   CreateRiskPointSchema,
-  canListSubtree,
   DEFAULT_SETTINGS,
   ForbiddenError,
   findIndustry,
@@ -160,12 +160,7 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
       if (!node) throw new NotFoundError('grid');
       withinPath = node.path;
     }
-    const departmentAllowed =
-      department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
-    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
-    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
-      throw new ForbiddenError('List within your own grid or department.');
-    }
+    assertMayList(principal, { path: node?.path, departmentId: department });
     const page = await data.riskPoints.listSummaries(
       { withinPath, color, status, industry, departmentId: department },
       { limit, cursor },

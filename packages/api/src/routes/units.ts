@@ -1,8 +1,8 @@
 import {
+  assertMayList,
   assertSupervisionChange,
   authorize,
   CreateUnitSchema,
-  canListSubtree,
   described,
   ForbiddenError,
   type GridNode,
@@ -140,12 +140,7 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       if (!node) throw new NotFoundError('grid');
     }
     const withinPath = node?.path ?? '';
-    const departmentAllowed =
-      department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
-    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
-    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
-      throw new ForbiddenError('List within your own grid or department.');
-    }
+    assertMayList(principal, { path: node?.path, departmentId: department });
     const page = await units.list({ withinPath, departmentId: department, industry }, { limit, cursor });
     return c.json(page, 200);
   });
