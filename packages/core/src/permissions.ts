@@ -181,3 +181,16 @@ function describe(capability: Capability): string {
   const [thing, verb] = capability.split('.');
   return `${verb} ${thing}s`;
 }
+
+/**
+ * Throws unless the person may list what lies under `path` (a grid subtree) or in `departmentId`: the county
+ * admin lists anywhere (the whole county when `path` is left out), others within a subtree of their grid grants or a department they hold.
+ */
+export function assertMayList(principal: Principal, within: { path?: string; departmentId?: string }): void {
+  const departmentAllowed =
+    within.departmentId !== undefined &&
+    principal.grants.some((grant) => grant.kind === 'dept' && grant.id === within.departmentId);
+  // No path is the whole county (the root's path is empty): only the county admin's subtree covers it.
+  if (departmentAllowed || canListSubtree(principal, within.path ?? '')) return;
+  throw new ForbiddenError('List within your own grid or department.');
+}

@@ -1,11 +1,11 @@
 import {
   applyHazardAction,
   assertLocationInChina,
+  assertMayList,
   authorize,
   type Capability,
   ConflictError,
   type CreateHazardSchema,
-  canListSubtree,
   combineNotifiers,
   escalationMessages,
   escalationRecipients,
@@ -43,6 +43,7 @@ import {
   verifyAnnouncedPhoto,
 } from '../evidence.ts';
 import { expectedVersion } from '../http-helpers.ts';
+import { idempotent } from '../idempotent-write.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { actionRoute, routes } from './hazard-schemas.ts';
 
@@ -99,12 +100,7 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       } else
         throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
     }
-    const departmentAllowed =
-      departmentId !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === departmentId);
-    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
-    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
-      throw new ForbiddenError('List within your own grid or department.');
-    }
+    assertMayList(principal, { path: node?.path, departmentId: departmentId });
     return c.json(
       await hazards.list({ ...filter, withinPath: node?.path ?? '', departmentId }, { limit, cursor }),
       200,
@@ -120,30 +116,12 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'hazard.report');
     const input = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const data = countyData(c);
-    const fingerprint = IdempotencyStore.fingerprint(input);
-    const scope = `hazards:${principal.userId}`;
-    if (key) {
-      const earlier = await data.idempotency.find(scope, key, fingerprint);
-      if (earlier) return c.json(earlier.body as Hazard, 201);
-    }
-    try {
-      const { hazard, notifications } = await createHazard(
-        c,
-        principal,
-        input,
-        key ? { scope, key, fingerprint } : undefined,
-      );
+    const hazard = await idempotent(c, `hazards:${principal.userId}`, input, async (claim) => {
+      const { hazard, notifications } = await createHazard(c, principal, input, claim);
       await externalNotifier(c).notify(notifications);
-      return c.json(hazard, 201);
-    } catch (error) {
-      if (key) {
-        const earlier = await data.idempotency.find(scope, key, fingerprint);
-        if (earlier) return c.json(earlier.body as Hazard, 201);
-      }
-      throw error;
-    }
+      return hazard;
+    });
+    return c.json(hazard as Hazard, 201);
   });
 
   for (const action of HAZARD_ACTIONS) {

@@ -14,7 +14,7 @@ import {
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
-import { fromItem, IdempotencyStore, PatrolRepository, readAuditTrail } from '@gridsafe/db';
+import { fromItem, PatrolRepository, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -32,6 +32,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { idempotent } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { AuditTrailSchema } from './audit-schema.ts';
@@ -265,32 +266,19 @@ export function registerPatrols(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'patrol.complete');
     const input = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const data = countyData(c);
-    const fingerprint = IdempotencyStore.fingerprint({ id: c.req.valid('param').id, input });
-    const scope = `patrol-complete:${principal.userId}`;
-    if (key) {
-      const earlier = await data.idempotency.find(scope, key, fingerprint);
-      if (earlier) return c.json(earlier.body as z.infer<typeof CompletionSchema>, 200);
-    }
-    try {
-      // Completion (its checks, findings and hazards) is a chunk of its own, loaded at a process's first one.
-      const { completePatrol } = await import('./patrol-completion.ts');
-      const { answer, notifications } = await completePatrol(
-        c,
-        principal,
-        c.req.valid('param').id,
-        input,
-        key ? { scope, key, fingerprint } : undefined,
-      );
-      await externalNotifier(c).notify(notifications);
-      return c.json(answer, 200);
-    } catch (error) {
-      if (key) {
-        const earlier = await data.idempotency.find(scope, key, fingerprint);
-        if (earlier) return c.json(earlier.body as z.infer<typeof CompletionSchema>, 200);
-      }
-      throw error;
-    }
+    const id = c.req.valid('param').id;
+    const answer = await idempotent(
+      c,
+      `patrol-complete:${principal.userId}`,
+      { id, input },
+      async (claim) => {
+        // Completion (its checks, findings and hazards) is a chunk of its own, loaded at a process's first one.
+        const { completePatrol } = await import('./patrol-completion.ts');
+        const { answer, notifications } = await completePatrol(c, principal, id, input, claim);
+        await externalNotifier(c).notify(notifications);
+        return answer;
+      },
+    );
+    return c.json(answer as z.infer<typeof CompletionSchema>, 200);
   });
 }

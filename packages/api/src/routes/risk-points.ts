@@ -1,9 +1,9 @@
 import {
   assertEditable,
   assertLocationInChina,
+  assertMayList,
   authorize,
   CreateRiskPointSchema,
-  canListSubtree,
   DEFAULT_SETTINGS,
   ForbiddenError,
   findIndustry,
@@ -18,7 +18,7 @@ import {
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
-import { IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -41,6 +41,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { idempotent } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { cachedSettings } from '../settings-cache.ts';
@@ -159,12 +160,7 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
       if (!node) throw new NotFoundError('grid');
       withinPath = node.path;
     }
-    const departmentAllowed =
-      department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
-    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
-    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
-      throw new ForbiddenError('List within your own grid or department.');
-    }
+    assertMayList(principal, { path: node?.path, departmentId: department });
     const page = await data.riskPoints.listSummaries(
       { withinPath, color, status, industry, departmentId: department },
       { limit, cursor },
@@ -187,24 +183,10 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'riskPoint.file');
     const input = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const data = countyData(c);
-    const fingerprint = IdempotencyStore.fingerprint(input);
-    const scope = `risk-points:${principal.userId}`;
-    if (key) {
-      const earlier = await data.idempotency.find(scope, key, fingerprint);
-      if (earlier) return c.json(earlier.body as RiskPoint, 201);
-    }
-    try {
-      const point = await createRiskPoint(c, principal, input, key ? { scope, key, fingerprint } : undefined);
-      return c.json(point, 201);
-    } catch (error) {
-      if (key) {
-        const earlier = await data.idempotency.find(scope, key, fingerprint);
-        if (earlier) return c.json(earlier.body as RiskPoint, 201);
-      }
-      throw error;
-    }
+    const point = await idempotent(c, `risk-points:${principal.userId}`, input, (claim) =>
+      createRiskPoint(c, principal, input, claim),
+    );
+    return c.json(point as RiskPoint, 201);
   });
 
   app.openapi(routes.patch, async (c) => {

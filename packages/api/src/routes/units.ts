@@ -1,8 +1,8 @@
 import {
+  assertMayList,
   assertSupervisionChange,
   authorize,
   CreateUnitSchema,
-  canListSubtree,
   described,
   ForbiddenError,
   type GridNode,
@@ -16,7 +16,7 @@ import {
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
-import { fromItem, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { fromItem, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -32,6 +32,7 @@ import {
   VersionHeaderSchema,
   WRITE_ERRORS,
 } from '../http-helpers.ts';
+import { idempotent } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { assertPlaceableVillage, newUnit, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
@@ -139,12 +140,7 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       if (!node) throw new NotFoundError('grid');
     }
     const withinPath = node?.path ?? '';
-    const departmentAllowed =
-      department !== undefined && principal.grants.some((g) => g.kind === 'dept' && g.id === department);
-    const areaAllowed = node !== undefined && canListSubtree(principal, node.path);
-    if (principal.role !== 'county_admin' && !departmentAllowed && !areaAllowed) {
-      throw new ForbiddenError('List within your own grid or department.');
-    }
+    assertMayList(principal, { path: node?.path, departmentId: department });
     const page = await units.list({ withinPath, departmentId: department, industry }, { limit, cursor });
     return c.json(page, 200);
   });
@@ -159,27 +155,12 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'unit.create');
     const input = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const data = countyData(c);
-    const fingerprint = IdempotencyStore.fingerprint(input);
-    // Keys are the client's: scope them to the caller so two people's devices can never collide.
-    const scope = `units:${principal.userId}`;
-    if (key) {
-      const earlier = await data.idempotency.find(scope, key, fingerprint);
-      if (earlier) return c.json(earlier.body as Unit, 201);
-    }
-    try {
-      const unit = await createUnit(c, input, key ? { scope, key, fingerprint } : undefined);
-      return c.json(unit, 201);
-    } catch (error) {
-      // A concurrent retry with the same key won the race (its unit now holds the credit code, or its
-      // idempotency record exists): answer what it created.
-      if (key) {
-        const earlier = await data.idempotency.find(scope, key, fingerprint);
-        if (earlier) return c.json(earlier.body as Unit, 201);
-      }
-      throw error;
-    }
+    // Keys are the client's: scope them to the caller so two people's devices can never collide. A concurrent
+    // retry that lost the race fails on the credit code or the idempotency record, and answers the winner's unit.
+    const unit = await idempotent(c, `units:${principal.userId}`, input, (claim) =>
+      createUnit(c, input, claim),
+    );
+    return c.json(unit as Unit, 201);
   });
 
   app.openapi(patchRoute, async (c) => {
