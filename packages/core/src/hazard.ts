@@ -9,7 +9,8 @@ import {
   raisedEscalation,
 } from './escalation.ts';
 import { requireEvidence, requireVerifier } from './hazard-duties.ts';
-import { type Capability, hasCapability } from './permissions.ts';
+import { openSteps } from './open-steps.ts';
+import { type Capability, hasCapability, inScope } from './permissions.ts';
 import type { Photo } from './risk-point.ts';
 import type { Principal } from './roles.ts';
 import type { TenantSettings } from './settings.ts';
@@ -255,23 +256,38 @@ export function applyHazardAction(
         by,
         action === 'supervise' ? 'supervision' : 'manual',
       );
-      if (action === 'escalate' && !raised)
-        throw new ConflictError('The hazard is already at the county.', 'wrong_state');
-      // A hazard the county already raised by hand is listed where it stands; nothing about its ladder changes.
+      const listed = action === 'supervise' ? { supervised: true, supervisedAt: at } : {};
+      if (!raised) {
+        if (action === 'escalate')
+          throw new ConflictError('The hazard is already at the county.', 'wrong_state');
+        // A hazard the county already raised by hand is listed where it stands; nothing about its ladder changes.
+        return { ...hazard, ...listed };
+      }
       const { escalateAt: _e, overdueAt: _o, ...rest } = hazard;
-      const ladder = raised ?? hazard;
-      return {
-        ...rest,
-        level: ladder.level,
-        escalationStep: ladder.escalationStep,
-        escalations: ladder.escalations,
-        overdue: ladder.overdue,
-        ...(ladder.escalateAt ? { escalateAt: ladder.escalateAt } : {}),
-        ...(ladder.overdueAt ? { overdueAt: ladder.overdueAt } : {}),
-        ...(action === 'supervise' ? { supervised: true, supervisedAt: at } : {}),
-      };
+      const { step: _s, ...ladder } = raised;
+      return { ...rest, ...ladder, ...listed };
     }
   }
+}
+
+/**
+ * What this person may do to this hazard now, for the buttons a client draws: the steps `applyHazardAction`
+ * accepts, asked of it (a step that only lacks its note or photos is open), and none outside the person's area.
+ * Whether a step is open never depends on the moment, so the hazard's own time stands in for the clock.
+ *
+ * @example
+ * allowedHazardActions(rectifiedHazard, townshipOfficer, settings); // ['verify', 'reject', 'escalate']
+ */
+export function allowedHazardActions(
+  hazard: Hazard,
+  principal: Principal,
+  settings: Parameters<typeof applyHazardAction>[2]['settings'],
+): HazardAction[] {
+  if (!inScope(principal, hazard)) return [];
+  const now = new Date(hazard.updatedAt);
+  return openSteps(HAZARD_ACTIONS, (action) =>
+    applyHazardAction(hazard, action, { principal, now, settings }),
+  );
 }
 
 function requireStatus(hazard: Hazard, allowed: readonly HazardStatus[], wanted: string): void {

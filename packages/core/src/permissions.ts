@@ -38,72 +38,47 @@ export const CAPABILITIES = [
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** What everyone who works an area of the county reads there. */
+const AREA_READS: readonly Capability[] = [
+  'grid.read',
+  'department.read',
+  'unit.read',
+  'stats.read',
+  'riskPoint.read',
+  'settings.read',
+  'hazard.read',
+  'patrol.read',
+];
+/** ...and the officers above the villages read the quarterly assessment too. */
+const OFFICER_READS: readonly Capability[] = [...AREA_READS, 'assessment.read'];
+
 const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   // The vendor runs the service. Inside a county it exists only under a county admin's time-limited grant
   // (vendor-access-grants), and then reads: the API admits its token on GET requests only, never writes.
-  vendor_operator: [
-    'grid.read',
-    'department.read',
-    'unit.read',
-    'user.read',
-    'stats.read',
-    'riskPoint.read',
-    'settings.read',
-    'hazard.read',
-    'patrol.read',
-    'assessment.read',
-  ],
+  vendor_operator: [...OFFICER_READS, 'user.read'],
   county_admin: CAPABILITIES,
   // The industry chain sees its industries' units and risk points county-wide; it does not file or review them.
   // It also works the hazards of its industries: reports what its inspections find, verifies and escalates.
-  department_officer: [
-    'grid.read',
-    'department.read',
-    'unit.read',
-    'unit.update',
-    'stats.read',
-    'riskPoint.read',
-    'settings.read',
-    'hazard.read',
-    'hazard.report',
-    'hazard.verify',
-    'patrol.read',
-    'assessment.read',
-  ],
+  department_officer: [...OFFICER_READS, 'unit.update', 'hazard.report', 'hazard.verify'],
   township_officer: [
-    'grid.read',
-    'department.read',
-    'unit.read',
+    ...OFFICER_READS,
     'unit.create',
     'unit.update',
-    'stats.read',
-    'riskPoint.read',
     'riskPoint.file',
     'riskPoint.review',
-    'settings.read',
-    'hazard.read',
     'hazard.report',
     'hazard.rectify',
     'hazard.verify',
-    'patrol.read',
-    'assessment.read',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.
   grid_member: [
-    'grid.read',
-    'department.read',
-    'unit.read',
+    ...AREA_READS,
     'unit.create',
     'unit.update',
-    'stats.read',
-    'riskPoint.read',
     'riskPoint.file',
-    'settings.read',
-    'hazard.read',
     'hazard.report',
     'hazard.rectify',
-    'patrol.read',
     'patrol.complete',
   ],
   // A unit's safety manager keeps its own risk points current.
@@ -153,8 +128,7 @@ export function inScope(principal: Principal, target: ScopeTarget): boolean {
 
 /** True when the person may see a grid node: department officers work county-wide, others in their subtrees. */
 export function canSeeGrid(principal: Principal, path: string): boolean {
-  if (principal.role === 'county_admin' || principal.role === 'department_officer') return true;
-  return principal.grants.some((grant) => grant.kind === 'grid' && path.split('/').includes(grant.id));
+  return principal.role === 'department_officer' || canListSubtree(principal, path);
 }
 
 /** Throws unless the role has the capability and, when a target is given, the target is in scope. */

@@ -1,5 +1,6 @@
 import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
 import type { Color } from './grading.ts';
+import { openSteps } from './open-steps.ts';
 import { canFile, type RiskPoint, type RiskPointStatus } from './risk-point.ts';
 import type { Principal } from './roles.ts';
 import type { ReviewLevel, TenantSettings } from './settings.ts';
@@ -198,14 +199,9 @@ export function allowedRiskPointActions(
   principal: Principal,
   settings: Pick<TenantSettings, 'reviewChains' | 'reviews'>,
 ): RiskPointTransition[] {
-  return RISK_POINT_TRANSITIONS.filter((transition) => {
-    try {
-      nextReviewState(point, transition, principal, settings);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return openSteps(RISK_POINT_TRANSITIONS, (transition) =>
+    nextReviewState(point, transition, principal, settings),
+  );
 }
 
 function wrongState(status: RiskPointStatus, wanted: string): ConflictError {

@@ -3,6 +3,7 @@ import {
   described,
   ESCALATION_LEVELS,
   EscalationLevelSchema,
+  HAZARD_ACTIONS,
   type HazardAction,
   HazardEscalateSchema,
   HazardEvidenceSchema,
@@ -112,6 +113,9 @@ export const HazardSchema = described(
     version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
+    allowedActions: described(z.optional(z.array(z.enum(HAZARD_ACTIONS))), {
+      description: 'The steps the caller may take on this hazard now',
+    }),
   }),
   { id: 'Hazard' },
 );

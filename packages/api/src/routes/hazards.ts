@@ -46,6 +46,7 @@ import { expectedVersion } from '../http-helpers.ts';
 import { idempotent } from '../idempotent-write.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { actionRoute, routes } from './hazard-schemas.ts';
+import { pageWithHazardAllowedActions, withHazardAllowedActions } from './hazard-visibility.ts';
 
 export { EvidencePhotoSchema, HazardSchema } from './hazard-schemas.ts';
 
@@ -86,7 +87,10 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id }))
         throw new ForbiddenError('List your own unit’s hazards.');
       return c.json(
-        await hazards.list({ ...filter, withinPath: own.gridPath, unitId: own.id }, { limit, cursor }),
+        await pageWithHazardAllowedActions(
+          c,
+          await hazards.list({ ...filter, withinPath: own.gridPath, unitId: own.id }, { limit, cursor }),
+        ),
         200,
       );
     } else if (principal.role !== 'county_admin' && !departmentId) {
@@ -102,14 +106,20 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     }
     assertMayList(principal, { path: node?.path, departmentId: departmentId });
     return c.json(
-      await hazards.list({ ...filter, withinPath: node?.path ?? '', departmentId }, { limit, cursor }),
+      await pageWithHazardAllowedActions(
+        c,
+        await hazards.list({ ...filter, withinPath: node?.path ?? '', departmentId }, { limit, cursor }),
+      ),
       200,
     );
   });
 
   app.openapi(routes.get, async (c) => {
     authorize(c.get('principal'), 'hazard.read');
-    return c.json((await visibleHazard(c, c.req.valid('param').id)).hazard, 200);
+    return c.json(
+      await withHazardAllowedActions(c, (await visibleHazard(c, c.req.valid('param').id)).hazard),
+      200,
+    );
   });
 
   app.openapi(routes.create, async (c) => {
@@ -149,7 +159,7 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       });
       const replay = async () => {
         if (!key || !(await data.idempotency.find(scope, key, fingerprint))) return undefined;
-        return c.json((await visibleHazard(c, id)).hazard, 200);
+        return c.json(await withHazardAllowedActions(c, (await visibleHazard(c, id)).hazard), 200);
       };
       const earlier = await replay();
       if (earlier) return earlier;
@@ -194,7 +204,7 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
         throw error;
       }
       await externalNotifier(c).notify(notifications);
-      return c.json(saved, 200);
+      return c.json(await withHazardAllowedActions(c, saved, settings), 200);
     });
   }
 
@@ -217,7 +227,8 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     const { id, photoId } = c.req.valid('param');
     const { stored, hazard } = await visibleHazard(c, id);
     // Confirmed already (a retry): the hazard as it is.
-    if (hazard.photos.some((photo) => photo.id === photoId)) return c.json(hazard, 200);
+    if (hazard.photos.some((photo) => photo.id === photoId))
+      return c.json(await withHazardAllowedActions(c, hazard), 200);
     assertEvidenceOpen(hazard);
     const verified = await verifyAnnouncedPhoto(c, 'hazards', hazard.id, photoId);
     if (!verified) throw new NotFoundError('photo');
@@ -229,7 +240,7 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       { action: 'photo_added', details: { photo: photoFacts(verified) } },
     );
     await forgetAnnouncedPhoto(c, 'hazards', hazard.id, photoId);
-    return c.json(saved, 200);
+    return c.json(await withHazardAllowedActions(c, saved), 200);
   });
 
   app.openapi(routes.viewPhoto, async (c) => {

@@ -18,15 +18,8 @@ export async function visiblePoint(c: Context<AppEnv>, id: string) {
   const stored = await countyData(c).riskPoints.getStored(id, true);
   if (!stored) throw new NotFoundError('risk point');
   const point = fromItem<RiskPoint>(stored);
-  if (
-    !inScope(c.get('principal'), {
-      gridPath: point.gridPath,
-      departmentId: point.departmentId,
-      unitId: point.unitId,
-    })
-  ) {
-    throw new ForbiddenError('This risk point is outside your area.');
-  }
+  // A point is its own scope target: its village path, its department, its unit.
+  if (!inScope(c.get('principal'), point)) throw new ForbiddenError('This risk point is outside your area.');
   return { stored, point };
 }
 
