@@ -82,40 +82,35 @@ export async function measureDynamoTransactionReference(options: {
   const recordKey = (worker: number) => ({ pk: store.key('BENCHREF', run, String(worker)), sk: 'RECORD' });
   const versions = new Map<number, number>();
   const gridPath = `BENCHREF-${run}-county/BENCHREF-${run}-township/BENCHREF-${run}-village`;
-  return measure(
-    DYNAMO_TRANSACTION_REFERENCE_LABEL,
-    options.concurrency,
-    options.seconds,
-    async (worker) => {
-      const key = recordKey(worker);
-      await store.get(key.pk, key.sk, true);
-      const version = versions.get(worker) ?? 0;
-      versions.set(worker, version + 1);
-      await store.transact([
-        {
-          Update: {
-            TableName: store.tableName,
-            Key: key,
-            UpdateExpression: 'SET #version = :next, #status = :status',
-            ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
-            ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':next': version + 1,
-              ':status': version % 2 === 0 ? 'submitted' : 'draft',
-              ...(version === 0 ? {} : { ':version': version }),
-            },
+  return measure(DYNAMO_TRANSACTION_REFERENCE_LABEL, options.concurrency, options.seconds, async (worker) => {
+    const key = recordKey(worker);
+    await store.get(key.pk, key.sk, true);
+    const version = versions.get(worker) ?? 0;
+    versions.set(worker, version + 1);
+    await store.transact([
+      {
+        Update: {
+          TableName: store.tableName,
+          Key: key,
+          UpdateExpression: 'SET #version = :next, #status = :status',
+          ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':next': version + 1,
+            ':status': version % 2 === 0 ? 'submitted' : 'draft',
+            ...(version === 0 ? {} : { ':version': version }),
           },
         },
-        {
-          Put: {
-            TableName: store.tableName,
-            Item: { pk: store.key('BENCHREF', run, String(worker), 'AUDIT'), sk: `EV#${version + 1}` },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+      },
+      {
+        Put: {
+          TableName: store.tableName,
+          Item: { pk: store.key('BENCHREF', run, String(worker), 'AUDIT'), sk: `EV#${version + 1}` },
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-        ...counterUpdates(store, gridPath, { rp_submitted: 1 }, version % 2 === 0 ? 1 : -1),
-      ]);
-      return { calls: 2, ops: { GetItem: 1, TransactWriteItems: 1 } };
-    },
-  );
+      },
+      ...counterUpdates(store, gridPath, { rp_submitted: 1 }, version % 2 === 0 ? 1 : -1),
+    ]);
+    return { calls: 2, ops: { GetItem: 1, TransactWriteItems: 1 } };
+  });
 }

@@ -76,4 +76,21 @@ export const DEMO_UNIT_KINDS = [
   { suffix: '石料厂', industry: 'non_coal_mine' },
 ] as const;
 
-export const DEMO_UNIT_PREFIXES = ['恒达', '顺发', '金源', '华兴', '宏图', '丰泰', '永盛', '鑫隆', '瑞祥', '安达', '广源', '新时代', '利民', '东方', '兴旺', '万通'];
+export const DEMO_UNIT_PREFIXES = [
+  '恒达',
+  '顺发',
+  '金源',
+  '华兴',
+  '宏图',
+  '丰泰',
+  '永盛',
+  '鑫隆',
+  '瑞祥',
+  '安达',
+  '广源',
+  '新时代',
+  '利民',
+  '东方',
+  '兴旺',
+  '万通',
+];

@@ -1,12 +1,14 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   type Department,
-  type GridNode,
-  type Principal,
   departmentForIndustry,
   formatGrant,
   type Grant,
+  type GridNode,
   makeCreditCode,
+  type Principal,
   type Role,
   type Unit,
   type User,
@@ -20,10 +22,14 @@ import {
   UserRepository,
   type WriteContext,
 } from '@gridsafe/db';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type IdentityProvider, poolUsername } from '@gridsafe/identity';
-import { DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES, type DemoCounty } from './demo-data.ts';
+import {
+  DEMO_DEPARTMENTS,
+  DEMO_PASSWORD,
+  DEMO_UNIT_KINDS,
+  DEMO_UNIT_PREFIXES,
+  type DemoCounty,
+} from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
 import { seedDemoHazardsAndPatrols } from './seed-demo-hazards.ts';
 import { seedDemoRiskPoints } from './seed-demo-risk-points.ts';
@@ -56,7 +62,13 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   const { tenant } = county;
   const store = new TenantStore(target.client, target.tableName, tenant);
   const now = target.now ?? new Date();
-  const system: Principal = { userId: 'system', username: 'demo-seed', tenant, role: 'county_admin', grants: [] };
+  const system: Principal = {
+    userId: 'system',
+    username: 'demo-seed',
+    tenant,
+    role: 'county_admin',
+    grants: [],
+  };
   const ctx: WriteContext = { principal: system, now };
   const report: SeedReport = { tenant, created: 0, present: 0, logins: [] };
   const once = async (write: () => Promise<unknown>) => {
@@ -81,12 +93,23 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   );
 
   const grids = new GridRepository(store);
-  const root: GridNode = await ensureGrid(grids, { id: demoId(tenant, 'grid:county'), level: 'county', name: county.name, code: county.divisionCode }, ctx, once);
+  const root: GridNode = await ensureGrid(
+    grids,
+    { id: demoId(tenant, 'grid:county'), level: 'county', name: county.name, code: county.divisionCode },
+    ctx,
+    once,
+  );
   const villages: { node: GridNode; township: GridNode }[] = [];
   for (const township of county.townships) {
     const townshipNode = await ensureGrid(
       grids,
-      { id: demoId(tenant, `grid:${township.name}`), level: 'township', name: township.name, code: township.code, parent: root },
+      {
+        id: demoId(tenant, `grid:${township.name}`),
+        level: 'township',
+        name: township.name,
+        code: township.code,
+        parent: root,
+      },
       ctx,
       once,
     );
@@ -113,7 +136,12 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
     const id = demoId(tenant, `department:${department.key}`);
     // Creation times one second apart keep "first department claiming an industry" stable.
     const deptCtx = { ...ctx, now: new Date(Date.UTC(2026, 0, 1, 0, 0, index)) };
-    await once(() => departmentRepository.create({ id, name: department.name, industries: [...department.industries] }, deptCtx));
+    await once(() =>
+      departmentRepository.create(
+        { id, name: department.name, industries: [...department.industries] },
+        deptCtx,
+      ),
+    );
     const stored = await departmentRepository.get(id);
     if (stored) departments.push(stored);
   }
@@ -138,7 +166,8 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
         gridPath: node.path,
         ...(derived ? { departmentId: derived.id } : {}),
         departmentOverridden: false,
-        supervisionLevel: kind.industry === 'hazardous_chemicals' || kind.industry === 'fireworks' ? 'county' : 'township',
+        supervisionLevel:
+          kind.industry === 'hazardous_chemicals' || kind.industry === 'fireworks' ? 'county' : 'township',
         address: `${node.name}${(serial % 40) + 1}号`,
         location: jitter(county.centre, serial),
         contact: { name: `联系人${serial}`, phone: `1380558${String(1000 + serial).padStart(4, '0')}` },
@@ -155,11 +184,36 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   const unitInFirstVillage = units.find((unit) => unit.gridId === firstVillage.node.id)!;
   const emergency = departments[0]!;
   const people: { username: string; displayName: string; role: Role; grants: Grant[] }[] = [
-    { username: 'county.admin', displayName: '县应急局管理员', role: 'county_admin', grants: [{ kind: 'grid', id: root.id }] },
-    { username: 'dept.officer', displayName: '应急局执法人员', role: 'department_officer', grants: [{ kind: 'dept', id: emergency.id }] },
-    { username: 'township.officer', displayName: `${firstVillage.township.name}安监员`, role: 'township_officer', grants: [{ kind: 'grid', id: firstVillage.township.id }] },
-    { username: 'grid.member', displayName: `${firstVillage.node.name}网格员`, role: 'grid_member', grants: [{ kind: 'grid', id: firstVillage.node.id }] },
-    { username: 'unit.manager', displayName: `${unitInFirstVillage.name}安全负责人`, role: 'unit_user', grants: [{ kind: 'unit', id: unitInFirstVillage.id }] },
+    {
+      username: 'county.admin',
+      displayName: '县应急局管理员',
+      role: 'county_admin',
+      grants: [{ kind: 'grid', id: root.id }],
+    },
+    {
+      username: 'dept.officer',
+      displayName: '应急局执法人员',
+      role: 'department_officer',
+      grants: [{ kind: 'dept', id: emergency.id }],
+    },
+    {
+      username: 'township.officer',
+      displayName: `${firstVillage.township.name}安监员`,
+      role: 'township_officer',
+      grants: [{ kind: 'grid', id: firstVillage.township.id }],
+    },
+    {
+      username: 'grid.member',
+      displayName: `${firstVillage.node.name}网格员`,
+      role: 'grid_member',
+      grants: [{ kind: 'grid', id: firstVillage.node.id }],
+    },
+    {
+      username: 'unit.manager',
+      displayName: `${unitInFirstVillage.name}安全负责人`,
+      role: 'unit_user',
+      grants: [{ kind: 'unit', id: unitInFirstVillage.id }],
+    },
   ];
   const userRepository = new UserRepository(store);
   for (const person of people) {
@@ -167,7 +221,9 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
     const directoryName = poolUsername(tenant, person.username);
     let sub = await target.identity.getUserSub(directoryName);
     if (!sub) {
-      ({ sub } = await target.identity.createUser(directoryName, DEMO_PASSWORD, { displayName: person.displayName }));
+      ({ sub } = await target.identity.createUser(directoryName, DEMO_PASSWORD, {
+        displayName: person.displayName,
+      }));
       report.created += 1;
     }
     const user: User = {

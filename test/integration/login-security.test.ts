@@ -1,5 +1,5 @@
 import { AdjustableClock } from '@gridsafe/core';
-import { createCognitoIdentityProvider, poolUsername, totpCode } from '@gridsafe/identity';
+import { createCognitoIdentityProvider, totpCode } from '@gridsafe/identity';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startLocalIssuer } from '../../scripts/local/local-issuer.ts';
 import { freePort } from '../../scripts/local/ports.ts';

@@ -179,7 +179,7 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'POST /grids',
-    call: (cl, r, c) =>
+    call: (cl, _r, c) =>
       cl.post('/grids', {
         name: `矩阵村${serial++}`,
         level: 'village',

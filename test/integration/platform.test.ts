@@ -1,13 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  CountyStatusCache,
-  createApp,
-  disableCountyUsers,
-  PLATFORM_TENANT,
-  platformPoolUsername,
-} from '@gridsafe/api';
+import { CountyStatusCache, createApp, disableCountyUsers, platformPoolUsername } from '@gridsafe/api';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { countyStatusKey, platformKey, readCountyStatus, tenantKey } from '@gridsafe/db';
 import { poolUsername, totpCode } from '@gridsafe/identity';

@@ -88,9 +88,7 @@ describe('user administration through the cell service, one county per calling r
     await asCountyA.setEnabled(username, true);
     expect(await canLogIn(countyA, 'zhang.wei', NEW_PASSWORD)).toBe(true);
 
-    await expect(
-      asCountyA.createUser(username, TEST_PASSWORD, {}),
-    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(asCountyA.createUser(username, TEST_PASSWORD, {})).rejects.toBeInstanceOf(ConflictError);
   });
 
   it("cannot read, reset or disable county B's people with county A's credentials", async () => {
@@ -130,12 +128,7 @@ describe('user administration through the cell service, one county per calling r
       ['PUT', `${path}/enabled`, { enabled: 'no' }, 'enabled'],
       ['PUT', `${path}/password`, { password: 'short', temporary: false }, 'password'],
       ['PATCH', path, { role: 'county_admin' }, 'role'],
-      [
-        'POST',
-        USER_ADMIN_BASE_PATH,
-        { username: 'B:Admin', password: NEW_PASSWORD },
-        'username',
-      ],
+      ['POST', USER_ADMIN_BASE_PATH, { username: 'B:Admin', password: NEW_PASSWORD }, 'username'],
     ];
     for (const [method, target, body, field] of cases) {
       const response = await signedRequest(credentialsB, method, target, body);
