@@ -29,8 +29,24 @@ export async function idempotent<T>(
   try {
     return await write(claim);
   } catch (error) {
-    const winner = await earlier();
+    const winner = await awaitWinner(earlier);
     if (winner) return winner.body as T;
     throw error;
+  }
+}
+
+/**
+ * After a keyed write failed, what the concurrent copy that won stored. DynamoDB cancels a transaction that
+ * meets another one in flight (TransactionConflict) before that one has committed, so the winner's record can
+ * be a few milliseconds away: read again, briefly, before calling the failure real.
+ */
+export async function awaitWinner<T>(
+  find: () => Promise<T | undefined>,
+  attempts = 4,
+): Promise<T | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const found = await find();
+    if (found || attempt + 1 >= attempts) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
   }
 }

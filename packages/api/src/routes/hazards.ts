@@ -27,6 +27,7 @@ import {
   newHazard,
   type Photo,
   type Principal,
+  type TenantSettings,
   ValidationError,
   verifyAuditChain,
 } from '@gridsafe/core';
@@ -43,7 +44,7 @@ import {
   verifyAnnouncedPhoto,
 } from '../evidence.ts';
 import { expectedVersion } from '../http-helpers.ts';
-import { idempotent } from '../idempotent-write.ts';
+import { awaitWinner, type IdempotencyClaim, idempotent } from '../idempotent-write.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { actionRoute, routes } from './hazard-schemas.ts';
 import { pageWithHazardAllowedActions, withHazardAllowedActions } from './hazard-visibility.ts';
@@ -138,73 +139,42 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     app.openapi(actionRoute(action), async (c) => {
       const principal = c.get('principal');
       authorize(principal, HAZARD_ACTION_CAPABILITY[action]);
-      const body = (c.req.valid('json') ?? {}) as {
-        version?: number;
-        note?: string;
-        reason?: string;
-        photoIds?: string[];
-        location?: { lat: number; lng: number };
-      };
+      const body = (c.req.valid('json') ?? {}) as StepBody;
       const id = c.req.valid('param').id;
       const data = countyData(c);
       // A phone whose answer was lost sends the step again with the same key: it gets the hazard as it is now
       // (the step was applied) instead of a 409 for the version it had already moved past.
       const key = c.req.valid('header')['idempotency-key'];
-      const scope = `hazard-step:${principal.userId}`;
-      const fingerprint = IdempotencyStore.fingerprint({
-        id,
-        action,
-        body,
-        ifMatch: c.req.header('if-match') ?? null,
-      });
+      const claim = key
+        ? {
+            scope: `hazard-step:${principal.userId}`,
+            key,
+            fingerprint: IdempotencyStore.fingerprint({
+              id,
+              action,
+              body,
+              ifMatch: c.req.header('if-match') ?? null,
+            }),
+          }
+        : undefined;
       const replay = async () => {
-        if (!key || !(await data.idempotency.find(scope, key, fingerprint))) return undefined;
+        if (!claim || !(await data.idempotency.find(claim.scope, claim.key, claim.fingerprint)))
+          return undefined;
         return c.json(await withHazardAllowedActions(c, (await visibleHazard(c, id)).hazard), 200);
       };
       const earlier = await replay();
       if (earlier) return earlier;
-      const { stored, hazard } = await visibleHazard(c, id);
-      const version = expectedVersion(c, body.version, hazard.version);
-      const { settings } = await data.settings.get();
-      const now = c.get('deps').clock.now();
-      const after = applyHazardAction(hazard, action, { principal, now, settings }, body);
-      const singlePerson =
-        (action === 'verify' || action === 'reject') &&
-        isSinglePersonVerification(hazard, principal, settings);
-      const notifications = noticesFor(c, action, hazard, after, now);
-      const ctx = { ...writeContext(c), ...(body.location ? { location: body.location } : {}) };
-      const step =
-        after.escalations.length > hazard.escalations.length
-          ? after.escalations[after.escalations.length - 1]
-          : undefined;
-      const remember = key
-        ? [data.idempotency.record(scope, key, fingerprint, { status: 200, body: { id } }, now)]
-        : [];
-      let saved: Hazard;
+      let saved: { hazard: Hazard; settings: TenantSettings };
       try {
-        saved = await new HazardRepository(data.store).save(stored, after, version, ctx, {
-          extraItems: remember,
-          action: HAZARD_ACTION_EVENT[action],
-          ...(body.reason ? { reason: body.reason } : {}),
-          details: {
-            ...(body.note ? { note: body.note } : {}),
-            ...(body.photoIds ? { photos: evidenceFacts(after.photos, body.photoIds) } : {}),
-            ...(step ? { cause: step.cause, from: step.from, to: step.to } : {}),
-            ...(singlePerson ? { singlePerson: true } : {}),
-            ...(notifications.length > 0
-              ? { notified: notifications.map((n) => `${n.recipient.kind}:${n.recipient.id}`) }
-              : {}),
-          },
-          notifications,
-        });
+        saved = await applyStep(c, principal, id, action, body, claim);
       } catch (error) {
-        // Two copies of one step in flight: the loser's key record (or version) conflicts; it answers as the winner.
-        const winner = error instanceof ConflictError ? await replay() : undefined;
+        // Two copies of one step in flight: the loser meets the winner's key record, or reads the hazard after
+        // the winner moved its version on (a 409 for the If-Match both sent); either way it answers as the winner.
+        const winner = error instanceof ConflictError && claim ? await awaitWinner(replay) : undefined;
         if (winner) return winner;
         throw error;
       }
-      await externalNotifier(c).notify(notifications);
-      return c.json(await withHazardAllowedActions(c, saved, settings), 200);
+      return c.json(await withHazardAllowedActions(c, saved.hazard, saved.settings), 200);
     });
   }
 
@@ -344,4 +314,57 @@ async function createHazard(
     : [];
   await new HazardRepository(data.store).create(hazard, ctx, { notifications, extraItems: remember });
   return { hazard, notifications };
+}
+
+type StepBody = {
+  version?: number;
+  note?: string;
+  reason?: string;
+  photoIds?: string[];
+  location?: { lat: number; lng: number };
+};
+
+/** One step of the closed loop, its audit event, its notices and (keyed) its idempotency record, in one transaction. */
+async function applyStep(
+  c: Context<AppEnv>,
+  principal: Principal,
+  id: string,
+  action: HazardAction,
+  body: StepBody,
+  claim: IdempotencyClaim | undefined,
+): Promise<{ hazard: Hazard; settings: TenantSettings }> {
+  const data = countyData(c);
+  const { stored, hazard } = await visibleHazard(c, id);
+  const version = expectedVersion(c, body.version, hazard.version);
+  const { settings } = await data.settings.get();
+  const now = c.get('deps').clock.now();
+  const after = applyHazardAction(hazard, action, { principal, now, settings }, body);
+  const singlePerson =
+    (action === 'verify' || action === 'reject') && isSinglePersonVerification(hazard, principal, settings);
+  const notifications = noticesFor(c, action, hazard, after, now);
+  const ctx = { ...writeContext(c), ...(body.location ? { location: body.location } : {}) };
+  const step =
+    after.escalations.length > hazard.escalations.length
+      ? after.escalations[after.escalations.length - 1]
+      : undefined;
+  const remember = claim
+    ? [data.idempotency.record(claim.scope, claim.key, claim.fingerprint, { status: 200, body: { id } }, now)]
+    : [];
+  const saved = await new HazardRepository(data.store).save(stored, after, version, ctx, {
+    extraItems: remember,
+    action: HAZARD_ACTION_EVENT[action],
+    ...(body.reason ? { reason: body.reason } : {}),
+    details: {
+      ...(body.note ? { note: body.note } : {}),
+      ...(body.photoIds ? { photos: evidenceFacts(after.photos, body.photoIds) } : {}),
+      ...(step ? { cause: step.cause, from: step.from, to: step.to } : {}),
+      ...(singlePerson ? { singlePerson: true } : {}),
+      ...(notifications.length > 0
+        ? { notified: notifications.map((n) => `${n.recipient.kind}:${n.recipient.id}`) }
+        : {}),
+    },
+    notifications,
+  });
+  await externalNotifier(c).notify(notifications);
+  return { hazard: saved, settings };
 }
