@@ -1,3 +1,4 @@
+import { type ListedRecords, type ListRequest, type ListScope, listScope } from '@gridsafe/core';
 import {
   DepartmentRepository,
   GridRepository,
@@ -45,4 +46,15 @@ export function createTenantStore(c: Context<AppEnv>, tenant: string): TenantSto
 
 export function writeContext(c: Context<AppEnv>) {
   return { principal: c.get('principal'), now: c.get('deps').clock.now() };
+}
+
+/** The part of the county a list request reads (core's listScope), looked up in the request's county. */
+export function readScope(
+  c: Context<AppEnv>,
+  request: ListRequest,
+  records?: ListedRecords,
+): Promise<ListScope> {
+  const { grids, units } = countyData(c);
+  const lookups = { grid: (id: string) => grids.get(id), unit: (id: string) => units.get(id) };
+  return listScope(c.get('principal'), request, lookups, records);
 }

@@ -13,6 +13,7 @@ export * from './hazard.ts';
 export * from './hazard-duties.ts';
 export * from './ids.ts';
 export * from './knowledge/index.ts';
+export * from './list-scope.ts';
 export * from './logger.ts';
 export * from './login-event.ts';
 export * from './notification.ts';

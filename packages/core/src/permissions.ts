@@ -126,11 +126,6 @@ export function inScope(principal: Principal, target: ScopeTarget): boolean {
   });
 }
 
-/** True when the person may see a grid node: department officers work county-wide, others in their subtrees. */
-export function canSeeGrid(principal: Principal, path: string): boolean {
-  return principal.role === 'department_officer' || canListSubtree(principal, path);
-}
-
 /** Throws unless the role has the capability and, when a target is given, the target is in scope. */
 export function authorize(principal: Principal, capability: Capability, target?: ScopeTarget): void {
   if (!hasCapability(principal, capability)) {
@@ -154,17 +149,4 @@ export function gridGrantIds(principal: Principal): string[] {
 function describe(capability: Capability): string {
   const [thing, verb] = capability.split('.');
   return `${verb} ${thing}s`;
-}
-
-/**
- * Throws unless the person may list what lies under `path` (a grid subtree) or in `departmentId`: the county
- * admin lists anywhere (the whole county when `path` is left out), others within a subtree of their grid grants or a department they hold.
- */
-export function assertMayList(principal: Principal, within: { path?: string; departmentId?: string }): void {
-  const departmentAllowed =
-    within.departmentId !== undefined &&
-    principal.grants.some((grant) => grant.kind === 'dept' && grant.id === within.departmentId);
-  // No path is the whole county (the root's path is empty): only the county admin's subtree covers it.
-  if (departmentAllowed || canListSubtree(principal, within.path ?? '')) return;
-  throw new ForbiddenError('List within your own grid or department.');
 }

@@ -1,6 +1,7 @@
 import {
   assessmentCsvRows,
   assessmentSourceFor,
+  coversWholeCounty,
   NotFoundError,
   type Principal,
   type QuarterlyAssessment,
@@ -43,7 +44,7 @@ export async function assessmentAnswer(
 
 /** The county sees every row; an officer the rows of its own township or department. */
 function visibleRows<T extends QuarterlyAssessment>(principal: Principal, assessment: T): T {
-  if (principal.role === 'county_admin') return assessment;
+  if (coversWholeCounty(principal)) return assessment;
   const own = new Set(principal.grants.map((grant) => grant.id));
   return { ...assessment, rows: assessment.rows.filter((row) => own.has(row.id)) };
 }

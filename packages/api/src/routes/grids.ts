@@ -3,6 +3,7 @@ import {
   authorize,
   CreateGridSchema,
   canSeeGrid,
+  coversWholeCounty,
   described,
   ForbiddenError,
   GridLevelSchema,
@@ -20,7 +21,7 @@ import { readAuditTrail, readGridCounters } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
-import { countyData, writeContext } from '../county-data.ts';
+import { countyData, readScope, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
   IdParamSchema,
@@ -143,29 +144,24 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
     authorize(principal, 'grid.read');
     const { parent, level, within, limit, cursor } = c.req.valid('query');
     const { grids } = countyData(c);
-    if (within) {
-      const root = await visibleNode(c, within);
-      return c.json(await grids.listSubtree(root.path, { limit, cursor }), 200);
-    }
-    if (parent) {
-      const node = await visibleNode(c, parent);
+    const named = within ?? parent;
+    if (named) {
+      const { path } = await readScope(c, { grid: named }, 'grid-nodes');
+      if (within) return c.json(await grids.listSubtree(path, { limit, cursor }), 200);
       const page = level
-        ? await grids.listByLevel(level, `${node.path}/`, { limit, cursor })
-        : await grids.listChildren(node.id, { limit, cursor });
+        ? await grids.listByLevel(level, `${path}/`, { limit, cursor })
+        : await grids.listChildren(named, { limit, cursor });
       return c.json(page, 200);
     }
-    if (level) {
-      if (principal.role !== 'county_admin' && principal.role !== 'department_officer') {
-        throw new ValidationError([
-          { path: 'query.parent', message: 'is required for your role together with level' },
-        ]);
-      }
-      return c.json(await grids.listByLevel(level, undefined, { limit, cursor }), 200);
+    // Without a node: a whole level, or the caller's starting points (the county root, or their own nodes).
+    const wholeCounty = coversWholeCounty(principal, 'grid-nodes');
+    if (level && !wholeCounty) {
+      throw new ValidationError([
+        { path: 'query.parent', message: 'is required for your role together with level' },
+      ]);
     }
-    // No filter: the caller's starting points, the county root or the nodes they are assigned to.
-    if (principal.role === 'county_admin' || principal.role === 'department_officer') {
-      return c.json(await grids.listByLevel('county', undefined, { limit, cursor }), 200);
-    }
+    if (wholeCounty)
+      return c.json(await grids.listByLevel(level ?? 'county', undefined, { limit, cursor }), 200);
     const own = await Promise.all(gridGrantIds(principal).map((id) => grids.get(id)));
     return c.json({ items: own.filter((node): node is GridNode => node !== undefined) }, 200);
   });

@@ -1,7 +1,6 @@
 import {
   applyHazardAction,
   assertLocationInChina,
-  assertMayList,
   authorize,
   type Capability,
   ConflictError,
@@ -10,7 +9,6 @@ import {
   escalationMessages,
   escalationRecipients,
   ForbiddenError,
-  type GridNode,
   HAZARD_ACTION_CAPABILITY,
   HAZARD_ACTION_EVENT,
   HAZARD_ACTIONS,
@@ -27,6 +25,7 @@ import {
   newHazard,
   type Photo,
   type Principal,
+  scopeFilter,
   type TenantSettings,
   ValidationError,
   verifyAuditChain,
@@ -35,7 +34,7 @@ import { fromItem, HazardRepository, IdempotencyStore, readAuditTrail } from '@g
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
-import { countyData, writeContext } from '../county-data.ts';
+import { countyData, readScope, writeContext } from '../county-data.ts';
 import {
   announcePhoto,
   forgetAnnouncedPhoto,
@@ -71,48 +70,17 @@ const EVIDENCE_CAPABILITIES: Capability[] = ['hazard.report', 'hazard.rectify', 
 
 export function registerHazards(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.list, async (c) => {
-    const principal = c.get('principal');
-    authorize(principal, 'hazard.read');
+    authorize(c.get('principal'), 'hazard.read');
     const { grid, level, status, overdue, department, unit, limit, cursor } = c.req.valid('query');
-    const data = countyData(c);
-    const hazards = new HazardRepository(data.store);
-    const filter = { level, status, unitId: unit, ...(overdue ? { overdue: overdue === 'true' } : {}) };
-    let node: GridNode | undefined;
-    let departmentId = department;
-    const unitGrant = principal.grants.find((g) => g.kind === 'unit');
-    if (grid) {
-      node = await data.grids.get(grid);
-      if (!node) throw new NotFoundError('grid');
-    } else if (principal.role === 'unit_user' && unitGrant) {
-      const own = await data.units.get(unit ?? unitGrant.id);
-      if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id }))
-        throw new ForbiddenError('List your own unit’s hazards.');
-      return c.json(
-        await pageWithHazardAllowedActions(
-          c,
-          await hazards.list({ ...filter, withinPath: own.gridPath, unitId: own.id }, { limit, cursor }),
-        ),
-        200,
-      );
-    } else if (principal.role !== 'county_admin' && !departmentId) {
-      const deptGrants = principal.grants.filter((g) => g.kind === 'dept');
-      const gridGrants = principal.grants.filter((g) => g.kind === 'grid');
-      if (principal.role === 'department_officer' && deptGrants.length === 1)
-        departmentId = deptGrants[0]!.id;
-      else if (gridGrants.length === 1) {
-        node = await data.grids.get(gridGrants[0]!.id);
-        if (!node) throw new NotFoundError('grid');
-      } else
-        throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
-    }
-    assertMayList(principal, { path: node?.path, departmentId: departmentId });
-    return c.json(
-      await pageWithHazardAllowedActions(
-        c,
-        await hazards.list({ ...filter, withinPath: node?.path ?? '', departmentId }, { limit, cursor }),
-      ),
-      200,
-    );
+    const scope = await readScope(c, { grid, department, unit });
+    const filter = {
+      ...scopeFilter(scope),
+      level,
+      status,
+      ...(overdue ? { overdue: overdue === 'true' } : {}),
+    };
+    const page = await new HazardRepository(countyData(c).store).list(filter, { limit, cursor });
+    return c.json(await pageWithHazardAllowedActions(c, page), 200);
   });
 
   app.openapi(routes.get, async (c) => {

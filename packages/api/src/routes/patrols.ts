@@ -3,22 +3,20 @@ import {
   ColorSchema,
   CompletePatrolSchema,
   ConflictError,
-  canListSubtree,
   described,
   ForbiddenError,
-  type GridNode,
   inScope,
   isPatrolOverdue,
   NotFoundError,
   type Patrol,
-  ValidationError,
+  scopeFilter,
   verifyAuditChain,
 } from '@gridsafe/core';
 import { fromItem, PatrolRepository, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
-import { countyData } from '../county-data.ts';
+import { countyData, readScope } from '../county-data.ts';
 import { announcePhoto, photoRoutes } from '../evidence.ts';
 import {
   COMMON_ERRORS,
@@ -202,44 +200,8 @@ export function registerPatrols(app: ReturnType<typeof createRouter>) {
         200,
       );
 
-    if (unit) {
-      const target = await data.units.get(unit);
-      if (!target) throw new NotFoundError('unit');
-      if (
-        !inScope(principal, {
-          gridPath: target.gridPath,
-          departmentId: target.departmentId,
-          unitId: target.id,
-        })
-      ) {
-        throw new ForbiddenError('This unit is outside your area.');
-      }
-      return answer(
-        await patrols.list({ withinPath: '', unitId: target.id, ...statusFilter }, { limit, cursor }),
-      );
-    }
-    let node: GridNode | undefined;
-    let departmentId: string | undefined;
-    if (grid) {
-      node = await data.grids.get(grid);
-      if (!node) throw new NotFoundError('grid');
-      if (!canListSubtree(principal, node.path)) throw new ForbiddenError('List within your own grid.');
-    } else if (principal.role !== 'county_admin') {
-      // "Mine": a grid member's village, an officer's township, a department's industries county-wide.
-      const gridGrants = principal.grants.filter((g) => g.kind === 'grid');
-      const deptGrants = principal.grants.filter((g) => g.kind === 'dept');
-      if (gridGrants.length === 1) {
-        node = await data.grids.get(gridGrants[0]!.id);
-        if (!node) throw new NotFoundError('grid');
-      } else if (gridGrants.length === 0 && deptGrants.length === 1) {
-        departmentId = deptGrants[0]!.id;
-      } else {
-        throw new ValidationError([{ path: 'query.grid', message: 'name the grid to list' }]);
-      }
-    }
-    return answer(
-      await patrols.list({ withinPath: node?.path ?? '', departmentId, ...statusFilter }, { limit, cursor }),
-    );
+    const scope = await readScope(c, { grid, unit });
+    return answer(await patrols.list({ ...scopeFilter(scope), ...statusFilter }, { limit, cursor }));
   });
 
   app.openapi(routes.get, async (c) => {

@@ -1,19 +1,18 @@
 import {
   assertEditable,
   assertLocationInChina,
-  assertMayList,
   authorize,
   CreateRiskPointSchema,
   DEFAULT_SETTINGS,
   ForbiddenError,
   findIndustry,
-  type GridNode,
   grade,
   inScope,
   NotFoundError,
   type Principal,
   type RiskPoint,
   reviewNeedsSettings,
+  scopeFilter,
   UpdateRiskPointSchema,
   ValidationError,
   verifyAuditChain,
@@ -22,7 +21,7 @@ import { readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
-import { countyData, writeContext } from '../county-data.ts';
+import { countyData, readScope, writeContext } from '../county-data.ts';
 import {
   announcePhoto,
   forgetAnnouncedPhoto,
@@ -129,43 +128,15 @@ const routes = {
 
 export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.list, async (c) => {
-    const principal = c.get('principal');
-    authorize(principal, 'riskPoint.read');
+    authorize(c.get('principal'), 'riskPoint.read');
     const { grid, color, status, industry, department, unit, limit, cursor } = c.req.valid('query');
-    const data = countyData(c);
-    let node: GridNode | undefined;
-    let withinPath = '';
-    const unitGrant = principal.grants.find((g) => g.kind === 'unit');
-    if (grid) {
-      node = await data.grids.get(grid);
-      if (!node) throw new NotFoundError('grid');
-      withinPath = node.path;
-    } else if (principal.role === 'unit_user' && unitGrant) {
-      const own = await data.units.get(unit ?? unitGrant.id);
-      if (!own || !inScope(principal, { gridPath: own.gridPath, unitId: own.id }))
-        throw new ForbiddenError('List your own unit’s points.');
-      const page = await data.riskPoints.listSummaries(
-        { withinPath: own.gridPath, color, status, industry },
-        { limit, cursor },
-      );
-      return c.json(
-        { items: page.items.filter((p) => p.unitId === own.id), nextCursor: page.nextCursor },
-        200,
-      );
-    } else if (principal.role !== 'county_admin' && !department) {
-      const grids = principal.grants.filter((g) => g.kind === 'grid');
-      if (grids.length !== 1)
-        throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
-      node = await data.grids.get(grids[0]!.id);
-      if (!node) throw new NotFoundError('grid');
-      withinPath = node.path;
-    }
-    assertMayList(principal, { path: node?.path, departmentId: department });
-    const page = await data.riskPoints.listSummaries(
-      { withinPath, color, status, industry, departmentId: department },
+    const { unitId, ...area } = scopeFilter(await readScope(c, { grid, department, unit }));
+    const page = await countyData(c).riskPoints.listSummaries(
+      { ...area, color, status, industry },
       { limit, cursor },
     );
-    const items = unit ? page.items.filter((p) => p.unitId === unit) : page.items;
+    // The register's indexes have no unit key: a unit's points are its village's, filtered.
+    const items = unitId ? page.items.filter((point) => point.unitId === unitId) : page.items;
     return c.json({ items, nextCursor: page.nextCursor }, 200);
   });
 

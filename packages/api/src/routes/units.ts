@@ -1,5 +1,4 @@
 import {
-  assertMayList,
   assertSupervisionChange,
   authorize,
   CreateUnitSchema,
@@ -8,7 +7,7 @@ import {
   type GridNode,
   inScope,
   NotFoundError,
-  type Principal,
+  scopeFilter,
   UlidSchema,
   type Unit,
   UnitSchema,
@@ -20,7 +19,7 @@ import { fromItem, readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
-import { countyData, writeContext } from '../county-data.ts';
+import { countyData, readScope, writeContext } from '../county-data.ts';
 import {
   COMMON_ERRORS,
   expectedVersion,
@@ -123,26 +122,17 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'unit.read');
     const { grid, department, industry, limit, cursor } = c.req.valid('query');
-    const { grids, units } = countyData(c);
-
-    if (principal.role === 'unit_user' && !grid && !department) {
+    const { units } = countyData(c);
+    const scope = await readScope(c, { grid, department });
+    if (scope.kind === 'unit') {
+      // A unit's people list the units they hold (mostly one), not a place.
       const own = await Promise.all(
         principal.grants.filter((g) => g.kind === 'unit').map((g) => units.get(g.id)),
       );
       return c.json({ items: own.filter((u): u is Unit => u !== undefined) }, 200);
     }
-
-    // Without a grid filter: the whole county for the admin or a department's list, else the caller's one grid.
-    let node: GridNode | undefined;
-    const wholeCounty = !grid && (principal.role === 'county_admin' || department !== undefined);
-    if (!wholeCounty) {
-      node = await grids.get(grid ?? soleGridGrant(principal));
-      if (!node) throw new NotFoundError('grid');
-    }
-    const withinPath = node?.path ?? '';
-    assertMayList(principal, { path: node?.path, departmentId: department });
-    const page = await units.list({ withinPath, departmentId: department, industry }, { limit, cursor });
-    return c.json(page, 200);
+    const { withinPath, departmentId } = scopeFilter(scope);
+    return c.json(await units.list({ withinPath, departmentId, industry }, { limit, cursor }), 200);
   });
 
   app.openapi(getRoute, async (c) => {
@@ -258,12 +248,4 @@ async function createUnit(
     : [];
   await data.units.create(unit, ctx, remember);
   return unit;
-}
-
-function soleGridGrant(principal: Principal): string {
-  const grids = principal.grants.filter((g) => g.kind === 'grid');
-  if (grids.length !== 1 || !grids[0]) {
-    throw new ValidationError([{ path: 'query.grid', message: 'name the grid (or department) to list' }]);
-  }
-  return grids[0].id;
 }
