@@ -7,6 +7,21 @@ import { countyData } from './county-data.ts';
 export type IdempotencyClaim = { scope: string; key: string; fingerprint: string };
 
 /**
+ * The idempotency record a keyed write puts in its own transaction, so a retry finds the first answer; none
+ * for a write sent without a key.
+ */
+export function rememberAnswer(
+  c: Context<AppEnv>,
+  claim: IdempotencyClaim | undefined,
+  answer: { status: number; body: unknown },
+  now: Date,
+) {
+  return claim
+    ? [countyData(c).idempotency.record(claim.scope, claim.key, claim.fingerprint, answer, now)]
+    : [];
+}
+
+/**
  * Runs a client-keyed write once. A retry with the same key gets the first answer back; a concurrent retry
  * that lost the race (its write failed on the other's record or unique key) answers what the winner stored.
  * `write` must pass the claim to its repository write so the record lands in the change's own transaction.

@@ -15,25 +15,16 @@ import {
   UlidSchema,
   UpdateGridSchema,
   ValidationError,
-  verifyAuditChain,
 } from '@gridsafe/core';
-import { readAuditTrail, readGridCounters } from '@gridsafe/db';
+import { readGridCounters } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, readScope, writeContext } from '../county-data.ts';
-import {
-  COMMON_ERRORS,
-  IdParamSchema,
-  json,
-  PageQuerySchema,
-  pageOf,
-  VersionHeaderSchema,
-  WRITE_ERRORS,
-} from '../http-helpers.ts';
+import { COMMON_ERRORS, IdParamSchema, json, PageQuerySchema } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { AuditTrailSchema } from './audit-schema.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 
 const GridListQuerySchema = z.extend(PageQuerySchema, {
   parent: described(z.optional(UlidSchema), { description: 'Children of this node' }),
@@ -77,42 +68,24 @@ const GridStatsSchema = described(
   { id: 'GridStats' },
 );
 
-const listRoute = createRoute({
-  method: 'get',
-  path: '/grids',
-  tags: ['grids'],
-  summary: 'Grid nodes: children of a node, a level, a whole subtree, or the caller’s own nodes',
-  request: { query: GridListQuerySchema },
-  responses: { 200: json(pageOf(GridNodeSchema, 'GridNodePage'), 'Grid nodes'), ...COMMON_ERRORS },
-});
-const getRoute = createRoute({
-  method: 'get',
-  path: '/grids/{id}',
-  tags: ['grids'],
-  summary: 'One grid node',
-  request: { params: IdParamSchema },
-  responses: { 200: json(GridNodeSchema, 'The node'), ...COMMON_ERRORS },
-});
-const createGridRoute = createRoute({
-  method: 'post',
-  path: '/grids',
-  tags: ['grids'],
-  summary: 'Create a township or village (county admin)',
-  request: { body: { required: true, content: { 'application/json': { schema: CreateGridSchema } } } },
-  responses: { 201: json(GridNodeSchema, 'Created'), ...WRITE_ERRORS },
-});
-const patchRoute = createRoute({
-  method: 'patch',
-  path: '/grids/{id}',
-  tags: ['grids'],
-  summary: 'Rename a node, or move a village to another township (county admin)',
-  request: {
-    params: IdParamSchema,
-    headers: VersionHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: UpdateGridSchema } } },
-  },
-  responses: { 200: json(GridNodeSchema, 'Updated'), ...WRITE_ERRORS },
-});
+const gridRoutes = recordRoutes('grids', 'grids');
+const listRoute = gridRoutes.list(
+  'Grid nodes: children of a node, a level, a whole subtree, or the caller’s own nodes',
+  GridListQuerySchema,
+  { item: GridNodeSchema, name: 'GridNodePage', answer: 'Grid nodes' },
+);
+const getRoute = gridRoutes.get('One grid node', GridNodeSchema, 'The node');
+const createGridRoute = gridRoutes.create(
+  'Create a township or village (county admin)',
+  CreateGridSchema,
+  GridNodeSchema,
+  { keyed: false },
+);
+const patchRoute = gridRoutes.patch(
+  'Rename a node, or move a village to another township (county admin)',
+  UpdateGridSchema,
+  GridNodeSchema,
+);
 const statsRoute = createRoute({
   method: 'get',
   path: '/grids/{id}/stats',
@@ -121,14 +94,7 @@ const statsRoute = createRoute({
   request: { params: IdParamSchema },
   responses: { 200: json(GridStatsSchema, 'Counters'), ...COMMON_ERRORS },
 });
-const auditRoute = createRoute({
-  method: 'get',
-  path: '/grids/{id}/audit',
-  tags: ['grids'],
-  summary: 'The node’s history, oldest first, with the hash chain verified',
-  request: { params: IdParamSchema },
-  responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
-});
+const auditRoute = gridRoutes.audit('The node’s history, oldest first, with the hash chain verified');
 
 /** A node the caller may see, or 404 (missing or another county) / 403 (same county, not theirs). */
 async function visibleNode(c: Context<AppEnv>, id: string): Promise<GridNode> {
@@ -210,7 +176,6 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
   app.openapi(auditRoute, async (c) => {
     authorize(c.get('principal'), 'grid.read');
     const node = await visibleNode(c, c.req.valid('param').id);
-    const events = await readAuditTrail(countyData(c).store, 'grid', node.id);
-    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+    return c.json(await auditTrail(c, 'grid', node.id), 200);
   });
 }

@@ -14,20 +14,8 @@ import {
 } from '@gridsafe/core';
 import * as z from 'zod/mini';
 import { photoRoutes } from '../evidence.ts';
-import {
-  COMMON_ERRORS,
-  IdempotencyHeaderSchema,
-  IdParamSchema,
-  IdQuery,
-  json,
-  LocationOut,
-  PageQuerySchema,
-  pageOf,
-  VersionHeaderSchema,
-  WRITE_ERRORS,
-} from '../http-helpers.ts';
-import { createRoute } from '../openapi/route.ts';
-import { AuditTrailSchema } from './audit-schema.ts';
+import { IdQuery, LocationOut, PageQuerySchema } from '../http-helpers.ts';
+import { recordRoutes } from './record-routes.ts';
 
 export const EvidencePhotoSchema = described(
   z.object({
@@ -130,44 +118,21 @@ export const ListQuerySchema = z.extend(PageQuerySchema, {
   department: described(z.optional(IdQuery), { description: 'Hazards of this department’s industries' }),
   unit: described(z.optional(IdQuery), { description: 'Hazards of one unit' }),
 });
+const hazardRoutes = recordRoutes('hazards', 'hazards');
 export const routes = {
-  list: createRoute({
-    method: 'get',
-    path: '/hazards',
-    tags: ['hazards'],
-    summary:
-      'The hazard board, filtered by grid subtree, escalation level, status, overdue, department or unit',
-    request: { query: ListQuerySchema },
-    responses: { 200: json(pageOf(HazardSchema, 'HazardPage'), 'Hazards'), ...COMMON_ERRORS },
-  }),
-  get: createRoute({
-    method: 'get',
-    path: '/hazards/{id}',
-    tags: ['hazards'],
-    summary: 'One hazard work order',
-    request: { params: IdParamSchema },
-    responses: { 200: json(HazardSchema, 'The hazard'), ...COMMON_ERRORS },
-  }),
-  create: createRoute({
-    method: 'post',
-    path: '/hazards',
-    tags: ['hazards'],
-    summary:
-      'Report a hazard directly: a deadline from the county’s settings; a major one goes to the township at once',
-    request: {
-      headers: IdempotencyHeaderSchema,
-      body: { required: true, content: { 'application/json': { schema: CreateHazardSchema } } },
-    },
-    responses: { 201: json(HazardSchema, 'Created'), ...WRITE_ERRORS },
-  }),
-  audit: createRoute({
-    method: 'get',
-    path: '/hazards/{id}/audit',
-    tags: ['hazards'],
-    summary: 'Every event, oldest first, with the hash chain verified',
-    request: { params: IdParamSchema },
-    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
-  }),
+  list: hazardRoutes.list(
+    'The hazard board, filtered by grid subtree, escalation level, status, overdue, department or unit',
+    ListQuerySchema,
+    { item: HazardSchema, name: 'HazardPage', answer: 'Hazards' },
+  ),
+  get: hazardRoutes.get('One hazard work order', HazardSchema, 'The hazard'),
+  create: hazardRoutes.create(
+    'Report a hazard directly: a deadline from the county’s settings; a major one goes to the township at once',
+    CreateHazardSchema,
+    HazardSchema,
+    { keyed: true },
+  ),
+  audit: hazardRoutes.audit('Every event, oldest first, with the hash chain verified'),
   ...photoRoutes({
     collection: 'hazards',
     tag: 'hazards',
@@ -201,19 +166,11 @@ const ACTION_SUMMARY: Record<HazardAction, string> = {
 };
 
 export function actionRoute(action: HazardAction) {
-  return createRoute({
-    method: 'post',
-    path: `/hazards/{id}/${action}`,
-    tags: ['hazards'],
+  return hazardRoutes.step(action, {
     summary: ACTION_SUMMARY[action],
-    request: {
-      params: IdParamSchema,
-      headers: z.extend(VersionHeaderSchema, IdempotencyHeaderSchema.shape),
-      body: {
-        required: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject',
-        content: { 'application/json': { schema: ACTION_BODY[action] } },
-      },
-    },
-    responses: { 200: json(HazardSchema, 'The hazard after the step'), ...WRITE_ERRORS },
+    body: ACTION_BODY[action],
+    bodyRequired: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject',
+    answer: [HazardSchema, 'The hazard after the step'],
+    keyed: true,
   });
 }

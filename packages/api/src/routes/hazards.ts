@@ -28,25 +28,20 @@ import {
   scopeFilter,
   type TenantSettings,
   ValidationError,
-  verifyAuditChain,
 } from '@gridsafe/core';
-import { fromItem, HazardRepository, IdempotencyStore, readAuditTrail } from '@gridsafe/db';
+import { fromItem, HazardRepository, IdempotencyStore } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, readScope, writeContext } from '../county-data.ts';
-import {
-  announcePhoto,
-  forgetAnnouncedPhoto,
-  photoFacts,
-  photoLink,
-  verifyAnnouncedPhoto,
-} from '../evidence.ts';
+import { photoFacts } from '../evidence.ts';
 import { expectedVersion } from '../http-helpers.ts';
-import { awaitWinner, type IdempotencyClaim, idempotent } from '../idempotent-write.ts';
+import { awaitWinner, type IdempotencyClaim, idempotent, rememberAnswer } from '../idempotent-write.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { actionRoute, routes } from './hazard-schemas.ts';
 import { pageWithHazardAllowedActions, withHazardAllowedActions } from './hazard-visibility.ts';
+import { registerPhotoEvidence } from './photo-evidence.ts';
+import { auditTrail } from './record-routes.ts';
 
 export { EvidencePhotoSchema, HazardSchema } from './hazard-schemas.ts';
 
@@ -149,43 +144,21 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.audit, async (c) => {
     authorize(c.get('principal'), 'hazard.read');
     const { hazard } = await visibleHazard(c, c.req.valid('param').id);
-    const events = await readAuditTrail(countyData(c).store, 'hazard', hazard.id);
-    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+    return c.json(await auditTrail(c, 'hazard', hazard.id), 200);
   });
 
-  app.openapi(routes.requestPhoto, async (c) => {
-    requireEvidenceRole(c.get('principal'));
-    const { hazard } = await visibleHazard(c, c.req.valid('param').id);
-    assertEvidenceOpen(hazard);
-    return c.json(await announcePhoto(c, 'hazards', hazard.id, c.req.valid('json')), 201);
-  });
-
-  app.openapi(routes.confirmPhoto, async (c) => {
-    requireEvidenceRole(c.get('principal'));
-    const { id, photoId } = c.req.valid('param');
-    const { stored, hazard } = await visibleHazard(c, id);
-    // Confirmed already (a retry): the hazard as it is.
-    if (hazard.photos.some((photo) => photo.id === photoId))
-      return c.json(await withHazardAllowedActions(c, hazard), 200);
-    assertEvidenceOpen(hazard);
-    const verified = await verifyAnnouncedPhoto(c, 'hazards', hazard.id, photoId);
-    if (!verified) throw new NotFoundError('photo');
-    const saved = await new HazardRepository(countyData(c).store).save(
-      stored,
-      { ...hazard, photos: [...hazard.photos, verified] },
-      hazard.version,
-      writeContext(c),
-      { action: 'photo_added', details: { photo: photoFacts(verified) } },
-    );
-    await forgetAnnouncedPhoto(c, 'hazards', hazard.id, photoId);
-    return c.json(await withHazardAllowedActions(c, saved), 200);
-  });
-
-  app.openapi(routes.viewPhoto, async (c) => {
-    authorize(c.get('principal'), 'hazard.read');
-    const { id, photoId } = c.req.valid('param');
-    const { hazard } = await visibleHazard(c, id);
-    return c.json(await photoLink(c, hazard.photos, photoId), 200);
+  registerPhotoEvidence<Hazard>(app, routes, {
+    collection: 'hazards',
+    read: 'hazard.read',
+    mayAdd: requireEvidenceRole,
+    visible: async (c, id) => {
+      const { stored, hazard } = await visibleHazard(c, id);
+      return { stored, record: hazard };
+    },
+    assertOpen: assertEvidenceOpen,
+    save: (c, stored, after, ctx, event) =>
+      new HazardRepository(countyData(c).store).save(stored, after, after.version, ctx, event),
+    answer: (c, hazard) => withHazardAllowedActions(c, hazard),
   });
 }
 
@@ -269,17 +242,7 @@ async function createHazard(
       ? escalationMessages(hazard, 'township', 'severity', now, () => c.get('deps').ids.next())
       : [];
   const ctx = { ...writeContext(c), ...(input.location ? { location: input.location } : {}) };
-  const remember = idempotency
-    ? [
-        data.idempotency.record(
-          idempotency.scope,
-          idempotency.key,
-          idempotency.fingerprint,
-          { status: 201, body: hazard },
-          now,
-        ),
-      ]
-    : [];
+  const remember = rememberAnswer(c, idempotency, { status: 201, body: hazard }, now);
   await new HazardRepository(data.store).create(hazard, ctx, { notifications, extraItems: remember });
   return { hazard, notifications };
 }
@@ -315,9 +278,7 @@ async function applyStep(
     after.escalations.length > hazard.escalations.length
       ? after.escalations[after.escalations.length - 1]
       : undefined;
-  const remember = claim
-    ? [data.idempotency.record(claim.scope, claim.key, claim.fingerprint, { status: 200, body: { id } }, now)]
-    : [];
+  const remember = rememberAnswer(c, claim, { status: 200, body: { id } }, now);
   const saved = await new HazardRepository(data.store).save(stored, after, version, ctx, {
     extraItems: remember,
     action: HAZARD_ACTION_EVENT[action],

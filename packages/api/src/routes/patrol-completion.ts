@@ -23,6 +23,7 @@ import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
 import { verifyAnnouncedPhoto } from '../evidence.ts';
 import { expectedVersion } from '../http-helpers.ts';
+import { rememberAnswer } from '../idempotent-write.ts';
 import { view, visiblePatrol } from './patrols.ts';
 
 // Completing a patrol: the checklist's checks, the findings that become hazards, the next patrol. Loaded at a
@@ -126,17 +127,7 @@ export async function completePatrol(
     hazards: created.map(({ hazard }) => hazard),
     ...(next ? { next: view(next, now) } : {}),
   };
-  const remember = idempotency
-    ? [
-        data.idempotency.record(
-          idempotency.scope,
-          idempotency.key,
-          idempotency.fingerprint,
-          { status: 200, body: answerBody },
-          now,
-        ),
-      ]
-    : [];
+  const remember = rememberAnswer(c, idempotency, { status: 200, body: answerBody }, now);
   await patrols.complete(
     stored,
     done,

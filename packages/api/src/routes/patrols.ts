@@ -10,31 +10,18 @@ import {
   NotFoundError,
   type Patrol,
   scopeFilter,
-  verifyAuditChain,
 } from '@gridsafe/core';
-import { fromItem, PatrolRepository, readAuditTrail } from '@gridsafe/db';
+import { fromItem, PatrolRepository } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, readScope } from '../county-data.ts';
 import { announcePhoto, photoRoutes } from '../evidence.ts';
-import {
-  COMMON_ERRORS,
-  IdempotencyHeaderSchema,
-  IdParamSchema,
-  IdQuery,
-  json,
-  LocationOut,
-  PageQuerySchema,
-  pageOf,
-  VersionHeaderSchema,
-  WRITE_ERRORS,
-} from '../http-helpers.ts';
+import { IdQuery, LocationOut, PageQuerySchema } from '../http-helpers.ts';
 import { idempotent } from '../idempotent-write.ts';
-import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { AuditTrailSchema } from './audit-schema.ts';
 import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 
 export const PatrolSchema = described(
   z.object({
@@ -103,31 +90,19 @@ const ListQuerySchema = z.extend(PageQuerySchema, {
   unit: described(z.optional(IdQuery), { description: 'One unit’s patrols, newest first' }),
 });
 
+const patrolRoutes = recordRoutes('patrols', 'patrols');
 const routes = {
-  list: createRoute({
-    method: 'get',
-    path: '/patrols',
-    tags: ['patrols'],
-    summary: 'Patrol tasks: the caller’s own (assignee=me), a grid subtree’s or a unit’s, by status',
-    request: { query: ListQuerySchema },
-    responses: { 200: json(pageOf(PatrolSchema, 'PatrolPage'), 'Patrols'), ...COMMON_ERRORS },
-  }),
-  get: createRoute({
-    method: 'get',
-    path: '/patrols/{id}',
-    tags: ['patrols'],
-    summary: 'One patrol task with its checklist (and its results once done)',
-    request: { params: IdParamSchema },
-    responses: { 200: json(PatrolSchema, 'The patrol'), ...COMMON_ERRORS },
-  }),
-  audit: createRoute({
-    method: 'get',
-    path: '/patrols/{id}/audit',
-    tags: ['patrols'],
-    summary: 'Every event, oldest first, with the hash chain verified',
-    request: { params: IdParamSchema },
-    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
-  }),
+  list: patrolRoutes.list(
+    'Patrol tasks: the caller’s own (assignee=me), a grid subtree’s or a unit’s, by status',
+    ListQuerySchema,
+    { item: PatrolSchema, name: 'PatrolPage', answer: 'Patrols' },
+  ),
+  get: patrolRoutes.get(
+    'One patrol task with its checklist (and its results once done)',
+    PatrolSchema,
+    'The patrol',
+  ),
+  audit: patrolRoutes.audit('Every event, oldest first, with the hash chain verified'),
   // A patrol's photos are taken in by its completion, which names them: no confirm or view route of its own.
   requestPhoto: photoRoutes({
     collection: 'patrols',
@@ -136,23 +111,15 @@ const routes = {
     announceNote: 'name it in `photoIds` when completing',
     recordSchema: PatrolSchema,
   }).requestPhoto,
-  complete: createRoute({
-    method: 'post',
-    path: '/patrols/{id}/complete',
-    tags: ['patrols'],
+  complete: patrolRoutes.step('complete', {
     summary:
       'Record a patrol: every checklist item ok or deficient, the position (distance to the point stored, flagged when far)',
     description:
       'One transaction writes the patrol, its audit event, the next task and a hazard work order (with its audit events, counters and notices) for each deficient item, at most 15 per patrol.',
-    request: {
-      params: IdParamSchema,
-      headers: z.extend(VersionHeaderSchema, IdempotencyHeaderSchema.shape),
-      body: { required: true, content: { 'application/json': { schema: CompletePatrolSchema } } },
-    },
-    responses: {
-      200: json(CompletionSchema, 'The patrol, the hazards it opened and the next task'),
-      ...WRITE_ERRORS,
-    },
+    body: CompletePatrolSchema,
+    bodyRequired: true,
+    answer: [CompletionSchema, 'The patrol, the hazards it opened and the next task'],
+    keyed: true,
   }),
 };
 
@@ -213,8 +180,7 @@ export function registerPatrols(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.audit, async (c) => {
     authorize(c.get('principal'), 'patrol.read');
     const { patrol } = await visiblePatrol(c, c.req.valid('param').id);
-    const events = await readAuditTrail(countyData(c).store, 'patrol', patrol.id);
-    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+    return c.json(await auditTrail(c, 'patrol', patrol.id), 200);
   });
 
   app.openapi(routes.requestPhoto, async (c) => {

@@ -14,10 +14,10 @@ import {
 } from '@gridsafe/core';
 import { NotificationRepository } from '@gridsafe/db';
 import { countyData, writeContext } from '../county-data.ts';
-import { expectedVersion, IdParamSchema, json, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
-import { createRoute } from '../openapi/route.ts';
+import { expectedVersion } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { cachedSettings } from '../settings-cache.ts';
+import { recordRoutes } from './record-routes.ts';
 import { RiskPointSchema } from './risk-point-schemas.ts';
 import { visiblePoint, withAllowedActions } from './risk-point-visibility.ts';
 
@@ -28,11 +28,10 @@ const BODY = {
   reopen: ReopenRiskPointSchema,
 };
 
+const riskPointRoutes = recordRoutes('risk-points', 'risk points');
+
 function transitionRoute(action: RiskPointTransition) {
-  return createRoute({
-    method: 'post',
-    path: `/risk-points/{id}/${action}`,
-    tags: ['risk points'],
+  return riskPointRoutes.step(action, {
     summary: {
       submit: 'Submit a draft for review (the chain of the worse of its colour and its filed colour)',
       approve: 'Approve at the current review level (the last approval files it); never by its filer',
@@ -40,16 +39,10 @@ function transitionRoute(action: RiskPointTransition) {
       reopen:
         'Reopen a filed point as a draft, with a reason (by a reviewer of its colour’s last step; filers are notified)',
     }[action],
-    request: {
-      params: IdParamSchema,
-      headers: VersionHeaderSchema,
-      body: {
-        // A reopen's body is optional only while apps loaded before it needed a reason are about (see the schema).
-        required: action === 'return',
-        content: { 'application/json': { schema: BODY[action] } },
-      },
-    },
-    responses: { 200: json(RiskPointSchema, 'The point after the transition'), ...WRITE_ERRORS },
+    body: BODY[action],
+    // A reopen's body is optional only while apps loaded before it needed a reason are about (see the schema).
+    bodyRequired: action === 'return',
+    answer: [RiskPointSchema, 'The point after the transition'],
   });
 }
 

@@ -8,104 +8,56 @@ import {
   findIndustry,
   grade,
   inScope,
-  NotFoundError,
   type Principal,
   type RiskPoint,
   reviewNeedsSettings,
   scopeFilter,
   UpdateRiskPointSchema,
   ValidationError,
-  verifyAuditChain,
 } from '@gridsafe/core';
-import { readAuditTrail } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, readScope, writeContext } from '../county-data.ts';
-import {
-  announcePhoto,
-  forgetAnnouncedPhoto,
-  photoFacts,
-  photoLink,
-  photoRoutes,
-  verifyAnnouncedPhoto,
-} from '../evidence.ts';
-import {
-  COMMON_ERRORS,
-  expectedVersion,
-  IdempotencyHeaderSchema,
-  IdParamSchema,
-  json,
-  pageOf,
-  VersionHeaderSchema,
-  WRITE_ERRORS,
-} from '../http-helpers.ts';
-import { idempotent } from '../idempotent-write.ts';
+import { photoRoutes } from '../evidence.ts';
+import { COMMON_ERRORS, expectedVersion, IdParamSchema } from '../http-helpers.ts';
+import { idempotent, rememberAnswer } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { cachedSettings } from '../settings-cache.ts';
-import { AuditTrailSchema } from './audit-schema.ts';
 import { countyKnowledge } from './knowledge.ts';
+import { registerPhotoEvidence } from './photo-evidence.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 import { registerRiskPointReview } from './risk-point-review.ts';
 import { ListQuerySchema, RiskPointSchema, RiskPointSummarySchema } from './risk-point-schemas.ts';
 import { assertPhotosOpen, visiblePoint, withAllowedActions } from './risk-point-visibility.ts';
 
+const riskPointRoutes = recordRoutes('risk-points', 'risk points');
 const routes = {
-  list: createRoute({
-    method: 'get',
-    path: '/risk-points',
-    tags: ['risk points'],
-    summary:
-      'The risk-point register, filtered by grid subtree, colour, status, industry, department or unit',
-    request: { query: ListQuerySchema },
-    responses: {
-      200: json(
-        pageOf(RiskPointSummarySchema, 'RiskPointPage'),
-        'Risk points (summaries; GET one for the rest)',
-      ),
-      ...COMMON_ERRORS,
+  list: riskPointRoutes.list(
+    'The risk-point register, filtered by grid subtree, colour, status, industry, department or unit',
+    ListQuerySchema,
+    {
+      item: RiskPointSummarySchema,
+      name: 'RiskPointPage',
+      answer: 'Risk points (summaries; GET one for the rest)',
     },
-  }),
-  get: createRoute({
-    method: 'get',
-    path: '/risk-points/{id}',
-    tags: ['risk points'],
-    summary: 'One risk point',
-    request: { params: IdParamSchema },
-    responses: { 200: json(RiskPointSchema, 'The risk point'), ...COMMON_ERRORS },
-  }),
-  create: createRoute({
-    method: 'post',
-    path: '/risk-points',
-    tags: ['risk points'],
-    summary: 'File a risk point (a draft), from a knowledge-base template or free',
-    request: {
-      headers: IdempotencyHeaderSchema,
-      body: { required: true, content: { 'application/json': { schema: CreateRiskPointSchema } } },
-    },
-    responses: { 201: json(RiskPointSchema, 'Created'), ...WRITE_ERRORS },
-  }),
-  patch: createRoute({
-    method: 'patch',
-    path: '/risk-points/{id}',
-    tags: ['risk points'],
-    summary:
-      'Change a draft (a new assessment is graded with the current table and kept beside the old ones)',
-    request: {
-      params: IdParamSchema,
-      headers: VersionHeaderSchema,
-      body: { required: true, content: { 'application/json': { schema: UpdateRiskPointSchema } } },
-    },
-    responses: { 200: json(RiskPointSchema, 'Updated'), ...WRITE_ERRORS },
-  }),
-  audit: createRoute({
-    method: 'get',
-    path: '/risk-points/{id}/audit',
-    tags: ['risk points'],
-    summary: 'Every event, oldest first, with the hash chain verified (names the first broken link)',
-    request: { params: IdParamSchema },
-    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
-  }),
+  ),
+  get: riskPointRoutes.get('One risk point', RiskPointSchema, 'The risk point'),
+  create: riskPointRoutes.create(
+    'File a risk point (a draft), from a knowledge-base template or free',
+    CreateRiskPointSchema,
+    RiskPointSchema,
+    { keyed: true },
+  ),
+  patch: riskPointRoutes.patch(
+    'Change a draft (a new assessment is graded with the current table and kept beside the old ones)',
+    UpdateRiskPointSchema,
+    RiskPointSchema,
+  ),
+  audit: riskPointRoutes.audit(
+    'Every event, oldest first, with the hash chain verified (names the first broken link)',
+  ),
   ...photoRoutes({
     collection: 'risk-points',
     tag: 'risk points',
@@ -192,42 +144,21 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.audit, async (c) => {
     authorize(c.get('principal'), 'riskPoint.read');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
-    const events = await readAuditTrail(countyData(c).store, 'risk-point', point.id);
-    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+    return c.json(await auditTrail(c, 'risk-point', point.id), 200);
   });
 
-  app.openapi(routes.requestPhoto, async (c) => {
-    authorize(c.get('principal'), 'riskPoint.file');
-    const { point } = await visiblePoint(c, c.req.valid('param').id);
-    assertPhotosOpen(point);
-    return c.json(await announcePhoto(c, 'risk-points', point.id, c.req.valid('json')), 201);
-  });
-
-  app.openapi(routes.confirmPhoto, async (c) => {
-    authorize(c.get('principal'), 'riskPoint.file');
-    const { id, photoId } = c.req.valid('param');
-    const { stored, point } = await visiblePoint(c, id);
-    // Confirmed already (a retry): the record as it is.
-    if (point.photos.some((photo) => photo.id === photoId)) return c.json(point, 200);
-    assertPhotosOpen(point);
-    const verified = await verifyAnnouncedPhoto(c, 'risk-points', point.id, photoId);
-    if (!verified) throw new NotFoundError('photo');
-    const saved = await countyData(c).riskPoints.save(
-      stored,
-      { ...point, photos: [...point.photos, verified] },
-      point.version,
-      writeContext(c),
-      { action: 'photo_added', details: { photo: photoFacts(verified) } },
-    );
-    await forgetAnnouncedPhoto(c, 'risk-points', point.id, photoId);
-    return c.json(saved, 200);
-  });
-
-  app.openapi(routes.viewPhoto, async (c) => {
-    authorize(c.get('principal'), 'riskPoint.read');
-    const { id, photoId } = c.req.valid('param');
-    const { point } = await visiblePoint(c, id);
-    return c.json(await photoLink(c, point.photos, photoId), 200);
+  registerPhotoEvidence<RiskPoint>(app, routes, {
+    collection: 'risk-points',
+    read: 'riskPoint.read',
+    mayAdd: (principal) => authorize(principal, 'riskPoint.file'),
+    visible: async (c, id) => {
+      const { stored, point } = await visiblePoint(c, id);
+      return { stored, record: point };
+    },
+    assertOpen: assertPhotosOpen,
+    save: (c, stored, after, ctx, event) =>
+      countyData(c).riskPoints.save(stored, after, after.version, ctx, event),
+    answer: (_c, point) => point,
   });
 
   app.openapi(routes.noticeBoard, async (c) => {
@@ -307,17 +238,7 @@ async function createRiskPoint(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const remember = idempotency
-    ? [
-        data.idempotency.record(
-          idempotency.scope,
-          idempotency.key,
-          idempotency.fingerprint,
-          { status: 201, body: point },
-          now,
-        ),
-      ]
-    : [];
+  const remember = rememberAnswer(c, idempotency, { status: 201, body: point }, now);
   await data.riskPoints.create(point, writeContext(c), remember);
   return point;
 }

@@ -13,29 +13,18 @@ import {
   UnitSchema,
   UpdateUnitSchema,
   ValidationError,
-  verifyAuditChain,
 } from '@gridsafe/core';
-import { fromItem, readAuditTrail } from '@gridsafe/db';
+import { fromItem } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, readScope, writeContext } from '../county-data.ts';
-import {
-  COMMON_ERRORS,
-  expectedVersion,
-  IdempotencyHeaderSchema,
-  IdParamSchema,
-  json,
-  PageQuerySchema,
-  pageOf,
-  VersionHeaderSchema,
-  WRITE_ERRORS,
-} from '../http-helpers.ts';
-import { idempotent } from '../idempotent-write.ts';
+import { expectedVersion, json, PageQuerySchema, WRITE_ERRORS } from '../http-helpers.ts';
+import { idempotent, rememberAnswer } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { assertPlaceableVillage, newUnit, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
-import { AuditTrailSchema } from './audit-schema.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 import { UnitImportResultSchema } from './unit-import-schema.ts';
 
 const UnitListQuerySchema = z.extend(PageQuerySchema, {
@@ -44,53 +33,26 @@ const UnitListQuerySchema = z.extend(PageQuerySchema, {
   industry: described(z.optional(z.string()), { description: 'Units of this industry' }),
 });
 
-const listRoute = createRoute({
-  method: 'get',
-  path: '/units',
-  tags: ['units'],
-  summary: 'Units in a grid subtree, of a department or of an industry',
-  request: { query: UnitListQuerySchema },
-  responses: { 200: json(pageOf(UnitSchema, 'UnitPage'), 'Units'), ...COMMON_ERRORS },
-});
-const getRoute = createRoute({
-  method: 'get',
-  path: '/units/{id}',
-  tags: ['units'],
-  summary: 'One unit',
-  request: { params: IdParamSchema },
-  responses: { 200: json(UnitSchema, 'The unit'), ...COMMON_ERRORS },
-});
-const createUnitRoute = createRoute({
-  method: 'post',
-  path: '/units',
-  tags: ['units'],
-  summary: 'Register a unit in a village grid',
-  request: {
-    headers: IdempotencyHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: CreateUnitSchema } } },
+const unitRoutes = recordRoutes('units', 'units');
+const listRoute = unitRoutes.list(
+  'Units in a grid subtree, of a department or of an industry',
+  UnitListQuerySchema,
+  {
+    item: UnitSchema,
+    name: 'UnitPage',
+    answer: 'Units',
   },
-  responses: { 201: json(UnitSchema, 'Created'), ...WRITE_ERRORS },
+);
+const getRoute = unitRoutes.get('One unit', UnitSchema, 'The unit');
+const createUnitRoute = unitRoutes.create('Register a unit in a village grid', CreateUnitSchema, UnitSchema, {
+  keyed: true,
 });
-const patchRoute = createRoute({
-  method: 'patch',
-  path: '/units/{id}',
-  tags: ['units'],
-  summary: 'Change a unit (optimistic lock: If-Match or version)',
-  request: {
-    params: IdParamSchema,
-    headers: VersionHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: UpdateUnitSchema } } },
-  },
-  responses: { 200: json(UnitSchema, 'Updated'), ...WRITE_ERRORS },
-});
-const auditRoute = createRoute({
-  method: 'get',
-  path: '/units/{id}/audit',
-  tags: ['units'],
-  summary: 'The unit’s history, oldest first, with the hash chain verified',
-  request: { params: IdParamSchema },
-  responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
-});
+const patchRoute = unitRoutes.patch(
+  'Change a unit (optimistic lock: If-Match or version)',
+  UpdateUnitSchema,
+  UnitSchema,
+);
+const auditRoute = unitRoutes.audit('The unit’s history, oldest first, with the hash chain verified');
 const importRoute = createRoute({
   method: 'post',
   path: '/units/import',
@@ -202,8 +164,7 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
   app.openapi(auditRoute, async (c) => {
     authorize(c.get('principal'), 'unit.read');
     const { unit } = await visibleUnit(c, c.req.valid('param').id);
-    const events = await readAuditTrail(countyData(c).store, 'unit', unit.id);
-    return c.json({ items: events, chain: verifyAuditChain(events) }, 200);
+    return c.json(await auditTrail(c, 'unit', unit.id), 200);
   });
 
   app.openapi(importRoute, async (c) => {
@@ -235,17 +196,7 @@ async function createUnit(
   });
 
   const ctx = writeContext(c);
-  const remember = idempotency
-    ? [
-        data.idempotency.record(
-          idempotency.scope,
-          idempotency.key,
-          idempotency.fingerprint,
-          { status: 201, body: unit },
-          ctx.now,
-        ),
-      ]
-    : [];
+  const remember = rememberAnswer(c, idempotency, { status: 201, body: unit }, ctx.now);
   await data.units.create(unit, ctx, remember);
   return unit;
 }

@@ -1,54 +1,27 @@
 import { authorize, CreateUserSchema, NotFoundError, UpdateUserSchema, UserSchema } from '@gridsafe/core';
 import { countyData } from '../county-data.ts';
-import {
-  COMMON_ERRORS,
-  IdParamSchema,
-  json,
-  PageQuerySchema,
-  pageOf,
-  VersionHeaderSchema,
-  WRITE_ERRORS,
-} from '../http-helpers.ts';
-import { createRoute } from '../openapi/route.ts';
+import { PageQuerySchema } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { recordRoutes } from './record-routes.ts';
 
-const listRoute = createRoute({
-  method: 'get',
-  path: '/users',
-  tags: ['users'],
-  summary: 'People of the county (county admin)',
-  request: { query: PageQuerySchema },
-  responses: { 200: json(pageOf(UserSchema, 'UserPage'), 'Users'), ...COMMON_ERRORS },
+const userRoutes = recordRoutes('users', 'users');
+const listRoute = userRoutes.list('People of the county (county admin)', PageQuerySchema, {
+  item: UserSchema,
+  name: 'UserPage',
+  answer: 'Users',
 });
-const getRoute = createRoute({
-  method: 'get',
-  path: '/users/{id}',
-  tags: ['users'],
-  summary: 'One person (county admin)',
-  request: { params: IdParamSchema },
-  responses: { 200: json(UserSchema, 'The user'), ...COMMON_ERRORS },
-});
-const createUserRoute = createRoute({
-  method: 'post',
-  path: '/users',
-  tags: ['users'],
-  summary: 'Create a person with a role and scope (county admin)',
-  request: { body: { required: true, content: { 'application/json': { schema: CreateUserSchema } } } },
-  responses: { 201: json(UserSchema, 'Created'), ...WRITE_ERRORS },
-});
-const patchRoute = createRoute({
-  method: 'patch',
-  path: '/users/{id}',
-  tags: ['users'],
-  summary:
-    'Change role, scope, name or phone, or disable a person (county admin). Takes effect at their next request.',
-  request: {
-    params: IdParamSchema,
-    headers: VersionHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: UpdateUserSchema } } },
-  },
-  responses: { 200: json(UserSchema, 'Updated'), ...WRITE_ERRORS },
-});
+const getRoute = userRoutes.get('One person (county admin)', UserSchema, 'The user');
+const createUserRoute = userRoutes.create(
+  'Create a person with a role and scope (county admin)',
+  CreateUserSchema,
+  UserSchema,
+  { keyed: false },
+);
+const patchRoute = userRoutes.patch(
+  'Change role, scope, name or phone, or disable a person (county admin). Takes effect at their next request.',
+  UpdateUserSchema,
+  UserSchema,
+);
 
 export function registerUsers(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
