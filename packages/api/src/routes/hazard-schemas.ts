@@ -15,20 +15,12 @@ import {
 import * as z from 'zod/mini';
 import { photoRoutes } from '../evidence.ts';
 import { IdQuery, LocationOut, PageQuerySchema } from '../http-helpers.ts';
+import { allowedActionsField, PHOTO_FIELDS, UNIT_PLACE_FIELDS, VERSIONED_FIELDS } from './record-fields.ts';
 import { recordRoutes } from './record-routes.ts';
 
 export const EvidencePhotoSchema = described(
   z.object({
-    id: z.string(),
-    key: z.string(),
-    contentType: z.string(),
-    size: z.number().check(z.int()),
-    sha256: z.string(),
-    status: z.enum(['pending', 'verified']),
-    takenAt: z.optional(z.string()),
-    location: z.optional(LocationOut),
-    requestedAt: z.string(),
-    verifiedAt: z.optional(z.string()),
+    ...PHOTO_FIELDS,
     purpose: described(z.optional(z.enum(['finding', 'fix'])), {
       description: '`finding`: shows the problem as reported; absent or `fix`: evidence of the rectification',
     }),
@@ -68,12 +60,7 @@ export const HazardSchema = described(
     overdueAt: z.optional(z.string()),
     supervised: described(z.boolean(), { description: '挂牌督办: listed for supervision by the county' }),
     supervisedAt: z.optional(z.string()),
-    unitId: z.string(),
-    unitName: z.string(),
-    industry: z.string(),
-    gridId: z.string(),
-    gridPath: z.string(),
-    departmentId: z.optional(z.string()),
+    ...UNIT_PLACE_FIELDS,
     riskPointId: z.optional(z.string()),
     patrolId: z.optional(z.string()),
     checklistCode: z.optional(z.string()),
@@ -98,12 +85,8 @@ export const HazardSchema = described(
     rectifiedAt: z.optional(z.string()),
     closedAt: z.optional(z.string()),
     reportedBy: z.string(),
-    version: z.number().check(z.int()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    allowedActions: described(z.optional(z.array(z.enum(HAZARD_ACTIONS))), {
-      description: 'The steps the caller may take on this hazard now',
-    }),
+    ...VERSIONED_FIELDS,
+    allowedActions: allowedActionsField(HAZARD_ACTIONS, 'The steps the caller may take on this hazard now'),
   }),
   { id: 'Hazard' },
 );

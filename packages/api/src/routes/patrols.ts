@@ -21,17 +21,13 @@ import { IdQuery, LocationOut, PageQuerySchema } from '../http-helpers.ts';
 import { idempotent } from '../idempotent-write.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { EvidencePhotoSchema, externalNotifier, HazardSchema } from './hazards.ts';
+import { UNIT_PLACE_FIELDS, VERSIONED_FIELDS } from './record-fields.ts';
 import { auditTrail, recordRoutes } from './record-routes.ts';
 
 export const PatrolSchema = described(
   z.object({
     id: z.string(),
-    unitId: z.string(),
-    unitName: z.string(),
-    industry: z.string(),
-    gridId: z.string(),
-    gridPath: z.string(),
-    departmentId: z.optional(z.string()),
+    ...UNIT_PLACE_FIELDS,
     supervisionLevel: z.enum(['county', 'township', 'village']),
     targets: z.array(z.object({ label: z.string(), location: LocationOut })),
     riskPoints: z.array(z.object({ id: z.string(), name: z.string(), color: ColorSchema })),
@@ -65,9 +61,7 @@ export const PatrolSchema = described(
     note: z.optional(z.string()),
     hazardIds: z.array(z.string()),
     nextPatrolId: z.optional(z.string()),
-    version: z.number().check(z.int()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    ...VERSIONED_FIELDS,
   }),
   { id: 'Patrol' },
 );

@@ -9,6 +9,7 @@ import {
 import type { RISK_POINT_SUMMARY_FIELDS } from '@gridsafe/db';
 import * as z from 'zod/mini';
 import { PageQuerySchema } from '../http-helpers.ts';
+import { allowedActionsField, PHOTO_FIELDS, VERSIONED_FIELDS } from './record-fields.ts';
 
 export const AssessmentSchema = z.object({
   method: z.enum(['LEC', 'LS']),
@@ -20,16 +21,7 @@ export const AssessmentSchema = z.object({
   by: z.string(),
 });
 export const PhotoSchema = z.object({
-  id: z.string(),
-  key: z.string(),
-  contentType: z.string(),
-  size: z.number().check(z.int()),
-  sha256: z.string(),
-  status: z.enum(['pending', 'verified']),
-  takenAt: z.optional(z.string()),
-  location: z.optional(z.object({ lat: z.number(), lng: z.number() })),
-  requestedAt: z.string(),
-  verifiedAt: z.optional(z.string()),
+  ...PHOTO_FIELDS,
   purpose: z.optional(z.enum(['finding', 'fix'])),
 });
 export const RiskPointSchema = described(
@@ -72,12 +64,11 @@ export const RiskPointSchema = described(
     returnReason: z.optional(z.string()),
     photos: z.array(PhotoSchema),
     createdBy: z.string(),
-    version: z.number().check(z.int()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    allowedActions: described(z.optional(z.array(z.enum(RISK_POINT_TRANSITIONS))), {
-      description: 'The review steps the caller may take on this point now (on a single point’s answers)',
-    }),
+    ...VERSIONED_FIELDS,
+    allowedActions: allowedActionsField(
+      RISK_POINT_TRANSITIONS,
+      'The review steps the caller may take on this point now (on a single point’s answers)',
+    ),
   }),
   { id: 'RiskPoint' },
 );
