@@ -1,6 +1,6 @@
 import { isTenantId, NotFoundError } from '@gridsafe/core';
 import { COUNTY_API_BASE, countyApiBasePath } from '@gridsafe/core/contract';
-import { type Context, Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.ts';
 import type { AppEnv } from './app-env.ts';
@@ -10,7 +10,7 @@ import { countyStatusCacheFor } from './county-status.ts';
 import type { RouteConfig } from './openapi/route.ts';
 import { createRouter } from './openapi-hono.ts';
 import { PersonCache } from './person-cache.ts';
-import { handleError, problemResponse } from './problem.ts';
+import { problemResponse } from './problem.ts';
 import { registerAssessments } from './routes/assessments.ts';
 import { registerAuthConfig } from './routes/auth-config.ts';
 import { registerDepartments } from './routes/departments.ts';
@@ -29,6 +29,7 @@ import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
 import { registerVendorAccessGrants } from './routes/vendor-access-grants.ts';
+import { serviceApp } from './service-app.ts';
 
 export { COUNTY_API_BASE };
 /**
@@ -46,15 +47,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
   const deps = { ...given, people: given.people ?? new PersonCache() };
-  const app = new Hono<AppEnv>();
-  app.onError((error, c) => handleError(error, c, deps.logger));
-  app.notFound((c) => problemResponse(c, 404, 'not_found', 'No such endpoint.'));
-
+  const app = serviceApp<AppEnv['Variables']['deps'], AppEnv>(deps);
   app.use('*', async (c, next) => {
-    c.set('deps', deps);
-    c.set('requestId', c.req.header('x-request-id') ?? deps.ids.next());
     await next();
-    c.header('x-request-id', c.get('requestId'));
     // No answer may be sniffed into something else (a problem+json read as HTML, a CSV as script).
     c.header('x-content-type-options', 'nosniff');
     if ((c.res.headers.get('content-type') ?? '').startsWith('text/html'))

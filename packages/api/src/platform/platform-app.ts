@@ -1,8 +1,9 @@
 import { PLATFORM_API_BASE } from '@gridsafe/core/contract';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { RouteConfig } from '../openapi/route.ts';
-import { handleError, problemResponse } from '../problem.ts';
+import { problemResponse } from '../problem.ts';
+import { serviceApp } from '../service-app.ts';
 import type { PlatformDeps, PlatformEnv } from './platform-deps.ts';
 import { requireVendorOperator } from './platform-identity.ts';
 import { createPlatformRouter } from './platform-router.ts';
@@ -23,15 +24,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * both run it.
  */
 export function createPlatformApp(deps: PlatformDeps): Hono<PlatformEnv> {
-  const app = new Hono<PlatformEnv>();
-  app.onError((error, c) => handleError(error, c, deps.logger));
-  app.notFound((c) => problemResponse(c, 404, 'not_found', 'No such endpoint.'));
-  app.use('*', async (c, next) => {
-    c.set('deps', deps);
-    c.set('requestId', c.req.header('x-request-id') ?? deps.ids.next());
-    await next();
-    c.header('x-request-id', c.get('requestId'));
-  });
+  const app = serviceApp<PlatformDeps, PlatformEnv>(deps);
   app.route(PLATFORM_API_BASE, platformApi());
   return app;
 }
