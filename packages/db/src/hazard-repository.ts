@@ -164,12 +164,11 @@ export class HazardRepository extends RecordRepository<Hazard> {
     event: HazardEvent,
     expectedLadder?: Pick<Hazard, 'level' | 'escalationStep'>,
   ): Promise<Hazard> {
-    const { action, reason, details } = event;
     const { before, next, items } = this.change(
       stored,
       after,
       ctx,
-      { action, ...(reason ? { reason } : {}), ...(details ? { details } : {}) },
+      event,
       {
         version: expectedVersion,
         // Two sweeps racing on one hazard: only the one that still sees the step it read may take the next one.

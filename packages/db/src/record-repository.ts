@@ -64,23 +64,31 @@ export abstract class RecordRepository<T extends Versioned> {
 
   /**
    * A change to a stored record: the next version (one up from the stored one, updated now), its Put under the
-   * lock and its audit event, whose `changes` are the `audited` fields that differ.
+   * lock and its audit event, whose `changes` are the `audited` fields that differ (or the event's own). An
+   * empty reason or details is left out of the event; anything else the event carries (its notices) is not
+   * the audit trail's.
    */
   protected change(
     stored: StoredItem,
     after: T,
     ctx: WriteContext,
-    note: Omit<AuditNote, 'changes'> & { changes?: AuditNote['changes'] },
+    event: Omit<AuditNote, 'changes'> & { changes?: AuditNote['changes'] },
     lock: VersionLock,
     audited?: readonly (keyof T)[],
   ): { before: T; next: T; items: TransactItem[] } {
     const before = this.entity.fromItem(stored);
     const next: T = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
-    const changes = audited ? { changes: diff(before, next, audited) } : {};
-    return {
-      before,
-      next,
-      items: this.writes(next, chainHeadOf(stored), ctx, [{ ...changes, ...note }], lock),
+    const { action, reason, details } = event;
+    const note: AuditNote = {
+      action,
+      ...(audited
+        ? { changes: diff(before, next, audited) }
+        : event.changes
+          ? { changes: event.changes }
+          : {}),
+      ...(reason ? { reason } : {}),
+      ...(details ? { details } : {}),
     };
+    return { before, next, items: this.writes(next, chainHeadOf(stored), ctx, [note], lock) };
   }
 }

@@ -144,12 +144,11 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
       extraItems?: TransactItem[];
     },
   ): Promise<RiskPoint> {
-    const { action, reason, details } = event;
     const { before, next, items } = this.change(
       stored,
       after,
       ctx,
-      { action, ...(reason ? { reason } : {}), ...(details ? { details } : {}) },
+      event,
       { version: expectedVersion },
       AUDITED_FIELDS,
     );
