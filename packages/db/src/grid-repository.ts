@@ -1,98 +1,43 @@
-import { ConflictError, diff, type GridLevel, type GridNode, pathOf } from '@gridsafe/core';
-import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import { ConflictError, type GridLevel, type GridNode, pathOf } from '@gridsafe/core';
+import { NEW_CHAIN } from './audit-log.ts';
+import { gridEntity } from './entities.ts';
 import { counterUpdate, readGridCounters, statsPartitionKey } from './grid-stats.ts';
-import { sortKeyRange } from './keys.ts';
-import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { auditFacts, type WriteContext } from './write-context.ts';
+import { RecordRepository } from './record-repository.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import type { WriteContext } from './write-context.ts';
 
-const ENTITY = 'grid';
-
-/**
- * Grid nodes. Item: pk GRID#<id> / sk GRID, with three index entries:
- * - gsi1 GRIDTREE / <path>: a subtree is one begins_with query;
- * - gsi2 GRIDCHILD#<parentId> / <name>#<id>: children, in name order;
- * - gsi3 GRIDLEVEL#<level> / <path>: every township or village, optionally within a subtree.
- */
-export class GridRepository {
-  constructor(private readonly store: TenantStore) {}
-
-  /** getGrid: GetItem GRID#<id>. */
-  async get(id: string): Promise<GridNode | undefined> {
-    const item = await this.store.get(this.store.key('GRID', id), 'GRID');
-    return item ? fromItem<GridNode>(item) : undefined;
+/** Grid nodes (declared in entities.ts: pk GRID#<id>, indexed as a tree, by parent and by level). */
+export class GridRepository extends RecordRepository<GridNode> {
+  constructor(store: TenantStore) {
+    super(store, gridEntity);
   }
 
   async getWithChain(id: string): Promise<StoredItem | undefined> {
-    return this.store.get(this.store.key('GRID', id), 'GRID', true);
+    return this.getStored(id, true);
   }
 
-  /** listGridChildren: Query gsi2 GRIDCHILD#<parentId>. */
+  /** listGridChildren: Query gsi2 GRIDCHILD#<parentId>, in name order. */
   async listChildren(parentId: string, page: { limit: number; cursor?: string }): Promise<Page<GridNode>> {
-    const result = await this.store.queryPage(
-      {
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': this.store.key('GRIDCHILD', parentId) },
-      },
-      page,
-    );
-    return { items: result.items.map((item) => fromItem<GridNode>(item)), nextCursor: result.nextCursor };
+    return gridEntity.page(this.store, { index: 'gsi2', of: { parentId } }, page);
   }
 
-  /** listGridSubtree: Query gsi1 GRIDTREE begins_with(<path>), in path order (parents before children). */
+  /** listGridSubtree: Query gsi1 GRIDTREE within <path>, in path order (parents before children). */
   async listSubtree(path: string, page: { limit: number; cursor?: string }): Promise<Page<GridNode>> {
-    const result = await this.store.queryPage(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :path AND :pathEnd',
-        ExpressionAttributeValues: { ':pk': this.store.key('GRIDTREE'), ...sortKeyRange(path) },
-      },
-      page,
-    );
-    return { items: result.items.map((item) => fromItem<GridNode>(item)), nextCursor: result.nextCursor };
+    return gridEntity.page(this.store, { index: 'gsi1', within: path }, page);
   }
 
-  /** listGridsByLevel: Query gsi3 GRIDLEVEL#<level> [begins_with(<path>)]. */
+  /** listGridsByLevel: Query gsi3 GRIDLEVEL#<level> [within <path>]. */
   async listByLevel(
     level: GridLevel,
     withinPath: string | undefined,
     page: { limit: number; cursor?: string },
   ): Promise<Page<GridNode>> {
-    const result = await this.store.queryPage(
-      {
-        IndexName: 'gsi3',
-        KeyConditionExpression: withinPath
-          ? 'gsi3pk = :pk AND gsi3sk BETWEEN :path AND :pathEnd'
-          : 'gsi3pk = :pk',
-        ExpressionAttributeValues: {
-          ':pk': this.store.key('GRIDLEVEL', level),
-          ...(withinPath ? sortKeyRange(withinPath) : {}),
-        },
-      },
-      page,
-    );
-    return { items: result.items.map((item) => fromItem<GridNode>(item)), nextCursor: result.nextCursor };
+    return gridEntity.page(this.store, { index: 'gsi3', of: { level }, within: withinPath }, page);
   }
 
   /** The whole tree; a county has a few hundred nodes (Taihe 347, Nanjing's largest district a few thousand). */
   async listAll(): Promise<GridNode[]> {
-    const items = await this.store.queryAll({
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': this.store.key('GRIDTREE') },
-    });
-    return items.map((item) => fromItem<GridNode>(item));
-  }
-
-  private indexAttributes(node: GridNode) {
-    return {
-      gsi1pk: this.store.key('GRIDTREE'),
-      gsi1sk: node.path,
-      gsi2pk: this.store.key('GRIDCHILD', node.parentId ?? 'ROOT'),
-      gsi2sk: `${node.name}#${node.id}`,
-      gsi3pk: this.store.key('GRIDLEVEL', node.level),
-      gsi3sk: node.path,
-    };
+    return gridEntity.all(this.store, { index: 'gsi1' });
   }
 
   /** Creates a node (the county root has no parent). The parent must still be where the caller saw it. */
@@ -125,46 +70,15 @@ export class GridRepository {
       createdAt: now,
       updatedAt: now,
     };
-    const audit = appendAuditEvent(this.store, NEW_CHAIN, {
-      entityType: ENTITY,
-      entityId: node.id,
-      action: 'created',
-      ...auditFacts(ctx),
-      details: {
-        name: node.name,
-        level: node.level,
-        parentId: node.parentId ?? null,
-        code: node.code ?? null,
-      },
-    });
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.store.tableName,
-          Item: {
-            pk: this.store.key('GRID', node.id),
-            sk: 'GRID',
-            type: 'Grid',
-            ...this.indexAttributes(node),
-            ...node,
-            auditSeq: audit.next.auditSeq,
-            auditHead: audit.next.auditHead,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      audit.put,
-    ];
+    const details = {
+      name: node.name,
+      level: node.level,
+      parentId: node.parentId ?? null,
+      code: node.code ?? null,
+    };
+    const items = this.writes(node, NEW_CHAIN, ctx, [{ action: 'created', details }]);
     if (input.parent) {
-      items.push({
-        ConditionCheck: {
-          TableName: this.store.tableName,
-          Key: { pk: this.store.key('GRID', input.parent.id), sk: 'GRID' },
-          ConditionExpression: 'attribute_exists(pk) AND #path = :path',
-          ExpressionAttributeNames: { '#path': 'path' },
-          ExpressionAttributeValues: { ':path': input.parent.path },
-        },
-      });
+      items.push(this.stillAt(input.parent));
     }
     return { node, items };
   }
@@ -176,44 +90,17 @@ export class GridRepository {
     expectedVersion: number,
     ctx: WriteContext,
   ): Promise<GridNode> {
-    const before = fromItem<GridNode>(stored);
-    const after: GridNode = {
-      ...before,
-      ...changes,
-      version: before.version + 1,
-      updatedAt: ctx.now.toISOString(),
-    };
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: ENTITY,
-      entityId: before.id,
-      action: 'updated',
-      ...auditFacts(ctx),
-      changes: diff(before, after, ['name', 'code']),
-    });
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: {
-              pk: stored.pk,
-              sk: stored.sk,
-              type: 'Grid',
-              ...this.indexAttributes(after),
-              ...after,
-              auditSeq: audit.next.auditSeq,
-              auditHead: audit.next.auditHead,
-            },
-            ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          },
-        },
-        audit.put,
-      ],
-      'grid',
+    const before = gridEntity.fromItem(stored);
+    const { next, items } = this.change(
+      stored,
+      { ...before, ...changes },
+      ctx,
+      { action: 'updated' },
+      { version: expectedVersion },
+      ['name', 'code'],
     );
-    return after;
+    await this.store.transact(items, 'grid');
+    return next;
   }
 
   /**
@@ -229,56 +116,27 @@ export class GridRepository {
     expectedVersion: number,
     ctx: WriteContext,
   ): Promise<GridNode> {
-    const before = fromItem<GridNode & { rehomeFrom?: string }>(stored);
+    const before = gridEntity.fromItem(stored);
     const oldParentId = before.parentId;
     if (!oldParentId) throw new ConflictError('The county root cannot move.', 'invalid_move');
-    const after: GridNode & { rehomeFrom: string } = {
-      ...before,
-      parentId: newParent.id,
-      path: pathOf(newParent, before.id),
-      version: before.version + 1,
-      updatedAt: ctx.now.toISOString(),
-      rehomeFrom: before.path,
-    };
+    const path = pathOf(newParent, before.id);
     const { counters, shards } = await readGridCounters(this.store, before.id);
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: ENTITY,
-      entityId: before.id,
-      action: 'moved',
-      ...auditFacts(ctx),
-      changes: {
-        parentId: { before: oldParentId, after: newParent.id },
-        path: { before: before.path, after: after.path },
+    const { next: after, items: moved } = this.change(
+      stored,
+      { ...before, parentId: newParent.id, path, rehomeFrom: before.path } as GridNode,
+      ctx,
+      {
+        action: 'moved',
+        changes: {
+          parentId: { before: oldParentId, after: newParent.id },
+          path: { before: before.path, after: path },
+        },
       },
-    });
+      { version: expectedVersion },
+    );
     const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.store.tableName,
-          Item: {
-            pk: stored.pk,
-            sk: stored.sk,
-            type: 'Grid',
-            ...this.indexAttributes(after),
-            ...after,
-            auditSeq: audit.next.auditSeq,
-            auditHead: audit.next.auditHead,
-          },
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        },
-      },
-      audit.put,
-      {
-        ConditionCheck: {
-          TableName: this.store.tableName,
-          Key: { pk: this.store.key('GRID', newParent.id), sk: 'GRID' },
-          ConditionExpression: 'attribute_exists(pk) AND #path = :path',
-          ExpressionAttributeNames: { '#path': 'path' },
-          ExpressionAttributeValues: { ':path': newParent.path },
-        },
-      },
+      ...moved,
+      this.stillAt(newParent),
       ...shards.map(
         (shard): TransactItem => ({
           ConditionCheck: {
@@ -300,6 +158,19 @@ export class GridRepository {
     return after;
   }
 
+  /** A node the write depends on (a parent) must still exist at the path the caller saw. */
+  private stillAt(node: GridNode): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.store.tableName,
+        Key: gridEntity.key(this.store, node.id),
+        ConditionExpression: 'attribute_exists(pk) AND #path = :path',
+        ExpressionAttributeNames: { '#path': 'path' },
+        ExpressionAttributeValues: { ':path': node.path },
+      },
+    };
+  }
+
   /** Clears the re-homing mark once every record under the village carries the new path. */
   async finishRehome(id: string): Promise<void> {
     await this.store.transact(
@@ -307,7 +178,7 @@ export class GridRepository {
         {
           Update: {
             TableName: this.store.tableName,
-            Key: { pk: this.store.key('GRID', id), sk: 'GRID' },
+            Key: gridEntity.key(this.store, id),
             UpdateExpression: 'REMOVE rehomeFrom',
             ConditionExpression: 'attribute_exists(pk)',
           },

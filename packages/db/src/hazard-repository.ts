@@ -1,17 +1,11 @@
-import {
-  type CounterDeltas,
-  diff,
-  type Hazard,
-  type HazardStatus,
-  isWatched,
-  type NotificationMessage,
-} from '@gridsafe/core';
-import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import type { CounterDeltas, Hazard, HazardStatus, NotificationMessage } from '@gridsafe/core';
+import { NEW_CHAIN } from './audit-log.ts';
+import { hazardEntity } from './entities.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
-import { sortKeyRange } from './keys.ts';
 import { NotificationRepository } from './notification-repository.ts';
-import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { auditFacts, type WriteContext } from './write-context.ts';
+import { type AuditNote, RecordRepository } from './record-repository.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
   'title',
@@ -52,134 +46,60 @@ export interface HazardEvent {
 }
 
 /**
- * Hazard work orders. Item: pk HZ#<id> / sk HZ, indexed four ways, each sort key `<gridPath>#<id>` so any of
- * them narrows to a grid subtree with begins_with:
- * - gsi1 HAZARDS: every hazard in a subtree (the board; also what a village move re-homes);
- * - gsi2 HZSTATUS#<status>: a status in a subtree (open work, rectifications waiting for verification);
- * - gsi3 HZDEPT#<departmentId>: a department's hazards (the industry chain);
- * - gsi4 HZLEVEL#<level>: hazards at an escalation level in a subtree (what the township or county handles);
- * - due DUE#HAZARD / <escalateAt>#<id>: sparse, only hazards the sweep still watches (open or rectifying with
- *   something due); a closed or rectified hazard carries no duepk, so the sweep reads only live work.
+ * Hazard work orders (declared in entities.ts: pk HZ#<id>, four subtree indexes and the sparse `due` index).
  * Photos announced but not yet confirmed sit beside the hazard at HZ#<id> / PHOTO#<photoId> (expiring after a day).
  */
-export class HazardRepository {
+export class HazardRepository extends RecordRepository<Hazard> {
   private readonly notifications: NotificationRepository;
 
-  constructor(private readonly store: TenantStore) {
+  constructor(store: TenantStore) {
+    super(store, hazardEntity);
     this.notifications = new NotificationRepository(store);
   }
 
-  async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
-    return this.store.get(this.store.key('HZ', id), 'HZ', consistent);
-  }
-
-  /** getHazard: GetItem HZ#<id>. */
-  async get(id: string): Promise<Hazard | undefined> {
-    const item = await this.getStored(id);
-    return item ? fromItem<Hazard>(item) : undefined;
-  }
-
-  /** listHazards{BySubtree,ByStatus,ByDepartment,ByLevel}: one Query on the most selective index, the rest filtered. */
+  /**
+   * listHazards{BySubtree,ByStatus,ByDepartment,ByLevel}: one Query on the most selective index the filters
+   * allow (status, then department, then level), the rest filtered.
+   */
   async list(filter: HazardFilter, page: { limit: number; cursor?: string }): Promise<Page<Hazard>> {
-    const [index, pk, used] = filter.status
-      ? (['gsi2', this.store.key('HZSTATUS', filter.status), 'status'] as const)
-      : filter.departmentId
-        ? (['gsi3', this.store.key('HZDEPT', filter.departmentId), 'departmentId'] as const)
-        : filter.level
-          ? (['gsi4', this.store.key('HZLEVEL', filter.level), 'level'] as const)
-          : (['gsi1', this.store.key('HAZARDS'), 'none'] as const);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':pk': pk };
-    const filters: string[] = [];
-    const narrow = (field: 'status' | 'level' | 'departmentId' | 'unitId', value: string | undefined) => {
-      if (value === undefined || field === used) return;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      filters.push(`#${field} = :${field}`);
-    };
-    narrow('status', filter.status);
-    narrow('departmentId', filter.departmentId);
-    narrow('level', filter.level);
-    narrow('unitId', filter.unitId);
-    if (filter.overdue !== undefined) {
-      names['#overdue'] = 'overdue';
-      names['#status'] = 'status';
-      values[':overdue'] = true;
-      values[':closed'] = 'closed';
-      filters.push(
-        filter.overdue
-          ? '(#overdue = :overdue AND #status <> :closed)'
-          : '(#overdue <> :overdue OR #status = :closed)',
-      );
-    }
-    const withinArea = filter.withinPath !== '';
-    if (withinArea) Object.assign(values, sortKeyRange(filter.withinPath));
-    const result = await this.store.queryPage(
+    const index = filter.status ? 'gsi2' : filter.departmentId ? 'gsi3' : filter.level ? 'gsi4' : 'gsi1';
+    const { status, departmentId, level, unitId } = filter;
+    return hazardEntity.page(
+      this.store,
       {
-        IndexName: index,
-        KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
-          : `${index}pk = :pk`,
-        ...(filters.length > 0
-          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
-          : {}),
-        ExpressionAttributeValues: values,
+        index,
+        of: filter,
+        within: filter.withinPath,
+        where: { status, departmentId, level, unitId },
+        ...(filter.overdue === undefined
+          ? {}
+          : {
+              filter: {
+                expression: filter.overdue
+                  ? '(#overdue = :overdue AND #status <> :closed)'
+                  : '(#overdue <> :overdue OR #status = :closed)',
+                names: { '#overdue': 'overdue', '#status': 'status' },
+                values: { ':overdue': true, ':closed': 'closed' },
+              },
+            }),
       },
       page,
     );
-    return { items: result.items.map((item) => fromItem<Hazard>(item)), nextCursor: result.nextCursor };
   }
 
   /** listAllHazards: every page of gsi1 HAZARDS (the quarterly assessment reads them all, once a quarter). */
   async listAll(): Promise<Hazard[]> {
-    const items = await this.store.queryAll({
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': this.store.key('HAZARDS') },
-    });
-    return items.map((item) => fromItem<Hazard>(item));
+    return hazardEntity.all(this.store, { index: 'gsi1' });
   }
 
   /** listDueHazards: Query the sparse `due` index, DUE#HAZARD with duesk up to now, oldest first. */
   async listDue(now: Date, page: { limit: number; cursor?: string }): Promise<Page<Hazard>> {
-    const result = await this.store.queryPage(
-      {
-        IndexName: 'due',
-        KeyConditionExpression: 'duepk = :pk AND duesk <= :now',
-        // '~' sorts after every ULID character, so a hazard due exactly now is included.
-        ExpressionAttributeValues: {
-          ':pk': this.store.key('DUE', 'HAZARD'),
-          ':now': `${now.toISOString()}#~`,
-        },
-      },
+    // '~' sorts after every ULID character, so a hazard due exactly now is included.
+    return hazardEntity.page(
+      this.store,
+      { index: 'due', sk: ['<= :now', { ':now': `${now.toISOString()}#~` }] },
       page,
     );
-    return { items: result.items.map((item) => fromItem<Hazard>(item)), nextCursor: result.nextCursor };
-  }
-
-  private itemOf(hazard: Hazard, chain: ChainHead) {
-    const sortKey = `${hazard.gridPath}#${hazard.id}`;
-    return {
-      pk: this.store.key('HZ', hazard.id),
-      sk: 'HZ',
-      type: 'Hazard',
-      gsi1pk: this.store.key('HAZARDS'),
-      gsi1sk: sortKey,
-      gsi2pk: this.store.key('HZSTATUS', hazard.status),
-      gsi2sk: sortKey,
-      ...(hazard.departmentId
-        ? { gsi3pk: this.store.key('HZDEPT', hazard.departmentId), gsi3sk: sortKey }
-        : {}),
-      gsi4pk: this.store.key('HZLEVEL', hazard.level),
-      gsi4sk: sortKey,
-      // Sparse: present only while the sweep has something to do; the Put rewrites the whole item, so a hazard
-      // that is rectified or closed simply leaves the index.
-      ...(isWatched(hazard)
-        ? { duepk: this.store.key('DUE', 'HAZARD'), duesk: `${hazard.escalateAt}#${hazard.id}` }
-        : {}),
-      ...hazard,
-      ...chain,
-    };
   }
 
   /**
@@ -191,11 +111,8 @@ export class HazardRepository {
     ctx: WriteContext,
     notifications: readonly NotificationMessage[] = [],
   ): { items: TransactItem[]; deltas: CounterDeltas } {
-    const created = appendAuditEvent(this.store, NEW_CHAIN, {
-      entityType: HAZARD_ENTITY,
-      entityId: hazard.id,
+    const created: AuditNote = {
       action: 'created',
-      ...auditFacts(ctx),
       details: {
         title: hazard.title,
         severity: hazard.severity,
@@ -204,31 +121,17 @@ export class HazardRepository {
         patrolId: hazard.patrolId ?? null,
         deadline: hazard.deadline,
       },
-    });
-    const events = [created];
-    let head = created.next;
-    for (const step of hazard.escalations) {
-      const escalated = appendAuditEvent(this.store, head, {
-        entityType: HAZARD_ENTITY,
-        entityId: hazard.id,
+    };
+    const escalations = hazard.escalations.map(
+      (step): AuditNote => ({
         action: 'escalated',
-        ...auditFacts(ctx),
         changes: { level: { before: step.from, after: step.to } },
         details: { cause: step.cause },
-      });
-      events.push(escalated);
-      head = escalated.next;
-    }
+      }),
+    );
     return {
       items: [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(hazard, head),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...events.map((event) => event.put),
+        ...this.writes(hazard, NEW_CHAIN, ctx, [created, ...escalations]),
         ...this.notifications.puts(notifications),
       ],
       deltas: hazardCounts(hazard),
@@ -261,40 +164,27 @@ export class HazardRepository {
     event: HazardEvent,
     expectedLadder?: Pick<Hazard, 'level' | 'escalationStep'>,
   ): Promise<Hazard> {
-    const before = fromItem<Hazard>(stored);
-    const next: Hazard = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: HAZARD_ENTITY,
-      entityId: before.id,
-      action: event.action,
-      ...auditFacts(ctx),
-      changes: diff(before, next, AUDITED_FIELDS),
-      ...(event.reason ? { reason: event.reason } : {}),
-      ...(event.details ? { details: event.details } : {}),
-    });
-    const names: Record<string, string> = { '#version': 'version' };
-    const values: Record<string, unknown> = { ':expected': expectedVersion };
-    let condition = 'attribute_exists(pk) AND #version = :expected';
-    if (expectedLadder) {
-      // Two sweeps racing on one hazard: only the one that still sees the step it read may take the next one.
-      names['#level'] = 'level';
-      names['#step'] = 'escalationStep';
-      values[':level'] = expectedLadder.level;
-      values[':step'] = expectedLadder.escalationStep;
-      condition += ' AND #level = :level AND #step = :step';
-    }
+    const { before, next, items } = this.change(
+      stored,
+      after,
+      ctx,
+      event,
+      {
+        version: expectedVersion,
+        // Two sweeps racing on one hazard: only the one that still sees the step it read may take the next one.
+        ...(expectedLadder
+          ? {
+              condition: '#level = :level AND #step = :step',
+              names: { '#level': 'level', '#step': 'escalationStep' },
+              values: { ':level': expectedLadder.level, ':step': expectedLadder.escalationStep },
+            }
+          : {}),
+      },
+      AUDITED_FIELDS,
+    );
     await this.store.transact(
       [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(next, audit.next),
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        },
-        audit.put,
+        ...items,
         ...counterUpdates(
           this.store,
           next.gridPath,

@@ -1,10 +1,11 @@
 import type { Hazard, NotificationMessage, Patrol } from '@gridsafe/core';
-import { appendAuditEvent, type ChainHead, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import { NEW_CHAIN } from './audit-log.ts';
+import { patrolEntity } from './entities.ts';
 import { addCounts, counterUpdates } from './grid-stats.ts';
 import { HazardRepository } from './hazard-repository.ts';
-import { sortKeyRange } from './keys.ts';
-import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { auditFacts, type WriteContext } from './write-context.ts';
+import { RecordRepository } from './record-repository.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import type { WriteContext } from './write-context.ts';
 
 export const PATROL_ENTITY = 'patrol';
 
@@ -18,85 +19,48 @@ export interface PatrolFilter {
 }
 
 /**
- * Patrol tasks. Item: pk PATROL#<id> / sk PATROL, indexed for the ways people look for them:
- * - gsi1 PATROLS / <gridPath>#<id>: every patrol in a subtree (also what a village move re-homes);
- * - gsi2 PATROLSTATUS#<status> / <gridPath>#<dueAt>#<id>: scheduled (to do, and overdue when dueAt has passed)
- *   or done, within a subtree, each village's in due order;
- * - gsi3 PATROLDUE / <dueAt>#<id>: patrols by due time county-wide (a quarter's patrols for the assessment);
- * - gsi4 PATROLUNIT#<unitId> / <dueAt>#<id>: a unit's patrol history.
+ * Patrol tasks (declared in entities.ts: pk PATROL#<id>, indexed by subtree, status, due time and unit).
  * One item per unit in PATROLOPEN / <unitId> names the unit's open task: creating a task claims it, completing
  * one hands it to the next, so a unit never has two open tasks however many planners run.
  * Photos waiting for a patrol's completion sit beside it at PATROL#<id> / PHOTO#<photoId> (expiring after a day).
  */
-export class PatrolRepository {
-  constructor(private readonly store: TenantStore) {}
-
-  async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
-    return this.store.get(this.store.key('PATROL', id), 'PATROL', consistent);
-  }
-
-  /** getPatrol: GetItem PATROL#<id>. */
-  async get(id: string): Promise<Patrol | undefined> {
-    const item = await this.getStored(id);
-    return item ? fromItem<Patrol>(item) : undefined;
+export class PatrolRepository extends RecordRepository<Patrol> {
+  constructor(store: TenantStore) {
+    super(store, patrolEntity);
   }
 
   /** listPatrols{BySubtree,ByStatus,ByUnit}: one Query; the overdue list is the scheduled one filtered on dueAt. */
   async list(filter: PatrolFilter, page: { limit: number; cursor?: string }): Promise<Page<Patrol>> {
     const byUnit = filter.unitId !== undefined;
-    const [index, pk] = byUnit
-      ? (['gsi4', this.store.key('PATROLUNIT', filter.unitId!)] as const)
-      : filter.status
-        ? (['gsi2', this.store.key('PATROLSTATUS', filter.status)] as const)
-        : (['gsi1', this.store.key('PATROLS')] as const);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':pk': pk };
-    const filters: string[] = [];
-    if (byUnit && filter.status) {
-      names['#status'] = 'status';
-      values[':status'] = filter.status;
-      filters.push('#status = :status');
-    }
-    if (filter.dueBefore) {
-      names['#dueAt'] = 'dueAt';
-      values[':dueBefore'] = filter.dueBefore;
-      filters.push('#dueAt < :dueBefore');
-    }
-    if (filter.departmentId) {
-      names['#departmentId'] = 'departmentId';
-      values[':departmentId'] = filter.departmentId;
-      filters.push('#departmentId = :departmentId');
-    }
-    // A unit's history is in one partition already; a subtree narrows the others by path.
-    const withinArea = !byUnit && filter.withinPath !== '';
-    if (withinArea) Object.assign(values, sortKeyRange(filter.withinPath));
-    const result = await this.store.queryPage(
+    return patrolEntity.page(
+      this.store,
       {
-        IndexName: index,
-        KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
-          : `${index}pk = :pk`,
-        ...(filters.length > 0
-          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+        index: byUnit ? 'gsi4' : filter.status ? 'gsi2' : 'gsi1',
+        of: filter,
+        // A unit's history is in one partition already, newest first; a subtree narrows the others by path.
+        ...(byUnit ? { newestFirst: true } : { within: filter.withinPath }),
+        where: { status: filter.status, departmentId: filter.departmentId },
+        ...(filter.dueBefore
+          ? {
+              filter: {
+                expression: '#dueAt < :dueBefore',
+                names: { '#dueAt': 'dueAt' },
+                values: { ':dueBefore': filter.dueBefore },
+              },
+            }
           : {}),
-        ExpressionAttributeValues: values,
-        ...(byUnit ? { ScanIndexForward: false } : {}),
       },
       page,
     );
-    return { items: result.items.map((item) => fromItem<Patrol>(item)), nextCursor: result.nextCursor };
   }
 
   /** listPatrolsDueBetween: every page of gsi3 PATROLDUE between two instants (the quarterly assessment). */
   async listDueBetween(from: string, to: string): Promise<Patrol[]> {
-    const items = await this.store.queryAll({
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': this.store.key('PATROLDUE'), ':from': from, ':to': `${to}#` },
+    const patrols = await patrolEntity.all(this.store, {
+      index: 'gsi3',
+      sk: ['BETWEEN :from AND :to', { ':from': from, ':to': `${to}#` }],
     });
-    return items
-      .map((item) => fromItem<Patrol>(item))
-      .filter((patrol) => patrol.dueAt >= from && patrol.dueAt < to);
+    return patrols.filter((patrol) => patrol.dueAt >= from && patrol.dueAt < to);
   }
 
   /** listUnitsWithOpenPatrols: every page of PATROLOPEN; one small item per unit. */
@@ -108,42 +72,9 @@ export class PatrolRepository {
     return new Set(items.map((item) => String(item.sk)));
   }
 
-  private itemOf(patrol: Patrol, chain: ChainHead) {
-    return {
-      pk: this.store.key('PATROL', patrol.id),
-      sk: 'PATROL',
-      type: 'Patrol',
-      gsi1pk: this.store.key('PATROLS'),
-      gsi1sk: `${patrol.gridPath}#${patrol.id}`,
-      gsi2pk: this.store.key('PATROLSTATUS', patrol.status),
-      gsi2sk: `${patrol.gridPath}#${patrol.dueAt}#${patrol.id}`,
-      gsi3pk: this.store.key('PATROLDUE'),
-      gsi3sk: `${patrol.dueAt}#${patrol.id}`,
-      gsi4pk: this.store.key('PATROLUNIT', patrol.unitId),
-      gsi4sk: `${patrol.dueAt}#${patrol.id}`,
-      ...patrol,
-      ...chain,
-    };
-  }
-
   private creationItems(patrol: Patrol, ctx: WriteContext): TransactItem[] {
-    const audit = appendAuditEvent(this.store, NEW_CHAIN, {
-      entityType: PATROL_ENTITY,
-      entityId: patrol.id,
-      action: 'scheduled',
-      ...auditFacts(ctx),
-      details: { unitId: patrol.unitId, dueAt: patrol.dueAt, intervalDays: patrol.intervalDays },
-    });
-    return [
-      {
-        Put: {
-          TableName: this.store.tableName,
-          Item: this.itemOf(patrol, audit.next),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      audit.put,
-    ];
+    const details = { unitId: patrol.unitId, dueAt: patrol.dueAt, intervalDays: patrol.intervalDays };
+    return this.writes(patrol, NEW_CHAIN, ctx, [{ action: 'scheduled', details }]);
   }
 
   /** Schedules a unit's task, claiming the unit's open slot: a unit that already has an open task refuses (409). */
@@ -185,35 +116,29 @@ export class PatrolRepository {
       extraItems?: TransactItem[];
     } = {},
   ): Promise<Patrol> {
-    const before = fromItem<Patrol>(stored);
-    const after: Patrol = { ...done, version: before.version + 1, updatedAt: ctx.now.toISOString() };
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: PATROL_ENTITY,
-      entityId: before.id,
-      action: 'completed',
-      ...auditFacts(ctx),
-      details: {
-        items: after.items?.length ?? 0,
-        deficient: after.items?.filter((item) => item.result === 'deficient').length ?? 0,
-        hazardIds: after.hazardIds,
-        distanceMeters: after.distanceMeters ?? null,
-        distanceFlagged: after.distanceFlagged ?? false,
-        nextPatrolId: after.nextPatrolId ?? null,
-      },
-    });
-    const hazards = new HazardRepository(this.store);
-    const items: TransactItem[] = [
+    const { before, next, items } = this.change(
+      stored,
+      done,
+      ctx,
       {
-        Put: {
-          TableName: this.store.tableName,
-          Item: this.itemOf(after, audit.next),
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected AND #status = :scheduled',
-          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
-          ExpressionAttributeValues: { ':expected': expectedVersion, ':scheduled': 'scheduled' },
+        action: 'completed',
+        details: {
+          items: done.items?.length ?? 0,
+          deficient: done.items?.filter((item) => item.result === 'deficient').length ?? 0,
+          hazardIds: done.hazardIds,
+          distanceMeters: done.distanceMeters ?? null,
+          distanceFlagged: done.distanceFlagged ?? false,
+          nextPatrolId: done.nextPatrolId ?? null,
         },
       },
-      audit.put,
-    ];
+      {
+        version: expectedVersion,
+        condition: '#status = :scheduled',
+        names: { '#status': 'status' },
+        values: { ':scheduled': 'scheduled' },
+      },
+    );
+    const hazards = new HazardRepository(this.store);
     if (options.next) {
       items.push(...this.creationItems(options.next, ctx), {
         Update: {
@@ -234,6 +159,6 @@ export class PatrolRepository {
     }
     items.push(...counterUpdates(this.store, before.gridPath, deltas), ...(options.extraItems ?? []));
     await this.store.transact(items, 'patrol');
-    return after;
+    return next;
   }
 }

@@ -1,9 +1,11 @@
-import { type CounterDeltas, diff, type RiskPoint, type RiskPointStatus } from '@gridsafe/core';
-import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import type { CounterDeltas, RiskPoint, RiskPointStatus } from '@gridsafe/core';
+import { NEW_CHAIN } from './audit-log.ts';
+import { riskPointEntity } from './entities.ts';
+import type { EntityQuery } from './entity.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
-import { sortKeyRange } from './keys.ts';
-import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { auditFacts, type WriteContext } from './write-context.ts';
+import { RecordRepository } from './record-repository.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
   'name',
@@ -53,11 +55,6 @@ export const RISK_POINT_SUMMARY_FIELDS = [
 
 export type RiskPointSummary = Pick<RiskPoint, (typeof RISK_POINT_SUMMARY_FIELDS)[number]>;
 
-const SUMMARY_PROJECTION = {
-  ProjectionExpression: RISK_POINT_SUMMARY_FIELDS.map((field) => `#p_${field}`).join(', '),
-  names: Object.fromEntries(RISK_POINT_SUMMARY_FIELDS.map((field) => [`#p_${field}`, field])),
-};
-
 export interface RiskPointFilter {
   withinPath: string;
   color?: string;
@@ -67,30 +64,17 @@ export interface RiskPointFilter {
 }
 
 /**
- * Risk points. Item: pk RP#<id> / sk RP, indexed four ways, each sort key `<gridPath>#<id>` so any of them
- * can be narrowed to a grid subtree with begins_with:
- * - gsi1 RPS: everything in a subtree (the register);
- * - gsi2 RPCOLOR#<colour>: a colour in a subtree (the four-colour map);
- * - gsi3 RPDEPT#<departmentId>: a department's points (the industry chain);
- * - gsi4 RPSTATUS#<status>: a status in a subtree (the review queue).
- * A list uses the most selective index its filters allow and filters the rest on the server side.
+ * Risk points (declared in entities.ts: pk RP#<id>, indexed by subtree, colour, department and status). A list
+ * uses the most selective index its filters allow and filters the rest on the server side.
  */
-export class RiskPointRepository {
-  constructor(private readonly store: TenantStore) {}
-
-  async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
-    return this.store.get(this.store.key('RP', id), 'RP', consistent);
-  }
-
-  /** getRiskPoint: GetItem RP#<id>. */
-  async get(id: string): Promise<RiskPoint | undefined> {
-    const item = await this.getStored(id);
-    return item ? fromItem<RiskPoint>(item) : undefined;
+export class RiskPointRepository extends RecordRepository<RiskPoint> {
+  constructor(store: TenantStore) {
+    super(store, riskPointEntity);
   }
 
   /** listRiskPoints{BySubtree,ByColour,ByDepartment,ByStatus}: one Query, whole points. */
   async list(filter: RiskPointFilter, page: { limit: number; cursor?: string }): Promise<Page<RiskPoint>> {
-    return this.query<RiskPoint>(filter, page, false);
+    return riskPointEntity.page(this.store, this.query(filter), page);
   }
 
   /**
@@ -101,69 +85,21 @@ export class RiskPointRepository {
     filter: RiskPointFilter,
     page: { limit: number; cursor?: string },
   ): Promise<Page<RiskPointSummary>> {
-    return this.query<RiskPointSummary>(filter, page, true);
-  }
-
-  private async query<T>(
-    filter: RiskPointFilter,
-    page: { limit: number; cursor?: string },
-    summary: boolean,
-  ): Promise<Page<T>> {
-    const [index, pk, used] = filter.status
-      ? (['gsi4', this.store.key('RPSTATUS', filter.status), 'status'] as const)
-      : filter.color
-        ? (['gsi2', this.store.key('RPCOLOR', filter.color), 'color'] as const)
-        : filter.departmentId
-          ? (['gsi3', this.store.key('RPDEPT', filter.departmentId), 'departmentId'] as const)
-          : (['gsi1', this.store.key('RPS'), 'none'] as const);
-    const names: Record<string, string> = summary ? { ...SUMMARY_PROJECTION.names } : {};
-    const values: Record<string, unknown> = { ':pk': pk };
-    const filters: string[] = [];
-    const narrow = (field: 'color' | 'status' | 'departmentId' | 'industry', value: string | undefined) => {
-      if (value === undefined || field === used) return;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      filters.push(`#${field} = :${field}`);
-    };
-    narrow('color', filter.color);
-    narrow('status', filter.status);
-    narrow('departmentId', filter.departmentId);
-    narrow('industry', filter.industry);
-    const withinArea = filter.withinPath !== '';
-    if (withinArea) Object.assign(values, sortKeyRange(filter.withinPath));
-    const result = await this.store.queryPage(
-      {
-        IndexName: index,
-        KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
-          : `${index}pk = :pk`,
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-        ...(summary ? { ProjectionExpression: SUMMARY_PROJECTION.ProjectionExpression } : {}),
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-      },
+    return riskPointEntity.page(
+      this.store,
+      { ...this.query(filter), fields: RISK_POINT_SUMMARY_FIELDS },
       page,
     );
-    return { items: result.items.map((item) => fromItem<T>(item)), nextCursor: result.nextCursor };
   }
 
-  private itemOf(point: RiskPoint, chain: { auditSeq: number; auditHead: string }) {
-    const sortKey = `${point.gridPath}#${point.id}`;
+  /** The most selective index first: status, then colour, then department. */
+  private query(filter: RiskPointFilter): EntityQuery<RiskPoint> {
+    const { color, status, departmentId, industry } = filter;
     return {
-      pk: this.store.key('RP', point.id),
-      sk: 'RP',
-      type: 'RiskPoint',
-      gsi1pk: this.store.key('RPS'),
-      gsi1sk: sortKey,
-      gsi2pk: this.store.key('RPCOLOR', point.color),
-      gsi2sk: sortKey,
-      ...(point.departmentId
-        ? { gsi3pk: this.store.key('RPDEPT', point.departmentId), gsi3sk: sortKey }
-        : {}),
-      gsi4pk: this.store.key('RPSTATUS', point.status),
-      gsi4sk: sortKey,
-      ...point,
-      ...chain,
+      index: status ? 'gsi4' : color ? 'gsi2' : departmentId ? 'gsi3' : 'gsi1',
+      of: filter,
+      within: filter.withinPath,
+      where: { color, status, departmentId, industry },
     };
   }
 
@@ -178,28 +114,15 @@ export class RiskPointRepository {
    * without writing them: for bulk loaders that must write exactly what `create` does.
    */
   creationItems(point: RiskPoint, ctx: WriteContext): TransactItem[] {
-    const audit = appendAuditEvent(this.store, NEW_CHAIN, {
-      entityType: 'risk-point',
-      entityId: point.id,
-      action: 'created',
-      ...auditFacts(ctx),
-      details: {
-        name: point.name,
-        unitId: point.unitId,
-        color: point.color,
-        templateCode: point.templateCode ?? null,
-        assessment: point.assessment ?? null,
-      },
-    });
+    const details = {
+      name: point.name,
+      unitId: point.unitId,
+      color: point.color,
+      templateCode: point.templateCode ?? null,
+      assessment: point.assessment ?? null,
+    };
     return [
-      {
-        Put: {
-          TableName: this.store.tableName,
-          Item: this.itemOf(point, audit.next),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      audit.put,
+      ...this.writes(point, NEW_CHAIN, ctx, [{ action: 'created', details }]),
       ...counterUpdates(this.store, point.gridPath, countsOf(point)),
     ];
   }
@@ -221,33 +144,17 @@ export class RiskPointRepository {
       extraItems?: TransactItem[];
     },
   ): Promise<RiskPoint> {
-    const before = fromItem<RiskPoint>(stored);
-    const next: RiskPoint = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: 'risk-point',
-      entityId: before.id,
-      action: event.action,
-      ...auditFacts(ctx),
-      changes: diff(before, next, AUDITED_FIELDS),
-      ...(event.reason ? { reason: event.reason } : {}),
-      ...(event.details ? { details: event.details } : {}),
-    });
+    const { before, next, items } = this.change(
+      stored,
+      after,
+      ctx,
+      event,
+      { version: expectedVersion },
+      AUDITED_FIELDS,
+    );
     const deltas = subtractCounts(countsOf(next), countsOf(before));
     await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(next, audit.next),
-            ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          },
-        },
-        audit.put,
-        ...counterUpdates(this.store, next.gridPath, deltas),
-        ...(event.extraItems ?? []),
-      ],
+      [...items, ...counterUpdates(this.store, next.gridPath, deltas), ...(event.extraItems ?? [])],
       'risk point',
     );
     return next;

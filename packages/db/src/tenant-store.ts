@@ -11,8 +11,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
+import { ownItems } from './foreign-items.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
 import { PageCursors } from './page-cursor.ts';
+import { GSI_NAMES, gsiKeyAttributes } from './table-definition.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 export type StoredItem = Record<string, unknown>;
@@ -32,7 +34,7 @@ export interface CallCounter {
   count(operation: string): void;
 }
 
-type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
 
 // Scripts and jobs page through a list within one run; only the API's cursors must outlive the process.
 const processCursors = PageCursors.ephemeral();
@@ -152,18 +154,34 @@ export class TenantStore {
     return items;
   }
 
-  /** One Query call with a raw start key; the one place the table is queried. */
+  /**
+   * One Query call with a raw start key; the one place the table is queried, and so the place that drops any
+   * item of another county an index answers (foreign-items.ts).
+   */
   protected async queryOnce(
     input: QueryInput,
     limit: number,
     start: Record<string, unknown> | undefined,
   ): Promise<{ items: StoredItem[]; lastKey?: Record<string, unknown> }> {
     this.calls?.count('Query');
+    // A projection still answers each item's pk, which the county check needs; it is taken off again after.
+    const projected = input.ProjectionExpression !== undefined;
+    const query = projected
+      ? {
+          ...input,
+          ProjectionExpression: `${input.ProjectionExpression}, #ownerPk`,
+          ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#ownerPk': 'pk' },
+        }
+      : input;
     try {
       const result = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, Limit: limit, ExclusiveStartKey: start }),
+        new QueryCommand({ ...query, TableName: this.tableName, Limit: limit, ExclusiveStartKey: start }),
       );
-      return { items: result.Items ?? [], lastKey: result.LastEvaluatedKey };
+      const items = ownItems(result.Items ?? [], this.prefix, this.tenant, input.IndexName);
+      return {
+        items: projected ? items.map(({ pk: _pk, ...fields }) => fields) : items,
+        lastKey: result.LastEvaluatedKey,
+      };
     } catch (error) {
       throw translateDynamoError(error);
     }
@@ -211,25 +229,19 @@ function listIdentity(input: QueryInput): string {
   ].join('|');
 }
 
-/** Strips the storage attributes, leaving the entity as the domain sees it. */
+const STORAGE_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'type',
+  'auditSeq',
+  'auditHead',
+  ...GSI_NAMES.flatMap((name) => Object.values(gsiKeyAttributes(name))),
+]);
+
+/**
+ * Strips the storage attributes (the key, the type, every index key of the table, the chain head), leaving the
+ * record as the domain sees it. A declared entity's own `fromItem` strips the same for its indexes.
+ */
 export function fromItem<T>(item: StoredItem): T {
-  const {
-    pk: _pk,
-    sk: _sk,
-    type: _type,
-    gsi1pk: _a,
-    gsi1sk: _b,
-    gsi2pk: _c,
-    gsi2sk: _d,
-    gsi3pk: _e,
-    gsi3sk: _f,
-    gsi4pk: _g4,
-    gsi4sk: _h4,
-    duepk: _g,
-    duesk: _h,
-    auditSeq: _i,
-    auditHead: _j,
-    ...entity
-  } = item;
-  return entity as T;
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
 }

@@ -1,9 +1,10 @@
 import { type CounterDeltas, diff, type Unit } from '@gridsafe/core';
-import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import { NEW_CHAIN } from './audit-log.ts';
+import { unitEntity } from './entities.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
-import { sortKeyRange } from './keys.ts';
-import { fromItem, type Page, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { auditFacts, type WriteContext } from './write-context.ts';
+import { RecordRepository } from './record-repository.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
   'name',
@@ -19,24 +20,13 @@ const AUDITED_FIELDS = [
 ] as const satisfies readonly (keyof Unit)[];
 
 /**
- * Units. Item: pk UNIT#<id> / sk UNIT, indexed for the three ways people look for them:
- * - gsi1 UNITS / <gridPath>#<id>: a grid subtree (county, township, village) in one begins_with query;
- * - gsi2 UNITDEPT#<departmentId> / <gridPath>#<id>: a department's units, optionally within a subtree;
- * - gsi3 UNITIND#<industry> / <gridPath>#<id>: an industry's units, optionally within a subtree.
- * A second item, pk UNITCODE#<creditCode>, makes the credit code unique within the county and lets an
- * import find the unit a spreadsheet row means.
+ * Units (declared in entities.ts: pk UNIT#<id>, indexed by subtree, department and industry). A second item,
+ * pk UNITCODE#<creditCode>, makes the credit code unique within the county and lets an import find the unit a
+ * spreadsheet row means.
  */
-export class UnitRepository {
-  constructor(private readonly store: TenantStore) {}
-
-  async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
-    return this.store.get(this.store.key('UNIT', id), 'UNIT', consistent);
-  }
-
-  /** getUnit: GetItem UNIT#<id>. */
-  async get(id: string): Promise<Unit | undefined> {
-    const item = await this.getStored(id);
-    return item ? fromItem<Unit>(item) : undefined;
+export class UnitRepository extends RecordRepository<Unit> {
+  constructor(store: TenantStore) {
+    super(store, unitEntity);
   }
 
   /** findUnitIdByCreditCode: GetItem UNITCODE#<code>. */
@@ -61,59 +51,30 @@ export class UnitRepository {
   /** Stored unit items by id (BatchGetItem UNIT#<id>, 100 a call); missing ones are absent. */
   async getStoredMany(ids: string[], consistent = false): Promise<StoredItem[]> {
     return this.store.batchGet(
-      ids.map((id) => ({ pk: this.store.key('UNIT', id), sk: 'UNIT' })),
+      ids.map((id) => unitEntity.key(this.store, id)),
       consistent,
     );
   }
 
-  /** listUnits{BySubtree,ByDepartment,ByIndustry}: one Query on gsi1, gsi2 or gsi3. */
+  /**
+   * listUnits{BySubtree,ByDepartment,ByIndustry}: one Query on gsi1, gsi2 or gsi3. A department's list narrowed
+   * to one industry filters on the department index: a department supervises a handful of industries, so the
+   * filter discards little.
+   */
   async list(
     filter: { withinPath: string; departmentId?: string; industry?: string },
     page: { limit: number; cursor?: string },
   ): Promise<Page<Unit>> {
-    const [index, pk] = filter.departmentId
-      ? (['gsi2', this.store.key('UNITDEPT', filter.departmentId)] as const)
-      : filter.industry
-        ? (['gsi3', this.store.key('UNITIND', filter.industry)] as const)
-        : (['gsi1', this.store.key('UNITS')] as const);
-    // A department's list narrowed to one industry filters on the department index: a department supervises
-    // a handful of industries, so the filter discards little.
-    const narrowByIndustry = filter.departmentId && filter.industry;
-    const withinArea = filter.withinPath !== '';
-    const result = await this.store.queryPage(
+    return unitEntity.page(
+      this.store,
       {
-        IndexName: index,
-        KeyConditionExpression: withinArea
-          ? `${index}pk = :pk AND ${index}sk BETWEEN :path AND :pathEnd`
-          : `${index}pk = :pk`,
-        ...(narrowByIndustry ? { FilterExpression: 'industry = :industry' } : {}),
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ...(withinArea ? sortKeyRange(filter.withinPath) : {}),
-          ...(narrowByIndustry ? { ':industry': filter.industry } : {}),
-        },
+        index: filter.departmentId ? 'gsi2' : filter.industry ? 'gsi3' : 'gsi1',
+        of: filter,
+        within: filter.withinPath,
+        where: { industry: filter.industry },
       },
       page,
     );
-    return { items: result.items.map((item) => fromItem<Unit>(item)), nextCursor: result.nextCursor };
-  }
-
-  private itemOf(unit: Unit, chain: { auditSeq: number; auditHead: string }) {
-    const sortKey = `${unit.gridPath}#${unit.id}`;
-    return {
-      pk: this.store.key('UNIT', unit.id),
-      sk: 'UNIT',
-      type: 'Unit',
-      gsi1pk: this.store.key('UNITS'),
-      gsi1sk: sortKey,
-      ...(unit.departmentId
-        ? { gsi2pk: this.store.key('UNITDEPT', unit.departmentId), gsi2sk: sortKey }
-        : {}),
-      gsi3pk: this.store.key('UNITIND', unit.industry),
-      gsi3sk: sortKey,
-      ...unit,
-      ...chain,
-    };
   }
 
   /** One transaction: the unit, its credit-code claim, its audit event and the unit counters up the tree. */
@@ -132,23 +93,15 @@ export class UnitRepository {
 
   /** A new unit's own items: the unit, its credit-code claim and its first audit event (no counters). */
   private recordItems(unit: Unit, ctx: WriteContext): TransactItem[] {
-    const audit = appendAuditEvent(this.store, NEW_CHAIN, {
-      entityType: 'unit',
-      entityId: unit.id,
-      action: 'created',
-      ...auditFacts(ctx),
-      details: { name: unit.name, creditCode: unit.creditCode, industry: unit.industry, gridId: unit.gridId },
-    });
+    const details = {
+      name: unit.name,
+      creditCode: unit.creditCode,
+      industry: unit.industry,
+      gridId: unit.gridId,
+    };
     return [
-      {
-        Put: {
-          TableName: this.store.tableName,
-          Item: this.itemOf(unit, audit.next),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      ...this.writes(unit, NEW_CHAIN, ctx, [{ action: 'created', details }]),
       this.creditCodeClaim(unit),
-      audit.put,
     ];
   }
 
@@ -204,27 +157,14 @@ export class UnitRepository {
     ctx: WriteContext,
     action = 'updated',
   ): Promise<Unit> {
-    const before = fromItem<Unit>(stored);
-    const next: Unit = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: 'unit',
-      entityId: before.id,
-      action,
-      ...auditFacts(ctx),
-      changes: diff(before, next, AUDITED_FIELDS),
-    });
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.store.tableName,
-          Item: this.itemOf(next, audit.next),
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        },
-      },
-      audit.put,
-    ];
+    const { before, next, items } = this.change(
+      stored,
+      after,
+      ctx,
+      { action },
+      { version: expectedVersion },
+      AUDITED_FIELDS,
+    );
     if (before.gridPath !== next.gridPath || before.departmentId !== next.departmentId) {
       // Its risk points, open hazards and open patrol go with it (to the new village, under the new department),
       // and every count moves in one update per node.

@@ -1,29 +1,22 @@
-import { ConflictError, diff, type SubjectIdentity, type User } from '@gridsafe/core';
-import { appendAuditEvent, chainHeadOf, NEW_CHAIN } from './audit-log.ts';
+import { ConflictError, type SubjectIdentity, type User } from '@gridsafe/core';
+import { NEW_CHAIN } from './audit-log.ts';
+import { userEntity } from './entities.ts';
+import { RecordRepository } from './record-repository.ts';
 import { SubjectLinkRepository } from './subject-link-repository.ts';
-import { fromItem, type Page, type StoredItem, type TenantStore } from './tenant-store.ts';
-import { auditFacts, type WriteContext } from './write-context.ts';
+import type { Page, StoredItem, TenantStore } from './tenant-store.ts';
+import type { WriteContext } from './write-context.ts';
 
 /**
- * People. Item: pk USER#<id> / sk USER; gsi1 USERS / <username> lists them by username. A second item,
+ * People (declared in entities.ts: pk USER#<id>, listed by username on gsi1). A second item,
  * pk USERNAME#<username>, keeps usernames unique within the county. Each provider account of the person has a
  * subject link (subject-link-repository.ts), rewritten in the transaction of every change to the person, so
  * authorization reads one item and is never older than the record.
  */
-export class UserRepository {
+export class UserRepository extends RecordRepository<User> {
   private readonly links: SubjectLinkRepository;
-  constructor(private readonly store: TenantStore) {
+  constructor(store: TenantStore) {
+    super(store, userEntity);
     this.links = new SubjectLinkRepository(store);
-  }
-
-  async getStored(id: string, consistent = false): Promise<StoredItem | undefined> {
-    return this.store.get(this.store.key('USER', id), 'USER', consistent);
-  }
-
-  /** getUser: GetItem USER#<id>. */
-  async get(id: string): Promise<User | undefined> {
-    const item = await this.getStored(id);
-    return item ? fromItem<User>(item) : undefined;
   }
 
   /** findUserIdByUsername: GetItem USERNAME#<username>. */
@@ -34,46 +27,15 @@ export class UserRepository {
 
   /** listUsers: Query gsi1 USERS, by username. */
   async list(page: { limit: number; cursor?: string }): Promise<Page<User>> {
-    const result = await this.store.queryPage(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': this.store.key('USERS') },
-      },
-      page,
-    );
-    return { items: result.items.map((item) => fromItem<User>(item)), nextCursor: result.nextCursor };
-  }
-
-  private itemOf(user: User, chain: { auditSeq: number; auditHead: string }) {
-    return {
-      pk: this.store.key('USER', user.id),
-      sk: 'USER',
-      type: 'User',
-      gsi1pk: this.store.key('USERS'),
-      gsi1sk: user.username,
-      ...user,
-      ...chain,
-    };
+    return userEntity.page(this.store, { index: 'gsi1' }, page);
   }
 
   async create(user: User, ctx: WriteContext): Promise<User> {
-    const audit = appendAuditEvent(this.store, NEW_CHAIN, {
-      entityType: 'user',
-      entityId: user.id,
-      action: 'created',
-      ...auditFacts(ctx),
-      details: { username: user.username, role: user.role, scope: user.scope },
-    });
+    const details = { username: user.username, role: user.role, scope: user.scope };
+    const [put, ...events] = this.writes(user, NEW_CHAIN, ctx, [{ action: 'created', details }]);
     await this.store.transact(
       [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(user, audit.next),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        put!,
         {
           Put: {
             TableName: this.store.tableName,
@@ -87,7 +49,7 @@ export class UserRepository {
           },
         },
         ...this.links.puts(user, user.identities ?? []),
-        audit.put,
+        ...events,
       ],
       'user',
     );
@@ -95,31 +57,15 @@ export class UserRepository {
   }
 
   async update(stored: StoredItem, after: User, expectedVersion: number, ctx: WriteContext): Promise<User> {
-    const before = fromItem<User>(stored);
-    const next: User = { ...after, version: before.version + 1, updatedAt: ctx.now.toISOString() };
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: 'user',
-      entityId: before.id,
-      action: 'updated',
-      ...auditFacts(ctx),
-      changes: diff(before, next, ['displayName', 'role', 'scope', 'phone', 'enabled']),
-    });
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(next, audit.next),
-            ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          },
-        },
-        ...this.links.puts(next),
-        audit.put,
-      ],
-      'user',
+    const { next, items } = this.change(
+      stored,
+      after,
+      ctx,
+      { action: 'updated' },
+      { version: expectedVersion },
+      ['displayName', 'role', 'scope', 'phone', 'enabled'],
     );
+    await this.store.transact([...items, ...this.links.puts(next)], 'user');
     return next;
   }
 
@@ -134,41 +80,24 @@ export class UserRepository {
     ctx: WriteContext,
     options: { evenIfDisabled?: boolean } = {},
   ): Promise<User> {
-    const before = fromItem<User>(stored);
+    const before = userEntity.fromItem(stored);
     if (!before.enabled && !options.evenIfDisabled)
       throw new ConflictError('This person is disabled.', 'user_disabled');
     if ((before.identities ?? []).some((existing) => existing.provider === identity.provider)) {
       throw new ConflictError('This person already has an account of this provider.', 'already_linked');
     }
-    const next: User = {
-      ...before,
-      identities: [...(before.identities ?? []), identity],
-      version: before.version + 1,
-      updatedAt: ctx.now.toISOString(),
-    };
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: 'user',
-      entityId: before.id,
-      action: 'linked',
-      ...auditFacts(ctx),
-      details: { provider: identity.provider, subject: identity.subject },
-    });
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: this.itemOf(next, audit.next),
-            ConditionExpression: 'attribute_exists(pk) AND #version = :expected AND enabled = :enabled',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': before.version, ':enabled': before.enabled },
-          },
-        },
-        ...this.links.puts(next, [identity]),
-        audit.put,
-      ],
-      'user',
+    const { next, items } = this.change(
+      stored,
+      { ...before, identities: [...(before.identities ?? []), identity] },
+      ctx,
+      { action: 'linked', details: { provider: identity.provider, subject: identity.subject } },
+      {
+        version: before.version,
+        condition: 'enabled = :enabled',
+        values: { ':enabled': before.enabled },
+      },
     );
+    await this.store.transact([...items, ...this.links.puts(next, [identity])], 'user');
     return next;
   }
 }

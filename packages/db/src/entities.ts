@@ -1,0 +1,134 @@
+import {
+  type Department,
+  type GridNode,
+  type Hazard,
+  isWatched,
+  type Patrol,
+  type RiskPoint,
+  type Unit,
+  type User,
+} from '@gridsafe/core';
+import { entity } from './entity.ts';
+
+/**
+ * The county's records, each declared once: its key (pk `<prefix>#<id>`, sk `<prefix>`), its index keys and
+ * when it sits in a sparse index. Every index partition starts with the county prefix like the table's own.
+ * Grid-located records sort each index by `<gridPath>#<id>`, so any of their lists narrows to a grid subtree
+ * with one sort-key range (a village move rewrites these paths: rehome.ts).
+ */
+const atPath = (record: { gridPath: string; id: string }) => `${record.gridPath}#${record.id}`;
+/** The department indexes are sparse: a record under no department is in none of them. */
+const hasDepartment = (record: { departmentId?: string }) => Boolean(record.departmentId);
+
+/**
+ * Grid nodes:
+ * - gsi1 GRIDTREE / <path>: a subtree, in path order (parents before children);
+ * - gsi2 GRIDCHILD#<parentId> (ROOT for the county) / <name>#<id>: children in name order;
+ * - gsi3 GRIDLEVEL#<level> / <path>: every township or village, optionally within a subtree.
+ */
+export const gridEntity = entity<GridNode>({
+  type: 'Grid',
+  prefix: 'GRID',
+  audit: 'grid',
+  indexes: {
+    gsi1: { pk: ['GRIDTREE'], sk: (node) => node.path },
+    gsi2: { pk: ['GRIDCHILD', 'parentId', 'ROOT'], sk: (node) => `${node.name}#${node.id}` },
+    gsi3: { pk: ['GRIDLEVEL', 'level'], sk: (node) => node.path },
+  },
+});
+
+/** Departments: gsi1 DEPTS / <createdAt>#<id>, all of them in creation order. */
+export const departmentEntity = entity<Department>({
+  type: 'Department',
+  prefix: 'DEPT',
+  audit: 'department',
+  indexes: { gsi1: { pk: ['DEPTS'], sk: (department) => `${department.createdAt}#${department.id}` } },
+});
+
+/** People: gsi1 USERS / <username>, by username. */
+export const userEntity = entity<User>({
+  type: 'User',
+  prefix: 'USER',
+  audit: 'user',
+  indexes: { gsi1: { pk: ['USERS'], sk: (user) => user.username } },
+});
+
+/**
+ * Units:
+ * - gsi1 UNITS: a grid subtree;
+ * - gsi2 UNITDEPT#<departmentId>: a department's units (sparse);
+ * - gsi3 UNITIND#<industry>: an industry's units.
+ */
+export const unitEntity = entity<Unit>({
+  type: 'Unit',
+  prefix: 'UNIT',
+  audit: 'unit',
+  indexes: {
+    gsi1: { pk: ['UNITS'], sk: atPath },
+    gsi2: { pk: ['UNITDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
+    gsi3: { pk: ['UNITIND', 'industry'], sk: atPath },
+  },
+});
+
+/**
+ * Risk points:
+ * - gsi1 RPS: the register of a subtree;
+ * - gsi2 RPCOLOR#<colour>: the four-colour map;
+ * - gsi3 RPDEPT#<departmentId>: a department's points (sparse);
+ * - gsi4 RPSTATUS#<status>: the review queue.
+ */
+export const riskPointEntity = entity<RiskPoint>({
+  type: 'RiskPoint',
+  prefix: 'RP',
+  audit: 'risk-point',
+  indexes: {
+    gsi1: { pk: ['RPS'], sk: atPath },
+    gsi2: { pk: ['RPCOLOR', 'color'], sk: atPath },
+    gsi3: { pk: ['RPDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
+    gsi4: { pk: ['RPSTATUS', 'status'], sk: atPath },
+  },
+});
+
+/**
+ * Hazard work orders:
+ * - gsi1 HAZARDS: the board of a subtree (also what a village move re-homes);
+ * - gsi2 HZSTATUS#<status>: open work, rectifications waiting for verification;
+ * - gsi3 HZDEPT#<departmentId>: a department's hazards (sparse);
+ * - gsi4 HZLEVEL#<level>: what the township or county handles;
+ * - due DUE#HAZARD / <escalateAt>#<id>: sparse, only hazards the sweep still watches (open or rectifying with
+ *   something due), so the sweep reads only live work.
+ */
+export const hazardEntity = entity<Hazard>({
+  type: 'Hazard',
+  prefix: 'HZ',
+  audit: 'hazard',
+  indexes: {
+    gsi1: { pk: ['HAZARDS'], sk: atPath },
+    gsi2: { pk: ['HZSTATUS', 'status'], sk: atPath },
+    gsi3: { pk: ['HZDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
+    gsi4: { pk: ['HZLEVEL', 'level'], sk: atPath },
+    due: { pk: ['DUE#HAZARD'], sk: (hazard) => `${hazard.escalateAt}#${hazard.id}`, when: isWatched },
+  },
+});
+
+/**
+ * Patrol tasks:
+ * - gsi1 PATROLS / <gridPath>#<id>: a subtree (also what a village move re-homes);
+ * - gsi2 PATROLSTATUS#<status> / <gridPath>#<dueAt>#<id>: to do or done within a subtree, in due order;
+ * - gsi3 PATROLDUE / <dueAt>#<id>: county-wide by due time (a quarter's patrols for the assessment);
+ * - gsi4 PATROLUNIT#<unitId> / <dueAt>#<id>: a unit's history.
+ */
+export const patrolEntity = entity<Patrol>({
+  type: 'Patrol',
+  prefix: 'PATROL',
+  audit: 'patrol',
+  indexes: {
+    gsi1: { pk: ['PATROLS'], sk: atPath },
+    gsi2: {
+      pk: ['PATROLSTATUS', 'status'],
+      sk: (patrol) => `${patrol.gridPath}#${patrol.dueAt}#${patrol.id}`,
+    },
+    gsi3: { pk: ['PATROLDUE'], sk: (patrol) => `${patrol.dueAt}#${patrol.id}` },
+    gsi4: { pk: ['PATROLUNIT', 'unitId'], sk: (patrol) => `${patrol.dueAt}#${patrol.id}` },
+  },
+});
