@@ -1,53 +1,17 @@
 import { makeCreditCode, previousQuarter, quarterOf } from '@gridsafe/core';
-import { AssessmentSnapshots, TenantStore } from '@gridsafe/db';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { AssessmentSnapshots } from '@gridsafe/db';
+import { describe, expect } from 'vitest';
+import { countyTest, everyItem } from '../support/fixtures.ts';
+import { DEMO_LOGIN_PASSWORD } from '../support/harness.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let township: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
+const it = countyTest({ prefix: 'as' });
 const quarter = quarterOf(new Date());
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('as');
-  api = await startTestApi({ tenants: [tenant] });
-  county = await seedTestCounty(api, tenant);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  admin = await login('county.admin');
-  township = await login('township.officer');
-  department = await login('dept.officer');
-  member = await login('grid.member');
-}, 180_000);
-
-/** Every item of a list endpoint, page by page, as the county admin sees it. */
-async function everything(path: string): Promise<any[]> {
-  const items: any[] = [];
-  let cursor: string | undefined;
-  do {
-    const separator = path.includes('?') ? '&' : '?';
-    const page = await admin.get(
-      `${path}${separator}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
-}
-
 describe('the quarterly assessment', () => {
-  it('gives figures for every township and department that the records reproduce, counted independently', async () => {
+  it('gives figures for every township and department that the records reproduce, counted independently', async ({
+    county,
+    admin,
+  }) => {
     const answer = await admin.get(`/assessments?quarter=${quarter}`);
     expect(answer.status).toBe(200);
     const { start, end, rows } = answer.body as { start: string; end: string; rows: any[] };
@@ -55,10 +19,10 @@ describe('the quarterly assessment', () => {
     expect(rows.filter((r) => r.kind === 'department')).toHaveLength(5);
 
     const [units, points, patrols, hazards] = await Promise.all([
-      everything('/units'),
-      everything('/risk-points'),
-      everything(`/patrols?grid=${county.county}`),
-      everything('/hazards'),
+      everyItem(admin, '/units'),
+      everyItem(admin, '/risk-points'),
+      everyItem(admin, `/patrols?grid=${county.county}`),
+      everyItem(admin, '/hazards'),
     ]);
     const within = (at: string | undefined) => at !== undefined && at >= start && at < end;
     const filed = new Set(points.filter((p) => p.status === 'filed').map((p) => p.unitId));
@@ -89,7 +53,7 @@ describe('the quarterly assessment', () => {
     expect(rows.some((r) => r.unitsFiled > 0)).toBe(true);
   });
 
-  it('exports the same figures as CSV opening with a BOM for Excel', async () => {
+  it('exports the same figures as CSV opening with a BOM for Excel', async ({ api, county, admin }) => {
     const token = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
     const { rows } = (await admin.get(`/assessments?quarter=${quarter}`)).body as { rows: any[] };
     const requests: { path: string; headers: Record<string, string> }[] = [
@@ -119,7 +83,13 @@ describe('the quarterly assessment', () => {
     }
   });
 
-  it('shows an officer only its own township’s or department’s row and refuses a grid member', async () => {
+  it('shows an officer only its own township’s or department’s row and refuses a grid member', async ({
+    county,
+    admin,
+    township,
+    department,
+    member,
+  }) => {
     const own = await township.get(`/assessments?quarter=${quarter}`);
     expect(own.body.rows.map((r: { id: string }) => r.id)).toEqual([county.township1]);
     const dept = await department.get(`/assessments?quarter=${quarter}`);
@@ -130,7 +100,11 @@ describe('the quarterly assessment', () => {
     expect(bad.body.errors[0].path).toBe('query.quarter');
   });
 
-  it('answers from the snapshot computed earlier, saying when, until the nightly refresh computes it again', async () => {
+  it('answers from the snapshot computed earlier, saying when, until the nightly refresh computes it again', async ({
+    county,
+    store,
+    admin,
+  }) => {
     const first = await admin.get(`/assessments?quarter=${quarter}`);
     const unitsOf = (body: any) => body.rows.find((r: { id: string }) => r.id === county.township1).units;
     const created = await admin.post('/units', {
@@ -145,9 +119,7 @@ describe('the quarterly assessment', () => {
     expect(unitsOf(again.body)).toBe(unitsOf(first.body));
 
     // The next night (and, near a quarter's end, the night after it closed) the quarter is computed again.
-    const snapshots = new AssessmentSnapshots(
-      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
-    );
+    const snapshots = new AssessmentSnapshots(store);
     const nextNight = { now: () => new Date(Date.now() + 21 * 3_600_000) };
     expect(await snapshots.refreshDue(nextNight)).toContain(quarter);
     expect(await snapshots.refreshDue(nextNight)).toEqual([]);
@@ -156,10 +128,11 @@ describe('the quarterly assessment', () => {
     expect(unitsOf(refreshed.body)).toBe(unitsOf(first.body) + 1);
   });
 
-  it('refuses a quarter that has not begun with a 400 naming query.quarter, and computes nothing for it', async () => {
-    const snapshots = new AssessmentSnapshots(
-      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
-    );
+  it('refuses a quarter that has not begun with a 400 naming query.quarter, and computes nothing for it', async ({
+    store,
+    township,
+  }) => {
+    const snapshots = new AssessmentSnapshots(store);
     for (const future of ['2099Q3', '2100Q4']) {
       const answer = await township.get(`/assessments?quarter=${future}`);
       expect(answer.status).toBe(400);
@@ -168,11 +141,14 @@ describe('the quarterly assessment', () => {
     }
   });
 
-  it('computes the previous quarter once when five officers ask for it at the same moment', async () => {
+  it('computes the previous quarter once when five officers ask for it at the same moment', async ({
+    store,
+    admin,
+    township,
+    department,
+  }) => {
     const previous = previousQuarter(quarter);
-    const snapshots = new AssessmentSnapshots(
-      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
-    );
+    const snapshots = new AssessmentSnapshots(store);
     expect(await snapshots.computations(previous)).toBe(0);
     const answers = await Promise.all(
       [admin, admin, township, department, admin].map((client) =>
@@ -185,12 +161,13 @@ describe('the quarterly assessment', () => {
     expect(new Set(answers.map((a) => a.body.computedAt)).size).toBe(1);
   });
 
-  it('answers an older quarter from its stored snapshot, and 404 when none was stored, without computing it', async () => {
+  it('answers an older quarter from its stored snapshot, and 404 when none was stored, without computing it', async ({
+    store,
+    admin,
+  }) => {
     const stored = '2024Q2';
     const neverStored = '2023Q1';
-    const snapshots = new AssessmentSnapshots(
-      new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
-    );
+    const snapshots = new AssessmentSnapshots(store);
     await snapshots.compute(stored, new Date('2024-07-01T02:00:00+08:00'));
     const old = await admin.get(`/assessments?quarter=${stored}`);
     expect(old.status).toBe(200);

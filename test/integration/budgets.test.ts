@@ -1,12 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { type Client, countyTest } from '../support/fixtures.ts';
 
 /**
  * The request budgets of docs/performance.md, through the real app on DynamoDB Local: what each hot path costs
@@ -14,35 +7,31 @@ import {
  * (recorded on the app's own DynamoDB client). These hold at any county size, which is what lets the
  * benchmark's latencies hold at Nanjing's.
  */
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
 /** Every operation the app sent since the recorder was installed, and since the last `measure`. */
 const everySent: string[] = [];
 let sent: string[] = [];
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('bu');
-  api = await startTestApi({ tenants: [tenant], reportDynamoCalls: true });
-  county = await seedTestCounty(api, tenant);
-  admin = clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
-  api.deps.documentClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      // The document client's commands arrive here as the low-level ones (GetCommand → GetItemCommand).
-      const operation = String((context as { commandName?: string }).commandName).replace(/Command$/, '');
-      sent.push(operation);
-      everySent.push(operation);
-      return next(args);
-    },
-    { step: 'initialize', name: 'budgetRecorder', priority: 'high' },
-  );
-}, 120_000);
+const it = countyTest({ prefix: 'bu', reportDynamoCalls: true })
+  /** `measure` for the county admin, with the recorder on the app's own DynamoDB client installed once seeded. */
+  .extend('measure', { scope: 'file' }, ({ api, admin }) => {
+    api.deps.documentClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        // The document client's commands arrive here as the low-level ones (GetCommand → GetItemCommand).
+        const operation = String((context as { commandName?: string }).commandName).replace(/Command$/, '');
+        sent.push(operation);
+        everySent.push(operation);
+        return next(args);
+      },
+      { step: 'initialize', name: 'budgetRecorder', priority: 'high' },
+    );
+    return (method: 'GET' | 'POST', path: string, body?: unknown) => measure(admin, method, path, body);
+  });
 
 /**
  * One request, with the DynamoDB calls it made. A GET /me first fills the per-process county-status cache (one
  * read per county per 30 s, whichever request comes then), so the count is the path's own.
  */
-async function measure(method: 'GET' | 'POST', path: string, body?: unknown) {
+async function measure(admin: Client, method: 'GET' | 'POST', path: string, body?: unknown) {
   await admin.get('/me');
   sent = [];
   const response = method === 'GET' ? await admin.get(path) : await admin.post(path, body);
@@ -56,6 +45,7 @@ async function measure(method: 'GET' | 'POST', path: string, body?: unknown) {
 
 /** Risk points of the seeded county in one status, found through the API. */
 async function pointsIn(
+  admin: Client,
   status: string,
 ): Promise<{ id: string; color: string; photos: { status: string }[] }[]> {
   const page = await admin.get(`/risk-points?status=${status}&limit=100`);
@@ -64,19 +54,22 @@ async function pointsIn(
 }
 
 describe('request budgets', () => {
-  it.each([
-    ['county', () => county.county],
-    ['township', () => county.township1],
-    ['village', () => county.village1],
-  ])('reads %s stats with one GetItem and one Query', async (_level, id) => {
-    const result = await measure('GET', `/grids/${id()}/stats`);
+  it.for([
+    ['county', 'county'],
+    ['township', 'township1'],
+    ['village', 'village1'],
+  ] as const)('reads %s stats with one GetItem and one Query', async ([, node], { county, measure }) => {
+    const result = await measure('GET', `/grids/${county[node]}/stats`);
     expect(result.status).toBe(200);
     expect(result.calls).toBeLessThanOrEqual(2);
     // The two are sent at once (the counters do not wait for the node), so in either order.
     expect([...result.operations].sort()).toEqual(['GetItem', 'Query']);
   });
 
-  it('lists the red risk points of a township with one GetItem and one Query', async () => {
+  it('lists the red risk points of a township with one GetItem and one Query', async ({
+    county,
+    measure,
+  }) => {
     const result = await measure('GET', `/risk-points?grid=${county.township1}&color=red`);
     expect(result.status).toBe(200);
     expect(result.body.items.length).toBeGreaterThan(0);
@@ -94,7 +87,7 @@ describe('request budgets', () => {
     expect(result.operations).toEqual(['GetItem', 'Query']);
   });
 
-  it('lists the units of a township with one GetItem and one Query', async () => {
+  it('lists the units of a township with one GetItem and one Query', async ({ county, measure }) => {
     const result = await measure('GET', `/units?grid=${county.township1}`);
     expect(result.status).toBe(200);
     expect(result.body.items.length).toBeGreaterThan(0);
@@ -102,24 +95,30 @@ describe('request budgets', () => {
     expect(result.operations).toEqual(['GetItem', 'Query']);
   });
 
-  it('reads a risk point with exactly one GetItem', async () => {
-    const [point] = await pointsIn('filed');
+  it('reads a risk point with exactly one GetItem', async ({ admin, measure }) => {
+    const [point] = await pointsIn(admin, 'filed');
     const result = await measure('GET', `/risk-points/${point!.id}`);
     expect(result.status).toBe(200);
     expect(result.calls).toBe(1);
     expect(result.operations).toEqual(['GetItem']);
   });
 
-  it('approves a submitted risk point with one GetItem and one TransactWriteItems', async () => {
-    const [point] = await pointsIn('submitted');
+  it('approves a submitted risk point with one GetItem and one TransactWriteItems', async ({
+    admin,
+    measure,
+  }) => {
+    const [point] = await pointsIn(admin, 'submitted');
     const result = await measure('POST', `/risk-points/${point!.id}/approve`, {});
     expect(result.status).toBe(200);
     expect(result.calls).toBe(2);
     expect(result.operations).toEqual(['GetItem', 'TransactWriteItems']);
   });
 
-  it('returns a submitted risk point with one GetItem and one TransactWriteItems', async () => {
-    const [point] = await pointsIn('submitted');
+  it('returns a submitted risk point with one GetItem and one TransactWriteItems', async ({
+    admin,
+    measure,
+  }) => {
+    const [point] = await pointsIn(admin, 'submitted');
     const result = await measure('POST', `/risk-points/${point!.id}/return`, {
       reason: '照片不清晰，请重新拍摄',
     });
@@ -128,8 +127,12 @@ describe('request budgets', () => {
     expect(result.operations).toEqual(['GetItem', 'TransactWriteItems']);
   });
 
-  it('submits a draft with one GetItem and one TransactWriteItems once the settings are cached', async () => {
-    const drafts = (await pointsIn('draft')).filter((p) =>
+  it('submits a draft with one GetItem and one TransactWriteItems once the settings are cached', async ({
+    county,
+    admin,
+    measure,
+  }) => {
+    const drafts = (await pointsIn(admin, 'draft')).filter((p) =>
       p.photos.some((photo) => photo.status === 'verified'),
     );
     expect(drafts.length).toBeGreaterThanOrEqual(2);

@@ -1,32 +1,21 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AdjustableClock, type NotificationMessage, type Notifier } from '@gridsafe/core';
 import { runEscalationSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import type { TestApi } from '../support/fixtures.ts';
+import { type Client, countyTest, everyItem, hazardStats } from '../support/fixtures.ts';
+import type { SeededCounty } from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
 const DAY = 86_400_000;
 const clock = new AdjustableClock();
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let township: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
 
 /** Every command the sweep sends, so the test can see it reads the `due` index and never scans. */
 const sent: { name: string; input: Record<string, unknown> }[] = [];
 const delivered: NotificationMessage[] = [];
 const recordingNotifier: Notifier = { notify: async (messages) => void delivered.push(...messages) };
 
-function sweep() {
+function sweep(api: TestApi, county: SeededCounty) {
   const client = api.deps.documentClient;
   const spy = {
     send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -40,34 +29,54 @@ function sweep() {
     .then(({ settings }) => runEscalationSweep({ store, clock, settings, notifier: recordingNotifier }));
 }
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('es');
-  api = await startTestApi({ tenants: [tenant], clock });
-  county = await seedTestCounty(api, tenant);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  admin = await login('county.admin');
-  township = await login('township.officer');
-  member = await login('grid.member');
-  department = await login('dept.officer');
-  // Whatever the demo seed left due is swept first, so each test sees only its own hazards move.
-  await sweep();
-}, 180_000);
+const it = countyTest({ prefix: 'es', clock })
+  /** The sweep, run once before the first test: whatever the demo seed left due moves then, so each test sees only its own hazards move. */
+  .extend('sweep', { scope: 'file', auto: true }, async ({ api, county }) => {
+    await sweep(api, county);
+    return () => sweep(api, county);
+  })
+  /** Unit 3: an ammonia cold store in village 1 of township 1, under the emergency bureau. */
+  .extend(
+    'report',
+    { scope: 'file' },
+    ({ member, county }) =>
+      (severity: 'general' | 'major' = 'general', title = '冷库氨压缩机房通风不良') =>
+        member.post('/hazards', { unitId: county.unit(3), severity, title }),
+  )
+  .extend(
+    'stats',
+    { scope: 'file' },
+    ({ admin }) =>
+      (gridId: string) =>
+        hazardStats(admin, gridId),
+  )
+  .extend(
+    'escalations',
+    { scope: 'file' },
+    ({ admin }) =>
+      (id: string) =>
+        escalations(admin, id),
+  );
 
-/** Unit 3: an ammonia cold store in village 1 of township 1, under the emergency bureau. */
-const report = (severity: 'general' | 'major' = 'general', title = '冷库氨压缩机房通风不良') =>
-  member.post('/hazards', { unitId: county.unit(3), severity, title });
-
-const stats = async (gridId: string) => (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
-const escalations = async (id: string) =>
-  (await admin.get(`/hazards/${id}/audit`)).body.items.filter(
+async function escalations(admin: Client, id: string) {
+  return (await admin.get(`/hazards/${id}/audit`)).body.items.filter(
     (e: { action: string }) => e.action === 'escalated',
   ) as {
     changes: { level: { before: string; after: string } };
   }[];
+}
 
 describe('the escalation sweep', () => {
-  it('raises a hazard whose deadline passed one step, marks it overdue and tells both chains', async () => {
+  it('raises a hazard whose deadline passed one step, marks it overdue and tells both chains', async ({
+    county,
+    admin,
+    township,
+    department,
+    member,
+    sweep,
+    report,
+    stats,
+  }) => {
     const created = await report();
     expect(created.body.level).toBe('village');
     clock.advance(29 * DAY);
@@ -76,9 +85,11 @@ describe('the escalation sweep', () => {
       level: 'village',
       overdue: false,
     });
-    const [villageBefore, townshipBefore, countyBefore] = await Promise.all(
-      [county.village1, county.township1, county.county].map(stats),
-    );
+    const [villageBefore, townshipBefore, countyBefore] = await Promise.all([
+      stats(county.village1),
+      stats(county.township1),
+      stats(county.county),
+    ]);
 
     clock.advance(1 * DAY + 60_000);
     sent.length = 0;
@@ -140,7 +151,15 @@ describe('the escalation sweep', () => {
     expect(sent.some((c) => c.name === 'ScanCommand')).toBe(false);
   });
 
-  it('raises each hazard exactly once per step when two sweeps run at the same time', async () => {
+  it('raises each hazard exactly once per step when two sweeps run at the same time', async ({
+    county,
+    admin,
+    township,
+    sweep,
+    report,
+    stats,
+    escalations,
+  }) => {
     const ids = await Promise.all([report(), report(), report('general', '冷库门禁失效')]).then((rs) =>
       rs.map((r) => r.body.id as string),
     );
@@ -160,12 +179,12 @@ describe('the escalation sweep', () => {
     // Ours moved village → township once each (earlier hazards may have moved on too: all of it adds up).
     expect(after.open).toBe(before.open);
     expect(after.byLevel.village + after.byLevel.township + after.byLevel.county).toBe(after.open);
-    const all = await allOpenHazards();
+    const all = await allOpenHazards(admin);
     expect(all.filter((h) => h.level === 'township').length).toBe(after.byLevel.township);
     expect(all.filter((h) => h.overdue).length).toBe(after.overdue);
   });
 
-  it('changes nothing when run again after it finished', async () => {
+  it('changes nothing when run again after it finished', async ({ county, sweep, stats }) => {
     await sweep();
     const before = await stats(county.county);
     const again = await sweep();
@@ -173,7 +192,14 @@ describe('the escalation sweep', () => {
     expect(await stats(county.county)).toEqual(before);
   });
 
-  it('takes a major hazard from the township to the county when its deadline passes', async () => {
+  it('takes a major hazard from the township to the county when its deadline passes', async ({
+    county,
+    admin,
+    township,
+    sweep,
+    report,
+    escalations,
+  }) => {
     const created = await report('major', '液氨储罐无围堰');
     expect(created.body.level).toBe('township');
     clock.advance(91 * DAY);
@@ -192,7 +218,13 @@ describe('the escalation sweep', () => {
     );
   });
 
-  it('lets an officer raise a hazard one level by hand, keeping the deadline as the next due time', async () => {
+  it('lets an officer raise a hazard one level by hand, keeping the deadline as the next due time', async ({
+    admin,
+    township,
+    department,
+    member,
+    report,
+  }) => {
     const created = await report();
     expect((await member.post(`/hazards/${created.body.id}/escalate`)).status).toBe(403);
     const raised = await township.post(`/hazards/${created.body.id}/escalate`, { reason: '需县级协调' });
@@ -214,7 +246,12 @@ describe('the escalation sweep', () => {
     );
   });
 
-  it('stops watching a hazard once it is closed: a passed deadline no longer raises it', async () => {
+  it('stops watching a hazard once it is closed: a passed deadline no longer raises it', async ({
+    admin,
+    member,
+    sweep,
+    report,
+  }) => {
     const created = await report();
     const bytes = testJpeg(8801);
     const requested = await member.post(`/hazards/${created.body.id}/photos`, {
@@ -250,13 +287,7 @@ function diffLevels(before: Record<string, number>, after: Record<string, number
   };
 }
 
-async function allOpenHazards() {
-  const items: { level: string; overdue: boolean; status: string }[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await admin.get(`/hazards?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
+async function allOpenHazards(admin: Client) {
+  const items = await everyItem<{ level: string; overdue: boolean; status: string }>(admin, '/hazards');
   return items.filter((h) => h.status !== 'closed');
 }

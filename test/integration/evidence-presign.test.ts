@@ -1,29 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { countyTest } from '../support/fixtures.ts';
 import { sha256Hex, testJpeg } from '../support/photos.ts';
 
-let county: SeededCounty;
-let member: ReturnType<typeof clientFor>;
-
-beforeAll(async () => {
-  const tenant = uniqueTenant('ps');
-  const api = await startTestApi({ tenants: [tenant] });
-  county = await seedTestCounty(api, tenant);
-  member = clientFor(api.app, tenant, await api.login(tenant, 'grid.member', DEMO_LOGIN_PASSWORD));
-}, 120_000);
+const it = countyTest({ prefix: 'ps' });
 
 /** Five minutes, as packages/evidence/src/photo-store.ts documents: long enough for a slow rural uplink. */
 const DOCUMENTED_UPLOAD_EXPIRY_SECONDS = 300;
 
 describe('a presigned photo upload URL', () => {
-  it('signs the content type, the length and the SHA-256 checksum, and expires after five minutes', async () => {
+  it('signs the content type, the length and the SHA-256 checksum, and expires after five minutes', async ({ county, member }) => {
     const created = await member.post('/risk-points', {
       name: '液氨储罐区',
       unitId: county.unit(3),

@@ -1,44 +1,24 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { makeCreditCode } from '@gridsafe/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { encodeUtf8WithBom, unitsCsv } from '../support/csv-fixtures.ts';
 import { addPhoto, draftPoint, expectRefused, snapshot, step } from '../support/duties.ts';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { type Client, countyTest } from '../support/fixtures.ts';
+import { DEMO_LOGIN_PASSWORD, type SeededCounty } from '../support/harness.ts';
 
 /** Evidence is final when the record is; a unit's department and supervision level are the county's call. */
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let township: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
+const it = countyTest({ prefix: 'fe' });
 let creditSerial = 4100;
 
 const BLUE = { method: 'LS', L: 1, S: 1 };
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('fe');
-  api = await startTestApi({ tenants: [tenant] });
-  county = await seedTestCounty(api, tenant);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  [admin, township, member, department] = await Promise.all([
-    login('county.admin'),
-    login('township.officer'),
-    login('grid.member'),
-    login('dept.officer'),
-  ]);
-}, 180_000);
-
 describe('evidence is final when the record is', () => {
-  it('adds no photo to a filed point, not even one announced before it was filed: reopen first', async () => {
+  it('adds no photo to a filed point, not even one announced before it was filed: reopen first', async ({
+    county,
+    admin,
+    township,
+    member,
+  }) => {
     const id = await draftPoint(member, county.unit(3), BLUE);
     const late = await addPhoto(member, 'risk-points', id, { confirm: false });
     await step(member, `/risk-points/${id}/submit`);
@@ -55,7 +35,7 @@ describe('evidence is final when the record is', () => {
     await expectRefused(announce, 409, 'record_final', admin, path, before);
   });
 
-  it('adds no photo to a closed hazard', async () => {
+  it('adds no photo to a closed hazard', async ({ county, admin, member }) => {
     const hazard = (
       await member.post('/hazards', { unitId: county.unit(3), severity: 'general', title: '灭火器过期' })
     ).body;
@@ -68,7 +48,7 @@ describe('evidence is final when the record is', () => {
     await expectRefused(confirm, 409, 'record_final', admin, path, before);
   });
 
-  it('lets only the person who announced a photo confirm it', async () => {
+  it('lets only the person who announced a photo confirm it', async ({ county, admin, township, member }) => {
     const id = await draftPoint(member, county.unit(3), BLUE);
     const announced = await addPhoto(member, 'risk-points', id, { confirm: false });
     const path = `/risk-points/${id}`;
@@ -78,7 +58,12 @@ describe('evidence is final when the record is', () => {
     expect((await member.post(`${path}/photos/${announced.photoId}/confirm`)).status).toBe(200);
   });
 
-  it('stores a confirmed photo under the county’s evidence prefix, and forgets an announcement a day old', async () => {
+  it('stores a confirmed photo under the county’s evidence prefix, and forgets an announcement a day old', async ({
+    api,
+    county,
+    admin,
+    member,
+  }) => {
     const id = await draftPoint(member, county.unit(3), BLUE);
     const point = (await admin.get(`/risk-points/${id}`)).body;
     expect(point.photos[0].key).toMatch(new RegExp(`^t/${county.tenant}/risk-points/${id}/`));
@@ -99,7 +84,7 @@ describe('evidence is final when the record is', () => {
 });
 
 describe('a unit’s department is the county’s call', () => {
-  async function newUnit(level: 'county' | 'village' = 'village') {
+  async function newUnit(admin: Client, county: SeededCounty, level: 'county' | 'village' = 'village') {
     const serial = creditSerial++;
     const created = await admin.post('/units', {
       name: `液氨冷库 ${serial}`,
@@ -113,8 +98,12 @@ describe('a unit’s department is the county’s call', () => {
     return { ...created.body, serial };
   }
 
-  it('refuses a grid member overriding a unit’s department or lowering its supervision level', async () => {
-    const unit = await newUnit('county');
+  it('refuses a grid member overriding a unit’s department or lowering its supervision level', async ({
+    county,
+    admin,
+    member,
+  }) => {
+    const unit = await newUnit(admin, county, 'county');
     const path = `/units/${unit.id}`;
     const before = await snapshot(admin, path);
     const override = await member.patch(path, { departmentId: county.commerceDept, version: unit.version });
@@ -125,8 +114,12 @@ describe('a unit’s department is the county’s call', () => {
     await expectRefused(viaIndustry, 403, 'county_decision', admin, path, before);
   });
 
-  it('refuses the grid member the import, and an import row without 监管层级 keeps the unit’s level', async () => {
-    const unit = await newUnit('county');
+  it('refuses the grid member the import, and an import row without 监管层级 keeps the unit’s level', async ({
+    api,
+    county,
+    admin,
+  }) => {
+    const unit = await newUnit(admin, county, 'county');
     const csv = unitsCsv(
       [
         {
@@ -155,8 +148,13 @@ describe('a unit’s department is the county’s call', () => {
     expect((await admin.get(`/units/${unit.id}`)).body.supervisionLevel).toBe('county');
   });
 
-  it('re-homes the unit’s open records with the department: the old one loses them at once, the new one sees them', async () => {
-    const unit = await newUnit();
+  it('re-homes the unit’s open records with the department: the old one loses them at once, the new one sees them', async ({
+    county,
+    admin,
+    department,
+    member,
+  }) => {
+    const unit = await newUnit(admin, county);
     const point = await draftPoint(member, unit.id, BLUE);
     const hazard = (
       await member.post('/hazards', { unitId: unit.id, severity: 'general', title: '氨气报警器失灵' })

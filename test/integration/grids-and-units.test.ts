@@ -1,34 +1,14 @@
 import { makeCreditCode } from '@gridsafe/core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { countyTest } from '../support/fixtures.ts';
+import { clientFor } from '../support/harness.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let other: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
+const it = countyTest({ prefix: 'gu', neighbour: { prefix: 'go' }, reportDynamoCalls: true });
 let creditSerial = 5000;
 const nextCreditCode = () => makeCreditCode('91341222', creditSerial++);
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('gu');
-  const otherTenant = uniqueTenant('go');
-  api = await startTestApi({ tenants: [tenant, otherTenant], reportDynamoCalls: true });
-  [county, other] = await Promise.all([
-    seedTestCounty(api, tenant),
-    seedTestCounty(api, otherTenant, 'linquan'),
-  ]);
-  admin = clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
-}, 120_000);
-
 describe('grid tree', () => {
-  it('lists a township’s villages as its children', async () => {
+  it('lists a township’s villages as its children', async ({ county, admin }) => {
     const { status, body } = await admin.get(`/grids?parent=${county.township1}`);
     expect(status).toBe(200);
     expect(body.items.map((n: { name: string }) => n.name).sort()).toEqual(
@@ -37,7 +17,7 @@ describe('grid tree', () => {
     expect(body.items.every((n: { level: string }) => n.level === 'village')).toBe(true);
   });
 
-  it('reads a whole subtree in one query, parents before children', async () => {
+  it('reads a whole subtree in one query, parents before children', async ({ county, admin }) => {
     const { status, body, headers } = await admin.get(`/grids?within=${county.county}&limit=100`);
     expect(status).toBe(200);
     expect(body.items).toHaveLength(1 + 4 + 13);
@@ -45,7 +25,10 @@ describe('grid tree', () => {
     expect(Number(headers.get('x-dynamodb-calls'))).toBe(2);
   });
 
-  it('creates a village, renames it with an audit event, and refuses a stale version with 409', async () => {
+  it('creates a village, renames it with an audit event, and refuses a stale version with 409', async ({
+    county,
+    admin,
+  }) => {
     const created = await admin.post('/grids', {
       name: '新建村',
       level: 'village',
@@ -68,7 +51,7 @@ describe('grid tree', () => {
     expect(audit.body.chain).toEqual({ intact: true, length: 2 });
   });
 
-  it('refuses a village placed directly under the county, naming the field', async () => {
+  it('refuses a village placed directly under the county, naming the field', async ({ county, admin }) => {
     const { status, body } = await admin.post('/grids', {
       name: '错村',
       level: 'village',
@@ -78,7 +61,10 @@ describe('grid tree', () => {
     expect(body.errors[0].path).toBe('parentId');
   });
 
-  it('moves a village with its units to another township and moves the counters with it', async () => {
+  it('moves a village with its units to another township and moves the counters with it', async ({
+    county,
+    admin,
+  }) => {
     const village = await admin.post('/grids', {
       name: '搬迁村',
       level: 'village',
@@ -110,7 +96,10 @@ describe('grid tree', () => {
     expect(audit.body.items.at(-1)).toMatchObject({ action: 'moved' });
   });
 
-  it('moves a unit to another township with its risk points and open hazards, counters and audit trails following', async () => {
+  it('moves a unit to another township with its risk points and open hazards, counters and audit trails following', async ({
+    county,
+    admin,
+  }) => {
     const unit = await admin.post('/units', {
       name: '迁址测试厂',
       creditCode: nextCreditCode(),
@@ -182,7 +171,11 @@ describe('grid tree', () => {
     expect(hazardTrail.body.items.at(-1)).toMatchObject({ action: 'moved_with_unit' });
   });
 
-  it('keeps every node’s unit count equal to the sum of its children’s', async () => {
+  it('keeps every node’s unit count equal to the sum of its children’s', async ({
+    county,
+    admin,
+    township,
+  }) => {
     const countyStats = (await admin.get(`/grids/${county.county}/stats`)).body;
     const townships = (await admin.get(`/grids?parent=${county.county}&limit=100`)).body.items;
     let sum = 0;
@@ -200,7 +193,10 @@ describe('grid tree', () => {
 });
 
 describe('units', () => {
-  it('derives the supervising department from the industry, and keeps an explicit override', async () => {
+  it('derives the supervising department from the industry, and keeps an explicit override', async ({
+    county,
+    admin,
+  }) => {
     const derived = await admin.post('/units', {
       name: '某加油站',
       creditCode: nextCreditCode(),
@@ -221,7 +217,7 @@ describe('units', () => {
     expect(cleared.body).toMatchObject({ departmentId: county.commerceDept, departmentOverridden: false });
   });
 
-  it('round-trips Chinese text exactly', async () => {
+  it('round-trips Chinese text exactly', async ({ county, admin }) => {
     const name = '太和县「安全」化工有限公司（第二分厂）·𠀀';
     const created = await admin.post('/units', {
       name,
@@ -235,7 +231,10 @@ describe('units', () => {
     expect(read.body.address).toBe('城关镇东关社区人民路１２号');
   });
 
-  it('answers 400 naming each bad field, rejects unknown fields, and writes nothing', async () => {
+  it('answers 400 naming each bad field, rejects unknown fields, and writes nothing', async ({
+    county,
+    admin,
+  }) => {
     const before = (await admin.get(`/grids/${county.village1}/stats`)).body.units;
     const { status, body } = await admin.post('/units', {
       name: '',
@@ -255,7 +254,7 @@ describe('units', () => {
     expect((await admin.get(`/grids/${county.village1}/stats`)).body.units).toBe(before);
   });
 
-  it('refuses a second unit with the same credit code', async () => {
+  it('refuses a second unit with the same credit code', async ({ county, admin }) => {
     const code = nextCreditCode();
     expect(
       (
@@ -277,7 +276,7 @@ describe('units', () => {
     expect(second.body.errors[0].path).toBe('creditCode');
   });
 
-  it('makes one unit when the same create is retried with one Idempotency-Key', async () => {
+  it('makes one unit when the same create is retried with one Idempotency-Key', async ({ county, admin }) => {
     const body = { name: '重试厂', creditCode: nextCreditCode(), industry: 'gas', gridId: county.village1 };
     const headers = { 'idempotency-key': 'retry-key-0001' };
     const results = await Promise.all(Array.from({ length: 5 }, () => admin.post('/units', body, headers)));
@@ -286,21 +285,28 @@ describe('units', () => {
     expect(ids.size).toBe(1);
   });
 
-  it('answers 404 for an id of another county, exactly as for a missing one', async () => {
-    const foreign = await admin.get(`/units/${other.unit(1)}`);
+  it('answers 404 for an id of another county, exactly as for a missing one', async ({
+    neighbour,
+    admin,
+  }) => {
+    const foreign = await admin.get(`/units/${neighbour.unit(1)}`);
     const missing = await admin.get('/units/01ARZ3NDEKTSV4RRFFQ69G5FAV');
     expect(foreign.status).toBe(404);
     expect(missing.status).toBe(404);
     expect({ ...foreign.body, requestId: undefined }).toEqual({ ...missing.body, requestId: undefined });
   });
 
-  it('pages through a subtree with an opaque cursor and rejects a forged one', async () => {
+  it('pages through a subtree with an opaque cursor and rejects a forged one', async ({
+    county,
+    neighbour,
+    admin,
+  }) => {
     const first = await admin.get(`/units?grid=${county.county}&limit=5`);
     expect(first.body.items).toHaveLength(5);
     const second = await admin.get(`/units?grid=${county.county}&limit=5&cursor=${first.body.nextCursor}`);
     expect(second.body.items).toHaveLength(5);
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-    const forged = Buffer.from(JSON.stringify({ pk: `T#${other.tenant}#UNIT#x`, sk: 'UNIT' })).toString(
+    const forged = Buffer.from(JSON.stringify({ pk: `T#${neighbour.tenant}#UNIT#x`, sk: 'UNIT' })).toString(
       'base64url',
     );
     const refused = await admin.get(`/units?grid=${county.county}&cursor=${forged}`);
@@ -310,7 +316,7 @@ describe('units', () => {
 });
 
 describe('users', () => {
-  it('creates a grid member who can log in and sees only their village', async () => {
+  it('creates a grid member who can log in and sees only their village', async ({ api, county, admin }) => {
     const created = await admin.post('/users', {
       username: 'new.member',
       displayName: '新网格员',
@@ -329,12 +335,16 @@ describe('users', () => {
     expect((await member.get(`/units?grid=${county.village1}`)).status).toBe(403);
   });
 
-  it('refuses a scope naming a grid of the wrong level or another county', async () => {
+  it('refuses a scope naming a grid of the wrong level or another county', async ({
+    county,
+    neighbour,
+    admin,
+  }) => {
     const wrong = await admin.post('/users', {
       username: 'bad.member',
       displayName: '错误',
       role: 'grid_member',
-      scope: [`grid:${county.township1}`, `grid:${other.village1}`],
+      scope: [`grid:${county.township1}`, `grid:${neighbour.village1}`],
       password: 'Field-work-2026',
     });
     expect(wrong.status).toBe(400);

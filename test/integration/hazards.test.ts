@@ -1,39 +1,44 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { type Client, countyTest, everyItem, hazardStats as statsOf } from '../support/fixtures.ts';
+import { clientFor, DEMO_LOGIN_PASSWORD, type SeededCounty } from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let other: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let township: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
-let unitUser: ReturnType<typeof clientFor>;
 let photoSeed = 5000;
 
-beforeAll(async () => {
-  const [tenant, otherTenant] = [uniqueTenant('hz'), uniqueTenant('hy')];
-  api = await startTestApi({ tenants: [tenant, otherTenant] });
-  [county, other] = await Promise.all([
-    seedTestCounty(api, tenant),
-    seedTestCounty(api, otherTenant, 'linquan'),
-  ]);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  admin = await login('county.admin');
-  township = await login('township.officer');
-  member = await login('grid.member');
-  department = await login('dept.officer');
-  unitUser = await login('unit.manager');
-}, 180_000);
+const it = countyTest({ prefix: 'hz', neighbour: { prefix: 'hy' } })
+  .extend(
+    'hazardStats',
+    { scope: 'file' },
+    ({ admin }) =>
+      (gridId: string) =>
+        statsOf(admin, gridId),
+  )
+  /** The hazard counters of village 1, township 1 and the county. */
+  .extend(
+    'levels',
+    { scope: 'file' },
+    ({ county, hazardStats }) =>
+      () =>
+        Promise.all([
+          hazardStats(county.village1),
+          hazardStats(county.township1),
+          hazardStats(county.county),
+        ]),
+  )
+  /** Unit 3 is an ammonia cold store in village 1 (the grid member's) under the emergency bureau (the department officer's). */
+  .extend('general', { scope: 'file' }, ({ county }) => (unit = county.unit(3)) => ({
+    unitId: unit,
+    severity: 'general',
+    title: '液氨储罐区压力表未检定',
+    description: '压力表检定标签已过期',
+  }))
+  .extend(
+    'withPhoto',
+    { scope: 'file' },
+    ({ member, county }) =>
+      (id: string, client: Client = member) =>
+        withPhoto(client, county, id),
+  );
 
 type Stats = {
   open: number;
@@ -41,9 +46,6 @@ type Stats = {
   closed: number;
   byLevel: { village: number; township: number; county: number };
 };
-async function hazardStats(gridId: string): Promise<Stats> {
-  return (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
-}
 /** The change in a node's hazard counters, flattened for one comparison. */
 function delta(before: Stats, after: Stats) {
   return {
@@ -55,17 +57,7 @@ function delta(before: Stats, after: Stats) {
     county: after.byLevel.county - before.byLevel.county,
   };
 }
-const levels = async () => Promise.all([county.village1, county.township1, county.county].map(hazardStats));
-
-/** Unit 3 is an ammonia cold store in village 1 (the grid member's) under the emergency bureau (the department officer's). */
-const general = (unit = county.unit(3)) => ({
-  unitId: unit,
-  severity: 'general',
-  title: '液氨储罐区压力表未检定',
-  description: '压力表检定标签已过期',
-});
-
-async function withPhoto(id: string, client = member) {
+async function withPhoto(client: Client, county: SeededCounty, id: string) {
   const bytes = testJpeg(photoSeed++);
   const requested = await client.post(`/hazards/${id}/photos`, {
     contentType: 'image/jpeg',
@@ -82,7 +74,12 @@ async function withPhoto(id: string, client = member) {
 }
 
 describe('reporting a hazard', () => {
-  it('opens a general hazard at the village with the deadline from the settings and counts it up the tree', async () => {
+  it('opens a general hazard at the village with the deadline from the settings and counts it up the tree', async ({
+    county,
+    member,
+    levels,
+    general,
+  }) => {
     const before = await levels();
     const created = await member.post('/hazards', general());
     expect(created.status).toBe(201);
@@ -109,7 +106,14 @@ describe('reporting a hazard', () => {
     }
   });
 
-  it('raises a major hazard to the township at creation and tells both chains', async () => {
+  it('raises a major hazard to the township at creation and tells both chains', async ({
+    admin,
+    township,
+    department,
+    member,
+    levels,
+    general,
+  }) => {
     const before = await levels();
     const created = await member.post('/hazards', {
       ...general(),
@@ -139,7 +143,12 @@ describe('reporting a hazard', () => {
     }
   });
 
-  it('makes one hazard when a field device retries the report five times at once', async () => {
+  it('makes one hazard when a field device retries the report five times at once', async ({
+    county,
+    member,
+    hazardStats,
+    general,
+  }) => {
     const before = await hazardStats(county.village1);
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -151,7 +160,12 @@ describe('reporting a hazard', () => {
     expect((await hazardStats(county.village1)).open).toBe(before.open + 1);
   });
 
-  it('refuses a unit outside the reporter’s area and names a risk point of another unit', async () => {
+  it('refuses a unit outside the reporter’s area and names a risk point of another unit', async ({
+    county,
+    admin,
+    member,
+    general,
+  }) => {
     expect((await member.post('/hazards', general(county.unit(4)))).status).toBe(403);
     const points = await admin.get(`/risk-points?grid=${county.village2}&limit=5`);
     const foreignPoint = points.body.items.find((p: { unitId: string }) => p.unitId !== county.unit(3));
@@ -166,7 +180,16 @@ describe('reporting a hazard', () => {
 });
 
 describe('the closed loop', () => {
-  it('walks open → rectifying → rectified → rejected → rectified → closed with counters and audit in step', async () => {
+  it('walks open → rectifying → rectified → rejected → rectified → closed with counters and audit in step', async ({
+    county,
+    admin,
+    township,
+    member,
+    unitUser,
+    levels,
+    general,
+    withPhoto,
+  }) => {
     const before = await levels();
     const created = await admin.post('/hazards', general(county.unit(1)));
     const id = created.body.id;
@@ -243,7 +266,12 @@ describe('the closed loop', () => {
     expect(audit.body.chain).toEqual({ intact: true, length: 7 });
   });
 
-  it('applies a step a phone sends twice with one Idempotency-Key once, answering the repeat as the first', async () => {
+  it('applies a step a phone sends twice with one Idempotency-Key once, answering the repeat as the first', async ({
+    county,
+    admin,
+    unitUser,
+    general,
+  }) => {
     const created = await admin.post('/hazards', general(county.unit(1)));
     const id = created.body.id;
     const headers = { 'idempotency-key': `step-${id}`, 'if-match': '1' };
@@ -261,7 +289,14 @@ describe('the closed loop', () => {
     expect((await unitUser.post(`/hazards/${id}/start`, {}, { 'if-match': '1' })).status).toBe(409);
   });
 
-  it('lets the grid member resolve a general hazard on the spot with evidence', async () => {
+  it('lets the grid member resolve a general hazard on the spot with evidence', async ({
+    county,
+    admin,
+    member,
+    hazardStats,
+    general,
+    withPhoto,
+  }) => {
     const before = await hazardStats(county.village1);
     const created = await member.post('/hazards', general());
     const refused = await member.post(`/hazards/${created.body.id}/resolve-on-site`, {
@@ -295,7 +330,14 @@ describe('the closed loop', () => {
     });
   });
 
-  it('lets the department verify its industry’s hazards and refuses another department’s', async () => {
+  it('lets the department verify its industry’s hazards and refuses another department’s', async ({
+    county,
+    admin,
+    department,
+    member,
+    general,
+    withPhoto,
+  }) => {
     const created = await member.post('/hazards', general());
     const { photoId } = await withPhoto(created.body.id);
     await member.post(`/hazards/${created.body.id}/report-rectified`, {
@@ -308,7 +350,17 @@ describe('the closed loop', () => {
     expect((await department.get(`/hazards/${foreign.body.id}`)).status).toBe(403);
   });
 
-  it('puts a major hazard under listed supervision: only the county closes it', async () => {
+  it('puts a major hazard under listed supervision: only the county closes it', async ({
+    county,
+    admin,
+    township,
+    department,
+    member,
+    hazardStats,
+    levels,
+    general,
+    withPhoto,
+  }) => {
     const before = await levels();
     const created = await member.post('/hazards', {
       ...general(),
@@ -341,7 +393,7 @@ describe('the closed loop', () => {
 });
 
 describe('the board', () => {
-  it('lists by escalation level within a township for its officer', async () => {
+  it('lists by escalation level within a township for its officer', async ({ county, township }) => {
     const page = await township.get(`/hazards?level=township&grid=${county.township1}&limit=100`);
     expect(page.status).toBe(200);
     expect(page.body.items.length).toBeGreaterThan(0);
@@ -354,7 +406,12 @@ describe('the board', () => {
     expect((await township.get(`/hazards?grid=${county.township2}`)).status).toBe(403);
   });
 
-  it('shows the seeded overdue hazards and the department’s own list', async () => {
+  it('shows the seeded overdue hazards and the department’s own list', async ({
+    county,
+    admin,
+    department,
+    unitUser,
+  }) => {
     const overdue = await admin.get('/hazards?overdue=true&limit=100');
     expect(overdue.body.items.length).toBeGreaterThan(0);
     expect(
@@ -371,7 +428,9 @@ describe('the board', () => {
     expect(mine.body.items.every((h: { unitId: string }) => h.unitId === county.unit(1))).toBe(true);
   });
 
-  it('has hazards of the demo county at every status and every level, one under listed supervision', async () => {
+  it('has hazards of the demo county at every status and every level, one under listed supervision', async ({
+    admin,
+  }) => {
     const all = (await admin.get('/hazards?limit=100')).body.items as {
       status: string;
       level: string;
@@ -382,12 +441,18 @@ describe('the board', () => {
     expect(all.some((h) => h.supervised)).toBe(true);
   });
 
-  it('answers 404 for a hazard of another county and for none at all', async () => {
+  it('answers 404 for a hazard of another county and for none at all', async ({
+    api,
+    county,
+    neighbour,
+    admin,
+    member,
+  }) => {
     const foreign = (
       await clientFor(
         api.app,
-        other.tenant,
-        await api.login(other.tenant, 'county.admin', DEMO_LOGIN_PASSWORD),
+        neighbour.tenant,
+        await api.login(neighbour.tenant, 'county.admin', DEMO_LOGIN_PASSWORD),
       ).get('/hazards?limit=1')
     ).body.items[0];
     expect((await admin.get(`/hazards/${foreign.id}`)).status).toBe(404);
@@ -398,7 +463,11 @@ describe('the board', () => {
     expect(bogus.body.errors[0].path).toBe('query.grid');
   });
 
-  it('keeps the county’s hazard counters equal to the sum of its townships’', async () => {
+  it('keeps the county’s hazard counters equal to the sum of its townships’', async ({
+    county,
+    admin,
+    hazardStats,
+  }) => {
     const countyStats = await hazardStats(county.county);
     const townships = (await admin.get(`/grids?parent=${county.county}`)).body.items as { id: string }[];
     const sums = { open: 0, overdue: 0, closed: 0, village: 0, township: 0, county: 0 };
@@ -421,20 +490,9 @@ describe('the board', () => {
       countyStats.byLevel.village + countyStats.byLevel.township + countyStats.byLevel.county,
     );
     // The counters equal what the board holds.
-    const board = await allHazards();
+    const board = await everyItem<{ status: string; overdue: boolean }>(admin, '/hazards');
     expect(board.filter((h) => h.status !== 'closed').length).toBe(countyStats.open);
     expect(board.filter((h) => h.status === 'closed').length).toBe(countyStats.closed);
     expect(board.filter((h) => h.status !== 'closed' && h.overdue).length).toBe(countyStats.overdue);
   });
 });
-
-async function allHazards() {
-  const items: { status: string; overdue: boolean }[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await admin.get(`/hazards?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
-}

@@ -1,34 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { type Client, countyTest, hazardStats } from '../support/fixtures.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let township: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
-let unitUser: ReturnType<typeof clientFor>;
-
-beforeAll(async () => {
-  const tenant = uniqueTenant('pa');
-  api = await startTestApi({ tenants: [tenant] });
-  county = await seedTestCounty(api, tenant);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  admin = await login('county.admin');
-  township = await login('township.officer');
-  member = await login('grid.member');
-  department = await login('dept.officer');
-  unitUser = await login('unit.manager');
-}, 180_000);
+const it = countyTest({ prefix: 'pa' });
 
 interface PatrolView {
   id: string;
@@ -43,17 +17,20 @@ interface PatrolView {
 }
 
 /** The open task of a unit (every unit has exactly one). */
-async function openTaskOf(unitId: string): Promise<PatrolView> {
+async function openTaskOf(member: Client, unitId: string): Promise<PatrolView> {
   const page = await member.get(`/patrols?unit=${unitId}&status=scheduled`);
   expect(page.body.items).toHaveLength(1);
   return page.body.items[0];
 }
 const answersFor = (patrol: PatrolView) =>
   patrol.checklist.map((item) => ({ code: item.code, result: 'ok' as const }));
-const stats = async (gridId: string) => (await admin.get(`/grids/${gridId}/stats`)).body.hazards;
 
 describe('patrol tasks', () => {
-  it('shows the grid member the tasks of its own village, due and overdue', async () => {
+  it('shows the grid member the tasks of its own village, due and overdue', async ({
+    county,
+    member,
+    unitUser,
+  }) => {
     const mine = await member.get('/patrols?assignee=me&limit=100');
     expect(mine.status).toBe(200);
     expect(mine.body.items.length).toBeGreaterThan(0);
@@ -65,7 +42,11 @@ describe('patrol tasks', () => {
     expect((await unitUser.get('/patrols')).status).toBe(403);
   });
 
-  it('shows overdue patrols on every level above: the township’s officer and the county', async () => {
+  it('shows overdue patrols on every level above: the township’s officer and the county', async ({
+    county,
+    admin,
+    township,
+  }) => {
     const overdue = await township.get('/patrols?status=overdue&limit=100');
     expect(overdue.status).toBe(200);
     const items = overdue.body.items as PatrolView[];
@@ -79,7 +60,11 @@ describe('patrol tasks', () => {
     expect((await township.get(`/patrols?grid=${county.township2}&status=overdue`)).status).toBe(403);
   });
 
-  it('plans a task for every unit, the department seeing its own industries’', async () => {
+  it('plans a task for every unit, the department seeing its own industries’', async ({
+    county,
+    admin,
+    department,
+  }) => {
     const all = await admin.get('/patrols?status=scheduled&limit=100');
     expect(new Set(all.body.items.map((p: PatrolView) => p.unitId)).size).toBe(39);
     const own = await department.get('/patrols?limit=100');
@@ -91,9 +76,13 @@ describe('patrol tasks', () => {
 });
 
 describe('completing a patrol', () => {
-  it('records every item, opens a hazard for the deficient one in the same transaction and flags a far position', async () => {
-    const patrol = await openTaskOf(county.unit(3));
-    const before = await stats(county.village1);
+  it('records every item, opens a hazard for the deficient one in the same transaction and flags a far position', async ({
+    county,
+    admin,
+    member,
+  }) => {
+    const patrol = await openTaskOf(member, county.unit(3));
+    const before = await hazardStats(admin, county.village1);
     const bytes = testJpeg(7001);
     const requested = await member.post(`/patrols/${patrol.id}/photos`, {
       contentType: 'image/jpeg',
@@ -140,7 +129,7 @@ describe('completing a patrol', () => {
     expect(done.body.patrol.items[1]).toMatchObject({ result: 'deficient', hazardId: hazard.id });
 
     expect((await member.get(`/hazards/${hazard.id}`)).body.status).toBe('open');
-    const after = await stats(county.village1);
+    const after = await hazardStats(admin, county.village1);
     expect(after.open).toBe(before.open + 1);
     expect(after.byLevel.village).toBe(before.byLevel.village + 1);
     const audit = await admin.get(`/patrols/${patrol.id}/audit`);
@@ -153,7 +142,7 @@ describe('completing a patrol', () => {
     expect(audit.body.items[1].location).toEqual({ lat: target.lat + 0.02, lng: target.lng });
 
     // The next task is scheduled in the same write and now holds the unit's open slot.
-    const next = await openTaskOf(county.unit(3));
+    const next = await openTaskOf(member, county.unit(3));
     expect(next.id).toBe(done.body.next.id);
     expect(
       (await member.post(`/patrols/${patrol.id}/complete`, { position: target, items: answersFor(patrol) }))
@@ -161,9 +150,13 @@ describe('completing a patrol', () => {
     ).toBe(409);
   });
 
-  it('does not flag a position at the unit, and writes one result when two devices complete at once', async () => {
-    const patrol = await openTaskOf(county.unit(1));
-    const before = await stats(county.village1);
+  it('does not flag a position at the unit, and writes one result when two devices complete at once', async ({
+    county,
+    admin,
+    member,
+  }) => {
+    const patrol = await openTaskOf(member, county.unit(1));
+    const before = await hazardStats(admin, county.village1);
     const position = patrol.targets[0]!.location;
     const items = answersFor(patrol).map((a, i) =>
       i === 0 ? { code: a.code, result: 'deficient' as const, note: '制度未上墙' } : a,
@@ -176,12 +169,12 @@ describe('completing a patrol', () => {
     const winner = results.find((r) => r.status === 200)!;
     expect(winner.body.patrol).toMatchObject({ distanceMeters: 0, distanceFlagged: false });
     // Exactly one hazard, not three: the hazards are written in the patrol's own transaction.
-    expect((await stats(county.village1)).open).toBe(before.open + 1);
+    expect((await hazardStats(admin, county.village1)).open).toBe(before.open + 1);
     expect((await member.get(`/patrols?unit=${county.unit(1)}&status=scheduled`)).body.items).toHaveLength(1);
   });
 
-  it('returns the first answer to a retry with the same Idempotency-Key', async () => {
-    const patrol = await openTaskOf(county.unit(2));
+  it('returns the first answer to a retry with the same Idempotency-Key', async ({ county, member }) => {
+    const patrol = await openTaskOf(member, county.unit(2));
     const body = { position: patrol.targets[0]!.location, items: answersFor(patrol) };
     const first = await member.post(`/patrols/${patrol.id}/complete`, body, {
       'idempotency-key': 'phone-7-patrol-1',
@@ -193,8 +186,13 @@ describe('completing a patrol', () => {
     expect(retry.body.next.id).toBe(first.body.next.id);
   });
 
-  it('names missing and unknown answers, and refuses more deficient items than one transaction can hold', async () => {
-    const patrol = await openTaskOf(county.unit(3));
+  it('names missing and unknown answers, and refuses more deficient items than one transaction can hold', async ({
+    county,
+    admin,
+    department,
+    member,
+  }) => {
+    const patrol = await openTaskOf(member, county.unit(3));
     const position = patrol.targets[0]!.location;
     const [, ...rest] = answersFor(patrol);
     const missing = await member.post(`/patrols/${patrol.id}/complete`, {
@@ -220,13 +218,13 @@ describe('completing a patrol', () => {
       result: 'deficient',
       note: '缺失',
     }));
-    const before = await stats(county.village1);
+    const before = await hazardStats(admin, county.village1);
     const tooMany = await member.post(`/patrols/${patrol.id}/complete`, { position, items: deficient });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors).toContainEqual(
       expect.objectContaining({ path: 'items', message: expect.stringContaining('at most 15 deficient') }),
     );
-    expect((await stats(county.village1)).open).toBe(before.open);
+    expect((await hazardStats(admin, county.village1)).open).toBe(before.open);
     const still = await member.get(`/patrols/${patrol.id}`);
     expect(still.body).toMatchObject({ status: 'scheduled', version: patrol.version });
     expect(

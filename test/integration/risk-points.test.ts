@@ -1,37 +1,14 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { type Client, countyTest } from '../support/fixtures.ts';
+import { DEMO_LOGIN_PASSWORD, type SeededCounty } from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let township: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
+const it = countyTest({ prefix: 'rp', reportDynamoCalls: true });
 let photoSeed = 1;
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('rp');
-  api = await startTestApi({ tenants: [tenant], reportDynamoCalls: true });
-  county = await seedTestCounty(api, tenant);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  admin = await login('county.admin');
-  township = await login('township.officer');
-  member = await login('grid.member');
-  department = await login('dept.officer');
-}, 120_000);
-
 /** Unit 3 of the seed is an ammonia cold store in village 1 (the grid member's), under the emergency bureau. */
-const redPoint = () => ({
+const redPoint = (county: SeededCounty) => ({
   name: '液氨储罐区',
   unitId: county.unit(3),
   industry: 'ammonia_refrigeration',
@@ -40,7 +17,7 @@ const redPoint = () => ({
   assessment: { method: 'LEC', L: 6, E: 6, C: 15 },
 });
 
-async function withPhoto(id: string, client = member) {
+async function withPhoto(client: Client, county: SeededCounty, id: string) {
   const bytes = testJpeg(photoSeed++);
   const requested = await client.post(`/risk-points/${id}/photos`, {
     contentType: 'image/jpeg',
@@ -57,16 +34,20 @@ async function withPhoto(id: string, client = member) {
   return confirmed.body;
 }
 
-async function villageStats() {
+async function villageStats(admin: Client, county: SeededCounty) {
   return (await admin.get(`/grids/${county.village1}/stats`)).body.riskPoints;
 }
 
 describe('filing a risk point', () => {
-  it('fills a draft from the knowledge-base template and grades it red by LEC', async () => {
+  it('fills a draft from the knowledge-base template and grades it red by LEC', async ({
+    county,
+    admin,
+    member,
+  }) => {
     const templates = await member.get('/knowledge/industries/ammonia_refrigeration');
     expect(templates.body.templates.map((t: { code: string }) => t.code)).toContain('ar_ammonia_receiver');
-    const before = await villageStats();
-    const created = await member.post('/risk-points', redPoint());
+    const before = await villageStats(admin, county);
+    const created = await member.post('/risk-points', redPoint(county));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       status: 'draft',
@@ -82,24 +63,30 @@ describe('filing a risk point', () => {
     });
     expect(created.body.checklist.length).toBeGreaterThanOrEqual(5);
     expect(created.body.controlMeasures.length).toBeGreaterThanOrEqual(4);
-    const after = await villageStats();
+    const after = await villageStats(admin, county);
     expect(after.red).toBe(before.red + 1);
     expect(after.byStatus.draft).toBe(before.byStatus.draft + 1);
   });
 
-  it('refuses to submit a point without a photo', async () => {
-    const created = await member.post('/risk-points', redPoint());
+  it('refuses to submit a point without a photo', async ({ county, member }) => {
+    const created = await member.post('/risk-points', redPoint(county));
     const submitted = await member.post(`/risk-points/${created.body.id}/submit`);
     expect(submitted.status).toBe(409);
     expect(submitted.body.code).toBe('photo_required');
   });
 
-  it('walks a red point through township and county review to filed, with counters and audit in step', async () => {
-    const created = await member.post('/risk-points', redPoint());
+  it('walks a red point through township and county review to filed, with counters and audit in step', async ({
+    county,
+    admin,
+    township,
+    department,
+    member,
+  }) => {
+    const created = await member.post('/risk-points', redPoint(county));
     const id = created.body.id;
-    const withEvidence = await withPhoto(id);
+    const withEvidence = await withPhoto(member, county, id);
     expect(withEvidence.photos[0]).toMatchObject({ status: 'verified', contentType: 'image/jpeg' });
-    const before = await villageStats();
+    const before = await villageStats(admin, county);
 
     const submitted = await member.post(`/risk-points/${id}/submit`);
     expect(submitted.body).toMatchObject({
@@ -120,7 +107,7 @@ describe('filing a risk point', () => {
     const filed = await admin.post(`/risk-points/${id}/approve`);
     expect(filed.body.status).toBe('filed');
 
-    const after = await villageStats();
+    const after = await villageStats(admin, county);
     expect(after.byStatus.filed).toBe(before.byStatus.filed + 1);
     expect(after.byStatus.draft).toBe(before.byStatus.draft - 1);
     expect(after.red).toBe(before.red);
@@ -142,22 +129,30 @@ describe('filing a risk point', () => {
     expect((await department.get(`/risk-points/${id}`)).status).toBe(200);
   });
 
-  it('ends the review of a blue point at the township, as the default chain says', async () => {
+  it('ends the review of a blue point at the township, as the default chain says', async ({
+    county,
+    township,
+    member,
+  }) => {
     const created = await member.post('/risk-points', {
-      ...redPoint(),
+      ...redPoint(county),
       name: '配电室',
       assessment: { method: 'LS', L: 1, S: 3 },
     });
     expect(created.body.color).toBe('blue');
-    await withPhoto(created.body.id);
+    await withPhoto(member, county, created.body.id);
     await member.post(`/risk-points/${created.body.id}/submit`);
     const filed = await township.post(`/risk-points/${created.body.id}/approve`);
     expect(filed.body).toMatchObject({ status: 'filed', reviewChain: ['township'] });
   });
 
-  it('returns a filing to draft with the reason, and a stale version gets 409', async () => {
-    const created = await member.post('/risk-points', redPoint());
-    await withPhoto(created.body.id);
+  it('returns a filing to draft with the reason, and a stale version gets 409', async ({
+    county,
+    township,
+    member,
+  }) => {
+    const created = await member.post('/risk-points', redPoint(county));
+    await withPhoto(member, county, created.body.id);
     const submitted = await member.post(`/risk-points/${created.body.id}/submit`);
     const stale = await township.post(`/risk-points/${created.body.id}/return`, {
       reason: '照片不清晰',
@@ -174,14 +169,19 @@ describe('filing a risk point', () => {
     expect(noReason.body.errors[0].path).toBe('reason');
   });
 
-  it('gives exactly one success to ten simultaneous approvals', async () => {
+  it('gives exactly one success to ten simultaneous approvals', async ({
+    county,
+    admin,
+    township,
+    member,
+  }) => {
     const created = await member.post('/risk-points', {
-      ...redPoint(),
+      ...redPoint(county),
       assessment: { method: 'LS', L: 2, S: 3 },
     });
-    await withPhoto(created.body.id);
+    await withPhoto(member, county, created.body.id);
     await member.post(`/risk-points/${created.body.id}/submit`);
-    const before = await villageStats();
+    const before = await villageStats(admin, county);
     const results = await Promise.all(
       Array.from({ length: 10 }, () => township.post(`/risk-points/${created.body.id}/approve`)),
     );
@@ -189,27 +189,33 @@ describe('filing a risk point', () => {
     expect(results.filter((r) => r.status !== 200).every((r) => r.status === 409 || r.status === 403)).toBe(
       true,
     );
-    const after = await villageStats();
+    const after = await villageStats(admin, county);
     expect(after.byStatus.filed).toBe(before.byStatus.filed + 1);
     const audit = await admin.get(`/risk-points/${created.body.id}/audit`);
     expect(audit.body.items.filter((e: { action: string }) => e.action === 'filed')).toHaveLength(1);
   });
 
-  it('makes one risk point when a field device retries the create ten times at once', async () => {
-    const before = await villageStats();
+  it('makes one risk point when a field device retries the create ten times at once', async ({
+    county,
+    admin,
+    member,
+  }) => {
+    const before = await villageStats(admin, county);
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        member.post('/risk-points', redPoint(), { 'idempotency-key': 'device-7-filing-42' }),
+        member.post('/risk-points', redPoint(county), { 'idempotency-key': 'device-7-filing-42' }),
       ),
     );
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(results.every((r) => r.status === 201)).toBe(true);
-    expect((await villageStats()).total).toBe(before.total + 1);
+    expect((await villageStats(admin, county)).total).toBe(before.total + 1);
   });
 });
 
 describe('grading tables', () => {
-  it('saves a county’s first settings with If-Match: 0 and refuses the same stale version afterwards', async () => {
+  it('saves a county’s first settings with If-Match: 0 and refuses the same stale version afterwards', async ({
+    admin,
+  }) => {
     const current = await admin.get('/settings');
     expect(current.body.version).toBe(0);
     const first = await admin.put('/settings', { settings: current.body.settings }, { 'if-match': '0' });
@@ -219,9 +225,13 @@ describe('grading tables', () => {
     expect(stale.status).toBe(409);
   });
 
-  it('keeps old gradings when the county changes its bands, and a re-grade keeps both', async () => {
+  it('keeps old gradings when the county changes its bands, and a re-grade keeps both', async ({
+    county,
+    admin,
+    member,
+  }) => {
     const created = await member.post('/risk-points', {
-      ...redPoint(),
+      ...redPoint(county),
       assessment: { method: 'LEC', L: 3, E: 6, C: 15 },
     });
     expect(created.body.color).toBe('orange');
@@ -249,7 +259,7 @@ describe('grading tables', () => {
     await admin.put('/settings', { settings: restored, version: saved.body.version });
   });
 
-  it('refuses bands that leave some scores without a colour, naming the field', async () => {
+  it('refuses bands that leave some scores without a colour, naming the field', async ({ admin }) => {
     const current = await admin.get('/settings');
     const settings = structuredClone(current.body.settings);
     settings.grading.LEC[3].above = 50;
@@ -260,8 +270,11 @@ describe('grading tables', () => {
 });
 
 describe('evidence and audit', () => {
-  it('refuses an upload that does not match the announced hash, and leaves the record untouched', async () => {
-    const created = await member.post('/risk-points', redPoint());
+  it('refuses an upload that does not match the announced hash, and leaves the record untouched', async ({
+    county,
+    member,
+  }) => {
+    const created = await member.post('/risk-points', redPoint(county));
     const announced = testJpeg(9000);
     const requested = await member.post(`/risk-points/${created.body.id}/photos`, {
       contentType: 'image/jpeg',
@@ -279,8 +292,11 @@ describe('evidence and audit', () => {
     expect(record.body).toMatchObject({ photos: [], version: 1 });
   });
 
-  it('refuses photo types other than JPEG, PNG, WebP and HEIC, and files over 10 MB', async () => {
-    const created = await member.post('/risk-points', redPoint());
+  it('refuses photo types other than JPEG, PNG, WebP and HEIC, and files over 10 MB', async ({
+    county,
+    member,
+  }) => {
+    const created = await member.post('/risk-points', redPoint(county));
     const gif = await member.post(`/risk-points/${created.body.id}/photos`, {
       contentType: 'image/gif',
       size: 10,
@@ -296,8 +312,13 @@ describe('evidence and audit', () => {
     expect(huge.body.errors[0].path).toBe('size');
   });
 
-  it('names the first broken link when an audit event is altered in the database', async () => {
-    const created = await member.post('/risk-points', redPoint());
+  it('names the first broken link when an audit event is altered in the database', async ({
+    api,
+    county,
+    admin,
+    member,
+  }) => {
+    const created = await member.post('/risk-points', redPoint(county));
     await member.patch(`/risk-points/${created.body.id}`, { description: '第一次修改' });
     await member.patch(`/risk-points/${created.body.id}`, { description: '第二次修改' });
     await api.deps.documentClient.send(
@@ -312,9 +333,13 @@ describe('evidence and audit', () => {
     expect(audit.body.chain).toMatchObject({ intact: false, brokenAt: 2 });
   });
 
-  it('prints a notice board with the colour, measures, escaped text and a QR code to the record', async () => {
+  it('prints a notice board with the colour, measures, escaped text and a QR code to the record', async ({
+    api,
+    county,
+    member,
+  }) => {
     const created = await member.post('/risk-points', {
-      ...redPoint(),
+      ...redPoint(county),
       name: '储罐区<script>alert(1)</script>',
     });
     const response = await api.app.request(
@@ -337,7 +362,10 @@ describe('evidence and audit', () => {
 });
 
 describe('lists', () => {
-  it('filters the register by colour within a township in at most two DynamoDB calls', async () => {
+  it('filters the register by colour within a township in at most two DynamoDB calls', async ({
+    county,
+    admin,
+  }) => {
     const { status, body, headers } = await admin.get(
       `/risk-points?grid=${county.township1}&color=red&limit=100`,
     );
@@ -352,7 +380,10 @@ describe('lists', () => {
     expect(Number(headers.get('x-dynamodb-calls'))).toBeLessThanOrEqual(2);
   });
 
-  it('shows a department its industries’ points and refuses another department’s list', async () => {
+  it('shows a department its industries’ points and refuses another department’s list', async ({
+    county,
+    department,
+  }) => {
     const own = await department.get(`/risk-points?department=${county.emergencyDept}`);
     expect(own.status).toBe(200);
     expect(
@@ -361,7 +392,7 @@ describe('lists', () => {
     expect((await department.get(`/risk-points?department=${county.commerceDept}`)).status).toBe(403);
   });
 
-  it('keeps county counters equal to the sum of the townships’', async () => {
+  it('keeps county counters equal to the sum of the townships’', async ({ county, admin }) => {
     const countyStats = (await admin.get(`/grids/${county.county}/stats`)).body.riskPoints;
     const townships = (await admin.get(`/grids?parent=${county.county}`)).body.items;
     const sums = { total: 0, red: 0, filed: 0 };

@@ -1,48 +1,30 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { addPhoto, draftPoint, expectRefused, snapshot, step } from '../support/duties.ts';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { type Client, countyTest } from '../support/fixtures.ts';
+import type { SeededCounty } from '../support/harness.ts';
 
 /**
  * The attack paths of issue 21, tried as a dishonest insider would: each must now be refused, and every refusal
  * leaves the record exactly as it was (version, status, audit length).
  */
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let township: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
-let unitUser: ReturnType<typeof clientFor>;
-let ownUnit: string;
-
 const RED = { method: 'LEC', L: 6, E: 6, C: 15 };
 const BLUE = { method: 'LS', L: 1, S: 1 };
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('sd');
-  api = await startTestApi({ tenants: [tenant] });
-  county = await seedTestCounty(api, tenant);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  [admin, township, member, department, unitUser] = await Promise.all([
-    login('county.admin'),
-    login('township.officer'),
-    login('grid.member'),
-    login('dept.officer'),
-    login('unit.manager'),
-  ]);
-  ownUnit = String((await unitUser.get('/me')).body.scope[0]).replace(/^unit:/, '');
-}, 180_000);
+const it = countyTest({ prefix: 'sd' })
+  /** The unit the seeded unit manager manages. */
+  .extend('ownUnit', { scope: 'file' }, async ({ unitUser }) =>
+    String((await unitUser.get('/me')).body.scope[0]).replace(/^unit:/, ''),
+  )
+  /** A red point on the unit manager's own unit, filed the honest way: grid member, township, county. */
+  .extend(
+    'filedRedPoint',
+    { scope: 'file' },
+    ({ member, township, admin, ownUnit }) =>
+      () =>
+        filedRedPoint(member, township, admin, ownUnit),
+  );
 
-/** A red point on the unit manager's own unit, filed the honest way: grid member, township, county. */
-async function filedRedPoint() {
+async function filedRedPoint(member: Client, township: Client, admin: Client, ownUnit: string) {
   const id = await draftPoint(member, ownUnit, RED);
   await step(member, `/risk-points/${id}/submit`);
   await step(township, `/risk-points/${id}/approve`);
@@ -51,7 +33,7 @@ async function filedRedPoint() {
   return id;
 }
 
-async function setSinglePersonTownship(allowed: boolean) {
+async function setSinglePersonTownship(admin: Client, allowed: boolean) {
   const current = (await admin.get('/settings')).body;
   const saved = await admin.put('/settings', {
     settings: { ...current.settings, reviews: { allowSinglePersonTownship: allowed } },
@@ -61,7 +43,13 @@ async function setSinglePersonTownship(allowed: boolean) {
 }
 
 describe('reopening is a reviewer’s act', () => {
-  it('refuses the unit manager, the grid member and the township a filed red point, changing nothing', async () => {
+  it('refuses the unit manager, the grid member and the township a filed red point, changing nothing', async ({
+    admin,
+    township,
+    member,
+    unitUser,
+    filedRedPoint,
+  }) => {
     const id = await filedRedPoint();
     const path = `/risk-points/${id}`;
     const before = await snapshot(admin, path);
@@ -74,7 +62,12 @@ describe('reopening is a reviewer’s act', () => {
     expect((await admin.get(path)).body.allowedActions).toEqual(['reopen']);
   });
 
-  it('sends a downgraded red point through the county: reopened by the county with a reason, the filers told', async () => {
+  it('sends a downgraded red point through the county: reopened by the county with a reason, the filers told', async ({
+    admin,
+    township,
+    member,
+    filedRedPoint,
+  }) => {
     const id = await filedRedPoint();
     const path = `/risk-points/${id}`;
     const version = (await admin.get(path)).body.version;
@@ -96,7 +89,7 @@ describe('reopening is a reviewer’s act', () => {
     expect(await step(admin, `${path}/approve`)).toMatchObject({ status: 'filed', filedColor: 'blue' });
   });
 
-  it('lets the township reopen a blue point its own review filed', async () => {
+  it('lets the township reopen a blue point its own review filed', async ({ township, member, ownUnit }) => {
     const id = await draftPoint(member, ownUnit, BLUE);
     await step(member, `/risk-points/${id}/submit`);
     await step(township, `/risk-points/${id}/approve`);
@@ -108,7 +101,10 @@ describe('reopening is a reviewer’s act', () => {
     expect(reopened.status).toBe('draft');
   });
 
-  it('accepts, until the transition ends, the reason-less body an app loaded before sends, and says so in the audit', async () => {
+  it('accepts, until the transition ends, the reason-less body an app loaded before sends, and says so in the audit', async ({
+    admin,
+    filedRedPoint,
+  }) => {
     const id = await filedRedPoint();
     const reopened = await step(admin, `/risk-points/${id}/reopen`, {});
     expect(reopened.status).toBe('draft');
@@ -118,7 +114,11 @@ describe('reopening is a reviewer’s act', () => {
 });
 
 describe('four eyes on a filing', () => {
-  it('refuses a township officer approving a point they created and submitted', async () => {
+  it('refuses a township officer approving a point they created and submitted', async ({
+    county,
+    admin,
+    township,
+  }) => {
     const id = await draftPoint(township, county.unit(3), BLUE);
     await step(township, `/risk-points/${id}/submit`);
     const path = `/risk-points/${id}`;
@@ -127,7 +127,11 @@ describe('four eyes on a filing', () => {
     expect((await township.get(path)).body.allowedActions).toEqual(['return']);
   });
 
-  it('refuses a county admin approving at the county step a red point the admin filed', async () => {
+  it('refuses a county admin approving at the county step a red point the admin filed', async ({
+    county,
+    admin,
+    township,
+  }) => {
     const id = await draftPoint(admin, county.unit(3), RED);
     await step(admin, `/risk-points/${id}/submit`);
     await step(township, `/risk-points/${id}/approve`);
@@ -136,14 +140,18 @@ describe('four eyes on a filing', () => {
     await expectRefused(await admin.post(`${path}/approve`), 403, 'same_person', township, path, before);
   });
 
-  it('lets a one-person township file alone only when the county says so, and the audit shows it', async () => {
+  it('lets a one-person township file alone only when the county says so, and the audit shows it', async ({
+    county,
+    admin,
+    township,
+  }) => {
     const id = await draftPoint(township, county.unit(3), BLUE);
     await step(township, `/risk-points/${id}/submit`);
-    await setSinglePersonTownship(true);
+    await setSinglePersonTownship(admin, true);
     try {
       expect((await step(township, `/risk-points/${id}/approve`)).status).toBe('filed');
     } finally {
-      await setSinglePersonTownship(false);
+      await setSinglePersonTownship(admin, false);
     }
     const event = (await admin.get(`/risk-points/${id}/audit`)).body.items.at(-1);
     expect(event).toMatchObject({
@@ -152,7 +160,7 @@ describe('four eyes on a filing', () => {
     });
   });
 
-  it('keeps the setting off for counties that never chose it', async () => {
+  it('keeps the setting off for counties that never chose it', async ({ admin }) => {
     expect((await admin.get('/settings')).body.settings.reviews).toEqual({
       allowSinglePersonTownship: false,
     });
@@ -160,10 +168,18 @@ describe('four eyes on a filing', () => {
 });
 
 describe('four eyes on a fix', () => {
-  const general = () => ({ unitId: county.unit(3), severity: 'general', title: '压力表未检定' });
+  const general = (county: SeededCounty) => ({
+    unitId: county.unit(3),
+    severity: 'general',
+    title: '压力表未检定',
+  });
 
-  it('refuses a township officer verifying the rectification they reported', async () => {
-    const hazard = (await township.post('/hazards', general())).body;
+  it('refuses a township officer verifying the rectification they reported', async ({
+    county,
+    admin,
+    township,
+  }) => {
+    const hazard = (await township.post('/hazards', general(county))).body;
     const path = `/hazards/${hazard.id}`;
     const { photoId } = await addPhoto(township, 'hazards', hazard.id);
     await step(township, `${path}/report-rectified`, { note: '已送检', photoIds: [photoId] });
@@ -172,8 +188,14 @@ describe('four eyes on a fix', () => {
     expect((await step(admin, `${path}/verify`)).status).toBe('closed');
   });
 
-  it('leaves a hazard escalated to the county to the county or its department, never the township', async () => {
-    const hazard = (await member.post('/hazards', { ...general(), severity: 'major' })).body;
+  it('leaves a hazard escalated to the county to the county or its department, never the township', async ({
+    county,
+    admin,
+    township,
+    department,
+    member,
+  }) => {
+    const hazard = (await member.post('/hazards', { ...general(county), severity: 'major' })).body;
     const path = `/hazards/${hazard.id}`;
     expect((await step(township, `${path}/escalate`, { reason: '逾期未整改' })).level).toBe('county');
     const { photoId } = await addPhoto(member, 'hazards', hazard.id);
@@ -184,8 +206,12 @@ describe('four eyes on a fix', () => {
     expect((await step(department, `${path}/verify`)).status).toBe('closed');
   });
 
-  it('refuses a grid member closing a hazard on the spot with the photo that reported it, or the same file again', async () => {
-    const hazard = (await member.post('/hazards', general())).body;
+  it('refuses a grid member closing a hazard on the spot with the photo that reported it, or the same file again', async ({
+    county,
+    admin,
+    member,
+  }) => {
+    const hazard = (await member.post('/hazards', general(county))).body;
     const path = `/hazards/${hazard.id}`;
     const finding = await addPhoto(member, 'hazards', hazard.id, { purpose: 'finding' });
     const before = await snapshot(admin, path);

@@ -1,28 +1,21 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { encodeGb18030, encodeUtf8WithBom, unitsCsv } from '../support/csv-fixtures.ts';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { countyTest, type TestApi } from '../support/fixtures.ts';
+import { DEMO_LOGIN_PASSWORD, type SeededCounty } from '../support/harness.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let token: string;
-let admin: ReturnType<typeof clientFor>;
+const it = countyTest({ prefix: 'im' })
+  /** Sends a spreadsheet to the import as the county admin. */
+  .extend('importBytes', { scope: 'file' }, async ({ api, county }) => {
+    const token = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    return (bytes: Uint8Array<ArrayBuffer>) => importBytes(api, county, token, bytes);
+  });
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('im');
-  api = await startTestApi({ tenants: [tenant] });
-  county = await seedTestCounty(api, tenant);
-  token = await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
-  admin = clientFor(api.app, tenant, token);
-}, 120_000);
-
-async function importBytes(bytes: Uint8Array<ArrayBuffer>) {
+async function importBytes(
+  api: TestApi,
+  county: SeededCounty,
+  token: string,
+  bytes: Uint8Array<ArrayBuffer>,
+) {
   const response = await api.app.request(`/t/${county.tenant}/api/v1/units/import`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
@@ -40,7 +33,11 @@ const rows = Array.from({ length: 40 }, (_, i) => ({
 }));
 
 describe('unit import', () => {
-  it('imports a GB18030 spreadsheet from Excel and answers per row, then changes nothing on a second import', async () => {
+  it('imports a GB18030 spreadsheet from Excel and answers per row, then changes nothing on a second import', async ({
+    county,
+    admin,
+    importBytes,
+  }) => {
     const csv = unitsCsv([
       ...rows,
       { name: '无此村的厂', serial: 9999, industry: 'gas', township: '城关镇', village: '不存在村' },
@@ -65,7 +62,10 @@ describe('unit import', () => {
     expect(audit.body.items).toHaveLength(1);
   });
 
-  it('updates only the rows that changed, matched by credit code, from a UTF-8 file with a BOM', async () => {
+  it('updates only the rows that changed, matched by credit code, from a UTF-8 file with a BOM', async ({
+    admin,
+    importBytes,
+  }) => {
     const changed = rows.map((row, i) => (i === 5 ? { ...row, address: '城关镇南关村新址88号' } : row));
     const result = await importBytes(encodeUtf8WithBom(unitsCsv(changed)));
     expect(result.body.encoding).toBe('utf-8');
@@ -80,7 +80,11 @@ describe('unit import', () => {
     });
   });
 
-  it('makes each unit once when two people import the same new spreadsheet at the same moment', async () => {
+  it('makes each unit once when two people import the same new spreadsheet at the same moment', async ({
+    county,
+    admin,
+    importBytes,
+  }) => {
     // Both imports find the codes free; the loser's batch transaction fails on the claims and is written again
     // row by row, each row then matched to the unit the other import made.
     const same = Array.from({ length: 70 }, (_, i) => ({
@@ -100,7 +104,7 @@ describe('unit import', () => {
     expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 70);
   });
 
-  it('rejects a file with a missing column, naming it, and imports nothing', async () => {
+  it('rejects a file with a missing column, naming it, and imports nothing', async ({ importBytes }) => {
     const result = await importBytes(encodeUtf8WithBom('单位名称,行业\r\n某厂,gas\r\n'));
     expect(result.status).toBe(400);
     expect(result.body.errors.map((e: { path: string }) => e.path)).toEqual([
@@ -110,7 +114,7 @@ describe('unit import', () => {
     ]);
   });
 
-  it('is for the county admin only', async () => {
+  it('is for the county admin only', async ({ api, county }) => {
     const memberToken = await api.login(county.tenant, 'grid.member', DEMO_LOGIN_PASSWORD);
     const response = await api.app.request(`/t/${county.tenant}/api/v1/units/import`, {
       method: 'POST',

@@ -21,10 +21,10 @@ import { createS3Client } from '@gridsafe/evidence';
 import { inject } from 'vitest';
 import { LocalCountyKeys } from '../../scripts/local/user-admin-front.ts';
 import { createPerson } from './people.ts';
+import { BUCKET, localServiceDeps, TABLE } from './reliability/stack.ts';
 
 export const TEST_PASSWORD = 'Test-password-2026';
-export const TABLE = 'gridsafe-test';
-export const BUCKET = 'gridsafe-test-evidence';
+export { BUCKET, TABLE };
 
 /**
  * The county API's way to the user-administration service, as in AWS: each county signs with its own key,
@@ -65,15 +65,7 @@ export async function startTestApi(options: {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
-    tableName: TABLE,
-    evidenceBucket: BUCKET,
-    dynamoEndpoint: services.dynamoEndpoint,
-    s3Endpoint: services.s3Endpoint,
-    userPoolId: services.userPoolId,
-    userPoolClientId: services.clientId,
-    cognitoEndpoint: services.issuerUrl,
-    authIssuer: services.issuer,
-    authJwksUrl: services.jwksUrl,
+    ...localServiceDeps(services),
     userAdministration: userAdministrationFor(services),
     // The shared issuer also holds the vendor's operators, as the local stack's does.
     operatorProvider: DEFAULT_PROVIDER_ID,
@@ -198,15 +190,7 @@ export async function startPlatformTestApi(
   const services = inject('services');
   let registry: TenantRegistry | undefined;
   const deps = createRuntimeDeps({
-    tableName: TABLE,
-    evidenceBucket: BUCKET,
-    dynamoEndpoint: services.dynamoEndpoint,
-    s3Endpoint: services.s3Endpoint,
-    userPoolId: services.userPoolId,
-    userPoolClientId: services.clientId,
-    cognitoEndpoint: services.issuerUrl,
-    authIssuer: services.issuer,
-    authJwksUrl: services.jwksUrl,
+    ...localServiceDeps(services),
     userAdministration: userAdministrationFor(services),
     servesTenant: async (tenant) => (await registry?.get(tenant)) !== undefined,
     publicOrigin: TEST_PUBLIC_ORIGIN,

@@ -81,10 +81,9 @@ export async function startOwnS3(directory: string, port?: number): Promise<S3Lo
 
 export type ReliabilityApi = ReturnType<typeof buildApi>;
 
-/** The real app wired to the given services, exactly as the local stack wires it. */
-export function buildApi(services: Services, options: { tenants: string[]; logger?: Logger; clock?: Clock }) {
-  const tenants = new Set(options.tenants);
-  const deps = createRuntimeDeps({
+/** The part of the app's runtime configuration that says where the (local) services are. */
+export function localServiceDeps(services: Services) {
+  return {
     tableName: TABLE,
     evidenceBucket: BUCKET,
     dynamoEndpoint: services.dynamoEndpoint,
@@ -94,6 +93,14 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
     cognitoEndpoint: services.issuerUrl,
     authIssuer: services.issuer,
     authJwksUrl: services.jwksUrl,
+  };
+}
+
+/** The real app wired to the given services, exactly as the local stack wires it. */
+export function buildApi(services: Services, options: { tenants: string[]; logger?: Logger; clock?: Clock }) {
+  const tenants = new Set(options.tenants);
+  const deps = createRuntimeDeps({
+    ...localServiceDeps(services),
     servesTenant: (tenant) => tenants.has(tenant),
     publicOrigin: 'https://gridsafe.example.cn',
     logger: options.logger ?? silentLogger,
