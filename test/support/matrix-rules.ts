@@ -46,6 +46,11 @@ export interface Entry {
   success: number;
   /** The cases that mean something for the operation: county-wide ones have no "out" and no other county's id. */
   cases?: readonly Case[];
+  /**
+   * Runs while no other row does: its refusals are witnessed on a record other rows may also change (a grid, a
+   * unit, the unit's one scheduled patrol).
+   */
+  alone?: true;
   call(world: MatrixWorld, role: Role, c: Case, reuse: Reuse): Promise<Call>;
 }
 

@@ -33,11 +33,14 @@ export const unitTarget = (unit: { id: string; gridPath: string; departmentId?: 
 
 /** A record's version and audit length, as the county admin reads them. */
 export const recordWitness = (reader: Client, path: string) => () => snapshot(reader, path);
-/** The ids of a list, as the county admin reads them. */
-export const listWitness = (reader: Client, path: string) => async () => {
+/**
+ * The records of a list that carry the name a refused create sent (none, before and after), as the county admin
+ * reads them: other calls may add records to the same list meanwhile, but none under this name.
+ */
+export const createdWitness = (reader: Client, path: string, field: string, value: string) => async () => {
   const page = await reader.get(path);
   expect(page.status, path).toBe(200);
-  return (page.body.items as { id: string }[]).map((item) => item.id).sort();
+  return (page.body.items as Record<string, unknown>[]).filter((item) => item[field] === value);
 };
 
 /**
@@ -107,12 +110,13 @@ export const COUNTY_TABLE: Record<string, Entry> = {
     success: 201,
     call: async (w, _role, c) => {
       const township = await w.grid('township_officer', c);
+      const name = `矩阵村${w.builders.serial()}`;
       return {
         path: '/grids',
-        body: { name: `矩阵村${w.builders.serial()}`, level: 'village', parentId: township.id },
+        body: { name, level: 'village', parentId: township.id },
         // The parent is named in the body: another county's is no grid of this county.
         missing: 400,
-        witness: listWitness(w.readerFor(c), `/grids?parent=${township.id}&limit=100`),
+        witness: createdWitness(w.readerFor(c), `/grids?parent=${township.id}&limit=100`, 'name', name),
       };
     },
   },
@@ -120,6 +124,7 @@ export const COUNTY_TABLE: Record<string, Entry> = {
   'GET /grids/{id}/stats': gridRead('stats.read', '/stats'),
   'GET /grids/{id}/audit': gridRead('grid.read', '/audit'),
   'PATCH /grids/{id}': {
+    alone: true,
     may: 'grid.manage',
     success: 200,
     call: async (w, role, c) => {
@@ -138,11 +143,14 @@ export const COUNTY_TABLE: Record<string, Entry> = {
     may: 'department.manage',
     success: 201,
     cases: COUNTY_WIDE,
-    call: async (w) => ({
-      path: '/departments',
-      body: { name: `矩阵局${w.builders.serial()}`, industries: [] },
-      witness: listWitness(w.admin, '/departments'),
-    }),
+    call: async (w) => {
+      const name = `矩阵局${w.builders.serial()}`;
+      return {
+        path: '/departments',
+        body: { name, industries: [] },
+        witness: createdWitness(w.admin, '/departments', 'name', name),
+      };
+    },
   },
 
   'GET /units': {
@@ -169,13 +177,19 @@ export const COUNTY_TABLE: Record<string, Entry> = {
         },
         reach: (p) => inScope(p, { gridPath: village.path }),
         missing: 400,
-        witness: listWitness(w.readerFor(c), `/units?grid=${village.id}&limit=100`),
+        witness: createdWitness(
+          w.readerFor(c),
+          `/units?grid=${village.id}&limit=100`,
+          'name',
+          `矩阵厂${serial}`,
+        ),
       };
     },
   },
   'GET /units/{id}': unitRead(''),
   'GET /units/{id}/audit': unitRead('/audit'),
   'PATCH /units/{id}': {
+    alone: true,
     may: 'unit.update',
     success: 200,
     call: async (w, role, c, reuse) => {
@@ -206,7 +220,12 @@ export const COUNTY_TABLE: Record<string, Entry> = {
         path: '/units/import',
         rawBody: csv,
         headers: { 'content-type': 'text/csv' },
-        witness: listWitness(w.admin, `/units?grid=${w.here.village1}&limit=100`),
+        witness: createdWitness(
+          w.admin,
+          `/units?grid=${w.here.village1}&limit=100`,
+          'name',
+          `矩阵导入厂${serial}`,
+        ),
       };
     },
   },
@@ -216,17 +235,20 @@ export const COUNTY_TABLE: Record<string, Entry> = {
     may: 'user.manage',
     success: 201,
     cases: COUNTY_WIDE,
-    call: async (w) => ({
-      path: '/users',
-      body: {
-        username: `matrix.${w.builders.serial()}`,
-        displayName: '矩阵',
-        role: 'grid_member',
-        scope: [`grid:${w.here.village1}`],
-        password: 'Matrix-pass-2026',
-      },
-      witness: listWitness(w.admin, '/users?limit=100'),
-    }),
+    call: async (w) => {
+      const username = `matrix.${w.builders.serial()}`;
+      return {
+        path: '/users',
+        body: {
+          username,
+          displayName: '矩阵',
+          role: 'grid_member',
+          scope: [`grid:${w.here.village1}`],
+          password: 'Matrix-pass-2026',
+        },
+        witness: createdWitness(w.admin, '/users?limit=100', 'username', username),
+      };
+    },
   },
   'GET /users/{id}': {
     may: 'user.read',
@@ -261,11 +283,14 @@ export const COUNTY_TABLE: Record<string, Entry> = {
     may: 'vendorGrant.manage',
     success: 201,
     cases: COUNTY_WIDE,
-    call: async (w) => ({
-      path: '/vendor-access-grants',
-      body: { hours: 1, reason: '矩阵' },
-      witness: listWitness(w.admin, '/vendor-access-grants'),
-    }),
+    call: async (w) => {
+      const reason = `矩阵${w.builders.serial()}`;
+      return {
+        path: '/vendor-access-grants',
+        body: { hours: 1, reason },
+        witness: createdWitness(w.admin, '/vendor-access-grants', 'reason', reason),
+      };
+    },
   },
   'DELETE /vendor-access-grants/{id}': {
     may: 'vendorGrant.manage',
@@ -380,16 +405,16 @@ async function noticeFor(
   role: Role,
   c: Case,
 ): Promise<{ notice: Notice; owner: () => Promise<Notice[]> }> {
-  const inbox = (who: Role | 'admin of B') => async () => {
+  const inbox = (who: Role | 'member of B') => async () => {
     const answer =
-      who === 'admin of B'
-        ? await w.adminOfB.get('/notifications?limit=100')
+      who === 'member of B'
+        ? await w.memberOfB.get('/notifications?limit=100')
         : await w.as(who, 'GET', '/notifications?limit=100');
     expect(answer.status, `${who}'s inbox`).toBe(200);
     return answer.body.items as Notice[];
   };
   if (c === 'foreign') {
-    const owner = inbox('admin of B');
+    const owner = inbox('member of B');
     return { notice: firstOf(await owner(), 'a notice of county B'), owner };
   }
   // The vendor is refused before any notice is looked at: any of the county's serves.

@@ -11,7 +11,7 @@ import {
 } from '@gridsafe/core';
 import { addPhoto } from './duties.ts';
 import { type Call, type Entry, type Reuse, verdictOf } from './matrix-rules.ts';
-import { listQuery, listWitness, recordWitness, unitOf, unitTarget } from './matrix-table-county.ts';
+import { createdWitness, listQuery, recordWitness, unitOf, unitTarget } from './matrix-table-county.ts';
 import type { Case, MatrixWorld } from './matrix-world.ts';
 import { sha256Hex, testJpeg, uploadWith } from './photos.ts';
 
@@ -172,19 +172,26 @@ function patrolRead(tail: string): Entry {
 function createdOnUnit(
   may: Capability,
   collection: 'risk-points' | 'hazards',
-  fields: (serial: number) => Record<string, unknown>,
+  named: 'name' | 'title',
+  fields: Record<string, unknown>,
 ): Entry {
   return {
     may,
     success: 201,
     call: async (w, role, c, reuse) => {
       const unit = await unitOf(w, role, c, reuse);
+      const name = `矩阵${collection}${w.builders.serial()}`;
       return {
         path: `/${collection}`,
-        body: { unitId: unit.id, ...fields(w.builders.serial()) },
+        body: { unitId: unit.id, [named]: name, ...fields },
         reach: (p) => inScope(p, unitTarget(unit)),
         missing: 400,
-        witness: listWitness(w.readerFor(c), `/${collection}?grid=${unit.gridId}&unit=${unit.id}&limit=100`),
+        witness: createdWitness(
+          w.readerFor(c),
+          `/${collection}?grid=${unit.gridId}&unit=${unit.id}&limit=100`,
+          named,
+          name,
+        ),
       };
     },
   };
@@ -207,11 +214,10 @@ export const RECORD_TABLE: Record<string, Entry> = {
     success: 200,
     call: (w, role, c) => listCall(w, role, c, 'risk-points', true),
   },
-  'POST /risk-points': createdOnUnit('riskPoint.file', 'risk-points', (serial) => ({
-    name: `矩阵点${serial}`,
+  'POST /risk-points': createdOnUnit('riskPoint.file', 'risk-points', 'name', {
     industry: 'industry_trade_general',
     location: { lat: 33.171, lng: 115.633 },
-  })),
+  }),
   'GET /risk-points/{id}': pointRead(() => ''),
   'GET /risk-points/{id}/audit': pointRead(() => '/audit'),
   'GET /risk-points/{id}/notice-board': pointRead(() => '/notice-board'),
@@ -265,10 +271,7 @@ export const RECORD_TABLE: Record<string, Entry> = {
     success: 200,
     call: (w, role, c) => listCall(w, role, c, 'hazards', true),
   },
-  'POST /hazards': createdOnUnit('hazard.report', 'hazards', (serial) => ({
-    severity: 'general',
-    title: `矩阵隐患${serial}`,
-  })),
+  'POST /hazards': createdOnUnit('hazard.report', 'hazards', 'title', { severity: 'general' }),
   'GET /hazards/{id}': hazardRead(() => ''),
   'GET /hazards/{id}/audit': hazardRead(() => '/audit'),
   'GET /hazards/{id}/photos/{photoId}': hazardRead((photoId) => `/photos/${photoId}`, 'with-photo'),
@@ -314,6 +317,7 @@ export const RECORD_TABLE: Record<string, Entry> = {
   'GET /patrols/{id}': patrolRead(''),
   'GET /patrols/{id}/audit': patrolRead('/audit'),
   'POST /patrols/{id}/photos': {
+    alone: true,
     may: 'patrol.complete',
     success: 201,
     call: async (w, role, c, reuse) => {
@@ -327,6 +331,7 @@ export const RECORD_TABLE: Record<string, Entry> = {
     },
   },
   'POST /patrols/{id}/complete': {
+    alone: true,
     may: 'patrol.complete',
     success: 200,
     call: async (w, role, c, reuse) => {

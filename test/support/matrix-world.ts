@@ -25,8 +25,8 @@ import {
 import { type Answer, call } from './reliability/client.ts';
 
 /**
- * The county the permission matrix runs in: two seeded counties (A, where every role works, and B, whose ids
- * are "another county"), one person per role of core's ROLES logged in to A, the vendor's operator admitted to A
+ * The county the permission matrix runs in: two seeded counties (A, where every role works, and a smaller B,
+ * whose ids are "another county"), one person per role of core's ROLES logged in to A, the vendor's operator admitted to A
  * under a county admin's grant, and builders for records in the states an operation needs.
  */
 export type Case = 'in' | 'out' | 'foreign';
@@ -76,7 +76,7 @@ const YELLOW = { method: 'LEC', L: 3, E: 6, C: 7 };
 export async function startMatrixWorld() {
   const [a, b] = [uniqueTenant('mx'), uniqueTenant('my')];
   const api = await startTestApi({ tenants: [a, b] });
-  const [here, there] = await Promise.all([seedTestCounty(api, a), seedTestCounty(api, b)]);
+  const [here, there] = await Promise.all([seedTestCounty(api, a), seedTestCounty(api, b, 'linquan')]);
   const send = (token: string | undefined, method: string, path: string, init: SendInit = {}) =>
     call(api.app, method, `${countyApiBasePath(a)}${path}`, { ...init, ...(token ? { token } : {}) });
 
@@ -134,8 +134,15 @@ export async function startMatrixWorld() {
   const settings = (await admin.get('/settings')).body.settings as TenantSettings;
   const made = builders(admin, deputy, adminOfB, memberOfB);
   // Reopening a filed point tells its village and its unit: every person of A then has a notice to read.
-  const reopened = await made.point(here.unit(1), 'filed');
-  expect((await admin.post(`/risk-points/${reopened.id}/reopen`, { reason: '矩阵通知' })).status).toBe(200);
+  for (const [foreign, reviewer] of [
+    [false, admin],
+    [true, adminOfB],
+  ] as const) {
+    const reopened = await made.point((foreign ? there : here).unit(1), 'filed', foreign);
+    expect((await reviewer.post(`/risk-points/${reopened.id}/reopen`, { reason: '矩阵通知' })).status).toBe(
+      200,
+    );
+  }
 
   return {
     api,
@@ -146,6 +153,7 @@ export async function startMatrixWorld() {
     principals,
     admin,
     adminOfB,
+    memberOfB,
     deputy,
     settings,
     /** Sends as a role of county A (or without a token); paths are relative to A's API base. */
