@@ -38,16 +38,20 @@ const sendInit = (call: Call) => ({
   ...(call.rawBody !== undefined ? { rawBody: call.rawBody } : {}),
   ...(call.headers ? { headers: call.headers } : {}),
 });
+const operationOf = (row: string) => row.split(' · ')[0]!;
 const isPublic = (entry: Entry | PublicEntry): entry is PublicEntry => 'public' in entry;
 
 describe('the permission matrix', () => {
   it('has a row for every operation the OpenAPI document lists, and for no other', async () => {
     const { operations } = await loadOperations(w.api.app, w.tenant);
-    expect(Object.keys(TABLE).sort()).toEqual(operations.map((op) => op.name).sort());
+    // A row may come in variants (`POST /hazards/{id}/verify · escalated to the county`): each names its operation.
+    expect([...new Set(Object.keys(TABLE).map(operationOf))].sort()).toEqual(
+      operations.map((op) => op.name).sort(),
+    );
     const publicInDocument = operations.filter((op) => op.public).map((op) => op.name);
     const publicInTable = Object.entries(TABLE)
       .filter(([, entry]) => isPublic(entry))
-      .map(([name]) => name);
+      .map(([name]) => operationOf(name));
     expect(publicInTable.sort()).toEqual(publicInDocument.sort());
   });
 

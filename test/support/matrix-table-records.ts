@@ -6,9 +6,11 @@ import {
   hazardScopeTarget,
   inScope,
   nextReviewState,
+  type RiskPoint,
   type RiskPointTransition,
   type Role,
 } from '@gridsafe/core';
+import { expect } from 'vitest';
 import { addPhoto } from './duties.ts';
 import { type Call, type Entry, type Reuse, verdictOf } from './matrix-rules.ts';
 import { createdWitness, listQuery, recordWitness, unitOf, unitTarget } from './matrix-table-county.ts';
@@ -33,7 +35,7 @@ async function pointOf(w: MatrixWorld, role: Role, c: Case, stage: PointStage, r
   return reuse(`point:${stage}:${unit}`, () => w.builders.point(unit, stage, c === 'foreign'));
 }
 
-type HazardStage = 'open' | 'with-photo' | 'rectified' | 'major';
+type HazardStage = 'open' | 'with-photo' | 'rectified' | 'major' | 'rectified at the county';
 async function hazardOf(w: MatrixWorld, role: Role, c: Case, stage: HazardStage, reuse: Reuse) {
   const unit = w.unit(role, c);
   return reuse(`hazard:${stage}:${unit}`, () =>
@@ -42,6 +44,7 @@ async function hazardOf(w: MatrixWorld, role: Role, c: Case, stage: HazardStage,
       ...(stage === 'with-photo' ? { photo: true } : {}),
       ...(stage === 'rectified' ? { rectified: true } : {}),
       ...(stage === 'major' ? { severity: 'major' as const } : {}),
+      ...(stage === 'rectified at the county' ? { escalated: true, rectified: true } : {}),
     }),
   );
 }
@@ -71,6 +74,25 @@ async function announced(
   }
   const filer = c === 'foreign' ? w.adminOfB : w.deputy;
   return (await addPhoto(filer, collection, id, { confirm: false })).photoId;
+}
+
+/** A point the caller filed and submitted itself where it may; the deputy's where it may not file. */
+async function ownFiling(w: MatrixWorld, role: Role, c: Case, reuse: Reuse) {
+  const unit = w.unit(role, c);
+  const created = await w.as(role, 'POST', '/risk-points', {
+    body: {
+      name: `矩阵自报${w.builders.serial()}`,
+      unitId: unit,
+      industry: 'industry_trade_general',
+      location: { lat: 33.171, lng: 115.633 },
+      assessment: { method: 'LEC', L: 3, E: 6, C: 7 },
+    },
+  });
+  if (created.status !== 201) return pointOf(w, role, c, 'submitted', reuse);
+  const own = w.clientOf(role);
+  await addPhoto(own, 'risk-points', created.body.id);
+  expect((await own.post(`/risk-points/${created.body.id}/submit`)).status).toBe(200);
+  return (await w.admin.get(`/risk-points/${created.body.id}`)).body as RiskPoint;
 }
 
 function pointRead(tail: (point: { photos: { id: string }[] }) => string): Entry {
@@ -237,6 +259,21 @@ export const RECORD_TABLE: Record<string, Entry> = {
   },
   'POST /risk-points/{id}/submit': pointStep('submit', 'draft'),
   'POST /risk-points/{id}/approve': pointStep('approve', 'submitted'),
+  // Four eyes: whoever filed and submitted a point never approves it, the county admin included.
+  'POST /risk-points/{id}/approve · the caller’s own filing': {
+    may: 'riskPoint.review',
+    success: 200,
+    cases: ['in'],
+    call: async (w, role, c, reuse) => {
+      const point = await reuse(`own point:${role}`, () => ownFiling(w, role, c, reuse));
+      return {
+        path: `/risk-points/${point.id}/approve`,
+        reach: (p) => inScope(p, point),
+        verdict: (p) => verdictOf(() => nextReviewState(point, 'approve', p, w.settings)),
+        witness: recordWitness(w.readerFor(c), `/risk-points/${point.id}`),
+      };
+    },
+  },
   'POST /risk-points/{id}/return': pointStep('return', 'submitted', { reason: '矩阵退回' }),
   'POST /risk-points/{id}/reopen': pointStep('reopen', 'filed', { reason: '矩阵复核' }),
   'POST /risk-points/{id}/photos': {
@@ -279,6 +316,12 @@ export const RECORD_TABLE: Record<string, Entry> = {
   'POST /hazards/{id}/report-rectified': hazardStep('report-rectified', 'with-photo', 'hazard.rectify'),
   'POST /hazards/{id}/resolve-on-site': hazardStep('resolve-on-site', 'with-photo', 'hazard.rectify'),
   'POST /hazards/{id}/verify': hazardStep('verify', 'rectified', 'hazard.verify'),
+  // Escalated to the county, a hazard is the county's or its industry department's to verify, no longer the township's.
+  'POST /hazards/{id}/verify · escalated to the county': hazardStep(
+    'verify',
+    'rectified at the county',
+    'hazard.verify',
+  ),
   'POST /hazards/{id}/reject': hazardStep('reject', 'rectified', 'hazard.verify'),
   'POST /hazards/{id}/escalate': hazardStep('escalate', 'open', 'hazard.verify'),
   'POST /hazards/{id}/supervise': hazardStep('supervise', 'major', 'hazard.supervise'),

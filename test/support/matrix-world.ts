@@ -233,16 +233,28 @@ function builders(admin: Client, deputy: Client, adminOfB: Client, memberOfB: Cl
 
   async function hazard(
     unitId: string,
-    options: { severity?: 'general' | 'major'; photo?: boolean; rectified?: boolean; foreign?: boolean },
+    options: {
+      severity?: 'general' | 'major';
+      photo?: boolean;
+      rectified?: boolean;
+      escalated?: boolean;
+      foreign?: boolean;
+    },
   ): Promise<{ hazard: Hazard; photoId?: string }> {
     const by = filer(options.foreign ?? false);
     const created = await by.post('/hazards', {
       unitId,
-      severity: options.severity ?? 'general',
+      severity: options.escalated ? 'major' : (options.severity ?? 'general'),
       title: `矩阵隐患${next()}`,
     });
     ok(created, 'a hazard', 201);
     const id = created.body.id as string;
+    // A major hazard starts at the township; escalated by the county's reviewer, it is the county's.
+    if (options.escalated)
+      ok(
+        await (options.foreign ? adminOfB : admin).post(`/hazards/${id}/escalate`, { reason: '矩阵' }),
+        'escalate',
+      );
     let photoId: string | undefined;
     if (options.photo || options.rectified)
       photoId = (await addPhoto(by, 'hazards', id, { purpose: 'fix' })).photoId;
