@@ -4,6 +4,7 @@ import { AssessmentSnapshots, TenantStore } from '@gridsafe/db';
 import { poolUsername, totpCode } from '@gridsafe/identity';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ScheduledEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LocalCountyKeys } from '../../scripts/local/user-admin-front.ts';
 import { seedPlatformOperator } from '../../scripts/seed/seed-platform.ts';
 import {
   BUCKET,
@@ -80,7 +81,8 @@ function functionEnvironment(): Record<string, string> {
     CELL_ACCOUNT,
     COUNTY_ROLE_PREFIX,
     PUBLIC_ORIGIN: TEST_PUBLIC_ORIGIN,
-    AWS_REGION: 'cn-north-1',
+    // The cell's region; the local user-administration front, like IAM, refuses a signature for another.
+    AWS_REGION: services.userAdminRegion,
     AWS_ENDPOINT_URL_DYNAMODB: services.dynamoEndpoint,
     AWS_ENDPOINT_URL_S3: services.s3Endpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: services.issuerUrl,
@@ -143,6 +145,46 @@ describe('the county API function (functions/api.ts)', () => {
       inProcess.body.items.map((u: { id: string }) => u.id).sort(),
     );
     expect(units.body.items.map((u: { id: string }) => u.id)).toContain(county.unit(3));
+  });
+
+  it('creates a person through the cell’s user-administration service, signed with the county role’s key', async () => {
+    const token = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    // In AWS the function's role credentials are in the environment, and the service's IAM authorizer names
+    // the county from the role that signed. The local front checks each county's own key the same way; the
+    // local S3 server (the only service that checks who signs) is not called on this route.
+    const roleKey = new LocalCountyKeys(api.services.userAdminStackSecret).forTenant(county.tenant);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', roleKey.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', roleKey.secretAccessKey);
+    vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+    try {
+      const created = await invoke(
+        jwtHttpApiEvent({
+          method: 'POST',
+          path: `${base}/users`,
+          routeKey: `ANY ${base}/{proxy+}`,
+          token,
+          body: {
+            username: 'ep.person',
+            displayName: '入口网格员',
+            role: 'grid_member',
+            scope: [`grid:${county.village1}`],
+            password: TEST_PASSWORD,
+          },
+        }),
+      );
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ username: 'ep.person', role: 'grid_member' });
+    } finally {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
+    }
+    // The new grid member signs in with the password the admin gave.
+    const member = clientFor(
+      api.app,
+      county.tenant,
+      await api.login(county.tenant, 'ep.person', TEST_PASSWORD),
+    );
+    expect((await member.get('/me')).body).toMatchObject({ username: 'ep.person', role: 'grid_member' });
   });
 
   it('refuses a request whose bearer token is not one the county’s issuer signed', async () => {
