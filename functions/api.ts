@@ -44,8 +44,15 @@ const app = createApp(
     ...(authProviders ? { authProviders } : {}),
     // A provider id of AUTH_PROVIDERS whose `@platform:` accounts may read this county under its admin's grant.
     ...(process.env.OPERATOR_PROVIDER ? { operatorProvider: process.env.OPERATOR_PROVIDER } : {}),
+    // The service is the cell's, in this function's region: IAM refuses a signature scoped to any other.
     ...(USER_ADMIN_URL
-      ? { userAdministration: { endpoint: USER_ADMIN_URL, credentials: () => roleCredentials() } }
+      ? {
+          userAdministration: {
+            endpoint: USER_ADMIN_URL,
+            region: env.AWS_REGION,
+            credentials: () => roleCredentials(),
+          },
+        }
       : {}),
     // This stack serves exactly one county; its IAM role could not reach another's data anyway.
     servesTenant: (tenant) => tenant === env.GRIDSAFE_TENANT,

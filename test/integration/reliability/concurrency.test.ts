@@ -174,6 +174,8 @@ describe('mixed load', () => {
       expect(recount.mismatches).toEqual([]);
       const audit = await auditMatches(admin, load.actions);
       expect(audit.checked).toBeGreaterThan(10);
+      // Every point the load changed was among those recounted.
+      expect(recount.points).toBeGreaterThanOrEqual(audit.checked);
       expect(audit.mismatches).toEqual([]);
       // In a 20 s run the heap is still warming up (JIT, caches, vitest's own bookkeeping); the bound is loose
       // here and tight in `npm run reliability`, which runs minutes.

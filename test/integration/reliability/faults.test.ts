@@ -67,6 +67,9 @@ describe('DynamoDB Local killed mid-load', () => {
     // DynamoDB Local's own window (faults.ts): at most the one or two writes it was answering as it died.
     expect(report.unflushedAtKill).toBeLessThanOrEqual(2);
     expect(report.healthDuringOutage.status).toBe(503);
+    // The load's points were recounted and their chains read, not an empty county.
+    expect(report.recount.points).toBeGreaterThan(0);
+    expect(report.chains.checked).toBe(report.recount.points);
     expect(report.recount.mismatches).toEqual([]);
     expect(report.chains.mismatches).toEqual([]);
   }, 150_000);

@@ -37,10 +37,12 @@ describe('the escalation sweeper', () => {
       dieAfter: 5,
     });
     console.info(`sweeper: ${JSON.stringify(report)}`);
+    expect(report.hazards).toBe(12);
     expect(report.killedAfterCommits).toBe(5);
     expect(report.runs.third).toMatchObject({ due: 0, escalated: 0 });
     expect(report.wrong).toEqual([]);
     expect(report.doubled).toEqual([]);
+    expect(report.recountedHazards).toBeGreaterThanOrEqual(report.hazards);
     expect(report.recountMismatches).toEqual([]);
   }, 60_000);
 });

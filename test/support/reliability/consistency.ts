@@ -14,21 +14,22 @@ export interface RecountReport {
 /**
  * Counts every risk point, unit and hazard of the county through the API (paged lists) and compares, for every
  * grid node, the counts of its subtree with the counters `/grids/{id}/stats` reads: colour, status, total,
- * units, open and overdue hazards by escalation level.
+ * units, open and overdue hazards by escalation level. A list that does not answer fails the recount (it
+ * throws); the report's counts say how much was compared, so a caller asserts the records it made are among them.
  */
 export async function recountAgainstCounters(admin: CountyClient, countyId: string): Promise<RecountReport> {
-  const [nodes, points, units] = await Promise.all([
+  // Every list must answer (`all` throws on any status but 200): a list that fails would leave its counters
+  // compared with nothing, and the recount would pass having checked nothing.
+  const [nodes, points, units, hazards] = await Promise.all([
     admin.all<{ id: string; path: string }>(`/grids?within=${countyId}`),
     admin.all<{ id: string; gridPath: string; color: string; status: string }>('/risk-points'),
     admin.all<{ id: string; gridPath: string }>('/units'),
+    admin.all<{ gridPath: string; status: string; level: string; overdue: boolean }>('/hazards'),
   ]);
-  // Hazards joined the API later: recounted when their register answers.
-  const hazardsPage = await admin.get('/hazards?limit=1');
-  const hazards =
-    hazardsPage.status === 200
-      ? await admin.all<{ gridPath: string; status: string; level: string; overdue: boolean }>('/hazards')
-      : undefined;
   const mismatches: string[] = [];
+  // The county's own node heads its tree; without it no counter would be compared at all.
+  if (!nodes.some((node) => node.id === countyId))
+    mismatches.push(`the grid list within ${countyId} does not contain the county itself`);
   const within = (path: string, node: string) => path === node || path.startsWith(`${node}/`);
   for (const node of nodes) {
     const stats = await admin.get(`/grids/${node.id}/stats`);
@@ -47,17 +48,15 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
     const actual: Record<string, number> = { total: rp.total, units: stats.body.units };
     for (const colour of COLOURS) actual[colour] = rp[colour];
     for (const status of STATUSES) actual[status] = rp.byStatus[status];
-    if (hazards) {
-      const open = hazards.filter((h) => within(h.gridPath, node.path) && h.status !== 'closed');
-      const hz = stats.body.hazards;
-      expected['hazards.open'] = open.length;
-      expected['hazards.overdue'] = open.filter((h) => h.overdue).length;
-      actual['hazards.open'] = hz.open;
-      actual['hazards.overdue'] = hz.overdue;
-      for (const level of ['village', 'township', 'county']) {
-        expected[`hazards.${level}`] = open.filter((h) => h.level === level).length;
-        actual[`hazards.${level}`] = hz.byLevel[level];
-      }
+    const open = hazards.filter((h) => within(h.gridPath, node.path) && h.status !== 'closed');
+    const hz = stats.body.hazards;
+    expected['hazards.open'] = open.length;
+    expected['hazards.overdue'] = open.filter((h) => h.overdue).length;
+    actual['hazards.open'] = hz.open;
+    actual['hazards.overdue'] = hz.overdue;
+    for (const level of ['village', 'township', 'county']) {
+      expected[`hazards.${level}`] = open.filter((h) => h.level === level).length;
+      actual[`hazards.${level}`] = hz.byLevel[level];
     }
     for (const [name, value] of Object.entries(expected)) {
       if (actual[name] !== value)
@@ -68,7 +67,7 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
     nodes: nodes.length,
     points: points.length,
     units: units.length,
-    hazards: hazards?.length ?? 0,
+    hazards: hazards.length,
     mismatches,
   };
 }
@@ -84,6 +83,7 @@ export async function auditMatches(
   concurrency = 8,
 ): Promise<{ checked: number; events: number; mismatches: string[] }> {
   const mismatches: string[] = [];
+  if (expected.size === 0) mismatches.push('no audit trail to compare: the caller knows of no change');
   let events = 0;
   const queue = [...expected.entries()];
   await Promise.all(
@@ -117,6 +117,7 @@ export async function auditChainsIntact(
   concurrency = 6,
 ): Promise<{ checked: number; mismatches: string[] }> {
   const mismatches: string[] = [];
+  if (ids.length === 0) mismatches.push('no audit trail to check: the list of points is empty');
   const queue = [...ids];
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

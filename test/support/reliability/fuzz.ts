@@ -355,6 +355,7 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
     industry: 'hazardous_chemicals',
     location: { lat: 33.06, lng: 115.26 },
   });
+  if (created.status !== 201) throw new Error(`risk point create: ${created.status} ${created.text}`);
   const pointId = created.body.id as string;
   const bytes = testJpeg(9001);
   const requested = await admin.post(`/risk-points/${pointId}/photos`, {
@@ -367,9 +368,17 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
   const confirmed = await admin.post(`/risk-points/${pointId}/photos/${photoId}/confirm`);
   if (confirmed.status !== 200) throw new Error(`photo confirm: ${confirmed.status} ${confirmed.text}`);
   const more: Record<string, string> = {};
-  for (const collection of ['hazards', 'patrols', 'notifications']) {
+  // The seed files hazards and schedules patrols; without one, their paths would be fuzzed with ids naming
+  // nothing and never reach the handlers' own checks. The admin's inbox may be empty.
+  for (const [collection, required] of [
+    ['hazards', true],
+    ['patrols', true],
+    ['notifications', false],
+  ] as const) {
     const page = await admin.get(`/${collection}?limit=1`);
-    if (page.status === 200 && page.body.items[0]) more[collection] = page.body.items[0].id;
+    if (page.status !== 200) throw new Error(`GET /${collection} answered ${page.status}: ${page.text}`);
+    if (page.body.items[0]) more[collection] = page.body.items[0].id;
+    else if (required) throw new Error(`the seed made no ${collection} to fuzz`);
   }
   return { county, admin, pointId, photoId, more };
 }

@@ -1,7 +1,14 @@
 import { makeCreditCode } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
 import fc from 'fast-check';
-import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
+import {
+  type Answer,
+  type CountyClient,
+  call,
+  countyClient,
+  problemShapeIssues,
+  type Requester,
+} from './client.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
 import type { ReliabilityApi, Seeded } from './stack.ts';
 
@@ -332,16 +339,25 @@ export async function isolationFixture(
   const points = await admin.all('/risk-points');
   const withPhoto = points.find((p) => p.photos.length > 0);
   if (!withPhoto) throw new Error('the seed made no risk point with a photo');
-  const grids = await admin.all(`/grids?within=${seeded.county}`);
-  const units = await admin.all('/units');
-  const users = await admin.all('/users');
-  const departments = (await admin.get('/departments')).body.items as { id: string }[];
-  // Collections added after this file was written are picked up when their list answers the admin.
+  // Every list the sweep draws its targets and secrets from must answer, and hold what the seed made: a list
+  // that failed or came back empty would leave its records untried and unguarded, and the sweep would pass.
+  const grids = nonEmpty('grids', await admin.all(`/grids?within=${seeded.county}`));
+  const units = nonEmpty('units', await admin.all('/units'));
+  const users = nonEmpty('users', await admin.all('/users'));
+  const departments = nonEmpty(
+    'departments',
+    (await answered(admin, '/departments')).items as { id: string }[],
+  );
   const more: Record<string, string> = {};
   const extraIds: string[] = [];
-  for (const collection of ['hazards', 'patrols', 'notifications']) {
-    const page = await admin.get(`/${collection}?limit=100`);
-    const items = (page.status === 200 ? page.body.items : []) as { id: string; photos?: { id: string }[] }[];
+  // The seed files hazards and schedules patrols in every county; the admin's inbox may well be empty.
+  for (const [collection, required] of [
+    ['hazards', true],
+    ['patrols', true],
+    ['notifications', false],
+  ] as const) {
+    const items = (await admin.all(`/${collection}`)) as { id: string; photos?: { id: string }[] }[];
+    if (required) nonEmpty(collection, items);
     if (items[0]) more[collection] = items[0].id;
     extraIds.push(...items.flatMap((item) => [item.id, ...(item.photos ?? []).map((photo) => photo.id)]));
   }
@@ -370,17 +386,49 @@ export async function isolationFixture(
   };
 }
 
-/** What the second county looks like from its own admin's seat, to prove the attempts changed nothing. */
+function nonEmpty<T>(list: string, items: T[]): T[] {
+  if (items.length === 0) throw new Error(`the ${list} list answered no items: the seed made some`);
+  return items;
+}
+
+/** The body of a read that must answer 200; any other answer stops the check that relies on it. */
+async function answered(admin: CountyClient, path: string): Promise<any> {
+  const answer = await admin.get(path);
+  if (answer.status !== 200)
+    throw new Error(`GET ${path} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+  return answer.body;
+}
+
+/**
+ * What the second county looks like from its own admin's seat, to prove the attempts changed nothing: every
+ * record kind the sweep writes to (grids, units, risk points, users, departments, hazards, patrols, settings),
+ * each with its version and audit chain where it has one. Every read must answer 200, so two failed reads
+ * cannot compare equal.
+ */
 export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture) {
   const admin = countyClient(api.app, county.seeded.tenant, county.token);
+  const hazardId = county.more.hazards;
+  const patrolId = county.more.patrols;
+  if (!hazardId || !patrolId) throw new Error('the county fixture names no hazard or patrol to watch');
+  const versions = (items: { id: string; version: number; status?: string }[]) =>
+    items.map((item) => [item.id, item.version, item.status ?? null]);
   return {
-    stats: (await admin.get(`/grids/${county.seeded.county}/stats`)).body,
-    grid: (await admin.get(`/grids/${county.seeded.village1}`)).body,
-    unit: (await admin.get(`/units/${county.seeded.unit(1)}`)).body,
-    point: (await admin.get(`/risk-points/${county.pointId}`)).body,
-    pointAudit: (await admin.get(`/risk-points/${county.pointId}/audit`)).body.chain,
-    users: (await admin.all('/users')).map((u) => [u.id, u.version]),
-    departments: (await admin.get('/departments')).body,
-    settings: (await admin.get('/settings')).body.version,
+    stats: await answered(admin, `/grids/${county.seeded.county}/stats`),
+    grids: versions(await admin.all(`/grids?within=${county.seeded.county}`)),
+    grid: await answered(admin, `/grids/${county.seeded.village1}`),
+    units: versions(await admin.all('/units')),
+    unit: await answered(admin, `/units/${county.seeded.unit(1)}`),
+    points: versions(await admin.all('/risk-points')),
+    point: await answered(admin, `/risk-points/${county.pointId}`),
+    pointAudit: (await answered(admin, `/risk-points/${county.pointId}/audit`)).chain,
+    users: versions(await admin.all('/users')),
+    departments: await answered(admin, '/departments'),
+    hazards: versions(await admin.all('/hazards')),
+    hazard: await answered(admin, `/hazards/${hazardId}`),
+    hazardAudit: (await answered(admin, `/hazards/${hazardId}/audit`)).chain,
+    patrols: versions(await admin.all('/patrols')),
+    patrol: await answered(admin, `/patrols/${patrolId}`),
+    patrolAudit: (await answered(admin, `/patrols/${patrolId}/audit`)).chain,
+    settings: await answered(admin, '/settings'),
   };
 }

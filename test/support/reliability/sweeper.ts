@@ -47,6 +47,8 @@ export async function sweep(store: TenantStore, clock: AdjustableClock) {
 
 async function escalationsOf(admin: CountyClient, id: string): Promise<{ steps: string[]; intact: boolean }> {
   const audit = await admin.get(`/hazards/${id}/audit`);
+  if (audit.status !== 200)
+    throw new Error(`the audit of hazard ${id} answered ${audit.status}: ${audit.text}`);
   const steps = (audit.body.items as { action: string; details?: { from?: string; to?: string } }[])
     .filter((e) => e.action === 'escalated')
     .map((e) => `${e.details?.from}→${e.details?.to}`);
@@ -62,6 +64,8 @@ export interface SweeperReport {
   /** Any hazard of the county (the seed's included) with a step twice. */
   doubled: string[];
   recountMismatches: string[];
+  /** How many hazards the recount compared with the counters: this scenario's at least. */
+  recountedHazards: number;
 }
 
 /**
@@ -113,7 +117,11 @@ export async function sweeperScenario(options: {
   await check(['village→township', 'township→county']);
 
   const doubled: string[] = [];
-  for (const hazard of await admin.all<{ id: string }>('/hazards')) {
+  const register = await admin.all<{ id: string }>('/hazards');
+  // The register must list this scenario's hazards, or the check below would look at none of them.
+  const listed = new Set(register.map((hazard) => hazard.id));
+  for (const id of ours) if (!listed.has(id)) wrong.push(`${id}: missing from the hazard register`);
+  for (const hazard of register) {
     const { steps } = await escalationsOf(admin, hazard.id);
     if (new Set(steps).size !== steps.length) doubled.push(`${hazard.id}: ${steps.join(', ')}`);
   }
@@ -125,5 +133,6 @@ export async function sweeperScenario(options: {
     wrong,
     doubled,
     recountMismatches: recount.mismatches,
+    recountedHazards: recount.hazards,
   };
 }
