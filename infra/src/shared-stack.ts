@@ -44,11 +44,11 @@ export const WARNING_TOPIC_NAME = 'gridsafe-warnings';
 export const EVIDENCE_RETENTION = Duration.days(5 * 365);
 
 /**
- * The table's backups beyond point-in-time recovery's 35 days: a weekly backup kept 13 weeks and a monthly one
- * kept a year, in a vault nobody can delete recovery points from (docs/deploy.md, "Evidence and backups").
+ * The table's backups beyond point-in-time recovery's 35 days: one on the first of each month, kept a year, in a
+ * vault nobody can delete recovery points from (docs/deploy.md, "Evidence and backups"). Monthly, not weekly: PITR
+ * already restores any second of the last 35 days, and each backup is a full copy billed per GB-month.
  */
 export const TABLE_BACKUP_RULES = [
-  { ruleName: 'weekly', schedule: { weekDay: 'SUN', hour: '19', minute: '0' }, keep: Duration.days(91) },
   { ruleName: 'monthly', schedule: { day: '1', hour: '19', minute: '0' }, keep: Duration.days(366) },
 ] as const;
 export const BACKUP_VAULT_NAME = 'gridsafe-table';

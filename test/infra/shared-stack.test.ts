@@ -319,16 +319,13 @@ describe('evidence that cannot be overwritten or deleted', () => {
 });
 
 describe("the table's backups beyond point-in-time recovery", () => {
-  it('backs the table up weekly for 13 weeks and monthly for a year, into a retained vault', () => {
+  it('backs the table up monthly and keeps each backup a year, into a retained vault', () => {
     const plan = onlyResource('AWS::Backup::BackupPlan').Properties.BackupPlan as {
       BackupPlanRule: Record<string, unknown>[];
     };
     expect(
       plan.BackupPlanRule.map((rule) => [rule.RuleName, rule.ScheduleExpression, rule.Lifecycle]),
-    ).toEqual([
-      ['weekly', 'cron(0 19 ? * SUN *)', { DeleteAfterDays: 91 }],
-      ['monthly', 'cron(0 19 1 * ? *)', { DeleteAfterDays: 366 }],
-    ]);
+    ).toEqual([['monthly', 'cron(0 19 1 * ? *)', { DeleteAfterDays: 366 }]]);
     for (const rule of plan.BackupPlanRule) {
       expect(rule.TargetBackupVault).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^BackupVault/), 'BackupVaultName'],
