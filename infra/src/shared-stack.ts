@@ -22,6 +22,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
 import { addCountyAlarms } from './cell-alarms.ts';
+import { CellRouter } from './cell-router.ts';
 import type { CellIdentityConfig } from './cells-config.ts';
 import { PENDING_UPLOAD_ROOT } from './tenant-policy.ts';
 import { UserAdminService } from './user-admin-service.ts';
@@ -172,6 +173,7 @@ export class SharedStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly warningTopic: sns.Topic;
   readonly backupPlan: backup.BackupPlan;
+  readonly router: CellRouter;
   readonly cursorSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: SharedStackProps) {
@@ -182,6 +184,7 @@ export class SharedStack extends Stack {
     this.warningTopic = this.createAlarmTopic('Warnings', WARNING_TOPIC_NAME, props.alarmEmail);
     this.table = this.createTable(tableName);
     this.backupPlan = this.createTableBackups(this.table);
+    this.router = new CellRouter(this, 'Router');
     this.evidenceBucket = this.createEvidenceBucket(tableName, props.webOrigins);
     if ((props.identity ?? { kind: 'cognito' }).kind === 'cognito') {
       const userPool = this.createUserPool();

@@ -30,6 +30,7 @@ import {
   countyFunctionName,
   SLOW_LATENCY_PATTERN,
 } from './cell-alarms.ts';
+import { addCountyRoute } from './cell-router.ts';
 import type { CellIdentityConfig, TenantConfig } from './cells-config.ts';
 import { createHttpApi } from './http-api.ts';
 import { acknowledgeWildcardResource, nagArn } from './nag.ts';
@@ -238,6 +239,8 @@ export class TenantStack extends Stack {
         : [shared.userPoolClientId];
     this.addRoutes(api, shared.authIssuer, audiences);
     this.addAlarmMetrics(accessLogs);
+    // Browsers reach the county at the cell's domain, same paths as locally (docs/decisions.md).
+    addCountyRoute(this, tenant, api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', { value: `${api.apiEndpoint}${countyApiBasePath(tenant)}` });
   }

@@ -358,6 +358,24 @@ describe("the table's backups beyond point-in-time recovery", () => {
   });
 });
 
+describe('the cell router', () => {
+  it('is an HTTP API with access logs and no route of its own, whose id the county stacks read', () => {
+    const router = onlyResource('AWS::ApiGatewayV2::Api', { Name: 'gridsafe-router' });
+    expect(router.Properties.ProtocolType).toBe('HTTP');
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(
+      routes.filter((route) => JSON.stringify(route.Properties.ApiId).includes('RouterHttpApi')),
+    ).toEqual([]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: Match.stringLikeRegexp('^RouterHttpApi') },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/gridsafe/router-api-id' });
+  });
+});
+
 describe('alarms of the shared stack', () => {
   it('alerts the alarm topic when user administration fails or the table throttles', () => {
     for (const name of [

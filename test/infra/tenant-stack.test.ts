@@ -198,7 +198,9 @@ describe("a county's HTTP API", () => {
   });
 
   it('leaves only login, refresh, the login options, health and the API description public', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const routes = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]).filter(
+      (route) => !JSON.stringify(route.Properties.ApiId).includes('routerapiid'),
+    );
     const open = routes
       .filter((route) => route.Properties.AuthorizationType === 'NONE' || !route.Properties.AuthorizationType)
       .map((route) => route.Properties.RouteKey)
@@ -232,6 +234,28 @@ describe("a county's HTTP API", () => {
       Name: 'gridsafe-taihe',
       CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.gridsafe.example.cn'] }),
     });
+  });
+});
+
+describe("a county's route at the cell router", () => {
+  it('sends every path under /t/<id>/ to its own API with the path unchanged, and nothing else', () => {
+    const routerRoutes = (
+      Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]
+    ).filter((route) => JSON.stringify(route.Properties.ApiId).includes('routerapiid'));
+    expect(routerRoutes.map((route) => route.Properties.RouteKey)).toEqual(['ANY /t/taihe/{proxy+}']);
+    const integrations = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { IntegrationType: 'HTTP_PROXY' },
+      }),
+    ) as Resource[];
+    expect(integrations).toHaveLength(1);
+    const uri = integrations[0]!.Properties.IntegrationUri as { 'Fn::Join': [string, unknown[]] };
+    const parts = uri['Fn::Join'][1];
+    expect(parts).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi[0-9A-F]{8}$/), 'ApiEndpoint'] },
+      '/t/taihe/{proxy}',
+    ]);
+    expect(integrations[0]!.Properties).toMatchObject({ IntegrationMethod: 'ANY', TimeoutInMillis: 12_000 });
   });
 });
 
