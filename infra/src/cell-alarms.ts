@@ -70,7 +70,7 @@ export const COUNTY_ALARMS: readonly CountyQueryAlarm[] = [
   {
     name: 'county-api-slow',
     severity: 'warning',
-    description: `A county API answered ten or more requests a 5 minutes after ${SLOW_REQUEST_MS / 1000} s or more, three periods running. The contributor names the county.`,
+    description: `A county API answered ten or more requests in each 5-minute period after ${SLOW_REQUEST_MS / 1000} s or more, three periods running. The contributor names the county.`,
     query: `SELECT SUM(${API_SLOW_REQUESTS_METRIC}) FROM SCHEMA(${METRICS_NAMESPACE}, ${COUNTY_DIMENSION}) GROUP BY ${COUNTY_DIMENSION} ORDER BY SUM() DESC`,
     threshold: 10,
     evaluationPeriods: 3,
