@@ -17,10 +17,20 @@ export const MAX_TENANTS_PER_CELL = 250;
 
 export const DEFAULT_CELLS_FILE = fileURLToPath(new URL('../config/cells.json', import.meta.url));
 
+/**
+ * How much traffic a county's gateway lets through and so how much of the cell's Lambda concurrency it can hold
+ * (infra/src/bulkheads.ts, docs/deploy.md "Bulkheads"). Default `small`: a Taihe-sized county of a few hundred
+ * monthly users.
+ */
+export const COUNTY_SIZES = ['small', 'medium', 'large'] as const;
+export type CountySize = (typeof COUNTY_SIZES)[number];
+
 export interface TenantConfig {
   id: string;
   /** The county's display name, used in descriptions and tags only. */
   name?: string;
+  /** Default `small`. */
+  size?: CountySize;
 }
 
 /**
@@ -275,7 +285,7 @@ function parseIdentity(value: unknown, where: string, problems: string[]): CellI
 function parseTenant(value: unknown, where: string, problems: string[]): TenantConfig | undefined {
   const raw = asObject(value, where, problems);
   if (!raw) return undefined;
-  rejectUnknownKeys(raw, ['id', 'name'], where, problems);
+  rejectUnknownKeys(raw, ['id', 'name', 'size'], where, problems);
   const id = requireString(raw, 'id', where, problems);
   if (id === undefined) return undefined;
   if (!TENANT_ID_PATTERN.test(id)) {
@@ -284,7 +294,14 @@ function parseTenant(value: unknown, where: string, problems: string[]): TenantC
   }
   if (raw.name !== undefined && typeof raw.name !== 'string')
     problems.push(`${where}: name must be a string`);
-  return typeof raw.name === 'string' ? { id, name: raw.name } : { id };
+  const size = COUNTY_SIZES.find((known) => known === raw.size);
+  if (raw.size !== undefined && size === undefined)
+    problems.push(`${where}: size must be one of ${COUNTY_SIZES.join(', ')}`);
+  return {
+    id,
+    ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
+    ...(size !== undefined ? { size } : {}),
+  };
 }
 
 /** `${VAR}` takes its value from the environment; an unset or empty variable leaves the field unset. */

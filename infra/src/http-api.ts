@@ -13,6 +13,8 @@ export interface HttpApiWithStageProps {
   corsPreflight?: apigwv2.CorsPreflightOptions;
   defaultIntegration?: apigwv2.HttpRouteIntegration;
   defaultAuthorizer?: apigwv2.IHttpRouteAuthorizer;
+  /** Fixed fields added to every access-log line (a county API's `county`, which its metric filter reads). */
+  logFields?: Record<string, string>;
 }
 
 /**
@@ -60,6 +62,7 @@ export function createHttpApi(
           sub: '$context.authorizer.claims.sub',
           authorizerError: '$context.authorizer.error',
           integrationError: '$context.integrationErrorMessage',
+          ...props.logFields,
         }),
       ),
     },

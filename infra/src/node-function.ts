@@ -44,6 +44,13 @@ export interface NodeFunctionProps {
   timeout: Duration;
   /** A fixed role name, for a role another service recognises by name (a county API's). Default: generated. */
   roleName?: string;
+  /**
+   * A fixed function name. The cell's alarms group Lambda's metrics by `FunctionName`, so a name that carries the
+   * county is what names the county in an alarm (infra/src/cell-alarms.ts). Default: generated.
+   */
+  functionName?: string;
+  /** Caps (and sets aside) this many of the account's concurrent executions. Default: none. */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -86,6 +93,10 @@ export class NodeFunction extends Construct {
       description: props.description,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
+      ...(props.functionName !== undefined ? { functionName: props.functionName } : {}),
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -9,8 +9,10 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -19,6 +21,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
+import { addCountyAlarms } from './cell-alarms.ts';
+import { CellRouter } from './cell-router.ts';
 import type { CellIdentityConfig } from './cells-config.ts';
 import { PENDING_UPLOAD_ROOT } from './tenant-policy.ts';
 import { UserAdminService } from './user-admin-service.ts';
@@ -28,7 +32,27 @@ export const DEFAULT_TABLE_NAME = 'gridsafe';
 export { GSI_NAMES };
 /** DynamoDB TTL removes idempotency records and unconfirmed photos' waiting items once `expiresAt` (epoch s) passed. */
 export const TTL_ATTRIBUTE = 'expiresAt';
+/** Critical alarms: someone is paged. */
 export const ALARM_TOPIC_NAME = 'gridsafe-alarms';
+/** Warnings: read in working hours. */
+export const WARNING_TOPIC_NAME = 'gridsafe-warnings';
+
+/**
+ * How long a photo a record has taken in, and every version it replaced, is kept: five years, the span a county
+ * bureau's inspection and audit cycles look back over (docs/deploy.md, "Evidence and backups"). Change it only with
+ * the bureaus' sign-off; shortening it lets S3 delete replaced versions sooner.
+ */
+export const EVIDENCE_RETENTION = Duration.days(5 * 365);
+
+/**
+ * The table's backups beyond point-in-time recovery's 35 days: one on the first of each month, kept a year, in a
+ * vault nobody can delete recovery points from (docs/deploy.md, "Evidence and backups"). Monthly, not weekly: PITR
+ * already restores any second of the last 35 days, and each backup is a full copy billed per GB-month.
+ */
+export const TABLE_BACKUP_RULES = [
+  { ruleName: 'monthly', schedule: { day: '1', hour: '19', minute: '0' }, keep: Duration.days(366) },
+] as const;
+export const BACKUP_VAULT_NAME = 'gridsafe-table';
 /**
  * The cell's page-cursor secret (packages/db/src/page-cursor.ts): `{"current": "...", "previous": [...]}`. One per
  * cell, read by every county API of the cell; rotated by the operator (docs/deploy.md).
@@ -147,14 +171,20 @@ export class SharedStack extends Stack {
   readonly userPoolClient?: cognito.UserPoolClient;
   readonly userAdmin?: UserAdminService;
   readonly alarmTopic: sns.Topic;
+  readonly warningTopic: sns.Topic;
+  readonly backupPlan: backup.BackupPlan;
+  readonly router: CellRouter;
   readonly cursorSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: SharedStackProps) {
     super(scope, id, { stackName: SHARED_STACK_NAME, ...props });
     const tableName = props.tableName ?? DEFAULT_TABLE_NAME;
 
-    this.alarmTopic = this.createAlarmTopic(props.alarmEmail);
+    this.alarmTopic = this.createAlarmTopic('Alarms', ALARM_TOPIC_NAME, props.alarmEmail);
+    this.warningTopic = this.createAlarmTopic('Warnings', WARNING_TOPIC_NAME, props.alarmEmail);
     this.table = this.createTable(tableName);
+    this.backupPlan = this.createTableBackups(this.table);
+    this.router = new CellRouter(this, 'Router');
     this.evidenceBucket = this.createEvidenceBucket(tableName, props.webOrigins);
     if ((props.identity ?? { kind: 'cognito' }).kind === 'cognito') {
       const userPool = this.createUserPool();
@@ -206,6 +236,7 @@ export class SharedStack extends Stack {
     });
 
     this.createAlarms();
+    addCountyAlarms(this, { critical: this.alarmTopic, warning: this.warningTopic });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidenceBucket.bucketName });
@@ -250,7 +281,7 @@ export class SharedStack extends Stack {
       reason: 'This is the access-log bucket of the evidence bucket; logging it into itself would loop.',
     });
 
-    return new s3.Bucket(this, 'Evidence', {
+    const bucket = new s3.Bucket(this, 'Evidence', {
       bucketName: evidenceBucketName(tableName),
       versioned: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -281,7 +312,12 @@ export class SharedStack extends Stack {
             { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(365) },
           ],
         },
-        { id: 'expire-replaced-versions', noncurrentVersionExpiration: Duration.days(90) },
+        {
+          // A replaced photo stays readable as a noncurrent version for the whole retention, never less: an
+          // overwrite cannot destroy evidence, and the bucket policy below refuses deleting a version.
+          id: 'expire-replaced-versions',
+          noncurrentVersionExpiration: EVIDENCE_RETENTION,
+        },
         { id: 'abort-abandoned-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
         {
           // Announced photos nobody confirmed (their waiting items expire by TTL the same day); a confirmed one is
@@ -293,6 +329,55 @@ export class SharedStack extends Stack {
         },
       ],
     });
+    // No principal, whatever its IAM policy says, deletes a version of a county's evidence; only lifecycle rules
+    // (which bucket policies do not govern) remove versions, after EVIDENCE_RETENTION. Deleting a county's data at
+    // offboarding is a deliberate step that removes this statement first (docs/deploy.md).
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceVersionsAreNeverDeleted',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObjectVersion'],
+        // Every county's evidence, `t/<county>/…` (tenantEvidencePrefix); unconfirmed uploads under pending/ expire.
+        resources: [bucket.arnForObjects('t/*')],
+      }),
+    );
+    return bucket;
+  }
+
+  private createTableBackups(table: dynamodb.Table): backup.BackupPlan {
+    const vault = new backup.BackupVault(this, 'BackupVault', {
+      backupVaultName: BACKUP_VAULT_NAME,
+      // Refuses backup:DeleteRecoveryPoint to everyone: a backup leaves the vault only when its rule expires it.
+      blockRecoveryPointDeletion: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new backup.BackupPlan(this, 'TableBackupPlan', {
+      backupPlanName: 'gridsafe-table',
+      backupVault: vault,
+      backupPlanRules: TABLE_BACKUP_RULES.map(
+        (rule) =>
+          new backup.BackupPlanRule({
+            ruleName: rule.ruleName,
+            // 03:00 China Standard Time, after the nightly assessments' window.
+            scheduleExpression: events.Schedule.cron(rule.schedule),
+            deleteAfter: rule.keep,
+          }),
+      ),
+    });
+    const selection = plan.addSelection('Table', {
+      resources: [backup.BackupResource.fromDynamoDbTable(table)],
+      allowRestores: true,
+    });
+    for (const policy of ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores']) {
+      Validations.of(selection).acknowledge({
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+        reason:
+          "AWS Backup's own service-role policy, which AWS keeps in step with each service's backup API; the role " +
+          'is assumed by AWS Backup only, and the selection limits the plan to the one table.',
+      });
+    }
+    return plan;
   }
 
   private createUserPool(): cognito.UserPool {
@@ -361,8 +446,8 @@ export class SharedStack extends Stack {
     });
   }
 
-  private createAlarmTopic(alarmEmail: string | undefined): sns.Topic {
-    const topic = new sns.Topic(this, 'Alarms', { topicName: ALARM_TOPIC_NAME, enforceSSL: true });
+  private createAlarmTopic(id: string, topicName: string, alarmEmail: string | undefined): sns.Topic {
+    const topic = new sns.Topic(this, id, { topicName, enforceSSL: true });
     // enforceSSL replaces the topic's default policy, so CloudWatch needs an explicit grant to publish.
     topic.addToResourcePolicy(
       new iam.PolicyStatement({

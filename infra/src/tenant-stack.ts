@@ -12,16 +12,29 @@ import {
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { ALARM_PERIOD, addAlarm } from './alarms.ts';
+import {
+  ASSESSMENT_RESERVED_CONCURRENCY,
+  COUNTY_API_INTEGRATION_TIMEOUT,
+  COUNTY_API_TIMEOUT,
+  stageThrottleFor,
+} from './bulkheads.ts';
+import {
+  API_SERVER_ERRORS_METRIC,
+  API_SLOW_REQUESTS_METRIC,
+  COUNTY_DIMENSION,
+  countyFunctionName,
+  SLOW_LATENCY_PATTERN,
+} from './cell-alarms.ts';
+import { addCountyRoute } from './cell-router.ts';
 import type { CellIdentityConfig, TenantConfig } from './cells-config.ts';
 import { createHttpApi } from './http-api.ts';
 import { acknowledgeWildcardResource, nagArn } from './nag.ts';
-import { NodeFunction } from './node-function.ts';
+import { METRICS_NAMESPACE, NodeFunction } from './node-function.ts';
 import { CURSOR_SECRET_NAME, cursorSecretArn, importSharedResources } from './shared-stack.ts';
 import {
   countyApiRoleName,
@@ -87,7 +100,9 @@ export class TenantStack extends Stack {
       description: `Gridsafe county API (${tenant})`,
       // More memory is more CPU: cold starts and JSON work finish sooner, and the bill is per GB-second.
       memorySize: 1024,
-      timeout: Duration.seconds(15),
+      // Bulkheads (docs/deploy.md): with the stage throttle this bounds the concurrency one county can hold.
+      timeout: COUNTY_API_TIMEOUT,
+      functionName: countyFunctionName(tenant, 'api'),
       // The user-administration service reads the county from this name (tenant-policy.ts).
       roleName: countyApiRoleName(Aws.REGION, tenant),
       environment: {
@@ -126,6 +141,7 @@ export class TenantStack extends Stack {
       memorySize: 512,
       // Well under the 5-minute schedule, so two sweeps of one county never overlap.
       timeout: Duration.minutes(2),
+      functionName: countyFunctionName(tenant, 'escalation'),
       environment: dataEnvironment,
     });
     this.escalationSweep.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
@@ -137,6 +153,8 @@ export class TenantStack extends Stack {
       // Reads every unit and risk point of the county: Nanjing-sized counties take minutes and a few hundred MB.
       memorySize: 1769,
       timeout: Duration.minutes(15),
+      functionName: countyFunctionName(tenant, 'assessment'),
+      reservedConcurrentExecutions: ASSESSMENT_RESERVED_CONCURRENCY,
       environment: dataEnvironment,
     });
     this.assessmentRefresh.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
@@ -198,10 +216,12 @@ export class TenantStack extends Stack {
       }),
     });
 
-    const { api } = createHttpApi(this, 'HttpApi', {
+    const { api, accessLogs } = createHttpApi(this, 'HttpApi', {
       apiName: `gridsafe-${tenant}`,
       description: `Gridsafe county API (${tenant})`,
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      // The county's share of the cell (docs/deploy.md, "Bulkheads"): its size class sets the token bucket.
+      throttle: stageThrottleFor(props.tenant.size),
+      logFields: { county: tenant },
       corsPreflight: {
         allowOrigins: props.webOrigins,
         allowMethods: [apigwv2.CorsHttpMethod.ANY],
@@ -218,7 +238,9 @@ export class TenantStack extends Stack {
         ? [shared.userPoolClientId, props.identity.audience]
         : [shared.userPoolClientId];
     this.addRoutes(api, shared.authIssuer, audiences);
-    this.addAlarms(shared.alarmTopic);
+    this.addAlarmMetrics(accessLogs);
+    // Browsers reach the county at the cell's domain, same paths as locally (docs/decisions.md).
+    addCountyRoute(this, tenant, api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', { value: `${api.apiEndpoint}${countyApiBasePath(tenant)}` });
   }
@@ -227,6 +249,7 @@ export class TenantStack extends Stack {
     // One resource-based permission for the whole API instead of one per route.
     const integration = new HttpLambdaIntegration('ApiIntegration', this.api.function, {
       scopePermissionToRoute: false,
+      timeout: COUNTY_API_INTEGRATION_TIMEOUT,
     });
     // Cognito access tokens carry the app client in `client_id`; HTTP API JWT authorizers accept it as audience.
     const authorizer = new HttpJwtAuthorizer('TokenAuthorizer', issuer, { jwtAudience: audiences });
@@ -246,43 +269,21 @@ export class TenantStack extends Stack {
     }
   }
 
-  private addAlarms(topic: Parameters<typeof addAlarm>[2]): void {
-    const tenant = this.tenant;
-    addAlarm(this, 'ApiServerErrorsAlarm', topic, {
-      name: `${tenant}-api-5xx`,
-      description: `The ${tenant} county API answered with server errors.`,
-      metric: this.httpApi.metricServerError({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
-      threshold: 5,
+  /**
+   * No alarm of its own (the cell's alarms watch every county, infra/src/cell-alarms.ts): only the two counts they
+   * read from this county's access log, under the county's name.
+   */
+  private addAlarmMetrics(accessLogs: logs.ILogGroup): void {
+    const counted = { metricNamespace: METRICS_NAMESPACE, dimensions: { [COUNTY_DIMENSION]: '$.county' } };
+    accessLogs.addMetricFilter('ServerErrorsMetric', {
+      ...counted,
+      metricName: API_SERVER_ERRORS_METRIC,
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '5*'),
     });
-    addAlarm(this, 'ApiLatencyAlarm', topic, {
-      name: `${tenant}-api-latency`,
-      description: `The ${tenant} county API's p95 latency stayed above 3 seconds.`,
-      metric: this.httpApi.metricLatency({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.p(95) }),
-      threshold: 3000,
-      evaluationPeriods: 3,
-    });
-    addAlarm(this, 'ApiThrottlesAlarm', topic, {
-      name: `${tenant}-api-throttles`,
-      description: `The ${tenant} county API function was throttled: the cell's Lambda concurrency is exhausted.`,
-      metric: this.api.function.metricThrottles({ period: ALARM_PERIOD }),
-      threshold: 1,
-    });
-    addAlarm(this, 'EscalationErrorsAlarm', topic, {
-      name: `${tenant}-escalation-errors`,
-      description: `The ${tenant} escalation sweep failed twice in 15 minutes: overdue hazards are not being raised.`,
-      metric: this.escalationSweep.function.metricErrors({ period: ALARM_PERIOD }),
-      threshold: 1,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-    });
-    addAlarm(this, 'EscalationStoppedAlarm', topic, {
-      name: `${tenant}-escalation-stopped`,
-      description: `The ${tenant} escalation sweep has not run for 15 minutes (schedule disabled or deleted?).`,
-      metric: this.escalationSweep.function.metricInvocations({ period: ALARM_PERIOD }),
-      threshold: 1,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    accessLogs.addMetricFilter('SlowRequestsMetric', {
+      ...counted,
+      metricName: API_SLOW_REQUESTS_METRIC,
+      filterPattern: logs.FilterPattern.regexValue('$.latencyMs', '=', SLOW_LATENCY_PATTERN),
     });
   }
 }

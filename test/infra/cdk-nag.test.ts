@@ -12,6 +12,7 @@ const ACCEPTED_RULES = [
   'AwsSolutions-APIG4', // public routes of a county API: login, refresh, health, API description
   'AwsSolutions-COG2', // MFA optional for field phones
   'AwsSolutions-COG8', // Essentials, not Plus
+  'AwsSolutions-IAM4', // AWS Backup's service-role policies on the table's backup selection, nothing else
   'AwsSolutions-IAM5', // index/* and t/<id>/* under leading-key conditions; execute-api for operators and user admin
   'AwsSolutions-L1', // Node.js 22 pinned
   'AwsSolutions-S1', // the access-log bucket does not log itself

@@ -104,6 +104,16 @@ describe('cells configuration', () => {
     }
   });
 
+  it("reads a county's size class, small unless it says otherwise, and refuses an unknown one", () => {
+    const parsed = parseCellsConfig(
+      config({ cells: [{ id: 'east-1', tenants: [{ id: 'taihe' }, { id: 'nanjing', size: 'large' }] }] }),
+      {},
+    );
+    expect(parsed.cells[0]?.tenants).toEqual([{ id: 'taihe' }, { id: 'nanjing', size: 'large' }]);
+    const raw = config({ cells: [{ id: 'east-1', tenants: [{ id: 'taihe', size: 'huge' }] }] });
+    expect(problemsOf(raw)).toContain('size must be one of small, medium, large');
+  });
+
   it('accepts ids that differ only by a suffix, because every prefix ends in its delimiter', () => {
     const parsed = parseCellsConfig(
       config({ cells: [{ id: 'east-1', tenants: [{ id: 'abc' }, { id: 'abcd' }] }] }),

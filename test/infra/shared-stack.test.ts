@@ -8,7 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CellStage } from '../../infra/src/cell-stage.ts';
 import { parseCellsConfig } from '../../infra/src/cells-config.ts';
-import { DEFAULT_TABLE_NAME, SSM_PARAMETERS } from '../../infra/src/shared-stack.ts';
+import { DEFAULT_TABLE_NAME, EVIDENCE_RETENTION, SSM_PARAMETERS } from '../../infra/src/shared-stack.ts';
 
 let template: Template;
 
@@ -112,7 +112,7 @@ describe('the evidence bucket', () => {
     });
   });
 
-  it('moves photos to cheaper storage over time and cleans up old versions and abandoned uploads', () => {
+  it('moves photos to cheaper storage over time, keeps replaced versions for the retention and cleans up abandoned uploads', () => {
     const rules = (evidence().Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] })
       .Rules;
     expect(rules).toEqual(
@@ -125,7 +125,7 @@ describe('the evidence bucket', () => {
             { StorageClass: 'GLACIER_IR', TransitionInDays: 365 },
           ],
         }),
-        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 1825 } }),
         expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
       ]),
     );
@@ -285,6 +285,94 @@ describe('the user-administration service', () => {
 
   it('publishes its API id where the tenant stacks read it', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/gridsafe/user-admin-api-id' });
+  });
+});
+
+describe('evidence that cannot be overwritten or deleted', () => {
+  const evidence = () => onlyResource('AWS::S3::Bucket', { VersioningConfiguration: Match.anyValue() });
+
+  it('keeps every version a photo replaced for five years, outside unconfirmed uploads', () => {
+    const rules = (evidence().Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] })
+      .Rules;
+    const expiringVersions = rules.filter((rule) => 'NoncurrentVersionExpiration' in rule);
+    for (const rule of expiringVersions.filter((rule) => rule.Prefix !== 'pending/')) {
+      expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: EVIDENCE_RETENTION.toDays() });
+    }
+    expect(EVIDENCE_RETENTION.toDays()).toBeGreaterThanOrEqual(5 * 365);
+    expect(evidence().Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  it("refuses deleting a version of any county's evidence to every principal", () => {
+    const policy = onlyResource('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^Evidence') },
+    });
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    const denial = statements.find((statement) => statement.Sid === 'EvidenceVersionsAreNeverDeleted');
+    expect(denial).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:DeleteObjectVersion',
+    });
+    expect(JSON.stringify(denial!.Resource)).toMatch(/\/t\/\*"\]\]\}$/);
+  });
+});
+
+describe("the table's backups beyond point-in-time recovery", () => {
+  it('backs the table up monthly and keeps each backup a year, into a retained vault', () => {
+    const plan = onlyResource('AWS::Backup::BackupPlan').Properties.BackupPlan as {
+      BackupPlanRule: Record<string, unknown>[];
+    };
+    expect(
+      plan.BackupPlanRule.map((rule) => [rule.RuleName, rule.ScheduleExpression, rule.Lifecycle]),
+    ).toEqual([['monthly', 'cron(0 19 1 * ? *)', { DeleteAfterDays: 366 }]]);
+    for (const rule of plan.BackupPlanRule) {
+      expect(rule.TargetBackupVault).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^BackupVault/), 'BackupVaultName'],
+      });
+    }
+    const vault = onlyResource('AWS::Backup::BackupVault');
+    expect(vault.Properties.BackupVaultName).toBe('gridsafe-table');
+    expect(vault.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets nobody delete a backup before its rule expires it', () => {
+    const vault = onlyResource('AWS::Backup::BackupVault');
+    expect(vault.Properties.AccessPolicy).toMatchObject({
+      Statement: [
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: expect.arrayContaining(['backup:DeleteRecoveryPoint']),
+        }),
+      ],
+    });
+  });
+
+  it('selects the table and nothing else', () => {
+    const selection = onlyResource('AWS::Backup::BackupSelection').Properties.BackupSelection as {
+      Resources: unknown[];
+    };
+    expect(selection.Resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }]);
+    onlyResource('AWS::DynamoDB::Table');
+  });
+});
+
+describe('the cell router', () => {
+  it('is an HTTP API with access logs and no route of its own, whose id the county stacks read', () => {
+    const router = onlyResource('AWS::ApiGatewayV2::Api', { Name: 'gridsafe-router' });
+    expect(router.Properties.ProtocolType).toBe('HTTP');
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(
+      routes.filter((route) => JSON.stringify(route.Properties.ApiId).includes('RouterHttpApi')),
+    ).toEqual([]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: Match.stringLikeRegexp('^RouterHttpApi') },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/gridsafe/router-api-id' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SLOW_LATENCY_PATTERN } from '../../infra/src/cell-alarms.ts';
 import { CellStage } from '../../infra/src/cell-stage.ts';
 import { parseCellsConfig } from '../../infra/src/cells-config.ts';
 import { PUBLIC_API_ROUTES } from '../../infra/src/tenant-stack.ts';
@@ -15,7 +16,15 @@ beforeAll(() => {
       tableName: 'gridsafe',
       platformCell: 'test-1',
       webOrigins: ['https://app.gridsafe.example.cn'],
-      cells: [{ id: 'test-1', tenants: [{ id: 'taihe', name: '太和县' }, { id: 'linquan' }] }],
+      cells: [
+        {
+          id: 'test-1',
+          tenants: [
+            { id: 'taihe', name: '太和县' },
+            { id: 'linquan', size: 'large' },
+          ],
+        },
+      ],
     },
     {},
   );
@@ -189,7 +198,9 @@ describe("a county's HTTP API", () => {
   });
 
   it('leaves only login, refresh, the login options, health and the API description public', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const routes = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]).filter(
+      (route) => !JSON.stringify(route.Properties.ApiId).includes('routerapiid'),
+    );
     const open = routes
       .filter((route) => route.Properties.AuthorizationType === 'NONE' || !route.Properties.AuthorizationType)
       .map((route) => route.Properties.RouteKey)
@@ -207,15 +218,15 @@ describe("a county's HTTP API", () => {
     expect(routes).toHaveLength(6);
   });
 
-  it('throttles the county and writes JSON access logs with the caller address', () => {
+  it('writes JSON access logs with the caller address and the county', () => {
     const stageResource = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
-    expect(stageResource.Properties).toMatchObject({
-      StageName: '$default',
-      AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-    });
+    expect(stageResource.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
     const format = JSON.parse((stageResource.Properties.AccessLogSettings as { Format: string }).Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', ip: '$context.identity.sourceIp' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      county: 'taihe',
+    });
   });
 
   it('allows the web app origin in CORS', () => {
@@ -226,36 +237,102 @@ describe("a county's HTTP API", () => {
   });
 });
 
-describe("a county's alarms", () => {
-  it('notify the cell topic about server errors, latency, throttling and a stalled escalation sweep', () => {
-    const names = (Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[])
-      .map((alarm) => alarm.Properties.AlarmName)
-      .sort();
-    expect(names).toEqual([
-      'gridsafe-taihe-api-5xx',
-      'gridsafe-taihe-api-latency',
-      'gridsafe-taihe-api-throttles',
-      'gridsafe-taihe-escalation-errors',
-      'gridsafe-taihe-escalation-stopped',
+describe("a county's route at the cell router", () => {
+  it('sends every path under /t/<id>/ to its own API with the path unchanged, and nothing else', () => {
+    const routerRoutes = (
+      Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]
+    ).filter((route) => JSON.stringify(route.Properties.ApiId).includes('routerapiid'));
+    expect(routerRoutes.map((route) => route.Properties.RouteKey)).toEqual(['ANY /t/taihe/{proxy+}']);
+    const integrations = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { IntegrationType: 'HTTP_PROXY' },
+      }),
+    ) as Resource[];
+    expect(integrations).toHaveLength(1);
+    const uri = integrations[0]!.Properties.IntegrationUri as { 'Fn::Join': [string, unknown[]] };
+    const parts = uri['Fn::Join'][1];
+    expect(parts).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi[0-9A-F]{8}$/), 'ApiEndpoint'] },
+      '/t/taihe/{proxy}',
     ]);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'gridsafe-taihe-escalation-stopped',
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-      AlarmActions: [
-        {
-          'Fn::Join': [
-            '',
-            Match.arrayWith([
-              ':sns:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':gridsafe-alarms',
-            ]),
-          ],
-        },
-      ],
+    expect(integrations[0]!.Properties).toMatchObject({ IntegrationMethod: 'ANY', TimeoutInMillis: 12_000 });
+  });
+});
+
+describe("a county's bulkheads", () => {
+  function stageThrottle(stack: Template) {
+    const stage = Object.values(stack.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
+    return stage.Properties.DefaultRouteSettings as {
+      ThrottlingRateLimit: number;
+      ThrottlingBurstLimit: number;
+    };
+  }
+
+  it('throttles a county by its size class: a small county by default, a large one with more room', () => {
+    expect(stageThrottle(template)).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 });
+    expect(stageThrottle(Template.fromStack(stage.tenants.get('linquan')!))).toEqual({
+      ThrottlingRateLimit: 25,
+      ThrottlingBurstLimit: 50,
     });
+  });
+
+  it("cannot hold more than a tenth of the account's default Lambda concurrency when every request hangs", () => {
+    const api = functionWithService('gridsafe-api').Properties;
+    const integration = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Integration'),
+    )[0] as Resource;
+    const timeout = api.Timeout as number;
+    // The gateway waits longer than the function, so a slow request ends (and frees its concurrency) at Lambda.
+    expect(timeout).toBe(10);
+    expect(integration.Properties.TimeoutInMillis).toBe(12_000);
+    const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stageThrottle(template);
+    expect(burst + rate * timeout).toBeLessThanOrEqual(1000 / 10);
+  });
+
+  it('runs one nightly assessment of a county at a time', () => {
+    expect(functionWithService('gridsafe-assessment').Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(functionWithService('gridsafe-api').Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+});
+
+describe("a county's alarm metrics", () => {
+  it('has no alarm of its own', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  it('names its functions after the county, which is how the cell alarms name it', () => {
+    expect(
+      ['gridsafe-api', 'gridsafe-escalation', 'gridsafe-assessment'].map(
+        (service) => functionWithService(service).Properties.FunctionName,
+      ),
+    ).toEqual(['gridsafe-taihe-api', 'gridsafe-taihe-escalation', 'gridsafe-taihe-assessment']);
+  });
+
+  it('counts server errors and slow requests from its access log under the county dimension', () => {
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')) as Resource[];
+    const byMetric = new Map(
+      filters.map((filter) => {
+        const [transformation] = filter.Properties.MetricTransformations as Record<string, unknown>[];
+        return [transformation!.MetricName as string, { filter, transformation: transformation! }];
+      }),
+    );
+    expect([...byMetric.keys()].sort()).toEqual(['ApiServerErrors', 'ApiSlowRequests']);
+    for (const { transformation } of byMetric.values()) {
+      expect(transformation).toMatchObject({
+        MetricNamespace: 'Gridsafe',
+        MetricValue: '1',
+        Dimensions: [{ Key: 'County', Value: '$.county' }],
+      });
+    }
+    expect(byMetric.get('ApiServerErrors')!.filter.Properties.FilterPattern).toBe('{ $.status = "5*" }');
+    expect(byMetric.get('ApiSlowRequests')!.filter.Properties.FilterPattern).toBe(
+      `{ $.latencyMs = %${SLOW_LATENCY_PATTERN}% }`,
+    );
+  });
+
+  it('counts as slow exactly the latencies of 3,000 ms and more', () => {
+    const slow = new RegExp(SLOW_LATENCY_PATTERN);
+    expect(['3000', '3001', '9999', '10000', '120000'].filter((ms) => !slow.test(ms))).toEqual([]);
+    expect(['0', '42', '999', '2999', '-', ''].filter((ms) => slow.test(ms))).toEqual([]);
   });
 });
