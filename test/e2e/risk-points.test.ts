@@ -48,8 +48,9 @@ describe('risk points in the admin web app', () => {
     // Approve the first: the badge moves on and the history records who approved it.
     await page.click(`tr[data-risk-point="${first}"] a.rp-name`);
     await page.locator('[data-testid=actions] button', { hasText: '审核通过' }).click();
+    // The step and the reload that follows it take longer than the poll's one-second default on a loaded machine.
     await expect
-      .poll(() => page.locator('.page-title [data-status]').getAttribute('data-status'))
+      .poll(() => page.locator('.page-title [data-status]').getAttribute('data-status'), { timeout: 10_000 })
       .not.toBe('submitted');
     await page.locator('[data-testid=audit] li', { hasText: 'township.officer' }).waitFor();
     await screenshot(page, 'risk-point-record');
@@ -96,9 +97,10 @@ describe('risk points in the admin web app', () => {
       const expected = all.body.items.filter((point) => point.color === colour).length;
       expect(await page.locator(`path.rp-marker.colour-${colour}`).count(), colour).toBe(expected);
     }
-    // A red marker is drawn in the standard red.
+    // A red marker is drawn in the standard red: the demo county has red points, so there is one to look at.
     const red = all.body.items.find((point) => point.color === 'red');
-    if (red) expect(await page.locator(`path.rp-${red.id}`).getAttribute('fill')).toBe('#d9363e');
+    expect(red, 'a red risk point in the demo county').toBeDefined();
+    expect(await page.locator(`path.rp-${red?.id}`).getAttribute('fill')).toBe('#d9363e');
     await screenshot(page, 'map');
     await context.close();
   });

@@ -1,11 +1,11 @@
+import type { Capability } from '@gridsafe/core/permissions';
 import type { ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
-import type { Role } from './api/types.ts';
 import { PageTitle } from './components/common.ts';
 import { Layout } from './components/layout.ts';
 import { html } from './html.ts';
 import { t } from './i18n/index.ts';
-import { homePath, NAV_ITEMS } from './nav.ts';
+import { homePath } from './nav.ts';
 import { AssessmentsPage } from './pages/assessments.ts';
 import { AuthCallbackPage } from './pages/auth-callback.ts';
 import { DepartmentsPage } from './pages/departments.ts';
@@ -32,6 +32,7 @@ import { UnitImportPage } from './pages/unit-import.ts';
 import { UnitsPage } from './pages/units.ts';
 import { UsersPage } from './pages/users.ts';
 import { VendorAccessPage } from './pages/vendor-access.ts';
+import { can } from './permissions.ts';
 import { location, matchPath, navigate, nextAfterLogin } from './router.ts';
 import { session, TENANT_PATTERN } from './session.ts';
 
@@ -40,32 +41,30 @@ interface Route {
   pattern: string;
   // biome-ignore lint/suspicious/noExplicitAny: each page takes its own route parameters.
   page: ComponentType<any>;
-  /** Roles that may open it; absent = every signed-in role. The API enforces the same again. */
-  roles?: readonly Role[];
+  /** The capability it needs (core's table); absent = anyone signed in. The API enforces the same again. */
+  needs?: Capability;
   props?: Record<string, unknown>;
 }
 
-const rolesOf = (path: string) => NAV_ITEMS.find((item) => item.path === path)?.roles;
-
 /** The page table; menu entries are in nav.ts. */
 const ROUTES: Route[] = [
-  { pattern: 'grids', page: GridTreePage, roles: rolesOf('grids') },
-  { pattern: 'grids/:id', page: GridStatsPage, roles: rolesOf('grids') },
+  { pattern: 'grids', page: GridTreePage, needs: 'grid.read' },
+  { pattern: 'grids/:id', page: GridStatsPage, needs: 'grid.read' },
   { pattern: 'units', page: UnitsPage },
-  { pattern: 'units/new', page: UnitCreatePage, roles: ['county_admin', 'township_officer', 'grid_member'] },
-  { pattern: 'units/import', page: UnitImportPage, roles: ['county_admin'] },
+  { pattern: 'units/new', page: UnitCreatePage, needs: 'unit.create' },
+  { pattern: 'units/import', page: UnitImportPage, needs: 'unit.import' },
   { pattern: 'units/:id', page: UnitPage },
   { pattern: 'risk-points', page: RiskPointsPage },
   { pattern: 'risk-points/:id', page: RiskPointPage },
-  { pattern: 'review', page: ReviewQueuePage, roles: rolesOf('review') },
+  { pattern: 'review', page: ReviewQueuePage, needs: 'riskPoint.review' },
   { pattern: 'hazards', page: HazardsPage },
   { pattern: 'hazards/:id', page: HazardPage },
-  { pattern: 'assessments', page: AssessmentsPage, roles: rolesOf('assessments') },
+  { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
   { pattern: 'map', page: MapPage },
   { pattern: 'departments', page: DepartmentsPage },
-  { pattern: 'users', page: UsersPage, roles: rolesOf('users') },
-  { pattern: 'login-events', page: LoginEventsPage, roles: rolesOf('login-events') },
-  { pattern: 'vendor-access', page: VendorAccessPage, roles: rolesOf('vendor-access') },
+  { pattern: 'users', page: UsersPage, needs: 'user.manage' },
+  { pattern: 'login-events', page: LoginEventsPage, needs: 'loginEvent.read' },
+  { pattern: 'vendor-access', page: VendorAccessPage, needs: 'vendorGrant.manage' },
   { pattern: 'knowledge', page: KnowledgePage },
   { pattern: 'knowledge/:code', page: KnowledgeIndustryPage },
   { pattern: 'settings', page: SettingsPage },
@@ -73,20 +72,20 @@ const ROUTES: Route[] = [
   {
     pattern: 'm/register',
     page: UnitCreatePage,
-    roles: ['county_admin', 'township_officer', 'grid_member'],
+    needs: 'unit.create',
     props: { compact: true },
   },
   {
     pattern: 'm/file',
     page: FileRiskPointPage,
-    roles: ['county_admin', 'township_officer', 'grid_member', 'unit_user'],
+    needs: 'riskPoint.file',
   },
   { pattern: 'm/sync', page: SyncPage },
   { pattern: 'm/hazard', page: ReportHazardPage },
   {
     pattern: 'm/patrols/:id',
     page: PatrolPage,
-    roles: ['county_admin', 'department_officer', 'township_officer', 'grid_member'],
+    needs: 'patrol.read',
   },
 ];
 
@@ -130,13 +129,13 @@ export function App() {
   if (scanned)
     return html`<${Redirect} to=${`/${tenant}/risk-points/${encodeURIComponent(scanned.id ?? '')}`} />`;
   if (rest === 'login') {
-    return html`<${Redirect} to=${nextAfterLogin(tenant) ?? `/${tenant}/${homePath(current.user.role)}`} />`;
+    return html`<${Redirect} to=${nextAfterLogin(tenant) ?? `/${tenant}/${homePath(current.user)}`} />`;
   }
-  if (rest === '') return html`<${Redirect} to=${`/${tenant}/${homePath(current.user.role)}`} />`;
+  if (rest === '') return html`<${Redirect} to=${`/${tenant}/${homePath(current.user)}`} />`;
   for (const route of ROUTES) {
     const params = matchPath(route.pattern, rest);
     if (!params) continue;
-    const allowed = !route.roles || route.roles.includes(current.user.role);
+    const allowed = !route.needs || can(route.needs, current.user);
     return html`<${Layout}>${allowed ? html`<${route.page} key=${rest} ...${params} ...${route.props ?? {}} />` : html`<${Forbidden} />`}</${Layout}>`;
   }
   return html`<${Layout}><${NotFound} /></${Layout}>`;

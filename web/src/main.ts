@@ -7,7 +7,16 @@ import { logoutEverywhere, watchIdle } from './login-steps.ts';
 import { refreshSyncState, startSync } from './offline/sync.ts';
 import { navigate } from './router.ts';
 import { session } from './session.ts';
-import './styles.css';
+// The stylesheets in cascade order: later ones override earlier ones (the phone layout the desk's).
+import './styles/base.css';
+import './styles/blocks.css';
+import './styles/forms.css';
+import './styles/tables.css';
+import './styles/records.css';
+import './styles/login.css';
+import './styles/phone.css';
+import './styles/risk-points.css';
+import './styles/utilities.css';
 
 render(html`<${App} />`, document.getElementById('app')!);
 

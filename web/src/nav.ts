@@ -1,73 +1,71 @@
-import { type Capability, hasCapability } from '@gridsafe/core/permissions';
-import type { Role } from './api/types.ts';
+import type { Capability } from '@gridsafe/core/permissions';
+import type { SessionUser } from './api/types.ts';
 import type { MessageKey } from './i18n/index.ts';
+import { can, ownDepartment, worksInField } from './permissions.ts';
 
 export interface NavItem {
   /** Under the county: `/<county>/<path>`. */
   path: string;
   label: MessageKey;
-  roles: readonly Role[];
-  /** Shown in the phone's bottom bar: for every role that sees it (true) or for these roles; five at most. */
-  tab?: boolean | readonly Role[];
-}
-
-const OFFICERS: readonly Role[] = ['county_admin', 'department_officer', 'township_officer'];
-const ALL: readonly Role[] = [
-  'county_admin',
-  'department_officer',
-  'township_officer',
-  'grid_member',
-  'unit_user',
-];
-const FIELD: readonly Role[] = ['grid_member', 'unit_user'];
-
-/** The roles core's permissions give a capability: pages for one capability follow the rule's one home. */
-function rolesWith(capability: Capability): Role[] {
-  return ALL.filter((role) => hasCapability({ role }, capability));
+  /** The capability the page needs (core's table); absent = anyone signed in. */
+  needs?: Capability;
+  /** Only for field workers, or only for everyone else; absent = both. */
+  audience?: 'field' | 'office';
+  /** Shown in the phone's bottom bar: for everyone who sees it (true) or for office workers only; five at most. */
+  tab?: true | 'office';
 }
 
 /**
- * What each role sees in the menu. The API decides what is allowed; this only hides what would be refused.
+ * What each person sees in the menu, from their capabilities. The API decides what is allowed; this only hides
+ * what would be refused.
  */
 export const NAV_ITEMS: readonly NavItem[] = [
-  { path: 'm/tasks', label: 'nav.tasks', roles: FIELD, tab: true },
-  { path: 'm/file', label: 'nav.fileRiskPoint', roles: FIELD, tab: true },
-  { path: 'm/hazard', label: 'nav.reportHazard', roles: FIELD },
-  { path: 'm/register', label: 'nav.registerUnit', roles: ['grid_member'] },
-  {
-    path: 'grids',
-    label: 'nav.grids',
-    roles: ['county_admin', 'department_officer', 'township_officer', 'grid_member'],
-    tab: OFFICERS,
-  },
-  { path: 'risk-points', label: 'nav.riskPoints', roles: ALL, tab: true },
-  { path: 'review', label: 'nav.review', roles: ['county_admin', 'township_officer'] },
-  { path: 'hazards', label: 'nav.hazards', roles: ALL, tab: OFFICERS },
-  { path: 'units', label: 'nav.units', roles: ALL, tab: true },
-  { path: 'map', label: 'nav.map', roles: ALL, tab: true },
-  { path: 'assessments', label: 'nav.assessments', roles: OFFICERS },
-  { path: 'departments', label: 'nav.departments', roles: OFFICERS },
-  { path: 'users', label: 'nav.users', roles: ['county_admin'] },
-  { path: 'login-events', label: 'nav.loginEvents', roles: rolesWith('loginEvent.read') },
-  { path: 'vendor-access', label: 'nav.vendorAccess', roles: rolesWith('vendorGrant.manage') },
-  { path: 'knowledge', label: 'nav.knowledge', roles: ALL },
-  { path: 'm/sync', label: 'nav.sync', roles: ALL },
-  { path: 'settings', label: 'nav.settings', roles: ALL, tab: true },
+  { path: 'm/tasks', label: 'nav.tasks', audience: 'field', tab: true },
+  { path: 'm/file', label: 'nav.fileRiskPoint', needs: 'riskPoint.file', audience: 'field', tab: true },
+  { path: 'm/hazard', label: 'nav.reportHazard', needs: 'hazard.report', audience: 'field' },
+  { path: 'm/register', label: 'nav.registerUnit', needs: 'unit.create', audience: 'field' },
+  { path: 'grids', label: 'nav.grids', needs: 'grid.read', tab: 'office' },
+  { path: 'risk-points', label: 'nav.riskPoints', needs: 'riskPoint.read', tab: true },
+  { path: 'review', label: 'nav.review', needs: 'riskPoint.review' },
+  { path: 'hazards', label: 'nav.hazards', needs: 'hazard.read', tab: 'office' },
+  { path: 'units', label: 'nav.units', needs: 'unit.read', tab: true },
+  { path: 'map', label: 'nav.map', needs: 'riskPoint.read', tab: true },
+  { path: 'assessments', label: 'nav.assessments', needs: 'assessment.read' },
+  { path: 'departments', label: 'nav.departments', needs: 'department.read', audience: 'office' },
+  { path: 'users', label: 'nav.users', needs: 'user.manage' },
+  { path: 'login-events', label: 'nav.loginEvents', needs: 'loginEvent.read' },
+  { path: 'vendor-access', label: 'nav.vendorAccess', needs: 'vendorGrant.manage' },
+  { path: 'knowledge', label: 'nav.knowledge' },
+  { path: 'm/sync', label: 'nav.sync' },
+  { path: 'settings', label: 'nav.settings', tab: true },
 ];
 
-export function navFor(role: Role): NavItem[] {
-  return NAV_ITEMS.filter((item) => item.roles.includes(role));
+function audienceOf(user: SessionUser): 'field' | 'office' {
+  return worksInField(user) ? 'field' : 'office';
 }
 
-export function tabsFor(role: Role): NavItem[] {
-  return navFor(role)
-    .filter((item) => item.tab === true || (Array.isArray(item.tab) && item.tab.includes(role)))
+/** Whether the person may open the page of a menu entry: the capability it needs, and its audience. */
+export function mayOpen(item: NavItem, user: SessionUser): boolean {
+  return (!item.needs || can(item.needs, user)) && (!item.audience || item.audience === audienceOf(user));
+}
+
+export function navFor(user: SessionUser): NavItem[] {
+  return NAV_ITEMS.filter((item) => mayOpen(item, user));
+}
+
+export function tabsFor(user: SessionUser): NavItem[] {
+  const audience = audienceOf(user);
+  return navFor(user)
+    .filter((item) => item.tab === true || item.tab === audience)
     .slice(0, 5);
 }
 
-/** Where a person lands after login: field roles on their task list, officers on the grid tree. */
-export function homePath(role: Role): string {
-  if (role === 'grid_member' || role === 'unit_user') return 'm/tasks';
-  if (role === 'department_officer') return 'units';
+/**
+ * Where a person lands after login: field workers on their task list, an industry's officer (who works by
+ * department, not by area) on the units, everyone else on the grid tree.
+ */
+export function homePath(user: SessionUser): string {
+  if (worksInField(user)) return 'm/tasks';
+  if (ownDepartment(user)) return 'units';
   return 'grids';
 }

@@ -29,8 +29,10 @@ export type RiskPointView = import('@gridsafe/core').RiskPoint & {
   allowedActions?: import('@gridsafe/core').RiskPointTransition[];
 };
 
-/** A hazard work order as the API answers it. */
-export type Hazard = import('@gridsafe/core').Hazard;
+export type HazardAction = import('@gridsafe/core').HazardAction;
+
+/** A hazard work order as the API answers it: with the steps the caller may take on it now. */
+export type Hazard = import('@gridsafe/core').Hazard & { allowedActions?: HazardAction[] };
 
 /** A patrol task; the API adds whether it is past due and still not done. */
 export type Patrol = import('@gridsafe/core').Patrol & { overdue: boolean };

@@ -1,6 +1,7 @@
 import { listAll } from '../api/client.ts';
 import type { GridNode } from '../api/types.ts';
 import { html } from '../html.ts';
+import { can } from '../permissions.ts';
 
 /** Every grid node the person may filter by, parents before children (the API's subtree order). */
 export function loadGridOptions(): Promise<GridNode[]> {
@@ -8,6 +9,11 @@ export function loadGridOptions(): Promise<GridNode[]> {
     const lists = await Promise.all(roots.map((root) => listAll<GridNode>('/grids', { within: root.id })));
     return lists.flat();
   });
+}
+
+/** A list's grid filter: only for people who read the grid tree (a unit's safety manager works in its unit). */
+export function loadGridFilterOptions(): Promise<GridNode[]> {
+  return can('grid.read') ? loadGridOptions() : Promise.resolve([]);
 }
 
 /** A select over the grid subtree, indented by level. */

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
-import type { FieldProblem, Hazard, Role } from '../api/types.ts';
+import type { FieldProblem, Hazard, HazardAction } from '../api/types.ts';
 import { currentPosition } from '../geo.ts';
 import { html } from '../html.ts';
 import { type MessageKey, t } from '../i18n/index.ts';
@@ -9,14 +9,8 @@ import { discardItem, submitWrite } from '../offline/sync.ts';
 import { ErrorNotice, Field, OtherErrors } from './common.ts';
 import { describePhoto, PhotoPicker } from './photo-picker.ts';
 
-export type HazardActionName =
-  | 'start'
-  | 'report-rectified'
-  | 'verify'
-  | 'reject'
-  | 'resolve-on-site'
-  | 'escalate'
-  | 'supervise';
+/** A step of the hazard's work order, as the API names it in `allowedActions` and in the step's path. */
+export type HazardActionName = HazardAction;
 
 interface ActionShape {
   /** What the form asks for: a note, a reason, photos; required ones must be filled before sending. */
@@ -35,30 +29,6 @@ const SHAPES: Record<HazardActionName, ActionShape> = {
   escalate: { reason: 'optional' },
   supervise: { reason: 'optional' },
 };
-
-const RECTIFIERS: readonly Role[] = ['county_admin', 'township_officer', 'grid_member', 'unit_user'];
-const VERIFIERS: readonly Role[] = ['county_admin', 'department_officer', 'township_officer'];
-const ON_SITE: readonly Role[] = ['county_admin', 'township_officer', 'grid_member'];
-
-/**
- * The steps open to this person on this hazard: the API's state machine (routes/hazards.ts, core hazard.ts)
- * mirrored so the page only offers what would be accepted. The API checks again.
- */
-export function availableActions(hazard: Hazard, role: Role): HazardActionName[] {
-  const { status } = hazard;
-  const live = status === 'open' || status === 'rectifying';
-  const canVerify = VERIFIERS.includes(role) && (!hazard.supervised || role === 'county_admin');
-  const actions: HazardActionName[] = [];
-  if (status === 'open' && RECTIFIERS.includes(role)) actions.push('start');
-  if (live && RECTIFIERS.includes(role)) actions.push('report-rectified');
-  if (live && ON_SITE.includes(role) && hazard.severity === 'general' && !hazard.supervised)
-    actions.push('resolve-on-site');
-  if (status === 'rectified' && canVerify) actions.push('verify', 'reject');
-  if (status !== 'closed' && VERIFIERS.includes(role) && hazard.level !== 'county') actions.push('escalate');
-  if (status !== 'closed' && role === 'county_admin' && hazard.severity === 'major' && !hazard.supervised)
-    actions.push('supervise');
-  return actions;
-}
 
 type Result = { kind: 'done' } | { kind: 'queued' };
 
@@ -170,19 +140,14 @@ function ActionForm({
   </form>`;
 }
 
-/** The buttons for the steps open to the viewer, and the form of the one chosen. */
-export function HazardActions({
-  hazard,
-  role,
-  onChanged,
-}: {
-  hazard: Hazard;
-  role: Role;
-  onChanged: () => void;
-}) {
+/**
+ * The buttons for the steps the API says are open to the viewer now (`allowedActions`: core's state machine and
+ * permissions, the county's settings), and the form of the one chosen. The API checks again when it is sent.
+ */
+export function HazardActions({ hazard, onChanged }: { hazard: Hazard; onChanged: () => void }) {
   const [open, setOpen] = useState<HazardActionName | undefined>();
   const [queued, setQueued] = useState(false);
-  const actions = availableActions(hazard, role);
+  const actions = hazard.allowedActions ?? [];
   return html`<div class="panel actions-panel" data-testid="actions">
     <h2>${t('riskPoint.actions')}</h2>
     ${queued ? html`<div class="notice notice-warn" role="status">${t('hazard.queued')}</div>` : null}

@@ -41,7 +41,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
       <button type="button" class="button button-quiet desk-only" data-testid="logout" onClick=${signOut}>${t('action.logout')}</button>
     </header>
     <nav class="sidebar" aria-label=${t('nav.main')} onClick=${() => setMenuOpen(false)}>
-      ${navFor(user.role).map(
+      ${navFor(user).map(
         (item) => html`<a href=${`/${tenant}/${item.path}`} class=${isActive(item.path) ? 'active' : ''}
           aria-current=${isActive(item.path) ? 'page' : undefined}>${t(item.label)}</a>`,
       )}
@@ -53,7 +53,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
     </nav>
     <main class="content" id="main">${children}</main>
     <nav class="tabbar" aria-label=${t('nav.tabs')}>
-      ${tabsFor(user.role).map(
+      ${tabsFor(user).map(
         (item) =>
           html`<a href=${`/${tenant}/${item.path}`} class=${isActive(item.path) ? 'active' : ''}>${t(item.label)}</a>`,
       )}

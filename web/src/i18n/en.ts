@@ -1,3 +1,4 @@
+import { roleMessages } from '../roles.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
@@ -42,12 +43,7 @@ export const en: Record<MessageKey, string> = {
   'nav.sync': 'Sync',
   'nav.settings': 'Settings',
 
-  'role.vendor_operator': 'Vendor operator',
-  'role.county_admin': 'County admin',
-  'role.department_officer': 'Department officer',
-  'role.township_officer': 'Township officer',
-  'role.grid_member': 'Grid member',
-  'role.unit_user': 'Unit safety manager',
+  ...roleMessages('en'),
 
   'level.county': 'County',
   'level.township': 'Township',

@@ -38,7 +38,7 @@ export function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(zhCN, key);
 }
 
-/** A label for a code the API sends (`role.county_admin`); unknown codes are shown as they are. */
+/** A label for a code the API sends (`role.<id>`, `level.township`); unknown codes are shown as they are. */
 export function label(prefix: string, code: string): string {
   const key = `${prefix}.${code}`;
   return isMessageKey(key) ? t(key) : code;

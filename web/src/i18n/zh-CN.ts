@@ -1,3 +1,4 @@
+import { roleMessages } from '../roles.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 
 /**
@@ -44,12 +45,7 @@ export const zhCN = {
   'nav.sync': '同步',
   'nav.settings': '设置',
 
-  'role.vendor_operator': '平台运维',
-  'role.county_admin': '县级管理员',
-  'role.department_officer': '行业部门',
-  'role.township_officer': '乡镇(开发区)',
-  'role.grid_member': '网格员',
-  'role.unit_user': '单位安全负责人',
+  ...roleMessages('zh-CN'),
 
   'level.county': '县级',
   'level.township': '乡镇级',

@@ -5,14 +5,15 @@ import { ErrorNotice, errorsFor, Loading, PageTitle } from '../components/common
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { label, t } from '../i18n/index.ts';
+import { can } from '../permissions.ts';
 import { forgetGrid, loadChildren } from '../ref-data.ts';
 import { session } from '../session.ts';
 
 /** The regional grid, county → township → village, children fetched when a node is opened. */
 export function GridTreePage() {
   const roots = useAsync(() => listAll<GridNode>('/grids'), []);
-  const isAdmin = session.value?.user.role === 'county_admin';
-  // Moving a village needs the list of townships; only the county admin may move, so only it loads them.
+  const isAdmin = can('grid.manage');
+  // Moving a village needs the list of townships; only who manages the grid may move, so only they load them.
   const townships = useAsync(
     () => (isAdmin ? listAll<GridNode>('/grids', { level: 'township' }) : Promise.resolve([])),
     [isAdmin],

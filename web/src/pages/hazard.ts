@@ -90,7 +90,7 @@ export function HazardPage({ id }: { id: string }) {
       ${h.riskPointId ? html` · <a href=${`/${tenant}/risk-points/${h.riskPointId}`}>${t('hazard.riskPoint')}</a>` : null}
     </p>
     ${h.rejectReason ? html`<div class="notice notice-warn" data-testid="reject-reason">${t('hazard.rejected', { reason: h.rejectReason })}</div>` : null}
-    <${HazardActions} key=${h.version} hazard=${h} role=${current.user.role} onChanged=${changed} />
+    <${HazardActions} key=${h.version} hazard=${h} onChanged=${changed} />
     <div class="panel">
       <dl class="details">${rows.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value || '—'}</dd></div>`)}</dl>
       ${h.description ? html`<p>${h.description}</p>` : null}

@@ -2,14 +2,15 @@ import type { Hazard } from '../api/types.ts';
 import { ESCALATION_LEVELS, HAZARD_STATUSES } from '../codes.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
-import { loadGridOptions } from '../components/grid-select.ts';
+import { loadGridFilterOptions } from '../components/grid-select.ts';
 import { HazardBadges } from '../components/hazard-badges.ts';
 import { useAsync, usePagedList } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, t } from '../i18n/index.ts';
+import { can, defaultDepartment } from '../permissions.ts';
 import { loadDepartments } from '../ref-data.ts';
 import { searchParams } from '../router.ts';
-import { scopeIds, session } from '../session.ts';
+import { session } from '../session.ts';
 
 /** Hazards as a table (the board) or, on a phone, as stacked cards: title, state, unit, deadline. */
 export function HazardTable({ items, busy = false }: { items: Hazard[]; busy?: boolean }) {
@@ -41,17 +42,14 @@ export function HazardTable({ items, busy = false }: { items: Hazard[]; busy?: b
  * department. Everything is in the query string, so "overdue at the county" is a link.
  */
 export function HazardsPage() {
-  const current = session.value!;
-  const { role } = current.user;
+  const _current = session.value!;
   const params = searchParams.value;
   const grid = params.get('grid') ?? '';
   const level = params.get('level') ?? '';
   const overdue = params.get('overdue') ?? '';
   const status = params.get('status') ?? '';
-  const ownDepartment = scopeIds(current.user, 'dept')[0] ?? '';
-  const department =
-    params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
-  const grids = useAsync(() => (role === 'unit_user' ? Promise.resolve([]) : loadGridOptions()), [role]);
+  const department = params.get('department') ?? defaultDepartment(grid);
+  const grids = useAsync(loadGridFilterOptions, []);
   const departments = useAsync(loadDepartments, []);
   const hazards = usePagedList<Hazard>('/hazards', { grid, level, overdue, status, department });
   return html`<section>
@@ -66,7 +64,7 @@ export function HazardsPage() {
         ]} />
       <${FilterSelect} name="status" label=${t('riskPoint.status')} value=${status}
         options=${HAZARD_STATUSES.map((s) => ({ value: s, label: t(`hazardStatus.${s}`) }))} />
-      ${role !== 'unit_user' ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}
+      ${can('grid.read') ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}
       <${FilterSelect} name="department" label=${t('units.department')} value=${department}
         options=${(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
     </form>

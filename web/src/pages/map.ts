@@ -3,13 +3,14 @@ import { listAll } from '../api/client.ts';
 import type { RiskPoint, Unit } from '../api/types.ts';
 import { COLOUR_HEX, RISK_COLOURS } from '../colours.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
-import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
+import { GridSelect, loadGridFilterOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatNumber, t } from '../i18n/index.ts';
 import { tileConfig } from '../map/tile-config.ts';
+import { can, defaultDepartment } from '../permissions.ts';
 import { navigate, searchParams, withQuery } from '../router.ts';
-import { scopeIds, session } from '../session.ts';
+import { session } from '../session.ts';
 
 /** Most markers of each kind drawn at once; beyond that the lists (and later clustering) take over. */
 const MAX_MARKERS = 2000;
@@ -17,12 +18,11 @@ const MAX_MARKERS = 2000;
 /** "One map" (一张图): every risk point in its colour, and the units, in the person's area; by grid and colour. */
 export function MapPage() {
   const current = session.value!;
-  const { role } = current.user;
   const grid = searchParams.value.get('grid') ?? '';
   const color = searchParams.value.get('color') ?? '';
-  const department = role === 'department_officer' && !grid ? (scopeIds(current.user, 'dept')[0] ?? '') : '';
+  const department = defaultDepartment(grid);
   const scope = { ...(grid ? { grid } : {}), ...(department ? { department } : {}) };
-  const grids = useAsync(() => (role === 'unit_user' ? Promise.resolve([]) : loadGridOptions()), [role]);
+  const grids = useAsync(loadGridFilterOptions, []);
   const data = useAsync(async () => {
     const [units, riskPoints] = await Promise.all([
       // With a colour chosen, only the points of that colour are of interest.
@@ -68,7 +68,7 @@ export function MapPage() {
     <${PageTitle} title=${t('map.title')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       ${
-        role !== 'unit_user'
+        can('grid.read')
           ? html`<div class="field">
               <label for="map-grid">${t('units.grid')}</label>
               <${GridSelect} id="map-grid" name="grid" grids=${grids.data ?? []} value=${grid} emptyLabel=${t('common.all')}

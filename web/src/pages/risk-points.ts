@@ -4,13 +4,14 @@ import { RISK_COLOURS } from '../colours.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
-import { loadGridOptions } from '../components/grid-select.ts';
+import { loadGridFilterOptions, loadGridOptions } from '../components/grid-select.ts';
 import { useAsync, usePagedList } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, t } from '../i18n/index.ts';
+import { can, defaultDepartment } from '../permissions.ts';
 import { industryName, loadDepartments, loadIndustries } from '../ref-data.ts';
 import { searchParams } from '../router.ts';
-import { scopeIds, session } from '../session.ts';
+import { session } from '../session.ts';
 
 const PAGE_SIZE = 20;
 const STATUSES: readonly RiskPointStatus[] = ['draft', 'submitted', 'township_approved', 'filed'];
@@ -43,17 +44,14 @@ function RiskPointTable({ items, gridName }: { items: RiskPoint[]; gridName: (id
 
 /** The risk-point register: every point in the person's area, by grid, colour, status, industry, department. */
 export function RiskPointsPage() {
-  const current = session.value!;
-  const { role } = current.user;
+  const _current = session.value!;
   const params = searchParams.value;
   const grid = params.get('grid') ?? '';
   const color = params.get('color') ?? '';
   const status = params.get('status') ?? '';
   const industry = params.get('industry') ?? '';
-  const ownDepartment = scopeIds(current.user, 'dept')[0] ?? '';
-  const department =
-    params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
-  const grids = useAsync(() => (role === 'unit_user' ? Promise.resolve([]) : loadGridOptions()), [role]);
+  const department = params.get('department') ?? defaultDepartment(grid);
+  const grids = useAsync(loadGridFilterOptions, []);
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
   const points = usePagedList<RiskPoint>(
@@ -65,7 +63,7 @@ export function RiskPointsPage() {
   return html`<section>
     <${PageTitle} title=${t('riskPoints.title')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
-      ${role !== 'unit_user' ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}
+      ${can('grid.read') ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}
       <${FilterSelect} name="color" label=${t('riskPoint.colour')} value=${color}
         options=${RISK_COLOURS.map((c) => ({ value: c, label: t(`colour.${c}`) }))} />
       <${FilterSelect} name="status" label=${t('riskPoint.status')} value=${status}
@@ -92,8 +90,9 @@ export function RiskPointsPage() {
  * admin the county step), oldest first.
  */
 export function ReviewQueuePage() {
-  const current = session.value!;
-  const level = current.user.role === 'county_admin' ? 'county' : 'township';
+  const _current = session.value!;
+  // The county step is the county's own: whoever runs the county's grid (the county admin) reviews there.
+  const level = can('grid.manage') ? 'county' : 'township';
   const grids = useAsync(loadGridOptions, []);
   const queue = useAsync(async () => {
     const [submitted, approved] = await Promise.all([

@@ -4,7 +4,7 @@ import { CountySettingsForm } from '../components/county-settings-form.ts';
 import { html } from '../html.ts';
 import { locale, setLocale, t } from '../i18n/index.ts';
 import { buildTileUrl, deviceTileUrl, setDeviceTileUrl } from '../map/tile-config.ts';
-import { session } from '../session.ts';
+import { can } from '../permissions.ts';
 
 /**
  * This device's settings (language, map tiles) and, for the county admin, the county's own settings (grading
@@ -47,6 +47,6 @@ export function SettingsPage() {
         ${saved ? html`<span class="muted" role="status">${t('settings.saved')}</span>` : null}
       </div>
     </form>
-    ${session.value?.user.role === 'county_admin' ? html`<${CountySettingsForm} />` : null}
+    ${can('settings.manage') ? html`<${CountySettingsForm} />` : null}
   </section>`;
 }

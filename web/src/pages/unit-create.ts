@@ -7,6 +7,7 @@ import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
 import { discardItem, submitWrite } from '../offline/sync.ts';
+import { worksInField } from '../permissions.ts';
 import { loadGrid, loadIndustries } from '../ref-data.ts';
 import { navigate } from '../router.ts';
 import { scopeIds, session } from '../session.ts';
@@ -20,9 +21,10 @@ const ANSWER_WAIT_MS = 8_000;
  */
 async function placeableGrids(): Promise<GridNode[]> {
   const user = session.value?.user;
-  if (user?.role === 'grid_member') {
+  // Only a field worker's own grants are villages; an officer's list comes from the API (so no lookup offline).
+  if (user && worksInField(user)) {
     const own = await Promise.all(scopeIds(user, 'grid').map((id) => loadGrid(id)));
-    if (own.every((grid) => grid.level === 'village')) return own;
+    if (own.length > 0 && own.every((grid) => grid.level === 'village')) return own;
   }
   return loadGridOptions();
 }

@@ -9,10 +9,9 @@ import { draftOf, patchBody, type UnitDraft, UnitForm, validateDraft } from '../
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
+import { can, ownDepartment } from '../permissions.ts';
 import { industryName, loadDepartments, loadGrid, loadIndustries } from '../ref-data.ts';
-import { scopeIds, session } from '../session.ts';
-
-const EDITORS = new Set(['county_admin', 'department_officer', 'township_officer', 'grid_member']);
+import { session } from '../session.ts';
 
 /** A unit's record: details, the actions the viewer may take (edit), and its full audit history. */
 export function UnitPage({ id }: { id: string }) {
@@ -29,13 +28,9 @@ export function UnitPage({ id }: { id: string }) {
   const riskPoints = useAsync(() => {
     const u = unit.data;
     if (!u) return Promise.resolve(undefined);
-    const role = current.user.role;
-    const area =
-      role === 'unit_user'
-        ? {}
-        : role === 'department_officer'
-          ? { department: scopeIds(current.user, 'dept')[0] }
-          : { grid: u.gridId };
+    // An industry's officer lists by its department, others by the unit's village; a unit's manager has one unit.
+    const department = ownDepartment(current.user);
+    const area = department ? { department } : can('grid.read') ? { grid: u.gridId } : {};
     return listAll<RiskPoint>('/risk-points', { ...area, unit: u.id });
   }, [unit.data?.id]);
   const [editing, setEditing] = useState(false);
@@ -60,7 +55,7 @@ export function UnitPage({ id }: { id: string }) {
   return html`<section data-testid="unit-record">
     <${PageTitle} title=${u.name}>
       ${
-        EDITORS.has(current.user.role) && !editing
+        can('unit.update') && !editing
           ? html`<button type="button" class="button button-primary" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`
           : null
       }
@@ -84,7 +79,7 @@ export function UnitPage({ id }: { id: string }) {
       <div class="section-head">
         <h2>${t('riskPoints.title')}</h2>
         ${
-          current.user.role !== 'department_officer'
+          can('riskPoint.file')
             ? html`<a class="button button-small" href=${`/${current.tenant}/m/file?unit=${u.id}`}>${t('nav.fileRiskPoint')}</a>`
             : null
         }

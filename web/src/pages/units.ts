@@ -2,27 +2,25 @@ import { useState } from 'preact/hooks';
 import { api, query } from '../api/client.ts';
 import type { Page, Unit } from '../api/types.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
-import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
+import { GridSelect, loadGridFilterOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
+import { can, defaultDepartment } from '../permissions.ts';
 import { industryName, loadDepartments, loadIndustries } from '../ref-data.ts';
 import { navigate, searchParams, withQuery } from '../router.ts';
-import { scopeIds, session } from '../session.ts';
+import { session } from '../session.ts';
 
 const PAGE_SIZE = 20;
 
 /** Units with grid / department / industry filters (kept in the address, so a filtered list can be shared). */
 export function UnitsPage() {
   const current = session.value!;
-  const { role } = current.user;
   const params = searchParams.value;
   const grid = params.get('grid') ?? '';
   const industry = params.get('industry') ?? '';
   // A department officer's list is its department's units unless it asks for something else.
-  const ownDepartment = scopeIds(current.user, 'dept')[0] ?? '';
-  const department =
-    params.get('department') ?? (role === 'department_officer' && !grid ? ownDepartment : '');
+  const department = params.get('department') ?? defaultDepartment(grid);
   const filterKey = `${grid}|${department}|${industry}`;
   // Pages belong to one filter: a cursor from another filter's list is never sent.
   const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
@@ -30,7 +28,7 @@ export function UnitsPage() {
   const setCursors = (next: string[]) => setPaging({ key: filterKey, cursors: next });
   const cursor = cursors[cursors.length - 1];
 
-  const grids = useAsync(() => (role === 'unit_user' ? Promise.resolve([]) : loadGridOptions()), [role]);
+  const grids = useAsync(loadGridFilterOptions, []);
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
   const units = useAsync(
@@ -39,17 +37,17 @@ export function UnitsPage() {
   );
   const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
   const departmentName = (id: string | undefined) => departments.data?.find((d) => d.id === id)?.name ?? '';
-  const canCreate = role === 'county_admin' || role === 'township_officer' || role === 'grid_member';
+  const canCreate = can('unit.create');
   const tenant = current.tenant;
 
   return html`<section>
     <${PageTitle} title=${t('units.title')}>
       ${canCreate ? html`<a class="button button-primary" href=${`/${tenant}/units/new`}>${t('units.create')}</a>` : null}
-      ${role === 'county_admin' ? html`<a class="button" href=${`/${tenant}/units/import`}>${t('units.import')}</a>` : null}
+      ${can('unit.import') ? html`<a class="button" href=${`/${tenant}/units/import`}>${t('units.import')}</a>` : null}
     </${PageTitle}>
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       ${
-        role !== 'unit_user'
+        can('grid.read')
           ? html`<div class="field">
               <label for="filter-grid">${t('units.grid')}</label>
               <${GridSelect} id="filter-grid" name="grid" grids=${grids.data ?? []} value=${grid} emptyLabel=${t('common.all')}

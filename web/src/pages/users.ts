@@ -1,20 +1,13 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, query } from '../api/client.ts';
-import type { FieldProblem, Page, Role, User } from '../api/types.ts';
+import type { FieldProblem, Page, User } from '../api/types.ts';
 import { ErrorNotice, Field, Loading, OtherErrors, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDate, label, t } from '../i18n/index.ts';
 import { loadDepartments } from '../ref-data.ts';
-
-const ROLES: readonly Exclude<Role, 'vendor_operator'>[] = [
-  'county_admin',
-  'department_officer',
-  'township_officer',
-  'grid_member',
-  'unit_user',
-];
+import { ASSIGNABLE_ROLES, NEW_USER_ROLE, ROLE_TABLE } from '../roles.ts';
 
 /** People of the county (county admin): who they are, their role and where they work. */
 export function UsersPage() {
@@ -79,7 +72,7 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
   const [form, setForm] = useState({
     username: '',
     displayName: '',
-    role: 'grid_member' as Role,
+    role: NEW_USER_ROLE,
     target: '',
     phone: '',
     password: '',
@@ -95,15 +88,9 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
       [field]: (event.target as HTMLInputElement).value,
       ...(field === 'role' ? { target: '' } : {}),
     });
-  const wantedLevel =
-    form.role === 'township_officer' ? 'township' : form.role === 'grid_member' ? 'village' : undefined;
-  const scopeKind = wantedLevel
-    ? 'grid'
-    : form.role === 'department_officer'
-      ? 'dept'
-      : form.role === 'unit_user'
-        ? 'unit'
-        : undefined;
+  const grant = ROLE_TABLE[form.role].grant;
+  const wantedLevel = grant === 'township' || grant === 'village' ? grant : undefined;
+  const scopeKind = wantedLevel ? 'grid' : grant;
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -145,7 +132,7 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
     </${Field}>
     <${Field} label=${t('users.role')} name="role" errors=${errors}>
       <select id="f-role" name="role" value=${form.role} onChange=${set('role')}>
-        ${ROLES.map((role) => html`<option value=${role}>${label('role', role)}</option>`)}
+        ${ASSIGNABLE_ROLES.map((role) => html`<option value=${role}>${label('role', role)}</option>`)}
       </select>
     </${Field}>
     ${

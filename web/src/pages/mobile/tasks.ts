@@ -7,10 +7,9 @@ import { useAsync } from '../../hooks.ts';
 import { html } from '../../html.ts';
 import { formatDateTime, t } from '../../i18n/index.ts';
 import { syncState } from '../../offline/sync.ts';
+import { can, ownDepartment } from '../../permissions.ts';
 import { industryName, loadIndustries } from '../../ref-data.ts';
-import { scopeIds, session } from '../../session.ts';
-
-const PATROLLERS = new Set(['county_admin', 'township_officer', 'grid_member', 'department_officer']);
+import { session } from '../../session.ts';
 
 /** The patrols of the person's own grid still to do, soonest due first (overdue ones on top). */
 function PatrolsDue({ tenant }: { tenant: string }) {
@@ -76,8 +75,7 @@ function useSynced(reload: () => void) {
 export function TasksPage() {
   const current = session.value!;
   const tenant = current.tenant;
-  const department =
-    current.user.role === 'department_officer' ? scopeIds(current.user, 'dept')[0] : undefined;
+  const department = ownDepartment(current.user);
   // The last list seen is kept on the phone, so the page still shows something in a dead zone.
   const units = useAsync(
     () => api<Page<Unit>>(`/units${query({ department, limit: 100 })}`, { offlineCache: true }),
@@ -86,10 +84,7 @@ export function TasksPage() {
   const industries = useAsync(loadIndustries, []);
   useSynced(units.reload);
   const queued = syncState.value.items.filter((item) => !item.kind.endsWith('.photo'));
-  const canRegister =
-    current.user.role === 'grid_member' ||
-    current.user.role === 'township_officer' ||
-    current.user.role === 'county_admin';
+  const canRegister = can('unit.create');
   return html`<section class="tasks">
     <${PageTitle} title=${t('tasks.title')}>
       <a class="button button-primary" href=${`/${tenant}/m/file`}>${t('nav.fileRiskPoint')}</a>
@@ -110,7 +105,7 @@ export function TasksPage() {
           </ul>`
         : null
     }
-    ${PATROLLERS.has(current.user.role) ? html`<${PatrolsDue} tenant=${tenant} />` : null}
+    ${can('patrol.read') ? html`<${PatrolsDue} tenant=${tenant} />` : null}
     <${HazardsAssigned} tenant=${tenant} />
     <h2>${t('tasks.myUnits')}</h2>
     ${units.error ? html`<${ErrorNotice} error=${units.error} onRetry=${units.reload} />` : null}
