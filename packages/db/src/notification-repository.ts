@@ -1,6 +1,6 @@
 import type { NotificationMessage, NotificationRecipient, Notifier } from '@gridsafe/core';
 import { ValidationError } from '@gridsafe/core';
-import { fromItem, type TenantStore, type TransactItem } from './tenant-store.ts';
+import { fromItem, type StoredItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 
 export interface NotificationView extends NotificationMessage {
   read: boolean;
@@ -10,7 +10,9 @@ export interface NotificationView extends NotificationMessage {
  * In-app notifications. Item: pk NOTE#<id> / sk NOTE, addressed to a post (a grid node, a department, a unit):
  * - gsi1 INBOX#<kind>#<recipientId> / <createdAt>#<id>: a post's inbox, newest first.
  * Read marks are per person, item pk NOTEREAD#<userId> / sk <createdAt>#<id>, so a page of the inbox finds its
- * marks with one Query over the same sort-key range. Notifications are written in the transaction of the change
+ * marks with one Query over the same sort-key range. "Mark all read" is one item in the same partition, sk ALL
+ * (sorts after every timestamp, so that Query never meets it), holding the time up to which everything is read:
+ * one write however full the inbox, and the unread count only reads what arrived after it. Notifications are written in the transaction of the change
  * they announce (`puts`), so an escalation and its notice cannot part ways.
  */
 export class NotificationRepository {
@@ -78,15 +80,92 @@ export class NotificationRepository {
       .slice(0, page.limit);
     const more = merged.length === page.limit || pages.some((p) => p.nextCursor !== undefined);
     const sortKeys = merged.map((item) => String(item.gsi1sk));
-    const read = await this.readMarks(userId, sortKeys);
+    const [read, readAllUpTo] = await Promise.all([
+      this.readMarks(userId, sortKeys),
+      this.readAllUpTo(userId),
+    ]);
+    const isRead = (item: StoredItem) =>
+      read.has(String(item.gsi1sk)) || (readAllUpTo !== undefined && String(item.createdAt) <= readAllUpTo);
     const items = merged
-      .map((item) => ({ ...fromItem<NotificationMessage>(item), read: read.has(String(item.gsi1sk)) }))
+      .map((item) => ({ ...fromItem<NotificationMessage>(item), read: isRead(item) }))
       .filter((item) => !page.unreadOnly || !item.read);
     const last = sortKeys[sortKeys.length - 1];
     return {
       items,
       ...(more && last ? { nextCursor: await this.store.sealCursor({ before: last }, list) } : {}),
     };
+  }
+
+  /**
+   * countUnread: per post, one Query of gsi1 for what arrived after the person last marked all read (at most
+   * `cap` + 1 items), and the read marks of those. Answers the count up to `cap`, and whether there are more.
+   */
+  async countUnread(
+    userId: string,
+    recipients: readonly NotificationRecipient[],
+    cap = 99,
+  ): Promise<{ count: number; more: boolean }> {
+    const readAllUpTo = await this.readAllUpTo(userId);
+    const pages = await Promise.all(
+      recipients.map((recipient) =>
+        this.store.queryPage(
+          {
+            IndexName: 'gsi1',
+            // '#' sorts after the timestamp, so 'up to#' excludes everything created up to that instant.
+            KeyConditionExpression: readAllUpTo ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+            ExpressionAttributeValues: {
+              ':pk': this.inboxKey(recipient),
+              ...(readAllUpTo ? { ':after': `${readAllUpTo}#~` } : {}),
+            },
+            ScanIndexForward: false,
+          },
+          { limit: cap + 1 },
+        ),
+      ),
+    );
+    const sortKeys = pages
+      .flatMap((p) => p.items.map((item) => String(item.gsi1sk)))
+      .sort()
+      .reverse()
+      .slice(0, cap + 1);
+    const read = await this.readMarks(userId, sortKeys);
+    const unread = sortKeys.filter((sortKey) => !read.has(sortKey)).length;
+    return { count: Math.min(unread, cap), more: unread > cap };
+  }
+
+  /** getReadAll: GetItem NOTEREAD#<userId> / ALL, the time up to which the person marked everything read. */
+  private async readAllUpTo(userId: string): Promise<string | undefined> {
+    const item = await this.store.get(this.store.key('NOTEREAD', userId), 'ALL');
+    return item ? String(item.readAt) : undefined;
+  }
+
+  /**
+   * Marks everything created up to `now` read for one person, whatever posts they hold. The condition keeps the
+   * mark from moving back when two requests cross; a later one that loses it has nothing left to do.
+   */
+  async markAllRead(userId: string, now: Date): Promise<void> {
+    try {
+      await this.store.transact(
+        [
+          {
+            Put: {
+              TableName: this.store.tableName,
+              Item: {
+                pk: this.store.key('NOTEREAD', userId),
+                sk: 'ALL',
+                type: 'NotificationReadAll',
+                readAt: now.toISOString(),
+              },
+              ConditionExpression: 'attribute_not_exists(pk) OR readAt < :now',
+              ExpressionAttributeValues: { ':now': now.toISOString() },
+            },
+          },
+        ],
+        'notification',
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'conflict') throw error;
+    }
   }
 
   /** listReadMarks: Query NOTEREAD#<userId> between the page's oldest and newest sort keys. */

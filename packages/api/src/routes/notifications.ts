@@ -53,6 +53,40 @@ const readRoute = createRoute({
   responses: { 200: json(NotificationSchema, 'The notification, read'), ...COMMON_ERRORS },
 });
 
+const UnreadCountSchema = described(
+  z.object({
+    count: described(z.number(), { description: 'Unread notices, at most 99' }),
+    more: described(z.boolean(), { description: 'true: more than `count` are unread (shown as 99+)' }),
+  }),
+  { id: 'UnreadCount' },
+);
+const unreadCountRoute = createRoute({
+  method: 'get',
+  path: '/notifications/unread-count',
+  tags: ['notifications'],
+  summary: 'How many of the caller’s notices are unread (the bell’s number), up to 99',
+  responses: { 200: json(UnreadCountSchema, 'The unread count'), ...COMMON_ERRORS },
+});
+const ReadAllSchema = described(
+  z.object({
+    readUpTo: described(z.string(), { description: 'Every notice created up to this time is read' }),
+  }),
+  { id: 'NotificationsReadAll' },
+);
+const readAllRoute = createRoute({
+  method: 'post',
+  path: '/notifications/read-all',
+  tags: ['notifications'],
+  summary: 'Mark every notice the caller has received so far read (again is harmless)',
+  responses: { 200: json(ReadAllSchema, 'Everything so far is read'), ...COMMON_ERRORS },
+});
+
+/** The vendor's operator holds no county post, so has no inbox to read or count. */
+function countyPerson(principal: Principal): Principal {
+  if (principal.role === 'vendor_operator') throw new ForbiddenError('The vendor has no county inbox.');
+  return principal;
+}
+
 /** A person's posts: every grant is an inbox (the county admin's is the county root's). */
 function inboxesOf(principal: Principal): NotificationRecipient[] {
   return principal.grants.map((grant) => ({ kind: grant.kind, id: grant.id }));
@@ -60,8 +94,7 @@ function inboxesOf(principal: Principal): NotificationRecipient[] {
 
 export function registerNotifications(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
-    const principal = c.get('principal');
-    if (principal.role === 'vendor_operator') throw new ForbiddenError('The vendor has no county inbox.');
+    const principal = countyPerson(c.get('principal'));
     const { limit, cursor, unread } = c.req.valid('query');
     const notifications = new NotificationRepository(countyData(c).store);
     const page = await notifications.listInbox(principal.userId, inboxesOf(principal), {
@@ -85,5 +118,18 @@ export function registerNotifications(app: ReturnType<typeof createRouter>) {
     if (!message || !mine) throw new NotFoundError('notification');
     await notifications.markRead(principal.userId, message, c.get('deps').clock.now());
     return c.json({ ...message, read: true }, 200);
+  });
+
+  app.openapi(unreadCountRoute, async (c) => {
+    const principal = countyPerson(c.get('principal'));
+    const notifications = new NotificationRepository(countyData(c).store);
+    return c.json(await notifications.countUnread(principal.userId, inboxesOf(principal)), 200);
+  });
+
+  app.openapi(readAllRoute, async (c) => {
+    const principal = countyPerson(c.get('principal'));
+    const now = c.get('deps').clock.now();
+    await new NotificationRepository(countyData(c).store).markAllRead(principal.userId, now);
+    return c.json({ readUpTo: now.toISOString() }, 200);
   });
 }
