@@ -1,5 +1,5 @@
 import { AdjustableClock } from '@gridsafe/core';
-import { runEscalationSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
+import { runEscalationSweep, runReminderSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   clientFor,
@@ -88,5 +88,56 @@ describe('the notice bell', () => {
     expect((await unread(member)).count).toBe(
       mine.body.items.filter((n: { read: boolean }) => !n.read).length,
     );
+  });
+});
+
+describe('reminders', () => {
+  const remind = () =>
+    runReminderSweep({
+      store: new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
+      clock,
+    });
+
+  it('reminds the village of an overdue patrol once, however many sweeps run, and not the township', async () => {
+    const scheduled = await member.get('/patrols?status=scheduled&limit=1');
+    const patrol = scheduled.body.items[0] as { id: string; dueAt: string };
+    // An hour past its due time (back or forward): the first sweep after a patrol falls due.
+    clock.advance(Date.parse(patrol.dueAt) + 3_600_000 - clock.now().getTime());
+    await remind();
+    const again = await remind();
+    expect(again.created).toBe(0);
+
+    const inbox = await member.get('/notifications?limit=100');
+    const patrolNotices = inbox.body.items.filter(
+      (n: { topic: string; subject: { id: string } }) =>
+        n.topic === 'patrol_overdue' && n.subject.id === patrol.id,
+    );
+    expect(patrolNotices).toHaveLength(1);
+    expect(patrolNotices[0].subject).toEqual({ type: 'patrol', id: patrol.id });
+    const townshipInbox = await township.get('/notifications?limit=100');
+    expect(townshipInbox.body.items.some((n: { topic: string }) => n.topic === 'patrol_overdue')).toBe(false);
+  });
+
+  it('reminds the unit and the village of a hazard deadline three days ahead once, however many sweeps run', async () => {
+    const created = await member.post('/hazards', {
+      unitId: county.unit(3),
+      severity: 'general',
+      title: '配电箱未接地',
+    });
+    const deadline = Date.parse(created.body.deadline);
+    clock.advance(deadline - 2 * 86_400_000 - clock.now().getTime());
+
+    const first = await remind();
+    const second = await remind();
+    expect(first.created).toBeGreaterThan(0);
+    expect(second).toEqual({ created: 0, existing: first.created + first.existing });
+
+    const inbox = await member.get('/notifications?limit=100');
+    const reminders = inbox.body.items.filter(
+      (n: { topic: string; subject: { id: string } }) =>
+        n.topic === 'hazard_deadline_near' && n.subject.id === created.body.id,
+    );
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0].title).toContain('配电箱未接地');
   });
 });

@@ -13,14 +13,23 @@ export const NOTIFICATION_TOPICS = [
   'hazard_supervised',
   'hazard_overdue',
   'risk_point_reopened',
+  // Reminders the sweep creates once each (reminder.ts), and a rectification sent back.
+  'risk_point_review',
+  'patrol_due',
+  'patrol_overdue',
+  'hazard_deadline_near',
+  'rectification_rejected',
 ] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
+
+export const NOTIFICATION_SUBJECT_TYPES = ['hazard', 'risk-point', 'patrol'] as const;
+export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
 
 export interface NotificationMessage {
   id: string;
   recipient: NotificationRecipient;
   topic: NotificationTopic;
-  subject: { type: 'hazard' | 'risk-point'; id: string };
+  subject: { type: NotificationSubjectType; id: string };
   /** One line, fit for an SMS. */
   title: string;
   body: string;

@@ -22,6 +22,7 @@ export * from './patrol-repository.ts';
 export * from './pending-photos.ts';
 export * from './person-id-migration.ts';
 export * from './rehome.ts';
+export * from './reminder-sweep.ts';
 export * from './risk-point-repository.ts';
 export * from './settings-repository.ts';
 export * from './subject-link-repository.ts';

@@ -11,12 +11,18 @@ import { session } from '../session.ts';
 interface Notice {
   id: string;
   topic: string;
-  subject: { type: 'hazard' | 'risk-point'; id: string };
+  subject: { type: 'hazard' | 'risk-point' | 'patrol'; id: string };
   title: string;
   body: string;
   createdAt: string;
   read: boolean;
 }
+
+const OPEN_LABELS = {
+  hazard: 'notices.openHazard',
+  'risk-point': 'notices.openRiskPoint',
+  patrol: 'notices.openPatrol',
+} as const;
 
 function topicName(topic: string): string {
   const key = `notices.topic.${topic}`;
@@ -25,7 +31,7 @@ function topicName(topic: string): string {
 
 /** The record a notice is about, as a page of this app. */
 function recordPath(tenant: string, subject: Notice['subject']): string {
-  const collection = subject.type === 'hazard' ? 'hazards' : 'risk-points';
+  const collection = { hazard: 'hazards', 'risk-point': 'risk-points', patrol: 'm/patrols' }[subject.type];
   return `/${tenant}/${collection}/${encodeURIComponent(subject.id)}`;
 }
 
@@ -82,7 +88,7 @@ export function NoticesPage() {
           <div class="inbox-actions">
             <a href=${recordPath(tenant, notice.subject)} data-testid="notice-open"
               onClick=${(event: Event) => void open(event, notice)}>
-              ${notice.subject.type === 'hazard' ? t('notices.openHazard') : t('notices.openRiskPoint')}
+              ${t(OPEN_LABELS[notice.subject.type])}
             </a>
             ${notice.read ? null : html`<button type="button" class="button button-quiet" onClick=${act(() => markRead(notice))}>${t('notices.markRead')}</button>`}
           </div>

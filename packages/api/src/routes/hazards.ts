@@ -27,6 +27,7 @@ import {
   newHazard,
   type Photo,
   type Principal,
+  rejectionMessages,
   type TenantSettings,
   ValidationError,
   verifyAuditChain,
@@ -243,7 +244,8 @@ function evidenceFacts(photos: readonly Photo[], ids: readonly string[]) {
 
 /**
  * Notices for a step that raises a hazard: both chains at the new level. Listing for supervision tells the
- * township, the department and the unit that the county now holds it.
+ * township, the department and the unit that the county now holds it. A rejected rectification tells who
+ * rectifies why.
  */
 function noticesFor(
   c: Context<AppEnv>,
@@ -262,6 +264,7 @@ function noticesFor(
   }
   if (action === 'escalate' && after.level !== before.level)
     return escalationMessages(after, after.level, 'manual', now, nextId);
+  if (action === 'reject') return rejectionMessages(after, after.rejectReason, now, nextId);
   return [];
 }
 

@@ -1,6 +1,7 @@
 import {
   described,
   ForbiddenError,
+  NOTIFICATION_SUBJECT_TYPES,
   NOTIFICATION_TOPICS,
   NotFoundError,
   type NotificationRecipient,
@@ -18,7 +19,7 @@ const NotificationSchema = described(
     id: z.string(),
     recipient: z.object({ kind: z.enum(['grid', 'dept', 'unit']), id: z.string() }),
     topic: z.enum(NOTIFICATION_TOPICS),
-    subject: z.object({ type: z.enum(['hazard', 'risk-point']), id: z.string() }),
+    subject: z.object({ type: z.enum(NOTIFICATION_SUBJECT_TYPES), id: z.string() }),
     title: z.string(),
     body: z.string(),
     createdAt: z.string(),
