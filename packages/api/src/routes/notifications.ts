@@ -3,13 +3,9 @@ import {
   ForbiddenError,
   NOTIFICATION_SUBJECT_TYPES,
   NOTIFICATION_TOPICS,
-  NotFoundError,
-  type NotificationRecipient,
   type Principal,
 } from '@gridsafe/core';
-import { NotificationRepository } from '@gridsafe/db';
 import * as z from 'zod/mini';
-import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, json, pageOf } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -88,49 +84,32 @@ function countyPerson(principal: Principal): Principal {
   return principal;
 }
 
-/** A person's posts: every grant is an inbox (the county admin's is the county root's). */
-function inboxesOf(principal: Principal): NotificationRecipient[] {
-  return principal.grants.map((grant) => ({ kind: grant.kind, id: grant.id }));
-}
+// The handlers are a chunk of their own: most requests write notices, few read them, and a cold start should
+// carry only what every request needs.
+const handlers = () => import('./notification-handlers.ts');
 
 export function registerNotifications(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
     const principal = countyPerson(c.get('principal'));
     const { limit, cursor, unread } = c.req.valid('query');
-    const notifications = new NotificationRepository(countyData(c).store);
-    const page = await notifications.listInbox(principal.userId, inboxesOf(principal), {
-      limit,
-      cursor,
-      unreadOnly: unread === 'true',
-    });
-    return c.json(page, 200);
+    const { listNotices } = await handlers();
+    return c.json(await listNotices(c, principal, { limit, cursor, unreadOnly: unread === 'true' }), 200);
   });
 
   app.openapi(readRoute, async (c) => {
-    const principal = c.get('principal');
-    const notifications = new NotificationRepository(countyData(c).store);
-    const message = await notifications.get(c.req.valid('param').id);
-    // Someone else's notice looks exactly like a missing one.
-    const mine =
-      message &&
-      inboxesOf(principal).some(
-        (inbox) => inbox.kind === message.recipient.kind && inbox.id === message.recipient.id,
-      );
-    if (!message || !mine) throw new NotFoundError('notification');
-    await notifications.markRead(principal.userId, message, c.get('deps').clock.now());
-    return c.json({ ...message, read: true }, 200);
+    const { readNotice } = await handlers();
+    return c.json(await readNotice(c, c.get('principal'), c.req.valid('param').id), 200);
   });
 
   app.openapi(unreadCountRoute, async (c) => {
     const principal = countyPerson(c.get('principal'));
-    const notifications = new NotificationRepository(countyData(c).store);
-    return c.json(await notifications.countUnread(principal.userId, inboxesOf(principal)), 200);
+    const { countUnreadNotices } = await handlers();
+    return c.json(await countUnreadNotices(c, principal), 200);
   });
 
   app.openapi(readAllRoute, async (c) => {
     const principal = countyPerson(c.get('principal'));
-    const now = c.get('deps').clock.now();
-    await new NotificationRepository(countyData(c).store).markAllRead(principal.userId, now);
-    return c.json({ readUpTo: now.toISOString() }, 200);
+    const { readAllNotices } = await handlers();
+    return c.json(await readAllNotices(c, principal), 200);
   });
 }
