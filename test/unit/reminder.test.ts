@@ -1,4 +1,10 @@
-import { beijingDay, dueReminders, type ReminderSources, rejectionMessages } from '@gridsafe/core';
+import {
+  beijingDay,
+  dueReminders,
+  escalationMessages,
+  type ReminderSources,
+  rejectionMessages,
+} from '@gridsafe/core';
 import { describe, expect, it } from 'vitest';
 
 // 10:00 in Beijing on 5 December.
@@ -113,5 +119,16 @@ describe('reminders', () => {
 
   it('dates in Beijing time', () => {
     expect(beijingDay('2026-12-05T16:30:00.000Z')).toBe('2026-12-06');
+  });
+
+  it('gives an escalation notice’s deadline as a date in Beijing, fit for an SMS', () => {
+    const [message] = escalationMessages(
+      { ...hazard('2026-12-07T16:30:00.000Z'), severity: 'major' },
+      'township',
+      'severity',
+      now,
+      nextId,
+    );
+    expect(message?.body).toBe('整改期限 2026-12-08。请登录系统查看并督促整改。');
   });
 });

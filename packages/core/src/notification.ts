@@ -1,6 +1,7 @@
 import type { EscalationLevel } from './escalation.ts';
 import { gridAtLevel } from './escalation.ts';
 import type { Logger } from './logger.ts';
+import { beijingDay } from './reminder.ts';
 
 /**
  * Who a notification is for: a grid node (its officers or grid members), a department (the industry chain) or a
@@ -135,7 +136,7 @@ export function escalationMessages(
   }[cause];
   const topic: NotificationTopic = cause === 'supervision' ? 'hazard_supervised' : 'hazard_escalated';
   const title = `【${LEVEL_NAMES[level]}】${SEVERITY_NAMES[hazard.severity]}：${hazard.unitName} ${hazard.title}（${why}）`;
-  const body = `整改期限 ${hazard.deadline}。请登录系统查看并督促整改。`;
+  const body = `整改期限 ${beijingDay(hazard.deadline)}。请登录系统查看并督促整改。`;
   return recipients.map((recipient) => ({
     id: nextId(),
     recipient,
