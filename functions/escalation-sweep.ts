@@ -5,6 +5,7 @@ import {
   createDocumentClient,
   planPatrols,
   runEscalationSweep,
+  runReminderSweep,
   SettingsRepository,
   TenantStore,
 } from '@gridsafe/db';
@@ -20,7 +21,7 @@ const client = createDocumentClient({ requestTimeoutMs: 10_000 });
 
 /**
  * EventBridge runs this every 5 minutes for the stack's one county: raise overdue hazards (and notify both
- * chains), then, once a day, give units without a patrol task their next one. A hazard whose write failed makes
+ * chains), then, once a day, give units without a patrol task their next one, then write the reminders now due. A hazard whose write failed makes
  * the run fail, so the alarm fires and EventBridge retries; the ones that succeeded are not raised twice.
  */
 export const handler = middy(async () => {
@@ -35,6 +36,13 @@ export const handler = middy(async () => {
     limit: 2000,
   });
   const plan = await planPatrols({ store, clock: systemClock, settings, ids: ulidSource, logger: log });
+  // After the plan, so tomorrow's new tasks are reminded in this run; each reminder is created once only.
+  const reminders = await runReminderSweep({
+    store,
+    clock: systemClock,
+    notifier: logOnlyNotifier(log),
+    logger: log,
+  });
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
-  return { sweep, plan };
+  return { sweep, plan, reminders };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -4,6 +4,7 @@ import {
   AssessmentSnapshots,
   planPatrols,
   runEscalationSweep,
+  runReminderSweep,
   SettingsRepository,
   TenantRegistry,
   TenantStore,
@@ -36,6 +37,12 @@ export function startEscalationTimer(options: {
         logger: options.logger,
       });
       await planPatrols({ store, clock: options.clock, settings, ids: ulidSource, logger: options.logger });
+      await runReminderSweep({
+        store,
+        clock: options.clock,
+        notifier: logOnlyNotifier(options.logger),
+        logger: options.logger,
+      });
       // AWS runs this nightly on a schedule of its own; here it rides the same timer and computes once a day.
       await new AssessmentSnapshots(store).refreshDue(options.clock);
     }

@@ -8,7 +8,10 @@ const it = countyTest({ prefix: 'ps' });
 const DOCUMENTED_UPLOAD_EXPIRY_SECONDS = 300;
 
 describe('a presigned photo upload URL', () => {
-  it('signs the content type, the length and the SHA-256 checksum, and expires after five minutes', async ({ county, member }) => {
+  it('signs the content type, the length and the SHA-256 checksum, and expires after five minutes', async ({
+    county,
+    member,
+  }) => {
     const created = await member.post('/risk-points', {
       name: '液氨储罐区',
       unitId: county.unit(3),

@@ -222,6 +222,13 @@ describe('the closed loop', () => {
       rejectReason: '灭火器型号不符',
       rejections: 1,
     });
+    // Who rectifies hears why, in the rejection's own transaction.
+    const told = (await unitUser.get('/notifications?unread=true')).body.items.filter(
+      (n: { topic: string; subject: { id: string } }) =>
+        n.topic === 'rectification_rejected' && n.subject.id === id,
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0].body).toContain('灭火器型号不符');
     const again = await unitUser.post(`/hazards/${id}/report-rectified`, {
       note: '已按要求更换',
       photoIds: [photoId],

@@ -91,7 +91,7 @@ describe('the permission matrix', () => {
         for (const c of entry.cases ?? CASES) {
           const used: string[] = [];
           const call = await entry.call(w, role, c, reuseRecording(used, method === 'GET' ? '' : name));
-          const expected = predicted(method, entry, call, role, c, w.principals[role]);
+          const expected = await predicted(method, entry, call, role, c, w.principals[role]);
           const refusedWrite = method !== 'GET' && expected >= 400;
           if (refusedWrite && !call.witness)
             failures.push(`${role} / ${c}: a refused write with nothing to re-read`);

@@ -9,6 +9,7 @@ import {
 import {
   IdempotencyStore,
   migrateCountyToPersonIds,
+  NotificationInbox,
   NotificationRepository,
   readAuditTrail,
   SubjectLinkRepository,
@@ -112,7 +113,7 @@ describe('the migration to person ids', () => {
   });
 
   it('keeps a notice read that the person had read under their sub', async () => {
-    const inbox = await new NotificationRepository(store).listInbox(
+    const inbox = await new NotificationInbox(store).listInbox(
       veteran.id,
       [{ kind: 'grid', id: county.county }],
       { limit: 10 },

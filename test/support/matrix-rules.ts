@@ -1,9 +1,10 @@
 import {
-  assertMayList,
   type Capability,
   ConflictError,
   ForbiddenError,
+  type GridNode,
   hasCapability,
+  listScope,
   NotFoundError,
   type Principal,
   type Role,
@@ -27,7 +28,7 @@ export interface Call {
   rawBody?: BodyInit;
   headers?: Record<string, string>;
   /** Whether core's scope rules let this person at the target; absent for what has no place in the county. */
-  reach?: (principal: Principal) => boolean;
+  reach?: (principal: Principal) => boolean | Promise<boolean>;
   /** The answer to a permitted person outside the target's area (403 unless said). */
   outside?: number;
   /** The answer to a permitted person naming another county's record (404 unless said: a body's id is a 400). */
@@ -66,19 +67,19 @@ export function permits(may: Permission, role: Role): boolean {
 }
 
 /** The answer the rules predict for one role and case. */
-export function predicted(
+export async function predicted(
   method: string,
   entry: Entry,
   call: Call,
   role: Role,
   c: Case,
   principal: Principal,
-): number {
+): Promise<number> {
   // Under a grant the vendor only reads: its token is refused on any other method before a handler runs.
   if (role === 'vendor_operator' && method !== 'GET') return 403;
   if (!permits(entry.may, role)) return 403;
   if (c === 'foreign') return call.missing ?? 404;
-  if (call.reach && !call.reach(principal)) return call.outside ?? 403;
+  if (call.reach && !(await call.reach(principal))) return call.outside ?? 403;
   return call.verdict ? call.verdict(principal) : entry.success;
 }
 
@@ -96,8 +97,25 @@ export function verdictOf(step: () => unknown, success = 200): number {
   }
 }
 
-/** Whether core lets the person list within a subtree or a department. */
+/** Whether core's list scope lets the person list within a subtree (the grid at `path`) or a department. */
 export const mayList =
   (within: { path?: string; departmentId?: string }) =>
-  (principal: Principal): boolean =>
-    verdictOf(() => assertMayList(principal, within)) === 200;
+  async (principal: Principal): Promise<boolean> => {
+    const lookups = {
+      grid: async () => (within.path === undefined ? undefined : ({ path: within.path } as GridNode)),
+      unit: async () => undefined,
+    };
+    const request = within.path === undefined ? { department: within.departmentId } : { grid: 'named' };
+    try {
+      await listScope(principal, request, lookups);
+      return true;
+    } catch (error) {
+      if (
+        verdictOf(() => {
+          throw error;
+        }) === 403
+      )
+        return false;
+      throw error;
+    }
+  };

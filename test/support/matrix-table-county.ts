@@ -326,6 +326,17 @@ export const COUNTY_TABLE: Record<string, Entry> = {
       };
     },
   },
+  'GET /notifications/unread-count': countyRead(countyPeople, '/notifications/unread-count'),
+  'POST /notifications/read-all': {
+    may: countyPeople,
+    success: 200,
+    cases: COUNTY_WIDE,
+    call: async (w) => ({
+      path: '/notifications/read-all',
+      // The vendor, refused, leaves the county admin's (its grantor's) unread notices as they were.
+      witness: async () => (await w.admin.get('/notifications/unread-count')).body,
+    }),
+  },
   'GET /assessments': countyRead('assessment.read', '/assessments'),
 };
 

@@ -23,6 +23,7 @@ import { ReportHazardPage } from './pages/mobile/report-hazard.ts';
 import { SyncPage } from './pages/mobile/sync.ts';
 import { TasksPage } from './pages/mobile/tasks.ts';
 import { NotLinkedPage } from './pages/not-linked.ts';
+import { NoticesPage } from './pages/notices.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
 import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SettingsPage } from './pages/settings.ts';
@@ -68,6 +69,7 @@ const ROUTES: Route[] = [
   { pattern: 'knowledge', page: KnowledgePage },
   { pattern: 'knowledge/:code', page: KnowledgeIndustryPage },
   { pattern: 'settings', page: SettingsPage },
+  { pattern: 'notices', page: NoticesPage },
   { pattern: 'm/tasks', page: TasksPage },
   {
     pattern: 'm/register',

@@ -1,6 +1,7 @@
 import type { EscalationLevel } from './escalation.ts';
 import { gridAtLevel } from './escalation.ts';
 import type { Logger } from './logger.ts';
+import { beijingDay } from './reminder.ts';
 
 /**
  * Who a notification is for: a grid node (its officers or grid members), a department (the industry chain) or a
@@ -13,14 +14,23 @@ export const NOTIFICATION_TOPICS = [
   'hazard_supervised',
   'hazard_overdue',
   'risk_point_reopened',
+  // Reminders the sweep creates once each (reminder.ts), and a rectification sent back.
+  'risk_point_review',
+  'patrol_due',
+  'patrol_overdue',
+  'hazard_deadline_near',
+  'rectification_rejected',
 ] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
+
+export const NOTIFICATION_SUBJECT_TYPES = ['hazard', 'risk-point', 'patrol'] as const;
+export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
 
 export interface NotificationMessage {
   id: string;
   recipient: NotificationRecipient;
   topic: NotificationTopic;
-  subject: { type: 'hazard' | 'risk-point'; id: string };
+  subject: { type: NotificationSubjectType; id: string };
   /** One line, fit for an SMS. */
   title: string;
   body: string;
@@ -126,7 +136,7 @@ export function escalationMessages(
   }[cause];
   const topic: NotificationTopic = cause === 'supervision' ? 'hazard_supervised' : 'hazard_escalated';
   const title = `【${LEVEL_NAMES[level]}】${SEVERITY_NAMES[hazard.severity]}：${hazard.unitName} ${hazard.title}（${why}）`;
-  const body = `整改期限 ${hazard.deadline}。请登录系统查看并督促整改。`;
+  const body = `整改期限 ${beijingDay(hazard.deadline)}。请登录系统查看并督促整改。`;
   return recipients.map((recipient) => ({
     id: nextId(),
     recipient,

@@ -1,5 +1,4 @@
 import type { NotificationMessage, NotificationRecipient, Notifier } from '@gridsafe/core';
-import { ValidationError } from '@gridsafe/core';
 import { fromItem, type TenantStore, type TransactItem } from './tenant-store.ts';
 
 export interface NotificationView extends NotificationMessage {
@@ -10,13 +9,16 @@ export interface NotificationView extends NotificationMessage {
  * In-app notifications. Item: pk NOTE#<id> / sk NOTE, addressed to a post (a grid node, a department, a unit):
  * - gsi1 INBOX#<kind>#<recipientId> / <createdAt>#<id>: a post's inbox, newest first.
  * Read marks are per person, item pk NOTEREAD#<userId> / sk <createdAt>#<id>, so a page of the inbox finds its
- * marks with one Query over the same sort-key range. Notifications are written in the transaction of the change
+ * marks with one Query over the same sort-key range. "Mark all read" is one item in the same partition, sk ALL
+ * (sorts after every timestamp, so that Query never meets it), holding the time up to which everything is read:
+ * one write however full the inbox, and the unread count only reads what arrived after it. Reading the inbox is
+ * NotificationInbox's (notification-inbox.ts), which only the notices' own requests load. Notifications are written in the transaction of the change
  * they announce (`puts`), so an escalation and its notice cannot part ways.
  */
 export class NotificationRepository {
   constructor(private readonly store: TenantStore) {}
 
-  private inboxKey(recipient: NotificationRecipient): string {
+  inboxKey(recipient: NotificationRecipient): string {
     return this.store.key('INBOX', recipient.kind, recipient.id);
   }
 
@@ -42,66 +44,6 @@ export class NotificationRepository {
   async get(id: string): Promise<NotificationMessage | undefined> {
     const item = await this.store.get(this.store.key('NOTE', id), 'NOTE');
     return item ? fromItem<NotificationMessage>(item) : undefined;
-  }
-
-  /**
-   * listInbox: one Query of gsi1 INBOX#… per post the person holds (usually one), newest first, merged. The
-   * cursor is the sort key of the last item shown, so the next page continues strictly below it in every inbox.
-   */
-  async listInbox(
-    userId: string,
-    recipients: readonly NotificationRecipient[],
-    page: { limit: number; cursor?: string; unreadOnly?: boolean },
-  ): Promise<{ items: NotificationView[]; nextCursor?: string }> {
-    // The cursor is bound to the person and the posts they hold: another person's inbox cursor does not open.
-    const list = ['inbox', userId, ...recipients.map((r) => `${r.kind}#${r.id}`)].join('|');
-    const before = page.cursor ? sortKeyOf(await this.store.openCursor(page.cursor, list)) : undefined;
-    const pages = await Promise.all(
-      recipients.map((recipient) =>
-        this.store.queryPage(
-          {
-            IndexName: 'gsi1',
-            KeyConditionExpression: before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
-            ExpressionAttributeValues: {
-              ':pk': this.inboxKey(recipient),
-              ...(before ? { ':before': before } : {}),
-            },
-            ScanIndexForward: false,
-          },
-          { limit: page.limit },
-        ),
-      ),
-    );
-    const merged = pages
-      .flatMap((p) => p.items)
-      .sort((a, b) => String(b.gsi1sk).localeCompare(String(a.gsi1sk)))
-      .slice(0, page.limit);
-    const more = merged.length === page.limit || pages.some((p) => p.nextCursor !== undefined);
-    const sortKeys = merged.map((item) => String(item.gsi1sk));
-    const read = await this.readMarks(userId, sortKeys);
-    const items = merged
-      .map((item) => ({ ...fromItem<NotificationMessage>(item), read: read.has(String(item.gsi1sk)) }))
-      .filter((item) => !page.unreadOnly || !item.read);
-    const last = sortKeys[sortKeys.length - 1];
-    return {
-      items,
-      ...(more && last ? { nextCursor: await this.store.sealCursor({ before: last }, list) } : {}),
-    };
-  }
-
-  /** listReadMarks: Query NOTEREAD#<userId> between the page's oldest and newest sort keys. */
-  private async readMarks(userId: string, sortKeys: readonly string[]): Promise<Set<string>> {
-    if (sortKeys.length === 0) return new Set();
-    const sorted = [...sortKeys].sort();
-    const items = await this.store.queryAll({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: {
-        ':pk': this.store.key('NOTEREAD', userId),
-        ':low': sorted[0],
-        ':high': sorted[sorted.length - 1],
-      },
-    });
-    return new Set(items.map((item) => String(item.sk)));
   }
 
   /**
@@ -168,12 +110,4 @@ export class InAppNotifier implements Notifier {
       }
     }
   }
-}
-
-function sortKeyOf(position: Record<string, unknown>): string {
-  const sortKey = String(position.before ?? '');
-  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9A-HJKMNP-TV-Z]{26}$/.test(sortKey)) {
-    throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
-  }
-  return sortKey;
 }

@@ -7,6 +7,7 @@ import { logoutEverywhere } from '../login-steps.ts';
 import { navFor, tabsFor } from '../nav.ts';
 import { location, navigate } from '../router.ts';
 import { session } from '../session.ts';
+import { NoticeBell } from './notice-bell.ts';
 import { SyncBadge } from './sync-badge.ts';
 
 export function LanguageToggle() {
@@ -35,6 +36,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
       <a class="brand" href=${`/${tenant}/`}>${t('app.name')}</a>
       <span class="tenant muted">${tenant}</span>
       <span class="spacer"></span>
+      <${NoticeBell} />
       <${SyncBadge} />
       <span class="who" data-testid="who">${user.username} · ${label('role', user.role)}</span>
       <span class="desk-only"><${LanguageToggle} /></span>

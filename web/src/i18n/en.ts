@@ -1,10 +1,12 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityEn } from './login-security.en.ts';
+import { noticesEn } from './notices.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
 export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
+  ...noticesEn,
   'app.name': 'Gridsafe',
 
   'action.back': 'Back',

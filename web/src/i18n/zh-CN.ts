@@ -1,5 +1,6 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
+import { noticesZhCN } from './notices.zh-CN.ts';
 
 /**
  * 简体中文: the default language and the source of truth for message keys (en.ts must have exactly these).
@@ -7,6 +8,7 @@ import { loginSecurityZhCN } from './login-security.zh-CN.ts';
  */
 export const zhCN = {
   ...loginSecurityZhCN,
+  ...noticesZhCN,
   'app.name': '网格安全',
 
   'action.back': '返回',

@@ -25,6 +25,7 @@ import {
   newHazard,
   type Photo,
   type Principal,
+  rejectionMessages,
   scopeFilter,
   type TenantSettings,
   ValidationError,
@@ -184,7 +185,8 @@ function evidenceFacts(photos: readonly Photo[], ids: readonly string[]) {
 
 /**
  * Notices for a step that raises a hazard: both chains at the new level. Listing for supervision tells the
- * township, the department and the unit that the county now holds it.
+ * township, the department and the unit that the county now holds it. A rejected rectification tells who
+ * rectifies why.
  */
 function noticesFor(
   c: Context<AppEnv>,
@@ -203,6 +205,7 @@ function noticesFor(
   }
   if (action === 'escalate' && after.level !== before.level)
     return escalationMessages(after, after.level, 'manual', now, nextId);
+  if (action === 'reject') return rejectionMessages(after, after.rejectReason, now, nextId);
   return [];
 }
 

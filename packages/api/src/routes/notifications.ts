@@ -1,14 +1,11 @@
 import {
   described,
   ForbiddenError,
+  NOTIFICATION_SUBJECT_TYPES,
   NOTIFICATION_TOPICS,
-  NotFoundError,
-  type NotificationRecipient,
   type Principal,
 } from '@gridsafe/core';
-import { NotificationRepository } from '@gridsafe/db';
 import * as z from 'zod/mini';
-import { countyData } from '../county-data.ts';
 import { COMMON_ERRORS, IdParamSchema, json, pageOf } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -18,7 +15,7 @@ const NotificationSchema = described(
     id: z.string(),
     recipient: z.object({ kind: z.enum(['grid', 'dept', 'unit']), id: z.string() }),
     topic: z.enum(NOTIFICATION_TOPICS),
-    subject: z.object({ type: z.enum(['hazard', 'risk-point']), id: z.string() }),
+    subject: z.object({ type: z.enum(NOTIFICATION_SUBJECT_TYPES), id: z.string() }),
     title: z.string(),
     body: z.string(),
     createdAt: z.string(),
@@ -53,37 +50,66 @@ const readRoute = createRoute({
   responses: { 200: json(NotificationSchema, 'The notification, read'), ...COMMON_ERRORS },
 });
 
-/** A person's posts: every grant is an inbox (the county admin's is the county root's). */
-function inboxesOf(principal: Principal): NotificationRecipient[] {
-  return principal.grants.map((grant) => ({ kind: grant.kind, id: grant.id }));
+const UnreadCountSchema = described(
+  z.object({
+    count: described(z.number(), { description: 'Unread notices, at most 99' }),
+    more: described(z.boolean(), { description: 'true: more than `count` are unread (shown as 99+)' }),
+  }),
+  { id: 'UnreadCount' },
+);
+const unreadCountRoute = createRoute({
+  method: 'get',
+  path: '/notifications/unread-count',
+  tags: ['notifications'],
+  summary: 'How many of the caller’s notices are unread (the bell’s number), up to 99',
+  responses: { 200: json(UnreadCountSchema, 'The unread count'), ...COMMON_ERRORS },
+});
+const ReadAllSchema = described(
+  z.object({
+    readUpTo: described(z.string(), { description: 'Every notice created up to this time is read' }),
+  }),
+  { id: 'NotificationsReadAll' },
+);
+const readAllRoute = createRoute({
+  method: 'post',
+  path: '/notifications/read-all',
+  tags: ['notifications'],
+  summary: 'Mark every notice the caller has received so far read (again is harmless)',
+  responses: { 200: json(ReadAllSchema, 'Everything so far is read'), ...COMMON_ERRORS },
+});
+
+/** The vendor's operator holds no county post, so has no inbox to read or count. */
+function countyPerson(principal: Principal): Principal {
+  if (principal.role === 'vendor_operator') throw new ForbiddenError('The vendor has no county inbox.');
+  return principal;
 }
+
+// The handlers are a chunk of their own: most requests write notices, few read them, and a cold start should
+// carry only what every request needs.
+const handlers = () => import('./notification-handlers.ts');
 
 export function registerNotifications(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
-    const principal = c.get('principal');
-    if (principal.role === 'vendor_operator') throw new ForbiddenError('The vendor has no county inbox.');
+    const principal = countyPerson(c.get('principal'));
     const { limit, cursor, unread } = c.req.valid('query');
-    const notifications = new NotificationRepository(countyData(c).store);
-    const page = await notifications.listInbox(principal.userId, inboxesOf(principal), {
-      limit,
-      cursor,
-      unreadOnly: unread === 'true',
-    });
-    return c.json(page, 200);
+    const { listNotices } = await handlers();
+    return c.json(await listNotices(c, principal, { limit, cursor, unreadOnly: unread === 'true' }), 200);
   });
 
   app.openapi(readRoute, async (c) => {
-    const principal = c.get('principal');
-    const notifications = new NotificationRepository(countyData(c).store);
-    const message = await notifications.get(c.req.valid('param').id);
-    // Someone else's notice looks exactly like a missing one.
-    const mine =
-      message &&
-      inboxesOf(principal).some(
-        (inbox) => inbox.kind === message.recipient.kind && inbox.id === message.recipient.id,
-      );
-    if (!message || !mine) throw new NotFoundError('notification');
-    await notifications.markRead(principal.userId, message, c.get('deps').clock.now());
-    return c.json({ ...message, read: true }, 200);
+    const { readNotice } = await handlers();
+    return c.json(await readNotice(c, c.get('principal'), c.req.valid('param').id), 200);
+  });
+
+  app.openapi(unreadCountRoute, async (c) => {
+    const principal = countyPerson(c.get('principal'));
+    const { countUnreadNotices } = await handlers();
+    return c.json(await countUnreadNotices(c, principal), 200);
+  });
+
+  app.openapi(readAllRoute, async (c) => {
+    const principal = countyPerson(c.get('principal'));
+    const { readAllNotices } = await handlers();
+    return c.json(await readAllNotices(c, principal), 200);
   });
 }
