@@ -25,6 +25,7 @@ import { registerPatrols } from './routes/patrols.ts';
 import { registerRiskPoints } from './routes/risk-points.ts';
 import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
+import { registerStatistics } from './routes/statistics.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
@@ -154,6 +155,7 @@ function countyApi(deps: AppDeps) {
   registerHazards(county);
   registerPatrols(county);
   registerAssessments(county);
+  registerStatistics(county);
   registerNotifications(county);
   registerLoginEvents(county);
   registerVendorAccessGrants(county);
