@@ -36,6 +36,7 @@ try {
     ...config,
     root,
     accessTokenSeconds: 300,
+    demoSize: process.env.GRIDSAFE_DEMO_SIZE === 'small' ? 'small' : 'taihe',
     logger: createJsonLogger(
       { service: 'gridsafe-local' },
       process.env.GRIDSAFE_LOG_LEVEL === 'debug' ? 'debug' : 'warn',

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '@gridsafe/db';
 
 /** DynamoDB's limit on requests in one BatchWriteItem call. */
@@ -82,6 +82,42 @@ export class BulkWriter {
       if (this.buffer.length >= BATCH_SIZE) await this.send(this.buffer.splice(0, BATCH_SIZE));
     }
     this.counters.clear();
+    await this.drain();
+    return shards.length;
+  }
+
+  /**
+   * Adds the in-memory totals to counter items that may already hold counts (a county seeded before, whose
+   * shards a Put would overwrite): one UpdateItem ADD per item, `inFlight` at once, then drains. Call once.
+   */
+  async finishByAdding(): Promise<number> {
+    await this.drain();
+    const shards = [...this.counters.values()];
+    this.counters.clear();
+    for (const shard of shards) {
+      const names = Object.keys(shard.values);
+      const call = this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: shard.pk, sk: shard.sk },
+            UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :v${i}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+            ExpressionAttributeValues: Object.fromEntries(
+              names.map((name, i) => [`:v${i}`, shard.values[name]]),
+            ),
+          }),
+        )
+        .then(() => {
+          this.stats.calls += 1;
+        })
+        .catch((error: unknown) => {
+          this.failure ??= error;
+        })
+        .finally(() => this.running.delete(call));
+      this.running.add(call);
+      while (this.running.size >= this.inFlight) await Promise.race(this.running);
+    }
     await this.drain();
     return shards.length;
   }

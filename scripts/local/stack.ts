@@ -9,11 +9,18 @@ import {
   createRuntimeDeps,
 } from '@gridsafe/api';
 import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
-import { ensureTable, migrateCountyToPersonIds, TenantRegistry, TenantStore } from '@gridsafe/db';
+import {
+  createDocumentClient,
+  ensureTable,
+  migrateCountyToPersonIds,
+  TenantRegistry,
+  TenantStore,
+} from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import { Hono } from 'hono';
 import { loadCellsConfig } from '../../infra/src/cells-config.ts';
 import { DEMO_PASSWORD, LINQUAN, TAIHE } from '../seed/demo-data.ts';
+import { seedCountyAtSize } from '../seed/seed-county-at-size.ts';
 import { seedDemoCounty } from '../seed/seed-demo.ts';
 import { enrolOperatorTotp, seedPlatformOperator } from '../seed/seed-platform.ts';
 import { LOCAL_OIDC_COUNTIES, LOCAL_PROVIDER_ID, localAuthProviders } from './config.ts';
@@ -50,6 +57,11 @@ export interface LocalStackOptions {
    * may set, see docs/decisions.md "Idle sessions"). Absent: an hour, for browser tests that move the clock.
    */
   accessTokenSeconds?: number;
+  /**
+   * `taihe` (npm start's default): the demo county at Taihe's reported size (8,500 units, 2,684 reported risk
+   * points, a quarter of hazards and patrols); `small`: only the small demo records, for tests that need none of it.
+   */
+  demoSize?: 'taihe' | 'small';
 }
 
 export interface LocalStack {
@@ -196,6 +208,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           county,
         ),
       );
+    }
+    if ((options.demoSize ?? 'taihe') === 'taihe') {
+      // A seeder's client: DynamoDB Local applies batches one at a time, and on a busy machine one can wait
+      // longer than the API's request timeout, which is right for a phone and wrong for a seeder (as the bench).
+      const seedClient = createDocumentClient({
+        endpoint: dynamo.endpoint,
+        region: options.region,
+        requestTimeoutMs: 60_000,
+        maxAttempts: 5,
+      });
+      const sized = await seedCountyAtSize(
+        {
+          client: seedClient,
+          tableName: options.tableName,
+          identity: deps.identity,
+          passwordProvider: LOCAL_PROVIDER_ID,
+          evidence: { client: s3Client, bucket: options.bucket },
+        },
+        TAIHE,
+        (step) => progress(`Seeding ${TAIHE.tenant} at its size: ${step}`),
+      );
+      if (!sized.present) progress(`Seeded ${TAIHE.tenant} at its size in ${sized.seconds.toFixed(0)} s`);
     }
     // The demo operator's TOTP secret is kept beside the issuer's data and printed at start: the local stand-in
     // for the authenticator app an operator enrols in AWS. Operators live in the cell's directory itself, which

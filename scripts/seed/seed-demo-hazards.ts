@@ -53,14 +53,16 @@ type Step =
  * Hazards at every status and every level, each walked through the real state machine at plausible past times
  * (days relative to now), so the board, the counters, the audit trails and the notices all agree.
  */
-const HAZARDS: {
+export interface HazardPlan {
   key: string;
   unit: number;
   severity: HazardSeverity;
   title: string;
   created: number;
   steps: Step[];
-}[] = [
+}
+
+export const DEMO_HAZARDS: HazardPlan[] = [
   { key: 'open', unit: 1, severity: 'general', title: '配电箱未上锁，线路裸露', created: -2, steps: [] },
   {
     key: 'rectifying',
@@ -190,87 +192,10 @@ export async function seedDemoHazardsAndPatrols(
     : undefined;
   let created = 0;
 
-  for (const plan of HAZARDS) {
-    const id = demoId(tenant, `hazard:${plan.key}`);
+  const env: HazardSeedEnv = { tenant, hazards, settings, now, photos, evidence: target.evidence };
+  for (const plan of DEMO_HAZARDS) {
     const unit = await unitAt(plan.unit);
-    if (!unit || (await hazards.getStored(id))) continue;
-    const at = (day: number) => addDays(now, day);
-    const reporter = person(tenant, 'grid_member', unit);
-    const hazard = newHazard(
-      { id, title: plan.title, severity: plan.severity, unit, source: 'direct', location: unit.location },
-      settings,
-      at(plan.created),
-      reporter.username,
-    );
-    const notices =
-      hazard.level === 'township'
-        ? escalationMessages(hazard, 'township', 'severity', at(plan.created), () => ulidSource.next())
-        : [];
-    try {
-      await hazards.create(
-        hazard,
-        { principal: reporter, now: at(plan.created) },
-        { notifications: notices },
-      );
-    } catch (error) {
-      if (error instanceof ConflictError) continue;
-      throw error;
-    }
-    created += 1;
-    for (const [index, step] of plan.steps.entries()) {
-      const when = at(step.day);
-      const stored = (await hazards.getStored(id, true))!;
-      let current = fromItem<Hazard>(stored);
-      if ('sweep' in step) {
-        await sweepOne(hazards, stored, current, when, settings, tenant);
-        continue;
-      }
-      const principal = person(tenant, step.as, unit);
-      const ctx = { principal, now: when };
-      let photoIds: string[] | undefined;
-      if (step.photo) {
-        const photo = await demoPhoto(tenant, photos, target.evidence, hazard, `${plan.key}-${index}`, when);
-        current = await hazards.save(
-          stored,
-          { ...current, photos: [...current.photos, photo] },
-          current.version,
-          ctx,
-          {
-            action: 'photo_added',
-            details: { photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size } },
-          },
-        );
-        photoIds = [photo.id];
-      }
-      const after = applyHazardAction(
-        current,
-        step.action,
-        { principal, now: when, settings },
-        { note: step.note, reason: step.reason, photoIds },
-      );
-      const raised = after.level !== current.level ? after.level : undefined;
-      const cause = step.action === 'supervise' ? 'supervision' : 'manual';
-      const notifications = raised
-        ? escalationMessages(after, raised, cause, when, () => ulidSource.next())
-        : [];
-      await hazards.save((await hazards.getStored(id, true))!, after, current.version, ctx, {
-        action: {
-          start: 'started',
-          'report-rectified': 'rectification_reported',
-          verify: 'verified',
-          reject: 'rejected',
-          'resolve-on-site': 'resolved_on_site',
-          escalate: 'escalated',
-          supervise: 'supervised',
-        }[step.action],
-        ...(step.reason ? { reason: step.reason } : {}),
-        details: {
-          ...(step.note ? { note: step.note } : {}),
-          ...(raised ? { cause, from: current.level, to: raised } : {}),
-        },
-        notifications,
-      });
-    }
+    if (unit && (await seedHazard(env, plan, unit))) created += 1;
   }
 
   created += await seedPatrols(store, settings, now, county, unitAt);
@@ -282,6 +207,98 @@ export async function seedDemoHazardsAndPatrols(
     force: true,
   });
   return { created: created + planned.created };
+}
+
+export interface HazardSeedEnv {
+  tenant: string;
+  hazards: HazardRepository;
+  settings: TenantSettings;
+  now: Date;
+  photos: PhotoStore | undefined;
+  evidence: HazardSeedTarget['evidence'];
+}
+
+/**
+ * One planned hazard walked through the real state machine at its days relative to `now`: created, then each
+ * step saved as its own audited change. Answers false when the hazard is already there (a second seed).
+ */
+export async function seedHazard(env: HazardSeedEnv, plan: HazardPlan, unit: Unit): Promise<boolean> {
+  const { tenant, hazards, settings, now, photos, evidence } = env;
+  const id = demoId(tenant, `hazard:${plan.key}`);
+  if (await hazards.getStored(id)) return false;
+  const at = (day: number) => addDays(now, day);
+  const reporter = person(tenant, 'grid_member', unit);
+  const hazard = newHazard(
+    { id, title: plan.title, severity: plan.severity, unit, source: 'direct', location: unit.location },
+    settings,
+    at(plan.created),
+    reporter.username,
+  );
+  const notices =
+    hazard.level === 'township'
+      ? escalationMessages(hazard, 'township', 'severity', at(plan.created), () => ulidSource.next())
+      : [];
+  try {
+    await hazards.create(hazard, { principal: reporter, now: at(plan.created) }, { notifications: notices });
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+  for (const [index, step] of plan.steps.entries()) {
+    const when = at(step.day);
+    const stored = (await hazards.getStored(id, true))!;
+    let current = fromItem<Hazard>(stored);
+    if ('sweep' in step) {
+      await sweepOne(hazards, stored, current, when, settings, tenant);
+      continue;
+    }
+    const principal = person(tenant, step.as, unit);
+    const ctx = { principal, now: when };
+    let photoIds: string[] | undefined;
+    if (step.photo) {
+      const photo = await demoPhoto(tenant, photos, evidence, hazard, `${plan.key}-${index}`, when);
+      current = await hazards.save(
+        stored,
+        { ...current, photos: [...current.photos, photo] },
+        current.version,
+        ctx,
+        {
+          action: 'photo_added',
+          details: { photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size } },
+        },
+      );
+      photoIds = [photo.id];
+    }
+    const after = applyHazardAction(
+      current,
+      step.action,
+      { principal, now: when, settings },
+      { note: step.note, reason: step.reason, photoIds },
+    );
+    const raised = after.level !== current.level ? after.level : undefined;
+    const cause = step.action === 'supervise' ? 'supervision' : 'manual';
+    const notifications = raised
+      ? escalationMessages(after, raised, cause, when, () => ulidSource.next())
+      : [];
+    await hazards.save((await hazards.getStored(id, true))!, after, current.version, ctx, {
+      action: {
+        start: 'started',
+        'report-rectified': 'rectification_reported',
+        verify: 'verified',
+        reject: 'rejected',
+        'resolve-on-site': 'resolved_on_site',
+        escalate: 'escalated',
+        supervise: 'supervised',
+      }[step.action],
+      ...(step.reason ? { reason: step.reason } : {}),
+      details: {
+        ...(step.note ? { note: step.note } : {}),
+        ...(raised ? { cause, from: current.level, to: raised } : {}),
+      },
+      notifications,
+    });
+  }
+  return true;
 }
 
 /** What the escalation sweep would have done at `when` (the same ladder, the same audit event and notices). */
@@ -334,98 +351,121 @@ async function seedPatrols(
   const patrols = new PatrolRepository(store);
   const points = await riskPointsByUnit(store);
   const secondTownshipFirstUnit = (county.townships[0]?.villages.length ?? 1) * county.unitsPerVillage + 1;
-  const plans: {
-    key: string;
-    unit: number;
-    dueDay: number;
-    done?: { day: number; deficient: boolean; far: boolean };
-  }[] = [
+  const plans: PatrolPlan[] = [
     { key: 'overdue', unit: 1, dueDay: -5 },
     { key: 'done', unit: 2, dueDay: -2, done: { day: -3, deficient: false, far: false } },
     { key: 'done-deficient', unit: 3, dueDay: -1, done: { day: -4, deficient: true, far: true } },
     { key: 'overdue-elsewhere', unit: secondTownshipFirstUnit, dueDay: -3 },
   ];
+  const env: PatrolSeedEnv = { tenant, patrols, settings, centre: county.centre, now };
   let created = 0;
   for (const plan of plans) {
     const unit = await unitAt(plan.unit);
-    if (!unit) continue;
-    const riskPoints = points.get(unit.id) ?? [];
-    const dueAt = addDays(now, plan.dueDay);
-    const createdAt = addDays(dueAt, -30);
-    const patrol = planPatrol(
-      unit,
-      riskPoints,
-      settings,
-      createdAt,
-      demoId(tenant, `patrol:${plan.key}`),
-      dueAt,
-    );
-    const planner = {
-      userId: 'system',
-      username: 'patrol-planner',
-      tenant,
-      role: 'county_admin' as const,
-      grants: [],
-    };
-    try {
-      await patrols.create(patrol, { principal: planner, now: createdAt });
-    } catch (error) {
-      // The unit already has its open task (an earlier seed), or this very patrol exists.
-      if (error instanceof ConflictError) continue;
-      throw error;
-    }
-    created += 1;
-    if (!plan.done) continue;
-    const when = addDays(now, plan.done.day);
-    const member = person(tenant, 'grid_member', unit);
-    const base = unit.location ?? riskPoints[0]?.location ?? county.centre;
-    // About 1.1 km north of the unit when "far": the distance check flags it.
-    const position = plan.done.far ? { lat: base.lat + 0.01, lng: base.lng } : base;
-    const found: { hazard: Hazard; notifications: [] }[] = [];
-    const items: PatrolItemResult[] = patrol.checklist.map((item, index) => {
-      if (!plan.done?.deficient || index !== 1) return { ...item, result: 'ok', photos: [] };
-      const hazard = newHazard(
-        {
-          id: demoId(tenant, `hazard:patrol-${plan.key}`),
-          title: item.text.slice(0, 100),
-          severity: 'general',
-          description: '巡查发现：灭火器压力不足',
-          ...(item.riskPointId ? { riskPointId: item.riskPointId } : {}),
-          location: position,
-          unit,
-          source: 'patrol',
-          patrolId: patrol.id,
-          checklistCode: item.code,
-        },
-        settings,
-        when,
-        member.username,
-      );
-      found.push({ hazard, notifications: [] });
-      return { ...item, result: 'deficient', note: '灭火器压力不足', photos: [], hazardId: hazard.id };
-    });
-    const next = planPatrol(unit, riskPoints, settings, when, demoId(tenant, `patrol:${plan.key}:next`));
-    const done: Patrol = {
-      ...patrol,
-      status: 'done',
-      completedAt: when.toISOString(),
-      completedBy: member.username,
-      position,
-      ...patrolDistance(position, patrol.targets, settings),
-      items,
-      hazardIds: found.map(({ hazard }) => hazard.id),
-      nextPatrolId: next.id,
-    };
-    const stored = (await patrols.getStored(patrol.id, true))!;
-    await patrols.complete(
-      stored,
-      done,
-      patrol.version,
-      { principal: member, now: when, location: position },
-      { next, hazards: found },
-    );
+    if (unit && (await seedPatrol(env, plan, unit, points.get(unit.id) ?? []))) created += 1;
   }
   return created;
+}
+
+export interface PatrolPlan {
+  key: string;
+  unit: number;
+  dueDay: number;
+  done?: { day: number; deficient: boolean; far: boolean };
+}
+
+export interface PatrolSeedEnv {
+  tenant: string;
+  patrols: PatrolRepository;
+  settings: TenantSettings;
+  centre: { lat: number; lng: number };
+  now: Date;
+}
+
+/**
+ * One planned patrol task, due `dueDay` days from now, and when `done` completed through the repository (the
+ * next task planned, a deficient item's hazard opened). False when the unit already has its open task.
+ */
+export async function seedPatrol(
+  env: PatrolSeedEnv,
+  plan: PatrolPlan,
+  unit: Unit,
+  riskPoints: Parameters<typeof planPatrol>[1],
+): Promise<boolean> {
+  const { tenant, patrols, settings, centre, now } = env;
+  const dueAt = addDays(now, plan.dueDay);
+  const createdAt = addDays(dueAt, -30);
+  const patrol = planPatrol(
+    unit,
+    riskPoints,
+    settings,
+    createdAt,
+    demoId(tenant, `patrol:${plan.key}`),
+    dueAt,
+  );
+  const planner = {
+    userId: 'system',
+    username: 'patrol-planner',
+    tenant,
+    role: 'county_admin' as const,
+    grants: [],
+  };
+  try {
+    await patrols.create(patrol, { principal: planner, now: createdAt });
+  } catch (error) {
+    // The unit already has its open task (an earlier seed), or this very patrol exists.
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+  if (!plan.done) return true;
+  const when = addDays(now, plan.done.day);
+  const member = person(tenant, 'grid_member', unit);
+  const base = unit.location ?? riskPoints[0]?.location ?? centre;
+  // About 1.1 km north of the unit when "far": the distance check flags it.
+  const position = plan.done.far ? { lat: base.lat + 0.01, lng: base.lng } : base;
+  const found: { hazard: Hazard; notifications: [] }[] = [];
+  const items: PatrolItemResult[] = patrol.checklist.map((item, index) => {
+    if (!plan.done?.deficient || index !== 1) return { ...item, result: 'ok', photos: [] };
+    const hazard = newHazard(
+      {
+        id: demoId(tenant, `hazard:patrol-${plan.key}`),
+        title: item.text.slice(0, 100),
+        severity: 'general',
+        description: '巡查发现：灭火器压力不足',
+        ...(item.riskPointId ? { riskPointId: item.riskPointId } : {}),
+        location: position,
+        unit,
+        source: 'patrol',
+        patrolId: patrol.id,
+        checklistCode: item.code,
+      },
+      settings,
+      when,
+      member.username,
+    );
+    found.push({ hazard, notifications: [] });
+    return { ...item, result: 'deficient', note: '灭火器压力不足', photos: [], hazardId: hazard.id };
+  });
+  const next = planPatrol(unit, riskPoints, settings, when, demoId(tenant, `patrol:${plan.key}:next`));
+  const done: Patrol = {
+    ...patrol,
+    status: 'done',
+    completedAt: when.toISOString(),
+    completedBy: member.username,
+    position,
+    ...patrolDistance(position, patrol.targets, settings),
+    items,
+    hazardIds: found.map(({ hazard }) => hazard.id),
+    nextPatrolId: next.id,
+  };
+  const stored = (await patrols.getStored(patrol.id, true))!;
+  await patrols.complete(
+    stored,
+    done,
+    patrol.version,
+    { principal: member, now: when, location: position },
+    { next, hazards: found },
+  );
+  return true;
 }
 
 /** The demo's people, as the audit trail names them. */

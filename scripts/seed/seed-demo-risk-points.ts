@@ -21,17 +21,20 @@ import { demoId } from './demo-ids.ts';
 import { tinyJpeg } from './tiny-jpeg.ts';
 
 /** One point per (colour, status) pair, plus a few more, so every box of the register and the map is filled. */
-const PLAN: { color: 'red' | 'orange' | 'yellow' | 'blue' | 'ungraded'; status: RiskPointStatus }[] = [];
+export const DEMO_RISK_POINT_PLAN: {
+  color: 'red' | 'orange' | 'yellow' | 'blue' | 'ungraded';
+  status: RiskPointStatus;
+}[] = [];
 for (const color of ['red', 'orange', 'yellow', 'blue', 'ungraded'] as const) {
   for (const status of ['draft', 'submitted', 'township_approved', 'filed'] as const) {
     // A blue, yellow or ungraded filing ends at the township: it is never "township approved".
     if (status === 'township_approved' && color !== 'red' && color !== 'orange') continue;
-    PLAN.push({ color, status });
+    DEMO_RISK_POINT_PLAN.push({ color, status });
   }
 }
 
 /** LEC inputs that give each colour under the default table (D = L × E × C). */
-const LEC_FOR: Record<string, AssessmentInput> = {
+export const LEC_FOR: Record<string, AssessmentInput> = {
   red: { method: 'LEC', L: 6, E: 6, C: 15 },
   orange: { method: 'LEC', L: 3, E: 6, C: 15 },
   yellow: { method: 'LEC', L: 3, E: 6, C: 7 },
@@ -81,50 +84,20 @@ export async function seedDemoRiskPoints(
   const unitCount = county.townships.reduce((sum, t) => sum + t.villages.length, 0) * county.unitsPerVillage;
   let created = 0;
 
-  for (const [index, plan] of PLAN.entries()) {
+  for (const [index, plan] of DEMO_RISK_POINT_PLAN.entries()) {
     const id = demoId(tenant, `risk-point:${index}`);
     if (await repository.getStored(id)) continue;
     const unit = await units.get(demoId(tenant, `unit:${(index % unitCount) + 1}`));
     if (!unit) continue;
-    const industry =
-      vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ??
-      vendorKnowledgeBase.industries.at(-1)!;
-    const template = industry.templates[index % industry.templates.length]!;
-    const assessment =
-      plan.color === 'ungraded'
-        ? undefined
-        : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, now, 'demo-seed');
-    const point: RiskPoint = {
+    const point = templatedRiskPoint({
       id,
-      name: template.name,
-      unitId: unit.id,
-      unitName: unit.name,
-      industry: industry.code,
-      templateCode: template.code,
-      gridId: unit.gridId,
-      gridPath: unit.gridPath,
-      ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
-      location: nudge(unit, index),
-      ...(unit.address ? { address: unit.address } : {}),
-      hazardFactors: template.hazardFactors,
-      accidentTypes: template.accidentTypes,
-      checklist: template.checklist,
-      controlMeasures: template.controlMeasures,
-      emergencyMeasures: template.emergencyMeasures,
-      ...(unit.contact ? { responsiblePerson: unit.contact } : {}),
-      emergencyPhone: '0558-8612345',
+      unit,
+      index,
       color: plan.color,
-      ...(assessment ? { assessment } : {}),
-      gradings: assessment ? [assessment] : [],
       status: 'draft',
-      reviewChain: [],
-      reviewStep: 0,
-      photos: [],
-      createdBy: 'grid.member',
-      version: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
+      at: now,
+      location: nudge(unit, index),
+    });
     try {
       await repository.create(point, ctx);
     } catch (error) {
@@ -159,6 +132,61 @@ export async function seedDemoRiskPoints(
   return { created };
 }
 
+/**
+ * A risk point of a unit from its industry's knowledge-base template (the `index`th, cycling), graded into
+ * `color` by LEC, with the review chain its status implies. Both demo seeds build their points with it.
+ */
+export function templatedRiskPoint(input: {
+  id: string;
+  unit: Unit;
+  index: number;
+  color: RiskPoint['color'];
+  status: RiskPointStatus;
+  at: Date;
+  location: { lat: number; lng: number };
+}): RiskPoint {
+  const { unit, color, status, at } = input;
+  const industry =
+    vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ??
+    vendorKnowledgeBase.industries.at(-1)!;
+  const template = industry.templates[input.index % industry.templates.length]!;
+  const chain = status === 'draft' ? [] : [...DEFAULT_SETTINGS.reviewChains[color]];
+  const reviewStep = status === 'filed' ? chain.length : status === 'township_approved' ? 1 : 0;
+  const assessment =
+    color === 'ungraded' ? undefined : grade(LEC_FOR[color]!, DEFAULT_SETTINGS.grading, at, 'demo-seed');
+  return {
+    id: input.id,
+    name: template.name,
+    unitId: unit.id,
+    unitName: unit.name,
+    industry: industry.code,
+    templateCode: template.code,
+    gridId: unit.gridId,
+    gridPath: unit.gridPath,
+    ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
+    location: input.location,
+    ...(unit.address ? { address: unit.address } : {}),
+    hazardFactors: template.hazardFactors,
+    accidentTypes: template.accidentTypes,
+    checklist: template.checklist,
+    controlMeasures: template.controlMeasures,
+    emergencyMeasures: template.emergencyMeasures,
+    ...(unit.contact ? { responsiblePerson: unit.contact } : {}),
+    emergencyPhone: '0558-8612345',
+    color,
+    ...(assessment ? { assessment } : {}),
+    gradings: assessment ? [assessment] : [],
+    status,
+    reviewChain: chain,
+    reviewStep,
+    photos: [],
+    createdBy: 'grid.member',
+    version: 1,
+    createdAt: at.toISOString(),
+    updatedAt: at.toISOString(),
+  };
+}
+
 function nudge(unit: Unit, index: number) {
   const base = unit.location ?? { lat: 33.16, lng: 115.62 };
   return {
@@ -168,7 +196,7 @@ function nudge(unit: Unit, index: number) {
 }
 
 /** The demo uploads a real (tiny) JPEG so the photo viewer, the hashes and the audit details all work. */
-async function uploadDemoPhoto(
+export async function uploadDemoPhoto(
   store: PhotoStore,
   evidence: { client: S3Client; bucket: string },
   point: RiskPoint,

@@ -246,7 +246,7 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   return report;
 }
 
-async function ensureGrid(
+export async function ensureGrid(
   grids: GridRepository,
   input: Parameters<GridRepository['create']>[0],
   ctx: WriteContext,
@@ -259,7 +259,7 @@ async function ensureGrid(
 }
 
 /** A deterministic scatter of about ±8 km around the county centre. */
-function jitter(centre: { lat: number; lng: number }, serial: number) {
+export function jitter(centre: { lat: number; lng: number }, serial: number) {
   const angle = serial * 2.399963;
   const radius = 0.02 + ((serial * 7919) % 100) / 1400;
   return {

@@ -74,6 +74,8 @@ export async function startE2eStack(): Promise<LocalStack & { dynamoPort: number
       bucket: 'gridsafe-evidence',
       region: 'cn-north-1',
       buildWeb: true,
+      // Browser tests work on the small demo's named records; the sized seed has its own test (demo-at-size).
+      demoSize: 'small',
     });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });

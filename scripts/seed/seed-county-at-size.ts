@@ -1,0 +1,436 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConflictError,
+  type Department,
+  departmentForIndustry,
+  type GridNode,
+  makeCreditCode,
+  type Principal,
+  type RiskPoint,
+  type Unit,
+  ulidSource,
+} from '@gridsafe/core';
+import {
+  DepartmentRepository,
+  GridRepository,
+  HazardRepository,
+  PatrolRepository,
+  planPatrols,
+  RiskPointRepository,
+  riskPointsByUnit,
+  SettingsRepository,
+  TenantStore,
+  UnitRepository,
+  type WriteContext,
+} from '@gridsafe/db';
+import { PhotoStore } from '@gridsafe/evidence';
+import { BulkWriter } from '../bench/bulk-writer.ts';
+import { runBounded } from '../bench/pool.ts';
+import { DEMO_DEPARTMENTS, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES, type DemoCounty } from './demo-data.ts';
+import { demoId } from './demo-ids.ts';
+import { ensureGrid, type SeedTarget } from './seed-demo.ts';
+import { DEMO_HAZARDS, type HazardPlan, seedHazard, seedPatrol } from './seed-demo-hazards.ts';
+import { DEMO_RISK_POINT_PLAN, templatedRiskPoint, uploadDemoPhoto } from './seed-demo-risk-points.ts';
+import { TAIHE_MORE_DEPARTMENTS, TAIHE_MORE_TOWNSHIPS, TAIHE_SIZE, VILLAGE_STEMS } from './taihe-size.ts';
+
+type Colour = RiskPoint['color'];
+type ReviewStatus = 'submitted' | 'township_approved';
+
+/** The 300 in review: mostly low-risk filings waiting for the township, the red and orange ones further on. */
+const IN_REVIEW: Record<ReviewStatus, Partial<Record<Colour, number>>> = {
+  submitted: { red: 2, orange: 13, yellow: 60, blue: 150, ungraded: 35 },
+  township_approved: { red: 5, orange: 35 },
+};
+/** Drafts a grid member has started and not yet submitted (not reported, so outside Taihe's 2,684). */
+const DRAFTS = 150;
+
+/**
+ * How the quarter's hazards went, as weights over the demo's own hazard stories (seed-demo-hazards.ts): most
+ * closed after a verified rectification or on the spot, some under way, a few rejected, overdue or escalated.
+ * Closed stories are moved back in time over the quarter; the others keep their days so they stay current.
+ */
+const HAZARD_MIX: [key: string, weight: number, spread: boolean][] = [
+  ['closed-verified', 50, true],
+  ['closed-on-site', 25, true],
+  ['rectifying', 8, false],
+  ['rectified', 5, false],
+  ['open', 5, false],
+  ['rejected', 3, false],
+  ['overdue-township', 2, false],
+  ['overdue-county', 1, false],
+  ['manual-escalated', 1, false],
+];
+
+export interface SizedSeedReport {
+  tenant: string;
+  /** True when an earlier start already seeded the county at its size (nothing was written). */
+  present: boolean;
+  seconds: number;
+  added: Record<string, number>;
+}
+
+/**
+ * Takes a demo county that `seedDemoCounty` made from its small size to Taihe's (taihe-size.ts): departments,
+ * townships and villages through their repositories; units and risk points with the repositories' own creation
+ * items written in bulk (scripts/bench/bulk-writer.ts), their counters added to what the demo left; a quarter
+ * of hazards and patrols through the real state machines. A marker item written last makes a later start add
+ * nothing. Every id is derived from a name, so an interrupted seed run again rewrites the same records.
+ */
+export async function seedCountyAtSize(
+  target: SeedTarget,
+  county: DemoCounty,
+  report: (message: string) => void = () => {},
+): Promise<SizedSeedReport> {
+  const started = performance.now();
+  const log = (step: string) => report(`${step} (at ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  const { tenant } = county;
+  const store = new TenantStore(target.client, target.tableName, tenant);
+  const marker = { pk: store.key('SEED'), sk: 'county-at-size' };
+  if (await store.get(marker.pk, marker.sk, true)) {
+    return { tenant, present: true, seconds: (performance.now() - started) / 1000, added: {} };
+  }
+  const now = target.now ?? new Date();
+  const system: Principal = {
+    userId: 'system',
+    username: 'demo-seed',
+    tenant,
+    role: 'county_admin',
+    grants: [],
+  };
+  const ctx: WriteContext = { principal: system, now };
+  const added: Record<string, number> = {};
+  const once = async (what: string, write: () => Promise<unknown>) => {
+    try {
+      await write();
+      added[what] = (added[what] ?? 0) + 1;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  };
+
+  log('departments');
+  const departmentRepository = new DepartmentRepository(store);
+  for (const [index, department] of TAIHE_MORE_DEPARTMENTS.entries()) {
+    const deptCtx = { ...ctx, now: new Date(Date.UTC(2026, 0, 1, 0, 1, index)) };
+    await once('departments', () =>
+      departmentRepository.create(
+        { id: demoId(tenant, `department:${department.key}`), name: department.name, industries: [] },
+        deptCtx,
+      ),
+    );
+  }
+  const departments = (
+    await Promise.all(
+      [...DEMO_DEPARTMENTS, ...TAIHE_MORE_DEPARTMENTS].map((d) =>
+        departmentRepository.get(demoId(tenant, `department:${d.key}`)),
+      ),
+    )
+  ).filter((d): d is Department => d !== undefined);
+
+  log('townships and villages');
+  const villages = await seedGridTree(store, county, ctx, once);
+
+  const firstSerial =
+    county.townships.reduce((sum, t) => sum + t.villages.length, 0) * county.unitsPerVillage + 1;
+  const newUnits = TAIHE_SIZE.units - firstSerial + 1;
+  const unitAt = (serial: number): Unit => sizedUnit(tenant, county, villages, departments, serial, now);
+  const photos = target.evidence
+    ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant)
+    : undefined;
+  // Units and risk points are written in bulk and their counters added once at the end, which a second run must
+  // not repeat: a marker of their own, written right after the counters, says they are done.
+  const recordsMarker = { pk: marker.pk, sk: `${marker.sk}#records` };
+  if (!(await store.get(recordsMarker.pk, recordsMarker.sk, true))) {
+    await seedUnitsAndRiskPoints({ target, store, ctx, firstSerial, unitAt, photos, log });
+    await target.client.send(
+      new PutCommand({ TableName: target.tableName, Item: { ...recordsMarker, type: 'SeedMarker' } }),
+    );
+    added.units = newUnits;
+  }
+
+  const { settings } = await new SettingsRepository(store).get();
+  log('hazards of the quarter');
+  const hazardEnv = {
+    tenant,
+    hazards: new HazardRepository(store),
+    settings,
+    now,
+    photos,
+    evidence: target.evidence,
+  };
+  const hazardPlans = hazardPlansOfQuarter();
+  await runBounded(hazardPlans.length, 8, async (i) => {
+    const serial = firstSerial + ((i * 53) % newUnits);
+    if (await seedHazard(hazardEnv, hazardPlans[i]!, unitAt(serial)))
+      added.hazards = (added.hazards ?? 0) + 1;
+  });
+
+  log('patrols of the quarter');
+  const pointsByUnit = await riskPointsByUnit(store);
+  const serialOf = new Map<string, number>();
+  for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
+    serialOf.set(demoId(tenant, `unit:${serial}`), serial);
+  }
+  const patrolEnv = { tenant, patrols: new PatrolRepository(store), settings, centre: county.centre, now };
+  // Units the sized seed added that have risk points (the demo's own units keep the demo's named patrols).
+  const patrolUnits = [...pointsByUnit.keys()]
+    .filter((unitId) => serialOf.has(unitId))
+    .slice(0, TAIHE_SIZE.completedPatrols);
+  await runBounded(patrolUnits.length, 8, async (i) => {
+    const serial = serialOf.get(patrolUnits[i]!)!;
+    const dueDay = -1 - (i % 80);
+    const plan = {
+      key: `size:${serial}`,
+      unit: serial,
+      dueDay,
+      done: { day: dueDay - 1, deficient: i % 12 === 0, far: i % 25 === 0 },
+    };
+    if (await seedPatrol(patrolEnv, plan, unitAt(serial), pointsByUnit.get(patrolUnits[i]!) ?? [])) {
+      added.patrols = (added.patrols ?? 0) + 1;
+    }
+  });
+  log('patrol tasks for every other unit');
+  const planned = await planPatrols({
+    store,
+    clock: { now: () => now },
+    settings,
+    ids: ulidSource,
+    force: true,
+  });
+  added.plannedPatrols = planned.created;
+
+  await target.client.send(
+    new PutCommand({
+      TableName: target.tableName,
+      Item: { ...marker, type: 'SeedMarker', seededAt: now.toISOString(), added },
+    }),
+  );
+  return { tenant, present: false, seconds: (performance.now() - started) / 1000, added };
+}
+
+/** The sized county's unit `serial` (the demo's own units are 1…39): its village, trade, department and place. */
+function sizedUnit(
+  tenant: string,
+  county: DemoCounty,
+  villages: PlacedVillage[],
+  departments: Department[],
+  serial: number,
+  now: Date,
+): Unit {
+  const village = villages[serial % villages.length]!;
+  const kind = DEMO_UNIT_KINDS[serial % DEMO_UNIT_KINDS.length]!;
+  const prefix = DEMO_UNIT_PREFIXES[(serial * 7) % DEMO_UNIT_PREFIXES.length]!;
+  const department = departmentForIndustry(departments, kind.industry);
+  const createdAt = daysBefore(now, serial % 90).toISOString();
+  return {
+    id: demoId(tenant, `unit:${serial}`),
+    name: `${village.node.name.replace(/(村|社区)$/, '')}${prefix}${kind.suffix}`,
+    creditCode: makeCreditCode(`91${county.divisionCode}`, serial),
+    industry: kind.industry,
+    gridId: village.node.id,
+    gridPath: village.node.path,
+    ...(department ? { departmentId: department.id } : {}),
+    departmentOverridden: false,
+    supervisionLevel:
+      kind.industry === 'hazardous_chemicals' || kind.industry === 'fireworks' ? 'county' : 'township',
+    address: `${village.township.name}${village.node.name}${(serial % 60) + 1}号`,
+    location: around(village.centre, serial, 0.012),
+    contact: { name: `联系人${serial}`, phone: `1385558${String(serial).padStart(4, '0')}` },
+    version: 1,
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
+/**
+ * Units and risk points in bulk: the repositories' own creation items by BatchWriteItem, 4 calls in flight, each
+ * point with a real (tiny) photo in the evidence bucket; then the counter totals added to what the demo left.
+ */
+async function seedUnitsAndRiskPoints(options: {
+  target: SeedTarget;
+  store: TenantStore;
+  ctx: WriteContext;
+  firstSerial: number;
+  unitAt: (serial: number) => Unit;
+  photos: PhotoStore | undefined;
+  log: (message: string) => void;
+}): Promise<void> {
+  const { target, store, ctx, firstSerial, unitAt, photos, log } = options;
+  const bulk = new BulkWriter(target.client, target.tableName, 4);
+  const units = new UnitRepository(store);
+  const newUnits = TAIHE_SIZE.units - firstSerial + 1;
+  log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
+  for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
+    const unit = unitAt(serial);
+    await bulk.add(units.creationItems(unit, { ...ctx, now: new Date(unit.createdAt) }));
+  }
+  await bulk.drain();
+
+  log('risk points');
+  const riskPoints = new RiskPointRepository(store);
+  // Point i goes to a different new unit (37 is prime to the unit count), the riskier colours to the riskier
+  // trades: a red or orange point is placed at the next hazardous-chemicals or fireworks unit.
+  const points: RiskPoint[] = riskPointPlans().map((plan, i) => {
+    let serial = firstSerial + ((i * 37) % newUnits);
+    if (plan.color === 'red' || plan.color === 'orange') {
+      while (!['hazardous_chemicals', 'fireworks'].includes(unitAt(serial).industry)) {
+        serial = serial >= TAIHE_SIZE.units ? firstSerial : serial + 1;
+      }
+    }
+    const unit = unitAt(serial);
+    return templatedRiskPoint({
+      id: demoId(store.tenant, `risk-point:size:${i}`),
+      unit,
+      index: i,
+      ...plan,
+      at: daysBefore(ctx.now, (i % 88) + 1),
+      location: around(unit.location!, i, 0.0006),
+    });
+  });
+  await runBounded(points.length, 16, async (i) => {
+    const point = points[i]!;
+    const at = new Date(point.createdAt);
+    const withPhoto =
+      photos && target.evidence
+        ? { ...point, photos: [await uploadDemoPhoto(photos, target.evidence, point, at)] }
+        : point;
+    await bulk.add(riskPoints.creationItems(withPhoto, { ...ctx, now: at }));
+  });
+  log('counters');
+  await bulk.finishByAdding();
+}
+
+interface PlacedVillage {
+  node: GridNode;
+  township: GridNode;
+  centre: { lat: number; lng: number };
+}
+
+/** Every township to 32 and every village to 314, the demo's own kept; answers all villages with a centre. */
+async function seedGridTree(
+  store: TenantStore,
+  county: DemoCounty,
+  ctx: WriteContext,
+  once: (what: string, write: () => Promise<unknown>) => Promise<void>,
+): Promise<PlacedVillage[]> {
+  const grids = new GridRepository(store);
+  const { tenant } = county;
+  const counted = (what: string) => (write: () => Promise<unknown>) => once(what, write);
+  const root = await ensureGrid(
+    grids,
+    { id: demoId(tenant, 'grid:county'), level: 'county', name: county.name, code: county.divisionCode },
+    ctx,
+    counted('grids'),
+  );
+  const townships = [
+    ...county.townships.map((t) => ({ name: t.name, code: t.code, villages: [...t.villages] })),
+    ...TAIHE_MORE_TOWNSHIPS.map((name, i) => ({
+      name,
+      code: name.endsWith('街道')
+        ? `${county.divisionCode}${String(i + 1).padStart(3, '0')}`
+        : `${county.divisionCode}${103 + i}`,
+      villages: [] as string[],
+    })),
+  ];
+  const perTownship = (t: number) =>
+    Math.floor(TAIHE_SIZE.villages / townships.length) + (t < TAIHE_SIZE.villages % townships.length ? 1 : 0);
+  const placed: PlacedVillage[] = [];
+  for (const [t, township] of townships.entries()) {
+    const townshipNode = await ensureGrid(
+      grids,
+      {
+        id: demoId(tenant, `grid:${township.name}`),
+        level: 'township',
+        name: township.name,
+        code: township.code,
+        parent: root,
+      },
+      ctx,
+      counted('grids'),
+    );
+    const centre = around(county.centre, t + 1, 0.22);
+    const names = [...township.villages];
+    for (let j = 0; names.length < perTownship(t); j++) {
+      const stem = VILLAGE_STEMS[(j + t * 5) % VILLAGE_STEMS.length]!;
+      const round = Math.floor(j / VILLAGE_STEMS.length);
+      const name = `${stem}${round > 0 ? round + 1 : ''}${j % 4 === 3 ? '社区' : '村'}`;
+      if (!names.includes(name)) names.push(name);
+    }
+    for (const [index, village] of names.entries()) {
+      const node = await ensureGrid(
+        grids,
+        {
+          id: demoId(tenant, `grid:${township.name}/${village}`),
+          level: 'village',
+          name: village,
+          code: `${township.code}${String(index + 1).padStart(3, '0')}`,
+          parent: townshipNode,
+        },
+        ctx,
+        counted('grids'),
+      );
+      placed.push({ node, township: townshipNode, centre: around(centre, index + 1, 0.04) });
+    }
+  }
+  return placed;
+}
+
+/** The points the sized county adds: Taihe's filed counts, the 300 in review and some drafts, less the demo's own. */
+function riskPointPlans(): { color: Colour; status: RiskPoint['status'] }[] {
+  const demo = (color: Colour, status: RiskPoint['status']) =>
+    DEMO_RISK_POINT_PLAN.filter((p) => p.color === color && p.status === status).length;
+  const plans: { color: Colour; status: RiskPoint['status'] }[] = [];
+  const add = (color: Colour, status: RiskPoint['status'], count: number) => {
+    for (let i = 0; i < count - demo(color, status); i++) plans.push({ color, status });
+  };
+  for (const [color, count] of Object.entries(TAIHE_SIZE.filed) as [Colour, number][])
+    add(color, 'filed', count);
+  for (const [status, byColour] of Object.entries(IN_REVIEW) as [
+    ReviewStatus,
+    Partial<Record<Colour, number>>,
+  ][]) {
+    for (const [color, count] of Object.entries(byColour) as [Colour, number][]) add(color, status, count);
+  }
+  const drafts: Colour[] = ['blue', 'yellow', 'ungraded', 'blue', 'orange'];
+  for (let i = 0; i < DRAFTS; i++) plans.push({ color: drafts[i % drafts.length]!, status: 'draft' });
+  // Interleave colours so each township gets its share of every colour, not a block of one.
+  return plans
+    .map((plan, i) => ({ plan, key: (i * 2_654_435_761) % 4_294_967_296 }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ plan }) => plan);
+}
+
+/** The quarter's hazards: the demo's stories in HAZARD_MIX's proportions, closed ones spread over the quarter. */
+function hazardPlansOfQuarter(): HazardPlan[] {
+  const total = HAZARD_MIX.reduce((sum, [, weight]) => sum + weight, 0);
+  const plans: HazardPlan[] = [];
+  for (const [key, weight, spread] of HAZARD_MIX) {
+    const story = DEMO_HAZARDS.find((plan) => plan.key === key);
+    if (!story) throw new Error(`No demo hazard story "${key}"`);
+    const count = Math.round((TAIHE_SIZE.hazards * weight) / total);
+    for (let i = 0; i < count; i++) {
+      const shift = spread ? -((i * 7) % 64) : 0;
+      plans.push({
+        ...story,
+        key: `size:${key}:${i}`,
+        created: story.created + shift,
+        steps: story.steps.map((step) => ({ ...step, day: step.day + shift })),
+      });
+    }
+  }
+  return plans;
+}
+
+function daysBefore(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * 86_400_000);
+}
+
+/** A deterministic point within about `radius` degrees of `centre` (a golden-angle spiral). */
+function around(centre: { lat: number; lng: number }, serial: number, radius: number) {
+  const angle = serial * 2.399963;
+  const r = radius * Math.sqrt(((serial * 7919) % 1000) / 1000);
+  return {
+    lat: Math.round((centre.lat + r * Math.sin(angle)) * 1e6) / 1e6,
+    lng: Math.round((centre.lng + r * Math.cos(angle)) * 1e6) / 1e6,
+  };
+}
