@@ -188,8 +188,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     registry = new TenantRegistry(deps.documentClient, options.tableName);
 
+    // The start's own client: DynamoDB Local answers DescribeTable of a county-sized table by counting it, and
+    // applies the seed's batches one at a time; on a busy machine either can wait longer than the API's request
+    // timeout, which is right for a phone and wrong for a start-up (as the bench's seeder).
+    const startClient = createDocumentClient({
+      endpoint: dynamo.endpoint,
+      region: options.region,
+      requestTimeoutMs: 60_000,
+      maxAttempts: 5,
+    });
     progress('Checking the table and the evidence bucket');
-    await ensureTable(deps.documentClient, options.tableName);
+    await ensureTable(startClient, options.tableName);
     const s3Client = createS3Client({ endpoint: s3.endpoint, region: options.region });
     await ensureBucket(s3Client, options.bucket);
 
@@ -199,7 +208,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       seedReports.push(
         await seedDemoCounty(
           {
-            client: deps.documentClient,
+            client: startClient,
             tableName: options.tableName,
             identity: deps.identity,
             passwordProvider: LOCAL_PROVIDER_ID,
@@ -210,17 +219,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
     }
     if ((options.demoSize ?? 'taihe') === 'taihe') {
-      // A seeder's client: DynamoDB Local applies batches one at a time, and on a busy machine one can wait
-      // longer than the API's request timeout, which is right for a phone and wrong for a seeder (as the bench).
-      const seedClient = createDocumentClient({
-        endpoint: dynamo.endpoint,
-        region: options.region,
-        requestTimeoutMs: 60_000,
-        maxAttempts: 5,
-      });
       const sized = await seedCountyAtSize(
         {
-          client: seedClient,
+          client: startClient,
           tableName: options.tableName,
           identity: deps.identity,
           passwordProvider: LOCAL_PROVIDER_ID,
