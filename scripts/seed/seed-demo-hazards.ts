@@ -35,6 +35,7 @@ import {
 import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
+import { verifiedJpeg } from './demo-records.ts';
 import { tinyJpeg } from './tiny-jpeg.ts';
 
 export interface HazardSeedTarget {
@@ -469,16 +470,12 @@ async function demoPhoto(
       new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
     );
   }
-  return {
+  return verifiedJpeg({
     id,
     key,
-    contentType: 'image/jpeg',
     size: bytes.byteLength,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    status: 'verified',
-    takenAt: when.toISOString(),
-    ...(hazard.location ? { location: hazard.location } : {}),
-    requestedAt: when.toISOString(),
-    verifiedAt: when.toISOString(),
-  };
+    when,
+    location: hazard.location,
+  });
 }

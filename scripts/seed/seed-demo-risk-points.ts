@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type AssessmentInput,
   ConflictError,
   DEFAULT_SETTINGS,
   grade,
@@ -13,11 +12,11 @@ import {
   type RiskPointStatus,
   type Unit,
 } from '@gridsafe/core';
-import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { RiskPointRepository, TenantStore, UnitRepository, type WriteContext } from '@gridsafe/db';
 import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
+import { LEC_FOR, riskPointFromTemplate, verifiedJpeg } from './demo-records.ts';
 import { tinyJpeg } from './tiny-jpeg.ts';
 
 /** One point per (colour, status) pair, plus a few more, so every box of the register and the map is filled. */
@@ -29,14 +28,6 @@ for (const color of ['red', 'orange', 'yellow', 'blue', 'ungraded'] as const) {
     PLAN.push({ color, status });
   }
 }
-
-/** LEC inputs that give each colour under the default table (D = L × E × C). */
-const LEC_FOR: Record<string, AssessmentInput> = {
-  red: { method: 'LEC', L: 6, E: 6, C: 15 },
-  orange: { method: 'LEC', L: 3, E: 6, C: 15 },
-  yellow: { method: 'LEC', L: 3, E: 6, C: 7 },
-  blue: { method: 'LEC', L: 1, E: 6, C: 7 },
-};
 
 export interface RiskPointSeedTarget {
   client: DynamoDBDocumentClient;
@@ -86,45 +77,24 @@ export async function seedDemoRiskPoints(
     if (await repository.getStored(id)) continue;
     const unit = await units.get(demoId(tenant, `unit:${(index % unitCount) + 1}`));
     if (!unit) continue;
-    const industry =
-      vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ??
-      vendorKnowledgeBase.industries.at(-1)!;
-    const template = industry.templates[index % industry.templates.length]!;
     const assessment =
       plan.color === 'ungraded'
         ? undefined
         : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, now, 'demo-seed');
-    const point: RiskPoint = {
+    const point = riskPointFromTemplate({
       id,
-      name: template.name,
-      unitId: unit.id,
-      unitName: unit.name,
-      industry: industry.code,
-      templateCode: template.code,
-      gridId: unit.gridId,
-      gridPath: unit.gridPath,
-      ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
+      unit,
+      templateIndex: index,
       location: nudge(unit, index),
-      ...(unit.address ? { address: unit.address } : {}),
-      hazardFactors: template.hazardFactors,
-      accidentTypes: template.accidentTypes,
-      checklist: template.checklist,
-      controlMeasures: template.controlMeasures,
-      emergencyMeasures: template.emergencyMeasures,
-      ...(unit.contact ? { responsiblePerson: unit.contact } : {}),
       emergencyPhone: '0558-8612345',
       color: plan.color,
-      ...(assessment ? { assessment } : {}),
-      gradings: assessment ? [assessment] : [],
+      assessment,
       status: 'draft',
       reviewChain: [],
       reviewStep: 0,
       photos: [],
-      createdBy: 'grid.member',
-      version: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
+      now,
+    });
     try {
       await repository.create(point, ctx);
     } catch (error) {
@@ -180,16 +150,12 @@ async function uploadDemoPhoto(
   await evidence.client.send(
     new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
   );
-  return {
+  return verifiedJpeg({
     id,
     key,
-    contentType: 'image/jpeg',
     size: bytes.byteLength,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    status: 'verified',
-    takenAt: now.toISOString(),
+    when: now,
     location: point.location,
-    requestedAt: now.toISOString(),
-    verifiedAt: now.toISOString(),
-  };
+  });
 }
