@@ -331,6 +331,8 @@ export const COUNTY_TABLE: Record<string, Entry> = {
     may: countyPeople,
     success: 200,
     cases: COUNTY_WIDE,
+    // It reads every notice of the caller's inbox, which the per-notice row witnesses its refusals on.
+    alone: true,
     call: async (w) => ({
       path: '/notifications/read-all',
       // The vendor, refused, leaves the county admin's (its grantor's) unread notices as they were.

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
  * differs from zod-to-openapi's in detail.
  */
 const root = join(import.meta.dirname, '..', '..');
-const generated = generatedDocuments();
+const generated = await generatedDocuments();
 
 interface Operation {
   parameters?: { in: string; name: string; required?: boolean }[];

@@ -7,20 +7,17 @@ import type { AppEnv } from './app-env.ts';
 import { requireAuth } from './auth.ts';
 import { createTenantStore } from './county-data.ts';
 import { countyStatusCacheFor } from './county-status.ts';
+import { LazyRouteGroups } from './lazy-route-group.ts';
 import type { RouteConfig } from './openapi/route.ts';
 import { createRouter } from './openapi-hono.ts';
 import { PersonCache } from './person-cache.ts';
 import { problemResponse } from './problem.ts';
-import { registerAssessments } from './routes/assessments.ts';
 import { registerAuthConfig } from './routes/auth-config.ts';
 import { registerDepartments } from './routes/departments.ts';
 import { registerGrids } from './routes/grids.ts';
 import { registerHazards } from './routes/hazards.ts';
 import { registerHealth } from './routes/health.ts';
-import { registerKnowledge } from './routes/knowledge.ts';
-import { registerLoginEvents } from './routes/login-events.ts';
 import { registerMe } from './routes/me.ts';
-import { registerNotifications } from './routes/notifications.ts';
 import { registerPatrols } from './routes/patrols.ts';
 import { registerRiskPoints } from './routes/risk-points.ts';
 import { registerSession } from './routes/session.ts';
@@ -28,7 +25,6 @@ import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
 import { registerUsers } from './routes/users.ts';
-import { registerVendorAccessGrants } from './routes/vendor-access-grants.ts';
 import { serviceApp } from './service-app.ts';
 
 export { COUNTY_API_BASE };
@@ -56,7 +52,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
       c.header('content-security-policy', API_HTML_POLICY);
   });
 
-  app.route(COUNTY_API_BASE, countyApi(deps));
+  app.route(COUNTY_API_BASE, countyApi(deps).county);
   return app;
 }
 
@@ -68,13 +64,15 @@ export const COUNTY_API_INFO = {
 };
 
 /** Every documented route of the county API, for the build-time OpenAPI document. */
-export function countyRouteTable(): readonly RouteConfig[] {
+export async function countyRouteTable(): Promise<readonly RouteConfig[]> {
   const unused = { countyStatus: { statusOf: async () => 'active' } } as unknown as AppDeps;
-  return countyApi(unused).routeTable;
+  const { county, groups } = countyApi(unused);
+  return [...county.routeTable, ...(await groups.routeTable())];
 }
 
 function countyApi(deps: AppDeps) {
   const county = createRouter();
+  const groups = new LazyRouteGroups(COUNTY_API_BASE);
   const statuses = deps.countyStatus ?? countyStatusCacheFor(deps.data);
   // County data is per person and per moment: no browser, proxy or CDN may keep a copy of an answer.
   const answered = (c: Context<AppEnv>) => {
@@ -129,8 +127,13 @@ function countyApi(deps: AppDeps) {
   // in a Lambda bundle), so the document always says what the routes do and costs no cold start.
   let document: Promise<Record<string, unknown>> | undefined;
   county.get('/openapi.json', async (c) => {
-    document ??= import('./openapi/document.ts').then(({ openApiDocument }) =>
-      openApiDocument(COUNTY_API_INFO, county.routeTable, countyApiBasePath('{tenant}')),
+    document ??= Promise.all([import('./openapi/document.ts'), groups.routeTable()]).then(
+      ([{ openApiDocument }, lazyRoutes]) =>
+        openApiDocument(
+          COUNTY_API_INFO,
+          [...county.routeTable, ...lazyRoutes],
+          countyApiBasePath('{tenant}'),
+        ),
     );
     return c.json({
       ...(await document),
@@ -148,14 +151,23 @@ function countyApi(deps: AppDeps) {
   registerDepartments(county);
   registerUnits(county);
   registerUsers(county);
-  registerKnowledge(county);
   registerSettings(county);
   registerRiskPoints(county);
   registerHazards(county);
   registerPatrols(county);
-  registerAssessments(county);
-  registerNotifications(county);
-  registerLoginEvents(county);
-  registerVendorAccessGrants(county);
-  return county;
+  // Groups few requests need load at their first request (lazy-route-group.ts): not in the cold start.
+  groups.add(county, '/assessments', () =>
+    import('./routes/assessments.ts').then((m) => m.registerAssessments),
+  );
+  groups.add(county, '/knowledge', () => import('./routes/knowledge.ts').then((m) => m.registerKnowledge));
+  groups.add(county, '/login-events', () =>
+    import('./routes/login-events.ts').then((m) => m.registerLoginEvents),
+  );
+  groups.add(county, '/notifications', () =>
+    import('./routes/notifications.ts').then((m) => m.registerNotifications),
+  );
+  groups.add(county, '/vendor-access-grants', () =>
+    import('./routes/vendor-access-grants.ts').then((m) => m.registerVendorAccessGrants),
+  );
+  return { county, groups };
 }

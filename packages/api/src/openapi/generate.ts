@@ -3,9 +3,9 @@ import { PLATFORM_API_BASE, PLATFORM_API_INFO, platformRouteTable } from '../pla
 import { openApiDocument } from './document.ts';
 
 /** The two documents the API serves, from the same route tables (the county's server URL is per request). */
-export function generatedDocuments() {
+export async function generatedDocuments() {
   return {
-    'county-openapi.json': openApiDocument(COUNTY_API_INFO, countyRouteTable(), '/t/{tenant}/api/v1'),
+    'county-openapi.json': openApiDocument(COUNTY_API_INFO, await countyRouteTable(), '/t/{tenant}/api/v1'),
     'platform-openapi.json': openApiDocument(PLATFORM_API_INFO, platformRouteTable(), PLATFORM_API_BASE),
   };
 }
