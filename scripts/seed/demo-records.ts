@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   type Assessment,
   type AssessmentInput,
@@ -8,7 +10,9 @@ import {
   type Unit,
 } from '@gridsafe/core';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
+import type { PhotoStore } from '@gridsafe/evidence';
 import type { DEMO_UNIT_KINDS } from './demo-data.ts';
+import { tinyJpeg } from './tiny-jpeg.ts';
 
 /**
  * Records the demo seed and the benchmark's synthetic county build alike: a unit of one of the demo kinds, a
@@ -139,4 +143,39 @@ export function verifiedJpeg(input: {
     requestedAt: input.when.toISOString(),
     verifiedAt: input.when.toISOString(),
   };
+}
+
+/**
+ * A real (tiny) JPEG whose bytes vary with `seed`, put into the evidence bucket when one is given (so the photo
+ * viewer, the hashes and the audit details all work), and its verified photo record.
+ */
+export async function demoJpegPhoto(input: {
+  tenant: string;
+  photos: PhotoStore | undefined;
+  evidence: { client: S3Client; bucket: string } | undefined;
+  collection: 'risk-points' | 'hazards';
+  recordId: string;
+  photoId: string;
+  seed: string;
+  when: Date;
+  location: Photo['location'] | undefined;
+}): Promise<Photo> {
+  const { photos, evidence, collection, recordId, photoId } = input;
+  const bytes = tinyJpeg(input.seed);
+  const key = photos
+    ? photos.keyFor(collection, recordId, photoId, 'image/jpeg')
+    : `t/${input.tenant}/${collection}/${recordId}/${photoId}.jpg`;
+  if (photos && evidence) {
+    await evidence.client.send(
+      new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
+    );
+  }
+  return verifiedJpeg({
+    id: photoId,
+    key,
+    size: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    when: input.when,
+    location: input.location,
+  });
 }

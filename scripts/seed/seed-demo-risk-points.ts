@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   DEFAULT_SETTINGS,
   grade,
   nextReviewState,
-  type Photo,
   type Principal,
   type RiskPoint,
   type RiskPointStatus,
@@ -16,8 +14,7 @@ import { RiskPointRepository, TenantStore, UnitRepository, type WriteContext } f
 import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
-import { LEC_FOR, riskPointFromTemplate, verifiedJpeg } from './demo-records.ts';
-import { tinyJpeg } from './tiny-jpeg.ts';
+import { demoJpegPhoto, LEC_FOR, riskPointFromTemplate } from './demo-records.ts';
 
 /** One point per (colour, status) pair, plus a few more, so every box of the register and the map is filled. */
 const PLAN: { color: 'red' | 'orange' | 'yellow' | 'blue' | 'ungraded'; status: RiskPointStatus }[] = [];
@@ -111,7 +108,17 @@ export async function seedDemoRiskPoints(
       });
     };
     if (photos) {
-      const photo = await uploadDemoPhoto(photos, target.evidence!, point, now);
+      const photo = await demoJpegPhoto({
+        tenant,
+        photos,
+        evidence: target.evidence,
+        collection: 'risk-points',
+        recordId: point.id,
+        photoId: demoId(point.id, 'photo'),
+        seed: `demo-${point.id}`,
+        when: now,
+        location: point.location,
+      });
       await save({ ...current, photos: [photo] }, 'photo_added', {
         photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size },
       });
@@ -135,27 +142,4 @@ function nudge(unit: Unit, index: number) {
     lat: Math.round((base.lat + ((index % 5) - 2) * 0.0004) * 1e6) / 1e6,
     lng: Math.round((base.lng + ((index % 3) - 1) * 0.0004) * 1e6) / 1e6,
   };
-}
-
-/** The demo uploads a real (tiny) JPEG so the photo viewer, the hashes and the audit details all work. */
-async function uploadDemoPhoto(
-  store: PhotoStore,
-  evidence: { client: S3Client; bucket: string },
-  point: RiskPoint,
-  now: Date,
-): Promise<Photo> {
-  const bytes = tinyJpeg(`demo-${point.id}`);
-  const id = demoId(point.id, 'photo');
-  const key = store.keyFor('risk-points', point.id, id, 'image/jpeg');
-  await evidence.client.send(
-    new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
-  );
-  return verifiedJpeg({
-    id,
-    key,
-    size: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    when: now,
-    location: point.location,
-  });
 }
