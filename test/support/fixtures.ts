@@ -37,6 +37,8 @@ export interface CountyStackOptions {
   clock?: Clock;
   /** Whether answers carry the `x-dynamodb-calls` header. */
   reportDynamoCalls?: boolean;
+  /** The cell's page-cursor keys, for tests of their rotation; a fresh key unless told. */
+  cursorSecrets?: Parameters<typeof startTestApi>[0]['cursorSecrets'];
 }
 
 /** Starting the app and seeding a county take longer than one test may; they get a setup hook's time. */
@@ -50,6 +52,7 @@ export function countyTest(options: CountyStackOptions) {
       startTestApi({
         tenants: neighbourTenant ? [tenant, neighbourTenant] : [tenant],
         ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.cursorSecrets ? { cursorSecrets: options.cursorSecrets } : {}),
         reportDynamoCalls: options.reportDynamoCalls ?? false,
       }),
     )
