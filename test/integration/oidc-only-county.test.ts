@@ -1,10 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type AuthProvider, type Principal, ulidSource } from '@gridsafe/core';
-import { GridRepository, TenantStore } from '@gridsafe/db';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import type { AuthProvider } from '@gridsafe/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, startTestApi, uniqueTenant } from '../support/harness.ts';
+import { bareCounty, type JwksIssuer, startJwksIssuer } from '../support/test-issuers.ts';
 
 /**
  * A county of a China cell: its people sign in only at the operator's OpenID provider (played here by a key pair
@@ -24,54 +21,28 @@ const PROVIDER: Omit<AuthProvider, 'issuer' | 'jwksUrl'> = {
 };
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
-let jwksServer: Server;
-let sign: (claims: JWTPayload) => Promise<string>;
+let provider: JwksIssuer;
 
 beforeAll(async () => {
-  const keys = await generateKeyPair('RS256', { extractable: true });
-  const publicJwk = { ...(await exportJWK(keys.publicKey)), kid: 'cn-1', alg: 'RS256', use: 'sig' };
-  jwksServer = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
-  sign = (claims) =>
-    new SignJWT({ client_id: PROVIDER.clientId, aud: PROVIDER.audience, ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: 'cn-1', typ: 'at+jwt' })
-      .setIssuer(issuer)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(keys.privateKey);
+  provider = await startJwksIssuer('cn-1', PROVIDER);
   api = await startTestApi({
     tenants: [county],
     authProviders: () => ({
-      providers: [{ ...PROVIDER, issuer, jwksUrl: `${issuer}/jwks.json` }],
+      providers: [{ ...PROVIDER, issuer: provider.issuer, jwksUrl: provider.jwksUrl }],
       counties: {},
       defaultAccepted: [PROVIDER.id],
     }),
   });
   // The first admin as onboarding makes one: a record of the county (its directory account is never used).
-  await api.createUser(county, 'county.admin', 'county_admin');
-  const system: Principal = {
-    userId: 'system',
-    username: 'test',
-    tenant: county,
-    role: 'county_admin',
-    grants: [],
-  };
-  await new GridRepository(new TenantStore(api.deps.documentClient, api.tableName, county)).create(
-    { id: ulidSource.next(), level: 'county', name: '平罗县', code: '640221' },
-    { principal: system, now: new Date() },
-  );
+  await bareCounty(api, county, { name: '平罗县', code: '640221' });
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => jwksServer?.close(resolve));
+  await provider?.close();
 });
 
 const asSubject = async (sub: string, username: string) =>
-  clientFor(api.app, county, await sign({ sub, gridsafe_username: `${county}:${username}` }));
+  clientFor(api.app, county, await provider.sign({ sub, gridsafe_username: `${county}:${username}` }));
 
 describe('a county that signs in only at its OpenID provider', () => {
   it('offers no password form, only the provider', async () => {
