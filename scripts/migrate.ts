@@ -1,13 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
-import { createDocumentClient, migrateCountyToPersonIds, TenantRegistry, TenantStore } from '@gridsafe/db';
+import {
+  backfillStatisticsLedger,
+  createDocumentClient,
+  migrateCountyToPersonIds,
+  TenantRegistry,
+  TenantStore,
+} from '@gridsafe/db';
 import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
 
 /**
  * `npm run migrate`: brings counties written before person ids to the current shape (docs/runbook.md,
  * "Migrating to person ids"): subject links for every person from their stored `sub`, and notification read
- * marks copied from the `sub` to the person id. Safe to run again; run it before deploying the new county API.
+ * marks copied from the `sub` to the person id; and the statistics ledger built from the records of a county that
+ * has none yet (docs/decisions.md, "Statistics at the end of a period"). Safe to run again; run it before
+ * deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
  *   npm run migrate -- --table <name> --region <r> --provider cognito [--tenant <id>]   a cell in AWS
@@ -45,12 +53,15 @@ const tenants = values.tenant
   : (await new TenantRegistry(client, tableName).list()).map((tenant) => tenant.id);
 
 for (const tenant of tenants) {
-  const report = await migrateCountyToPersonIds(
-    new TenantStore(client, tableName, tenant),
-    provider,
-    new Date(),
-  );
+  const store = new TenantStore(client, tableName, tenant);
+  const report = await migrateCountyToPersonIds(store, provider, new Date());
   console.log(
     `${tenant}: ${report.people} people, ${report.linked} linked to ${provider}, ${report.readMarks} read marks copied`,
+  );
+  const ledger = await backfillStatisticsLedger(store, new Date());
+  console.log(
+    ledger.skipped
+      ? `${tenant}: statistics ledger already kept`
+      : `${tenant}: statistics ledger built from ${ledger.records} records (${ledger.buckets} buckets)`,
   );
 }

@@ -100,7 +100,7 @@ export class BulkWriter {
       update.ConditionExpression ||
       typeof key?.pk !== 'string' ||
       typeof key.sk !== 'string' ||
-      !key.pk.includes('#STATS#')
+      !(key.pk.includes('#STATS#') || key.pk.includes('#LEDGER#'))
     ) {
       throw new Error(`The bulk writer only folds counter ADDs, not ${JSON.stringify(update)}.`);
     }

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
+import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
 import { loadOperations } from '../support/reliability/openapi-routes.ts';
 
@@ -13,7 +14,12 @@ import { loadOperations } from '../support/reliability/openapi-routes.ts';
  * capabilities, scope rules and state machines, asked about the target the call is made on; every refused write
  * re-reads its target as a county admin and finds it exactly as it was.
  */
-const TABLE: Record<string, Entry | PublicEntry> = { ...PUBLIC_TABLE, ...COUNTY_TABLE, ...RECORD_TABLE };
+const TABLE: Record<string, Entry | PublicEntry> = {
+  ...PUBLIC_TABLE,
+  ...COUNTY_TABLE,
+  ...RECORD_TABLE,
+  ...STATISTICS_TABLE,
+};
 
 let w: MatrixWorld;
 beforeAll(async () => {

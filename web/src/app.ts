@@ -27,6 +27,7 @@ import { NoticesPage } from './pages/notices.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
 import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SettingsPage } from './pages/settings.ts';
+import { StatisticsPage } from './pages/statistics.ts';
 import { UnitPage } from './pages/unit.ts';
 import { UnitCreatePage } from './pages/unit-create.ts';
 import { UnitImportPage } from './pages/unit-import.ts';
@@ -61,6 +62,7 @@ const ROUTES: Route[] = [
   { pattern: 'hazards', page: HazardsPage },
   { pattern: 'hazards/:id', page: HazardPage },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
+  { pattern: 'statistics', page: StatisticsPage, needs: 'assessment.read' },
   { pattern: 'map', page: MapPage },
   { pattern: 'departments', page: DepartmentsPage },
   { pattern: 'users', page: UsersPage, needs: 'user.manage' },

@@ -17,6 +17,9 @@ import './styles/login.css';
 import './styles/phone.css';
 import './styles/risk-points.css';
 import './styles/utilities.css';
+import './styles/statistics.css';
+// Last: print rules override the screen's.
+import './styles/print.css';
 
 render(html`<${App} />`, document.getElementById('app')!);
 

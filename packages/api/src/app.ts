@@ -169,5 +169,6 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/vendor-access-grants', () =>
     import('./routes/vendor-access-grants.ts').then((m) => m.registerVendorAccessGrants),
   );
+  groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
   return { county, groups };
 }

@@ -26,6 +26,7 @@ export * from './reminder.ts';
 export * from './risk-point.ts';
 export * from './risk-point-review.ts';
 export * from './settings.ts';
+export * from './statistics.ts';
 export * from './stats.ts';
 export * from './tenant.ts';
 export * from './unit.ts';

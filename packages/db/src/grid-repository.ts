@@ -1,8 +1,10 @@
 import { ConflictError, type GridLevel, type GridNode, pathOf } from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
+import { DepartmentRepository } from './department-repository.ts';
 import { gridEntity } from './entities.ts';
 import { counterUpdate, readGridCounters, statsPartitionKey } from './grid-stats.ts';
 import { RecordRepository } from './record-repository.ts';
+import { ledgerVillageMove } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -105,7 +107,8 @@ export class GridRepository extends RecordRepository<GridNode> {
 
   /**
    * Moves a village to another township. One transaction moves the node, its audit event and the counters:
-   * the village's totals leave the old township and arrive at the new one (the county's do not change). A
+   * the village's totals leave the old township and arrive at the new one (the county's do not change), and so
+   * do its statistics ledger stocks, for today on (its past stays with the old township). A
    * condition on the village's counter shards fails the move if a change slipped in after the totals were read.
    * Records that carry the village path are re-homed afterwards by `rehomeRecords`; the node keeps
    * `rehomeFrom` until that finishes, so an interrupted move can be resumed.
@@ -120,7 +123,19 @@ export class GridRepository extends RecordRepository<GridNode> {
     const oldParentId = before.parentId;
     if (!oldParentId) throw new ConflictError('The county root cannot move.', 'invalid_move');
     const path = pathOf(newParent, before.id);
-    const { counters, shards } = await readGridCounters(this.store, before.id);
+    const [{ counters, shards }, departments] = await Promise.all([
+      readGridCounters(this.store, before.id),
+      new DepartmentRepository(this.store).list(),
+    ]);
+    // The statistics ledger's township partitions exchange what the village holds now (statistics-ledger.ts).
+    const ledger = await ledgerVillageMove(
+      this.store,
+      before.id,
+      oldParentId,
+      newParent.id,
+      departments.map((department) => department.id),
+      ctx.now,
+    );
     const { next: after, items: moved } = this.change(
       stored,
       { ...before, parentId: newParent.id, path, rehomeFrom: before.path } as GridNode,
@@ -154,6 +169,7 @@ export class GridRepository extends RecordRepository<GridNode> {
     const arrive = counterUpdate(this.store, newParent.id, 1, totals, 1);
     if (leave) items.push(leave);
     if (arrive) items.push(arrive);
+    items.push(...ledger);
     await this.store.transact(items, 'grid');
     return after;
   }

@@ -1,9 +1,16 @@
-import type { CounterDeltas, Hazard, HazardStatus, NotificationMessage } from '@gridsafe/core';
+import {
+  type CounterDeltas,
+  type Hazard,
+  type HazardStatus,
+  hazardFigures,
+  type NotificationMessage,
+} from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { hazardEntity } from './entities.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
 import { NotificationRepository } from './notification-repository.ts';
 import { type AuditNote, RecordRepository } from './record-repository.ts';
+import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -146,7 +153,12 @@ export class HazardRepository extends RecordRepository<Hazard> {
   ): Promise<Hazard> {
     const { items, deltas } = this.creationItems(hazard, ctx, options.notifications);
     await this.store.transact(
-      [...items, ...counterUpdates(this.store, hazard.gridPath, deltas), ...(options.extraItems ?? [])],
+      [
+        ...items,
+        ...counterUpdates(this.store, hazard.gridPath, deltas),
+        ...ledgerChange(this.store, ctx.now, undefined, hazardLedgerRecord(hazard)),
+        ...(options.extraItems ?? []),
+      ],
       'hazard',
     );
     return hazard;
@@ -190,6 +202,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
           next.gridPath,
           subtractCounts(hazardCounts(next), hazardCounts(before)),
         ),
+        ...ledgerChange(this.store, ctx.now, hazardLedgerRecord(before), hazardLedgerRecord(next)),
         ...this.notifications.puts(event.notifications ?? []),
         ...(event.extraItems ?? []),
       ],
@@ -210,4 +223,17 @@ export function hazardCounts(hazard: Pick<Hazard, 'status' | 'level' | 'overdue'
     [`hz_${hazard.level}`]: 1,
     ...(hazard.overdue ? { hz_overdue: 1 } : {}),
   } as CounterDeltas;
+}
+
+/** Where a hazard counts in the statistics ledger, and what it counts there. */
+export function hazardLedgerRecord(
+  hazard: Pick<Hazard, 'status' | 'overdue' | 'supervised' | 'rectifiedAt' | 'gridPath' | 'departmentId'>,
+): LedgerRecord {
+  return {
+    place: {
+      gridPath: hazard.gridPath,
+      ...(hazard.departmentId ? { departmentId: hazard.departmentId } : {}),
+    },
+    figures: hazardFigures(hazard),
+  };
 }

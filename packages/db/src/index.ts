@@ -29,6 +29,8 @@ export * from './rehome.ts';
 export * from './reminder-sweep.ts';
 export * from './risk-point-repository.ts';
 export * from './settings-repository.ts';
+export * from './statistics-backfill.ts';
+export * from './statistics-ledger.ts';
 export * from './subject-link-repository.ts';
 export * from './table-definition.ts';
 export * from './tenant-registry.ts';

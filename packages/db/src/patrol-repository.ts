@@ -1,9 +1,10 @@
-import type { Hazard, NotificationMessage, Patrol } from '@gridsafe/core';
+import { type Hazard, type NotificationMessage, type Patrol, patrolFigures } from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { patrolEntity } from './entities.ts';
 import { addCounts, counterUpdates } from './grid-stats.ts';
-import { HazardRepository } from './hazard-repository.ts';
+import { HazardRepository, hazardLedgerRecord } from './hazard-repository.ts';
 import { RecordRepository } from './record-repository.ts';
+import { LedgerBatch, type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -77,6 +78,14 @@ export class PatrolRepository extends RecordRepository<Patrol> {
     return this.writes(patrol, NEW_CHAIN, ctx, [{ action: 'scheduled', details }]);
   }
 
+  /** A new task's writes with its `due` in the statistics ledger (a completion merges its own into one batch). */
+  private scheduledItems(patrol: Patrol, ctx: WriteContext): TransactItem[] {
+    return [
+      ...this.creationItems(patrol, ctx),
+      ...ledgerChange(this.store, ctx.now, undefined, patrolLedgerRecord(patrol)),
+    ];
+  }
+
   /** Schedules a unit's task, claiming the unit's open slot: a unit that already has an open task refuses (409). */
   async create(patrol: Patrol, ctx: WriteContext): Promise<Patrol> {
     await this.store.transact(
@@ -93,7 +102,7 @@ export class PatrolRepository extends RecordRepository<Patrol> {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        ...this.creationItems(patrol, ctx),
+        ...this.scheduledItems(patrol, ctx),
       ],
       'patrol',
     );
@@ -151,14 +160,38 @@ export class PatrolRepository extends RecordRepository<Patrol> {
         },
       });
     }
+    // The statistics of the whole completion in one batch: the task done, the next one due, the hazards found.
+    const ledger = new LedgerBatch(this.store, ctx.now).change(
+      patrolLedgerRecord(before),
+      patrolLedgerRecord(next),
+    );
+    if (options.next) ledger.change(undefined, patrolLedgerRecord(options.next));
     const deltas: Record<string, number> = {};
     for (const { hazard, notifications } of options.hazards ?? []) {
       const created = hazards.creationItems(hazard, ctx, notifications);
       items.push(...created.items);
       addCounts(deltas, created.deltas);
+      ledger.change(undefined, hazardLedgerRecord(hazard));
     }
-    items.push(...counterUpdates(this.store, before.gridPath, deltas), ...(options.extraItems ?? []));
+    items.push(
+      ...counterUpdates(this.store, before.gridPath, deltas),
+      ...ledger.items(),
+      ...(options.extraItems ?? []),
+    );
     await this.store.transact(items, 'patrol');
     return next;
   }
+}
+
+/** Where a patrol counts in the statistics ledger (its due day, and its completion), and what it counts there. */
+export function patrolLedgerRecord(
+  patrol: Pick<Patrol, 'status' | 'dueAt' | 'gridPath' | 'departmentId'>,
+): LedgerRecord {
+  return {
+    place: {
+      gridPath: patrol.gridPath,
+      ...(patrol.departmentId ? { departmentId: patrol.departmentId } : {}),
+    },
+    figures: patrolFigures(patrol),
+  };
 }

@@ -1,9 +1,10 @@
-import type { CounterDeltas, RiskPoint, RiskPointStatus } from '@gridsafe/core';
+import { type CounterDeltas, type RiskPoint, type RiskPointStatus, riskPointFigures } from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { riskPointEntity } from './entities.ts';
 import type { EntityQuery } from './entity.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
 import { RecordRepository } from './record-repository.ts';
+import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -124,6 +125,7 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
     return [
       ...this.writes(point, NEW_CHAIN, ctx, [{ action: 'created', details }]),
       ...counterUpdates(this.store, point.gridPath, countsOf(point)),
+      ...ledgerChange(this.store, ctx.now, undefined, riskPointLedgerRecord(point)),
     ];
   }
 
@@ -154,7 +156,12 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
     );
     const deltas = subtractCounts(countsOf(next), countsOf(before));
     await this.store.transact(
-      [...items, ...counterUpdates(this.store, next.gridPath, deltas), ...(event.extraItems ?? [])],
+      [
+        ...items,
+        ...counterUpdates(this.store, next.gridPath, deltas),
+        ...ledgerChange(this.store, ctx.now, riskPointLedgerRecord(before), riskPointLedgerRecord(next)),
+        ...(event.extraItems ?? []),
+      ],
       'risk point',
     );
     return next;
@@ -164,4 +171,14 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
 /** What one risk point adds to its grid's counters: one in its colour, one in its status. */
 export function countsOf(point: Pick<RiskPoint, 'color' | 'status'>): CounterDeltas {
   return { [`rp_${point.color}`]: 1, [`rp_${point.status}`]: 1 } as CounterDeltas;
+}
+
+/** Where a risk point counts in the statistics ledger, and what it counts there. */
+export function riskPointLedgerRecord(
+  point: Pick<RiskPoint, 'color' | 'status' | 'gridPath' | 'departmentId'>,
+): LedgerRecord {
+  return {
+    place: { gridPath: point.gridPath, ...(point.departmentId ? { departmentId: point.departmentId } : {}) },
+    figures: riskPointFigures(point),
+  };
 }

@@ -1,11 +1,19 @@
-import { ConflictError, type CounterDeltas, type Hazard, type RiskPoint, type Unit } from '@gridsafe/core';
+import {
+  ConflictError,
+  type CounterDeltas,
+  type Hazard,
+  type Patrol,
+  type RiskPoint,
+  type Unit,
+} from '@gridsafe/core';
 import { appendAuditEvent, chainHeadOf } from './audit-log.ts';
 import { addCounts } from './grid-stats.ts';
-import { HAZARD_ENTITY, hazardCounts } from './hazard-repository.ts';
+import { HAZARD_ENTITY, hazardCounts, hazardLedgerRecord } from './hazard-repository.ts';
 import { sortKeyRange } from './keys.ts';
-import { PATROL_ENTITY } from './patrol-repository.ts';
+import { PATROL_ENTITY, patrolLedgerRecord } from './patrol-repository.ts';
 import { pathRewrite } from './rehome.ts';
-import { countsOf } from './risk-point-repository.ts';
+import { countsOf, riskPointLedgerRecord } from './risk-point-repository.ts';
+import { LedgerBatch, type LedgerRecord } from './statistics-ledger.ts';
 import {
   MAX_TRANSACTION_ITEMS,
   type StoredItem,
@@ -23,10 +31,11 @@ export interface UnitCarriage {
 }
 
 /**
- * The unit's own update, its audit event and up to 4 counter updates leave this many items for carried records
- * (two each: the record and its audit event).
+ * The unit's own update, its audit event, up to 4 counter updates and up to 24 statistics ledger updates (the
+ * old and the new place's 6 partitions, each a day and a month) leave this many items for carried records (two
+ * each: the record and its audit event).
  */
-export const MAX_CARRIED_RECORDS = Math.floor((MAX_TRANSACTION_ITEMS - 2 - 4) / 2);
+export const MAX_CARRIED_RECORDS = Math.floor((MAX_TRANSACTION_ITEMS - 2 - 4 - 24) / 2);
 
 /**
  * A unit that moves to another village takes its present with it: its risk points, its hazards not yet closed
@@ -82,6 +91,14 @@ export async function unitCarriage(
   const deltas: Record<string, number> = {};
   for (const item of points) addCounts(deltas, countsOf(item as unknown as RiskPoint));
   for (const item of hazards) addCounts(deltas, hazardCounts(item as unknown as Hazard));
+
+  // The statistics move too: the carried records' stocks leave the old place today and arrive at the new one.
+  const ledger = new LedgerBatch(store, ctx.now);
+  const toPlace = { gridPath: to.gridPath, ...(to.departmentId ? { departmentId: to.departmentId } : {}) };
+  for (const [item, entityType] of carried) {
+    const record = ledgerRecordOf(item, entityType);
+    ledger.change(record, { ...record, place: toPlace });
+  }
 
   const moves = unit.gridPath !== to.gridPath;
   const rehomes = unit.departmentId !== to.departmentId;
@@ -143,6 +160,7 @@ export async function unitCarriage(
       audit.put,
     );
   }
+  items.push(...ledger.items());
   return {
     items,
     deltas: deltas as CounterDeltas,
@@ -152,6 +170,13 @@ export async function unitCarriage(
       patrols: carried.length - points.length - hazards.length,
     },
   };
+}
+
+/** A carried record as the statistics ledger counts it, where it is now. */
+function ledgerRecordOf(item: StoredItem, entityType: string): LedgerRecord {
+  if (entityType === HAZARD_ENTITY) return hazardLedgerRecord(item as unknown as Hazard);
+  if (entityType === PATROL_ENTITY) return patrolLedgerRecord(item as unknown as Patrol);
+  return riskPointLedgerRecord(item as unknown as RiskPoint);
 }
 
 /** Each carried collection's department index (a patrol is listed by department through a filter only). */

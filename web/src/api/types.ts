@@ -112,3 +112,19 @@ export interface UnitImportResult {
     errors?: FieldProblem[];
   }[];
 }
+
+/** GET /statistics: one place's figures for a period, the paragraph reported upward, and a row per grid or department. */
+export type Statistics = import('@gridsafe/core').StatisticsFigures & {
+  from: string;
+  to: string;
+  grid: { id: string; name: string; level: string };
+  department?: { id: string; name: string };
+  by: 'grid' | 'department';
+  exactFrom?: string;
+  summary: string;
+  rows: (import('@gridsafe/core').StatisticsFigures & {
+    kind: 'grid' | 'department';
+    id: string;
+    name: string;
+  })[];
+};

@@ -1,13 +1,13 @@
 import type { Color, RiskPointStatus } from '../api/types.ts';
-import { COLOUR_HEX } from '../colours.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
 
-/** A risk colour as a chip people can read without the colour (the word is always there). */
+/**
+ * A risk colour as a chip people can read without the colour (the word is always there). Its colours are in
+ * styles/risk-points.css, chosen for WCAG AA contrast (4.5:1) between the word and the chip.
+ */
 export function ColourBadge({ colour }: { colour: Color }) {
-  const dark = colour === 'yellow' || colour === 'ungraded';
-  return html`<span class="badge colour-badge" data-colour=${colour}
-    style=${{ background: COLOUR_HEX[colour], color: dark ? '#1d2733' : '#ffffff' }}>${t(`colour.${colour}`)}</span>`;
+  return html`<span class="badge colour-badge" data-colour=${colour}>${t(`colour.${colour}`)}</span>`;
 }
 
 export function StatusBadge({ status }: { status: RiskPointStatus }) {

@@ -1,12 +1,14 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { noticesEn } from './notices.en.ts';
+import { statisticsEn } from './statistics.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
 export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
   ...noticesEn,
+  ...statisticsEn,
   'app.name': 'Gridsafe',
 
   'action.back': 'Back',

@@ -1,6 +1,7 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
+import { statisticsZhCN } from './statistics.zh-CN.ts';
 
 /**
  * 简体中文: the default language and the source of truth for message keys (en.ts must have exactly these).
@@ -9,6 +10,7 @@ import { noticesZhCN } from './notices.zh-CN.ts';
 export const zhCN = {
   ...loginSecurityZhCN,
   ...noticesZhCN,
+  ...statisticsZhCN,
   'app.name': '网格安全',
 
   'action.back': '返回',
