@@ -3,19 +3,10 @@ import { describe, expect } from 'vitest';
 import { type Client, countyTest } from '../support/fixtures.ts';
 import { DEMO_LOGIN_PASSWORD, type SeededCounty } from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
+import { redPoint } from '../support/record-bodies.ts';
 
 const it = countyTest({ prefix: 'rp', reportDynamoCalls: true });
 let photoSeed = 1;
-
-/** Unit 3 of the seed is an ammonia cold store in village 1 (the grid member's), under the emergency bureau. */
-const redPoint = (county: SeededCounty) => ({
-  name: '液氨储罐区',
-  unitId: county.unit(3),
-  industry: 'ammonia_refrigeration',
-  templateCode: 'ar_ammonia_receiver',
-  location: { lat: 33.171, lng: 115.633 },
-  assessment: { method: 'LEC', L: 6, E: 6, C: 15 },
-});
 
 async function withPhoto(client: Client, county: SeededCounty, id: string) {
   const bytes = testJpeg(photoSeed++);
