@@ -3,7 +3,7 @@ import { test as base, describe, expect } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
 import { call, problemShapeIssues } from '../../support/reliability/client.ts';
 import { fuzzOperations, oversizedBodies, prepareFuzzCounty } from '../../support/reliability/fuzz.ts';
-import { loadOperations } from '../../support/reliability/openapi-routes.ts';
+import { loadOperations, type Operation } from '../../support/reliability/openapi-routes.ts';
 import { injectedServices } from '../../support/reliability/services.ts';
 import { buildApi } from '../../support/reliability/stack.ts';
 import { VERBATIM_NAMES, validPathFor } from '../../support/reliability/verbatim.ts';
@@ -28,24 +28,25 @@ const it = base
     photoId,
     more,
   }))
-  .extend('documented', { scope: 'file' }, ({ api }) => loadOperations(api.app, tenant));
+  .extend('documented', { scope: 'file' }, ({ api }) => loadOperations(api.app, tenant))
+  /** Where a sweep of every documented operation sends its requests: the admin's, on real records' paths. */
+  .extend('sweep', { scope: 'file' }, ({ api, county, admin, named, documented }) => ({
+    app: api.app,
+    tenant: county.tenant,
+    token: admin.token,
+    operations: documented.operations,
+    validPath: (op: Operation) => validPathFor(op, county, named),
+  }));
 it.beforeAll(async ({ fuzzCounty, documented }) => void [fuzzCounty, documented], 120_000);
 
 describe('bad input', () => {
   it('answers every documented operation with an allowed status and problem+json, whatever it is sent', async ({
-    api,
-    county,
-    admin,
-    named,
+    sweep,
     documented,
   }) => {
     const report = await fuzzOperations({
-      app: api.app,
-      tenant: county.tenant,
-      token: admin.token,
+      ...sweep,
       doc: documented.doc,
-      operations: documented.operations,
-      validPath: (op) => validPathFor(op, county, named),
       numRuns: RUNS,
       concurrency: 3,
     });
@@ -61,19 +62,9 @@ describe('bad input', () => {
   }, 120_000);
 
   it('refuses a body over the limit on every operation that takes one with 413, declared or streamed', async ({
-    api,
-    county,
-    admin,
-    named,
-    documented,
+    sweep,
   }) => {
-    const result = await oversizedBodies({
-      app: api.app,
-      tenant: county.tenant,
-      token: admin.token,
-      operations: documented.operations,
-      validPath: (op) => validPathFor(op, county, named),
-    });
+    const result = await oversizedBodies(sweep);
     expect(result.checked).toBeGreaterThanOrEqual(30);
     expect(result.failures).toEqual([]);
   });
