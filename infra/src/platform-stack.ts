@@ -1,5 +1,5 @@
 import { PLATFORM_API_BASE } from '@gridsafe/core/contract';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -13,6 +13,7 @@ import { NodeFunction } from './node-function.ts';
 import { importSharedResources } from './shared-stack.ts';
 import { leadingKeyConditions } from './tenant-policy.ts';
 import { PUBLIC_API_ROUTES } from './tenant-stack.ts';
+import { addPasswordClient, createPasswordPool } from './user-pools.ts';
 
 export const PLATFORM_STACK_NAME = 'Gridsafe-Platform';
 
@@ -186,57 +187,23 @@ export class PlatformStack extends Stack {
    * redirected and costs per message).
    */
   private createOperatorPool(): cognito.UserPool {
-    const pool = new cognito.UserPool(this, 'OperatorPool', {
+    return createPasswordPool(this, 'OperatorPool', {
       userPoolName: 'gridsafe-operators',
-      signInAliases: { username: true },
-      signInCaseSensitive: false,
-      selfSignUpEnabled: false,
-      customAttributes: {
-        tenant: new cognito.StringAttribute({ minLen: 2, maxLen: 32, mutable: false }),
-        role: new cognito.StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
-        scopes: new cognito.StringAttribute({ maxLen: 2048, mutable: true }),
-      },
       // Longer than a county user's: one operator account can suspend or onboard any county.
-      passwordPolicy: {
-        minLength: 14,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(1),
-      },
+      passwordMinLength: 14,
+      tempPasswordValidity: Duration.days(1),
       mfa: cognito.Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: cognito.AccountRecovery.NONE,
-      // No token trigger any more (authorization comes from records), and TOTP needs no paid plan.
-      featurePlan: cognito.FeaturePlan.LITE,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(pool).acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason:
+      litePlanReason:
         'Lite, not Plus: the pool holds a handful of vendor staff who sign in with a password and a TOTP code ' +
         'behind a rate-limited API; threat protection would add a per-user charge for no new signal.',
     });
-    return pool;
   }
 
   private createOperatorClient(pool: cognito.UserPool): cognito.UserPoolClient {
-    const attributes = new cognito.ClientAttributes().withStandardAttributes({ fullname: true });
-    return pool.addClient('OperatorClient', {
+    // A working day: an operator logs in again each morning.
+    return addPasswordClient(pool, 'OperatorClient', {
       userPoolClientName: 'gridsafe-operators',
-      generateSecret: false,
-      authFlows: { userPassword: true },
-      disableOAuth: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      // A working day: an operator logs in again each morning.
       refreshTokenValidity: Duration.hours(12),
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-      readAttributes: attributes.withCustomAttributes('tenant', 'role', 'scopes'),
-      writeAttributes: attributes,
     });
   }
 

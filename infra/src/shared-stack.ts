@@ -26,6 +26,7 @@ import { CellRouter } from './cell-router.ts';
 import type { CellIdentityConfig } from './cells-config.ts';
 import { PENDING_UPLOAD_ROOT } from './tenant-policy.ts';
 import { UserAdminService } from './user-admin-service.ts';
+import { addPasswordClient, createPasswordPool } from './user-pools.ts';
 
 export const SHARED_STACK_NAME = 'Gridsafe-Shared';
 export const DEFAULT_TABLE_NAME = 'gridsafe';
@@ -381,36 +382,16 @@ export class SharedStack extends Stack {
   }
 
   private createUserPool(): cognito.UserPool {
-    const pool = new cognito.UserPool(this, 'UserPool', {
+    const pool = createPasswordPool(this, 'UserPool', {
       userPoolName: 'gridsafe',
-      // Usernames are `<tenant>:<name>`; county admins create users, nobody signs up.
-      signInAliases: { username: true },
-      signInCaseSensitive: false,
-      selfSignUpEnabled: false,
       standardAttributes: { fullname: { required: false, mutable: true } },
-      customAttributes: {
-        // A user never moves county: immutable, so not even an admin call can rewrite it.
-        tenant: new cognito.StringAttribute({ minLen: 2, maxLen: 32, mutable: false }),
-        role: new cognito.StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
-        scopes: new cognito.StringAttribute({ maxLen: 2048, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 10,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(7),
-      },
+      passwordMinLength: 10,
+      tempPasswordValidity: Duration.days(7),
       mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      // County admins reset passwords; there is no e-mail or SMS channel to recover through.
-      accountRecovery: cognito.AccountRecovery.NONE,
-      // Tokens carry identity only (authorization comes from each county's records), so no token trigger and
-      // the Lite plan: US$0.0055 per monthly active user after 10,000 free (docs/decisions.md).
-      featurePlan: cognito.FeaturePlan.LITE,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // US$0.0055 per monthly active user after 10,000 free (docs/decisions.md).
+      litePlanReason:
+        'Lite, not Plus: threat protection is billed per monthly active user at several times the Lite price; ' +
+        'logins go through the county API, which throttles and locks out repeated wrong passwords itself.',
     });
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions-COG2',
@@ -418,31 +399,14 @@ export class SharedStack extends Stack {
         'MFA is optional (TOTP): grid members sign in on shared, basic phones in villages where a second factor ' +
         'would stop field work; accounts are created and reset only by county admins.',
     });
-    Validations.of(pool).acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason:
-        'Lite, not Plus: threat protection is billed per monthly active user at several times the Lite price; ' +
-        'logins go through the county API, which throttles and locks out repeated wrong passwords itself.',
-    });
     return pool;
   }
 
   private createUserPoolClient(pool: cognito.UserPool): cognito.UserPoolClient {
-    const attributes = new cognito.ClientAttributes().withStandardAttributes({ fullname: true });
-    return pool.addClient('WebClient', {
+    // The county API's /session calls InitiateAuth.
+    return addPasswordClient(pool, 'WebClient', {
       userPoolClientName: 'gridsafe-web',
-      generateSecret: false,
-      // The county API's /session calls InitiateAuth; CDK adds ALLOW_REFRESH_TOKEN_AUTH with any flow.
-      authFlows: { userPassword: true },
-      disableOAuth: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-      readAttributes: attributes.withCustomAttributes('tenant', 'role', 'scopes'),
-      // Tenant, role and scopes are never writable by a user: nobody may move into another county or role.
-      writeAttributes: attributes,
     });
   }
 

@@ -1,21 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type AssessmentInput,
   DEFAULT_PROVIDER_ID,
   DEFAULT_SETTINGS,
   type Department,
-  departmentForIndustry,
   formatGrant,
   type GridNode,
   grade,
   makeCreditCode,
-  type Photo,
   type Principal,
   type RiskPoint,
   type Unit,
 } from '@gridsafe/core';
-import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import {
   DepartmentRepository,
   GridRepository,
@@ -29,6 +25,7 @@ import {
 import { type IdentityProvider, poolUsername } from '@gridsafe/identity';
 import { DEMO_DEPARTMENTS, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES } from '../seed/demo-data.ts';
 import { demoId } from '../seed/demo-ids.ts';
+import { demoUnit, LEC_FOR, riskPointFromTemplate, verifiedJpeg } from '../seed/demo-records.ts';
 import { BulkWriter, type BulkWriterStats } from './bulk-writer.ts';
 import { runBounded } from './pool.ts';
 import {
@@ -54,14 +51,6 @@ const CYCLE_POOL_MIN = 64;
 const RECORD_SAMPLE_MAX = 5_000;
 /** How many villages' stats the post-seed check reads through the API (all of them below this). */
 const CHECKED_VILLAGES_MAX = 300;
-
-/** LEC inputs that give each colour under the default table (D = L × E × C), as the demo seed uses. */
-const LEC_FOR: Record<string, AssessmentInput> = {
-  red: { method: 'LEC', L: 6, E: 6, C: 15 },
-  orange: { method: 'LEC', L: 3, E: 6, C: 15 },
-  yellow: { method: 'LEC', L: 3, E: 6, C: 7 },
-  blue: { method: 'LEC', L: 1, E: 6, C: 7 },
-};
 
 export interface SeedPhase {
   what: string;
@@ -259,25 +248,18 @@ export async function seedSyntheticCounty(
   const unitAt = (u: number): Unit => {
     const village = villages[villageOfUnit(shape, u)]!;
     const kind = DEMO_UNIT_KINDS[u % DEMO_UNIT_KINDS.length]!;
-    const department = departmentForIndustry(departments, kind.industry);
-    return {
+    return demoUnit({
       id: demoId(tenant, `unit:${u}`),
       name: `${DEMO_UNIT_PREFIXES[u % DEMO_UNIT_PREFIXES.length]}${kind.suffix}${u + 1}`,
       creditCode: makeCreditCode(`91${DIVISION}`, u + 1),
-      industry: kind.industry,
-      gridId: village.id,
-      gridPath: village.path,
-      ...(department ? { departmentId: department.id } : {}),
-      departmentOverridden: false,
-      supervisionLevel:
-        kind.industry === 'hazardous_chemicals' || kind.industry === 'fireworks' ? 'county' : 'township',
+      kind,
+      village,
+      departments,
       address: `${village.name}${(u % 200) + 1}号`,
       location: scatter(u),
       contact: { name: `联系人${u + 1}`, phone: `139${String(10_000_000 + u).padStart(8, '0')}` },
-      version: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
+      now,
+    });
   };
   await phase('units', shape.units, async (u) => {
     await createUnit(unitAt(u));
@@ -402,60 +384,33 @@ function evenlySpaced<T>(items: T[], max: number): T[] {
  */
 function riskPointFor(tenant: string, unit: Unit, k: number, random: () => number, now: Date): RiskPoint {
   const id = demoId(tenant, `risk-point:${unit.id}:${k}`);
-  const industry =
-    vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ??
-    vendorKnowledgeBase.industries.at(-1)!;
-  const template = industry.templates[k % industry.templates.length]!;
   const color = colourOf(random);
   const status = statusOf(color, random);
   const chain = status === 'draft' ? [] : [...DEFAULT_SETTINGS.reviewChains[color]];
-  const reviewStep = status === 'filed' ? chain.length : status === 'township_approved' ? 1 : 0;
-  const assessment =
-    color === 'ungraded' ? undefined : grade(LEC_FOR[color]!, DEFAULT_SETTINGS.grading, now, 'bench-seed');
   const photoId = demoId(id, 'photo');
-  const photo: Photo = {
+  const photo = verifiedJpeg({
     id: photoId,
     key: `t/${tenant}/risk-points/${id}/${photoId}.jpg`,
-    contentType: 'image/jpeg',
     size: 180_000 + Math.floor(random() * 200_000),
     sha256: createHash('sha256').update(photoId).digest('hex'),
-    status: 'verified',
-    takenAt: now.toISOString(),
-    location: unit.location!,
-    requestedAt: now.toISOString(),
-    verifiedAt: now.toISOString(),
-  };
-  return {
+    when: now,
+    location: unit.location,
+  });
+  return riskPointFromTemplate({
     id,
-    name: template.name,
-    unitId: unit.id,
-    unitName: unit.name,
-    industry: industry.code,
-    templateCode: template.code,
-    gridId: unit.gridId,
-    gridPath: unit.gridPath,
-    ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
+    unit,
+    templateIndex: k,
     location: unit.location!,
-    ...(unit.address ? { address: unit.address } : {}),
-    hazardFactors: template.hazardFactors,
-    accidentTypes: template.accidentTypes,
-    checklist: template.checklist,
-    controlMeasures: template.controlMeasures,
-    emergencyMeasures: template.emergencyMeasures,
-    ...(unit.contact ? { responsiblePerson: unit.contact } : {}),
     emergencyPhone: '025-84123456',
     color,
-    ...(assessment ? { assessment } : {}),
-    gradings: assessment ? [assessment] : [],
+    assessment:
+      color === 'ungraded' ? undefined : grade(LEC_FOR[color]!, DEFAULT_SETTINGS.grading, now, 'bench-seed'),
     status,
     reviewChain: chain,
-    reviewStep,
+    reviewStep: status === 'filed' ? chain.length : status === 'township_approved' ? 1 : 0,
     photos: [photo],
-    createdBy: 'grid.member',
-    version: 1,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
+    now,
+  });
 }
 
 /** A deterministic scatter of about ±30 km around the city centre. */

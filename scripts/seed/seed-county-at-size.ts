@@ -1,9 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
+  DEFAULT_SETTINGS,
   type Department,
   departmentForIndustry,
   type GridNode,
+  grade,
   makeCreditCode,
   type Principal,
   type RiskPoint,
@@ -28,9 +30,10 @@ import { BulkWriter } from '../bench/bulk-writer.ts';
 import { runBounded } from '../bench/pool.ts';
 import { DEMO_DEPARTMENTS, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES, type DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
+import { demoJpegPhoto, demoUnit, LEC_FOR, riskPointFromTemplate } from './demo-records.ts';
 import { ensureGrid, type SeedTarget } from './seed-demo.ts';
 import { DEMO_HAZARDS, type HazardPlan, seedHazard, seedPatrol } from './seed-demo-hazards.ts';
-import { DEMO_RISK_POINT_PLAN, templatedRiskPoint, uploadDemoPhoto } from './seed-demo-risk-points.ts';
+import { DEMO_RISK_POINT_PLAN } from './seed-demo-risk-points.ts';
 import { TAIHE_MORE_DEPARTMENTS, TAIHE_MORE_TOWNSHIPS, TAIHE_SIZE, VILLAGE_STEMS } from './taihe-size.ts';
 
 type Colour = RiskPoint['color'];
@@ -278,13 +281,24 @@ async function seedUnitsAndRiskPoints(options: {
       }
     }
     const unit = unitAt(serial);
-    return templatedRiskPoint({
+    const at = daysBefore(ctx.now, (i % 88) + 1);
+    const reviewChain = plan.status === 'draft' ? [] : [...DEFAULT_SETTINGS.reviewChains[plan.color]];
+    return riskPointFromTemplate({
       id: demoId(store.tenant, `risk-point:size:${i}`),
       unit,
-      index: i,
-      ...plan,
-      at: daysBefore(ctx.now, (i % 88) + 1),
+      templateIndex: i,
       location: around(unit.location!, i, 0.0006),
+      emergencyPhone: '0558-8612345',
+      color: plan.color,
+      assessment:
+        plan.color === 'ungraded'
+          ? undefined
+          : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, at, 'demo-seed'),
+      status: plan.status,
+      reviewChain,
+      reviewStep: plan.status === 'filed' ? reviewChain.length : plan.status === 'township_approved' ? 1 : 0,
+      photos: [],
+      now: at,
     });
   });
   await runBounded(points.length, 16, async (i) => {
@@ -292,7 +306,22 @@ async function seedUnitsAndRiskPoints(options: {
     const at = new Date(point.createdAt);
     const withPhoto =
       photos && target.evidence
-        ? { ...point, photos: [await uploadDemoPhoto(photos, target.evidence, point, at)] }
+        ? {
+            ...point,
+            photos: [
+              await demoJpegPhoto({
+                tenant: store.tenant,
+                photos,
+                evidence: target.evidence,
+                collection: 'risk-points',
+                recordId: point.id,
+                photoId: demoId(point.id, 'photo'),
+                seed: `demo-${point.id}`,
+                when: at,
+                location: point.location,
+              }),
+            ],
+          }
         : point;
     await bulk.add(riskPoints.creationItems(withPhoto, { ...ctx, now: at }));
   });

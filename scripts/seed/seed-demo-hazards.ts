@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   addDays,
@@ -35,7 +34,7 @@ import {
 import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
-import { tinyJpeg } from './tiny-jpeg.ts';
+import { demoJpegPhoto } from './demo-records.ts';
 
 export interface HazardSeedTarget {
   client: DynamoDBDocumentClient;
@@ -491,7 +490,7 @@ function person(tenant: string, role: Role, unit: Unit): Principal {
 }
 
 /** A real (tiny) JPEG in the evidence bucket when one is given, so the photo viewer and the hashes work. */
-async function demoPhoto(
+function demoPhoto(
   tenant: string,
   photos: PhotoStore | undefined,
   evidence: HazardSeedTarget['evidence'],
@@ -499,26 +498,15 @@ async function demoPhoto(
   seed: string,
   when: Date,
 ): Promise<Photo> {
-  const bytes = tinyJpeg(`demo-hazard-${hazard.id}-${seed}`);
-  const id = demoId(hazard.id, `photo:${seed}`);
-  const key = photos
-    ? photos.keyFor('hazards', hazard.id, id, 'image/jpeg')
-    : `t/${tenant}/hazards/${hazard.id}/${id}.jpg`;
-  if (photos && evidence) {
-    await evidence.client.send(
-      new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
-    );
-  }
-  return {
-    id,
-    key,
-    contentType: 'image/jpeg',
-    size: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    status: 'verified',
-    takenAt: when.toISOString(),
-    ...(hazard.location ? { location: hazard.location } : {}),
-    requestedAt: when.toISOString(),
-    verifiedAt: when.toISOString(),
-  };
+  return demoJpegPhoto({
+    tenant,
+    photos,
+    evidence,
+    collection: 'hazards',
+    recordId: hazard.id,
+    photoId: demoId(hazard.id, `photo:${seed}`),
+    seed: `demo-hazard-${hazard.id}-${seed}`,
+    when,
+    location: hazard.location,
+  });
 }

@@ -1,24 +1,20 @@
-import { createHash } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type AssessmentInput,
   ConflictError,
   DEFAULT_SETTINGS,
   grade,
   nextReviewState,
-  type Photo,
   type Principal,
   type RiskPoint,
   type RiskPointStatus,
   type Unit,
 } from '@gridsafe/core';
-import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { RiskPointRepository, TenantStore, UnitRepository, type WriteContext } from '@gridsafe/db';
 import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
-import { tinyJpeg } from './tiny-jpeg.ts';
+import { demoJpegPhoto, LEC_FOR, riskPointFromTemplate } from './demo-records.ts';
 
 /** One point per (colour, status) pair, plus a few more, so every box of the register and the map is filled. */
 export const DEMO_RISK_POINT_PLAN: {
@@ -32,14 +28,6 @@ for (const color of ['red', 'orange', 'yellow', 'blue', 'ungraded'] as const) {
     DEMO_RISK_POINT_PLAN.push({ color, status });
   }
 }
-
-/** LEC inputs that give each colour under the default table (D = L × E × C). */
-export const LEC_FOR: Record<string, AssessmentInput> = {
-  red: { method: 'LEC', L: 6, E: 6, C: 15 },
-  orange: { method: 'LEC', L: 3, E: 6, C: 15 },
-  yellow: { method: 'LEC', L: 3, E: 6, C: 7 },
-  blue: { method: 'LEC', L: 1, E: 6, C: 7 },
-};
 
 export interface RiskPointSeedTarget {
   client: DynamoDBDocumentClient;
@@ -89,14 +77,23 @@ export async function seedDemoRiskPoints(
     if (await repository.getStored(id)) continue;
     const unit = await units.get(demoId(tenant, `unit:${(index % unitCount) + 1}`));
     if (!unit) continue;
-    const point = templatedRiskPoint({
+    const assessment =
+      plan.color === 'ungraded'
+        ? undefined
+        : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, now, 'demo-seed');
+    const point = riskPointFromTemplate({
       id,
       unit,
-      index,
-      color: plan.color,
-      status: 'draft',
-      at: now,
+      templateIndex: index,
       location: nudge(unit, index),
+      emergencyPhone: '0558-8612345',
+      color: plan.color,
+      assessment,
+      status: 'draft',
+      reviewChain: [],
+      reviewStep: 0,
+      photos: [],
+      now,
     });
     try {
       await repository.create(point, ctx);
@@ -114,7 +111,17 @@ export async function seedDemoRiskPoints(
       });
     };
     if (photos) {
-      const photo = await uploadDemoPhoto(photos, target.evidence!, point, now);
+      const photo = await demoJpegPhoto({
+        tenant,
+        photos,
+        evidence: target.evidence,
+        collection: 'risk-points',
+        recordId: point.id,
+        photoId: demoId(point.id, 'photo'),
+        seed: `demo-${point.id}`,
+        when: now,
+        location: point.location,
+      });
       await save({ ...current, photos: [photo] }, 'photo_added', {
         photo: { id: photo.id, key: photo.key, sha256: photo.sha256, size: photo.size },
       });
@@ -132,92 +139,10 @@ export async function seedDemoRiskPoints(
   return { created };
 }
 
-/**
- * A risk point of a unit from its industry's knowledge-base template (the `index`th, cycling), graded into
- * `color` by LEC, with the review chain its status implies. Both demo seeds build their points with it.
- */
-export function templatedRiskPoint(input: {
-  id: string;
-  unit: Unit;
-  index: number;
-  color: RiskPoint['color'];
-  status: RiskPointStatus;
-  at: Date;
-  location: { lat: number; lng: number };
-}): RiskPoint {
-  const { unit, color, status, at } = input;
-  const industry =
-    vendorKnowledgeBase.industries.find((i) => i.code === unit.industry) ??
-    vendorKnowledgeBase.industries.at(-1)!;
-  const template = industry.templates[input.index % industry.templates.length]!;
-  const chain = status === 'draft' ? [] : [...DEFAULT_SETTINGS.reviewChains[color]];
-  const reviewStep = status === 'filed' ? chain.length : status === 'township_approved' ? 1 : 0;
-  const assessment =
-    color === 'ungraded' ? undefined : grade(LEC_FOR[color]!, DEFAULT_SETTINGS.grading, at, 'demo-seed');
-  return {
-    id: input.id,
-    name: template.name,
-    unitId: unit.id,
-    unitName: unit.name,
-    industry: industry.code,
-    templateCode: template.code,
-    gridId: unit.gridId,
-    gridPath: unit.gridPath,
-    ...(unit.departmentId ? { departmentId: unit.departmentId } : {}),
-    location: input.location,
-    ...(unit.address ? { address: unit.address } : {}),
-    hazardFactors: template.hazardFactors,
-    accidentTypes: template.accidentTypes,
-    checklist: template.checklist,
-    controlMeasures: template.controlMeasures,
-    emergencyMeasures: template.emergencyMeasures,
-    ...(unit.contact ? { responsiblePerson: unit.contact } : {}),
-    emergencyPhone: '0558-8612345',
-    color,
-    ...(assessment ? { assessment } : {}),
-    gradings: assessment ? [assessment] : [],
-    status,
-    reviewChain: chain,
-    reviewStep,
-    photos: [],
-    createdBy: 'grid.member',
-    version: 1,
-    createdAt: at.toISOString(),
-    updatedAt: at.toISOString(),
-  };
-}
-
 function nudge(unit: Unit, index: number) {
   const base = unit.location ?? { lat: 33.16, lng: 115.62 };
   return {
     lat: Math.round((base.lat + ((index % 5) - 2) * 0.0004) * 1e6) / 1e6,
     lng: Math.round((base.lng + ((index % 3) - 1) * 0.0004) * 1e6) / 1e6,
-  };
-}
-
-/** The demo uploads a real (tiny) JPEG so the photo viewer, the hashes and the audit details all work. */
-export async function uploadDemoPhoto(
-  store: PhotoStore,
-  evidence: { client: S3Client; bucket: string },
-  point: RiskPoint,
-  now: Date,
-): Promise<Photo> {
-  const bytes = tinyJpeg(`demo-${point.id}`);
-  const id = demoId(point.id, 'photo');
-  const key = store.keyFor('risk-points', point.id, id, 'image/jpeg');
-  await evidence.client.send(
-    new PutObjectCommand({ Bucket: evidence.bucket, Key: key, Body: bytes, ContentType: 'image/jpeg' }),
-  );
-  return {
-    id,
-    key,
-    contentType: 'image/jpeg',
-    size: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    status: 'verified',
-    takenAt: now.toISOString(),
-    location: point.location,
-    requestedAt: now.toISOString(),
-    verifiedAt: now.toISOString(),
   };
 }

@@ -3,7 +3,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   type Department,
-  departmentForIndustry,
   formatGrant,
   type Grant,
   type GridNode,
@@ -31,6 +30,7 @@ import {
   type DemoCounty,
 } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
+import { demoUnit } from './demo-records.ts';
 import { seedDemoHazardsAndPatrols } from './seed-demo-hazards.ts';
 import { seedDemoRiskPoints } from './seed-demo-risk-points.ts';
 
@@ -156,25 +156,18 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
       const prefix = DEMO_UNIT_PREFIXES[serial % DEMO_UNIT_PREFIXES.length]!;
       const id = demoId(tenant, `unit:${serial}`);
       const creditCode = makeCreditCode(`91${county.divisionCode}`, serial);
-      const derived = departmentForIndustry(departments, kind.industry);
-      const unit: Unit = {
+      const unit = demoUnit({
         id,
         name: `${county.name.split(' ')[0]}${prefix}${kind.suffix}`,
         creditCode,
-        industry: kind.industry,
-        gridId: node.id,
-        gridPath: node.path,
-        ...(derived ? { departmentId: derived.id } : {}),
-        departmentOverridden: false,
-        supervisionLevel:
-          kind.industry === 'hazardous_chemicals' || kind.industry === 'fireworks' ? 'county' : 'township',
+        kind,
+        village: node,
+        departments,
         address: `${node.name}${(serial % 40) + 1}号`,
         location: jitter(county.centre, serial),
         contact: { name: `联系人${serial}`, phone: `1380558${String(1000 + serial).padStart(4, '0')}` },
-        version: 1,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      };
+        now,
+      });
       await once(() => unitRepository.create(unit, ctx));
       units.push((await unitRepository.get(id)) ?? unit);
     }

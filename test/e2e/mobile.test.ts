@@ -1,70 +1,42 @@
-import { readFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
-import { type E2eClient, e2eStack, validCreditCode } from '../support/e2e-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { FIELD_PHONE, loginAs, PHOTO, screenshot } from '../support/browser.ts';
+import {
+  openRegistrationOffline,
+  registerGasStation,
+  SLOW,
+  type UnitSummary,
+  useGridMemberWorld,
+} from '../support/member-phone.ts';
 
-interface Unit {
-  id: string;
-  name: string;
-  gridId: string;
-}
-
-/** How long to wait for something the page will show, on a machine busy with other test runs. */
-const SLOW = 45_000;
-
-let stack: E2eClient;
-let browser: TestBrowser;
-let memberToken: string;
-let village: string;
-
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
-  memberToken = await stack.token('grid.member');
-  village = await stack.gridOf(memberToken);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function villageUnits(): Promise<Unit[]> {
-  const page = await stack.api<{ items: Unit[] }>(memberToken, 'GET', `/units?grid=${village}&limit=100`);
-  return page.body.items;
-}
+const world = useGridMemberWorld();
 
 async function phone(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserContext> {
   // Standing in 东关社区, with location allowed, as a grid member's phone would be.
-  return browser.newContext({
-    ...PHONE,
-    geolocation: { latitude: 33.1612, longitude: 115.6231 },
-    permissions: ['geolocation'],
-    ...options,
-  });
+  return world.browser.newContext({ ...FIELD_PHONE, ...options });
 }
 
 describe('the mobile view (phone-sized, touch)', () => {
   it("a grid member on a phone logs in and sees only its village's units", async () => {
     const context = await phone();
     const page = await context.newPage();
-    await loginAs(page, stack.url, 'grid.member');
+    await loginAs(page, world.stack.url, 'grid.member');
     await page.locator('[data-testid=my-units] li').first().waitFor();
-    expect(page.url()).toBe(`${stack.url}/taihe/m/tasks`);
+    expect(page.url()).toBe(`${world.stack.url}/taihe/m/tasks`);
     // Phone layout: bottom tabs instead of the side menu.
     expect(await page.locator('.tabbar').isVisible()).toBe(true);
     expect(await page.locator('.sidebar').isVisible()).toBe(false);
 
     const shown = (await page.locator('[data-testid=my-units] .unit-name').allTextContents()).sort();
-    const expected = (await villageUnits()).map((unit) => unit.name).sort();
+    const expected = (await world.villageUnits()).map((unit) => unit.name).sort();
     expect(shown).toEqual(expected);
     expect(shown.length).toBeGreaterThan(0);
     // Every unit shown is in the member's own village.
     for (const id of await page
       .locator('[data-testid=my-units] li')
       .evaluateAll((items) => items.map((li) => li.getAttribute('data-unit')))) {
-      const unit = await stack.api<Unit>(memberToken, 'GET', `/units/${id}`);
-      expect(unit.body.gridId).toBe(village);
+      const unit = await world.stack.api<UnitSummary>(world.memberToken, 'GET', `/units/${id}`);
+      expect(unit.body.gridId).toBe(world.village);
     }
     await screenshot(page, 'mobile-tasks');
 
@@ -78,29 +50,13 @@ describe('the mobile view (phone-sized, touch)', () => {
   it('a unit registered offline waits in the queue, then syncs exactly once when the network returns', async () => {
     // Service workers blocked here so page.route sees every request (the SW is covered in admin.test.ts).
     const context = await phone({ serviceWorkers: 'block' });
-    const page = await context.newPage();
-    await loginAs(page, stack.url, 'grid.member');
-    await page.click('main a[href$="/m/register"]');
-    await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
-    const badge = page.locator('.topbar [data-testid=sync-badge]');
-    // Wait on what the page shows, never on time: a loaded machine may take seconds for each step.
-    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('已同步');
-
-    await context.setOffline(true);
-    await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('离线');
+    const { page, badge } = await openRegistrationOffline(world, context);
     const name = `离线登记加油站${Date.now().toString(36)}`;
-    await page.fill('#f-name', name);
-    await page.fill('#f-creditCode', validCreditCode());
-    await page.selectOption('#f-industry', 'gas_station');
-    await page.fill('#f-address', '东关社区离线路1号');
-    await page.click('button[type=submit]');
-    await page
-      .locator('[data-testid=register-message]', { hasText: '已保存在本机' })
-      .waitFor({ timeout: SLOW });
+    await registerGasStation(page, name, '东关社区离线路1号');
     await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('待同步 1');
     expect(await badge.textContent()).toContain('离线');
     await screenshot(page, 'mobile-register-offline');
-    expect((await villageUnits()).filter((unit) => unit.name === name)).toHaveLength(0);
+    expect((await world.villageUnits()).filter((unit) => unit.name === name)).toHaveLength(0);
 
     // The first attempt reaches the server but its answer is lost on the way back (a flaky mobile network):
     // the retry carries the same Idempotency-Key, so the server answers with the unit it already created.
@@ -123,7 +79,7 @@ describe('the mobile view (phone-sized, touch)', () => {
     expect(posts).toBeGreaterThanOrEqual(2);
     expect(new Set(keys).size).toBe(1);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await villageUnits()).filter((unit) => unit.name === name)).toHaveLength(1);
+    expect((await world.villageUnits()).filter((unit) => unit.name === name)).toHaveLength(1);
 
     // The synced unit shows on the task list like any other.
     await page.click('.tabbar a[href$="/m/tasks"]');
@@ -134,11 +90,15 @@ describe('the mobile view (phone-sized, touch)', () => {
   it('a refused registration is shown next to its field and leaves nothing queued', async () => {
     const context = await phone();
     const page = await context.newPage();
-    await loginAs(page, stack.url, 'grid.member');
+    await loginAs(page, world.stack.url, 'grid.member');
     await page.click('main a[href$="/m/register"]');
     await page.locator('#f-industry option[value=gas_station]').waitFor({ state: 'attached' });
-    const existing = (await villageUnits())[0]!;
-    const unit = await stack.api<{ creditCode: string }>(memberToken, 'GET', `/units/${existing.id}`);
+    const existing = (await world.villageUnits())[0]!;
+    const unit = await world.stack.api<{ creditCode: string }>(
+      world.memberToken,
+      'GET',
+      `/units/${existing.id}`,
+    );
     // A credit code already registered passes the phone's own check; only the API can refuse it.
     await page.fill('#f-name', '重复登记测试');
     await page.fill('#f-creditCode', unit.body.creditCode);
@@ -154,8 +114,8 @@ describe('the mobile view (phone-sized, touch)', () => {
   it('a risk point filed offline from the knowledge-base menu syncs with its photo once online', async () => {
     const context = await phone({ serviceWorkers: 'block' });
     const page = await context.newPage();
-    await loginAs(page, stack.url, 'grid.member');
-    const unit = (await villageUnits()).find((u) => !u.name.includes('<'))!;
+    await loginAs(page, world.stack.url, 'grid.member');
+    const unit = (await world.villageUnits()).find((u) => !u.name.includes('<'))!;
     await page.click('.tabbar a[href$="/m/file"]');
     await page.selectOption('#f-unitId', unit.id);
     // The unit's industry opens its typical risk points; the first one fills the name and the suggested grading.
@@ -170,11 +130,7 @@ describe('the mobile view (phone-sized, touch)', () => {
     await context.setOffline(true);
     const name = `离线风险点${Date.now().toString(36)}`;
     await page.fill('#f-name', name);
-    await page.setInputFiles('[data-testid=file-photos]', {
-      name: 'scene.png',
-      mimeType: 'image/png',
-      buffer: readFileSync(new URL('../../web/public/icon-192.png', import.meta.url)),
-    });
+    await page.setInputFiles('[data-testid=file-photos]', PHOTO);
     await page.locator('.small-photos img').waitFor();
     await page.click('[data-testid=file-form] button[type=submit]');
     await page.locator('[data-testid=file-message]', { hasText: '已保存在本机' }).waitFor();
@@ -184,17 +140,17 @@ describe('the mobile view (phone-sized, touch)', () => {
 
     await context.setOffline(false);
     await expect.poll(() => badge.textContent(), { timeout: SLOW }).toContain('已同步');
-    const filed = await stack.api<{ items: { id: string; name: string; status: string }[] }>(
-      memberToken,
+    const filed = await world.stack.api<{ items: { id: string; name: string; status: string }[] }>(
+      world.memberToken,
       'GET',
-      `/risk-points?grid=${village}&limit=100`,
+      `/risk-points?grid=${world.village}&limit=100`,
     );
     const mine = filed.body.items.filter((point) => point.name === name);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.status).toBe('draft');
     // The register lists summaries; the photos are on the record itself.
-    const record = await stack.api<{ photos: { status: string }[] }>(
-      memberToken,
+    const record = await world.stack.api<{ photos: { status: string }[] }>(
+      world.memberToken,
       'GET',
       `/risk-points/${mine[0]!.id}`,
     );

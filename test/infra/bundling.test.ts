@@ -4,8 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CellStage } from '../../infra/src/cell-stage.ts';
-import { parseCellsConfig } from '../../infra/src/cells-config.ts';
+import { testCellStage } from '../support/test-cell.ts';
 
 /**
  * The one test that really runs esbuild: a county's stack and the shared stack, as `cdk deploy` bundles
@@ -41,16 +40,7 @@ beforeAll(() => {
       ],
     },
   });
-  const config = parseCellsConfig(
-    {
-      tableName: 'gridsafe',
-      platformCell: 'bundle-1',
-      webOrigins: ['https://app.gridsafe.example.cn'],
-      cells: [{ id: 'bundle-1', tenants: [{ id: 'taihe' }] }],
-    },
-    {},
-  );
-  const stage = new CellStage(app, { config, cell: config.cells[0]! });
+  const stage = testCellStage({ id: 'bundle-1', tenants: [{ id: 'taihe' }] }, app);
   app.synth();
   tenantTemplate = Template.fromStack(stage.tenants.get('taihe')!);
   sharedTemplate = Template.fromStack(stage.shared);

@@ -4,8 +4,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CellStage } from '../../infra/src/cell-stage.ts';
-import { parseCellsConfig } from '../../infra/src/cells-config.ts';
+import { testCellStage } from '../support/test-cell.ts';
 
 /** Every kind of finding the stacks accept, each acknowledged next to its resource with a reason. */
 const ACCEPTED_RULES = [
@@ -24,22 +23,14 @@ let synthError: unknown;
 
 beforeAll(() => {
   app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const config = parseCellsConfig(
+  testCellStage(
     {
-      tableName: 'gridsafe',
-      platformCell: 'nag-1',
-      webOrigins: ['https://app.gridsafe.example.cn'],
-      cells: [
-        {
-          id: 'nag-1',
-          alarmEmail: 'ops@gridsafe.example.cn',
-          tenants: ['abc', 'abcd', 'taihe'].map((id) => ({ id })),
-        },
-      ],
+      id: 'nag-1',
+      alarmEmail: 'ops@gridsafe.example.cn',
+      tenants: ['abc', 'abcd', 'taihe'].map((id) => ({ id })),
     },
-    {},
+    app,
   );
-  new CellStage(app, { config, cell: config.cells[0]! });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   try {
     app.synth();

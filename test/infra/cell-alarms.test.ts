@@ -1,27 +1,13 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CellStage } from '../../infra/src/cell-stage.ts';
-import { parseCellsConfig } from '../../infra/src/cells-config.ts';
+import { testCellStage } from '../support/test-cell.ts';
 
 /** Every template of a cell with `counties` synthetic counties, the control plane included. */
 function cellTemplates(counties: number): Template[] {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const config = parseCellsConfig(
-    {
-      tableName: 'gridsafe',
-      platformCell: 'scale-1',
-      webOrigins: ['https://app.gridsafe.example.cn'],
-      cells: [
-        {
-          id: 'scale-1',
-          tenants: Array.from({ length: counties }, (_, index) => ({ id: `county${index}` })),
-        },
-      ],
-    },
-    {},
-  );
-  const stage = new CellStage(app, { config, cell: config.cells[0]! });
+  const stage = testCellStage({
+    id: 'scale-1',
+    tenants: Array.from({ length: counties }, (_, index) => ({ id: `county${index}` })),
+  });
   return [stage.shared, stage.platform!, ...stage.tenants.values()].map((stack) => Template.fromStack(stack));
 }
 

@@ -3,27 +3,17 @@ import {
   TTL_ATTRIBUTE as DB_TTL_ATTRIBUTE,
   tableDefinition,
 } from '@gridsafe/db';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CellStage } from '../../infra/src/cell-stage.ts';
-import { parseCellsConfig } from '../../infra/src/cells-config.ts';
 import { DEFAULT_TABLE_NAME, EVIDENCE_RETENTION, SSM_PARAMETERS } from '../../infra/src/shared-stack.ts';
+import { testCellStage } from '../support/test-cell.ts';
 
 let template: Template;
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const config = parseCellsConfig(
-    {
-      tableName: 'gridsafe',
-      platformCell: 'test-1',
-      webOrigins: ['https://app.gridsafe.example.cn'],
-      cells: [{ id: 'test-1', alarmEmail: 'ops@gridsafe.example.cn', tenants: [{ id: 'taihe' }] }],
-    },
-    {},
+  template = Template.fromStack(
+    testCellStage({ id: 'test-1', alarmEmail: 'ops@gridsafe.example.cn', tenants: [{ id: 'taihe' }] }).shared,
   );
-  template = Template.fromStack(new CellStage(app, { config, cell: config.cells[0]! }).shared);
 });
 
 function onlyResource(type: string, properties?: Record<string, unknown>) {

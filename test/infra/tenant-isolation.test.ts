@@ -1,9 +1,6 @@
 import { platformKey, tenantKey } from '@gridsafe/db';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CellStage } from '../../infra/src/cell-stage.ts';
-import { parseCellsConfig } from '../../infra/src/cells-config.ts';
 import { GSI_NAMES } from '../../infra/src/shared-stack.ts';
 import {
   TENANT_TABLE_ACTIONS,
@@ -11,6 +8,7 @@ import {
   tenantKeyPattern,
   tenantTableStatement,
 } from '../../infra/src/tenant-policy.ts';
+import { testCellStage } from '../support/test-cell.ts';
 
 /**
  * Proves from the synthesized templates that no county's roles can reach another county's data. `abc` and
@@ -50,17 +48,7 @@ let platformStatements: PolicyStatementJson[];
 let cellTemplates: Map<string, Template>;
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const config = parseCellsConfig(
-    {
-      tableName: 'gridsafe',
-      platformCell: 'test-1',
-      webOrigins: ['https://app.gridsafe.example.cn'],
-      cells: [{ id: 'test-1', tenants: TENANTS.map((id) => ({ id })) }],
-    },
-    {},
-  );
-  const stage = new CellStage(app, { config, cell: config.cells[0]! });
+  const stage = testCellStage({ id: 'test-1', tenants: TENANTS.map((id) => ({ id })) });
   templates = new Map(TENANTS.map((tenant) => [tenant, Template.fromStack(stage.tenants.get(tenant)!)]));
   statementsByTenant = new Map(TENANTS.map((tenant) => [tenant, roleStatements(templates.get(tenant)!)]));
   platformStatements = roleStatements(Template.fromStack(stage.platform!));

@@ -1,34 +1,21 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SLOW_LATENCY_PATTERN } from '../../infra/src/cell-alarms.ts';
-import { CellStage } from '../../infra/src/cell-stage.ts';
-import { parseCellsConfig } from '../../infra/src/cells-config.ts';
+import type { CellStage } from '../../infra/src/cell-stage.ts';
 import { PUBLIC_API_ROUTES } from '../../infra/src/tenant-stack.ts';
+import { testCellStage } from '../support/test-cell.ts';
 
 let stage: CellStage;
 let template: Template;
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const config = parseCellsConfig(
-    {
-      tableName: 'gridsafe',
-      platformCell: 'test-1',
-      webOrigins: ['https://app.gridsafe.example.cn'],
-      cells: [
-        {
-          id: 'test-1',
-          tenants: [
-            { id: 'taihe', name: '太和县' },
-            { id: 'linquan', size: 'large' },
-          ],
-        },
-      ],
-    },
-    {},
-  );
-  stage = new CellStage(app, { config, cell: config.cells[0]! });
+  stage = testCellStage({
+    id: 'test-1',
+    tenants: [
+      { id: 'taihe', name: '太和县' },
+      { id: 'linquan', size: 'large' },
+    ],
+  });
   template = Template.fromStack(stage.tenants.get('taihe')!);
 });
 

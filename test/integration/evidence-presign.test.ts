@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { countyTest } from '../support/fixtures.ts';
 import { sha256Hex, testJpeg } from '../support/photos.ts';
+import { redPoint } from '../support/record-bodies.ts';
 
 const it = countyTest({ prefix: 'ps' });
 
@@ -12,14 +13,7 @@ describe('a presigned photo upload URL', () => {
     county,
     member,
   }) => {
-    const created = await member.post('/risk-points', {
-      name: '液氨储罐区',
-      unitId: county.unit(3),
-      industry: 'ammonia_refrigeration',
-      templateCode: 'ar_ammonia_receiver',
-      location: { lat: 33.171, lng: 115.633 },
-      assessment: { method: 'LEC', L: 6, E: 6, C: 15 },
-    });
+    const created = await member.post('/risk-points', redPoint(county));
     expect(created.status).toBe(201);
     const bytes = testJpeg(7);
     const requested = await member.post(`/risk-points/${created.body.id}/photos`, {

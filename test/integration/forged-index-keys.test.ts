@@ -11,38 +11,25 @@ import {
   UnitRepository,
   unitEntity,
 } from '@gridsafe/db';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { afterEach, describe, expect, vi } from 'vitest';
+import { countyTest, type TestApi } from '../support/fixtures.ts';
 
 /**
  * Issue 14: IAM's LeadingKeys confines a county role's writes by the table's partition key only, so another
  * county's role can put an item under its own pk whose index keys name this county. Such an item is written here
  * straight into DynamoDB Local, and this county's lists must not answer it.
  */
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let other: SeededCounty;
-let admin: ReturnType<typeof clientFor>;
-let ours: TenantStore;
-let theirs: TenantStore;
-let villagePath: string;
-
-beforeAll(async () => {
-  const [tenant, otherTenant] = [uniqueTenant('fk'), uniqueTenant('fk')];
-  api = await startTestApi({ tenants: [tenant, otherTenant] });
-  [county, other] = await Promise.all([seedTestCounty(api, tenant), seedTestCounty(api, otherTenant)]);
-  admin = clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
-  ours = new TenantStore(api.deps.documentClient, api.tableName, tenant);
-  theirs = new TenantStore(api.deps.documentClient, api.tableName, otherTenant);
-  villagePath = (await new GridRepository(ours).get(county.village1))!.path;
-}, 180_000);
+const it = countyTest({ prefix: 'fk', neighbour: { prefix: 'fk', shape: 'taihe' } })
+  .extend(
+    'theirs',
+    { scope: 'file' },
+    ({ api, neighbour }) => new TenantStore(api.deps.documentClient, api.tableName, neighbour.tenant),
+  )
+  .extend('forge', { scope: 'file' }, async ({ api, county, store, theirs }) => {
+    const villagePath = (await new GridRepository(store).get(county.village1))!.path;
+    return <T extends { id: string; gridPath: string }>(entity: Entity<T>, record: T) =>
+      forge(api, { ours: store, theirs, villagePath }, entity, record);
+  });
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -51,6 +38,8 @@ afterEach(() => vi.restoreAllMocks());
  * write), its index keys are built for this county and its path is this county's village.
  */
 async function forge<T extends { id: string; gridPath: string }>(
+  api: TestApi,
+  { ours, theirs, villagePath }: { ours: TenantStore; theirs: TenantStore; villagePath: string },
   entity: Entity<T>,
   record: T,
 ): Promise<string> {
@@ -75,7 +64,13 @@ async function forge<T extends { id: string; gridPath: string }>(
 const idsOf = (body: { items: { id: string }[] }) => body.items.map((item) => item.id);
 
 describe('an item of another county with forged index keys', () => {
-  it('is left out of the hazard board and its status list, and the drop is logged as a metric', async () => {
+  it('is left out of the hazard board and its status list, and the drop is logged as a metric', async ({
+    county,
+    neighbour,
+    admin,
+    theirs,
+    forge,
+  }) => {
     const [hazard] = (await new HazardRepository(theirs).list({ withinPath: '' }, { limit: 1 })).items;
     expect(hazard, 'the other county has a hazard to copy').toBeDefined();
     const id = await forge(hazardEntity, hazard!);
@@ -101,10 +96,15 @@ describe('an item of another county with forged index keys', () => {
     expect(reports[0]._aws.CloudWatchMetrics[0].Metrics).toEqual([
       { Name: 'ForeignItemsDropped', Unit: 'Count' },
     ]);
-    expect(JSON.stringify(reports)).not.toContain(other.tenant);
+    expect(JSON.stringify(reports)).not.toContain(neighbour.tenant);
   });
 
-  it('is left out of the unit list and of the risk-point register, which answers only summary fields', async () => {
+  it('is left out of the unit list and of the risk-point register, which answers only summary fields', async ({
+    county,
+    admin,
+    theirs,
+    forge,
+  }) => {
     const [unit] = (await new UnitRepository(theirs).list({ withinPath: '' }, { limit: 1 })).items;
     const [point] = (await new RiskPointRepository(theirs).list({ withinPath: '' }, { limit: 1 })).items;
     expect(unit, 'the other county has a unit to copy').toBeDefined();

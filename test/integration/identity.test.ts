@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createApp, PersonCache } from '@gridsafe/api';
-import { type AuthProvider, DEFAULT_PROVIDER_ID, type Principal, ulidSource } from '@gridsafe/core';
-import { GridRepository, readAuditTrail, TenantStore } from '@gridsafe/db';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { type AuthProvider, DEFAULT_PROVIDER_ID } from '@gridsafe/core';
+import { readAuditTrail, TenantStore } from '@gridsafe/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, startTestApi, TEST_PASSWORD, uniqueTenant } from '../support/harness.ts';
+import { bareCounty, defaultProviderOf, type JwksIssuer, startJwksIssuer } from '../support/test-issuers.ts';
 
 /**
  * Who may call a county: a token proves issuer and subject, the county's own records say who that is and what
@@ -27,46 +25,20 @@ const SECOND: Omit<AuthProvider, 'issuer' | 'jwksUrl'> = {
 };
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
-let jwksServer: Server;
+let second: JwksIssuer;
 let secondIssuer: string;
-let signSecond: (claims: JWTPayload, options?: { typ?: string }) => Promise<string>;
+let signSecond: JwksIssuer['sign'];
 let adminToken: string;
 const roots = new Map<string, string>();
 
 beforeAll(async () => {
-  const keys = await generateKeyPair('RS256', { extractable: true });
-  const publicJwk = { ...(await exportJWK(keys.publicKey)), kid: 'second-1', alg: 'RS256', use: 'sig' };
-  jwksServer = createServer((req, res) => {
-    res.writeHead(req.url === '/jwks.json' ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const { port } = jwksServer.address() as AddressInfo;
-  secondIssuer = `http://127.0.0.1:${port}`;
-  signSecond = (claims, options = {}) =>
-    new SignJWT({ client_id: SECOND.clientId, aud: SECOND.audience, ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: 'second-1', typ: options.typ ?? 'at+jwt' })
-      .setIssuer(secondIssuer)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(keys.privateKey);
-
+  second = await startJwksIssuer('second-1', SECOND);
+  secondIssuer = second.issuer;
+  signSecond = second.sign;
   api = await startTestApi({
     tenants: [linking, passwordOnly, neighbour],
     authProviders: (services) => ({
-      providers: [
-        {
-          id: DEFAULT_PROVIDER_ID,
-          name: '账号密码',
-          issuer: services.issuer,
-          clientId: services.clientId,
-          jwksUrl: services.jwksUrl,
-          usernameClaim: 'username',
-          passwordLogin: true,
-          codeFlow: false,
-        },
-        { ...SECOND, issuer: secondIssuer, jwksUrl: `${secondIssuer}/jwks.json` },
-      ],
+      providers: [defaultProviderOf(services), { ...SECOND, issuer: secondIssuer, jwksUrl: second.jwksUrl }],
       counties: {
         [linking]: [DEFAULT_PROVIDER_ID, SECOND.id],
         [neighbour]: [DEFAULT_PROVIDER_ID, SECOND.id],
@@ -75,27 +47,13 @@ beforeAll(async () => {
     }),
   });
   for (const tenant of [linking, passwordOnly, neighbour]) {
-    await api.createUser(tenant, 'county.admin', 'county_admin');
-    const system: Principal = {
-      userId: 'system',
-      username: 'test',
-      tenant,
-      role: 'county_admin',
-      grants: [],
-    };
-    const root = await new GridRepository(
-      new TenantStore(api.deps.documentClient, api.tableName, tenant),
-    ).create(
-      { id: ulidSource.next(), level: 'county', name: '测试县', code: '341222' },
-      { principal: system, now: new Date() },
-    );
-    roots.set(tenant, root.id);
+    roots.set(tenant, await bareCounty(api, tenant, { name: '测试县', code: '341222' }));
   }
   adminToken = await api.login(linking, 'county.admin');
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => jwksServer?.close(resolve));
+  await second?.close();
 });
 
 /** A grid member created by the county admin through the API, as in production. */

@@ -1,11 +1,13 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { sortKeyRange } from '@gridsafe/db';
-import { describe, expect, it } from 'vitest';
-import { startTestApi, uniqueTenant } from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { appTest } from '../support/fixtures.ts';
+import { uniqueTenant } from '../support/harness.ts';
+
+const it = appTest({ prefix: 'kr' });
 
 describe('subtree queries written as sort-key ranges', () => {
-  it('find exactly the items begins_with finds, on DynamoDB Local', async () => {
-    const api = await startTestApi({ tenants: [uniqueTenant('kr')] });
+  it('find exactly the items begins_with finds, on DynamoDB Local', async ({ api }) => {
     const client = api.deps.documentClient;
     const pk = `KEYRANGE#${uniqueTenant('p')}`;
     // Neighbours of the prefix on both sides, in ASCII and beyond it.

@@ -1,55 +1,56 @@
 import { AdjustableClock } from '@gridsafe/core';
 import { createCognitoIdentityProvider, totpCode } from '@gridsafe/identity';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { startLocalIssuer } from '../../scripts/local/local-issuer.ts';
 import { freePort } from '../../scripts/local/ports.ts';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  seedTestCounty,
-  startTestApi,
-  TEST_PASSWORD,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { countyTest, type TestApi } from '../support/fixtures.ts';
+import { clientFor, DEMO_LOGIN_PASSWORD, TEST_PASSWORD } from '../support/harness.ts';
 import { createPerson } from '../support/people.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let tenant: string;
 const clock = new AdjustableClock();
 
-beforeAll(async () => {
-  tenant = uniqueTenant('ls');
-  api = await startTestApi({ tenants: [tenant], clock });
-  await seedTestCounty(api, tenant);
-}, 120_000);
-
-async function post(path: string, body: unknown) {
-  const response = await api.app.request(`/t/${tenant}/api/v1${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'login-security-test' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+/** The county's login door as a phone or browser meets it: POST without a token, a user agent, any answer. */
+function loginDoor(api: TestApi, tenant: string) {
+  const post = async (path: string, body: unknown) => {
+    const response = await api.app.request(`/t/${tenant}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'login-security-test' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  const login = (username: string, password: string) => post('/session', { username, password });
+  /** The county admin, logged in through the door (so the login log's newest entry is this login). */
+  const adminClient = async () => {
+    const answer = await login('county.admin', DEMO_LOGIN_PASSWORD);
+    expect(answer.status).toBe(200);
+    return clientFor(api.app, tenant, answer.body.accessToken);
+  };
+  const eventsOf = async (username: string) => {
+    const page = await (await adminClient()).get('/login-events?limit=100');
+    expect(page.status).toBe(200);
+    return (page.body.items as { kind: string; username: string }[]).filter(
+      (e) => e.username.toLowerCase() === username,
+    );
+  };
+  return { post, login, adminClient, eventsOf };
 }
-const login = (username: string, password: string) => post('/session', { username, password });
 
-async function adminClient() {
-  const answer = await login('county.admin', DEMO_LOGIN_PASSWORD);
-  expect(answer.status).toBe(200);
-  return clientFor(api.app, tenant, answer.body.accessToken);
-}
-
-async function eventsOf(username: string) {
-  const page = await (await adminClient()).get('/login-events?limit=100');
-  expect(page.status).toBe(200);
-  return (page.body.items as { kind: string; username: string }[]).filter(
-    (e) => e.username.toLowerCase() === username,
-  );
-}
+const it = countyTest({ prefix: 'ls', clock })
+  .extend('door', { scope: 'file' }, ({ api, county }) => loginDoor(api, county.tenant))
+  .extend('tenant', { scope: 'file' }, ({ county }) => county.tenant)
+  .extend('post', { scope: 'file' }, ({ door }) => door.post)
+  .extend('login', { scope: 'file' }, ({ door }) => door.login)
+  .extend('adminClient', { scope: 'file' }, ({ door }) => door.adminClient)
+  .extend('eventsOf', { scope: 'file' }, ({ door }) => door.eventsOf);
 
 describe('guessing passwords', () => {
-  it('locks one username for 15 minutes after 10 wrong passwords, even against the right one', async () => {
+  it('locks one username for 15 minutes after 10 wrong passwords, even against the right one', async ({
+    api,
+    tenant,
+    login,
+  }) => {
     await api.createUser(tenant, 'guessed.one', 'grid_member');
     await api.createUser(tenant, 'bystander', 'grid_member');
     // Changing the case of the name does not start a count of its own (the directory ignores case).
@@ -69,14 +70,16 @@ describe('guessing passwords', () => {
     expect((await login('guessed.one', TEST_PASSWORD)).status).toBe(200);
   });
 
-  it('shows the failures and the one lockout in the county’s login log', async () => {
+  it('shows the failures and the one lockout in the county’s login log', async ({ eventsOf }) => {
     const events = await eventsOf('guessed.one');
     expect(events.filter((e) => e.kind === 'login_failed')).toHaveLength(10);
     expect(events.filter((e) => e.kind === 'lockout')).toHaveLength(1);
     expect(events[0]?.kind).toBe('login');
   });
 
-  it('locks an unknown username the same way, so a lockout does not tell which names exist', async () => {
+  it('locks an unknown username the same way, so a lockout does not tell which names exist', async ({
+    login,
+  }) => {
     for (let i = 0; i < 10; i++) expect((await login('no.such.person', `wrong-${i}`)).status).toBe(401);
     expect((await login('no.such.person', 'anything')).status).toBe(429);
   });
@@ -112,7 +115,7 @@ describe('guessing passwords', () => {
 });
 
 describe('logging out', () => {
-  it('revokes the refresh token, so a later refresh answers 401', async () => {
+  it('revokes the refresh token, so a later refresh answers 401', async ({ post, login, eventsOf }) => {
     const session = await login('grid.member', DEMO_LOGIN_PASSWORD);
     expect((await post('/session/refresh', { refreshToken: session.body.refreshToken })).status).toBe(200);
     expect((await post('/session/logout', { refreshToken: session.body.refreshToken })).status).toBe(200);
@@ -122,7 +125,13 @@ describe('logging out', () => {
 });
 
 describe('a temporary password', () => {
-  it('must be replaced at the first login by one that meets the policy', async () => {
+  it('must be replaced at the first login by one that meets the policy', async ({
+    api,
+    tenant,
+    post,
+    login,
+    eventsOf,
+  }) => {
     // A person of the county whose password was handed over: temporary in the directory.
     await createPerson(api.deps, tenant, 'new.member', 'grid_member', [], 'Handed-over-2026', {
       temporary: true,
@@ -151,7 +160,7 @@ describe('a temporary password', () => {
     expect((await eventsOf('new.member')).map((e) => e.kind)).toContain('password_changed');
   });
 
-  it('refuses an answer to a login session that does not exist', async () => {
+  it('refuses an answer to a login session that does not exist', async ({ post }) => {
     const answer = await post('/session/challenge', {
       session: 'x'.repeat(43),
       newPassword: 'Chosen-by-me-2026',
@@ -161,7 +170,14 @@ describe('a temporary password', () => {
 });
 
 describe('TOTP for county admins', () => {
-  it('walks an admin without TOTP through its setup, then asks for a code at every login', async () => {
+  it('walks an admin without TOTP through its setup, then asks for a code at every login', async ({
+    api,
+    tenant,
+    post,
+    login,
+    adminClient,
+    eventsOf,
+  }) => {
     const admin = await adminClient();
     const current = await admin.get('/settings');
     const saved = await admin.put('/settings', {
@@ -214,7 +230,7 @@ describe('TOTP for county admins', () => {
 });
 
 describe('idle sessions', () => {
-  it('refuses a refresh after the county’s idle time and logs why', async () => {
+  it('refuses a refresh after the county’s idle time and logs why', async ({ post, login, eventsOf }) => {
     const session = await login('township.officer', DEMO_LOGIN_PASSWORD);
     expect(session.body.idleMinutes).toBe(30);
     clock.advance(20 * 60_000);
@@ -228,7 +244,12 @@ describe('idle sessions', () => {
 });
 
 describe('the login log', () => {
-  it('is readable by the county admin only, newest first, a page at a time', async () => {
+  it('is readable by the county admin only, newest first, a page at a time', async ({
+    api,
+    tenant,
+    login,
+    adminClient,
+  }) => {
     const admin = await adminClient();
     const first = await admin.get('/login-events?limit=2');
     expect(first.status).toBe(200);

@@ -1,11 +1,12 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ScanForbiddenError } from '@gridsafe/db';
-import { describe, expect, it } from 'vitest';
-import { startTestApi, uniqueTenant } from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { appTest } from '../support/fixtures.ts';
+
+const it = appTest({ prefix: 'ns' });
 
 describe('no Scan', () => {
-  it('refuses a Scan through the client every request path uses', async () => {
-    const api = await startTestApi({ tenants: [uniqueTenant('ns')] });
+  it('refuses a Scan through the client every request path uses', async ({ api }) => {
     await expect(
       api.deps.documentClient.send(new ScanCommand({ TableName: api.tableName, Limit: 1 })),
     ).rejects.toBeInstanceOf(ScanForbiddenError);

@@ -1,54 +1,42 @@
 import { AdjustableClock } from '@gridsafe/core';
-import { runEscalationSweep, runReminderSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { runEscalationSweep, runReminderSweep, SettingsRepository, type TenantStore } from '@gridsafe/db';
+import { describe, expect } from 'vitest';
+import { type Client, countyTest } from '../support/fixtures.ts';
 
 const clock = new AdjustableClock();
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let township: ReturnType<typeof clientFor>;
-let member: ReturnType<typeof clientFor>;
-let department: ReturnType<typeof clientFor>;
 
-async function sweep() {
-  const store = new TenantStore(api.deps.documentClient, api.tableName, county.tenant);
+async function escalationSweep(store: TenantStore) {
   const { settings } = await new SettingsRepository(store).get();
   return runEscalationSweep({ store, clock, settings });
 }
 
-beforeAll(async () => {
-  const tenant = uniqueTenant('nt');
-  api = await startTestApi({ tenants: [tenant], clock });
-  county = await seedTestCounty(api, tenant);
-  const login = async (username: string) =>
-    clientFor(api.app, tenant, await api.login(tenant, username, DEMO_LOGIN_PASSWORD));
-  township = await login('township.officer');
-  member = await login('grid.member');
-  department = await login('dept.officer');
-  // Whatever the demo seed left due is swept first, so each test sees only its own notices arrive.
-  await sweep();
-}, 180_000);
+const it = countyTest({ prefix: 'nt', clock })
+  /** A major hazard goes to the township at once (重大隐患即时上报), and the township hears of it. */
+  .extend('reportMajor', { scope: 'file' }, ({ county, member }) => async (title: string) => {
+    const created = await member.post('/hazards', { unitId: county.unit(3), severity: 'major', title });
+    expect(created.status).toBe(201);
+    clock.advance(1000);
+    return created.body.id as string;
+  })
+  .extend(
+    'remind',
+    { scope: 'file' },
+    ({ store }) =>
+      () =>
+        runReminderSweep({ store, clock }),
+  );
 
-/** A major hazard goes to the township at once (重大隐患即时上报), and the township hears of it. */
-const reportMajor = async (title: string) => {
-  const created = await member.post('/hazards', { unitId: county.unit(3), severity: 'major', title });
-  expect(created.status).toBe(201);
-  clock.advance(1000);
-  return created.body.id as string;
-};
+// Whatever the demo seed left due is swept first, so each test sees only its own notices arrive.
+it.beforeAll(async ({ store }) => void (await escalationSweep(store)));
 
-const unread = async (client: ReturnType<typeof clientFor>) =>
+const unread = async (client: Client) =>
   (await client.get('/notifications/unread-count')).body as { count: number; more: boolean };
 
 describe('the notice bell', () => {
-  it('counts a new notice for the township officer and drops by one when it is read', async () => {
+  it('counts a new notice for the township officer and drops by one when it is read', async ({
+    township,
+    reportMajor,
+  }) => {
     const before = await unread(township);
     const hazardId = await reportMajor('液氨储罐区无围堰');
     expect((await unread(township)).count).toBe(before.count + 1);
@@ -60,7 +48,11 @@ describe('the notice bell', () => {
     expect((await unread(township)).count).toBe(before.count);
   });
 
-  it('marks everything read at once for the caller only, and counts what arrives afterwards', async () => {
+  it('marks everything read at once for the caller only, and counts what arrives afterwards', async ({
+    township,
+    department,
+    reportMajor,
+  }) => {
     await reportMajor('液氨管道腐蚀');
     expect((await unread(township)).count).toBeGreaterThan(0);
     const departmentBefore = await unread(department);
@@ -83,7 +75,7 @@ describe('the notice bell', () => {
     expect((await unread(township)).count).toBe(0);
   });
 
-  it('answers a grid member with nothing unread when no notice names its posts', async () => {
+  it('answers a grid member with nothing unread when no notice names its posts', async ({ member }) => {
     const mine = await member.get('/notifications');
     expect((await unread(member)).count).toBe(
       mine.body.items.filter((n: { read: boolean }) => !n.read).length,
@@ -92,13 +84,11 @@ describe('the notice bell', () => {
 });
 
 describe('reminders', () => {
-  const remind = () =>
-    runReminderSweep({
-      store: new TenantStore(api.deps.documentClient, api.tableName, county.tenant),
-      clock,
-    });
-
-  it('reminds the village of an overdue patrol once, however many sweeps run, and not the township', async () => {
+  it('reminds the village of an overdue patrol once, however many sweeps run, and not the township', async ({
+    member,
+    township,
+    remind,
+  }) => {
     const scheduled = await member.get('/patrols?status=scheduled&limit=1');
     const patrol = scheduled.body.items[0] as { id: string; dueAt: string };
     // An hour past its due time (back or forward): the first sweep after a patrol falls due.
@@ -118,7 +108,11 @@ describe('reminders', () => {
     expect(townshipInbox.body.items.some((n: { topic: string }) => n.topic === 'patrol_overdue')).toBe(false);
   });
 
-  it('reminds the unit and the village of a hazard deadline three days ahead once, however many sweeps run', async () => {
+  it('reminds the unit and the village of a hazard deadline three days ahead once, however many sweeps run', async ({
+    county,
+    member,
+    remind,
+  }) => {
     const created = await member.post('/hazards', {
       unitId: county.unit(3),
       severity: 'general',

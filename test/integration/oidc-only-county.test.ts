@@ -1,10 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type AuthProvider, type Principal, ulidSource } from '@gridsafe/core';
-import { GridRepository, TenantStore } from '@gridsafe/db';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthProvider } from '@gridsafe/core';
+import { test as base, describe, expect } from 'vitest';
 import { clientFor, startTestApi, uniqueTenant } from '../support/harness.ts';
+import { bareCounty, startJwksIssuer } from '../support/test-issuers.ts';
 
 /**
  * A county of a China cell: its people sign in only at the operator's OpenID provider (played here by a key pair
@@ -23,58 +20,39 @@ const PROVIDER: Omit<AuthProvider, 'issuer' | 'jwksUrl'> = {
   codeFlow: true,
 };
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let jwksServer: Server;
-let sign: (claims: JWTPayload) => Promise<string>;
-
-beforeAll(async () => {
-  const keys = await generateKeyPair('RS256', { extractable: true });
-  const publicJwk = { ...(await exportJWK(keys.publicKey)), kid: 'cn-1', alg: 'RS256', use: 'sig' };
-  jwksServer = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
-  sign = (claims) =>
-    new SignJWT({ client_id: PROVIDER.clientId, aud: PROVIDER.audience, ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: 'cn-1', typ: 'at+jwt' })
-      .setIssuer(issuer)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(keys.privateKey);
-  api = await startTestApi({
-    tenants: [county],
-    authProviders: () => ({
-      providers: [{ ...PROVIDER, issuer, jwksUrl: `${issuer}/jwks.json` }],
-      counties: {},
-      defaultAccepted: [PROVIDER.id],
-    }),
-  });
-  // The first admin as onboarding makes one: a record of the county (its directory account is never used).
-  await api.createUser(county, 'county.admin', 'county_admin');
-  const system: Principal = {
-    userId: 'system',
-    username: 'test',
-    tenant: county,
-    role: 'county_admin',
-    grants: [],
-  };
-  await new GridRepository(new TenantStore(api.deps.documentClient, api.tableName, county)).create(
-    { id: ulidSource.next(), level: 'county', name: '平罗县', code: '640221' },
-    { principal: system, now: new Date() },
+/** The provider, the app that accepts only it, and the county's first admin, built once for the file. */
+const it = base
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern (none).
+  .extend('provider', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const provider = await startJwksIssuer('cn-1', PROVIDER);
+    onCleanup(() => provider.close());
+    return provider;
+  })
+  .extend('api', { scope: 'file' }, async ({ provider }) => {
+    const api = await startTestApi({
+      tenants: [county],
+      authProviders: () => ({
+        providers: [{ ...PROVIDER, issuer: provider.issuer, jwksUrl: provider.jwksUrl }],
+        counties: {},
+        defaultAccepted: [PROVIDER.id],
+      }),
+    });
+    // The first admin as onboarding makes one: a record of the county (its directory account is never used).
+    await bareCounty(api, county, { name: '平罗县', code: '640221' });
+    return api;
+  })
+  /** A client for whoever the provider signs in with this subject and username. */
+  .extend(
+    'asSubject',
+    { scope: 'file' },
+    ({ api, provider }) =>
+      async (sub: string, username: string) =>
+        clientFor(api.app, county, await provider.sign({ sub, gridsafe_username: `${county}:${username}` })),
   );
-}, 60_000);
-
-afterAll(async () => {
-  await new Promise((resolve) => jwksServer?.close(resolve));
-});
-
-const asSubject = async (sub: string, username: string) =>
-  clientFor(api.app, county, await sign({ sub, gridsafe_username: `${county}:${username}` }));
+it.beforeAll(async ({ api }) => void api, 60_000);
 
 describe('a county that signs in only at its OpenID provider', () => {
-  it('offers no password form, only the provider', async () => {
+  it('offers no password form, only the provider', async ({ api }) => {
     const config = await api.app.request(`/t/${county}/api/v1/auth-config`);
     expect(await config.json()).toMatchObject({
       passwordLogin: false,
@@ -82,7 +60,7 @@ describe('a county that signs in only at its OpenID provider', () => {
     });
   });
 
-  it('creates people in its records only, and refuses a password naming the field', async () => {
+  it('creates people in its records only, and refuses a password naming the field', async ({ asSubject }) => {
     const admin = await asSubject('cn-admin', 'county.admin');
     expect((await admin.get('/me')).status).toBe(200);
 

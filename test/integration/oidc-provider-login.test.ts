@@ -9,6 +9,7 @@ import {
 } from '../../scripts/local/oidc-provider.ts';
 import { startTestApi, uniqueTenant } from '../support/harness.ts';
 import { codeFlowLogin } from '../support/oidc-code-flow.ts';
+import { defaultProviderOf } from '../support/test-issuers.ts';
 
 /**
  * The contract between the local OpenID provider and the county API, without a browser: real tokens from the
@@ -28,16 +29,7 @@ beforeAll(async () => {
     tenants: [county, passwordOnly],
     authProviders: (services) => ({
       providers: [
-        {
-          id: DEFAULT_PROVIDER_ID,
-          name: '账号密码',
-          issuer: services.issuer,
-          clientId: services.clientId,
-          jwksUrl: services.jwksUrl,
-          usernameClaim: 'username',
-          passwordLogin: true,
-          codeFlow: false,
-        },
+        defaultProviderOf(services),
         {
           id: LOCAL_OIDC_PROVIDER_ID,
           name: '统一身份认证登录',

@@ -1,13 +1,7 @@
 import { newCursorSecret } from '@gridsafe/db';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { describe, expect } from 'vitest';
+import { countyTest, type TestApi } from '../support/fixtures.ts';
+import { clientFor, DEMO_LOGIN_PASSWORD, startTestApi } from '../support/harness.ts';
 
 /**
  * Issue 21, item 5: list cursors are sealed (AES-256-GCM) for one county and one list with the cell's rotating
@@ -17,35 +11,30 @@ import {
 const oldSecret = newCursorSecret();
 const newSecret = newCursorSecret();
 
-let before: Awaited<ReturnType<typeof startTestApi>>;
-let rotated: Awaited<ReturnType<typeof startTestApi>>;
-let forgotten: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let other: SeededCounty;
-const tokens: Record<string, string> = {};
-
-beforeAll(async () => {
-  const tenant = uniqueTenant('pc');
-  const otherTenant = uniqueTenant('pc');
-  const tenants = [tenant, otherTenant];
-  // One cell before its rotation, after it, and after the previous key was finally dropped.
-  before = await startTestApi({ tenants, cursorSecrets: () => ({ current: oldSecret }) });
-  rotated = await startTestApi({
-    tenants,
-    cursorSecrets: () => ({ current: newSecret, previous: [oldSecret] }),
+/** One cell before its rotation (the fixtures' `api`), after it, and after the previous key was finally dropped. */
+const it = countyTest({
+  prefix: 'pc',
+  neighbour: { prefix: 'pc', shape: 'taihe' },
+  cursorSecrets: () => ({ current: oldSecret }),
+})
+  .extend('rotated', { scope: 'file' }, ({ counties }) =>
+    startTestApi({
+      tenants: counties.map((county) => county.tenant),
+      cursorSecrets: () => ({ current: newSecret, previous: [oldSecret] }),
+    }),
+  )
+  .extend('forgotten', { scope: 'file' }, ({ counties }) =>
+    startTestApi({
+      tenants: counties.map((county) => county.tenant),
+      cursorSecrets: () => ({ current: newSecret }),
+    }),
+  )
+  /** The county admin's client on one of the three apps (one token: the apps share the county's directory). */
+  .extend('adminOn', { scope: 'file' }, async ({ api, county }) => {
+    const token = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    return (app: TestApi) => clientFor(app.app, county.tenant, token);
   });
-  forgotten = await startTestApi({ tenants, cursorSecrets: () => ({ current: newSecret }) });
-  [county, other] = await Promise.all([seedTestCounty(before, tenant), seedTestCounty(before, otherTenant)]);
-  for (const [key, t, username] of [
-    ['admin', tenant, 'county.admin'],
-    ['otherAdmin', otherTenant, 'county.admin'],
-    ['unit', tenant, 'unit.manager'],
-  ] as const) {
-    tokens[key] = await before.login(t, username, DEMO_LOGIN_PASSWORD);
-  }
-}, 180_000);
 
-const admin = (api = before) => clientFor(api.app, county.tenant, tokens.admin!);
 const withCursor = (path: string, cursor: string) =>
   `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
 
@@ -56,14 +45,14 @@ function expectCursorRefused(answer: { status: number; body: any; headers: Heade
 }
 
 describe('list cursors', () => {
-  it('page through every unit of the county, each exactly once', async () => {
-    const all = await admin().get('/units?limit=100');
+  it('page through every unit of the county, each exactly once', async ({ admin }) => {
+    const all = await admin.get('/units?limit=100');
     expect(all.status).toBe(200);
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await admin().get(cursor ? withCursor('/units?limit=7', cursor) : '/units?limit=7');
+      const page = await admin.get(cursor ? withCursor('/units?limit=7', cursor) : '/units?limit=7');
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((u: { id: string }) => u.id));
       cursor = page.body.nextCursor;
@@ -73,8 +62,8 @@ describe('list cursors', () => {
     expect(seen).toEqual(all.body.items.map((u: { id: string }) => u.id));
   });
 
-  it('name no record, key or county in clear, even decoded', async () => {
-    const page = await admin().get('/units?limit=3');
+  it('name no record, key or county in clear, even decoded', async ({ county, admin }) => {
+    const page = await admin.get('/units?limit=3');
     const cursor: string = page.body.nextCursor;
     expect(cursor).toBeDefined();
     const decoded = Buffer.from(cursor, 'base64url');
@@ -86,61 +75,79 @@ describe('list cursors', () => {
     }
   });
 
-  it('answer 400 naming query.cursor when one byte of a cursor is changed, and change nothing', async () => {
-    const page = await admin().get('/hazards?limit=2');
+  it('answer 400 naming query.cursor when one byte of a cursor is changed, and change nothing', async ({
+    county,
+    admin,
+  }) => {
+    const page = await admin.get('/hazards?limit=2');
     const bytes = Buffer.from(page.body.nextCursor as string, 'base64url');
     for (const at of [0, 3, 10, bytes.length - 20, bytes.length - 1]) {
       const tampered = Buffer.from(bytes);
       tampered[at] = tampered[at]! ^ 0x01;
-      expectCursorRefused(await admin().get(withCursor('/hazards?limit=2', tampered.toString('base64url'))));
+      expectCursorRefused(await admin.get(withCursor('/hazards?limit=2', tampered.toString('base64url'))));
     }
-    expectCursorRefused(await admin().get(withCursor('/hazards?limit=2', 'not-a-cursor')));
+    expectCursorRefused(await admin.get(withCursor('/hazards?limit=2', 'not-a-cursor')));
     // A cursor of the old, readable format (a base64 DynamoDB key) is refused too, not handed to DynamoDB.
     const oldFormat = Buffer.from(
       JSON.stringify({ pk: `T#${county.tenant}#HAZARD#x`, sk: 'HAZARD' }),
     ).toString('base64url');
-    expectCursorRefused(await admin().get(withCursor('/hazards?limit=2', oldFormat)));
+    expectCursorRefused(await admin.get(withCursor('/hazards?limit=2', oldFormat)));
     // The list itself is untouched: its first page still holds the same hazards.
-    expect((await admin().get('/hazards?limit=2')).body.items).toEqual(page.body.items);
+    expect((await admin.get('/hazards?limit=2')).body.items).toEqual(page.body.items);
   });
 
-  it('answer 400 for another county’s cursor', async () => {
-    const foreign = await clientFor(before.app, other.tenant, tokens.otherAdmin!).get('/units?limit=2');
+  it('answer 400 for another county’s cursor', async ({ api, neighbour, admin }) => {
+    const otherAdmin = clientFor(
+      api.app,
+      neighbour.tenant,
+      await api.login(neighbour.tenant, 'county.admin', DEMO_LOGIN_PASSWORD),
+    );
+    const foreign = await otherAdmin.get('/units?limit=2');
     expect(foreign.body.nextCursor).toBeDefined();
-    expectCursorRefused(await admin().get(withCursor('/units?limit=2', foreign.body.nextCursor)));
+    expectCursorRefused(await admin.get(withCursor('/units?limit=2', foreign.body.nextCursor)));
   });
 
-  it('answer 400 for a cursor of another list, or of the same list in another grid', async () => {
-    const units = await admin().get('/units?limit=2');
-    expectCursorRefused(await admin().get(withCursor('/hazards?limit=2', units.body.nextCursor)));
-    const inTownship = await admin().get(`/units?grid=${county.township1}&limit=2`);
+  it('answer 400 for a cursor of another list, or of the same list in another grid', async ({
+    county,
+    admin,
+  }) => {
+    const units = await admin.get('/units?limit=2');
+    expectCursorRefused(await admin.get(withCursor('/hazards?limit=2', units.body.nextCursor)));
+    const inTownship = await admin.get(`/units?grid=${county.township1}&limit=2`);
     expect(inTownship.body.nextCursor).toBeDefined();
     expectCursorRefused(
-      await admin().get(withCursor(`/units?grid=${county.township2}&limit=2`, inTownship.body.nextCursor)),
+      await admin.get(withCursor(`/units?grid=${county.township2}&limit=2`, inTownship.body.nextCursor)),
     );
   });
 
-  it('made before a rotation still open after it, and stop opening once the previous key is dropped', async () => {
-    const first = await admin(before).get('/units?limit=5');
-    const continued = await admin(rotated).get(withCursor('/units?limit=5', first.body.nextCursor));
-    const expected = await admin(before).get(withCursor('/units?limit=5', first.body.nextCursor));
+  it('made before a rotation still open after it, and stop opening once the previous key is dropped', async ({
+    admin,
+    adminOn,
+    rotated,
+    forgotten,
+  }) => {
+    const first = await admin.get('/units?limit=5');
+    const continued = await adminOn(rotated).get(withCursor('/units?limit=5', first.body.nextCursor));
+    const expected = await admin.get(withCursor('/units?limit=5', first.body.nextCursor));
     expect(continued.status).toBe(200);
     expect(continued.body.items).toEqual(expected.body.items);
     // New cursors are sealed with the new key: they open after the rotation but not on the old key alone.
-    expect((await admin(forgotten).get(withCursor('/units?limit=5', continued.body.nextCursor))).status).toBe(
-      200,
-    );
-    expectCursorRefused(await admin(before).get(withCursor('/units?limit=5', continued.body.nextCursor)));
-    expectCursorRefused(await admin(forgotten).get(withCursor('/units?limit=5', first.body.nextCursor)));
+    expect(
+      (await adminOn(forgotten).get(withCursor('/units?limit=5', continued.body.nextCursor))).status,
+    ).toBe(200);
+    expectCursorRefused(await admin.get(withCursor('/units?limit=5', continued.body.nextCursor)));
+    expectCursorRefused(await adminOn(forgotten).get(withCursor('/units?limit=5', first.body.nextCursor)));
   });
 
-  it('handed to a unit manager whose page the scope emptied name none of the other units’ points', async () => {
-    const unit = clientFor(before.app, county.tenant, tokens.unit!);
-    const everyPoint = await admin().get('/risk-points?limit=100');
+  it('handed to a unit manager whose page the scope emptied name none of the other units’ points', async ({
+    admin,
+    unitUser,
+  }) => {
+    const everyPoint = await admin.get('/risk-points?limit=100');
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await unit.get(
+      const page = await unitUser.get(
         cursor ? withCursor('/risk-points?limit=1', cursor) : '/risk-points?limit=1',
       );
       expect(page.status).toBe(200);

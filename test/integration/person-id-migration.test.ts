@@ -13,37 +13,28 @@ import {
   NotificationRepository,
   readAuditTrail,
   SubjectLinkRepository,
-  TenantStore,
+  type TenantStore,
   UserRepository,
 } from '@gridsafe/db';
 import { poolUsername } from '@gridsafe/identity';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import * as z from 'zod/mini';
-import {
-  clientFor,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  TEST_PASSWORD,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { countyTest, type TestApi } from '../support/fixtures.ts';
+import { clientFor, type SeededCounty, TEST_PASSWORD } from '../support/harness.ts';
 
 /**
  * A county deployed before person ids holds people with only the directory's `sub`, and data keyed by it.
  * After `npm run migrate` (migrateCountyToPersonIds) those people log in as before, under their person id,
  * and find what they had: their read marks, and the first answer to a write their phone is still retrying.
  */
-const tenant = uniqueTenant('mig');
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let store: TenantStore;
-let veteran: User;
 const NOTICE_ID = ulidSource.next();
 
-beforeAll(async () => {
-  api = await startTestApi({ tenants: [tenant] });
-  county = await seedTestCounty(api, tenant, 'linquan');
-  store = new TenantStore(api.deps.documentClient, api.tableName, tenant);
+/**
+ * A county admin as the API before person ids stored them (a `sub`, no identities, so no subject link), with a
+ * notice they had read under that `sub`.
+ */
+async function veteranAdmin(api: TestApi, county: SeededCounty, store: TenantStore): Promise<User> {
+  const { tenant } = county;
   const { sub } = await api.deps.identity.createUser(
     poolUsername(tenant, 'veteran.admin'),
     TEST_PASSWORD,
@@ -51,7 +42,7 @@ beforeAll(async () => {
   );
   const now = new Date().toISOString();
   // The shape of a record written before person ids: `sub`, no identities, so no subject link.
-  veteran = {
+  const veteran: User = {
     id: ulidSource.next(),
     username: 'veteran.admin',
     displayName: '老管理员',
@@ -83,10 +74,19 @@ beforeAll(async () => {
   };
   await store.transact(notifications.puts([notice]));
   await notifications.markRead(sub, notice, new Date());
-}, 120_000);
+  return veteran;
+}
+
+const it = countyTest({ prefix: 'mig', shape: 'linquan' })
+  .extend('veteran', { scope: 'file' }, ({ api, county, store }) => veteranAdmin(api, county, store))
+  .extend('tenant', { scope: 'file' }, ({ county }) => county.tenant);
 
 describe('the migration to person ids', () => {
-  it('links every person from their stored sub, once, audited as linked', async () => {
+  it('links every person from their stored sub, once, audited as linked', async ({
+    store,
+    veteran,
+    tenant,
+  }) => {
     expect(
       await new SubjectLinkRepository(store).get({ provider: 'cognito', subject: veteran.sub! }),
     ).toBeUndefined();
@@ -105,14 +105,14 @@ describe('the migration to person ids', () => {
     expect(trail.filter((event) => event.action === 'linked')).toHaveLength(1);
   });
 
-  it('lets the person log in as before, known by their person id', async () => {
+  it('lets the person log in as before, known by their person id', async ({ api, veteran, tenant }) => {
     const token = await api.login(tenant, 'veteran.admin');
     const me = await clientFor(api.app, tenant, token).get('/me');
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: veteran.id, username: 'veteran.admin', role: 'county_admin' });
   });
 
-  it('keeps a notice read that the person had read under their sub', async () => {
+  it('keeps a notice read that the person had read under their sub', async ({ county, store, veteran }) => {
     const inbox = await new NotificationInbox(store).listInbox(
       veteran.id,
       [{ kind: 'grid', id: county.county }],
@@ -121,7 +121,13 @@ describe('the migration to person ids', () => {
     expect(inbox.items.find((item) => item.id === NOTICE_ID)?.read).toBe(true);
   });
 
-  it('answers a write queued on a phone before the migration with its first answer, not a second unit', async () => {
+  it('answers a write queued on a phone before the migration with its first answer, not a second unit', async ({
+    api,
+    county,
+    store,
+    veteran,
+    tenant,
+  }) => {
     const body = {
       name: '迁移前排队的单位',
       creditCode: makeCreditCode('91341221', 88_001),

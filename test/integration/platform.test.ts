@@ -90,6 +90,19 @@ async function getItem(pk: string, sk: string) {
   return Item;
 }
 
+/** The county's grid-tree items (its nodes), read from the index that lists them. */
+async function gridTreeItems(tenant: string) {
+  const { Items } = await api.deps.documentClient.send(
+    new QueryCommand({
+      TableName: api.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'GRIDTREE') },
+    }),
+  );
+  return Items ?? [];
+}
+
 async function directoryLoginWorks(tenant: string, username: string, password: string): Promise<boolean> {
   return api.deps.identity.login(poolUsername(tenant, username), password).then(
     () => true,
@@ -352,14 +365,7 @@ describe('onboarding', () => {
     expect(answer.status).toBe(409);
     expect(await api.registry.get(id, true)).toBeUndefined();
     expect(await getItem(countyStatusKey(id).pk, 'STATUS')).toBeUndefined();
-    const { Items } = await api.deps.documentClient.send(
-      new QueryCommand({
-        TableName: api.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': tenantKey(id, 'GRIDTREE') },
-      }),
-    );
+    const Items = await gridTreeItems(id);
     expect(Items).toEqual([]);
     expect(await getItem(tenantKey(id, 'USERNAME', 'county.admin'), 'USERNAME')).toMatchObject({
       userId: 'stray',
@@ -588,14 +594,7 @@ describe('offboarding', () => {
 
   it('keeps the county’s data', async () => {
     const record = await platform('GET', `/tenants/${tenant}`);
-    const { Items } = await api.deps.documentClient.send(
-      new QueryCommand({
-        TableName: api.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'GRIDTREE') },
-      }),
-    );
+    const Items = await gridTreeItems(tenant);
     expect(record.body.status).toBe('offboarded');
     expect(Items).toHaveLength(1);
   });

@@ -1,21 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect } from 'vitest';
-import { type Client, countyTest } from '../support/fixtures.ts';
+import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
 import { DEMO_LOGIN_PASSWORD, type SeededCounty } from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
+import { redPoint } from '../support/record-bodies.ts';
 
 const it = countyTest({ prefix: 'rp', reportDynamoCalls: true });
 let photoSeed = 1;
-
-/** Unit 3 of the seed is an ammonia cold store in village 1 (the grid member's), under the emergency bureau. */
-const redPoint = (county: SeededCounty) => ({
-  name: '液氨储罐区',
-  unitId: county.unit(3),
-  industry: 'ammonia_refrigeration',
-  templateCode: 'ar_ammonia_receiver',
-  location: { lat: 33.171, lng: 115.633 },
-  assessment: { method: 'LEC', L: 6, E: 6, C: 15 },
-});
 
 async function withPhoto(client: Client, county: SeededCounty, id: string) {
   const bytes = testJpeg(photoSeed++);
@@ -32,6 +23,15 @@ async function withPhoto(client: Client, county: SeededCounty, id: string) {
   const confirmed = await client.post(`/risk-points/${id}/photos/${requested.body.photo.id}/confirm`);
   expect(confirmed.status).toBe(200);
   return confirmed.body;
+}
+
+/** A red point the grid member filed, with a photo, submitted: waiting for the township's review. */
+async function submittedRedPoint(member: Client, county: SeededCounty) {
+  const created = await member.post('/risk-points', redPoint(county));
+  await withPhoto(member, county, created.body.id);
+  const submitted = await member.post(`/risk-points/${created.body.id}/submit`);
+  expect(submitted.status).toBe(200);
+  return submitted.body as { id: string; version: number };
 }
 
 async function villageStats(admin: Client, county: SeededCounty) {
@@ -151,20 +151,18 @@ describe('filing a risk point', () => {
     township,
     member,
   }) => {
-    const created = await member.post('/risk-points', redPoint(county));
-    await withPhoto(member, county, created.body.id);
-    const submitted = await member.post(`/risk-points/${created.body.id}/submit`);
-    const stale = await township.post(`/risk-points/${created.body.id}/return`, {
+    const submitted = await submittedRedPoint(member, county);
+    const stale = await township.post(`/risk-points/${submitted.id}/return`, {
       reason: '照片不清晰',
-      version: submitted.body.version - 1,
+      version: submitted.version - 1,
     });
     expect(stale.status).toBe(409);
-    const returned = await township.post(`/risk-points/${created.body.id}/return`, {
+    const returned = await township.post(`/risk-points/${submitted.id}/return`, {
       reason: '照片不清晰',
-      version: submitted.body.version,
+      version: submitted.version,
     });
     expect(returned.body).toMatchObject({ status: 'draft', returnReason: '照片不清晰' });
-    const noReason = await township.post(`/risk-points/${created.body.id}/return`, {});
+    const noReason = await township.post(`/risk-points/${submitted.id}/return`, {});
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].path).toBe('reason');
   });
@@ -390,6 +388,32 @@ describe('lists', () => {
       own.body.items.every((p: { departmentId: string }) => p.departmentId === county.emergencyDept),
     ).toBe(true);
     expect((await department.get(`/risk-points?department=${county.commerceDept}`)).status).toBe(403);
+  });
+
+  it('answers each listed point with the review steps its caller may take, as the point’s own answer does', async ({
+    county,
+    township,
+    member,
+  }) => {
+    const created = { body: await submittedRedPoint(member, county) };
+    const listed = async (client: Client) => {
+      const items = await everyItem(client, `/risk-points?grid=${county.village1}&status=submitted`);
+      const item = items.find((point: { id: string }) => point.id === created.body.id);
+      expect(item, 'the submitted point is on the list').toBeDefined();
+      return item;
+    };
+    const [forReviewer, forFiler] = await Promise.all([listed(township), listed(member)]);
+    expect(forReviewer.allowedActions).toEqual(['approve', 'return']);
+    expect(forFiler.allowedActions).toEqual([]);
+    expect(forReviewer.allowedActions).toEqual(
+      (await township.get(`/risk-points/${created.body.id}`)).body.allowedActions,
+    );
+    expect(forFiler.allowedActions).toEqual(
+      (await member.get(`/risk-points/${created.body.id}`)).body.allowedActions,
+    );
+    // What the list reads to decide is not part of a summary.
+    for (const field of ['createdBy', 'submittedBy', 'filedColor', 'reopenBy'])
+      expect(forReviewer).not.toHaveProperty(field);
   });
 
   it('keeps county counters equal to the sum of the townships’', async ({ county, admin }) => {

@@ -9,6 +9,7 @@ import {
 } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
+import { redPoint } from '../support/record-bodies.ts';
 
 const it = countyTest({ prefix: 'st' });
 const today = chinaDay(new Date());
@@ -122,14 +123,7 @@ describe('statistics for the level above', () => {
       admin.get(`/statistics?grid=${county.village1}&${ALL_TIME}`),
       admin.get(`/statistics?grid=${county.village1}&${yesterday}`),
     ]);
-    const created = await member.post('/risk-points', {
-      name: '统计用液氨储罐',
-      unitId: county.unit(3),
-      industry: 'ammonia_refrigeration',
-      templateCode: 'ar_ammonia_receiver',
-      location: { lat: 33.171, lng: 115.633 },
-      assessment: { method: 'LEC', L: 6, E: 6, C: 15 },
-    });
+    const created = await member.post('/risk-points', { ...redPoint(county), name: '统计用液氨储罐' });
     expect(created.status).toBe(201);
     const [afterToday, afterYesterday] = await Promise.all([
       admin.get(`/statistics?grid=${county.village1}&${ALL_TIME}`),

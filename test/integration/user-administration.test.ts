@@ -8,72 +8,81 @@ import {
   userAdminUserPath,
 } from '@gridsafe/identity';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { LocalCountyKeys } from '../../scripts/local/user-admin-front.ts';
-import { startTestApi, TEST_PASSWORD, uniqueTenant } from '../support/harness.ts';
+import { appTest, type TestApi } from '../support/fixtures.ts';
+import { TEST_PASSWORD, uniqueTenant } from '../support/harness.ts';
 
 const NEW_PASSWORD = 'Changed-password-2027';
 
-describe('user administration through the cell service, one county per calling role', () => {
-  const countyA = uniqueTenant('ua');
-  const countyB = uniqueTenant('ub');
-  let api: Awaited<ReturnType<typeof startTestApi>>;
-  let keys: LocalCountyKeys;
+const countyA = uniqueTenant('ua');
+const countyB = uniqueTenant('ub');
+
+/** A request signed by hand, so a test can send what the client never would. */
+async function signedRequest(
+  api: TestApi,
+  credentials: SigningCredentials,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { signedAt?: Date; bodySent?: string; region?: string } = {},
+): Promise<Response> {
+  const url = new URL(path, api.services.userAdminUrl);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: options.region ?? api.services.userAdminRegion,
+    credentials,
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    {
+      method,
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      ...(payload ? { body: payload } : {}),
+    },
+    options.signedAt ? { signingDate: options.signedAt } : {},
+  );
+  const { host: _host, ...headers } = signed.headers;
+  const sent = options.bodySent ?? payload;
+  return fetch(url, { method, headers, ...(sent !== undefined ? { body: sent } : {}) });
+}
+
+const it = appTest({ prefix: 'ua', tenants: [countyA, countyB] })
+  .extend('keys', { scope: 'file' }, ({ api }) => new LocalCountyKeys(api.services.userAdminStackSecret))
   /** Everything signed with county A's key, whatever county a username names. */
-  let asCountyA: ReturnType<typeof createUserAdministrationClient>;
-
-  const canLogIn = async (tenant: string, username: string, password: string) =>
-    api.deps.cellDirectory.login(poolUsername(tenant, username), password).then(
-      () => true,
-      () => false,
-    );
-
-  /** A request signed by hand, so a test can send what the client never would. */
-  async function signedRequest(
-    credentials: SigningCredentials,
-    method: string,
-    path: string,
-    body?: unknown,
-    options: { signedAt?: Date; bodySent?: string; region?: string } = {},
-  ): Promise<Response> {
-    const url = new URL(path, api.services.userAdminUrl);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const signer = new SignatureV4({
-      service: 'execute-api',
-      region: options.region ?? api.services.userAdminRegion,
-      credentials,
-      sha256: Sha256,
-    });
-    const signed = await signer.sign(
-      {
-        method,
-        protocol: 'http:',
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: url.pathname,
-        query: {},
-        headers: { host: url.host, ...(payload ? { 'content-type': 'application/json' } : {}) },
-        ...(payload ? { body: payload } : {}),
-      },
-      options.signedAt ? { signingDate: options.signedAt } : {},
-    );
-    const { host: _host, ...headers } = signed.headers;
-    const sent = options.bodySent ?? payload;
-    return fetch(url, { method, headers, ...(sent !== undefined ? { body: sent } : {}) });
-  }
-
-  beforeAll(async () => {
-    api = await startTestApi({ tenants: [countyA, countyB] });
-    keys = new LocalCountyKeys(api.services.userAdminStackSecret);
-    asCountyA = createUserAdministrationClient({
+  .extend('asCountyA', { scope: 'file' }, ({ api, keys }) =>
+    createUserAdministrationClient({
       endpoint: api.services.userAdminUrl,
       region: api.services.userAdminRegion,
       credentials: () => keys.forTenant(countyA),
-    });
-    await api.createUser(countyB, 'b.admin', 'county_admin');
-  });
+    }),
+  )
+  .extend(
+    'canLogIn',
+    { scope: 'file' },
+    ({ api }) =>
+      (tenant: string, username: string, password: string) =>
+        api.deps.cellDirectory.login(poolUsername(tenant, username), password).then(
+          () => true,
+          () => false,
+        ),
+  )
+  .extend('signedRequest', { scope: 'file' }, ({ api }) => signedRequest.bind(undefined, api));
+it.beforeAll(async ({ api }) => {
+  await api.createUser(countyB, 'b.admin', 'county_admin');
+});
 
-  it("creates, resets, disables and enables county A's people with county A's credentials", async () => {
+describe('user administration through the cell service, one county per calling role', () => {
+  it("creates, resets, disables and enables county A's people with county A's credentials", async ({
+    asCountyA,
+    canLogIn,
+  }) => {
     const username = poolUsername(countyA, 'zhang.wei');
     const { sub } = await asCountyA.createUser(username, TEST_PASSWORD, { displayName: '张伟' });
     expect(await asCountyA.getUserSub(username)).toBe(sub);
@@ -91,7 +100,13 @@ describe('user administration through the cell service, one county per calling r
     await expect(asCountyA.createUser(username, TEST_PASSWORD, {})).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it("cannot read, reset or disable county B's people with county A's credentials", async () => {
+  it("cannot read, reset or disable county B's people with county A's credentials", async ({
+    api,
+    keys,
+    asCountyA,
+    canLogIn,
+    signedRequest,
+  }) => {
     const target = poolUsername(countyB, 'b.admin');
     expect(await api.deps.cellDirectory.getUserSub(target)).toBeDefined();
 
@@ -121,7 +136,11 @@ describe('user administration through the cell service, one county per calling r
     expect(await canLogIn(countyB, 'b.admin', TEST_PASSWORD)).toBe(true);
   });
 
-  it('answers 400 naming the field to a malformed body, and changes nothing', async () => {
+  it('answers 400 naming the field to a malformed body, and changes nothing', async ({
+    keys,
+    canLogIn,
+    signedRequest,
+  }) => {
     const credentialsB = keys.forTenant(countyB);
     const path = userAdminUserPath('b.admin');
     const cases: [string, string, unknown, string][] = [
@@ -140,7 +159,12 @@ describe('user administration through the cell service, one county per calling r
     expect(await canLogIn(countyB, 'b.admin', TEST_PASSWORD)).toBe(true);
   });
 
-  it('answers 403 to a request that is unsigned, signed with a wrong secret, altered, or dated 6 minutes off', async () => {
+  it('answers 403 to a request that is unsigned, signed with a wrong secret, altered, or dated 6 minutes off', async ({
+    api,
+    keys,
+    canLogIn,
+    signedRequest,
+  }) => {
     const path = userAdminUserPath('b.admin');
     const unsigned = await fetch(new URL(path, api.services.userAdminUrl));
     expect(unsigned.status).toBe(403);
@@ -178,7 +202,10 @@ describe('user administration through the cell service, one county per calling r
     expect(await canLogIn(countyB, 'b.admin', TEST_PASSWORD)).toBe(true);
   });
 
-  it("lets the county API's own POST /users and PATCH /users go through the service", async () => {
+  it("lets the county API's own POST /users and PATCH /users go through the service", async ({
+    api,
+    canLogIn,
+  }) => {
     const token = await api.login(countyB, 'b.admin');
     const created = await api.app.request(`/t/${countyB}/api/v1/users`, {
       method: 'POST',

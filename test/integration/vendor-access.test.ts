@@ -1,30 +1,17 @@
 import { AdjustableClock } from '@gridsafe/core';
 import { totpCode } from '@gridsafe/identity';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { platformPoolUsername } from '../../packages/api/src/platform/platform-identity.ts';
 import { enrolOperatorTotp } from '../../scripts/seed/seed-platform.ts';
-import {
-  clientFor,
-  DEMO_LOGIN_PASSWORD,
-  type SeededCounty,
-  seedTestCounty,
-  startTestApi,
-  TEST_PASSWORD,
-  uniqueTenant,
-} from '../support/harness.ts';
+import { countyTest, type TestApi } from '../support/fixtures.ts';
+import { clientFor, DEMO_LOGIN_PASSWORD, TEST_PASSWORD } from '../support/harness.ts';
 import { call } from '../support/reliability/client.ts';
 import { fillPath, loadOperations } from '../support/reliability/openapi-routes.ts';
 
-let api: Awaited<ReturnType<typeof startTestApi>>;
-let county: SeededCounty;
-let neighbour: SeededCounty;
-let vendorToken: string;
 const clock = new AdjustableClock();
 
-beforeAll(async () => {
-  const [a, b] = [uniqueTenant('va'), uniqueTenant('vb')];
-  api = await startTestApi({ tenants: [a, b], clock });
-  [county, neighbour] = await Promise.all([seedTestCounty(api, a), seedTestCounty(api, b)]);
+/** A vendor operator of the cell, logged in with its TOTP code: its access token. */
+async function operatorToken(api: TestApi): Promise<string> {
   const operatorName = `op${Date.now().toString(36)}`;
   const operator = platformPoolUsername(operatorName);
   // Operators live in the cell's directory itself, which no county's user-administration path reaches.
@@ -40,15 +27,33 @@ beforeAll(async () => {
     code: totpCode(secret ?? ''),
   });
   if (!('tokens' in answered)) throw new Error('the code did not finish the login');
-  vendorToken = answered.tokens.accessToken;
-}, 180_000);
+  return answered.tokens.accessToken;
+}
 
-const vendorIn = (tenant: string) => clientFor(api.app, tenant, vendorToken);
-const adminOf = async (tenant: string) =>
-  clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD));
+const it = countyTest({ prefix: 'va', neighbour: { prefix: 'vb', shape: 'taihe' }, clock })
+  .extend('vendorToken', { scope: 'file' }, ({ api }) => operatorToken(api))
+  /** The vendor operator's client in one county. */
+  .extend(
+    'vendorIn',
+    { scope: 'file' },
+    ({ api, vendorToken }) =>
+      (tenant: string) =>
+        clientFor(api.app, tenant, vendorToken),
+  )
+  .extend(
+    'adminOf',
+    { scope: 'file' },
+    ({ api }) =>
+      async (tenant: string) =>
+        clientFor(api.app, tenant, await api.login(tenant, 'county.admin', DEMO_LOGIN_PASSWORD)),
+  );
 
 describe('the vendor’s access to a county', () => {
-  it('is refused with 403 on every documented operation of a county that has granted nothing', async () => {
+  it('is refused with 403 on every documented operation of a county that has granted nothing', async ({
+    api,
+    neighbour,
+    vendorToken,
+  }) => {
     const { operations } = await loadOperations(api.app, neighbour.tenant);
     const failures: string[] = [];
     for (const op of operations.filter((operation) => !operation.public)) {
@@ -67,12 +72,17 @@ describe('the vendor’s access to a county', () => {
     expect(failures).toEqual([]);
   });
 
-  it('is refused before the county admin grants it', async () => {
+  it('is refused before the county admin grants it', async ({ county, vendorIn }) => {
     expect((await vendorIn(county.tenant).get(`/grids/${county.county}`)).status).toBe(403);
     expect((await vendorIn(county.tenant).get('/units')).status).toBe(403);
   });
 
-  it('reads the whole county while a grant is in force, and every read is logged in the county', async () => {
+  it('reads the whole county while a grant is in force, and every read is logged in the county', async ({
+    county,
+    neighbour,
+    vendorIn,
+    adminOf,
+  }) => {
     const admin = await adminOf(county.tenant);
     const granted = await admin.post('/vendor-access-grants', { hours: 2, reason: '核对隐患统计' });
     expect(granted.status).toBe(201);
@@ -102,7 +112,7 @@ describe('the vendor’s access to a county', () => {
     );
   });
 
-  it('ends when the county admin revokes the grant', async () => {
+  it('ends when the county admin revokes the grant', async ({ county, vendorIn, adminOf }) => {
     const admin = await adminOf(county.tenant);
     const list = await admin.get('/vendor-access-grants');
     const active = list.body.items.find((grant: { active: boolean }) => grant.active);
@@ -113,7 +123,7 @@ describe('the vendor’s access to a county', () => {
     expect((await vendorIn(county.tenant).get(`/grids/${county.county}`)).status).toBe(403);
   });
 
-  it('ends by itself when its hours have passed', async () => {
+  it('ends by itself when its hours have passed', async ({ county, vendorIn, adminOf }) => {
     const admin = await adminOf(county.tenant);
     expect((await admin.post('/vendor-access-grants', { hours: 1, reason: '远程支持' })).status).toBe(201);
     expect((await vendorIn(county.tenant).get(`/grids/${county.county}`)).status).toBe(200);
@@ -121,7 +131,11 @@ describe('the vendor’s access to a county', () => {
     expect((await vendorIn(county.tenant).get(`/grids/${county.county}`)).status).toBe(403);
   });
 
-  it('admits no county user given the vendor role by mistake, grant or not', async () => {
+  it('admits no county user given the vendor role by mistake, grant or not', async ({
+    api,
+    county,
+    adminOf,
+  }) => {
     const admin = await adminOf(county.tenant);
     expect((await admin.post('/vendor-access-grants', { hours: 1, reason: '误配测试' })).status).toBe(201);
     await api.createUser(county.tenant, 'misprovisioned', 'vendor_operator');
@@ -129,7 +143,11 @@ describe('the vendor’s access to a county', () => {
     expect((await clientFor(api.app, county.tenant, token).get(`/grids/${county.county}`)).status).toBe(403);
   });
 
-  it('is granted and listed by the county admin only, for 1 to 72 hours with a reason', async () => {
+  it('is granted and listed by the county admin only, for 1 to 72 hours with a reason', async ({
+    api,
+    county,
+    adminOf,
+  }) => {
     const admin = await adminOf(county.tenant);
     for (const body of [
       { hours: 0, reason: 'x' },

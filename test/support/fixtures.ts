@@ -37,22 +37,30 @@ export interface CountyStackOptions {
   clock?: Clock;
   /** Whether answers carry the `x-dynamodb-calls` header. */
   reportDynamoCalls?: boolean;
+  /** The cell's page-cursor keys, for tests of their rotation; a fresh key unless told. */
+  cursorSecrets?: Parameters<typeof startTestApi>[0]['cursorSecrets'];
 }
 
 /** Starting the app and seeding a county take longer than one test may; they get a setup hook's time. */
 const SETUP_TIMEOUT_MS = 180_000;
 
+/** The app alone on the local services, for a file that seeds nothing (or seeds what it needs itself). */
+export function appTest(options: Omit<CountyStackOptions, 'shape' | 'neighbour'> & { tenants?: string[] }) {
+  const tenants = options.tenants ?? [uniqueTenant(options.prefix)];
+  return base.extend('api', { scope: 'file' }, () =>
+    startTestApi({
+      tenants,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.cursorSecrets ? { cursorSecrets: options.cursorSecrets } : {}),
+      reportDynamoCalls: options.reportDynamoCalls ?? false,
+    }),
+  );
+}
+
 export function countyTest(options: CountyStackOptions) {
   const tenant = uniqueTenant(options.prefix);
   const neighbourTenant = options.neighbour ? uniqueTenant(options.neighbour.prefix) : undefined;
-  const test = base
-    .extend('api', { scope: 'file' }, () =>
-      startTestApi({
-        tenants: neighbourTenant ? [tenant, neighbourTenant] : [tenant],
-        ...(options.clock ? { clock: options.clock } : {}),
-        reportDynamoCalls: options.reportDynamoCalls ?? false,
-      }),
-    )
+  const test = appTest({ ...options, tenants: neighbourTenant ? [tenant, neighbourTenant] : [tenant] })
     .extend('counties', { scope: 'file' }, ({ api }) =>
       Promise.all([
         seedTestCounty(api, tenant, options.shape ?? 'taihe'),

@@ -59,7 +59,7 @@ export async function startTestApi(options: {
   reportDynamoCalls?: boolean;
   /** The cell's cursor secrets; by default a random one per app, so cursors of one app do not open in another. */
   cursorSecrets?: CursorSecretSource;
-  /** The cell's providers; build it with `defaultProviderOf(services)` to keep the shared issuer in it. */
+  /** The cell's providers; build it with `defaultProviderOf(services)` (test-issuers.ts) to keep the shared issuer in it. */
   authProviders?: (services: ReturnType<typeof inject<'services'>>) => AuthProvidersConfig;
 }) {
   const services = inject('services');

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, query } from './api/client.ts';
-import type { Page } from './api/types.ts';
+import { ApiError, api, query } from './api/client.ts';
+import type { FieldProblem, Page } from './api/types.ts';
 
 export interface AsyncState<T> {
   data?: T;
@@ -56,4 +56,30 @@ export function usePagedList<T>(
       onChange: (next: string[]) => setPaging({ key: filterKey, cursors: next }),
     },
   };
+}
+
+/**
+ * A form's sending state. `submit(send)` runs one request: busy meanwhile, earlier problems cleared first; a 400
+ * naming fields puts each problem beside its field (`errors`), any other failure shows as `error` (a 409 as the
+ * conflict notice).
+ */
+export function useSubmission() {
+  const [errors, setErrors] = useState<FieldProblem[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (send: () => Promise<void>) => {
+    setBusy(true);
+    setErrors([]);
+    setError(undefined);
+    try {
+      await send();
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors)
+        setErrors(caught.problem.errors);
+      else setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, setErrors, error, setError, busy, submit };
 }

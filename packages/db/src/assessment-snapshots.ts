@@ -11,7 +11,7 @@ import {
 import { DepartmentRepository } from './department-repository.ts';
 import { HazardRepository } from './hazard-repository.ts';
 import { PatrolRepository } from './patrol-repository.ts';
-import type { StoredItem, TenantStore } from './tenant-store.ts';
+import type { TenantStore } from './tenant-store.ts';
 
 /** A quarter's assessment as computed at `computedAt`, from the records as they stood then. */
 export type AssessmentSnapshot = QuarterlyAssessment & { computedAt: string };
@@ -193,8 +193,8 @@ export async function readAssessmentRecords(store: TenantStore, quarter: string)
       ExpressionAttributeValues: { ':pk': store.key('GRIDLEVEL', 'township') },
     }),
     new DepartmentRepository(store).list(),
-    projected(store, 'UNITS', ['id', 'gridPath', 'departmentId', 'createdAt']),
-    projected(store, 'RPS', ['unitId', 'status']),
+    store.collectionFields('UNITS', ['id', 'gridPath', 'departmentId', 'createdAt']),
+    store.collectionFields('RPS', ['unitId', 'status']),
     new PatrolRepository(store).listDueBetween(start.toISOString(), end.toISOString()),
     new HazardRepository(store).listAll(),
   ]);
@@ -206,18 +206,4 @@ export async function readAssessmentRecords(store: TenantStore, quarter: string)
     patrols,
     hazards,
   };
-}
-
-async function projected(
-  store: TenantStore,
-  collection: string,
-  attributes: string[],
-): Promise<StoredItem[]> {
-  return store.queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
-    ExpressionAttributeValues: { ':pk': store.key(collection) },
-  });
 }

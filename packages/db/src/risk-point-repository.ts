@@ -56,6 +56,19 @@ export const RISK_POINT_SUMMARY_FIELDS = [
 
 export type RiskPointSummary = Pick<RiskPoint, (typeof RISK_POINT_SUMMARY_FIELDS)[number]>;
 
+/**
+ * What a list reads besides the summary to say which review steps the caller may take on each point (core's
+ * allowedRiskPointActions): who filed it and the colours and level its review follows. A few short strings.
+ */
+export const RISK_POINT_REVIEW_FIELDS = [
+  'createdBy',
+  'submittedBy',
+  'filedColor',
+  'reopenBy',
+] as const satisfies readonly (keyof RiskPoint)[];
+
+export type RiskPointListItem = RiskPointSummary & Pick<RiskPoint, (typeof RISK_POINT_REVIEW_FIELDS)[number]>;
+
 export interface RiskPointFilter {
   withinPath: string;
   color?: string;
@@ -80,15 +93,15 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
 
   /**
    * listRiskPointSummaries{BySubtree,ByColour,ByDepartment,ByStatus}: the same Query, answering only the
-   * summary fields (a ProjectionExpression), for the register and the map.
+   * summary fields and the review fields (a ProjectionExpression), for the register, the review queue and the map.
    */
   async listSummaries(
     filter: RiskPointFilter,
     page: { limit: number; cursor?: string },
-  ): Promise<Page<RiskPointSummary>> {
+  ): Promise<Page<RiskPointListItem>> {
     return riskPointEntity.page(
       this.store,
-      { ...this.query(filter), fields: RISK_POINT_SUMMARY_FIELDS },
+      { ...this.query(filter), fields: [...RISK_POINT_SUMMARY_FIELDS, ...RISK_POINT_REVIEW_FIELDS] },
       page,
     );
   }

@@ -47,8 +47,8 @@ export async function backfillStatisticsLedger(
   if (existing.items.length > 0) return { skipped: true, records: 0, buckets: 0 };
 
   const [points, hazards, patrols] = await Promise.all([
-    projected(store, 'RPS', ['status', 'color', 'gridPath', 'departmentId', 'createdAt']),
-    projected(store, 'HAZARDS', [
+    store.collectionFields('RPS', ['status', 'color', 'gridPath', 'departmentId', 'createdAt']),
+    store.collectionFields('HAZARDS', [
       'status',
       'overdue',
       'supervised',
@@ -57,7 +57,14 @@ export async function backfillStatisticsLedger(
       'departmentId',
       'createdAt',
     ]),
-    projected(store, 'PATROLS', ['status', 'dueAt', 'completedAt', 'gridPath', 'departmentId', 'createdAt']),
+    store.collectionFields('PATROLS', [
+      'status',
+      'dueAt',
+      'completedAt',
+      'gridPath',
+      'departmentId',
+      'createdAt',
+    ]),
   ]);
   const batch = new LedgerBatch(store, now);
   const count = (item: StoredItem, figures: RecordFigures, flowDays: Record<string, string | undefined>) => {
@@ -106,18 +113,4 @@ export async function backfillStatisticsLedger(
 export async function ledgerExactFrom(store: TenantStore): Promise<string | undefined> {
   const item = await store.get(store.key('LEDGER'), 'HISTORY');
   return typeof item?.exactFrom === 'string' ? item.exactFrom : undefined;
-}
-
-async function projected(
-  store: TenantStore,
-  collection: string,
-  attributes: string[],
-): Promise<StoredItem[]> {
-  return store.queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
-    ExpressionAttributeValues: { ':pk': store.key(collection) },
-  });
 }

@@ -155,6 +155,20 @@ export class TenantStore {
   }
 
   /**
+   * Every item of a collection (its gsi1 partition) with only the named attributes: what a recount or a backfill
+   * reads of each record, a small part of it.
+   */
+  collectionFields(collection: string, attributes: readonly string[]): Promise<StoredItem[]> {
+    return this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
+      ExpressionAttributeValues: { ':pk': this.key(collection) },
+    });
+  }
+
+  /**
    * One Query call with a raw start key; the one place the table is queried, and so the place that drops any
    * item of another county an index answers (foreign-items.ts).
    */

@@ -1,15 +1,11 @@
 import { makeCreditCode } from '@gridsafe/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { test as base, describe, expect } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
-import { type CountyClient, call, problemShapeIssues } from '../../support/reliability/client.ts';
+import { call, problemShapeIssues } from '../../support/reliability/client.ts';
 import { fuzzOperations, oversizedBodies, prepareFuzzCounty } from '../../support/reliability/fuzz.ts';
-import {
-  loadOperations,
-  type OpenApiDocument,
-  type Operation,
-} from '../../support/reliability/openapi-routes.ts';
+import { loadOperations, type Operation } from '../../support/reliability/openapi-routes.ts';
 import { injectedServices } from '../../support/reliability/services.ts';
-import { buildApi, type ReliabilityApi, type Seeded } from '../../support/reliability/stack.ts';
+import { buildApi } from '../../support/reliability/stack.ts';
 import { VERBATIM_NAMES, validPathFor } from '../../support/reliability/verbatim.ts';
 
 /**
@@ -19,31 +15,38 @@ import { VERBATIM_NAMES, validPathFor } from '../../support/reliability/verbatim
 // Per operation and property (body/query/headers, and path parameters): about 24 requests per operation.
 const RUNS = Number(process.env.GRIDSAFE_FUZZ_RUNS ?? 12);
 
-let api: ReliabilityApi;
-let county: Seeded;
-let admin: CountyClient;
-let doc: OpenApiDocument;
-let operations: Operation[];
-let pointId: string;
-let photoId: string;
-let more: Record<string, string>;
-
-beforeAll(async () => {
-  const tenant = uniqueTenant('fz');
-  api = buildApi(injectedServices(), { tenants: [tenant] });
-  ({ county, admin, pointId, photoId, more } = await prepareFuzzCounty(api, tenant));
-  ({ doc, operations } = await loadOperations(api.app, tenant));
-}, 120_000);
+const tenant = uniqueTenant('fz');
+/** The fuzzed county (Linquan's shape, a point with a verified photo, a hazard and a patrol), and its document. */
+const it = base
+  .extend('api', { scope: 'file' }, () => buildApi(injectedServices(), { tenants: [tenant] }))
+  .extend('fuzzCounty', { scope: 'file' }, ({ api }) => prepareFuzzCounty(api, tenant))
+  .extend('county', { scope: 'file' }, ({ fuzzCounty }) => fuzzCounty.county)
+  .extend('admin', { scope: 'file' }, ({ fuzzCounty }) => fuzzCounty.admin)
+  /** The records the fuzzed paths name: the point, its photo, and one of each other collection. */
+  .extend('named', { scope: 'file' }, ({ fuzzCounty: { pointId, photoId, more } }) => ({
+    pointId,
+    photoId,
+    more,
+  }))
+  .extend('documented', { scope: 'file' }, ({ api }) => loadOperations(api.app, tenant))
+  /** Where a sweep of every documented operation sends its requests: the admin's, on real records' paths. */
+  .extend('sweep', { scope: 'file' }, ({ api, county, admin, named, documented }) => ({
+    app: api.app,
+    tenant: county.tenant,
+    token: admin.token,
+    operations: documented.operations,
+    validPath: (op: Operation) => validPathFor(op, county, named),
+  }));
+it.beforeAll(async ({ fuzzCounty, documented }) => void [fuzzCounty, documented], 120_000);
 
 describe('bad input', () => {
-  it('answers every documented operation with an allowed status and problem+json, whatever it is sent', async () => {
+  it('answers every documented operation with an allowed status and problem+json, whatever it is sent', async ({
+    sweep,
+    documented,
+  }) => {
     const report = await fuzzOperations({
-      app: api.app,
-      tenant: county.tenant,
-      token: admin.token,
-      doc,
-      operations,
-      validPath: (op) => validPathFor(op, county, { pointId, photoId, more }),
+      ...sweep,
+      doc: documented.doc,
       numRuns: RUNS,
       concurrency: 3,
     });
@@ -58,19 +61,18 @@ describe('bad input', () => {
     expect(report.failures).toEqual([]);
   }, 120_000);
 
-  it('refuses a body over the limit on every operation that takes one with 413, declared or streamed', async () => {
-    const result = await oversizedBodies({
-      app: api.app,
-      tenant: county.tenant,
-      token: admin.token,
-      operations,
-      validPath: (op) => validPathFor(op, county, { pointId, photoId, more }),
-    });
+  it('refuses a body over the limit on every operation that takes one with 413, declared or streamed', async ({
+    sweep,
+  }) => {
+    const result = await oversizedBodies(sweep);
     expect(result.checked).toBeGreaterThanOrEqual(30);
     expect(result.failures).toEqual([]);
   });
 
-  it('stores names with emoji, markup and injection-looking text verbatim and reads them back equal', async () => {
+  it('stores names with emoji, markup and injection-looking text verbatim and reads them back equal', async ({
+    county,
+    admin,
+  }) => {
     const mismatches: string[] = [];
     for (const [index, name] of VERBATIM_NAMES.entries()) {
       const unit = await admin.post('/units', {
@@ -120,7 +122,7 @@ describe('bad input', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('escapes stored markup on the server-rendered notice board', async () => {
+  it('escapes stored markup on the server-rendered notice board', async ({ api, county, admin }) => {
     const name = '<script>alert("xss")</script><img src=x onerror=alert(1)>';
     const point = await admin.post('/risk-points', {
       name,
@@ -168,7 +170,10 @@ describe('bad input', () => {
     expect(html).toContain('&lt;/li&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
   });
 
-  it('refuses control characters with 400 naming the field, on create and on change', async () => {
+  it('refuses control characters with 400 naming the field, on create and on change', async ({
+    county,
+    admin,
+  }) => {
     const failures: string[] = [];
     // In the middle of the text: at the ends, whitespace controls (VT, FF) are trimmed like spaces.
     for (const bad of [
@@ -208,7 +213,10 @@ describe('bad input', () => {
     expect(failures).toEqual([]);
   });
 
-  it('refuses text that cannot be stored as UTF-8 (a lone surrogate) rather than altering it', async () => {
+  it('refuses text that cannot be stored as UTF-8 (a lone surrogate) rather than altering it', async ({
+    county,
+    admin,
+  }) => {
     const created = await admin.post('/risk-points', {
       name: `孤立代理项\ud800`,
       unitId: county.unit(1),
@@ -227,7 +235,7 @@ describe('bad input', () => {
 });
 
 describe('bad input at the edges of the contract', () => {
-  it('answers malformed JSON with a 400 whose errors[] names the body', async () => {
+  it('answers malformed JSON with a 400 whose errors[] names the body', async ({ api, county, admin }) => {
     const answer = await call(api.app, 'POST', `/t/${county.tenant}/api/v1/risk-points`, {
       token: admin.token,
       rawBody: '{"name": "未闭合',
@@ -237,7 +245,7 @@ describe('bad input at the edges of the contract', () => {
     expect(problemShapeIssues(answer)).toEqual([]);
   });
 
-  it('answers a record filter that is not an id with 400 or 404, never 500', async () => {
+  it('answers a record filter that is not an id with 400 or 404, never 500', async ({ county, admin }) => {
     // Over 2 KB the value cannot be a DynamoDB key: unvalidated, it reaches GetItem and comes back a 500.
     const huge = '中'.repeat(1000);
     const failures: string[] = [];
@@ -262,7 +270,7 @@ describe('bad input at the edges of the contract', () => {
     expect(failures).toEqual([]);
   });
 
-  it('answers a quarter the calendar cannot hold with 400, not 500', async () => {
+  it('answers a quarter the calendar cannot hold with 400, not 500', async ({ admin }) => {
     // `\d{4}Q4` admits 9999Q4, whose end (10000-01-01) is no Date: toISOString throws (docs/reliability.md, finding 6).
     const failures: string[] = [];
     for (const quarter of ['9999Q4', '0000Q1', '2026Q4']) {
@@ -272,7 +280,11 @@ describe('bad input at the edges of the contract', () => {
     expect(failures).toEqual([]);
   });
 
-  it('stores or refuses a coordinate too small for DynamoDB (1e-200), never 500', async () => {
+  it('stores or refuses a coordinate too small for DynamoDB (1e-200), never 500', async ({
+    county,
+    admin,
+    named: { pointId },
+  }) => {
     // The schema allows any double in range, DynamoDB refuses magnitudes under 1e-130 (docs/reliability.md, finding 7).
     const location = { lat: 1e-200, lng: 115.26 };
     const failures: string[] = [];
@@ -299,7 +311,11 @@ describe('bad input at the edges of the contract', () => {
     expect(failures).toEqual([]);
   });
 
-  it('answers a JSON body sent as another media type with a problem that says so', async () => {
+  it('answers a JSON body sent as another media type with a problem that says so', async ({
+    api,
+    county,
+    admin,
+  }) => {
     const answer = await call(api.app, 'POST', `/t/${county.tenant}/api/v1/departments`, {
       token: admin.token,
       rawBody: JSON.stringify({ name: '媒体类型', industries: [] }),
@@ -311,7 +327,11 @@ describe('bad input at the edges of the contract', () => {
     expect(answer.body.code).not.toBe('http_error');
   });
 
-  it('names an unknown field whose name is empty as "" rather than with an empty path', async () => {
+  it('names an unknown field whose name is empty as "" rather than with an empty path', async ({
+    api,
+    county,
+    admin,
+  }) => {
     const answer = await call(api.app, 'POST', `/t/${county.tenant}/api/v1/departments`, {
       token: admin.token,
       rawBody: JSON.stringify({ '': 1, name: '空字段名', industries: [] }),

@@ -1,16 +1,13 @@
 import { makeCreditCode } from '@gridsafe/core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { uniqueTenant } from '../../support/harness.ts';
-import { type CountyClient, countyClient } from '../../support/reliability/client.ts';
+import { describe, expect } from 'vitest';
 import { auditMatches, recountAgainstCounters } from '../../support/reliability/consistency.ts';
+import { reliabilityTest } from '../../support/reliability/fixtures.ts';
 import { registerDeputy, runMixedLoad } from '../../support/reliability/load.ts';
 import {
   concurrentIdempotentCreates,
   simultaneousApprovals,
   submittedPoint,
 } from '../../support/reliability/races.ts';
-import { injectedServices } from '../../support/reliability/services.ts';
-import { buildApi, type ReliabilityApi, type Seeded } from '../../support/reliability/stack.ts';
 
 /**
  * Tried hard, nothing lost: races on one record, retried creates, and a stretch of mixed load at a fixed
@@ -20,26 +17,14 @@ const SOAK_MS = Number(process.env.GRIDSAFE_SOAK_MS ?? 20_000);
 const RED = { method: 'LEC', L: 6, E: 6, C: 15 };
 const BLUE = { method: 'LS', L: 1, S: 3 };
 
-let api: ReliabilityApi;
-let county: Seeded;
-let admin: CountyClient;
-let township: CountyClient;
-let member: CountyClient;
-
-beforeAll(async () => {
-  const tenant = uniqueTenant('cc');
-  api = buildApi(injectedServices(), { tenants: [tenant] });
-  county = await api.seedSmall(tenant);
-  const login = async (username: string) => countyClient(api.app, tenant, await api.login(tenant, username));
-  [admin, township, member] = await Promise.all([
-    login('county.admin'),
-    login('township.officer'),
-    login('grid.member'),
-  ]);
-}, 120_000);
+const it = reliabilityTest({ prefix: 'cc' });
 
 describe('simultaneous approvals', () => {
-  it('gives 50 simultaneous approvals sent with If-Match exactly one success and 49 conflicts', async () => {
+  it('gives 50 simultaneous approvals sent with If-Match exactly one success and 49 conflicts', async ({
+    county,
+    township,
+    member,
+  }) => {
     const point = await submittedPoint(member, county.unit(1), RED);
     const race = await simultaneousApprovals(township, point, 50, true);
     expect(race.byStatus).toEqual({ 200: 1, 409: 49 });
@@ -51,7 +36,11 @@ describe('simultaneous approvals', () => {
     expect(race.auditActions.filter((a) => a === 'approved')).toHaveLength(1);
   });
 
-  it('without If-Match, loses the race with 409, or with 403 only because the filing then waits for the county', async () => {
+  it('without If-Match, loses the race with 409, or with 403 only because the filing then waits for the county', async ({
+    county,
+    township,
+    member,
+  }) => {
     const point = await submittedPoint(member, county.unit(1), RED);
     const race = await simultaneousApprovals(township, point, 50, false);
     expect(race.ok).toBe(1);
@@ -72,7 +61,11 @@ describe('simultaneous approvals', () => {
     expect(race.auditActions).toEqual(['created', 'photo_added', 'submitted', 'approved']);
   });
 
-  it('gives a county admin’s 50 simultaneous approvals of a one-step filing one success and 409s', async () => {
+  it('gives a county admin’s 50 simultaneous approvals of a one-step filing one success and 409s', async ({
+    county,
+    admin,
+    member,
+  }) => {
     const point = await submittedPoint(member, county.unit(2), BLUE);
     expect(point.reviewChain).toEqual(['township']);
     const race = await simultaneousApprovals(admin, point, 50, false);
@@ -81,7 +74,11 @@ describe('simultaneous approvals', () => {
     expect(race.auditActions.filter((a) => a === 'filed')).toHaveLength(1);
   });
 
-  it('gives a county admin’s 50 simultaneous approvals of a two-step filing sent with If-Match one success', async () => {
+  it('gives a county admin’s 50 simultaneous approvals of a two-step filing sent with If-Match one success', async ({
+    county,
+    admin,
+    member,
+  }) => {
     // A county admin may act at both review steps, so without If-Match a second "approve" that reads the
     // point after the first would carry it through the county review too (see docs/reliability.md). With the
     // version the reviewer saw, as the web app sends it, the filing moves exactly one step.
@@ -94,7 +91,11 @@ describe('simultaneous approvals', () => {
 });
 
 describe('idempotent creates', () => {
-  it('makes one risk point when the same create is retried concurrently 10 times', async () => {
+  it('makes one risk point when the same create is retried concurrently 10 times', async ({
+    county,
+    admin,
+    member,
+  }) => {
     const before = (await admin.get(`/grids/${county.village1}/stats`)).body.riskPoints.total;
     const body = {
       name: '重试点',
@@ -116,7 +117,11 @@ describe('idempotent creates', () => {
     expect(listed.filter((p) => p.name === '重试点')).toHaveLength(1);
   });
 
-  it('makes one unit when the same registration is retried concurrently 10 times', async () => {
+  it('makes one unit when the same registration is retried concurrently 10 times', async ({
+    county,
+    admin,
+    member,
+  }) => {
     const before = (await admin.get(`/grids/${county.village1}/stats`)).body.units;
     const body = {
       name: '重试单位',
@@ -130,7 +135,7 @@ describe('idempotent creates', () => {
     expect((await admin.get(`/grids/${county.village1}/stats`)).body.units).toBe(before + 1);
   });
 
-  it('refuses the same key reused for a different create with 409', async () => {
+  it('refuses the same key reused for a different create with 409', async ({ county, member }) => {
     const key = `device-reuse-${Date.now()}`;
     const body = {
       name: '原始',
@@ -148,12 +153,10 @@ describe('idempotent creates', () => {
 describe('mixed load', () => {
   it(
     `runs ${SOAK_MS / 1000} s of mixed load at concurrency 8 with zero errors, then every counter equals a recount and every change has one audit event`,
-    async () => {
+    async ({ county, admin, signIn }) => {
       const nodes = (await admin.all(`/grids?within=${county.county}`)).map((n) => n.id);
       const seeded = (await admin.all('/risk-points')).map((p) => p.id);
-      const filer = await registerDeputy(admin, county.county, async (username) =>
-        countyClient(api.app, county.tenant, await api.login(county.tenant, username)),
-      );
+      const filer = await registerDeputy(admin, county.county, signIn);
       const load = await runMixedLoad({
         admin,
         filer,

@@ -1,9 +1,6 @@
 import { AdjustableClock } from '@gridsafe/core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { uniqueTenant } from '../../support/harness.ts';
-import { type CountyClient, countyClient } from '../../support/reliability/client.ts';
-import { injectedServices } from '../../support/reliability/services.ts';
-import { buildApi, type ReliabilityApi, type Seeded } from '../../support/reliability/stack.ts';
+import { describe, expect } from 'vitest';
+import { reliabilityTest } from '../../support/reliability/fixtures.ts';
 import { sweeperScenario } from '../../support/reliability/sweeper.ts';
 
 /**
@@ -12,21 +9,15 @@ import { sweeperScenario } from '../../support/reliability/sweeper.ts';
  * (a slow run and the next scheduled one) raise each hazard once too.
  */
 const clock = new AdjustableClock();
-let api: ReliabilityApi;
-let county: Seeded;
-let admin: CountyClient;
-let member: CountyClient;
-
-beforeAll(async () => {
-  const tenant = uniqueTenant('sw');
-  api = buildApi(injectedServices(), { tenants: [tenant], clock });
-  county = await api.seedSmall(tenant);
-  admin = countyClient(api.app, tenant, await api.login(tenant, 'county.admin'));
-  member = countyClient(api.app, tenant, await api.login(tenant, 'grid.member'));
-}, 120_000);
+const it = reliabilityTest({ prefix: 'sw', clock });
 
 describe('the escalation sweeper', () => {
-  it('raises each hazard exactly once per step when a run is killed after a commit and re-run, and when two runs overlap', async () => {
+  it('raises each hazard exactly once per step when a run is killed after a commit and re-run, and when two runs overlap', async ({
+    api,
+    county,
+    admin,
+    member,
+  }) => {
     const report = await sweeperScenario({
       client: api.deps.documentClient,
       county,

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, listAll } from '../api/client.ts';
-import type { FieldProblem, GridNode } from '../api/types.ts';
+import type { GridNode } from '../api/types.ts';
 import { ErrorNotice, errorsFor, Loading, PageTitle } from '../components/common.ts';
-import { useAsync } from '../hooks.ts';
+import { useAsync, useSubmission } from '../hooks.ts';
 import { html } from '../html.ts';
 import { label, t } from '../i18n/index.ts';
 import { can } from '../permissions.ts';
@@ -116,29 +116,18 @@ function GridEditForm({
 }) {
   const [name, setName] = useState(node.name);
   const [parentId, setParentId] = useState(node.parentId ?? '');
-  const [errors, setErrors] = useState<FieldProblem[]>([]);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const save = async (event: Event) => {
+  const { errors, error, setError, busy, submit } = useSubmission();
+  const save = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setErrors([]);
-    setError(undefined);
     const moved = node.level === 'village' && parentId !== node.parentId;
-    try {
+    return submit(async () => {
       const saved = await api<GridNode>(`/grids/${node.id}`, {
         method: 'PATCH',
         headers: { 'if-match': String(node.version) },
         body: { ...(name !== node.name ? { name } : {}), ...(moved ? { parentId } : {}) },
       });
       onSaved(saved, moved);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors)
-        setErrors(caught.problem.errors);
-      else setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const reloadLatest = async () => {
     try {

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, listAll } from '../api/client.ts';
-import type { AuditTrail, FieldProblem, RiskPoint, Unit } from '../api/types.ts';
+import type { AuditTrail, RiskPoint, Unit } from '../api/types.ts';
 import { AuditHistory } from '../components/audit-history.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { loadGridOptions } from '../components/grid-select.ts';
 import { draftOf, patchBody, type UnitDraft, UnitForm, validateDraft } from '../components/unit-form.ts';
-import { useAsync } from '../hooks.ts';
+import { useAsync, useSubmission } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
 import { can, ownDepartment } from '../permissions.ts';
@@ -112,9 +112,7 @@ function UnitEdit({
   onSaved: () => void;
 }) {
   const [draft, setDraft] = useState<UnitDraft>(draftOf(unit));
-  const [errors, setErrors] = useState<FieldProblem[]>([]);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, error, setError, busy, submit } = useSubmission();
   const grids = useAsync(loadGridOptions, []);
   const save = async () => {
     const problems = validateDraft(draft, false);
@@ -126,8 +124,7 @@ function UnitEdit({
       onCancel();
       return;
     }
-    setBusy(true);
-    try {
+    await submit(async () => {
       // The version shown is the version edited: a change by someone else meanwhile is refused with 409.
       await api<Unit>(`/units/${unit.id}`, {
         method: 'PATCH',
@@ -135,13 +132,7 @@ function UnitEdit({
         body,
       });
       onSaved();
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors)
-        setErrors(caught.problem.errors);
-      else setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return html`<div>
     <h2>${t('unit.editTitle')}</h2>

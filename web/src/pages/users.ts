@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api, query } from '../api/client.ts';
-import type { FieldProblem, Page, User } from '../api/types.ts';
+import { api, query } from '../api/client.ts';
+import type { Page, User } from '../api/types.ts';
 import { ErrorNotice, Field, Loading, OtherErrors, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
-import { useAsync } from '../hooks.ts';
+import { useAsync, useSubmission } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDate, label, t } from '../i18n/index.ts';
 import { loadDepartments } from '../ref-data.ts';
@@ -77,9 +77,7 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
     phone: '',
     password: '',
   });
-  const [errors, setErrors] = useState<FieldProblem[]>([]);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, submit } = useSubmission();
   const grids = useAsync(loadGridOptions, []);
   const departments = useAsync(loadDepartments, []);
   const set = (field: keyof typeof form) => (event: Event) =>
@@ -91,12 +89,9 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
   const grant = ROLE_TABLE[form.role].grant;
   const wantedLevel = grant === 'township' || grant === 'village' ? grant : undefined;
   const scopeKind = wantedLevel ? 'grid' : grant;
-  const submit = async (event: Event) => {
+  const create = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setErrors([]);
-    setError(undefined);
-    try {
+    return submit(async () => {
       await api<User>('/users', {
         method: 'POST',
         body: {
@@ -109,18 +104,12 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
         },
       });
       onCreated();
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 400 && caught.problem?.errors)
-        setErrors(caught.problem.errors);
-      else setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const grids_ = (grids.data ?? []).filter(
     (grid) => !wantedLevel || grid.level === wantedLevel || grid.level === 'township',
   );
-  return html`<form class="form" onSubmit=${submit} novalidate data-testid="user-form">
+  return html`<form class="form" onSubmit=${create} novalidate data-testid="user-form">
     <h2>${t('users.create')}</h2>
     ${error ? html`<${ErrorNotice} error=${error} />` : null}
     <${OtherErrors} errors=${errors} fields=${USER_FIELDS} />

@@ -67,15 +67,15 @@ export const RiskPointSchema = described(
     ...VERSIONED_FIELDS,
     allowedActions: allowedActionsField(
       RISK_POINT_TRANSITIONS,
-      'The review steps the caller may take on this point now (on a single point’s answers)',
+      'The review steps the caller may take on this point now',
     ),
   }),
   { id: 'RiskPoint' },
 );
 
 /**
- * A list answer's point: the columns of the register, the review queue and the map (the record page has the
- * rest). Whole points made a page of 50 about 115 KB; see RISK_POINT_SUMMARY_FIELDS in @gridsafe/db.
+ * A list answer's point: the columns of the register, the review queue and the map, and the review steps the
+ * caller may take on it (the record page has the rest). Whole points made a page of 50 about 115 KB; see RISK_POINT_SUMMARY_FIELDS in @gridsafe/db.
  */
 export const RiskPointSummarySchema = described(
   z.pick(RiskPointSchema, {
@@ -97,7 +97,8 @@ export const RiskPointSummarySchema = described(
     version: true,
     createdAt: true,
     updatedAt: true,
-  } satisfies Record<(typeof RISK_POINT_SUMMARY_FIELDS)[number], true>),
+    allowedActions: true,
+  } satisfies Record<(typeof RISK_POINT_SUMMARY_FIELDS)[number] | 'allowedActions', true>),
   { id: 'RiskPointSummary' },
 );
 

@@ -1,17 +1,20 @@
 import {
   allowedRiskPointActions,
   ConflictError,
+  DEFAULT_SETTINGS,
   ForbiddenError,
   inScope,
   NotFoundError,
   type Principal,
   type RiskPoint,
+  reviewNeedsSettings,
   type TenantSettings,
 } from '@gridsafe/core';
-import { fromItem } from '@gridsafe/db';
+import { fromItem, type RiskPointListItem } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { countyData } from '../county-data.ts';
+import { cachedSettings } from '../settings-cache.ts';
 
 /** A point the caller may see: 404 when missing or in another county, 403 when outside their area. */
 export async function visiblePoint(c: Context<AppEnv>, id: string) {
@@ -23,9 +26,39 @@ export async function visiblePoint(c: Context<AppEnv>, id: string) {
   return { stored, point };
 }
 
-/** A single point's answer says which review steps the caller may take now, so a client draws only those. */
+/** A point's answer says which review steps the caller may take now, so a client draws only those. */
 export function withAllowedActions(principal: Principal, point: RiskPoint, settings: TenantSettings) {
   return { ...point, allowedActions: allowedRiskPointActions(point, principal, settings) };
+}
+
+/** The county's review settings when the steps open on any of these points depend on them, else the defaults. */
+export async function reviewSettingsFor(
+  c: Context<AppEnv>,
+  points: readonly Parameters<typeof reviewNeedsSettings>[0][],
+): Promise<TenantSettings> {
+  const principal = c.get('principal');
+  return points.some((point) => reviewNeedsSettings(point, principal))
+    ? (await cachedSettings(c.get('tenant'), countyData(c).settings)).settings
+    : DEFAULT_SETTINGS;
+}
+
+/**
+ * A list page's points, each with the review steps the caller may take on it now (so the review queue and the
+ * register draw only those); the review fields read to decide that are not part of a summary and stay behind.
+ */
+export async function summariesWithAllowedActions(c: Context<AppEnv>, points: readonly RiskPointListItem[]) {
+  const principal = c.get('principal');
+  const settings = await reviewSettingsFor(c, points);
+  return points.map((point) => {
+    const {
+      createdBy: _createdBy,
+      submittedBy: _submittedBy,
+      filedColor: _filed,
+      reopenBy: _reopen,
+      ...summary
+    } = point;
+    return { ...summary, allowedActions: allowedRiskPointActions(point, principal, settings) };
+  });
 }
 
 /** A filed point's evidence is what was reviewed: a photo is added only after it is reopened. */

@@ -10,7 +10,6 @@ import {
   inScope,
   type Principal,
   type RiskPoint,
-  reviewNeedsSettings,
   scopeFilter,
   UpdateRiskPointSchema,
   ValidationError,
@@ -30,7 +29,13 @@ import { registerPhotoEvidence } from './photo-evidence.ts';
 import { auditTrail, recordRoutes } from './record-routes.ts';
 import { registerRiskPointReview } from './risk-point-review.ts';
 import { ListQuerySchema, RiskPointSchema, RiskPointSummarySchema } from './risk-point-schemas.ts';
-import { assertPhotosOpen, visiblePoint, withAllowedActions } from './risk-point-visibility.ts';
+import {
+  assertPhotosOpen,
+  reviewSettingsFor,
+  summariesWithAllowedActions,
+  visiblePoint,
+  withAllowedActions,
+} from './risk-point-visibility.ts';
 
 const riskPointRoutes = recordRoutes('risk-points', 'risk points');
 const routes = {
@@ -89,17 +94,14 @@ export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
     );
     // The register's indexes have no unit key: a unit's points are its village's, filtered.
     const items = unitId ? page.items.filter((point) => point.unitId === unitId) : page.items;
-    return c.json({ items, nextCursor: page.nextCursor }, 200);
+    return c.json({ items: await summariesWithAllowedActions(c, items), nextCursor: page.nextCursor }, 200);
   });
 
   app.openapi(routes.get, async (c) => {
     const principal = c.get('principal');
     authorize(principal, 'riskPoint.read');
     const { point } = await visiblePoint(c, c.req.valid('param').id);
-    const { settings } = reviewNeedsSettings(point, principal)
-      ? await cachedSettings(c.get('tenant'), countyData(c).settings)
-      : { settings: DEFAULT_SETTINGS };
-    return c.json(withAllowedActions(principal, point, settings), 200);
+    return c.json(withAllowedActions(principal, point, await reviewSettingsFor(c, [point])), 200);
   });
 
   app.openapi(routes.create, async (c) => {
