@@ -3,7 +3,6 @@ import {
   ConflictError,
   DEFAULT_SETTINGS,
   type Department,
-  departmentForIndustry,
   type GridNode,
   grade,
   makeCreditCode,
@@ -136,7 +135,13 @@ export async function seedCountyAtSize(
   const firstSerial =
     county.townships.reduce((sum, t) => sum + t.villages.length, 0) * county.unitsPerVillage + 1;
   const newUnits = TAIHE_SIZE.units - firstSerial + 1;
-  const unitAt = (serial: number): Unit => sizedUnit(tenant, county, villages, departments, serial, now);
+  // Built once each: the points, hazards and patrols look their units up again.
+  const builtUnits = new Map<number, Unit>();
+  const unitAt = (serial: number): Unit => {
+    const built = builtUnits.get(serial) ?? sizedUnit(tenant, county, villages, departments, serial, now);
+    builtUnits.set(serial, built);
+    return built;
+  };
   const photos = target.evidence
     ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant)
     : undefined;
@@ -223,26 +228,18 @@ function sizedUnit(
   const village = villages[serial % villages.length]!;
   const kind = DEMO_UNIT_KINDS[serial % DEMO_UNIT_KINDS.length]!;
   const prefix = DEMO_UNIT_PREFIXES[(serial * 7) % DEMO_UNIT_PREFIXES.length]!;
-  const department = departmentForIndustry(departments, kind.industry);
-  const createdAt = daysBefore(now, serial % 90).toISOString();
-  return {
+  return demoUnit({
     id: demoId(tenant, `unit:${serial}`),
     name: `${village.node.name.replace(/(村|社区)$/, '')}${prefix}${kind.suffix}`,
     creditCode: makeCreditCode(`91${county.divisionCode}`, serial),
-    industry: kind.industry,
-    gridId: village.node.id,
-    gridPath: village.node.path,
-    ...(department ? { departmentId: department.id } : {}),
-    departmentOverridden: false,
-    supervisionLevel:
-      kind.industry === 'hazardous_chemicals' || kind.industry === 'fireworks' ? 'county' : 'township',
+    kind,
+    village: village.node,
+    departments,
     address: `${village.township.name}${village.node.name}${(serial % 60) + 1}号`,
     location: around(village.centre, serial, 0.012),
     contact: { name: `联系人${serial}`, phone: `1385558${String(serial).padStart(4, '0')}` },
-    version: 1,
-    createdAt,
-    updatedAt: createdAt,
-  };
+    now: daysBefore(now, serial % 90),
+  });
 }
 
 /**
