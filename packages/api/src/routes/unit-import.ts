@@ -3,9 +3,6 @@ import {
   ConflictError,
   type CreateUnitInput,
   CreateUnitSchema,
-  CsvSyntaxError,
-  csvRecords,
-  decodeSpreadsheetText,
   type FieldProblem,
   ForbiddenError,
   type GridNode,
@@ -20,13 +17,14 @@ import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
+import { importSummary, readSpreadsheet } from '../spreadsheet-import.ts';
 import { newUnit, resolveDepartment } from '../unit-rules.ts';
 import type { UnitImportResultSchema } from './unit-import-schema.ts';
 
 type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */
-const COLUMNS: Record<string, string[]> = {
+const COLUMNS = {
   name: ['name', '名称', '单位名称', '企业名称', '单位（企业）名称'],
   creditCode: ['creditcode', '统一社会信用代码', '信用代码', '社会信用代码'],
   industry: ['industry', '行业', '行业类别', '所属行业'],
@@ -38,7 +36,7 @@ const COLUMNS: Record<string, string[]> = {
   contactName: ['contactname', '联系人', '安全负责人'],
   contactPhone: ['contactphone', '联系电话', '电话', '手机'],
   supervisionLevel: ['supervisionlevel', '监管层级', '监管级别'],
-};
+} as const;
 
 const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'township', 村级: 'village' };
 /** Update transactions (one row each) in flight at once: enough to hide DynamoDB latency, clear of throttling. */
@@ -69,27 +67,13 @@ interface ValidRow {
  * the meantime is written again row by row, so every row still gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
-  const { text, encoding } = decodeSpreadsheetText(bytes);
-  let table: ReturnType<typeof csvRecords>;
-  try {
-    table = csvRecords(text);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError)
-      throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
-    throw error;
-  }
-  const columnOf = mapColumns(table.header);
-  const missing = ['name', 'creditCode', 'industry', 'township', 'village'].filter(
-    (field) => !columnOf[field],
-  );
-  if (missing.length > 0) {
-    throw new ValidationError(
-      missing.map((field) => ({
-        path: `header.${field}`,
-        message: `missing column (one of: ${COLUMNS[field]?.join(', ')})`,
-      })),
-    );
-  }
+  const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, [
+    'name',
+    'creditCode',
+    'industry',
+    'township',
+    'village',
+  ]);
   const data = countyData(c);
   const [allGrids, departments] = await Promise.all([data.grids.listAll(), data.departments.list()]);
   const villages = villageIndex(allGrids);
@@ -98,10 +82,13 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     (await loadVendorKnowledgeBase()).industries.map((industry) => [industry.name, industry.code]),
   );
   const firstLineOfCode = new Map<string, number>();
-  const results: RowResult[] = new Array(table.rows.length);
+  const results: RowResult[] = new Array(rows.length);
   const valid: ValidRow[] = [];
-  for (const [index, row] of table.rows.entries()) {
-    const value = (field: string) => (columnOf[field] ? (row.values[columnOf[field]] ?? '').trim() : '');
+  for (const [index, row] of rows.entries()) {
+    const value = (field: string) => {
+      const column = columnOf[field as keyof typeof COLUMNS];
+      return column ? (row.values[column] ?? '').trim() : '';
+    };
     try {
       valid.push({
         index,
@@ -156,18 +143,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     results[row.index] = stored ? await updateRow(row, stored) : await writeRow(row);
   });
 
-  const count = (status: RowResult['status']) => results.filter((r) => r.status === status).length;
-  return {
-    encoding,
-    summary: {
-      total: results.length,
-      created: count('created'),
-      updated: count('updated'),
-      unchanged: count('unchanged'),
-      rejected: count('rejected'),
-    },
-    rows: results,
-  };
+  return { encoding, summary: importSummary(results), rows: results };
 
   function unitOf({ input, village }: ValidRow): Unit {
     const made = { id: c.get('deps').ids.next(), now: c.get('deps').clock.now().toISOString() };
@@ -300,17 +276,6 @@ function villageBatches(rows: ValidRow[]): ValidRow[][] {
     for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
       batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
   return batches;
-}
-
-function mapColumns(header: string[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const cell of header) {
-    const normalized = cell.trim().toLowerCase().replaceAll(' ', '');
-    for (const [field, names] of Object.entries(COLUMNS)) {
-      if (!found[field] && names.includes(normalized)) found[field] = cell;
-    }
-  }
-  return found;
 }
 
 /** Villages by "township name/village name", the way spreadsheets name them. */
