@@ -386,7 +386,7 @@ function unitRead(tail: string): Entry {
 }
 
 /** A person of the county to read and change: one the matrix made (in A), or B's grid member. */
-async function personOf(w: MatrixWorld, c: Case, reuse: Reuse): Promise<string> {
+export async function personOf(w: MatrixWorld, c: Case, reuse: Reuse): Promise<string> {
   return reuse(`person:${c}`, async () => {
     const reader = w.readerFor(c);
     if (c === 'foreign') {
