@@ -13,7 +13,7 @@ export const countyAdminEn: Record<keyof typeof countyAdminZhCN, string> = {
   'gridAdmin.codeHint': '9 digits for a township, 12 for a village',
   'gridAdmin.addTownship': 'Add township',
   'gridAdmin.addVillage': 'Add village',
-  'gridAdmin.addChildOf': 'Add under {name}',
+  'gridAdmin.addChildOf': '{action}: {name}',
   'gridAdmin.newTownship': 'New township',
   'gridAdmin.newVillage': 'New village',
   'gridAdmin.responsibleName': 'Responsible person',
@@ -27,7 +27,7 @@ export const countyAdminEn: Record<keyof typeof countyAdminZhCN, string> = {
 
   'deptAdmin.create': 'New department',
   'deptAdmin.edit': 'Change department',
-  'deptAdmin.editNamed': 'Change {name}',
+  'deptAdmin.editNamed': 'Edit {name}',
   'deptAdmin.industriesHint':
     'A change of industries applies to units registered from now on; units already registered keep their department until the county moves them.',
 
@@ -38,7 +38,7 @@ export const countyAdminEn: Record<keyof typeof countyAdminZhCN, string> = {
   'userAdmin.disableNamed': 'Disable {name}',
   'userAdmin.enableNamed': 'Enable {name}',
   'userAdmin.resetPassword': 'Reset password',
-  'userAdmin.resetNamed': 'Reset the password of {name}',
+  'userAdmin.resetNamed': 'Reset password: {name}',
   'userAdmin.newPassword': 'New password',
   'userAdmin.temporary': 'Temporary (they must choose their own at the next login)',
   'userAdmin.setPassword': 'Set password',

@@ -11,7 +11,7 @@ export const countyAdminZhCN = {
   'gridAdmin.codeHint': '乡镇9位,村(社区)12位',
   'gridAdmin.addTownship': '添加乡镇',
   'gridAdmin.addVillage': '添加村(社区)',
-  'gridAdmin.addChildOf': '在{name}下添加',
+  'gridAdmin.addChildOf': '{action}:{name}',
   'gridAdmin.newTownship': '新建乡镇',
   'gridAdmin.newVillage': '新建村(社区)',
   'gridAdmin.responsibleName': '负责人',
@@ -25,7 +25,7 @@ export const countyAdminZhCN = {
 
   'deptAdmin.create': '新建部门',
   'deptAdmin.edit': '修改部门',
-  'deptAdmin.editNamed': '修改{name}',
+  'deptAdmin.editNamed': '编辑{name}',
   'deptAdmin.industriesHint': '修改主管行业只影响此后登记的单位;已登记的单位仍归原部门,需县级调整。',
 
   'userAdmin.actions': '操作',
@@ -35,7 +35,7 @@ export const countyAdminZhCN = {
   'userAdmin.disableNamed': '停用{name}',
   'userAdmin.enableNamed': '启用{name}',
   'userAdmin.resetPassword': '重置密码',
-  'userAdmin.resetNamed': '重置{name}的密码',
+  'userAdmin.resetNamed': '重置密码:{name}',
   'userAdmin.newPassword': '新密码',
   'userAdmin.temporary': '临时密码(下次登录须自行修改)',
   'userAdmin.setPassword': '设置密码',

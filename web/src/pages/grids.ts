@@ -60,6 +60,7 @@ function GridTreeNode({
   const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
   const hasChildren = node.level !== 'village';
+  const addKey = node.level === 'county' ? 'gridAdmin.addTownship' : 'gridAdmin.addVillage';
   const children = useAsync(
     () => (expanded && hasChildren ? loadChildren(node.id) : Promise.resolve(undefined)),
     [expanded, node.id, round],
@@ -91,7 +92,7 @@ function GridTreeNode({
       ${
         canManage && hasChildren && !adding
           ? html`<button type="button" class="button button-small" onClick=${() => setAdding(true)}
-              aria-label=${t('gridAdmin.addChildOf', { name: node.name })}>${t(node.level === 'county' ? 'gridAdmin.addTownship' : 'gridAdmin.addVillage')}</button>`
+              aria-label=${t('gridAdmin.addChildOf', { action: t(addKey), name: node.name })}>${t(addKey)}</button>`
           : null
       }
     </div>

@@ -182,7 +182,7 @@ export function KnowledgeEditorPage() {
     return submit(async () => {
       const saved = await api<OverridesDocument>('/knowledge/overrides', {
         method: 'PUT',
-        headers: { 'if-match': String(version) },
+        // The version goes in the body: a county that never saved overrides is at 0, which If-Match cannot say.
         body: { overrides: withTemplate(overrides, draft), version },
       });
       forgetIndustries();
