@@ -1,7 +1,7 @@
 import { canSeeGrid } from '@gridsafe/core';
 import { expect } from 'vitest';
 import type { Entry } from './matrix-rules.ts';
-import { createdWitness, personOf, recordWitness } from './matrix-table-county.ts';
+import { createdWitness, gridWrite, personOf, recordWitness } from './matrix-table-county.ts';
 
 /**
  * The permission matrix's rows for a county administering itself from the web: the grid tree's import and
@@ -55,20 +55,7 @@ export const COUNTY_ADMIN_TABLE: Record<string, Entry> = {
       return { path: `/grids/${grid.id}/boundary`, reach: (p) => canSeeGrid(p, grid.path) };
     },
   },
-  'PUT /grids/{id}/boundary': {
-    alone: true,
-    may: 'grid.manage',
-    success: 200,
-    call: async (w, role, c) => {
-      const grid = await w.grid(role, c);
-      return {
-        path: `/grids/${grid.id}/boundary`,
-        body: SQUARE,
-        reach: (p) => canSeeGrid(p, grid.path),
-        witness: recordWitness(w.readerFor(c), `/grids/${grid.id}`),
-      };
-    },
-  },
+  'PUT /grids/{id}/boundary': gridWrite('/boundary', SQUARE),
 
   'PATCH /departments/{id}': {
     may: 'department.manage',
