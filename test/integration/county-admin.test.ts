@@ -1,6 +1,8 @@
 import { makeCreditCode } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
 import { describe, expect } from 'vitest';
+import { TAIHE } from '../../scripts/seed/demo-data.ts';
+import { TAIHE_MORE_TOWNSHIPS, TAIHE_SIZE } from '../../scripts/seed/taihe-size.ts';
 import { encodeGb18030 } from '../support/csv-fixtures.ts';
 import { countyTest, everyItem } from '../support/fixtures.ts';
 import { DEMO_LOGIN_PASSWORD, TEST_PASSWORD } from '../support/harness.ts';
@@ -29,6 +31,28 @@ const TREE_CSV = [
   '3412,坏代码村,,',
   '341222777001,无主村,,',
 ].join('\r\n');
+
+/**
+ * Taihe's whole tree as the civil affairs bureau lists it: 32 township-level grids (the demo's four, already in the
+ * county with their villages, and 28 more) and 314 villages, numbered under their township's code.
+ */
+function taiheTreeCsv(): { csv: string; existing: number } {
+  const townships = [
+    ...TAIHE.townships.map((t) => ({ code: t.code, name: t.name, villages: [...t.villages] })),
+    ...TAIHE_MORE_TOWNSHIPS.map((name, i) => ({ code: `341222${103 + i}`, name, villages: [] as string[] })),
+  ];
+  let villages = townships.reduce((sum, t) => sum + t.villages.length, 0);
+  for (let i = 0; villages < TAIHE_SIZE.villages; i++, villages++) {
+    const township = townships[i % townships.length]!;
+    township.villages.push(`${township.name.slice(0, 2)}${township.villages.length + 1}村`);
+  }
+  const rows = townships.flatMap((t) => [
+    `${t.code}000,${t.name}`,
+    ...t.villages.map((name, j) => `${t.code}${String(j + 1).padStart(3, '0')},${name}`),
+  ]);
+  const existing = TAIHE.townships.reduce((sum, t) => sum + 1 + t.villages.length, 0);
+  return { csv: ['统计用区划代码,名称', ...rows].join('\r\n'), existing };
+}
 
 describe('county administration from the web API', () => {
   it('imports a tree keyed by division code, answering per row, and a second import of the same file creates nothing', async ({
@@ -64,6 +88,32 @@ describe('county administration from the web API', () => {
     const again = await importTree(encodeGb18030(TREE_CSV));
     expect(again.body.summary).toEqual({ total: 6, created: 0, updated: 0, unchanged: 4, rejected: 2 });
     expect(await everyItem(admin, `/grids?parent=${township.gridId}`)).toHaveLength(2);
+  });
+
+  it('imports Taihe’s 32 township-level grids and 314 villages in one upload, and again without creating any', async ({
+    admin,
+    county,
+    importTree,
+  }) => {
+    const { csv, existing } = taiheTreeCsv();
+    const rows = TAIHE_SIZE.townships + TAIHE_SIZE.villages;
+    const started = performance.now();
+    const first = await importTree(encodeGb18030(csv));
+    const firstMs = Math.round(performance.now() - started);
+    expect(first.status, JSON.stringify(first.body).slice(0, 500)).toBe(200);
+    expect(first.body.summary).toEqual({
+      total: rows,
+      created: rows - existing,
+      updated: 0,
+      unchanged: existing,
+      rejected: 0,
+    });
+    const second = await importTree(encodeGb18030(csv));
+    expect(second.body.summary).toMatchObject({ created: 0, unchanged: rows, rejected: 0 });
+    console.info(`Taihe's tree (${rows} rows): first import ${firstMs} ms`);
+    const townships = await everyItem(admin, `/grids?level=township&parent=${county.county}`);
+    const listed = new Set(csv.split('\r\n').map((line) => line.split(',')[0]!.replace(/000$/, '')));
+    expect(townships.filter((t) => listed.has(t.code ?? ''))).toHaveLength(TAIHE_SIZE.townships);
   });
 
   it('refuses a tree import from anyone but the county admin, and a file without the code column', async ({
