@@ -99,6 +99,18 @@ export class GridRepository extends RecordRepository<GridNode> {
     return { node, items };
   }
 
+  /**
+   * Creates siblings in one transaction: each node and its first audit event, the shared parent checked once
+   * (a transaction may name an item only once). For imports: a village's worth of rows is one round trip.
+   */
+  async createSiblings(inputs: readonly NewGridNode[], ctx: WriteContext): Promise<GridNode[]> {
+    const made = inputs.map((input) => this.creationItems(input, ctx));
+    const writes = made.flatMap(({ items }) => items.filter((item) => !('ConditionCheck' in item)));
+    const parentCheck = made[0]?.items.filter((item) => 'ConditionCheck' in item) ?? [];
+    await this.store.transact([...writes, ...parentCheck], 'grid');
+    return made.map(({ node }) => node);
+  }
+
   /** Renames or re-codes a node, or names who answers for it: one transaction of the node and its audit event. */
   async update(
     stored: StoredItem,
