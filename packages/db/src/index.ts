@@ -17,6 +17,7 @@ export * from './knowledge-repository.ts';
 export * from './login-attempts.ts';
 export * from './login-event-log.ts';
 export * from './login-sessions.ts';
+export * from './notification-deliveries.ts';
 export * from './notification-inbox.ts';
 export * from './notification-repository.ts';
 export * from './page-cursor.ts';
