@@ -195,7 +195,7 @@ describe('SMS and robots', () => {
       status: 'sent',
       request: { msgtype: 'markdown' },
     });
-    expect(JSON.stringify(posts[0].request)).toContain(`/hazards/${created.body.id}`);
+    expect(JSON.stringify(posts[0]?.request)).toContain(`/hazards/${created.body.id}`);
     expect(JSON.stringify(posts)).not.toContain(secret);
     expect(JSON.stringify(posts)).not.toContain('0123456789abcdef0123');
   });
