@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { channelsZhCN } from './channels.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
@@ -8,6 +9,7 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
  * Placeholders are `{name}`. Words follow the domain brief's glossary (网格员, 风险点, 隐患, 整改 ...).
  */
 export const zhCN = {
+  ...channelsZhCN,
   ...loginSecurityZhCN,
   ...noticesZhCN,
   ...statisticsZhCN,
