@@ -40,4 +40,5 @@ export * from './unit-move.ts';
 export * from './unit-repository.ts';
 export * from './user-repository.ts';
 export * from './vendor-access-grants.ts';
+export * from './versioned-document.ts';
 export * from './write-context.ts';

@@ -7,10 +7,10 @@ import {
   type PlannedDelivery,
   type User,
 } from '@gridsafe/core';
-import { appendAuditEvent, chainHeadOf } from './audit-log.ts';
 import { userEntity } from './entities.ts';
 import { fromItem, type Page, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { auditFacts, type WriteContext } from './write-context.ts';
+import { VersionedDocument } from './versioned-document.ts';
+import type { WriteContext } from './write-context.ts';
 
 /**
  * The county's outbound channels (SMS, group robots), all in its own partition:
@@ -21,16 +21,21 @@ import { auditFacts, type WriteContext } from './write-context.ts';
  * - SMSCAP#<personId>#<day> / SMSCAP: the SMS a person received that Beijing day, for the daily cap.
  */
 export class ChannelSettingsRepository {
-  constructor(private readonly store: TenantStore) {}
+  private readonly document: VersionedDocument;
+  constructor(store: TenantStore) {
+    this.document = new VersionedDocument(store, {
+      prefix: 'NOTIFYCHANNELS',
+      type: 'NotificationChannels',
+      attribute: 'channels',
+      entityType: 'notification-channels',
+    });
+  }
 
   /** getNotificationChannels: GetItem NOTIFYCHANNELS / CURRENT (everything off, version 0, until set). */
   async get(): Promise<{ channels: NotificationChannels; version: number }> {
-    const item = await this.store.get(this.store.key('NOTIFYCHANNELS'), 'CURRENT');
-    if (!item) return { channels: DEFAULT_NOTIFICATION_CHANNELS, version: 0 };
-    return {
-      channels: NotificationChannelsSchema.parse(JSON.parse(String(item.channels))),
-      version: Number(item.version),
-    };
+    const stored = await this.document.read();
+    if (!stored) return { channels: DEFAULT_NOTIFICATION_CHANNELS, version: 0 };
+    return { channels: NotificationChannelsSchema.parse(stored.value), version: stored.version };
   }
 
   /** Replaces the channel settings under an optimistic lock, with an audit event naming what changed. */
@@ -39,44 +44,11 @@ export class ChannelSettingsRepository {
     expectedVersion: number,
     ctx: WriteContext,
   ): Promise<{ channels: NotificationChannels; version: number }> {
-    const stored = await this.store.get(this.store.key('NOTIFYCHANNELS'), 'CURRENT', true);
-    const before = stored ? JSON.parse(String(stored.channels)) : DEFAULT_NOTIFICATION_CHANNELS;
-    const version = expectedVersion + 1;
-    const audit = appendAuditEvent(this.store, chainHeadOf(stored), {
-      entityType: 'notification-channels',
-      entityId: 'current',
-      action: 'updated',
-      ...auditFacts(ctx),
-      // The robots' keys and secrets stay out of the audit trail: it says which robots, not how to post to them.
+    const before = (await this.get()).channels;
+    // The robots' keys and secrets stay out of the audit trail: it says which robots, not how to post to them.
+    const version = await this.document.replace(next, expectedVersion, ctx, {
       changes: { channels: { before: redacted(before), after: redacted(next) } },
     });
-    await this.store.transact(
-      [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: {
-              pk: this.store.key('NOTIFYCHANNELS'),
-              sk: 'CURRENT',
-              type: 'NotificationChannels',
-              channels: JSON.stringify(next),
-              version,
-              updatedAt: ctx.now.toISOString(),
-              ...audit.next,
-            },
-            ...(expectedVersion === 0
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':expected': expectedVersion },
-                }),
-          },
-        },
-        audit.put,
-      ],
-      'notification channels',
-    );
     return { channels: next, version };
   }
 }
