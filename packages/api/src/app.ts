@@ -173,5 +173,8 @@ function countyApi(deps: AppDeps) {
     import('./routes/vendor-access-grants.ts').then((m) => m.registerVendorAccessGrants),
   );
   groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
+  groups.add(county, '/notification-channels', () =>
+    import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
+  );
   return { county, groups };
 }

@@ -19,6 +19,7 @@ export * from './list-scope.ts';
 export * from './logger.ts';
 export * from './login-event.ts';
 export * from './notification.ts';
+export * from './notification-channels.ts';
 export * from './password-policy.ts';
 export * from './patrol.ts';
 export * from './permissions.ts';

@@ -1,4 +1,4 @@
-import { makeCreditCode } from '@gridsafe/core';
+import { DEFAULT_NOTIFICATION_CHANNELS, makeCreditCode } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
 import fc from 'fast-check';
 import {
@@ -118,6 +118,8 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { contentType: 'image/jpeg', size: 1000, sha256: 'b'.repeat(64) };
     case 'POST /patrols/{id}/complete':
       return { position: { lat: 33.06, lng: 115.26 }, items: [{ code: 'x1', result: 'ok' }] };
+    case 'PUT /notification-channels':
+      return { channels: DEFAULT_NOTIFICATION_CHANNELS };
   }
   if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
@@ -292,6 +294,7 @@ const KNOWN_BODIES = new Set([
   'POST /hazards/{id}/photos',
   'POST /patrols/{id}/photos',
   'POST /patrols/{id}/complete',
+  'PUT /notification-channels',
 ]);
 
 /**
@@ -450,5 +453,7 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     patrol: await answered(admin, `/patrols/${patrolId}`),
     patrolAudit: (await answered(admin, `/patrols/${patrolId}/audit`)).chain,
     settings: await answered(admin, '/settings'),
+    notificationChannels: await answered(admin, '/notification-channels'),
+    deliveries: (await admin.all('/notification-channels/deliveries')).map((d: { id: string }) => d.id),
   };
 }

@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
@@ -10,6 +11,7 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
  */
 export const zhCN = {
   ...countyAdminZhCN,
+  ...channelsZhCN,
   ...loginSecurityZhCN,
   ...noticesZhCN,
   ...statisticsZhCN,

@@ -5,7 +5,6 @@ import {
   type Capability,
   ConflictError,
   type CreateHazardSchema,
-  combineNotifiers,
   escalationMessages,
   escalationRecipients,
   ForbiddenError,
@@ -18,7 +17,6 @@ import {
   hazardScopeTarget,
   inScope,
   isSinglePersonVerification,
-  logOnlyNotifier,
   NotFoundError,
   type NotificationMessage,
   type Notifier,
@@ -46,10 +44,18 @@ import { auditTrail } from './record-routes.ts';
 
 export { EvidencePhotoSchema, HazardSchema } from './hazard-schemas.ts';
 
-/** SMS and e-mail, log-only for now; in-app notices are written with the change itself. */
+/**
+ * SMS and group robots where the county turned them on (channels/outbound-notifier.ts); in-app notices are
+ * written with the change itself. The channels are a chunk of their own, loaded at a process's first notice.
+ */
 export function externalNotifier(c: Context<AppEnv>): Notifier {
-  const { logger } = c.get('deps');
-  return combineNotifiers(logger, logOnlyNotifier(logger));
+  return {
+    async notify(messages) {
+      if (messages.length === 0) return;
+      const { countyOutbound } = await import('../channels/county-outbound.ts');
+      await countyOutbound(c).notify(messages);
+    },
+  };
 }
 
 /** A hazard the caller may see: 404 when missing or in another county, 403 when outside their area. */
