@@ -1,3 +1,4 @@
+import { backfillSearchIndex, SearchIndex, unitSearchDocument } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
 
@@ -119,6 +120,25 @@ describe('searching the units list', () => {
     const part = own[0]!.name.slice(3, 6);
     expect(ids(await searched(unitUser, '/units', part))).toEqual(ids(own));
     expect(await searched(unitUser, '/units', '不存在的名字')).toEqual([]);
+  });
+});
+
+describe('the migration step', () => {
+  it('writes the postings of a county whose units have none, so search finds them again', async ({
+    county,
+    admin,
+    store,
+  }) => {
+    const unit = (await admin.get(`/units/${county.unit(3)}`)).body as Named;
+    // The county as it was before search: this unit without postings.
+    const index = new SearchIndex(store, 'unit');
+    const removals = index.changes(unit.id, unitSearchDocument(unit), { text: '', grams: [] });
+    await store.transact(removals, 'test');
+    const part = unit.name.slice(3, 7);
+    expect((await searched(admin, '/units', part)).map((found) => found.id)).not.toContain(unit.id);
+    const report = await backfillSearchIndex(store);
+    expect(report.units).toBeGreaterThan(0);
+    expect((await searched(admin, '/units', part)).map((found) => found.id)).toContain(unit.id);
   });
 });
 
