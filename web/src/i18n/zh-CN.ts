@@ -1,6 +1,7 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
+import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 
 /**
@@ -11,6 +12,7 @@ export const zhCN = {
   ...loginSecurityZhCN,
   ...noticesZhCN,
   ...statisticsZhCN,
+  ...searchZhCN,
   'app.name': '网格安全',
 
   'action.back': '返回',
