@@ -28,6 +28,7 @@ export * from './quarterly-assessment.ts';
 export * from './reminder.ts';
 export * from './risk-point.ts';
 export * from './risk-point-review.ts';
+export * from './search-text.ts';
 export * from './settings.ts';
 export * from './statistics.ts';
 export * from './stats.ts';

@@ -29,6 +29,8 @@ export * from './record-repository.ts';
 export * from './rehome.ts';
 export * from './reminder-sweep.ts';
 export * from './risk-point-repository.ts';
+export * from './search-backfill.ts';
+export * from './search-index.ts';
 export * from './settings-repository.ts';
 export * from './statistics-backfill.ts';
 export * from './statistics-ledger.ts';

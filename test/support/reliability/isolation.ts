@@ -19,6 +19,8 @@ export interface CountyFixture {
   pointId: string;
   photoId: string;
   userId: string;
+  /** A unit's whole name, only this county's: what a search (`q=`) naming this county's records sends. */
+  unitName: string;
   /** Hazard, patrol … ids by collection (`hazards`), for operations added after this file was written. */
   more: Record<string, string>;
   /** Ids and names only this county has: none may appear in an answer given to the other county. */
@@ -153,6 +155,8 @@ function idQueries(op: Operation, county: CountyFixture): [string, string][] {
     unit: c.unit(1),
     riskPoint: county.pointId,
     assignee: county.userId,
+    // A list search for a record of theirs by its whole name: nothing of theirs may come back.
+    q: county.unitName,
   };
   return op.query.filter((q) => byName[q.name]).map((q) => [q.name, byName[q.name]!]);
 }
@@ -404,6 +408,7 @@ export async function isolationFixture(
     pointId: withPhoto.id,
     photoId: withPhoto.photos[0].id,
     userId: seeded.user('grid.member'),
+    unitName: (units[0] as { name: string }).name,
     more,
     secrets,
   };

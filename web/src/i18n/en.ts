@@ -3,6 +3,7 @@ import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { noticesEn } from './notices.en.ts';
+import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
@@ -13,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
   ...noticesEn,
   ...statisticsEn,
+  ...searchEn,
   'app.name': 'Gridsafe',
 
   'action.back': 'Back',

@@ -3,6 +3,7 @@ import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
+import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 
 /**
@@ -15,6 +16,7 @@ export const zhCN = {
   ...loginSecurityZhCN,
   ...noticesZhCN,
   ...statisticsZhCN,
+  ...searchZhCN,
   'app.name': '网格安全',
 
   'action.back': '返回',

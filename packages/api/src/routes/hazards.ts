@@ -73,7 +73,7 @@ const EVIDENCE_CAPABILITIES: Capability[] = ['hazard.report', 'hazard.rectify', 
 export function registerHazards(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.list, async (c) => {
     authorize(c.get('principal'), 'hazard.read');
-    const { grid, level, status, overdue, department, unit, limit, cursor } = c.req.valid('query');
+    const { grid, level, status, overdue, department, unit, q, limit, cursor } = c.req.valid('query');
     const scope = await readScope(c, { grid, department, unit });
     const filter = {
       ...scopeFilter(scope),
@@ -81,7 +81,10 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       status,
       ...(overdue ? { overdue: overdue === 'true' } : {}),
     };
-    const page = await new HazardRepository(countyData(c).store).list(filter, { limit, cursor });
+    const hazards = new HazardRepository(countyData(c).store);
+    const page = q
+      ? await hazards.searchList({ ...filter, query: q }, { limit, cursor })
+      : await hazards.list(filter, { limit, cursor });
     return c.json(await pageWithHazardAllowedActions(c, page), 200);
   });
 
