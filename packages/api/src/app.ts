@@ -145,6 +145,8 @@ function countyApi(deps: AppDeps) {
   registerHealth(county);
   registerAuthConfig(county);
   registerSession(county);
+  // The notice board behind a QR code: public, read-only, rate-limited (PUBLIC_COUNTY_ROUTES).
+  groups.add(county, '/public', () => import('./routes/public-board.ts').then((m) => m.registerPublicBoard));
   county.use('*', requireAuth);
   registerMe(county);
   registerGrids(county);
@@ -170,5 +172,8 @@ function countyApi(deps: AppDeps) {
     import('./routes/vendor-access-grants.ts').then((m) => m.registerVendorAccessGrants),
   );
   groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
+  groups.add(county, '/notice-boards', () =>
+    import('./routes/notice-boards.ts').then((m) => m.registerNoticeBoards),
+  );
   return { county, groups };
 }

@@ -7,6 +7,7 @@ export * from './ensure-table.ts';
 export * from './entities.ts';
 export * from './entity.ts';
 export * from './escalation-sweep.ts';
+export * from './filed-board.ts';
 export * from './grid-repository.ts';
 export * from './grid-stats.ts';
 export * from './hazard-repository.ts';

@@ -39,7 +39,7 @@ export function UnitPage({ id }: { id: string }) {
   const u: Unit = unit.data;
   const department = departments.data?.find((d) => d.id === u.departmentId);
   const rows: [string, string][] = [
-    [t('unit.creditCode'), u.creditCode],
+    [t('unit.creditCode'), u.creditCode ?? ''],
     [t('unit.industry'), industryName(industries.data, u.industry)],
     [t('unit.grid'), grid.data?.name ?? ''],
     [t('unit.department'), department?.name ?? ''],
