@@ -5,6 +5,7 @@ import {
   backfillStatisticsLedger,
   createDocumentClient,
   migrateCountyToPersonIds,
+  migrateUnitsToLifecycle,
   TenantRegistry,
   TenantStore,
 } from '@gridsafe/db';
@@ -14,7 +15,8 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * `npm run migrate`: brings counties written before person ids to the current shape (docs/runbook.md,
  * "Migrating to person ids"): subject links for every person from their stored `sub`, and notification read
  * marks copied from the `sub` to the person id; and the statistics ledger built from the records of a county that
- * has none yet (docs/decisions.md, "Statistics at the end of a period"). Safe to run again; run it before
+ * has none yet (docs/decisions.md, "Statistics at the end of a period"); and units stored before the unit
+ * lifecycle marked active (docs/decisions.md, "A unit's lifecycle"). Safe to run again; run it before
  * deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
@@ -64,4 +66,6 @@ for (const tenant of tenants) {
       ? `${tenant}: statistics ledger already kept`
       : `${tenant}: statistics ledger built from ${ledger.records} records (${ledger.buckets} buckets)`,
   );
+  const lifecycle = await migrateUnitsToLifecycle(store);
+  console.log(`${tenant}: ${lifecycle.migrated} of ${lifecycle.units} units marked active (unit lifecycle)`);
 }

@@ -1,5 +1,6 @@
 import { publicBoardOf } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
+import { migrateUnitsToLifecycle } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { encodeUtf8WithBom } from '../support/csv-fixtures.ts';
 import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
@@ -11,6 +12,7 @@ interface PointView {
   id: string;
   unitId: string;
   gridId: string;
+  gridPath: string;
   name: string;
   status: string;
   version: number;
@@ -18,8 +20,10 @@ interface PointView {
 }
 
 /** A unit with a filed risk point and its one scheduled patrol task (`skip` passes over earlier ones). */
-async function unitWithOpenPatrol(admin: Client, skip = 0) {
-  const points = await everyItem<PointView>(admin, '/risk-points?status=filed');
+async function unitWithOpenPatrol(admin: Client, skip = 0, within = '') {
+  const points = (await everyItem<PointView>(admin, '/risk-points?status=filed')).filter((point) =>
+    point.gridPath.includes(within),
+  );
   const units = [...new Map(points.map((point) => [point.unitId, point])).values()].slice(skip);
   for (const point of units) {
     const open = await admin.get(`/patrols?unit=${point.unitId}&status=scheduled`);
@@ -51,7 +55,7 @@ describe('a unit’s lifecycle', () => {
     admin,
     township,
   }) => {
-    const { unitId, patrolId, village } = await unitWithOpenPatrol(admin);
+    const { unitId, patrolId, village } = await unitWithOpenPatrol(admin, 0, county.township1);
     const [villageBefore, countyBefore] = [
       await unitsOf(admin, village),
       await unitsOf(admin, county.county),
@@ -131,6 +135,34 @@ describe('a unit’s lifecycle', () => {
     const moved = await setStatus(admin, unitId, { status: 'deregistered', statusReason: '注销' });
     expect(moved.status).toBe(200);
     expect((await admin.get(`/patrols?unit=${unitId}&status=scheduled`)).body.items).toEqual([]);
+  });
+});
+
+describe('migrating units stored before the lifecycle', () => {
+  it('marks them active once, leaving their version, history and the counters as they were', async ({
+    county,
+    store,
+    admin,
+  }) => {
+    const id = county.unit(7);
+    const key = { pk: store.key('UNIT', id), sk: 'UNIT' };
+    // A unit as stored before the lifecycle: no status at all.
+    await store.update({
+      Key: key,
+      UpdateExpression: 'REMOVE #s',
+      ExpressionAttributeNames: { '#s': 'status' },
+    });
+    const before = (await admin.get(`/units/${id}`)).body;
+    expect(before.status).toBe('active');
+    const trail = (await admin.get(`/units/${id}/audit`)).body.items.length;
+    const countyUnits = await unitsOf(admin, county.county);
+    const first = await migrateUnitsToLifecycle(store);
+    expect(first.migrated).toBeGreaterThan(0);
+    expect((await store.get(key.pk, key.sk, true))?.status).toBe('active');
+    expect((await admin.get(`/units/${id}`)).body.version).toBe(before.version);
+    expect((await admin.get(`/units/${id}/audit`)).body.items).toHaveLength(trail);
+    expect(await unitsOf(admin, county.county)).toBe(countyUnits);
+    expect((await migrateUnitsToLifecycle(store)).migrated).toBe(0);
   });
 });
 

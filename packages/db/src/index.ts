@@ -36,6 +36,7 @@ export * from './subject-link-repository.ts';
 export * from './table-definition.ts';
 export * from './tenant-registry.ts';
 export * from './tenant-store.ts';
+export * from './unit-lifecycle-migration.ts';
 export * from './unit-move.ts';
 export * from './unit-repository.ts';
 export * from './user-repository.ts';
