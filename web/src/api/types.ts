@@ -128,3 +128,12 @@ export type Statistics = import('@gridsafe/core').StatisticsFigures & {
     name: string;
   })[];
 };
+
+/** GET /public/risk-points/{id}: the notice board anyone may read. */
+export type PublicNoticeBoard = import('@gridsafe/core').PublicNoticeBoard;
+
+/** A unit as the API answers it: its status always, and on the unit itself the statuses the caller may set. */
+export type UnitView = import('@gridsafe/core').Unit & {
+  status: import('@gridsafe/core').UnitStatus;
+  allowedStatuses?: import('@gridsafe/core').UnitStatus[];
+};

@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { lifecycleEn } from './lifecycle.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { statisticsEn } from './statistics.en.ts';
@@ -8,6 +9,7 @@ import type { MessageKey } from './zh-CN.ts';
 export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
   ...noticesEn,
+  ...lifecycleEn,
   ...statisticsEn,
   'app.name': 'Gridsafe',
 
