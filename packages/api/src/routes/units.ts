@@ -137,9 +137,12 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     authorize(principal, 'unit.update');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
+    const changesStatus = input.status !== undefined || input.statusReason !== undefined;
+    // Authorize first: a status change is its own capability, refused before any record is looked up.
+    if (changesStatus) authorize(principal, 'unit.changeStatus');
     const { stored, unit } = await visibleUnit(c, id);
     const version = expectedVersion(c, input.version, unit.version);
-    if (input.status !== undefined || input.statusReason !== undefined) {
+    if (changesStatus) {
       // A status change is a write of its own (its patrol task, its counters): loaded at the first one.
       const { changeUnitStatus } = await import('./unit-status.ts');
       const changed = await changeUnitStatus(c, stored, unit, input, version);
