@@ -2,7 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { inScope, ROLES } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
+import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
+import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
 import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table-lifecycle.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
@@ -22,6 +24,8 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...STATISTICS_TABLE,
   ...LIFECYCLE_PUBLIC_TABLE,
   ...LIFECYCLE_TABLE,
+  ...COUNTY_ADMIN_TABLE,
+  ...CHANNELS_TABLE,
 };
 
 let w: MatrixWorld;

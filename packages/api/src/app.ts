@@ -161,6 +161,9 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/assessments', () =>
     import('./routes/assessments.ts').then((m) => m.registerAssessments),
   );
+  groups.add(county, '/grids/import', () =>
+    import('./routes/grid-import.ts').then((m) => m.registerGridImport),
+  );
   groups.add(county, '/knowledge', () => import('./routes/knowledge.ts').then((m) => m.registerKnowledge));
   groups.add(county, '/login-events', () =>
     import('./routes/login-events.ts').then((m) => m.registerLoginEvents),
@@ -174,6 +177,9 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
   groups.add(county, '/notice-boards', () =>
     import('./routes/notice-boards.ts').then((m) => m.registerNoticeBoards),
+  );
+  groups.add(county, '/notification-channels', () =>
+    import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
   );
   return { county, groups };
 }

@@ -1,8 +1,18 @@
-import { type CounterDeltas, diff, isActiveUnit, type Unit } from '@gridsafe/core';
+import {
+  type CounterDeltas,
+  diff,
+  isActiveUnit,
+  looksLikeCreditCodePrefix,
+  normalizeSearchText,
+  type SearchDocument,
+  searchDocument,
+  type Unit,
+} from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { unitEntity } from './entities.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
-import { RecordRepository } from './record-repository.ts';
+import { RecordRepository, withinPath } from './record-repository.ts';
+import { SearchIndex } from './search-index.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -35,8 +45,30 @@ const STATUS_ACTIONS: Record<NonNullable<Unit['status']>, string> = {
  * spreadsheet row means.
  */
 export class UnitRepository extends RecordRepository<Unit> {
+  private readonly search: SearchIndex;
+
   constructor(store: TenantStore) {
     super(store, unitEntity);
+    this.search = new SearchIndex(store, 'unit');
+  }
+
+  /**
+   * searchUnits: the units whose name or address holds `query`, or whose credit code starts with it (the n-gram
+   * index, search-index.ts), in the list's place and of its department and industry.
+   */
+  async searchList(
+    filter: { withinPath: string; departmentId?: string; industry?: string; query: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Unit>> {
+    return this.searchPage(
+      this.search,
+      filter.query,
+      page,
+      (unit) =>
+        withinPath(unit, filter.withinPath) &&
+        (!filter.departmentId || unit.departmentId === filter.departmentId) &&
+        (!filter.industry || unit.industry === filter.industry),
+    );
   }
 
   /** findUnitIdByCreditCode: GetItem UNITCODE#<code>. */
@@ -124,7 +156,12 @@ export class UnitRepository extends RecordRepository<Unit> {
       industry: unit.industry,
       gridId: unit.gridId,
     };
-    return [...this.writes(unit, NEW_CHAIN, ctx, [{ action: 'created', details }]), this.claim(unit)];
+    return [
+      ...this.writes(unit, NEW_CHAIN, ctx, [{ action: 'created', details }]),
+      this.claim(unit),
+      ...this.search.puts(unit.id, unitSearchDocument(unit)),
+      ...(unit.creditCode ? [this.search.codePut(unit.id, unit.creditCode)] : []),
+    ];
   }
 
   /**
@@ -243,6 +280,7 @@ export class UnitRepository extends RecordRepository<Unit> {
         this.claim(next),
       );
     }
+    items.push(...this.search.changes(next.id, unitSearchDocument(before), unitSearchDocument(next)));
     if (before.gridPath !== next.gridPath || before.departmentId !== next.departmentId) {
       // Its risk points, open hazards and open patrol go with it (to the new village, under the new department),
       // and every count moves in one update per node.
@@ -268,4 +306,31 @@ export function sameUnitContent(a: Unit, b: Unit): boolean {
 /** The key an import matches an unlicensed row by: its village and its name (the UNITNAME claim's). */
 export function unlicensedKey(row: { gridId: string; name: string }): string {
   return `${row.gridId}#${row.name}`;
+}
+
+/**
+ * What of a unit the search index holds: its name and its address, each cut to 20 characters (a unit's postings
+ * then stay under 42, so a rename of both fits one transaction with the unit: docs/decisions.md, "Search").
+ */
+export function unitSearchDocument(unit: Pick<Unit, 'name' | 'address'>): SearchDocument {
+  return searchDocument([
+    [unit.name, 20],
+    [unit.address, 20],
+  ]);
+}
+
+/** How many items a new unit's own writes are (unit, claim, audit event, its postings), for batching imports. */
+export function unitCreationItemCount(unit: Pick<Unit, 'name' | 'address'>): number {
+  return 4 + unitSearchDocument(unit).grams.length;
+}
+
+/** True when a search for `query` finds this unit: what searchList answers, for a unit already in hand. */
+export function unitMatchesSearch(
+  unit: Pick<Unit, 'name' | 'address' | 'creditCode'>,
+  query: string,
+): boolean {
+  const normalized = normalizeSearchText(query);
+  if (looksLikeCreditCodePrefix(normalized))
+    return (unit.creditCode ?? '').startsWith(normalized.toUpperCase());
+  return unitSearchDocument(unit).text.includes(normalized);
 }

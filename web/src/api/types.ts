@@ -137,3 +137,9 @@ export type UnitView = import('@gridsafe/core').Unit & {
   status: import('@gridsafe/core').UnitStatus;
   allowedStatuses?: import('@gridsafe/core').UnitStatus[];
 };
+/** GET/PUT /notification-channels: the county's SMS and robot settings, with the version to send back. */
+export interface ChannelsAnswer {
+  channels: import('@gridsafe/core').NotificationChannels;
+  version: number;
+}
+export type { Delivery, NotificationTopic, Robot } from '@gridsafe/core';
