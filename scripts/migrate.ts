@@ -6,6 +6,7 @@ import {
   backfillStatisticsLedger,
   createDocumentClient,
   migrateCountyToPersonIds,
+  migrateUnitsToLifecycle,
   TenantRegistry,
   TenantStore,
 } from '@gridsafe/db';
@@ -15,8 +16,9 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * `npm run migrate`: brings counties written before person ids to the current shape (docs/runbook.md,
  * "Migrating to person ids"): subject links for every person from their stored `sub`, and notification read
  * marks copied from the `sub` to the person id; and the statistics ledger built from the records of a county that
- * has none yet (docs/decisions.md, "Statistics at the end of a period"); and the search index of every unit, risk
- * point and hazard (docs/decisions.md, "Search"). Safe to run again; run it before
+ * has none yet (docs/decisions.md, "Statistics at the end of a period"); the search index of every unit, risk
+ * point and hazard (docs/decisions.md, "Search"); and units stored before the unit lifecycle marked active
+ * (docs/decisions.md, "A unit's lifecycle"). Safe to run again; run it before
  * deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
@@ -66,6 +68,8 @@ for (const tenant of tenants) {
       ? `${tenant}: statistics ledger already kept`
       : `${tenant}: statistics ledger built from ${ledger.records} records (${ledger.buckets} buckets)`,
   );
+  const lifecycle = await migrateUnitsToLifecycle(store);
+  console.log(`${tenant}: ${lifecycle.migrated} of ${lifecycle.units} units marked active (unit lifecycle)`);
   const search = await backfillSearchIndex(store);
   console.log(
     `${tenant}: search index written for ${search.units} units, ${search.riskPoints} risk points, ${search.hazards} hazards (${search.postings} postings)`,

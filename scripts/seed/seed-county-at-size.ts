@@ -5,6 +5,7 @@ import {
   type Department,
   type GridNode,
   grade,
+  isActiveUnit,
   makeCreditCode,
   type Principal,
   type RiskPoint,
@@ -33,7 +34,13 @@ import { demoJpegPhoto, demoUnit, LEC_FOR, riskPointFromTemplate } from './demo-
 import { ensureGrid, type SeedTarget } from './seed-demo.ts';
 import { DEMO_HAZARDS, type HazardPlan, seedHazard, seedPatrol } from './seed-demo-hazards.ts';
 import { DEMO_RISK_POINT_PLAN } from './seed-demo-risk-points.ts';
-import { TAIHE_MORE_DEPARTMENTS, TAIHE_MORE_TOWNSHIPS, TAIHE_SIZE, VILLAGE_STEMS } from './taihe-size.ts';
+import {
+  sizedUnitLifecycle,
+  TAIHE_MORE_DEPARTMENTS,
+  TAIHE_MORE_TOWNSHIPS,
+  TAIHE_SIZE,
+  VILLAGE_STEMS,
+} from './taihe-size.ts';
 
 type Colour = RiskPoint['color'];
 type ReviewStatus = 'submitted' | 'township_approved';
@@ -182,7 +189,8 @@ export async function seedCountyAtSize(
   const patrolEnv = { tenant, patrols: new PatrolRepository(store), settings, centre: county.centre, now };
   // Units the sized seed added that have risk points (the demo's own units keep the demo's named patrols).
   const patrolUnits = [...pointsByUnit.keys()]
-    .filter((unitId) => serialOf.has(unitId))
+    // A suspended or closed unit is not patrolled (and planPatrols passes it by too).
+    .filter((unitId) => serialOf.has(unitId) && isActiveUnit(unitAt(serialOf.get(unitId)!)))
     .slice(0, TAIHE_SIZE.completedPatrols);
   await runBounded(patrolUnits.length, 8, async (i) => {
     const serial = serialOf.get(patrolUnits[i]!)!;
@@ -228,7 +236,9 @@ function sizedUnit(
   const village = villages[serial % villages.length]!;
   const kind = DEMO_UNIT_KINDS[serial % DEMO_UNIT_KINDS.length]!;
   const prefix = DEMO_UNIT_PREFIXES[(serial * 7) % DEMO_UNIT_PREFIXES.length]!;
-  return demoUnit({
+  const { status, unlicensed } = sizedUnitLifecycle(serial);
+  const created = daysBefore(now, serial % 90);
+  const unit = demoUnit({
     id: demoId(tenant, `unit:${serial}`),
     name: `${village.node.name.replace(/(村|社区)$/, '')}${prefix}${kind.suffix}`,
     creditCode: makeCreditCode(`91${county.divisionCode}`, serial),
@@ -238,8 +248,20 @@ function sizedUnit(
     address: `${village.township.name}${village.node.name}${(serial % 60) + 1}号`,
     location: around(village.centre, serial, 0.012),
     contact: { name: `联系人${serial}`, phone: `1385558${String(serial).padStart(4, '0')}` },
-    now: daysBefore(now, serial % 90),
+    now: created,
   });
+  const { creditCode: _code, ...withoutCode } = unit;
+  return {
+    ...(unlicensed ? { ...withoutCode, unlicensed: true } : unit),
+    status,
+    ...(status === 'active'
+      ? {}
+      : {
+          statusReason:
+            status === 'suspended' ? '停产整顿：未落实隐患整改（演示）' : '关闭取缔：非法生产（演示）',
+          statusChangedAt: created.toISOString(),
+        }),
+  };
 }
 
 /**

@@ -20,6 +20,27 @@ export const TAIHE_SIZE = {
 } as const;
 
 /**
+ * The lifecycle of the sized seed's unit `serial` (the demo's own units stay active and licensed): one in a
+ * thousand suspended (停产整顿), one closed (关闭取缔), one registered without a licence (无证照), so the lists,
+ * the status control and the counters have some of each. Only active units are counted and patrolled.
+ */
+export function sizedUnitLifecycle(serial: number): {
+  status: 'active' | 'suspended' | 'closed';
+  unlicensed: boolean;
+} {
+  const status = serial % 1000 === 500 ? 'suspended' : serial % 1000 === 750 ? 'closed' : 'active';
+  return { status, unlicensed: serial % 1000 === 250 };
+}
+
+/** How many of the sized seed's units from `firstSerial` to TAIHE_SIZE.units are not active (not counted). */
+export function sizedInactiveUnits(firstSerial: number): number {
+  let inactive = 0;
+  for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++)
+    if (sizedUnitLifecycle(serial).status !== 'active') inactive += 1;
+  return inactive;
+}
+
+/**
  * Taihe's towns and townships (after the demo's four, which are already seeded), and the two 街道 the
  * development zone's growth added, to make the 32 regional grids. Codes follow the county's division code.
  */

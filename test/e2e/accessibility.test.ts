@@ -66,6 +66,11 @@ beforeAll(async () => {
     hazards: await first(admin, '/hazards?limit=1'),
     knowledge: industries.body.items[0]!.code,
     'm/patrols': await first(member, '/patrols?assignee=me&status=scheduled&limit=1'),
+    // The print page of all boards of a unit (boards/unit/<id>).
+    boards: 'unit',
+    'boards/:kind': await first(admin, '/units?limit=1'),
+    // The public board a QR code opens, read signed out (a filed point).
+    publicBoard: await first(admin, '/risk-points?status=filed&limit=1'),
   };
 });
 
@@ -122,7 +127,7 @@ for (const [device, options] of [
     it('the pages before signing in', async () => {
       const signedOut = await browser.newContext(options);
       const outPage = await signedOut.newPage();
-      for (const pattern of SIGNED_OUT) {
+      for (const pattern of [...SIGNED_OUT, `r/${samples.publicBoard}`]) {
         await settle(outPage, `${stack.url}/taihe/${pattern}`);
         expect(await accessibilityViolations(outPage), pattern).toEqual([]);
       }

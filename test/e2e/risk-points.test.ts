@@ -104,16 +104,22 @@ describe('risk points in the admin web app', () => {
     await screenshot(page, 'map');
     await context.close();
   });
-  it('a scanned notice-board address opens the risk point after the login', async () => {
-    const all = await stack.api<{ items: RiskPoint[] }>(officerToken, 'GET', '/risk-points?limit=100');
+  it('a scanned notice-board address opens the board without a login, and the record for someone signed in', async () => {
+    const all = await stack.api<{ items: RiskPoint[] }>(
+      officerToken,
+      'GET',
+      '/risk-points?status=filed&limit=100',
+    );
     const point = all.body.items[0]!;
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     await page.goto(`${stack.url}/taihe/r/${point.id}`);
-    await page.waitForURL(/\/taihe\/login\?next=/);
-    await page.fill('#f-username', 'township.officer');
-    await page.fill('#f-password', 'Gridsafe-demo-2026');
-    await page.click('button[type=submit]');
+    await page.locator('[data-testid=public-board] h1').waitFor();
+    expect(await page.locator('[data-testid=public-board] h1').textContent()).toBe(point.name);
+    expect(page.url()).toBe(`${stack.url}/taihe/r/${point.id}`);
+    await loginAs(page, stack.url, 'township.officer');
+    await page.goto(`${stack.url}/taihe/r/${point.id}`);
+    await page.locator('[data-testid=public-board] a.button').click();
     await page.waitForURL(`${stack.url}/taihe/risk-points/${point.id}`);
     expect(await page.locator('[data-testid=risk-point-record] h1').textContent()).toBe(point.name);
     await context.close();

@@ -5,6 +5,7 @@ import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '
 import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
 import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
+import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table-lifecycle.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
@@ -21,6 +22,8 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...COUNTY_TABLE,
   ...RECORD_TABLE,
   ...STATISTICS_TABLE,
+  ...LIFECYCLE_PUBLIC_TABLE,
+  ...LIFECYCLE_TABLE,
   ...COUNTY_ADMIN_TABLE,
   ...CHANNELS_TABLE,
 };

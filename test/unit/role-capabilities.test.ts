@@ -16,6 +16,7 @@ const EXPECTED: Record<Capability, string> = {
   'unit.create': '       .  x  .  x  x  .',
   'unit.update': '       .  x  x  x  x  .',
   'unit.import': '       .  x  .  .  .  .',
+  'unit.changeStatus': ' .  x  x  x  .  .',
   'user.read': '         x  x  .  .  .  .',
   'user.manage': '       .  x  .  .  .  .',
   'stats.read': '        x  x  x  x  x  .',

@@ -25,7 +25,9 @@ import { ReportHazardPage } from './pages/mobile/report-hazard.ts';
 import { SyncPage } from './pages/mobile/sync.ts';
 import { TasksPage } from './pages/mobile/tasks.ts';
 import { NotLinkedPage } from './pages/not-linked.ts';
+import { NoticeBoardsPrintPage } from './pages/notice-boards-print.ts';
 import { NoticesPage } from './pages/notices.ts';
+import { PublicBoardPage } from './pages/public-board.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
 import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SettingsPage } from './pages/settings.ts';
@@ -62,6 +64,7 @@ const ROUTES: Route[] = [
   { pattern: 'risk-points', page: RiskPointsPage },
   { pattern: 'risk-points/:id', page: RiskPointPage },
   { pattern: 'review', page: ReviewQueuePage, needs: 'riskPoint.review' },
+  { pattern: 'boards/:kind/:id', page: NoticeBoardsPrintPage, needs: 'riskPoint.read' },
   { pattern: 'hazards', page: HazardsPage },
   { pattern: 'hazards/:id', page: HazardPage },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
@@ -126,16 +129,15 @@ export function App() {
   // reached signed out, and the callback stays put while the session it starts appears.
   if (rest === 'auth/callback') return html`<${AuthCallbackPage} tenant=${tenant} />`;
   if (rest === 'auth/not-linked') return html`<${NotLinkedPage} tenant=${tenant} />`;
+  // The notice board's QR code (printed boards carry `/<county>/r/<id>`): the public board, with or without a login.
+  const scanned = matchPath('r/:id', rest);
+  if (scanned) return html`<${PublicBoardPage} tenant=${tenant} id=${scanned.id ?? ''} />`;
   if (!current || current.tenant !== tenant) {
     // Keep where the person was going (a shared link, a scanned notice board) for after the login.
     const next = rest && rest !== 'login' ? `?next=${encodeURIComponent(path + location.value.search)}` : '';
     if (rest !== 'login') return html`<${Redirect} to=${`/${tenant}/login${next}`} />`;
     return html`<${LoginPage} tenant=${tenant} />`;
   }
-  // The notice board's QR code: a short address that opens the risk point's record.
-  const scanned = matchPath('r/:id', rest);
-  if (scanned)
-    return html`<${Redirect} to=${`/${tenant}/risk-points/${encodeURIComponent(scanned.id ?? '')}`} />`;
   if (rest === 'login') {
     return html`<${Redirect} to=${nextAfterLogin(tenant) ?? `/${tenant}/${homePath(current.user)}`} />`;
   }

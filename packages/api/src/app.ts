@@ -143,6 +143,8 @@ function countyApi(deps: AppDeps) {
   registerHealth(county);
   registerAuthConfig(county);
   registerSession(county);
+  // The notice board behind a QR code: public, read-only, rate-limited (PUBLIC_COUNTY_ROUTES).
+  groups.add(county, '/public', () => import('./routes/public-board.ts').then((m) => m.registerPublicBoard));
   county.use('*', requireAuth);
   registerMe(county);
   registerGrids(county);
@@ -177,6 +179,9 @@ function countyApi(deps: AppDeps) {
   );
   groups.add(county, '/users', () => import('./routes/users.ts').then((m) => m.registerUsers));
   groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
+  groups.add(county, '/notice-boards', () =>
+    import('./routes/notice-boards.ts').then((m) => m.registerNoticeBoards),
+  );
   groups.add(county, '/notification-channels', () =>
     import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
   );

@@ -35,7 +35,8 @@ export const IdParamSchema = z.object({
 /** A position as answers carry it (requests use core's LocationSchema, which also bounds it). */
 export const LocationOut = z.object({ lat: z.number(), lng: z.number() });
 
-const problem = (description: string) => ({
+/** A documented problem+json answer. */
+export const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ProblemSchema } },
 });

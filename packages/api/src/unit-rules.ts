@@ -61,7 +61,8 @@ export function newUnit(
   return {
     id: made.id,
     name: input.name,
-    creditCode: input.creditCode,
+    ...(input.creditCode ? { creditCode: input.creditCode } : { unlicensed: true }),
+    status: 'active',
     industry: input.industry,
     gridId: village.id,
     gridPath: village.path,

@@ -23,6 +23,8 @@ export const PUBLIC_COUNTY_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path:
   { method: 'GET', path: '/health' },
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/auth-config' },
+  // The notice board a QR code opens (read-only, filed points only, rate-limited per address).
+  { method: 'GET', path: '/public/risk-points/{id}' },
 ];
 
 /**

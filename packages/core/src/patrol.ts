@@ -6,7 +6,8 @@ import type { Color } from './grading.ts';
 import type { Photo } from './risk-point.ts';
 import type { TenantSettings } from './settings.ts';
 
-export const PATROL_STATUSES = ['scheduled', 'done'] as const;
+/** `cancelled`: the unit stopped being active (unit-lifecycle.ts); the task comes back when it reopens. */
+export const PATROL_STATUSES = ['scheduled', 'done', 'cancelled'] as const;
 export type PatrolStatus = (typeof PATROL_STATUSES)[number];
 /** What a list may ask for: `overdue` is a scheduled patrol whose due time has passed. */
 export const PatrolListStatusSchema = z.enum(['scheduled', 'overdue', 'done']);
@@ -73,6 +74,8 @@ export interface Patrol {
   status: PatrolStatus;
   completedAt?: string;
   completedBy?: string;
+  /** When the unit's suspension, closure or deregistration cancelled the task. */
+  cancelledAt?: string;
   position?: Location;
   /** Metres from the position to the nearest target. */
   distanceMeters?: number;
@@ -151,6 +154,17 @@ export function patrolDueDates(anchor: Date, intervalDays: number, from: Date, u
 /** The next patrol is due one interval after the last one was done (or after the plan was made). */
 export function nextPatrolDue(from: Date, intervalDays: number): Date {
   return addDays(from, intervalDays);
+}
+
+/**
+ * The task back after its unit reopens: scheduled again, due no earlier than the reopening (a unit closed for
+ * months is patrolled on reopening, not counted overdue for the months nobody could patrol it).
+ */
+export function reinstatedPatrol(patrol: Patrol, now: Date): Patrol {
+  const { cancelledAt: _cancelled, ...rest } = patrol;
+  const at = now.toISOString();
+  const lapsed = patrol.dueAt < at;
+  return { ...rest, status: 'scheduled', dueAt: lapsed ? at : patrol.dueAt };
 }
 
 export function isPatrolOverdue(patrol: Pick<Patrol, 'status' | 'dueAt'>, now: Date): boolean {

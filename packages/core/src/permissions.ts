@@ -14,6 +14,8 @@ export const CAPABILITIES = [
   'unit.create',
   'unit.update',
   'unit.import',
+  /** Suspending, closing, deregistering and reopening a unit (its lifecycle, unit-lifecycle.ts). */
+  'unit.changeStatus',
   'user.read',
   'user.manage',
   'stats.read',
@@ -59,11 +61,20 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   county_admin: CAPABILITIES,
   // The industry chain sees its industries' units and risk points county-wide; it does not file or review them.
   // It also works the hazards of its industries: reports what its inspections find, verifies and escalates.
-  department_officer: [...OFFICER_READS, 'unit.update', 'hazard.report', 'hazard.verify'],
+  department_officer: [
+    ...OFFICER_READS,
+    'unit.update',
+    // The supervising department orders a unit of its industries to stop for rectification, or closes it.
+    'unit.changeStatus',
+    'hazard.report',
+    'hazard.verify',
+  ],
   township_officer: [
     ...OFFICER_READS,
     'unit.create',
     'unit.update',
+    // The township enforces closures in its villages (关闭取缔) and records deregistrations it learns of.
+    'unit.changeStatus',
     'riskPoint.file',
     'riskPoint.review',
     'hazard.report',

@@ -66,7 +66,7 @@ export function assessmentSourceFor(quarter: string, now: Date): 'computed' | 's
 export interface AssessmentRecords {
   townships: { id: string; name: string }[];
   departments: { id: string; name: string }[];
-  units: { id: string; gridPath: string; departmentId?: string; createdAt: string }[];
+  units: { id: string; gridPath: string; departmentId?: string; createdAt: string; status?: string }[];
   riskPoints: { unitId: string; status: string }[];
   patrols: { gridPath: string; departmentId?: string; dueAt: string; status: string; completedAt?: string }[];
   hazards: {
@@ -129,8 +129,14 @@ export function assessQuarter(quarter: string, records: AssessmentRecords): Quar
   const filedUnits = new Set(
     records.riskPoints.filter((point) => point.status === 'filed').map((point) => point.unitId),
   );
-  const units = records.units.filter((unit) => unit.createdAt < to);
-  const patrols = records.patrols.filter((patrol) => inQuarter(patrol.dueAt));
+  // Only units in business (在营) are assessed; a unit stored before the lifecycle has no status and is active.
+  const units = records.units.filter(
+    (unit) => unit.createdAt < to && (unit.status === undefined || unit.status === 'active'),
+  );
+  // A task cancelled with its unit was never due.
+  const patrols = records.patrols.filter(
+    (patrol) => inQuarter(patrol.dueAt) && patrol.status !== 'cancelled',
+  );
   const hazards = records.hazards;
 
   const row = (

@@ -70,6 +70,8 @@ export function hazardFigures(
 
 /** A patrol is due on its due day (China Standard Time) and done on the day it is completed. */
 export function patrolFigures(patrol: Pick<Patrol, 'status' | 'dueAt'>): RecordFigures {
+  // A task cancelled with its unit was never due: the unit could not be patrolled.
+  if (patrol.status === 'cancelled') return { stocks: {}, flows: [] };
   return {
     stocks: {},
     flows: [

@@ -4,6 +4,7 @@ import { creditCodeProblem, normalizeCreditCode } from './credit-code.ts';
 import { IndustryCodeSchema } from './department.ts';
 import { ForbiddenError } from './errors.ts';
 import type { Principal } from './principal.ts';
+import { type UnitLifecycle, UnitStatusDescription, UnitStatusFields } from './unit-lifecycle.ts';
 
 export const SUPERVISION_LEVELS = ['county', 'township', 'village'] as const;
 export const SupervisionLevelSchema = z.enum(SUPERVISION_LEVELS);
@@ -12,10 +13,13 @@ export const SupervisionLevelSchema = z.enum(SUPERVISION_LEVELS);
  * A production or business unit (生产经营单位): an enterprise or a small venue. It sits in exactly one village
  * grid and answers to one supervising department, derived from its industry unless a county overrides it.
  */
-export interface Unit {
+export interface Unit extends UnitLifecycle {
   id: string;
   name: string;
-  creditCode: string;
+  /** Absent for a unit registered without a business licence (无证照, `unlicensed`). */
+  creditCode?: string;
+  /** Registered without a credit code: a 无证照 venue (matched by name and village on import). */
+  unlicensed?: boolean;
   industry: string;
   gridId: string;
   /** Denormalised from the village node so subtree lists and scope checks need no extra read. */
@@ -42,7 +46,16 @@ export const UnitSchema = described(
   z.object({
     id: UlidSchema,
     name: z.string(),
-    creditCode: z.string(),
+    creditCode: z.optional(z.string()),
+    unlicensed: described(z.optional(z.boolean()), {
+      description: 'Registered without a business licence (无证照): no credit code',
+    }),
+    status: UnitStatusDescription,
+    statusReason: z.optional(z.string()),
+    statusChangedAt: described(z.optional(z.string()), { description: 'When the status last changed' }),
+    allowedStatuses: described(z.optional(z.array(UnitStatusDescription)), {
+      description: 'The statuses the caller may move this unit to (on the unit itself, not in lists)',
+    }),
     industry: z.string(),
     gridId: UlidSchema,
     gridPath: z.string(),
@@ -62,7 +75,9 @@ export const UnitSchema = described(
 export const CreateUnitSchema = described(
   z.strictObject({
     name: textField(100),
-    creditCode: CreditCodeSchema,
+    /** Required unless `unlicensed` is true (checked by `unlicensedProblem`). */
+    creditCode: z.optional(CreditCodeSchema),
+    unlicensed: z.optional(z.boolean()),
     industry: IndustryCodeSchema,
     gridId: UlidSchema,
     address: z.optional(textField(200)),
@@ -75,6 +90,18 @@ export const CreateUnitSchema = described(
 );
 export type CreateUnitInput = z.infer<typeof CreateUnitSchema>;
 
+/**
+ * A unit either has a credit code or is registered as 无证照 (`unlicensed: true`), never both and never
+ * neither: a forgotten code must not silently register an unlicensed venue.
+ */
+export function unlicensedProblem(input: Pick<CreateUnitInput, 'creditCode' | 'unlicensed'>) {
+  if (input.unlicensed === true && input.creditCode)
+    return { path: 'creditCode', message: 'an unlicensed (无证照) unit has no credit code' };
+  if (input.unlicensed !== true && !input.creditCode)
+    return { path: 'creditCode', message: 'required (or register the unit as unlicensed 无证照)' };
+  return undefined;
+}
+
 export const UpdateUnitSchema = described(
   z.strictObject({
     name: z.optional(textField(100)),
@@ -86,6 +113,7 @@ export const UpdateUnitSchema = described(
     departmentId: z.optional(z.nullable(UlidSchema)),
     supervisionLevel: z.optional(SupervisionLevelSchema),
     contact: z.optional(ContactSchema),
+    ...UnitStatusFields,
     version: z.optional(z.number().check(z.int(), z.minimum(1))),
   }),
   { id: 'UpdateUnit' },

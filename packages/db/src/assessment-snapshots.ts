@@ -193,7 +193,7 @@ export async function readAssessmentRecords(store: TenantStore, quarter: string)
       ExpressionAttributeValues: { ':pk': store.key('GRIDLEVEL', 'township') },
     }),
     new DepartmentRepository(store).list(),
-    store.collectionFields('UNITS', ['id', 'gridPath', 'departmentId', 'createdAt']),
+    store.collectionFields('UNITS', ['id', 'gridPath', 'departmentId', 'createdAt', 'status']),
     store.collectionFields('RPS', ['unitId', 'status']),
     new PatrolRepository(store).listDueBetween(start.toISOString(), end.toISOString()),
     new HazardRepository(store).listAll(),

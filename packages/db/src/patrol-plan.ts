@@ -2,6 +2,7 @@ import {
   type Clock,
   ConflictError,
   type IdSource,
+  isActiveUnit,
   type Logger,
   type PatrolRiskPoint,
   type Principal,
@@ -103,6 +104,8 @@ export async function planPatrols(
   do {
     const page = await units.list({ withinPath: '' }, { limit: 100, cursor });
     for (const unit of page.items) {
+      // A suspended, closed or deregistered unit is not patrolled (its task waits, cancelled, for a reopening).
+      if (!isActiveUnit(unit)) continue;
       if (open.has(unit.id)) {
         present += 1;
         continue;

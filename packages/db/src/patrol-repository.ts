@@ -1,4 +1,10 @@
-import { type Hazard, type NotificationMessage, type Patrol, patrolFigures } from '@gridsafe/core';
+import {
+  type Hazard,
+  type NotificationMessage,
+  type Patrol,
+  patrolFigures,
+  reinstatedPatrol,
+} from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { patrolEntity } from './entities.ts';
 import { addCounts, counterUpdates } from './grid-stats.ts';
@@ -107,6 +113,62 @@ export class PatrolRepository extends RecordRepository<Patrol> {
       'patrol',
     );
     return patrol;
+  }
+
+  /** The task named by a unit's open slot (GetItem PATROLOPEN / <unitId>, then the task), if it has one. */
+  async openOfUnit(unitId: string): Promise<StoredItem | undefined> {
+    const slot = await this.store.get(this.store.key('PATROLOPEN'), unitId, true);
+    return slot ? this.getStored(String(slot.patrolId), true) : undefined;
+  }
+
+  /**
+   * The writes that cancel a unit's scheduled task because the unit stopped being active (its audit event
+   * says why; the task leaves the `due` statistics). The unit's open slot keeps naming it, so no planner gives
+   * the unit another task meanwhile, and the task comes back (`reinstatementItems`) when the unit reopens.
+   */
+  cancellationItems(stored: StoredItem, ctx: WriteContext, reason: string): TransactItem[] {
+    const patrol = this.entity.fromItem(stored);
+    const cancelled: Patrol = { ...patrol, status: 'cancelled', cancelledAt: ctx.now.toISOString() };
+    return this.lifecycleItems(stored, cancelled, ctx, 'cancelled', reason, 'scheduled');
+  }
+
+  /** The writes that schedule a cancelled task again when its unit reopens (reinstatedPatrol says when due). */
+  reinstatementItems(stored: StoredItem, ctx: WriteContext, reason?: string): TransactItem[] {
+    const patrol = this.entity.fromItem(stored);
+    return this.lifecycleItems(
+      stored,
+      reinstatedPatrol(patrol, ctx.now),
+      ctx,
+      'reinstated',
+      reason,
+      'cancelled',
+    );
+  }
+
+  private lifecycleItems(
+    stored: StoredItem,
+    after: Patrol,
+    ctx: WriteContext,
+    action: string,
+    reason: string | undefined,
+    from: Patrol['status'],
+  ): TransactItem[] {
+    const { before, next, items } = this.change(
+      stored,
+      after,
+      ctx,
+      { action, ...(reason ? { reason } : {}), details: { unitId: after.unitId, dueAt: after.dueAt } },
+      {
+        version: Number(stored.version),
+        condition: '#status = :from',
+        names: { '#status': 'status' },
+        values: { ':from': from },
+      },
+    );
+    return [
+      ...items,
+      ...ledgerChange(this.store, ctx.now, patrolLedgerRecord(before), patrolLedgerRecord(next)),
+    ];
   }
 
   /**

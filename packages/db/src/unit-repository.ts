@@ -1,6 +1,7 @@
 import {
   type CounterDeltas,
   diff,
+  isActiveUnit,
   looksLikeCreditCodePrefix,
   normalizeSearchText,
   type SearchDocument,
@@ -26,7 +27,17 @@ const AUDITED_FIELDS = [
   'address',
   'location',
   'contact',
+  'status',
+  'statusReason',
 ] as const satisfies readonly (keyof Unit)[];
+
+/** The audit action of a status change, by the status the unit goes to. */
+const STATUS_ACTIONS: Record<NonNullable<Unit['status']>, string> = {
+  active: 'reopened',
+  suspended: 'suspended',
+  closed: 'closed',
+  deregistered: 'deregistered',
+};
 
 /**
  * Units (declared in entities.ts: pk UNIT#<id>, indexed by subtree, department and industry). A second item,
@@ -64,6 +75,18 @@ export class UnitRepository extends RecordRepository<Unit> {
   async findIdByCreditCode(creditCode: string): Promise<string | undefined> {
     const item = await this.store.get(this.store.key('UNITCODE', creditCode), 'UNITCODE');
     return item ? String(item.unitId) : undefined;
+  }
+
+  /**
+   * findUnlicensedUnitIds: the unlicensed (无证照) units already registered under these names in these villages
+   * (BatchGetItem UNITNAME#<gridId>#<name>), keyed `<gridId>#<name>`: how an import recognises a row it made.
+   */
+  async findUnlicensedIds(rows: { gridId: string; name: string }[]): Promise<Map<string, string>> {
+    const prefix = this.store.key('UNITNAME', '');
+    const items = await this.store.batchGet(
+      rows.map((row) => ({ pk: this.store.key('UNITNAME', unlicensedKey(row)), sk: 'UNITNAME' })),
+    );
+    return new Map(items.map((item) => [String(item.pk).slice(prefix.length), String(item.unitId)]));
   }
 
   /** The unit ids the given credit codes are claimed by (BatchGetItem UNITCODE#<code>, 100 a call). */
@@ -119,7 +142,10 @@ export class UnitRepository extends RecordRepository<Unit> {
    * updates up the tree), without writing them: for bulk loaders that must write exactly what `create` does.
    */
   creationItems(unit: Unit, ctx: WriteContext): TransactItem[] {
-    return [...this.recordItems(unit, ctx), ...counterUpdates(this.store, unit.gridPath, { units: 1 })];
+    return [
+      ...this.recordItems(unit, ctx),
+      ...counterUpdates(this.store, unit.gridPath, { units: Number(isActiveUnit(unit)) }),
+    ];
   }
 
   /** A new unit's own items: the unit, its credit-code claim and its first audit event (no counters). */
@@ -132,10 +158,58 @@ export class UnitRepository extends RecordRepository<Unit> {
     };
     return [
       ...this.writes(unit, NEW_CHAIN, ctx, [{ action: 'created', details }]),
-      this.creditCodeClaim(unit),
+      this.claim(unit),
       ...this.search.puts(unit.id, unitSearchDocument(unit)),
-      this.search.codePut(unit.id, unit.creditCode),
+      ...(unit.creditCode ? [this.search.codePut(unit.id, unit.creditCode)] : []),
     ];
+  }
+
+  /**
+   * A unit's claim on what identifies it in the county: its credit code, or, unlicensed (无证照), its name in
+   * its village. A second unit with the same one fails the whole write with a 409.
+   */
+  private claim(unit: Unit): TransactItem {
+    if (unit.creditCode) return this.creditCodeClaim(unit, unit.creditCode);
+    return {
+      Put: {
+        TableName: this.store.tableName,
+        Item: { ...this.nameClaimKey(unit), type: 'UnitName', unitId: unit.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  private nameClaimKey(unit: Pick<Unit, 'gridId' | 'name'>) {
+    return { pk: this.store.key('UNITNAME', unlicensedKey(unit)), sk: 'UNITNAME' };
+  }
+
+  /**
+   * A status change in ONE transaction: the unit (its version lock, its audit event with the reason), the unit
+   * counters up the tree when it stops or starts being counted (only active units are), and the writes of its
+   * patrol task (cancelled or reinstated, each audited) the caller hands in.
+   */
+  async changeStatus(
+    stored: StoredItem,
+    after: Unit,
+    expectedVersion: number,
+    ctx: WriteContext,
+    patrolItems: TransactItem[],
+  ): Promise<Unit> {
+    const { before, next, items } = this.change(
+      stored,
+      after,
+      ctx,
+      {
+        action: STATUS_ACTIONS[after.status ?? 'active'],
+        ...(after.statusReason ? { reason: after.statusReason } : {}),
+      },
+      { version: expectedVersion },
+      AUDITED_FIELDS,
+    );
+    const counted = Number(isActiveUnit(next)) - Number(isActiveUnit(before));
+    if (counted !== 0) items.push(...counterUpdates(this.store, next.gridPath, { units: counted }));
+    await this.store.transact([...items, ...patrolItems], 'unit');
+    return next;
   }
 
   /**
@@ -149,6 +223,7 @@ export class UnitRepository extends RecordRepository<Unit> {
     const items: TransactItem[] = [];
     for (const unit of units) {
       items.push(...this.recordItems(unit, ctx));
+      if (!isActiveUnit(unit)) continue;
       for (const [depth, gridId] of unit.gridPath.split('/').entries()) {
         const node = counts.get(gridId) ?? { gridId, depth, units: 0 };
         node.units += 1;
@@ -162,12 +237,12 @@ export class UnitRepository extends RecordRepository<Unit> {
     await this.store.transact(items, 'unit');
   }
 
-  private creditCodeClaim(unit: Unit): TransactItem {
+  private creditCodeClaim(unit: Unit, creditCode: string): TransactItem {
     return {
       Put: {
         TableName: this.store.tableName,
         Item: {
-          pk: this.store.key('UNITCODE', unit.creditCode),
+          pk: this.store.key('UNITCODE', creditCode),
           sk: 'UNITCODE',
           type: 'UnitCode',
           unitId: unit.id,
@@ -198,6 +273,13 @@ export class UnitRepository extends RecordRepository<Unit> {
       { version: expectedVersion },
       AUDITED_FIELDS,
     );
+    if (!next.creditCode && (before.name !== next.name || before.gridId !== next.gridId)) {
+      // An unlicensed unit is known by its name in its village: the claim follows a rename or a move.
+      items.push(
+        { Delete: { TableName: this.store.tableName, Key: this.nameClaimKey(before) } },
+        this.claim(next),
+      );
+    }
     items.push(...this.search.changes(next.id, unitSearchDocument(before), unitSearchDocument(next)));
     if (before.gridPath !== next.gridPath || before.departmentId !== next.departmentId) {
       // Its risk points, open hazards and open patrol go with it (to the new village, under the new department),
@@ -207,7 +289,7 @@ export class UnitRepository extends RecordRepository<Unit> {
       const carriage = await unitCarriage(this.store, before, next, ctx);
       items.push(...carriage.items);
       if (before.gridPath !== next.gridPath) {
-        const deltas = { units: 1, ...carriage.deltas } as CounterDeltas;
+        const deltas = { units: Number(isActiveUnit(next)), ...carriage.deltas } as CounterDeltas;
         items.push(...counterMoves(this.store, before.gridPath, next.gridPath, deltas));
       }
     }
@@ -219,6 +301,11 @@ export class UnitRepository extends RecordRepository<Unit> {
 /** True when applying the row would change nothing the unit records (so a re-import writes nothing). */
 export function sameUnitContent(a: Unit, b: Unit): boolean {
   return Object.keys(diff(a, b, AUDITED_FIELDS) ?? {}).length === 0 && a.name === b.name;
+}
+
+/** The key an import matches an unlicensed row by: its village and its name (the UNITNAME claim's). */
+export function unlicensedKey(row: { gridId: string; name: string }): string {
+  return `${row.gridId}#${row.name}`;
 }
 
 /**
@@ -243,6 +330,7 @@ export function unitMatchesSearch(
   query: string,
 ): boolean {
   const normalized = normalizeSearchText(query);
-  if (looksLikeCreditCodePrefix(normalized)) return unit.creditCode.startsWith(normalized.toUpperCase());
+  if (looksLikeCreditCodePrefix(normalized))
+    return (unit.creditCode ?? '').startsWith(normalized.toUpperCase());
   return unitSearchDocument(unit).text.includes(normalized);
 }

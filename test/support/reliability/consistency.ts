@@ -23,7 +23,7 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
   const [nodes, points, units, hazards] = await Promise.all([
     admin.all<{ id: string; path: string }>(`/grids?within=${countyId}`),
     admin.all<{ id: string; gridPath: string; color: string; status: string }>('/risk-points'),
-    admin.all<{ id: string; gridPath: string }>('/units'),
+    admin.all<{ id: string; gridPath: string; status: string }>('/units'),
     admin.all<{ gridPath: string; status: string; level: string; overdue: boolean }>('/hazards'),
   ]);
   const mismatches: string[] = [];
@@ -40,7 +40,8 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
     const mine = points.filter((p) => within(p.gridPath, node.path));
     const expected: Record<string, number> = {
       total: mine.length,
-      units: units.filter((u) => within(u.gridPath, node.path)).length,
+      // Only units in business are counted (a suspended, closed or deregistered one stays in the register).
+      units: units.filter((u) => within(u.gridPath, node.path) && u.status === 'active').length,
     };
     for (const colour of COLOURS) expected[colour] = mine.filter((p) => p.color === colour).length;
     for (const status of STATUSES) expected[status] = mine.filter((p) => p.status === status).length;

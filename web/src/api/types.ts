@@ -129,6 +129,14 @@ export type Statistics = import('@gridsafe/core').StatisticsFigures & {
   })[];
 };
 
+/** GET /public/risk-points/{id}: the notice board anyone may read. */
+export type PublicNoticeBoard = import('@gridsafe/core').PublicNoticeBoard;
+
+/** A unit as the API answers it: its status always, and on the unit itself the statuses the caller may set. */
+export type UnitView = import('@gridsafe/core').Unit & {
+  status: import('@gridsafe/core').UnitStatus;
+  allowedStatuses?: import('@gridsafe/core').UnitStatus[];
+};
 /** GET/PUT /notification-channels: the county's SMS and robot settings, with the version to send back. */
 export interface ChannelsAnswer {
   channels: import('@gridsafe/core').NotificationChannels;

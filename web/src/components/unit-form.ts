@@ -9,6 +9,8 @@ import { GridSelect } from './grid-select.ts';
 export interface UnitDraft {
   name: string;
   creditCode: string;
+  /** Registered without a business licence (无证照): no credit code. */
+  unlicensed: boolean;
   industry: string;
   gridId: string;
   address: string;
@@ -34,6 +36,7 @@ export function draftOf(unit?: Unit, gridId = ''): UnitDraft {
   return {
     name: unit?.name ?? '',
     creditCode: unit?.creditCode ?? '',
+    unlicensed: unit?.unlicensed ?? false,
     industry: unit?.industry ?? '',
     gridId: unit?.gridId ?? gridId,
     address: unit?.address ?? '',
@@ -52,7 +55,7 @@ export function draftOf(unit?: Unit, gridId = ''): UnitDraft {
 export function validateDraft(draft: UnitDraft, creating: boolean): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!draft.name.trim()) problems.push({ path: 'name', message: t('validation.required') });
-  if (creating) {
+  if (creating && !draft.unlicensed) {
     if (!draft.creditCode.trim()) problems.push({ path: 'creditCode', message: t('validation.required') });
     else if (!isValidCreditCode(normalizeCreditCode(draft.creditCode))) {
       problems.push({ path: 'creditCode', message: t('validation.creditCode') });
@@ -96,7 +99,7 @@ function optionalFields(draft: UnitDraft) {
 export function createBody(draft: UnitDraft) {
   return {
     name: draft.name.trim(),
-    creditCode: normalizeCreditCode(draft.creditCode),
+    ...(draft.unlicensed ? { unlicensed: true } : { creditCode: normalizeCreditCode(draft.creditCode) }),
     industry: draft.industry,
     gridId: draft.gridId,
     supervisionLevel: draft.supervisionLevel,
@@ -187,10 +190,20 @@ export function UnitForm({
     </${Field}>
     ${
       creating
-        ? html`<${Field} label=${t('unit.creditCode')} name="creditCode" errors=${errors} hint=${t('unit.creditCodeHint')}>
+        ? html`<div class="field">
+            <label><input type="checkbox" name="unlicensed" checked=${draft.unlicensed}
+              onChange=${(e: Event) => onChange({ ...draft, unlicensed: (e.target as HTMLInputElement).checked })} />
+              ${t('unit.unlicensed')}</label>
+            <div class="muted small">${t('unit.unlicensedHint')}</div>
+          </div>
+          ${
+            draft.unlicensed
+              ? null
+              : html`<${Field} label=${t('unit.creditCode')} name="creditCode" errors=${errors} hint=${t('unit.creditCodeHint')}>
             <input id="f-creditCode" name="creditCode" value=${draft.creditCode} onInput=${set('creditCode')}
               autocapitalize="characters" autocomplete="off" spellcheck=${false} required />
           </${Field}>`
+          }`
         : null
     }
     <${Field} label=${t('unit.industry')} name="industry" errors=${errors}>

@@ -1,6 +1,7 @@
 import { roleMessages } from '../roles.ts';
 import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
+import { lifecycleEn } from './lifecycle.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { searchEn } from './search.en.ts';
@@ -13,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   ...channelsEn,
   ...loginSecurityEn,
   ...noticesEn,
+  ...lifecycleEn,
   ...statisticsEn,
   ...searchEn,
   'app.name': 'Gridsafe',

@@ -1,6 +1,7 @@
 import { roleMessages } from '../roles.ts';
 import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
+import { lifecycleZhCN } from './lifecycle.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
@@ -15,6 +16,7 @@ export const zhCN = {
   ...channelsZhCN,
   ...loginSecurityZhCN,
   ...noticesZhCN,
+  ...lifecycleZhCN,
   ...statisticsZhCN,
   ...searchZhCN,
   'app.name': '网格安全',

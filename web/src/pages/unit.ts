@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, listAll } from '../api/client.ts';
-import type { AuditTrail, RiskPoint, Unit } from '../api/types.ts';
+import type { AuditTrail, RiskPoint, Unit, UnitView } from '../api/types.ts';
 import { AuditHistory } from '../components/audit-history.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { loadGridOptions } from '../components/grid-select.ts';
 import { draftOf, patchBody, type UnitDraft, UnitForm, validateDraft } from '../components/unit-form.ts';
+import { UnitStatusBadge, UnitStatusControl } from '../components/unit-status-control.ts';
 import { useAsync, useSubmission } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
@@ -16,7 +17,7 @@ import { session } from '../session.ts';
 /** A unit's record: details, the actions the viewer may take (edit), and its full audit history. */
 export function UnitPage({ id }: { id: string }) {
   const current = session.value!;
-  const unit = useAsync(() => api<Unit>(`/units/${encodeURIComponent(id)}`), [id]);
+  const unit = useAsync(() => api<UnitView>(`/units/${encodeURIComponent(id)}`), [id]);
   const audit = useAsync(() => api<AuditTrail>(`/units/${encodeURIComponent(id)}/audit`), [id]);
   const industries = useAsync(loadIndustries, []);
   const departments = useAsync(loadDepartments, []);
@@ -36,10 +37,15 @@ export function UnitPage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   if (unit.error) return html`<${ErrorNotice} error=${unit.error} onRetry=${unit.reload} />`;
   if (!unit.data) return html`<${Loading} />`;
-  const u: Unit = unit.data;
+  const u: UnitView = unit.data;
   const department = departments.data?.find((d) => d.id === u.departmentId);
   const rows: [string, string][] = [
-    [t('unit.creditCode'), u.creditCode],
+    [t('unit.creditCode'), u.creditCode ?? t('unit.unlicensed')],
+    [t('unitStatus.label'), t(`unitStatus.${u.status}`)],
+    ...(u.statusReason ? [[t('unitStatus.reason'), u.statusReason] as [string, string]] : []),
+    ...(u.statusChangedAt
+      ? [[t('unitStatus.changedAt'), formatDateTime(u.statusChangedAt)] as [string, string]]
+      : []),
     [t('unit.industry'), industryName(industries.data, u.industry)],
     [t('unit.grid'), grid.data?.name ?? ''],
     [t('unit.department'), department?.name ?? ''],
@@ -54,6 +60,8 @@ export function UnitPage({ id }: { id: string }) {
   ];
   return html`<section data-testid="unit-record">
     <${PageTitle} title=${u.name}>
+      <${UnitStatusBadge} status=${u.status} />
+      ${u.unlicensed ? html`<span class="badge" data-unlicensed>${t('unit.unlicensed')}</span>` : null}
       ${
         can('unit.update') && !editing
           ? html`<button type="button" class="button button-primary" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`
@@ -75,9 +83,19 @@ export function UnitPage({ id }: { id: string }) {
             </dl>
           </div>`
     }
+    ${
+      editing
+        ? null
+        : html`<${UnitStatusControl} unit=${u} onChanged=${() => {
+            unit.reload();
+            audit.reload();
+          }} />`
+    }
     <div class="panel" data-testid="unit-risk-points">
       <div class="section-head">
         <h2>${t('riskPoints.title')}</h2>
+        <a class="button button-small" href=${`/${current.tenant}/boards/unit/${u.id}`}>${t('boards.printUnit')}</a>
+        ${can('grid.read') ? html`<a class="button button-small" href=${`/${current.tenant}/boards/village/${u.gridId}`}>${t('boards.printVillage')}</a>` : null}
         ${
           can('riskPoint.file')
             ? html`<a class="button button-small" href=${`/${current.tenant}/m/file?unit=${u.id}`}>${t('nav.fileRiskPoint')}</a>`

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api/client.ts';
-import type { Page, Unit } from '../api/types.ts';
+import type { Page, UnitView } from '../api/types.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridFilterOptions } from '../components/grid-select.ts';
 import { SearchBox } from '../components/search-box.ts';
+import { UnitStatusBadge } from '../components/unit-status-control.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
@@ -34,7 +35,7 @@ export function UnitsPage() {
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
   const units = useAsync(
-    () => api<Page<Unit>>(`/units${query({ grid, department, industry, q, limit: PAGE_SIZE, cursor })}`),
+    () => api<Page<UnitView>>(`/units${query({ grid, department, industry, q, limit: PAGE_SIZE, cursor })}`),
     [filterKey, cursor],
   );
   const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
@@ -82,7 +83,7 @@ export function UnitsPage() {
         ? html`<table class="table responsive" data-testid="units-table">
             <thead>
               <tr>
-                <th>${t('unit.name')}</th><th>${t('unit.creditCode')}</th><th>${t('unit.industry')}</th>
+                <th>${t('unit.name')}</th><th>${t('unitStatus.label')}</th><th>${t('unit.creditCode')}</th><th>${t('unit.industry')}</th>
                 <th>${t('unit.grid')}</th><th>${t('unit.department')}</th><th>${t('unit.supervisionLevel')}</th>
                 <th>${t('unit.updatedAt')}</th>
               </tr>
@@ -91,7 +92,8 @@ export function UnitsPage() {
               ${units.data.items.map(
                 (unit) => html`<tr data-unit=${unit.id}>
                   <td data-label=${t('unit.name')}><a href=${`/${tenant}/units/${unit.id}`} class="unit-name">${unit.name}</a></td>
-                  <td data-label=${t('unit.creditCode')}><code>${unit.creditCode}</code></td>
+                  <td data-label=${t('unitStatus.label')}><${UnitStatusBadge} status=${unit.status} /></td>
+                  <td data-label=${t('unit.creditCode')}>${unit.creditCode ? html`<code>${unit.creditCode}</code>` : html`<span class="badge" data-unlicensed>${t('unit.unlicensed')}</span>`}</td>
                   <td data-label=${t('unit.industry')}>${industryName(industries.data, unit.industry)}</td>
                   <td data-label=${t('unit.grid')}>${gridName(unit.gridId)}</td>
                   <td data-label=${t('unit.department')}>${departmentName(unit.departmentId)}</td>

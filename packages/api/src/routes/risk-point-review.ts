@@ -4,6 +4,7 @@ import {
   checkReopenReason,
   DEFAULT_SETTINGS,
   nextReviewState,
+  publicBoardOf,
   ReopenRiskPointSchema,
   ReturnRiskPointSchema,
   type RiskPoint,
@@ -12,7 +13,7 @@ import {
   reviewNeedsSettings,
   TransitionSchema,
 } from '@gridsafe/core';
-import { NotificationRepository } from '@gridsafe/db';
+import { filedBoardPut, NotificationRepository } from '@gridsafe/db';
 import { countyData, writeContext } from '../county-data.ts';
 import { expectedVersion } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
@@ -100,7 +101,11 @@ export function registerRiskPointReview(app: ReturnType<typeof createRouter>) {
         action: EVENT[action](state.status === 'filed'),
         ...(body.reason ? { reason: body.reason } : {}),
         ...(Object.keys(details).length > 0 ? { details } : {}),
-        extraItems: new NotificationRepository(data.store).puts(notices),
+        extraItems: [
+          ...new NotificationRepository(data.store).puts(notices),
+          // The board on the wall keeps showing what was filed while the point is reworked (public-board.ts).
+          ...(action === 'reopen' ? [filedBoardPut(data.store, publicBoardOf(point))] : []),
+        ],
       });
       return c.json(withAllowedActions(principal, saved, settings), 200);
     });

@@ -12,7 +12,13 @@ import {
   type Unit,
   ValidationError,
 } from '@gridsafe/core';
-import { fromItem, type StoredItem, sameUnitContent, unitCreationItemCount } from '@gridsafe/db';
+import {
+  fromItem,
+  type StoredItem,
+  sameUnitContent,
+  unitCreationItemCount,
+  unlicensedKey,
+} from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -109,9 +115,20 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     }
   }
 
-  const claimed = await data.units.findIdsByCreditCodes(valid.map((row) => row.input.creditCode));
-  const fresh = valid.filter((row) => !claimed.has(row.input.creditCode));
-  const known = valid.filter((row) => claimed.has(row.input.creditCode));
+  // A licensed row is its unit's by credit code; an unlicensed (无证照) one by its name in its village.
+  const licensed = valid.filter((row) => row.input.creditCode);
+  const [byCode, byName] = await Promise.all([
+    data.units.findIdsByCreditCodes(licensed.map((row) => row.input.creditCode!)),
+    data.units.findUnlicensedIds(
+      valid.filter((row) => !row.input.creditCode).map((row) => unlicensedRowKey(row)),
+    ),
+  ]);
+  const claimedId = (row: ValidRow) =>
+    row.input.creditCode
+      ? byCode.get(row.input.creditCode)
+      : byName.get(unlicensedKey(unlicensedRowKey(row)));
+  const fresh = valid.filter((row) => !claimedId(row));
+  const known = valid.filter((row) => claimedId(row));
 
   await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
     const units = batch.map(unitOf);
@@ -134,15 +151,13 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   });
 
   const storedById = new Map(
-    (
-      await data.units.getStoredMany(
-        [...new Set(known.map((row) => claimed.get(row.input.creditCode)!))],
-        true,
-      )
-    ).map((item) => [String(item.id), item]),
+    (await data.units.getStoredMany([...new Set(known.map((row) => claimedId(row)!))], true)).map((item) => [
+      String(item.id),
+      item,
+    ]),
   );
   await inParallel(known, CONCURRENCY, async (row) => {
-    const stored = storedById.get(claimed.get(row.input.creditCode)!);
+    const stored = storedById.get(claimedId(row)!);
     results[row.index] = stored ? await updateRow(row, stored) : await writeRow(row);
   });
 
@@ -153,17 +168,20 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     return newUnit(input, village, resolveDepartment(departments, input.industry, undefined), made);
   }
 
-  /** One row on its own: created if its code is free, else matched to the unit holding the code. */
+  /** One row on its own: created if its code (or unlicensed name) is free, else matched to the unit holding it. */
   async function writeRow(row: ValidRow): Promise<RowResult> {
-    const existingId = await data.units.findIdByCreditCode(row.input.creditCode);
+    const existingId = row.input.creditCode
+      ? await data.units.findIdByCreditCode(row.input.creditCode)
+      : (await data.units.findUnlicensedIds([unlicensedRowKey(row)])).get(
+          unlicensedKey(unlicensedRowKey(row)),
+        );
     if (!existingId) {
       const unit = unitOf(row);
       await data.units.create(unit, writeContext(c));
       return { line: row.line, status: 'created', unitId: unit.id, creditCode: unit.creditCode };
     }
     const stored = await data.units.getStored(existingId, true);
-    if (!stored)
-      throw new Error(`credit code ${row.input.creditCode} points at a missing unit ${existingId}`);
+    if (!stored) throw new Error(`line ${row.line} points at a missing unit ${existingId}`);
     return updateRow(row, stored);
   }
 
@@ -204,6 +222,11 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   }
 }
 
+/** What an unlicensed row is known by: its village and its name. */
+function unlicensedRowKey(row: ValidRow): { gridId: string; name: string } {
+  return { gridId: row.village.id, name: row.input.name };
+}
+
 /** The row's change to who supervises the unit, when it is the county's call and the importer is not the county. */
 function supervisionProblems(principal: Principal, before: Unit, after: Unit): FieldProblem[] {
   try {
@@ -240,9 +263,10 @@ function validateRow(
       path: 'village',
       message: `no village “${value('village')}” under township “${value('township')}”`,
     });
+  // An empty credit code registers the unit as unlicensed (无证照).
   const parsed = CreateUnitSchema.safeParse({
     name: value('name'),
-    creditCode: value('creditCode'),
+    ...(value('creditCode') ? { creditCode: value('creditCode') } : { unlicensed: true }),
     industry,
     gridId: village?.id ?? '00000000000000000000000000',
     ...(value('address') ? { address: value('address') } : {}),
@@ -256,13 +280,16 @@ function validateRow(
     );
   }
   if (problems.length > 0 || !parsed.success || !village) throw new ValidationError(problems);
-  const earlierLine = seen.get(parsed.data.creditCode);
+  const identity = parsed.data.creditCode ?? unlicensedKey({ gridId: village.id, name: parsed.data.name });
+  const earlierLine = seen.get(identity);
   if (earlierLine !== undefined) {
     throw new ValidationError([
-      { path: 'creditCode', message: `the same credit code is on line ${earlierLine}` },
+      parsed.data.creditCode
+        ? { path: 'creditCode', message: `the same credit code is on line ${earlierLine}` }
+        : { path: 'name', message: `the same unlicensed unit is on line ${earlierLine}` },
     ]);
   }
-  seen.set(parsed.data.creditCode, line);
+  seen.set(identity, line);
   return { input: parsed.data, village, levelGiven: levelText !== '' };
 }
 

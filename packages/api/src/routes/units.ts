@@ -1,4 +1,5 @@
 import {
+  allowedUnitStatuses,
   assertSupervisionChange,
   authorize,
   CreateUnitSchema,
@@ -7,11 +8,14 @@ import {
   type GridNode,
   inScope,
   NotFoundError,
+  type Principal,
   scopeFilter,
   UlidSchema,
   type Unit,
   UnitSchema,
   UpdateUnitSchema,
+  unitStatusOf,
+  unlicensedProblem,
   ValidationError,
 } from '@gridsafe/core';
 import { fromItem, unitMatchesSearch } from '@gridsafe/db';
@@ -71,6 +75,18 @@ const importRoute = createRoute({
   responses: { 200: json(UnitImportResultSchema, 'One result per row'), ...WRITE_ERRORS },
 });
 
+/**
+ * A unit as the API answers it: its status even when stored before the lifecycle (read as active), and on the
+ * unit itself the statuses the caller may move it to.
+ */
+export function unitView(unit: Unit, principal?: Principal) {
+  return {
+    ...unit,
+    status: unitStatusOf(unit),
+    ...(principal ? { allowedStatuses: allowedUnitStatuses(unit, principal, unitScopeTarget(unit)) } : {}),
+  };
+}
+
 /** A unit the caller may see: 404 when missing or in another county, 403 when outside their area. */
 async function visibleUnit(c: Context<AppEnv>, id: string) {
   const stored = await countyData(c).units.getStored(id);
@@ -94,22 +110,20 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
         principal.grants.filter((g) => g.kind === 'unit').map((g) => units.get(g.id)),
       );
       const items = own.filter((u): u is Unit => u !== undefined && (!q || unitMatchesSearch(u, q)));
-      return c.json({ items }, 200);
+      return c.json({ items: items.map((u) => unitView(u)) }, 200);
     }
     const { withinPath, departmentId } = scopeFilter(scope);
     const filter = { withinPath, departmentId, industry };
-    return c.json(
-      q
-        ? await units.searchList({ ...filter, query: q }, { limit, cursor })
-        : await units.list(filter, { limit, cursor }),
-      200,
-    );
+    const page = q
+      ? await units.searchList({ ...filter, query: q }, { limit, cursor })
+      : await units.list(filter, { limit, cursor });
+    return c.json({ ...page, items: page.items.map((u) => unitView(u)) }, 200);
   });
 
   app.openapi(getRoute, async (c) => {
     authorize(c.get('principal'), 'unit.read');
     const { unit } = await visibleUnit(c, c.req.valid('param').id);
-    return c.json(unit, 200);
+    return c.json(unitView(unit, c.get('principal')), 200);
   });
 
   app.openapi(createUnitRoute, async (c) => {
@@ -121,7 +135,7 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const unit = await idempotent(c, `units:${principal.userId}`, input, (claim) =>
       createUnit(c, input, claim),
     );
-    return c.json(unit as Unit, 201);
+    return c.json(unitView(unit as Unit), 201);
   });
 
   app.openapi(patchRoute, async (c) => {
@@ -129,8 +143,17 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     authorize(principal, 'unit.update');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
+    const changesStatus = input.status !== undefined || input.statusReason !== undefined;
+    // Authorize first: a status change is its own capability, refused before any record is looked up.
+    if (changesStatus) authorize(principal, 'unit.changeStatus');
     const { stored, unit } = await visibleUnit(c, id);
     const version = expectedVersion(c, input.version, unit.version);
+    if (changesStatus) {
+      // A status change is a write of its own (its patrol task, its counters): loaded at the first one.
+      const { changeUnitStatus } = await import('./unit-status.ts');
+      const changed = await changeUnitStatus(c, stored, unit, input, version);
+      return c.json(unitView(changed, principal), 200);
+    }
     const data = countyData(c);
     let village: GridNode | undefined;
     if (input.gridId !== undefined && input.gridId !== unit.gridId) {
@@ -167,7 +190,7 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     if (!inScope(principal, unitScopeTarget(after)))
       throw new ForbiddenError('The change would move the unit outside your area.');
     const updated = await data.units.update(stored, after, version, writeContext(c));
-    return c.json(updated, 200);
+    return c.json(unitView(updated, principal), 200);
   });
 
   app.openapi(auditRoute, async (c) => {
@@ -194,9 +217,19 @@ async function createUnit(
   const data = countyData(c);
   const village = assertPlaceableVillage(principal, await data.grids.get(input.gridId));
   const department = resolveDepartment(await data.departments.list(), input.industry, input.departmentId);
-  if (await data.units.findIdByCreditCode(input.creditCode)) {
+  const identity = unlicensedProblem(input);
+  if (identity) throw new ValidationError([identity]);
+  if (input.creditCode && (await data.units.findIdByCreditCode(input.creditCode))) {
     throw new ValidationError([
       { path: 'creditCode', message: 'a unit with this credit code is already registered' },
+    ]);
+  }
+  if (
+    !input.creditCode &&
+    (await data.units.findUnlicensedIds([{ gridId: village.id, name: input.name }])).size
+  ) {
+    throw new ValidationError([
+      { path: 'name', message: 'an unlicensed unit of this name is already registered in this village' },
     ]);
   }
   const unit = newUnit(input, village, department, {

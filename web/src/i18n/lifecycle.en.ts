@@ -1,0 +1,41 @@
+import type { lifecycleZhCN } from './lifecycle.zh-CN.ts';
+
+/** A unit's lifecycle and the notice boards in English: the same keys as lifecycle.zh-CN.ts. */
+export const lifecycleEn: Record<keyof typeof lifecycleZhCN, string> = {
+  'unitStatus.active': 'In business',
+  'unitStatus.suspended': 'Suspended for rectification',
+  'unitStatus.closed': 'Closed down',
+  'unitStatus.deregistered': 'Deregistered',
+  'unitStatus.label': 'Status',
+  'unitStatus.reason': 'Reason',
+  'unitStatus.changedAt': 'Status changed',
+  'unitStatus.change': 'Change status',
+  'unitStatus.to': 'New status',
+  'unitStatus.reasonHint':
+    'Say why a unit is suspended, closed or deregistered; its open patrol task is cancelled, and comes back when it reopens.',
+  'unitStatus.submit': 'Change status',
+  'unit.unlicensed': 'Unlicensed',
+  'unit.unlicensedHint':
+    'A venue without a business licence: no credit code, known by its name in its village',
+  'boards.printUnit': 'Print all this unit’s boards',
+  'boards.printVillage': 'Print all boards of this village',
+  'boards.title': 'Print notice boards',
+  'boards.print': 'Print',
+  'boards.frame': 'Notice boards preview',
+  'publicBoard.title': 'Risk notice board',
+  'publicBoard.hazardFactors': 'Main hazards',
+  'publicBoard.accidentTypes': 'Possible accidents',
+  'publicBoard.controlMeasures': 'Control measures',
+  'publicBoard.emergencyMeasures': 'Emergency measures',
+  'publicBoard.responsible': 'Responsible person',
+  'publicBoard.phone': 'Phone',
+  'publicBoard.emergencyPhone': 'Emergency phone',
+  'publicBoard.notFound': 'No such notice board (the risk point may not be filed yet).',
+  'publicBoard.tooMany': 'Too many requests; try again shortly.',
+  'publicBoard.openRecord': 'Open the risk point’s record',
+  'publicBoard.colour.red': 'Red · major risk',
+  'publicBoard.colour.orange': 'Orange · high risk',
+  'publicBoard.colour.yellow': 'Yellow · moderate risk',
+  'publicBoard.colour.blue': 'Blue · low risk',
+  'publicBoard.colour.ungraded': 'Not graded yet',
+};
