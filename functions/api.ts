@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import { parseAuthProvidersConfig } from '@gridsafe/core';
@@ -7,8 +5,8 @@ import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
 import { cursorSecretFromSecretsManager } from './lib/cursor-secret-source.ts';
 import { readEnv } from './lib/env.ts';
+import { lambdaJsonLogger } from './lib/lambda-json-logger.ts';
 import { transportsFromEnv } from './lib/outbound.ts';
-import { domainLogger } from './lib/powertools-logger.ts';
 
 // Everything below runs once per cold start; warm invocations reuse the clients and the cached JWKS.
 const env = readEnv([
@@ -27,7 +25,7 @@ const { USER_POOL_ID, USER_ADMIN_URL } = process.env;
 // The function role's credentials, which Lambda puts in the environment: the user-administration service
 // reads this county from the role that signed.
 const roleCredentials = fromEnv();
-const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
+const { logger, middleware: logContext } = lambdaJsonLogger({ tenant: env.GRIDSAFE_TENANT });
 // The cell's identity providers as JSON (core: AuthProvidersConfig), checked here so a mistyped list stops the
 // function at start. Absent: the pool above (AUTH_ISSUER, AUTH_JWKS_URL) is the one provider.
 const authProviders = process.env.AUTH_PROVIDERS
@@ -61,9 +59,9 @@ const app = createApp({
     cursorSecrets: cursorSecretFromSecretsManager(env.CURSOR_SECRET_ID, env.AWS_REGION),
     // No x-dynamodb-calls in AWS: only the benchmark asks for it.
     reportDynamoCalls: false,
-    logger: domainLogger(logger),
+    logger,
   }),
   outbound: transportsFromEnv(),
 });
 
-export const handler = middy(handle(app)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(handle(app)).use(logContext);
