@@ -170,5 +170,6 @@ function countyApi(deps: AppDeps) {
     import('./routes/vendor-access-grants.ts').then((m) => m.registerVendorAccessGrants),
   );
   groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
+  groups.add(county, '/map', () => import('./routes/map.ts').then((m) => m.registerMap));
   return { county, groups };
 }

@@ -1,6 +1,7 @@
 import { type CounterDeltas, diff, type Unit } from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { unitEntity } from './entities.ts';
+import type { EntityQuery } from './entity.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
 import { RecordRepository } from './record-repository.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
@@ -18,6 +19,13 @@ const AUDITED_FIELDS = [
   'location',
   'contact',
 ] as const satisfies readonly (keyof Unit)[];
+
+/** Where a unit list reads: a grid subtree, narrowed to a department or an industry. */
+export interface UnitFilter {
+  withinPath: string;
+  departmentId?: string;
+  industry?: string;
+}
 
 /**
  * Units (declared in entities.ts: pk UNIT#<id>, indexed by subtree, department and industry). A second item,
@@ -61,20 +69,36 @@ export class UnitRepository extends RecordRepository<Unit> {
    * to one industry filters on the department index: a department supervises a handful of industries, so the
    * filter discards little.
    */
-  async list(
-    filter: { withinPath: string; departmentId?: string; industry?: string },
+  async list(filter: UnitFilter, page: { limit: number; cursor?: string }): Promise<Page<Unit>> {
+    return unitEntity.page(this.store, this.query(filter), page);
+  }
+
+  /**
+   * listUnitPositions{BySubtree,ByDepartment,ByIndustry}: the same Query as `list`, answering only the id and the
+   * position of units that have one (a ProjectionExpression and a filter), for the map's feed.
+   */
+  async listPositions(
+    filter: UnitFilter,
     page: { limit: number; cursor?: string },
-  ): Promise<Page<Unit>> {
+  ): Promise<Page<Pick<Unit, 'id' | 'location'>>> {
     return unitEntity.page(
       this.store,
       {
-        index: filter.departmentId ? 'gsi2' : filter.industry ? 'gsi3' : 'gsi1',
-        of: filter,
-        within: filter.withinPath,
-        where: { industry: filter.industry },
+        ...this.query(filter),
+        filter: { expression: 'attribute_exists(#located)', names: { '#located': 'location' }, values: {} },
+        fields: ['id', 'location'],
       },
       page,
     );
+  }
+
+  private query(filter: UnitFilter): EntityQuery<Unit> {
+    return {
+      index: filter.departmentId ? 'gsi2' : filter.industry ? 'gsi3' : 'gsi1',
+      of: filter,
+      within: filter.withinPath,
+      where: { industry: filter.industry },
+    };
   }
 
   /** One transaction: the unit, its credit-code claim, its audit event and the unit counters up the tree. */
