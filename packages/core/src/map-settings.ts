@@ -45,22 +45,3 @@ export const DEFAULT_MAP_SETTINGS: MapSettings = { tileUrl: '', tiandituKey: '',
 
 /** Counties saved before the map had settings read the defaults (no stored shape changes). */
 export const MapSettingsField = z._default(MapSettingsSchema, DEFAULT_MAP_SETTINGS);
-
-/** 天地图's Web Mercator vector map and its annotation layer, for a county that gave only its key. */
-export const TIANDITU_LAYERS = ['vec_w', 'cva_w'].map(
-  (layer) =>
-    `https://t{s}.tianditu.gov.cn/${layer}/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${layer.slice(0, 3)}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={tk}`,
-);
-
-/**
- * The tile layers a county's settings draw: its templates (or 天地图's with its key), `{tk}` filled in; none when
- * the county set nothing.
- */
-export function countyTileUrls(settings: MapSettings): string[] {
-  const templates = settings.tileUrl
-    ? settings.tileUrl.split('|')
-    : settings.tiandituKey
-      ? TIANDITU_LAYERS
-      : [];
-  return templates.map((template) => template.trim().replaceAll('{tk}', settings.tiandituKey));
-}

@@ -128,3 +128,15 @@ export type Statistics = import('@gridsafe/core').StatisticsFigures & {
     name: string;
   })[];
 };
+
+/** The county's base map (part of its settings). */
+export type MapSettings = import('@gridsafe/core').MapSettings;
+
+/** One position of GET /map/points: a unit, or a risk point with its colour and status. */
+export interface MapPoint {
+  id: string;
+  lat: number;
+  lng: number;
+  color?: import('@gridsafe/core').Color;
+  status?: import('@gridsafe/core').RiskPointStatus;
+}

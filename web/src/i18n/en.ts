@@ -1,5 +1,6 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityEn } from './login-security.en.ts';
+import { mapEn } from './map.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import type { MessageKey } from './zh-CN.ts';
@@ -7,6 +8,7 @@ import type { MessageKey } from './zh-CN.ts';
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
 export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
+  ...mapEn,
   ...noticesEn,
   ...statisticsEn,
   'app.name': 'Gridsafe',
@@ -259,7 +261,6 @@ export const en: Record<MessageKey, string> = {
   'map.openRecord': 'Open record',
   'map.noTiles': 'No base map configured: markers and scale only',
   'map.summary': '{shown} of {total} units on the map.',
-  'map.withoutPosition': '{n} units have no position yet.',
 
   'knowledge.title': 'Knowledge base',
   'knowledge.templateCount': '{n} typical risk points',

@@ -1,5 +1,6 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
+import { mapZhCN } from './map.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 
@@ -9,6 +10,7 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
  */
 export const zhCN = {
   ...loginSecurityZhCN,
+  ...mapZhCN,
   ...noticesZhCN,
   ...statisticsZhCN,
   'app.name': '网格安全',
@@ -259,7 +261,6 @@ export const zhCN = {
   'map.openRecord': '查看档案',
   'map.noTiles': '未配置底图:仅显示标注和比例尺',
   'map.summary': '已标注 {shown} 个,共 {total} 个单位。',
-  'map.withoutPosition': '{n} 个单位尚无坐标。',
 
   'knowledge.title': '知识库',
   'knowledge.templateCount': '{n} 类典型风险点',

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { PageTitle } from '../components/common.ts';
+import { CountyMapSettingsForm } from '../components/county-map-settings-form.ts';
 import { CountySettingsForm } from '../components/county-settings-form.ts';
 import { html } from '../html.ts';
 import { locale, setLocale, t } from '../i18n/index.ts';
@@ -48,5 +49,6 @@ export function SettingsPage() {
       </div>
     </form>
     ${can('settings.manage') ? html`<${CountySettingsForm} />` : null}
+    ${can('settings.manage') ? html`<${CountyMapSettingsForm} />` : null}
   </section>`;
 }
