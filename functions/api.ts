@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
 import { cursorSecretFromSecretsManager } from './lib/cursor-secret-source.ts';
 import { readEnv } from './lib/env.ts';
+import { transportsFromEnv } from './lib/outbound.ts';
 import { domainLogger } from './lib/powertools-logger.ts';
 
 // Everything below runs once per cold start; warm invocations reuse the clients and the cached JWKS.
@@ -33,8 +34,8 @@ const authProviders = process.env.AUTH_PROVIDERS
   ? parseAuthProvidersConfig(process.env.AUTH_PROVIDERS)
   : undefined;
 
-const app = createApp(
-  createRuntimeDeps({
+const app = createApp({
+  ...createRuntimeDeps({
     tableName: env.TABLE_NAME,
     evidenceBucket: env.EVIDENCE_BUCKET,
     ...(USER_POOL_ID ? { userPoolId: USER_POOL_ID } : {}),
@@ -62,6 +63,7 @@ const app = createApp(
     reportDynamoCalls: false,
     logger: domainLogger(logger),
   }),
-);
+  outbound: transportsFromEnv(),
+});
 
 export const handler = middy(handle(app)).use(injectLambdaContext(logger, { resetKeys: true }));

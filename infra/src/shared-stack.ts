@@ -24,7 +24,7 @@ import { ALARM_PERIOD, addAlarm } from './alarms.ts';
 import { addCountyAlarms, countyFunctionName } from './cell-alarms.ts';
 import { CellRouter } from './cell-router.ts';
 import type { CellIdentityConfig } from './cells-config.ts';
-import { acknowledgeWildcardResource } from './nag.ts';
+import { acknowledgeWildcardResource, nagArn } from './nag.ts';
 import { PENDING_UPLOAD_ROOT } from './tenant-policy.ts';
 import { UserAdminService } from './user-admin-service.ts';
 import { addPasswordClient, createPasswordPool } from './user-pools.ts';
@@ -283,7 +283,7 @@ export class SharedStack extends Stack {
       for (const resource of [name, `${name}:*`]) {
         acknowledgeWildcardResource(
           role,
-          `arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${resource}`,
+          nagArn(this, 'lambda', `function:${resource}`),
           `Scheduler may invoke each county's ${job} function (any version) by its fixed name, nothing else.`,
         );
       }

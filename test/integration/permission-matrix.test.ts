@@ -2,7 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { inScope, ROLES } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
+import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
+import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
 import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
@@ -21,6 +23,8 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...RECORD_TABLE,
   ...STATISTICS_TABLE,
   ...MAP_TABLE,
+  ...COUNTY_ADMIN_TABLE,
+  ...CHANNELS_TABLE,
 };
 
 let w: MatrixWorld;

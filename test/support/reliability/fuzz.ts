@@ -380,5 +380,9 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
     if (page.body.items[0]) more[collection] = page.body.items[0].id;
     else if (required) throw new Error(`the seed made no ${collection} to fuzz`);
   }
+  // Departments are one list, not paged; fuzzed department paths name the first of them.
+  const departments = await admin.get('/departments');
+  if (!departments.body?.items?.[0]) throw new Error(`GET /departments answered ${departments.status}`);
+  more.departments = departments.body.items[0].id;
   return { county, admin, pointId, photoId, more };
 }

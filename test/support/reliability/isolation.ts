@@ -1,4 +1,4 @@
-import { makeCreditCode } from '@gridsafe/core';
+import { DEFAULT_NOTIFICATION_CHANNELS, makeCreditCode } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
 import fc from 'fast-check';
 import {
@@ -10,7 +10,7 @@ import {
   type Requester,
 } from './client.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
-import type { ReliabilityApi, Seeded } from './stack.ts';
+import { DEMO_PASSWORD, type ReliabilityApi, type Seeded } from './stack.ts';
 
 /** One county as the isolation checks see it: its ids, and the strings that would give its data away. */
 export interface CountyFixture {
@@ -19,6 +19,8 @@ export interface CountyFixture {
   pointId: string;
   photoId: string;
   userId: string;
+  /** A unit's whole name, only this county's: what a search (`q=`) naming this county's records sends. */
+  unitName: string;
   /** Hazard, patrol … ids by collection (`hazards`), for operations added after this file was written. */
   more: Record<string, string>;
   /** Ids and names only this county has: none may appear in an answer given to the other county. */
@@ -74,6 +76,23 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { displayName: `隔离${serial}` };
     case 'POST /departments':
       return { name: `隔离局${serial}`, industries: [] };
+    case 'PATCH /departments/{id}':
+      return { name: `隔离局改名${serial}` };
+    case 'POST /users/{id}/password':
+      // The demo password again: the sweep's own logins as the person keep working.
+      return { password: DEMO_PASSWORD, temporary: false };
+    case 'PUT /grids/{id}/boundary':
+      return {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [115.26, 33.06],
+            [115.27, 33.06],
+            [115.27, 33.07],
+            [115.26, 33.06],
+          ],
+        ],
+      };
     case 'POST /risk-points':
       return {
         name: `隔离点${serial}`,
@@ -101,6 +120,8 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { contentType: 'image/jpeg', size: 1000, sha256: 'b'.repeat(64) };
     case 'POST /patrols/{id}/complete':
       return { position: { lat: 33.06, lng: 115.26 }, items: [{ code: 'x1', result: 'ok' }] };
+    case 'PUT /notification-channels':
+      return { channels: DEFAULT_NOTIFICATION_CHANNELS };
   }
   if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
@@ -134,6 +155,8 @@ function idQueries(op: Operation, county: CountyFixture): [string, string][] {
     unit: c.unit(1),
     riskPoint: county.pointId,
     assignee: county.userId,
+    // A list search for a record of theirs by its whole name: nothing of theirs may come back.
+    q: county.unitName,
   };
   return op.query.filter((q) => byName[q.name]).map((q) => [q.name, byName[q.name]!]);
 }
@@ -258,6 +281,9 @@ const KNOWN_BODIES = new Set([
   'POST /users',
   'PATCH /users/{id}',
   'POST /departments',
+  'PATCH /departments/{id}',
+  'POST /users/{id}/password',
+  'PUT /grids/{id}/boundary',
   'POST /risk-points',
   'PATCH /risk-points/{id}',
   'POST /risk-points/{id}/return',
@@ -276,6 +302,7 @@ const KNOWN_BODIES = new Set([
   'POST /hazards/{id}/photos',
   'POST /patrols/{id}/photos',
   'POST /patrols/{id}/complete',
+  'PUT /notification-channels',
 ]);
 
 /**
@@ -352,7 +379,7 @@ export async function isolationFixture(
     'departments',
     (await answered(admin, '/departments')).items as { id: string }[],
   );
-  const more: Record<string, string> = {};
+  const more: Record<string, string> = { departments: departments[0]!.id };
   const extraIds: string[] = [];
   // The seed files hazards and schedules patrols in every county; the admin's inbox may well be empty.
   for (const [collection, required] of [
@@ -385,6 +412,7 @@ export async function isolationFixture(
     pointId: withPhoto.id,
     photoId: withPhoto.photos[0].id,
     userId: seeded.user('grid.member'),
+    unitName: (units[0] as { name: string }).name,
     more,
     secrets,
   };
@@ -434,5 +462,7 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     patrol: await answered(admin, `/patrols/${patrolId}`),
     patrolAudit: (await answered(admin, `/patrols/${patrolId}/audit`)).chain,
     settings: await answered(admin, '/settings'),
+    notificationChannels: await answered(admin, '/notification-channels'),
+    deliveries: (await admin.all('/notification-channels/deliveries')).map((d: { id: string }) => d.id),
   };
 }

@@ -140,3 +140,9 @@ export interface MapPoint {
   color?: import('@gridsafe/core').Color;
   status?: import('@gridsafe/core').RiskPointStatus;
 }
+/** GET/PUT /notification-channels: the county's SMS and robot settings, with the version to send back. */
+export interface ChannelsAnswer {
+  channels: import('@gridsafe/core').NotificationChannels;
+  version: number;
+}
+export type { Delivery, NotificationTopic, Robot } from '@gridsafe/core';

@@ -1,7 +1,10 @@
 import { roleMessages } from '../roles.ts';
+import { channelsZhCN } from './channels.zh-CN.ts';
+import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { mapZhCN } from './map.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
+import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 
 /**
@@ -9,10 +12,13 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
  * Placeholders are `{name}`. Words follow the domain brief's glossary (网格员, 风险点, 隐患, 整改 ...).
  */
 export const zhCN = {
+  ...countyAdminZhCN,
+  ...channelsZhCN,
   ...loginSecurityZhCN,
   ...mapZhCN,
   ...noticesZhCN,
   ...statisticsZhCN,
+  ...searchZhCN,
   'app.name': '网格安全',
 
   'action.back': '返回',

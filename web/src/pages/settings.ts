@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { PageTitle } from '../components/common.ts';
 import { CountyMapSettingsForm } from '../components/county-map-settings-form.ts';
 import { CountySettingsForm } from '../components/county-settings-form.ts';
+import { NotificationChannelsForm } from '../components/notification-channels-form.ts';
 import { html } from '../html.ts';
 import { locale, setLocale, t } from '../i18n/index.ts';
 import { buildTileUrl, deviceTileUrl, setDeviceTileUrl } from '../map/tile-config.ts';
@@ -50,5 +51,6 @@ export function SettingsPage() {
     </form>
     ${can('settings.manage') ? html`<${CountySettingsForm} />` : null}
     ${can('settings.manage') ? html`<${CountyMapSettingsForm} />` : null}
+    ${can('settings.manage') ? html`<${NotificationChannelsForm} />` : null}
   </section>`;
 }

@@ -3,9 +3,6 @@ import {
   ConflictError,
   type CreateUnitInput,
   CreateUnitSchema,
-  CsvSyntaxError,
-  csvRecords,
-  decodeSpreadsheetText,
   type FieldProblem,
   ForbiddenError,
   type GridNode,
@@ -15,18 +12,19 @@ import {
   type Unit,
   ValidationError,
 } from '@gridsafe/core';
-import { fromItem, type StoredItem, sameUnitContent } from '@gridsafe/db';
+import { fromItem, type StoredItem, sameUnitContent, unitCreationItemCount } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, writeContext } from '../county-data.ts';
+import { importSummary, readSpreadsheet } from '../spreadsheet-import.ts';
 import { newUnit, resolveDepartment } from '../unit-rules.ts';
 import type { UnitImportResultSchema } from './unit-import-schema.ts';
 
 type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */
-const COLUMNS: Record<string, string[]> = {
+const COLUMNS = {
   name: ['name', '名称', '单位名称', '企业名称', '单位（企业）名称'],
   creditCode: ['creditcode', '统一社会信用代码', '信用代码', '社会信用代码'],
   industry: ['industry', '行业', '行业类别', '所属行业'],
@@ -38,18 +36,21 @@ const COLUMNS: Record<string, string[]> = {
   contactName: ['contactname', '联系人', '安全负责人'],
   contactPhone: ['contactphone', '联系电话', '电话', '手机'],
   supervisionLevel: ['supervisionlevel', '监管层级', '监管级别'],
-};
+} as const;
 
 const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'township', 村级: 'village' };
 /** Update transactions (one row each) in flight at once: enough to hide DynamoDB latency, clear of throttling. */
 const CONCURRENCY = 16;
 /**
- * New units go in one transaction per village batch: 3 items a unit (the unit, its credit-code claim, its audit
- * event) plus one counter update for each of the village, its township and the county, so 30 units are 93 of
- * DynamoDB's 100. Measured on DynamoDB Local: 8,500 rows one transaction each took 80 s, which is most of
+ * New units go in one transaction per village batch: 4 items a unit (the unit, its credit-code claim, its audit
+ * event, its credit-code posting) and its name and address postings (search-index.ts, about 25 for a typical
+ * unit), plus one counter update for each of the village, its township and the county, within DynamoDB's 100
+ * items; at most 30 units. Measured on DynamoDB Local: 8,500 rows one transaction each took 80 s, which is most of
  * what a county's first import costs (docs/performance.md).
  */
 const UNITS_PER_TRANSACTION = 30;
+/** The counter updates of one village's batch: the village, its township, the county. */
+const VILLAGE_COUNTER_ITEMS = 3;
 const TRANSACTIONS_IN_FLIGHT = 4;
 
 /** A row that passed validation, waiting to be written. */
@@ -69,27 +70,13 @@ interface ValidRow {
  * the meantime is written again row by row, so every row still gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
-  const { text, encoding } = decodeSpreadsheetText(bytes);
-  let table: ReturnType<typeof csvRecords>;
-  try {
-    table = csvRecords(text);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError)
-      throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
-    throw error;
-  }
-  const columnOf = mapColumns(table.header);
-  const missing = ['name', 'creditCode', 'industry', 'township', 'village'].filter(
-    (field) => !columnOf[field],
-  );
-  if (missing.length > 0) {
-    throw new ValidationError(
-      missing.map((field) => ({
-        path: `header.${field}`,
-        message: `missing column (one of: ${COLUMNS[field]?.join(', ')})`,
-      })),
-    );
-  }
+  const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, [
+    'name',
+    'creditCode',
+    'industry',
+    'township',
+    'village',
+  ]);
   const data = countyData(c);
   const [allGrids, departments] = await Promise.all([data.grids.listAll(), data.departments.list()]);
   const villages = villageIndex(allGrids);
@@ -98,10 +85,13 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     (await loadVendorKnowledgeBase()).industries.map((industry) => [industry.name, industry.code]),
   );
   const firstLineOfCode = new Map<string, number>();
-  const results: RowResult[] = new Array(table.rows.length);
+  const results: RowResult[] = new Array(rows.length);
   const valid: ValidRow[] = [];
-  for (const [index, row] of table.rows.entries()) {
-    const value = (field: string) => (columnOf[field] ? (row.values[columnOf[field]] ?? '').trim() : '');
+  for (const [index, row] of rows.entries()) {
+    const value = (field: string) => {
+      const column = columnOf[field as keyof typeof COLUMNS];
+      return column ? (row.values[column] ?? '').trim() : '';
+    };
     try {
       valid.push({
         index,
@@ -156,18 +146,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     results[row.index] = stored ? await updateRow(row, stored) : await writeRow(row);
   });
 
-  const count = (status: RowResult['status']) => results.filter((r) => r.status === status).length;
-  return {
-    encoding,
-    summary: {
-      total: results.length,
-      created: count('created'),
-      updated: count('updated'),
-      unchanged: count('unchanged'),
-      rejected: count('rejected'),
-    },
-    rows: results,
-  };
+  return { encoding, summary: importSummary(results), rows: results };
 
   function unitOf({ input, village }: ValidRow): Unit {
     const made = { id: c.get('deps').ids.next(), now: c.get('deps').clock.now().toISOString() };
@@ -296,21 +275,23 @@ function villageBatches(rows: ValidRow[]): ValidRow[][] {
     byVillage.set(row.village.id, group);
   }
   const batches: ValidRow[][] = [];
-  for (const group of byVillage.values())
-    for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
-      batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
-  return batches;
-}
-
-function mapColumns(header: string[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const cell of header) {
-    const normalized = cell.trim().toLowerCase().replaceAll(' ', '');
-    for (const [field, names] of Object.entries(COLUMNS)) {
-      if (!found[field] && names.includes(normalized)) found[field] = cell;
+  for (const group of byVillage.values()) {
+    let batch: ValidRow[] = [];
+    let items = VILLAGE_COUNTER_ITEMS;
+    for (const row of group) {
+      // Each unit brings its search postings too (unitCreationItemCount), so a batch closes on items, not rows.
+      const size = unitCreationItemCount(row.input);
+      if (batch.length > 0 && (batch.length === UNITS_PER_TRANSACTION || items + size > 100)) {
+        batches.push(batch);
+        batch = [];
+        items = VILLAGE_COUNTER_ITEMS;
+      }
+      batch.push(row);
+      items += size;
     }
+    if (batch.length > 0) batches.push(batch);
   }
-  return found;
+  return batches;
 }
 
 /** Villages by "township name/village name", the way spreadsheets name them. */
