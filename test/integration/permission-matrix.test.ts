@@ -6,6 +6,7 @@ import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
 import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
 import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table-lifecycle.ts';
+import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
@@ -24,6 +25,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...STATISTICS_TABLE,
   ...LIFECYCLE_PUBLIC_TABLE,
   ...LIFECYCLE_TABLE,
+  ...MAP_TABLE,
   ...COUNTY_ADMIN_TABLE,
   ...CHANNELS_TABLE,
 };

@@ -182,6 +182,7 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/notice-boards', () =>
     import('./routes/notice-boards.ts').then((m) => m.registerNoticeBoards),
   );
+  groups.add(county, '/map', () => import('./routes/map.ts').then((m) => m.registerMap));
   groups.add(county, '/notification-channels', () =>
     import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
   );

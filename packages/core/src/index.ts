@@ -18,6 +18,7 @@ export * from './knowledge/index.ts';
 export * from './list-scope.ts';
 export * from './logger.ts';
 export * from './login-event.ts';
+export * from './map-settings.ts';
 export * from './notification.ts';
 export * from './notification-channels.ts';
 export * from './password-policy.ts';

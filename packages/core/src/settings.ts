@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { described } from './common-schemas.ts';
 import { DEFAULT_GRADING_TABLE, GradingTableSchema } from './grading.ts';
+import { DEFAULT_MAP_SETTINGS, MapSettingsField } from './map-settings.ts';
 
 export const REVIEW_LEVELS = ['township', 'county'] as const;
 export const ReviewLevelSchema = z.enum(REVIEW_LEVELS);
@@ -65,6 +66,8 @@ export const TenantSettingsSchema = described(
       }),
       { requireTotpForAdmins: false, idleMinutes: 30 },
     ),
+    /** The base map (map-settings.ts); absent in counties saved before it existed: no county tiles. */
+    map: MapSettingsField,
   }),
   { id: 'TenantSettings' },
 );
@@ -91,6 +94,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   escalationGraceDays: 7,
   reviews: { allowSinglePersonTownship: false },
   security: { requireTotpForAdmins: false, idleMinutes: 30 },
+  map: DEFAULT_MAP_SETTINGS,
 };
 
 /** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */

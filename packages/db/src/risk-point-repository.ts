@@ -147,6 +147,18 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
     );
   }
 
+  /** listRiskPointPositions: the same Query as `list`, answering only what the map draws of each point. */
+  async listPositions(
+    filter: RiskPointFilter,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Pick<RiskPoint, 'id' | 'location' | 'color' | 'status' | 'unitId'>>> {
+    return riskPointEntity.page(
+      this.store,
+      { ...this.query(filter), fields: ['id', 'location', 'color', 'status', 'unitId'] },
+      page,
+    );
+  }
+
   /** The most selective index first: status, then colour, then department. */
   private query(filter: RiskPointFilter): EntityQuery<RiskPoint> {
     const { color, status, departmentId, industry } = filter;

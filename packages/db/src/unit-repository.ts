@@ -10,6 +10,7 @@ import {
 } from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { unitEntity } from './entities.ts';
+import type { EntityQuery } from './entity.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
 import { RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
@@ -38,6 +39,12 @@ const STATUS_ACTIONS: Record<NonNullable<Unit['status']>, string> = {
   closed: 'closed',
   deregistered: 'deregistered',
 };
+/** Where a unit list reads: a grid subtree, narrowed to a department or an industry. */
+export interface UnitFilter {
+  withinPath: string;
+  departmentId?: string;
+  industry?: string;
+}
 
 /**
  * Units (declared in entities.ts: pk UNIT#<id>, indexed by subtree, department and industry). A second item,
@@ -115,20 +122,36 @@ export class UnitRepository extends RecordRepository<Unit> {
    * to one industry filters on the department index: a department supervises a handful of industries, so the
    * filter discards little.
    */
-  async list(
-    filter: { withinPath: string; departmentId?: string; industry?: string },
+  async list(filter: UnitFilter, page: { limit: number; cursor?: string }): Promise<Page<Unit>> {
+    return unitEntity.page(this.store, this.query(filter), page);
+  }
+
+  /**
+   * listUnitPositions{BySubtree,ByDepartment,ByIndustry}: the same Query as `list`, answering only the id and the
+   * position of units that have one (a ProjectionExpression and a filter), for the map's feed.
+   */
+  async listPositions(
+    filter: UnitFilter,
     page: { limit: number; cursor?: string },
-  ): Promise<Page<Unit>> {
+  ): Promise<Page<Pick<Unit, 'id' | 'location'>>> {
     return unitEntity.page(
       this.store,
       {
-        index: filter.departmentId ? 'gsi2' : filter.industry ? 'gsi3' : 'gsi1',
-        of: filter,
-        within: filter.withinPath,
-        where: { industry: filter.industry },
+        ...this.query(filter),
+        filter: { expression: 'attribute_exists(#located)', names: { '#located': 'location' }, values: {} },
+        fields: ['id', 'location'],
       },
       page,
     );
+  }
+
+  private query(filter: UnitFilter): EntityQuery<Unit> {
+    return {
+      index: filter.departmentId ? 'gsi2' : filter.industry ? 'gsi3' : 'gsi1',
+      of: filter,
+      within: filter.withinPath,
+      where: { industry: filter.industry },
+    };
   }
 
   /** One transaction: the unit, its credit-code claim, its audit event and the unit counters up the tree. */

@@ -233,8 +233,12 @@ export async function foreignIdSweep(options: {
       judge(op, 'path', answer, generic ? [400, 403, 404] : [403, 404], path);
     }
     const ownPath = fillPath(op.path, pathValuesOf(op, here));
+    // A required choice (the map's `kind`) takes its first value, so the foreign id reaches the handler.
+    const required = op.query.flatMap((q) =>
+      q.required && q.schema.enum ? [`${q.name}=${q.schema.enum[0]}&`] : [],
+    );
     for (const [name, value] of idQueries(op, there)) {
-      const path = `${ownPath}?${name}=${value}`;
+      const path = `${ownPath}?${required.join('')}${name}=${value}`;
       judge(
         op,
         'query',

@@ -32,7 +32,7 @@ export interface OpenApiDocument {
 }
 
 interface OpenApiOperation {
-  parameters?: { in: string; name: string; schema?: JsonSchema }[];
+  parameters?: { in: string; name: string; required?: boolean; schema?: JsonSchema }[];
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> };
   security?: unknown[];
 }
@@ -44,7 +44,7 @@ export interface Operation {
   path: string;
   name: string;
   pathParams: string[];
-  query: { name: string; schema: JsonSchema }[];
+  query: { name: string; schema: JsonSchema; required?: boolean }[];
   headers: string[];
   body?: { contentType: string; schema: JsonSchema; required: boolean };
   /** Public operations (`security: []`): health, openapi, session. */
@@ -69,7 +69,9 @@ export async function loadOperations(
         path,
         name: `${method.toUpperCase()} ${path}`,
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
-        query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
+        query: params
+          .filter((p) => p.in === 'query')
+          .map((p) => ({ name: p.name, schema: p.schema ?? {}, required: p.required ?? false })),
         headers: params.filter((p) => p.in === 'header').map((p) => p.name),
         ...(content
           ? {

@@ -137,6 +137,17 @@ export type UnitView = import('@gridsafe/core').Unit & {
   status: import('@gridsafe/core').UnitStatus;
   allowedStatuses?: import('@gridsafe/core').UnitStatus[];
 };
+/** The county's base map (part of its settings). */
+export type MapSettings = import('@gridsafe/core').MapSettings;
+
+/** One position of GET /map/points: a unit, or a risk point with its colour and status. */
+export interface MapPoint {
+  id: string;
+  lat: number;
+  lng: number;
+  color?: import('@gridsafe/core').Color;
+  status?: import('@gridsafe/core').RiskPointStatus;
+}
 /** GET/PUT /notification-channels: the county's SMS and robot settings, with the version to send back. */
 export interface ChannelsAnswer {
   channels: import('@gridsafe/core').NotificationChannels;

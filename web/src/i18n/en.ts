@@ -3,6 +3,7 @@ import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
 import { lifecycleEn } from './lifecycle.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
+import { mapEn } from './map.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
@@ -13,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   ...countyAdminEn,
   ...channelsEn,
   ...loginSecurityEn,
+  ...mapEn,
   ...noticesEn,
   ...lifecycleEn,
   ...statisticsEn,
@@ -267,7 +269,6 @@ export const en: Record<MessageKey, string> = {
   'map.openRecord': 'Open record',
   'map.noTiles': 'No base map configured: markers and scale only',
   'map.summary': '{shown} of {total} units on the map.',
-  'map.withoutPosition': '{n} units have no position yet.',
 
   'knowledge.title': 'Knowledge base',
   'knowledge.templateCount': '{n} typical risk points',

@@ -3,6 +3,7 @@ import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { lifecycleZhCN } from './lifecycle.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
+import { mapZhCN } from './map.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
@@ -15,6 +16,7 @@ export const zhCN = {
   ...countyAdminZhCN,
   ...channelsZhCN,
   ...loginSecurityZhCN,
+  ...mapZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
   ...statisticsZhCN,
@@ -267,7 +269,6 @@ export const zhCN = {
   'map.openRecord': '查看档案',
   'map.noTiles': '未配置底图:仅显示标注和比例尺',
   'map.summary': '已标注 {shown} 个,共 {total} 个单位。',
-  'map.withoutPosition': '{n} 个单位尚无坐标。',
 
   'knowledge.title': '知识库',
   'knowledge.templateCount': '{n} 类典型风险点',

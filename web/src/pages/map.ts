@@ -1,101 +1,131 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { listAll } from '../api/client.ts';
-import type { RiskPoint, Unit } from '../api/types.ts';
+import { api } from '../api/client.ts';
+import type { MapSettings, RiskPoint, SettingsAnswer, Unit } from '../api/types.ts';
 import { COLOUR_HEX, RISK_COLOURS } from '../colours.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
-import { GridSelect, loadGridFilterOptions } from '../components/grid-select.ts';
+import { FilterSelect, GridFilter } from '../components/filter-select.ts';
+import { loadGridFilterOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatNumber, t } from '../i18n/index.ts';
+import { loadMapData, type MapFilters } from '../map/map-feed.ts';
 import { tileConfig } from '../map/tile-config.ts';
 import { can, defaultDepartment } from '../permissions.ts';
-import { navigate, searchParams, withQuery } from '../router.ts';
+import { loadDepartments, loadIndustries } from '../ref-data.ts';
+import { searchParams } from '../router.ts';
 import { session } from '../session.ts';
 
-/** Most markers of each kind drawn at once; beyond that the lists (and later clustering) take over. */
-const MAX_MARKERS = 2000;
+const STATUSES = ['draft', 'submitted', 'township_approved', 'filed'] as const;
 
-/** "One map" (一张图): every risk point in its colour, and the units, in the person's area; by grid and colour. */
+/** The county's base map, for those who may read its settings; everyone else uses the device's or the build's. */
+async function loadCountyMap(): Promise<MapSettings | undefined> {
+  if (!can('settings.read')) return undefined;
+  return (await api<SettingsAnswer>('/settings')).settings.map;
+}
+
+/**
+ * "One map" (一张图): every risk point in its colour and every unit of the person's area, clustered, with filters
+ * by grid, department, industry, status, colour and layer (kept in the address, so a view can be shared).
+ */
 export function MapPage() {
   const current = session.value!;
-  const grid = searchParams.value.get('grid') ?? '';
-  const color = searchParams.value.get('color') ?? '';
-  const department = defaultDepartment(grid);
-  const scope = { ...(grid ? { grid } : {}), ...(department ? { department } : {}) };
+  const params = searchParams.value;
+  const grid = params.get('grid') ?? '';
+  const filters: MapFilters = {
+    grid,
+    department: params.get('department') ?? defaultDepartment(grid),
+    industry: params.get('industry') ?? '',
+    status: params.get('status') ?? '',
+    color: params.get('color') ?? '',
+    layer: params.get('layer') ?? '',
+  };
   const grids = useAsync(loadGridFilterOptions, []);
-  const data = useAsync(async () => {
-    const [units, riskPoints] = await Promise.all([
-      // With a colour chosen, only the points of that colour are of interest.
-      color ? Promise.resolve([]) : listAll<Unit>('/units', scope, MAX_MARKERS),
-      listAll<RiskPoint>('/risk-points', { ...scope, ...(color ? { color } : {}) }, MAX_MARKERS),
-    ]);
-    return { units, riskPoints };
-  }, [grid, department, color]);
+  const departments = useAsync(loadDepartments, []);
+  const industries = useAsync(loadIndustries, []);
+  const countyMap = useAsync(() => loadCountyMap().catch(() => undefined), []);
+  const data = useAsync(() => loadMapData(filters), Object.values(filters));
   const container = useRef<HTMLDivElement>(null);
-  const [drawn, setDrawn] = useState<number | undefined>();
+  const [placeCount, setPlaceCount] = useState<number | undefined>();
+  const [tilesOffline, setTilesOffline] = useState(false);
   const [mapError, setMapError] = useState<unknown>();
+  const tiles = tileConfig(countyMap.data);
   useEffect(() => {
-    if (!data.data || !container.current) return;
+    if (!data.data || countyMap.loading || !container.current) return;
     let destroy: (() => void) | undefined;
     let live = true;
-    // Leaflet is loaded only when a map is shown, keeping it out of the phone's first download.
+    setTilesOffline(false);
+    // Leaflet and supercluster load only when a map is shown, keeping them out of the phone's first download.
     import('../map/map-view.ts')
       .then(({ mountMap }) => {
         if (!live || !container.current || !data.data) return;
         const mounted = mountMap(container.current, data.data, {
           tenant: current.tenant,
+          tiles,
           labels: {
+            cluster: (n) => t('map.cluster', { n: formatNumber(n) }),
+            describe,
             openRecord: t('map.openRecord'),
-            colour: (c) => t(`colour.${c}`),
-            status: (s) => t(`rpStatus.${s}`),
+            loading: t('common.loading'),
           },
+          onTilesOffline: () => live && setTilesOffline(true),
         });
         destroy = mounted.destroy;
-        setDrawn(mounted.markerCount);
+        setPlaceCount(mounted.placeCount);
       })
       .catch(setMapError);
     return () => {
       live = false;
       destroy?.();
     };
-  }, [data.data, current.tenant]);
+  }, [data.data, countyMap.loading, current.tenant, tiles.urls.join('|')]);
   const counts = RISK_COLOURS.map((c) => ({
     colour: c,
     n: data.data?.riskPoints.filter((p) => p.color === c).length ?? 0,
   }));
-  const unitsWithout = data.data?.units.filter((u) => !u.location).length ?? 0;
   return html`<section class="map-page">
     <${PageTitle} title=${t('map.title')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
-      ${
-        can('grid.read')
-          ? html`<div class="field">
-              <label for="map-grid">${t('units.grid')}</label>
-              <${GridSelect} id="map-grid" name="grid" grids=${grids.data ?? []} value=${grid} emptyLabel=${t('common.all')}
-                onChange=${(value: string) => navigate(withQuery({ grid: value }))} />
-            </div>`
-          : null
-      }
-      <div class="field">
-        <label for="map-color">${t('riskPoint.colour')}</label>
-        <select id="map-color" name="color" value=${color} onChange=${(e: Event) => navigate(withQuery({ color: (e.target as HTMLSelectElement).value }))}>
-          <option value="">${t('common.all')}</option>
-          ${RISK_COLOURS.map((c) => html`<option value=${c}>${t(`colour.${c}`)}</option>`)}
-        </select>
-      </div>
+      ${can('grid.read') ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}
+      <${FilterSelect} name="department" label=${t('units.department')} value=${filters.department}
+        options=${(departments.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
+      <${FilterSelect} name="industry" label=${t('units.industry')} value=${filters.industry}
+        options=${(industries.data?.items ?? []).map((item) => ({ value: item.code, label: item.name }))} />
+      <${FilterSelect} name="status" label=${t('map.status')} value=${filters.status}
+        options=${STATUSES.map((s) => ({ value: s, label: t(`rpStatus.${s}`) }))} />
+      <${FilterSelect} name="color" label=${t('riskPoint.colour')} value=${filters.color}
+        options=${RISK_COLOURS.map((c) => ({ value: c, label: t(`colour.${c}`) }))} />
+      <${FilterSelect} name="layer" label=${t('map.layer')} value=${filters.layer} allLabel=${t('map.layerBoth')}
+        options=${[
+          { value: 'risk-point', label: t('map.layerRiskPoints') },
+          { value: 'unit', label: t('map.units') },
+        ]} />
     </form>
     ${data.error ? html`<${ErrorNotice} error=${data.error} onRetry=${data.reload} />` : null}
     ${mapError ? html`<${ErrorNotice} error=${mapError} />` : null}
-    ${data.loading && !data.data ? html`<${Loading} />` : null}
+    ${data.loading ? html`<${Loading} />` : null}
     <div class="map-legend" data-testid="map-legend">
       ${counts.map(
         ({ colour, n }) =>
           html`<span data-colour=${colour}><span class="swatch" style=${{ background: COLOUR_HEX[colour] }}></span>${t(`colour.${colour}`)} ${formatNumber(n)}</span>`,
       )}
-      ${!color ? html`<span><span class="swatch swatch-unit"></span>${t('map.units')} ${formatNumber(data.data?.units.length ?? 0)}</span>` : null}
-      <span class="muted small">${tileConfig().urls.length === 0 ? t('map.noTiles') : ''}</span>
+      <span data-colour="unit"><span class="swatch swatch-unit"></span>${t('map.units')} ${formatNumber(data.data?.units.length ?? 0)}</span>
+      <span class="muted small" role="status" data-testid="map-tiles">${
+        tiles.urls.length === 0 ? t('map.noTiles') : tilesOffline ? t('map.tilesOffline') : ''
+      }</span>
     </div>
-    <div ref=${container} class="map" data-testid="map" data-markers=${drawn}></div>
-    ${unitsWithout > 0 ? html`<p class="muted small">${t('map.withoutPosition', { n: formatNumber(unitsWithout) })}</p>` : null}
+    <div ref=${container} class="map" data-testid="map" data-markers=${placeCount}></div>
   </section>`;
+}
+
+/** A place's popup, read when it is opened: the feed carries positions only. */
+async function describe(kind: 'unit' | 'risk-point', id: string) {
+  if (kind === 'unit') {
+    const unit = await api<Unit>(`/units/${encodeURIComponent(id)}`);
+    return { title: unit.name, lines: [unit.address ?? ''] };
+  }
+  const point = await api<RiskPoint>(`/risk-points/${encodeURIComponent(id)}`);
+  return {
+    title: point.name,
+    lines: [point.unitName, `${t(`colour.${point.color}`)} · ${t(`rpStatus.${point.status}`)}`],
+  };
 }

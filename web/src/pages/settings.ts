@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { PageTitle } from '../components/common.ts';
+import { CountyMapSettingsForm } from '../components/county-map-settings-form.ts';
 import { CountySettingsForm } from '../components/county-settings-form.ts';
 import { NotificationChannelsForm } from '../components/notification-channels-form.ts';
 import { html } from '../html.ts';
@@ -49,6 +50,7 @@ export function SettingsPage() {
       </div>
     </form>
     ${can('settings.manage') ? html`<${CountySettingsForm} />` : null}
+    ${can('settings.manage') ? html`<${CountyMapSettingsForm} />` : null}
     ${can('settings.manage') ? html`<${NotificationChannelsForm} />` : null}
   </section>`;
 }

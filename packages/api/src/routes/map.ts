@@ -1,0 +1,101 @@
+import {
+  authorize,
+  ColorSchema,
+  described,
+  IndustryCodeSchema,
+  RiskPointStatusSchema,
+  scopeFilter,
+  ValidationError,
+} from '@gridsafe/core';
+import * as z from 'zod/mini';
+import { countyData, readScope } from '../county-data.ts';
+import { COMMON_ERRORS, IdQuery, json, PageQuerySchema } from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
+import type { createRouter } from '../openapi-hono.ts';
+
+/**
+ * A page of the map holds ten register pages: the map reads every position in the caller's area (8,500 units in
+ * Taihe: nine requests), and each Query still stops at DynamoDB's 1 MB read, answering a cursor for the rest.
+ */
+const MAP_PAGE_LIMIT = 1000;
+
+export const MapPointsQuerySchema = z.extend(PageQuerySchema, {
+  kind: described(z.enum(['unit', 'risk-point']), { description: 'Units or risk points' }),
+  limit: described(
+    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAP_PAGE_LIMIT)), MAP_PAGE_LIMIT),
+    { description: `Page size, at most ${MAP_PAGE_LIMIT}` },
+  ),
+  grid: described(z.optional(IdQuery), { description: 'Only this grid node’s subtree' }),
+  department: described(z.optional(IdQuery), { description: 'Only this department’s industries' }),
+  industry: z.optional(IndustryCodeSchema),
+  color: described(z.optional(ColorSchema), { description: 'Risk points of this colour (kind=risk-point)' }),
+  status: described(z.optional(RiskPointStatusSchema), {
+    description: 'Risk points in this status (kind=risk-point)',
+  }),
+});
+
+const MapPointSchema = described(
+  z.object({
+    id: z.string(),
+    lat: z.number(),
+    lng: z.number(),
+    color: described(z.optional(ColorSchema), { description: 'A risk point’s colour' }),
+    status: described(z.optional(RiskPointStatusSchema), { description: 'A risk point’s status' }),
+  }),
+  { id: 'MapPoint' },
+);
+const MapPointPageSchema = described(
+  z.object({
+    kind: z.enum(['unit', 'risk-point']),
+    items: z.array(MapPointSchema),
+    nextCursor: z.optional(z.string()),
+  }),
+  { id: 'MapPointPage' },
+);
+
+const route = createRoute({
+  method: 'get',
+  path: '/map/points',
+  tags: ['map'],
+  summary:
+    'The map’s feed: compact positions (id, lat, lng, and a risk point’s colour and status) of units or risk points in the caller’s area, by grid, department, industry, colour and status',
+  description:
+    'Read with the register’s indexes answering only these fields (never whole records), up to 1,000 a page; units without a position are left out.',
+  request: { query: MapPointsQuerySchema },
+  responses: { 200: json(MapPointPageSchema, 'A page of positions'), ...COMMON_ERRORS },
+});
+
+export function registerMap(app: ReturnType<typeof createRouter>) {
+  app.openapi(route, async (c) => {
+    const principal = c.get('principal');
+    const { kind, grid, department, industry, color, status, limit, cursor } = c.req.valid('query');
+    const data = countyData(c);
+    if (kind === 'unit') {
+      authorize(principal, 'unit.read');
+      if (color || status)
+        throw new ValidationError([
+          { path: color ? 'query.color' : 'query.status', message: 'describes risk points, not units' },
+        ]);
+      const scope = await readScope(c, { grid, department });
+      if (scope.kind === 'unit') {
+        // A unit's people see the units they hold, as the unit list answers them.
+        const own = await Promise.all(
+          principal.grants.filter((g) => g.kind === 'unit').map((g) => data.units.get(g.id)),
+        );
+        const items = own.flatMap((unit) => (unit?.location ? [{ id: unit.id, ...unit.location }] : []));
+        return c.json({ kind, items }, 200);
+      }
+      const page = await data.units.listPositions({ ...scopeFilter(scope), industry }, { limit, cursor });
+      const items = page.items.flatMap((unit) => (unit.location ? [{ id: unit.id, ...unit.location }] : []));
+      return c.json({ kind, items, nextCursor: page.nextCursor }, 200);
+    }
+    authorize(principal, 'riskPoint.read');
+    const { unitId, ...area } = scopeFilter(await readScope(c, { grid, department }));
+    const page = await data.riskPoints.listPositions({ ...area, color, status, industry }, { limit, cursor });
+    // The register's indexes have no unit key: a unit's points are its village's, filtered.
+    const items = page.items
+      .filter((point) => !unitId || point.unitId === unitId)
+      .map((point) => ({ id: point.id, ...point.location, color: point.color, status: point.status }));
+    return c.json({ kind, items, nextCursor: page.nextCursor }, 200);
+  });
+}

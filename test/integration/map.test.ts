@@ -1,0 +1,109 @@
+import { describe, expect } from 'vitest';
+import { countyTest, everyItem } from '../support/fixtures.ts';
+
+const it = countyTest({ prefix: 'mp', reportDynamoCalls: true, neighbour: { prefix: 'mq' } });
+
+interface MapPoint {
+  id: string;
+  lat: number;
+  lng: number;
+  color?: string;
+  status?: string;
+}
+
+const ids = (items: { id: string }[]) => items.map((item) => item.id).sort();
+
+describe('the map feed', () => {
+  it('answers every located unit of the county as an id and a position, nothing more', async ({ admin }) => {
+    const units = await everyItem<{ id: string; location?: object }>(admin, '/units');
+    const located = units.filter((unit) => unit.location);
+    expect(located.length).toBeGreaterThan(0);
+    const points = await everyItem<MapPoint>(admin, '/map/points?kind=unit');
+    expect(ids(points)).toEqual(ids(located));
+    for (const point of points) expect(Object.keys(point).sort()).toEqual(['id', 'lat', 'lng']);
+  });
+
+  it('answers the risk points of the register with their colour and status', async ({ admin }) => {
+    const register = await everyItem<{ id: string; color: string; status: string }>(admin, '/risk-points');
+    expect(register.length).toBeGreaterThan(0);
+    const points = await everyItem<MapPoint>(admin, '/map/points?kind=risk-point');
+    expect(ids(points)).toEqual(ids(register));
+    const byId = new Map(register.map((point) => [point.id, point]));
+    for (const point of points) {
+      expect(Object.keys(point).sort()).toEqual(['color', 'id', 'lat', 'lng', 'status']);
+      expect(point).toMatchObject({ color: byId.get(point.id)!.color, status: byId.get(point.id)!.status });
+    }
+  });
+
+  it('narrows to a colour, a status, a township and a department as the register does', async ({
+    county,
+    admin,
+  }) => {
+    for (const filter of [
+      'color=red',
+      'status=filed',
+      `grid=${county.township1}`,
+      `department=${county.emergencyDept}`,
+      `grid=${county.township2}&color=blue`,
+    ]) {
+      const register = await everyItem(admin, `/risk-points?${filter}`);
+      const points = await everyItem<MapPoint>(admin, `/map/points?kind=risk-point&${filter}`);
+      expect(ids(points), filter).toEqual(ids(register));
+    }
+    const all = await everyItem(admin, '/map/points?kind=risk-point');
+    const red = await everyItem(admin, '/map/points?kind=risk-point&color=red');
+    expect(red.length).toBeLessThan(all.length);
+  });
+
+  it('narrows units to an industry and a department as the unit list does', async ({ county, admin }) => {
+    for (const filter of ['industry=hazardous_chemicals', `department=${county.emergencyDept}`]) {
+      const listed = await everyItem<{ id: string; location?: object }>(admin, `/units?${filter}`);
+      const points = await everyItem<MapPoint>(admin, `/map/points?kind=unit&${filter}`);
+      expect(ids(points), filter).toEqual(ids(listed.filter((unit) => unit.location)));
+    }
+  });
+
+  it('shows a township officer its own township and a unit’s manager its own unit', async ({
+    township,
+    unitUser,
+  }) => {
+    const officerUnits = await everyItem(township, '/units');
+    expect(ids(await everyItem(township, '/map/points?kind=unit'))).toEqual(
+      ids(officerUnits.filter((unit: { location?: object }) => unit.location)),
+    );
+    expect(ids(await everyItem(township, '/map/points?kind=risk-point'))).toEqual(
+      ids(await everyItem(township, '/risk-points')),
+    );
+    expect(ids(await everyItem(unitUser, '/map/points?kind=risk-point'))).toEqual(
+      ids(await everyItem(unitUser, '/risk-points')),
+    );
+  });
+
+  it('refuses a township beside the officer’s own and answers 404 for another county’s grid', async ({
+    county,
+    neighbour,
+    township,
+    admin,
+  }) => {
+    expect((await township.get(`/map/points?kind=unit&grid=${county.township2}`)).status).toBe(403);
+    expect((await admin.get(`/map/points?kind=risk-point&grid=${neighbour.county}`)).status).toBe(404);
+  });
+
+  it('refuses a colour or a status on units, naming the parameter', async ({ admin }) => {
+    const answer = await admin.get('/map/points?kind=unit&color=red');
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toContain('color');
+    expect((await admin.get('/map/points')).status).toBe(400);
+  });
+
+  it('pages through positions with one DynamoDB Query a page', async ({ admin }) => {
+    const first = await admin.get('/map/points?kind=unit&limit=10');
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(10);
+    expect(Number(first.headers.get('x-dynamodb-calls'))).toBe(1);
+    const second = await admin.get(
+      `/map/points?kind=unit&limit=10&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(ids(second.body.items).some((id) => ids(first.body.items).includes(id))).toBe(false);
+  });
+});

@@ -1,0 +1,44 @@
+import { api, query } from '../api/client.ts';
+import type { MapPoint } from '../api/types.ts';
+
+/** What the map page asks for: the place (grid, department) and the filters, as the address keeps them. */
+export interface MapFilters {
+  grid: string;
+  department: string;
+  industry: string;
+  status: string;
+  color: string;
+  /** '' both kinds, 'risk-point' or 'unit' only. */
+  layer: string;
+}
+
+/**
+ * Every position of one kind in the filters, page by page from GET /map/points (compact: id, position, and a
+ * risk point's colour and status; never whole records). Taihe's 8,500 units are a few pages.
+ */
+async function positions(kind: 'unit' | 'risk-point', params: Record<string, string>): Promise<MapPoint[]> {
+  const items: MapPoint[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api<{ items: MapPoint[]; nextCursor?: string }>(
+      `/map/points${query({ ...params, kind, cursor })}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** Units and risk points for the map, both at once. A colour or a status describes risk points only. */
+export async function loadMapData(
+  filters: MapFilters,
+): Promise<{ units: MapPoint[]; riskPoints: MapPoint[] }> {
+  const { grid, department, industry, status, color, layer } = filters;
+  const place = { grid, department, industry };
+  const wantUnits = layer !== 'risk-point' && !status && !color;
+  const [units, riskPoints] = await Promise.all([
+    wantUnits ? positions('unit', place) : Promise.resolve([]),
+    layer === 'unit' ? Promise.resolve([]) : positions('risk-point', { ...place, status, color }),
+  ]);
+  return { units, riskPoints };
+}
