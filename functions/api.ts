@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
 import { cursorSecretFromSecretsManager } from './lib/cursor-secret-source.ts';
 import { readEnv } from './lib/env.ts';
+import { lambdaJobLauncher } from './lib/lambda-job-launcher.ts';
 import { domainLogger } from './lib/powertools-logger.ts';
 
 // Everything below runs once per cold start; warm invocations reuse the clients and the cached JWKS.
@@ -20,6 +21,7 @@ const env = readEnv([
   'PUBLIC_ORIGIN',
   'CURSOR_SECRET_ID',
   'AWS_REGION',
+  'REGISTER_JOB_FUNCTION',
 ]);
 // A cell with a Cognito pool has both; a China cell signs its people in at an OpenID provider and has neither.
 const { USER_POOL_ID, USER_ADMIN_URL } = process.env;
@@ -33,8 +35,8 @@ const authProviders = process.env.AUTH_PROVIDERS
   ? parseAuthProvidersConfig(process.env.AUTH_PROVIDERS)
   : undefined;
 
-const app = createApp(
-  createRuntimeDeps({
+const app = createApp({
+  ...createRuntimeDeps({
     tableName: env.TABLE_NAME,
     evidenceBucket: env.EVIDENCE_BUCKET,
     ...(USER_POOL_ID ? { userPoolId: USER_POOL_ID } : {}),
@@ -62,6 +64,8 @@ const app = createApp(
     reportDynamoCalls: false,
     logger: domainLogger(logger),
   }),
-);
+  // Register exports and imports run in the county's job function (functions/register-job.ts).
+  jobs: lambdaJobLauncher(env.REGISTER_JOB_FUNCTION, env.AWS_REGION),
+});
 
 export const handler = middy(handle(app)).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -3,6 +3,7 @@ import { inScope, ROLES } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
+import { JOBS_TABLE } from '../support/matrix-table-jobs.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
@@ -19,6 +20,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...COUNTY_TABLE,
   ...RECORD_TABLE,
   ...STATISTICS_TABLE,
+  ...JOBS_TABLE,
 };
 
 let w: MatrixWorld;

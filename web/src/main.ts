@@ -18,6 +18,7 @@ import './styles/phone.css';
 import './styles/risk-points.css';
 import './styles/utilities.css';
 import './styles/statistics.css';
+import './styles/registers.css';
 // Last: print rules override the screen's.
 import './styles/print.css';
 

@@ -4,6 +4,7 @@ import type { PageCursors } from '@gridsafe/db';
 import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 import type { CountyStatusCache } from './county-status.ts';
+import type { JobLauncher } from './jobs/job-launcher.ts';
 import type { PersonCache } from './person-cache.ts';
 
 /** A named dependency check for `/health`; throws when the dependency cannot be reached. */
@@ -52,4 +53,6 @@ export interface AppDeps {
   reportDynamoCalls?: boolean;
   /** Whether a county is suspended; absent, `createApp` builds one that reads the table (see county-status.ts). */
   countyStatus?: CountyStatusCache;
+  /** Starts register exports and imports (jobs/job-launcher.ts); absent, they run in this process. */
+  jobs?: JobLauncher;
 }

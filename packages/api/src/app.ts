@@ -170,5 +170,8 @@ function countyApi(deps: AppDeps) {
     import('./routes/vendor-access-grants.ts').then((m) => m.registerVendorAccessGrants),
   );
   groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
+  groups.add(county, ['/exports', '/imports'], () =>
+    import('./routes/register-jobs.ts').then((m) => m.registerRegisterJobs),
+  );
   return { county, groups };
 }

@@ -35,6 +35,8 @@ export const CAPABILITIES = [
   'loginEvent.read',
   /** Letting the vendor's operators read the county for a few hours, and ending it. */
   'vendorGrant.manage',
+  /** Exporting a register (units, risk points, hazards, patrols) to a spreadsheet: it carries phone numbers. */
+  'register.export',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -59,7 +61,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   county_admin: CAPABILITIES,
   // The industry chain sees its industries' units and risk points county-wide; it does not file or review them.
   // It also works the hazards of its industries: reports what its inspections find, verifies and escalates.
-  department_officer: [...OFFICER_READS, 'unit.update', 'hazard.report', 'hazard.verify'],
+  // Officers report upward in spreadsheets: they export the registers of their own area or industries.
+  department_officer: [...OFFICER_READS, 'unit.update', 'hazard.report', 'hazard.verify', 'register.export'],
   township_officer: [
     ...OFFICER_READS,
     'unit.create',
@@ -69,6 +72,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'hazard.report',
     'hazard.rectify',
     'hazard.verify',
+    'register.export',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.

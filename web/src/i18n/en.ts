@@ -1,6 +1,7 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { noticesEn } from './notices.en.ts';
+import { registersEn } from './registers.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
@@ -9,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
   ...noticesEn,
   ...statisticsEn,
+  ...registersEn,
   'app.name': 'Gridsafe',
 
   'action.back': 'Back',

@@ -1,6 +1,7 @@
 import { roleMessages } from '../roles.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
+import { registersZhCN } from './registers.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 
 /**
@@ -10,6 +11,7 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
 export const zhCN = {
   ...loginSecurityZhCN,
   ...noticesZhCN,
+  ...registersZhCN,
   ...statisticsZhCN,
   'app.name': '网格安全',
 

@@ -1,29 +1,40 @@
 import {
   assertSupervisionChange,
+  type Clock,
   ConflictError,
   type CreateUnitInput,
   CreateUnitSchema,
+  type CsvRecord,
   CsvSyntaxError,
   csvRecords,
+  type Department,
   decodeSpreadsheetText,
   type FieldProblem,
   ForbiddenError,
   type GridNode,
+  type IdSource,
   inParallel,
   loadVendorKnowledgeBase,
   type Principal,
   type Unit,
   ValidationError,
 } from '@gridsafe/core';
-import { fromItem, type StoredItem, sameUnitContent } from '@gridsafe/db';
+import {
+  DepartmentRepository,
+  fromItem,
+  GridRepository,
+  type StoredItem,
+  sameUnitContent,
+  type TenantStore,
+  UnitRepository,
+} from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
-import { countyData, writeContext } from '../county-data.ts';
 import { newUnit, resolveDepartment } from '../unit-rules.ts';
 import type { UnitImportResultSchema } from './unit-import-schema.ts';
 
-type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
+export type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */
 const COLUMNS: Record<string, string[]> = {
@@ -62,6 +73,20 @@ interface ValidRow {
   levelGiven: boolean;
 }
 
+/** What an import writes with: the county's table, who imports, and where new ids and the time come from. */
+export interface ImportWriter {
+  store: TenantStore;
+  principal: Principal;
+  clock: Clock;
+  ids: IdSource;
+}
+
+/** The import's writer for the request's county and caller. */
+export function requestImportWriter(c: Context<AppEnv>): ImportWriter {
+  const { clock, ids } = c.get('deps');
+  return { store: c.get('store'), principal: c.get('principal'), clock, ids };
+}
+
 /**
  * Imports units. Each row is validated on its own and answered on its own; a bad row never stops the good ones.
  * Rows are matched by credit code, so a re-import writes only what changed. Reads and creates are batched (100
@@ -69,93 +94,9 @@ interface ValidRow {
  * the meantime is written again row by row, so every row still gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
-  const { text, encoding } = decodeSpreadsheetText(bytes);
-  let table: ReturnType<typeof csvRecords>;
-  try {
-    table = csvRecords(text);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError)
-      throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
-    throw error;
-  }
-  const columnOf = mapColumns(table.header);
-  const missing = ['name', 'creditCode', 'industry', 'township', 'village'].filter(
-    (field) => !columnOf[field],
-  );
-  if (missing.length > 0) {
-    throw new ValidationError(
-      missing.map((field) => ({
-        path: `header.${field}`,
-        message: `missing column (one of: ${COLUMNS[field]?.join(', ')})`,
-      })),
-    );
-  }
-  const data = countyData(c);
-  const [allGrids, departments] = await Promise.all([data.grids.listAll(), data.departments.list()]);
-  const villages = villageIndex(allGrids);
-  // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
-  const industryByName = new Map(
-    (await loadVendorKnowledgeBase()).industries.map((industry) => [industry.name, industry.code]),
-  );
-  const firstLineOfCode = new Map<string, number>();
-  const results: RowResult[] = new Array(table.rows.length);
-  const valid: ValidRow[] = [];
-  for (const [index, row] of table.rows.entries()) {
-    const value = (field: string) => (columnOf[field] ? (row.values[columnOf[field]] ?? '').trim() : '');
-    try {
-      valid.push({
-        index,
-        line: row.line,
-        ...validateRow(value, villages, industryByName, firstLineOfCode, row.line),
-      });
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      results[index] = {
-        line: row.line,
-        status: 'rejected',
-        creditCode: value('creditCode') || undefined,
-        errors: error.problems,
-      };
-    }
-  }
-
-  const claimed = await data.units.findIdsByCreditCodes(valid.map((row) => row.input.creditCode));
-  const fresh = valid.filter((row) => !claimed.has(row.input.creditCode));
-  const known = valid.filter((row) => claimed.has(row.input.creditCode));
-
-  await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
-    const units = batch.map(unitOf);
-    try {
-      await data.units.createMany(units, writeContext(c));
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
-      // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
-      for (const row of batch) results[row.index] = await writeRow(row);
-      return;
-    }
-    for (const [i, row] of batch.entries())
-      results[row.index] = {
-        line: row.line,
-        status: 'created',
-        unitId: units[i]!.id,
-        creditCode: row.input.creditCode,
-      };
-  });
-
-  const storedById = new Map(
-    (
-      await data.units.getStoredMany(
-        [...new Set(known.map((row) => claimed.get(row.input.creditCode)!))],
-        true,
-      )
-    ).map((item) => [String(item.id), item]),
-  );
-  await inParallel(known, CONCURRENCY, async (row) => {
-    const stored = storedById.get(claimed.get(row.input.creditCode)!);
-    results[row.index] = stored ? await updateRow(row, stored) : await writeRow(row);
-  });
-
+  const { encoding, ...table } = spreadsheetTable(bytes);
+  const importer = await UnitRowImporter.open(requestImportWriter(c), table.header);
+  const results = await importer.importRows(table.rows);
   const count = (status: RowResult['status']) => results.filter((r) => r.status === status).length;
   return {
     encoding,
@@ -168,33 +109,157 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     },
     rows: results,
   };
+}
 
-  function unitOf({ input, village }: ValidRow): Unit {
-    const made = { id: c.get('deps').ids.next(), now: c.get('deps').clock.now().toISOString() };
-    return newUnit(input, village, resolveDepartment(departments, input.industry, undefined), made);
+/** A CSV spreadsheet's header and rows, in whichever encoding Excel saved it; an open quote is a 400 naming its line. */
+export function spreadsheetTable(bytes: Uint8Array) {
+  const { text, encoding } = decodeSpreadsheetText(bytes);
+  try {
+    return { encoding, ...csvRecords(text) };
+  } catch (error) {
+    if (error instanceof CsvSyntaxError)
+      throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
+    throw error;
+  }
+}
+
+/**
+ * The import's rules for rows under one header, batch after batch: the synchronous import hands it the whole
+ * file, the import job (jobs/import-job.ts) a few thousand rows at a time. A credit code seen twice is refused on
+ * its second line within what one importer has read.
+ */
+export class UnitRowImporter {
+  private readonly firstLineOfCode = new Map<string, number>();
+  private readonly units: UnitRepository;
+
+  private constructor(
+    private readonly writer: ImportWriter,
+    private readonly columnOf: Record<string, string>,
+    private readonly villages: Map<string, GridNode>,
+    private readonly departments: Department[],
+    private readonly industryByName: Map<string, string>,
+  ) {
+    this.units = new UnitRepository(writer.store);
+  }
+
+  /** Checks the header names the columns an import needs, and reads the county's villages and departments. */
+  static async open(writer: ImportWriter, header: string[]): Promise<UnitRowImporter> {
+    const columnOf = mapColumns(header);
+    const missing = ['name', 'creditCode', 'industry', 'township', 'village'].filter(
+      (field) => !columnOf[field],
+    );
+    if (missing.length > 0) {
+      throw new ValidationError(
+        missing.map((field) => ({
+          path: `header.${field}`,
+          message: `missing column (one of: ${COLUMNS[field]?.join(', ')})`,
+        })),
+      );
+    }
+    const [allGrids, departments] = await Promise.all([
+      new GridRepository(writer.store).listAll(),
+      new DepartmentRepository(writer.store).list(),
+    ]);
+    // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
+    const industryByName = new Map(
+      (await loadVendorKnowledgeBase()).industries.map((industry) => [industry.name, industry.code]),
+    );
+    return new UnitRowImporter(writer, columnOf, villageIndex(allGrids), departments, industryByName);
+  }
+
+  private context() {
+    return { principal: this.writer.principal, now: this.writer.clock.now() };
+  }
+
+  /** One answer per row, in the rows' order. */
+  async importRows(rows: readonly CsvRecord[]): Promise<RowResult[]> {
+    const { columnOf } = this;
+    const results: RowResult[] = new Array(rows.length);
+    const valid: ValidRow[] = [];
+    for (const [index, row] of rows.entries()) {
+      const value = (field: string) => (columnOf[field] ? (row.values[columnOf[field]] ?? '').trim() : '');
+      try {
+        valid.push({
+          index,
+          line: row.line,
+          ...validateRow(value, this.villages, this.industryByName, this.firstLineOfCode, row.line),
+        });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        results[index] = {
+          line: row.line,
+          status: 'rejected',
+          creditCode: value('creditCode') || undefined,
+          errors: error.problems,
+        };
+      }
+    }
+
+    const claimed = await this.units.findIdsByCreditCodes(valid.map((row) => row.input.creditCode));
+    const fresh = valid.filter((row) => !claimed.has(row.input.creditCode));
+    const known = valid.filter((row) => claimed.has(row.input.creditCode));
+
+    await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
+      const units = batch.map((row) => this.unitOf(row));
+      try {
+        await this.units.createMany(units, this.context());
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
+        // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
+        for (const row of batch) results[row.index] = await this.writeRow(row);
+        return;
+      }
+      for (const [i, row] of batch.entries())
+        results[row.index] = {
+          line: row.line,
+          status: 'created',
+          unitId: units[i]!.id,
+          creditCode: row.input.creditCode,
+        };
+    });
+
+    const storedById = new Map(
+      (
+        await this.units.getStoredMany(
+          [...new Set(known.map((row) => claimed.get(row.input.creditCode)!))],
+          true,
+        )
+      ).map((item) => [String(item.id), item]),
+    );
+    await inParallel(known, CONCURRENCY, async (row) => {
+      const stored = storedById.get(claimed.get(row.input.creditCode)!);
+      results[row.index] = stored ? await this.updateRow(row, stored) : await this.writeRow(row);
+    });
+    return results;
+  }
+
+  private unitOf({ input, village }: ValidRow): Unit {
+    const made = { id: this.writer.ids.next(), now: this.writer.clock.now().toISOString() };
+    return newUnit(input, village, resolveDepartment(this.departments, input.industry, undefined), made);
   }
 
   /** One row on its own: created if its code is free, else matched to the unit holding the code. */
-  async function writeRow(row: ValidRow): Promise<RowResult> {
-    const existingId = await data.units.findIdByCreditCode(row.input.creditCode);
+  private async writeRow(row: ValidRow): Promise<RowResult> {
+    const existingId = await this.units.findIdByCreditCode(row.input.creditCode);
     if (!existingId) {
-      const unit = unitOf(row);
-      await data.units.create(unit, writeContext(c));
+      const unit = this.unitOf(row);
+      await this.units.create(unit, this.context());
       return { line: row.line, status: 'created', unitId: unit.id, creditCode: unit.creditCode };
     }
-    const stored = await data.units.getStored(existingId, true);
+    const stored = await this.units.getStored(existingId, true);
     if (!stored)
       throw new Error(`credit code ${row.input.creditCode} points at a missing unit ${existingId}`);
-    return updateRow(row, stored);
+    return this.updateRow(row, stored);
   }
 
   /** A row whose unit exists: unchanged if the row says what the unit says, else written under its version. */
-  async function updateRow(row: ValidRow, stored: StoredItem): Promise<RowResult> {
+  private async updateRow(row: ValidRow, stored: StoredItem): Promise<RowResult> {
     const { input, village, line, levelGiven } = row;
     const current = fromItem<Unit>(stored);
     const department = current.departmentOverridden
       ? { departmentId: current.departmentId, departmentOverridden: true }
-      : resolveDepartment(departments, input.industry, undefined);
+      : resolveDepartment(this.departments, input.industry, undefined);
     const { departmentId: _old, ...rest } = current;
     const after: Unit = {
       ...rest,
@@ -211,7 +276,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     };
     if (sameUnitContent(current, after))
       return { line, status: 'unchanged', unitId: current.id, creditCode: current.creditCode };
-    const countyCall = supervisionProblems(c.get('principal'), current, after);
+    const countyCall = supervisionProblems(this.writer.principal, current, after);
     if (countyCall.length > 0)
       return {
         line,
@@ -220,7 +285,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
         creditCode: current.creditCode,
         errors: countyCall,
       };
-    await data.units.update(stored, after, current.version, writeContext(c), 'imported');
+    await this.units.update(stored, after, current.version, this.context(), 'imported');
     return { line, status: 'updated', unitId: current.id, creditCode: current.creditCode };
   }
 }
