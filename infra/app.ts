@@ -9,7 +9,8 @@ import { loadCellsConfig, selectCells } from './src/cells-config.ts';
  * Without it, every cell is synthesized (each into its own nested assembly).
  */
 const app = new App();
-const config = loadCellsConfig();
+// GRIDSAFE_CELLS_FILE: another cells file, such as the synthetic cell of `npm run synth -- --counties <n>`.
+const config = loadCellsConfig(process.env.GRIDSAFE_CELLS_FILE || undefined);
 const cellId = (app.node.tryGetContext('cell') as string | undefined) ?? process.env.GRIDSAFE_CELL;
 
 for (const cell of selectCells(config, cellId)) {

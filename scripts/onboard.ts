@@ -174,7 +174,7 @@ export function addTenantToCells(
     throw new UsageError(`County ${tenant.id} is already listed in cell "${elsewhere.id}" of ${file}.`);
   if (target.tenants?.some((t) => t.id === tenant.id)) return false;
   target.tenants = [...(target.tenants ?? []), { id: tenant.id, name: tenant.name }];
-  // The loader's own rules (tenant ids, at most 250 counties a cell); placeholders need not resolve here.
+  // The loader's own rules (tenant ids, at most MAX_TENANTS_PER_CELL counties a cell); placeholders need not resolve here.
   try {
     parseCellsConfig(raw, {}, file);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CELL_QUOTAS } from './quotas.ts';
 
 /**
  * Tenant ids end up inside IAM conditions (`T#<id>#*`) and S3 prefixes (`t/<id>/`): lowercase letters and
@@ -9,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9]{1,31}$/;
 
 /**
- * A cell is one account + region. API Gateway allows a few hundred APIs per account and region, a cell's
- * tenants share the account's Lambda concurrency (1,000 by default) and each tenant is one CloudFormation
- * stack: 250 leaves headroom under all three. Raise it only after raising those quotas.
+ * A cell is one account + region. The bound is the cell router's: one integration per county, and an HTTP API
+ * holds at most 300, a quota AWS does not raise. Every other quota a cell touches is checked against its use by
+ * `npm run synth -- --counties <n>` (infra/src/quotas.ts; docs/deploy.md "Quotas").
  */
-export const MAX_TENANTS_PER_CELL = 250;
+export const MAX_TENANTS_PER_CELL = 300;
 
 export const DEFAULT_CELLS_FILE = fileURLToPath(new URL('../config/cells.json', import.meta.url));
 
@@ -70,6 +71,11 @@ export interface CellConfig {
   /** Receives the cell's alarms (an SNS e-mail subscription, confirmed once by the recipient). */
   alarmEmail?: string;
   tenants: TenantConfig[];
+  /**
+   * Quotas this cell's account has had raised, by the id of infra/src/quotas.ts (e.g. `"iam-roles": 2000`):
+   * the synth's quota check holds the cell to these instead of AWS's defaults.
+   */
+  quotas?: Record<string, number>;
 }
 
 export interface CellsConfig {
@@ -187,10 +193,36 @@ export function selectCells(config: CellsConfig, cellId: string | undefined): Ce
   return [cell];
 }
 
+function parseRaisedQuotas(
+  value: unknown,
+  label: string,
+  problems: string[],
+): Record<string, number> | undefined {
+  if (value === undefined) return undefined;
+  const raw = asObject(value, `${label} quotas`, problems);
+  if (!raw) return undefined;
+  const quotas: Record<string, number> = {};
+  for (const [id, limit] of Object.entries(raw)) {
+    if (!CELL_QUOTAS.some((quota) => quota.id === id)) {
+      problems.push(`${label}: quotas.${id} is not a quota the check knows (infra/src/quotas.ts)`);
+    } else if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+      problems.push(`${label}: quotas.${id} must be a whole number of at least 0`);
+    } else {
+      quotas[id] = limit;
+    }
+  }
+  return quotas;
+}
+
 function parseCell(value: unknown, where: string, env: Env, problems: string[]): CellConfig | undefined {
   const raw = asObject(value, where, problems);
   if (!raw) return undefined;
-  rejectUnknownKeys(raw, ['id', 'account', 'region', 'alarmEmail', 'identity', 'tenants'], where, problems);
+  rejectUnknownKeys(
+    raw,
+    ['id', 'account', 'region', 'alarmEmail', 'identity', 'tenants', 'quotas'],
+    where,
+    problems,
+  );
   const id = requireString(raw, 'id', where, problems);
   if (id === undefined) return undefined;
   if (!CELL_ID_PATTERN.test(id)) problems.push(`${where}: cell id "${id}" must match ${CELL_ID_PATTERN}`);
@@ -231,11 +263,13 @@ function parseCell(value: unknown, where: string, env: Env, problems: string[]):
       tenants.push(tenant);
     }
   }
+  const quotas = parseRaisedQuotas(raw.quotas, label, problems);
   return {
     id,
     ...(account !== undefined ? { account } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    ...(quotas ? { quotas } : {}),
     identity,
     tenants,
   };

@@ -21,9 +21,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
-import { addCountyAlarms } from './cell-alarms.ts';
+import { addCountyAlarms, countyFunctionName } from './cell-alarms.ts';
 import { CellRouter } from './cell-router.ts';
 import type { CellIdentityConfig } from './cells-config.ts';
+import { acknowledgeWildcardResource, nagArn } from './nag.ts';
 import { PENDING_UPLOAD_ROOT } from './tenant-policy.ts';
 import { UserAdminService } from './user-admin-service.ts';
 import { addPasswordClient, createPasswordPool } from './user-pools.ts';
@@ -84,6 +85,11 @@ export const SSM_PARAMETERS = {
 } as const;
 
 /** Bucket names are global: the account and region make this one unique and derivable by every stack. */
+/** The cell's schedule role, by name: each county stack refers to it without a cross-stack export. */
+export function countyScheduleRoleName(): string {
+  return `gridsafe-county-schedules-${Aws.REGION}`;
+}
+
 export function evidenceBucketName(tableName: string): string {
   return `${tableName}-evidence-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
@@ -238,10 +244,50 @@ export class SharedStack extends Stack {
 
     this.createAlarms();
     addCountyAlarms(this, { critical: this.alarmTopic, warning: this.warningTopic });
+    this.createCountyScheduleRole();
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidenceBucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  /**
+   * The one role EventBridge Scheduler assumes to start every county's sweep and assessment. One per cell, not per
+   * county: IAM allows 1,000 roles per account by default, and each county's own roles (its API, sweep and
+   * assessment functions) already take three of them (docs/deploy.md, "Quotas"). It may invoke only the two
+   * scheduled functions of each county, by their fixed names, and only Scheduler of this account may assume it.
+   */
+  private createCountyScheduleRole(): void {
+    const role = new iam.Role(this, 'CountyScheduleRole', {
+      roleName: countyScheduleRoleName(),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description:
+        "Lets EventBridge Scheduler invoke every county's escalation sweep and assessment in this cell",
+    });
+    for (const job of ['escalation', 'assessment'] as const) {
+      const name = countyFunctionName('*', job);
+      const functions = this.formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [functions, `${functions}:*`],
+        }),
+      );
+      for (const resource of [name, `${name}:*`]) {
+        acknowledgeWildcardResource(
+          role,
+          nagArn(this, 'lambda', `function:${resource}`),
+          `Scheduler may invoke each county's ${job} function (any version) by its fixed name, nothing else.`,
+        );
+      }
+    }
   }
 
   private createTable(tableName: string): dynamodb.Table {

@@ -1,14 +1,5 @@
 import { countyApiBasePath, PUBLIC_COUNTY_ROUTES } from '@gridsafe/core/contract';
-import {
-  Aws,
-  type CfnElement,
-  CfnOutput,
-  Duration,
-  Stack,
-  type StackProps,
-  Tags,
-  Validations,
-} from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -35,7 +26,12 @@ import type { CellIdentityConfig, TenantConfig } from './cells-config.ts';
 import { createHttpApi } from './http-api.ts';
 import { acknowledgeWildcardResource, nagArn } from './nag.ts';
 import { METRICS_NAMESPACE, NodeFunction } from './node-function.ts';
-import { CURSOR_SECRET_NAME, cursorSecretArn, importSharedResources } from './shared-stack.ts';
+import {
+  CURSOR_SECRET_NAME,
+  countyScheduleRoleName,
+  cursorSecretArn,
+  importSharedResources,
+} from './shared-stack.ts';
 import {
   countyApiRoleName,
   cursorSecretStatement,
@@ -222,18 +218,18 @@ export class TenantStack extends Stack {
     // EventBridge Scheduler, not rules on the default bus: a bus holds 300 rules by default, which two rules
     // per county exhaust at ~150 counties; Scheduler allows 1,000,000 schedules per account and region and
     // exists in cn-north-1 and cn-northwest-1 (test/fixtures/regions).
-    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
-      description: `Lets EventBridge Scheduler invoke the scheduled functions of ${tenant}`,
-    });
-    for (const scheduled of [this.escalationSweep.function, this.assessmentRefresh.function]) {
-      const logicalId = this.getLogicalId(scheduled.node.defaultChild as CfnElement);
-      acknowledgeWildcardResource(
-        scheduleRole,
-        `<${logicalId}.Arn>:*`,
-        `Scheduler may invoke any version or alias of ${tenant}'s own ${scheduled.node.id}, nothing else.`,
-      );
-    }
+    // The cell's one schedule role (shared-stack.ts): a role per county would spend 300 of the account's 1,000.
+    const scheduleRole = iam.Role.fromRoleArn(
+      this,
+      'CellScheduleRole',
+      this.formatArn({
+        service: 'iam',
+        region: '',
+        resource: 'role',
+        resourceName: countyScheduleRoleName(),
+      }),
+      { mutable: false },
+    );
     new scheduler.Schedule(this, 'EscalationSchedule', {
       description: `Raises overdue hazards of ${tenant} to the next level`,
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)),

@@ -2,12 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiServerConfig, ApiServerMessage } from './api-server.ts';
+import type { CapturedRequest } from './replay.ts';
 
 export interface ApiProcess {
   url: string;
   pid: number;
   /** The DynamoDB operations the API sent since the last call, by name, and how many were Scans. */
   takeOps(): Promise<{ ops: Record<string, number>; scans: number }>;
+  /** The answers captured per row label since the last call, with their DynamoDB calls (scripts/bench/replay.ts). */
+  takeCaptures(): Promise<Record<string, CapturedRequest[]>>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,16 @@ export async function startApiProcess(config: ApiServerConfig): Promise<ApiProce
         };
         child.on('message', listener);
         child.send({ type: 'ops' });
+      }),
+    takeCaptures: () =>
+      new Promise((resolve) => {
+        const listener = (message: ApiServerMessage) => {
+          if (message.type !== 'captures') return;
+          child.off('message', listener);
+          resolve(message.captures);
+        };
+        child.on('message', listener);
+        child.send({ type: 'captures' });
       }),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import { createJsonLogger } from '@gridsafe/core';
 import type { Hono } from 'hono';
 import { startNodeServer } from '../local/node-server.ts';
+import type { CapturedRequest } from './replay.ts';
 
 /**
  * The API under load, in a process of its own (as on Lambda or a container: the load generator must not share
@@ -13,7 +14,7 @@ import { startNodeServer } from '../local/node-server.ts';
  * The one addition is observation, outside the app: each request runs in an AsyncLocalStorage context and a
  * middleware on the DynamoDB client records the operations it sends, so the response also carries
  * `x-bench-ops` (the operations, e.g. `GetItem,Query`, a cache refresh marked `GetItem(refresh)`) and
- * `x-bench-cache-reads` (how many of them were the per-process county-status or settings refreshes, one read per county per 30 s however many requests come).
+ * `x-bench-cache-reads` (how many of them were the per-process county-status, settings or caller refreshes, one read per county, or per person, per 30–60 s however many requests come).
  * The budgets are checked against `x-dynamodb-calls`, the product's own count; these say what the calls were.
  */
 export interface ApiServerConfig {
@@ -28,7 +29,15 @@ export interface ApiServerConfig {
 
 export type ApiServerMessage =
   | { type: 'ready'; port: number }
-  | { type: 'ops'; ops: Record<string, number>; scans: number };
+  | { type: 'ops'; ops: Record<string, number>; scans: number }
+  | { type: 'captures'; captures: Record<string, CapturedRequest[]> };
+
+/**
+ * Answers kept per row label for the overhead reference (scripts/bench/replay.ts): the load generator names the
+ * row in `x-bench-label`, and the first answers of each row (2xx, no cache refresh among their calls) keep their
+ * calls' inputs and timings. The first answers come in the warm-up, so copying them costs the measured run nothing.
+ */
+const CAPTURES_PER_LABEL = 400;
 
 /**
  * The API's calls reach this middleware as the low-level client's commands (the document client wraps each
@@ -41,6 +50,8 @@ function operationOf(commandName: string): string {
 interface RequestOps {
   ops: string[];
   cacheReads: number;
+  /** Set when the request carries `x-bench-label` and that row still wants captures. */
+  capture?: { started: number; calls: CapturedRequest };
 }
 
 async function main() {
@@ -67,6 +78,7 @@ async function main() {
 
   const current = new AsyncLocalStorage<RequestOps>();
   const totals: Record<string, number> = {};
+  let captures: Record<string, CapturedRequest[]> = {};
   let scans = 0;
   deps.documentClient.middlewareStack.add(
     (next, context) => async (args) => {
@@ -79,6 +91,20 @@ async function main() {
           operation === 'GetItem' && isCacheRefresh((args.input as { Key?: Record<string, unknown> }).Key);
         if (refresh) request.cacheReads += 1;
         request.ops.push(refresh ? `${operation}(refresh)` : operation);
+        if (request.capture) {
+          const call = {
+            operation,
+            input: structuredClone(args.input) as Record<string, unknown>,
+            start: performance.now() - request.capture.started,
+            end: Number.NaN,
+          };
+          request.capture.calls.push(call);
+          try {
+            return await next(args);
+          } finally {
+            call.end = performance.now() - request.capture.started;
+          }
+        }
       }
       return next(args);
     },
@@ -89,8 +115,20 @@ async function main() {
   const app = createApp(deps) as unknown as Hono<never>;
   const observed = {
     fetch: async (request: Request) => {
-      const ops: RequestOps = { ops: [], cacheReads: 0 };
+      const labelHeader = request.headers.get('x-bench-label');
+      const label = labelHeader === null ? null : decodeURIComponent(labelHeader);
+      const wanted = label !== null && (captures[label]?.length ?? 0) < CAPTURES_PER_LABEL;
+      const ops: RequestOps = {
+        ops: [],
+        cacheReads: 0,
+        ...(wanted ? { capture: { started: performance.now(), calls: [] } } : {}),
+      };
       const response = await current.run(ops, () => app.fetch(request));
+      if (label !== null && ops.capture && response.ok && ops.cacheReads === 0) {
+        const kept = captures[label] ?? [];
+        if (kept.length < CAPTURES_PER_LABEL) kept.push(ops.capture.calls);
+        captures[label] = kept;
+      }
       const headers = new Headers(response.headers);
       headers.set('x-bench-ops', ops.ops.join(',') || '-');
       headers.set('x-bench-cache-reads', String(ops.cacheReads));
@@ -116,6 +154,9 @@ async function main() {
       process.send?.({ type: 'ops', ops: { ...totals }, scans } satisfies ApiServerMessage);
       for (const name of Object.keys(totals)) delete totals[name];
       scans = 0;
+    } else if (message.type === 'captures') {
+      process.send?.({ type: 'captures', captures } satisfies ApiServerMessage);
+      captures = {};
     } else if (message.type === 'stop') {
       server.close(() => process.exit(0));
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -126,14 +167,20 @@ async function main() {
 }
 
 /**
- * The county-status mirror (`T#<t>#TENANT / STATUS`) and the settings (`T#<t>#SETTINGS / CURRENT`). The key is
- * already marshalled here (`{ pk: { S: '…' } }`).
+ * The county-status mirror (`T#<t>#TENANT / STATUS`), the settings (`T#<t>#SETTINGS / CURRENT`) and a caller's
+ * subject link (`T#<t>#SUBJECT#… / SUBJECT`). The document client has not marshalled the key yet here (plain
+ * strings); a marshalled one (`{ pk: { S: '…' } }`) is read as well.
  */
 function isCacheRefresh(key: Record<string, unknown> | undefined): boolean {
   const text = (value: unknown) => String((value as { S?: string } | undefined)?.S ?? value ?? '');
   const pk = text(key?.pk);
   const sk = text(key?.sk);
-  return (pk.endsWith('#SETTINGS') && sk === 'CURRENT') || (pk.endsWith('#TENANT') && sk === 'STATUS');
+  return (
+    (pk.endsWith('#SETTINGS') && sk === 'CURRENT') ||
+    (pk.endsWith('#TENANT') && sk === 'STATUS') ||
+    // The caller's subject link (packages/api/src/person-cache.ts): read once a minute per person per process.
+    sk === 'SUBJECT'
+  );
 }
 
 main().catch((error: unknown) => {

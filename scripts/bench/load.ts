@@ -6,7 +6,15 @@ import autocannon from 'autocannon';
  */
 export interface RequestKind {
   /** Chooses what to send next: a label for the table, and the request. */
-  next(): { label: string; method: 'GET' | 'POST'; path: string; body?: string; token?: unknown };
+  next(): {
+    label: string;
+    method: 'GET' | 'POST';
+    path: string;
+    body?: string;
+    token?: unknown;
+    /** Sends as someone else than the run's caller (an access token). */
+    accessToken?: string;
+  };
   /** Called with each answer (status and headers) and what `next` returned for it. */
   done?(status: number, sent: { label: string; token?: unknown }): void;
 }
@@ -78,7 +86,9 @@ export async function runLoad(options: {
         method: next.method,
         path: next.path,
         headers: {
-          authorization: `Bearer ${options.token}`,
+          authorization: `Bearer ${next.accessToken ?? options.token}`,
+          // Which row this is, for the API process's capture of the calls behind it (the overhead reference).
+          'x-bench-label': encodeURIComponent(next.label),
           ...(next.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(next.body !== undefined ? { body: next.body } : {}),

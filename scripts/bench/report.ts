@@ -8,25 +8,47 @@ import { type LabelStats, percentile } from './load.ts';
 export interface Budget {
   calls: { max: number } | { exact: number };
   ops?: string;
-  /** Whether the p50 is held to 3× the no-op endpoint's. */
+  /** Whether the p50 is shown against the no-op endpoint's (3×, enforced only with --strict). */
   vsNoop: boolean;
+  /** Whether the p50 is held to OVERHEAD_BUDGET × the p50 of the same DynamoDB calls sent without the API. */
+  overhead: boolean;
 }
 
 export const ROW_BUDGETS: Record<string, Budget> = {
-  'no-op: GET /me': { calls: { exact: 0 }, vsNoop: false },
-  'stats: county': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
-  'stats: township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
-  'stats: village': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
-  'list: red points in a township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
-  'list: units in a township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true },
-  'record page': { calls: { exact: 1 }, ops: 'GetItem', vsNoop: true },
-  'transition: submit': { calls: { exact: 2 }, ops: 'GetItem,TransactWriteItems', vsNoop: true },
-  'transition: approve': { calls: { exact: 2 }, ops: 'GetItem,TransactWriteItems', vsNoop: true },
-  'transition: reopen': { calls: { exact: 2 }, ops: 'GetItem,TransactWriteItems', vsNoop: true },
+  'no-op: GET /me': { calls: { exact: 0 }, vsNoop: false, overhead: false },
+  'stats: county': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true, overhead: true },
+  'stats: township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true, overhead: true },
+  'stats: village': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true, overhead: true },
+  'list: red points in a township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true, overhead: true },
+  'list: units in a township': { calls: { max: 2 }, ops: 'GetItem,Query', vsNoop: true, overhead: true },
+  'record page': { calls: { exact: 1 }, ops: 'GetItem', vsNoop: true, overhead: true },
+  'transition: submit': {
+    calls: { exact: 2 },
+    ops: 'GetItem,TransactWriteItems',
+    vsNoop: true,
+    overhead: true,
+  },
+  'transition: approve': {
+    calls: { exact: 2 },
+    ops: 'GetItem,TransactWriteItems',
+    vsNoop: true,
+    overhead: true,
+  },
+  'transition: reopen': {
+    calls: { exact: 2 },
+    ops: 'GetItem,TransactWriteItems',
+    vsNoop: true,
+    overhead: true,
+  },
 };
 
-/** How far above the no-op endpoint's p50 an endpoint's p50 may be (at Nanjing scale). */
+/** How far above the no-op endpoint's p50 an endpoint's p50 may be (only with --strict: it measures the emulator). */
 export const NOOP_RATIO_BUDGET = 3;
+/**
+ * How far above its reference an endpoint's p50 may be: the same DynamoDB calls its answers sent, sent again
+ * straight from the benchmark with the same concurrency (scripts/bench/replay.ts). Issue 20's budget.
+ */
+export const OVERHEAD_BUDGET = 1.3;
 /** Stats at the largest compared scale may be this much slower than at the smallest and still count as flat. */
 export const SCALE_RATIO_BUDGET = 1.5;
 
@@ -49,6 +71,9 @@ export interface Row {
   opsSeen: Record<string, number>;
   budget: string;
   ratioToNoop?: number;
+  /** p50 of the same DynamoDB calls without the API, and this row's p50 over it. */
+  referenceP50?: number;
+  overhead?: number;
   /** Broken budgets, in words; `advisory` ones are reported without failing the run. */
   failures: string[];
   advisories: string[];
@@ -108,7 +133,8 @@ export function rowOf(stats: LabelStats, path: string): Row {
 /**
  * Puts each row's p50 beside the no-op endpoint's (the mean of the no-op rows, measured first and last, so a
  * machine that got busier during the run shows up as two different no-op rows rather than as a skewed ratio).
- * Below full scale the 3× budget is advisory unless `strict`.
+ * The 3× budget is advisory unless `strict`: on DynamoDB Local a bare GetItem is already 2.3–4.7× the no-op, so it
+ * measures the emulator; the overhead budget (applyOverhead) is the API's.
  */
 export function applyNoopRatio(rows: Row[], enforce: boolean): void {
   const noops = rows.filter((row) => row.label.startsWith('no-op'));
@@ -123,6 +149,29 @@ export function applyNoopRatio(rows: Row[], enforce: boolean): void {
   }
 }
 
+/**
+ * Puts the row's p50 beside its replay's (the same DynamoDB calls, no API): the API's own overhead, enforced at
+ * OVERHEAD_BUDGET on reads and transitions at every scale.
+ */
+export function applyOverhead(row: Row, reference: LabelStats): void {
+  if (reference.latencies.length === 0) {
+    row.failures.push('no reference: none of its answers could be captured and replayed');
+    return;
+  }
+  row.referenceP50 = percentile(reference.latencies, 50);
+  row.overhead = row.p50 / row.referenceP50;
+  if (ROW_BUDGETS[row.label]?.overhead && row.overhead > OVERHEAD_BUDGET) {
+    row.failures.push(
+      `overhead ${row.overhead.toFixed(2)}× the same DynamoDB calls without the API (budget ${OVERHEAD_BUDGET}×)`,
+    );
+  }
+}
+
+/** How a row's overhead reads in the table and the log: `overhead 1.12×`. */
+export function overheadText(row: Row): string {
+  return row.overhead === undefined ? '-' : `overhead ${row.overhead.toFixed(2)}×`;
+}
+
 const COLUMNS: [string, (row: Row) => string][] = [
   ['endpoint', (row) => row.label],
   ['p50 ms', (row) => row.p50.toFixed(1)],
@@ -133,6 +182,11 @@ const COLUMNS: [string, (row: Row) => string][] = [
   ['max calls', (row) => (Number.isNaN(row.callsMax) ? '?' : String(row.callsMax))],
   ['budget', (row) => row.budget || '-'],
   ['p50 / no-op', (row) => (row.ratioToNoop === undefined ? '-' : `${row.ratioToNoop.toFixed(2)}×`)],
+  [
+    'same calls, no API: p50 ms',
+    (row) => (row.referenceP50 === undefined ? '-' : row.referenceP50.toFixed(1)),
+  ],
+  ['p50 / same calls', overheadText],
   [
     'ok',
     (row) =>

@@ -42,6 +42,7 @@ import {
 
 export const BENCH_PASSWORD = 'Gridsafe-bench-2026';
 export const BENCH_ADMIN = 'bench.admin';
+export const BENCH_REVIEWER = 'bench.reviewer';
 /** Nanjing's division code; townships and villages extend it to 9 and 12 digits. */
 const DIVISION = '320100';
 const CENTRE = { lat: 32.06, lng: 118.8 };
@@ -329,24 +330,31 @@ export async function seedSyntheticCounty(
 
   const users = new UserRepository(store);
   const scope = [formatGrant({ kind: 'grid', id: root.id })];
-  const { sub } = await target.identity.createUser(poolUsername(tenant, BENCH_ADMIN), BENCH_PASSWORD, {
-    displayName: '基准测试管理员',
-  });
-  await users.create(
-    {
-      id: demoId(tenant, `user:${BENCH_ADMIN}`),
-      username: BENCH_ADMIN,
-      displayName: '基准测试管理员',
-      role: 'county_admin',
-      scope,
-      enabled: true,
-      identities: [{ provider: target.passwordProvider ?? DEFAULT_PROVIDER_ID, subject: sub }],
-      version: 1,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    },
-    ctx,
-  );
+  // Two county admins: the transitions under load submit as one and approve as the other, since nobody may
+  // approve a filing they submitted (separation of duties).
+  for (const [username, displayName] of [
+    [BENCH_ADMIN, '基准测试管理员'],
+    [BENCH_REVIEWER, '基准测试审核员'],
+  ] as const) {
+    const { sub } = await target.identity.createUser(poolUsername(tenant, username), BENCH_PASSWORD, {
+      displayName,
+    });
+    await users.create(
+      {
+        id: demoId(tenant, `user:${username}`),
+        username,
+        displayName,
+        role: 'county_admin',
+        scope,
+        enabled: true,
+        identities: [{ provider: target.passwordProvider ?? DEFAULT_PROVIDER_ID, subject: sub }],
+        version: 1,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      },
+      ctx,
+    );
+  }
 
   return {
     tenant,

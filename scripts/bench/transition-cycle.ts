@@ -26,7 +26,11 @@ export class TransitionCycle implements RequestKind {
   /** Points that answered something unexpected; they leave the cycle. */
   readonly dropped: { id: string; status: number; action: Action }[] = [];
 
-  constructor(private readonly base: string) {}
+  /** `reviewerToken`: approvals come from a second person, as separation of duties requires. */
+  constructor(
+    private readonly base: string,
+    private readonly reviewerToken: string,
+  ) {}
 
   /** Puts points in the queue with the action their current status calls for. */
   add(id: string, status: string): void {
@@ -61,6 +65,7 @@ export class TransitionCycle implements RequestKind {
       path: `${this.base}/risk-points/${id}/${action}`,
       body: '{}',
       token: { id, action },
+      ...(action === 'approve' ? { accessToken: this.reviewerToken } : {}),
     };
   }
 

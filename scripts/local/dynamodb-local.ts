@@ -78,7 +78,9 @@ export async function startDynamoDbLocal(options: {
       reject(new Error(`DynamoDB Local exited (code ${code}) while starting:\n${output.trim()}`)),
     ),
   );
-  await Promise.race([waitForPort(options.port, host, 30_000), exited]);
+  // A JVM starting on a busy 2-core machine (a CI runner, a shared laptop) can take over a minute; if it dies,
+  // `exited` says so at once, so the wait only ever runs long for a start that is slow, not one that failed.
+  await Promise.race([waitForPort(options.port, host, 120_000), exited]);
   return {
     endpoint: `http://${host}:${options.port}`,
     port: options.port,

@@ -75,13 +75,13 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect([...rules].sort()).toEqual(ACCEPTED_RULES);
   });
 
-  it('acknowledge wildcard resources only where a leading-key condition, a county prefix or one scheduled function bounds them', () => {
+  it('acknowledge wildcard resources only where a leading-key condition, a county prefix or the counties’ two scheduled functions bound them', () => {
     const wildcards = acknowledgments()
       .filter(({ id }) => id.includes('AwsSolutions-IAM5'))
       .map(({ id }) => id.replace(/^Annotation::AwsSolutions-IAM5\[Resource::/, '').replace(/\]$/, ''));
     for (const resource of wildcards) {
       expect(resource).toMatch(
-        /(:table\/gridsafe\/index\/\*|\/t\/[a-z][a-z0-9]+\/\*|:execute-api:.*\/\*\/\*\/\*|:execute-api:.*\/\$default\/\*\/v1\/users(\/\*)?|^<(EscalationSweep|AssessmentRefresh)Function[0-9A-F]{8}\.Arn>:\*)$/,
+        /(:table\/gridsafe\/index\/\*|\/t\/[a-z][a-z0-9]+\/\*|:execute-api:.*\/\*\/\*\/\*|:execute-api:.*\/\$default\/\*\/v1\/users(\/\*)?|:lambda:.*:function:gridsafe-\*-(escalation|assessment)(:\*)?)$/,
       );
     }
   });

@@ -41,8 +41,8 @@ describe('a county stack', () => {
 
   it('runs its functions on Node.js 22 on ARM64 with JSON logs kept for a year', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
-    // The API, the escalation sweep and the nightly assessment snapshot.
-    expect(functions).toHaveLength(3);
+    // The API, the escalation sweep, the nightly assessment snapshot and the register jobs.
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -51,8 +51,8 @@ describe('a county stack', () => {
       });
     }
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Resource[];
-    // Three function log groups and the API's access log.
-    expect(logGroups).toHaveLength(4);
+    // Four function log groups and the API's access log.
+    expect(logGroups).toHaveLength(5);
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(365);
   });
 

@@ -3,6 +3,7 @@ import { inScope, ROLES } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
+import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
 import { JOBS_TABLE } from '../support/matrix-table-jobs.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
@@ -21,6 +22,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...RECORD_TABLE,
   ...STATISTICS_TABLE,
   ...JOBS_TABLE,
+  ...COUNTY_ADMIN_TABLE,
 };
 
 let w: MatrixWorld;

@@ -123,20 +123,7 @@ export const COUNTY_TABLE: Record<string, Entry> = {
   'GET /grids/{id}': gridRead('grid.read', ''),
   'GET /grids/{id}/stats': gridRead('stats.read', '/stats'),
   'GET /grids/{id}/audit': gridRead('grid.read', '/audit'),
-  'PATCH /grids/{id}': {
-    alone: true,
-    may: 'grid.manage',
-    success: 200,
-    call: async (w, role, c) => {
-      const grid = await w.grid(role, c);
-      return {
-        path: `/grids/${grid.id}`,
-        body: { code: '341222100' },
-        reach: (p) => canSeeGrid(p, grid.path),
-        witness: recordWitness(w.readerFor(c), `/grids/${grid.id}`),
-      };
-    },
-  },
+  'PATCH /grids/{id}': gridWrite('', { code: '341222100' }),
 
   'GET /departments': countyRead('department.read', '/departments'),
   'POST /departments': {
@@ -363,6 +350,24 @@ function sameAgain(may: Entry['may'], path: string, field: 'settings' | 'overrid
   };
 }
 
+/** A county admin's change to the role's grid (its refusals witnessed on the node's version and trail). */
+export function gridWrite(tail: string, body: unknown): Entry {
+  return {
+    alone: true,
+    may: 'grid.manage',
+    success: 200,
+    call: async (w, role, c) => {
+      const grid = await w.grid(role, c);
+      return {
+        path: `/grids/${grid.id}${tail}`,
+        body,
+        reach: (p) => canSeeGrid(p, grid.path),
+        witness: recordWitness(w.readerFor(c), `/grids/${grid.id}`),
+      };
+    },
+  };
+}
+
 function gridRead(may: 'grid.read' | 'stats.read', tail: string): Entry {
   return {
     may,
@@ -386,7 +391,7 @@ function unitRead(tail: string): Entry {
 }
 
 /** A person of the county to read and change: one the matrix made (in A), or B's grid member. */
-async function personOf(w: MatrixWorld, c: Case, reuse: Reuse): Promise<string> {
+export async function personOf(w: MatrixWorld, c: Case, reuse: Reuse): Promise<string> {
   return reuse(`person:${c}`, async () => {
     const reader = w.readerFor(c);
     if (c === 'foreign') {

@@ -9,12 +9,14 @@ import { homePath } from './nav.ts';
 import { AssessmentsPage } from './pages/assessments.ts';
 import { AuthCallbackPage } from './pages/auth-callback.ts';
 import { DepartmentsPage } from './pages/departments.ts';
+import { GridImportPage } from './pages/grid-import.ts';
 import { GridStatsPage } from './pages/grid-stats.ts';
 import { GridTreePage } from './pages/grids.ts';
 import { HazardPage } from './pages/hazard.ts';
 import { HazardsPage } from './pages/hazards.ts';
 import { ImportJobPage } from './pages/import-job.ts';
 import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
+import { KnowledgeEditorPage } from './pages/knowledge-editor.ts';
 import { LoginPage } from './pages/login.ts';
 import { LoginEventsPage } from './pages/login-events.ts';
 import { MapPage } from './pages/map.ts';
@@ -52,6 +54,7 @@ interface Route {
 /** The page table; menu entries are in nav.ts. */
 const ROUTES: Route[] = [
   { pattern: 'grids', page: GridTreePage, needs: 'grid.read' },
+  { pattern: 'grids/import', page: GridImportPage, needs: 'grid.manage' },
   { pattern: 'grids/:id', page: GridStatsPage, needs: 'grid.read' },
   { pattern: 'units', page: UnitsPage },
   { pattern: 'units/new', page: UnitCreatePage, needs: 'unit.create' },
@@ -71,6 +74,7 @@ const ROUTES: Route[] = [
   { pattern: 'login-events', page: LoginEventsPage, needs: 'loginEvent.read' },
   { pattern: 'vendor-access', page: VendorAccessPage, needs: 'vendorGrant.manage' },
   { pattern: 'knowledge', page: KnowledgePage },
+  { pattern: 'knowledge/edit', page: KnowledgeEditorPage, needs: 'knowledge.manage' },
   { pattern: 'knowledge/:code', page: KnowledgeIndustryPage },
   { pattern: 'settings', page: SettingsPage },
   { pattern: 'notices', page: NoticesPage },

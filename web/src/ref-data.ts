@@ -68,3 +68,13 @@ export function loadChildren(parentId: string): Promise<GridNode[]> {
 export function industryName(list: IndustryList | undefined, code: string): string {
   return list?.items.find((industry) => industry.code === code)?.name ?? code;
 }
+
+/** Drops the cached departments, after the county admin created or changed one. */
+export function forgetDepartments(): void {
+  departments = undefined;
+}
+
+/** Drops the cached industry list, after the county admin changed the knowledge base. */
+export function forgetIndustries(): void {
+  industries = undefined;
+}

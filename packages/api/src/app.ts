@@ -159,6 +159,9 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/assessments', () =>
     import('./routes/assessments.ts').then((m) => m.registerAssessments),
   );
+  groups.add(county, '/grids/import', () =>
+    import('./routes/grid-import.ts').then((m) => m.registerGridImport),
+  );
   groups.add(county, '/knowledge', () => import('./routes/knowledge.ts').then((m) => m.registerKnowledge));
   groups.add(county, '/login-events', () =>
     import('./routes/login-events.ts').then((m) => m.registerLoginEvents),

@@ -114,6 +114,27 @@ export function csvRecords(text: string): { header: string[]; rows: CsvRecord[] 
   return { header, rows };
 }
 
+/**
+ * Which header cell holds each field, given the spellings county spreadsheets use for it (compared lowercased,
+ * without spaces). The first cell that matches a field wins.
+ *
+ * @example
+ * matchColumns(['区划代码', '名称'], { code: ['code', '区划代码'], name: ['name', '名称'] }); // { code: '区划代码', name: '名称' }
+ */
+export function matchColumns<F extends string>(
+  header: readonly string[],
+  spellings: Record<F, readonly string[]>,
+): Partial<Record<F, string>> {
+  const found: Partial<Record<F, string>> = {};
+  for (const cell of header) {
+    const normalized = cell.trim().toLowerCase().replaceAll(' ', '');
+    for (const [field, names] of Object.entries(spellings) as [F, readonly string[]][]) {
+      if (!found[field] && names.includes(normalized)) found[field] = cell;
+    }
+  }
+  return found;
+}
+
 /** Put in front of {@link toCsv} output for download: without it, Chinese Excel reads UTF-8 as GBK. */
 export const UTF8_BOM = '\uFEFF';
 

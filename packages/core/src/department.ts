@@ -39,6 +39,19 @@ export const CreateDepartmentSchema = described(
 );
 
 /**
+ * A new name or a new set of industries. A changed set decides the department of units registered from now on;
+ * units already registered keep theirs until the county moves them (separation of duties).
+ */
+export const UpdateDepartmentSchema = described(
+  z.strictObject({
+    name: z.optional(textField(60)),
+    industries: z.optional(z.array(IndustryCodeSchema).check(z.maxLength(100))),
+    version: z.optional(z.number().check(z.int(), z.minimum(1))),
+  }),
+  { id: 'UpdateDepartment' },
+);
+
+/**
  * The department that supervises an industry. When two claim the same industry, the one created first wins,
  * so the answer never flips between requests.
  */

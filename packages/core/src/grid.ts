@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { described, textField, UlidSchema } from './common-schemas.ts';
+import { described, PhoneSchema, textField, UlidSchema } from './common-schemas.ts';
 import { ValidationError } from './errors.ts';
 
 export const GRID_LEVELS = ['county', 'township', 'village'] as const;
@@ -19,10 +19,18 @@ export interface GridNode {
   code?: string;
   parentId?: string;
   path: string;
+  /** Who answers for the node (网格负责人) and how to reach them; nodes made before it existed have none. */
+  responsible?: GridResponsible;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
+
+/** The person answering for a grid node, as the county's roster names them. */
+export const GridResponsibleSchema = described(z.strictObject({ name: textField(50), phone: PhoneSchema }), {
+  id: 'GridResponsible',
+});
+export type GridResponsible = z.infer<typeof GridResponsibleSchema>;
 
 export const GridNodeSchema = described(
   z.object({
@@ -32,6 +40,7 @@ export const GridNodeSchema = described(
     code: z.optional(z.string()),
     parentId: z.optional(UlidSchema),
     path: z.string(),
+    responsible: z.optional(GridResponsibleSchema),
     version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -49,6 +58,7 @@ export const CreateGridSchema = described(
     level: z.enum(['township', 'village']),
     parentId: UlidSchema,
     code: z.optional(DivisionCodeSchema),
+    responsible: z.optional(GridResponsibleSchema),
   }),
   { id: 'CreateGrid' },
 );
@@ -59,6 +69,7 @@ export const UpdateGridSchema = described(
     code: z.optional(DivisionCodeSchema),
     /** Moving a village to another township carries its units, risk points and hazards with it. */
     parentId: z.optional(UlidSchema),
+    responsible: z.optional(GridResponsibleSchema),
     version: z.optional(z.number().check(z.int(), z.minimum(1))),
   }),
   { id: 'UpdateGrid' },

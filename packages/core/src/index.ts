@@ -9,6 +9,8 @@ export * from './errors.ts';
 export * from './escalation.ts';
 export * from './grading.ts';
 export * from './grid.ts';
+export * from './grid-boundary.ts';
+export * from './grid-import.ts';
 export * from './hazard.ts';
 export * from './hazard-duties.ts';
 export * from './ids.ts';

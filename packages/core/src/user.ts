@@ -97,3 +97,15 @@ export const UpdateUserSchema = described(
   }),
   { id: 'UpdateUser' },
 );
+
+/**
+ * A password the county admin sets for a person who forgot theirs. Temporary by default: the person must choose
+ * their own at the next login, so the admin never keeps knowing a working password.
+ */
+export const ResetPasswordSchema = described(
+  z.strictObject({
+    password: PasswordSchema,
+    temporary: z._default(z.boolean(), true),
+  }),
+  { id: 'ResetPassword' },
+);

@@ -2,7 +2,7 @@ import type { Department } from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { departmentEntity } from './entities.ts';
 import { RecordRepository } from './record-repository.ts';
-import type { TenantStore } from './tenant-store.ts';
+import type { StoredItem, TenantStore } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
 /** Departments (declared in entities.ts: pk DEPT#<id>, all of them on gsi1 in creation order). */
@@ -28,5 +28,18 @@ export class DepartmentRepository extends RecordRepository<Department> {
       'department',
     );
     return department;
+  }
+
+  /**
+   * Renames the department or changes the industries it supervises: one transaction of the record and its
+   * audit event (the changed fields, before and after). Units already registered keep their department.
+   */
+  async update(
+    stored: StoredItem,
+    changes: { name?: string; industries?: string[] },
+    expectedVersion: number,
+    ctx: WriteContext,
+  ): Promise<Department> {
+    return this.updateFields(stored, changes, expectedVersion, ctx, ['name', 'industries']);
   }
 }

@@ -1,4 +1,12 @@
-import { ConflictError, type GridLevel, type GridNode, pathOf } from '@gridsafe/core';
+import {
+  ConflictError,
+  type GridBoundary,
+  type GridBoundaryGeometry,
+  type GridLevel,
+  type GridNode,
+  type GridResponsible,
+  pathOf,
+} from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { DepartmentRepository } from './department-repository.ts';
 import { gridEntity } from './entities.ts';
@@ -7,6 +15,16 @@ import { RecordRepository } from './record-repository.ts';
 import { ledgerVillageMove } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
+
+/** What a new node is made of; the county root has no parent. */
+export interface NewGridNode {
+  id: string;
+  level: GridLevel;
+  name: string;
+  code?: string;
+  parent?: GridNode;
+  responsible?: GridResponsible;
+}
 
 /** Grid nodes (declared in entities.ts: pk GRID#<id>, indexed as a tree, by parent and by level). */
 export class GridRepository extends RecordRepository<GridNode> {
@@ -43,10 +61,7 @@ export class GridRepository extends RecordRepository<GridNode> {
   }
 
   /** Creates a node (the county root has no parent). The parent must still be where the caller saw it. */
-  async create(
-    input: { id: string; level: GridLevel; name: string; code?: string; parent?: GridNode },
-    ctx: WriteContext,
-  ): Promise<GridNode> {
+  async create(input: NewGridNode, ctx: WriteContext): Promise<GridNode> {
     const { node, items } = this.creationItems(input, ctx);
     await this.store.transact(items, 'grid');
     return node;
@@ -56,10 +71,7 @@ export class GridRepository extends RecordRepository<GridNode> {
    * The node `create` would make and the items of its one transaction (the node, its first audit event, the
    * condition on the parent), without writing them: for bulk loaders that must write exactly what `create` does.
    */
-  creationItems(
-    input: { id: string; level: GridLevel; name: string; code?: string; parent?: GridNode },
-    ctx: WriteContext,
-  ): { node: GridNode; items: TransactItem[] } {
+  creationItems(input: NewGridNode, ctx: WriteContext): { node: GridNode; items: TransactItem[] } {
     const now = ctx.now.toISOString();
     const node: GridNode = {
       id: input.id,
@@ -68,6 +80,7 @@ export class GridRepository extends RecordRepository<GridNode> {
       ...(input.code ? { code: input.code } : {}),
       ...(input.parent ? { parentId: input.parent.id } : {}),
       path: pathOf(input.parent, input.id),
+      ...(input.responsible ? { responsible: input.responsible } : {}),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -77,6 +90,7 @@ export class GridRepository extends RecordRepository<GridNode> {
       level: node.level,
       parentId: node.parentId ?? null,
       code: node.code ?? null,
+      ...(node.responsible ? { responsible: node.responsible } : {}),
     };
     const items = this.writes(node, NEW_CHAIN, ctx, [{ action: 'created', details }]);
     if (input.parent) {
@@ -85,24 +99,26 @@ export class GridRepository extends RecordRepository<GridNode> {
     return { node, items };
   }
 
-  /** Renames or re-codes a node: one transaction of the node and its audit event. */
+  /**
+   * Creates siblings in one transaction: each node and its first audit event, the shared parent checked once
+   * (a transaction may name an item only once). For imports: a village's worth of rows is one round trip.
+   */
+  async createSiblings(inputs: readonly NewGridNode[], ctx: WriteContext): Promise<GridNode[]> {
+    const made = inputs.map((input) => this.creationItems(input, ctx));
+    const writes = made.flatMap(({ items }) => items.filter((item) => !('ConditionCheck' in item)));
+    const parentCheck = made[0]?.items.filter((item) => 'ConditionCheck' in item) ?? [];
+    await this.store.transact([...writes, ...parentCheck], 'grid');
+    return made.map(({ node }) => node);
+  }
+
+  /** Renames or re-codes a node, or names who answers for it: one transaction of the node and its audit event. */
   async update(
     stored: StoredItem,
-    changes: { name?: string; code?: string },
+    changes: { name?: string; code?: string; responsible?: GridResponsible },
     expectedVersion: number,
     ctx: WriteContext,
   ): Promise<GridNode> {
-    const before = gridEntity.fromItem(stored);
-    const { next, items } = this.change(
-      stored,
-      { ...before, ...changes },
-      ctx,
-      { action: 'updated' },
-      { version: expectedVersion },
-      ['name', 'code'],
-    );
-    await this.store.transact(items, 'grid');
-    return next;
+    return this.updateFields(stored, changes, expectedVersion, ctx, ['name', 'code', 'responsible']);
   }
 
   /**
@@ -202,5 +218,53 @@ export class GridRepository extends RecordRepository<GridNode> {
       ],
       'grid',
     );
+  }
+
+  /**
+   * Sets the node's boundary: the GeoJSON in an item of its own beside the node (sk BOUNDARY), so the tree's
+   * lists never carry it, and a `boundary_set` event on the node's chain (the node steps one version), in one
+   * transaction. Stored as a JSON string: it is read and written whole.
+   */
+  async setBoundary(
+    stored: StoredItem,
+    geometry: GridBoundaryGeometry,
+    expectedVersion: number,
+    ctx: WriteContext,
+    details: { bytes: number; positions: number },
+  ): Promise<GridBoundary> {
+    const before = gridEntity.fromItem(stored);
+    const { items } = this.change(
+      stored,
+      before,
+      ctx,
+      { action: 'boundary_set', details: { type: geometry.type, ...details } },
+      { version: expectedVersion },
+    );
+    const updatedAt = ctx.now.toISOString();
+    items.push({
+      Put: {
+        TableName: this.store.tableName,
+        Item: {
+          pk: gridEntity.key(this.store, before.id).pk,
+          sk: 'BOUNDARY',
+          type: 'GridBoundary',
+          geometry: JSON.stringify(geometry),
+          updatedAt,
+        },
+      },
+    });
+    await this.store.transact(items, 'grid');
+    return { gridId: before.id, geometry, updatedAt };
+  }
+
+  /** getGridBoundary: GetItem GRID#<id> / BOUNDARY. */
+  async getBoundary(id: string): Promise<GridBoundary | undefined> {
+    const item = await this.store.get(gridEntity.key(this.store, id).pk, 'BOUNDARY');
+    if (!item) return undefined;
+    return {
+      gridId: id,
+      geometry: JSON.parse(String(item.geometry)) as GridBoundaryGeometry,
+      updatedAt: String(item.updatedAt),
+    };
   }
 }

@@ -91,4 +91,33 @@ export abstract class RecordRepository<T extends Versioned> {
     };
     return { before, next, items: this.writes(next, chainHeadOf(stored), ctx, [note], lock) };
   }
+
+  /**
+   * The plain edit of a record (`updated`): the fields given replace the stored ones (a field left undefined
+   * keeps its value), under the version the caller saw, audited as the `audited` fields that changed.
+   */
+  protected async updateFields(
+    stored: StoredItem,
+    changes: Partial<T>,
+    expectedVersion: number,
+    ctx: WriteContext,
+    audited: readonly (keyof T)[],
+  ): Promise<T> {
+    const before = this.entity.fromItem(stored);
+    const { next, items } = this.change(
+      stored,
+      { ...before, ...definedOnly(changes) },
+      ctx,
+      { action: 'updated' },
+      { version: expectedVersion },
+      audited,
+    );
+    await this.store.transact(items, this.entity.audit);
+    return next;
+  }
+}
+
+/** The fields of a partial change that say something (an explicit undefined means "leave it"). */
+export function definedOnly<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

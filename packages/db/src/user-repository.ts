@@ -70,6 +70,28 @@ export class UserRepository extends RecordRepository<User> {
   }
 
   /**
+   * Records that the county admin set a new password for the person (the directory holds the password itself):
+   * a version step and a `password_reset` event, so the trail shows who reset whose password and when.
+   */
+  async recordPasswordReset(
+    stored: StoredItem,
+    expectedVersion: number,
+    ctx: WriteContext,
+    details: { temporary: boolean },
+  ): Promise<User> {
+    const before = userEntity.fromItem(stored);
+    const { next, items } = this.change(
+      stored,
+      before,
+      ctx,
+      { action: 'password_reset', details },
+      { version: expectedVersion },
+    );
+    await this.store.transact([...items, ...this.links.puts(next)], 'user');
+    return next;
+  }
+
+  /**
    * Links a provider account to an enabled person who has none from that provider yet (first login), or to
    * any person (`evenIfDisabled`: the migration of records that held only `sub`). Audited as `linked` on the person. A person disabled, changed
    * or linked meanwhile fails the version condition; a subject already linked to anyone fails its own.

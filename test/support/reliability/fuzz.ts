@@ -390,5 +390,9 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
       throw new Error(`POST /${collection} answered ${asked.status}: ${asked.text}`);
     more[collection] = asked.body.id;
   }
+  // Departments are one list, not paged; fuzzed department paths name the first of them.
+  const departments = await admin.get('/departments');
+  if (!departments.body?.items?.[0]) throw new Error(`GET /departments answered ${departments.status}`);
+  more.departments = departments.body.items[0].id;
   return { county, admin, pointId, photoId, more };
 }

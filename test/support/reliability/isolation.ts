@@ -10,7 +10,7 @@ import {
   type Requester,
 } from './client.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
-import type { ReliabilityApi, Seeded } from './stack.ts';
+import { DEMO_PASSWORD, type ReliabilityApi, type Seeded } from './stack.ts';
 
 /** One county as the isolation checks see it: its ids, and the strings that would give its data away. */
 export interface CountyFixture {
@@ -74,6 +74,23 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { displayName: `隔离${serial}` };
     case 'POST /departments':
       return { name: `隔离局${serial}`, industries: [] };
+    case 'PATCH /departments/{id}':
+      return { name: `隔离局改名${serial}` };
+    case 'POST /users/{id}/password':
+      // The demo password again: the sweep's own logins as the person keep working.
+      return { password: DEMO_PASSWORD, temporary: false };
+    case 'PUT /grids/{id}/boundary':
+      return {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [115.26, 33.06],
+            [115.27, 33.06],
+            [115.27, 33.07],
+            [115.26, 33.06],
+          ],
+        ],
+      };
     case 'POST /risk-points':
       return {
         name: `隔离点${serial}`,
@@ -258,6 +275,9 @@ const KNOWN_BODIES = new Set([
   'POST /users',
   'PATCH /users/{id}',
   'POST /departments',
+  'PATCH /departments/{id}',
+  'POST /users/{id}/password',
+  'PUT /grids/{id}/boundary',
   'POST /risk-points',
   'PATCH /risk-points/{id}',
   'POST /risk-points/{id}/return',
@@ -362,7 +382,7 @@ export async function isolationFixture(
     'departments',
     (await answered(admin, '/departments')).items as { id: string }[],
   );
-  const more: Record<string, string> = {};
+  const more: Record<string, string> = { departments: departments[0]!.id };
   const extraIds: string[] = [];
   // The seed files hazards and schedules patrols in every county; the admin's inbox may well be empty.
   for (const [collection, required] of [

@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { countyAdminEn } from './county-admin.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { registersEn } from './registers.en.ts';
@@ -7,6 +8,7 @@ import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
 export const en: Record<MessageKey, string> = {
+  ...countyAdminEn,
   ...loginSecurityEn,
   ...noticesEn,
   ...statisticsEn,

@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { registersZhCN } from './registers.zh-CN.ts';
@@ -9,6 +10,7 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
  * Placeholders are `{name}`. Words follow the domain brief's glossary (网格员, 风险点, 隐患, 整改 ...).
  */
 export const zhCN = {
+  ...countyAdminZhCN,
   ...loginSecurityZhCN,
   ...noticesZhCN,
   ...registersZhCN,

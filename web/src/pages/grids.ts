@@ -2,6 +2,14 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, listAll } from '../api/client.ts';
 import type { GridNode } from '../api/types.ts';
 import { ErrorNotice, errorsFor, Loading, PageTitle } from '../components/common.ts';
+import {
+  BoundaryUpload,
+  GridCreateForm,
+  ResponsibleFields,
+  type ResponsibleInput,
+  responsibleBody,
+  responsibleOf,
+} from '../components/grid-admin.ts';
 import { useAsync, useSubmission } from '../hooks.ts';
 import { html } from '../html.ts';
 import { label, t } from '../i18n/index.ts';
@@ -19,7 +27,9 @@ export function GridTreePage() {
     [isAdmin],
   );
   return html`<section>
-    <${PageTitle} title=${t('grids.title')} />
+    <${PageTitle} title=${t('grids.title')}>
+      ${isAdmin ? html`<a class="button" href=${`/${session.value?.tenant ?? ''}/grids/import`}>${t('gridAdmin.import')}</a>` : null}
+    </${PageTitle}>
     ${roots.error ? html`<${ErrorNotice} error=${roots.error} onRetry=${roots.reload} />` : null}
     ${roots.loading && !roots.data ? html`<${Loading} />` : null}
     <ul class="tree" role="tree" data-testid="grid-tree">
@@ -48,7 +58,9 @@ function GridTreeNode({
   const [expanded, setExpanded] = useState(Boolean(open));
   const [round, setRound] = useState(0);
   const [editing, setEditing] = useState(false);
+  const [adding, setAdding] = useState(false);
   const hasChildren = node.level !== 'village';
+  const addKey = node.level === 'county' ? 'gridAdmin.addTownship' : 'gridAdmin.addVillage';
   const children = useAsync(
     () => (expanded && hasChildren ? loadChildren(node.id) : Promise.resolve(undefined)),
     [expanded, node.id, round],
@@ -65,6 +77,11 @@ function GridTreeNode({
       <a href=${`/${tenant}/grids/${node.id}`} class="tree-name">${node.name}</a>
       <span class=${`badge level-${node.level}`}>${label('level', node.level)}</span>
       ${node.code ? html`<span class="muted small">${node.code}</span>` : null}
+      ${
+        node.responsible
+          ? html`<span class="small" data-testid="responsible">${t('gridAdmin.responsibleShort', { name: node.responsible.name, phone: node.responsible.phone })}</span>`
+          : null
+      }
       <span class="spacer"></span>
       <a class="small" href=${`/${tenant}/units?grid=${node.id}`}>${t('grids.units')}</a>
       ${
@@ -72,7 +89,24 @@ function GridTreeNode({
           ? html`<button type="button" class="button button-small" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`
           : null
       }
+      ${
+        canManage && hasChildren && !adding
+          ? html`<button type="button" class="button button-small" onClick=${() => setAdding(true)}
+              aria-label=${t('gridAdmin.addChildOf', { action: t(addKey), name: node.name })}>${t(addKey)}</button>`
+          : null
+      }
     </div>
+    ${
+      adding
+        ? html`<${GridCreateForm} parent=${node} onCancel=${() => setAdding(false)}
+            onCreated=${() => {
+              forgetGrid(node.id);
+              setAdding(false);
+              setExpanded(true);
+              setRound((n) => n + 1);
+            }} />`
+        : null
+    }
     ${
       editing
         ? html`<${GridEditForm} node=${node} townships=${townships}
@@ -82,7 +116,9 @@ function GridTreeNode({
               setNode(saved);
               setEditing(false);
               if (moved) onMoved?.();
-            }} />`
+            }} />
+            <${BoundaryUpload} node=${node}
+              onSaved=${async () => setNode(await api<GridNode>(`/grids/${node.id}`))} />`
         : null
     }
     ${children.error ? html`<${ErrorNotice} error=${children.error} />` : null}
@@ -116,6 +152,7 @@ function GridEditForm({
 }) {
   const [name, setName] = useState(node.name);
   const [parentId, setParentId] = useState(node.parentId ?? '');
+  const [responsible, setResponsible] = useState<ResponsibleInput>(responsibleOf(node));
   const { errors, error, setError, busy, submit } = useSubmission();
   const save = (event: Event) => {
     event.preventDefault();
@@ -124,7 +161,11 @@ function GridEditForm({
       const saved = await api<GridNode>(`/grids/${node.id}`, {
         method: 'PATCH',
         headers: { 'if-match': String(node.version) },
-        body: { ...(name !== node.name ? { name } : {}), ...(moved ? { parentId } : {}) },
+        body: {
+          ...(name !== node.name ? { name } : {}),
+          ...(moved ? { parentId } : {}),
+          ...responsibleBody(responsible),
+        },
       });
       onSaved(saved, moved);
     });
@@ -154,6 +195,7 @@ function GridEditForm({
           </div>`
         : null
     }
+    <${ResponsibleFields} value=${responsible} errors=${errors} onChange=${setResponsible} />
     ${
       error instanceof ApiError && error.status === 409
         ? html`<div class="notice notice-error" role="alert" data-testid="conflict">

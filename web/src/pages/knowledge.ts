@@ -4,6 +4,7 @@ import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
+import { can } from '../permissions.ts';
 import { loadIndustries } from '../ref-data.ts';
 import { session } from '../session.ts';
 
@@ -14,7 +15,9 @@ export function KnowledgePage() {
   if (industries.error)
     return html`<${ErrorNotice} error=${industries.error} onRetry=${industries.reload} />`;
   return html`<section>
-    <${PageTitle} title=${t('knowledge.title')} />
+    <${PageTitle} title=${t('knowledge.title')}>
+      ${can('knowledge.manage') ? html`<a class="button" href=${`/${tenant}/knowledge/edit`}>${t('kbEditor.open')}</a>` : null}
+    </${PageTitle}>
     ${!industries.data ? html`<${Loading} />` : null}
     <ul class="card-list">
       ${(industries.data?.items ?? []).map(

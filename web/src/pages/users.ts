@@ -2,12 +2,13 @@ import { useState } from 'preact/hooks';
 import { api, query } from '../api/client.ts';
 import type { Page, User } from '../api/types.ts';
 import { ErrorNotice, Field, Loading, OtherErrors, Pager, PageTitle } from '../components/common.ts';
-import { GridSelect, loadGridOptions } from '../components/grid-select.ts';
+import { loadGridOptions } from '../components/grid-select.ts';
+import { ScopePicker, scopeFor, UserActions } from '../components/user-admin.ts';
 import { useAsync, useSubmission } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDate, label, t } from '../i18n/index.ts';
 import { loadDepartments } from '../ref-data.ts';
-import { ASSIGNABLE_ROLES, NEW_USER_ROLE, ROLE_TABLE } from '../roles.ts';
+import { ASSIGNABLE_ROLES, NEW_USER_ROLE } from '../roles.ts';
 
 /** People of the county (county admin): who they are, their role and where they work. */
 export function UsersPage() {
@@ -44,11 +45,11 @@ export function UsersPage() {
         ? html`<table class="table responsive" data-testid="users-table">
             <thead><tr>
               <th>${t('users.username')}</th><th>${t('users.displayName')}</th><th>${t('users.role')}</th>
-              <th>${t('users.scope')}</th><th>${t('users.phone')}</th><th>${t('users.enabled')}</th><th>${t('unit.createdAt')}</th>
+              <th>${t('users.scope')}</th><th>${t('users.phone')}</th><th>${t('users.enabled')}</th><th>${t('unit.createdAt')}</th><th>${t('userAdmin.actions')}</th>
             </tr></thead>
             <tbody>
               ${users.data.items.map(
-                (user) => html`<tr>
+                (user) => html`<tr data-username=${user.username}>
                   <td data-label=${t('users.username')}><code>${user.username}</code></td>
                   <td data-label=${t('users.displayName')}>${user.displayName}</td>
                   <td data-label=${t('users.role')}>${label('role', user.role)}</td>
@@ -56,6 +57,7 @@ export function UsersPage() {
                   <td data-label=${t('users.phone')}>${user.phone ?? ''}</td>
                   <td data-label=${t('users.enabled')}>${user.enabled ? t('common.yes') : t('common.no')}</td>
                   <td data-label=${t('unit.createdAt')}>${formatDate(user.createdAt)}</td>
+                  <td data-label=${t('userAdmin.actions')}><${UserActions} user=${user} onChanged=${users.reload} /></td>
                 </tr>`,
               )}
             </tbody>
@@ -86,9 +88,6 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
       [field]: (event.target as HTMLInputElement).value,
       ...(field === 'role' ? { target: '' } : {}),
     });
-  const grant = ROLE_TABLE[form.role].grant;
-  const wantedLevel = grant === 'township' || grant === 'village' ? grant : undefined;
-  const scopeKind = wantedLevel ? 'grid' : grant;
   const create = (event: Event) => {
     event.preventDefault();
     return submit(async () => {
@@ -98,7 +97,7 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
           username: form.username.trim(),
           displayName: form.displayName.trim(),
           role: form.role,
-          scope: scopeKind && form.target ? [`${scopeKind}:${form.target.trim()}`] : [],
+          scope: scopeFor(form.role, form.target),
           ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
           password: form.password,
         },
@@ -106,9 +105,6 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
       onCreated();
     });
   };
-  const grids_ = (grids.data ?? []).filter(
-    (grid) => !wantedLevel || grid.level === wantedLevel || grid.level === 'township',
-  );
   return html`<form class="form" onSubmit=${create} novalidate data-testid="user-form">
     <h2>${t('users.create')}</h2>
     ${error ? html`<${ErrorNotice} error=${error} />` : null}
@@ -124,23 +120,8 @@ function UserCreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
         ${ASSIGNABLE_ROLES.map((role) => html`<option value=${role}>${label('role', role)}</option>`)}
       </select>
     </${Field}>
-    ${
-      scopeKind
-        ? html`<${Field} label=${t('users.scope')} name="scope" errors=${errors}>
-            ${
-              scopeKind === 'grid'
-                ? html`<${GridSelect} id="f-scope" name="scope" grids=${grids_} value=${form.target} emptyLabel=${t('common.choose')}
-                    villagesOnly=${wantedLevel === 'village'} onChange=${(value: string) => setForm({ ...form, target: value })} />`
-                : scopeKind === 'dept'
-                  ? html`<select id="f-scope" name="scope" value=${form.target} onChange=${set('target')}>
-                      <option value="">${t('common.choose')}</option>
-                      ${(departments.data ?? []).map((d) => html`<option value=${d.id}>${d.name}</option>`)}
-                    </select>`
-                  : html`<input id="f-scope" name="scope" placeholder=${t('users.unitIdHint')} value=${form.target} onInput=${set('target')} />`
-            }
-          </${Field}>`
-        : null
-    }
+    <${ScopePicker} role=${form.role} target=${form.target} errors=${errors} grids=${grids.data}
+      departments=${departments.data} onChange=${(target: string) => setForm({ ...form, target })} />
     <${Field} label=${t('users.phone')} name="phone" errors=${errors}>
       <input id="f-phone" name="phone" type="tel" value=${form.phone} onInput=${set('phone')} />
     </${Field}>

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CsvRecord, MAX_REPORTED_ROWS, type RegisterJob, ValidationError } from '@gridsafe/core';
 import ExcelJS from 'exceljs';
-import { spreadsheetTable, UnitRowImporter } from '../routes/unit-import.ts';
+import { UnitRowImporter } from '../routes/unit-import.ts';
+import { readSpreadsheet } from '../spreadsheet-import.ts';
 import type { JobRun } from './run-register-job.ts';
 
 /** Rows written between checkpoints: a few seconds of work, so a continued job repeats little. */
@@ -39,7 +40,7 @@ export async function runImport(run: JobRun, job: RegisterJob): Promise<void> {
     const total = job.total ?? sheet.total ?? (await countRows(xlsxRows(path)));
     const importer = await UnitRowImporter.open(
       { store: run.store, principal: job.principal, clock: run.deps.clock, ids: run.deps.ids },
-      sheet.header,
+      UnitRowImporter.columnsOf(sheet.header),
     );
     const figures = {
       processed: job.processed,
@@ -94,9 +95,10 @@ export async function runImport(run: JobRun, job: RegisterJob): Promise<void> {
 
 /** CSV in any encoding the synchronous import reads; a county's whole file is tens of MB, read at once. */
 async function csvRows(path: string): Promise<SheetRows> {
-  const table = spreadsheetTable(await readFile(path));
+  // Any header reads here: the importer checks the columns, as it does an .xlsx's.
+  const table = readSpreadsheet(await readFile(path), {}, []);
   return {
-    header: table.header,
+    header: Object.keys(table.rows[0]?.values ?? {}),
     total: table.rows.length,
     rows: (async function* () {
       yield* table.rows;

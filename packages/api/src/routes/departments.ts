@@ -1,9 +1,17 @@
-import { authorize, CreateDepartmentSchema, DepartmentSchema, described } from '@gridsafe/core';
+import {
+  authorize,
+  CreateDepartmentSchema,
+  DepartmentSchema,
+  described,
+  NotFoundError,
+  UpdateDepartmentSchema,
+} from '@gridsafe/core';
 import * as z from 'zod/mini';
 import { countyData, writeContext } from '../county-data.ts';
-import { COMMON_ERRORS, WRITE_ERRORS } from '../http-helpers.ts';
+import { COMMON_ERRORS, expectedVersion, WRITE_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 
 const listRoute = createRoute({
   method: 'get',
@@ -35,6 +43,16 @@ const createDepartmentRoute = createRoute({
   },
 });
 
+const departmentRoutes = recordRoutes('departments', 'departments');
+const patchRoute = departmentRoutes.patch(
+  'Rename a department or set the industries it supervises (county admin); units registered afterwards follow the new industries, existing units keep their department',
+  UpdateDepartmentSchema,
+  DepartmentSchema,
+);
+const auditRoute = departmentRoutes.audit(
+  'The department’s history, oldest first, with the hash chain verified',
+);
+
 export function registerDepartments(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
     authorize(c.get('principal'), 'department.read');
@@ -49,5 +67,31 @@ export function registerDepartments(app: ReturnType<typeof createRouter>) {
       writeContext(c),
     );
     return c.json(department, 201);
+  });
+
+  app.openapi(patchRoute, async (c) => {
+    authorize(c.get('principal'), 'department.manage');
+    const input = c.req.valid('json');
+    const { departments } = countyData(c);
+    const stored = await departments.getStored(c.req.valid('param').id, true);
+    if (!stored) throw new NotFoundError('department');
+    const version = expectedVersion(c, input.version, Number(stored.version));
+    const department = await departments.update(
+      stored,
+      {
+        name: input.name,
+        ...(input.industries ? { industries: [...new Set(input.industries)] } : {}),
+      },
+      version,
+      writeContext(c),
+    );
+    return c.json(department, 200);
+  });
+
+  app.openapi(auditRoute, async (c) => {
+    authorize(c.get('principal'), 'department.read');
+    const { id } = c.req.valid('param');
+    if (!(await countyData(c).departments.get(id))) throw new NotFoundError('department');
+    return c.json(await auditTrail(c, 'department', id), 200);
   });
 }

@@ -46,12 +46,16 @@ export async function changeGrid(c: Context<AppEnv>, id: string, input: zm.infer
   }
   const renamed = input.name !== undefined && input.name !== node.name;
   const recoded = input.code !== undefined && input.code !== node.code;
-  if (renamed || recoded) {
+  const reassigned =
+    input.responsible !== undefined &&
+    (input.responsible.name !== node.responsible?.name ||
+      input.responsible.phone !== node.responsible?.phone);
+  if (renamed || recoded || reassigned) {
     const fresh = await grids.getWithChain(id);
     if (!fresh) throw new NotFoundError('grid');
     node = await grids.update(
       fresh,
-      { name: input.name, code: input.code },
+      { name: input.name, code: input.code, responsible: input.responsible },
       Number(fresh.version),
       writeContext(c),
     );

@@ -1,16 +1,21 @@
 import {
   assertValidParent,
   authorize,
+  boundaryGeometry,
   CreateGridSchema,
   canSeeGrid,
   coversWholeCounty,
   described,
   ForbiddenError,
+  GridBoundarySchema,
+  GridBoundaryUploadSchema,
   GridLevelSchema,
   type GridNode,
   GridNodeSchema,
   gridGrantIds,
+  MAX_BOUNDARY_BYTES,
   NotFoundError,
+  PayloadTooLargeError,
   toGridStats,
   UlidSchema,
   UpdateGridSchema,
@@ -21,7 +26,15 @@ import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, readScope, writeContext } from '../county-data.ts';
-import { COMMON_ERRORS, IdParamSchema, json, PageQuerySchema } from '../http-helpers.ts';
+import {
+  COMMON_ERRORS,
+  expectedVersion,
+  IdParamSchema,
+  json,
+  PageQuerySchema,
+  VersionHeaderSchema,
+  WRITE_ERRORS,
+} from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { auditTrail, recordRoutes } from './record-routes.ts';
@@ -82,7 +95,7 @@ const createGridRoute = gridRoutes.create(
   { keyed: false },
 );
 const patchRoute = gridRoutes.patch(
-  'Rename a node, or move a village to another township (county admin)',
+  'Rename a node, name who answers for it, or move a village to another township (county admin)',
   UpdateGridSchema,
   GridNodeSchema,
 );
@@ -95,6 +108,29 @@ const statsRoute = createRoute({
   responses: { 200: json(GridStatsSchema, 'Counters'), ...COMMON_ERRORS },
 });
 const auditRoute = gridRoutes.audit('The node’s history, oldest first, with the hash chain verified');
+
+const getBoundaryRoute = createRoute({
+  method: 'get',
+  path: '/grids/{id}/boundary',
+  tags: ['grids'],
+  summary: 'The node’s boundary (GeoJSON), 404 when none was uploaded',
+  request: { params: IdParamSchema },
+  responses: { 200: json(GridBoundarySchema, 'The boundary'), ...COMMON_ERRORS },
+});
+const putBoundaryRoute = createRoute({
+  method: 'put',
+  path: '/grids/{id}/boundary',
+  tags: ['grids'],
+  summary: 'Set the node’s boundary (county admin)',
+  description:
+    'A GeoJSON Polygon or MultiPolygon in WGS 84 longitude/latitude, bare or as a Feature; rings closed. Up to 256 KB (simplify a survey-grade outline first).',
+  request: {
+    params: IdParamSchema,
+    headers: VersionHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: GridBoundaryUploadSchema } } },
+  },
+  responses: { 200: json(GridBoundarySchema, 'Saved'), ...WRITE_ERRORS },
+});
 
 /** A node the caller may see, or 404 (missing or another county) / 403 (same county, not theirs). */
 async function visibleNode(c: Context<AppEnv>, id: string): Promise<GridNode> {
@@ -145,7 +181,14 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
     if (!parent) throw new ValidationError([{ path: 'parentId', message: 'no such grid in this county' }]);
     assertValidParent(input.level, parent);
     const node = await grids.create(
-      { id: c.get('deps').ids.next(), level: input.level, name: input.name, code: input.code, parent },
+      {
+        id: c.get('deps').ids.next(),
+        level: input.level,
+        name: input.name,
+        code: input.code,
+        parent,
+        responsible: input.responsible,
+      },
       writeContext(c),
     );
     return c.json(node, 201);
@@ -177,5 +220,29 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
     authorize(c.get('principal'), 'grid.read');
     const node = await visibleNode(c, c.req.valid('param').id);
     return c.json(await auditTrail(c, 'grid', node.id), 200);
+  });
+
+  app.openapi(getBoundaryRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.read');
+    const node = await visibleNode(c, c.req.valid('param').id);
+    const boundary = await countyData(c).grids.getBoundary(node.id);
+    if (!boundary) throw new NotFoundError('boundary');
+    return c.json(boundary, 200);
+  });
+
+  app.openapi(putBoundaryRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.manage');
+    const { geometry, positions } = boundaryGeometry(c.req.valid('json'));
+    const bytes = new TextEncoder().encode(JSON.stringify(geometry)).length;
+    if (bytes > MAX_BOUNDARY_BYTES)
+      throw new PayloadTooLargeError(`The boundary is ${bytes} bytes; simplify it to 256 KB or less.`);
+    const { grids } = countyData(c);
+    const stored = await grids.getWithChain(c.req.valid('param').id);
+    if (!stored) throw new NotFoundError('grid');
+    const version = expectedVersion(c, undefined, Number(stored.version));
+    return c.json(
+      await grids.setBoundary(stored, geometry, version, writeContext(c), { bytes, positions }),
+      200,
+    );
   });
 }

@@ -5,10 +5,7 @@ import {
   type CreateUnitInput,
   CreateUnitSchema,
   type CsvRecord,
-  CsvSyntaxError,
-  csvRecords,
   type Department,
-  decodeSpreadsheetText,
   type FieldProblem,
   ForbiddenError,
   type GridNode,
@@ -31,13 +28,14 @@ import {
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
+import { importSummary, matchRequiredColumns, readSpreadsheet } from '../spreadsheet-import.ts';
 import { newUnit, resolveDepartment } from '../unit-rules.ts';
 import type { UnitImportResultSchema } from './unit-import-schema.ts';
 
 export type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */
-const COLUMNS: Record<string, string[]> = {
+const COLUMNS = {
   name: ['name', '名称', '单位名称', '企业名称', '单位（企业）名称'],
   creditCode: ['creditcode', '统一社会信用代码', '信用代码', '社会信用代码'],
   industry: ['industry', '行业', '行业类别', '所属行业'],
@@ -49,7 +47,9 @@ const COLUMNS: Record<string, string[]> = {
   contactName: ['contactname', '联系人', '安全负责人'],
   contactPhone: ['contactphone', '联系电话', '电话', '手机'],
   supervisionLevel: ['supervisionlevel', '监管层级', '监管级别'],
-};
+} as const;
+const REQUIRED_COLUMNS = ['name', 'creditCode', 'industry', 'township', 'village'] as const;
+type ColumnOf = Partial<Record<keyof typeof COLUMNS, string>>;
 
 const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'township', 村级: 'village' };
 /** Update transactions (one row each) in flight at once: enough to hide DynamoDB latency, clear of throttling. */
@@ -94,33 +94,10 @@ export function requestImportWriter(c: Context<AppEnv>): ImportWriter {
  * the meantime is written again row by row, so every row still gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
-  const { encoding, ...table } = spreadsheetTable(bytes);
-  const importer = await UnitRowImporter.open(requestImportWriter(c), table.header);
-  const results = await importer.importRows(table.rows);
-  const count = (status: RowResult['status']) => results.filter((r) => r.status === status).length;
-  return {
-    encoding,
-    summary: {
-      total: results.length,
-      created: count('created'),
-      updated: count('updated'),
-      unchanged: count('unchanged'),
-      rejected: count('rejected'),
-    },
-    rows: results,
-  };
-}
-
-/** A CSV spreadsheet's header and rows, in whichever encoding Excel saved it; an open quote is a 400 naming its line. */
-export function spreadsheetTable(bytes: Uint8Array) {
-  const { text, encoding } = decodeSpreadsheetText(bytes);
-  try {
-    return { encoding, ...csvRecords(text) };
-  } catch (error) {
-    if (error instanceof CsvSyntaxError)
-      throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
-    throw error;
-  }
+  const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, REQUIRED_COLUMNS);
+  const importer = await UnitRowImporter.open(requestImportWriter(c), columnOf);
+  const results = await importer.importRows(rows);
+  return { encoding, summary: importSummary(results), rows: results };
 }
 
 /**
@@ -134,7 +111,7 @@ export class UnitRowImporter {
 
   private constructor(
     private readonly writer: ImportWriter,
-    private readonly columnOf: Record<string, string>,
+    private readonly columnOf: ColumnOf,
     private readonly villages: Map<string, GridNode>,
     private readonly departments: Department[],
     private readonly industryByName: Map<string, string>,
@@ -142,20 +119,13 @@ export class UnitRowImporter {
     this.units = new UnitRepository(writer.store);
   }
 
-  /** Checks the header names the columns an import needs, and reads the county's villages and departments. */
-  static async open(writer: ImportWriter, header: string[]): Promise<UnitRowImporter> {
-    const columnOf = mapColumns(header);
-    const missing = ['name', 'creditCode', 'industry', 'township', 'village'].filter(
-      (field) => !columnOf[field],
-    );
-    if (missing.length > 0) {
-      throw new ValidationError(
-        missing.map((field) => ({
-          path: `header.${field}`,
-          message: `missing column (one of: ${COLUMNS[field]?.join(', ')})`,
-        })),
-      );
-    }
+  /** The header's columns for the import's fields; a 400 naming each required one it lacks. */
+  static columnsOf(header: readonly string[]): ColumnOf {
+    return matchRequiredColumns(header, COLUMNS, REQUIRED_COLUMNS);
+  }
+
+  /** Reads the county's villages and departments, for rows under the columns found. */
+  static async open(writer: ImportWriter, columnOf: ColumnOf): Promise<UnitRowImporter> {
     const [allGrids, departments] = await Promise.all([
       new GridRepository(writer.store).listAll(),
       new DepartmentRepository(writer.store).list(),
@@ -177,7 +147,10 @@ export class UnitRowImporter {
     const results: RowResult[] = new Array(rows.length);
     const valid: ValidRow[] = [];
     for (const [index, row] of rows.entries()) {
-      const value = (field: string) => (columnOf[field] ? (row.values[columnOf[field]] ?? '').trim() : '');
+      const value = (field: string) => {
+        const column = columnOf[field as keyof typeof COLUMNS];
+        return column ? (row.values[column] ?? '').trim() : '';
+      };
       try {
         valid.push({
           index,
@@ -365,17 +338,6 @@ function villageBatches(rows: ValidRow[]): ValidRow[][] {
     for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
       batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
   return batches;
-}
-
-function mapColumns(header: string[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const cell of header) {
-    const normalized = cell.trim().toLowerCase().replaceAll(' ', '');
-    for (const [field, names] of Object.entries(COLUMNS)) {
-      if (!found[field] && names.includes(normalized)) found[field] = cell;
-    }
-  }
-  return found;
 }
 
 /** Villages by "township name/village name", the way spreadsheets name them. */

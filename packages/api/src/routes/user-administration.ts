@@ -4,6 +4,7 @@ import {
   type FieldProblem,
   NotFoundError,
   parseGrant,
+  type ResetPasswordSchema,
   type Role,
   type UpdateUserSchema,
   type User,
@@ -19,6 +20,7 @@ import { expectedVersion } from '../http-helpers.ts';
 
 type CreateUserInput = z.infer<typeof CreateUserSchema>;
 type UpdateUserInput = z.infer<typeof UpdateUserSchema>;
+type ResetPasswordInput = z.infer<typeof ResetPasswordSchema>;
 
 // Creating and changing people: the directory calls and scope checks, a chunk of their own (users.ts registers
 // the routes), loaded when a county admin first manages people in a process.
@@ -149,6 +151,31 @@ export async function updateUser(c: Context<AppEnv>, id: string, input: UpdateUs
   // This process answers the person's next request from the new record; others within PERSON_CACHE_TTL_MS.
   deps.people.forgetPerson(c.get('tenant'), id);
   return updated;
+}
+
+/**
+ * A new password in the directory, then the person's record one version on with a `password_reset` event. A county
+ * that signs in only at an OpenID provider keeps no passwords here, so there is nothing to reset.
+ */
+export async function resetPassword(c: Context<AppEnv>, id: string, input: ResetPasswordInput) {
+  const data = countyData(c);
+  const deps = c.get('deps');
+  const stored = await data.users.getStored(id, true);
+  if (!stored) throw new NotFoundError('user');
+  const current = fromItem<User>(stored);
+  const version = expectedVersion(c, undefined, current.version);
+  if (!signsInWithPasswords(c)) {
+    throw new ValidationError([
+      {
+        path: 'password',
+        message: 'this county signs in at its identity provider, which holds the passwords',
+      },
+    ]);
+  }
+  await deps.identity.setPassword(poolUsername(c.get('tenant'), current.username), input.password, {
+    temporary: input.temporary,
+  });
+  return data.users.recordPasswordReset(stored, version, writeContext(c), { temporary: input.temporary });
 }
 
 /** Whether this county accepts the cell's password provider (POST /session), and so keeps directory accounts. */

@@ -1,8 +1,15 @@
-import { authorize, CreateUserSchema, NotFoundError, UpdateUserSchema, UserSchema } from '@gridsafe/core';
+import {
+  authorize,
+  CreateUserSchema,
+  NotFoundError,
+  ResetPasswordSchema,
+  UpdateUserSchema,
+  UserSchema,
+} from '@gridsafe/core';
 import { countyData } from '../county-data.ts';
 import { PageQuerySchema } from '../http-helpers.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { recordRoutes } from './record-routes.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 
 const userRoutes = recordRoutes('users', 'users');
 const listRoute = userRoutes.list('People of the county (county admin)', PageQuerySchema, {
@@ -22,6 +29,14 @@ const patchRoute = userRoutes.patch(
   UpdateUserSchema,
   UserSchema,
 );
+const resetPasswordRoute = userRoutes.step('password', {
+  summary:
+    'Set a new password for a person who forgot theirs (county admin); temporary unless said, so they choose their own at the next login',
+  body: ResetPasswordSchema,
+  bodyRequired: true,
+  answer: [UserSchema, 'The person, one version on'],
+});
+const auditRoute = userRoutes.audit('The person’s history, oldest first, with the hash chain verified');
 
 export function registerUsers(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
@@ -46,6 +61,19 @@ export function registerUsers(app: ReturnType<typeof createRouter>) {
     authorize(c.get('principal'), 'user.manage');
     const { id } = c.req.valid('param');
     return c.json(await (await handlers()).updateUser(c, id, c.req.valid('json')), 200);
+  });
+
+  app.openapi(resetPasswordRoute, async (c) => {
+    authorize(c.get('principal'), 'user.manage');
+    const { id } = c.req.valid('param');
+    return c.json(await (await handlers()).resetPassword(c, id, c.req.valid('json')), 200);
+  });
+
+  app.openapi(auditRoute, async (c) => {
+    authorize(c.get('principal'), 'user.read');
+    const { id } = c.req.valid('param');
+    if (!(await countyData(c).users.get(id))) throw new NotFoundError('user');
+    return c.json(await auditTrail(c, 'user', id), 200);
   });
 }
 
