@@ -8,6 +8,7 @@ import { handle } from 'hono/aws-lambda';
 import { cursorSecretFromSecretsManager } from './lib/cursor-secret-source.ts';
 import { readEnv } from './lib/env.ts';
 import { lambdaJobLauncher } from './lib/lambda-job-launcher.ts';
+import { transportsFromEnv } from './lib/outbound.ts';
 import { domainLogger } from './lib/powertools-logger.ts';
 
 // Everything below runs once per cold start; warm invocations reuse the clients and the cached JWKS.
@@ -66,6 +67,7 @@ const app = createApp({
   }),
   // Register exports and imports run in the county's job function (functions/register-job.ts).
   jobs: lambdaJobLauncher(env.REGISTER_JOB_FUNCTION, env.AWS_REGION),
+  outbound: transportsFromEnv(),
 });
 
 export const handler = middy(handle(app)).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logOnlyNotifier, systemClock, ulidSource } from '@gridsafe/core';
+import { outboundNotifier, recordLink } from '@gridsafe/api/channels';
+import { systemClock, ulidSource } from '@gridsafe/core';
 import {
   createDocumentClient,
   planPatrols,
@@ -11,6 +12,7 @@ import {
 } from '@gridsafe/db';
 import middy from '@middy/core';
 import { readEnv } from './lib/env.ts';
+import { transportsFromEnv } from './lib/outbound.ts';
 import { domainLogger } from './lib/powertools-logger.ts';
 
 // Once per cold start: the county this stack serves and a client that warm invocations reuse.
@@ -18,6 +20,7 @@ const env = readEnv(['GRIDSAFE_TENANT', 'TABLE_NAME']);
 const logger = new Logger({ persistentKeys: { tenant: env.GRIDSAFE_TENANT } });
 const log = domainLogger(logger);
 const client = createDocumentClient({ requestTimeoutMs: 10_000 });
+const transports = transportsFromEnv();
 
 /**
  * EventBridge runs this every 5 minutes for the stack's one county: raise overdue hazards (and notify both
@@ -27,11 +30,18 @@ const client = createDocumentClient({ requestTimeoutMs: 10_000 });
 export const handler = middy(async () => {
   const store = new TenantStore(client, env.TABLE_NAME, env.GRIDSAFE_TENANT);
   const { settings } = await new SettingsRepository(store).get();
+  const outbound = outboundNotifier({
+    store,
+    clock: systemClock,
+    logger: log,
+    transports,
+    linkOf: recordLink(process.env.PUBLIC_ORIGIN ?? '', env.GRIDSAFE_TENANT),
+  });
   const sweep = await runEscalationSweep({
     store,
     clock: systemClock,
     settings,
-    notifier: logOnlyNotifier(log),
+    notifier: outbound,
     logger: log,
     limit: 2000,
   });
@@ -40,9 +50,11 @@ export const handler = middy(async () => {
   const reminders = await runReminderSweep({
     store,
     clock: systemClock,
-    notifier: logOnlyNotifier(log),
+    notifier: outbound,
     logger: log,
   });
+  // Held past quiet hours, or waiting for a retry: what is due now goes out.
+  const deliveries = await outbound.flush();
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
-  return { sweep, plan, reminders };
+  return { sweep, plan, reminders, deliveries };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

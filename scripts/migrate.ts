@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
 import {
+  backfillSearchIndex,
   backfillStatisticsLedger,
   createDocumentClient,
   migrateCountyToPersonIds,
@@ -14,7 +15,8 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * `npm run migrate`: brings counties written before person ids to the current shape (docs/runbook.md,
  * "Migrating to person ids"): subject links for every person from their stored `sub`, and notification read
  * marks copied from the `sub` to the person id; and the statistics ledger built from the records of a county that
- * has none yet (docs/decisions.md, "Statistics at the end of a period"). Safe to run again; run it before
+ * has none yet (docs/decisions.md, "Statistics at the end of a period"); and the search index of every unit, risk
+ * point and hazard (docs/decisions.md, "Search"). Safe to run again; run it before
  * deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
@@ -63,5 +65,9 @@ for (const tenant of tenants) {
     ledger.skipped
       ? `${tenant}: statistics ledger already kept`
       : `${tenant}: statistics ledger built from ${ledger.records} records (${ledger.buckets} buckets)`,
+  );
+  const search = await backfillSearchIndex(store);
+  console.log(
+    `${tenant}: search index written for ${search.units} units, ${search.riskPoints} risk points, ${search.hazards} hazards (${search.postings} postings)`,
   );
 }

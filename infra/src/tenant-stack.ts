@@ -139,7 +139,8 @@ export class TenantStack extends Stack {
       // Well under the 5-minute schedule, so two sweeps of one county never overlap.
       timeout: Duration.minutes(2),
       functionName: countyFunctionName(tenant, 'escalation'),
-      environment: dataEnvironment,
+      // The origin makes the links in robot messages.
+      environment: { ...dataEnvironment, PUBLIC_ORIGIN: props.webOrigins[0]! },
     });
     this.escalationSweep.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
 

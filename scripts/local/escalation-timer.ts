@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Clock, type Logger, logOnlyNotifier, ulidSource } from '@gridsafe/core';
+import { localSink, outboundNotifier, recordLink } from '@gridsafe/api/channels';
+import { type Clock, type Logger, ulidSource } from '@gridsafe/core';
 import {
   AssessmentSnapshots,
   planPatrols,
@@ -21,6 +22,8 @@ export function startEscalationTimer(options: {
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
+  /** The web app's origin, for the links in robot messages. */
+  publicOrigin?: string;
 }): { tick(): Promise<void>; stop(): Promise<void> } {
   const registry = new TenantRegistry(options.client, options.tableName);
   let running: Promise<void> | undefined;
@@ -29,20 +32,29 @@ export function startEscalationTimer(options: {
       if (tenant.status !== 'active') continue;
       const store = new TenantStore(options.client, options.tableName, tenant.id);
       const { settings } = await new SettingsRepository(store).get();
+      // Locally every SMS and robot message lands in the local sink: the county's delivery log.
+      const outbound = outboundNotifier({
+        store,
+        clock: options.clock,
+        logger: options.logger,
+        transports: localSink,
+        linkOf: recordLink(options.publicOrigin ?? '', tenant.id),
+      });
       await runEscalationSweep({
         store,
         clock: options.clock,
         settings,
-        notifier: logOnlyNotifier(options.logger),
+        notifier: outbound,
         logger: options.logger,
       });
       await planPatrols({ store, clock: options.clock, settings, ids: ulidSource, logger: options.logger });
       await runReminderSweep({
         store,
         clock: options.clock,
-        notifier: logOnlyNotifier(options.logger),
+        notifier: outbound,
         logger: options.logger,
       });
+      await outbound.flush();
       // AWS runs this nightly on a schedule of its own; here it rides the same timer and computes once a day.
       await new AssessmentSnapshots(store).refreshDue(options.clock);
     }

@@ -308,6 +308,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: options.tableName,
       clock,
       logger: deps.logger,
+      publicOrigin: url,
     });
     stoppers.push(escalationTimer.stop);
     return { url, clock, seedReports, oidc, vendorTotpSecret, stop };

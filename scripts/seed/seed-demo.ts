@@ -176,33 +176,39 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   const firstVillage = villages[0]!;
   const unitInFirstVillage = units.find((unit) => unit.gridId === firstVillage.node.id)!;
   const emergency = departments[0]!;
-  const people: { username: string; displayName: string; role: Role; grants: Grant[] }[] = [
+  // Each demo person has a (made-up) mobile number, so a county that turns SMS on sees the local sink fill.
+  const people: { username: string; displayName: string; role: Role; grants: Grant[]; phone: string }[] = [
     {
       username: 'county.admin',
+      phone: '13800550001',
       displayName: '县应急局管理员',
       role: 'county_admin',
       grants: [{ kind: 'grid', id: root.id }],
     },
     {
       username: 'dept.officer',
+      phone: '13800550002',
       displayName: '应急局执法人员',
       role: 'department_officer',
       grants: [{ kind: 'dept', id: emergency.id }],
     },
     {
       username: 'township.officer',
+      phone: '13800550003',
       displayName: `${firstVillage.township.name}安监员`,
       role: 'township_officer',
       grants: [{ kind: 'grid', id: firstVillage.township.id }],
     },
     {
       username: 'grid.member',
+      phone: '13800550004',
       displayName: `${firstVillage.node.name}网格员`,
       role: 'grid_member',
       grants: [{ kind: 'grid', id: firstVillage.node.id }],
     },
     {
       username: 'unit.manager',
+      phone: '13800550005',
       displayName: `${unitInFirstVillage.name}安全负责人`,
       role: 'unit_user',
       grants: [{ kind: 'unit', id: unitInFirstVillage.id }],
@@ -225,6 +231,7 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
       displayName: person.displayName,
       role: person.role,
       scope,
+      phone: person.phone,
       enabled: true,
       identities: [{ provider: target.passwordProvider, subject: sub }],
       version: 1,

@@ -116,4 +116,31 @@ describe('notices in the web app', () => {
     await screenshot(page, 'notices-phone');
     await context.close();
   });
+
+  it('the county admin turns SMS on for escalations, and the township officer’s SMS lands in the local sink’s delivery log', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'county.admin');
+    await page.goto(`${stack.url}/taihe/settings`);
+    const form = page.locator('[data-testid=notification-channels]');
+    await form.waitFor({ timeout: SLOW });
+    await form.locator('input[name="sms.enabled"]').check();
+    await form.locator('input[name="sms.signName"]').fill('太和应急');
+    await form.locator('input[name="sms.templates.hazard_escalated"]').fill('SMS_154950909');
+    await form.locator('input[name="sms.roles.hazard_escalated.township_officer"]').check();
+    await form.locator('[data-testid=channels-save]').click();
+    await form.locator('[data-testid=channels-saved]').waitFor({ timeout: SLOW });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // A major hazard's escalation is urgent: it is texted even in quiet hours, whenever this test runs.
+    const { noticeId } = await majorHazardInTheTownship('液氨泄漏报警器失效（短信测试）');
+    await page.locator('[data-testid=delivery-log-refresh]').click();
+    const row = page.locator(`[data-testid=delivery-log] tr[data-delivery^="${noticeId}#sms#"]`);
+    await row.waitFor({ timeout: SLOW });
+    expect(await row.getAttribute('data-status')).toBe('sent');
+    expect(await row.getAttribute('data-transport')).toBe('local-sink');
+    expect(await row.textContent()).toContain('138****0003');
+    await screenshot(page, 'delivery-log-desktop');
+    await context.close();
+  });
 });

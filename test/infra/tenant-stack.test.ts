@@ -119,6 +119,8 @@ describe('a county stack', () => {
       'POWERTOOLS_LOG_LEVEL',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
+      // The links in group-robot messages.
+      'PUBLIC_ORIGIN',
       'TABLE_NAME',
     ]);
   });

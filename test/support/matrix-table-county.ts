@@ -329,12 +329,16 @@ export const COUNTY_TABLE: Record<string, Entry> = {
   'GET /assessments': countyRead('assessment.read', '/assessments'),
 };
 
-function countyRead(may: Entry['may'], path: string): Entry {
+export function countyRead(may: Entry['may'], path: string): Entry {
   return { may, success: 200, cases: COUNTY_WIDE, call: async () => ({ path }) };
 }
 
 /** Saves the county-wide document as it stands: a new version for the permitted, nothing for the refused. */
-function sameAgain(may: Entry['may'], path: string, field: 'settings' | 'overrides'): Entry {
+export function sameAgain(
+  may: Entry['may'],
+  path: string,
+  field: 'settings' | 'overrides' | 'channels',
+): Entry {
   return {
     may,
     success: 200,

@@ -3,6 +3,7 @@ import type { AuthProvidersConfig, Clock, IdSource, Logger } from '@gridsafe/cor
 import type { PageCursors } from '@gridsafe/db';
 import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
+import type { OutboundTransports } from './channels/transports.ts';
 import type { CountyStatusCache } from './county-status.ts';
 import type { JobLauncher } from './jobs/job-launcher.ts';
 import type { PersonCache } from './person-cache.ts';
@@ -51,6 +52,11 @@ export interface AppDeps {
   publicOrigin: string;
   /** Adds `x-dynamodb-calls` to every county answer, for the benchmark and the budget tests; off in AWS. */
   reportDynamoCalls?: boolean;
+  /**
+   * Where SMS and group-robot messages go (channels/transports.ts): the providers in AWS, absent locally, where
+   * they land in the local sink (the delivery log, shown on the settings page).
+   */
+  outbound?: OutboundTransports;
   /** Whether a county is suspended; absent, `createApp` builds one that reads the table (see county-status.ts). */
   countyStatus?: CountyStatusCache;
   /** Starts register exports and imports (jobs/job-launcher.ts); absent, they run in this process. */

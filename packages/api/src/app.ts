@@ -176,5 +176,8 @@ function countyApi(deps: AppDeps) {
   groups.add(county, ['/exports', '/imports'], () =>
     import('./routes/register-jobs.ts').then((m) => m.registerRegisterJobs),
   );
+  groups.add(county, '/notification-channels', () =>
+    import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
+  );
   return { county, groups };
 }

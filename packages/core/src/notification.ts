@@ -35,6 +35,8 @@ export interface NotificationMessage {
   title: string;
   body: string;
   createdAt: string;
+  /** A major hazard's escalation: SMS and robots send it even in the county's quiet hours and past the daily cap. */
+  urgent?: boolean;
 }
 
 /**
@@ -145,6 +147,7 @@ export function escalationMessages(
     title,
     body,
     createdAt: now.toISOString(),
+    ...(topic === 'hazard_escalated' && hazard.severity === 'major' ? { urgent: true } : {}),
   }));
 }
 

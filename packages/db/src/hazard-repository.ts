@@ -4,14 +4,23 @@ import {
   type HazardStatus,
   hazardFigures,
   type NotificationMessage,
+  type SearchDocument,
+  searchDocument,
 } from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { hazardEntity } from './entities.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
 import { NotificationRepository } from './notification-repository.ts';
-import { type AuditNote, RecordRepository } from './record-repository.ts';
+import { type AuditNote, RecordRepository, withinPath } from './record-repository.ts';
+import { SearchIndex } from './search-index.ts';
 import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
-import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import {
+  MAX_TRANSACTION_ITEMS,
+  type Page,
+  type StoredItem,
+  type TenantStore,
+  type TransactItem,
+} from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -59,9 +68,46 @@ export interface HazardEvent {
 export class HazardRepository extends RecordRepository<Hazard> {
   private readonly notifications: NotificationRepository;
 
+  private readonly search: SearchIndex;
+
   constructor(store: TenantStore) {
     super(store, hazardEntity);
     this.notifications = new NotificationRepository(store);
+    this.search = new SearchIndex(store, 'hazard');
+  }
+
+  /**
+   * searchHazards: the hazards whose title holds `query` (the n-gram index, search-index.ts), in the list's place
+   * and passing its filters.
+   */
+  async searchList(filter: HazardFilter & { query: string }, page: { limit: number; cursor?: string }) {
+    const { status, departmentId, level, unitId, overdue } = filter;
+    return this.searchPage(
+      this.search,
+      filter.query,
+      page,
+      (hazard) =>
+        withinPath(hazard, filter.withinPath) &&
+        (!status || hazard.status === status) &&
+        (!departmentId || hazard.departmentId === departmentId) &&
+        (!level || hazard.level === level) &&
+        (!unitId || hazard.unitId === unitId) &&
+        (overdue === undefined ||
+          (overdue
+            ? hazard.overdue === true && hazard.status !== 'closed'
+            : hazard.overdue !== true || hazard.status === 'closed')),
+    );
+  }
+
+  /**
+   * The postings of hazards a patrol completion created, written after its transaction: fifteen hazards with
+   * their notices already fill most of one, so their postings follow in transactions of their own (Puts only, so
+   * writing them again is harmless, and the migration's backfill writes any a failure left out).
+   */
+  async indexCreated(hazards: readonly Hazard[]): Promise<void> {
+    const puts = hazards.flatMap((hazard) => this.search.puts(hazard.id, hazardSearchDocument(hazard)));
+    for (let start = 0; start < puts.length; start += MAX_TRANSACTION_ITEMS)
+      await this.store.transact(puts.slice(start, start + MAX_TRANSACTION_ITEMS), 'hazard');
   }
 
   /**
@@ -155,6 +201,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
     await this.store.transact(
       [
         ...items,
+        ...this.search.puts(hazard.id, hazardSearchDocument(hazard)),
         ...counterUpdates(this.store, hazard.gridPath, deltas),
         ...ledgerChange(this.store, ctx.now, undefined, hazardLedgerRecord(hazard)),
         ...(options.extraItems ?? []),
@@ -197,6 +244,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
     await this.store.transact(
       [
         ...items,
+        ...this.search.changes(next.id, hazardSearchDocument(before), hazardSearchDocument(next)),
         ...counterUpdates(
           this.store,
           next.gridPath,
@@ -236,4 +284,9 @@ export function hazardLedgerRecord(
     },
     figures: hazardFigures(hazard),
   };
+}
+
+/** What of a hazard the search index holds: its title, cut to 24 characters (at most 25 postings). */
+export function hazardSearchDocument(hazard: Pick<Hazard, 'title'>): SearchDocument {
+  return searchDocument([[hazard.title, 24]]);
 }

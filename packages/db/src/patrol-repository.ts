@@ -179,6 +179,7 @@ export class PatrolRepository extends RecordRepository<Patrol> {
       ...(options.extraItems ?? []),
     );
     await this.store.transact(items, 'patrol');
+    await hazards.indexCreated((options.hazards ?? []).map(({ hazard }) => hazard));
     return next;
   }
 }

@@ -1,7 +1,8 @@
 import { type AuditEvent, diff } from '@gridsafe/core';
 import { appendAuditEvent, type ChainHead, chainHeadOf } from './audit-log.ts';
 import type { Entity, VersionLock } from './entity.ts';
-import type { StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import type { SearchIndex } from './search-index.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import { auditFacts, type WriteContext } from './write-context.ts';
 
 /** What one audit event of a record says, beyond who, when and where. */
@@ -115,9 +116,34 @@ export abstract class RecordRepository<T extends Versioned> {
     await this.store.transact(items, this.entity.audit);
     return next;
   }
+
+  /**
+   * A page of a list search: the ids the index answers (BatchGetItem of those records, at most a page), kept when
+   * `keep` says they are in the list's place and pass its filters. The records, not the postings, decide scope.
+   */
+  protected async searchPage(
+    index: SearchIndex,
+    query: string,
+    page: { limit: number; cursor?: string },
+    keep: (record: T) => boolean,
+  ): Promise<Page<T>> {
+    const hits = await index.search(query, page);
+    const stored = await this.store.batchGet(hits.ids.map((id) => this.entity.key(this.store, id)));
+    const byId = new Map(stored.map((item) => [String(item.id), this.entity.fromItem<T>(item)]));
+    const items = hits.ids.flatMap((id) => {
+      const record = byId.get(id);
+      return record && keep(record) ? [record] : [];
+    });
+    return { items, ...(hits.nextCursor ? { nextCursor: hits.nextCursor } : {}) };
+  }
 }
 
 /** The fields of a partial change that say something (an explicit undefined means "leave it"). */
 export function definedOnly<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** The test a subtree list's sort-key range makes (`<gridPath>#<id>` starts with the path), on a record. */
+export function withinPath(record: { gridPath: string; id: string }, path: string): boolean {
+  return `${record.gridPath}#${record.id}`.startsWith(path);
 }

@@ -1,9 +1,17 @@
-import { type CounterDeltas, type RiskPoint, type RiskPointStatus, riskPointFigures } from '@gridsafe/core';
+import {
+  type CounterDeltas,
+  type RiskPoint,
+  type RiskPointStatus,
+  riskPointFigures,
+  type SearchDocument,
+  searchDocument,
+} from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { riskPointEntity } from './entities.ts';
 import type { EntityQuery } from './entity.ts';
 import { counterUpdates, subtractCounts } from './grid-stats.ts';
-import { RecordRepository } from './record-repository.ts';
+import { RecordRepository, withinPath } from './record-repository.ts';
+import { SearchIndex } from './search-index.ts';
 import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
@@ -82,8 +90,41 @@ export interface RiskPointFilter {
  * uses the most selective index its filters allow and filters the rest on the server side.
  */
 export class RiskPointRepository extends RecordRepository<RiskPoint> {
+  private readonly search: SearchIndex;
+
   constructor(store: TenantStore) {
     super(store, riskPointEntity);
+    this.search = new SearchIndex(store, 'risk-point');
+  }
+
+  /**
+   * searchRiskPoints: the points whose name holds `query` (the n-gram index, search-index.ts), in the list's place
+   * and passing its filters, answered with the register's fields like listSummaries.
+   */
+  async searchSummaries(
+    filter: RiskPointFilter & { query: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<RiskPointListItem>> {
+    const { color, status, departmentId, industry } = filter;
+    const found = await this.searchPage(
+      this.search,
+      filter.query,
+      page,
+      (point) =>
+        withinPath(point, filter.withinPath) &&
+        (!color || point.color === color) &&
+        (!status || point.status === status) &&
+        (!departmentId || point.departmentId === departmentId) &&
+        (!industry || point.industry === industry),
+    );
+    const fields: readonly string[] = [...RISK_POINT_SUMMARY_FIELDS, ...RISK_POINT_REVIEW_FIELDS];
+    const items = found.items.map(
+      (point) =>
+        Object.fromEntries(
+          Object.entries(point).filter(([name]) => fields.includes(name)),
+        ) as RiskPointListItem,
+    );
+    return { ...found, items };
   }
 
   /** listRiskPoints{BySubtree,ByColour,ByDepartment,ByStatus}: one Query, whole points. */
@@ -137,6 +178,7 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
     };
     return [
       ...this.writes(point, NEW_CHAIN, ctx, [{ action: 'created', details }]),
+      ...this.search.puts(point.id, riskPointSearchDocument(point)),
       ...counterUpdates(this.store, point.gridPath, countsOf(point)),
       ...ledgerChange(this.store, ctx.now, undefined, riskPointLedgerRecord(point)),
     ];
@@ -171,6 +213,7 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
     await this.store.transact(
       [
         ...items,
+        ...this.search.changes(next.id, riskPointSearchDocument(before), riskPointSearchDocument(next)),
         ...counterUpdates(this.store, next.gridPath, deltas),
         ...ledgerChange(this.store, ctx.now, riskPointLedgerRecord(before), riskPointLedgerRecord(next)),
         ...(event.extraItems ?? []),
@@ -194,4 +237,9 @@ export function riskPointLedgerRecord(
     place: { gridPath: point.gridPath, ...(point.departmentId ? { departmentId: point.departmentId } : {}) },
     figures: riskPointFigures(point),
   };
+}
+
+/** What of a risk point the search index holds: its name, cut to 24 characters (at most 25 postings). */
+export function riskPointSearchDocument(point: Pick<RiskPoint, 'name'>): SearchDocument {
+  return searchDocument([[point.name, 24]]);
 }

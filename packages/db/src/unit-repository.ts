@@ -1,8 +1,17 @@
-import { type CounterDeltas, diff, type Unit } from '@gridsafe/core';
+import {
+  type CounterDeltas,
+  diff,
+  looksLikeCreditCodePrefix,
+  normalizeSearchText,
+  type SearchDocument,
+  searchDocument,
+  type Unit,
+} from '@gridsafe/core';
 import { NEW_CHAIN } from './audit-log.ts';
 import { unitEntity } from './entities.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
-import { RecordRepository } from './record-repository.ts';
+import { RecordRepository, withinPath } from './record-repository.ts';
+import { SearchIndex } from './search-index.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -25,8 +34,30 @@ const AUDITED_FIELDS = [
  * spreadsheet row means.
  */
 export class UnitRepository extends RecordRepository<Unit> {
+  private readonly search: SearchIndex;
+
   constructor(store: TenantStore) {
     super(store, unitEntity);
+    this.search = new SearchIndex(store, 'unit');
+  }
+
+  /**
+   * searchUnits: the units whose name or address holds `query`, or whose credit code starts with it (the n-gram
+   * index, search-index.ts), in the list's place and of its department and industry.
+   */
+  async searchList(
+    filter: { withinPath: string; departmentId?: string; industry?: string; query: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Unit>> {
+    return this.searchPage(
+      this.search,
+      filter.query,
+      page,
+      (unit) =>
+        withinPath(unit, filter.withinPath) &&
+        (!filter.departmentId || unit.departmentId === filter.departmentId) &&
+        (!filter.industry || unit.industry === filter.industry),
+    );
   }
 
   /** findUnitIdByCreditCode: GetItem UNITCODE#<code>. */
@@ -102,6 +133,8 @@ export class UnitRepository extends RecordRepository<Unit> {
     return [
       ...this.writes(unit, NEW_CHAIN, ctx, [{ action: 'created', details }]),
       this.creditCodeClaim(unit),
+      ...this.search.puts(unit.id, unitSearchDocument(unit)),
+      this.search.codePut(unit.id, unit.creditCode),
     ];
   }
 
@@ -165,6 +198,7 @@ export class UnitRepository extends RecordRepository<Unit> {
       { version: expectedVersion },
       AUDITED_FIELDS,
     );
+    items.push(...this.search.changes(next.id, unitSearchDocument(before), unitSearchDocument(next)));
     if (before.gridPath !== next.gridPath || before.departmentId !== next.departmentId) {
       // Its risk points, open hazards and open patrol go with it (to the new village, under the new department),
       // and every count moves in one update per node.
@@ -185,4 +219,30 @@ export class UnitRepository extends RecordRepository<Unit> {
 /** True when applying the row would change nothing the unit records (so a re-import writes nothing). */
 export function sameUnitContent(a: Unit, b: Unit): boolean {
   return Object.keys(diff(a, b, AUDITED_FIELDS) ?? {}).length === 0 && a.name === b.name;
+}
+
+/**
+ * What of a unit the search index holds: its name and its address, each cut to 20 characters (a unit's postings
+ * then stay under 42, so a rename of both fits one transaction with the unit: docs/decisions.md, "Search").
+ */
+export function unitSearchDocument(unit: Pick<Unit, 'name' | 'address'>): SearchDocument {
+  return searchDocument([
+    [unit.name, 20],
+    [unit.address, 20],
+  ]);
+}
+
+/** How many items a new unit's own writes are (unit, claim, audit event, its postings), for batching imports. */
+export function unitCreationItemCount(unit: Pick<Unit, 'name' | 'address'>): number {
+  return 4 + unitSearchDocument(unit).grams.length;
+}
+
+/** True when a search for `query` finds this unit: what searchList answers, for a unit already in hand. */
+export function unitMatchesSearch(
+  unit: Pick<Unit, 'name' | 'address' | 'creditCode'>,
+  query: string,
+): boolean {
+  const normalized = normalizeSearchText(query);
+  if (looksLikeCreditCodePrefix(normalized)) return unit.creditCode.startsWith(normalized.toUpperCase());
+  return unitSearchDocument(unit).text.includes(normalized);
 }

@@ -1,4 +1,4 @@
-import { makeCreditCode } from '@gridsafe/core';
+import { DEFAULT_NOTIFICATION_CHANNELS, makeCreditCode } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
 import fc from 'fast-check';
 import {
@@ -19,6 +19,8 @@ export interface CountyFixture {
   pointId: string;
   photoId: string;
   userId: string;
+  /** A unit's whole name, only this county's: what a search (`q=`) naming this county's records sends. */
+  unitName: string;
   /** Hazard, patrol … ids by collection (`hazards`), for operations added after this file was written. */
   more: Record<string, string>;
   /** Ids and names only this county has: none may appear in an answer given to the other county. */
@@ -122,6 +124,8 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { kind: 'units', format: 'csv', filters: { grid: c.village1 } };
     case 'POST /imports':
       return IMPORT_ANNOUNCEMENT;
+    case 'PUT /notification-channels':
+      return { channels: DEFAULT_NOTIFICATION_CHANNELS };
   }
   if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
@@ -155,6 +159,8 @@ function idQueries(op: Operation, county: CountyFixture): [string, string][] {
     unit: c.unit(1),
     riskPoint: county.pointId,
     assignee: county.userId,
+    // A list search for a record of theirs by its whole name: nothing of theirs may come back.
+    q: county.unitName,
   };
   return op.query.filter((q) => byName[q.name]).map((q) => [q.name, byName[q.name]!]);
 }
@@ -298,6 +304,7 @@ const KNOWN_BODIES = new Set([
   'POST /patrols/{id}/complete',
   'POST /exports',
   'POST /imports',
+  'PUT /notification-channels',
 ]);
 
 /** An import of units announced (its file never uploaded): enough to name an import of the county. */
@@ -431,6 +438,7 @@ export async function isolationFixture(
     pointId: withPhoto.id,
     photoId: withPhoto.photos[0].id,
     userId: seeded.user('grid.member'),
+    unitName: (units[0] as { name: string }).name,
     more,
     secrets,
   };
@@ -485,6 +493,8 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     exportAudit: (await answered(admin, `/exports/${county.more.exports}/audit`)).chain,
     importJob: jobFacts(await answered(admin, `/imports/${county.more.imports}`)),
     importAudit: (await answered(admin, `/imports/${county.more.imports}/audit`)).chain,
+    notificationChannels: await answered(admin, '/notification-channels'),
+    deliveries: (await admin.all('/notification-channels/deliveries')).map((d: { id: string }) => d.id),
   };
 }
 

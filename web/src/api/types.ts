@@ -128,3 +128,10 @@ export type Statistics = import('@gridsafe/core').StatisticsFigures & {
     name: string;
   })[];
 };
+
+/** GET/PUT /notification-channels: the county's SMS and robot settings, with the version to send back. */
+export interface ChannelsAnswer {
+  channels: import('@gridsafe/core').NotificationChannels;
+  version: number;
+}
+export type { Delivery, NotificationTopic, Robot } from '@gridsafe/core';

@@ -1,18 +1,22 @@
 import { roleMessages } from '../roles.ts';
+import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { registersEn } from './registers.en.ts';
+import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
 export const en: Record<MessageKey, string> = {
   ...countyAdminEn,
+  ...channelsEn,
   ...loginSecurityEn,
   ...noticesEn,
   ...statisticsEn,
   ...registersEn,
+  ...searchEn,
   'app.name': 'Gridsafe',
 
   'action.back': 'Back',

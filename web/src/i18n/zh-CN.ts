@@ -1,8 +1,10 @@
 import { roleMessages } from '../roles.ts';
+import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { registersZhCN } from './registers.zh-CN.ts';
+import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 
 /**
@@ -11,10 +13,12 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
  */
 export const zhCN = {
   ...countyAdminZhCN,
+  ...channelsZhCN,
   ...loginSecurityZhCN,
   ...noticesZhCN,
   ...registersZhCN,
   ...statisticsZhCN,
+  ...searchZhCN,
   'app.name': '网格安全',
 
   'action.back': '返回',

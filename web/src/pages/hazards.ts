@@ -5,6 +5,7 @@ import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions } from '../components/grid-select.ts';
 import { HazardBadges } from '../components/hazard-badges.ts';
 import { RegisterExport } from '../components/register-export.ts';
+import { SearchBox } from '../components/search-box.ts';
 import { useAsync, usePagedList } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, t } from '../i18n/index.ts';
@@ -49,13 +50,15 @@ export function HazardsPage() {
   const level = params.get('level') ?? '';
   const overdue = params.get('overdue') ?? '';
   const status = params.get('status') ?? '';
+  const q = params.get('q') ?? '';
   const department = params.get('department') ?? defaultDepartment(grid);
   const grids = useAsync(loadGridFilterOptions, []);
   const departments = useAsync(loadDepartments, []);
-  const hazards = usePagedList<Hazard>('/hazards', { grid, level, overdue, status, department });
+  const hazards = usePagedList<Hazard>('/hazards', { grid, level, overdue, status, department, q });
   return html`<section>
     <${PageTitle} title=${t('hazards.title')} />
     <${RegisterExport} kind="hazards" filters=${{ grid, level, overdue, status, department }} />
+    <${SearchBox} value=${q} hint=${t('search.hazards')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       <${FilterSelect} name="level" label=${t('hazard.level')} value=${level}
         options=${ESCALATION_LEVELS.map((l) => ({ value: l, label: t(`escalation.${l}`) }))} />
@@ -75,7 +78,7 @@ export function HazardsPage() {
     ${
       hazards.data && !hazards.error
         ? html`<${HazardTable} items=${hazards.data.items} busy=${hazards.loading} />
-          ${hazards.data.items.length === 0 ? html`<p class="muted">${t('hazards.empty')}</p>` : null}
+          ${hazards.data.items.length === 0 ? html`<p class="muted">${q ? t('search.none', { q }) : t('hazards.empty')}</p>` : null}
           <${Pager} ...${hazards.pager} />`
         : null
     }

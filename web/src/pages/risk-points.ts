@@ -6,6 +6,7 @@ import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts'
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions, loadGridOptions } from '../components/grid-select.ts';
 import { RegisterExport } from '../components/register-export.ts';
+import { SearchBox } from '../components/search-box.ts';
 import { useAsync, usePagedList } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, t } from '../i18n/index.ts';
@@ -51,19 +52,21 @@ export function RiskPointsPage() {
   const color = params.get('color') ?? '';
   const status = params.get('status') ?? '';
   const industry = params.get('industry') ?? '';
+  const q = params.get('q') ?? '';
   const department = params.get('department') ?? defaultDepartment(grid);
   const grids = useAsync(loadGridFilterOptions, []);
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
   const points = usePagedList<RiskPoint>(
     '/risk-points',
-    { grid, color, status, industry, department },
+    { grid, color, status, industry, department, q },
     PAGE_SIZE,
   );
   const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
   return html`<section>
     <${PageTitle} title=${t('riskPoints.title')} />
     <${RegisterExport} kind="risk-points" filters=${{ grid, color, status, industry, department }} />
+    <${SearchBox} value=${q} hint=${t('search.riskPoints')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       ${can('grid.read') ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}
       <${FilterSelect} name="color" label=${t('riskPoint.colour')} value=${color}
@@ -80,7 +83,7 @@ export function RiskPointsPage() {
     ${
       points.data && !points.error
         ? html`<${RiskPointTable} items=${points.data.items} gridName=${gridName} />
-          ${points.data.items.length === 0 ? html`<p class="muted">${t('riskPoints.empty')}</p>` : null}
+          ${points.data.items.length === 0 ? html`<p class="muted">${q ? t('search.none', { q }) : t('riskPoints.empty')}</p>` : null}
           <${Pager} ...${points.pager} />`
         : null
     }

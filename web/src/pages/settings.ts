@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PageTitle } from '../components/common.ts';
 import { CountySettingsForm } from '../components/county-settings-form.ts';
+import { NotificationChannelsForm } from '../components/notification-channels-form.ts';
 import { html } from '../html.ts';
 import { locale, setLocale, t } from '../i18n/index.ts';
 import { buildTileUrl, deviceTileUrl, setDeviceTileUrl } from '../map/tile-config.ts';
@@ -48,5 +49,6 @@ export function SettingsPage() {
       </div>
     </form>
     ${can('settings.manage') ? html`<${CountySettingsForm} />` : null}
+    ${can('settings.manage') ? html`<${NotificationChannelsForm} />` : null}
   </section>`;
 }

@@ -4,6 +4,7 @@ import type { Page, Unit } from '../api/types.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridFilterOptions } from '../components/grid-select.ts';
 import { RegisterExport } from '../components/register-export.ts';
+import { SearchBox } from '../components/search-box.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
@@ -20,9 +21,10 @@ export function UnitsPage() {
   const params = searchParams.value;
   const grid = params.get('grid') ?? '';
   const industry = params.get('industry') ?? '';
+  const q = params.get('q') ?? '';
   // A department officer's list is its department's units unless it asks for something else.
   const department = params.get('department') ?? defaultDepartment(grid);
-  const filterKey = `${grid}|${department}|${industry}`;
+  const filterKey = `${grid}|${department}|${industry}|${q}`;
   // Pages belong to one filter: a cursor from another filter's list is never sent.
   const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
   const cursors = paging.key === filterKey ? paging.cursors : [];
@@ -33,7 +35,7 @@ export function UnitsPage() {
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
   const units = useAsync(
-    () => api<Page<Unit>>(`/units${query({ grid, department, industry, limit: PAGE_SIZE, cursor })}`),
+    () => api<Page<Unit>>(`/units${query({ grid, department, industry, q, limit: PAGE_SIZE, cursor })}`),
     [filterKey, cursor],
   );
   const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
@@ -48,6 +50,7 @@ export function UnitsPage() {
       ${can('unit.import') ? html`<a class="button" href=${`/${tenant}/units/import-job`}>${t('registers.importLink')}</a>` : null}
     </${PageTitle}>
     <${RegisterExport} kind="units" filters=${{ grid, department, industry }} />
+    <${SearchBox} value=${q} hint=${t('search.units')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       ${
         can('grid.read')
@@ -101,7 +104,7 @@ export function UnitsPage() {
               )}
             </tbody>
           </table>
-          ${units.data.items.length === 0 ? html`<p class="muted">${t('units.empty')}</p>` : null}
+          ${units.data.items.length === 0 ? html`<p class="muted">${q ? t('search.none', { q }) : t('units.empty')}</p>` : null}
           <${Pager} cursors=${cursors} nextCursor=${units.data.nextCursor} onChange=${setCursors} />`
         : null
     }

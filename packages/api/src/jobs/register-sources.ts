@@ -36,14 +36,16 @@ import { UnitListQuerySchema } from '../routes/units.ts';
  * what its person could have paged through on screen.
  */
 
-const PAGING = { limit: true, cursor: true } as const;
+// Paging is the job's own; text search (q) reads another index the export does not page through, so a search is
+// refused by name rather than exported as if it were not there.
+const PAGING = { limit: true, cursor: true, q: true } as const;
 
 /** The lists' filters, refusing anything else by name (a misspelt filter must not silently export everything). */
 export const EXPORT_FILTERS = {
   units: z.strictObject(z.omit(UnitListQuerySchema, PAGING).shape),
   'risk-points': z.strictObject(z.omit(RiskPointListQuerySchema, PAGING).shape),
   hazards: z.strictObject(z.omit(HazardListQuerySchema, PAGING).shape),
-  patrols: z.strictObject(z.omit(PatrolListQuerySchema, { ...PAGING, assignee: true }).shape),
+  patrols: z.strictObject(z.omit(PatrolListQuerySchema, { limit: true, cursor: true, assignee: true }).shape),
 } satisfies Record<RegisterKind, z.ZodMiniType>;
 
 export const REGISTER_READ: Record<RegisterKind, Capability> = {

@@ -15,6 +15,7 @@ import {
 import * as z from 'zod/mini';
 import { photoRoutes } from '../evidence.ts';
 import { IdQuery, LocationOut, PageQuerySchema } from '../http-helpers.ts';
+import { searchParam } from '../search-param.ts';
 import { allowedActionsField, PHOTO_FIELDS, UNIT_PLACE_FIELDS, VERSIONED_FIELDS } from './record-fields.ts';
 import { recordRoutes } from './record-routes.ts';
 
@@ -100,6 +101,7 @@ export const ListQuerySchema = z.extend(PageQuerySchema, {
   }),
   department: described(z.optional(IdQuery), { description: 'Hazards of this department’s industries' }),
   unit: described(z.optional(IdQuery), { description: 'Hazards of one unit' }),
+  q: searchParam('title contains this text'),
 });
 const hazardRoutes = recordRoutes('hazards', 'hazards');
 export const routes = {

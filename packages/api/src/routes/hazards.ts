@@ -5,7 +5,6 @@ import {
   type Capability,
   ConflictError,
   type CreateHazardSchema,
-  combineNotifiers,
   escalationMessages,
   escalationRecipients,
   ForbiddenError,
@@ -18,7 +17,6 @@ import {
   hazardScopeTarget,
   inScope,
   isSinglePersonVerification,
-  logOnlyNotifier,
   NotFoundError,
   type NotificationMessage,
   type Notifier,
@@ -46,10 +44,18 @@ import { auditTrail } from './record-routes.ts';
 
 export { EvidencePhotoSchema, HazardSchema } from './hazard-schemas.ts';
 
-/** SMS and e-mail, log-only for now; in-app notices are written with the change itself. */
+/**
+ * SMS and group robots where the county turned them on (channels/outbound-notifier.ts); in-app notices are
+ * written with the change itself. The channels are a chunk of their own, loaded at a process's first notice.
+ */
 export function externalNotifier(c: Context<AppEnv>): Notifier {
-  const { logger } = c.get('deps');
-  return combineNotifiers(logger, logOnlyNotifier(logger));
+  return {
+    async notify(messages) {
+      if (messages.length === 0) return;
+      const { countyOutbound } = await import('../channels/county-outbound.ts');
+      await countyOutbound(c).notify(messages);
+    },
+  };
 }
 
 /** A hazard the caller may see: 404 when missing or in another county, 403 when outside their area. */
@@ -67,7 +73,7 @@ const EVIDENCE_CAPABILITIES: Capability[] = ['hazard.report', 'hazard.rectify', 
 export function registerHazards(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.list, async (c) => {
     authorize(c.get('principal'), 'hazard.read');
-    const { grid, level, status, overdue, department, unit, limit, cursor } = c.req.valid('query');
+    const { grid, level, status, overdue, department, unit, q, limit, cursor } = c.req.valid('query');
     const scope = await readScope(c, { grid, department, unit });
     const filter = {
       ...scopeFilter(scope),
@@ -75,7 +81,10 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       status,
       ...(overdue ? { overdue: overdue === 'true' } : {}),
     };
-    const page = await new HazardRepository(countyData(c).store).list(filter, { limit, cursor });
+    const hazards = new HazardRepository(countyData(c).store);
+    const page = q
+      ? await hazards.searchList({ ...filter, query: q }, { limit, cursor })
+      : await hazards.list(filter, { limit, cursor });
     return c.json(await pageWithHazardAllowedActions(c, page), 200);
   });
 

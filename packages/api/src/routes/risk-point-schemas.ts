@@ -9,6 +9,7 @@ import {
 import type { RISK_POINT_SUMMARY_FIELDS } from '@gridsafe/db';
 import * as z from 'zod/mini';
 import { PageQuerySchema } from '../http-helpers.ts';
+import { searchParam } from '../search-param.ts';
 import { allowedActionsField, PHOTO_FIELDS, VERSIONED_FIELDS } from './record-fields.ts';
 
 export const AssessmentSchema = z.object({
@@ -111,4 +112,5 @@ export const ListQuerySchema = z.extend(PageQuerySchema, {
   unit: described(z.optional(UlidSchema), {
     description: 'Points of one unit (needs `grid` or a unit scope)',
   }),
+  q: searchParam('name contains this text'),
 });

@@ -86,12 +86,13 @@ const routes = {
 export function registerRiskPoints(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.list, async (c) => {
     authorize(c.get('principal'), 'riskPoint.read');
-    const { grid, color, status, industry, department, unit, limit, cursor } = c.req.valid('query');
+    const { grid, color, status, industry, department, unit, q, limit, cursor } = c.req.valid('query');
     const { unitId, ...area } = scopeFilter(await readScope(c, { grid, department, unit }));
-    const page = await countyData(c).riskPoints.listSummaries(
-      { ...area, color, status, industry },
-      { limit, cursor },
-    );
+    const { riskPoints } = countyData(c);
+    const filter = { ...area, color, status, industry };
+    const page = q
+      ? await riskPoints.searchSummaries({ ...filter, query: q }, { limit, cursor })
+      : await riskPoints.listSummaries(filter, { limit, cursor });
     // The register's indexes have no unit key: a unit's points are its village's, filtered.
     const items = unitId ? page.items.filter((point) => point.unitId === unitId) : page.items;
     return c.json({ items: await summariesWithAllowedActions(c, items), nextCursor: page.nextCursor }, 200);

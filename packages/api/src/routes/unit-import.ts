@@ -24,6 +24,7 @@ import {
   sameUnitContent,
   type TenantStore,
   UnitRepository,
+  unitCreationItemCount,
 } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
@@ -55,12 +56,15 @@ const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'town
 /** Update transactions (one row each) in flight at once: enough to hide DynamoDB latency, clear of throttling. */
 const CONCURRENCY = 16;
 /**
- * New units go in one transaction per village batch: 3 items a unit (the unit, its credit-code claim, its audit
- * event) plus one counter update for each of the village, its township and the county, so 30 units are 93 of
- * DynamoDB's 100. Measured on DynamoDB Local: 8,500 rows one transaction each took 80 s, which is most of
+ * New units go in one transaction per village batch: 4 items a unit (the unit, its credit-code claim, its audit
+ * event, its credit-code posting) and its name and address postings (search-index.ts, about 25 for a typical
+ * unit), plus one counter update for each of the village, its township and the county, within DynamoDB's 100
+ * items; at most 30 units. Measured on DynamoDB Local: 8,500 rows one transaction each took 80 s, which is most of
  * what a county's first import costs (docs/performance.md).
  */
 const UNITS_PER_TRANSACTION = 30;
+/** The counter updates of one village's batch: the village, its township, the county. */
+const VILLAGE_COUNTER_ITEMS = 3;
 const TRANSACTIONS_IN_FLIGHT = 4;
 
 /** A row that passed validation, waiting to be written. */
@@ -334,9 +338,22 @@ function villageBatches(rows: ValidRow[]): ValidRow[][] {
     byVillage.set(row.village.id, group);
   }
   const batches: ValidRow[][] = [];
-  for (const group of byVillage.values())
-    for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
-      batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
+  for (const group of byVillage.values()) {
+    let batch: ValidRow[] = [];
+    let items = VILLAGE_COUNTER_ITEMS;
+    for (const row of group) {
+      // Each unit brings its search postings too (unitCreationItemCount), so a batch closes on items, not rows.
+      const size = unitCreationItemCount(row.input);
+      if (batch.length > 0 && (batch.length === UNITS_PER_TRANSACTION || items + size > 100)) {
+        batches.push(batch);
+        batch = [];
+        items = VILLAGE_COUNTER_ITEMS;
+      }
+      batch.push(row);
+      items += size;
+    }
+    if (batch.length > 0) batches.push(batch);
+  }
   return batches;
 }
 

@@ -14,7 +14,7 @@ import {
   UpdateUnitSchema,
   ValidationError,
 } from '@gridsafe/core';
-import { fromItem } from '@gridsafe/db';
+import { fromItem, unitMatchesSearch } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -23,6 +23,7 @@ import { expectedVersion, json, PageQuerySchema, WRITE_ERRORS } from '../http-he
 import { idempotent, rememberAnswer } from '../idempotent-write.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { searchParam } from '../search-param.ts';
 import { assertPlaceableVillage, newUnit, resolveDepartment, unitScopeTarget } from '../unit-rules.ts';
 import { auditTrail, recordRoutes } from './record-routes.ts';
 import { UnitImportResultSchema } from './unit-import-schema.ts';
@@ -31,6 +32,7 @@ export const UnitListQuerySchema = z.extend(PageQuerySchema, {
   grid: described(z.optional(UlidSchema), { description: 'Units in this grid node’s subtree' }),
   department: described(z.optional(UlidSchema), { description: 'Units this department supervises' }),
   industry: described(z.optional(z.string()), { description: 'Units of this industry' }),
+  q: searchParam('name or address contains this text, or whose credit code starts with it'),
 });
 
 const unitRoutes = recordRoutes('units', 'units');
@@ -83,18 +85,25 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
     const principal = c.get('principal');
     authorize(principal, 'unit.read');
-    const { grid, department, industry, limit, cursor } = c.req.valid('query');
+    const { grid, department, industry, q, limit, cursor } = c.req.valid('query');
     const { units } = countyData(c);
     const scope = await readScope(c, { grid, department });
     if (scope.kind === 'unit') {
-      // A unit's people list the units they hold (mostly one), not a place.
+      // A unit's people list the units they hold (mostly one), not a place; a search picks among those.
       const own = await Promise.all(
         principal.grants.filter((g) => g.kind === 'unit').map((g) => units.get(g.id)),
       );
-      return c.json({ items: own.filter((u): u is Unit => u !== undefined) }, 200);
+      const items = own.filter((u): u is Unit => u !== undefined && (!q || unitMatchesSearch(u, q)));
+      return c.json({ items }, 200);
     }
     const { withinPath, departmentId } = scopeFilter(scope);
-    return c.json(await units.list({ withinPath, departmentId, industry }, { limit, cursor }), 200);
+    const filter = { withinPath, departmentId, industry };
+    return c.json(
+      q
+        ? await units.searchList({ ...filter, query: q }, { limit, cursor })
+        : await units.list(filter, { limit, cursor }),
+      200,
+    );
   });
 
   app.openapi(getRoute, async (c) => {

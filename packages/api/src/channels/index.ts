@@ -1,0 +1,3 @@
+export * from './links.ts';
+export * from './outbound-notifier.ts';
+export * from './transports.ts';
