@@ -13,7 +13,6 @@ import { createRouter } from './openapi-hono.ts';
 import { PersonCache } from './person-cache.ts';
 import { problemResponse } from './problem.ts';
 import { registerAuthConfig } from './routes/auth-config.ts';
-import { registerDepartments } from './routes/departments.ts';
 import { registerGrids } from './routes/grids.ts';
 import { registerHazards } from './routes/hazards.ts';
 import { registerHealth } from './routes/health.ts';
@@ -24,7 +23,6 @@ import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
-import { registerUsers } from './routes/users.ts';
 import { serviceApp } from './service-app.ts';
 
 export { COUNTY_API_BASE };
@@ -148,9 +146,7 @@ function countyApi(deps: AppDeps) {
   county.use('*', requireAuth);
   registerMe(county);
   registerGrids(county);
-  registerDepartments(county);
   registerUnits(county);
-  registerUsers(county);
   registerSettings(county);
   registerRiskPoints(county);
   registerHazards(county);
@@ -158,6 +154,9 @@ function countyApi(deps: AppDeps) {
   // Groups few requests need load at their first request (lazy-route-group.ts): not in the cold start.
   groups.add(county, '/assessments', () =>
     import('./routes/assessments.ts').then((m) => m.registerAssessments),
+  );
+  groups.add(county, '/grids/:id/boundary', () =>
+    import('./routes/grid-boundary.ts').then((m) => m.registerGridBoundary),
   );
   groups.add(county, '/grids/import', () =>
     import('./routes/grid-import.ts').then((m) => m.registerGridImport),
@@ -172,6 +171,11 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/vendor-access-grants', () =>
     import('./routes/vendor-access-grants.ts').then((m) => m.registerVendorAccessGrants),
   );
+  // Administration a county admin does now and then; the web caches the department list once per session.
+  groups.add(county, '/departments', () =>
+    import('./routes/departments.ts').then((m) => m.registerDepartments),
+  );
+  groups.add(county, '/users', () => import('./routes/users.ts').then((m) => m.registerUsers));
   groups.add(county, '/statistics', () => import('./routes/statistics.ts').then((m) => m.registerStatistics));
   groups.add(county, ['/exports', '/imports'], () =>
     import('./routes/register-jobs.ts').then((m) => m.registerRegisterJobs),

@@ -109,31 +109,8 @@ const statsRoute = createRoute({
 });
 const auditRoute = gridRoutes.audit('The node’s history, oldest first, with the hash chain verified');
 
-const getBoundaryRoute = createRoute({
-  method: 'get',
-  path: '/grids/{id}/boundary',
-  tags: ['grids'],
-  summary: 'The node’s boundary (GeoJSON), 404 when none was uploaded',
-  request: { params: IdParamSchema },
-  responses: { 200: json(GridBoundarySchema, 'The boundary'), ...COMMON_ERRORS },
-});
-const putBoundaryRoute = createRoute({
-  method: 'put',
-  path: '/grids/{id}/boundary',
-  tags: ['grids'],
-  summary: 'Set the node’s boundary (county admin)',
-  description:
-    'A GeoJSON Polygon or MultiPolygon in WGS 84 longitude/latitude, bare or as a Feature; rings closed. Up to 256 KB (simplify a survey-grade outline first).',
-  request: {
-    params: IdParamSchema,
-    headers: VersionHeaderSchema,
-    body: { required: true, content: { 'application/json': { schema: GridBoundaryUploadSchema } } },
-  },
-  responses: { 200: json(GridBoundarySchema, 'Saved'), ...WRITE_ERRORS },
-});
-
 /** A node the caller may see, or 404 (missing or another county) / 403 (same county, not theirs). */
-async function visibleNode(c: Context<AppEnv>, id: string): Promise<GridNode> {
+export async function visibleNode(c: Context<AppEnv>, id: string): Promise<GridNode> {
   const node = await countyData(c).grids.get(id);
   if (!node) throw new NotFoundError('grid');
   if (!canSeeGrid(c.get('principal'), node.path)) throw new ForbiddenError('This grid is outside your area.');
@@ -220,29 +197,5 @@ export function registerGrids(app: ReturnType<typeof createRouter>) {
     authorize(c.get('principal'), 'grid.read');
     const node = await visibleNode(c, c.req.valid('param').id);
     return c.json(await auditTrail(c, 'grid', node.id), 200);
-  });
-
-  app.openapi(getBoundaryRoute, async (c) => {
-    authorize(c.get('principal'), 'grid.read');
-    const node = await visibleNode(c, c.req.valid('param').id);
-    const boundary = await countyData(c).grids.getBoundary(node.id);
-    if (!boundary) throw new NotFoundError('boundary');
-    return c.json(boundary, 200);
-  });
-
-  app.openapi(putBoundaryRoute, async (c) => {
-    authorize(c.get('principal'), 'grid.manage');
-    const { geometry, positions } = boundaryGeometry(c.req.valid('json'));
-    const bytes = new TextEncoder().encode(JSON.stringify(geometry)).length;
-    if (bytes > MAX_BOUNDARY_BYTES)
-      throw new PayloadTooLargeError(`The boundary is ${bytes} bytes; simplify it to 256 KB or less.`);
-    const { grids } = countyData(c);
-    const stored = await grids.getWithChain(c.req.valid('param').id);
-    if (!stored) throw new NotFoundError('grid');
-    const version = expectedVersion(c, undefined, Number(stored.version));
-    return c.json(
-      await grids.setBoundary(stored, geometry, version, writeContext(c), { bytes, positions }),
-      200,
-    );
   });
 }

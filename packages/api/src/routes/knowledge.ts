@@ -16,6 +16,7 @@ import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, json, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
+import { countyKnowledge } from '../knowledge-source.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
@@ -78,11 +79,6 @@ const putOverridesRoute = createRoute({
   },
   responses: { 200: json(OverridesBodySchema, 'Saved'), ...WRITE_ERRORS },
 });
-
-export async function countyKnowledge(c: Context<AppEnv>) {
-  const { overrides, version } = await new KnowledgeRepository(c.get('store')).getOverrides();
-  return { knowledge: mergeKnowledge(await loadVendorKnowledgeBase(), overrides), overrides, version };
-}
 
 export function registerKnowledge(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {

@@ -1,0 +1,74 @@
+import {
+  authorize,
+  boundaryGeometry,
+  GridBoundarySchema,
+  GridBoundaryUploadSchema,
+  MAX_BOUNDARY_BYTES,
+  NotFoundError,
+  PayloadTooLargeError,
+} from '@gridsafe/core';
+import { countyData, writeContext } from '../county-data.ts';
+import {
+  COMMON_ERRORS,
+  expectedVersion,
+  IdParamSchema,
+  json,
+  VersionHeaderSchema,
+  WRITE_ERRORS,
+} from '../http-helpers.ts';
+import { createRoute } from '../openapi/route.ts';
+import type { createRouter } from '../openapi-hono.ts';
+import { visibleNode } from './grids.ts';
+
+/**
+ * A grid node's boundary (GeoJSON), uploaded now and then by the county admin and read by the map: a route group
+ * of its own, loaded at its first request (not in the county API's cold start).
+ */
+const getBoundaryRoute = createRoute({
+  method: 'get',
+  path: '/grids/{id}/boundary',
+  tags: ['grids'],
+  summary: 'The node’s boundary (GeoJSON), 404 when none was uploaded',
+  request: { params: IdParamSchema },
+  responses: { 200: json(GridBoundarySchema, 'The boundary'), ...COMMON_ERRORS },
+});
+const putBoundaryRoute = createRoute({
+  method: 'put',
+  path: '/grids/{id}/boundary',
+  tags: ['grids'],
+  summary: 'Set the node’s boundary (county admin)',
+  description:
+    'A GeoJSON Polygon or MultiPolygon in WGS 84 longitude/latitude, bare or as a Feature; rings closed. Up to 256 KB (simplify a survey-grade outline first).',
+  request: {
+    params: IdParamSchema,
+    headers: VersionHeaderSchema,
+    body: { required: true, content: { 'application/json': { schema: GridBoundaryUploadSchema } } },
+  },
+  responses: { 200: json(GridBoundarySchema, 'Saved'), ...WRITE_ERRORS },
+});
+
+export function registerGridBoundary(app: ReturnType<typeof createRouter>) {
+  app.openapi(getBoundaryRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.read');
+    const node = await visibleNode(c, c.req.valid('param').id);
+    const boundary = await countyData(c).grids.getBoundary(node.id);
+    if (!boundary) throw new NotFoundError('boundary');
+    return c.json(boundary, 200);
+  });
+
+  app.openapi(putBoundaryRoute, async (c) => {
+    authorize(c.get('principal'), 'grid.manage');
+    const { geometry, positions } = boundaryGeometry(c.req.valid('json'));
+    const bytes = new TextEncoder().encode(JSON.stringify(geometry)).length;
+    if (bytes > MAX_BOUNDARY_BYTES)
+      throw new PayloadTooLargeError(`The boundary is ${bytes} bytes; simplify it to 256 KB or less.`);
+    const { grids } = countyData(c);
+    const stored = await grids.getWithChain(c.req.valid('param').id);
+    if (!stored) throw new NotFoundError('grid');
+    const version = expectedVersion(c, undefined, Number(stored.version));
+    return c.json(
+      await grids.setBoundary(stored, geometry, version, writeContext(c), { bytes, positions }),
+      200,
+    );
+  });
+}
