@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
 import { cursorSecretFromSecretsManager } from './lib/cursor-secret-source.ts';
 import { readEnv } from './lib/env.ts';
+import { lambdaJobLauncher } from './lib/lambda-job-launcher.ts';
 import { lambdaJsonLogger } from './lib/lambda-json-logger.ts';
 import { transportsFromEnv } from './lib/outbound.ts';
 
@@ -19,6 +20,7 @@ const env = readEnv([
   'PUBLIC_ORIGIN',
   'CURSOR_SECRET_ID',
   'AWS_REGION',
+  'REGISTER_JOB_FUNCTION',
 ]);
 // A cell with a Cognito pool has both; a China cell signs its people in at an OpenID provider and has neither.
 const { USER_POOL_ID, USER_ADMIN_URL } = process.env;
@@ -61,6 +63,8 @@ const app = createApp({
     reportDynamoCalls: false,
     logger,
   }),
+  // Register exports and imports run in the county's job function (functions/register-job.ts).
+  jobs: lambdaJobLauncher(env.REGISTER_JOB_FUNCTION, env.AWS_REGION),
   outbound: transportsFromEnv(),
 });
 

@@ -209,6 +209,8 @@ export const LAMBDA_ENV: Record<string, string> = {
   COUNTY_ROLE_PREFIX: 'gridsafe-ap-east-1-county-',
   PUBLIC_ORIGIN: 'https://app.gridsafe.example.cn',
   CURSOR_SECRET_ID: 'gridsafe/page-cursor',
+  REGISTER_JOB_FUNCTION: 'gridsafe-taihe-registers',
+  AWS_LAMBDA_FUNCTION_NAME: 'gridsafe-taihe-registers',
   AWS_REGION: 'cn-north-1',
   // As Lambda sets them for the function's role; fake, and never used by an import.
   AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',

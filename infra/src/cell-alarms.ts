@@ -5,7 +5,7 @@ import { ALARM_PERIOD } from './alarms.ts';
 import { METRICS_NAMESPACE } from './node-function.ts';
 
 /** The county's functions are named after it, so Lambda's `FunctionName` dimension names the county. */
-export type CountyJob = 'api' | 'escalation' | 'assessment';
+export type CountyJob = 'api' | 'escalation' | 'assessment' | 'registers';
 
 export function countyFunctionName(tenant: string, job: CountyJob): string {
   return `gridsafe-${tenant}-${job}`;

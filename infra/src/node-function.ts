@@ -45,6 +45,12 @@ export interface NodeFunctionProps {
   /** A fixed role name, for a role another service recognises by name (a county API's). Default: generated. */
   roleName?: string;
   /**
+   * Runs under another function's role instead of one of its own: IAM allows 1,000 roles per account and a cell
+   * of 300 counties needs all but a hundred of them (docs/deploy.md, "Quotas"). The role also gets to write this
+   * function's logs.
+   */
+  role?: iam.Role;
+  /**
    * A fixed function name. The cell's alarms group Lambda's metrics by `FunctionName`, so a name that carries the
    * county is what names the county in an alarm (infra/src/cell-alarms.ts). Default: generated.
    */
@@ -72,11 +78,13 @@ export class NodeFunction extends Construct {
       retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      ...(props.roleName !== undefined ? { roleName: props.roleName } : {}),
-      description: `${props.description} (function role)`,
-    });
+    this.role =
+      props.role ??
+      new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        ...(props.roleName !== undefined ? { roleName: props.roleName } : {}),
+        description: `${props.description} (function role)`,
+      });
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -69,6 +69,7 @@ export class TenantStack extends Stack {
   readonly api: NodeFunction;
   readonly escalationSweep: NodeFunction;
   readonly assessmentRefresh: NodeFunction;
+  readonly registerJobs: NodeFunction;
   readonly httpApi: apigwv2.HttpApi;
 
   constructor(scope: Construct, id: string, props: TenantStackProps) {
@@ -156,6 +157,34 @@ export class TenantStack extends Stack {
     });
     this.assessmentRefresh.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
 
+    // Register exports and imports (functions/register-job.ts), invoked asynchronously by the API. It runs under the
+    // API's role (the same county-confined table and evidence grants): a role of its own would be the county's
+    // fourth and stop a cell short of 300 counties (docs/deploy.md, "Quotas"). A long import continues in a fresh
+    // invocation of itself before the 15 minutes are up; API and job invoke it by name (its ARN would make the
+    // role's policy depend on the function that depends on the policy).
+    const registerJobsName = countyFunctionName(tenant, 'registers');
+    this.registerJobs = new NodeFunction(this, 'RegisterJobs', {
+      entry: 'functions/register-job.ts',
+      service: 'gridsafe-registers',
+      description: `Gridsafe register exports and imports (${tenant})`,
+      // Streaming spreadsheets are CPU-bound; more memory is more CPU, and a 320,000-row CSV is read whole.
+      memorySize: 2048,
+      timeout: Duration.minutes(15),
+      functionName: registerJobsName,
+      environment: dataEnvironment,
+      role: this.api.role,
+    });
+    this.api.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartAndContinueRegisterJobs',
+        actions: ['lambda:InvokeFunction'],
+        resources: [
+          `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${registerJobsName}`,
+        ],
+      }),
+    );
+    this.api.function.addEnvironment('REGISTER_JOB_FUNCTION', registerJobsName);
+
     for (const role of [this.api.role, this.escalationSweep.role, this.assessmentRefresh.role]) {
       acknowledgeWildcardResource(
         role,
@@ -163,17 +192,19 @@ export class TenantStack extends Stack {
         `Queries use every GSI; each is confined to partition keys T#${tenant}#* by dynamodb:LeadingKeys with a Null check.`,
       );
     }
-    acknowledgeWildcardResource(
-      this.api.role,
-      // The bucket name is built from pseudo parameters, which cdk-nag never resolves.
-      `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/t/${tenant}/*`,
-      `Photo keys are t/${tenant}/<entity>/<ulid>.jpg; the wildcard stays inside the county's own prefix.`,
-    );
-    acknowledgeWildcardResource(
-      this.api.role,
-      `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/pending/t/${tenant}/*`,
-      `Uploads wait at pending/t/${tenant}/<entity>/<ulid>.jpg until confirmed; the wildcard stays inside the county's own pending prefix.`,
-    );
+    for (const role of [this.api.role]) {
+      acknowledgeWildcardResource(
+        role,
+        // The bucket name is built from pseudo parameters, which cdk-nag never resolves.
+        `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/t/${tenant}/*`,
+        `Photo keys are t/${tenant}/<entity>/<ulid>.jpg, exports t/${tenant}/exports/<ulid>.xlsx; the wildcard stays inside the county's own prefix.`,
+      );
+      acknowledgeWildcardResource(
+        role,
+        `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/pending/t/${tenant}/*`,
+        `Uploads (photos, spreadsheets to import) wait at pending/t/${tenant}/… until confirmed or imported; the wildcard stays inside the county's own pending prefix.`,
+      );
+    }
 
     // EventBridge Scheduler, not rules on the default bus: a bus holds 300 rules by default, which two rules
     // per county exhaust at ~150 counties; Scheduler allows 1,000,000 schedules per account and region and

@@ -14,7 +14,14 @@ import { testCellStage } from '../support/test-cell.ts';
  * import time is left to the measurement: this machine is shared and noisy), keep the parts only some routes
  * need out of it, and keep anything from swallowing node_modules by accident.
  */
-const BUDGET_BYTES = 2 * 1024 * 1024;
+/**
+ * Everything a function's package holds, lazy chunks included: far below Lambda's 250 MB unzipped, and small
+ * enough that a bundle swallowing node_modules fails. 4 MB since the second wave: the county API's lazy chunks
+ * now hold the Alibaba Cloud SMS SDK (0.6 MB with its credentials, loaded at the first SMS) and the register
+ * jobs' exceljs (0.6 MB with its streams, loaded at the first in-process export; the Lambda runs them in its own
+ * function, so this one is dead weight there, docs/decisions.md).
+ */
+const BUDGET_BYTES = 4 * 1024 * 1024;
 /** The per-function budget a cold start is held to (scripts/bundle-functions.ts). */
 const INIT_BUDGET_BYTES = 500 * 1024;
 

@@ -41,8 +41,8 @@ describe('a county stack', () => {
 
   it('runs its functions on Node.js 22 on ARM64 with JSON logs kept for a year', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
-    // The API, the escalation sweep and the nightly assessment snapshot.
-    expect(functions).toHaveLength(3);
+    // The API, the escalation sweep, the nightly assessment snapshot and the register jobs.
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -51,8 +51,8 @@ describe('a county stack', () => {
       });
     }
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Resource[];
-    // Three function log groups and the API's access log.
-    expect(logGroups).toHaveLength(4);
+    // Four function log groups and the API's access log.
+    expect(logGroups).toHaveLength(5);
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(365);
   });
 
@@ -186,7 +186,7 @@ describe("a county's HTTP API", () => {
     });
   });
 
-  it('leaves only login, refresh, the login options, health and the API description public', () => {
+  it('leaves only login, refresh, the login options, health, the API description and the notice board public', () => {
     const routes = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]).filter(
       (route) => !JSON.stringify(route.Properties.ApiId).includes('routerapiid'),
     );
@@ -201,10 +201,11 @@ describe("a county's HTTP API", () => {
       'GET /t/taihe/api/v1/auth-config',
       'GET /t/taihe/api/v1/health',
       'GET /t/taihe/api/v1/openapi.json',
+      'GET /t/taihe/api/v1/public/risk-points/{id}',
       'POST /t/taihe/api/v1/session',
       'POST /t/taihe/api/v1/session/refresh',
     ]);
-    expect(routes).toHaveLength(6);
+    expect(routes).toHaveLength(7);
   });
 
   it('writes JSON access logs with the caller address and the county', () => {

@@ -5,6 +5,7 @@ import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '
 import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
 import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
+import { JOBS_TABLE } from '../support/matrix-table-jobs.ts';
 import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table-lifecycle.ts';
 import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
@@ -26,6 +27,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...LIFECYCLE_PUBLIC_TABLE,
   ...LIFECYCLE_TABLE,
   ...MAP_TABLE,
+  ...JOBS_TABLE,
   ...COUNTY_ADMIN_TABLE,
   ...CHANNELS_TABLE,
 };

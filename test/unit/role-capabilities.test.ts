@@ -36,6 +36,7 @@ const EXPECTED: Record<Capability, string> = {
   'assessment.read': '   x  x  x  x  .  .',
   'loginEvent.read': '   .  x  .  .  .  .',
   'vendorGrant.manage': '.  x  .  .  .  .',
+  'register.export': '   .  x  x  x  .  .',
 };
 
 function expectedGrant(role: Role, capability: Capability): boolean {

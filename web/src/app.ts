@@ -14,6 +14,7 @@ import { GridStatsPage } from './pages/grid-stats.ts';
 import { GridTreePage } from './pages/grids.ts';
 import { HazardPage } from './pages/hazard.ts';
 import { HazardsPage } from './pages/hazards.ts';
+import { ImportJobPage } from './pages/import-job.ts';
 import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
 import { KnowledgeEditorPage } from './pages/knowledge-editor.ts';
 import { LoginPage } from './pages/login.ts';
@@ -60,6 +61,7 @@ const ROUTES: Route[] = [
   { pattern: 'units', page: UnitsPage },
   { pattern: 'units/new', page: UnitCreatePage, needs: 'unit.create' },
   { pattern: 'units/import', page: UnitImportPage, needs: 'unit.import' },
+  { pattern: 'units/import-job', page: ImportJobPage, needs: 'unit.import' },
   { pattern: 'units/:id', page: UnitPage },
   { pattern: 'risk-points', page: RiskPointsPage },
   { pattern: 'risk-points/:id', page: RiskPointPage },

@@ -19,6 +19,7 @@ import './styles/risk-points.css';
 import './styles/utilities.css';
 import './styles/statistics.css';
 import './styles/lifecycle.css';
+import './styles/registers.css';
 import './styles/search.css';
 // Last: print rules override the screen's.
 import './styles/print.css';

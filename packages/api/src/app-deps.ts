@@ -5,6 +5,7 @@ import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
 import type { OutboundTransports } from './channels/transports.ts';
 import type { CountyStatusCache } from './county-status.ts';
+import type { JobLauncher } from './jobs/job-launcher.ts';
 import type { PersonCache } from './person-cache.ts';
 
 /** A named dependency check for `/health`; throws when the dependency cannot be reached. */
@@ -58,4 +59,6 @@ export interface AppDeps {
   outbound?: OutboundTransports;
   /** Whether a county is suspended; absent, `createApp` builds one that reads the table (see county-status.ts). */
   countyStatus?: CountyStatusCache;
+  /** Starts register exports and imports (jobs/job-launcher.ts); absent, they run in this process. */
+  jobs?: JobLauncher;
 }

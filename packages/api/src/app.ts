@@ -183,6 +183,9 @@ function countyApi(deps: AppDeps) {
     import('./routes/notice-boards.ts').then((m) => m.registerNoticeBoards),
   );
   groups.add(county, '/map', () => import('./routes/map.ts').then((m) => m.registerMap));
+  groups.add(county, ['/exports', '/imports'], () =>
+    import('./routes/register-jobs.ts').then((m) => m.registerRegisterJobs),
+  );
   groups.add(county, '/notification-channels', () =>
     import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
   );

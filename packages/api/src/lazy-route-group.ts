@@ -29,7 +29,7 @@ export class LazyRouteGroups {
    * Serves every path under `prefix` (itself included) with the group `load` imports, e.g.
    * `groups.add(county, '/exports', () => import('./routes/exports.ts').then((m) => m.registerExports))`.
    */
-  add(county: Router<AppEnv>, prefix: string, load: () => Promise<RegisterRoutes>): void {
+  add(county: Router<AppEnv>, prefixes: string | string[], load: () => Promise<RegisterRoutes>): void {
     let loaded: Promise<LoadedGroup> | undefined;
     const group = { load: () => (loaded ??= load().then((register) => this.build(register))) };
     this.groups.push(group);
@@ -37,8 +37,10 @@ export class LazyRouteGroups {
       const { app } = await group.load();
       return app.fetch(c.req.raw, { parent: c });
     };
-    county.all(prefix, serve);
-    county.all(`${prefix}/*`, serve);
+    for (const prefix of [prefixes].flat()) {
+      county.all(prefix, serve);
+      county.all(`${prefix}/*`, serve);
+    }
   }
 
   /** Every route of every group, for the OpenAPI document (each group loads once). */

@@ -27,7 +27,16 @@ export function readSpreadsheet<F extends string>(
       throw new ValidationError([{ path: `line ${error.line}`, message: error.message }]);
     throw error;
   }
-  const columnOf = matchColumns(table.header, spellings);
+  return { encoding, rows: table.rows, columnOf: matchRequiredColumns(table.header, spellings, required) };
+}
+
+/** The header matched to the import's fields; a 400 naming each required column it lacks. */
+export function matchRequiredColumns<F extends string>(
+  header: readonly string[],
+  spellings: Record<F, readonly string[]>,
+  required: readonly NoInfer<F>[],
+): Partial<Record<F, string>> {
+  const columnOf = matchColumns(header, spellings);
   const missing = required.filter((field) => !columnOf[field]);
   if (missing.length > 0) {
     throw new ValidationError(
@@ -37,7 +46,7 @@ export function readSpreadsheet<F extends string>(
       })),
     );
   }
-  return { encoding, rows: table.rows, columnOf };
+  return columnOf;
 }
 
 /** How many rows came to each outcome. */

@@ -27,6 +27,7 @@ export * from './permissions.ts';
 export * from './principal.ts';
 export * from './public-board.ts';
 export * from './quarterly-assessment.ts';
+export * from './register-job.ts';
 export * from './reminder.ts';
 export * from './risk-point.ts';
 export * from './risk-point-review.ts';

@@ -37,6 +37,8 @@ export const CAPABILITIES = [
   'loginEvent.read',
   /** Letting the vendor's operators read the county for a few hours, and ending it. */
   'vendorGrant.manage',
+  /** Exporting a register (units, risk points, hazards, patrols) to a spreadsheet: it carries phone numbers. */
+  'register.export',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -68,6 +70,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'unit.changeStatus',
     'hazard.report',
     'hazard.verify',
+    // Officers report upward in spreadsheets: they export the registers of their own area or industries.
+    'register.export',
   ],
   township_officer: [
     ...OFFICER_READS,
@@ -80,6 +84,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'hazard.report',
     'hazard.rectify',
     'hazard.verify',
+    'register.export',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.

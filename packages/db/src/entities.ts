@@ -4,6 +4,7 @@ import {
   type Hazard,
   isWatched,
   type Patrol,
+  type RegisterJob,
   type RiskPoint,
   type Unit,
   type User,
@@ -131,4 +132,12 @@ export const patrolEntity = entity<Patrol>({
     gsi3: { pk: ['PATROLDUE'], sk: (patrol) => `${patrol.dueAt}#${patrol.id}` },
     gsi4: { pk: ['PATROLUNIT', 'unitId'], sk: (patrol) => `${patrol.dueAt}#${patrol.id}` },
   },
+});
+
+/** Register exports and imports (register-job-repository.ts): read by id only, so in no index. */
+export const registerJobEntity = entity<RegisterJob>({
+  type: 'RegisterJob',
+  prefix: 'JOB',
+  audit: 'register-job',
+  indexes: {},
 });

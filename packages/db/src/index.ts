@@ -27,6 +27,7 @@ export * from './patrol-repository.ts';
 export * from './pending-photos.ts';
 export * from './person-id-migration.ts';
 export * from './record-repository.ts';
+export * from './register-job-repository.ts';
 export * from './rehome.ts';
 export * from './reminder-sweep.ts';
 export * from './risk-point-repository.ts';

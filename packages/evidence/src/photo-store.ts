@@ -30,13 +30,13 @@ export interface PresignedUpload {
  */
 export class PhotoStore {
   constructor(
-    private readonly client: S3ClientSource,
-    private readonly bucket: string,
-    private readonly tenant: string,
+    protected readonly client: S3ClientSource,
+    protected readonly bucket: string,
+    protected readonly tenant: string,
   ) {}
 
   /** The client and the commands, loaded at first use (see lazy-s3-client.ts). */
-  private async s3() {
+  protected async s3() {
     const [client, operations] = await Promise.all([
       resolveS3Client(this.client),
       import('./s3-operations.ts'),
@@ -155,7 +155,7 @@ export class PhotoStore {
   }
 
   /** Keys are built here from the tenant, but a stored key is checked again before any signature is made. */
-  private assertOwnKey(key: string): void {
+  protected assertOwnKey(key: string): void {
     if (!key.startsWith(evidencePrefix(this.tenant)) && !key.startsWith(pendingUploadPrefix(this.tenant)))
       throw new Error(`Key ${key} is outside this county's prefix.`);
   }

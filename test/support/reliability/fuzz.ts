@@ -15,7 +15,7 @@ import type { ReliabilityApi } from './stack.ts';
 
 /** What the API may answer to anything a client sends: never a 5xx, never a hang. */
 // 415 is HTTP's answer to a body that is not JSON; the contract does not list it, see docs/reliability.md.
-export const ALLOWED_STATUSES = new Set([200, 201, 400, 403, 404, 409, 413, 415]);
+export const ALLOWED_STATUSES = new Set([200, 201, 202, 400, 403, 404, 409, 413, 415]);
 /** Requests slower than this count as hangs. */
 const HANG_MS = 15_000;
 
@@ -381,6 +381,16 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
     if (page.status !== 200) throw new Error(`GET /${collection} answered ${page.status}: ${page.text}`);
     if (page.body.items[0]) more[collection] = page.body.items[0].id;
     else if (required) throw new Error(`the seed made no ${collection} to fuzz`);
+  }
+  // Register jobs are their person's own, and the seed makes none: the admin asks for one of each.
+  for (const [collection, body] of [
+    ['exports', { kind: 'patrols', format: 'csv' }],
+    ['imports', { kind: 'units', contentType: 'text/csv', size: 100, sha256: 'd'.repeat(64) }],
+  ] as const) {
+    const asked = await admin.post(`/${collection}`, body);
+    if (asked.status !== 202 && asked.status !== 201)
+      throw new Error(`POST /${collection} answered ${asked.status}: ${asked.text}`);
+    more[collection] = asked.body.id;
   }
   // Departments are one list, not paged; fuzzed department paths name the first of them.
   const departments = await admin.get('/departments');

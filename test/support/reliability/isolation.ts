@@ -120,6 +120,10 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { contentType: 'image/jpeg', size: 1000, sha256: 'b'.repeat(64) };
     case 'POST /patrols/{id}/complete':
       return { position: { lat: 33.06, lng: 115.26 }, items: [{ code: 'x1', result: 'ok' }] };
+    case 'POST /exports':
+      return { kind: 'units', format: 'csv', filters: { grid: c.village1 } };
+    case 'POST /imports':
+      return IMPORT_ANNOUNCEMENT;
     case 'PUT /notification-channels':
       return { channels: DEFAULT_NOTIFICATION_CHANNELS };
   }
@@ -302,8 +306,18 @@ const KNOWN_BODIES = new Set([
   'POST /hazards/{id}/photos',
   'POST /patrols/{id}/photos',
   'POST /patrols/{id}/complete',
+  'POST /exports',
+  'POST /imports',
   'PUT /notification-channels',
 ]);
+
+/** An import of units announced (its file never uploaded): enough to name an import of the county. */
+const IMPORT_ANNOUNCEMENT = {
+  kind: 'units',
+  contentType: 'text/csv',
+  size: 100,
+  sha256: 'c'.repeat(64),
+};
 
 /**
  * Every authenticated operation with `credential` as the Authorization header (or none), on `here`'s own
@@ -392,6 +406,22 @@ export async function isolationFixture(
     if (items[0]) more[collection] = items[0].id;
     extraIds.push(...items.flatMap((item) => [item.id, ...(item.photos ?? []).map((photo) => photo.id)]));
   }
+  // Register jobs are their person's own: the admin asks for one of each, so the sweep has ids to name.
+  for (const [collection, body] of [
+    ['exports', { kind: 'units', format: 'csv' }],
+    ['imports', IMPORT_ANNOUNCEMENT],
+  ] as const) {
+    const asked = await admin.post(`/${collection}`, body);
+    if (asked.status !== 202 && asked.status !== 201)
+      throw new Error(`POST /${collection} answered ${asked.status}: ${asked.text.slice(0, 200)}`);
+    more[collection] = asked.body.id;
+    extraIds.push(asked.body.id);
+  }
+  // The export runs beside the request; the snapshots compare it finished, not half-way.
+  for (let attempt = 0; (await answered(admin, `/exports/${more.exports}`)).status === 'running'; attempt++) {
+    if (attempt > 300) throw new Error('the fixture’s export did not finish');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const secrets = [
     tenant,
     ...grids.map((g) => g.id),
@@ -462,7 +492,14 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     patrol: await answered(admin, `/patrols/${patrolId}`),
     patrolAudit: (await answered(admin, `/patrols/${patrolId}/audit`)).chain,
     settings: await answered(admin, '/settings'),
+    // The export's link is signed anew at each read: its progress and its trail are what must not change.
+    exportJob: jobFacts(await answered(admin, `/exports/${county.more.exports}`)),
+    exportAudit: (await answered(admin, `/exports/${county.more.exports}/audit`)).chain,
+    importJob: jobFacts(await answered(admin, `/imports/${county.more.imports}`)),
+    importAudit: (await answered(admin, `/imports/${county.more.imports}/audit`)).chain,
     notificationChannels: await answered(admin, '/notification-channels'),
     deliveries: (await admin.all('/notification-channels/deliveries')).map((d: { id: string }) => d.id),
   };
 }
+
+const jobFacts = ({ url: _url, ...facts }: Record<string, unknown>) => facts;

@@ -5,6 +5,7 @@ import { lifecycleEn } from './lifecycle.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { mapEn } from './map.en.ts';
 import { noticesEn } from './notices.en.ts';
+import { registersEn } from './registers.en.ts';
 import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import type { MessageKey } from './zh-CN.ts';
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...noticesEn,
   ...lifecycleEn,
   ...statisticsEn,
+  ...registersEn,
   ...searchEn,
   'app.name': 'Gridsafe',
 

@@ -5,6 +5,7 @@ import { lifecycleZhCN } from './lifecycle.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { mapZhCN } from './map.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
+import { registersZhCN } from './registers.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 
@@ -19,6 +20,7 @@ export const zhCN = {
   ...mapZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
+  ...registersZhCN,
   ...statisticsZhCN,
   ...searchZhCN,
   'app.name': '网格安全',

@@ -4,6 +4,7 @@ import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts'
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions } from '../components/grid-select.ts';
 import { HazardBadges } from '../components/hazard-badges.ts';
+import { RegisterExport } from '../components/register-export.ts';
 import { SearchBox } from '../components/search-box.ts';
 import { useAsync, usePagedList } from '../hooks.ts';
 import { html } from '../html.ts';
@@ -56,6 +57,7 @@ export function HazardsPage() {
   const hazards = usePagedList<Hazard>('/hazards', { grid, level, overdue, status, department, q });
   return html`<section>
     <${PageTitle} title=${t('hazards.title')} />
+    <${RegisterExport} kind="hazards" filters=${{ grid, level, overdue, status, department }} />
     <${SearchBox} value=${q} hint=${t('search.hazards')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       <${FilterSelect} name="level" label=${t('hazard.level')} value=${level}

@@ -5,6 +5,7 @@ import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions, loadGridOptions } from '../components/grid-select.ts';
+import { RegisterExport } from '../components/register-export.ts';
 import { SearchBox } from '../components/search-box.ts';
 import { useAsync, usePagedList } from '../hooks.ts';
 import { html } from '../html.ts';
@@ -64,6 +65,7 @@ export function RiskPointsPage() {
   const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
   return html`<section>
     <${PageTitle} title=${t('riskPoints.title')} />
+    <${RegisterExport} kind="risk-points" filters=${{ grid, color, status, industry, department }} />
     <${SearchBox} value=${q} hint=${t('search.riskPoints')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       ${can('grid.read') ? html`<${GridFilter} grids=${grids.data ?? []} value=${grid} />` : null}

@@ -3,6 +3,7 @@ import { api, query } from '../api/client.ts';
 import type { Page, UnitView } from '../api/types.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
 import { GridSelect, loadGridFilterOptions } from '../components/grid-select.ts';
+import { RegisterExport } from '../components/register-export.ts';
 import { SearchBox } from '../components/search-box.ts';
 import { UnitStatusBadge } from '../components/unit-status-control.ts';
 import { useAsync } from '../hooks.ts';
@@ -47,7 +48,9 @@ export function UnitsPage() {
     <${PageTitle} title=${t('units.title')}>
       ${canCreate ? html`<a class="button button-primary" href=${`/${tenant}/units/new`}>${t('units.create')}</a>` : null}
       ${can('unit.import') ? html`<a class="button" href=${`/${tenant}/units/import`}>${t('units.import')}</a>` : null}
+      ${can('unit.import') ? html`<a class="button" href=${`/${tenant}/units/import-job`}>${t('registers.importLink')}</a>` : null}
     </${PageTitle}>
+    <${RegisterExport} kind="units" filters=${{ grid, department, industry }} />
     <${SearchBox} value=${q} hint=${t('search.units')} />
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       ${

@@ -71,7 +71,7 @@ const CompletionSchema = described(
   { id: 'PatrolCompletion' },
 );
 
-const ListQuerySchema = z.extend(PageQuerySchema, {
+export const PatrolListQuerySchema = z.extend(PageQuerySchema, {
   assignee: described(z.optional(z.enum(['me'])), {
     description: 'me: the tasks of the caller’s own grid (or department)',
   }),
@@ -88,7 +88,7 @@ const patrolRoutes = recordRoutes('patrols', 'patrols');
 const routes = {
   list: patrolRoutes.list(
     'Patrol tasks: the caller’s own (assignee=me), a grid subtree’s or a unit’s, by status',
-    ListQuerySchema,
+    PatrolListQuerySchema,
     { item: PatrolSchema, name: 'PatrolPage', answer: 'Patrols' },
   ),
   get: patrolRoutes.get(

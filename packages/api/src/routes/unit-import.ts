@@ -1,11 +1,15 @@
 import {
   assertSupervisionChange,
+  type Clock,
   ConflictError,
   type CreateUnitInput,
   CreateUnitSchema,
+  type CsvRecord,
+  type Department,
   type FieldProblem,
   ForbiddenError,
   type GridNode,
+  type IdSource,
   inParallel,
   loadVendorKnowledgeBase,
   type Principal,
@@ -13,21 +17,24 @@ import {
   ValidationError,
 } from '@gridsafe/core';
 import {
+  DepartmentRepository,
   fromItem,
+  GridRepository,
   type StoredItem,
   sameUnitContent,
+  type TenantStore,
+  UnitRepository,
   unitCreationItemCount,
   unlicensedKey,
 } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
-import { countyData, writeContext } from '../county-data.ts';
-import { importSummary, readSpreadsheet } from '../spreadsheet-import.ts';
+import { importSummary, matchRequiredColumns, readSpreadsheet } from '../spreadsheet-import.ts';
 import { newUnit, resolveDepartment } from '../unit-rules.ts';
 import type { UnitImportResultSchema } from './unit-import-schema.ts';
 
-type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
+export type RowResult = z.infer<typeof UnitImportResultSchema>['rows'][number];
 
 /** Header spellings seen in county spreadsheets, mapped to our field names. */
 const COLUMNS = {
@@ -43,6 +50,8 @@ const COLUMNS = {
   contactPhone: ['contactphone', '联系电话', '电话', '手机'],
   supervisionLevel: ['supervisionlevel', '监管层级', '监管级别'],
 } as const;
+const REQUIRED_COLUMNS = ['name', 'creditCode', 'industry', 'township', 'village'] as const;
+type ColumnOf = Partial<Record<keyof typeof COLUMNS, string>>;
 
 const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'township', 村级: 'village' };
 /** Update transactions (one row each) in flight at once: enough to hide DynamoDB latency, clear of throttling. */
@@ -69,6 +78,20 @@ interface ValidRow {
   levelGiven: boolean;
 }
 
+/** What an import writes with: the county's table, who imports, and where new ids and the time come from. */
+export interface ImportWriter {
+  store: TenantStore;
+  principal: Principal;
+  clock: Clock;
+  ids: IdSource;
+}
+
+/** The import's writer for the request's county and caller. */
+export function requestImportWriter(c: Context<AppEnv>): ImportWriter {
+  const { clock, ids } = c.get('deps');
+  return { store: c.get('store'), principal: c.get('principal'), clock, ids };
+}
+
 /**
  * Imports units. Each row is validated on its own and answered on its own; a bad row never stops the good ones.
  * Rows are matched by credit code, so a re-import writes only what changed. Reads and creates are batched (100
@@ -76,122 +99,156 @@ interface ValidRow {
  * the meantime is written again row by row, so every row still gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
-  const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, [
-    'name',
-    'creditCode',
-    'industry',
-    'township',
-    'village',
-  ]);
-  const data = countyData(c);
-  const [allGrids, departments] = await Promise.all([data.grids.listAll(), data.departments.list()]);
-  const villages = villageIndex(allGrids);
-  // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
-  const industryByName = new Map(
-    (await loadVendorKnowledgeBase()).industries.map((industry) => [industry.name, industry.code]),
-  );
-  const firstLineOfCode = new Map<string, number>();
-  const results: RowResult[] = new Array(rows.length);
-  const valid: ValidRow[] = [];
-  for (const [index, row] of rows.entries()) {
-    const value = (field: string) => {
-      const column = columnOf[field as keyof typeof COLUMNS];
-      return column ? (row.values[column] ?? '').trim() : '';
-    };
-    try {
-      valid.push({
-        index,
-        line: row.line,
-        ...validateRow(value, villages, industryByName, firstLineOfCode, row.line),
-      });
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      results[index] = {
-        line: row.line,
-        status: 'rejected',
-        creditCode: value('creditCode') || undefined,
-        errors: error.problems,
-      };
-    }
+  const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, REQUIRED_COLUMNS);
+  const importer = await UnitRowImporter.open(requestImportWriter(c), columnOf);
+  const results = await importer.importRows(rows);
+  return { encoding, summary: importSummary(results), rows: results };
+}
+
+/**
+ * The import's rules for rows under one header, batch after batch: the synchronous import hands it the whole
+ * file, the import job (jobs/import-job.ts) a few thousand rows at a time. A credit code seen twice is refused on
+ * its second line within what one importer has read.
+ */
+export class UnitRowImporter {
+  private readonly firstLineOfCode = new Map<string, number>();
+  private readonly units: UnitRepository;
+
+  private constructor(
+    private readonly writer: ImportWriter,
+    private readonly columnOf: ColumnOf,
+    private readonly villages: Map<string, GridNode>,
+    private readonly departments: Department[],
+    private readonly industryByName: Map<string, string>,
+  ) {
+    this.units = new UnitRepository(writer.store);
   }
 
-  // A licensed row is its unit's by credit code; an unlicensed (无证照) one by its name in its village.
-  const licensed = valid.filter((row) => row.input.creditCode);
-  const [byCode, byName] = await Promise.all([
-    data.units.findIdsByCreditCodes(licensed.map((row) => row.input.creditCode!)),
-    data.units.findUnlicensedIds(
-      valid.filter((row) => !row.input.creditCode).map((row) => unlicensedRowKey(row)),
-    ),
-  ]);
-  const claimedId = (row: ValidRow) =>
-    row.input.creditCode
-      ? byCode.get(row.input.creditCode)
-      : byName.get(unlicensedKey(unlicensedRowKey(row)));
-  const fresh = valid.filter((row) => !claimedId(row));
-  const known = valid.filter((row) => claimedId(row));
+  /** The header's columns for the import's fields; a 400 naming each required one it lacks. */
+  static columnsOf(header: readonly string[]): ColumnOf {
+    return matchRequiredColumns(header, COLUMNS, REQUIRED_COLUMNS);
+  }
 
-  await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
-    const units = batch.map(unitOf);
-    try {
-      await data.units.createMany(units, writeContext(c));
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
-      // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
-      for (const row of batch) results[row.index] = await writeRow(row);
-      return;
-    }
-    for (const [i, row] of batch.entries())
-      results[row.index] = {
-        line: row.line,
-        status: 'created',
-        unitId: units[i]!.id,
-        creditCode: row.input.creditCode,
+  /** Reads the county's villages and departments, for rows under the columns found. */
+  static async open(writer: ImportWriter, columnOf: ColumnOf): Promise<UnitRowImporter> {
+    const [allGrids, departments] = await Promise.all([
+      new GridRepository(writer.store).listAll(),
+      new DepartmentRepository(writer.store).list(),
+    ]);
+    // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
+    const industryByName = new Map(
+      (await loadVendorKnowledgeBase()).industries.map((industry) => [industry.name, industry.code]),
+    );
+    return new UnitRowImporter(writer, columnOf, villageIndex(allGrids), departments, industryByName);
+  }
+
+  private context() {
+    return { principal: this.writer.principal, now: this.writer.clock.now() };
+  }
+
+  /** One answer per row, in the rows' order. */
+  async importRows(rows: readonly CsvRecord[]): Promise<RowResult[]> {
+    const { columnOf } = this;
+    const results: RowResult[] = new Array(rows.length);
+    const valid: ValidRow[] = [];
+    for (const [index, row] of rows.entries()) {
+      const value = (field: string) => {
+        const column = columnOf[field as keyof typeof COLUMNS];
+        return column ? (row.values[column] ?? '').trim() : '';
       };
-  });
+      try {
+        valid.push({
+          index,
+          line: row.line,
+          ...validateRow(value, this.villages, this.industryByName, this.firstLineOfCode, row.line),
+        });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        results[index] = {
+          line: row.line,
+          status: 'rejected',
+          creditCode: value('creditCode') || undefined,
+          errors: error.problems,
+        };
+      }
+    }
 
-  const storedById = new Map(
-    (await data.units.getStoredMany([...new Set(known.map((row) => claimedId(row)!))], true)).map((item) => [
-      String(item.id),
-      item,
-    ]),
-  );
-  await inParallel(known, CONCURRENCY, async (row) => {
-    const stored = storedById.get(claimedId(row)!);
-    results[row.index] = stored ? await updateRow(row, stored) : await writeRow(row);
-  });
+    // A licensed row is its unit's by credit code; an unlicensed (无证照) one by its name in its village.
+    const licensed = valid.filter((row) => row.input.creditCode);
+    const [byCode, byName] = await Promise.all([
+      this.units.findIdsByCreditCodes(licensed.map((row) => row.input.creditCode!)),
+      this.units.findUnlicensedIds(
+        valid.filter((row) => !row.input.creditCode).map((row) => unlicensedRowKey(row)),
+      ),
+    ]);
+    const claimedId = (row: ValidRow) =>
+      row.input.creditCode
+        ? byCode.get(row.input.creditCode)
+        : byName.get(unlicensedKey(unlicensedRowKey(row)));
+    const fresh = valid.filter((row) => !claimedId(row));
+    const known = valid.filter((row) => claimedId(row));
 
-  return { encoding, summary: importSummary(results), rows: results };
+    await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
+      const units = batch.map((row) => this.unitOf(row));
+      try {
+        await this.units.createMany(units, this.context());
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
+        // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
+        for (const row of batch) results[row.index] = await this.writeRow(row);
+        return;
+      }
+      for (const [i, row] of batch.entries())
+        results[row.index] = {
+          line: row.line,
+          status: 'created',
+          unitId: units[i]!.id,
+          creditCode: row.input.creditCode,
+        };
+    });
 
-  function unitOf({ input, village }: ValidRow): Unit {
-    const made = { id: c.get('deps').ids.next(), now: c.get('deps').clock.now().toISOString() };
-    return newUnit(input, village, resolveDepartment(departments, input.industry, undefined), made);
+    const storedById = new Map(
+      (await this.units.getStoredMany([...new Set(known.map((row) => claimedId(row)!))], true)).map(
+        (item) => [String(item.id), item],
+      ),
+    );
+    await inParallel(known, CONCURRENCY, async (row) => {
+      const stored = storedById.get(claimedId(row)!);
+      results[row.index] = stored ? await this.updateRow(row, stored) : await this.writeRow(row);
+    });
+    return results;
+  }
+
+  private unitOf({ input, village }: ValidRow): Unit {
+    const made = { id: this.writer.ids.next(), now: this.writer.clock.now().toISOString() };
+    return newUnit(input, village, resolveDepartment(this.departments, input.industry, undefined), made);
   }
 
   /** One row on its own: created if its code (or unlicensed name) is free, else matched to the unit holding it. */
-  async function writeRow(row: ValidRow): Promise<RowResult> {
+  private async writeRow(row: ValidRow): Promise<RowResult> {
     const existingId = row.input.creditCode
-      ? await data.units.findIdByCreditCode(row.input.creditCode)
-      : (await data.units.findUnlicensedIds([unlicensedRowKey(row)])).get(
+      ? await this.units.findIdByCreditCode(row.input.creditCode)
+      : (await this.units.findUnlicensedIds([unlicensedRowKey(row)])).get(
           unlicensedKey(unlicensedRowKey(row)),
         );
     if (!existingId) {
-      const unit = unitOf(row);
-      await data.units.create(unit, writeContext(c));
+      const unit = this.unitOf(row);
+      await this.units.create(unit, this.context());
       return { line: row.line, status: 'created', unitId: unit.id, creditCode: unit.creditCode };
     }
-    const stored = await data.units.getStored(existingId, true);
+    const stored = await this.units.getStored(existingId, true);
     if (!stored) throw new Error(`line ${row.line} points at a missing unit ${existingId}`);
-    return updateRow(row, stored);
+    return this.updateRow(row, stored);
   }
 
   /** A row whose unit exists: unchanged if the row says what the unit says, else written under its version. */
-  async function updateRow(row: ValidRow, stored: StoredItem): Promise<RowResult> {
+  private async updateRow(row: ValidRow, stored: StoredItem): Promise<RowResult> {
     const { input, village, line, levelGiven } = row;
     const current = fromItem<Unit>(stored);
     const department = current.departmentOverridden
       ? { departmentId: current.departmentId, departmentOverridden: true }
-      : resolveDepartment(departments, input.industry, undefined);
+      : resolveDepartment(this.departments, input.industry, undefined);
     const { departmentId: _old, ...rest } = current;
     const after: Unit = {
       ...rest,
@@ -208,7 +265,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
     };
     if (sameUnitContent(current, after))
       return { line, status: 'unchanged', unitId: current.id, creditCode: current.creditCode };
-    const countyCall = supervisionProblems(c.get('principal'), current, after);
+    const countyCall = supervisionProblems(this.writer.principal, current, after);
     if (countyCall.length > 0)
       return {
         line,
@@ -217,14 +274,9 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
         creditCode: current.creditCode,
         errors: countyCall,
       };
-    await data.units.update(stored, after, current.version, writeContext(c), 'imported');
+    await this.units.update(stored, after, current.version, this.context(), 'imported');
     return { line, status: 'updated', unitId: current.id, creditCode: current.creditCode };
   }
-}
-
-/** What an unlicensed row is known by: its village and its name. */
-function unlicensedRowKey(row: ValidRow): { gridId: string; name: string } {
-  return { gridId: row.village.id, name: row.input.name };
 }
 
 /** The row's change to who supervises the unit, when it is the county's call and the importer is not the county. */
@@ -240,6 +292,11 @@ function supervisionProblems(principal: Principal, before: Unit, after: Unit): F
 }
 
 /** Checks one row without touching the table; throws ValidationError naming each bad field. */
+/** What an unlicensed row is known by: its village and its name. */
+function unlicensedRowKey(row: ValidRow): { gridId: string; name: string } {
+  return { gridId: row.village.id, name: row.input.name };
+}
+
 function validateRow(
   value: (field: string) => string,
   villageByName: Map<string, GridNode>,
@@ -263,9 +320,9 @@ function validateRow(
       path: 'village',
       message: `no village “${value('village')}” under township “${value('township')}”`,
     });
-  // An empty credit code registers the unit as unlicensed (无证照).
   const parsed = CreateUnitSchema.safeParse({
     name: value('name'),
+    // An empty credit code registers the unit as unlicensed (无证照).
     ...(value('creditCode') ? { creditCode: value('creditCode') } : { unlicensed: true }),
     industry,
     gridId: village?.id ?? '00000000000000000000000000',

@@ -32,7 +32,7 @@ import { assertPlaceableVillage, newUnit, resolveDepartment, unitScopeTarget } f
 import { auditTrail, recordRoutes } from './record-routes.ts';
 import { UnitImportResultSchema } from './unit-import-schema.ts';
 
-const UnitListQuerySchema = z.extend(PageQuerySchema, {
+export const UnitListQuerySchema = z.extend(PageQuerySchema, {
   grid: described(z.optional(UlidSchema), { description: 'Units in this grid node’s subtree' }),
   department: described(z.optional(UlidSchema), { description: 'Units this department supervises' }),
   industry: described(z.optional(z.string()), { description: 'Units of this industry' }),

@@ -1,0 +1,268 @@
+import { type JobEvent, runRegisterJob } from '@gridsafe/api/jobs';
+import { makeCreditCode, type RegisterJob } from '@gridsafe/core';
+import { fromItem, RegisterJobRepository } from '@gridsafe/db';
+import ExcelJS from 'exceljs';
+import { describe, expect } from 'vitest';
+import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
+import { sha256Hex, uploadWith } from '../support/photos.ts';
+
+const it = countyTest({ prefix: 'rj' });
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Polls a job until it is done or failed (the job runs in the API's process, after the request answered). */
+async function finished(client: Client, path: string) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const answer = await client.get(path);
+    expect(answer.status).toBe(200);
+    if (answer.body.status === 'done' || answer.body.status === 'failed') return answer.body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${path} did not finish`);
+}
+
+async function workbookAt(url: string) {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await response.arrayBuffer());
+  return { workbook, disposition: response.headers.get('content-disposition') };
+}
+
+/** A county spreadsheet of units as Excel saves it, built with the spreadsheet library itself. */
+async function unitsWorkbook(rows: { name: string; serial: number; township: string; village: string }[]) {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('单位');
+  sheet.addRow(['单位名称', '统一社会信用代码', '行业', '乡镇', '村/社区', '联系电话']);
+  for (const row of rows)
+    sheet.addRow([
+      row.name,
+      makeCreditCode('91341299', row.serial),
+      '加油站',
+      row.township,
+      row.village,
+      13800000000,
+    ]);
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+const importRows = Array.from({ length: 45 }, (_, i) => ({
+  name: `作业导入测试${i + 1}号站`,
+  serial: 7000 + i,
+  township: '城关镇',
+  village: i % 2 === 0 ? '南关村' : '北关村',
+}));
+
+async function announceAndUpload(client: Client, bytes: Uint8Array<ArrayBuffer>) {
+  const announced = await client.post('/imports', {
+    kind: 'units',
+    contentType: XLSX,
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  });
+  expect(announced.status).toBe(201);
+  await uploadWith(announced.body.upload, bytes);
+  return announced.body.id as string;
+}
+
+describe('register exports', () => {
+  it('exports the township officer’s hazard register to .xlsx: their area only, Chinese headers, a watermark, audited', async ({
+    township,
+  }) => {
+    const listed = await everyItem(township, '/hazards');
+    expect(listed.length).toBeGreaterThan(0);
+    const asked = await township.post('/exports', { kind: 'hazards', format: 'xlsx' });
+    expect(asked.status).toBe(202);
+    const job = await finished(township, `/exports/${asked.body.id}`);
+    expect(job).toMatchObject({ status: 'done', rows: listed.length, total: listed.length, format: 'xlsx' });
+
+    const { workbook, disposition } = await workbookAt(job.url);
+    expect(disposition).toContain('.xlsx');
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('隐患台账');
+    expect(String(sheet.getRow(1).getCell(1).value)).toMatch(/导出人：township\.officer · 导出时间：/);
+    expect(sheet.getRow(2).values).toEqual(expect.arrayContaining(['隐患名称', '状态', '所属单位', '乡镇']));
+    expect(sheet.rowCount).toBe(2 + listed.length);
+    const titles = Array.from({ length: listed.length }, (_, i) => sheet.getRow(3 + i).getCell(1).value);
+    expect(titles.sort()).toEqual(listed.map((hazard) => hazard.title).sort());
+
+    const audit = await township.get(`/exports/${asked.body.id}/audit`);
+    expect(audit.body.chain.intact).toBe(true);
+    expect(audit.body.items.map((event: { action: string }) => event.action)).toEqual([
+      'requested',
+      'exported',
+    ]);
+    expect(audit.body.items[1]).toMatchObject({
+      actor: expect.objectContaining({ username: 'township.officer' }),
+      details: { kind: 'hazards', filters: {}, rows: listed.length },
+    });
+  });
+
+  it('exports units as CSV with the list’s own filters, and refuses a filter the list does not have by name', async ({
+    county,
+    admin,
+  }) => {
+    const listed = await everyItem(admin, `/units?grid=${county.township2}`);
+    const asked = await admin.post('/exports', {
+      kind: 'units',
+      format: 'csv',
+      filters: { grid: county.township2 },
+    });
+    expect(asked.status).toBe(202);
+    const job = await finished(admin, `/exports/${asked.body.id}`);
+    expect(job).toMatchObject({ status: 'done', rows: listed.length });
+    const text = await (await fetch(job.url)).text();
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toContain('导出人：county.admin');
+    expect(lines[1]).toBe(
+      '单位名称,统一社会信用代码,行业,乡镇,村/社区,地址,经度,纬度,联系人,联系电话,监管层级,主管部门',
+    );
+    expect(lines).toHaveLength(2 + listed.length);
+
+    const misspelt = await admin.post('/exports', { kind: 'units', filters: { colour: 'red' } });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.errors[0].path).toBe('filters.colour');
+  });
+
+  it('refuses an export outside the person’s area or without the county’s export capability, and hides others’ exports', async ({
+    county,
+    township,
+    member,
+    admin,
+  }) => {
+    expect(
+      (await township.post('/exports', { kind: 'units', filters: { grid: county.township2 } })).status,
+    ).toBe(403);
+    expect((await member.post('/exports', { kind: 'hazards' })).status).toBe(403);
+    const mine = await admin.post('/exports', { kind: 'patrols' });
+    expect((await township.get(`/exports/${mine.body.id}`)).status).toBe(404);
+    expect((await finished(admin, `/exports/${mine.body.id}`)).status).toBe('done');
+  });
+});
+
+describe('register imports', () => {
+  it('imports units from an uploaded .xlsx as a job with progress and a per-row report, and a second import makes none again', async ({
+    county,
+    admin,
+  }) => {
+    const before = (await admin.get(`/grids/${county.county}/stats`)).body.units;
+    const bytes = await unitsWorkbook([
+      ...importRows,
+      { name: '无此村的站', serial: 7999, township: '城关镇', village: '不存在村' },
+    ]);
+    const id = await announceAndUpload(admin, bytes);
+    expect((await admin.get(`/imports/${id}`)).body).toMatchObject({ status: 'waiting', processed: 0 });
+    const started = await admin.post(`/imports/${id}/start`);
+    expect(started.status).toBe(202);
+    const job = await finished(admin, `/imports/${id}`);
+    expect(job).toMatchObject({
+      status: 'done',
+      processed: 46,
+      total: 46,
+      created: 45,
+      updated: 0,
+      skipped: 0,
+      errors: 1,
+    });
+    expect(job.rejected).toEqual([
+      {
+        line: 47,
+        creditCode: makeCreditCode('91341299', 7999),
+        errors: [expect.objectContaining({ path: 'village' })],
+      },
+    ]);
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 45);
+    expect((await admin.post(`/imports/${id}/start`)).status).toBe(409);
+
+    const again = await announceAndUpload(admin, bytes);
+    await admin.post(`/imports/${again}/start`);
+    expect(await finished(admin, `/imports/${again}`)).toMatchObject({ created: 0, skipped: 45, errors: 1 });
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 45);
+    const audit = await admin.get(`/imports/${again}/audit`);
+    expect(audit.body.items.map((event: { action: string }) => event.action)).toEqual([
+      'requested',
+      'started',
+      'imported',
+    ]);
+  });
+
+  it('fails an import whose upload is not the file announced, changing nothing', async ({ admin }) => {
+    const bytes = await unitsWorkbook(importRows.slice(0, 3));
+    const announced = await admin.post('/imports', {
+      kind: 'units',
+      contentType: XLSX,
+      size: bytes.byteLength,
+      sha256: sha256Hex(new Uint8Array([1, 2, 3])),
+    });
+    // The local S3 server does not check the signed checksum; the job does.
+    await uploadWith({ ...announced.body.upload, headers: { 'content-type': XLSX } }, bytes);
+    await admin.post(`/imports/${announced.body.id}/start`);
+    const job = await finished(admin, `/imports/${announced.body.id}`);
+    expect(job).toMatchObject({ status: 'failed', processed: 0, created: 0 });
+    expect(job.failure).toContain('sha256');
+  });
+
+  it('continues an import from its checkpoint in a fresh invocation, and a re-run of it makes no unit twice', async ({
+    api,
+    county,
+    admin,
+    store,
+  }) => {
+    const rows = Array.from({ length: 25 }, (_, i) => ({
+      name: `续作测试${i + 1}号站`,
+      serial: 7500 + i,
+      township: '旧县镇',
+      village: '刘楼村',
+    }));
+    const before = (await admin.get(`/grids/${county.county}/stats`)).body.units;
+    const id = await announceAndUpload(admin, await unitsWorkbook(rows));
+    // Started by hand, so this test plays the Lambda: each invocation has no time left after its first chunk.
+    const jobs = new RegisterJobRepository(store);
+    const stored = (await jobs.getStored(id, true))!;
+    const job = fromItem<RegisterJob>(stored);
+    await jobs.step(
+      stored,
+      { ...job, status: 'running' },
+      { principal: job.principal, now: new Date() },
+      'started',
+      {},
+    );
+    const relaunched: JobEvent[] = [];
+    const deps = { ...api.deps, jobs: { launch: async (event: JobEvent) => void relaunched.push(event) } };
+    const event = { tenant: county.tenant, jobId: id };
+    const budget = { remainingMs: () => 0, chunkRows: 10 };
+
+    await runRegisterJob(deps, event, budget);
+    expect((await admin.get(`/imports/${id}`)).body).toMatchObject({
+      status: 'running',
+      processed: 10,
+      created: 10,
+    });
+    expect(relaunched).toEqual([event]);
+    await runRegisterJob(deps, event, budget);
+    await runRegisterJob(deps, event, budget);
+    expect(await finished(admin, `/imports/${id}`)).toMatchObject({
+      status: 'done',
+      processed: 25,
+      created: 25,
+    });
+    expect(relaunched).toHaveLength(2);
+
+    // A late duplicate delivery of the event finds the job done and does nothing.
+    await runRegisterJob(deps, event, budget);
+    // A run from the start again (a checkpoint lost after its rows were written) matches every row to its unit.
+    const done = (await jobs.getStored(id, true))!;
+    await store.update({
+      Key: { pk: String(done.pk), sk: String(done.sk) },
+      UpdateExpression: 'SET #status = :running, #processed = :zero, #created = :zero',
+      ExpressionAttributeNames: { '#status': 'status', '#processed': 'processed', '#created': 'created' },
+      ExpressionAttributeValues: { ':running': 'running', ':zero': 0 },
+    });
+    await runRegisterJob(deps, event, { remainingMs: () => Number.POSITIVE_INFINITY });
+    expect(await finished(admin, `/imports/${id}`)).toMatchObject({ created: 0, skipped: 25 });
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 25);
+  });
+});
