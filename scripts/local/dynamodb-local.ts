@@ -80,7 +80,13 @@ export async function startDynamoDbLocal(options: {
   );
   // A JVM starting on a busy 2-core machine (a CI runner, a shared laptop) can take over a minute; if it dies,
   // `exited` says so at once, so the wait only ever runs long for a start that is slow, not one that failed.
-  await Promise.race([waitForPort(options.port, host, 120_000), exited]);
+  try {
+    await Promise.race([waitForPort(options.port, host, 120_000), exited]);
+  } catch (error) {
+    // A JVM that never answered would outlive the test run that gave up on it, holding memory and a port.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     endpoint: `http://${host}:${options.port}`,
     port: options.port,
