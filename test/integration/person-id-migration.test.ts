@@ -150,7 +150,8 @@ describe('the migration to person ids', () => {
     const admin = clientFor(api.app, tenant, await api.login(tenant, 'veteran.admin'));
     const retried = await admin.post('/units', body, { 'idempotency-key': key });
     expect(retried.status, JSON.stringify(retried.body)).toBe(201);
-    expect(retried.body).toEqual(firstAnswer);
+    // The first answer, as units read today: a unit stored before the lifecycle reads as active.
+    expect(retried.body).toEqual({ ...firstAnswer, status: 'active' });
     const units = await admin.get(`/units?grid=${county.village1}&limit=100`);
     expect(units.body.items.some((unit: { name: string }) => unit.name === body.name)).toBe(false);
   });
