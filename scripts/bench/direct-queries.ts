@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RiskPointRepository, readGridCounters, TenantStore, UnitRepository } from '@gridsafe/db';
 import { percentile } from './load.ts';
+import { markdownTable } from './report.ts';
 import type { SeededCounty } from './seed-synthetic.ts';
 
 export interface DirectQueryTimes {
@@ -67,12 +68,5 @@ export function formatDirectQueries(times: DirectQueryTimes[]): string {
     ...sorted.map((t) => (t.medians[what] ?? Number.NaN).toFixed(1)),
     `${((largest.medians[what] ?? Number.NaN) / (smallest.medians[what] ?? Number.NaN)).toFixed(2)}×`,
   ]);
-  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((l) => l[i]!.length)));
-  const line = (values: string[]) =>
-    `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' | ')} |`;
-  return [
-    line(header),
-    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-    ...lines.map(line),
-  ].join('\n');
+  return markdownTable(header, lines);
 }

@@ -264,6 +264,11 @@ export function formatComparison(comparisons: ScaleComparison[]): string {
     `${c.ratio.toFixed(2)}×`,
     c.failures.length > 0 ? 'NO' : 'yes',
   ]);
+  return markdownTable(header, lines);
+}
+
+/** A Markdown table, first column left, the rest right-aligned: readable in a terminal and in the docs. */
+export function markdownTable(header: string[], lines: string[][]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((l) => l[i]!.length)));
   const line = (values: string[]) =>
     `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' | ')} |`;

@@ -1,7 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
-import { type E2eClient, e2eStack, validCreditCode } from '../support/e2e-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
+import { useBrowserSuite } from '../support/browser-suite.ts';
+import { type E2eClient, validCreditCode } from '../support/e2e-stack.ts';
 
 interface GridNode {
   id: string;
@@ -39,14 +40,9 @@ async function watchedPage(context: BrowserContext) {
   return { page, problems };
 }
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
+useBrowserSuite(async (opened) => {
+  ({ stack, browser } = opened);
   adminToken = await stack.token('county.admin');
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('the admin web app (desktop)', () => {

@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FIELD_PHONE,
-  launchBrowser,
-  loginAs,
-  PHOTO,
-  screenshot,
-  type TestBrowser,
-} from '../support/browser.ts';
-import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { FIELD_PHONE, loginAs, PHOTO, screenshot, type TestBrowser } from '../support/browser.ts';
+import { useBrowserSuite } from '../support/browser-suite.ts';
+import type { E2eClient } from '../support/e2e-stack.ts';
 
 /** The new extinguisher: another file than the patrol's photo, which shows the problem and never proves its fix. */
 const FIX_PHOTO = {
@@ -39,15 +33,10 @@ let browser: TestBrowser;
 let adminToken: string;
 let memberToken: string;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
+useBrowserSuite(async (opened) => {
+  ({ stack, browser } = opened);
   adminToken = await stack.token('county.admin');
   memberToken = await stack.token('grid.member');
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 /** A patrol of the member's village still to do (the daily plan makes one when none is scheduled). */

@@ -65,14 +65,20 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** A fresh browser context on the login page, the second admin's name and password submitted. */
+async function submitSecondAdminPassword() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.url}/${COUNTY}/login`);
+  await page.fill('#f-username', 'second.admin');
+  await page.fill('#f-password', ADMIN_PASSWORD);
+  await page.click('button[type=submit]');
+  return { context, page };
+}
+
 describe('logging in with a second factor', () => {
   it('walks a county admin through TOTP setup at the first login and signs them in with the code', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${stack.url}/${COUNTY}/login`);
-    await page.fill('#f-username', 'second.admin');
-    await page.fill('#f-password', ADMIN_PASSWORD);
-    await page.click('button[type=submit]');
+    const { context, page } = await submitSecondAdminPassword();
 
     const secret = page.locator('[data-testid=totp-secret]');
     await secret.waitFor();
@@ -93,12 +99,7 @@ describe('logging in with a second factor', () => {
   });
 
   it('lets the admin read the login log, grant the vendor access, and log out for good', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${stack.url}/${COUNTY}/login`);
-    await page.fill('#f-username', 'second.admin');
-    await page.fill('#f-password', ADMIN_PASSWORD);
-    await page.click('button[type=submit]');
+    const { context, page } = await submitSecondAdminPassword();
     await page.locator('[data-testid=login-challenge]').waitFor();
     expect(await page.textContent('h1')).toBe('输入动态验证码');
     expect(await accessibilityViolations(page)).toEqual([]);

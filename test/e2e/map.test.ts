@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
-import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
+import { useBrowserSuite } from '../support/browser-suite.ts';
+import type { E2eClient } from '../support/e2e-stack.ts';
 
 let stack: E2eClient;
 let browser: TestBrowser;
 let adminToken: string;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
+useBrowserSuite(async (opened) => {
+  ({ stack, browser } = opened);
   adminToken = await stack.token('county.admin');
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 /** Every position of one kind the feed answers the county admin, page by page. */

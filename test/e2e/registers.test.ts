@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCreditCode } from '@gridsafe/core';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
-import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
+import { useBrowserSuite } from '../support/browser-suite.ts';
+import type { E2eClient } from '../support/e2e-stack.ts';
 
 /**
  * Units a browser test imports through the job: 3,000 rows (two checkpoints of the job) finish in well under a
@@ -16,13 +17,8 @@ const IMPORT_ROWS = Number(process.env.E2E_IMPORT_ROWS ?? 3000);
 let stack: E2eClient;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
+useBrowserSuite((opened) => {
+  ({ stack, browser } = opened);
 });
 
 describe('registers to Excel and imports as jobs', () => {

@@ -1,14 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FIELD_PHONE,
-  launchBrowser,
-  loginAs,
-  PHOTO,
-  screenshot,
-  type TestBrowser,
-} from '../support/browser.ts';
-import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { FIELD_PHONE, loginAs, PHOTO, screenshot, type TestBrowser } from '../support/browser.ts';
+import { useBrowserSuite } from '../support/browser-suite.ts';
+import type { E2eClient } from '../support/e2e-stack.ts';
 
 interface GridNode {
   id: string;
@@ -43,18 +37,13 @@ let memberToken: string;
 let village: string;
 let county: GridNode;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
+useBrowserSuite(async (opened) => {
+  ({ stack, browser } = opened);
   adminToken = await stack.token('county.admin');
   memberToken = await stack.token('grid.member');
   village = await stack.gridOf(memberToken);
   const roots = await stack.api<{ items: GridNode[] }>(adminToken, 'GET', '/grids?level=county');
   county = roots.body.items[0]!;
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 /** A grid member's phone standing in its village, location allowed. */

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from '../support/axe.ts';
-import { launchBrowser, loginAs, type TestBrowser } from '../support/browser.ts';
-import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+import { loginAs, type TestBrowser } from '../support/browser.ts';
+import { useBrowserSuite } from '../support/browser-suite.ts';
+import type { E2eClient } from '../support/e2e-stack.ts';
 
 let stack: E2eClient;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
+useBrowserSuite((opened) => {
+  ({ stack, browser } = opened);
 });
 
 interface UnitRow {
@@ -48,6 +44,12 @@ describe('searching a list', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(part);
     const rows = page.locator('[data-testid=units-table] tbody tr');
     await expect.poll(() => rows.locator(`[href$="/units/${target.id}"]`).count()).toBe(1);
+    // The unfiltered first page may hold the target too: wait for the searched list to replace it.
+    await expect
+      .poll(async () =>
+        (await rows.locator('.unit-name').allTextContents()).every((name) => name.includes(part)),
+      )
+      .toBe(true);
     const names = await rows.locator('.unit-name').allTextContents();
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((name) => name.includes(part))).toBe(true);

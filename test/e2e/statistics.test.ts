@@ -1,21 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from '../support/axe.ts';
-import { launchBrowser, loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
-import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
+import { loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
+import { useBrowserSuite } from '../support/browser-suite.ts';
+import type { E2eClient } from '../support/e2e-stack.ts';
 
 let stack: E2eClient;
 let browser: TestBrowser;
 let adminToken: string;
 
-beforeAll(async () => {
-  stack = e2eStack();
-  browser = await launchBrowser();
-  adminToken = await stack.token('county.admin');
-});
-
-afterAll(async () => {
-  await browser?.close();
+useBrowserSuite((opened) => {
+  ({ stack, browser, adminToken } = opened);
 });
 
 /** This year's first day and today, in Beijing. */

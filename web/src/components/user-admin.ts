@@ -96,15 +96,14 @@ export function UserActions({ user, onChanged }: { user: User; onChanged: () => 
   </div>`;
 }
 
-function UserEditForm({
-  user,
-  onCancel,
-  onSaved,
-}: {
+/** A form opened under one person's row: saved or cancelled, it hands back to the row. */
+interface UserFormProps {
   user: User;
   onCancel: () => void;
   onSaved: () => void;
-}) {
+}
+
+function UserEditForm({ user, onCancel, onSaved }: UserFormProps) {
   const grids = useAsync(loadGridOptions, []);
   const departments = useAsync(loadDepartments, []);
   const { kind } = scopeKindOf(user.role);
@@ -150,15 +149,7 @@ function UserEditForm({
   </form>`;
 }
 
-function PasswordResetForm({
-  user,
-  onCancel,
-  onSaved,
-}: {
-  user: User;
-  onCancel: () => void;
-  onSaved: () => void;
-}) {
+function PasswordResetForm({ user, onCancel, onSaved }: UserFormProps) {
   const [password, setPassword] = useState('');
   const [temporary, setTemporary] = useState(true);
   const { errors, error, busy, submit } = useSubmission();
