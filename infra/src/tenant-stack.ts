@@ -192,19 +192,17 @@ export class TenantStack extends Stack {
         `Queries use every GSI; each is confined to partition keys T#${tenant}#* by dynamodb:LeadingKeys with a Null check.`,
       );
     }
-    for (const role of [this.api.role]) {
-      acknowledgeWildcardResource(
-        role,
-        // The bucket name is built from pseudo parameters, which cdk-nag never resolves.
-        `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/t/${tenant}/*`,
-        `Photo keys are t/${tenant}/<entity>/<ulid>.jpg, exports t/${tenant}/exports/<ulid>.xlsx; the wildcard stays inside the county's own prefix.`,
-      );
-      acknowledgeWildcardResource(
-        role,
-        `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/pending/t/${tenant}/*`,
-        `Uploads (photos, spreadsheets to import) wait at pending/t/${tenant}/… until confirmed or imported; the wildcard stays inside the county's own pending prefix.`,
-      );
-    }
+    acknowledgeWildcardResource(
+      this.api.role,
+      // The bucket name is built from pseudo parameters, which cdk-nag never resolves.
+      `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/t/${tenant}/*`,
+      `Photo keys are t/${tenant}/<entity>/<ulid>.jpg, exports t/${tenant}/exports/<ulid>.xlsx; the wildcard stays inside the county's own prefix.`,
+    );
+    acknowledgeWildcardResource(
+      this.api.role,
+      `arn:<AWS::Partition>:s3:::${props.tableName}-evidence-<AWS::AccountId>-<AWS::Region>/pending/t/${tenant}/*`,
+      `Uploads (photos, spreadsheets to import) wait at pending/t/${tenant}/… until confirmed or imported; the wildcard stays inside the county's own pending prefix.`,
+    );
 
     // EventBridge Scheduler, not rules on the default bus: a bus holds 300 rules by default, which two rules
     // per county exhaust at ~150 counties; Scheduler allows 1,000,000 schedules per account and region and
