@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createDocumentClient } from '@gridsafe/db';
-import { restoreCounty } from './restore/restore-county.ts';
+import { restoreClient, restoreCounty } from './restore/restore-county.ts';
 
 /**
  * `npm run restore -- --from <restored table> --to <live table> --county <id> [--prune] [--apply]
@@ -27,7 +26,7 @@ if (!values.from || !values.county) {
   );
   process.exit(2);
 }
-const client = createDocumentClient({
+const client = restoreClient({
   ...(values.region ? { region: values.region } : {}),
   ...(values.endpoint ? { endpoint: values.endpoint } : {}),
   requestTimeoutMs: 10_000,

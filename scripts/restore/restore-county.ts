@@ -1,5 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, type DynamoClientOptions } from '@gridsafe/db';
+
+/**
+ * The product's client without its Scan guard: no request path may Scan the live table, but a restore reads a
+ * throwaway restored copy whole (and, with --prune, the live table once, by the operator's decision). This is the
+ * one client in the repository that may.
+ */
+export function restoreClient(options: DynamoClientOptions): DynamoDBDocumentClient {
+  const client = createDocumentClient(options);
+  client.middlewareStack.remove('gridsafeForbidScan');
+  return client;
+}
 
 /** Every item of a county lives under a partition key `T#<county>#…` (packages/db's TenantStore). */
 export function countyKeyPrefix(county: string): string {

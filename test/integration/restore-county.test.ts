@@ -1,14 +1,14 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, ensureTable } from '@gridsafe/db';
+import { ensureTable } from '@gridsafe/db';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { restoreCounty } from '../../scripts/restore/restore-county.ts';
+import { restoreClient, restoreCounty } from '../../scripts/restore/restore-county.ts';
 
 /**
  * The restore rehearsal (issue 14): a table restored from a backup holds every county as it was; putting one county
  * back into the live table restores its items, removes what it wrote since, and leaves every other county and the
  * control plane's items exactly as they are now.
  */
-const client = createDocumentClient({ endpoint: inject('services').dynamoEndpoint });
+const client = restoreClient({ endpoint: inject('services').dynamoEndpoint });
 const run = Date.now().toString(36);
 const live = `restore-live-${run}`;
 const backup = `restore-backup-${run}`;
