@@ -26,6 +26,7 @@ export * from './patrol.ts';
 export * from './permissions.ts';
 export * from './principal.ts';
 export * from './public-board.ts';
+export * from './assessment-scoring.ts';
 export * from './quarterly-assessment.ts';
 export * from './register-job.ts';
 export * from './reminder.ts';

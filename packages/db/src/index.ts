@@ -1,3 +1,4 @@
+export * from './assessment-actions.ts';
 export * from './assessment-snapshots.ts';
 export * from './audit-log.ts';
 export * from './department-repository.ts';
