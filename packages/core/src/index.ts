@@ -1,3 +1,4 @@
+export * from './assessment-scoring.ts';
 export * from './audit.ts';
 export * from './auth-provider.ts';
 export * from './common-schemas.ts';
@@ -26,7 +27,6 @@ export * from './patrol.ts';
 export * from './permissions.ts';
 export * from './principal.ts';
 export * from './public-board.ts';
-export * from './assessment-scoring.ts';
 export * from './quarterly-assessment.ts';
 export * from './register-job.ts';
 export * from './reminder.ts';
@@ -41,3 +41,4 @@ export * from './unit.ts';
 export * from './unit-lifecycle.ts';
 export * from './user.ts';
 export * from './vendor-access-grant.ts';
+export * from './workforce.ts';
