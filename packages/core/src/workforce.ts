@@ -14,6 +14,7 @@ export interface WorkforcePatrol {
   dueAt: string;
   status: 'scheduled' | 'done' | 'cancelled';
   completedAt?: string;
+  /** The username of who completed it. */
   completedBy?: string;
   distanceMeters?: number;
 }
@@ -107,7 +108,7 @@ export function workforceOf(input: {
   to: string;
   patrols: WorkforcePatrol[];
   villages: { id: string; name: string; path: string }[];
-  members: { id: string; name: string; gridIds: string[] }[];
+  members: { id: string; username: string; name: string; gridIds: string[] }[];
   now: string;
   thresholdMeters: number;
 }): Workforce {
@@ -135,7 +136,8 @@ export function workforceOf(input: {
       .filter((member) => member.gridIds.length > 0)
       .map((member) => {
         const theirs = patrols.filter((patrol) => member.gridIds.includes(patrol.gridId));
-        const own = patrols.filter((patrol) => patrol.completedBy === member.id);
+        // A patrol names who completed it by username (patrol-completion.ts).
+        const own = patrols.filter((patrol) => patrol.completedBy === member.username);
         return {
           kind: 'member' as const,
           id: member.id,
@@ -156,7 +158,7 @@ export function workforceOf(input: {
  */
 export function patrolsBehind(
   patrols: WorkforcePatrol[],
-  of: { villageId?: string; member?: { id: string; gridIds: string[] } },
+  of: { villageId?: string; member?: { username: string; gridIds: string[] } },
   state: WorkforceState,
   now: string,
   thresholdMeters: number,
@@ -165,7 +167,7 @@ export function patrolsBehind(
     if (of.villageId) return patrol.gridId === of.villageId;
     if (of.member)
       return state === 'done' || state === 'far'
-        ? patrol.completedBy === of.member.id
+        ? patrol.completedBy === of.member.username
         : of.member.gridIds.includes(patrol.gridId);
     return true;
   };

@@ -28,7 +28,7 @@ export async function readWorkforceRecords(
 ): Promise<{
   patrols: WorkforcePatrol[];
   villages: { id: string; name: string; path: string }[];
-  members: { id: string; name: string; gridIds: string[] }[];
+  members: { id: string; username: string; name: string; gridIds: string[] }[];
 }> {
   const filters: string[] = [];
   const names: Record<string, string> = {};
@@ -59,7 +59,7 @@ export async function readWorkforceRecords(
     userEntity.all(store, {
       index: 'gsi1',
       where: { role: 'grid_member' },
-      fields: ['id', 'displayName', 'scope'],
+      fields: ['id', 'username', 'displayName', 'scope'],
     }),
   ]);
   return {
@@ -72,6 +72,7 @@ export async function readWorkforceRecords(
     members: members
       .map((member) => ({
         id: member.id,
+        username: member.username,
         name: member.displayName,
         gridIds: member.scope.filter((grant) => grant.startsWith('grid:')).map((grant) => grant.slice(5)),
       }))

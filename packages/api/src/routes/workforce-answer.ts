@@ -85,7 +85,9 @@ export async function workforcePatrols(
     {
       ...(asked.village ? { villageId: asked.village } : {}),
       ...(member
-        ? { member: { id: member.id, gridIds: member.gridIds.filter((id) => villageIds.has(id)) } }
+        ? {
+            member: { username: member.username, gridIds: member.gridIds.filter((id) => villageIds.has(id)) },
+          }
         : {}),
     },
     asked.state ?? 'due',
