@@ -26,7 +26,7 @@ describe('the scored assessment and the workforce view', () => {
     const target = [...townships].sort((a, b) => a.rank - b.rank)[0]!;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
+    page.on('dialog', (dialog) => void dialog.accept('误录，撤销'));
     await loginAs(page, stack.url, 'county.admin');
     await page.goto(`${stack.url}/taihe/assessments`);
     await page.locator('[data-testid=assessment-table]').waitFor();
