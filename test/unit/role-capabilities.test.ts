@@ -34,6 +34,7 @@ const EXPECTED: Record<Capability, string> = {
   'patrol.read': '       x  x  x  x  x  .',
   'patrol.complete': '   .  x  .  .  x  .',
   'assessment.read': '   x  x  x  x  .  .',
+  'assessment.manage': ' .  x  .  .  .  .',
   'loginEvent.read': '   .  x  .  .  .  .',
   'vendorGrant.manage': '.  x  .  .  .  .',
   'register.export': '   .  x  x  x  .  .',

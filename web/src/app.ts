@@ -6,6 +6,7 @@ import { Layout } from './components/layout.ts';
 import { html } from './html.ts';
 import { t } from './i18n/index.ts';
 import { homePath } from './nav.ts';
+import { AssessmentPrintPage } from './pages/assessment-print.ts';
 import { AssessmentsPage } from './pages/assessments.ts';
 import { AuthCallbackPage } from './pages/auth-callback.ts';
 import { DepartmentsPage } from './pages/departments.ts';
@@ -39,6 +40,7 @@ import { UnitImportPage } from './pages/unit-import.ts';
 import { UnitsPage } from './pages/units.ts';
 import { UsersPage } from './pages/users.ts';
 import { VendorAccessPage } from './pages/vendor-access.ts';
+import { WorkforcePage } from './pages/workforce.ts';
 import { can } from './permissions.ts';
 import { location, matchPath, navigate, nextAfterLogin } from './router.ts';
 import { session, TENANT_PATTERN } from './session.ts';
@@ -70,6 +72,8 @@ const ROUTES: Route[] = [
   { pattern: 'hazards', page: HazardsPage },
   { pattern: 'hazards/:id', page: HazardPage },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
+  { pattern: 'assessments/print', page: AssessmentPrintPage, needs: 'assessment.read' },
+  { pattern: 'workforce', page: WorkforcePage, needs: 'assessment.read' },
   { pattern: 'statistics', page: StatisticsPage, needs: 'assessment.read' },
   { pattern: 'map', page: MapPage },
   { pattern: 'departments', page: DepartmentsPage },

@@ -154,6 +154,7 @@ function countyApi(deps: AppDeps) {
   registerHazards(county);
   registerPatrols(county);
   // Groups few requests need load at their first request (lazy-route-group.ts): not in the cold start.
+  groups.add(county, '/workforce', () => import('./routes/workforce.ts').then((m) => m.registerWorkforce));
   groups.add(county, '/assessments', () =>
     import('./routes/assessments.ts').then((m) => m.registerAssessments),
   );

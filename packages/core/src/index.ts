@@ -1,3 +1,4 @@
+export * from './assessment-scoring.ts';
 export * from './audit.ts';
 export * from './auth-provider.ts';
 export * from './common-schemas.ts';
@@ -40,3 +41,4 @@ export * from './unit.ts';
 export * from './unit-lifecycle.ts';
 export * from './user.ts';
 export * from './vendor-access-grant.ts';
+export * from './workforce.ts';

@@ -33,6 +33,8 @@ export const CAPABILITIES = [
   'patrol.read',
   'patrol.complete',
   'assessment.read',
+  /** Recording 约谈 and 通报 of townships and departments, counted into their assessment (county only). */
+  'assessment.manage',
   /** The county's login log (MLPS level 3): logins, failures, lockouts, logouts, password and MFA events. */
   'loginEvent.read',
   /** Letting the vendor's operators read the county for a few hours, and ending it. */

@@ -66,6 +66,8 @@ export function assessmentSourceFor(quarter: string, now: Date): 'computed' | 's
 export interface AssessmentRecords {
   townships: { id: string; name: string }[];
   departments: { id: string; name: string }[];
+  /** Grid members and the grid nodes (villages) they hold; absent before member rows existed. */
+  members?: { id: string; name: string; gridIds: string[] }[];
   units: { id: string; gridPath: string; departmentId?: string; createdAt: string; status?: string }[];
   riskPoints: { unitId: string; status: string }[];
   patrols: { gridPath: string; departmentId?: string; dueAt: string; status: string; completedAt?: string }[];
@@ -79,7 +81,8 @@ export interface AssessmentRecords {
 }
 
 export interface AssessmentRow {
-  kind: 'township' | 'department';
+  /** `member`: a grid member, answering for the villages they hold (snapshots before 2026-12 have none). */
+  kind: 'township' | 'department' | 'member';
   id: string;
   name: string;
   /** Units registered before the quarter ended. */
@@ -188,14 +191,26 @@ export function assessQuarter(quarter: string, records: AssessmentRecords): Quar
       ...records.departments.map((department) =>
         row('department', department, (record) => record.departmentId === department.id),
       ),
+      ...(records.members ?? [])
+        .filter((member) => member.gridIds.length > 0)
+        .map((member) =>
+          row('member', member, (record) =>
+            record.gridPath.split('/').some((id) => member.gridIds.includes(id)),
+          ),
+        ),
     ],
   };
 }
 
+const KIND_LABEL = { township: '乡镇', department: '部门', member: '网格员' } as const;
+
 const PERCENT = (value: number | null) => (value === null ? '' : `${(value * 100).toFixed(1)}%`);
 
 /** The assessment as spreadsheet rows (Chinese headers), for `toCsv`. */
-export function assessmentCsvRows(assessment: QuarterlyAssessment): (string | number)[][] {
+export function assessmentCsvRows(assessment: {
+  quarter: string;
+  rows: (AssessmentRow & { deduction?: number; score?: number; rank?: number })[];
+}): (string | number)[][] {
   return [
     [
       '季度',
@@ -211,10 +226,13 @@ export function assessmentCsvRows(assessment: QuarterlyAssessment): (string | nu
       '按期整改',
       '按期整改率',
       '超期升级次数',
+      '扣分',
+      '得分',
+      '排名',
     ],
     ...assessment.rows.map((row) => [
       assessment.quarter,
-      row.kind === 'township' ? '乡镇' : '部门',
+      KIND_LABEL[row.kind],
       row.name,
       row.units,
       row.unitsFiled,
@@ -226,6 +244,9 @@ export function assessmentCsvRows(assessment: QuarterlyAssessment): (string | nu
       row.hazardsOnTime,
       PERCENT(row.onTimeRectification),
       row.overdueEscalations,
+      row.deduction ?? '',
+      row.score ?? '',
+      row.rank ?? '',
     ]),
   ];
 }

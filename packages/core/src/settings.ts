@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AssessmentScoringField, DEFAULT_ASSESSMENT_SCORING } from './assessment-scoring.ts';
 import { described } from './common-schemas.ts';
 import { DEFAULT_GRADING_TABLE, GradingTableSchema } from './grading.ts';
 import { DEFAULT_MAP_SETTINGS, MapSettingsField } from './map-settings.ts';
@@ -68,6 +69,8 @@ export const TenantSettingsSchema = described(
     ),
     /** The base map (map-settings.ts); absent in counties saved before it existed: no county tiles. */
     map: MapSettingsField,
+    /** Weights and deductions of the scored assessment (assessment-scoring.ts); absent before: the defaults. */
+    assessment: AssessmentScoringField,
   }),
   { id: 'TenantSettings' },
 );
@@ -95,6 +98,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   reviews: { allowSinglePersonTownship: false },
   security: { requireTotpForAdmins: false, idleMinutes: 30 },
   map: DEFAULT_MAP_SETTINGS,
+  assessment: DEFAULT_ASSESSMENT_SCORING,
 };
 
 /** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */

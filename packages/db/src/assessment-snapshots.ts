@@ -9,6 +9,7 @@ import {
   ServiceUnavailableError,
 } from '@gridsafe/core';
 import { DepartmentRepository } from './department-repository.ts';
+import { userEntity } from './entities.ts';
 import { HazardRepository } from './hazard-repository.ts';
 import { PatrolRepository } from './patrol-repository.ts';
 import type { TenantStore } from './tenant-store.ts';
@@ -186,7 +187,7 @@ export class AssessmentSnapshots {
  */
 export async function readAssessmentRecords(store: TenantStore, quarter: string): Promise<AssessmentRecords> {
   const { start, end } = quarterBounds(quarter);
-  const [grids, departments, units, riskPoints, patrols, hazards] = await Promise.all([
+  const [grids, departments, units, riskPoints, patrols, hazards, members] = await Promise.all([
     store.queryAll({
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk',
@@ -197,6 +198,12 @@ export async function readAssessmentRecords(store: TenantStore, quarter: string)
     store.collectionFields('RPS', ['unitId', 'status']),
     new PatrolRepository(store).listDueBetween(start.toISOString(), end.toISOString()),
     new HazardRepository(store).listAll(),
+    // listGridMembers: Query gsi1 USERS filtered to grid members (a county has a few hundred people).
+    userEntity.all(store, {
+      index: 'gsi1',
+      where: { role: 'grid_member' },
+      fields: ['id', 'displayName', 'scope'],
+    }),
   ]);
   return {
     townships: grids.map((item) => ({ id: String(item.id), name: String(item.name) })),
@@ -205,5 +212,10 @@ export async function readAssessmentRecords(store: TenantStore, quarter: string)
     riskPoints: riskPoints as unknown as AssessmentRecords['riskPoints'],
     patrols,
     hazards,
+    members: members.map((member) => ({
+      id: member.id,
+      name: member.displayName,
+      gridIds: member.scope.filter((grant) => grant.startsWith('grid:')).map((grant) => grant.slice(5)),
+    })),
   };
 }

@@ -1,3 +1,4 @@
+export * from './assessment-actions.ts';
 export * from './assessment-snapshots.ts';
 export * from './audit-log.ts';
 export * from './department-repository.ts';
@@ -46,4 +47,5 @@ export * from './unit-repository.ts';
 export * from './user-repository.ts';
 export * from './vendor-access-grants.ts';
 export * from './versioned-document.ts';
+export * from './workforce-records.ts';
 export * from './write-context.ts';

@@ -163,3 +163,23 @@ export interface ChannelsAnswer {
   version: number;
 }
 export type { Delivery, NotificationTopic, Robot } from '@gridsafe/core';
+
+/** A row of GET /assessments: the figures, the deductions, the score and its rank among rows of its kind. */
+export type ScoredRow = import('@gridsafe/core').ScoredRow;
+
+/** GET /assessments: a quarter's (`quarter`) or a year's (`year`, `quarters` combined) scored assessment. */
+export interface ScoredAssessment {
+  quarter?: string;
+  year?: string;
+  quarters?: string[];
+  start: string;
+  end: string;
+  computedAt: string;
+  scoring: import('@gridsafe/core').AssessmentScoring;
+  rows: ScoredRow[];
+}
+
+export type AssessmentAction = import('@gridsafe/core').AssessmentAction;
+export type Workforce = import('@gridsafe/core').Workforce;
+export type WorkforceRow = import('@gridsafe/core').WorkforceRow;
+export type WorkforcePatrol = import('@gridsafe/core').WorkforcePatrol;

@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { assessmentEn } from './assessment.en.ts';
 import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
 import { lifecycleEn } from './lifecycle.en.ts';
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...mapEn,
   ...noticesEn,
   ...lifecycleEn,
+  ...assessmentEn,
   ...statisticsEn,
   ...registersEn,
   ...searchEn,

@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { assessmentZhCN } from './assessment.zh-CN.ts';
 import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { lifecycleZhCN } from './lifecycle.zh-CN.ts';
@@ -21,6 +22,7 @@ export const zhCN = {
   ...noticesZhCN,
   ...lifecycleZhCN,
   ...registersZhCN,
+  ...assessmentZhCN,
   ...statisticsZhCN,
   ...searchZhCN,
   'app.name': '网格安全',

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, apiBase, query } from '../api/client.ts';
-import type { QuarterlyAssessment } from '../api/types.ts';
+import type { ScoredAssessment, ScoredRow } from '../api/types.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { FilterSelect } from '../components/filter-select.ts';
 import { useAsync } from '../hooks.ts';
@@ -16,6 +16,14 @@ import {
 } from '../i18n/index.ts';
 import { searchParams } from '../router.ts';
 import { accessToken, readProblem, session } from '../session.ts';
+import { AssessmentActions } from './assessment-actions.ts';
+
+const KIND_ORDER = { township: 0, department: 1, member: 2 } as const;
+
+/** Townships first, then departments, then grid members, each best score first. */
+function ranked(rows: ScoredRow[]): ScoredRow[] {
+  return [...rows].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank);
+}
 
 /** The quarter a moment falls in, in Beijing time (a quarter's first hours are still the last one's in UTC). */
 export function quarterOf(date: Date): string {
@@ -89,19 +97,29 @@ function CsvDownload({ quarter }: { quarter: string }) {
  */
 export function AssessmentsPage() {
   const thisQuarter = quarterOf(new Date());
-  const quarter = searchParams.value.get('quarter') || thisQuarter;
+  const year = searchParams.value.get('year') || undefined;
+  const quarter = year ? undefined : searchParams.value.get('quarter') || thisQuarter;
   const assessment = useAsync(
-    () => api<QuarterlyAssessment & { computedAt: string }>(`/assessments${query({ quarter })}`),
-    [quarter],
+    () => api<ScoredAssessment>(`/assessments${query({ quarter, year })}`),
+    [quarter, year],
   );
   const quarters = recentQuarters(thisQuarter, 8);
-  if (!quarters.includes(quarter)) quarters.unshift(quarter);
+  if (quarter && !quarters.includes(quarter)) quarters.unshift(quarter);
+  const thisYear = thisQuarter.slice(0, 4);
+  const years = [thisYear, String(Number(thisYear) - 1)];
   const data = assessment.data;
+  const tenant = session.value!.tenant;
+  const printHref = `/${tenant}/assessments/print${query({ quarter, year })}`;
   return html`<section data-testid="assessments">
-    <${PageTitle} title=${t('assessments.title')}><${CsvDownload} quarter=${quarter} /></${PageTitle}>
+    <${PageTitle} title=${year ? t('assessments.annual') : t('assessments.title')}>
+      <a class="button" href=${printHref} data-testid="assessment-print">${t('assessments.print')}</a>
+      ${quarter ? html`<${CsvDownload} quarter=${quarter} />` : null}
+    </${PageTitle}>
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
-      <${FilterSelect} name="quarter" label=${t('assessments.quarter')} value=${quarter === thisQuarter ? '' : quarter}
+      <${FilterSelect} name="quarter" label=${t('assessments.quarter')} value=${!quarter || quarter === thisQuarter ? '' : quarter}
         options=${quarters.filter((q) => q !== thisQuarter).map((q) => ({ value: q, label: q }))} allLabel=${t('assessments.current', { quarter: thisQuarter })} />
+      <${FilterSelect} name="year" label=${t('assessments.annual')} value=${year ?? ''}
+        options=${years.map((y) => ({ value: y, label: t('assessments.year', { year: y }) }))} allLabel="–" />
     </form>
     ${
       data
@@ -117,22 +135,28 @@ export function AssessmentsPage() {
             <thead><tr>
               <th>${t('assessments.name')}</th><th>${t('assessments.units')}</th><th>${t('assessments.filingCoverage')}</th>
               <th>${t('assessments.patrolCompletion')}</th><th>${t('assessments.onTime')}</th><th class="num">${t('assessments.overdueEscalations')}</th>
+              <th class="num">${t('assessments.deduction')}</th><th class="num">${t('assessments.score')}</th><th class="num">${t('assessments.rank')}</th>
             </tr></thead>
             <tbody>
-              ${data.rows.map(
-                (row) => html`<tr data-row=${row.id} data-kind=${row.kind}>
+              ${ranked(data.rows).map(
+                (row) => html`<tr data-row=${row.id} data-kind=${row.kind} data-rank=${row.rank}>
                   <td data-label=${t('assessments.name')}>${row.name} <span class="muted small">${label('assessmentKind', row.kind)}</span></td>
                   <td data-label=${t('assessments.units')}>${formatNumber(row.units)}</td>
                   <td data-label=${t('assessments.filingCoverage')}><${Rate} part=${row.unitsFiled} whole=${row.units} rate=${row.filingCoverage} /></td>
                   <td data-label=${t('assessments.patrolCompletion')}><${Rate} part=${row.patrolsDone} whole=${row.patrolsDue} rate=${row.patrolCompletion} /></td>
                   <td data-label=${t('assessments.onTime')}><${Rate} part=${row.hazardsOnTime} whole=${row.hazardsDue} rate=${row.onTimeRectification} /></td>
                   <td class="num" data-label=${t('assessments.overdueEscalations')}>${formatNumber(row.overdueEscalations)}</td>
+                  <td class="num" data-label=${t('assessments.deduction')}>${row.deduction}</td>
+                  <td class="num" data-label=${t('assessments.score')} data-testid="assessment-score">${row.score}</td>
+                  <td class="num" data-label=${t('assessments.rank')} data-testid="assessment-rank">${row.rank}</td>
                 </tr>`,
               )}
             </tbody>
           </table>
-          ${data.rows.length === 0 ? html`<p class="muted">${t('assessments.empty')}</p>` : null}`
+          ${data.rows.length === 0 ? html`<p class="muted">${t('assessments.empty')}</p>` : null}
+          ${data.quarters ? html`<p class="muted">${t('assessments.quarters', { quarters: data.quarters.join('、') })}</p>` : null}`
         : null
     }
+    <${AssessmentActions} quarter=${quarter} year=${year ?? thisYear} rows=${data?.rows ?? []} onChange=${assessment.reload} />
   </section>`;
 }
