@@ -213,9 +213,9 @@ export function applyHazardAction(
     }
     case 'verify': {
       requireStatus(hazard, ['rectified'], 'verified');
+      requireVerifier(hazard, principal, ctx.settings);
       if (hazard.supervised)
         throw new ConflictError('A listed hazard closes through acceptance (验收) and 销号.', 'wrong_state');
-      requireVerifier(hazard, principal, ctx.settings);
       const { escalateAt: _e, ...rest } = hazard;
       return {
         ...rest,
