@@ -10,6 +10,7 @@ import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table
 import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
+import { SUPERVISE_TABLE } from '../support/matrix-table-supervise.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
 import { loadOperations } from '../support/reliability/openapi-routes.ts';
 
@@ -30,6 +31,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...JOBS_TABLE,
   ...COUNTY_ADMIN_TABLE,
   ...CHANNELS_TABLE,
+  ...SUPERVISE_TABLE,
 };
 
 let w: MatrixWorld;
