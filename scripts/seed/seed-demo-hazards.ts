@@ -32,6 +32,7 @@ import {
   planPatrols,
   riskPointsByUnit,
   SettingsRepository,
+  SupervisionRegister,
   TenantStore,
   UnitRepository,
 } from '@gridsafe/db';
@@ -220,7 +221,7 @@ export async function seedDemoHazardsAndPatrols(
     : undefined;
   let created = 0;
 
-  const env: HazardSeedEnv = { tenant, hazards, settings, now, photos, evidence: target.evidence };
+  const env: HazardSeedEnv = { tenant, hazards, store, settings, now, photos, evidence: target.evidence };
   for (const plan of DEMO_HAZARDS) {
     const unit = await unitAt(plan.unit);
     if (unit && (await seedHazard(env, plan, unit))) created += 1;
@@ -240,6 +241,8 @@ export async function seedDemoHazardsAndPatrols(
 export interface HazardSeedEnv {
   tenant: string;
   hazards: HazardRepository;
+  /** The county's part of the table (the 督办单 numbers of a listing). */
+  store: TenantStore;
   settings: TenantSettings;
   now: Date;
   photos: PhotoStore | undefined;
@@ -251,7 +254,7 @@ export interface HazardSeedEnv {
  * step saved as its own audited change. Answers false when the hazard is already there (a second seed).
  */
 export async function seedHazard(env: HazardSeedEnv, plan: HazardPlan, unit: Unit): Promise<boolean> {
-  const { tenant, hazards, settings, now, photos, evidence } = env;
+  const { tenant, hazards, store, settings, now, photos, evidence } = env;
   const id = demoId(tenant, `hazard:${plan.key}`);
   if (await hazards.getStored(id)) return false;
   const at = (day: number) => addDays(now, day);
@@ -298,7 +301,8 @@ export async function seedHazard(env: HazardSeedEnv, plan: HazardPlan, unit: Uni
       photoIds = [photo.id];
     }
     const year = Number(chinaDay(when).slice(0, 4));
-    const numbered = step.action === 'supervise' ? await hazards.register.nextNumber(year) : undefined;
+    const numbered =
+      step.action === 'supervise' ? await new SupervisionRegister(store).nextNumber(year) : undefined;
     const after = applyHazardAction(
       current,
       step.action,

@@ -79,11 +79,11 @@ export interface SupervisionInput {
 }
 
 const FIELD_MESSAGE: Record<FiveImplementation, string> = {
-  responsibility: '五落实: name who is responsible (责任人/责任单位)',
-  measures: '五落实: describe the rectification measures (整改措施)',
-  funds: '五落实: state the funds set aside, in yuan (整改资金)',
-  deadline: '五落实: set the rectification deadline, YYYY-MM-DD (整改时限)',
-  plan: '五落实: describe the emergency plan meanwhile (应急预案)',
+  responsibility: '责任人/责任单位',
+  measures: '整改措施',
+  funds: '整改资金 (yuan)',
+  deadline: '整改时限 (YYYY-MM-DD)',
+  plan: '应急预案',
 };
 
 /** The 五落实 fields the input lacks, each as a 400 problem naming it. */
@@ -91,7 +91,7 @@ export function missingFiveImplementations(input: SupervisionInput): FieldProble
   return FIVE_IMPLEMENTATIONS.filter((field) => {
     const value = input[field];
     return value === undefined || (typeof value === 'string' && value.trim() === '');
-  }).map((path) => ({ path, message: FIELD_MESSAGE[path] }));
+  }).map((path) => ({ path, message: `五落实 missing: ${FIELD_MESSAGE[path]}` }));
 }
 
 /** True when a listing still lacks any of its 五落实 (one listed before the register: 待补充). */
@@ -153,16 +153,10 @@ export function acceptSupervised(hazard: Hazard, ctx: Ctx, input: SupervisionInp
   if (supervision.stage !== 'listed')
     throw new ConflictError('The listed hazard is already accepted.', 'wrong_state');
   if (hazard.status !== 'rectified')
-    throw new ConflictError(
-      `A listed hazard that is ${hazard.status} cannot be accepted: its rectification is reported first.`,
-      'wrong_state',
-    );
+    throw new ConflictError(`A listed hazard that is ${hazard.status} cannot be accepted.`, 'wrong_state');
   const missing = missingFiveImplementations(supervision);
   if (missing.length > 0)
-    throw new ConflictError(
-      `The listing lacks its 五落实 (${missing.map((m) => m.path).join(', ')}): complete it by listing it again first.`,
-      'wrong_state',
-    );
+    throw new ConflictError('The listing lacks its 五落实: list it again first.', 'wrong_state');
   const at = ctx.now.toISOString();
   const { escalateAt: _e, ...rest } = hazard;
   return {
@@ -183,8 +177,8 @@ export function delistSupervised(hazard: Hazard, ctx: Ctx, input: SupervisionInp
   if (supervision.stage !== 'accepted')
     throw new ConflictError(
       supervision.stage === 'delisted'
-        ? 'The hazard is already delisted.'
-        : 'A listed hazard is delisted (销号) only after its acceptance (验收).',
+        ? 'Already delisted.'
+        : 'Delisted (销号) only after its acceptance (验收).',
       'wrong_state',
     );
   const at = ctx.now.toISOString();

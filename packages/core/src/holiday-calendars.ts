@@ -25,7 +25,7 @@ function isoDate(year: number, month: number, day: number): string {
 const CALENDAR_2026: HolidayCalendar = {
   year: 2026,
   provisional: false,
-  source: '国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）',
+  source: '国办发明电〔2025〕7号',
   holidays: [
     ...range(2026, 1, 1, 3), // 元旦
     ...range(2026, 2, 15, 23), // 春节
@@ -46,7 +46,7 @@ const CALENDAR_2026: HolidayCalendar = {
 const CALENDAR_2027: HolidayCalendar = {
   year: 2027,
   provisional: true,
-  source: '全国年节及纪念日放假办法（2024年修订）法定假日，待国务院办公厅2027年安排通知',
+  source: '法定假日（暂定）',
   holidays: [
     '2027-01-01', // 元旦
     ...range(2027, 2, 5, 8), // 春节: 除夕 2月5日 to 正月初三

@@ -14,7 +14,7 @@ import { NotificationRepository } from './notification-repository.ts';
 import { type AuditNote, RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
-import { SupervisionRegister } from './supervision-register.ts';
+import { registerChanges } from './supervision-register.ts';
 import {
   MAX_TRANSACTION_ITEMS,
   type Page,
@@ -72,28 +72,10 @@ export class HazardRepository extends RecordRepository<Hazard> {
 
   private readonly search: SearchIndex;
 
-  readonly register: SupervisionRegister;
-
   constructor(store: TenantStore) {
     super(store, hazardEntity);
     this.notifications = new NotificationRepository(store);
     this.search = new SearchIndex(store, 'hazard');
-    this.register = new SupervisionRegister(store);
-  }
-
-  /**
-   * listSupervisedHazards: the 挂牌督办 register (supervision-register.ts), one Query of its partition, then the
-   * page's hazards by key (BatchGetItem), kept when `keep` says they are in the caller's place and filters.
-   */
-  async listSupervised(page: { limit: number; cursor?: string }, keep: (hazard: Hazard) => boolean) {
-    const ids = await this.register.listIds(page);
-    const stored = await this.store.batchGet(ids.items.map((id) => hazardEntity.key(this.store, id)));
-    const byId = new Map(stored.map((item) => [String(item.id), hazardEntity.fromItem<Hazard>(item)]));
-    const items = ids.items.flatMap((id) => {
-      const hazard = byId.get(id);
-      return hazard && keep(hazard) ? [hazard] : [];
-    });
-    return { items, ...(ids.nextCursor ? { nextCursor: ids.nextCursor } : {}) };
   }
 
   /** listHazardsAtLevel: every page of gsi4 HZLEVEL#<level> (the register's migration reads the county's). */
@@ -227,7 +209,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
       [
         ...items,
         ...this.search.puts(hazard.id, hazardSearchDocument(hazard)),
-        ...this.register.changes(undefined, hazard),
+        ...registerChanges(this.store, undefined, hazard),
         ...counterUpdates(this.store, hazard.gridPath, deltas),
         ...ledgerChange(this.store, ctx.now, undefined, hazardLedgerRecord(hazard)),
         ...(options.extraItems ?? []),
@@ -271,7 +253,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
       [
         ...items,
         ...this.search.changes(next.id, hazardSearchDocument(before), hazardSearchDocument(next)),
-        ...this.register.changes(before, next),
+        ...registerChanges(this.store, before, next),
         ...counterUpdates(
           this.store,
           next.gridPath,

@@ -1,6 +1,21 @@
 import type { Hazard } from '@gridsafe/core';
 import type { Page, TenantStore, TransactItem } from './tenant-store.ts';
 
+/** A hazard's entry in the register. */
+export function registerEntry(store: TenantStore, hazardId: string, supervisedAt: string) {
+  return { pk: store.key('SUPREG'), sk: `${supervisedAt}#${hazardId}`, type: 'SupervisionEntry', hazardId };
+}
+
+/** The entry a hazard's change writes: when it is listed for the first time (listing again keeps its entry). */
+export function registerChanges(
+  store: TenantStore,
+  before: Pick<Hazard, 'supervised'> | undefined,
+  next: Hazard,
+): TransactItem[] {
+  if (!next.supervised || before?.supervised || !next.supervisedAt) return [];
+  return [{ Put: { TableName: store.tableName, Item: registerEntry(store, next.id, next.supervisedAt) } }];
+}
+
 /**
  * The 挂牌督办 register (issue 18): one entry per hazard ever listed, at pk `T#<tenant>#SUPREG`, sk
  * `<supervisedAt>#<hazardId>`, so `GET /hazards?supervised=true` is one Query of that partition, longest listed
@@ -13,21 +28,6 @@ import type { Page, TenantStore, TransactItem } from './tenant-store.ts';
  */
 export class SupervisionRegister {
   constructor(private readonly store: TenantStore) {}
-
-  /** The entry a change writes: when the hazard is listed for the first time (listing again keeps its entry). */
-  changes(before: Pick<Hazard, 'supervised'> | undefined, next: Hazard): TransactItem[] {
-    if (!next.supervised || before?.supervised || !next.supervisedAt) return [];
-    return [{ Put: { TableName: this.store.tableName, Item: this.entry(next.id, next.supervisedAt) } }];
-  }
-
-  entry(hazardId: string, supervisedAt: string) {
-    return {
-      pk: this.store.key('SUPREG'),
-      sk: `${supervisedAt}#${hazardId}`,
-      type: 'SupervisionEntry',
-      hazardId,
-    };
-  }
 
   /** listSupervisedHazardIds: Query SUPREG, oldest listing first (the longest standing at the top). */
   async listIds(page: { limit: number; cursor?: string }): Promise<Page<string>> {
@@ -79,12 +79,11 @@ export async function migrateSupervisedToRegister(
   store: TenantStore,
   levelHazards: (level: 'county') => Promise<Hazard[]>,
 ): Promise<{ listed: number }> {
-  const register = new SupervisionRegister(store);
   const listed = (await levelHazards('county')).filter((hazard) => hazard.supervised);
   for (const hazard of listed) {
     const at = hazard.supervisedAt ?? hazard.updatedAt;
     await store.transact(
-      [{ Put: { TableName: store.tableName, Item: register.entry(hazard.id, at) } }],
+      [{ Put: { TableName: store.tableName, Item: registerEntry(store, hazard.id, at) } }],
       'hazard',
     );
   }

@@ -118,10 +118,7 @@ export const HazardSchema = described(
     reportedBy: z.string(),
     ...VERSIONED_FIELDS,
     allowedActions: allowedActionsField(HAZARD_ACTIONS, 'The steps the caller may take on this hazard now'),
-    workingDaysLeft: described(z.optional(z.number().check(z.int())), {
-      description:
-        'On GET /hazards/{id}: working days from today to the deadline (negative once past), by the vendor’s holiday calendar and the county’s adjustments',
-    }),
+    workingDaysLeft: described(z.optional(z.number()), { description: 'Working days to the deadline' }),
   }),
   { id: 'Hazard' },
 );
@@ -135,9 +132,7 @@ export const ListQuerySchema = z.extend(PageQuerySchema, {
   }),
   department: described(z.optional(IdQuery), { description: 'Hazards of this department’s industries' }),
   unit: described(z.optional(IdQuery), { description: 'Hazards of one unit' }),
-  supervised: described(z.optional(z.enum(['true'])), {
-    description: 'true: the 挂牌督办 register, listed hazards only, longest listed first (its own index)',
-  }),
+  supervised: described(z.optional(z.enum(['true'])), { description: 'The 挂牌督办 register' }),
   q: searchParam('title contains this text'),
 });
 const hazardRoutes = recordRoutes('hazards', 'hazards');
@@ -186,10 +181,9 @@ const ACTION_SUMMARY: Record<HazardAction, string> = {
     'Resolve a general hazard on the spot with a note and confirmed photos of the fix, not the report’s (→ closed): grid member or officer',
   escalate: 'Raise one level by hand (village → township → county): township, department or county officer',
   supervise:
-    'List a major hazard for supervision by the county (挂牌督办) with its 五落实 (responsibility, measures, funds, deadline, plan), each required and named when missing; it goes to the county, gets a numbered 督办单, and closes only by acceptance and 销号. Listing again completes a listing whose fields are 待补充',
-  accept:
-    'Accept a listed hazard’s reported rectification (验收, rectified, stays rectified until 销号): the county admin',
-  delist: 'Take an accepted listed hazard off the register (销号, → closed): the county admin',
+    'List a major hazard (挂牌督办) with its 五落实, each named when missing: to the county, with a numbered 督办单',
+  accept: 'Accept a listed hazard’s rectification (验收): county admin',
+  delist: 'Delist an accepted listed hazard (销号, → closed): county admin',
 };
 
 export function actionRoute(action: HazardAction) {

@@ -89,7 +89,11 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
     if (supervised) {
       // The 挂牌督办 register: its own partition, in listing order (a chunk of its own, for the county's register).
       const { supervisedPage } = await import('./hazard-register.ts');
-      page = await supervisedPage(hazards, { ...filter, ...(q ? { query: q } : {}) }, { limit, cursor });
+      page = await supervisedPage(
+        countyData(c).store,
+        { ...filter, ...(q ? { query: q } : {}) },
+        { limit, cursor },
+      );
     } else
       page = q
         ? await hazards.searchList({ ...filter, query: q }, { limit, cursor })
@@ -289,9 +293,7 @@ async function applyStep(
   // A listing draws its 督办单 number in its own transaction (supervision-register.ts); a listing again keeps its own.
   const numbered =
     action === 'supervise' && !hazard.supervision?.number
-      ? await import('./hazard-register.ts').then((m) =>
-          m.drawSupervisionNumber(new HazardRepository(data.store).register, now),
-        )
+      ? await import('./hazard-register.ts').then((m) => m.drawSupervisionNumber(data.store, now))
       : undefined;
   const input = numbered ? { ...body, supervisionNumber: numbered.number } : body;
   const after = applyHazardAction(hazard, action, { principal, now, settings }, input);
