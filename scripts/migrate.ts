@@ -5,7 +5,9 @@ import {
   backfillSearchIndex,
   backfillStatisticsLedger,
   createDocumentClient,
+  HazardRepository,
   migrateCountyToPersonIds,
+  migrateSupervisedToRegister,
   migrateUnitsToLifecycle,
   TenantRegistry,
   TenantStore,
@@ -18,7 +20,8 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * marks copied from the `sub` to the person id; and the statistics ledger built from the records of a county that
  * has none yet (docs/decisions.md, "Statistics at the end of a period"); the search index of every unit, risk
  * point and hazard (docs/decisions.md, "Search"); and units stored before the unit lifecycle marked active
- * (docs/decisions.md, "A unit's lifecycle"). Safe to run again; run it before
+ * (docs/decisions.md, "A unit's lifecycle"); and hazards listed for supervision before the 挂牌督办
+ * register joined it (docs/decisions.md, "挂牌督办 and the phones' queued writes"). Safe to run again; run it before
  * deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
@@ -70,6 +73,10 @@ for (const tenant of tenants) {
   );
   const lifecycle = await migrateUnitsToLifecycle(store);
   console.log(`${tenant}: ${lifecycle.migrated} of ${lifecycle.units} units marked active (unit lifecycle)`);
+  const register = await migrateSupervisedToRegister(store, (level) =>
+    new HazardRepository(store).listAtLevel(level),
+  );
+  console.log(`${tenant}: ${register.listed} hazards listed before the register joined it (挂牌督办)`);
   const search = await backfillSearchIndex(store);
   console.log(
     `${tenant}: search index written for ${search.units} units, ${search.riskPoints} risk points, ${search.hazards} hazards (${search.postings} postings)`,

@@ -173,6 +173,7 @@ export async function seedCountyAtSize(
   const hazardEnv = {
     tenant,
     hazards: new HazardRepository(store),
+    store,
     settings,
     now,
     photos,

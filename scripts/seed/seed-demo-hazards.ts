@@ -4,8 +4,10 @@ import {
   addDays,
   applyHazardAction,
   ConflictError,
+  chinaDay,
   dueEscalation,
   escalationMessages,
+  HAZARD_ACTION_EVENT,
   type Hazard,
   type HazardAction,
   type HazardSeverity,
@@ -17,6 +19,8 @@ import {
   patrolDistance,
   planPatrol,
   type Role,
+  type SupervisionInput,
+  supervisionNumber,
   type TenantSettings,
   type Unit,
   ulidSource,
@@ -28,6 +32,7 @@ import {
   planPatrols,
   riskPointsByUnit,
   SettingsRepository,
+  SupervisionRegister,
   TenantStore,
   UnitRepository,
 } from '@gridsafe/db';
@@ -44,7 +49,16 @@ export interface HazardSeedTarget {
 }
 
 type Step =
-  | { day: number; action: HazardAction; as: Role; note?: string; reason?: string; photo?: boolean }
+  | {
+      day: number;
+      action: HazardAction;
+      as: Role;
+      note?: string;
+      reason?: string;
+      photo?: boolean;
+      /** A listing's 五落实 (挂牌督办). */
+      supervision?: SupervisionInput;
+    }
   /** The sweep coming by when the hazard's time is up (`day` is when it ran). */
   | { day: number; sweep: true };
 
@@ -119,7 +133,8 @@ export const DEMO_HAZARDS: HazardPlan[] = [
     unit: 7,
     severity: 'general',
     title: '机械设备防护罩缺失',
-    created: -33,
+    // Deadlines count working days: 30 of them take 42 to 53 calendar days, holidays included.
+    created: -58,
     steps: [{ day: -3, sweep: true }],
   },
   {
@@ -127,10 +142,10 @@ export const DEMO_HAZARDS: HazardPlan[] = [
     unit: 8,
     severity: 'general',
     title: '铸造车间熔炉冷却水系统无应急水源',
-    created: -45,
+    created: -85,
     steps: [
-      { day: -44, action: 'start', as: 'unit_user' },
-      { day: -15, sweep: true },
+      { day: -84, action: 'start', as: 'unit_user' },
+      { day: -30, sweep: true },
       { day: -8, sweep: true },
     ],
   },
@@ -148,14 +163,29 @@ export const DEMO_HAZARDS: HazardPlan[] = [
     severity: 'major',
     title: '石料厂边坡超高超陡，存在坍塌风险',
     created: -30,
-    steps: [{ day: -25, action: 'supervise', as: 'county_admin', reason: '重大隐患，县安委办挂牌督办' }],
+    steps: [
+      {
+        day: -25,
+        action: 'supervise',
+        as: 'county_admin',
+        reason: '重大隐患，县安委办挂牌督办',
+        supervision: {
+          responsibility: '石料厂法定代表人；乡镇安监站',
+          measures: '削坡减载，分台阶开采，设置截排水沟和位移监测点',
+          funds: 350000,
+          deadline: '2027-03-31',
+          plan: '边坡坍塌专项应急预案：雨天停产，坡脚划定警戒区，专人巡查',
+        },
+      },
+    ],
   },
   {
     key: 'major-overdue',
     unit: 11,
     severity: 'major',
     title: '危化品储罐区可燃气体报警器失效',
-    created: -95,
+    // 90 working days are some 126 to 145 calendar days.
+    created: -150,
     steps: [{ day: -5, sweep: true }],
   },
   {
@@ -191,7 +221,7 @@ export async function seedDemoHazardsAndPatrols(
     : undefined;
   let created = 0;
 
-  const env: HazardSeedEnv = { tenant, hazards, settings, now, photos, evidence: target.evidence };
+  const env: HazardSeedEnv = { tenant, hazards, store, settings, now, photos, evidence: target.evidence };
   for (const plan of DEMO_HAZARDS) {
     const unit = await unitAt(plan.unit);
     if (unit && (await seedHazard(env, plan, unit))) created += 1;
@@ -211,6 +241,8 @@ export async function seedDemoHazardsAndPatrols(
 export interface HazardSeedEnv {
   tenant: string;
   hazards: HazardRepository;
+  /** The county's part of the table (the 督办单 numbers of a listing). */
+  store: TenantStore;
   settings: TenantSettings;
   now: Date;
   photos: PhotoStore | undefined;
@@ -222,7 +254,7 @@ export interface HazardSeedEnv {
  * step saved as its own audited change. Answers false when the hazard is already there (a second seed).
  */
 export async function seedHazard(env: HazardSeedEnv, plan: HazardPlan, unit: Unit): Promise<boolean> {
-  const { tenant, hazards, settings, now, photos, evidence } = env;
+  const { tenant, hazards, store, settings, now, photos, evidence } = env;
   const id = demoId(tenant, `hazard:${plan.key}`);
   if (await hazards.getStored(id)) return false;
   const at = (day: number) => addDays(now, day);
@@ -268,11 +300,20 @@ export async function seedHazard(env: HazardSeedEnv, plan: HazardPlan, unit: Uni
       );
       photoIds = [photo.id];
     }
+    const year = Number(chinaDay(when).slice(0, 4));
+    const numbered =
+      step.action === 'supervise' ? await new SupervisionRegister(store).nextNumber(year) : undefined;
     const after = applyHazardAction(
       current,
       step.action,
       { principal, now: when, settings },
-      { note: step.note, reason: step.reason, photoIds },
+      {
+        note: step.note,
+        reason: step.reason,
+        photoIds,
+        ...step.supervision,
+        ...(numbered ? { supervisionNumber: supervisionNumber(year, numbered.n) } : {}),
+      },
     );
     const raised = after.level !== current.level ? after.level : undefined;
     const cause = step.action === 'supervise' ? 'supervision' : 'manual';
@@ -280,15 +321,8 @@ export async function seedHazard(env: HazardSeedEnv, plan: HazardPlan, unit: Uni
       ? escalationMessages(after, raised, cause, when, () => ulidSource.next())
       : [];
     await hazards.save((await hazards.getStored(id, true))!, after, current.version, ctx, {
-      action: {
-        start: 'started',
-        'report-rectified': 'rectification_reported',
-        verify: 'verified',
-        reject: 'rejected',
-        'resolve-on-site': 'resolved_on_site',
-        escalate: 'escalated',
-        supervise: 'supervised',
-      }[step.action],
+      action: HAZARD_ACTION_EVENT[step.action],
+      ...(numbered ? { extraItems: [numbered.claim] } : {}),
       ...(step.reason ? { reason: step.reason } : {}),
       details: {
         ...(step.note ? { note: step.note } : {}),

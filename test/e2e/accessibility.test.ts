@@ -64,6 +64,8 @@ beforeAll(async () => {
     units: await first(admin, '/units?limit=1'),
     'risk-points': await first(admin, '/risk-points?limit=1'),
     hazards: await first(admin, '/hazards?limit=1'),
+    // The 督办单 print page of a listed hazard (supervision/<id>/order): the demo county lists one.
+    supervision: await first(admin, '/hazards?supervised=true&limit=1'),
     knowledge: industries.body.items[0]!.code,
     'm/patrols': await first(member, '/patrols?assignee=me&status=scheduled&limit=1'),
     // The print page of all boards of a unit (boards/unit/<id>).

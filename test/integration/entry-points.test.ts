@@ -209,9 +209,10 @@ describe('the escalation sweep (functions/escalation-sweep.ts)', () => {
   let hazardId: string;
 
   beforeAll(async () => {
-    // A hazard reported 40 days ago: its 30-day deadline passed 10 days ago, by the wall clock the sweep reads.
+    // A hazard reported 70 days ago: its deadline of 30 working days (at most some 55 calendar days, holidays
+    // included) has passed, by the wall clock the sweep reads.
     const past = new AdjustableClock();
-    past.advance(-40 * DAY);
+    past.advance(-70 * DAY);
     const reporting = await startTestApi({ tenants: [county.tenant], clock: past });
     const member = clientFor(
       reporting.app,

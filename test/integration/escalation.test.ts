@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AdjustableClock, type NotificationMessage, type Notifier } from '@gridsafe/core';
+import { AdjustableClock, addWorkingDays, type NotificationMessage, type Notifier } from '@gridsafe/core';
 import { runEscalationSweep, SettingsRepository, TenantStore } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import type { TestApi } from '../support/fixtures.ts';
@@ -79,7 +79,8 @@ describe('the escalation sweep', () => {
   }) => {
     const created = await report();
     expect(created.body.level).toBe('village');
-    clock.advance(29 * DAY);
+    // The deadline counts working days: the day before it, nothing is due yet.
+    clock.advance(Date.parse(created.body.deadline) - clock.now().getTime() - DAY);
     await sweep();
     expect((await admin.get(`/hazards/${created.body.id}`)).body).toMatchObject({
       level: 'village',
@@ -98,8 +99,8 @@ describe('the escalation sweep', () => {
     expect(result).toMatchObject({ escalated: 1, markedOverdue: 1, skipped: 0, failed: 0 });
     const hazard = (await admin.get(`/hazards/${created.body.id}`)).body;
     expect(hazard).toMatchObject({ level: 'township', escalationStep: 1, overdue: true, status: 'open' });
-    // A fresh grace period (the settings' 7 days) from the step.
-    expect(Date.parse(hazard.escalateAt)).toBe(Date.parse(hazard.escalations.at(-1).at) + 7 * DAY);
+    // A fresh grace period (the settings' 7 working days) from the step.
+    expect(hazard.escalateAt).toBe(addWorkingDays(new Date(hazard.escalations.at(-1).at), 7).toISOString());
     expect(hazard.escalations.at(-1)).toMatchObject({
       from: 'village',
       to: 'township',
@@ -164,7 +165,8 @@ describe('the escalation sweep', () => {
       rs.map((r) => r.body.id as string),
     );
     const before = await stats(county.county);
-    clock.advance(31 * DAY);
+    // Past the 30 working days of a general hazard's deadline, whatever holidays lie between.
+    clock.advance(60 * DAY);
     const [a, b] = await Promise.all([sweep(), sweep()]);
     expect(a.failed + b.failed).toBe(0);
     for (const id of ids) {
@@ -202,7 +204,8 @@ describe('the escalation sweep', () => {
   }) => {
     const created = await report('major', '液氨储罐无围堰');
     expect(created.body.level).toBe('township');
-    clock.advance(91 * DAY);
+    // Past the 90 working days of a major hazard's deadline.
+    clock.advance(150 * DAY);
     await Promise.all([sweep(), sweep(), sweep()]);
     const hazard = (await admin.get(`/hazards/${created.body.id}`)).body;
     expect(hazard).toMatchObject({ level: 'county', overdue: true });

@@ -76,6 +76,7 @@ async function withPhoto(client: Client, county: SeededCounty, id: string) {
 describe('reporting a hazard', () => {
   it('opens a general hazard at the village with the deadline from the settings and counts it up the tree', async ({
     county,
+    admin,
     member,
     levels,
     general,
@@ -91,8 +92,10 @@ describe('reporting a hazard', () => {
       departmentId: county.emergencyDept,
       overdue: false,
     });
+    // Thirty working days (weekends and public holidays do not count): at least six weeks of the calendar.
     const days = (Date.parse(created.body.deadline) - Date.parse(created.body.createdAt)) / 86_400_000;
-    expect(days).toBe(30);
+    expect(days).toBeGreaterThanOrEqual(42);
+    expect((await admin.get(`/hazards/${created.body.id}`)).body.workingDaysLeft).toBe(30);
     const after = await levels();
     for (const [i, node] of after.entries()) {
       expect(delta(before[i]!, node)).toEqual({
@@ -375,7 +378,14 @@ describe('the closed loop', () => {
       title: '液氨机房无泄爆设施',
     });
     expect((await township.post(`/hazards/${created.body.id}/supervise`)).status).toBe(403);
-    const listed = await admin.post(`/hazards/${created.body.id}/supervise`, { reason: '县安委办挂牌督办' });
+    const listed = await admin.post(`/hazards/${created.body.id}/supervise`, {
+      reason: '县安委办挂牌督办',
+      responsibility: '冷库负责人',
+      measures: '增设泄爆窗',
+      funds: 20000,
+      deadline: '2027-01-31',
+      plan: '氨泄漏应急预案',
+    });
     expect(listed.body).toMatchObject({ supervised: true, level: 'county', escalationStep: 2 });
     expect(delta(before[2]!, await hazardStats(county.county))).toMatchObject({
       open: 1,
@@ -388,7 +398,9 @@ describe('the closed loop', () => {
       photoIds: [photoId],
     });
     expect((await township.post(`/hazards/${created.body.id}/verify`)).status).toBe(403);
-    expect((await admin.post(`/hazards/${created.body.id}/verify`)).body.status).toBe('closed');
+    // A listed hazard closes by the county's acceptance (验收) and then 销号.
+    expect((await admin.post(`/hazards/${created.body.id}/accept`)).body.status).toBe('rectified');
+    expect((await admin.post(`/hazards/${created.body.id}/delist`)).body.status).toBe('closed');
     const inbox = await department.get('/notifications');
     expect(
       inbox.body.items.some(

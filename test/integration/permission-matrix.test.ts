@@ -11,6 +11,7 @@ import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table
 import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
+import { SUPERVISE_TABLE } from '../support/matrix-table-supervise.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
 import { loadOperations } from '../support/reliability/openapi-routes.ts';
 
@@ -32,6 +33,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...COUNTY_ADMIN_TABLE,
   ...CHANNELS_TABLE,
   ...ASSESSMENT_TABLE,
+  ...SUPERVISE_TABLE,
 };
 
 let w: MatrixWorld;

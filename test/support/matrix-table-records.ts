@@ -148,7 +148,7 @@ function hazardStep(action: HazardAction, stage: HazardStage, capability: Capabi
           ? { note: '矩阵', photoIds: [photoId] }
           : action === 'reject'
             ? { reason: '矩阵退回' }
-            : action === 'escalate' || action === 'supervise'
+            : action === 'escalate'
               ? { reason: '矩阵上报' }
               : {};
       return {
@@ -324,7 +324,6 @@ export const RECORD_TABLE: Record<string, Entry> = {
   ),
   'POST /hazards/{id}/reject': hazardStep('reject', 'rectified', 'hazard.verify'),
   'POST /hazards/{id}/escalate': hazardStep('escalate', 'open', 'hazard.verify'),
-  'POST /hazards/{id}/supervise': hazardStep('supervise', 'major', 'hazard.supervise'),
   'POST /hazards/{id}/photos': {
     may: hazardEvidence,
     success: 201,

@@ -1,5 +1,6 @@
 import {
   addDays,
+  addWorkingDays,
   DEFAULT_SETTINGS,
   dueEscalation,
   type EscalationState,
@@ -8,17 +9,22 @@ import {
 } from '@gridsafe/core';
 import { describe, expect, it } from 'vitest';
 
+// 10:00 on National Day: deadlines count working days from the 8th of October on.
 const T0 = new Date('2026-10-01T02:00:00.000Z');
+/** `n` working days after T0, the way deadlines and grace periods count. */
+const wd = (n: number) => addWorkingDays(T0, n);
 
 function fresh(severity: 'general' | 'major'): EscalationState {
   return { severity, status: 'open', ...initialEscalation(severity, T0, DEFAULT_SETTINGS, 'grid.member') };
 }
 
 describe('the escalation ladder', () => {
-  it('starts a general hazard at the village with the settings’ deadline', () => {
+  it('starts a general hazard at the village with the settings’ deadline in working days', () => {
     const hazard = fresh('general');
     expect(hazard).toMatchObject({ level: 'village', escalationStep: 0, overdue: false });
-    expect(hazard.deadline).toBe(addDays(T0, DEFAULT_SETTINGS.hazardDeadlineDays.general).toISOString());
+    expect(hazard.deadline).toBe(wd(DEFAULT_SETTINGS.hazardDeadlineDays.general).toISOString());
+    // 30 working days from National Day: the holiday week and the weekends do not count; the 调休 Saturday does.
+    expect(hazard.deadline).toBe('2026-11-17T02:00:00.000Z');
     expect(hazard.escalateAt).toBe(hazard.deadline);
   });
 
@@ -28,21 +34,21 @@ describe('the escalation ladder', () => {
     expect(hazard.escalations).toEqual([
       { at: T0.toISOString(), from: 'village', to: 'township', cause: 'severity', by: 'grid.member' },
     ]);
-    expect(hazard.deadline).toBe(addDays(T0, 90).toISOString());
+    expect(hazard.deadline).toBe(wd(90).toISOString());
   });
 
   it('does nothing before the deadline', () => {
-    expect(dueEscalation(fresh('general'), addDays(T0, 29), DEFAULT_SETTINGS)).toBeUndefined();
+    expect(dueEscalation(fresh('general'), addDays(wd(30), -1), DEFAULT_SETTINGS)).toBeUndefined();
   });
 
   it('raises a general hazard one level per passed deadline, each step with a fresh grace period', () => {
     const hazard = fresh('general');
-    const first = dueEscalation(hazard, addDays(T0, 30), DEFAULT_SETTINGS)!;
+    const first = dueEscalation(hazard, wd(30), DEFAULT_SETTINGS)!;
     expect(first).toMatchObject({ level: 'township', escalationStep: 1, overdue: true });
-    expect(first.escalateAt).toBe(addDays(T0, 30 + DEFAULT_SETTINGS.escalationGraceDays).toISOString());
+    expect(first.escalateAt).toBe(wd(30 + DEFAULT_SETTINGS.escalationGraceDays).toISOString());
     const atTownship = { ...hazard, ...first };
-    expect(dueEscalation(atTownship, addDays(T0, 31), DEFAULT_SETTINGS)).toBeUndefined();
-    const second = dueEscalation(atTownship, addDays(T0, 37), DEFAULT_SETTINGS)!;
+    expect(dueEscalation(atTownship, wd(31), DEFAULT_SETTINGS)).toBeUndefined();
+    const second = dueEscalation(atTownship, wd(37), DEFAULT_SETTINGS)!;
     expect(second).toMatchObject({ level: 'county', escalationStep: 2 });
     expect(second.escalateAt).toBeUndefined();
     expect(second.escalations.map((s) => `${s.from}>${s.to}:${s.cause}`)).toEqual([
@@ -53,7 +59,7 @@ describe('the escalation ladder', () => {
 
   it('takes a major hazard from the township to the county when its deadline passes, then stops', () => {
     const hazard = fresh('major');
-    const step = dueEscalation(hazard, addDays(T0, 90), DEFAULT_SETTINGS)!;
+    const step = dueEscalation(hazard, wd(90), DEFAULT_SETTINGS)!;
     expect(step).toMatchObject({ level: 'county', overdue: true });
     const atCounty = { ...hazard, ...step, escalateAt: undefined };
     expect(dueEscalation(atCounty, addDays(T0, 400), DEFAULT_SETTINGS)).toBeUndefined();
@@ -61,14 +67,14 @@ describe('the escalation ladder', () => {
 
   it('only marks a hazard already at the county overdue when its deadline passes', () => {
     const atCounty: EscalationState = { ...fresh('general'), level: 'county', escalationStep: 2 };
-    const change = dueEscalation(atCounty, addDays(T0, 30), DEFAULT_SETTINGS)!;
+    const change = dueEscalation(atCounty, wd(30), DEFAULT_SETTINGS)!;
     expect(change).toMatchObject({ level: 'county', escalationStep: 2, overdue: true });
     expect(change.step).toBeUndefined();
     expect(change.escalateAt).toBeUndefined();
   });
 
   it('leaves rectified and closed hazards alone: verification is the officials’ move', () => {
-    const passed = addDays(T0, 60);
+    const passed = wd(60);
     expect(
       dueEscalation({ ...fresh('general'), status: 'rectified' }, passed, DEFAULT_SETTINGS),
     ).toBeUndefined();
@@ -91,7 +97,7 @@ describe('the escalation ladder', () => {
   it('marks a late manual escalation overdue at once', () => {
     const raised = raisedEscalation(
       fresh('general'),
-      addDays(T0, 31),
+      wd(31),
       DEFAULT_SETTINGS,
       'township.officer',
       'manual',

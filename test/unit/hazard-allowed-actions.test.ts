@@ -96,7 +96,12 @@ function accepts(
       h,
       action,
       { principal, now: NOW, settings },
-      { note: '已整改', reason: '复查', photoIds: [fix.id] },
+      {
+        note: '已整改',
+        reason: '复查',
+        photoIds: [fix.id],
+        ...{ responsibility: '站长', measures: '更换', funds: 1, deadline: '2026-12-31', plan: '停业' },
+      },
     );
     return true;
   } catch {
@@ -149,12 +154,26 @@ describe('what a person may do with a hazard', () => {
     ]);
   });
 
-  it('leaves the verification of a listed hazard to the county admin', () => {
+  it('leaves a listed hazard’s rectification to the county admin: reject it, or accept it once the listing is complete', () => {
     const listed = hazard({ status: 'rectified', severity: 'major', supervised: true, level: 'county' });
     expect(allowedHazardActions(listed, person('township_officer'), DEFAULT_SETTINGS)).toEqual([]);
+    // Listed before the register: its 五落实 are to be completed (listing again) before it can be accepted.
     expect(allowedHazardActions(listed, person('county_admin'), DEFAULT_SETTINGS)).toEqual([
-      'verify',
       'reject',
+      'supervise',
+    ]);
+    const complete = {
+      ...listed,
+      supervision: {
+        ...{ responsibility: '站长', measures: '更换', funds: 1, deadline: '2026-12-31', plan: '停业' },
+        stage: 'listed' as const,
+        listedAt: listed.createdAt,
+        listedBy: 'county_admin',
+      },
+    };
+    expect(allowedHazardActions(complete, person('county_admin'), DEFAULT_SETTINGS)).toEqual([
+      'reject',
+      'accept',
     ]);
   });
 

@@ -48,6 +48,14 @@ function hazard(severity: 'general' | 'major' = 'general', patch: Partial<Hazard
 }
 const act = (h: Hazard, action: HazardAction, role: Role, input = {}, settings = DEFAULT_SETTINGS) =>
   applyHazardAction(h, action, { principal: as(role), now: NOW, settings }, input);
+/** A listing's 五落实 (挂牌督办). */
+const FIVE = {
+  responsibility: '站长',
+  measures: '更换接地',
+  funds: 5000,
+  deadline: '2026-12-31',
+  plan: '停业',
+};
 
 describe('the hazard work order', () => {
   it('walks open → rectifying → rectified → closed', () => {
@@ -99,12 +107,19 @@ describe('the hazard work order', () => {
     });
     expect(() => act(reported, 'verify', 'unit_user')).toThrow(/may not verify/);
     expect(() => act(reported, 'verify', 'grid_member')).toThrow(/may not verify/);
-    const listed = act(act(hazard('major'), 'supervise', 'county_admin'), 'report-rectified', 'unit_user', {
-      note: 'x',
-      photoIds: [photo.id],
-    });
+    const listed = act(
+      act(hazard('major'), 'supervise', 'county_admin', FIVE),
+      'report-rectified',
+      'unit_user',
+      {
+        note: 'x',
+        photoIds: [photo.id],
+      },
+    );
     expect(() => act(listed, 'verify', 'township_officer')).toThrow(/county/);
-    expect(act(listed, 'verify', 'county_admin').status).toBe('closed');
+    // The county closes a listed hazard by acceptance and 销号, not by verification.
+    expect(() => act(listed, 'verify', 'county_admin')).toThrow(/acceptance/);
+    expect(act(act(listed, 'accept', 'county_admin'), 'delist', 'county_admin').status).toBe('closed');
   });
 
   it('refuses steps the state does not allow with a conflict', () => {
@@ -131,7 +146,7 @@ describe('the hazard work order', () => {
     for (const role of ['township_officer', 'department_officer', 'grid_member', 'unit_user'] as const) {
       expect(hasCapability(as(role), 'hazard.supervise')).toBe(false);
     }
-    expect(act(hazard('major'), 'supervise', 'county_admin')).toMatchObject({
+    expect(act(hazard('major'), 'supervise', 'county_admin', FIVE)).toMatchObject({
       supervised: true,
       level: 'county',
     });

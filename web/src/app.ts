@@ -34,6 +34,8 @@ import { RiskPointPage } from './pages/risk-point.ts';
 import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SettingsPage } from './pages/settings.ts';
 import { StatisticsPage } from './pages/statistics.ts';
+import { SupervisionOrderPrintPage } from './pages/supervision-order-print.ts';
+import { SupervisionRegisterPage } from './pages/supervision-register.ts';
 import { UnitPage } from './pages/unit.ts';
 import { UnitCreatePage } from './pages/unit-create.ts';
 import { UnitImportPage } from './pages/unit-import.ts';
@@ -71,6 +73,8 @@ const ROUTES: Route[] = [
   { pattern: 'boards/:kind/:id', page: NoticeBoardsPrintPage, needs: 'riskPoint.read' },
   { pattern: 'hazards', page: HazardsPage },
   { pattern: 'hazards/:id', page: HazardPage },
+  { pattern: 'supervision', page: SupervisionRegisterPage, needs: 'hazard.read' },
+  { pattern: 'supervision/:id/order', page: SupervisionOrderPrintPage, needs: 'hazard.read' },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
   { pattern: 'assessments/print', page: AssessmentPrintPage, needs: 'assessment.read' },
   { pattern: 'workforce', page: WorkforcePage, needs: 'assessment.read' },

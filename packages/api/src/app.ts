@@ -183,6 +183,9 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/notice-boards', () =>
     import('./routes/notice-boards.ts').then((m) => m.registerNoticeBoards),
   );
+  groups.add(county, '/hazards/:id/supervision-order', () =>
+    import('./routes/supervision-order.ts').then((m) => m.registerSupervisionOrder),
+  );
   groups.add(county, '/map', () => import('./routes/map.ts').then((m) => m.registerMap));
   groups.add(county, ['/exports', '/imports'], () =>
     import('./routes/register-jobs.ts').then((m) => m.registerRegisterJobs),

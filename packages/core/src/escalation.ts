@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { TenantSettings } from './settings.ts';
+import { addWorkingDays } from './working-days.ts';
 
 /** Who is involved in a hazard, on the territorial chain: the village first, then the township, then the county. */
 export const ESCALATION_LEVELS = ['village', 'township', 'county'] as const;
@@ -56,6 +57,13 @@ export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * DAY_MS);
 }
 
+/** The county's working-day adjustments, when the settings carry them. */
+type Calendar = Partial<Pick<TenantSettings, 'workingCalendar'>>;
+
+function addCountyWorkingDays(date: Date, days: number, settings: Calendar): Date {
+  return addWorkingDays(date, days, settings.workingCalendar);
+}
+
 export function nextLevel(level: EscalationLevel): EscalationLevel | undefined {
   return ESCALATION_LEVELS[ESCALATION_LEVELS.indexOf(level) + 1];
 }
@@ -75,10 +83,11 @@ export function isWatched(hazard: Pick<EscalationState, 'status' | 'escalateAt'>
 export function initialEscalation(
   severity: HazardSeverity,
   now: Date,
-  settings: Pick<TenantSettings, 'hazardDeadlineDays'>,
+  settings: Pick<TenantSettings, 'hazardDeadlineDays'> & Calendar,
   by: string,
 ): Omit<EscalationChange, 'step'> & { deadline: string; escalateAt: string } {
-  const deadline = addDays(now, settings.hazardDeadlineDays[severity]).toISOString();
+  // Working days (工作日), by the vendor's holiday calendar and the county's adjustments.
+  const deadline = addCountyWorkingDays(now, settings.hazardDeadlineDays[severity], settings).toISOString();
   const escalations: EscalationStep[] =
     severity === 'major'
       ? [{ at: now.toISOString(), from: 'village', to: 'township', cause: 'severity', by }]
@@ -102,7 +111,7 @@ export function initialEscalation(
 export function dueEscalation(
   hazard: EscalationState,
   now: Date,
-  settings: Pick<TenantSettings, 'escalationGraceDays'>,
+  settings: Pick<TenantSettings, 'escalationGraceDays'> & Calendar,
   by = 'escalation-sweep',
 ): EscalationChange | undefined {
   if (!isWatched(hazard) || hazard.escalateAt === undefined || hazard.escalateAt > now.toISOString())
@@ -119,7 +128,9 @@ export function dueEscalation(
     escalations: [...hazard.escalations, step],
     overdue: true,
     overdueAt,
-    ...(to === 'county' ? {} : { escalateAt: addDays(now, settings.escalationGraceDays).toISOString() }),
+    ...(to === 'county'
+      ? {}
+      : { escalateAt: addCountyWorkingDays(now, settings.escalationGraceDays, settings).toISOString() }),
     step,
   };
 }
@@ -132,7 +143,7 @@ export function dueEscalation(
 export function raisedEscalation(
   hazard: EscalationState,
   now: Date,
-  settings: Pick<TenantSettings, 'escalationGraceDays'>,
+  settings: Pick<TenantSettings, 'escalationGraceDays'> & Calendar,
   by: string,
   cause: 'manual' | 'supervision',
 ): EscalationChange | undefined {
@@ -142,7 +153,8 @@ export function raisedEscalation(
   const beforeDeadline = now.toISOString() < hazard.deadline;
   let escalateAt: string | undefined;
   if (beforeDeadline) escalateAt = hazard.deadline;
-  else if (to !== 'county') escalateAt = addDays(now, settings.escalationGraceDays).toISOString();
+  else if (to !== 'county')
+    escalateAt = addCountyWorkingDays(now, settings.escalationGraceDays, settings).toISOString();
   // Past the deadline the hazard is overdue now, whether or not the sweep has come by yet.
   const overdueAt = beforeDeadline ? hazard.overdueAt : (hazard.overdueAt ?? now.toISOString());
   return {

@@ -9,6 +9,13 @@ import {
   raisedEscalation,
 } from './escalation.ts';
 import { requireEvidence, requireVerifier } from './hazard-duties.ts';
+import {
+  acceptSupervised,
+  delistSupervised,
+  type Supervision,
+  type SupervisionInput,
+  superviseHazard,
+} from './hazard-supervision.ts';
 import { openSteps } from './open-steps.ts';
 import { type Capability, hasCapability, inScope } from './permissions.ts';
 import type { Photo } from './risk-point.ts';
@@ -47,6 +54,8 @@ export interface Hazard extends EscalationState {
   /** 挂牌督办: listed for supervision by the county; only the county may then verify it. */
   supervised: boolean;
   supervisedAt?: string;
+  /** The listing's 五落实, its 督办单 number and its acceptance and 销号 (hazard-supervision.ts). */
+  supervision?: Supervision;
   /** Verified photo evidence: of the finding, of the rectification, of an on-site resolution. */
   photos: Photo[];
   rectification?: { note: string; photoIds: string[]; at: string; by: string };
@@ -119,6 +128,8 @@ export const HAZARD_ACTIONS = [
   'resolve-on-site',
   'escalate',
   'supervise',
+  'accept',
+  'delist',
 ] as const;
 export type HazardAction = (typeof HAZARD_ACTIONS)[number];
 
@@ -131,6 +142,9 @@ export const HAZARD_ACTION_CAPABILITY: Record<HazardAction, Capability> = {
   reject: 'hazard.verify',
   escalate: 'hazard.verify',
   supervise: 'hazard.supervise',
+  // The county admin lists a hazard, and so accepts it (验收) and delists it (销号).
+  accept: 'hazard.supervise',
+  delist: 'hazard.supervise',
 };
 
 /** The audit event each action writes. */
@@ -142,9 +156,11 @@ export const HAZARD_ACTION_EVENT: Record<HazardAction, string> = {
   'resolve-on-site': 'resolved_on_site',
   escalate: 'escalated',
   supervise: 'supervised',
+  accept: 'accepted',
+  delist: 'delisted',
 };
 
-export interface HazardActionInput {
+export interface HazardActionInput extends SupervisionInput {
   note?: string;
   reason?: string;
   photoIds?: string[];
@@ -165,7 +181,8 @@ export function applyHazardAction(
   ctx: {
     principal: Principal;
     now: Date;
-    settings: Pick<TenantSettings, 'escalationGraceDays'> & Partial<Pick<TenantSettings, 'reviews'>>;
+    settings: Pick<TenantSettings, 'escalationGraceDays'> &
+      Partial<Pick<TenantSettings, 'reviews' | 'workingCalendar'>>;
   },
   input: HazardActionInput = {},
 ): Hazard {
@@ -197,6 +214,8 @@ export function applyHazardAction(
     case 'verify': {
       requireStatus(hazard, ['rectified'], 'verified');
       requireVerifier(hazard, principal, ctx.settings);
+      if (hazard.supervised)
+        throw new ConflictError('A listed hazard closes through acceptance (验收) and 销号.', 'wrong_state');
       const { escalateAt: _e, ...rest } = hazard;
       return {
         ...rest,
@@ -207,6 +226,8 @@ export function applyHazardAction(
     }
     case 'reject': {
       requireStatus(hazard, ['rectified'], 'rejected');
+      if (hazard.supervision?.stage === 'accepted')
+        throw new ConflictError('The listed hazard is accepted; it is delisted (销号) next.', 'wrong_state');
       requireVerifier(hazard, principal, ctx.settings);
       return {
         ...hazard,
@@ -240,32 +261,19 @@ export function applyHazardAction(
         resolution: { how: 'on_site', note: input.note ?? '', photoIds, at, by },
       };
     }
-    case 'escalate':
-    case 'supervise': {
-      if (hazard.status === 'closed')
-        throw wrongState(hazard.status, action === 'escalate' ? 'escalated' : 'listed for supervision');
-      if (action === 'supervise' && hazard.severity !== 'major') {
-        throw new ConflictError('Only a major hazard is listed for supervision (挂牌督办).', 'wrong_state');
-      }
-      if (action === 'supervise' && hazard.supervised)
-        throw new ConflictError('The hazard is already listed for supervision.', 'wrong_state');
-      const raised = raisedEscalation(
-        hazard,
-        now,
-        ctx.settings,
-        by,
-        action === 'supervise' ? 'supervision' : 'manual',
-      );
-      const listed = action === 'supervise' ? { supervised: true, supervisedAt: at } : {};
-      if (!raised) {
-        if (action === 'escalate')
-          throw new ConflictError('The hazard is already at the county.', 'wrong_state');
-        // A hazard the county already raised by hand is listed where it stands; nothing about its ladder changes.
-        return { ...hazard, ...listed };
-      }
+    case 'supervise':
+      return superviseHazard(hazard, ctx, input);
+    case 'accept':
+      return acceptSupervised(hazard, ctx, input);
+    case 'delist':
+      return delistSupervised(hazard, ctx, input);
+    case 'escalate': {
+      if (hazard.status === 'closed') throw wrongState(hazard.status, 'escalated');
+      const raised = raisedEscalation(hazard, now, ctx.settings, by, 'manual');
+      if (!raised) throw new ConflictError('The hazard is already at the county.', 'wrong_state');
       const { escalateAt: _e, overdueAt: _o, ...rest } = hazard;
       const { step: _s, ...ladder } = raised;
-      return { ...rest, ...ladder, ...listed };
+      return { ...rest, ...ladder };
     }
   }
 }
@@ -333,7 +341,7 @@ export function newHazard(
     checklistCode?: string;
     photos?: Photo[];
   },
-  settings: Pick<TenantSettings, 'hazardDeadlineDays'>,
+  settings: Pick<TenantSettings, 'hazardDeadlineDays'> & Partial<Pick<TenantSettings, 'workingCalendar'>>,
   now: Date,
   by: string,
 ): Hazard {

@@ -8,6 +8,10 @@ export const REVIEW_LEVELS = ['township', 'county'] as const;
 export const ReviewLevelSchema = z.enum(REVIEW_LEVELS);
 export type ReviewLevel = z.infer<typeof ReviewLevelSchema>;
 
+const dayList = z
+  .array(z.string().check(z.regex(/^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a day, YYYY-MM-DD')))
+  .check(z.maxLength(366));
+
 const chain = z.array(ReviewLevelSchema).check(z.minLength(1), z.maxLength(2));
 
 /**
@@ -27,7 +31,7 @@ export const TenantSettingsSchema = described(
       blue: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
       unitMaximumDays: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
     }),
-    /** Rectification deadlines in days by severity. */
+    /** Rectification deadlines in working days by severity. */
     hazardDeadlineDays: z.strictObject({
       general: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
       major: z.number().check(z.int(), z.minimum(1), z.maximum(366)),
@@ -46,7 +50,7 @@ export const TenantSettingsSchema = described(
       }),
       { county: 30, township: 30, village: 30 },
     ),
-    /** After each escalation step a hazard gets this many days before the next level is involved. */
+    /** After each escalation step a hazard gets this many working days before the next level is involved. */
     escalationGraceDays: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(366)), 7),
     /**
      * Separation of duties. Nobody approves a filing they created or submitted, nor verifies a rectification
@@ -71,6 +75,14 @@ export const TenantSettingsSchema = described(
     map: MapSettingsField,
     /** Weights and deductions of the scored assessment (assessment-scoring.ts); absent before: the defaults. */
     assessment: AssessmentScoringField,
+    /**
+     * The county's adjustments to the vendor's holiday calendar (working-days.ts): deadlines and escalation count
+     * working days. Absent in counties saved before it existed: none.
+     */
+    workingCalendar: z._default(z.strictObject({ extraHolidays: dayList, extraWorkingDays: dayList }), {
+      extraHolidays: [],
+      extraWorkingDays: [],
+    }),
   }),
   { id: 'TenantSettings' },
 );
@@ -99,6 +111,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   security: { requireTotpForAdmins: false, idleMinutes: 30 },
   map: DEFAULT_MAP_SETTINGS,
   assessment: DEFAULT_ASSESSMENT_SCORING,
+  workingCalendar: { extraHolidays: [], extraWorkingDays: [] },
 };
 
 /** JSON has no -Infinity; the catch-all band is "above -1e9", far below any score. */

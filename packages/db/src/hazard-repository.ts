@@ -14,6 +14,7 @@ import { NotificationRepository } from './notification-repository.ts';
 import { type AuditNote, RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
+import { registerChanges } from './supervision-register.ts';
 import {
   MAX_TRANSACTION_ITEMS,
   type Page,
@@ -33,6 +34,7 @@ const AUDITED_FIELDS = [
   'escalateAt',
   'overdue',
   'supervised',
+  'supervision',
   'rectification',
   'resolution',
   'rejectReason',
@@ -74,6 +76,11 @@ export class HazardRepository extends RecordRepository<Hazard> {
     super(store, hazardEntity);
     this.notifications = new NotificationRepository(store);
     this.search = new SearchIndex(store, 'hazard');
+  }
+
+  /** listHazardsAtLevel: every page of gsi4 HZLEVEL#<level> (the register's migration reads the county's). */
+  async listAtLevel(level: Hazard['level']): Promise<Hazard[]> {
+    return hazardEntity.all(this.store, { index: 'gsi4', of: { level } });
   }
 
   /**
@@ -202,6 +209,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
       [
         ...items,
         ...this.search.puts(hazard.id, hazardSearchDocument(hazard)),
+        ...registerChanges(this.store, undefined, hazard),
         ...counterUpdates(this.store, hazard.gridPath, deltas),
         ...ledgerChange(this.store, ctx.now, undefined, hazardLedgerRecord(hazard)),
         ...(options.extraItems ?? []),
@@ -245,6 +253,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
       [
         ...items,
         ...this.search.changes(next.id, hazardSearchDocument(before), hazardSearchDocument(next)),
+        ...registerChanges(this.store, before, next),
         ...counterUpdates(
           this.store,
           next.gridPath,

@@ -38,6 +38,7 @@ export * from './settings-repository.ts';
 export * from './statistics-backfill.ts';
 export * from './statistics-ledger.ts';
 export * from './subject-link-repository.ts';
+export * from './supervision-register.ts';
 export * from './table-definition.ts';
 export * from './tenant-registry.ts';
 export * from './tenant-store.ts';

@@ -112,6 +112,8 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { unitId: c.unit(1), severity: 'general', title: `隔离隐患${serial}` };
     case 'POST /hazards/{id}/reject':
       return { reason: '隔离测试' };
+    case 'POST /hazards/{id}/supervise':
+      return { responsibility: '隔离', measures: '隔离', funds: 1, deadline: '2027-01-31', plan: '隔离' };
     case 'POST /hazards/{id}/report-rectified':
     case 'POST /hazards/{id}/resolve-on-site':
       return { note: '隔离测试', photoIds: [county.photoId] };
@@ -303,6 +305,8 @@ const KNOWN_BODIES = new Set([
   'POST /hazards/{id}/resolve-on-site',
   'POST /hazards/{id}/escalate',
   'POST /hazards/{id}/supervise',
+  'POST /hazards/{id}/accept',
+  'POST /hazards/{id}/delist',
   'POST /hazards/{id}/photos',
   'POST /patrols/{id}/photos',
   'POST /patrols/{id}/complete',

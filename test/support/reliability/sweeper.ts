@@ -105,14 +105,16 @@ export async function sweeperScenario(options: {
     }
   };
 
-  clock.advance(31 * DAY);
+  // Past a general hazard's 30 working days, whatever holidays lie between.
+  clock.advance(60 * DAY);
   const dying = new DyingStore(client, county.tenant, options.dieAfter);
   const killed = await sweep(dying, clock).catch((error: unknown) => String(error));
   const rerun = await sweep(fresh(), clock);
   const third = await sweep(fresh(), clock);
   await check(['village→township']);
 
-  clock.advance(8 * DAY);
+  // Past the 7 working days of grace at the township.
+  clock.advance(20 * DAY);
   const overlapping = await Promise.all([sweep(fresh(), clock), sweep(fresh(), clock)]);
   await check(['village→township', 'township→county']);
 

@@ -32,7 +32,11 @@ export type RiskPointView = import('@gridsafe/core').RiskPoint & {
 export type HazardAction = import('@gridsafe/core').HazardAction;
 
 /** A hazard work order as the API answers it: with the steps the caller may take on it now. */
-export type Hazard = import('@gridsafe/core').Hazard & { allowedActions?: HazardAction[] };
+export type Hazard = import('@gridsafe/core').Hazard & {
+  allowedActions?: HazardAction[];
+  /** On one hazard: working days to its deadline (negative when past), by the county's calendar. */
+  workingDaysLeft?: number;
+};
 
 /** A patrol task; the API adds whether it is past due and still not done. */
 export type Patrol = import('@gridsafe/core').Patrol & { overdue: boolean };

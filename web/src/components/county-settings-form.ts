@@ -7,6 +7,7 @@ import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
 import { ColourBadge } from './colour-badge.ts';
 import { ErrorNotice, Field, Loading, OtherErrors } from './common.ts';
+import { WorkingCalendarFields } from './working-calendar-fields.ts';
 
 /** Below this a band is the catch-all ("every other score"): JSON has no -Infinity, the API stores -1e9. */
 const CATCH_ALL = -1e8;
@@ -110,7 +111,13 @@ export function CountySettingsForm() {
           </${Field}>`,
     )}
   </fieldset>`;
-  const claimed = ['grading', 'reviewChains', 'security', ...DAY_FIELDS.map(([path]) => path)];
+  const claimed = [
+    'grading',
+    'reviewChains',
+    'security',
+    'workingCalendar',
+    ...DAY_FIELDS.map(([path]) => path),
+  ];
   return html`<form class="panel form" novalidate onSubmit=${save} data-testid="county-settings">
     <h2>${t('countySettings.title')}</h2>
     <p class="muted small">${t('countySettings.help', { version: settings.grading.version })}</p>
@@ -138,6 +145,8 @@ export function CountySettingsForm() {
           html`<${Field} label=${t(key)} name=${path} errors=${errors}>${numberInput(path)}</${Field}>`,
       )}
     </fieldset>
+    <${WorkingCalendarFields} days=${settings.workingCalendar} errors=${errors}
+      onChange=${(days: TenantSettings['workingCalendar']) => change('workingCalendar', days)} />
     <fieldset>
       <legend>${t('countySettings.security')}</legend>
       <${Field} label=${t('countySettings.idleMinutes')} name="security.idleMinutes" errors=${errors}>

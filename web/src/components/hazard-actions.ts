@@ -8,6 +8,7 @@ import type { QueuedHazardAction } from '../offline/outbox.ts';
 import { discardItem, submitWrite } from '../offline/sync.ts';
 import { ErrorNotice, Field, OtherErrors } from './common.ts';
 import { describePhoto, PhotoPicker } from './photo-picker.ts';
+import { EMPTY_FIVE, FIVE_FIELDS, fiveBody, missingFive, SuperviseFields } from './supervise-fields.ts';
 
 /** A step of the hazard's work order, as the API names it in `allowedActions` and in the step's path. */
 export type HazardActionName = HazardAction;
@@ -17,6 +18,8 @@ interface ActionShape {
   note?: 'required' | 'optional';
   reason?: 'required' | 'optional';
   photos?: 'required' | 'optional';
+  /** The listing's five commitments (五落实), all required. */
+  five?: true;
   danger?: boolean;
 }
 
@@ -27,7 +30,9 @@ const SHAPES: Record<HazardActionName, ActionShape> = {
   reject: { reason: 'required', danger: true },
   'resolve-on-site': { note: 'required', photos: 'required' },
   escalate: { reason: 'optional' },
-  supervise: { reason: 'optional' },
+  supervise: { reason: 'optional', five: true },
+  accept: { note: 'optional' },
+  delist: { note: 'optional' },
 };
 
 type Result = { kind: 'done' } | { kind: 'queued' };
@@ -42,15 +47,19 @@ function ActionForm({
   action,
   onDone,
   onCancel,
+  replaces,
 }: {
   hazard: Hazard;
   action: HazardActionName;
   onDone: (result: Result) => void;
   onCancel: () => void;
+  /** A refused listing queued on this phone that this form completes: dropped once this one is sent. */
+  replaces?: { key: string; reason?: string };
 }) {
   const shape = SHAPES[action];
   const [note, setNote] = useState('');
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState(replaces?.reason ?? '');
+  const [five, setFive] = useState(EMPTY_FIVE);
   const [photos, setPhotos] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldProblem[]>([]);
   const [error, setError] = useState<unknown>();
@@ -65,6 +74,7 @@ function ActionForm({
       problems.push({ path: 'reason', message: t('validation.required') });
     if (shape.photos === 'required' && photos.length === 0)
       problems.push({ path: 'photoIds', message: t('hazard.photoRequired') });
+    if (shape.five) problems.push(...missingFive(five));
     setErrors(problems);
     setError(undefined);
     if (problems.length > 0) return;
@@ -78,6 +88,7 @@ function ActionForm({
         input: {
           ...(note.trim() ? { note: note.trim() } : {}),
           ...(reason.trim() ? { reason: reason.trim() } : {}),
+          ...(shape.five ? fiveBody(five) : {}),
           ...(location ? { location } : {}),
         },
         photos: await Promise.all(photos.map((file) => describePhoto(file, location))),
@@ -92,6 +103,8 @@ function ActionForm({
         },
         8_000,
       );
+      if (outcome.state !== 'failed' && outcome.state !== 'conflict' && replaces)
+        await discardItem(replaces.key);
       if (outcome.state === 'done') return onDone({ kind: 'done' });
       if (outcome.state === 'pending') return onDone({ kind: 'queued' });
       // Refused: nothing stays queued; the reason is shown here while the person is still on the page.
@@ -104,7 +117,7 @@ function ActionForm({
       setBusy(false);
     }
   };
-  const fields = ['note', 'reason', 'photoIds'];
+  const fields = ['note', 'reason', 'photoIds', ...(shape.five ? FIVE_FIELDS : [])];
   return html`<form class="form action-form" novalidate onSubmit=${send} data-action=${action}>
     ${error ? html`<${ErrorNotice} error=${error} />` : null}
     <${OtherErrors} errors=${errors} fields=${fields} />
@@ -116,6 +129,7 @@ function ActionForm({
           </${Field}>`
         : null
     }
+    ${shape.five ? html`<${SuperviseFields} values=${five} errors=${errors} onChange=${setFive} />` : null}
     ${
       shape.reason
         ? html`<${Field} label=${t('hazard.reason')} name="reason" errors=${errors}>
@@ -144,8 +158,19 @@ function ActionForm({
  * The buttons for the steps the API says are open to the viewer now (`allowedActions`: core's state machine and
  * permissions, the county's settings), and the form of the one chosen. The API checks again when it is sent.
  */
-export function HazardActions({ hazard, onChanged }: { hazard: Hazard; onChanged: () => void }) {
-  const [open, setOpen] = useState<HazardActionName | undefined>();
+export function HazardActions({
+  hazard,
+  onChanged,
+  incomplete,
+}: {
+  hazard: Hazard;
+  onChanged: () => void;
+  /** A listing queued on this phone that the server refused for its missing 五落实 (supervision-panel.ts). */
+  incomplete?: { key: string; reason?: string };
+}) {
+  const [open, setOpen] = useState<HazardActionName | undefined>(
+    incomplete && hazard.allowedActions?.includes('supervise') ? 'supervise' : undefined,
+  );
   const [queued, setQueued] = useState(false);
   const actions = hazard.allowedActions ?? [];
   return html`<div class="panel actions-panel" data-testid="actions">
@@ -162,6 +187,7 @@ export function HazardActions({ hazard, onChanged }: { hazard: Hazard; onChanged
     ${
       open
         ? html`<${ActionForm} key=${open} hazard=${hazard} action=${open} onCancel=${() => setOpen(undefined)}
+            replaces=${open === 'supervise' ? incomplete : undefined}
             onDone=${(result: Result) => {
               setOpen(undefined);
               setQueued(result.kind === 'queued');

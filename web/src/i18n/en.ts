@@ -9,6 +9,7 @@ import { noticesEn } from './notices.en.ts';
 import { registersEn } from './registers.en.ts';
 import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
+import { superviseEn } from './supervise.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   ...noticesEn,
   ...lifecycleEn,
   ...assessmentEn,
+  ...superviseEn,
   ...statisticsEn,
   ...registersEn,
   ...searchEn,

@@ -9,6 +9,7 @@ import { noticesZhCN } from './notices.zh-CN.ts';
 import { registersZhCN } from './registers.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
+import { superviseZhCN } from './supervise.zh-CN.ts';
 
 /**
  * 简体中文: the default language and the source of truth for message keys (en.ts must have exactly these).
@@ -21,6 +22,7 @@ export const zhCN = {
   ...mapZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
+  ...superviseZhCN,
   ...registersZhCN,
   ...assessmentZhCN,
   ...statisticsZhCN,

@@ -5,9 +5,10 @@ import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { HazardActions } from '../components/hazard-actions.ts';
 import { HazardBadges } from '../components/hazard-badges.ts';
 import { PhotoPanel } from '../components/photo-tile.ts';
+import { refusedListing, SupervisionPanel } from '../components/supervision-panel.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
-import { formatDateTime, label, t } from '../i18n/index.ts';
+import { formatDateTime, label, type MessageKey, t } from '../i18n/index.ts';
 import { industryName, loadGrid, loadIndustries } from '../ref-data.ts';
 import { session } from '../session.ts';
 
@@ -55,8 +56,12 @@ export function HazardPage({ id }: { id: string }) {
   if (hazard.error) return html`<${ErrorNotice} error=${hazard.error} onRetry=${hazard.reload} />`;
   if (!hazard.data) return html`<${Loading} />`;
   const h: Hazard = hazard.data;
+  const left = h.status === 'closed' ? undefined : h.workingDaysLeft;
   const rows: [string, string][] = [
-    [t('hazard.deadline'), formatDateTime(h.deadline)],
+    [
+      t('hazard.deadline'),
+      `${formatDateTime(h.deadline)}${left === undefined ? '' : ` · ${left >= 0 ? t('hazard.workingDaysLeft', { n: left }) : t('hazard.workingDaysOver', { n: -left })}`}`,
+    ],
     [t('hazard.overdueSince'), h.overdue ? formatDateTime(h.overdueAt) : ''],
     [t('hazard.nextEscalation'), formatDateTime(h.escalateAt)],
     [t('unit.industry'), industryName(industries.data, h.industry)],
@@ -79,6 +84,7 @@ export function HazardPage({ id }: { id: string }) {
     [t('unit.updatedAt'), formatDateTime(h.updatedAt)],
     [t('unit.version'), String(h.version)],
   ];
+  const incomplete = refusedListing(h.id);
   const changed = () => {
     hazard.reload();
     audit.reload();
@@ -90,10 +96,13 @@ export function HazardPage({ id }: { id: string }) {
       ${h.riskPointId ? html` · <a href=${`/${tenant}/risk-points/${h.riskPointId}`}>${t('hazard.riskPoint')}</a>` : null}
     </p>
     ${h.rejectReason ? html`<div class="notice notice-warn" data-testid="reject-reason">${t('hazard.rejected', { reason: h.rejectReason })}</div>` : null}
-    <${HazardActions} key=${h.version} hazard=${h} onChanged=${changed} />
+    ${incomplete ? html`<div class="notice notice-warn" role="status" data-testid="listing-incomplete">${t('supervision.queuedIncomplete', { fields: incomplete.fields.map((f) => t(`supervision.${f}` as MessageKey)).join('、') })}</div>` : null}
+    <${HazardActions} key=${h.version} hazard=${h} onChanged=${changed} incomplete=${incomplete} />
+    <${SupervisionPanel} hazard=${h} />
     <div class="panel">
       <dl class="details">${rows.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value || '—'}</dd></div>`)}</dl>
       ${h.description ? html`<p>${h.description}</p>` : null}
+      <p class="muted small">${t('hazard.deadlineWorking')}</p>
     </div>
     <${EscalationHistory} hazard=${h} />
     <${PhotoPanel} base=${`/hazards/${h.id}`} photos=${h.photos} alt=${h.title} />

@@ -10,6 +10,7 @@ import {
   HazardRejectSchema,
   HazardSeveritySchema,
   HazardStatusSchema,
+  HazardSuperviseSchema,
   HazardTransitionSchema,
 } from '@gridsafe/core';
 import * as z from 'zod/mini';
@@ -39,6 +40,34 @@ const EscalationStepSchema = described(
   { id: 'EscalationStep' },
 );
 
+const SupervisionSchema = described(
+  z.object({
+    number: described(z.optional(z.string()), {
+      description:
+        'The 督办单 number, `<year>-<n>` per county and year; absent on a listing from before the register',
+    }),
+    responsibility: z.optional(z.string()),
+    measures: z.optional(z.string()),
+    funds: z.optional(z.number()),
+    deadline: z.optional(z.string()),
+    plan: z.optional(z.string()),
+    reason: z.optional(z.string()),
+    stage: z.enum(['listed', 'accepted', 'delisted']),
+    listedAt: z.string(),
+    listedBy: z.string(),
+    acceptedAt: z.optional(z.string()),
+    acceptedBy: z.optional(z.string()),
+    acceptNote: z.optional(z.string()),
+    delistedAt: z.optional(z.string()),
+    delistedBy: z.optional(z.string()),
+  }),
+  {
+    id: 'Supervision',
+    description:
+      '挂牌督办: the 五落实 (responsibility, measures, funds, deadline, plan), the 督办单, 验收 and 销号',
+  },
+);
+
 export const HazardSchema = described(
   z.object({
     id: z.string(),
@@ -61,6 +90,7 @@ export const HazardSchema = described(
     overdueAt: z.optional(z.string()),
     supervised: described(z.boolean(), { description: '挂牌督办: listed for supervision by the county' }),
     supervisedAt: z.optional(z.string()),
+    supervision: z.optional(SupervisionSchema),
     ...UNIT_PLACE_FIELDS,
     riskPointId: z.optional(z.string()),
     patrolId: z.optional(z.string()),
@@ -88,6 +118,7 @@ export const HazardSchema = described(
     reportedBy: z.string(),
     ...VERSIONED_FIELDS,
     allowedActions: allowedActionsField(HAZARD_ACTIONS, 'The steps the caller may take on this hazard now'),
+    workingDaysLeft: described(z.optional(z.number()), { description: 'Working days to the deadline' }),
   }),
   { id: 'Hazard' },
 );
@@ -101,6 +132,7 @@ export const ListQuerySchema = z.extend(PageQuerySchema, {
   }),
   department: described(z.optional(IdQuery), { description: 'Hazards of this department’s industries' }),
   unit: described(z.optional(IdQuery), { description: 'Hazards of one unit' }),
+  supervised: described(z.optional(z.enum(['true'])), { description: 'The 挂牌督办 register' }),
   q: searchParam('title contains this text'),
 });
 const hazardRoutes = recordRoutes('hazards', 'hazards');
@@ -134,7 +166,9 @@ const ACTION_BODY: Record<HazardAction, z.ZodMiniType> = {
   reject: HazardRejectSchema,
   'resolve-on-site': HazardEvidenceSchema,
   escalate: HazardEscalateSchema,
-  supervise: HazardEscalateSchema,
+  supervise: HazardSuperviseSchema,
+  accept: HazardTransitionSchema,
+  delist: HazardTransitionSchema,
 };
 const ACTION_SUMMARY: Record<HazardAction, string> = {
   start: 'Start rectifying (open → rectifying): the unit, its grid member or an officer',
@@ -147,13 +181,16 @@ const ACTION_SUMMARY: Record<HazardAction, string> = {
     'Resolve a general hazard on the spot with a note and confirmed photos of the fix, not the report’s (→ closed): grid member or officer',
   escalate: 'Raise one level by hand (village → township → county): township, department or county officer',
   supervise:
-    'List a major hazard for supervision by the county (挂牌督办): it goes to the county, and only the county closes it',
+    'List a major hazard (挂牌督办) with its 五落实, each named when missing: to the county, with a numbered 督办单',
+  accept: 'Accept a listed hazard’s rectification (验收): county admin',
+  delist: 'Delist an accepted listed hazard (销号, → closed): county admin',
 };
 
 export function actionRoute(action: HazardAction) {
   return hazardRoutes.step(action, {
     summary: ACTION_SUMMARY[action],
     body: ACTION_BODY[action],
+    // Not the listing: a phone's write queued before the 五落实 may have no body, and is answered naming each field.
     bodyRequired: action === 'report-rectified' || action === 'resolve-on-site' || action === 'reject',
     answer: [HazardSchema, 'The hazard after the step'],
     keyed: true,

@@ -13,6 +13,7 @@ import {
   HAZARD_ACTIONS,
   type Hazard,
   type HazardAction,
+  type HazardActionInput,
   hasCapability,
   hazardScopeTarget,
   inScope,
@@ -27,6 +28,7 @@ import {
   scopeFilter,
   type TenantSettings,
   ValidationError,
+  workingDaysBetween,
 } from '@gridsafe/core';
 import { fromItem, HazardRepository, IdempotencyStore } from '@gridsafe/db';
 import type { Context } from 'hono';
@@ -59,7 +61,7 @@ export function externalNotifier(c: Context<AppEnv>): Notifier {
 }
 
 /** A hazard the caller may see: 404 when missing or in another county, 403 when outside their area. */
-async function visibleHazard(c: Context<AppEnv>, id: string) {
+export async function visibleHazard(c: Context<AppEnv>, id: string) {
   const stored = await new HazardRepository(countyData(c).store).getStored(id, true);
   if (!stored) throw new NotFoundError('hazard');
   const hazard = fromItem<Hazard>(stored);
@@ -73,7 +75,8 @@ const EVIDENCE_CAPABILITIES: Capability[] = ['hazard.report', 'hazard.rectify', 
 export function registerHazards(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.list, async (c) => {
     authorize(c.get('principal'), 'hazard.read');
-    const { grid, level, status, overdue, department, unit, q, limit, cursor } = c.req.valid('query');
+    const { grid, level, status, overdue, department, unit, supervised, q, limit, cursor } =
+      c.req.valid('query');
     const scope = await readScope(c, { grid, department, unit });
     const filter = {
       ...scopeFilter(scope),
@@ -82,18 +85,30 @@ export function registerHazards(app: ReturnType<typeof createRouter>) {
       ...(overdue ? { overdue: overdue === 'true' } : {}),
     };
     const hazards = new HazardRepository(countyData(c).store);
-    const page = q
-      ? await hazards.searchList({ ...filter, query: q }, { limit, cursor })
-      : await hazards.list(filter, { limit, cursor });
+    let page: { items: Hazard[]; nextCursor?: string };
+    if (supervised) {
+      // The 挂牌督办 register: its own partition, in listing order (a chunk of its own, for the county's register).
+      const { supervisedPage } = await import('./hazard-register.ts');
+      page = await supervisedPage(
+        countyData(c).store,
+        { ...filter, ...(q ? { query: q } : {}) },
+        { limit, cursor },
+      );
+    } else
+      page = q
+        ? await hazards.searchList({ ...filter, query: q }, { limit, cursor })
+        : await hazards.list(filter, { limit, cursor });
     return c.json(await pageWithHazardAllowedActions(c, page), 200);
   });
 
   app.openapi(routes.get, async (c) => {
     authorize(c.get('principal'), 'hazard.read');
-    return c.json(
-      await withHazardAllowedActions(c, (await visibleHazard(c, c.req.valid('param').id)).hazard),
-      200,
-    );
+    const { hazard } = await visibleHazard(c, c.req.valid('param').id);
+    // One hazard says how many working days it has left, by the county's calendar (working-days.ts).
+    const { settings } = await countyData(c).settings.get();
+    const now = c.get('deps').clock.now();
+    const workingDaysLeft = workingDaysBetween(now, new Date(hazard.deadline), settings.workingCalendar);
+    return c.json({ ...(await withHazardAllowedActions(c, hazard, settings)), workingDaysLeft }, 200);
   });
 
   app.openapi(routes.create, async (c) => {
@@ -259,13 +274,7 @@ async function createHazard(
   return { hazard, notifications };
 }
 
-type StepBody = {
-  version?: number;
-  note?: string;
-  reason?: string;
-  photoIds?: string[];
-  location?: { lat: number; lng: number };
-};
+type StepBody = HazardActionInput & { version?: number; location?: { lat: number; lng: number } };
 
 /** One step of the closed loop, its audit event, its notices and (keyed) its idempotency record, in one transaction. */
 async function applyStep(
@@ -281,7 +290,13 @@ async function applyStep(
   const version = expectedVersion(c, body.version, hazard.version);
   const { settings } = await data.settings.get();
   const now = c.get('deps').clock.now();
-  const after = applyHazardAction(hazard, action, { principal, now, settings }, body);
+  // A listing draws its 督办单 number in its own transaction (supervision-register.ts); a listing again keeps its own.
+  const numbered =
+    action === 'supervise' && !hazard.supervision?.number
+      ? await import('./hazard-register.ts').then((m) => m.drawSupervisionNumber(data.store, now))
+      : undefined;
+  const input = numbered ? { ...body, supervisionNumber: numbered.number } : body;
+  const after = applyHazardAction(hazard, action, { principal, now, settings }, input);
   const singlePerson =
     (action === 'verify' || action === 'reject') && isSinglePersonVerification(hazard, principal, settings);
   const notifications = noticesFor(c, action, hazard, after, now);
@@ -292,13 +307,14 @@ async function applyStep(
       : undefined;
   const remember = rememberAnswer(c, claim, { status: 200, body: { id } }, now);
   const saved = await new HazardRepository(data.store).save(stored, after, version, ctx, {
-    extraItems: remember,
+    extraItems: [...remember, ...(numbered ? [numbered.claim] : [])],
     action: HAZARD_ACTION_EVENT[action],
     ...(body.reason ? { reason: body.reason } : {}),
     details: {
       ...(body.note ? { note: body.note } : {}),
       ...(body.photoIds ? { photos: evidenceFacts(after.photos, body.photoIds) } : {}),
       ...(step ? { cause: step.cause, from: step.from, to: step.to } : {}),
+      ...(action === 'supervise' && after.supervision ? { supervision: after.supervision } : {}),
       ...(singlePerson ? { singlePerson: true } : {}),
       ...(notifications.length > 0
         ? { notified: notifications.map((n) => `${n.recipient.kind}:${n.recipient.id}`) }
