@@ -7,6 +7,7 @@ import {
   createDocumentClient,
   migrateCountyToPersonIds,
   migrateUnitsToLifecycle,
+  rateCounty,
   TenantRegistry,
   TenantStore,
 } from '@gridsafe/db';
@@ -18,7 +19,8 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * marks copied from the `sub` to the person id; and the statistics ledger built from the records of a county that
  * has none yet (docs/decisions.md, "Statistics at the end of a period"); the search index of every unit, risk
  * point and hazard (docs/decisions.md, "Search"); and units stored before the unit lifecycle marked active
- * (docs/decisions.md, "A unit's lifecycle"). Safe to run again; run it before
+ * (docs/decisions.md, "A unit's lifecycle"); and every unit's credit rating (docs/decisions.md, "Unit credit
+ * ratings"), written only where it is missing or changed. Safe to run again; run it before
  * deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
@@ -74,4 +76,6 @@ for (const tenant of tenants) {
   console.log(
     `${tenant}: search index written for ${search.units} units, ${search.riskPoints} risk points, ${search.hazards} hazards (${search.postings} postings)`,
   );
+  const credit = await rateCounty(store, new Date());
+  console.log(`${tenant}: credit ratings of ${credit.units} units checked, ${credit.changed} written`);
 }

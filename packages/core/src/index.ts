@@ -2,6 +2,7 @@ export * from './audit.ts';
 export * from './auth-provider.ts';
 export * from './common-schemas.ts';
 export * from './concurrency.ts';
+export * from './credit.ts';
 export * from './credit-code.ts';
 export * from './csv.ts';
 export * from './department.ts';
