@@ -4,7 +4,9 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 
 /** The part of a rating a list row shows: the badge and the score. */
-export function creditBadge(credit: UnitCredit | undefined) {
+export function creditBadge(credit: UnitCredit | undefined): {
+  credit?: { level: CreditLevel; score: number };
+} {
   return credit ? { credit: { level: credit.level, score: credit.score } } : {};
 }
 

@@ -120,7 +120,9 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       );
       const items = own.filter((u): u is Unit => u !== undefined && (!q || unitMatchesSearch(u, q)));
       const shown = rated ? await rated.withCredit(c, items) : items;
-      const kept = credit ? shown.filter((u) => 'credit' in u && u.credit?.level === credit) : shown;
+      const kept = credit
+        ? shown.filter((u) => (u as { credit?: { level: string } }).credit?.level === credit)
+        : shown;
       return c.json({ items: kept.map((u) => unitView(u)) }, 200);
     }
     const { withinPath, departmentId } = scopeFilter(scope);
@@ -133,7 +135,9 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       ? await units.searchList({ ...filter, query: q }, { limit, cursor })
       : await units.list(filter, { limit, cursor });
     const items = rated ? await rated.withCredit(c, page.items) : page.items;
-    const kept = credit ? items.filter((u) => 'credit' in u && u.credit?.level === credit) : items;
+    const kept = credit
+      ? items.filter((u) => (u as { credit?: { level: string } }).credit?.level === credit)
+      : items;
     return c.json({ ...page, items: kept.map((u) => unitView(u)) }, 200);
   });
 
