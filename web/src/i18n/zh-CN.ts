@@ -1,6 +1,7 @@
 import { roleMessages } from '../roles.ts';
 import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
+import { creditZhCN } from './credit.zh-CN.ts';
 import { lifecycleZhCN } from './lifecycle.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { mapZhCN } from './map.zh-CN.ts';
@@ -14,6 +15,7 @@ import { statisticsZhCN } from './statistics.zh-CN.ts';
  * Placeholders are `{name}`. Words follow the domain brief's glossary (网格员, 风险点, 隐患, 整改 ...).
  */
 export const zhCN = {
+  ...creditZhCN,
   ...countyAdminZhCN,
   ...channelsZhCN,
   ...loginSecurityZhCN,
