@@ -4,6 +4,7 @@ export * from './common-schemas.ts';
 export * from './concurrency.ts';
 export * from './credit.ts';
 export * from './credit-code.ts';
+export * from './credit-schemas.ts';
 export * from './csv.ts';
 export * from './department.ts';
 export * from './errors.ts';
