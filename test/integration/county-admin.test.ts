@@ -252,5 +252,13 @@ describe('county administration from the web API', () => {
     });
     expect(oversized.status).toBe(413);
     expect((await admin.get(`/grids/${county.village1}`)).body.version).toBe(node.body.version + 1);
+
+    // The map draws a township's villages from their boundaries: the one uploaded, named, and no other village.
+    const children = await admin.get(`/grids/${county.township1}/child-boundaries`);
+    expect(children.status).toBe(200);
+    expect(children.body.items).toEqual([
+      expect.objectContaining({ gridId: county.village1, level: 'village', name: node.body.name }),
+    ]);
+    expect(children.body.items[0].geometry).toEqual({ type: 'Polygon', coordinates: [ring] });
   });
 });

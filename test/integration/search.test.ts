@@ -1,5 +1,6 @@
 import { backfillSearchIndex, SearchIndex, unitSearchDocument } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
+import { indexSizedCountyForSearch } from '../../scripts/seed/seed-county-at-size.ts';
 import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
 
 const it = countyTest({ prefix: 'se', neighbour: { prefix: 'sn' }, reportDynamoCalls: true });
@@ -139,6 +140,41 @@ describe('the migration step', () => {
     const report = await backfillSearchIndex(store);
     expect(report.units).toBeGreaterThan(0);
     expect((await searched(admin, '/units', part)).map((found) => found.id)).toContain(unit.id);
+  });
+});
+
+describe('the sized demo county’s index, built after npm start answers', () => {
+  it('is built once for a county seeded at its size, and never for a county that was not', async ({
+    county,
+    admin,
+    store,
+  }) => {
+    const unit = (await admin.get(`/units/${county.unit(4)}`)).body as Named;
+    const index = new SearchIndex(store, 'unit');
+    await store.transact(index.changes(unit.id, unitSearchDocument(unit), { text: '', grams: [] }), 'test');
+    const part = unit.name.slice(3, 7);
+    const target = { client: store.client, tableName: store.tableName };
+    // Not seeded at its size: nothing to build, and the unit stays unfound.
+    expect((await indexSizedCountyForSearch(target, county.tenant)).present).toBe(true);
+    expect((await searched(admin, '/units', part)).map((found) => found.id)).not.toContain(unit.id);
+    // The sized seed's marker, as seedCountyAtSize leaves it: the index is built and the unit found.
+    await store.transact(
+      [
+        {
+          Put: {
+            TableName: store.tableName,
+            Item: { pk: store.key('SEED'), sk: 'county-at-size', type: 'SeedMarker' },
+          },
+        },
+      ],
+      'test',
+    );
+    const built = await indexSizedCountyForSearch(target, county.tenant);
+    expect(built.present).toBe(false);
+    expect(built.postings).toBeGreaterThan(0);
+    expect((await searched(admin, '/units', part)).map((found) => found.id)).toContain(unit.id);
+    // A later start finds it built.
+    expect((await indexSizedCountyForSearch(target, county.tenant)).present).toBe(true);
   });
 });
 

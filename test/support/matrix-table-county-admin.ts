@@ -56,6 +56,14 @@ export const COUNTY_ADMIN_TABLE: Record<string, Entry> = {
     },
   },
   'PUT /grids/{id}/boundary': gridWrite('/boundary', SQUARE),
+  'GET /grids/{id}/child-boundaries': {
+    may: 'grid.read',
+    success: 200,
+    call: async (w, role, c) => {
+      const grid = await w.grid(role, c);
+      return { path: `/grids/${grid.id}/child-boundaries`, reach: (p) => canSeeGrid(p, grid.path) };
+    },
+  },
 
   'PATCH /departments/{id}': {
     may: 'department.manage',

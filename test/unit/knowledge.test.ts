@@ -27,6 +27,13 @@ const REQUIRED_INDUSTRIES: Record<string, string> = {
   metal_smelting: '金属冶炼',
   gas: '燃气',
   industry_trade_general: '工贸通用',
+  commerce_trade: '商贸',
+  crowded_places: '人员密集场所',
+  construction: '建筑施工',
+  road_transport: '道路运输',
+  special_equipment: '特种设备',
+  civil_explosives: '民用爆炸物品',
+  hazardous_waste: '危险废物',
 };
 
 // The twenty categories of GB 6441; a bare 爆炸 is not one of them (gas and dust explosions are 其他爆炸).

@@ -165,7 +165,7 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/assessments', () =>
     import('./routes/assessments.ts').then((m) => m.registerAssessments),
   );
-  groups.add(county, '/grids/:id/boundary', () =>
+  groups.add(county, ['/grids/:id/boundary', '/grids/:id/child-boundaries'], () =>
     import('./routes/grid-boundary.ts').then((m) => m.registerGridBoundary),
   );
   groups.add(county, '/grids/import', () =>

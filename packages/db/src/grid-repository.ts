@@ -257,6 +257,28 @@ export class GridRepository extends RecordRepository<GridNode> {
     return { gridId: before.id, geometry, updatedAt };
   }
 
+  /**
+   * The boundaries of these nodes that have one (the map draws a node's children): one BatchGetItem per 100 nodes.
+   * A township has a few dozen villages and the county a few dozen townships, so this is one or two calls.
+   */
+  async getBoundaries(ids: readonly string[]): Promise<GridBoundary[]> {
+    const items = await this.store.batchGet(
+      ids.map((id) => ({ pk: gridEntity.key(this.store, id).pk, sk: 'BOUNDARY' })),
+    );
+    const byPk = new Map(items.map((item) => [String(item.pk), item]));
+    return ids.flatMap((id) => {
+      const item = byPk.get(gridEntity.key(this.store, id).pk);
+      if (!item) return [];
+      return [
+        {
+          gridId: id,
+          geometry: JSON.parse(String(item.geometry)) as GridBoundaryGeometry,
+          updatedAt: String(item.updatedAt),
+        },
+      ];
+    });
+  }
+
   /** getGridBoundary: GetItem GRID#<id> / BOUNDARY. */
   async getBoundary(id: string): Promise<GridBoundary | undefined> {
     const item = await this.store.get(gridEntity.key(this.store, id).pk, 'BOUNDARY');

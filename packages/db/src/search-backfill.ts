@@ -32,7 +32,8 @@ export async function backfillSearchIndex(
         address: unit.address as string | undefined,
       });
       yield* unitIndex.puts(String(unit.id), document);
-      yield unitIndex.codePut(String(unit.id), String(unit.creditCode));
+      // A unit registered without a licence (无证照) has no code to post.
+      if (typeof unit.creditCode === 'string') yield unitIndex.codePut(String(unit.id), unit.creditCode);
     }
     for (const point of points)
       yield* pointIndex.puts(String(point.id), riskPointSearchDocument({ name: String(point.name) }));

@@ -1,4 +1,5 @@
 import type { ChecklistItem, KnowledgeBase, KnowledgeIndustry, LecAssessment } from './knowledge-types.ts';
+import { MORE_VENDOR_INDUSTRIES } from './vendor-more-industries.ts';
 import { VENDOR_KB_VERSION } from './vendor-version.ts';
 
 /*
@@ -1882,5 +1883,6 @@ export const vendorKnowledgeBase: KnowledgeBase = {
     metalSmelting,
     gas,
     industryTradeGeneral,
+    ...MORE_VENDOR_INDUSTRIES,
   ],
 };
