@@ -13,9 +13,9 @@ import {
   type User,
 } from '@gridsafe/core';
 import {
-  rateCounty,
   DepartmentRepository,
   GridRepository,
+  rateCounty,
   TenantRegistry,
   TenantStore,
   UnitRepository,
