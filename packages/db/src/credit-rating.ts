@@ -7,7 +7,6 @@ import {
   type Principal,
   rateUnit,
   type Unit,
-  type UnitCredit,
 } from '@gridsafe/core';
 import { CreditRepository } from './credit-repository.ts';
 import { CreditRulesRepository } from './credit-rules-repository.ts';
@@ -67,22 +66,22 @@ export async function refreshUnitCredit(
   store: TenantStore,
   unitId: string,
   now: Date,
-): Promise<UnitCredit | undefined> {
+): Promise<'rated' | 'unchanged' | 'no_unit'> {
   const credits = new CreditRepository(store);
   const { rules, version } = await new CreditRulesRepository(store).get();
   const ctx = { principal: ratingPrincipal(store.tenant), now };
   for (let attempt = 0; ; attempt++) {
     const key = unitEntity.key(store, unitId);
     const unitItem = await store.get(key.pk, key.sk, true);
-    if (!unitItem) return undefined;
+    if (!unitItem) return 'no_unit';
     const unit = unitEntity.fromItem<Unit>(unitItem);
     const stored = await credits.getStored(unitId, true);
     const rating = rateUnit(await creditInputsOf(store, unit, rules, now), rules, version, now);
     const items = credits.writeItems(unit, rating, stored, ctx);
-    if (items.length === 0) return stored ? unitCreditEntity.fromItem(stored) : undefined;
+    if (items.length === 0) return 'unchanged';
     try {
       await store.transact(items, 'credit');
-      return credits.get(unitId);
+      return 'rated';
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= 3) throw error;
     }
