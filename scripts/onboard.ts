@@ -185,7 +185,7 @@ export function addTenantToCells(
 }
 
 /** JSON with objects and arrays of plain values on one line, the way infra/config/cells.json is written. */
-function formatJson(value: unknown, indent = ''): string {
+export function formatJson(value: unknown, indent = ''): string {
   const plain = (v: unknown) => v === null || typeof v !== 'object';
   const inner = `${indent}  `;
   if (Array.isArray(value)) {

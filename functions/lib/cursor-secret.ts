@@ -9,6 +9,11 @@ export interface AwsCredentials {
 
 /** GetSecretValue of the cell's cursor secret, signed with the function role's credentials. */
 export async function fetchCursorSecrets(secretId: string, region: string): Promise<CursorSecrets> {
+  return parseCursorSecrets(await fetchSecretString(secretId, region, 'the cursor secret'));
+}
+
+/** GetSecretValue of one of the cell's secrets (the cursor secret, the SMS AccessKey), as its string. */
+export async function fetchSecretString(secretId: string, region: string, what: string): Promise<string> {
   const request = signedGetSecretValue(secretId, region, credentialsFromEnv(), new Date());
   const response = await fetch(request.url, {
     method: 'POST',
@@ -16,10 +21,10 @@ export async function fetchCursorSecrets(secretId: string, region: string): Prom
     body: request.body,
     signal: AbortSignal.timeout(3_000),
   });
-  if (!response.ok) throw new Error(`Secrets Manager answered ${response.status} for the cursor secret.`);
+  if (!response.ok) throw new Error(`Secrets Manager answered ${response.status} for ${what}.`);
   const { SecretString } = (await response.json()) as { SecretString?: string };
-  if (!SecretString) throw new Error('The cursor secret has no string value.');
-  return parseCursorSecrets(SecretString);
+  if (!SecretString) throw new Error(`${what} has no string value.`);
+  return SecretString;
 }
 
 function credentialsFromEnv(): AwsCredentials {

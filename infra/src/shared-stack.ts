@@ -25,6 +25,7 @@ import { addCountyAlarms, countyFunctionName } from './cell-alarms.ts';
 import { CellRouter } from './cell-router.ts';
 import type { CellIdentityConfig } from './cells-config.ts';
 import { acknowledgeWildcardResource, nagArn } from './nag.ts';
+import { createSmsSecret } from './sms-secret.ts';
 import { PENDING_UPLOAD_ROOT } from './tenant-policy.ts';
 import { UserAdminService } from './user-admin-service.ts';
 import { addPasswordClient, createPasswordPool } from './user-pools.ts';
@@ -47,13 +48,33 @@ export const WARNING_TOPIC_NAME = 'gridsafe-warnings';
 export const EVIDENCE_RETENTION = Duration.days(5 * 365);
 
 /**
- * The table's backups beyond point-in-time recovery's 35 days: one on the first of each month, kept a year, in a
- * vault nobody can delete recovery points from (docs/deploy.md, "Evidence and backups"). Monthly, not weekly: PITR
- * already restores any second of the last 35 days, and each backup is a full copy billed per GB-month.
+ * The table's backups beyond point-in-time recovery (docs/deploy.md, "Evidence and backups"), in a locked vault
+ * nobody can delete recovery points from: PITR lives and dies with the table, these do not. Each is a full copy
+ * billed per GB-month (`npm run cost`), so a week of dailies (PITR already restores any second of the last 35 days)
+ * and a year of monthlies, moved to cold storage (a tenth of the price) after their first month.
  */
-export const TABLE_BACKUP_RULES = [
-  { ruleName: 'monthly', schedule: { day: '1', hour: '19', minute: '0' }, keep: Duration.days(366) },
-] as const;
+export const TABLE_BACKUP_RULES: ReadonlyArray<{
+  ruleName: string;
+  schedule: events.CronOptions;
+  keep: Duration;
+  coldAfter?: Duration;
+}> = [
+  { ruleName: 'daily', schedule: { hour: '19', minute: '30' }, keep: Duration.days(7) },
+  {
+    ruleName: 'monthly',
+    schedule: { day: '1', hour: '19', minute: '0' },
+    keep: Duration.days(366),
+    coldAfter: Duration.days(30),
+  },
+];
+/**
+ * The vault's lock (AWS Backup Vault Lock, governance mode): no recovery point may be kept shorter than the daily
+ * rule's week or longer than 400 days, and none can be deleted before its retention ends.
+ */
+export const BACKUP_VAULT_LOCK = {
+  minRetention: Duration.days(7),
+  maxRetention: Duration.days(400),
+} as const;
 export const BACKUP_VAULT_NAME = 'gridsafe-table';
 /**
  * The cell's page-cursor secret (packages/db/src/page-cursor.ts): `{"current": "...", "previous": [...]}`. One per
@@ -182,6 +203,7 @@ export class SharedStack extends Stack {
   readonly backupPlan: backup.BackupPlan;
   readonly router: CellRouter;
   readonly cursorSecret: secretsmanager.Secret;
+  readonly smsSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: SharedStackProps) {
     super(scope, id, { stackName: SHARED_STACK_NAME, ...props });
@@ -241,6 +263,8 @@ export class SharedStack extends Stack {
         'Rotation keeps the old key readable (cursors already handed out stay valid until the next rotation), which ' +
         'Secrets Manager rotation lambdas do not do; the operator rotates it as docs/deploy.md describes.',
     });
+
+    this.smsSecret = createSmsSecret(this);
 
     this.createAlarms();
     addCountyAlarms(this, { critical: this.alarmTopic, warning: this.warningTopic });
@@ -331,6 +355,9 @@ export class SharedStack extends Stack {
     const bucket = new s3.Bucket(this, 'Evidence', {
       bucketName: evidenceBucketName(tableName),
       versioned: true,
+      // Each confirmed photo is locked for EVIDENCE_RETENTION when the API copies it out of pending/ (governance
+      // mode, per object): no default retention, which would lock pending/ uploads and exports that must expire.
+      objectLockEnabled: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
@@ -389,6 +416,17 @@ export class SharedStack extends Stack {
         resources: [bucket.arnForObjects('t/*')],
       }),
     );
+    // Governance-mode locks hold against everyone: nobody may bypass them, so no IAM policy (not even the account's
+    // administrators') shortens a photo's lock or deletes a locked version without first removing this statement.
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceLocksAreNeverBypassed',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:BypassGovernanceRetention'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
     return bucket;
   }
 
@@ -397,6 +435,7 @@ export class SharedStack extends Stack {
       backupVaultName: BACKUP_VAULT_NAME,
       // Refuses backup:DeleteRecoveryPoint to everyone: a backup leaves the vault only when its rule expires it.
       blockRecoveryPointDeletion: true,
+      lockConfiguration: { ...BACKUP_VAULT_LOCK },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const plan = new backup.BackupPlan(this, 'TableBackupPlan', {
@@ -406,9 +445,10 @@ export class SharedStack extends Stack {
         (rule) =>
           new backup.BackupPlanRule({
             ruleName: rule.ruleName,
-            // 03:00 China Standard Time, after the nightly assessments' window.
+            // 03:00 and 03:30 China Standard Time, after the nightly assessments' window.
             scheduleExpression: events.Schedule.cron(rule.schedule),
             deleteAfter: rule.keep,
+            ...(rule.coldAfter ? { moveToColdStorageAfter: rule.coldAfter } : {}),
           }),
       ),
     });

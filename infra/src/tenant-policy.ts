@@ -18,8 +18,12 @@ export const TENANT_TABLE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 
-/** Photos are written through presigned requests signed by this role, and read back; never listed or deleted. */
-export const TENANT_EVIDENCE_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
+/**
+ * Photos are written through presigned requests signed by this role, and read back; never listed or deleted.
+ * `s3:PutObjectRetention` lets the copy of a confirmed photo carry its Object Lock (governance mode); shortening a
+ * lock needs `s3:BypassGovernanceRetention`, which the bucket policy denies to everyone.
+ */
+export const TENANT_EVIDENCE_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'] as const;
 
 /**
  * What the cell's user-administration service does to the county pool for a county API: create a person's

@@ -32,6 +32,7 @@ import {
   cursorSecretArn,
   importSharedResources,
 } from './shared-stack.ts';
+import { SMS_SECRET_NAME, smsSecretStatement } from './sms-secret.ts';
 import {
   countyApiRoleName,
   cursorSecretStatement,
@@ -143,6 +144,11 @@ export class TenantStack extends Stack {
       environment: { ...dataEnvironment, PUBLIC_ORIGIN: props.webOrigins[0]! },
     });
     this.escalationSweep.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
+    // SMS notices (issue 16): the two functions that send them read the cell's AccessKey at the first SMS.
+    for (const sender of [this.api, this.escalationSweep]) {
+      sender.function.addEnvironment('SMS_SECRET_ID', SMS_SECRET_NAME);
+      sender.role.addToPolicy(smsSecretStatement(this));
+    }
 
     this.assessmentRefresh = new NodeFunction(this, 'AssessmentRefresh', {
       entry: 'functions/assessment-refresh.ts',

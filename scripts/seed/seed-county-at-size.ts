@@ -31,6 +31,7 @@ import {
 import { PhotoStore } from '@gridsafe/evidence';
 import { BulkWriter } from '../bench/bulk-writer.ts';
 import { runBounded } from '../bench/pool.ts';
+import { townshipCells } from './demo-boundaries.ts';
 import { DEMO_DEPARTMENTS, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES, type DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
 import { demoJpegPhoto, demoUnit, LEC_FOR, riskPointFromTemplate } from './demo-records.ts';
@@ -140,7 +141,9 @@ export async function seedCountyAtSize(
   ).filter((d): d is Department => d !== undefined);
 
   log('townships and villages');
-  const villages = await seedGridTree(store, county, ctx, once);
+  const { villages, townships } = await seedGridTree(store, county, ctx, once);
+  log('township boundaries');
+  await seedTownshipBoundaries(store, county, townships, ctx, once);
 
   const firstSerial =
     county.townships.reduce((sum, t) => sum + t.villages.length, 0) * county.unitsPerVillage + 1;
@@ -397,13 +400,46 @@ interface PlacedVillage {
   centre: { lat: number; lng: number };
 }
 
-/** Every township to 32 and every village to 314, the demo's own kept; answers all villages with a centre. */
+/** Each township's outline (demo-boundaries.ts), through the repository like an upload; one already there is kept. */
+async function seedTownshipBoundaries(
+  store: TenantStore,
+  county: DemoCounty,
+  townships: { node: GridNode; centre: { lat: number; lng: number } }[],
+  ctx: WriteContext,
+  once: (what: string, write: () => Promise<unknown>) => Promise<void>,
+): Promise<void> {
+  const grids = new GridRepository(store);
+  const rings = townshipCells(
+    county.centre,
+    0.3,
+    townships.map((township) => township.centre),
+  );
+  for (const [i, { node }] of townships.entries()) {
+    if (await grids.getBoundary(node.id)) continue;
+    const stored = await grids.getWithChain(node.id);
+    if (!stored) continue;
+    const ring = rings[i]!;
+    const geometry = { type: 'Polygon' as const, coordinates: [ring] };
+    const bytes = new TextEncoder().encode(JSON.stringify(geometry)).length;
+    await once('boundaries', () =>
+      grids.setBoundary(stored, geometry, Number(stored.version), ctx, { bytes, positions: ring.length }),
+    );
+  }
+}
+
+/**
+ * Every township to 32 and every village to 314, the demo's own kept; answers all villages with a centre, and
+ * the townships with the centre their villages are placed around.
+ */
 async function seedGridTree(
   store: TenantStore,
   county: DemoCounty,
   ctx: WriteContext,
   once: (what: string, write: () => Promise<unknown>) => Promise<void>,
-): Promise<PlacedVillage[]> {
+): Promise<{
+  villages: PlacedVillage[];
+  townships: { node: GridNode; centre: { lat: number; lng: number } }[];
+}> {
   const grids = new GridRepository(store);
   const { tenant } = county;
   const counted = (what: string) => (write: () => Promise<unknown>) => once(what, write);
@@ -426,6 +462,7 @@ async function seedGridTree(
   const perTownship = (t: number) =>
     Math.floor(TAIHE_SIZE.villages / townships.length) + (t < TAIHE_SIZE.villages % townships.length ? 1 : 0);
   const placed: PlacedVillage[] = [];
+  const placedTownships: { node: GridNode; centre: { lat: number; lng: number } }[] = [];
   for (const [t, township] of townships.entries()) {
     const townshipNode = await ensureGrid(
       grids,
@@ -440,6 +477,7 @@ async function seedGridTree(
       counted('grids'),
     );
     const centre = around(county.centre, t + 1, 0.22);
+    placedTownships.push({ node: townshipNode, centre });
     const names = [...township.villages];
     for (let j = 0; names.length < perTownship(t); j++) {
       const stem = VILLAGE_STEMS[(j + t * 5) % VILLAGE_STEMS.length]!;
@@ -463,7 +501,7 @@ async function seedGridTree(
       placed.push({ node, township: townshipNode, centre: around(centre, index + 1, 0.04) });
     }
   }
-  return placed;
+  return { villages: placed, townships: placedTownships };
 }
 
 /** The points the sized county adds: Taihe's filed counts, the 300 in review and some drafts, less the demo's own. */

@@ -59,6 +59,38 @@ describe('the county’s map', () => {
     await context.close();
   });
 
+  it('the county’s townships are drawn as outlines with their names once a boundary is uploaded', async () => {
+    const roots = await stack.api<{ items: { id: string }[] }>(adminToken, 'GET', '/grids');
+    const townships = await stack.api<{ items: { id: string; name: string }[] }>(
+      adminToken,
+      'GET',
+      `/grids?parent=${roots.body.items[0]!.id}`,
+    );
+    const township = townships.body.items[0]!;
+    const square = [
+      [115.5, 33.1],
+      [115.7, 33.1],
+      [115.7, 33.25],
+      [115.5, 33.25],
+      [115.5, 33.1],
+    ];
+    const saved = await stack.api(adminToken, 'PUT', `/grids/${township.id}/boundary`, {
+      type: 'Polygon',
+      coordinates: [square],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'county.admin');
+    await page.goto(`${stack.url}/taihe/map`);
+    const map = page.locator('[data-testid=map]');
+    await expect.poll(() => map.getAttribute('data-boundaries')).toBe('1');
+    await expect.poll(() => page.locator('.boundary-label').first().textContent()).toBe(township.name);
+    expect(await page.locator('.leaflet-boundaries-pane path').count()).toBe(1);
+    await screenshot(page, 'map-boundaries');
+    await context.close();
+  });
+
   it('a county admin sets the county’s 天地图 key, and with no network the map says the base map is offline and still draws', async () => {
     const before = await stack.api<{ settings: { map: object }; version: number }>(
       adminToken,

@@ -217,7 +217,9 @@ describe('the user pool', () => {
 
 describe('the cursor secret', () => {
   it('is one generated secret per cell, kept when the stack is deleted, in the shape the API reads', () => {
-    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    const secrets = template.findResources('AWS::SecretsManager::Secret', {
+      Properties: { Name: 'gridsafe/page-cursor' },
+    });
     expect(Object.keys(secrets)).toHaveLength(1);
     const secret = Object.values(secrets)[0]!;
     expect(secret.DeletionPolicy).toBe('Retain');
@@ -309,13 +311,16 @@ describe('evidence that cannot be overwritten or deleted', () => {
 });
 
 describe("the table's backups beyond point-in-time recovery", () => {
-  it('backs the table up monthly and keeps each backup a year, into a retained vault', () => {
+  it('backs the table up daily (kept a week) and monthly (kept a year, cold after a month), into a retained vault', () => {
     const plan = onlyResource('AWS::Backup::BackupPlan').Properties.BackupPlan as {
       BackupPlanRule: Record<string, unknown>[];
     };
     expect(
       plan.BackupPlanRule.map((rule) => [rule.RuleName, rule.ScheduleExpression, rule.Lifecycle]),
-    ).toEqual([['monthly', 'cron(0 19 1 * ? *)', { DeleteAfterDays: 366 }]]);
+    ).toEqual([
+      ['daily', 'cron(30 19 * * ? *)', { DeleteAfterDays: 7 }],
+      ['monthly', 'cron(0 19 1 * ? *)', { DeleteAfterDays: 366, MoveToColdStorageAfterDays: 30 }],
+    ]);
     for (const rule of plan.BackupPlanRule) {
       expect(rule.TargetBackupVault).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^BackupVault/), 'BackupVaultName'],

@@ -101,16 +101,21 @@ describe('tenant IAM policies in the synthesized templates', () => {
     }
   });
 
-  it.each(TENANTS)('lets %s read the cell’s cursor secret and no other secret', (tenant) => {
+  it.each(TENANTS)('lets %s read the cell’s cursor and SMS secrets and no other secret', (tenant) => {
     const secretStatements = statementsByTenant
       .get(tenant)!
       .filter((s) => actions(s).some((a) => a.startsWith('secretsmanager:')));
-    // The API's role only: the sweep and the assessment job hand out no cursors.
-    expect(secretStatements).toHaveLength(1);
-    expect(actions(secretStatements[0]!)).toEqual(['secretsmanager:GetSecretValue']);
-    expect(list(secretStatements[0]!.Resource)).toEqual([
-      `arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:gridsafe/page-cursor-??????`,
-    ]);
+    for (const statement of secretStatements)
+      expect(actions(statement)).toEqual(['secretsmanager:GetSecretValue']);
+    // The cursor secret for the API's role only (the sweep and the assessment hand out no cursors); the SMS
+    // AccessKey for the API's and the sweep's, the two that send notices (issue 16), never the assessment's.
+    expect(secretStatements.map((statement) => list(statement.Resource)).sort()).toEqual(
+      [
+        [`arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:gridsafe/page-cursor-??????`],
+        [`arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:gridsafe/sms-aliyun-??????`],
+        [`arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:gridsafe/sms-aliyun-??????`],
+      ].sort(),
+    );
   });
 
   it.each(TENANTS)(
@@ -124,7 +129,12 @@ describe('tenant IAM policies in the synthesized templates', () => {
         `${BUCKET_ARN}/t/${tenant}/*`,
         `${BUCKET_ARN}/pending/t/${tenant}/*`,
       ]);
-      expect(actions(s3Statements[0]!).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+      // PutObjectRetention: the confirmed photo's copy carries its Object Lock; never a delete or a bypass.
+      expect(actions(s3Statements[0]!).sort()).toEqual([
+        's3:GetObject',
+        's3:PutObject',
+        's3:PutObjectRetention',
+      ]);
     },
   );
 

@@ -121,6 +121,8 @@ describe('a county stack', () => {
       'POWERTOOLS_SERVICE_NAME',
       // The links in group-robot messages.
       'PUBLIC_ORIGIN',
+      // The cell's SMS AccessKey, by name (issue 16).
+      'SMS_SECRET_ID',
       'TABLE_NAME',
     ]);
   });

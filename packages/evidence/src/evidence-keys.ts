@@ -15,3 +15,9 @@ export const PENDING_UPLOAD_ROOT = 'pending/';
 export function pendingUploadPrefix(tenant: string): string {
   return `${PENDING_UPLOAD_ROOT}${evidencePrefix(tenant)}`;
 }
+
+/**
+ * How long a confirmed photo is locked against deletion and overwrite (S3 Object Lock, governance mode): five years,
+ * the same span the bucket keeps a replaced version (infra's EVIDENCE_RETENTION, checked equal by the infra tests).
+ */
+export const EVIDENCE_LOCK_DAYS = 5 * 365;

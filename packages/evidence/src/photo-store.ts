@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ServiceUnavailableError, ValidationError } from '@gridsafe/core';
-import { evidencePrefix, pendingUploadPrefix } from './evidence-keys.ts';
+import { EVIDENCE_LOCK_DAYS, evidencePrefix, pendingUploadPrefix } from './evidence-keys.ts';
 import { resolveS3Client, type S3ClientSource } from './lazy-s3-client.ts';
 
 /** Presigned uploads live five minutes: long enough for a slow rural uplink, short enough to be useless if leaked. */
@@ -57,8 +57,12 @@ export class PhotoStore {
   /**
    * A verified upload becomes evidence: copied (inside S3) from its pending key to its final one. A photo
    * announced before pending uploads had their own prefix is already at its final key and stays there.
+   * The copy is locked (Object Lock, governance mode) for EVIDENCE_LOCK_DAYS from `now`: S3 then refuses to
+   * delete that version or shorten its lock to every principal (the bucket policy denies bypassing governance);
+   * a later write to the same key only adds a version. S3 computes and stores the copy's SHA-256. The local S3
+   * server ignores both headers.
    */
-  async promote(pendingKey: string, finalKey: string): Promise<void> {
+  async promote(pendingKey: string, finalKey: string, now: Date = new Date()): Promise<void> {
     this.assertOwnKey(pendingKey);
     this.assertOwnKey(finalKey);
     if (pendingKey === finalKey) return;
@@ -70,6 +74,9 @@ export class PhotoStore {
           Bucket: this.bucket,
           Key: finalKey,
           CopySource: `${this.bucket}/${pendingKey.split('/').map(encodeURIComponent).join('/')}`,
+          ChecksumAlgorithm: 'SHA256',
+          ObjectLockMode: 'GOVERNANCE',
+          ObjectLockRetainUntilDate: new Date(now.getTime() + EVIDENCE_LOCK_DAYS * 86_400_000),
         }),
       );
     } catch (error) {

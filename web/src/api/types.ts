@@ -161,6 +161,15 @@ export interface MapPoint {
   /** A unit's credit level, when asked for (`include=credit`). */
   credit?: import('@gridsafe/core').CreditLevel;
 }
+/** One child's outline from GET /grids/{id}/child-boundaries: the map draws the county's townships or a township's villages. */
+export interface ChildBoundary {
+  gridId: string;
+  name: string;
+  level: 'township' | 'village';
+  geometry:
+    | { type: 'Polygon'; coordinates: number[][][] }
+    | { type: 'MultiPolygon'; coordinates: number[][][][] };
+}
 /** GET/PUT /notification-channels: the county's SMS and robot settings, with the version to send back. */
 export interface ChannelsAnswer {
   channels: import('@gridsafe/core').NotificationChannels;

@@ -1,5 +1,5 @@
 import { api, query } from '../api/client.ts';
-import type { MapPoint } from '../api/types.ts';
+import type { ChildBoundary, GridNode, MapPoint } from '../api/types.ts';
 
 /** What the map page asks for: the place (grid, department) and the filters, as the address keeps them. */
 export interface MapFilters {
@@ -37,13 +37,30 @@ async function positions(kind: 'unit' | 'risk-point', params: Record<string, str
  */
 export async function loadMapData(
   filters: MapFilters,
-): Promise<{ units: MapPoint[]; riskPoints: MapPoint[] }> {
+): Promise<{ units: MapPoint[]; riskPoints: MapPoint[]; boundaries: ChildBoundary[] }> {
   const { grid, department, industry, status, color, layer, credit } = filters;
   const place = { grid, department, industry };
   const wantUnits = layer !== 'risk-point' && !status && !color;
-  const [units, riskPoints] = await Promise.all([
+  const [units, riskPoints, boundaries] = await Promise.all([
     wantUnits ? positions('unit', { ...place, include: 'credit' }) : Promise.resolve([]),
     layer === 'unit' || credit ? Promise.resolve([]) : positions('risk-point', { ...place, status, color }),
+    loadBoundaries(grid),
   ]);
-  return { units: credit ? units.filter((unit) => unit.credit === credit) : units, riskPoints };
+  return { units: credit ? units.filter((unit) => unit.credit === credit) : units, riskPoints, boundaries };
+}
+
+/**
+ * The outlines the map draws under the places: the children of the grid in the filter, or of the person's own
+ * starting node (the county's townships for the county, a township's villages for its officer). Outlines are a
+ * backdrop: a county that uploaded none, or a failed read, draws the places alone.
+ */
+export async function loadBoundaries(grid: string): Promise<ChildBoundary[]> {
+  try {
+    const node = grid || (await api<{ items: GridNode[] }>('/grids')).items[0]?.id;
+    if (!node) return [];
+    return (await api<{ items: ChildBoundary[] }>(`/grids/${encodeURIComponent(node)}/child-boundaries`))
+      .items;
+  } catch {
+    return [];
+  }
 }

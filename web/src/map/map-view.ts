@@ -2,7 +2,7 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import '../styles/map.css';
 import Supercluster, { type PointFeature } from 'supercluster';
-import type { MapPoint } from '../api/types.ts';
+import type { ChildBoundary, MapPoint } from '../api/types.ts';
 import { COLOUR_HEX, RISK_COLOURS, type RiskColour } from '../colours.ts';
 import type { TileConfig } from './tile-config.ts';
 
@@ -18,6 +18,8 @@ export interface MapLabels {
 export interface MapData {
   units: MapPoint[];
   riskPoints: MapPoint[];
+  /** Grid outlines drawn under the places (the county's townships, or a township's villages). */
+  boundaries?: ChildBoundary[];
 }
 
 /** Roughly the demo counties (Fuyang, Anhui): the view when nothing has a position yet. */
@@ -84,6 +86,9 @@ export function mountMap(
   });
   index.load(places);
 
+  drawBoundaries(map, data.boundaries ?? []);
+  container.dataset.boundaries = String(data.boundaries?.length ?? 0);
+
   const layer = L.layerGroup().addTo(map);
   const draw = () => {
     layer.clearLayers();
@@ -125,9 +130,30 @@ export function mountMap(
       stopTiles();
       map.remove();
       delete container.dataset.drawn;
+      delete container.dataset.boundaries;
     },
     placeCount: places.length,
   };
+}
+
+/**
+ * Grid outlines as thin dark lines with the grid's name at the centre, in a pane under the places so a click
+ * always reaches a place; not interactive (the filters choose a grid, the outline only shows where it is).
+ */
+function drawBoundaries(map: L.Map, boundaries: ChildBoundary[]) {
+  if (boundaries.length === 0) return;
+  map.createPane('boundaries').style.zIndex = '350';
+  for (const boundary of boundaries) {
+    const outline = L.geoJSON(boundary.geometry as GeoJSON.Geometry, {
+      pane: 'boundaries',
+      interactive: false,
+      style: { color: '#37474f', weight: 1.5, opacity: 0.8, fill: false },
+    }).addTo(map);
+    L.tooltip({ permanent: true, direction: 'center', className: 'boundary-label', pane: 'boundaries' })
+      .setLatLng(outline.getBounds().getCenter())
+      .setContent(boundary.name)
+      .addTo(map);
+  }
 }
 
 function feature(point: MapPoint, kind: 'unit' | 'risk-point'): PointFeature<PlaceProperties> {

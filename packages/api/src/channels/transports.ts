@@ -2,6 +2,8 @@ import type { DeliveryTransport, PlannedRobotPost, PlannedSms } from '@gridsafe/
 import type { AliyunSmsCredentials, SmsClient } from './aliyun-sms.ts';
 import { postToRobot } from './robot-request.ts';
 
+export type { AliyunSmsCredentials } from './aliyun-sms.ts';
+
 /**
  * Where outgoing messages go. A transport sends one message or throws; the caller logs, retries and caps.
  * The local sink sends nothing: the delivery log line it leaves (with the request a provider would have
@@ -24,14 +26,16 @@ export const localSink: OutboundTransports = {
  * never in a cold start), robots by HTTPS POST to the webhook the county entered.
  */
 export function liveTransports(options: {
-  aliyun?: AliyunSmsCredentials;
+  /** The AccessKey, or where to fetch it at the first SMS (the cell's secret in AWS: functions/lib/outbound.ts). */
+  aliyun?: AliyunSmsCredentials | (() => Promise<AliyunSmsCredentials | undefined>);
   fetcher?: typeof fetch;
 }): OutboundTransports {
   let client: Promise<SmsClient> | undefined;
   return {
     name: (channel) => (channel === 'sms' ? 'aliyun-sms' : channel),
     async sms(planned) {
-      const credentials = options.aliyun;
+      const source = options.aliyun;
+      const credentials = typeof source === 'function' ? await source() : source;
       // A county with SMS turned on but no AccessKey in its stack: each attempt fails into the log, visibly.
       if (!credentials) throw new Error('No Alibaba Cloud SMS AccessKey is configured for this stack.');
       client ??= import('./aliyun-sms.ts').then((m) => m.aliyunSmsClient(credentials));

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseCellsConfig } from '../../infra/src/cells-config.ts';
+import { countyCost, IDLE, TAIHE } from '../../infra/src/cost-model.ts';
+import { loadPrices, synthesizeForCost } from '../../infra/src/cost-templates.ts';
+
+const config = parseCellsConfig(
+  {
+    tableName: 'gridsafe',
+    platformCell: 'test-1',
+    webOrigins: ['https://app.gridsafe.example.cn'],
+    cells: [{ id: 'test-1', tenants: [{ id: 'taihe' }, { id: 'linquan' }] }],
+  },
+  {},
+);
+const { shared, county } = synthesizeForCost(config, 'test-1', 'taihe');
+const prices = loadPrices();
+const price = (profile = TAIHE, cellCounties = 100, region = 'us-east-1') =>
+  countyCost({ county, shared, region, prices, profile, cellCounties });
+const line = (cost: ReturnType<typeof price>, item: string) =>
+  cost.lines.find((candidate) => candidate.item.startsWith(item))!;
+
+describe('the cost model over the synthesized templates (npm run cost)', () => {
+  it('prices an idle county under US$0.10 a month', () => {
+    expect(price(IDLE).total).toBeLessThan(0.1);
+  });
+
+  it('prices a Taihe-sized county under US$3 a month while its cell’s user pool is inside the free tier', () => {
+    // 24 Taihe-sized counties are 9,840 monthly users, under the pool's 10,000 free.
+    const cost = price(TAIHE, 24);
+    expect(line(cost, 'Cognito').usd).toBe(0);
+    expect(cost.total).toBeLessThan(3);
+  });
+
+  it('shows the cell pool’s Cognito bill, not the county’s own resources, taking a 100-county cell over US$3', () => {
+    const cost = price(TAIHE, 100);
+    expect(cost.total - line(cost, 'Cognito').usd).toBeLessThan(3);
+    expect(line(cost, 'Cognito').usd).toBeGreaterThan(1);
+  });
+
+  it('reads what it prices from the templates: the function memory, both HTTP APIs, no county alarm, the backups', () => {
+    const cost = price();
+    expect(line(cost, 'API function').detail).toContain('at 1024 MB');
+    expect(line(cost, 'HTTP API requests').detail).toContain('× 2 HTTP APIs');
+    expect(line(cost, 'county alarms').usd).toBe(0);
+    // The sweep every 5 minutes and the nightly assessment.
+    expect(line(cost, 'scheduled jobs').detail).toBe('8670 invocations a month');
+    expect(line(cost, 'table backups').detail).toContain('8.0 warm');
+    expect(line(cost, 'CloudWatch Logs').detail).toContain('kept 12 months');
+  });
+
+  it('converts a China region’s CNY prices to US$ at the recorded rate and keeps SMS outside the total', () => {
+    const china = price(TAIHE, 100, 'cn-north-1');
+    const apiCny = line(china, 'API function').usd * prices.cnyPerUsd;
+    expect(apiCny).toBeGreaterThan(line(price(), 'API function').usd);
+    expect(china.sms.usd).toBeGreaterThan(0);
+    expect(china.lines.some((candidate) => candidate.item.startsWith('SMS'))).toBe(false);
+  });
+});
