@@ -9,6 +9,7 @@ import {
   migrateCountyToPersonIds,
   migrateSupervisedToRegister,
   migrateUnitsToLifecycle,
+  rateCounty,
   TenantRegistry,
   TenantStore,
 } from '@gridsafe/db';
@@ -21,7 +22,8 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * has none yet (docs/decisions.md, "Statistics at the end of a period"); the search index of every unit, risk
  * point and hazard (docs/decisions.md, "Search"); and units stored before the unit lifecycle marked active
  * (docs/decisions.md, "A unit's lifecycle"); and hazards listed for supervision before the 挂牌督办
- * register joined it (docs/decisions.md, "挂牌督办 and the phones' queued writes"). Safe to run again; run it before
+ * register joined it (docs/decisions.md, "挂牌督办 and the phones' queued writes"); and every unit's credit rating
+ * (docs/decisions.md, "Unit credit ratings"), written only where it is missing or changed. Safe to run again; run it before
  * deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
@@ -81,4 +83,6 @@ for (const tenant of tenants) {
   console.log(
     `${tenant}: search index written for ${search.units} units, ${search.riskPoints} risk points, ${search.hazards} hazards (${search.postings} postings)`,
   );
+  const credit = await rateCounty(store, new Date());
+  console.log(`${tenant}: credit ratings of ${credit.units} units checked, ${credit.changed} written`);
 }

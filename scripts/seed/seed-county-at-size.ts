@@ -20,6 +20,7 @@ import {
   PatrolRepository,
   planPatrols,
   RiskPointRepository,
+  rateCounty,
   riskPointsByUnit,
   SettingsRepository,
   TenantStore,
@@ -211,6 +212,11 @@ export async function seedCountyAtSize(
       added.patrols = (added.patrols ?? 0) + 1;
     }
   });
+  log('credit ratings');
+  // Every unit rated from its seeded record, the new ratings sent by BatchWriteItem like the units themselves.
+  const ratings = new BulkWriter(target.client, target.tableName, 4);
+  added.creditRatings = (await rateCounty(store, now, (items) => ratings.add(items))).changed;
+  await ratings.drain();
   log('patrol tasks for every other unit');
   const planned = await planPatrols({
     store,

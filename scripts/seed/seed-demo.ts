@@ -15,6 +15,7 @@ import {
 import {
   DepartmentRepository,
   GridRepository,
+  rateCounty,
   TenantRegistry,
   TenantStore,
   UnitRepository,
@@ -243,6 +244,8 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   }
   report.created += (await seedDemoRiskPoints(target, county)).created;
   report.created += (await seedDemoHazardsAndPatrols(target, county)).created;
+  // Every unit rated from the record just seeded (a second seed changes no rating, so writes nothing).
+  report.created += (await rateCounty(store, now)).changed;
   return report;
 }
 

@@ -103,15 +103,21 @@ describe('request budgets', () => {
     expect(result.operations).toEqual(['GetItem']);
   });
 
-  it('approves a submitted risk point with one GetItem and one TransactWriteItems', async ({
+  it('approves a submitted risk point with one GetItem and one TransactWriteItems, then re-rates its unit once filed', async ({
     admin,
     measure,
   }) => {
     const [point] = await pointsIn(admin, 'submitted');
     const result = await measure('POST', `/risk-points/${point!.id}/approve`, {});
     expect(result.status).toBe(200);
-    expect(result.calls).toBe(2);
-    expect(result.operations).toEqual(['GetItem', 'TransactWriteItems']);
+    expect(result.operations.slice(0, 2)).toEqual(['GetItem', 'TransactWriteItems']);
+    // A filing changes the unit's credit rating (docs/decisions.md, "Unit credit ratings"): the rules, the unit and
+    // its rating, its village's points and hazards and its patrols, and the rating's write when it changed.
+    const refresh = result.operations.slice(2);
+    expect(refresh.length).toBeLessThanOrEqual(result.body.status === 'filed' ? 7 : 0);
+    expect(refresh.every((operation) => ['GetItem', 'Query', 'TransactWriteItems'].includes(operation))).toBe(
+      true,
+    );
   });
 
   it('returns a submitted risk point with one GetItem and one TransactWriteItems', async ({

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
 import { ASSESSMENT_TABLE } from '../support/matrix-table-assessment.ts';
 import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
+import { CREDIT_TABLE } from '../support/matrix-table-credit.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
 import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
 import { JOBS_TABLE } from '../support/matrix-table-jobs.ts';
@@ -34,6 +35,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...CHANNELS_TABLE,
   ...ASSESSMENT_TABLE,
   ...SUPERVISE_TABLE,
+  ...CREDIT_TABLE,
 };
 
 let w: MatrixWorld;

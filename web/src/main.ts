@@ -21,6 +21,7 @@ import './styles/statistics.css';
 import './styles/lifecycle.css';
 import './styles/registers.css';
 import './styles/search.css';
+import './styles/credit.css';
 // Last: print rules override the screen's.
 import './styles/print.css';
 

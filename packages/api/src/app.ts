@@ -32,6 +32,8 @@ export { COUNTY_API_BASE };
  */
 export const API_HTML_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The writes after which a unit's credit rating is computed again: its record, risk points, hazards, patrols. */
+const CREDIT_WRITES = /\/(units|risk-points|hazards|patrols)(\/|$)/;
 /** JSON bodies over 1 MB are refused; photos go straight to S3 and never through the API. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -146,6 +148,12 @@ function countyApi(deps: AppDeps) {
   // The notice board behind a QR code: public, read-only, rate-limited (PUBLIC_COUNTY_ROUTES).
   groups.add(county, '/public', () => import('./routes/public-board.ts').then((m) => m.registerPublicBoard));
   county.use('*', requireAuth);
+  // A write to a unit's record re-rates the unit (credit-refresh.ts, loaded at the first such write).
+  county.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status < 300 && CREDIT_WRITES.test(c.req.path))
+      await (await import('./credit-refresh.ts')).refreshCreditAfterWrite(c);
+  });
   registerMe(county);
   registerGrids(county);
   registerUnits(county);
@@ -185,6 +193,9 @@ function countyApi(deps: AppDeps) {
   );
   groups.add(county, '/hazards/:id/supervision-order', () =>
     import('./routes/supervision-order.ts').then((m) => m.registerSupervisionOrder),
+  );
+  groups.add(county, ['/units/:id/credit', '/settings/credit-rules'], () =>
+    import('./routes/credit.ts').then((m) => m.registerCredit),
   );
   groups.add(county, '/map', () => import('./routes/map.ts').then((m) => m.registerMap));
   groups.add(county, ['/exports', '/imports'], () =>

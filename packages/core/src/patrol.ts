@@ -115,13 +115,15 @@ export type CompletePatrolInput = z.infer<typeof CompletePatrolSchema>;
 
 /**
  * Days between patrols of a unit: the shortest of the county's "every unit at least" maximum, the interval for
- * its supervision level and the interval for the worst colour among its risk points (ungraded ones add nothing).
+ * its supervision level, the interval for the worst colour among its risk points (ungraded ones add nothing) and
+ * the interval its credit level asks for (credit.ts; where the credit level and the worst colour disagree, the
+ * shorter wins).
  *
  * @example
  * patrolIntervalDays({ supervisionLevel: 'township' }, ['blue', 'red'], DEFAULT_SETTINGS); // 7
  */
 export function patrolIntervalDays(
-  unit: { supervisionLevel: 'county' | 'township' | 'village' },
+  unit: { supervisionLevel: 'county' | 'township' | 'village'; creditPatrolDays?: number },
   colors: readonly Color[],
   settings: Pick<TenantSettings, 'patrolFrequencyDays' | 'patrolSupervisionLevelDays'>,
 ): number {
@@ -131,6 +133,7 @@ export function patrolIntervalDays(
     frequency.unitMaximumDays,
     settings.patrolSupervisionLevelDays[unit.supervisionLevel],
     ...byColor,
+    unit.creditPatrolDays ?? Number.POSITIVE_INFINITY,
   );
 }
 
@@ -227,6 +230,8 @@ export function planPatrol(
     departmentId?: string;
     supervisionLevel: 'county' | 'township' | 'village';
     location?: Location;
+    /** The interval the unit's credit level asks for, when it has a rating. */
+    creditPatrolDays?: number;
   },
   riskPoints: readonly PatrolRiskPoint[],
   settings: Pick<TenantSettings, 'patrolFrequencyDays' | 'patrolSupervisionLevelDays'>,

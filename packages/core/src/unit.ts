@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ContactSchema, described, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import { CREDIT_LEVELS } from './credit.ts';
 import { creditCodeProblem, normalizeCreditCode } from './credit-code.ts';
 import { IndustryCodeSchema } from './department.ts';
 import { ForbiddenError } from './errors.ts';
@@ -42,6 +43,9 @@ export const CreditCodeSchema = z.pipe(z.string(), z.transform(normalizeCreditCo
   }),
 );
 
+/** A credit level by name (credit.ts); here so the units list needs none of the credit schemas. */
+export const UnitCreditLevelSchema = z.enum(CREDIT_LEVELS);
+
 export const UnitSchema = described(
   z.object({
     id: UlidSchema,
@@ -65,6 +69,9 @@ export const UnitSchema = described(
     address: z.optional(z.string()),
     location: z.optional(LocationSchema),
     contact: z.optional(ContactSchema),
+    credit: described(z.optional(z.object({ level: UnitCreditLevelSchema, score: z.number() })), {
+      description: 'The credit badge (credit level and score), in lists asked with include=credit',
+    }),
     version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),

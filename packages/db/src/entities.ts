@@ -7,6 +7,7 @@ import {
   type RegisterJob,
   type RiskPoint,
   type Unit,
+  type UnitCredit,
   type User,
 } from '@gridsafe/core';
 import { entity } from './entity.ts';
@@ -140,4 +141,16 @@ export const registerJobEntity = entity<RegisterJob>({
   prefix: 'JOB',
   audit: 'register-job',
   indexes: {},
+});
+
+/**
+ * Unit credit ratings (credit-repository.ts), one item per unit beside it (pk CREDIT#<unitId>), so a new rating
+ * never bumps the unit's version: gsi1 CREDIT#<level> / <gridPath>#<unitId>, a level's units within a subtree
+ * (the unit list's `credit=` filter).
+ */
+export const unitCreditEntity = entity<UnitCredit>({
+  type: 'UnitCredit',
+  prefix: 'CREDIT',
+  audit: 'credit',
+  indexes: { gsi1: { pk: ['CREDIT', 'level'], sk: (credit) => `${credit.gridPath}#${credit.unitId}` } },
 });

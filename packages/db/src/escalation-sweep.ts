@@ -13,6 +13,7 @@ import {
   type TenantSettings,
   ulidSource,
 } from '@gridsafe/core';
+import { refreshUnitCredit } from './credit-rating.ts';
 import { HazardRepository } from './hazard-repository.ts';
 import { systemPrincipal } from './patrol-plan.ts';
 import { fromItem, type TenantStore } from './tenant-store.ts';
@@ -89,6 +90,12 @@ export async function runEscalationSweep(options: EscalationSweepOptions): Promi
         }
         if (outcome.escalated) result.escalated += 1;
         if (outcome.markedOverdue) result.markedOverdue += 1;
+        // A hazard past its deadline weighs on its unit's credit rating: rate the unit again (docs/decisions.md,
+        // "Unit credit ratings"); a failure here leaves the escalation done and the daily re-rating catches up.
+        if (outcome.markedOverdue)
+          await refreshUnitCredit(store, listed.unitId, now).catch((error: unknown) => {
+            logger.warn('credit rating failed', { tenant: store.tenant, unitId: listed.unitId, error });
+          });
         // The escalation and its in-app notices are committed; a failing SMS or e-mail channel must not undo
         // that or count it as failed.
         await notifier.notify(outcome.notifications).catch((error: unknown) => {

@@ -12,6 +12,7 @@ import {
   type TenantSettings,
   type Unit,
 } from '@gridsafe/core';
+import { creditPatrolDaysOf, rateCounty } from './credit-rating.ts';
 import { PatrolRepository } from './patrol-repository.ts';
 import { RiskPointRepository } from './risk-point-repository.ts';
 import type { TenantStore } from './tenant-store.ts';
@@ -93,6 +94,11 @@ export async function planPatrols(
       if (error instanceof ConflictError) return { ran: false, created: 0, present: 0 };
       throw error;
     }
+    // Once a day every unit is rated again: time alone changes a rating (records age out of the look-back), and
+    // a refresh a write missed is caught up here (docs/decisions.md, "Unit credit ratings").
+    await rateCounty(store, now).catch((error: unknown) => {
+      logger.error('credit re-rating failed', { tenant: store.tenant, error });
+    });
   }
   const patrols = new PatrolRepository(store);
   const units = new UnitRepository(store);
@@ -110,7 +116,8 @@ export async function planPatrols(
         present += 1;
         continue;
       }
-      if (await schedule(patrols, unit, points.get(unit.id) ?? [], settings, ctx, ids.next())) created += 1;
+      if (await schedule(store, patrols, unit, points.get(unit.id) ?? [], settings, ctx, ids.next()))
+        created += 1;
       else present += 1;
     }
     cursor = page.nextCursor;
@@ -120,6 +127,7 @@ export async function planPatrols(
 }
 
 async function schedule(
+  store: TenantStore,
   patrols: PatrolRepository,
   unit: Unit,
   riskPoints: PatrolRiskPoint[],
@@ -128,7 +136,9 @@ async function schedule(
   id: string,
 ): Promise<boolean> {
   try {
-    await patrols.create(planPatrol(unit, riskPoints, settings, ctx.now, id), ctx);
+    // A rated unit is patrolled at least as often as its credit level asks (credit.ts).
+    const creditPatrolDays = await creditPatrolDaysOf(store, unit.id);
+    await patrols.create(planPatrol({ ...unit, creditPatrolDays }, riskPoints, settings, ctx.now, id), ctx);
     return true;
   } catch (error) {
     // Another planner claimed the unit first.

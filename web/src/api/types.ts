@@ -140,7 +140,18 @@ export type PublicNoticeBoard = import('@gridsafe/core').PublicNoticeBoard;
 export type UnitView = import('@gridsafe/core').Unit & {
   status: import('@gridsafe/core').UnitStatus;
   allowedStatuses?: import('@gridsafe/core').UnitStatus[];
+  /** The credit badge, when the list was asked for it (`include=credit`) or filtered by level. */
+  credit?: { level: CreditLevel; score: number };
 };
+
+export type CreditLevel = import('@gridsafe/core').CreditLevel;
+export type CreditRating = import('@gridsafe/core').CreditRating;
+/** GET /units/{id}/credit: the rating in force (absent until first rated) and every past one, newest first. */
+export interface UnitCreditView {
+  unitId: string;
+  current?: CreditRating & { version: number; patrolDays: number };
+  history: CreditRating[];
+}
 /** The county's base map (part of its settings). */
 export type MapSettings = import('@gridsafe/core').MapSettings;
 
@@ -151,6 +162,8 @@ export interface MapPoint {
   lng: number;
   color?: import('@gridsafe/core').Color;
   status?: import('@gridsafe/core').RiskPointStatus;
+  /** A unit's credit level, when asked for (`include=credit`). */
+  credit?: import('@gridsafe/core').CreditLevel;
 }
 /** One child's outline from GET /grids/{id}/child-boundaries: the map draws the county's townships or a township's villages. */
 export interface ChildBoundary {

@@ -2,6 +2,7 @@ import { roleMessages } from '../roles.ts';
 import { assessmentEn } from './assessment.en.ts';
 import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
+import { creditEn } from './credit.en.ts';
 import { lifecycleEn } from './lifecycle.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { mapEn } from './map.en.ts';
@@ -14,6 +15,7 @@ import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
 export const en: Record<MessageKey, string> = {
+  ...creditEn,
   ...countyAdminEn,
   ...channelsEn,
   ...loginSecurityEn,

@@ -2,6 +2,7 @@ import { roleMessages } from '../roles.ts';
 import { assessmentZhCN } from './assessment.zh-CN.ts';
 import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
+import { creditZhCN } from './credit.zh-CN.ts';
 import { lifecycleZhCN } from './lifecycle.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { mapZhCN } from './map.zh-CN.ts';
@@ -16,6 +17,7 @@ import { superviseZhCN } from './supervise.zh-CN.ts';
  * Placeholders are `{name}`. Words follow the domain brief's glossary (网格员, 风险点, 隐患, 整改 ...).
  */
 export const zhCN = {
+  ...creditZhCN,
   ...countyAdminZhCN,
   ...channelsZhCN,
   ...loginSecurityZhCN,

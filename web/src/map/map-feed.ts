@@ -10,6 +10,8 @@ export interface MapFilters {
   color: string;
   /** '' both kinds, 'risk-point' or 'unit' only. */
   layer: string;
+  /** Units of this credit level only ('' any). */
+  credit: string;
 }
 
 /**
@@ -29,19 +31,22 @@ async function positions(kind: 'unit' | 'risk-point', params: Record<string, str
   return items;
 }
 
-/** Units and risk points for the map, both at once. A colour or a status describes risk points only. */
+/**
+ * Units and risk points for the map, both at once. A colour or a status describes risk points only; a credit
+ * level describes units only (each unit answers its level: `include=credit`).
+ */
 export async function loadMapData(
   filters: MapFilters,
 ): Promise<{ units: MapPoint[]; riskPoints: MapPoint[]; boundaries: ChildBoundary[] }> {
-  const { grid, department, industry, status, color, layer } = filters;
+  const { grid, department, industry, status, color, layer, credit } = filters;
   const place = { grid, department, industry };
   const wantUnits = layer !== 'risk-point' && !status && !color;
   const [units, riskPoints, boundaries] = await Promise.all([
-    wantUnits ? positions('unit', place) : Promise.resolve([]),
-    layer === 'unit' ? Promise.resolve([]) : positions('risk-point', { ...place, status, color }),
+    wantUnits ? positions('unit', { ...place, include: 'credit' }) : Promise.resolve([]),
+    layer === 'unit' || credit ? Promise.resolve([]) : positions('risk-point', { ...place, status, color }),
     loadBoundaries(grid),
   ]);
-  return { units, riskPoints, boundaries };
+  return { units: credit ? units.filter((unit) => unit.credit === credit) : units, riskPoints, boundaries };
 }
 
 /**

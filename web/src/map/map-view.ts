@@ -37,10 +37,19 @@ const TILE_FAILURES_BEFORE_OFFLINE = 4;
 /** A tile server that neither answers nor fails (a captive portal, a dead proxy) counts as offline after this. */
 const TILE_SILENCE_MS = 8000;
 
+/** A unit's marker in its credit level's colour (the same as the credit badges, styles/credit.css). */
+const CREDIT_HEX: Record<NonNullable<MapPoint['credit']>, string> = {
+  green: '#237032',
+  blue: '#1971c2',
+  yellow: '#f2c200',
+  red: '#c92a2a',
+};
+
 interface PlaceProperties {
   kind: 'unit' | 'risk-point';
   id: string;
   color?: RiskColour;
+  credit?: MapPoint['credit'];
   /** The colour rank of the worst risk point here (-1: units only). */
   worst: number;
 }
@@ -152,7 +161,13 @@ function feature(point: MapPoint, kind: 'unit' | 'risk-point'): PointFeature<Pla
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [point.lng, point.lat] },
-    properties: { kind, id: point.id, ...(color ? { color } : {}), worst: color ? RANK[color] : -1 },
+    properties: {
+      kind,
+      id: point.id,
+      ...(color ? { color } : {}),
+      ...(point.credit ? { credit: point.credit } : {}),
+      worst: color ? RANK[color] : -1,
+    },
   };
 }
 
@@ -205,10 +220,12 @@ function placeMarker(
     radius: unit ? 6 : 9,
     color: '#ffffff',
     weight: 2,
-    fillColor: place.color ? COLOUR_HEX[place.color] : '#5f6b7a',
+    fillColor: place.color ? COLOUR_HEX[place.color] : place.credit ? CREDIT_HEX[place.credit] : '#5f6b7a',
     fillOpacity: unit ? 0.85 : 0.95,
     // The id in the class lets a test (or a deep link later) find one marker.
-    className: unit ? `unit-marker unit-${place.id}` : `rp-marker rp-${place.id} colour-${place.color}`,
+    className: unit
+      ? `unit-marker unit-${place.id}${place.credit ? ` credit-${place.credit}` : ''}`
+      : `rp-marker rp-${place.id} colour-${place.color}`,
   }).bindPopup(() => popup(place, options));
 }
 

@@ -3,11 +3,12 @@ import { api } from '../api/client.ts';
 import type { MapSettings, RiskPoint, SettingsAnswer, Unit } from '../api/types.ts';
 import { COLOUR_HEX, RISK_COLOURS } from '../colours.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
+import { CREDIT_LEVELS } from '../components/credit-badge.ts';
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
-import { formatNumber, t } from '../i18n/index.ts';
+import { formatNumber, type MessageKey, t } from '../i18n/index.ts';
 import { loadMapData, type MapFilters } from '../map/map-feed.ts';
 import { tileConfig } from '../map/tile-config.ts';
 import { can, defaultDepartment } from '../permissions.ts';
@@ -38,6 +39,7 @@ export function MapPage() {
     status: params.get('status') ?? '',
     color: params.get('color') ?? '',
     layer: params.get('layer') ?? '',
+    credit: params.get('credit') ?? '',
   };
   const grids = useAsync(loadGridFilterOptions, []);
   const departments = useAsync(loadDepartments, []);
@@ -99,6 +101,8 @@ export function MapPage() {
           { value: 'risk-point', label: t('map.layerRiskPoints') },
           { value: 'unit', label: t('map.units') },
         ]} />
+      <${FilterSelect} name="credit" label=${t('credit.filter')} value=${filters.credit}
+        options=${CREDIT_LEVELS.map((level) => ({ value: level, label: t(`credit.level.${level}` as MessageKey) }))} />
     </form>
     ${data.error ? html`<${ErrorNotice} error=${data.error} onRetry=${data.reload} />` : null}
     ${mapError ? html`<${ErrorNotice} error=${mapError} />` : null}
@@ -109,6 +113,10 @@ export function MapPage() {
           html`<span data-colour=${colour}><span class="swatch" style=${{ background: COLOUR_HEX[colour] }}></span>${t(`colour.${colour}`)} ${formatNumber(n)}</span>`,
       )}
       <span data-colour="unit"><span class="swatch swatch-unit"></span>${t('map.units')} ${formatNumber(data.data?.units.length ?? 0)}</span>
+      ${CREDIT_LEVELS.map(
+        (level) =>
+          html`<span data-credit=${level}><span class="badge credit-badge" data-credit=${level}>${t(`credit.level.${level}` as MessageKey)}</span> ${formatNumber(data.data?.units.filter((u) => u.credit === level).length ?? 0)}</span>`,
+      )}
       <span class="muted small" role="status" data-testid="map-tiles">${
         tiles.urls.length === 0 ? t('map.noTiles') : tilesOffline ? t('map.tilesOffline') : ''
       }</span>

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, listAll } from '../api/client.ts';
-import type { AuditTrail, RiskPoint, Unit, UnitView } from '../api/types.ts';
+import type { AuditTrail, RiskPoint, Unit, UnitCreditView, UnitView } from '../api/types.ts';
 import { AuditHistory } from '../components/audit-history.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
+import { CreditBadge, CreditPanel } from '../components/credit-badge.ts';
 import { loadGridOptions } from '../components/grid-select.ts';
 import { draftOf, patchBody, type UnitDraft, UnitForm, validateDraft } from '../components/unit-form.ts';
 import { UnitStatusBadge, UnitStatusControl } from '../components/unit-status-control.ts';
@@ -19,6 +20,7 @@ export function UnitPage({ id }: { id: string }) {
   const current = session.value!;
   const unit = useAsync(() => api<UnitView>(`/units/${encodeURIComponent(id)}`), [id]);
   const audit = useAsync(() => api<AuditTrail>(`/units/${encodeURIComponent(id)}/audit`), [id]);
+  const credit = useAsync(() => api<UnitCreditView>(`/units/${encodeURIComponent(id)}/credit`), [id]);
   const industries = useAsync(loadIndustries, []);
   const departments = useAsync(loadDepartments, []);
   const grid = useAsync(
@@ -61,6 +63,7 @@ export function UnitPage({ id }: { id: string }) {
   return html`<section data-testid="unit-record">
     <${PageTitle} title=${u.name}>
       <${UnitStatusBadge} status=${u.status} />
+      ${credit.data?.current ? html`<${CreditBadge} level=${credit.data.current.level} />` : null}
       ${u.unlicensed ? html`<span class="badge" data-unlicensed>${t('unit.unlicensed')}</span>` : null}
       ${
         can('unit.update') && !editing
@@ -76,6 +79,7 @@ export function UnitPage({ id }: { id: string }) {
               setEditing(false);
               unit.reload();
               audit.reload();
+              credit.reload();
             }} /></div>`
         : html`<div class="panel">
             <dl class="details">
@@ -91,6 +95,8 @@ export function UnitPage({ id }: { id: string }) {
             audit.reload();
           }} />`
     }
+    ${credit.error ? html`<${ErrorNotice} error=${credit.error} />` : null}
+    ${credit.data ? html`<${CreditPanel} credit=${credit.data} />` : null}
     <div class="panel" data-testid="unit-risk-points">
       <div class="section-head">
         <h2>${t('riskPoints.title')}</h2>

@@ -2,13 +2,14 @@ import { useState } from 'preact/hooks';
 import { api, query } from '../api/client.ts';
 import type { Page, UnitView } from '../api/types.ts';
 import { ErrorNotice, Loading, Pager, PageTitle } from '../components/common.ts';
+import { CREDIT_LEVELS, CreditBadge } from '../components/credit-badge.ts';
 import { GridSelect, loadGridFilterOptions } from '../components/grid-select.ts';
 import { RegisterExport } from '../components/register-export.ts';
 import { SearchBox } from '../components/search-box.ts';
 import { UnitStatusBadge } from '../components/unit-status-control.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
-import { formatDateTime, label, t } from '../i18n/index.ts';
+import { formatDateTime, label, type MessageKey, t } from '../i18n/index.ts';
 import { can, defaultDepartment } from '../permissions.ts';
 import { industryName, loadDepartments, loadIndustries } from '../ref-data.ts';
 import { navigate, searchParams, withQuery } from '../router.ts';
@@ -23,9 +24,10 @@ export function UnitsPage() {
   const grid = params.get('grid') ?? '';
   const industry = params.get('industry') ?? '';
   const q = params.get('q') ?? '';
+  const credit = params.get('credit') ?? '';
   // A department officer's list is its department's units unless it asks for something else.
   const department = params.get('department') ?? defaultDepartment(grid);
-  const filterKey = `${grid}|${department}|${industry}|${q}`;
+  const filterKey = `${grid}|${department}|${industry}|${q}|${credit}`;
   // Pages belong to one filter: a cursor from another filter's list is never sent.
   const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
   const cursors = paging.key === filterKey ? paging.cursors : [];
@@ -36,7 +38,10 @@ export function UnitsPage() {
   const departments = useAsync(loadDepartments, []);
   const industries = useAsync(loadIndustries, []);
   const units = useAsync(
-    () => api<Page<UnitView>>(`/units${query({ grid, department, industry, q, limit: PAGE_SIZE, cursor })}`),
+    () =>
+      api<Page<UnitView>>(
+        `/units${query({ grid, department, industry, q, credit, include: 'credit', limit: PAGE_SIZE, cursor })}`,
+      ),
     [filterKey, cursor],
   );
   const gridName = (id: string) => grids.data?.find((node) => node.id === id)?.name ?? '';
@@ -78,6 +83,14 @@ export function UnitsPage() {
           ${(industries.data?.items ?? []).map((item) => html`<option value=${item.code}>${item.name}</option>`)}
         </select>
       </div>
+      <div class="field">
+        <label for="filter-credit">${t('credit.filter')}</label>
+        <select id="filter-credit" name="credit" value=${credit}
+          onChange=${(e: Event) => navigate(withQuery({ credit: (e.target as HTMLSelectElement).value }))}>
+          <option value="">${t('common.all')}</option>
+          ${CREDIT_LEVELS.map((level) => html`<option value=${level}>${t(`credit.level.${level}` as MessageKey)}</option>`)}
+        </select>
+      </div>
     </form>
     ${units.error ? html`<${ErrorNotice} error=${units.error} onRetry=${units.reload} />` : null}
     ${units.loading && !units.data ? html`<${Loading} />` : null}
@@ -86,7 +99,7 @@ export function UnitsPage() {
         ? html`<table class="table responsive" data-testid="units-table">
             <thead>
               <tr>
-                <th>${t('unit.name')}</th><th>${t('unitStatus.label')}</th><th>${t('unit.creditCode')}</th><th>${t('unit.industry')}</th>
+                <th>${t('unit.name')}</th><th>${t('credit.label')}</th><th>${t('unitStatus.label')}</th><th>${t('unit.creditCode')}</th><th>${t('unit.industry')}</th>
                 <th>${t('unit.grid')}</th><th>${t('unit.department')}</th><th>${t('unit.supervisionLevel')}</th>
                 <th>${t('unit.updatedAt')}</th>
               </tr>
@@ -95,6 +108,7 @@ export function UnitsPage() {
               ${units.data.items.map(
                 (unit) => html`<tr data-unit=${unit.id}>
                   <td data-label=${t('unit.name')}><a href=${`/${tenant}/units/${unit.id}`} class="unit-name">${unit.name}</a></td>
+                  <td data-label=${t('credit.label')}>${unit.credit ? html`<${CreditBadge} level=${unit.credit.level} />` : '—'}</td>
                   <td data-label=${t('unitStatus.label')}><${UnitStatusBadge} status=${unit.status} /></td>
                   <td data-label=${t('unit.creditCode')}>${unit.creditCode ? html`<code>${unit.creditCode}</code>` : html`<span class="badge" data-unlicensed>${t('unit.unlicensed')}</span>`}</td>
                   <td data-label=${t('unit.industry')}>${industryName(industries.data, unit.industry)}</td>

@@ -1,12 +1,14 @@
 import {
   authorize,
   ColorSchema,
+  CreditLevelSchema,
   described,
   IndustryCodeSchema,
   RiskPointStatusSchema,
   scopeFilter,
   ValidationError,
 } from '@gridsafe/core';
+import { CreditRepository } from '@gridsafe/db';
 import * as z from 'zod/mini';
 import { countyData, readScope } from '../county-data.ts';
 import { COMMON_ERRORS, IdQuery, json, PageQuerySchema } from '../http-helpers.ts';
@@ -32,6 +34,9 @@ export const MapPointsQuerySchema = z.extend(PageQuerySchema, {
   status: described(z.optional(RiskPointStatusSchema), {
     description: 'Risk points in this status (kind=risk-point)',
   }),
+  include: described(z.optional(z.enum(['credit'])), {
+    description: '`credit`: each unit with its credit level (kind=unit; one more read a page)',
+  }),
 });
 
 const MapPointSchema = described(
@@ -41,6 +46,7 @@ const MapPointSchema = described(
     lng: z.number(),
     color: described(z.optional(ColorSchema), { description: 'A risk point’s colour' }),
     status: described(z.optional(RiskPointStatusSchema), { description: 'A risk point’s status' }),
+    credit: described(z.optional(CreditLevelSchema), { description: 'A unit’s credit level, once rated' }),
   }),
   { id: 'MapPoint' },
 );
@@ -68,7 +74,8 @@ const route = createRoute({
 export function registerMap(app: ReturnType<typeof createRouter>) {
   app.openapi(route, async (c) => {
     const principal = c.get('principal');
-    const { kind, grid, department, industry, color, status, limit, cursor } = c.req.valid('query');
+    const { kind, grid, department, industry, color, status, include, limit, cursor } = c.req.valid('query');
+    const rated = include === 'credit';
     const data = countyData(c);
     if (kind === 'unit') {
       authorize(principal, 'unit.read');
@@ -83,11 +90,18 @@ export function registerMap(app: ReturnType<typeof createRouter>) {
           principal.grants.filter((g) => g.kind === 'unit').map((g) => data.units.get(g.id)),
         );
         const items = own.flatMap((unit) => (unit?.location ? [{ id: unit.id, ...unit.location }] : []));
-        return c.json({ kind, items }, 200);
+        return c.json({ kind, items: rated ? await withCreditLevels(c.get('store'), items) : items }, 200);
       }
       const page = await data.units.listPositions({ ...scopeFilter(scope), industry }, { limit, cursor });
       const items = page.items.flatMap((unit) => (unit.location ? [{ id: unit.id, ...unit.location }] : []));
-      return c.json({ kind, items, nextCursor: page.nextCursor }, 200);
+      return c.json(
+        {
+          kind,
+          items: rated ? await withCreditLevels(c.get('store'), items) : items,
+          nextCursor: page.nextCursor,
+        },
+        200,
+      );
     }
     authorize(principal, 'riskPoint.read');
     const { unitId, ...area } = scopeFilter(await readScope(c, { grid, department }));
@@ -97,5 +111,17 @@ export function registerMap(app: ReturnType<typeof createRouter>) {
       .filter((point) => !unitId || point.unitId === unitId)
       .map((point) => ({ id: point.id, ...point.location, color: point.color, status: point.status }));
     return c.json({ kind, items, nextCursor: page.nextCursor }, 200);
+  });
+}
+
+/** Each unit's credit level (BatchGetItem of the ratings beside the page's units, 100 keys a call). */
+async function withCreditLevels<T extends { id: string }>(
+  store: ConstructorParameters<typeof CreditRepository>[0],
+  items: T[],
+) {
+  const credits = await new CreditRepository(store).many(items.map((item) => item.id));
+  return items.map((item) => {
+    const level = credits.get(item.id)?.level;
+    return level ? { ...item, credit: level } : item;
   });
 }

@@ -16,7 +16,7 @@ import {
   planPatrol,
   ValidationError,
 } from '@gridsafe/core';
-import { PatrolRepository, patrolPointOf } from '@gridsafe/db';
+import { creditPatrolDaysOf, PatrolRepository, patrolPointOf } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -108,7 +108,14 @@ export async function completePatrol(
 
   // The next task is planned from the unit as it is now: its risk points may have changed colour since.
   const next = unit
-    ? planPatrol(unit, await unitRiskPoints(c, unit), settings, now, deps.ids.next())
+    ? planPatrol(
+        // The credit level as it stood before this patrol (its findings re-rate the unit just after).
+        { ...unit, creditPatrolDays: await creditPatrolDaysOf(c.get('store'), unit.id) },
+        await unitRiskPoints(c, unit),
+        settings,
+        now,
+        deps.ids.next(),
+      )
     : undefined;
   const done: Patrol = {
     ...patrol,

@@ -3,6 +3,7 @@ import {
   assertSupervisionChange,
   authorize,
   CreateUnitSchema,
+  CreditLevelSchema,
   described,
   ForbiddenError,
   type GridNode,
@@ -37,6 +38,10 @@ export const UnitListQuerySchema = z.extend(PageQuerySchema, {
   department: described(z.optional(UlidSchema), { description: 'Units this department supervises' }),
   industry: described(z.optional(z.string()), { description: 'Units of this industry' }),
   q: searchParam('name or address contains this text, or whose credit code starts with it'),
+  credit: described(z.optional(CreditLevelSchema), { description: 'Units rated at this credit level' }),
+  include: described(z.optional(z.enum(['credit'])), {
+    description: '`credit`: each unit with its credit badge (level and score)',
+  }),
 });
 
 const unitRoutes = recordRoutes('units', 'units');
@@ -44,7 +49,9 @@ const listRoute = unitRoutes.list(
   'Units in a grid subtree, of a department or of an industry',
   UnitListQuerySchema,
   {
-    item: UnitSchema,
+    item: z.extend(UnitSchema, {
+      credit: z.optional(z.object({ level: CreditLevelSchema, score: z.number() })),
+    }),
     name: 'UnitPage',
     answer: 'Units',
   },
@@ -79,7 +86,7 @@ const importRoute = createRoute({
  * A unit as the API answers it: its status even when stored before the lifecycle (read as active), and on the
  * unit itself the statuses the caller may move it to.
  */
-export function unitView(unit: Unit, principal?: Principal) {
+export function unitView<T extends Unit>(unit: T, principal?: Principal) {
   return {
     ...unit,
     status: unitStatusOf(unit),
@@ -101,23 +108,37 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
   app.openapi(listRoute, async (c) => {
     const principal = c.get('principal');
     authorize(principal, 'unit.read');
-    const { grid, department, industry, q, limit, cursor } = c.req.valid('query');
+    const { grid, department, industry, q, credit, include, limit, cursor } = c.req.valid('query');
     const { units } = countyData(c);
     const scope = await readScope(c, { grid, department });
+    // Credit badges and the credit filter read the ratings beside the units (unit-credit-list.ts, loaded lazily).
+    const rated = credit || include === 'credit' ? await import('./unit-credit-list.ts') : undefined;
     if (scope.kind === 'unit') {
       // A unit's people list the units they hold (mostly one), not a place; a search picks among those.
       const own = await Promise.all(
         principal.grants.filter((g) => g.kind === 'unit').map((g) => units.get(g.id)),
       );
       const items = own.filter((u): u is Unit => u !== undefined && (!q || unitMatchesSearch(u, q)));
-      return c.json({ items: items.map((u) => unitView(u)) }, 200);
+      const shown = rated ? await rated.withCredit(c, items) : items;
+      const kept = credit
+        ? shown.filter((u) => (u as { credit?: { level: string } }).credit?.level === credit)
+        : shown;
+      return c.json({ items: kept.map((u) => unitView(u)) }, 200);
     }
     const { withinPath, departmentId } = scopeFilter(scope);
     const filter = { withinPath, departmentId, industry };
+    if (credit && rated && !q) {
+      const page = await rated.unitsOfCreditLevel(c, { ...filter, level: credit }, { limit, cursor });
+      return c.json({ ...page, items: page.items.map((u) => unitView(u)) }, 200);
+    }
     const page = q
       ? await units.searchList({ ...filter, query: q }, { limit, cursor })
       : await units.list(filter, { limit, cursor });
-    return c.json({ ...page, items: page.items.map((u) => unitView(u)) }, 200);
+    const items = rated ? await rated.withCredit(c, page.items) : page.items;
+    const kept = credit
+      ? items.filter((u) => (u as { credit?: { level: string } }).credit?.level === credit)
+      : items;
+    return c.json({ ...page, items: kept.map((u) => unitView(u)) }, 200);
   });
 
   app.openapi(getRoute, async (c) => {

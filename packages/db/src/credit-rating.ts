@@ -1,0 +1,160 @@
+import {
+  ConflictError,
+  type CreditInputs,
+  type CreditRules,
+  creditPatrolDays,
+  type EnforcementOutcome,
+  type Principal,
+  rateUnit,
+  type Unit,
+} from '@gridsafe/core';
+import { CreditRepository } from './credit-repository.ts';
+import { CreditRulesRepository } from './credit-rules-repository.ts';
+import { hazardEntity, patrolEntity, riskPointEntity, unitCreditEntity, unitEntity } from './entities.ts';
+import type { TenantStore, TransactItem } from './tenant-store.ts';
+
+/** Ratings are computed by the county's system, like the patrol planner and the escalation sweep. */
+const ratingPrincipal = (tenant: string): Principal => ({
+  userId: 'system',
+  username: 'credit-rating',
+  tenant,
+  role: 'county_admin',
+  grants: [],
+});
+
+/**
+ * HOOK(inspections): a unit's enforcement outcomes (执法检查 results). Nothing records them yet; the inspections
+ * branch wires this one line to its repository, e.g. `new InspectionRepository(store).outcomesOf(unitId)`.
+ */
+export const enforcementOutcomesOf = async (
+  _store: TenantStore,
+  _unitId: string,
+): Promise<EnforcementOutcome[]> => [];
+
+/** The same hook for a whole county at once (the backfill, the daily re-rating): unit id → outcomes. */
+export const enforcementOutcomesByUnit = async (
+  _store: TenantStore,
+): Promise<Map<string, EnforcementOutcome[]>> => new Map();
+
+/**
+ * A unit's record as the rating reads it: its risk points and hazards (its village's, filtered to the unit: one
+ * Query each), its done patrols since the look-back (its own patrol partition) and its enforcement outcomes.
+ */
+export async function creditInputsOf(store: TenantStore, unit: Unit, rules: CreditRules, now: Date) {
+  const since = new Date(now.getTime() - rules.lookbackDays * 86_400_000).toISOString();
+  const [riskPoints, hazards, patrols, enforcement] = await Promise.all([
+    riskPointEntity.all(store, { index: 'gsi1', within: unit.gridPath, where: { unitId: unit.id } }),
+    hazardEntity.all(store, { index: 'gsi1', within: unit.gridPath, where: { unitId: unit.id } }),
+    // A done patrol was due at most a year before it was done; its due time is the partition's sort key.
+    patrolEntity.all(store, {
+      index: 'gsi4',
+      of: { unitId: unit.id },
+      sk: ['>= :since', { ':since': new Date(Date.parse(since) - 366 * 86_400_000).toISOString() }],
+      where: { status: 'done' },
+    }),
+    enforcementOutcomesOf(store, unit.id),
+  ]);
+  return { riskPoints, hazards, patrols, enforcement } satisfies CreditInputs;
+}
+
+/**
+ * Rates one unit again from its current record and stores the rating if it changed (credit-repository.ts). Called
+ * after every write that can change a unit's record (api: credit-refresh.ts) and by the escalation sweep; two
+ * refreshes at once both compute from what they read, and the loser of the version lock reads and computes again.
+ */
+export async function refreshUnitCredit(
+  store: TenantStore,
+  unitId: string,
+  now: Date,
+): Promise<'rated' | 'unchanged' | 'no_unit'> {
+  const credits = new CreditRepository(store);
+  const { rules, version } = await new CreditRulesRepository(store).get();
+  const ctx = { principal: ratingPrincipal(store.tenant), now };
+  for (let attempt = 0; ; attempt++) {
+    const key = unitEntity.key(store, unitId);
+    const unitItem = await store.get(key.pk, key.sk, true);
+    if (!unitItem) return 'no_unit';
+    const unit = unitEntity.fromItem<Unit>(unitItem);
+    const stored = await credits.getStored(unitId, true);
+    const rating = rateUnit(await creditInputsOf(store, unit, rules, now), rules, version, now);
+    const items = credits.writeItems(unit, rating, stored, ctx);
+    if (items.length === 0) return 'unchanged';
+    try {
+      await store.transact(items, 'credit');
+      return 'rated';
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * Rates every unit of a county from the county's whole record, read once (every unit, risk point and hazard, the
+ * done patrols), storing the ratings that changed. `write` sends each unit's items: by default one transaction
+ * each; the demo seed hands in its bulk writer (the items are new, so no lock is lost).
+ */
+export async function rateCounty(
+  store: TenantStore,
+  now: Date,
+  write: (items: TransactItem[]) => Promise<void> = (items) => store.transact(items, 'credit'),
+): Promise<{ units: number; changed: number }> {
+  const { rules, version } = await new CreditRulesRepository(store).get();
+  const since = new Date(now.getTime() - rules.lookbackDays * 86_400_000).toISOString();
+  const [units, riskPoints, hazards, patrols, enforcement] = await Promise.all([
+    unitEntity.all(store, { index: 'gsi1' }),
+    riskPointEntity.all(store, { index: 'gsi1', fields: ['unitId', 'color', 'status'] }),
+    hazardEntity.all(store, { index: 'gsi1' }),
+    patrolEntity.all(store, {
+      index: 'gsi3',
+      sk: ['>= :since', { ':since': new Date(Date.parse(since) - 366 * 86_400_000).toISOString() }],
+      where: { status: 'done' },
+    }),
+    enforcementOutcomesByUnit(store),
+  ]);
+  const byUnit = <T extends { unitId: string }>(records: readonly T[]) => {
+    const map = new Map<string, T[]>();
+    for (const record of records) map.set(record.unitId, [...(map.get(record.unitId) ?? []), record]);
+    return map;
+  };
+  const points = byUnit(riskPoints);
+  const hazardsOf = byUnit(hazards);
+  const patrolsOf = byUnit(patrols);
+  const credits = new CreditRepository(store);
+  const ctx = { principal: ratingPrincipal(store.tenant), now };
+  let changed = 0;
+  for (let start = 0; start < units.length; start += 100) {
+    const slice = units.slice(start, start + 100);
+    const stored = await store.batchGet(slice.map((unit) => unitCreditEntity.key(store, unit.id)));
+    const storedOf = new Map(stored.map((item) => [String(item.unitId), item]));
+    for (const unit of slice) {
+      const inputs: CreditInputs = {
+        riskPoints: points.get(unit.id) ?? [],
+        hazards: hazardsOf.get(unit.id) ?? [],
+        patrols: patrolsOf.get(unit.id) ?? [],
+        enforcement: enforcement.get(unit.id) ?? [],
+      };
+      const items = credits.writeItems(
+        unit,
+        rateUnit(inputs, rules, version, now),
+        storedOf.get(unit.id),
+        ctx,
+      );
+      if (items.length === 0) continue;
+      await write(items);
+      changed += 1;
+    }
+  }
+  return { units: units.length, changed };
+}
+
+/**
+ * The patrol interval a unit's credit level asks for (the county's rules), or undefined while it has no rating:
+ * the patrol plan takes the shortest of this, its worst risk colour's and its supervision level's.
+ */
+export async function creditPatrolDaysOf(store: TenantStore, unitId: string): Promise<number | undefined> {
+  const [credit, { rules }] = await Promise.all([
+    new CreditRepository(store).get(unitId),
+    new CreditRulesRepository(store).get(),
+  ]);
+  return credit ? creditPatrolDays(credit.level, rules) : undefined;
+}
