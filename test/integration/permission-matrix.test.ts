@@ -4,9 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
 import { ASSESSMENT_TABLE } from '../support/matrix-table-assessment.ts';
 import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
-import { CREDIT_TABLE } from '../support/matrix-table-credit.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
 import { COUNTY_ADMIN_TABLE } from '../support/matrix-table-county-admin.ts';
+import { CREDIT_TABLE } from '../support/matrix-table-credit.ts';
+import { INSPECTION_TABLE } from '../support/matrix-table-inspections.ts';
 import { JOBS_TABLE } from '../support/matrix-table-jobs.ts';
 import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table-lifecycle.ts';
 import { MAP_TABLE } from '../support/matrix-table-map.ts';
@@ -36,6 +37,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...ASSESSMENT_TABLE,
   ...SUPERVISE_TABLE,
   ...CREDIT_TABLE,
+  ...INSPECTION_TABLE,
 };
 
 let w: MatrixWorld;

@@ -17,7 +17,13 @@ import type { Case, MatrixWorld } from './matrix-world.ts';
  * very hazard the call is made on.
  */
 
-const FIVE = { responsibility: '矩阵责任人', measures: '矩阵措施', funds: 1000, deadline: '2027-06-30', plan: '矩阵预案' };
+const FIVE = {
+  responsibility: '矩阵责任人',
+  measures: '矩阵措施',
+  funds: 1000,
+  deadline: '2027-06-30',
+  plan: '矩阵预案',
+};
 
 type Stage = 'major' | 'listed' | 'listed and rectified' | 'accepted';
 
@@ -31,9 +37,14 @@ async function listedOf(w: MatrixWorld, role: Role, c: Case, stage: Stage, reuse
       foreign: c === 'foreign',
       ...(stage === 'listed and rectified' || stage === 'accepted' ? { rectified: true } : {}),
     });
-    if (stage !== 'major') expect((await admin.post(`/hazards/${hazard.id}/supervise`, FIVE)).status).toBe(200);
+    if (stage !== 'major')
+      expect((await admin.post(`/hazards/${hazard.id}/supervise`, FIVE)).status).toBe(200);
     if (stage === 'accepted') expect((await admin.post(`/hazards/${hazard.id}/accept`)).status).toBe(200);
-    const { allowedActions: _a, workingDaysLeft: _w, ...read } = (await admin.get(`/hazards/${hazard.id}`)).body;
+    const {
+      allowedActions: _a,
+      workingDaysLeft: _w,
+      ...read
+    } = (await admin.get(`/hazards/${hazard.id}`)).body;
     return read as Hazard;
   });
 }
@@ -61,7 +72,9 @@ function supervisionStep(action: HazardAction, stage: Stage, input: Record<strin
 export const SUPERVISE_TABLE: Record<string, Entry> = {
   'POST /hazards/{id}/supervise': supervisionStep('supervise', 'major', { reason: '矩阵挂牌', ...FIVE }),
   // A listing without its 五落实 (a phone's write queued before they existed) is a 400 naming them, for whoever may list.
-  'POST /hazards/{id}/supervise · without the 五落实': supervisionStep('supervise', 'major', { reason: '矩阵挂牌' }),
+  'POST /hazards/{id}/supervise · without the 五落实': supervisionStep('supervise', 'major', {
+    reason: '矩阵挂牌',
+  }),
   'POST /hazards/{id}/accept': supervisionStep('accept', 'listed and rectified', { note: '矩阵验收' }),
   'POST /hazards/{id}/delist': supervisionStep('delist', 'accepted', {}),
   'GET /hazards/{id}/supervision-order': {

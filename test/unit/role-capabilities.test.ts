@@ -38,6 +38,8 @@ const EXPECTED: Record<Capability, string> = {
   'loginEvent.read': '   .  x  .  .  .  .',
   'vendorGrant.manage': '.  x  .  .  .  .',
   'register.export': '   .  x  x  x  .  .',
+  'inspection.read': '   x  x  x  x  .  .',
+  'inspection.record': ' .  x  x  x  .  .',
 };
 
 function expectedGrant(role: Role, capability: Capability): boolean {

@@ -16,6 +16,9 @@ import { GridTreePage } from './pages/grids.ts';
 import { HazardPage } from './pages/hazard.ts';
 import { HazardsPage } from './pages/hazards.ts';
 import { ImportJobPage } from './pages/import-job.ts';
+import { InspectionPage, InspectionPrintPage } from './pages/inspection.ts';
+import { InspectionNewPage } from './pages/inspection-new.ts';
+import { InspectionsPage } from './pages/inspections.ts';
 import { KnowledgeIndustryPage, KnowledgePage } from './pages/knowledge.ts';
 import { KnowledgeEditorPage } from './pages/knowledge-editor.ts';
 import { LoginPage } from './pages/login.ts';
@@ -75,6 +78,10 @@ const ROUTES: Route[] = [
   { pattern: 'hazards/:id', page: HazardPage },
   { pattern: 'supervision', page: SupervisionRegisterPage, needs: 'hazard.read' },
   { pattern: 'supervision/:id/order', page: SupervisionOrderPrintPage, needs: 'hazard.read' },
+  { pattern: 'inspections', page: InspectionsPage, needs: 'inspection.read' },
+  { pattern: 'inspections/new', page: InspectionNewPage, needs: 'inspection.record' },
+  { pattern: 'inspections/:id', page: InspectionPage, needs: 'inspection.read' },
+  { pattern: 'inspections/:id/print/:kind', page: InspectionPrintPage, needs: 'inspection.read' },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
   { pattern: 'assessments/print', page: AssessmentPrintPage, needs: 'assessment.read' },
   { pattern: 'workforce', page: WorkforcePage, needs: 'assessment.read' },

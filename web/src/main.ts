@@ -22,6 +22,7 @@ import './styles/lifecycle.css';
 import './styles/registers.css';
 import './styles/search.css';
 import './styles/credit.css';
+import './styles/inspections.css';
 // Last: print rules override the screen's.
 import './styles/print.css';
 

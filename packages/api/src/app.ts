@@ -204,5 +204,8 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/notification-channels', () =>
     import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
   );
+  groups.add(county, '/inspections', () =>
+    import('./routes/inspections.ts').then((m) => m.registerInspections),
+  );
   return { county, groups };
 }

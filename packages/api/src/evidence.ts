@@ -14,7 +14,7 @@ import { createRoute } from './openapi/route.ts';
  * hashed before any record takes it in. Risk points and hazards confirm each photo on its own; a patrol takes
  * its photos in with its completion.
  */
-export type EvidenceCollection = 'risk-points' | 'hazards' | 'patrols';
+export type EvidenceCollection = 'risk-points' | 'hazards' | 'patrols' | 'inspections';
 type RequestPhotoInput = z.infer<typeof RequestPhotoSchema>;
 
 /** Each collection's records' key prefix, under which their announced photos wait. */
@@ -22,13 +22,15 @@ const ENTITY_PREFIX: Record<EvidenceCollection, string> = {
   'risk-points': 'RP',
   hazards: 'HZ',
   patrols: 'PATROL',
+  // An inspection's photos and signatures are announced before it exists, under the announcer's own draft.
+  inspections: 'INSPDRAFT',
 };
 
 export const PhotoParamSchema = z.extend(IdParamSchema, {
   photoId: IdQuery,
 });
 
-const PhotoUploadSchema = described(
+export const PhotoUploadSchema = described(
   z.object({
     upload: z.object({
       url: z.string(),
@@ -126,6 +128,8 @@ export async function verifyAnnouncedPhoto(
   collection: EvidenceCollection,
   recordId: string,
   photoId: string,
+  /** Where the confirmed photo is kept when it was announced under another id (an inspection's draft). */
+  finalRecordId = recordId,
 ): Promise<Photo | undefined> {
   const now = c.get('deps').clock.now();
   const pending = await pendingPhotos(c, collection).get(recordId, photoId, now);
@@ -135,7 +139,7 @@ export async function verifyAnnouncedPhoto(
   const { photo } = pending;
   const photos = countyData(c).photos;
   await photos.verifyUpload(photo.key, photo);
-  const finalKey = photos.keyFor(collection, recordId, photo.id, photo.contentType);
+  const finalKey = photos.keyFor(collection, finalRecordId, photo.id, photo.contentType);
   // Announced before pending uploads had their own prefix: already at its final key.
   const key = photo.key.startsWith(PENDING_UPLOAD_ROOT) ? finalKey : photo.key;
   await photos.promote(photo.key, key);

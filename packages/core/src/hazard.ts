@@ -49,7 +49,9 @@ export interface Hazard extends EscalationState {
   /** Set when a patrol found it: the patrol and the checklist item. */
   patrolId?: string;
   checklistCode?: string;
-  source: 'direct' | 'patrol';
+  /** Set when an enforcement inspection's order to rectify made it (inspection.ts). */
+  inspectionId?: string;
+  source: 'direct' | 'patrol' | 'inspection';
   location?: Location;
   /** 挂牌督办: listed for supervision by the county; only the county may then verify it. */
   supervised: boolean;
@@ -339,6 +341,7 @@ export function newHazard(
     source: Hazard['source'];
     patrolId?: string;
     checklistCode?: string;
+    inspectionId?: string;
     photos?: Photo[];
   },
   settings: Pick<TenantSettings, 'hazardDeadlineDays'> & Partial<Pick<TenantSettings, 'workingCalendar'>>,
@@ -362,6 +365,7 @@ export function newHazard(
     ...(input.riskPointId ? { riskPointId: input.riskPointId } : {}),
     ...(input.patrolId ? { patrolId: input.patrolId } : {}),
     ...(input.checklistCode ? { checklistCode: input.checklistCode } : {}),
+    ...(input.inspectionId ? { inspectionId: input.inspectionId } : {}),
     source: input.source,
     ...(input.location ? { location: input.location } : {}),
     supervised: false,

@@ -41,6 +41,9 @@ export const CAPABILITIES = [
   'vendorGrant.manage',
   /** Exporting a register (units, risk points, hazards, patrols) to a spreadsheet: it carries phone numbers. */
   'register.export',
+  /** Enforcement inspections (执法检查): reading them, and recording one with its outcome and follow-up. */
+  'inspection.read',
+  'inspection.record',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -56,7 +59,7 @@ const AREA_READS: readonly Capability[] = [
   'patrol.read',
 ];
 /** ...and the officers above the villages read the quarterly assessment too. */
-const OFFICER_READS: readonly Capability[] = [...AREA_READS, 'assessment.read'];
+const OFFICER_READS: readonly Capability[] = [...AREA_READS, 'assessment.read', 'inspection.read'];
 
 const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   // The vendor runs the service. Inside a county it exists only under a county admin's time-limited grant
@@ -74,6 +77,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'hazard.verify',
     // Officers report upward in spreadsheets: they export the registers of their own area or industries.
     'register.export',
+    // Law enforcement of the industry: the department's officers inspect its units with their 执法证.
+    'inspection.record',
   ],
   township_officer: [
     ...OFFICER_READS,
@@ -87,6 +92,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'hazard.rectify',
     'hazard.verify',
     'register.export',
+    // The township's enforcement officers (综合执法) inspect the units of its villages.
+    'inspection.record',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.

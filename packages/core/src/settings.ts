@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { AssessmentScoringField, DEFAULT_ASSESSMENT_SCORING } from './assessment-scoring.ts';
-import { described } from './common-schemas.ts';
+import { described, textField } from './common-schemas.ts';
 import { DEFAULT_GRADING_TABLE, GradingTableSchema } from './grading.ts';
 import { DEFAULT_MAP_SETTINGS, MapSettingsField } from './map-settings.ts';
 
@@ -83,6 +83,11 @@ export const TenantSettingsSchema = described(
       extraHolidays: [],
       extraWorkingDays: [],
     }),
+    /**
+     * What the county's enforcement documents' numbers start with (太应急 → 太应急现检〔2026〕7号); absent: 应急
+     * (inspection.ts, DEFAULT_DOCUMENT_PREFIX).
+     */
+    inspectionDocumentPrefix: z.optional(textField(20)),
   }),
   { id: 'TenantSettings' },
 );

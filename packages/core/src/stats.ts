@@ -19,6 +19,9 @@ export const COUNTERS = [
   'hz_township',
   'hz_county',
   'hz_closed',
+  /** Enforcement inspections recorded here, and those of them whose order awaits its follow-up (inspection.ts). */
+  'insp_done',
+  'insp_ordered',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type CounterDeltas = Partial<Record<Counter, number>>;
@@ -55,6 +58,8 @@ export interface GridStats {
     closed: number;
     byLevel: { village: number; township: number; county: number };
   };
+  /** Enforcement inspections recorded in the subtree, and those whose order awaits its follow-up. */
+  inspections: { done: number; awaitingFollowUp: number };
 }
 
 export function toGridStats(gridId: string, c: Counters): GridStats {
@@ -81,5 +86,6 @@ export function toGridStats(gridId: string, c: Counters): GridStats {
       closed: c.hz_closed,
       byLevel: { village: c.hz_village, township: c.hz_township, county: c.hz_county },
     },
+    inspections: { done: c.insp_done, awaitingFollowUp: c.insp_ordered },
   };
 }

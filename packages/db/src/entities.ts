@@ -2,6 +2,7 @@ import {
   type Department,
   type GridNode,
   type Hazard,
+  type Inspection,
   isWatched,
   type Patrol,
   type RegisterJob,
@@ -153,4 +154,21 @@ export const unitCreditEntity = entity<UnitCredit>({
   prefix: 'CREDIT',
   audit: 'credit',
   indexes: { gsi1: { pk: ['CREDIT', 'level'], sk: (credit) => `${credit.gridPath}#${credit.unitId}` } },
+});
+
+/**
+ * Enforcement inspections (执法检查):
+ * - gsi1 INSPS / <gridPath>#<id>: a subtree (also what a village move re-homes);
+ * - gsi2 INSPDEPT#<departmentId> / <gridPath>#<id>: a department's (sparse);
+ * - gsi3 INSPUNIT#<unitId> / <inspectedAt>#<id>: a unit's history, oldest first (credit ratings read it).
+ */
+export const inspectionEntity = entity<Inspection>({
+  type: 'Inspection',
+  prefix: 'INSP',
+  audit: 'inspection',
+  indexes: {
+    gsi1: { pk: ['INSPS'], sk: atPath },
+    gsi2: { pk: ['INSPDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
+    gsi3: { pk: ['INSPUNIT', 'unitId'], sk: (inspection) => `${inspection.inspectedAt}#${inspection.id}` },
+  },
 });

@@ -17,6 +17,7 @@ export * from './grid-stats.ts';
 export * from './hazard-repository.ts';
 export * from './health.ts';
 export * from './idempotency.ts';
+export * from './inspection-repository.ts';
 export * from './keys.ts';
 export * from './knowledge-repository.ts';
 export * from './login-attempts.ts';

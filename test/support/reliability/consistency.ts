@@ -8,6 +8,7 @@ export interface RecountReport {
   points: number;
   units: number;
   hazards: number;
+  inspections: number;
   mismatches: string[];
 }
 
@@ -20,11 +21,12 @@ export interface RecountReport {
 export async function recountAgainstCounters(admin: CountyClient, countyId: string): Promise<RecountReport> {
   // Every list must answer (`all` throws on any status but 200): a list that fails would leave its counters
   // compared with nothing, and the recount would pass having checked nothing.
-  const [nodes, points, units, hazards] = await Promise.all([
+  const [nodes, points, units, hazards, inspections] = await Promise.all([
     admin.all<{ id: string; path: string }>(`/grids?within=${countyId}`),
     admin.all<{ id: string; gridPath: string; color: string; status: string }>('/risk-points'),
     admin.all<{ id: string; gridPath: string; status: string }>('/units'),
     admin.all<{ gridPath: string; status: string; level: string; overdue: boolean }>('/hazards'),
+    admin.all<{ gridPath: string; status: string }>('/inspections'),
   ]);
   const mismatches: string[] = [];
   // The county's own node heads its tree; without it no counter would be compared at all.
@@ -59,6 +61,11 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
       expected[`hazards.${level}`] = open.filter((h) => h.level === level).length;
       actual[`hazards.${level}`] = hz.byLevel[level];
     }
+    const inspected = inspections.filter((i) => within(i.gridPath, node.path));
+    expected['inspections.done'] = inspected.length;
+    expected['inspections.awaitingFollowUp'] = inspected.filter((i) => i.status === 'ordered').length;
+    actual['inspections.done'] = stats.body.inspections.done;
+    actual['inspections.awaitingFollowUp'] = stats.body.inspections.awaitingFollowUp;
     for (const [name, value] of Object.entries(expected)) {
       if (actual[name] !== value)
         mismatches.push(`${node.path} ${name}: counter ${actual[name]}, recount ${value}`);
@@ -69,6 +76,7 @@ export async function recountAgainstCounters(admin: CountyClient, countyId: stri
     points: points.length,
     units: units.length,
     hazards: hazards.length,
+    inspections: inspections.length,
     mismatches,
   };
 }

@@ -2,6 +2,7 @@ import { countyApiBasePath } from '@gridsafe/core/contract';
 import fc from 'fast-check';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
+import { recordedInspection } from './inspection-fixture.ts';
 import {
   fillPath,
   headerValueArbitrary,
@@ -396,5 +397,7 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
   const departments = await admin.get('/departments');
   if (!departments.body?.items?.[0]) throw new Error(`GET /departments answered ${departments.status}`);
   more.departments = departments.body.items[0].id;
+  // The seed records no inspection: the admin records one, with an order, so its paths name a real one.
+  more.inspections = (await recordedInspection(admin, county)).inspectionId;
   return { county, admin, pointId, photoId, more };
 }

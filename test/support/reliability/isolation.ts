@@ -9,6 +9,7 @@ import {
   problemShapeIssues,
   type Requester,
 } from './client.ts';
+import { recordedInspection } from './inspection-fixture.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
 import { DEMO_PASSWORD, type ReliabilityApi, type Seeded } from './stack.ts';
 
@@ -37,6 +38,7 @@ export function pathValuesOf(op: Operation, county: CountyFixture): Record<strin
     if (name === 'photoId') values[name] = county.photoId;
     else if (name === 'code') values[name] = 'gas';
     else if (name === 'action') values[name] = 'start';
+    else if (name === 'kind') values[name] = 'record';
     else if (collection === 'grids') values[name] = county.seeded.village1;
     else if (collection === 'units') values[name] = county.seeded.unit(1);
     else if (collection === 'users') values[name] = county.userId;
@@ -128,6 +130,23 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return IMPORT_ANNOUNCEMENT;
     case 'PUT /notification-channels':
       return { channels: DEFAULT_NOTIFICATION_CHANNELS };
+    case 'POST /inspections':
+      return {
+        unitId: c.unit(1),
+        checkedItems: [`隔离检查${serial}`],
+        findings: [],
+        position: { lat: 33.06, lng: 115.26 },
+        signatures: [{ signer: 'unit', name: '隔离', refusedReason: '隔离测试' }],
+        officers: [
+          { personId: c.user('township.officer'), certificateNo: '皖执1' },
+          { personId: c.user('dept.officer'), certificateNo: '皖执2' },
+        ],
+        outcome: 'compliant',
+      };
+    case 'POST /inspections/photos':
+      return { contentType: 'image/jpeg', size: 1000, sha256: 'c'.repeat(64) };
+    case 'POST /inspections/{id}/follow-up':
+      return { opinion: '隔离复查', items: [{ hazardId: county.more.inspectionHazard, rectified: true }] };
   }
   if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
@@ -313,6 +332,9 @@ const KNOWN_BODIES = new Set([
   'POST /exports',
   'POST /imports',
   'PUT /notification-channels',
+  'POST /inspections',
+  'POST /inspections/photos',
+  'POST /inspections/{id}/follow-up',
 ]);
 
 /** An import of units announced (its file never uploaded): enough to name an import of the county. */
@@ -421,6 +443,11 @@ export async function isolationFixture(
     more[collection] = asked.body.id;
     extraIds.push(asked.body.id);
   }
+  // The seed records no inspection: the admin records one with an order (and so a hazard of it) to name.
+  const inspected = await recordedInspection(admin, seeded);
+  more.inspections = inspected.inspectionId;
+  more.inspectionHazard = inspected.hazardId;
+  extraIds.push(inspected.inspectionId, inspected.hazardId);
   // The export runs beside the request; the snapshots compare it finished, not half-way.
   for (let attempt = 0; (await answered(admin, `/exports/${more.exports}`)).status === 'running'; attempt++) {
     if (attempt > 300) throw new Error('the fixture’s export did not finish');
@@ -503,6 +530,8 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     importAudit: (await answered(admin, `/imports/${county.more.imports}/audit`)).chain,
     notificationChannels: await answered(admin, '/notification-channels'),
     deliveries: (await admin.all('/notification-channels/deliveries')).map((d: { id: string }) => d.id),
+    inspections: versions(await admin.all('/inspections')),
+    inspectionAudit: (await answered(admin, `/inspections/${county.more.inspections}/audit`)).chain,
   };
 }
 

@@ -38,6 +38,12 @@ export type Hazard = import('@gridsafe/core').Hazard & {
   workingDaysLeft?: number;
 };
 
+/** An enforcement inspection as the API answers it: whether its follow-up is due, and what the caller may do. */
+export type Inspection = import('@gridsafe/core').Inspection & {
+  followUpDue: boolean;
+  allowedActions?: import('@gridsafe/core').InspectionAction[];
+};
+
 /** A patrol task; the API adds whether it is past due and still not done. */
 export type Patrol = import('@gridsafe/core').Patrol & { overdue: boolean };
 

@@ -3,6 +3,7 @@ import { assessmentEn } from './assessment.en.ts';
 import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
 import { creditEn } from './credit.en.ts';
+import { inspectionsEn } from './inspections.en.ts';
 import { lifecycleEn } from './lifecycle.en.ts';
 import { loginSecurityEn } from './login-security.en.ts';
 import { mapEn } from './map.en.ts';
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   ...channelsEn,
   ...loginSecurityEn,
   ...mapEn,
+  ...inspectionsEn,
   ...noticesEn,
   ...lifecycleEn,
   ...assessmentEn,
@@ -415,6 +417,7 @@ export const en: Record<MessageKey, string> = {
   'escalationCause.supervision': 'Listed for supervision',
   'hazardSource.direct': 'Reported directly',
   'hazardSource.patrol': 'Found on patrol',
+  'hazardSource.inspection': 'Ordered by an inspection',
   'resolution.verified': 'Verified and closed',
   'resolution.on_site': 'Resolved on the spot',
   'hazardAction.start': 'Start rectifying',

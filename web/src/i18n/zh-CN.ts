@@ -3,6 +3,7 @@ import { assessmentZhCN } from './assessment.zh-CN.ts';
 import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
 import { creditZhCN } from './credit.zh-CN.ts';
+import { inspectionsZhCN } from './inspections.zh-CN.ts';
 import { lifecycleZhCN } from './lifecycle.zh-CN.ts';
 import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { mapZhCN } from './map.zh-CN.ts';
@@ -22,6 +23,7 @@ export const zhCN = {
   ...channelsZhCN,
   ...loginSecurityZhCN,
   ...mapZhCN,
+  ...inspectionsZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
   ...superviseZhCN,
@@ -414,6 +416,7 @@ export const zhCN = {
   'escalationCause.supervision': '挂牌督办',
   'hazardSource.direct': '直接上报',
   'hazardSource.patrol': '巡查发现',
+  'hazardSource.inspection': '执法检查责令整改',
   'resolution.verified': '验收销号',
   'resolution.on_site': '现场处理',
   'hazardAction.start': '开始整改',

@@ -9,6 +9,7 @@ import { refusedListing, SupervisionPanel } from '../components/supervision-pane
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, type MessageKey, t } from '../i18n/index.ts';
+import { can } from '../permissions.ts';
 import { industryName, loadGrid, loadIndustries } from '../ref-data.ts';
 import { session } from '../session.ts';
 
@@ -90,7 +91,14 @@ export function HazardPage({ id }: { id: string }) {
     audit.reload();
   };
   return html`<section data-testid="hazard-record" data-level=${h.level} data-status=${h.status}>
-    <${PageTitle} title=${h.title}><${HazardBadges} hazard=${h} /></${PageTitle}>
+    <${PageTitle} title=${h.title}>
+      <${HazardBadges} hazard=${h} />
+      ${
+        h.level !== 'village' && can('inspection.record')
+          ? html`<a class="button button-primary" data-testid="inspect" href=${`/${tenant}/inspections/new?hazard=${h.id}`}>${t('inspections.new')}</a>`
+          : null
+      }
+    </${PageTitle}>
     <p>
       ${t('riskPoint.unit')}: <a href=${`/${tenant}/units/${h.unitId}`}>${h.unitName}</a>
       ${h.riskPointId ? html` · <a href=${`/${tenant}/risk-points/${h.riskPointId}`}>${t('hazard.riskPoint')}</a>` : null}

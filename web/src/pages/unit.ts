@@ -66,6 +66,11 @@ export function UnitPage({ id }: { id: string }) {
       ${credit.data?.current ? html`<${CreditBadge} level=${credit.data.current.level} />` : null}
       ${u.unlicensed ? html`<span class="badge" data-unlicensed>${t('unit.unlicensed')}</span>` : null}
       ${
+        can('inspection.record')
+          ? html`<a class="button" data-testid="inspect" href=${`/${current.tenant}/inspections/new?unit=${u.id}`}>${t('inspections.new')}</a>`
+          : null
+      }
+      ${
         can('unit.update') && !editing
           ? html`<button type="button" class="button button-primary" onClick=${() => setEditing(true)}>${t('action.edit')}</button>`
           : null

@@ -77,6 +77,10 @@ const GridStatsSchema = described(
         county: z.number().check(z.int()),
       }),
     }),
+    inspections: described(
+      z.object({ done: z.number().check(z.int()), awaitingFollowUp: z.number().check(z.int()) }),
+      { description: 'Enforcement inspections in the subtree, and orders awaiting their follow-up' },
+    ),
   }),
   { id: 'GridStats' },
 );

@@ -95,7 +95,10 @@ export const HazardSchema = described(
     riskPointId: z.optional(z.string()),
     patrolId: z.optional(z.string()),
     checklistCode: z.optional(z.string()),
-    source: z.enum(['direct', 'patrol']),
+    inspectionId: described(z.optional(z.string()), {
+      description: 'The enforcement inspection whose order to rectify made it',
+    }),
+    source: z.enum(['direct', 'patrol', 'inspection']),
     location: z.optional(LocationOut),
     photos: z.array(EvidencePhotoSchema),
     rectification: z.optional(
