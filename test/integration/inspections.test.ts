@@ -229,13 +229,17 @@ describe('recording an enforcement inspection', () => {
     expect(answer.body.inspection.number).toMatch(/^太应急现检〔20\d\d〕\d+号$/);
   });
 
-  it('lets credit ratings read a unit’s inspection outcomes', async ({ county, store }) => {
+  it('lets credit ratings read a unit’s inspection outcomes', async ({ county, store, admin }) => {
     const outcomes = await inspectionOutcomesOfUnit(store, county.unit(3));
     expect(outcomes.map((o) => o.outcome)).toEqual(expect.arrayContaining(['compliant', 'order']));
     expect(outcomes.find((o) => o.outcome === 'order')).toMatchObject({
       status: 'reviewed',
       allRectified: true,
     });
+    // Recording them re-rated the unit: its rating names the order and the compliant visit as reasons.
+    const credit = (await admin.get(`/units/${county.unit(3)}/credit`)).body;
+    const codes = credit.current.reasons.map((reason: { code: string }) => reason.code);
+    expect(codes).toEqual(expect.arrayContaining(['enforcement_order', 'enforcement_compliant']));
   });
 });
 

@@ -66,6 +66,9 @@ describe('the workforce view', () => {
     expect(long.body.errors[0].path).toBe('query.to');
     const backwards = await admin.get('/workforce?from=2026-06-30&to=2026-06-01');
     expect(backwards.status).toBe(400);
+    const noSuchDay = await admin.get('/workforce/patrols?to=2026-02-30');
+    expect(noSuchDay.status).toBe(400);
+    expect(noSuchDay.body.errors[0].path).toBe('query.to');
   });
 
   it('downloads the view as an Excel workbook', async ({ api, county }) => {

@@ -140,9 +140,14 @@ describe('the quarterly assessment', () => {
     const csv = toCsv(assessmentCsvRows(result));
     const [header, first] = csv.split('\r\n');
     expect(header).toBe(
-      '季度,类型,名称,单位数,已备案单位数,备案覆盖率,应巡查次数,已完成巡查,巡查完成率,到期隐患,按期整改,按期整改率,超期升级次数',
+      '季度,类型,名称,单位数,已备案单位数,备案覆盖率,应巡查次数,已完成巡查,巡查完成率,到期隐患,按期整改,按期整改率,超期升级次数,扣分,得分,排名',
     );
-    expect(first).toBe('2026Q4,乡镇,城关镇,2,1,50.0%,2,1,50.0%,2,1,50.0%,2');
+    // Raw snapshot rows carry no score yet: the scored columns stay empty rather than reading 0.
+    expect(first).toBe('2026Q4,乡镇,城关镇,2,1,50.0%,2,1,50.0%,2,1,50.0%,2,,,');
+    const scored = { ...result, rows: result.rows.map((r) => ({ ...r, deduction: 5, score: 45, rank: 1 })) };
+    expect(toCsv(assessmentCsvRows(scored)).split('\r\n')[1]).toBe(
+      '2026Q4,乡镇,城关镇,2,1,50.0%,2,1,50.0%,2,1,50.0%,2,5,45,1',
+    );
   });
 });
 

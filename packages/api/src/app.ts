@@ -33,7 +33,7 @@ export { COUNTY_API_BASE };
 export const API_HTML_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** The writes after which a unit's credit rating is computed again: its record, risk points, hazards, patrols. */
-const CREDIT_WRITES = /\/(units|risk-points|hazards|patrols)(\/|$)/;
+const CREDIT_WRITES = /\/(units|risk-points|hazards|patrols|inspections)(\/|$)/;
 /** JSON bodies over 1 MB are refused; photos go straight to S3 and never through the API. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -4,13 +4,21 @@ import {
   type CreditRules,
   creditPatrolDays,
   type EnforcementOutcome,
+  type Inspection,
   type Principal,
   rateUnit,
   type Unit,
 } from '@gridsafe/core';
 import { CreditRepository } from './credit-repository.ts';
 import { CreditRulesRepository } from './credit-rules-repository.ts';
-import { hazardEntity, patrolEntity, riskPointEntity, unitCreditEntity, unitEntity } from './entities.ts';
+import {
+  hazardEntity,
+  inspectionEntity,
+  patrolEntity,
+  riskPointEntity,
+  unitCreditEntity,
+  unitEntity,
+} from './entities.ts';
 import type { TenantStore, TransactItem } from './tenant-store.ts';
 
 /** Ratings are computed by the county's system, like the patrol planner and the escalation sweep. */
@@ -22,19 +30,32 @@ const ratingPrincipal = (tenant: string): Principal => ({
   grants: [],
 });
 
-/**
- * HOOK(inspections): a unit's enforcement outcomes (执法检查 results). Nothing records them yet; the inspections
- * branch wires this one line to its repository, e.g. `new InspectionRepository(store).outcomesOf(unitId)`.
- */
-export const enforcementOutcomesOf = async (
-  _store: TenantStore,
-  _unitId: string,
-): Promise<EnforcementOutcome[]> => [];
+/** What of an inspection counts for a rating: its outcome and when it was decided. */
+const outcomeOf = (inspection: Pick<Inspection, 'outcome' | 'inspectedAt'>): EnforcementOutcome => ({
+  outcome: inspection.outcome,
+  at: inspection.inspectedAt,
+});
 
-/** The same hook for a whole county at once (the backfill, the daily re-rating): unit id → outcomes. */
+/** A unit's enforcement outcomes (执法检查 results): every item of gsi3 INSPUNIT#<unitId>, oldest first. */
+export const enforcementOutcomesOf = async (
+  store: TenantStore,
+  unitId: string,
+): Promise<EnforcementOutcome[]> =>
+  (await inspectionEntity.all(store, { index: 'gsi3', of: { unitId } })).map(outcomeOf);
+
+/**
+ * The same for a whole county at once (the backfill, the daily re-rating): unit id → outcomes, from one Query
+ * of the county's inspections (gsi1 INSPS), a few hundred a year.
+ */
 export const enforcementOutcomesByUnit = async (
-  _store: TenantStore,
-): Promise<Map<string, EnforcementOutcome[]>> => new Map();
+  store: TenantStore,
+): Promise<Map<string, EnforcementOutcome[]>> => {
+  const byUnit = new Map<string, EnforcementOutcome[]>();
+  for (const inspection of await inspectionEntity.all(store, { index: 'gsi1', of: {} })) {
+    byUnit.set(inspection.unitId, [...(byUnit.get(inspection.unitId) ?? []), outcomeOf(inspection)]);
+  }
+  return byUnit;
+};
 
 /**
  * A unit's record as the rating reads it: its risk points and hazards (its village's, filtered to the unit: one

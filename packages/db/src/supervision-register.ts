@@ -24,7 +24,8 @@ export function registerChanges(
  * sixth index. The entry holds no grid path: a village move (rehome.ts) has nothing to rewrite in it.
  *
  * The 督办单 numbers are drawn from one sequence item per county and year (`SEQ#SUPERVISION#<year>`), moved under
- * a condition in the listing's own transaction: two listings at once cannot take one number (the loser is a 409).
+ * a condition in the listing's own transaction: two listings at once cannot take one number (the
+ * loser's listing is tried again by the API, withDrawnNumbers).
  */
 export class SupervisionRegister {
   constructor(private readonly store: TenantStore) {}

@@ -30,7 +30,7 @@ import {
   ValidationError,
   workingDaysBetween,
 } from '@gridsafe/core';
-import { fromItem, HazardRepository, IdempotencyStore } from '@gridsafe/db';
+import { fromItem, HazardRepository, IdempotencyStore, withDrawnNumbers } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -276,8 +276,24 @@ async function createHazard(
 
 type StepBody = HazardActionInput & { version?: number; location?: { lat: number; lng: number } };
 
+/**
+ * One step of the closed loop. A listing draws a 督办单 number under a condition; when another listing took that
+ * number first, the step is read and tried again (withDrawnNumbers) rather than answering the county admin 409.
+ */
+function applyStep(
+  c: Context<AppEnv>,
+  principal: Principal,
+  id: string,
+  action: HazardAction,
+  body: StepBody,
+  claim: IdempotencyClaim | undefined,
+): Promise<{ hazard: Hazard; settings: TenantSettings }> {
+  const once = () => applyStepOnce(c, principal, id, action, body, claim);
+  return action === 'supervise' ? withDrawnNumbers(once) : once();
+}
+
 /** One step of the closed loop, its audit event, its notices and (keyed) its idempotency record, in one transaction. */
-async function applyStep(
+async function applyStepOnce(
   c: Context<AppEnv>,
   principal: Principal,
   id: string,

@@ -4,7 +4,15 @@ import { COMMON_ERRORS, IdQuery } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 
-const DATE = z.string().check(z.regex(/^20\d{2}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01'));
+// A real calendar day: 2071-72-65 matches a digits pattern but is no date, and must be a 400, not a 500 later.
+const DATE = z.string().check(
+  z.refine((value) => {
+    const at = Date.parse(`${value}T00:00:00Z`);
+    return (
+      /^20\d{2}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(at) && new Date(at).toISOString().startsWith(value)
+    );
+  }, 'must be a date like 2026-12-01'),
+);
 const count = z.number().check(z.int());
 
 const PeriodQuery = {
