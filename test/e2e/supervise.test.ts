@@ -106,7 +106,8 @@ describe('挂牌督办 in the web app', () => {
       ['desk', {}],
       ['phone', PHONE],
     ] as const) {
-      const viewer = await (device === 'desk' ? context : await browser.newContext(options)).newPage();
+      // The desk reuses its signed-in tab (the session lives in the tab); the phone signs in in a context of its own.
+      const viewer = device === 'desk' ? page : await (await browser.newContext(options)).newPage();
       if (device === 'phone') await loginAs(viewer, stack.url, 'county.admin');
       await viewer.goto(`${stack.url}/taihe/supervision`);
       await viewer.locator('[data-testid=register-table] tr[data-hazard]').first().waitFor();
