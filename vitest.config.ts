@@ -8,6 +8,8 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default'],
     testTimeout: 30_000,
+    // A poll's default second is too short on a loaded 2-core CI machine (a page's list can take longer to draw).
+    expect: { poll: { timeout: 15_000 } },
     // The SDK's Node 20 end-of-support notice on every worker is noise (Lambda runs Node 22).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     hookTimeout: 60_000,
