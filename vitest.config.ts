@@ -8,6 +8,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default'],
     testTimeout: 30_000,
+    // Two files at a time even on CI's two cores: most of an integration file's time is waiting on DynamoDB Local
+    // and S3 (other processes), so a second file overlaps it (vitest's default here would be one).
+    maxWorkers: 2,
     // A poll's default second is too short on a loaded 2-core CI machine (a page's list can take longer to draw).
     expect: { poll: { timeout: 15_000 } },
     // The SDK's Node 20 end-of-support notice on every worker is noise (Lambda runs Node 22).
