@@ -111,6 +111,26 @@ const narrowSdkBarrels: Plugin = {
   },
 };
 
+/**
+ * The same barrel effect for zod: `toJSONSchema` reached through `zod/v4/core` lands in the cold-start chunk though
+ * only the lazy OpenAPI document uses it. packages/api/src/openapi/zod-json-schema.ts re-exports it; this resolves
+ * that one file's `zod/v4/core` to the module that defines `toJSONSchema`.
+ */
+const directZodJsonSchema: Plugin = {
+  name: 'direct-zod-json-schema',
+  setup(b) {
+    b.onResolve({ filter: /^zod\/v4\/core$/ }, async (args) => {
+      if (!/[\\/]openapi[\\/]zod-json-schema\.ts$/.test(args.importer)) return undefined;
+      const barrel = await b.resolve('zod/v4/core', {
+        resolveDir: args.resolveDir,
+        kind: 'import-statement',
+        pluginData: 'direct',
+      });
+      return { path: join(dirname(barrel.path), 'json-schema-processors.js') };
+    });
+  },
+};
+
 export function bundleOptions(entry: string, outdir: string): BuildOptions {
   return {
     absWorkingDir: root,
@@ -135,7 +155,7 @@ export function bundleOptions(entry: string, outdir: string): BuildOptions {
     // The SDK stays bundled (a pinned version, not whatever the runtime ships that week), except the default
     // credential chain: on Lambda the role's credentials are always in the environment (see the stub).
     alias: { '@aws-sdk/credential-provider-node': join(root, 'functions', 'lib', 'credentials-from-env.ts') },
-    plugins: [narrowSdkBarrels],
+    plugins: [narrowSdkBarrels, directZodJsonSchema],
     // CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

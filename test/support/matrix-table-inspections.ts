@@ -1,10 +1,5 @@
-import {
-  applyInspectionFollowUp,
-  type Inspection,
-  inScope,
-  inspectionScopeTarget,
-  type Role,
-} from '@gridsafe/core';
+import { inScope, type Role } from '@gridsafe/core';
+import { applyInspectionFollowUp, type Inspection, inspectionScopeTarget } from '@gridsafe/core/inspection';
 import { TenantStore } from '@gridsafe/db';
 import { expect } from 'vitest';
 import { demoId } from '../../scripts/seed/demo-ids.ts';

@@ -1,11 +1,11 @@
-import { ConflictError, described, ValidationError } from '@gridsafe/core';
+import { ConflictError, coercedNumber, described, ValidationError } from '@gridsafe/core';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from './app-env.ts';
 import { ProblemSchema } from './problem.ts';
 
 export const PageQuerySchema = z.object({
-  limit: described(z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50), {
+  limit: described(z._default(coercedNumber().check(z.int(), z.minimum(1), z.maximum(100)), 50), {
     description: 'Page size, at most 100',
   }),
   // A sealed cursor is base64url of ~200 bytes; anything else is refused before any key is looked at.

@@ -1,10 +1,21 @@
 import * as z from 'zod/mini';
+// config, globalRegistry and the coerce builder by name from zod's core: reached through zod/mini's nested
+// namespaces (z.globalRegistry, z.coerce.*) they keep the whole namespace object, and with it zod's JSON Schema
+// writer (20 KB), in every Lambda's cold start (scripts/bundle-functions.ts). Anything of zod/mini's iso module
+// does the same (measured with esbuild 0.25), hence dateTimeWithOffset below instead of z.iso.datetime.
+import {
+  _coercedNumber,
+  _isoDateTime,
+  type $ZodISODateTimeParams,
+  config,
+  globalRegistry,
+} from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
 
 // zod/mini loads no locale (classic zod sets English on first use). Our problem answers pass zod's messages
 // through where a schema gives none of its own, so English is set here, where every schema of core and api
 // starts; config is zod's one global setting and this is its only caller.
-z.config(en());
+config(en());
 
 /**
  * A copy of `schema` carrying OpenAPI metadata, as classic zod's `.meta()` made one: an `id` makes it a named
@@ -14,8 +25,31 @@ z.config(en());
  */
 export function described<T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): T {
   const copy = schema.clone();
-  z.globalRegistry.add(copy, meta);
+  globalRegistry.add(copy, meta);
   return copy;
+}
+
+/** `z.coerce.number()`, built without the z.coerce namespace (see the imports). */
+export const coercedNumber = (): z.ZodMiniNumber<unknown> => _coercedNumber(z.ZodMiniNumber);
+
+const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * A date-time as RFC 3339 writes it, with its offset (`2026-12-06T08:30:00+08:00` or `…Z`), naming a real moment:
+ * what `z.iso.datetime({ offset: true })` accepts, plus a calendar check (no 31 February).
+ */
+export function dateTimeWithOffset() {
+  return described(
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => RFC3339_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value)),
+          'must be a date-time with its offset, like 2026-12-06T08:30:00+08:00',
+        ),
+      ),
+    { format: 'date-time' },
+  );
 }
 
 /** Shared field schemas, so every endpoint says the same thing about the same kind of value. */

@@ -19,7 +19,6 @@ export * from './hazard-duties.ts';
 export * from './hazard-supervision.ts';
 export * from './holiday-calendars.ts';
 export * from './ids.ts';
-export * from './inspection.ts';
 export * from './knowledge/index.ts';
 export * from './list-scope.ts';
 export * from './logger.ts';

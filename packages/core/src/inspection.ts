@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { described, type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import {
+  dateTimeWithOffset,
+  described,
+  type Location,
+  LocationSchema,
+  textField,
+  UlidSchema,
+} from './common-schemas.ts';
 import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
 import { HazardSeveritySchema } from './escalation.ts';
 import { authorize, inScope } from './permissions.ts';
@@ -112,7 +119,7 @@ export const CreateInspectionSchema = described(
       .array(z.strictObject({ personId: UlidSchema, certificateNo: textField(30) }))
       .check(z.minLength(2), z.maxLength(2)),
     outcome: InspectionOutcomeSchema,
-    deadline: z.optional(z.iso.datetime({ offset: true })),
+    deadline: z.optional(dateTimeWithOffset()),
     case: z.optional(
       z.strictObject({
         caseNo: textField(50),

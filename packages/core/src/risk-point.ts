@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   ContactSchema,
+  dateTimeWithOffset,
   described,
   LocationSchema,
   PhoneSchema,
@@ -164,7 +165,7 @@ export const RequestPhotoSchema = described(
     contentType: z.enum(PHOTO_TYPES),
     size: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_PHOTO_BYTES)),
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the photo')),
-    takenAt: z.optional(z.iso.datetime({ offset: true })),
+    takenAt: z.optional(dateTimeWithOffset()),
     location: z.optional(LocationSchema),
     /** Hazards only: `finding` for the report's photos; the default, `fix`, for evidence of the rectification. */
     purpose: z.optional(z.enum(['finding', 'fix'])),

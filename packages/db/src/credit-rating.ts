@@ -4,11 +4,11 @@ import {
   type CreditRules,
   creditPatrolDays,
   type EnforcementOutcome,
-  type Inspection,
   type Principal,
   rateUnit,
   type Unit,
 } from '@gridsafe/core';
+import type { Inspection } from '@gridsafe/core/inspection';
 import { CreditRepository } from './credit-repository.ts';
 import { CreditRulesRepository } from './credit-rules-repository.ts';
 import {

@@ -2,7 +2,6 @@ import {
   type Department,
   type GridNode,
   type Hazard,
-  type Inspection,
   isWatched,
   type Patrol,
   type RegisterJob,
@@ -11,6 +10,7 @@ import {
   type UnitCredit,
   type User,
 } from '@gridsafe/core';
+import type { Inspection } from '@gridsafe/core/inspection';
 import { entity } from './entity.ts';
 
 /**

@@ -1,15 +1,14 @@
+import { ConflictError, type Hazard, type NotificationMessage } from '@gridsafe/core';
 import {
-  ConflictError,
   chinaYear,
-  type Hazard,
   type Inspection,
   type InspectionDocumentKind,
   type InspectionOutcome,
   inspectionCounts,
   inspectionDocumentNumber,
-  type NotificationMessage,
-} from '@gridsafe/core';
+} from '@gridsafe/core/inspection';
 import { NEW_CHAIN } from './audit-log.ts';
+
 import { inspectionEntity } from './entities.ts';
 import { addCounts, counterUpdates, subtractCounts } from './grid-stats.ts';
 import { HazardRepository, hazardLedgerRecord } from './hazard-repository.ts';
@@ -178,21 +177,6 @@ export class InspectionRepository extends RecordRepository<Inspection> {
       'inspection',
     );
     return next;
-  }
-}
-
-/**
- * A write that draws document numbers, tried again when another document took a number first (the sequence's
- * condition failed): the loser draws the next number, so numbers stay gapless and unique.
- */
-export async function withDrawnNumbers<T>(write: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-    }
   }
 }
 

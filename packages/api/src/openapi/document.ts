@@ -1,5 +1,6 @@
-import * as z from 'zod/v4/core';
+import { type $ZodObject, type $ZodType, type GlobalMeta, globalRegistry } from 'zod/v4/core';
 import type { RouteConfig } from './route.ts';
+import { toJSONSchema } from './zod-json-schema.ts';
 
 /**
  * Writes the OpenAPI 3.1 document from a route table, with zod's own JSON Schema output (which handles classic
@@ -19,12 +20,12 @@ const REF_PREFIX = '#/components/schemas/';
 const INLINE_PREFIX = '__inline_';
 
 export function openApiDocument(info: DocumentInfo, routes: readonly RouteConfig[], serverUrl: string) {
-  const registry = z.globalRegistry;
+  const registry = globalRegistry;
   // Schemas without an id get a temporary one, so that one toJSONSchema call renders every schema with
   // references to the named ones; the temporary ones are inlined again below.
-  const inline = new Map<z.$ZodType, string>();
-  const previous = new Map<z.$ZodType, z.GlobalMeta | undefined>();
-  const name = (schema: z.$ZodType): string => {
+  const inline = new Map<$ZodType, string>();
+  const previous = new Map<$ZodType, GlobalMeta | undefined>();
+  const name = (schema: $ZodType): string => {
     const id = registry.get(schema)?.id;
     if (id) return id;
     let temporary = inline.get(schema);
@@ -36,8 +37,8 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteConfig
     }
     return temporary;
   };
-  const fields = (schema: z.$ZodType): [string, z.$ZodType][] =>
-    Object.entries((schema as z.$ZodObject)._zod.def.shape ?? {});
+  const fields = (schema: $ZodType): [string, $ZodType][] =>
+    Object.entries((schema as $ZodObject)._zod.def.shape ?? {});
 
   const plan = routes.map((route) => ({
     route,
@@ -58,14 +59,14 @@ export function openApiDocument(info: DocumentInfo, routes: readonly RouteConfig
       response,
       content: Object.entries(response.content ?? {}).map(([mediaType, { schema }]) => [
         mediaType,
-        schema && '_zod' in schema ? name(schema as z.$ZodType) : undefined,
+        schema && '_zod' in schema ? name(schema as $ZodType) : undefined,
       ]),
     })),
   }));
 
   let rendered: Record<string, JsonSchema>;
   try {
-    rendered = z.toJSONSchema(registry, {
+    rendered = toJSONSchema(registry, {
       target: 'draft-2020-12',
       io: 'input',
       unrepresentable: 'any',

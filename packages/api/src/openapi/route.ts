@@ -2,7 +2,7 @@ import { ValidationError } from '@gridsafe/core';
 import { type Context, type Env, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { validator } from 'hono/validator';
-import * as z from 'zod/v4/core';
+import { type $ZodType, type input, type output, safeParseAsync } from 'zod/v4/core';
 import { fieldProblems } from '../problem.ts';
 
 /**
@@ -21,25 +21,25 @@ export interface RouteConfig {
   /** `[]` for public operations (the document's default is the bearer token). */
   security?: Record<string, string[]>[];
   request?: {
-    params?: z.$ZodType;
-    query?: z.$ZodType;
-    headers?: z.$ZodType;
+    params?: $ZodType;
+    query?: $ZodType;
+    headers?: $ZodType;
     body?: {
       required?: boolean;
       description?: string;
-      content: Record<string, { schema: z.$ZodType }>;
+      content: Record<string, { schema: $ZodType }>;
     };
   };
   responses: Record<
     number | string,
-    { description: string; headers?: unknown; content?: Record<string, { schema?: z.$ZodType | object }> }
+    { description: string; headers?: unknown; content?: Record<string, { schema?: $ZodType | object }> }
   >;
 }
 
 export const createRoute = <R extends RouteConfig>(route: R): R => route;
 
-type Out<S> = S extends z.$ZodType ? z.output<S> : never;
-type In<S> = S extends z.$ZodType ? z.input<S> : never;
+type Out<S> = S extends $ZodType ? output<S> : never;
+type In<S> = S extends $ZodType ? input<S> : never;
 type RequestPart<R extends RouteConfig, K extends keyof NonNullable<R['request']>> = NonNullable<
   R['request']
 >[K];
@@ -72,7 +72,7 @@ type HonoPath<P extends string> = P extends `${infer A}{${infer Name}}${infer B}
 const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json/i;
 const JSON_REQUEST = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
-function check(target: 'param' | 'query' | 'header' | 'json', schema: z.$ZodType): MiddlewareHandler {
+function check(target: 'param' | 'query' | 'header' | 'json', schema: $ZodType): MiddlewareHandler {
   // Headers arrive lower-cased; a schema may name them in any case.
   const shape = (schema as { _zod: { def: { shape?: Record<string, unknown> } } })._zod.def.shape;
   const headerKeys =
@@ -84,7 +84,7 @@ function check(target: 'param' | 'query' | 'header' | 'json', schema: z.$ZodType
       ? Object.fromEntries(Object.entries(value).map(([key, v]) => [headerKeys.get(key) ?? key, v]))
       : value;
     // zod's core parser, so classic and zod/mini schemas validate alike.
-    const result = await z.safeParseAsync(schema, input);
+    const result = await safeParseAsync(schema, input);
     if (!result.success) throw new ValidationError(fieldProblems(result.error, target));
     return result.data;
   });

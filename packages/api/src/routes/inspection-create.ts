@@ -1,19 +1,21 @@
 import {
   assertLocationInChina,
   authorize,
-  type CreateInspectionInput,
-  checkInspectingOfficers,
-  checkInspectionInput,
   escalationMessages,
   type Hazard,
-  type Inspection,
   type NotificationMessage,
   newHazard,
-  newInspection,
   type Photo,
   type Principal,
   ValidationError,
 } from '@gridsafe/core';
+import {
+  type CreateInspectionInput,
+  checkInspectingOfficers,
+  checkInspectionInput,
+  type Inspection,
+  newInspection,
+} from '@gridsafe/core/inspection';
 import { HazardRepository, InspectionRepository, withDrawnNumbers } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';

@@ -1,4 +1,5 @@
-import { type Inspection, type InspectionDocumentKind, NotFoundError } from '@gridsafe/core';
+import { NotFoundError } from '@gridsafe/core';
+import type { Inspection, InspectionDocumentKind } from '@gridsafe/core/inspection';
 import { html, type SafeHtml } from '../html.ts';
 
 const TITLES: Record<InspectionDocumentKind, string> = {

@@ -1,15 +1,13 @@
+import { described, HazardSeveritySchema, RequestPhotoSchema } from '@gridsafe/core';
 import {
   CASE_STATUSES,
   CreateInspectionSchema,
-  described,
-  HazardSeveritySchema,
   INSPECTION_ACTIONS,
   INSPECTION_DOCUMENT_KINDS,
   INSPECTION_OUTCOMES,
   INSPECTION_STATUSES,
   InspectionFollowUpSchema,
-  RequestPhotoSchema,
-} from '@gridsafe/core';
+} from '@gridsafe/core/inspection';
 import * as z from 'zod/mini';
 import { PhotoUploadSchema, photoRoutes } from '../evidence.ts';
 import {

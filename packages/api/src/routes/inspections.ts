@@ -1,16 +1,12 @@
+import { authorize, ForbiddenError, inScope, NotFoundError, scopeFilter } from '@gridsafe/core';
 import {
   allowedInspectionActions,
   applyInspectionFollowUp,
-  authorize,
-  ForbiddenError,
   INSPECTING_ROLES,
   type Inspection,
-  inScope,
   inspectionFollowUpDue,
   inspectionScopeTarget,
-  NotFoundError,
-  scopeFilter,
-} from '@gridsafe/core';
+} from '@gridsafe/core/inspection';
 import { fromItem, InspectionRepository, withDrawnNumbers } from '@gridsafe/db';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';

@@ -2,6 +2,7 @@ import {
   authorize,
   ColorSchema,
   CreditLevelSchema,
+  coercedNumber,
   described,
   IndustryCodeSchema,
   RiskPointStatusSchema,
@@ -24,7 +25,7 @@ const MAP_PAGE_LIMIT = 1000;
 export const MapPointsQuerySchema = z.extend(PageQuerySchema, {
   kind: described(z.enum(['unit', 'risk-point']), { description: 'Units or risk points' }),
   limit: described(
-    z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAP_PAGE_LIMIT)), MAP_PAGE_LIMIT),
+    z._default(coercedNumber().check(z.int(), z.minimum(1), z.maximum(MAP_PAGE_LIMIT)), MAP_PAGE_LIMIT),
     { description: `Page size, at most ${MAP_PAGE_LIMIT}` },
   ),
   grid: described(z.optional(IdQuery), { description: 'Only this grid node’s subtree' }),

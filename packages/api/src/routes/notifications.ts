@@ -1,4 +1,5 @@
 import {
+  coercedNumber,
   described,
   ForbiddenError,
   NOTIFICATION_SUBJECT_TYPES,
@@ -25,7 +26,7 @@ const NotificationSchema = described(
 );
 
 const ListQuerySchema = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  limit: z._default(coercedNumber().check(z.int(), z.minimum(1), z.maximum(100)), 50),
   cursor: z.optional(z.string().check(z.maxLength(512))),
   unread: described(z.optional(z.enum(['true', 'false'])), {
     description: 'true: only what the caller has not read',

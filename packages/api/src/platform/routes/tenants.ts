@@ -1,4 +1,4 @@
-import { described, type GridNode, ValidationError, verifyAuditChain } from '@gridsafe/core';
+import { coercedNumber, described, type GridNode, ValidationError, verifyAuditChain } from '@gridsafe/core';
 import { TenantRegistry } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
@@ -50,7 +50,7 @@ const VersionHeaderSchema = z.object({
   }),
 });
 const ListQuerySchema = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  limit: z._default(coercedNumber().check(z.int(), z.minimum(1), z.maximum(100)), 50),
   cursor: z.optional(z.string().check(z.maxLength(256))),
 });
 
