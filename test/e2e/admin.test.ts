@@ -127,9 +127,9 @@ describe('the admin web app (desktop)', () => {
     const context = await browser.newContext();
     const { page, problems } = await watchedPage(context);
     await loginAs(page, stack.url, 'county.admin');
-    await page.locator('.sidebar a', { hasText: '网格' }).waitFor();
+    await page.locator('.sidebar').getByRole('link', { name: '网格', exact: true }).waitFor();
     await page.click('.topbar [data-testid=language-toggle]');
-    await page.locator('.sidebar a', { hasText: 'Grids' }).waitFor();
+    await page.locator('.sidebar').getByRole('link', { name: 'Grids', exact: true }).waitFor();
     expect(await page.locator('.sidebar a').allTextContents()).toEqual(
       expect.arrayContaining(['Grids', 'Units', 'Map', 'Users', 'Knowledge base']),
     );
@@ -139,9 +139,9 @@ describe('the admin web app (desktop)', () => {
     await screenshot(page, 'grid-tree-en');
     // The choice survives a reload; switching back restores Chinese.
     await page.reload();
-    await page.locator('.sidebar a', { hasText: 'Units' }).waitFor();
+    await page.locator('.sidebar').getByRole('link', { name: 'Units', exact: true }).waitFor();
     await page.click('.topbar [data-testid=language-toggle]');
-    await page.locator('.sidebar a', { hasText: '单位' }).waitFor();
+    await page.locator('.sidebar').getByRole('link', { name: '单位', exact: true }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(problems).toEqual([]);
     await context.close();

@@ -39,9 +39,9 @@ export type Hazard = import('@gridsafe/core').Hazard & {
 };
 
 /** An enforcement inspection as the API answers it: whether its follow-up is due, and what the caller may do. */
-export type Inspection = import('@gridsafe/core').Inspection & {
+export type Inspection = import('@gridsafe/core/inspection').Inspection & {
   followUpDue: boolean;
-  allowedActions?: import('@gridsafe/core').InspectionAction[];
+  allowedActions?: import('@gridsafe/core/inspection').InspectionAction[];
 };
 
 /** A patrol task; the API adds whether it is past due and still not done. */

@@ -7,6 +7,8 @@ export const inspectionsEn: Record<keyof typeof inspectionsZhCN, string> = {
   'inspections.empty': 'No inspections recorded.',
   'inspections.new': 'Inspect',
   'inspections.newTitle': 'On-site enforcement inspection',
+  'inspections.startFrom':
+    'An inspection starts from the unit inspected, or from an escalated hazard: open it and choose “Inspect”.',
   'inspections.number': 'Document number',
   'inspections.unit': 'Unit inspected',
   'inspections.inspectedAt': 'Inspected',

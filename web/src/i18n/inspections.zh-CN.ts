@@ -5,6 +5,7 @@ export const inspectionsZhCN = {
   'inspections.empty': '暂无执法检查记录。',
   'inspections.new': '执法检查',
   'inspections.newTitle': '现场执法检查',
+  'inspections.startFrom': '执法检查从被检查的单位或升级的隐患开始：打开它，点击“执法检查”。',
   'inspections.number': '文书编号',
   'inspections.unit': '被检查单位',
   'inspections.inspectedAt': '检查时间',

@@ -37,6 +37,21 @@ export function InspectionNewPage() {
   const params = searchParams.value;
   const unitId = params.get('unit') ?? '';
   const hazardId = params.get('hazard') ?? '';
+  if (!unitId && !hazardId) return html`<${ChooseWhatToInspect} />`;
+  return html`<${InspectionForm} unitId=${unitId} hazardId=${hazardId} />`;
+}
+
+/** Reached without a unit or a hazard (a bookmark, a typed address): says where an inspection starts. */
+function ChooseWhatToInspect() {
+  const tenant = session.value!.tenant;
+  return html`<section data-testid="inspection-start">
+    <${PageTitle} title=${t('inspections.newTitle')} />
+    <p>${t('inspections.startFrom')}</p>
+    <p><a href=${`/${tenant}/units`}>${t('nav.units')}</a></p>
+  </section>`;
+}
+
+function InspectionForm({ unitId, hazardId }: { unitId: string; hazardId: string }) {
   const me = session.value!.user;
   const target = useAsync(async () => {
     const hazard = hazardId ? await api<Hazard>(`/hazards/${encodeURIComponent(hazardId)}`) : undefined;
