@@ -139,7 +139,9 @@ describe('the permission matrix', () => {
         }
       }
       expect(failures).toEqual([]);
-    });
+      // A row builds its own records for every role and case (a hazard walked to rectified for each verify), and
+      // the rows run side by side: on two busy cores the longest take more than vitest's default.
+    }, 90_000);
   }
 });
 

@@ -50,7 +50,11 @@ export interface E2eClient {
  * token issuer, demo counties seeded), on free ports and in a temporary directory, so browser tests never
  * touch .data/ or a running `npm start`.
  */
-export async function startE2eStack(): Promise<LocalStack & { dynamoPort: number }> {
+export async function startE2eStack({
+  buildWeb = true,
+}: {
+  buildWeb?: boolean;
+} = {}): Promise<LocalStack & { dynamoPort: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridsafe-e2e-'));
   const [port, dynamoPort, s3Port, issuerPort, oidcPort] = (await distinctFreePorts(5)) as [
     number,
@@ -73,7 +77,7 @@ export async function startE2eStack(): Promise<LocalStack & { dynamoPort: number
       tableName: 'gridsafe',
       bucket: 'gridsafe-evidence',
       region: 'cn-north-1',
-      buildWeb: true,
+      buildWeb,
       // Browser tests work on the small demo's named records; the sized seed has its own test (demo-at-size).
       demoSize: 'small',
     });
@@ -161,9 +165,44 @@ export default async function setup(project: TestProject) {
   };
 }
 
+/**
+ * A stack of a test file's own, with its own clock, for a file that moves time forward (the scenario passes
+ * hazards' deadlines weeks ahead): on the shared stack every file running after it would live in its future, and
+ * a deadline a page picks from the browser's real clock would be refused as past. The global setup has built the
+ * web app already. Answers the file's client and the stop to call after its tests.
+ */
+export async function privateE2eStack(): Promise<{ client: E2eClient; stop: () => Promise<void> }> {
+  const stack = await startE2eStack({ buildWeb: false });
+  let control: Awaited<ReturnType<typeof startControl>>;
+  try {
+    control = await startControl(stack);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return {
+    client: clientOf({ url: stack.url, controlUrl: control.url, oidcIssuer: stack.oidc.issuer }),
+    stop: async () => {
+      await new Promise((resolve) => control.close(resolve));
+      await stack.stop();
+    },
+  };
+}
+
 /** The running stack, for a test file: its URL and API helpers. */
 export function e2eStack(): E2eClient {
-  const { url, controlUrl, oidcIssuer } = inject('e2eStack');
+  return clientOf(inject('e2eStack'));
+}
+
+function clientOf({
+  url,
+  controlUrl,
+  oidcIssuer,
+}: {
+  url: string;
+  controlUrl: string;
+  oidcIssuer: string;
+}): E2eClient {
   const api = async <T>(token: string, method: string, path: string, body?: unknown, tenant = 'taihe') => {
     const response = await fetch(`${url}${countyApiBasePath(tenant)}${path}`, {
       method,

@@ -55,8 +55,11 @@ export function answerIssues(operation: Operation, answer: Answer): string[] {
       : ALLOWED_STATUSES.has(answer.status);
   if (!allowed) issues.push(`status ${answer.status}`);
   if (answer.status >= 400) issues.push(...problemShapeIssues(answer));
-  else if (!/^(application\/json|text\/html|text\/csv)/.test(answer.contentType))
-    issues.push(`a ${answer.status} as ${answer.contentType}`);
+  else if (
+    !/^(application\/json|text\/html|text\/csv)/.test(answer.contentType) &&
+    !operation.successTypes.some((type) => answer.contentType.startsWith(type))
+  )
+    issues.push(`a ${answer.status} as ${answer.contentType}, which the operation does not document`);
   if (answer.ms > HANG_MS) issues.push(`took ${Math.round(answer.ms)} ms`);
   return issues.map((issue) => `${issue}: ${answer.text.slice(0, 300)}`);
 }

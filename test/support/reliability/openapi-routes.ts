@@ -34,6 +34,7 @@ export interface OpenApiDocument {
 interface OpenApiOperation {
   parameters?: { in: string; name: string; required?: boolean; schema?: JsonSchema }[];
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
   security?: unknown[];
 }
 
@@ -47,6 +48,8 @@ export interface Operation {
   query: { name: string; schema: JsonSchema; required?: boolean }[];
   headers: string[];
   body?: { contentType: string; schema: JsonSchema; required: boolean };
+  /** The media types its successful answers are documented in (`application/json`, a spreadsheet's…). */
+  successTypes: string[];
   /** Public operations (`security: []`): health, openapi, session. */
   public: boolean;
 }
@@ -82,6 +85,9 @@ export async function loadOperations(
               },
             }
           : {}),
+        successTypes: Object.entries(op.responses ?? {})
+          .filter(([status]) => status.startsWith('2'))
+          .flatMap(([, response]) => Object.keys(response.content ?? {})),
         public: Array.isArray(op.security) && op.security.length === 0,
       });
     }
@@ -94,6 +100,7 @@ export async function loadOperations(
     pathParams: [],
     query: [],
     headers: [],
+    successTypes: ['application/json'],
     public: true,
   });
   return { doc, operations };
