@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
-    reporters: ['default'],
+    reporters: ['default', './test/support/timeline-reporter.ts'],
     testTimeout: 30_000,
     // Two files at a time even on CI's two cores: most of an integration file's time is waiting on DynamoDB Local
     // and S3 (other processes), so a second file overlaps it (vitest's default here would be one).
