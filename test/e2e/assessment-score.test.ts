@@ -95,4 +95,42 @@ describe('the scored assessment and the workforce view', () => {
       await context.close();
     });
   }
+
+  it('the county admin sets what a 约谈 deducts in the settings, a number out of range is refused by name, and the assessment answers with the new rule', async () => {
+    type Scoring = { deductions: { interview: number } };
+    const scoringNow = async () =>
+      (await stack.api<{ scoring: Scoring; rows: Row[] }>(adminToken, 'GET', '/assessments')).body;
+    const before = await scoringNow();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'county.admin');
+    await page.goto(`${stack.url}/taihe/settings`);
+    const form = page.locator('[data-testid=assessment-scoring-settings]');
+    const interview = form.locator('input[name="deductions.interview"]');
+    await expect.poll(() => interview.inputValue()).toBe(String(before.scoring.deductions.interview));
+
+    await interview.fill('120');
+    await form.locator('button[type=submit]').click();
+    await expect
+      .poll(() => form.locator('[data-field="deductions.interview"] .field-error').textContent())
+      .toBeTruthy();
+    expect((await scoringNow()).scoring.deductions.interview).toBe(before.scoring.deductions.interview);
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    const changed = before.scoring.deductions.interview + 2;
+    await interview.fill(String(changed));
+    await form.locator('button[type=submit]').click();
+    await form.locator('[data-testid=scoring-saved]').waitFor();
+    const after = await scoringNow();
+    expect(after.scoring.deductions.interview).toBe(changed);
+    await screenshot(page, 'assessment-scoring-settings');
+
+    // Put the county's rule back for the other browser tests.
+    await interview.fill(String(before.scoring.deductions.interview));
+    await form.locator('button[type=submit]').click();
+    await expect
+      .poll(async () => (await scoringNow()).scoring.deductions.interview)
+      .toBe(before.scoring.deductions.interview);
+    await context.close();
+  });
 });

@@ -50,4 +50,16 @@ export const assessmentEn: Record<keyof typeof assessmentZhCN, string> = {
   'workforce.truncated': 'Only the first 500 are shown; narrow the period.',
   'workforce.none': 'No patrols.',
   'workforce.close': 'Close',
+  'scoring.title': 'Assessment weights and deductions',
+  'scoring.help':
+    'The three rates share 100 points by weight (a rate with nothing to measure leaves its share to the others), minus the deductions, never below 0. The assessment page scores with the new rules at once.',
+  'scoring.weights': 'Weights',
+  'scoring.weights.filingCoverage': 'Risk points filed',
+  'scoring.weights.patrolCompletion': 'Patrols done',
+  'scoring.weights.onTimeRectification': 'Hazards rectified on time',
+  'scoring.deductions': 'Points deducted for each',
+  'scoring.deductions.interview': '约谈 (interview)',
+  'scoring.deductions.circular': '通报 (circular)',
+  'scoring.deductions.overdueEscalation': 'Overdue escalation',
+  'scoring.saved': 'Assessment rules saved',
 };

@@ -48,4 +48,16 @@ export const assessmentZhCN = {
   'workforce.truncated': '仅显示前 500 条，请缩短期间。',
   'workforce.none': '没有巡查。',
   'workforce.close': '关闭明细',
+  'scoring.title': '考核权重与扣分',
+  'scoring.help':
+    '三项比率按权重折合为 100 分（某项无数据时由其余各项分摊），再减去扣分，最低 0 分。修改后考核页面立即按新规则计分。',
+  'scoring.weights': '权重',
+  'scoring.weights.filingCoverage': '风险点备案覆盖率',
+  'scoring.weights.patrolCompletion': '巡查完成率',
+  'scoring.weights.onTimeRectification': '隐患按期整改率',
+  'scoring.deductions': '每次扣分',
+  'scoring.deductions.interview': '约谈',
+  'scoring.deductions.circular': '通报',
+  'scoring.deductions.overdueEscalation': '超期升级',
+  'scoring.saved': '已保存考核规则',
 };

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { AssessmentScoringForm } from '../components/assessment-scoring-form.ts';
 import { PageTitle } from '../components/common.ts';
 import { CountyMapSettingsForm } from '../components/county-map-settings-form.ts';
 import { CountySettingsForm } from '../components/county-settings-form.ts';
@@ -10,7 +11,7 @@ import { can } from '../permissions.ts';
 
 /**
  * This device's settings (language, map tiles) and, for the county admin, the county's own settings (grading
- * bands, review chains, deadlines).
+ * bands, review chains, deadlines, the assessment's weights and deductions).
  */
 export function SettingsPage() {
   const [tileUrl, setTileUrl] = useState(deviceTileUrl() ?? '');
@@ -52,5 +53,6 @@ export function SettingsPage() {
     ${can('settings.manage') ? html`<${CountySettingsForm} />` : null}
     ${can('settings.manage') ? html`<${CountyMapSettingsForm} />` : null}
     ${can('settings.manage') ? html`<${NotificationChannelsForm} />` : null}
+    ${can('settings.manage') ? html`<${AssessmentScoringForm} />` : null}
   </section>`;
 }
