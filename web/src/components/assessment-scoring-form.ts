@@ -1,10 +1,8 @@
-import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api/client.ts';
-import type { FieldProblem, SettingsAnswer } from '../api/types.ts';
-import { useAsync } from '../hooks.ts';
+import type { SettingsAnswer } from '../api/types.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
 import { ErrorNotice, Field, Loading, OtherErrors } from './common.ts';
+import { useSettingsPart } from './settings-part.ts';
 
 type Scoring = SettingsAnswer['settings']['assessment'];
 const WEIGHTS = ['filingCoverage', 'patrolCompletion', 'onTimeRectification'] as const;
@@ -17,59 +15,23 @@ const LABELS = {
   circular: 'scoring.deductions.circular',
   overdueEscalation: 'scoring.deductions.overdueEscalation',
 } as const;
+const GROUPS = [
+  ['weights', 'scoring.weights', WEIGHTS],
+  ['deductions', 'scoring.deductions', DEDUCTIONS],
+] as const;
 const FIELDS = [...WEIGHTS.map((w) => `weights.${w}`), ...DEDUCTIONS.map((d) => `deductions.${d}`)];
-
-/** The API names these fields `settings.assessment.<group>.<field>`: the form names them `<group>.<field>`. */
-function scoringFieldErrors(error: unknown): FieldProblem[] {
-  if (!(error instanceof ApiError)) return [];
-  return (error.problem?.errors ?? []).map((problem) => ({
-    ...problem,
-    path: problem.path.replace(/^settings\.assessment\./, ''),
-  }));
-}
 
 /**
  * How the county scores its assessment (county admin only): the weight of each rate and the points a 约谈, a 通报
- * and an overdue escalation deduct. Saved into the settings as they stand when saving (read again, written at that
- * version), so it changes the scoring only; the assessment page scores with it at once.
+ * and an overdue escalation deduct, saved on its own (useSettingsPart); the assessment page scores with it at once.
  */
 export function AssessmentScoringForm() {
-  const loaded = useAsync(() => api<SettingsAnswer>('/settings'), []);
-  const [draft, setDraft] = useState<Scoring | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { loaded, current, edit, save, error, errors, saved, busy } = useSettingsPart('assessment');
   if (loaded.error) return html`<${ErrorNotice} error=${loaded.error} onRetry=${loaded.reload} />`;
-  if (!loaded.data) return html`<${Loading} />`;
-  const current = draft ?? loaded.data.settings.assessment;
-  const errors = scoringFieldErrors(error);
-  const change = (group: 'weights' | 'deductions', field: string, value: string) => {
-    setSaved(false);
-    // An empty or unreadable box is sent as it is (NaN becomes null in JSON) so the API names the field.
-    setDraft({
-      ...current,
-      [group]: { ...current[group], [field]: value === '' ? Number.NaN : Number(value) },
-    });
-  };
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
-      const fresh = await api<SettingsAnswer>('/settings');
-      const answer = await api<SettingsAnswer>('/settings', {
-        method: 'PUT',
-        body: { settings: { ...fresh.settings, assessment: current }, version: fresh.version },
-      });
-      setDraft(answer.settings.assessment);
-      setSaved(true);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+  if (!current) return html`<${Loading} />`;
+  // An empty or unreadable box is sent as it is (NaN becomes null in JSON) so the API names the field.
+  const change = (group: 'weights' | 'deductions', field: string, value: string) =>
+    edit({ ...current, [group]: { ...current[group], [field]: value === '' ? Number.NaN : Number(value) } });
   const input = (group: 'weights' | 'deductions', field: string) => {
     const value = (current[group] as Record<string, number>)[field];
     return html`<input id=${`f-${group}.${field}`} name=${`${group}.${field}`} type="number" inputmode="decimal"
@@ -81,20 +43,15 @@ export function AssessmentScoringForm() {
     <p class="muted small">${t('scoring.help')}</p>
     ${error && errors.length === 0 ? html`<${ErrorNotice} error=${error} />` : null}
     <${OtherErrors} errors=${errors} fields=${FIELDS} />
-    <fieldset>
-      <legend>${t('scoring.weights')}</legend>
-      ${WEIGHTS.map(
-        (field) =>
-          html`<${Field} label=${t(LABELS[field])} name=${`weights.${field}`} errors=${errors}>${input('weights', field)}<//>`,
-      )}
-    </fieldset>
-    <fieldset>
-      <legend>${t('scoring.deductions')}</legend>
-      ${DEDUCTIONS.map(
-        (field) =>
-          html`<${Field} label=${t(LABELS[field])} name=${`deductions.${field}`} errors=${errors}>${input('deductions', field)}<//>`,
-      )}
-    </fieldset>
+    ${GROUPS.map(
+      ([group, legend, fields]) => html`<fieldset>
+        <legend>${t(legend)}</legend>
+        ${fields.map(
+          (field) =>
+            html`<${Field} label=${t(LABELS[field])} name=${`${group}.${field}`} errors=${errors}>${input(group, field)}<//>`,
+        )}
+      </fieldset>`,
+    )}
     <div class="form-actions">
       <button type="submit" class="button button-primary" disabled=${busy}>${t('action.save')}</button>
       ${saved ? html`<span class="muted" role="status" data-testid="scoring-saved">${t('scoring.saved')}</span>` : null}
