@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,10 @@ import { DEMO_PASSWORD, TAIHE } from './seed/demo-data.ts';
 import { seedDemoCounty } from './seed/seed-demo.ts';
 
 /**
- * The unit import at Taihe's size: 8,500 units (Taihe's count) in one GB18030 spreadsheet, imported into a
- * fresh county through the real API and DynamoDB Local, then imported again (nothing should change).
+ * The unit import as a county uses it: one GB18030 spreadsheet of 8,500 units (Taihe's count) or 320,000
+ * (Nanjing's), announced (`POST /imports`), uploaded to the S3 server with the presigned PUT, started
+ * (`POST /imports/{id}/start`) and followed (`GET /imports/{id}`) through the real app and DynamoDB Local, the job
+ * running in the app's process as it does locally; then the same file again (nothing should change).
  *
  *   node scripts/run.mjs scripts/bench-import.ts [--rows 8500]
  */
@@ -84,27 +87,69 @@ try {
   }
   const bytes = Uint8Array.from(iconv.encode(`${lines.join('\r\n')}\r\n`, 'gb18030'));
 
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await app.request(`/t/taihe/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer = (await response.json()) as T;
+    if (response.status >= 300)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const run = async (label: string) => {
     const started = performance.now();
-    const response = await app.request('/t/taihe/api/v1/units/import', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'text/csv' },
-      body: bytes,
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const body = (await response.json()) as { summary: Record<string, number> };
-    console.log(
-      `${label.padEnd(16)} ${seconds.toFixed(1).padStart(6)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify(body.summary)}`,
+    const job = await api<{ id: string; upload: { url: string; headers: Record<string, string> } }>(
+      'POST',
+      '/imports',
+      { kind: 'units', contentType: 'text/csv', size: bytes.byteLength, sha256 },
     );
-    return seconds;
+    const put = await fetch(job.upload.url, { method: 'PUT', headers: job.upload.headers, body: bytes });
+    if (!put.ok) throw new Error(`upload: ${put.status} ${await put.text()}`);
+    await api('POST', `/imports/${job.id}/start`);
+    type Progress = { status: string; processed: number; total?: number; created: number; updated: number };
+    let progress: Progress;
+    let lastReport = 0;
+    for (;;) {
+      progress = await api<Progress>('GET', `/imports/${job.id}`);
+      if (progress.status === 'done' || progress.status === 'failed') break;
+      if (performance.now() - lastReport > 15_000) {
+        lastReport = performance.now();
+        const elapsed = (performance.now() - started) / 1000;
+        console.log(
+          `  ${elapsed.toFixed(0).padStart(5)} s  ${progress.processed} of ${progress.total ?? '?'} rows`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const { status, processed, created, updated } = progress;
+    const skipped = (progress as Progress & { skipped: number }).skipped;
+    const errors = (progress as Progress & { errors: number }).errors;
+    console.log(
+      `${label.padEnd(16)} ${seconds.toFixed(1).padStart(7)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status, processed, created, updated, skipped, errors })}`,
+    );
+    if (status !== 'done') process.exitCode = 1;
+    return { seconds, created, skipped };
   };
   console.log(
     `Importing ${ROWS} units (${(bytes.byteLength / 1024).toFixed(0)} KB of GB18030) into DynamoDB Local`,
   );
   const first = await run('first import');
-  await run('same file again');
-  if (first > 60) {
-    console.error(`Budget broken: the first import took ${first.toFixed(1)} s (budget 60 s).`);
+  const again = await run('same file again');
+  // Every row made once, and a repeated file makes none: a retried or repeated import never duplicates a unit.
+  if (first.created !== ROWS || again.created !== 0 || again.skipped !== ROWS) {
+    console.error(`Rows lost or duplicated: first created ${first.created}, again created ${again.created}.`);
+    process.exitCode = 1;
+  }
+  // Taihe's file within a minute; larger files are reported as a rate (a job has no request limit to meet).
+  if (ROWS <= 8500 && first.seconds > 60) {
+    console.error(`Budget broken: the first import took ${first.seconds.toFixed(1)} s (budget 60 s).`);
     process.exitCode = 1;
   }
 } finally {
