@@ -148,12 +148,9 @@ function countyApi(deps: AppDeps) {
   // The notice board behind a QR code: public, read-only, rate-limited (PUBLIC_COUNTY_ROUTES).
   groups.add(county, '/public', () => import('./routes/public-board.ts').then((m) => m.registerPublicBoard));
   // Monitoring systems send alerts in without a user token, signed with their source's secret (alert-intake.ts).
-  groups.add(
-    county,
-    '/alerts',
-    () => import('./routes/alert-intake.ts').then((m) => m.registerAlertIntake),
-    { methods: ['POST'] },
-  );
+  groups.add(county, '/alerts', () => import('./routes/alert-intake.ts').then((m) => m.registerAlertIntake), {
+    methods: ['POST'],
+  });
   county.use('*', requireAuth);
   // A write to a unit's record re-rates the unit (credit-refresh.ts, loaded at the first such write).
   county.use('*', async (c, next) => {

@@ -25,7 +25,7 @@ export const SECRET_OVERLAP_SECONDS = 60 * 60;
 
 /** A sender's own id of an event: what makes a resend the same alert. No `#` (it is part of a key). */
 const EventIdSchema = described(
-  z.string().check(z.regex(/^[A-Za-z0-9._:\-]{1,128}$/, 'must be 1–128 letters, digits or . _ : -')),
+  z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 letters, digits or . _ : -')),
   { description: 'The sender’s own id of the event; sending it again answers the same alert' },
 );
 
@@ -251,7 +251,10 @@ export function alertRecipients(alert: Pick<Alert, 'gridPath' | 'departmentId'>)
 }
 
 export function alertMessages(alert: Alert, nextId: () => string): NotificationMessage[] {
-  const title = `${LEVEL_NAMES[alert.level]}预警：${alert.unitName ?? '未关联单位'} ${alert.kind}`.slice(0, 70);
+  const title = `${LEVEL_NAMES[alert.level]}预警：${alert.unitName ?? '未关联单位'} ${alert.kind}`.slice(
+    0,
+    70,
+  );
   return alertRecipients(alert).map((recipient) => ({
     id: nextId(),
     recipient,

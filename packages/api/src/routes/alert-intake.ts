@@ -1,6 +1,6 @@
 import {
-  type AlertSource,
   AlertIntakeSchema,
+  type AlertSource,
   alertMessages,
   assertLocationInChina,
   described,

@@ -1,11 +1,11 @@
 import {
   type Alert,
   AlertSchema,
+  type AlertSource,
   AlertSourceSchema,
   AlertSourceSecretSchema,
   AlertStatusSchema,
   AlertToHazardSchema,
-  type AlertSource,
   alertScopeTarget,
   authorize,
   CreateAlertSourceSchema,
@@ -106,7 +106,8 @@ const routes = {
     method: 'post',
     path: '/alert-sources',
     tags: ['alerts'],
-    summary: 'Register a monitoring system (county admin): answers its id and signing secret, shown this once',
+    summary:
+      'Register a monitoring system (county admin): answers its id and signing secret, shown this once',
     request: {
       body: { required: true, content: { 'application/json': { schema: CreateAlertSourceSchema } } },
     },
