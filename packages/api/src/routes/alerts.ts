@@ -40,8 +40,10 @@ import {
 } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
+import { AuditTrailSchema } from './audit-schema.ts';
 import { HazardSchema } from './hazard-schemas.ts';
 import { externalNotifier } from './hazards.ts';
+import { auditTrail } from './record-routes.ts';
 
 /**
  * Monitoring alerts as the county's people see them (the intake is alert-intake.ts): the list in the caller's
@@ -72,6 +74,14 @@ const routes = {
     summary: 'One monitoring alert',
     request: { params: IdParamSchema },
     responses: { 200: json(AlertSchema, 'The alert'), ...COMMON_ERRORS },
+  }),
+  audit: createRoute({
+    method: 'get',
+    path: '/alerts/{id}/audit',
+    tags: ['alerts'],
+    summary: 'Every event of the alert (received, handled), oldest first, with the hash chain verified',
+    request: { params: IdParamSchema },
+    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
   }),
   toHazard: createRoute({
     method: 'post',
@@ -148,6 +158,12 @@ export function registerAlerts(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.get, async (c) => {
     authorize(c.get('principal'), 'alert.read');
     return c.json((await visibleAlert(c, c.req.valid('param').id)).alert, 200);
+  });
+
+  app.openapi(routes.audit, async (c) => {
+    authorize(c.get('principal'), 'alert.read');
+    const { alert } = await visibleAlert(c, c.req.valid('param').id);
+    return c.json(await auditTrail(c, 'alert', alert.id), 200);
   });
 
   app.openapi(routes.toHazard, async (c) => {
