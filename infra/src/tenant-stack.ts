@@ -1,4 +1,4 @@
-import { countyApiBasePath, PUBLIC_COUNTY_ROUTES } from '@gridsafe/core/contract';
+import { ALERT_INTAKE_ROUTE, countyApiBasePath, PUBLIC_COUNTY_ROUTES } from '@gridsafe/core/contract';
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -9,6 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import {
+  ALERT_INTAKE_THROTTLE,
   ASSESSMENT_RESERVED_CONCURRENCY,
   COUNTY_API_INTEGRATION_TIMEOUT,
   COUNTY_API_TIMEOUT,
@@ -275,6 +276,39 @@ export class TenantStack extends Stack {
     addCountyRoute(this, tenant, api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', { value: `${api.apiEndpoint}${countyApiBasePath(tenant)}` });
+    this.addAlertIntake();
+  }
+
+  /**
+   * The monitoring systems' door (`POST /alerts`): an HTTP API of its own whose stage throttles it apart from the
+   * county's people, served by the same function (the app checks the signature and each source's budget). The
+   * county's own stage routes `/alerts` through its JWT authorizer, so only this door takes an unsigned-by-token
+   * alert.
+   */
+  private addAlertIntake(): void {
+    const { api } = createHttpApi(this, 'AlertIntakeApi', {
+      apiName: `gridsafe-${this.tenant}-alerts`,
+      description: `Gridsafe alert intake (${this.tenant}): monitoring systems, signed requests`,
+      throttle: ALERT_INTAKE_THROTTLE,
+      logFields: { county: this.tenant, door: 'alerts' },
+    });
+    const integration = new HttpLambdaIntegration('AlertIntakeIntegration', this.api.function, {
+      scopePermissionToRoute: false,
+      timeout: COUNTY_API_INTEGRATION_TIMEOUT,
+    });
+    const path = `${countyApiBasePath(this.tenant)}${ALERT_INTAKE_ROUTE.path}`;
+    for (const route of api.addRoutes({
+      path,
+      methods: [apigwv2.HttpMethod[ALERT_INTAKE_ROUTE.method]],
+      integration,
+    })) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Monitoring systems authenticate each alert with an HMAC signature of its source, checked by the function.',
+      });
+    }
+    new CfnOutput(this, 'AlertIntakeUrl', { value: `${api.apiEndpoint}${path}` });
   }
 
   private addRoutes(api: apigwv2.HttpApi, issuer: string, audiences: string[]): void {

@@ -28,6 +28,13 @@ export const PUBLIC_COUNTY_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path:
 ];
 
 /**
+ * The alert intake: public (signed by the sending system, not a user token) and served by a gateway stage of its
+ * own with its own throttle, so a storm of alerts never spends the county's people's share (docs/decisions.md,
+ * "Monitoring alerts"). Not in PUBLIC_COUNTY_ROUTES: the county's own stage answers it only with a token.
+ */
+export const ALERT_INTAKE_ROUTE = { method: 'POST', path: '/alerts' } as const;
+
+/**
  * The single table's global secondary indexes. The CDK stack creates them and the db package queries them;
  * each index's keys are the attributes `<name>pk` and `<name>sk`.
  */
