@@ -249,7 +249,7 @@ export class TenantStack extends Stack {
       }),
     });
 
-    const { api, accessLogs } = createHttpApi(this, 'HttpApi', {
+    const { api, stage, accessLogs } = createHttpApi(this, 'HttpApi', {
       apiName: `gridsafe-${tenant}`,
       description: `Gridsafe county API (${tenant})`,
       // The county's share of the cell (docs/deploy.md, "Bulkheads"): its size class sets the token bucket.
@@ -271,44 +271,20 @@ export class TenantStack extends Stack {
         ? [shared.userPoolClientId, props.identity.audience]
         : [shared.userPoolClientId];
     this.addRoutes(api, shared.authIssuer, audiences);
+    // The monitoring systems' door has a throttle of its own: API Gateway applies a route's own limits to that
+    // route's requests instead of the stage's, so a storm of alerts never spends the bucket the county's people
+    // share (docs/decisions.md, "Monitoring alerts").
+    (stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
+      [`${ALERT_INTAKE_ROUTE.method} ${countyApiBasePath(tenant)}${ALERT_INTAKE_ROUTE.path}`]: {
+        throttlingRateLimit: ALERT_INTAKE_THROTTLE.rateLimit,
+        throttlingBurstLimit: ALERT_INTAKE_THROTTLE.burstLimit,
+      },
+    };
     this.addAlarmMetrics(accessLogs);
     // Browsers reach the county at the cell's domain, same paths as locally (docs/decisions.md).
     addCountyRoute(this, tenant, api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', { value: `${api.apiEndpoint}${countyApiBasePath(tenant)}` });
-    this.addAlertIntake();
-  }
-
-  /**
-   * The monitoring systems' door (`POST /alerts`): an HTTP API of its own whose stage throttles it apart from the
-   * county's people, served by the same function (the app checks the signature and each source's budget). The
-   * county's own stage routes `/alerts` through its JWT authorizer, so only this door takes an unsigned-by-token
-   * alert.
-   */
-  private addAlertIntake(): void {
-    const { api } = createHttpApi(this, 'AlertIntakeApi', {
-      apiName: `gridsafe-${this.tenant}-alerts`,
-      description: `Gridsafe alert intake (${this.tenant}): monitoring systems, signed requests`,
-      throttle: ALERT_INTAKE_THROTTLE,
-      logFields: { county: this.tenant, door: 'alerts' },
-    });
-    const integration = new HttpLambdaIntegration('AlertIntakeIntegration', this.api.function, {
-      scopePermissionToRoute: false,
-      timeout: COUNTY_API_INTEGRATION_TIMEOUT,
-    });
-    const path = `${countyApiBasePath(this.tenant)}${ALERT_INTAKE_ROUTE.path}`;
-    for (const route of api.addRoutes({
-      path,
-      methods: [apigwv2.HttpMethod[ALERT_INTAKE_ROUTE.method]],
-      integration,
-    })) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Monitoring systems authenticate each alert with an HMAC signature of its source, checked by the function.',
-      });
-    }
-    new CfnOutput(this, 'AlertIntakeUrl', { value: `${api.apiEndpoint}${path}` });
   }
 
   private addRoutes(api: apigwv2.HttpApi, issuer: string, audiences: string[]): void {
@@ -332,6 +308,18 @@ export class TenantStack extends Stack {
           reason: `${route.method} ${route.path} is public by design (login, token refresh, health, API description).`,
         });
       }
+    }
+    // Monitoring systems send alerts without a user token: each is signed with its source's secret, which the
+    // function checks before it reads anything else (more specific than {proxy+}, so its JWT authorizer is not met).
+    for (const intake of api.addRoutes({
+      path: `${base}${ALERT_INTAKE_ROUTE.path}`,
+      methods: [apigwv2.HttpMethod[ALERT_INTAKE_ROUTE.method]],
+      integration,
+    })) {
+      Validations.of(intake).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'Each alert is authenticated by its source’s HMAC signature, checked by the function.',
+      });
     }
   }
 

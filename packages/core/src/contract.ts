@@ -28,9 +28,9 @@ export const PUBLIC_COUNTY_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path:
 ];
 
 /**
- * The alert intake: public (signed by the sending system, not a user token) and served by a gateway stage of its
- * own with its own throttle, so a storm of alerts never spends the county's people's share (docs/decisions.md,
- * "Monitoring alerts"). Not in PUBLIC_COUNTY_ROUTES: the county's own stage answers it only with a token.
+ * The alert intake: public (signed by the sending system, not a user token), with a route throttle of its own on
+ * the county's stage, so a storm of alerts never spends the county's people's share (docs/decisions.md,
+ * "Monitoring alerts"). Apart from PUBLIC_COUNTY_ROUTES, which the control plane's API copies.
  */
 export const ALERT_INTAKE_ROUTE = { method: 'POST', path: '/alerts' } as const;
 
