@@ -274,10 +274,11 @@ export class TenantStack extends Stack {
     // The monitoring systems' door has a throttle of its own: API Gateway applies a route's own limits to that
     // route's requests instead of the stage's, so a storm of alerts never spends the bucket the county's people
     // share (docs/decisions.md, "Monitoring alerts").
+    // RouteSettings is a free-form map in CloudFormation: its keys are written as the service names them.
     (stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
       [`${ALERT_INTAKE_ROUTE.method} ${countyApiBasePath(tenant)}${ALERT_INTAKE_ROUTE.path}`]: {
-        throttlingRateLimit: ALERT_INTAKE_THROTTLE.rateLimit,
-        throttlingBurstLimit: ALERT_INTAKE_THROTTLE.burstLimit,
+        ThrottlingRateLimit: ALERT_INTAKE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: ALERT_INTAKE_THROTTLE.burstLimit,
       },
     };
     this.addAlarmMetrics(accessLogs);
