@@ -43,6 +43,15 @@ function sendSigned(api: TestApi, tenant: string, secret: string, body: unknown)
 }
 
 describe('monitoring alerts', () => {
+  it('shows the demo county’s monitoring system and its open alerts, each at its unit', async ({ admin }) => {
+    const sources = (await admin.get('/alert-sources')).body.items as { name: string }[];
+    expect(sources.map((source) => source.name)).toContain('重大危险源在线监测系统');
+    const open = await everyItem(admin, '/alerts?status=open');
+    const seeded = open.filter((alert) => alert.sourceName === '重大危险源在线监测系统');
+    expect(seeded.map((alert) => alert.level).sort()).toEqual(['orange', 'red', 'yellow']);
+    expect(seeded.every((alert) => alert.unitId && alert.location)).toBe(true);
+  });
+
   it('registers a source whose secret is shown once and never listed', async ({ admin, township }) => {
     const created = await admin.post('/alert-sources', { name: '燃气监测平台' });
     expect(created.status).toBe(201);
