@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { inScope, ROLES } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
+import { ALERT_PUBLIC_TABLE, ALERT_TABLE } from '../support/matrix-table-alerts.ts';
 import { ASSESSMENT_TABLE } from '../support/matrix-table-assessment.ts';
 import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
@@ -38,6 +39,8 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...SUPERVISE_TABLE,
   ...CREDIT_TABLE,
   ...INSPECTION_TABLE,
+  ...ALERT_PUBLIC_TABLE,
+  ...ALERT_TABLE,
 };
 
 let w: MatrixWorld;

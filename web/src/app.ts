@@ -6,6 +6,8 @@ import { Layout } from './components/layout.ts';
 import { html } from './html.ts';
 import { t } from './i18n/index.ts';
 import { homePath } from './nav.ts';
+import { AlertSourcesPage } from './pages/alert-sources.ts';
+import { AlertPage, AlertsPage } from './pages/alerts.ts';
 import { AssessmentPrintPage } from './pages/assessment-print.ts';
 import { AssessmentsPage } from './pages/assessments.ts';
 import { AuthCallbackPage } from './pages/auth-callback.ts';
@@ -82,6 +84,9 @@ const ROUTES: Route[] = [
   { pattern: 'inspections/new', page: InspectionNewPage, needs: 'inspection.record' },
   { pattern: 'inspections/:id', page: InspectionPage, needs: 'inspection.read' },
   { pattern: 'inspections/:id/print/:kind', page: InspectionPrintPage, needs: 'inspection.read' },
+  { pattern: 'alerts', page: AlertsPage, needs: 'alert.read' },
+  { pattern: 'alerts/:id', page: AlertPage, needs: 'alert.read' },
+  { pattern: 'alert-sources', page: AlertSourcesPage, needs: 'alertSource.manage' },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
   { pattern: 'assessments/print', page: AssessmentPrintPage, needs: 'assessment.read' },
   { pattern: 'workforce', page: WorkforcePage, needs: 'assessment.read' },

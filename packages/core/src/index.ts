@@ -1,3 +1,4 @@
+export * from './alert.ts';
 export * from './assessment-scoring.ts';
 export * from './audit.ts';
 export * from './auth-provider.ts';

@@ -44,6 +44,10 @@ export const CAPABILITIES = [
   /** Enforcement inspections (执法检查): reading them, and recording one with its outcome and follow-up. */
   'inspection.read',
   'inspection.record',
+  /** Monitoring alerts: reading them, turning one into a hazard, and registering the systems that send them. */
+  'alert.read',
+  'alert.handle',
+  'alertSource.manage',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -57,6 +61,7 @@ const AREA_READS: readonly Capability[] = [
   'settings.read',
   'hazard.read',
   'patrol.read',
+  'alert.read',
 ];
 /** ...and the officers above the villages read the quarterly assessment too. */
 const OFFICER_READS: readonly Capability[] = [...AREA_READS, 'assessment.read', 'inspection.read'];
@@ -79,6 +84,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'register.export',
     // Law enforcement of the industry: the department's officers inspect its units with their 执法证.
     'inspection.record',
+    // An alert at a unit of its industries becomes a hazard the department follows.
+    'alert.handle',
   ],
   township_officer: [
     ...OFFICER_READS,
@@ -94,6 +101,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'register.export',
     // The township's enforcement officers (综合执法) inspect the units of its villages.
     'inspection.record',
+    'alert.handle',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.

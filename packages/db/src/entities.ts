@@ -1,4 +1,6 @@
 import {
+  type Alert,
+  type AlertSource,
   type Department,
   type GridNode,
   type Hazard,
@@ -171,4 +173,29 @@ export const inspectionEntity = entity<Inspection>({
     gsi2: { pk: ['INSPDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
     gsi3: { pk: ['INSPUNIT', 'unitId'], sk: (inspection) => `${inspection.inspectedAt}#${inspection.id}` },
   },
+});
+
+/**
+ * Monitoring alerts (预测预警, alert-repository.ts):
+ * - gsi1 ALERTS / <gridPath>#<id>: a subtree (an alert of no unit has the path '', the county's alone);
+ * - gsi2 ALERTSTATUS#<status> / <gridPath>#<id>: open or handled, within a subtree;
+ * - gsi3 ALERTDEPT#<departmentId> / <gridPath>#<id>: a department's (sparse).
+ */
+export const alertEntity = entity<Alert>({
+  type: 'Alert',
+  prefix: 'ALERT',
+  audit: 'alert',
+  indexes: {
+    gsi1: { pk: ['ALERTS'], sk: atPath },
+    gsi2: { pk: ['ALERTSTATUS', 'status'], sk: atPath },
+    gsi3: { pk: ['ALERTDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
+  },
+});
+
+/** The systems that send alerts in: gsi1 ALERTSRCS / <createdAt>#<id>, in creation order. */
+export const alertSourceEntity = entity<AlertSource>({
+  type: 'AlertSource',
+  prefix: 'ALERTSRC',
+  audit: 'alert-source',
+  indexes: { gsi1: { pk: ['ALERTSRCS'], sk: (source) => `${source.createdAt}#${source.id}` } },
 });

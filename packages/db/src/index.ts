@@ -1,3 +1,4 @@
+export * from './alert-repository.ts';
 export * from './assessment-actions.ts';
 export * from './assessment-snapshots.ts';
 export * from './audit-log.ts';

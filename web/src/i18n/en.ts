@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { alertsEn } from './alerts.en.ts';
 import { assessmentEn } from './assessment.en.ts';
 import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
@@ -22,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
   ...mapEn,
   ...inspectionsEn,
+  ...alertsEn,
   ...noticesEn,
   ...lifecycleEn,
   ...assessmentEn,
@@ -418,6 +420,7 @@ export const en: Record<MessageKey, string> = {
   'hazardSource.direct': 'Reported directly',
   'hazardSource.patrol': 'Found on patrol',
   'hazardSource.inspection': 'Ordered by an inspection',
+  'hazardSource.alert': 'From a monitoring alert',
   'resolution.verified': 'Verified and closed',
   'resolution.on_site': 'Resolved on the spot',
   'hazardAction.start': 'Start rectifying',

@@ -1,3 +1,4 @@
+import type { Alert } from '@gridsafe/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
 import type { MapSettings, RiskPoint, SettingsAnswer, Unit } from '../api/types.ts';
@@ -8,13 +9,14 @@ import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions } from '../components/grid-select.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
-import { formatNumber, type MessageKey, t } from '../i18n/index.ts';
+import { formatDateTime, formatNumber, label, type MessageKey, t } from '../i18n/index.ts';
 import { loadMapData, type MapFilters } from '../map/map-feed.ts';
 import { tileConfig } from '../map/tile-config.ts';
 import { can, defaultDepartment } from '../permissions.ts';
 import { loadDepartments, loadIndustries } from '../ref-data.ts';
 import { searchParams } from '../router.ts';
 import { session } from '../session.ts';
+import { AlertLevelBadge } from './alerts.ts';
 
 const STATUSES = ['draft', 'submitted', 'township_approved', 'filed'] as const;
 
@@ -46,6 +48,16 @@ export function MapPage() {
   const industries = useAsync(loadIndustries, []);
   const countyMap = useAsync(() => loadCountyMap().catch(() => undefined), []);
   const data = useAsync(() => loadMapData(filters), Object.values(filters));
+  // Open monitoring alerts of the same place, listed beside the map, each linking its alert and its unit.
+  const alerts = useAsync(
+    () =>
+      can('alert.read')
+        ? api<{ items: Alert[] }>(
+            `/alerts?status=open&limit=20${grid ? `&grid=${grid}` : ''}${filters.department ? `&department=${filters.department}` : ''}`,
+          ).then((page) => page.items)
+        : Promise.resolve([]),
+    [grid, filters.department],
+  );
   const container = useRef<HTMLDivElement>(null);
   const [placeCount, setPlaceCount] = useState<number | undefined>();
   const [tilesOffline, setTilesOffline] = useState(false);
@@ -122,6 +134,23 @@ export function MapPage() {
       }</span>
     </div>
     <div ref=${container} class="map" data-testid="map" data-markers=${placeCount}></div>
+    ${
+      alerts.data && alerts.data.length > 0
+        ? html`<section class="card" aria-labelledby="map-alerts-title" data-testid="map-alerts">
+          <h2 id="map-alerts-title">${t('alerts.onMap')} (${formatNumber(alerts.data.length)})</h2>
+          <ul>
+            ${alerts.data.map(
+              (alert) => html`<li data-alert=${alert.id}>
+                <${AlertLevelBadge} level=${alert.level} />
+                <a href=${`/${current.tenant}/alerts/${alert.id}`}>${alert.unitName ?? t('alerts.noUnit')} · ${alert.kind}</a>
+                <span class="muted small"> ${formatDateTime(alert.observedAt)} · ${label('alertStatus', alert.status)}</span>
+              </li>`,
+            )}
+          </ul>
+          <a href=${`/${current.tenant}/alerts`}>${t('alerts.more')}</a>
+        </section>`
+        : null
+    }
   </section>`;
 }
 
