@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { described, type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import { dateTimeWithOffset, described, type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
 import { ConflictError } from './errors.ts';
 import { gridAtLevel, HazardSeveritySchema } from './escalation.ts';
 import type { NotificationMessage, NotificationRecipient } from './notification.ts';
@@ -39,7 +39,7 @@ export const AlertIntakeSchema = described(
     kind: described(textField(60), { description: 'What was measured, e.g. `gas_concentration`' }),
     level: AlertLevelSchema,
     message: textField(1000),
-    observedAt: z.iso.datetime({ offset: true }),
+    observedAt: dateTimeWithOffset(),
   }),
   { id: 'AlertIntake' },
 );
