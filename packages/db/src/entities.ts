@@ -1,5 +1,7 @@
 import {
   type Department,
+  type EmergencyPlan,
+  type EmergencyResource,
   type GridNode,
   type Hazard,
   type Inspection,
@@ -170,5 +172,44 @@ export const inspectionEntity = entity<Inspection>({
     gsi1: { pk: ['INSPS'], sk: atPath },
     gsi2: { pk: ['INSPDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
     gsi3: { pk: ['INSPUNIT', 'unitId'], sk: (inspection) => `${inspection.inspectedAt}#${inspection.id}` },
+  },
+});
+
+/**
+ * Emergency resources (teams, supplies, experts):
+ * - gsi1 RESOURCES / <gridPath>#<id>: a subtree, paged;
+ * - gsi2 RESGEO / <geohash>#<id>: the county's resources by place, so a geohash cell is one sort-key range and a
+ *   nearest-first search reads only the cells covering its circle (docs/decisions.md, "Nearest resources");
+ * - gsi3 RESGEO#<kind> / <geohash>#<id>: the same, one kind only.
+ */
+export const resourceEntity = entity<EmergencyResource>({
+  type: 'EmergencyResource',
+  prefix: 'RES',
+  audit: 'resource',
+  indexes: {
+    gsi1: { pk: ['RESOURCES'], sk: atPath },
+    gsi2: { pk: ['RESGEO'], sk: (resource) => `${resource.geohash}#${resource.id}` },
+    gsi3: { pk: ['RESGEO', 'kind'], sk: (resource) => `${resource.geohash}#${resource.id}` },
+  },
+});
+
+/**
+ * Emergency plans (应急预案):
+ * - gsi1 PLANUNIT#<unitId> / <createdAt>#<id>: a unit's plans, its risk points' included;
+ * - gsi2 PLANRP#<riskPointId> / <createdAt>#<id>: a risk point's (sparse);
+ * - gsi3 PLANS / <gridPath>#<id>: a subtree.
+ */
+export const planEntity = entity<EmergencyPlan>({
+  type: 'EmergencyPlan',
+  prefix: 'PLAN',
+  audit: 'plan',
+  indexes: {
+    gsi1: { pk: ['PLANUNIT', 'unitId'], sk: (plan) => `${plan.createdAt}#${plan.id}` },
+    gsi2: {
+      pk: ['PLANRP', 'riskPointId'],
+      sk: (plan) => `${plan.createdAt}#${plan.id}`,
+      when: (plan) => Boolean(plan.riskPointId),
+    },
+    gsi3: { pk: ['PLANS'], sk: atPath },
   },
 });
