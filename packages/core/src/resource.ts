@@ -170,6 +170,6 @@ export function parseNear(near: string): { lat: number; lng: number } {
   const [lat, lng] = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
   const parsed = LocationSchema.safeParse({ lat, lng });
   if (parts.length !== 2 || !parsed.success)
-    throw new ValidationError([{ path: 'near', message: 'must be <lat>,<lng> in degrees' }]);
+    throw new ValidationError([{ path: 'query.near', message: 'must be <lat>,<lng> in degrees' }]);
   return parsed.data;
 }
