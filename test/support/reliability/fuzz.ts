@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
 import { recordedInspection } from './inspection-fixture.ts';
+import { recordedResourceAndPlan } from './resource-fixture.ts';
 import {
   fillPath,
   headerValueArbitrary,
@@ -399,5 +400,9 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
   more.departments = departments.body.items[0].id;
   // The seed records no inspection: the admin records one, with an order, so its paths name a real one.
   more.inspections = (await recordedInspection(admin, county)).inspectionId;
+  // A resource and a plan the fuzzed paths can name, whether or not the seed made any.
+  const { resourceId, planId } = await recordedResourceAndPlan(admin, county);
+  more.resources = resourceId;
+  more.plans = planId;
   return { county, admin, pointId, photoId, more };
 }
