@@ -177,7 +177,7 @@ export const inspectionEntity = entity<Inspection>({
 
 /**
  * Emergency resources (teams, supplies, experts):
- * - gsi1 RESOURCES / <gridPath>#<id>: a subtree, paged;
+ * - gsi1 RESOURCES / <gridPath>#<id>: a subtree, paged (also what a village move re-homes);
  * - gsi2 RESGEO / <geohash>#<id>: the county's resources by place, so a geohash cell is one sort-key range and a
  *   nearest-first search reads only the cells covering its circle (docs/decisions.md, "Nearest resources");
  * - gsi3 RESGEO#<kind> / <geohash>#<id>: the same, one kind only.
@@ -195,21 +195,21 @@ export const resourceEntity = entity<EmergencyResource>({
 
 /**
  * Emergency plans (应急预案):
- * - gsi1 PLANUNIT#<unitId> / <createdAt>#<id>: a unit's plans, its risk points' included;
+ * - gsi1 PLANS / <gridPath>#<id>: a subtree (also what a village move re-homes);
  * - gsi2 PLANRP#<riskPointId> / <createdAt>#<id>: a risk point's (sparse);
- * - gsi3 PLANS / <gridPath>#<id>: a subtree.
+ * - gsi3 PLANUNIT#<unitId> / <createdAt>#<id>: a unit's plans, its risk points' included.
  */
 export const planEntity = entity<EmergencyPlan>({
   type: 'EmergencyPlan',
   prefix: 'PLAN',
   audit: 'plan',
   indexes: {
-    gsi1: { pk: ['PLANUNIT', 'unitId'], sk: (plan) => `${plan.createdAt}#${plan.id}` },
+    gsi1: { pk: ['PLANS'], sk: atPath },
     gsi2: {
       pk: ['PLANRP', 'riskPointId'],
       sk: (plan) => `${plan.createdAt}#${plan.id}`,
       when: (plan) => Boolean(plan.riskPointId),
     },
-    gsi3: { pk: ['PLANS'], sk: atPath },
+    gsi3: { pk: ['PLANUNIT', 'unitId'], sk: (plan) => `${plan.createdAt}#${plan.id}` },
   },
 });

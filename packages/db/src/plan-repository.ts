@@ -29,9 +29,9 @@ export class PlanRepository extends RecordRepository<EmergencyPlan> {
     return plan;
   }
 
-  /** listPlansOfUnit: every item of gsi1 PLANUNIT#<unitId>, newest first (a unit has a handful). */
+  /** listPlansOfUnit: every item of gsi3 PLANUNIT#<unitId>, newest first (a unit has a handful). */
   listOfUnit(unitId: string): Promise<EmergencyPlan[]> {
-    return planEntity.all(this.store, { index: 'gsi1', of: { unitId }, newestFirst: true });
+    return planEntity.all(this.store, { index: 'gsi3', of: { unitId }, newestFirst: true });
   }
 
   /** listPlansOfRiskPoint: every item of gsi2 PLANRP#<riskPointId>, newest first. */
