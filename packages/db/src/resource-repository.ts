@@ -8,7 +8,7 @@ import {
 import { NEW_CHAIN } from './audit-log.ts';
 import { resourceEntity } from './entities.ts';
 import { RecordRepository } from './record-repository.ts';
-import type { Page, StoredItem, TenantStore } from './tenant-store.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
 /** A resource found near a place, with its distance from it. */
@@ -24,14 +24,15 @@ export class ResourceRepository extends RecordRepository<EmergencyResource> {
   }
 
   async create(resource: EmergencyResource, ctx: WriteContext): Promise<EmergencyResource> {
-    const items = this.writes(resource, NEW_CHAIN, ctx, [
-      {
-        action: 'created',
-        details: { kind: resource.kind, name: resource.name, gridId: resource.gridId },
-      },
-    ]);
-    await this.store.transact(items, 'resource');
+    await this.store.transact(this.creationItems(resource, ctx), 'resource');
     return resource;
+  }
+
+  /** A new resource's Put and its `created` event: what create writes, and what a bulk seed batches. */
+  creationItems(resource: EmergencyResource, ctx: WriteContext): TransactItem[] {
+    return this.writes(resource, NEW_CHAIN, ctx, [
+      { action: 'created', details: { kind: resource.kind, name: resource.name, gridId: resource.gridId } },
+    ]);
   }
 
   /** A change under the version the caller saw, audited as the fields that changed. */
