@@ -13,6 +13,7 @@ import { JOBS_TABLE } from '../support/matrix-table-jobs.ts';
 import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table-lifecycle.ts';
 import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
+import { RESOURCES_TABLE } from '../support/matrix-table-resources.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { SUPERVISE_TABLE } from '../support/matrix-table-supervise.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
@@ -41,6 +42,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...INSPECTION_TABLE,
   ...ALERT_PUBLIC_TABLE,
   ...ALERT_TABLE,
+  ...RESOURCES_TABLE,
 };
 
 let w: MatrixWorld;

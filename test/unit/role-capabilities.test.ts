@@ -43,6 +43,9 @@ const EXPECTED: Record<Capability, string> = {
   'alert.read': '        x  x  x  x  x  .',
   'alert.handle': '      .  x  x  x  .  .',
   'alertSource.manage': '.  x  .  .  .  .',
+  'resource.read': '     x  x  x  x  x  .',
+  'resource.manage': '   .  x  .  x  .  .',
+  'plan.manage': '       .  x  x  x  .  x',
 };
 
 function expectedGrant(role: Role, capability: Capability): boolean {

@@ -35,6 +35,7 @@ import { NotLinkedPage } from './pages/not-linked.ts';
 import { NoticeBoardsPrintPage } from './pages/notice-boards-print.ts';
 import { NoticesPage } from './pages/notices.ts';
 import { PublicBoardPage } from './pages/public-board.ts';
+import { ResourcesPage } from './pages/resources.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
 import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SettingsPage } from './pages/settings.ts';
@@ -81,6 +82,7 @@ const ROUTES: Route[] = [
   { pattern: 'supervision', page: SupervisionRegisterPage, needs: 'hazard.read' },
   { pattern: 'supervision/:id/order', page: SupervisionOrderPrintPage, needs: 'hazard.read' },
   { pattern: 'inspections', page: InspectionsPage, needs: 'inspection.read' },
+  { pattern: 'resources', page: ResourcesPage, needs: 'resource.read' },
   { pattern: 'inspections/new', page: InspectionNewPage, needs: 'inspection.record' },
   { pattern: 'inspections/:id', page: InspectionPage, needs: 'inspection.read' },
   { pattern: 'inspections/:id/print/:kind', page: InspectionPrintPage, needs: 'inspection.read' },

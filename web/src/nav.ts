@@ -31,6 +31,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'supervision', label: 'nav.supervision', needs: 'hazard.read', audience: 'office' },
   { path: 'inspections', label: 'nav.inspections', needs: 'inspection.read' },
   { path: 'alerts', label: 'nav.alerts', needs: 'alert.read' },
+  { path: 'resources', label: 'nav.resources', needs: 'resource.read' },
   { path: 'units', label: 'nav.units', needs: 'unit.read', tab: true },
   { path: 'map', label: 'nav.map', needs: 'riskPoint.read', tab: true },
   { path: 'assessments', label: 'nav.assessments', needs: 'assessment.read' },

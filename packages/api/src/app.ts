@@ -214,5 +214,8 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/inspections', () =>
     import('./routes/inspections.ts').then((m) => m.registerInspections),
   );
+  groups.add(county, ['/resources', '/plans'], () =>
+    import('./routes/resources.ts').then((m) => m.registerResources),
+  );
   return { county, groups };
 }

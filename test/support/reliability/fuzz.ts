@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
 import { recordedInspection } from './inspection-fixture.ts';
+import { recordedResourceAndPlan } from './resource-fixture.ts';
 import {
   fillPath,
   headerValueArbitrary,
@@ -427,6 +428,10 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
   });
   if (sent.status !== 202) throw new Error(`alert: ${sent.status} ${sent.text}`);
   more.alerts = sent.body.id;
+  // A resource and a plan the fuzzed paths can name, whether or not the seed made any.
+  const { resourceId, planId } = await recordedResourceAndPlan(admin, county);
+  more.resources = resourceId;
+  more.plans = planId;
   return { county, admin, pointId, photoId, more, alertSource };
 }
 

@@ -12,6 +12,7 @@ import {
 } from './client.ts';
 import { recordedInspection } from './inspection-fixture.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
+import { recordedResourceAndPlan } from './resource-fixture.ts';
 import { DEMO_PASSWORD, type ReliabilityApi, type Seeded } from './stack.ts';
 
 /** One county as the isolation checks see it: its ids, and the strings that would give its data away. */
@@ -152,6 +153,28 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { severity: 'general', unitId: c.unit(1) };
     case 'POST /alert-sources':
       return { name: `隔离监测${serial}` };
+    case 'POST /resources':
+      return {
+        kind: 'team',
+        name: `隔离救援队${serial}`,
+        location: { lat: 33.06, lng: 115.26 },
+        address: '隔离路1号',
+        gridId: c.village1,
+        contact: { name: '隔离', phone: '13900000000' },
+      };
+    case 'PATCH /resources/{id}':
+      return { name: `隔离改名${serial}` };
+    case 'POST /plans/files':
+      return { contentType: 'application/pdf', size: 1000, sha256: 'd'.repeat(64) };
+    case 'POST /plans':
+      // The file named is one of the county's photos: never announced as a plan's file, so never taken in.
+      return {
+        unitId: c.unit(1),
+        title: `隔离预案${serial}`,
+        planVersion: 'V1',
+        reviewDate: '2030-01-01',
+        fileId: county.photoId,
+      };
   }
   if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
@@ -342,6 +365,10 @@ const KNOWN_BODIES = new Set([
   'POST /inspections/{id}/follow-up',
   'POST /alerts/{id}/hazard',
   'POST /alert-sources',
+  'POST /resources',
+  'PATCH /resources/{id}',
+  'POST /plans/files',
+  'POST /plans',
 ]);
 
 /** An import of units announced (its file never uploaded): enough to name an import of the county. */
@@ -461,6 +488,10 @@ export async function isolationFixture(
   more['alert-sources'] = source.body.id;
   more.alerts = await sentAlert(api, tenant, source.body, seeded.unit(1));
   extraIds.push(source.body.id, more.alerts, source.body.secret);
+  const { resourceId, planId } = await recordedResourceAndPlan(admin, seeded);
+  more.resources = resourceId;
+  more.plans = planId;
+  extraIds.push(resourceId, planId);
   // The export runs beside the request; the snapshots compare it finished, not half-way.
   for (let attempt = 0; (await answered(admin, `/exports/${more.exports}`)).status === 'running'; attempt++) {
     if (attempt > 300) throw new Error('the fixture’s export did not finish');
@@ -573,6 +604,10 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     alerts: versions(await admin.all('/alerts')),
     alertAudit: (await answered(admin, `/alerts/${county.more.alerts}/audit`)).chain,
     alertSources: (await answered(admin, '/alert-sources')).items,
+    resources: versions(await admin.all('/resources')),
+    resourceAudit: (await answered(admin, `/resources/${county.more.resources}/audit`)).chain,
+    plans: versions((await answered(admin, `/plans?unit=${county.seeded.unit(1)}`)).items),
+    planAudit: (await answered(admin, `/plans/${county.more.plans}/audit`)).chain,
   };
 }
 

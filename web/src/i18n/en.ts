@@ -10,6 +10,7 @@ import { loginSecurityEn } from './login-security.en.ts';
 import { mapEn } from './map.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { registersEn } from './registers.en.ts';
+import { resourcesEn } from './resources.en.ts';
 import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import { superviseEn } from './supervise.en.ts';
@@ -24,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   ...mapEn,
   ...inspectionsEn,
   ...alertsEn,
+  ...resourcesEn,
   ...noticesEn,
   ...lifecycleEn,
   ...assessmentEn,

@@ -10,6 +10,7 @@ import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { mapZhCN } from './map.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { registersZhCN } from './registers.zh-CN.ts';
+import { resourcesZhCN } from './resources.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 import { superviseZhCN } from './supervise.zh-CN.ts';
@@ -26,6 +27,7 @@ export const zhCN = {
   ...mapZhCN,
   ...inspectionsZhCN,
   ...alertsZhCN,
+  ...resourcesZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
   ...superviseZhCN,

@@ -7,6 +7,7 @@ import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { CREDIT_LEVELS } from '../components/credit-badge.ts';
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions } from '../components/grid-select.ts';
+import { loadNearbyResources, NEARBY_RADIUS_KM } from '../components/nearby-resources.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, formatNumber, label, type MessageKey, t } from '../i18n/index.ts';
@@ -161,8 +162,19 @@ async function describe(kind: 'unit' | 'risk-point', id: string) {
     return { title: unit.name, lines: [unit.address ?? ''] };
   }
   const point = await api<RiskPoint>(`/risk-points/${encodeURIComponent(id)}`);
-  return {
-    title: point.name,
-    lines: [point.unitName, `${t(`colour.${point.color}`)} · ${t(`rpStatus.${point.status}`)}`],
-  };
+  const lines = [point.unitName, `${t(`colour.${point.color}`)} · ${t(`rpStatus.${point.status}`)}`];
+  // A red point's popup names the help nearest it: teams, stockpiles and experts, nearest first.
+  if (point.color === 'red' && can('resource.read')) {
+    const nearby = await loadNearbyResources(point.location, NEARBY_RADIUS_KM, undefined, 3).catch(
+      () => undefined,
+    );
+    if (nearby && nearby.items.length > 0) {
+      lines.push(`${t('resources.nearby')}:`);
+      for (const resource of nearby.items)
+        lines.push(
+          `${t(`resources.kind.${resource.kind}`)} ${resource.name} · ${t('resources.km', { n: (resource.distanceKm ?? 0).toFixed(1) })} · ${resource.contact.phone}`,
+        );
+    }
+  }
+  return { title: point.name, lines };
 }
