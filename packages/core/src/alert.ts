@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { dateTimeWithOffset, described, type Location, LocationSchema, textField, UlidSchema } from './common-schemas.ts';
+import {
+  dateTimeWithOffset,
+  described,
+  type Location,
+  LocationSchema,
+  textField,
+  UlidSchema,
+} from './common-schemas.ts';
 import { ConflictError } from './errors.ts';
 import { gridAtLevel, HazardSeveritySchema } from './escalation.ts';
 import type { NotificationMessage, NotificationRecipient } from './notification.ts';

@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
 import { recordedInspection } from './inspection-fixture.ts';
-import { recordedResourceAndPlan } from './resource-fixture.ts';
 import {
   fillPath,
   headerValueArbitrary,
@@ -14,6 +13,7 @@ import {
   pathParamArbitrary,
   queryArbitrary,
 } from './openapi-routes.ts';
+import { recordedResourceAndPlan } from './resource-fixture.ts';
 import type { ReliabilityApi } from './stack.ts';
 
 /** What the API may answer to anything a client sends: never a 5xx, never a hang. */

@@ -1,7 +1,7 @@
 import {
-  coercedNumber,
   CreatePlanSchema,
   CreateResourceSchema,
+  coercedNumber,
   described,
   MAX_RESOURCE_RADIUS_KM,
   RESOURCE_KINDS,
