@@ -50,7 +50,7 @@ async function settle(page: Page, address: string) {
 async function recordedInspection(token: string): Promise<string> {
   const officers = await stack.api<{ items: { personId: string }[] }>(token, 'GET', '/inspections/officers');
   const unit = await stack.api<{ items: { id: string }[] }>(token, 'GET', '/units?limit=1');
-  const recorded = await stack.api<{ id: string }>(token, 'POST', '/inspections', {
+  const recorded = await stack.api<{ inspection: { id: string } }>(token, 'POST', '/inspections', {
     unitId: unit.body.items[0]!.id,
     checkedItems: ['安全生产责任制落实情况'],
     findings: [],
@@ -62,7 +62,7 @@ async function recordedInspection(token: string): Promise<string> {
     outcome: 'compliant',
   });
   expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
-  return recorded.body.id;
+  return recorded.body.inspection.id;
 }
 
 beforeAll(async () => {
@@ -95,6 +95,8 @@ beforeAll(async () => {
     // The inspection pages show a recorded 执法检查 (the demo county starts with none) and its printed 现场检查记录.
     inspections: await recordedInspection(admin),
     'inspections/:id/print': 'record',
+    // A monitoring alert of the demo county's monitoring system (its seed sends three, open, at units).
+    alerts: await first(admin, '/alerts?limit=1'),
   };
 });
 
