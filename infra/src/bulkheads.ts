@@ -46,6 +46,14 @@ export const STAGE_THROTTLE_BY_SIZE: Readonly<Record<CountySize, StageThrottle>>
   large: { rateLimit: 25, burstLimit: 50 },
 };
 
+/**
+ * The alert intake's route throttle (`POST /alerts`, a county's monitoring systems): its own token bucket on the
+ * county's stage, so a storm of alerts is refused at its own route and never spends the bucket its people's
+ * requests share. 20 a second is 1,200 a minute for all of a county's sources together; each source has its own
+ * smaller budget in the app (`ratePerMinute`, DynamoDB), which is what decides one storming source's 429s.
+ */
+export const ALERT_INTAKE_THROTTLE: StageThrottle = { rateLimit: 20, burstLimit: 40 };
+
 export function stageThrottleFor(size: CountySize | undefined): StageThrottle {
   return STAGE_THROTTLE_BY_SIZE[size ?? 'small'];
 }

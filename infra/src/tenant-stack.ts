@@ -1,4 +1,4 @@
-import { countyApiBasePath, PUBLIC_COUNTY_ROUTES } from '@gridsafe/core/contract';
+import { ALERT_INTAKE_ROUTE, countyApiBasePath, PUBLIC_COUNTY_ROUTES } from '@gridsafe/core/contract';
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -9,6 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import {
+  ALERT_INTAKE_THROTTLE,
   ASSESSMENT_RESERVED_CONCURRENCY,
   COUNTY_API_INTEGRATION_TIMEOUT,
   COUNTY_API_TIMEOUT,
@@ -248,7 +249,7 @@ export class TenantStack extends Stack {
       }),
     });
 
-    const { api, accessLogs } = createHttpApi(this, 'HttpApi', {
+    const { api, stage, accessLogs } = createHttpApi(this, 'HttpApi', {
       apiName: `gridsafe-${tenant}`,
       description: `Gridsafe county API (${tenant})`,
       // The county's share of the cell (docs/deploy.md, "Bulkheads"): its size class sets the token bucket.
@@ -270,6 +271,16 @@ export class TenantStack extends Stack {
         ? [shared.userPoolClientId, props.identity.audience]
         : [shared.userPoolClientId];
     this.addRoutes(api, shared.authIssuer, audiences);
+    // The monitoring systems' door has a throttle of its own: API Gateway applies a route's own limits to that
+    // route's requests instead of the stage's, so a storm of alerts never spends the bucket the county's people
+    // share (docs/decisions.md, "Monitoring alerts").
+    // RouteSettings is a free-form map in CloudFormation: its keys are written as the service names them.
+    (stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
+      [`${ALERT_INTAKE_ROUTE.method} ${countyApiBasePath(tenant)}${ALERT_INTAKE_ROUTE.path}`]: {
+        ThrottlingRateLimit: ALERT_INTAKE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: ALERT_INTAKE_THROTTLE.burstLimit,
+      },
+    };
     this.addAlarmMetrics(accessLogs);
     // Browsers reach the county at the cell's domain, same paths as locally (docs/decisions.md).
     addCountyRoute(this, tenant, api.apiEndpoint);
@@ -298,6 +309,18 @@ export class TenantStack extends Stack {
           reason: `${route.method} ${route.path} is public by design (login, token refresh, health, API description).`,
         });
       }
+    }
+    // Monitoring systems send alerts without a user token: each is signed with its source's secret, which the
+    // function checks before it reads anything else (more specific than {proxy+}, so its JWT authorizer is not met).
+    for (const intake of api.addRoutes({
+      path: `${base}${ALERT_INTAKE_ROUTE.path}`,
+      methods: [apigwv2.HttpMethod[ALERT_INTAKE_ROUTE.method]],
+      integration,
+    })) {
+      Validations.of(intake).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'Each alert is authenticated by its source’s HMAC signature, checked by the function.',
+      });
     }
   }
 

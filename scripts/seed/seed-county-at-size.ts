@@ -7,6 +7,7 @@ import {
   grade,
   isActiveUnit,
   makeCreditCode,
+  newResource,
   type Principal,
   type RiskPoint,
   type Unit,
@@ -19,6 +20,7 @@ import {
   HazardRepository,
   PatrolRepository,
   planPatrols,
+  ResourceRepository,
   RiskPointRepository,
   rateCounty,
   riskPointsByUnit,
@@ -217,6 +219,39 @@ export async function seedCountyAtSize(
   const ratings = new BulkWriter(target.client, target.tableName, 4);
   added.creditRatings = (await rateCounty(store, now, (items) => ratings.add(items))).changed;
   await ratings.drain();
+  log('emergency resources');
+  // Each township's rescue team and supply stockpile beside its centre, by BatchWriteItem like the units.
+  const resourceWriter = new BulkWriter(target.client, target.tableName, 4);
+  const resources = new ResourceRepository(store);
+  for (const [i, { node, centre }] of townships.entries()) {
+    const place = (dLat: number) => ({ lat: Math.round((centre.lat + dLat) * 1e6) / 1e6, lng: centre.lng });
+    const contact = { name: `${node.name}应急办`, phone: `0558-86${String(1000 + i).padStart(5, '0')}` };
+    for (const input of [
+      { kind: 'team' as const, name: `${node.name}应急救援队`, members: 20 + (i % 15) },
+      {
+        kind: 'supply' as const,
+        name: `${node.name}应急物资库`,
+        supplyType: i % 2 ? '灭火器' : '沙袋',
+        quantity: 200 + i * 10,
+      },
+    ]) {
+      const resource = newResource(
+        {
+          ...input,
+          gridId: node.id,
+          location: place(input.kind === 'team' ? 0.003 : -0.003),
+          address: `${node.name}政府`,
+          contact,
+        },
+        { id: demoId(tenant, `resource:size:${node.id}:${input.kind}`), gridPath: node.path },
+        ctx.principal.username,
+        now,
+      );
+      await resourceWriter.add(resources.creationItems(resource, ctx));
+    }
+  }
+  await resourceWriter.drain();
+  added.resources = townships.length * 2;
   log('patrol tasks for every other unit');
   const planned = await planPatrols({
     store,

@@ -40,6 +40,7 @@ import { PhotoStore } from '@gridsafe/evidence';
 import type { DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
 import { demoJpegPhoto } from './demo-records.ts';
+import { seedDemoAlerts } from './seed-demo-alerts.ts';
 
 export interface HazardSeedTarget {
   client: DynamoDBDocumentClient;
@@ -228,6 +229,7 @@ export async function seedDemoHazardsAndPatrols(
   }
 
   created += await seedPatrols(store, settings, now, county, unitAt);
+  created += (await seedDemoAlerts(store, unitAt, now)).created;
   const planned = await planPatrols({
     store,
     clock: { now: () => now },

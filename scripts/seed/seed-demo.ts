@@ -33,6 +33,7 @@ import {
 import { demoId } from './demo-ids.ts';
 import { demoUnit } from './demo-records.ts';
 import { seedDemoHazardsAndPatrols } from './seed-demo-hazards.ts';
+import { seedDemoResources } from './seed-demo-resources.ts';
 import { seedDemoRiskPoints } from './seed-demo-risk-points.ts';
 
 export interface SeedTarget {
@@ -244,6 +245,7 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   }
   report.created += (await seedDemoRiskPoints(target, county)).created;
   report.created += (await seedDemoHazardsAndPatrols(target, county)).created;
+  report.created += (await seedDemoResources(target, county)).created;
   // Every unit rated from the record just seeded (a second seed changes no rating, so writes nothing).
   report.created += (await rateCounty(store, now)).changed;
   return report;

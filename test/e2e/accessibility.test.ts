@@ -95,6 +95,8 @@ beforeAll(async () => {
     // The inspection pages show a recorded 执法检查 (the demo county starts with none) and its printed 现场检查记录.
     inspections: await recordedInspection(admin),
     'inspections/:id/print': 'record',
+    // A monitoring alert of the demo county's monitoring system (its seed sends three, open, at units).
+    alerts: await first(admin, '/alerts?limit=1'),
   };
 });
 

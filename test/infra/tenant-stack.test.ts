@@ -1,5 +1,7 @@
+import { ALERT_INTAKE_ROUTE } from '@gridsafe/core/contract';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_INTAKE_THROTTLE } from '../../infra/src/bulkheads.ts';
 import { SLOW_LATENCY_PATTERN } from '../../infra/src/cell-alarms.ts';
 import type { CellStage } from '../../infra/src/cell-stage.ts';
 import { PUBLIC_API_ROUTES } from '../../infra/src/tenant-stack.ts';
@@ -188,7 +190,7 @@ describe("a county's HTTP API", () => {
     });
   });
 
-  it('leaves only login, refresh, the login options, health, the API description and the notice board public', () => {
+  it('leaves only login, refresh, the login options, health, the API description, the notice board and the signed alert intake public', () => {
     const routes = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]).filter(
       (route) => !JSON.stringify(route.Properties.ApiId).includes('routerapiid'),
     );
@@ -197,17 +199,35 @@ describe("a county's HTTP API", () => {
       .map((route) => route.Properties.RouteKey)
       .sort();
     expect(open).toEqual(
-      PUBLIC_API_ROUTES.map((route) => `${route.method} /t/taihe/api/v1${route.path}`).sort(),
+      [...PUBLIC_API_ROUTES, ALERT_INTAKE_ROUTE]
+        .map((route) => `${route.method} /t/taihe/api/v1${route.path}`)
+        .sort(),
     );
     expect(open).toEqual([
       'GET /t/taihe/api/v1/auth-config',
       'GET /t/taihe/api/v1/health',
       'GET /t/taihe/api/v1/openapi.json',
       'GET /t/taihe/api/v1/public/risk-points/{id}',
+      'POST /t/taihe/api/v1/alerts',
       'POST /t/taihe/api/v1/session',
       'POST /t/taihe/api/v1/session/refresh',
     ]);
-    expect(routes).toHaveLength(7);
+    expect(routes).toHaveLength(8);
+  });
+
+  it('throttles the alert intake on a bucket of its own, apart from the county’s people', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as Resource;
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /t/taihe/api/v1/alerts': {
+        ThrottlingRateLimit: ALERT_INTAKE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: ALERT_INTAKE_THROTTLE.burstLimit,
+      },
+    });
+    // The county's people keep the stage's own bucket (its size class), which the intake's route does not draw on.
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: expect.any(Number),
+      ThrottlingBurstLimit: expect.any(Number),
+    });
   });
 
   it('writes JSON access logs with the caller address and the county', () => {

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { inScope, ROLES } from '@gridsafe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Call, type Entry, type PublicEntry, predicted, type Reuse } from '../support/matrix-rules.ts';
+import { ALERT_PUBLIC_TABLE, ALERT_TABLE } from '../support/matrix-table-alerts.ts';
 import { ASSESSMENT_TABLE } from '../support/matrix-table-assessment.ts';
 import { CHANNELS_TABLE } from '../support/matrix-table-channels.ts';
 import { COUNTY_TABLE, PUBLIC_TABLE, unitOf, unitTarget } from '../support/matrix-table-county.ts';
@@ -12,6 +13,7 @@ import { JOBS_TABLE } from '../support/matrix-table-jobs.ts';
 import { LIFECYCLE_PUBLIC_TABLE, LIFECYCLE_TABLE } from '../support/matrix-table-lifecycle.ts';
 import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
+import { RESOURCES_TABLE } from '../support/matrix-table-resources.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { SUPERVISE_TABLE } from '../support/matrix-table-supervise.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
@@ -38,6 +40,9 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...SUPERVISE_TABLE,
   ...CREDIT_TABLE,
   ...INSPECTION_TABLE,
+  ...ALERT_PUBLIC_TABLE,
+  ...ALERT_TABLE,
+  ...RESOURCES_TABLE,
 };
 
 let w: MatrixWorld;

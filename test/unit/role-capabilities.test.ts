@@ -40,6 +40,12 @@ const EXPECTED: Record<Capability, string> = {
   'register.export': '   .  x  x  x  .  .',
   'inspection.read': '   x  x  x  x  .  .',
   'inspection.record': ' .  x  x  x  .  .',
+  'alert.read': '        x  x  x  x  x  .',
+  'alert.handle': '      .  x  x  x  .  .',
+  'alertSource.manage': '.  x  .  .  .  .',
+  'resource.read': '     x  x  x  x  x  .',
+  'resource.manage': '   .  x  .  x  .  .',
+  'plan.manage': '       .  x  x  x  .  x',
 };
 
 function expectedGrant(role: Role, capability: Capability): boolean {

@@ -6,6 +6,8 @@ import { Layout } from './components/layout.ts';
 import { html } from './html.ts';
 import { t } from './i18n/index.ts';
 import { homePath } from './nav.ts';
+import { AlertSourcesPage } from './pages/alert-sources.ts';
+import { AlertPage, AlertsPage } from './pages/alerts.ts';
 import { AssessmentPrintPage } from './pages/assessment-print.ts';
 import { AssessmentsPage } from './pages/assessments.ts';
 import { AuthCallbackPage } from './pages/auth-callback.ts';
@@ -33,6 +35,7 @@ import { NotLinkedPage } from './pages/not-linked.ts';
 import { NoticeBoardsPrintPage } from './pages/notice-boards-print.ts';
 import { NoticesPage } from './pages/notices.ts';
 import { PublicBoardPage } from './pages/public-board.ts';
+import { ResourcesPage } from './pages/resources.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
 import { ReviewQueuePage, RiskPointsPage } from './pages/risk-points.ts';
 import { SettingsPage } from './pages/settings.ts';
@@ -79,9 +82,13 @@ const ROUTES: Route[] = [
   { pattern: 'supervision', page: SupervisionRegisterPage, needs: 'hazard.read' },
   { pattern: 'supervision/:id/order', page: SupervisionOrderPrintPage, needs: 'hazard.read' },
   { pattern: 'inspections', page: InspectionsPage, needs: 'inspection.read' },
+  { pattern: 'resources', page: ResourcesPage, needs: 'resource.read' },
   { pattern: 'inspections/new', page: InspectionNewPage, needs: 'inspection.record' },
   { pattern: 'inspections/:id', page: InspectionPage, needs: 'inspection.read' },
   { pattern: 'inspections/:id/print/:kind', page: InspectionPrintPage, needs: 'inspection.read' },
+  { pattern: 'alerts', page: AlertsPage, needs: 'alert.read' },
+  { pattern: 'alerts/:id', page: AlertPage, needs: 'alert.read' },
+  { pattern: 'alert-sources', page: AlertSourcesPage, needs: 'alertSource.manage' },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
   { pattern: 'assessments/print', page: AssessmentPrintPage, needs: 'assessment.read' },
   { pattern: 'workforce', page: WorkforcePage, needs: 'assessment.read' },

@@ -23,6 +23,8 @@ import './styles/registers.css';
 import './styles/search.css';
 import './styles/credit.css';
 import './styles/inspections.css';
+import './styles/alerts.css';
+import './styles/resources.css';
 // Last: print rules override the screen's.
 import './styles/print.css';
 

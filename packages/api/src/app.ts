@@ -147,6 +147,10 @@ function countyApi(deps: AppDeps) {
   registerSession(county);
   // The notice board behind a QR code: public, read-only, rate-limited (PUBLIC_COUNTY_ROUTES).
   groups.add(county, '/public', () => import('./routes/public-board.ts').then((m) => m.registerPublicBoard));
+  // Monitoring systems send alerts in without a user token, signed with their source's secret (alert-intake.ts).
+  groups.add(county, '/alerts', () => import('./routes/alert-intake.ts').then((m) => m.registerAlertIntake), {
+    methods: ['POST'],
+  });
   county.use('*', requireAuth);
   // A write to a unit's record re-rates the unit (credit-refresh.ts, loaded at the first such write).
   county.use('*', async (c, next) => {
@@ -204,8 +208,14 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/notification-channels', () =>
     import('./routes/notification-channels.ts').then((m) => m.registerNotificationChannels),
   );
+  groups.add(county, ['/alerts', '/alert-sources'], () =>
+    import('./routes/alerts.ts').then((m) => m.registerAlerts),
+  );
   groups.add(county, '/inspections', () =>
     import('./routes/inspections.ts').then((m) => m.registerInspections),
+  );
+  groups.add(county, ['/resources', '/plans'], () =>
+    import('./routes/resources.ts').then((m) => m.registerResources),
   );
   return { county, groups };
 }

@@ -14,8 +14,9 @@ import { createRoute } from './openapi/route.ts';
  * hashed before any record takes it in. Risk points and hazards confirm each photo on its own; a patrol takes
  * its photos in with its completion.
  */
-export type EvidenceCollection = 'risk-points' | 'hazards' | 'patrols' | 'inspections';
-type RequestPhotoInput = z.infer<typeof RequestPhotoSchema>;
+export type EvidenceCollection = 'risk-points' | 'hazards' | 'patrols' | 'inspections' | 'plans';
+/** A photo, or (a plan's) a document file: its type, size and hash are what the presigned PUT is bound to. */
+type RequestPhotoInput = Omit<z.infer<typeof RequestPhotoSchema>, 'contentType'> & { contentType: string };
 
 /** Each collection's records' key prefix, under which their announced photos wait. */
 const ENTITY_PREFIX: Record<EvidenceCollection, string> = {
@@ -24,6 +25,8 @@ const ENTITY_PREFIX: Record<EvidenceCollection, string> = {
   patrols: 'PATROL',
   // An inspection's photos and signatures are announced before it exists, under the announcer's own draft.
   inspections: 'INSPDRAFT',
+  // A plan's file likewise, before the plan is filed (POST /plans/files, then POST /plans naming it).
+  plans: 'PLANDRAFT',
 };
 
 export const PhotoParamSchema = z.extend(IdParamSchema, {
@@ -105,7 +108,8 @@ export async function announcePhoto(
   const photo: Photo = {
     id: photoId,
     key,
-    contentType: input.contentType,
+    // A plan's file may be a PDF or a Word document; the store keeps whatever type was announced and checks it.
+    contentType: input.contentType as Photo['contentType'],
     size: input.size,
     sha256: input.sha256,
     status: 'pending',

@@ -29,7 +29,13 @@ export class LazyRouteGroups {
    * Serves every path under `prefix` (itself included) with the group `load` imports, e.g.
    * `groups.add(county, '/exports', () => import('./routes/exports.ts').then((m) => m.registerExports))`.
    */
-  add(county: Router<AppEnv>, prefixes: string | string[], load: () => Promise<RegisterRoutes>): void {
+  add(
+    county: Router<AppEnv>,
+    prefixes: string | string[],
+    load: () => Promise<RegisterRoutes>,
+    /** Only these methods, at exactly these paths (a public POST beside authenticated GETs of one path). */
+    exactly?: { methods: ('GET' | 'POST')[] },
+  ): void {
     let loaded: Promise<LoadedGroup> | undefined;
     const group = { load: () => (loaded ??= load().then((register) => this.build(register))) };
     this.groups.push(group);
@@ -38,6 +44,10 @@ export class LazyRouteGroups {
       return app.fetch(c.req.raw, { parent: c });
     };
     for (const prefix of [prefixes].flat()) {
+      if (exactly) {
+        county.on(exactly.methods, prefix, serve);
+        continue;
+      }
       county.all(prefix, serve);
       county.all(`${prefix}/*`, serve);
     }

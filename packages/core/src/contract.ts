@@ -28,6 +28,13 @@ export const PUBLIC_COUNTY_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path:
 ];
 
 /**
+ * The alert intake: public (signed by the sending system, not a user token), with a route throttle of its own on
+ * the county's stage, so a storm of alerts never spends the county's people's share (docs/decisions.md,
+ * "Monitoring alerts"). Apart from PUBLIC_COUNTY_ROUTES, which the control plane's API copies.
+ */
+export const ALERT_INTAKE_ROUTE = { method: 'POST', path: '/alerts' } as const;
+
+/**
  * The single table's global secondary indexes. The CDK stack creates them and the db package queries them;
  * each index's keys are the attributes `<name>pk` and `<name>sk`.
  */

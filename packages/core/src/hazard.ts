@@ -51,7 +51,9 @@ export interface Hazard extends EscalationState {
   checklistCode?: string;
   /** Set when an enforcement inspection's order to rectify made it (inspection.ts). */
   inspectionId?: string;
-  source: 'direct' | 'patrol' | 'inspection';
+  /** Set when a monitoring alert was turned into it (alert.ts). */
+  alertId?: string;
+  source: 'direct' | 'patrol' | 'inspection' | 'alert';
   location?: Location;
   /** 挂牌督办: listed for supervision by the county; only the county may then verify it. */
   supervised: boolean;
@@ -342,6 +344,7 @@ export function newHazard(
     patrolId?: string;
     checklistCode?: string;
     inspectionId?: string;
+    alertId?: string;
     photos?: Photo[];
   },
   settings: Pick<TenantSettings, 'hazardDeadlineDays'> & Partial<Pick<TenantSettings, 'workingCalendar'>>,
@@ -366,6 +369,7 @@ export function newHazard(
     ...(input.patrolId ? { patrolId: input.patrolId } : {}),
     ...(input.checklistCode ? { checklistCode: input.checklistCode } : {}),
     ...(input.inspectionId ? { inspectionId: input.inspectionId } : {}),
+    ...(input.alertId ? { alertId: input.alertId } : {}),
     source: input.source,
     ...(input.location ? { location: input.location } : {}),
     supervised: false,

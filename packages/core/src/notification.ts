@@ -20,10 +20,12 @@ export const NOTIFICATION_TOPICS = [
   'patrol_overdue',
   'hazard_deadline_near',
   'rectification_rejected',
+  // A monitoring system's alert at a unit of the village or the department (alert.ts).
+  'alert_received',
 ] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 
-export const NOTIFICATION_SUBJECT_TYPES = ['hazard', 'risk-point', 'patrol'] as const;
+export const NOTIFICATION_SUBJECT_TYPES = ['hazard', 'risk-point', 'patrol', 'alert'] as const;
 export type NotificationSubjectType = (typeof NOTIFICATION_SUBJECT_TYPES)[number];
 
 export interface NotificationMessage {

@@ -44,6 +44,15 @@ export const CAPABILITIES = [
   /** Enforcement inspections (执法检查): reading them, and recording one with its outcome and follow-up. */
   'inspection.read',
   'inspection.record',
+  /** Monitoring alerts: reading them, turning one into a hazard, and registering the systems that send them. */
+  'alert.read',
+  'alert.handle',
+  'alertSource.manage',
+  /** Emergency resources (teams, supplies, experts): reading them near a place, and keeping them. */
+  'resource.read',
+  'resource.manage',
+  /** Emergency plans of units and risk points (read with the unit: `unit.read`): uploading one. */
+  'plan.manage',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -57,9 +66,15 @@ const AREA_READS: readonly Capability[] = [
   'settings.read',
   'hazard.read',
   'patrol.read',
+  'alert.read',
 ];
 /** ...and the officers above the villages read the quarterly assessment too. */
-const OFFICER_READS: readonly Capability[] = [...AREA_READS, 'assessment.read', 'inspection.read'];
+const OFFICER_READS: readonly Capability[] = [
+  ...AREA_READS,
+  'assessment.read',
+  'inspection.read',
+  'resource.read',
+];
 
 const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   // The vendor runs the service. Inside a county it exists only under a county admin's time-limited grant
@@ -79,6 +94,10 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'register.export',
     // Law enforcement of the industry: the department's officers inspect its units with their 执法证.
     'inspection.record',
+    // An alert at a unit of its industries becomes a hazard the department follows.
+    'alert.handle',
+    // The department supervising an industry keeps its units' emergency plans on file.
+    'plan.manage',
   ],
   township_officer: [
     ...OFFICER_READS,
@@ -94,6 +113,10 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'register.export',
     // The township's enforcement officers (综合执法) inspect the units of its villages.
     'inspection.record',
+    'alert.handle',
+    // The township keeps the emergency teams, stockpiles and experts of its villages, and its units' plans.
+    'resource.manage',
+    'plan.manage',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.
@@ -105,6 +128,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'hazard.report',
     'hazard.rectify',
     'patrol.complete',
+    // In the field the grid member looks up the nearest team or stockpile.
+    'resource.read',
   ],
   // A unit's safety manager keeps its own risk points current.
   // ...and rectifies its hazards, reporting what it finds itself (自查自报).
@@ -116,6 +141,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'hazard.read',
     'hazard.report',
     'hazard.rectify',
+    // A unit files its own emergency plans (应急预案备案).
+    'plan.manage',
   ],
 };
 

@@ -1,5 +1,9 @@
 import {
+  type Alert,
+  type AlertSource,
   type Department,
+  type EmergencyPlan,
+  type EmergencyResource,
   type GridNode,
   type Hazard,
   isWatched,
@@ -170,5 +174,69 @@ export const inspectionEntity = entity<Inspection>({
     gsi1: { pk: ['INSPS'], sk: atPath },
     gsi2: { pk: ['INSPDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
     gsi3: { pk: ['INSPUNIT', 'unitId'], sk: (inspection) => `${inspection.inspectedAt}#${inspection.id}` },
+  },
+});
+
+/**
+ * Monitoring alerts (预测预警, alert-repository.ts):
+ * - gsi1 ALERTS / <gridPath>#<id>: a subtree (an alert of no unit has the path '', the county's alone);
+ * - gsi2 ALERTSTATUS#<status> / <gridPath>#<id>: open or handled, within a subtree;
+ * - gsi3 ALERTDEPT#<departmentId> / <gridPath>#<id>: a department's (sparse).
+ */
+export const alertEntity = entity<Alert>({
+  type: 'Alert',
+  prefix: 'ALERT',
+  audit: 'alert',
+  indexes: {
+    gsi1: { pk: ['ALERTS'], sk: atPath },
+    gsi2: { pk: ['ALERTSTATUS', 'status'], sk: atPath },
+    gsi3: { pk: ['ALERTDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
+  },
+});
+
+/** The systems that send alerts in: gsi1 ALERTSRCS / <createdAt>#<id>, in creation order. */
+export const alertSourceEntity = entity<AlertSource>({
+  type: 'AlertSource',
+  prefix: 'ALERTSRC',
+  audit: 'alert-source',
+  indexes: { gsi1: { pk: ['ALERTSRCS'], sk: (source) => `${source.createdAt}#${source.id}` } },
+});
+
+/**
+ * Emergency resources (teams, supplies, experts):
+ * - gsi1 RESOURCES / <gridPath>#<id>: a subtree, paged (also what a village move re-homes);
+ * - gsi2 RESGEO / <geohash>#<id>: the county's resources by place, so a geohash cell is one sort-key range and a
+ *   nearest-first search reads only the cells covering its circle (docs/decisions.md, "Nearest resources");
+ * - gsi3 RESGEO#<kind> / <geohash>#<id>: the same, one kind only.
+ */
+export const resourceEntity = entity<EmergencyResource>({
+  type: 'EmergencyResource',
+  prefix: 'RES',
+  audit: 'resource',
+  indexes: {
+    gsi1: { pk: ['RESOURCES'], sk: atPath },
+    gsi2: { pk: ['RESGEO'], sk: (resource) => `${resource.geohash}#${resource.id}` },
+    gsi3: { pk: ['RESGEO', 'kind'], sk: (resource) => `${resource.geohash}#${resource.id}` },
+  },
+});
+
+/**
+ * Emergency plans (应急预案):
+ * - gsi1 PLANS / <gridPath>#<id>: a subtree (also what a village move re-homes);
+ * - gsi2 PLANRP#<riskPointId> / <createdAt>#<id>: a risk point's (sparse);
+ * - gsi3 PLANUNIT#<unitId> / <createdAt>#<id>: a unit's plans, its risk points' included.
+ */
+export const planEntity = entity<EmergencyPlan>({
+  type: 'EmergencyPlan',
+  prefix: 'PLAN',
+  audit: 'plan',
+  indexes: {
+    gsi1: { pk: ['PLANS'], sk: atPath },
+    gsi2: {
+      pk: ['PLANRP', 'riskPointId'],
+      sk: (plan) => `${plan.createdAt}#${plan.id}`,
+      when: (plan) => Boolean(plan.riskPointId),
+    },
+    gsi3: { pk: ['PLANUNIT', 'unitId'], sk: (plan) => `${plan.createdAt}#${plan.id}` },
   },
 });

@@ -1,3 +1,4 @@
+export * from './alert-repository.ts';
 export * from './assessment-actions.ts';
 export * from './assessment-snapshots.ts';
 export * from './audit-log.ts';
@@ -32,10 +33,12 @@ export * from './patrol-plan.ts';
 export * from './patrol-repository.ts';
 export * from './pending-photos.ts';
 export * from './person-id-migration.ts';
+export * from './plan-repository.ts';
 export * from './record-repository.ts';
 export * from './register-job-repository.ts';
 export * from './rehome.ts';
 export * from './reminder-sweep.ts';
+export * from './resource-repository.ts';
 export * from './risk-point-repository.ts';
 export * from './search-backfill.ts';
 export * from './search-index.ts';

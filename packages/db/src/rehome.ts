@@ -5,7 +5,7 @@ import type { TenantStore } from './tenant-store.ts';
  * The collections whose items carry a village path in `gridPath` and in their index sort keys. A village
  * move rewrites them; each new collection of grid-located records is added here.
  */
-export const GRID_LOCATED_COLLECTIONS = ['UNITS', 'RPS', 'HAZARDS', 'PATROLS'] as const;
+export const GRID_LOCATED_COLLECTIONS = ['UNITS', 'RPS', 'HAZARDS', 'PATROLS', 'RESOURCES', 'PLANS'] as const;
 
 const PATH_ATTRIBUTES = ['gridPath', 'gsi1sk', 'gsi2sk', 'gsi3sk', 'gsi4sk', 'duesk'] as const;
 

@@ -12,6 +12,9 @@ const EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
   'image/webp': 'webp',
   'image/heic': 'heic',
+  // Emergency plans' files (core's PLAN_FILE_TYPES) go through the same announced, verified upload.
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
 };
 
 export interface PresignedUpload {

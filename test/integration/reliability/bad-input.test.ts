@@ -2,7 +2,12 @@ import { makeCreditCode } from '@gridsafe/core';
 import { test as base, describe, expect } from 'vitest';
 import { uniqueTenant } from '../../support/harness.ts';
 import { call, problemShapeIssues } from '../../support/reliability/client.ts';
-import { fuzzOperations, oversizedBodies, prepareFuzzCounty } from '../../support/reliability/fuzz.ts';
+import {
+  alertSigner,
+  fuzzOperations,
+  oversizedBodies,
+  prepareFuzzCounty,
+} from '../../support/reliability/fuzz.ts';
 import { loadOperations, type Operation } from '../../support/reliability/openapi-routes.ts';
 import { injectedServices } from '../../support/reliability/services.ts';
 import { buildApi } from '../../support/reliability/stack.ts';
@@ -43,9 +48,11 @@ describe('bad input', () => {
   it('answers every documented operation with an allowed status and problem+json, whatever it is sent', async ({
     sweep,
     documented,
+    fuzzCounty,
   }) => {
     const report = await fuzzOperations({
       ...sweep,
+      sign: alertSigner(fuzzCounty.alertSource),
       doc: documented.doc,
       numRuns: RUNS,
       concurrency: 3,

@@ -1,4 +1,5 @@
 import { countyApiBasePath } from '@gridsafe/core/contract';
+import { signedHeaders } from '@gridsafe/core/signed-message';
 import fc from 'fast-check';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, call, countyClient, problemShapeIssues, type Requester } from './client.ts';
@@ -12,6 +13,7 @@ import {
   pathParamArbitrary,
   queryArbitrary,
 } from './openapi-routes.ts';
+import { recordedResourceAndPlan } from './resource-fixture.ts';
 import type { ReliabilityApi } from './stack.ts';
 
 /** What the API may answer to anything a client sends: never a 5xx, never a hang. */
@@ -49,8 +51,12 @@ export function answerIssues(operation: Operation, answer: Answer): string[] {
   const issues: string[] = [];
   // Logins may also answer 429: a fuzzer repeats short usernames, and ten wrong passwords lock one out. The public
   // notice board answers 429 past its per-address budget, which a fuzzer's hundreds of requests reach.
+  // The alert intake answers 401 to what its source did not sign (a body naming no source, or a bent signature)
+  // and 429 past its source's budget of a minute, which the fuzzer's signed bodies reach.
   const allowed =
-    operation.path.startsWith('/session') || operation.path.startsWith('/public/')
+    operation.path.startsWith('/session') ||
+    operation.path.startsWith('/public/') ||
+    operation.name === 'POST /alerts'
       ? answer.status === 401 || answer.status === 429 || ALLOWED_STATUSES.has(answer.status)
       : ALLOWED_STATUSES.has(answer.status);
   if (!allowed) issues.push(`status ${answer.status}`);
@@ -183,6 +189,8 @@ export async function fuzzOperations(options: {
   concurrency: number;
   seed?: number;
   shrink?: boolean;
+  /** Signs a request as its sender would (the alert intake's bodies, with the fixture's source), else as is. */
+  sign?: (operation: Operation, request: FuzzRequest) => FuzzRequest;
 }): Promise<FuzzReport> {
   const started = performance.now();
   const base = countyApiBasePath(options.tenant);
@@ -196,7 +204,8 @@ export async function fuzzOperations(options: {
   };
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
 
-  const send = async (operation: Operation, request: FuzzRequest): Promise<string[]> => {
+  const send = async (operation: Operation, unsigned: FuzzRequest): Promise<string[]> => {
+    const request = options.sign ? options.sign(operation, unsigned) : unsigned;
     if (!sendable(request)) {
       report.unsendable += 1;
       return [];
@@ -402,5 +411,48 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
   more.departments = departments.body.items[0].id;
   // The seed records no inspection: the admin records one, with an order, so its paths name a real one.
   more.inspections = (await recordedInspection(admin, county)).inspectionId;
-  return { county, admin, pointId, photoId, more };
+  // A source to sign the intake's fuzzed bodies with, and an alert of it so the alerts' paths name a real one.
+  const source = await admin.post('/alert-sources', { name: '模糊测试监测' });
+  if (source.status !== 201) throw new Error(`alert source: ${source.status} ${source.text}`);
+  more['alert-sources'] = source.body.id;
+  const alertSource = { id: source.body.id as string, secret: source.body.secret as string };
+  const raw = JSON.stringify({
+    sourceId: alertSource.id,
+    eventId: 'fuzz-1',
+    unitId: county.unit(1),
+    kind: 'gas_concentration',
+    level: 'red',
+    message: '模糊测试告警',
+    observedAt: new Date().toISOString(),
+  });
+  const sent = await call(api.app, 'POST', `${countyApiBasePath(tenant)}/alerts`, {
+    headers: { 'content-type': 'application/json', ...signedHeaders(alertSource.secret, raw) },
+    rawBody: raw,
+  });
+  if (sent.status !== 202) throw new Error(`alert: ${sent.status} ${sent.text}`);
+  more.alerts = sent.body.id;
+  // A resource and a plan the fuzzed paths can name, whether or not the seed made any.
+  const { resourceId, planId } = await recordedResourceAndPlan(admin, county);
+  more.resources = resourceId;
+  more.plans = planId;
+  return { county, admin, pointId, photoId, more, alertSource };
+}
+
+/**
+ * Signs the intake's fuzzed requests with the fixture's source: an object body is made to name the source, so
+ * the fuzzer reaches the alert's validation (400) rather than stopping at the signature (401).
+ */
+export function alertSigner(source: { id: string; secret: string }) {
+  return (operation: Operation, request: FuzzRequest): FuzzRequest => {
+    if (operation.name !== 'POST /alerts' || typeof request.body !== 'string') return request;
+    let body = request.body;
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        body = JSON.stringify({ ...parsed, sourceId: source.id });
+    } catch {
+      // Not JSON: signed as it is, and refused as it is.
+    }
+    return { ...request, body, headers: { ...request.headers, ...signedHeaders(source.secret, body) } };
+  };
 }

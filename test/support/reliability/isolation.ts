@@ -1,5 +1,6 @@
 import { DEFAULT_NOTIFICATION_CHANNELS, makeCreditCode } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
+import { signedHeaders } from '@gridsafe/core/signed-message';
 import fc from 'fast-check';
 import {
   type Answer,
@@ -11,6 +12,7 @@ import {
 } from './client.ts';
 import { recordedInspection } from './inspection-fixture.ts';
 import { fillPath, type OpenApiDocument, type Operation, schemaArbitrary } from './openapi-routes.ts';
+import { recordedResourceAndPlan } from './resource-fixture.ts';
 import { DEMO_PASSWORD, type ReliabilityApi, type Seeded } from './stack.ts';
 
 /** One county as the isolation checks see it: its ids, and the strings that would give its data away. */
@@ -147,6 +149,32 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
       return { contentType: 'image/jpeg', size: 1000, sha256: 'c'.repeat(64) };
     case 'POST /inspections/{id}/follow-up':
       return { opinion: '隔离复查', items: [{ hazardId: county.more.inspectionHazard, rectified: true }] };
+    case 'POST /alerts/{id}/hazard':
+      return { severity: 'general', unitId: c.unit(1) };
+    case 'POST /alert-sources':
+      return { name: `隔离监测${serial}` };
+    case 'POST /resources':
+      return {
+        kind: 'team',
+        name: `隔离救援队${serial}`,
+        location: { lat: 33.06, lng: 115.26 },
+        address: '隔离路1号',
+        gridId: c.village1,
+        contact: { name: '隔离', phone: '13900000000' },
+      };
+    case 'PATCH /resources/{id}':
+      return { name: `隔离改名${serial}` };
+    case 'POST /plans/files':
+      return { contentType: 'application/pdf', size: 1000, sha256: 'd'.repeat(64) };
+    case 'POST /plans':
+      // The file named is one of the county's photos: never announced as a plan's file, so never taken in.
+      return {
+        unitId: c.unit(1),
+        title: `隔离预案${serial}`,
+        planVersion: 'V1',
+        reviewDate: '2030-01-01',
+        fileId: county.photoId,
+      };
   }
   if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
@@ -335,6 +363,12 @@ const KNOWN_BODIES = new Set([
   'POST /inspections',
   'POST /inspections/photos',
   'POST /inspections/{id}/follow-up',
+  'POST /alerts/{id}/hazard',
+  'POST /alert-sources',
+  'POST /resources',
+  'PATCH /resources/{id}',
+  'POST /plans/files',
+  'POST /plans',
 ]);
 
 /** An import of units announced (its file never uploaded): enough to name an import of the county. */
@@ -448,6 +482,16 @@ export async function isolationFixture(
   more.inspections = inspected.inspectionId;
   more.inspectionHazard = inspected.hazardId;
   extraIds.push(inspected.inspectionId, inspected.hazardId);
+  // The seed sends no alert: the admin registers a source, which sends one in at a unit, signed.
+  const source = await admin.post('/alert-sources', { name: '隔离监测平台' });
+  if (source.status !== 201) throw new Error(`POST /alert-sources answered ${source.status}`);
+  more['alert-sources'] = source.body.id;
+  more.alerts = await sentAlert(api, tenant, source.body, seeded.unit(1));
+  extraIds.push(source.body.id, more.alerts, source.body.secret);
+  const { resourceId, planId } = await recordedResourceAndPlan(admin, seeded);
+  more.resources = resourceId;
+  more.plans = planId;
+  extraIds.push(resourceId, planId);
   // The export runs beside the request; the snapshots compare it finished, not half-way.
   for (let attempt = 0; (await answered(admin, `/exports/${more.exports}`)).status === 'running'; attempt++) {
     if (attempt > 300) throw new Error('the fixture’s export did not finish');
@@ -477,6 +521,31 @@ export async function isolationFixture(
     more,
     secrets,
   };
+}
+
+/** An alert sent in by a source at a unit, as its monitoring system would: its id. */
+async function sentAlert(
+  api: ReliabilityApi,
+  tenant: string,
+  source: { id: string; secret: string },
+  unitId: string,
+): Promise<string> {
+  const raw = JSON.stringify({
+    sourceId: source.id,
+    eventId: `isolation-${serial++}`,
+    unitId,
+    kind: 'gas_concentration',
+    level: 'yellow',
+    message: '隔离告警',
+    observedAt: new Date().toISOString(),
+  });
+  const answer = await api.app.request(`${countyApiBasePath(tenant)}/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signedHeaders(source.secret, raw) },
+    body: raw,
+  });
+  if (answer.status !== 202) throw new Error(`POST /alerts answered ${answer.status}`);
+  return ((await answer.json()) as { id: string }).id;
 }
 
 function nonEmpty<T>(list: string, items: T[]): T[] {
@@ -532,6 +601,13 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     deliveries: (await admin.all('/notification-channels/deliveries')).map((d: { id: string }) => d.id),
     inspections: versions(await admin.all('/inspections')),
     inspectionAudit: (await answered(admin, `/inspections/${county.more.inspections}/audit`)).chain,
+    alerts: versions(await admin.all('/alerts')),
+    alertAudit: (await answered(admin, `/alerts/${county.more.alerts}/audit`)).chain,
+    alertSources: (await answered(admin, '/alert-sources')).items,
+    resources: versions(await admin.all('/resources')),
+    resourceAudit: (await answered(admin, `/resources/${county.more.resources}/audit`)).chain,
+    plans: versions((await answered(admin, `/plans?unit=${county.seeded.unit(1)}`)).items),
+    planAudit: (await answered(admin, `/plans/${county.more.plans}/audit`)).chain,
   };
 }
 

@@ -206,3 +206,42 @@ export type AssessmentAction = import('@gridsafe/core').AssessmentAction;
 export type Workforce = import('@gridsafe/core').Workforce;
 export type WorkforceRow = import('@gridsafe/core').WorkforceRow;
 export type WorkforcePatrol = import('@gridsafe/core').WorkforcePatrol;
+
+/** An emergency resource (队伍, 物资, 专家); `distanceKm` on a near search's answers. */
+export interface EmergencyResource {
+  id: string;
+  kind: 'team' | 'supply' | 'expert';
+  name: string;
+  location: { lat: number; lng: number };
+  address: string;
+  gridId: string;
+  gridPath: string;
+  contact: { name: string; phone: string };
+  members?: number;
+  supplyType?: string;
+  quantity?: number;
+  unit?: string;
+  speciality?: string;
+  note?: string;
+  distanceKm?: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An emergency plan (应急预案) of a unit or a risk point, flagged once past its review date. */
+export interface EmergencyPlan {
+  id: string;
+  unitId: string;
+  unitName: string;
+  riskPointId?: string;
+  riskPointName?: string;
+  title: string;
+  planVersion: string;
+  reviewDate: string;
+  reviewOverdue: boolean;
+  file: { id: string; contentType: string; size: number };
+  uploadedBy: string;
+  version: number;
+  createdAt: string;
+}

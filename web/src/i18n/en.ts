@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { alertsEn } from './alerts.en.ts';
 import { assessmentEn } from './assessment.en.ts';
 import { channelsEn } from './channels.en.ts';
 import { countyAdminEn } from './county-admin.en.ts';
@@ -9,6 +10,7 @@ import { loginSecurityEn } from './login-security.en.ts';
 import { mapEn } from './map.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { registersEn } from './registers.en.ts';
+import { resourcesEn } from './resources.en.ts';
 import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import { superviseEn } from './supervise.en.ts';
@@ -22,6 +24,8 @@ export const en: Record<MessageKey, string> = {
   ...loginSecurityEn,
   ...mapEn,
   ...inspectionsEn,
+  ...alertsEn,
+  ...resourcesEn,
   ...noticesEn,
   ...lifecycleEn,
   ...assessmentEn,
@@ -418,6 +422,7 @@ export const en: Record<MessageKey, string> = {
   'hazardSource.direct': 'Reported directly',
   'hazardSource.patrol': 'Found on patrol',
   'hazardSource.inspection': 'Ordered by an inspection',
+  'hazardSource.alert': 'From a monitoring alert',
   'resolution.verified': 'Verified and closed',
   'resolution.on_site': 'Resolved on the spot',
   'hazardAction.start': 'Start rectifying',

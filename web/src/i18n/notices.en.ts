@@ -19,9 +19,11 @@ export const noticesEn: Record<keyof typeof noticesZhCN, string> = {
   'notices.topic.hazard_overdue': 'Hazard overdue',
   'notices.topic.risk_point_reopened': 'Risk point sent back',
   'notices.openPatrol': 'Open the patrol',
+  'notices.openAlert': 'Open the alert',
   'notices.topic.risk_point_review': 'Waiting for review',
   'notices.topic.patrol_due': 'Patrol due',
   'notices.topic.patrol_overdue': 'Patrol overdue',
   'notices.topic.hazard_deadline_near': 'Deadline near',
   'notices.topic.rectification_rejected': 'Rectification rejected',
+  'notices.topic.alert_received': 'Monitoring alert',
 };

@@ -16,9 +16,11 @@ export const noticesZhCN = {
   'notices.topic.hazard_overdue': '隐患逾期',
   'notices.topic.risk_point_reopened': '风险点退回',
   'notices.openPatrol': '查看巡查',
+  'notices.openAlert': '查看预警',
   'notices.topic.risk_point_review': '待审核',
   'notices.topic.patrol_due': '巡查将到期',
   'notices.topic.patrol_overdue': '巡查逾期',
   'notices.topic.hazard_deadline_near': '整改期限将到',
   'notices.topic.rectification_rejected': '整改未通过',
+  'notices.topic.alert_received': '监测预警',
 };

@@ -1,4 +1,5 @@
 import { roleMessages } from '../roles.ts';
+import { alertsZhCN } from './alerts.zh-CN.ts';
 import { assessmentZhCN } from './assessment.zh-CN.ts';
 import { channelsZhCN } from './channels.zh-CN.ts';
 import { countyAdminZhCN } from './county-admin.zh-CN.ts';
@@ -9,6 +10,7 @@ import { loginSecurityZhCN } from './login-security.zh-CN.ts';
 import { mapZhCN } from './map.zh-CN.ts';
 import { noticesZhCN } from './notices.zh-CN.ts';
 import { registersZhCN } from './registers.zh-CN.ts';
+import { resourcesZhCN } from './resources.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 import { superviseZhCN } from './supervise.zh-CN.ts';
@@ -24,6 +26,8 @@ export const zhCN = {
   ...loginSecurityZhCN,
   ...mapZhCN,
   ...inspectionsZhCN,
+  ...alertsZhCN,
+  ...resourcesZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
   ...superviseZhCN,
@@ -417,6 +421,7 @@ export const zhCN = {
   'hazardSource.direct': '直接上报',
   'hazardSource.patrol': '巡查发现',
   'hazardSource.inspection': '执法检查责令整改',
+  'hazardSource.alert': '监测预警转入',
   'resolution.verified': '验收销号',
   'resolution.on_site': '现场处理',
   'hazardAction.start': '开始整改',

@@ -1,3 +1,4 @@
+import type { Alert } from '@gridsafe/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
 import type { MapSettings, RiskPoint, SettingsAnswer, Unit } from '../api/types.ts';
@@ -6,15 +7,17 @@ import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { CREDIT_LEVELS } from '../components/credit-badge.ts';
 import { FilterSelect, GridFilter } from '../components/filter-select.ts';
 import { loadGridFilterOptions } from '../components/grid-select.ts';
+import { loadNearbyResources, NEARBY_RADIUS_KM } from '../components/nearby-resources.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
-import { formatNumber, type MessageKey, t } from '../i18n/index.ts';
+import { formatDateTime, formatNumber, label, type MessageKey, t } from '../i18n/index.ts';
 import { loadMapData, type MapFilters } from '../map/map-feed.ts';
 import { tileConfig } from '../map/tile-config.ts';
 import { can, defaultDepartment } from '../permissions.ts';
 import { loadDepartments, loadIndustries } from '../ref-data.ts';
 import { searchParams } from '../router.ts';
 import { session } from '../session.ts';
+import { AlertLevelBadge } from './alerts.ts';
 
 const STATUSES = ['draft', 'submitted', 'township_approved', 'filed'] as const;
 
@@ -46,6 +49,16 @@ export function MapPage() {
   const industries = useAsync(loadIndustries, []);
   const countyMap = useAsync(() => loadCountyMap().catch(() => undefined), []);
   const data = useAsync(() => loadMapData(filters), Object.values(filters));
+  // Open monitoring alerts of the same place, listed beside the map, each linking its alert and its unit.
+  const alerts = useAsync(
+    () =>
+      can('alert.read')
+        ? api<{ items: Alert[] }>(
+            `/alerts?status=open&limit=20${grid ? `&grid=${grid}` : ''}${filters.department ? `&department=${filters.department}` : ''}`,
+          ).then((page) => page.items)
+        : Promise.resolve([]),
+    [grid, filters.department],
+  );
   const container = useRef<HTMLDivElement>(null);
   const [placeCount, setPlaceCount] = useState<number | undefined>();
   const [tilesOffline, setTilesOffline] = useState(false);
@@ -122,6 +135,23 @@ export function MapPage() {
       }</span>
     </div>
     <div ref=${container} class="map" data-testid="map" data-markers=${placeCount}></div>
+    ${
+      alerts.data && alerts.data.length > 0
+        ? html`<section class="card" aria-labelledby="map-alerts-title" data-testid="map-alerts">
+          <h2 id="map-alerts-title">${t('alerts.onMap')} (${formatNumber(alerts.data.length)})</h2>
+          <ul>
+            ${alerts.data.map(
+              (alert) => html`<li data-alert=${alert.id}>
+                <${AlertLevelBadge} level=${alert.level} />
+                <a href=${`/${current.tenant}/alerts/${alert.id}`}>${alert.unitName ?? t('alerts.noUnit')} · ${alert.kind}</a>
+                <span class="muted small"> ${formatDateTime(alert.observedAt)} · ${label('alertStatus', alert.status)}</span>
+              </li>`,
+            )}
+          </ul>
+          <a href=${`/${current.tenant}/alerts`}>${t('alerts.more')}</a>
+        </section>`
+        : null
+    }
   </section>`;
 }
 
@@ -132,8 +162,19 @@ async function describe(kind: 'unit' | 'risk-point', id: string) {
     return { title: unit.name, lines: [unit.address ?? ''] };
   }
   const point = await api<RiskPoint>(`/risk-points/${encodeURIComponent(id)}`);
-  return {
-    title: point.name,
-    lines: [point.unitName, `${t(`colour.${point.color}`)} · ${t(`rpStatus.${point.status}`)}`],
-  };
+  const lines = [point.unitName, `${t(`colour.${point.color}`)} · ${t(`rpStatus.${point.status}`)}`];
+  // A red point's popup names the help nearest it: teams, stockpiles and experts, nearest first.
+  if (point.color === 'red' && can('resource.read')) {
+    const nearby = await loadNearbyResources(point.location, NEARBY_RADIUS_KM, undefined, 3).catch(
+      () => undefined,
+    );
+    if (nearby && nearby.items.length > 0) {
+      lines.push(`${t('resources.nearby')}:`);
+      for (const resource of nearby.items)
+        lines.push(
+          `${t(`resources.kind.${resource.kind}`)} ${resource.name} · ${t('resources.km', { n: (resource.distanceKm ?? 0).toFixed(1) })} · ${resource.contact.phone}`,
+        );
+    }
+  }
+  return { title: point.name, lines };
 }

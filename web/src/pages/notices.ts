@@ -11,7 +11,7 @@ import { session } from '../session.ts';
 interface Notice {
   id: string;
   topic: string;
-  subject: { type: 'hazard' | 'risk-point' | 'patrol'; id: string };
+  subject: { type: 'hazard' | 'risk-point' | 'patrol' | 'alert'; id: string };
   title: string;
   body: string;
   createdAt: string;
@@ -22,6 +22,7 @@ const OPEN_LABELS = {
   hazard: 'notices.openHazard',
   'risk-point': 'notices.openRiskPoint',
   patrol: 'notices.openPatrol',
+  alert: 'notices.openAlert',
 } as const;
 
 function topicName(topic: string): string {
@@ -31,7 +32,12 @@ function topicName(topic: string): string {
 
 /** The record a notice is about, as a page of this app. */
 function recordPath(tenant: string, subject: Notice['subject']): string {
-  const collection = { hazard: 'hazards', 'risk-point': 'risk-points', patrol: 'm/patrols' }[subject.type];
+  const collection = {
+    hazard: 'hazards',
+    'risk-point': 'risk-points',
+    patrol: 'm/patrols',
+    alert: 'alerts',
+  }[subject.type];
   return `/${tenant}/${collection}/${encodeURIComponent(subject.id)}`;
 }
 

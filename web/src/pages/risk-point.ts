@@ -4,12 +4,15 @@ import type { AuditTrail, RiskPoint, RiskPointView } from '../api/types.ts';
 import { AuditHistory } from '../components/audit-history.ts';
 import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
+import { NearbyResources } from '../components/nearby-resources.ts';
 import { describePhoto, PHOTO_TYPES } from '../components/photo-picker.ts';
 import { PhotoPanel } from '../components/photo-tile.ts';
+import { PlansPanel } from '../components/plans-panel.ts';
 import { currentPosition } from '../geo.ts';
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, label, t } from '../i18n/index.ts';
+import { can } from '../permissions.ts';
 import { industryName, loadGrid, loadIndustries } from '../ref-data.ts';
 import { accessToken, session } from '../session.ts';
 
@@ -270,6 +273,8 @@ export function RiskPointPage({ id }: { id: string }) {
     <${PhotoPanel} base=${`/risk-points/${rp.id}`} photos=${rp.photos} alt=${rp.name} />
 
     <${NoticeBoard} point=${rp} />
+    <${PlansPanel} riskPointId=${rp.id} />
+    ${can('resource.read') ? html`<${NearbyResources} at=${rp.location} />` : null}
     ${audit.error ? html`<${ErrorNotice} error=${audit.error} />` : null}
     ${audit.data ? html`<div class="panel"><${AuditHistory} trail=${audit.data} /></div>` : null}
   </section>`;

@@ -6,6 +6,7 @@ import { ColourBadge, StatusBadge } from '../components/colour-badge.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { CreditBadge, CreditPanel } from '../components/credit-badge.ts';
 import { loadGridOptions } from '../components/grid-select.ts';
+import { PlansPanel } from '../components/plans-panel.ts';
 import { draftOf, patchBody, type UnitDraft, UnitForm, validateDraft } from '../components/unit-form.ts';
 import { UnitStatusBadge, UnitStatusControl } from '../components/unit-status-control.ts';
 import { useAsync, useSubmission } from '../hooks.ts';
@@ -124,6 +125,7 @@ export function UnitPage({ id }: { id: string }) {
         )}
       </ul>
     </div>
+    <${PlansPanel} unitId=${u.id} />
     ${audit.error ? html`<${ErrorNotice} error=${audit.error} />` : null}
     ${audit.data ? html`<div class="panel"><${AuditHistory} trail=${audit.data} /></div>` : null}
   </section>`;

@@ -98,7 +98,8 @@ export const HazardSchema = described(
     inspectionId: described(z.optional(z.string()), {
       description: 'The enforcement inspection whose order to rectify made it',
     }),
-    source: z.enum(['direct', 'patrol', 'inspection']),
+    alertId: described(z.optional(z.string()), { description: 'The monitoring alert it was made of' }),
+    source: z.enum(['direct', 'patrol', 'inspection', 'alert']),
     location: z.optional(LocationOut),
     photos: z.array(EvidencePhotoSchema),
     rectification: z.optional(

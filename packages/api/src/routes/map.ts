@@ -1,4 +1,5 @@
 import {
+  AlertLevelSchema,
   authorize,
   ColorSchema,
   CreditLevelSchema,
@@ -9,7 +10,7 @@ import {
   scopeFilter,
   ValidationError,
 } from '@gridsafe/core';
-import { CreditRepository } from '@gridsafe/db';
+import { AlertRepository, CreditRepository } from '@gridsafe/db';
 import * as z from 'zod/mini';
 import { countyData, readScope } from '../county-data.ts';
 import { COMMON_ERRORS, IdQuery, json, PageQuerySchema } from '../http-helpers.ts';
@@ -23,7 +24,9 @@ import type { createRouter } from '../openapi-hono.ts';
 const MAP_PAGE_LIMIT = 1000;
 
 export const MapPointsQuerySchema = z.extend(PageQuerySchema, {
-  kind: described(z.enum(['unit', 'risk-point']), { description: 'Units or risk points' }),
+  kind: described(z.enum(['unit', 'risk-point', 'alert']), {
+    description: 'Units, risk points, or open monitoring alerts (at their unit or point)',
+  }),
   limit: described(
     z._default(coercedNumber().check(z.int(), z.minimum(1), z.maximum(MAP_PAGE_LIMIT)), MAP_PAGE_LIMIT),
     { description: `Page size, at most ${MAP_PAGE_LIMIT}` },
@@ -48,12 +51,14 @@ const MapPointSchema = described(
     color: described(z.optional(ColorSchema), { description: 'A risk point’s colour' }),
     status: described(z.optional(RiskPointStatusSchema), { description: 'A risk point’s status' }),
     credit: described(z.optional(CreditLevelSchema), { description: 'A unit’s credit level, once rated' }),
+    level: described(z.optional(AlertLevelSchema), { description: 'An alert’s warning level' }),
+    unitId: described(z.optional(z.string()), { description: 'An alert’s unit' }),
   }),
   { id: 'MapPoint' },
 );
 const MapPointPageSchema = described(
   z.object({
-    kind: z.enum(['unit', 'risk-point']),
+    kind: z.enum(['unit', 'risk-point', 'alert']),
     items: z.array(MapPointSchema),
     nextCursor: z.optional(z.string()),
   }),
@@ -103,6 +108,34 @@ export function registerMap(app: ReturnType<typeof createRouter>) {
         },
         200,
       );
+    }
+    if (kind === 'alert') {
+      authorize(principal, 'alert.read');
+      if (color || status || industry)
+        throw new ValidationError([
+          {
+            path: color ? 'query.color' : status ? 'query.status' : 'query.industry',
+            message: 'is not an alert’s',
+          },
+        ]);
+      const scope = await readScope(c, { grid, department });
+      const page = await new AlertRepository(c.get('store')).list(
+        { ...scopeFilter(scope), status: 'open' },
+        { limit, cursor },
+      );
+      const items = page.items.flatMap((alert) =>
+        alert.location
+          ? [
+              {
+                id: alert.id,
+                ...alert.location,
+                level: alert.level,
+                ...(alert.unitId ? { unitId: alert.unitId } : {}),
+              },
+            ]
+          : [],
+      );
+      return c.json({ kind, items, nextCursor: page.nextCursor }, 200);
     }
     authorize(principal, 'riskPoint.read');
     const { unitId, ...area } = scopeFilter(await readScope(c, { grid, department }));
