@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/longest-first-sequencer.ts';
 
 // Four kinds of test, one command. Integration and e2e tests share one DynamoDB Local and one S3 server,
 // started once by test/support/global-setup.ts; each test file works in a tenant id of its own so files
@@ -11,6 +12,8 @@ export default defineConfig({
     // Two files at a time even on CI's two cores: most of an integration file's time is waiting on DynamoDB Local
     // and S3 (other processes), so a second file overlaps it (vitest's default here would be one).
     maxWorkers: 2,
+    // The few files that take minutes start first (test/support/longest-first-sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
     // A poll's default second is too short on a loaded 2-core CI machine (a page's list can take longer to draw).
     expect: { poll: { timeout: 15_000 } },
     // The SDK's Node 20 end-of-support notice on every worker is noise (Lambda runs Node 22).
