@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeCreditCode } from '@gridsafe/core';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { accessibilityViolations } from '../support/axe.ts';
 import { loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
 import { useBrowserSuite } from '../support/browser-suite.ts';
 import type { E2eClient } from '../support/e2e-stack.ts';
@@ -54,6 +55,54 @@ describe('registers to Excel and imports as jobs', () => {
       String(sheet.getRow(3 + i).getCell(1).value),
     );
     expect(titles.sort()).toEqual(listed.body.items.map((hazard) => hazard.title).sort());
+    await context.close();
+  });
+
+  it('a township officer opens the patrol register, narrows it to overdue patrols, and the exported .xlsx holds that list', async () => {
+    const token = await stack.token('township.officer');
+    const listed = await stack.api<{ items: { id: string; unitName: string }[]; nextCursor?: string }>(
+      token,
+      'GET',
+      '/patrols?status=overdue&limit=100',
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.nextCursor).toBeUndefined();
+    // The demo's quarter of history leaves some patrols of the township overdue.
+    expect(listed.body.items.length).toBeGreaterThan(0);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, stack.url, 'township.officer');
+    await page.goto(`${stack.url}/taihe/hazards`);
+    await page.locator('.sidebar').getByRole('link', { name: '巡查台账', exact: true }).click();
+    await page.locator('[data-testid=patrols-table]').waitFor();
+    await page.selectOption('select[name=status]', 'overdue');
+    // The unfiltered list may hold the same overdue rows: wait until only the filtered list is shown.
+    const rows = page.locator('[data-testid=patrols-table] tbody tr');
+    await expect.poll(() => rows.count()).toBe(Math.min(listed.body.items.length, 50));
+    expect(await page.locator('[data-testid=patrols-table] tbody tr[data-state=overdue]').count()).toBe(
+      await rows.count(),
+    );
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.click('[data-testid=register-export] button:has-text("导出 Excel")');
+    const link = page.locator('[data-testid=export-download]');
+    await link.waitFor({ timeout: 60_000 });
+    await screenshot(page, 'registers-patrol-export');
+    const response = await fetch((await link.getAttribute('href'))!);
+    expect(response.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('巡查台账');
+    expect(sheet.getRow(2).getCell(1).value).toBe('巡查单位');
+    const units = Array.from({ length: sheet.rowCount - 2 }, (_, i) =>
+      String(sheet.getRow(3 + i).getCell(1).value),
+    );
+    expect(units.sort()).toEqual(listed.body.items.map((patrol) => patrol.unitName).sort());
+    expect(
+      Array.from({ length: sheet.rowCount - 2 }, (_, i) => String(sheet.getRow(3 + i).getCell(8).value)),
+    ).toEqual(Array(sheet.rowCount - 2).fill('已逾期'));
     await context.close();
   });
 

@@ -34,6 +34,7 @@ import { TasksPage } from './pages/mobile/tasks.ts';
 import { NotLinkedPage } from './pages/not-linked.ts';
 import { NoticeBoardsPrintPage } from './pages/notice-boards-print.ts';
 import { NoticesPage } from './pages/notices.ts';
+import { PatrolsPage } from './pages/patrols.ts';
 import { PublicBoardPage } from './pages/public-board.ts';
 import { ResourcesPage } from './pages/resources.ts';
 import { RiskPointPage } from './pages/risk-point.ts';
@@ -92,6 +93,7 @@ const ROUTES: Route[] = [
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
   { pattern: 'assessments/print', page: AssessmentPrintPage, needs: 'assessment.read' },
   { pattern: 'workforce', page: WorkforcePage, needs: 'assessment.read' },
+  { pattern: 'patrols', page: PatrolsPage, needs: 'patrol.read' },
   { pattern: 'statistics', page: StatisticsPage, needs: 'assessment.read' },
   { pattern: 'map', page: MapPage },
   { pattern: 'departments', page: DepartmentsPage },

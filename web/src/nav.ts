@@ -36,6 +36,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'map', label: 'nav.map', needs: 'riskPoint.read', tab: true },
   { path: 'assessments', label: 'nav.assessments', needs: 'assessment.read' },
   { path: 'workforce', label: 'nav.workforce', needs: 'assessment.read' },
+  { path: 'patrols', label: 'nav.patrols', needs: 'patrol.read', audience: 'office' },
   { path: 'statistics', label: 'nav.statistics', needs: 'assessment.read' },
   { path: 'departments', label: 'nav.departments', needs: 'department.read', audience: 'office' },
   { path: 'users', label: 'nav.users', needs: 'user.manage' },

@@ -16,4 +16,15 @@ export const registersEn: Record<keyof typeof registersZhCN, string> = {
   'registers.importSummary':
     '{total} rows: {created} created, {updated} updated, {skipped} unchanged, {errors} not imported',
   'registers.importLink': 'Import (Excel)',
+  'nav.patrols': 'Patrols',
+  'patrols.title': 'Patrol register',
+  'patrols.state': 'State',
+  'patrols.state.scheduled': 'Due',
+  'patrols.state.overdue': 'Overdue',
+  'patrols.state.done': 'Done',
+  'patrols.due': 'Due',
+  'patrols.doneAt': 'Done at',
+  'patrols.distance': 'From the point (m)',
+  'patrols.far': 'far',
+  'patrols.empty': 'No patrols match.',
 };
