@@ -25,7 +25,16 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'packages/*/src/**/*.test.ts'] },
       },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
+      // Synthesizing and bundling stacks in a beforeAll takes minutes on two busy cores.
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
       {
         extends: true,
         test: {

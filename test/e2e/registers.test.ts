@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCreditCode } from '@gridsafe/core';
 import ExcelJS from 'exceljs';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from '../support/axe.ts';
 import { loginAs, screenshot, type TestBrowser } from '../support/browser.ts';
@@ -18,57 +19,60 @@ const IMPORT_ROWS = Number(process.env.E2E_IMPORT_ROWS ?? 8500);
 let stack: E2eClient;
 let browser: TestBrowser;
 
-useBrowserSuite((opened) => {
-  ({ stack, browser } = opened);
-});
+// On a stack of its own: the 8,500 units it imports into 城关镇 would change the counts and lists the other browser
+// files, running beside it, compare with the API.
+useBrowserSuite(
+  (opened) => {
+    ({ stack, browser } = opened);
+  },
+  { ownStack: true },
+);
+
+/** The township officer's whole list at `path` (one page of up to 100, asserted to be all of it and not empty). */
+async function wholeList<T>(path: string): Promise<T[]> {
+  const token = await stack.token('township.officer');
+  const listed = await stack.api<{ items: T[]; nextCursor?: string }>(token, 'GET', `${path}&limit=100`);
+  expect(listed.status).toBe(200);
+  expect(listed.body.nextCursor).toBeUndefined();
+  expect(listed.body.items.length).toBeGreaterThan(0);
+  return listed.body.items;
+}
+
+/** Clicks the page's Excel export, waits for the download link and answers the file's first sheet. */
+async function exportedSheet(page: Page, name: string): Promise<ExcelJS.Worksheet> {
+  await page.click('[data-testid=register-export] button:has-text("导出 Excel")');
+  const link = page.locator('[data-testid=export-download]');
+  await link.waitFor({ timeout: 60_000 });
+  await screenshot(page, name);
+  const response = await fetch((await link.getAttribute('href'))!);
+  expect(response.status).toBe(200);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await response.arrayBuffer());
+  return workbook.worksheets[0]!;
+}
 
 describe('registers to Excel and imports as jobs', () => {
   it('a township officer exports the hazard register to .xlsx with a progress bar, and the file holds their list under Chinese headers', async () => {
-    const token = await stack.token('township.officer');
-    const listed = await stack.api<{ items: { title: string }[]; nextCursor?: string }>(
-      token,
-      'GET',
-      '/hazards?limit=100',
-    );
-    expect(listed.body.nextCursor).toBeUndefined();
-    expect(listed.body.items.length).toBeGreaterThan(0);
+    const hazards = await wholeList<{ title: string }>('/hazards?');
 
     const context = await browser.newContext();
     const page = await context.newPage();
     await loginAs(page, stack.url, 'township.officer');
     await page.goto(`${stack.url}/taihe/hazards`);
-    await page.click('[data-testid=register-export] button:has-text("导出 Excel")');
-    const link = page.locator('[data-testid=export-download]');
-    await link.waitFor({ timeout: 60_000 });
-    await screenshot(page, 'registers-hazard-export');
-    const href = await link.getAttribute('href');
-
-    const response = await fetch(href!);
-    expect(response.status).toBe(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await response.arrayBuffer());
-    const sheet = workbook.worksheets[0]!;
+    const sheet = await exportedSheet(page, 'registers-hazard-export');
     expect(sheet.name).toBe('隐患台账');
     expect(String(sheet.getRow(1).getCell(1).value)).toContain('导出人：township.officer');
     expect(sheet.getRow(2).getCell(1).value).toBe('隐患名称');
     const titles = Array.from({ length: sheet.rowCount - 2 }, (_, i) =>
       String(sheet.getRow(3 + i).getCell(1).value),
     );
-    expect(titles.sort()).toEqual(listed.body.items.map((hazard) => hazard.title).sort());
+    expect(titles.sort()).toEqual(hazards.map((hazard) => hazard.title).sort());
     await context.close();
   });
 
   it('a township officer opens the patrol register, narrows it to overdue patrols, and the exported .xlsx holds that list', async () => {
-    const token = await stack.token('township.officer');
-    const listed = await stack.api<{ items: { id: string; unitName: string }[]; nextCursor?: string }>(
-      token,
-      'GET',
-      '/patrols?status=overdue&limit=100',
-    );
-    expect(listed.status).toBe(200);
-    expect(listed.body.nextCursor).toBeUndefined();
     // The demo's quarter of history leaves some patrols of the township overdue.
-    expect(listed.body.items.length).toBeGreaterThan(0);
+    const overdue = await wholeList<{ unitName: string }>('/patrols?status=overdue');
 
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -79,27 +83,19 @@ describe('registers to Excel and imports as jobs', () => {
     await page.selectOption('select[name=status]', 'overdue');
     // The unfiltered list may hold the same overdue rows: wait until only the filtered list is shown.
     const rows = page.locator('[data-testid=patrols-table] tbody tr');
-    await expect.poll(() => rows.count()).toBe(Math.min(listed.body.items.length, 50));
+    await expect.poll(() => rows.count()).toBe(Math.min(overdue.length, 50));
     expect(await page.locator('[data-testid=patrols-table] tbody tr[data-state=overdue]').count()).toBe(
       await rows.count(),
     );
     expect(await accessibilityViolations(page)).toEqual([]);
 
-    await page.click('[data-testid=register-export] button:has-text("导出 Excel")');
-    const link = page.locator('[data-testid=export-download]');
-    await link.waitFor({ timeout: 60_000 });
-    await screenshot(page, 'registers-patrol-export');
-    const response = await fetch((await link.getAttribute('href'))!);
-    expect(response.status).toBe(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await response.arrayBuffer());
-    const sheet = workbook.worksheets[0]!;
+    const sheet = await exportedSheet(page, 'registers-patrol-export');
     expect(sheet.name).toBe('巡查台账');
     expect(sheet.getRow(2).getCell(1).value).toBe('巡查单位');
     const units = Array.from({ length: sheet.rowCount - 2 }, (_, i) =>
       String(sheet.getRow(3 + i).getCell(1).value),
     );
-    expect(units.sort()).toEqual(listed.body.items.map((patrol) => patrol.unitName).sort());
+    expect(units.sort()).toEqual(overdue.map((patrol) => patrol.unitName).sort());
     expect(
       Array.from({ length: sheet.rowCount - 2 }, (_, i) => String(sheet.getRow(3 + i).getCell(8).value)),
     ).toEqual(Array(sheet.rowCount - 2).fill('已逾期'));

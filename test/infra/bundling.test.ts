@@ -52,7 +52,8 @@ beforeAll(() => {
   tenantTemplate = Template.fromStack(stage.tenants.get('taihe')!);
   sharedTemplate = Template.fromStack(stage.shared);
   platformTemplate = Template.fromStack(stage.platform!);
-});
+  // Five functions through esbuild: a minute on two cores shared with the rest of the suite.
+}, 240_000);
 
 /**
  * The files a cold start loads: index.mjs and, transitively, every chunk it imports statically (esbuild writes
