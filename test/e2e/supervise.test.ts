@@ -30,17 +30,38 @@ async function takeStep(page: Page, action: string, fill: (page: Page) => Promis
 }
 
 describe('挂牌督办 in the web app', () => {
-  it('the county admin lists a major hazard with its 五落实, prints the 督办单, accepts it and 销号s it; the register shows its age', async () => {
+  it('the county admin lists the major hazard an inspection’s order made, with its 五落实, prints the 督办单, accepts it and 销号s it; the register shows its age', async () => {
+    // The loop the county closes: a major hazard a grid member reports goes to the township at once; the township's
+    // officers take it into an inspection whose order makes a hazard of each finding; the county lists that one.
     const member = await stack.token('grid.member');
+    const officer = await stack.token('township.officer');
     const units = await stack.api<{ items: { id: string }[] }>(member, 'GET', '/units?limit=1');
-    const title = `尾矿库排洪设施堵塞${Date.now().toString(36)}`;
-    const created = await stack.api<Hazard>(member, 'POST', '/hazards', {
+    const reported = await stack.api<Hazard & { level: string }>(member, 'POST', '/hazards', {
       unitId: units.body.items[0]!.id,
       severity: 'major',
-      title,
+      title: `尾矿库排洪设施堵塞${Date.now().toString(36)}`,
     });
-    expect(created.status).toBe(201);
-    const id = created.body.id;
+    expect(reported.body.level).toBe('township');
+    const officers = await stack.api<{ items: { personId: string }[] }>(
+      officer,
+      'GET',
+      '/inspections/officers',
+    );
+    const title = `排洪井淤堵未清理${Date.now().toString(36)}`;
+    const inspected = await stack.api<{ hazards: { id: string }[] }>(officer, 'POST', '/inspections', {
+      hazardId: reported.body.id,
+      checkedItems: ['尾矿库排洪设施'],
+      findings: [{ text: title, severity: 'major' }],
+      position: { lat: 33.16, lng: 115.62 },
+      signatures: [{ signer: 'unit', name: '王经理', refusedReason: '负责人不在现场' }],
+      officers: officers.body.items
+        .slice(0, 2)
+        .map((person, index) => ({ personId: person.personId, certificateNo: `皖执DB0${index + 1}` })),
+      outcome: 'order',
+      deadline: new Date(Date.now() + 20 * 24 * 3_600_000).toISOString(),
+    });
+    expect(inspected.status, JSON.stringify(inspected.body)).toBe(201);
+    const id = inspected.body.hazards[0]!.id;
 
     const context = await browser.newContext();
     const page = await context.newPage();
