@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { outboundNotifier, recordLink } from '@gridsafe/api/channels';
+import { outboundNotifier, recordLink, runWebhookDeliveries } from '@gridsafe/api/channels';
 import { systemClock, ulidSource } from '@gridsafe/core';
 import {
   createDocumentClient,
@@ -27,8 +27,17 @@ const transports = transportsFromEnv();
  * chains), then, once a day, give units without a patrol task their next one, then write the reminders now due. A hazard whose write failed makes
  * the run fail, so the alarm fires and EventBridge retries; the ones that succeeded are not raised twice.
  */
-export const handler = middy(async () => {
+export const handler = middy(async (event?: { job?: string }) => {
   const store = new TenantStore(client, env.TABLE_NAME, env.GRIDSAFE_TENANT);
+  // The one-minute schedule: only the due webhook deliveries (each run well inside the minute).
+  if (event?.job === 'webhooks')
+    return runWebhookDeliveries({
+      store,
+      clock: systemClock,
+      logger: log,
+      publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0',
+      limit: 100,
+    });
   const { settings } = await new SettingsRepository(store).get();
   const outbound = outboundNotifier({
     store,

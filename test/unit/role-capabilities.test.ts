@@ -43,6 +43,8 @@ const EXPECTED: Record<Capability, string> = {
   'alert.read': '        x  x  x  x  x  .',
   'alert.handle': '      .  x  x  x  .  .',
   'alertSource.manage': '.  x  .  .  .  .',
+  'webhook.manage': '    .  x  .  .  .  .',
+  'exchange.read': '     .  x  x  x  .  .',
 };
 
 function expectedGrant(role: Role, capability: Capability): boolean {

@@ -214,5 +214,10 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/inspections', () =>
     import('./routes/inspections.ts').then((m) => m.registerInspections),
   );
+  // Data exchange: outbound webhooks (county admin) and the export feed (docs/exchange.md).
+  groups.add(county, '/webhooks', () => import('./routes/webhooks.ts').then((m) => m.registerWebhooks));
+  groups.add(county, '/exchange', () =>
+    import('./routes/exchange-feed.ts').then((m) => m.registerExchangeFeed),
+  );
   return { county, groups };
 }

@@ -48,6 +48,9 @@ export const CAPABILITIES = [
   'alert.read',
   'alert.handle',
   'alertSource.manage',
+  /** Data exchange: the county's outbound webhooks (county only), and the export feed (officers and county). */
+  'webhook.manage',
+  'exchange.read',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -86,6 +89,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'inspection.record',
     // An alert at a unit of its industries becomes a hazard the department follows.
     'alert.handle',
+    // Its industries' filed risk points and hazards, as the export feed for the province's platform.
+    'exchange.read',
   ],
   township_officer: [
     ...OFFICER_READS,
@@ -102,6 +107,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     // The township's enforcement officers (综合执法) inspect the units of its villages.
     'inspection.record',
     'alert.handle',
+    'exchange.read',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.
