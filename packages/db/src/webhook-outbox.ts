@@ -121,11 +121,14 @@ export function riskPointEvents(before: RiskPoint | undefined, after: RiskPoint)
   return [{ type: 'risk-point.filed', occurredAt: after.updatedAt, data: { ...exchangeRiskPoint(after) } }];
 }
 
-/** `hazard.escalated` when the hazard rose a level, `hazard.closed` when it closed. */
+/**
+ * `hazard.escalated` when the hazard rose a level (a major one reported straight to the township rises at its
+ * creation), `hazard.closed` when it closed.
+ */
 export function hazardEvents(before: Hazard | undefined, after: Hazard): OutboxEvent[] {
   const events: OutboxEvent[] = [];
   const data = { ...exchangeHazard(after) };
-  if (before && after.escalations.length > before.escalations.length)
+  if (after.escalations.length > (before?.escalations.length ?? 0))
     events.push({ type: 'hazard.escalated', occurredAt: after.updatedAt, data });
   if (after.status === 'closed' && before?.status !== 'closed')
     events.push({ type: 'hazard.closed', occurredAt: after.updatedAt, data });
