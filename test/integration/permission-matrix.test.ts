@@ -15,6 +15,7 @@ import { MAP_TABLE } from '../support/matrix-table-map.ts';
 import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { SUPERVISE_TABLE } from '../support/matrix-table-supervise.ts';
+import { WEBHOOK_TABLE } from '../support/matrix-table-webhooks.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
 import { loadOperations } from '../support/reliability/openapi-routes.ts';
 
@@ -41,6 +42,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...INSPECTION_TABLE,
   ...ALERT_PUBLIC_TABLE,
   ...ALERT_TABLE,
+  ...WEBHOOK_TABLE,
 };
 
 let w: MatrixWorld;
