@@ -322,6 +322,12 @@ describe('outbound webhooks', () => {
     );
     expect(outside.body.items).toEqual([]);
     expect((await township.get(`/exchange/feed?grid=${county.township2}`)).status).toBe(403);
+    // Without a time, the whole feed from its start.
+    const whole = await admin.get('/exchange/feed?limit=100');
+    expect(whole.status, JSON.stringify(whole.body)).toBe(200);
+    expect(whole.body.items.map((item: { id: string }) => item.id)).toEqual(
+      expect.arrayContaining([point.id, hazard.body.id]),
+    );
     // The grid member has no feed; a bad time is named.
     expect((await member.get('/exchange/feed')).status).toBe(403);
     const bad = await admin.get('/exchange/feed?since=yesterday');

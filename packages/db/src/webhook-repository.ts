@@ -179,7 +179,11 @@ export function exchangeFeed(
 ): Promise<Page<StoredItem>> {
   const filters: string[] = [];
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': store.key('EXCHANGE'), ':since': since };
+  // No time: the whole feed (an empty string is no value DynamoDB takes in a key condition).
+  const values: Record<string, unknown> = {
+    ':pk': store.key('EXCHANGE'),
+    ...(since ? { ':since': since } : {}),
+  };
   if (filter.withinPath) {
     filters.push('begins_with(#gridPath, :within)');
     names['#gridPath'] = 'gridPath';
@@ -198,7 +202,7 @@ export function exchangeFeed(
   return store.queryPage(
     {
       IndexName: 'changed',
-      KeyConditionExpression: 'changedpk = :pk AND changedsk > :since',
+      KeyConditionExpression: since ? 'changedpk = :pk AND changedsk > :since' : 'changedpk = :pk',
       ...(filters.length > 0
         ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
         : {}),
