@@ -101,7 +101,7 @@ export const WEBHOOK_TABLE: Record<string, Entry> = {
   },
   'DELETE /webhooks/{id}': {
     may: 'webhook.manage',
-    success: 204,
+    success: 200,
     cases: ['in', 'foreign'],
     call: async (w, _role, c, reuse) => {
       const hook = await hookOf(w, c, reuse, ':delete');

@@ -95,7 +95,7 @@ const routes = {
     tags: ['webhooks'],
     summary: 'Delete a webhook (county admin): it leaves the list, nothing more is sent; its log is kept',
     request: { params: IdParamSchema },
-    responses: { 204: { description: 'Deleted' }, ...WRITE_ERRORS },
+    responses: { 200: json(WebhookSchema, 'The webhook as deleted (disabled)'), ...WRITE_ERRORS },
   }),
   audit: createRoute({
     method: 'get',
@@ -200,13 +200,13 @@ export function registerWebhooks(app: ReturnType<typeof createRouter>) {
   app.openapi(routes.remove, async (c) => {
     authorize(c.get('principal'), 'webhook.manage');
     const { stored, hook } = await storedHook(c, c.req.valid('param').id);
-    await new WebhookRepository(c.get('store')).update(
+    const deleted = await new WebhookRepository(c.get('store')).update(
       stored,
       { ...hook, enabled: false, deleted: true },
       'deleted',
       writeContext(c),
     );
-    return c.body(null, 204);
+    return c.json(listed(deleted), 200);
   });
 
   app.openapi(routes.audit, async (c) => {
