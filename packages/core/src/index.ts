@@ -12,6 +12,7 @@ export * from './department.ts';
 export * from './errors.ts';
 export * from './escalation.ts';
 export * from './exchange.ts';
+export * from './exchange-schema.ts';
 export * from './grading.ts';
 export * from './grid.ts';
 export * from './grid-boundary.ts';
