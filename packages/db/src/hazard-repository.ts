@@ -22,7 +22,7 @@ import {
   type TenantStore,
   type TransactItem,
 } from './tenant-store.ts';
-import { hazardEvents, outboxItems } from './webhook-outbox.ts';
+import { hazardOutbox } from './webhook-events.ts';
 import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -214,7 +214,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
         ...counterUpdates(this.store, hazard.gridPath, deltas),
         ...ledgerChange(this.store, ctx.now, undefined, hazardLedgerRecord(hazard)),
         ...(options.extraItems ?? []),
-        ...(await outboxItems(this.store, hazardEvents(undefined, hazard))),
+        ...(await hazardOutbox(this.store, undefined, hazard)),
       ],
       'hazard',
     );
@@ -265,7 +265,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
         ...this.notifications.puts(event.notifications ?? []),
         ...(event.extraItems ?? []),
         // Its webhooks' deliveries when it rose a level or closed (webhook-outbox.ts).
-        ...(await outboxItems(this.store, hazardEvents(before, next))),
+        ...(await hazardOutbox(this.store, before, next)),
       ],
       'hazard',
     );

@@ -14,7 +14,7 @@ import { RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
-import { outboxItems, riskPointEvents } from './webhook-outbox.ts';
+import { riskPointOutbox } from './webhook-events.ts';
 import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -177,7 +177,7 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
       [
         ...this.creationItems(point, ctx),
         ...extraItems,
-        ...(await outboxItems(this.store, riskPointEvents(undefined, point))),
+        ...(await riskPointOutbox(this.store, undefined, point)),
       ],
       'risk point',
     );
@@ -238,7 +238,7 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
         ...ledgerChange(this.store, ctx.now, riskPointLedgerRecord(before), riskPointLedgerRecord(next)),
         ...(event.extraItems ?? []),
         // Its webhooks' deliveries when this write files it (webhook-outbox.ts).
-        ...(await outboxItems(this.store, riskPointEvents(before, next))),
+        ...(await riskPointOutbox(this.store, before, next)),
       ],
       'risk point',
     );
