@@ -27,17 +27,8 @@ const transports = transportsFromEnv();
  * chains), then, once a day, give units without a patrol task their next one, then write the reminders now due. A hazard whose write failed makes
  * the run fail, so the alarm fires and EventBridge retries; the ones that succeeded are not raised twice.
  */
-export const handler = middy(async (event?: { job?: string }) => {
+export const handler = middy(async () => {
   const store = new TenantStore(client, env.TABLE_NAME, env.GRIDSAFE_TENANT);
-  // The one-minute schedule: only the due webhook deliveries (each run well inside the minute).
-  if (event?.job === 'webhooks')
-    return runWebhookDeliveries({
-      store,
-      clock: systemClock,
-      logger: log,
-      publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0',
-      limit: 100,
-    });
   const { settings } = await new SettingsRepository(store).get();
   const outbound = outboundNotifier({
     store,
@@ -64,6 +55,16 @@ export const handler = middy(async (event?: { job?: string }) => {
   });
   // Held past quiet hours, or waiting for a retry: what is due now goes out.
   const deliveries = await outbound.flush();
+  // Webhook deliveries now due (the outbox, docs/exchange.md): in AWS only https to public addresses, whatever the
+  // environment says short of an explicit WEBHOOK_PUBLIC_ONLY=0.
+  const webhooks = await runWebhookDeliveries({
+    store,
+    clock: systemClock,
+    logger: log,
+    publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0',
+    // The function's timeout is 2 minutes; one receiver may take 10 s to time out.
+    budgetMs: 45_000,
+  });
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
-  return { sweep, plan, reminders, deliveries };
+  return { sweep, plan, reminders, deliveries, webhooks };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -113,8 +113,6 @@ export class TenantStack extends Stack {
         // Absolute links (a notice board's QR code) name the web app's origin, never a request's Host.
         PUBLIC_ORIGIN: props.webOrigins[0]!,
         CURSOR_SECRET_ID: CURSOR_SECRET_NAME,
-        // Webhooks go only to https URLs at public addresses (docs/exchange.md); the local stack omits it.
-        WEBHOOK_PUBLIC_ONLY: '1',
         ...(userAdmin ? { USER_ADMIN_URL: userAdmin.url } : {}),
         ...(props.identity?.kind === 'oidc'
           ? { AUTH_PROVIDERS: JSON.stringify(oidcAuthProviders(props.identity)) }
@@ -144,7 +142,7 @@ export class TenantStack extends Stack {
       timeout: Duration.minutes(2),
       functionName: countyFunctionName(tenant, 'escalation'),
       // The origin makes the links in robot messages.
-      environment: { ...dataEnvironment, PUBLIC_ORIGIN: props.webOrigins[0]!, WEBHOOK_PUBLIC_ONLY: '1' },
+      environment: { ...dataEnvironment, PUBLIC_ORIGIN: props.webOrigins[0]! },
     });
     this.escalationSweep.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
     // SMS notices (issue 16): the two functions that send them read the cell's AccessKey at the first SMS.
@@ -236,18 +234,6 @@ export class TenantStack extends Stack {
         role: scheduleRole,
         retryAttempts: 2,
         maxEventAge: Duration.minutes(4),
-      }),
-    });
-
-    // Webhook deliveries go out within a minute of their event: the same function, a run of its own that sends
-    // only what the outbox has due (functions/escalation-sweep.ts, `{ job: 'webhooks' }`).
-    new scheduler.Schedule(this, 'WebhookSchedule', {
-      description: `Sends the due webhook deliveries of ${tenant}`,
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
-      target: new schedulerTargets.LambdaInvoke(this.escalationSweep.function, {
-        role: scheduleRole,
-        input: scheduler.ScheduleTargetInput.fromObject({ job: 'webhooks' }),
-        retryAttempts: 0,
       }),
     });
 

@@ -30,6 +30,8 @@ export interface WebhookDeliveryOptions {
   lookup?: typeof dnsLookup;
   /** At most this many deliveries a run (the rest wait for the next). */
   limit?: number;
+  /** No new delivery is started after this many ms of the run (a Lambda's timeout must not cut one off). */
+  budgetMs?: number;
 }
 
 export interface WebhookDeliveryResult {
@@ -63,11 +65,13 @@ export async function runWebhookDeliveries(options: WebhookDeliveryOptions): Pro
   };
   const limit = options.limit ?? 500;
   const now = clock.now();
+  const started = Date.now();
+  const outOfTime = () => options.budgetMs !== undefined && Date.now() - started > options.budgetMs;
   let cursor: string | undefined;
   do {
     const page = await repository.due(now, { limit: Math.min(100, limit - result.due), cursor });
     // A few at a time: one slow receiver must not hold up every other county's webhook behind it.
-    for (let start = 0; start < page.items.length; start += 4) {
+    for (let start = 0; start < page.items.length && !outOfTime(); start += 4) {
       await Promise.all(
         page.items.slice(start, start + 4).map(async (listed) => {
           result.due += 1;
@@ -109,7 +113,7 @@ export async function runWebhookDeliveries(options: WebhookDeliveryOptions): Pro
       );
     }
     cursor = page.nextCursor;
-  } while (cursor && result.due < limit);
+  } while (cursor && result.due < limit && !outOfTime());
   if (result.due > 0) logger.info('webhook deliveries sent', { tenant: store.tenant, ...result });
   return result;
 }
