@@ -19,8 +19,8 @@ export const WebhookEventTypeSchema = described(z.enum(WEBHOOK_EVENTS), {
     '`risk-point.filed` (a risk point’s filing completed), `hazard.escalated` (a hazard raised a level), `hazard.closed`, `alert.created` (a monitoring alert accepted)',
 });
 
-/** A county keeps a handful: the outbox reads all of them for every event. */
-export const MAX_WEBHOOKS_PER_COUNTY = 20;
+/** A county keeps a handful: the outbox reads all of them for an event, and each one subscribed is a Put in the change's transaction (DynamoDB takes 100 items in one). */
+export const MAX_WEBHOOKS_PER_COUNTY = 10;
 
 /**
  * When a failed delivery is tried again, counted from the failure: 1 min, 5 min, 30 min, 2 h, 12 h. After the
