@@ -13,6 +13,7 @@ import { registersEn } from './registers.en.ts';
 import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import { superviseEn } from './supervise.en.ts';
+import { webhooksEn } from './webhooks.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
@@ -24,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   ...mapEn,
   ...inspectionsEn,
   ...alertsEn,
+  ...webhooksEn,
   ...noticesEn,
   ...lifecycleEn,
   ...assessmentEn,

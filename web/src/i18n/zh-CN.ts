@@ -13,6 +13,7 @@ import { registersZhCN } from './registers.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 import { superviseZhCN } from './supervise.zh-CN.ts';
+import { webhooksZhCN } from './webhooks.zh-CN.ts';
 
 /**
  * 简体中文: the default language and the source of truth for message keys (en.ts must have exactly these).
@@ -26,6 +27,7 @@ export const zhCN = {
   ...mapZhCN,
   ...inspectionsZhCN,
   ...alertsZhCN,
+  ...webhooksZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
   ...superviseZhCN,
