@@ -1,10 +1,18 @@
-import { WEBHOOK_EVENTS, type WebhookEventType } from '@gridsafe/core';
+import type { WebhookEventType } from '@gridsafe/core';
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
 import { ErrorNotice, Field, Loading, OtherErrors, PageTitle } from '../components/common.ts';
 import { useAsync, useSubmission } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, t } from '../i18n/index.ts';
+
+/** core's WEBHOOK_EVENTS, written out: the web takes types, not values, from core's index. */
+const WEBHOOK_EVENTS: readonly WebhookEventType[] = [
+  'risk-point.filed',
+  'hazard.escalated',
+  'hazard.closed',
+  'alert.created',
+];
 
 interface ListedWebhook {
   id: string;
