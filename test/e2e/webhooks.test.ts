@@ -64,7 +64,10 @@ describe('webhooks in the web app', () => {
         await stack.runEscalationSweep();
         const alert = receiver.received.find((r) => r.body.type === 'alert.created');
         expect(alert).toBeDefined();
-        expect(verifiedByDocs(secret, alert as never, Math.floor(Date.now() / 1000) + 0)).toBe(true);
+        // The stack's clock may have been moved by the suite: the check is of the HMAC, at the stamp's own time.
+        const stamped = Number(alert?.headers['x-gridsafe-timestamp']);
+        expect(verifiedByDocs(secret, alert as never, stamped)).toBe(true);
+        expect(verifiedByDocs(source.body.secret, alert as never, stamped)).toBe(false);
 
         await row.locator('button', { hasText: /推送记录|Deliveries/ }).click();
         const delivered = page.locator('[data-testid=webhook-deliveries] tr[data-status=delivered]');
