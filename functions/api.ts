@@ -66,6 +66,9 @@ const app = createApp({
   // Register exports and imports run in the county's job function (functions/register-job.ts).
   jobs: lambdaJobLauncher(env.REGISTER_JOB_FUNCTION, env.AWS_REGION),
   outbound: transportsFromEnv(),
+  // In AWS a webhook must be https at a public address: nothing turns it off but an explicit WEBHOOK_PUBLIC_ONLY=0
+  // (the local stack runs the app without this entry, so it never sets it).
+  webhooks: { publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0' },
 });
 
 export const handler = middy(handle(app)).use(logContext);

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { outboundNotifier, recordLink } from '@gridsafe/api/channels';
+import { outboundNotifier, recordLink, runWebhookDeliveries } from '@gridsafe/api/channels';
 import { systemClock, ulidSource } from '@gridsafe/core';
 import {
   createDocumentClient,
@@ -55,6 +55,16 @@ export const handler = middy(async () => {
   });
   // Held past quiet hours, or waiting for a retry: what is due now goes out.
   const deliveries = await outbound.flush();
+  // Webhook deliveries now due (the outbox, docs/exchange.md): in AWS only https to public addresses, whatever the
+  // environment says short of an explicit WEBHOOK_PUBLIC_ONLY=0.
+  const webhooks = await runWebhookDeliveries({
+    store,
+    clock: systemClock,
+    logger: log,
+    publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0',
+    // The function's timeout is 2 minutes; one receiver may take 10 s to time out.
+    budgetMs: 45_000,
+  });
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
-  return { sweep, plan, reminders, deliveries };
+  return { sweep, plan, reminders, deliveries, webhooks };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localSink, outboundNotifier, recordLink } from '@gridsafe/api/channels';
+import { localSink, outboundNotifier, recordLink, runWebhookDeliveries } from '@gridsafe/api/channels';
 import { type Clock, type Logger, ulidSource } from '@gridsafe/core';
 import {
   AssessmentSnapshots,
@@ -55,6 +55,8 @@ export function startEscalationTimer(options: {
         logger: options.logger,
       });
       await outbound.flush();
+      // Webhook deliveries due (AWS: a one-minute schedule of the same function); http://127.0.0.1 allowed here.
+      await runWebhookDeliveries({ store, clock: options.clock, logger: options.logger, publicOnly: false });
       // AWS runs this nightly on a schedule of its own; here it rides the same timer and computes once a day.
       await new AssessmentSnapshots(store).refreshDue(options.clock);
     }

@@ -51,7 +51,14 @@ describe('the shared table', () => {
     const indexes = onlyResource('AWS::DynamoDB::Table').Properties.GlobalSecondaryIndexes as {
       IndexName: string;
     }[];
-    expect(indexes.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due']);
+    expect(indexes.map((index) => index.IndexName)).toEqual([
+      'gsi1',
+      'gsi2',
+      'gsi3',
+      'gsi4',
+      'due',
+      'changed',
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import { RECORD_TABLE } from '../support/matrix-table-records.ts';
 import { RESOURCES_TABLE } from '../support/matrix-table-resources.ts';
 import { STATISTICS_TABLE } from '../support/matrix-table-statistics.ts';
 import { SUPERVISE_TABLE } from '../support/matrix-table-supervise.ts';
+import { WEBHOOK_TABLE } from '../support/matrix-table-webhooks.ts';
 import { CASES, type MatrixWorld, startMatrixWorld } from '../support/matrix-world.ts';
 import { loadOperations } from '../support/reliability/openapi-routes.ts';
 
@@ -43,6 +44,7 @@ const TABLE: Record<string, Entry | PublicEntry> = {
   ...ALERT_PUBLIC_TABLE,
   ...ALERT_TABLE,
   ...RESOURCES_TABLE,
+  ...WEBHOOK_TABLE,
 };
 
 let w: MatrixWorld;

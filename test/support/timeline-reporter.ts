@@ -34,6 +34,8 @@ export default class TimelineReporter implements Reporter {
     const longest = [...rows].sort((a, b) => b.seconds - a.seconds).slice(0, 10);
     console.log(`\nTimeline (s from start, ${total} s in all): the ten longest files`);
     for (const row of longest)
-      console.log(`  ${String(row.start).padStart(5)} +${String(row.seconds).padStart(4)}  ${row.project} ${row.file}`);
+      console.log(
+        `  ${String(row.start).padStart(5)} +${String(row.seconds).padStart(4)}  ${row.project} ${row.file}`,
+      );
   }
 }

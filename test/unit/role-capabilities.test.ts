@@ -46,6 +46,8 @@ const EXPECTED: Record<Capability, string> = {
   'resource.read': '     x  x  x  x  x  .',
   'resource.manage': '   .  x  .  x  .  .',
   'plan.manage': '       .  x  x  x  .  x',
+  'webhook.manage': '    .  x  .  .  .  .',
+  'exchange.read': '     .  x  x  x  .  .',
 };
 
 function expectedGrant(role: Role, capability: Capability): boolean {

@@ -49,6 +49,7 @@ import { UnitImportPage } from './pages/unit-import.ts';
 import { UnitsPage } from './pages/units.ts';
 import { UsersPage } from './pages/users.ts';
 import { VendorAccessPage } from './pages/vendor-access.ts';
+import { WebhooksPage } from './pages/webhooks.ts';
 import { WorkforcePage } from './pages/workforce.ts';
 import { can } from './permissions.ts';
 import { location, matchPath, navigate, nextAfterLogin } from './router.ts';
@@ -90,6 +91,7 @@ const ROUTES: Route[] = [
   { pattern: 'alerts', page: AlertsPage, needs: 'alert.read' },
   { pattern: 'alerts/:id', page: AlertPage, needs: 'alert.read' },
   { pattern: 'alert-sources', page: AlertSourcesPage, needs: 'alertSource.manage' },
+  { pattern: 'webhooks', page: WebhooksPage, needs: 'webhook.manage' },
   { pattern: 'assessments', page: AssessmentsPage, needs: 'assessment.read' },
   { pattern: 'assessments/print', page: AssessmentPrintPage, needs: 'assessment.read' },
   { pattern: 'workforce', page: WorkforcePage, needs: 'assessment.read' },

@@ -43,6 +43,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: 'login-events', label: 'nav.loginEvents', needs: 'loginEvent.read' },
   { path: 'vendor-access', label: 'nav.vendorAccess', needs: 'vendorGrant.manage' },
   { path: 'alert-sources', label: 'nav.alertSources', needs: 'alertSource.manage' },
+  { path: 'webhooks', label: 'nav.webhooks', needs: 'webhook.manage' },
   { path: 'knowledge', label: 'nav.knowledge' },
   { path: 'm/sync', label: 'nav.sync' },
   { path: 'settings', label: 'nav.settings', tab: true },

@@ -61,4 +61,10 @@ export interface AppDeps {
   countyStatus?: CountyStatusCache;
   /** Starts register exports and imports (jobs/job-launcher.ts); absent, they run in this process. */
   jobs?: JobLauncher;
+  /**
+   * Outbound webhooks' address rules: `publicOnly` in AWS (`WEBHOOK_PUBLIC_ONLY=1`: https, public addresses
+   * only); absent or false on the local stack, which also accepts http://127.0.0.1:<port>. `lookup` resolves
+   * names (node:dns unless a test gives its own).
+   */
+  webhooks?: { publicOnly: boolean; lookup?: typeof import('node:dns').lookup };
 }

@@ -217,5 +217,10 @@ function countyApi(deps: AppDeps) {
   groups.add(county, ['/resources', '/plans'], () =>
     import('./routes/resources.ts').then((m) => m.registerResources),
   );
+  // Data exchange: outbound webhooks (county admin) and the export feed (docs/exchange.md).
+  groups.add(county, '/webhooks', () => import('./routes/webhooks.ts').then((m) => m.registerWebhooks));
+  groups.add(county, '/exchange', () =>
+    import('./routes/exchange-feed.ts').then((m) => m.registerExchangeFeed),
+  );
   return { county, groups };
 }

@@ -3,13 +3,7 @@ import * as z from 'zod/mini';
 // namespaces (z.globalRegistry, z.coerce.*) they keep the whole namespace object, and with it zod's JSON Schema
 // writer (20 KB), in every Lambda's cold start (scripts/bundle-functions.ts). Anything of zod/mini's iso module
 // does the same (measured with esbuild 0.25), hence dateTimeWithOffset below instead of z.iso.datetime.
-import {
-  _coercedNumber,
-  _isoDateTime,
-  type $ZodISODateTimeParams,
-  config,
-  globalRegistry,
-} from 'zod/v4/core';
+import { _coercedNumber, config, globalRegistry } from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
 
 // zod/mini loads no locale (classic zod sets English on first use). Our problem answers pass zod's messages

@@ -38,4 +38,8 @@ export const ALERT_INTAKE_ROUTE = { method: 'POST', path: '/alerts' } as const;
  * The single table's global secondary indexes. The CDK stack creates them and the db package queries them;
  * each index's keys are the attributes `<name>pk` and `<name>sk`.
  */
-export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due'] as const;
+/**
+ * `changed` is sparse: filed risk points and hazards by the time they last changed, the export feed's index
+ * (docs/exchange.md).
+ */
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due', 'changed'] as const;

@@ -53,6 +53,9 @@ export const CAPABILITIES = [
   'resource.manage',
   /** Emergency plans of units and risk points (read with the unit: `unit.read`): uploading one. */
   'plan.manage',
+  /** Data exchange: the county's outbound webhooks (county only), and the export feed (officers and county). */
+  'webhook.manage',
+  'exchange.read',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -98,6 +101,8 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     'alert.handle',
     // The department supervising an industry keeps its units' emergency plans on file.
     'plan.manage',
+    // Its industries' filed risk points and hazards, as the export feed for the province's platform.
+    'exchange.read',
   ],
   township_officer: [
     ...OFFICER_READS,
@@ -117,6 +122,7 @@ const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
     // The township keeps the emergency teams, stockpiles and experts of its villages, and its units' plans.
     'resource.manage',
     'plan.manage',
+    'exchange.read',
   ],
   // Grid members register the units of their village and file its risk points in the field.
   // They also walk the patrols, report hazards and resolve on the spot what they can.

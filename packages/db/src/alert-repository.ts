@@ -4,6 +4,7 @@ import { alertEntity, alertSourceEntity } from './entities.ts';
 import { NotificationRepository } from './notification-repository.ts';
 import { RecordRepository } from './record-repository.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import { alertOutbox } from './webhook-events.ts';
 import type { WriteContext } from './write-context.ts';
 
 export interface AlertFilter {
@@ -103,6 +104,7 @@ export class AlertRepository extends RecordRepository<Alert> {
         },
       },
       ...this.notifications.puts(notifications),
+      ...(await alertOutbox(this.store, alert)),
     ];
     try {
       await this.store.transact(items, 'alert');

@@ -13,6 +13,7 @@ import {
   type Unit,
   type UnitCredit,
   type User,
+  type Webhook,
 } from '@gridsafe/core';
 import type { Inspection } from '@gridsafe/core/inspection';
 import { entity } from './entity.ts';
@@ -24,6 +25,11 @@ import { entity } from './entity.ts';
  * with one sort-key range (a village move rewrites these paths: rehome.ts).
  */
 const atPath = (record: { gridPath: string; id: string }) => `${record.gridPath}#${record.id}`;
+/**
+ * The export feed's index (`changed`, sparse): EXCHANGE / <updatedAt>#<id>, filed risk points and every hazard
+ * by when they last changed, so `GET /exchange/feed?since=` is one sort-key range (docs/exchange.md).
+ */
+const changedAt = (record: { updatedAt: string; id: string }) => `${record.updatedAt}#${record.id}`;
 /** The department indexes are sparse: a record under no department is in none of them. */
 const hasDepartment = (record: { departmentId?: string }) => Boolean(record.departmentId);
 
@@ -93,6 +99,7 @@ export const riskPointEntity = entity<RiskPoint>({
     gsi2: { pk: ['RPCOLOR', 'color'], sk: atPath },
     gsi3: { pk: ['RPDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
     gsi4: { pk: ['RPSTATUS', 'status'], sk: atPath },
+    changed: { pk: ['EXCHANGE'], sk: changedAt, when: (point) => point.status === 'filed' },
   },
 });
 
@@ -115,6 +122,7 @@ export const hazardEntity = entity<Hazard>({
     gsi3: { pk: ['HZDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
     gsi4: { pk: ['HZLEVEL', 'level'], sk: atPath },
     due: { pk: ['DUE#HAZARD'], sk: (hazard) => `${hazard.escalateAt}#${hazard.id}`, when: isWatched },
+    changed: { pk: ['EXCHANGE'], sk: changedAt },
   },
 });
 
@@ -238,5 +246,18 @@ export const planEntity = entity<EmergencyPlan>({
       when: (plan) => Boolean(plan.riskPointId),
     },
     gsi3: { pk: ['PLANUNIT', 'unitId'], sk: (plan) => `${plan.createdAt}#${plan.id}` },
+  },
+});
+
+/**
+ * Outbound webhooks (webhook-repository.ts): gsi1 WEBHOOKS / <createdAt>#<id>, the county's subscriptions in
+ * creation order; a deleted one leaves the list (its item and delivery log stay for the audit trail).
+ */
+export const webhookEntity = entity<Webhook & { deleted?: boolean }>({
+  type: 'Webhook',
+  prefix: 'WEBHOOK',
+  audit: 'webhook',
+  indexes: {
+    gsi1: { pk: ['WEBHOOKS'], sk: (hook) => `${hook.createdAt}#${hook.id}`, when: (hook) => !hook.deleted },
   },
 });

@@ -22,6 +22,7 @@ import {
   type TenantStore,
   type TransactItem,
 } from './tenant-store.ts';
+import { hazardOutbox } from './webhook-events.ts';
 import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -213,6 +214,7 @@ export class HazardRepository extends RecordRepository<Hazard> {
         ...counterUpdates(this.store, hazard.gridPath, deltas),
         ...ledgerChange(this.store, ctx.now, undefined, hazardLedgerRecord(hazard)),
         ...(options.extraItems ?? []),
+        ...(await hazardOutbox(this.store, undefined, hazard)),
       ],
       'hazard',
     );
@@ -262,6 +264,8 @@ export class HazardRepository extends RecordRepository<Hazard> {
         ...ledgerChange(this.store, ctx.now, hazardLedgerRecord(before), hazardLedgerRecord(next)),
         ...this.notifications.puts(event.notifications ?? []),
         ...(event.extraItems ?? []),
+        // Its webhooks' deliveries when it rose a level or closed (webhook-outbox.ts).
+        ...(await hazardOutbox(this.store, before, next)),
       ],
       'hazard',
     );

@@ -56,5 +56,7 @@ export * from './unit-repository.ts';
 export * from './user-repository.ts';
 export * from './vendor-access-grants.ts';
 export * from './versioned-document.ts';
+export * from './webhook-outbox.ts';
+export * from './webhook-repository.ts';
 export * from './workforce-records.ts';
 export * from './write-context.ts';

@@ -1,4 +1,4 @@
-import { ConflictError, type Hazard, type NotificationMessage } from '@gridsafe/core';
+import type { Hazard, NotificationMessage } from '@gridsafe/core';
 import {
   chinaYear,
   type Inspection,

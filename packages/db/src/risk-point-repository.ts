@@ -14,6 +14,7 @@ import { RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { type LedgerRecord, ledgerChange } from './statistics-ledger.ts';
 import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import { riskPointOutbox } from './webhook-events.ts';
 import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -172,7 +173,14 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
 
   /** One transaction: the point, its first audit event, its colour and status counted up the tree. */
   async create(point: RiskPoint, ctx: WriteContext, extraItems: TransactItem[] = []): Promise<RiskPoint> {
-    await this.store.transact([...this.creationItems(point, ctx), ...extraItems], 'risk point');
+    await this.store.transact(
+      [
+        ...this.creationItems(point, ctx),
+        ...extraItems,
+        ...(await riskPointOutbox(this.store, undefined, point)),
+      ],
+      'risk point',
+    );
     return point;
   }
 
@@ -229,6 +237,8 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
         ...counterUpdates(this.store, next.gridPath, deltas),
         ...ledgerChange(this.store, ctx.now, riskPointLedgerRecord(before), riskPointLedgerRecord(next)),
         ...(event.extraItems ?? []),
+        // Its webhooks' deliveries when this write files it (webhook-outbox.ts).
+        ...(await riskPointOutbox(this.store, before, next)),
       ],
       'risk point',
     );

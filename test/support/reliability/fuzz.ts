@@ -411,6 +411,10 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
   more.departments = departments.body.items[0].id;
   // The seed records no inspection: the admin records one, with an order, so its paths name a real one.
   more.inspections = (await recordedInspection(admin, county)).inspectionId;
+  // A webhook subscribed to alerts before the alert below is sent, so its paths name it and a delivery of it.
+  const hook = await admin.post('/webhooks', { url: 'http://127.0.0.1:9/fuzz', events: ['alert.created'] });
+  if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${hook.text}`);
+  more.webhooks = hook.body.id;
   // A source to sign the intake's fuzzed bodies with, and an alert of it so the alerts' paths name a real one.
   const source = await admin.post('/alert-sources', { name: '模糊测试监测' });
   if (source.status !== 201) throw new Error(`alert source: ${source.status} ${source.text}`);
@@ -435,6 +439,10 @@ export async function prepareFuzzCounty(api: ReliabilityApi, tenant: string) {
   const { resourceId, planId } = await recordedResourceAndPlan(admin, county);
   more.resources = resourceId;
   more.plans = planId;
+  const deliveries = await admin.get(`/webhooks/${more.webhooks}/deliveries`);
+  if (!deliveries.body?.items?.[0])
+    throw new Error(`webhook deliveries: ${deliveries.status} ${deliveries.text}`);
+  more.webhookDeliveries = deliveries.body.items[0].id;
   return { county, admin, pointId, photoId, more, alertSource };
 }
 

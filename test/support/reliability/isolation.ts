@@ -41,6 +41,7 @@ export function pathValuesOf(op: Operation, county: CountyFixture): Record<strin
     else if (name === 'code') values[name] = 'gas';
     else if (name === 'action') values[name] = 'start';
     else if (name === 'kind') values[name] = 'record';
+    else if (name === 'deliveryId') values[name] = county.more.webhookDeliveries ?? county.pointId;
     else if (collection === 'grids') values[name] = county.seeded.village1;
     else if (collection === 'units') values[name] = county.seeded.unit(1);
     else if (collection === 'users') values[name] = county.userId;
@@ -175,6 +176,10 @@ export function bodyNaming(op: Operation, county: CountyFixture, doc: OpenApiDoc
         reviewDate: '2030-01-01',
         fileId: county.photoId,
       };
+    case 'POST /webhooks':
+      return { url: `http://127.0.0.1:9/isolation-${serial}`, events: ['alert.created'] };
+    case 'PATCH /webhooks/{id}':
+      return { enabled: false };
   }
   if (KNOWN_BODIES.has(op.name)) return {};
   if (!op.body) return undefined;
@@ -369,6 +374,8 @@ const KNOWN_BODIES = new Set([
   'PATCH /resources/{id}',
   'POST /plans/files',
   'POST /plans',
+  'POST /webhooks',
+  'PATCH /webhooks/{id}',
 ]);
 
 /** An import of units announced (its file never uploaded): enough to name an import of the county. */
@@ -482,6 +489,15 @@ export async function isolationFixture(
   more.inspections = inspected.inspectionId;
   more.inspectionHazard = inspected.hazardId;
   extraIds.push(inspected.inspectionId, inspected.hazardId);
+  // A webhook of the county's, subscribed to alerts before the alert below is sent: one delivery in its log.
+  const hook = await admin.post('/webhooks', {
+    url: 'http://127.0.0.1:9/isolation',
+    events: ['alert.created'],
+  });
+  if (hook.status !== 201)
+    throw new Error(`POST /webhooks answered ${hook.status}: ${hook.text.slice(0, 200)}`);
+  more.webhooks = hook.body.id;
+  extraIds.push(hook.body.id, hook.body.secret);
   // The seed sends no alert: the admin registers a source, which sends one in at a unit, signed.
   const source = await admin.post('/alert-sources', { name: '隔离监测平台' });
   if (source.status !== 201) throw new Error(`POST /alert-sources answered ${source.status}`);
@@ -492,6 +508,10 @@ export async function isolationFixture(
   more.resources = resourceId;
   more.plans = planId;
   extraIds.push(resourceId, planId);
+  const [delivery] = (await answered(admin, `/webhooks/${more.webhooks}/deliveries`)).items;
+  if (!delivery) throw new Error('the fixture’s alert made no webhook delivery');
+  more.webhookDeliveries = delivery.id;
+  extraIds.push(delivery.id, delivery.eventId);
   // The export runs beside the request; the snapshots compare it finished, not half-way.
   for (let attempt = 0; (await answered(admin, `/exports/${more.exports}`)).status === 'running'; attempt++) {
     if (attempt > 300) throw new Error('the fixture’s export did not finish');
@@ -608,6 +628,9 @@ export async function snapshotCounty(api: ReliabilityApi, county: CountyFixture)
     resourceAudit: (await answered(admin, `/resources/${county.more.resources}/audit`)).chain,
     plans: versions((await answered(admin, `/plans?unit=${county.seeded.unit(1)}`)).items),
     planAudit: (await answered(admin, `/plans/${county.more.plans}/audit`)).chain,
+    webhooks: (await answered(admin, '/webhooks')).items,
+    webhookAudit: (await answered(admin, `/webhooks/${county.more.webhooks}/audit`)).chain,
+    webhookDeliveries: (await answered(admin, `/webhooks/${county.more.webhooks}/deliveries`)).items,
   };
 }
 

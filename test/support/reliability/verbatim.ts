@@ -34,6 +34,7 @@ export function validPathFor(
   for (const name of op.pathParams) {
     if (name === 'photoId') values[name] = extra.photoId;
     else if (name === 'code') values[name] = 'gas';
+    else if (name === 'deliveryId') values[name] = extra.more?.webhookDeliveries ?? extra.pointId;
     else if (op.path.startsWith('/grids/')) values[name] = county.village2;
     else if (op.path.startsWith('/units/')) values[name] = county.unit(2);
     else if (op.path.startsWith('/users/')) values[name] = county.user('grid.member');

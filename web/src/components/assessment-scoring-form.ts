@@ -1,10 +1,8 @@
-import type { SettingsAnswer } from '../api/types.ts';
 import { html } from '../html.ts';
 import { t } from '../i18n/index.ts';
 import { ErrorNotice, Field, Loading, OtherErrors } from './common.ts';
 import { useSettingsPart } from './settings-part.ts';
 
-type Scoring = SettingsAnswer['settings']['assessment'];
 const WEIGHTS = ['filingCoverage', 'patrolCompletion', 'onTimeRectification'] as const;
 const DEDUCTIONS = ['interview', 'circular', 'overdueEscalation'] as const;
 const LABELS = {

@@ -14,6 +14,7 @@ import { resourcesEn } from './resources.en.ts';
 import { searchEn } from './search.en.ts';
 import { statisticsEn } from './statistics.en.ts';
 import { superviseEn } from './supervise.en.ts';
+import { webhooksEn } from './webhooks.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Typed against the Chinese catalogue: a missing or extra key fails the type check. */
@@ -26,6 +27,7 @@ export const en: Record<MessageKey, string> = {
   ...inspectionsEn,
   ...alertsEn,
   ...resourcesEn,
+  ...webhooksEn,
   ...noticesEn,
   ...lifecycleEn,
   ...assessmentEn,

@@ -14,6 +14,7 @@ import { resourcesZhCN } from './resources.zh-CN.ts';
 import { searchZhCN } from './search.zh-CN.ts';
 import { statisticsZhCN } from './statistics.zh-CN.ts';
 import { superviseZhCN } from './supervise.zh-CN.ts';
+import { webhooksZhCN } from './webhooks.zh-CN.ts';
 
 /**
  * 简体中文: the default language and the source of truth for message keys (en.ts must have exactly these).
@@ -28,6 +29,7 @@ export const zhCN = {
   ...inspectionsZhCN,
   ...alertsZhCN,
   ...resourcesZhCN,
+  ...webhooksZhCN,
   ...noticesZhCN,
   ...lifecycleZhCN,
   ...superviseZhCN,

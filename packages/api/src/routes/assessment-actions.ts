@@ -133,7 +133,7 @@ async function targetNameOf(
 ): Promise<string> {
   if (kind === 'township') {
     const grid = await data.grids.get(id);
-    if (!grid || grid.level !== 'township') throw new NotFoundError('township');
+    if (grid?.level !== 'township') throw new NotFoundError('township');
     return grid.name;
   }
   const department = await data.departments.get(id);

@@ -1,21 +1,16 @@
 import {
   assertValidParent,
   authorize,
-  boundaryGeometry,
   CreateGridSchema,
   canSeeGrid,
   coversWholeCounty,
   described,
   ForbiddenError,
-  GridBoundarySchema,
-  GridBoundaryUploadSchema,
   GridLevelSchema,
   type GridNode,
   GridNodeSchema,
   gridGrantIds,
-  MAX_BOUNDARY_BYTES,
   NotFoundError,
-  PayloadTooLargeError,
   toGridStats,
   UlidSchema,
   UpdateGridSchema,
@@ -26,15 +21,7 @@ import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
 import { countyData, readScope, writeContext } from '../county-data.ts';
-import {
-  COMMON_ERRORS,
-  expectedVersion,
-  IdParamSchema,
-  json,
-  PageQuerySchema,
-  VersionHeaderSchema,
-  WRITE_ERRORS,
-} from '../http-helpers.ts';
+import { COMMON_ERRORS, IdParamSchema, json, PageQuerySchema } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
 import { auditTrail, recordRoutes } from './record-routes.ts';

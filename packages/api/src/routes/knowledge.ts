@@ -5,15 +5,11 @@ import {
   knowledgeIndustrySchema,
   knowledgeOverridesSchema,
   listIndustrySummaries,
-  loadVendorKnowledgeBase,
-  mergeKnowledge,
   NotFoundError,
   VENDOR_KB_VERSION,
 } from '@gridsafe/core';
 import { KnowledgeRepository } from '@gridsafe/db';
-import type { Context } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../app-env.ts';
 import { writeContext } from '../county-data.ts';
 import { COMMON_ERRORS, expectedVersion, json, VersionHeaderSchema, WRITE_ERRORS } from '../http-helpers.ts';
 import { countyKnowledge } from '../knowledge-source.ts';

@@ -4,7 +4,7 @@ import { countyData } from '../county-data.ts';
 import { IdParamSchema, json, problem } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { ProblemSchema, problemResponse } from '../problem.ts';
+import { problemResponse } from '../problem.ts';
 import { AddressRateLimit, clientAddress } from '../public-rate-limit.ts';
 
 /** Boards change when a point is filed again; five minutes of staleness on a wall sign is nothing. */

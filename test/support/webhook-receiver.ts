@@ -1,0 +1,54 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request a receiver got: its headers and its raw body, exactly as sent. */
+export interface Received {
+  headers: IncomingHttpHeaders;
+  raw: string;
+  body: { id: string; type: string; occurredAt: string; tenant: string; data: Record<string, any> };
+}
+
+/**
+ * A real HTTP receiver on 127.0.0.1 for webhook deliveries: it records every request and answers the statuses
+ * it is told, in order (then the last one again).
+ */
+export async function startReceiver() {
+  const received: Received[] = [];
+  let statuses: number[] = [200];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      received.push({ headers: request.headers, raw, body: JSON.parse(raw) });
+      const status = statuses.length > 1 ? (statuses.shift() as number) : (statuses[0] as number);
+      response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/gridsafe`,
+    received,
+    answer(...next: number[]) {
+      statuses = next;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * The receiver's check, written from docs/exchange.md alone (not with Gridsafe's own code): HMAC-SHA256 keyed with
+ * the secret over "<x-gridsafe-timestamp>.<raw body>", lowercase hex, after "sha256=", compared in constant time,
+ * and the timestamp within 5 minutes of `nowSeconds`.
+ */
+export function verifiedByDocs(secret: string, delivery: Received, nowSeconds: number): boolean {
+  const timestamp = String(delivery.headers['x-gridsafe-timestamp'] ?? '');
+  const signature = String(delivery.headers['x-gridsafe-signature'] ?? '');
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
+  const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${delivery.raw}`).digest('hex')}`;
+  return (
+    expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature))
+  );
+}

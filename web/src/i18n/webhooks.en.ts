@@ -1,0 +1,36 @@
+import type { webhooksZhCN } from './webhooks.zh-CN.ts';
+
+/** Outbound webhooks in English: the same keys as webhooks.zh-CN.ts. */
+export const webhooksEn: Record<keyof typeof webhooksZhCN, string> = {
+  'nav.webhooks': 'Webhooks',
+  'webhooks.title': 'Outbound webhooks',
+  'webhooks.hint':
+    'Push the county’s events to a provincial or city platform or another department: risk points filed, hazards escalated or closed, monitoring alerts. Each delivery is signed with the secret (x-gridsafe-timestamp, x-gridsafe-signature); a failed one is tried again after 1, 5 and 30 minutes, 2 and 12 hours.',
+  'webhooks.url': 'Receiver URL',
+  'webhooks.urlHint': 'An https address on the internet (on the local stack also http://127.0.0.1:<port>)',
+  'webhooks.events': 'Events',
+  'webhooks.event.risk-point.filed': 'Risk point filed',
+  'webhooks.event.hazard.escalated': 'Hazard escalated',
+  'webhooks.event.hazard.closed': 'Hazard closed',
+  'webhooks.event.alert.created': 'Monitoring alert',
+  'webhooks.create': 'Add',
+  'webhooks.empty': 'No webhook yet.',
+  'webhooks.createdAt': 'Added',
+  'webhooks.secretOnce': 'The signing secret is shown this once; copy it to the receiver’s team now:',
+  'webhooks.dismiss': 'I have saved it',
+  'webhooks.showDeliveries': 'Deliveries',
+  'webhooks.delete': 'Delete',
+  'webhooks.deliveries': 'Delivery log',
+  'webhooks.noDeliveries': 'Nothing sent yet.',
+  'webhooks.refresh': 'Refresh',
+  'webhooks.event': 'Event',
+  'webhooks.occurredAt': 'Occurred',
+  'webhooks.status': 'Status',
+  'webhooks.status.pending': 'Waiting',
+  'webhooks.status.delivered': 'Delivered',
+  'webhooks.status.dead': 'Failed (dead-lettered)',
+  'webhooks.attempts': 'Attempts',
+  'webhooks.lastError': 'Last error',
+  'webhooks.nextAttempt': 'Next attempt',
+  'webhooks.replay': 'Send again',
+};
