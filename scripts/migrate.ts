@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
 import {
+  backfillExchangeIndex,
   backfillSearchIndex,
   backfillStatisticsLedger,
   createDocumentClient,
@@ -82,6 +83,10 @@ for (const tenant of tenants) {
   const search = await backfillSearchIndex(store);
   console.log(
     `${tenant}: search index written for ${search.units} units, ${search.riskPoints} risk points, ${search.hazards} hazards (${search.postings} postings)`,
+  );
+  const exchange = await backfillExchangeIndex(store);
+  console.log(
+    `${tenant}: export feed index written for ${exchange.riskPoints} filed risk points and ${exchange.hazards} hazards`,
   );
   const credit = await rateCounty(store, new Date());
   console.log(`${tenant}: credit ratings of ${credit.units} units checked, ${credit.changed} written`);

@@ -1,8 +1,10 @@
 import type { LookupAddress } from 'node:dns';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createApp } from '@gridsafe/api';
 import { runWebhookDeliveries } from '@gridsafe/api/channels';
 import { AdjustableClock, verifyAuditChain } from '@gridsafe/core';
 import { signedHeaders } from '@gridsafe/core/signed-message';
+import { backfillExchangeIndex, ensureTable, GSI_NAMES, tableDefinition } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { addPhoto } from '../support/duties.ts';
 import { type Client, countyTest } from '../support/fixtures.ts';
@@ -408,5 +410,65 @@ describe('outbound webhooks', () => {
     const [refusedDelivery] = await log(admin, accepted.body.id);
     expect(refusedDelivery?.lastError).toMatch(/169\.254\.169\.254.*metadata/);
     expect(refusedDelivery?.lastStatus).toBeUndefined();
+  });
+
+  it('gives records written before the feed their place in it when the county is migrated, once', async ({
+    county,
+    admin,
+    member,
+    store,
+  }) => {
+    const since = clock.now().toISOString();
+    clock.advance(1000);
+    const hazard = await member.post('/hazards', {
+      unitId: county.unit(3),
+      severity: 'general',
+      title: '旧隐患',
+    });
+    expect(hazard.status).toBe(201);
+    // As the API wrote it before the feed existed: no `changed` index keys.
+    await store.update({
+      Key: { pk: store.key('HZ', hazard.body.id), sk: 'HZ' },
+      UpdateExpression: 'REMOVE changedpk, changedsk',
+    });
+    const feed = async () =>
+      (await admin.get(`/exchange/feed?since=${encodeURIComponent(since)}`)).body.items.map(
+        (item: { id: string }) => item.id,
+      );
+    expect(await feed()).not.toContain(hazard.body.id);
+
+    const first = await backfillExchangeIndex(store);
+    expect(first.hazards).toBeGreaterThanOrEqual(1);
+    expect(await feed()).toContain(hazard.body.id);
+    // Run again, it writes nothing: every record has its keys.
+    expect(await backfillExchangeIndex(store)).toEqual({ riskPoints: 0, hazards: 0 });
+  });
+
+  it('adds an index a table made by an older version lacks, instead of refusing to start', async ({
+    api,
+  }) => {
+    const tableName = `gridsafe-old-${Date.now().toString(36)}`;
+    const client = api.deps.documentClient;
+    const definition = tableDefinition(tableName);
+    await client.send(
+      new CreateTableCommand({
+        ...definition,
+        AttributeDefinitions: definition.AttributeDefinitions.filter(
+          (a) => !a.AttributeName.startsWith('changed'),
+        ),
+        GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes.filter(
+          (index) => index.IndexName !== 'changed',
+        ),
+      }),
+    );
+    try {
+      expect(await ensureTable(client, tableName)).toBe('exists');
+      const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      expect(described.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
+        [...GSI_NAMES].sort(),
+      );
+    } finally {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,9 +16,10 @@ import { GSI_NAMES, TTL_ATTRIBUTE, tableDefinition } from './table-definition.ts
 export class TableMismatchError extends Error {}
 
 /**
- * Creates the table with its GSIs when missing (local stack and tests only: in AWS the CDK stack owns it),
- * and refuses to go on with a table that is half there or shaped differently, rather than "repairing" data
- * it does not understand.
+ * Creates the table with its GSIs when missing (local stack and tests only: in AWS the CDK stack owns it). A table
+ * made by an older version lacks the indexes added since (the export feed's `changed`): they are added, one at a
+ * time as DynamoDB allows, and `npm run migrate` then writes their keys on the records of before, as a CDK deploy
+ * followed by the migration does in AWS. A table not in ACTIVE state that never gets there is refused.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
   const existing = await describe(client, tableName);
@@ -42,11 +44,20 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await waitUntilActive(client, tableName);
   }
   const haveIndexes = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  const missing = GSI_NAMES.filter((name) => !haveIndexes.has(name));
-  if (missing.length > 0) {
-    throw new TableMismatchError(
-      `Table "${tableName}" exists but lacks the index(es) ${missing.join(', ')}: it was half-created or made by an older version.`,
+  const definition = tableDefinition(tableName);
+  for (const name of GSI_NAMES.filter((index) => !haveIndexes.has(index))) {
+    const index = definition.GlobalSecondaryIndexes.find((candidate) => candidate.IndexName === name)!;
+    const keyAttributes = new Set(index.KeySchema.map((key) => key.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: definition.AttributeDefinitions.filter((a) =>
+          keyAttributes.has(a.AttributeName),
+        ),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
     );
+    await waitUntilActive(client, tableName);
   }
   return 'exists';
 }

@@ -13,6 +13,7 @@ export * from './ensure-table.ts';
 export * from './entities.ts';
 export * from './entity.ts';
 export * from './escalation-sweep.ts';
+export * from './exchange-backfill.ts';
 export * from './filed-board.ts';
 export * from './grid-repository.ts';
 export * from './grid-stats.ts';
