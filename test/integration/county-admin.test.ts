@@ -121,7 +121,7 @@ describe('county administration from the web API', () => {
         row.code,
       ]),
     ).toEqual([
-      [2, 'created', '341222198000'],
+      [2, 'created', '341222198'], // a padded township code read as its level
       [3, 'created', '341222198001'],
       [4, 'created', '341222198002'],
     ]);
