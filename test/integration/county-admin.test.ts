@@ -150,6 +150,7 @@ describe('county administration from the web API', () => {
   }) => {
     const before = await everyItem(admin, `/grids?parent=${county.county}`);
     for (const junk of [
+      new Uint8Array(0),
       new TextEncoder().encode(TREE_CSV),
       new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]),
     ]) {

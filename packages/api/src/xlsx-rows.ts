@@ -20,6 +20,9 @@ export interface SheetRows {
  * as the text Excel shows. A workbook that cannot be read is a 400 naming `field` (the body, the upload).
  */
 export async function xlsxRows(source: string | Uint8Array, field: string): Promise<SheetRows> {
+  // exceljs's reader never settles on an empty stream.
+  if (typeof source !== 'string' && source.byteLength === 0)
+    throw new ValidationError([{ path: field, message: 'the workbook is empty' }]);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(
     typeof source === 'string' ? source : Readable.from([Buffer.from(source)]),
     { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' },
