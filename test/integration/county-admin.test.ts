@@ -1,5 +1,6 @@
 import { makeCreditCode } from '@gridsafe/core';
 import { countyApiBasePath } from '@gridsafe/core/contract';
+import ExcelJS from 'exceljs';
 import { describe, expect } from 'vitest';
 import { TAIHE } from '../../scripts/seed/demo-data.ts';
 import { TAIHE_MORE_TOWNSHIPS, TAIHE_SIZE } from '../../scripts/seed/taihe-size.ts';
@@ -11,10 +12,10 @@ const it = countyTest({ prefix: 'ca' })
   /** Sends a tree spreadsheet to the import as the county admin (or as whoever's token is given). */
   .extend('importTree', { scope: 'file' }, async ({ api, county }) => {
     const adminToken = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
-    return async (body: string | Uint8Array<ArrayBuffer>, token = adminToken) => {
+    return async (body: string | Uint8Array<ArrayBuffer>, token = adminToken, contentType = 'text/csv') => {
       const response = await api.app.request(`${countyApiBasePath(county.tenant)}/grids/import`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
         body,
       });
       return { status: response.status, body: (await response.json()) as any };
@@ -31,6 +32,19 @@ const TREE_CSV = [
   '3412,坏代码村,,',
   '341222777001,无主村,,',
 ].join('\r\n');
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A township and its two villages as an Excel workbook, the codes typed as numbers the way Excel keeps them. */
+async function treeWorkbook(): Promise<Uint8Array<ArrayBuffer>> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('区划');
+  sheet.addRow(['区划代码', '名称', '上级区划代码', '负责人', '负责人电话']);
+  sheet.addRow([341222198000, '表格镇', '', '孙镇长', '13800000011']);
+  sheet.addRow(['341222198001', '表格一村', '341222198000', '周书记', 13800000012]);
+  sheet.addRow(['341222198002', { richText: [{ text: '表格' }, { text: '二村' }] }, '341222198000', '', '']);
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
 
 /**
  * Taihe's whole tree as the civil affairs bureau lists it: 32 township-level grids (the demo's four, already in the
@@ -88,6 +102,63 @@ describe('county administration from the web API', () => {
     const again = await importTree(encodeGb18030(TREE_CSV));
     expect(again.body.summary).toEqual({ total: 6, created: 0, updated: 0, unchanged: 4, rejected: 2 });
     expect(await everyItem(admin, `/grids?parent=${township.gridId}`)).toHaveLength(2);
+  });
+
+  it('imports a tree from an Excel workbook with the same per-row answer, and the same workbook again creates nothing', async ({
+    admin,
+    county,
+    importTree,
+  }) => {
+    const workbook = await treeWorkbook();
+    const first = await importTree(workbook, undefined, XLSX);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.encoding).toBe('xlsx');
+    expect(first.body.summary).toEqual({ total: 3, created: 3, updated: 0, unchanged: 0, rejected: 0 });
+    expect(
+      first.body.rows.map((row: { line: number; status: string; code: string }) => [
+        row.line,
+        row.status,
+        row.code,
+      ]),
+    ).toEqual([
+      [2, 'created', '341222198'], // a padded township code read as its level
+      [3, 'created', '341222198001'],
+      [4, 'created', '341222198002'],
+    ]);
+    const township = first.body.rows[0] as { gridId: string };
+    expect((await admin.get(`/grids/${township.gridId}`)).body).toMatchObject({
+      parentId: county.county,
+      level: 'township',
+      name: '表格镇',
+      responsible: { name: '孙镇长', phone: '13800000011' },
+    });
+    const villages = await everyItem(admin, `/grids?parent=${township.gridId}`);
+    expect(villages.map((v) => [v.name, v.code, v.level, v.responsible?.phone])).toEqual([
+      ['表格一村', '341222198001', 'village', '13800000012'],
+      ['表格二村', '341222198002', 'village', undefined],
+    ]);
+
+    const again = await importTree(workbook, undefined, XLSX);
+    expect(again.body.summary).toEqual({ total: 3, created: 0, updated: 0, unchanged: 3, rejected: 0 });
+    expect(await everyItem(admin, `/grids?parent=${township.gridId}`)).toHaveLength(2);
+  });
+
+  it('refuses a body sent as an Excel workbook that is not one, naming the body, and creates nothing', async ({
+    admin,
+    county,
+    importTree,
+  }) => {
+    const before = await everyItem(admin, `/grids?parent=${county.county}`);
+    for (const junk of [
+      new Uint8Array(0),
+      new TextEncoder().encode(TREE_CSV),
+      new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]),
+    ]) {
+      const answer = await importTree(junk, undefined, XLSX);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+      expect(answer.body.errors).toEqual([{ path: 'body', message: expect.any(String) }]);
+    }
+    expect(await everyItem(admin, `/grids?parent=${county.county}`)).toHaveLength(before.length);
   });
 
   it('imports Taihe’s 32 township-level grids and 314 villages in one upload, and again without creating any', async ({

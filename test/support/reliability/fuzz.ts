@@ -90,9 +90,15 @@ function bodyArbitrary(
         },
       )
       .map((rows) => rows.map((cells) => cells.join(',')).join('\n'));
+    // Every other documented type (an .xlsx) gets junk too: text, and a zip's signature with nothing after it.
+    const others = operation.body.contentTypes.filter((type) => type !== 'text/csv');
     return fc.record({
-      body: csv,
-      contentType: fc.constantFrom('text/csv', 'text/csv; charset=gb18030', 'application/json'),
+      body: fc.oneof(
+        csv,
+        fc.constant('PK\u0003\u0004'),
+        csv.map((text) => `PK\u0003\u0004${text}`),
+      ),
+      contentType: fc.constantFrom('text/csv', 'text/csv; charset=gb18030', 'application/json', ...others),
     });
   }
   const json = fc.oneof(

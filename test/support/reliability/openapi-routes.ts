@@ -47,7 +47,8 @@ export interface Operation {
   pathParams: string[];
   query: { name: string; schema: JsonSchema; required?: boolean }[];
   headers: string[];
-  body?: { contentType: string; schema: JsonSchema; required: boolean };
+  /** `contentType` the first media type documented, `contentTypes` all of them (a CSV's, an .xlsx's…). */
+  body?: { contentType: string; contentTypes: string[]; schema: JsonSchema; required: boolean };
   /** The media types its successful answers are documented in (`application/json`, a spreadsheet's…). */
   successTypes: string[];
   /** Public operations (`security: []`): health, openapi, session. */
@@ -80,6 +81,7 @@ export async function loadOperations(
           ? {
               body: {
                 contentType: content[0],
+                contentTypes: Object.keys(op.requestBody?.content ?? {}),
                 schema: content[1].schema,
                 required: op.requestBody?.required ?? false,
               },

@@ -6,6 +6,8 @@ import { html } from '../html.ts';
 import { formatNumber, label, t } from '../i18n/index.ts';
 import { ErrorNotice } from './common.ts';
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** The answer of any spreadsheet import: counts, and one line per row. */
 export interface ImportResult<Row> {
   encoding: string;
@@ -18,17 +20,20 @@ export interface ImportResult<Row> {
 }
 
 /**
- * Uploads a spreadsheet saved as CSV and shows the answer row by row. The file goes up as bytes, untouched,
- * because Excel in China saves GB18030 and only the API knows how to tell. `record` draws the column naming
- * what a row came to (a unit's credit code, a grid's division code).
+ * Uploads a spreadsheet saved as CSV (or, with `xlsx`, an Excel workbook too) and shows the answer row by row.
+ * The file goes up as bytes, untouched, because Excel in China saves GB18030 and only the API knows how to tell.
+ * `record` draws the column naming what a row came to (a unit's credit code, a grid's division code).
  */
 export function SpreadsheetImport<Row>({
   path,
   recordHeading,
   record,
+  xlsx = false,
   children,
 }: {
   path: string;
+  /** The route also reads .xlsx workbooks: the picker offers them and they go up as such. */
+  xlsx?: boolean;
   recordHeading: string;
   record: (row: Row) => ComponentChildren;
   children?: ComponentChildren;
@@ -45,9 +50,8 @@ export function SpreadsheetImport<Row>({
     setResult(undefined);
     try {
       const bytes = await file.arrayBuffer();
-      setResult(
-        await api<ImportResult<Row>>(path, { method: 'POST', rawBody: bytes, contentType: 'text/csv' }),
-      );
+      const contentType = xlsx && file.name.toLowerCase().endsWith('.xlsx') ? XLSX : 'text/csv';
+      setResult(await api<ImportResult<Row>>(path, { method: 'POST', rawBody: bytes, contentType }));
     } catch (caught) {
       setError(caught);
     } finally {
@@ -59,7 +63,7 @@ export function SpreadsheetImport<Row>({
       <form class="form" onSubmit=${upload}>
         <div class="field">
           <label for="f-file">${t('import.file')}</label>
-          <input id="f-file" name="file" type="file" accept=".csv,text/csv"
+          <input id="f-file" name="file" type="file" accept=${xlsx ? `.xlsx,.csv,text/csv,${XLSX}` : '.csv,text/csv'}
             onChange=${(e: Event) => setFile((e.target as HTMLInputElement).files?.[0])} />
         </div>
         <div class="form-actions">

@@ -6,7 +6,7 @@ export const countyAdminEn: Record<keyof typeof countyAdminZhCN, string> = {
   'gridAdmin.importTitle': 'Import the grid tree',
   'gridAdmin.backToTree': 'Back to the tree',
   'gridAdmin.importHelp':
-    'Upload the division table from civil affairs or statistics (CSV, saved from Excel) to create townships and villages by division code. Importing the same file again creates nothing twice.',
+    'Upload the division table from civil affairs or statistics (an Excel .xlsx, or CSV) to create townships and villages by division code. Importing the same file again creates nothing twice.',
   'gridAdmin.importColumns':
     'Columns: division code (9 digits a township, 12 a village; 12-digit statistics codes work too), name; optional: parent code, responsible person, their phone.',
   'gridAdmin.code': 'Division code',

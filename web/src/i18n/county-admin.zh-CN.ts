@@ -4,7 +4,7 @@ export const countyAdminZhCN = {
   'gridAdmin.importTitle': '导入网格树',
   'gridAdmin.backToTree': '返回网格树',
   'gridAdmin.importHelp':
-    '上传民政或统计部门的区划表(CSV,Excel 另存为即可),按区划代码建立乡镇和村(社区)。同一文件再导入一次不会重复创建。',
+    '上传民政或统计部门的区划表(Excel .xlsx 或 CSV),按区划代码建立乡镇和村(社区)。同一文件再导入一次不会重复创建。',
   'gridAdmin.importColumns':
     '列:区划代码(9位乡镇、12位村,统计用12位代码亦可)、名称;可选:上级区划代码、负责人、负责人电话。',
   'gridAdmin.code': '区划代码',

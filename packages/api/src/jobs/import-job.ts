@@ -1,10 +1,10 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CsvRecord, MAX_REPORTED_ROWS, type RegisterJob, ValidationError } from '@gridsafe/core';
-import ExcelJS from 'exceljs';
+import { type CsvRecord, MAX_REPORTED_ROWS, type RegisterJob } from '@gridsafe/core';
 import { UnitRowImporter } from '../routes/unit-import.ts';
 import { readSpreadsheet } from '../spreadsheet-import.ts';
+import { type SheetRows, xlsxRows } from '../xlsx-rows.ts';
 import type { JobRun } from './run-register-job.ts';
 
 /** Rows written between checkpoints: a few seconds of work, so a continued job repeats little. */
@@ -14,14 +14,6 @@ const CHUNK_ROWS = 2000;
  * takes seconds (docs/performance.md), so three minutes is far more than the slowest chunk needs.
  */
 const CONTINUE_BEFORE_MS = 3 * 60 * 1000;
-
-/** A spreadsheet's header and its data rows, as csvRecords reads them (trimmed values by header name). */
-interface SheetRows {
-  header: string[];
-  rows: AsyncIterable<CsvRecord>;
-  /** Data rows in all, when known without reading the file again. */
-  total?: number;
-}
 
 /**
  * Imports a county's units from an uploaded spreadsheet, a chunk of rows at a time, with the same rules and the
@@ -36,8 +28,8 @@ export async function runImport(run: JobRun, job: RegisterJob): Promise<void> {
   const path = join(tmpdir(), `gridsafe-import-${job.id}-${run.runner}.${extension}`);
   try {
     await run.files.download(job.key, path, upload);
-    const sheet = extension === 'csv' ? await csvRows(path) : await xlsxRows(path);
-    const total = job.total ?? sheet.total ?? (await countRows(xlsxRows(path)));
+    const sheet = extension === 'csv' ? await csvRows(path) : await xlsxRows(path, 'upload');
+    const total = job.total ?? sheet.total ?? (await countRows(xlsxRows(path, 'upload')));
     const importer = await UnitRowImporter.open(
       { store: run.store, principal: job.principal, clock: run.deps.clock, ids: run.deps.ids },
       UnitRowImporter.columnsOf(sheet.header),
@@ -104,66 +96,6 @@ async function csvRows(path: string): Promise<SheetRows> {
       yield* table.rows;
     })(),
   };
-}
-
-/**
- * The first worksheet of an .xlsx through exceljs's streaming reader, a row at a time, so a 320,000-row workbook
- * never sits in memory. The first non-blank row is the header; values are read as the text Excel shows.
- */
-async function xlsxRows(path: string): Promise<SheetRows> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
-  });
-  const rows = sheetRows(reader)[Symbol.asyncIterator]();
-  const first = await rows.next();
-  if (first.done) throw new ValidationError([{ path: 'upload', message: 'the workbook has no rows' }]);
-  const header = first.value.cells.map((cell) => cell.trim());
-  const seen = new Set<string>();
-  const keys = header.map((name) => {
-    if (name === '' || seen.has(name)) return undefined;
-    seen.add(name);
-    return name;
-  });
-  return {
-    header,
-    rows: (async function* () {
-      for (let next = await rows.next(); !next.done; next = await rows.next()) {
-        const { line, cells } = next.value;
-        const values: Record<string, string> = Object.fromEntries(
-          keys.flatMap((key, i) => (key === undefined ? [] : [[key, (cells[i] ?? '').trim()]])),
-        );
-        yield { line, values };
-      }
-    })(),
-  };
-}
-
-/** The non-blank rows of the workbook's first worksheet, each as its cells' text. */
-async function* sheetRows(reader: ExcelJS.stream.xlsx.WorkbookReader) {
-  for await (const worksheet of reader) {
-    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-      const values = row.values as unknown[];
-      const cells = Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => cellText(values[i + 1]));
-      if (cells.some((cell) => cell.trim() !== '')) yield { line: row.number, cells };
-    }
-    return;
-  }
-}
-
-/** A cell as text: rich text joined, a formula's result, a hyperlink's text, a date as its ISO day. */
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value !== 'object') return String(value);
-  const cell = value as { richText?: { text: string }[]; result?: unknown; text?: unknown };
-  if (cell.richText) return cell.richText.map((part) => part.text).join('');
-  if ('result' in cell) return cellText(cell.result);
-  if ('text' in cell) return cellText(cell.text);
-  return '';
 }
 
 async function countRows(sheet: Promise<SheetRows>): Promise<number> {

@@ -16,7 +16,7 @@ import { countyData, writeContext } from '../county-data.ts';
 import { json, WRITE_ERRORS } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { importSummary, readSpreadsheet } from '../spreadsheet-import.ts';
+import { importSummary, matchRequiredColumns, readSpreadsheet } from '../spreadsheet-import.ts';
 import { importResultSchema } from './unit-import-schema.ts';
 
 // The grid tree's spreadsheet import: a lazy route group of its own (app.ts), since a county imports its tree
@@ -28,17 +28,23 @@ const GridImportResultSchema = importResultSchema('GridImportResult', {
 });
 type RowResult = z.infer<typeof GridImportResultSchema>['rows'][number];
 
+const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 const importRoute = createRoute({
   method: 'post',
   path: '/grids/import',
   tags: ['grids'],
-  summary: 'Import the grid tree from a CSV spreadsheet keyed by 区划代码, answering per row (county admin)',
+  summary:
+    'Import the grid tree from a spreadsheet (CSV or .xlsx) keyed by 区划代码, answering per row (county admin)',
   description:
-    'Columns (Chinese or English headers): 区划代码/code (6 digits the county, 9 a township, 12 a village; 12-digit codes padded with zeros are read as their level), 名称/name, and optionally 上级区划代码/parentCode, 负责人/responsible, 负责人电话/responsiblePhone. Rows are matched by code: new nodes are created (townships before villages), changed ones updated, identical ones left alone, so importing the same file twice creates nothing. Up to 5 MB.',
+    'Columns (Chinese or English headers): 区划代码/code (6 digits the county, 9 a township, 12 a village; 12-digit codes padded with zeros are read as their level), 名称/name, and optionally 上级区划代码/parentCode, 负责人/responsible, 负责人电话/responsiblePhone. Rows are matched by code: new nodes are created (townships before villages), changed ones updated, identical ones left alone, so importing the same file twice creates nothing. CSV in UTF-8, GB18030 or UTF-16; an .xlsx is read from its first worksheet, the first non-blank row its header. Up to 5 MB.',
   request: {
     body: {
       required: true,
-      content: { 'text/csv': { schema: described(z.string(), { format: 'binary' }) } },
+      content: {
+        'text/csv': { schema: described(z.string(), { format: 'binary' }) },
+        [XLSX_MEDIA_TYPE]: { schema: described(z.string(), { format: 'binary' }) },
+      },
     },
   },
   responses: { 200: json(GridImportResultSchema, 'One result per row'), ...WRITE_ERRORS },
@@ -51,12 +57,29 @@ export function registerGridImport(app: ReturnType<typeof createRouter>) {
   app.openapi(importRoute, async (c) => {
     authorize(c.get('principal'), 'grid.manage');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    return c.json(await importGrids(c, bytes), 200);
+    const isXlsx =
+      (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === XLSX_MEDIA_TYPE;
+    return c.json(await importGrids(c, isXlsx ? await readWorkbook(bytes) : readCsv(bytes)), 200);
   });
 }
 
-async function importGrids(c: Context<AppEnv>, bytes: Uint8Array) {
-  const { encoding, rows: records, columnOf } = readSpreadsheet(bytes, GRID_IMPORT_COLUMNS, ['code', 'name']);
+/** The rows read, their header matched; `encoding` the CSV's text encoding, or `xlsx`. */
+type Sheet = Omit<ReturnType<typeof readCsv>, 'encoding'> & { encoding: string };
+const REQUIRED = ['code', 'name'] as const;
+
+function readCsv(bytes: Uint8Array) {
+  return readSpreadsheet(bytes, GRID_IMPORT_COLUMNS, REQUIRED);
+}
+
+/** An .xlsx body through the unit import's reader, loaded (with exceljs) only when a workbook arrives. */
+async function readWorkbook(bytes: Uint8Array): Promise<Sheet> {
+  const { xlsxTable } = await import('../xlsx-rows.ts');
+  const { header, rows } = await xlsxTable(bytes, 'body');
+  return { encoding: 'xlsx', rows, columnOf: matchRequiredColumns(header, GRID_IMPORT_COLUMNS, REQUIRED) };
+}
+
+async function importGrids(c: Context<AppEnv>, sheet: Sheet) {
+  const { encoding, rows: records, columnOf } = sheet;
   const results: RowResult[] = [];
   const rows: GridImportRow[] = [];
   for (const record of records) {
