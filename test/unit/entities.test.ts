@@ -52,6 +52,9 @@ const before = {
       ...(isWatched(hazard)
         ? { duepk: key('DUE', 'HAZARD'), duesk: `${hazard.escalateAt}#${hazard.id}` }
         : {}),
+      // Added with the export feed (docs/exchange.md): every hazard by when it last changed.
+      changedpk: key('EXCHANGE'),
+      changedsk: `${hazard.updatedAt}#${hazard.id}`,
       ...hazard,
       ...chain,
     };
@@ -69,6 +72,10 @@ const before = {
       ...(point.departmentId ? { gsi3pk: key('RPDEPT', point.departmentId), gsi3sk: sortKey } : {}),
       gsi4pk: key('RPSTATUS', point.status),
       gsi4sk: sortKey,
+      // Added with the export feed: filed points only.
+      ...(point.status === 'filed'
+        ? { changedpk: key('EXCHANGE'), changedsk: `${point.updatedAt}#${point.id}` }
+        : {}),
       ...point,
       ...chain,
     };
