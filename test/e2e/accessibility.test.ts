@@ -4,6 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations } from '../support/axe.ts';
 import { launchBrowser, loginAs, PHONE, type TestBrowser } from '../support/browser.ts';
+import { recordedInspection } from '../support/e2e-inspection.ts';
 import { type E2eClient, e2eStack } from '../support/e2e-stack.ts';
 
 /**
@@ -46,25 +47,6 @@ async function settle(page: Page, address: string) {
   await expect.poll(() => page.locator('[aria-busy=true]').count(), { timeout: 15_000 }).toBe(0);
 }
 
-/** Records a compliant inspection of the county's first unit by two of its officers, the unit refusing to sign. */
-async function recordedInspection(token: string): Promise<string> {
-  const officers = await stack.api<{ items: { personId: string }[] }>(token, 'GET', '/inspections/officers');
-  const unit = await stack.api<{ items: { id: string }[] }>(token, 'GET', '/units?limit=1');
-  const recorded = await stack.api<{ inspection: { id: string } }>(token, 'POST', '/inspections', {
-    unitId: unit.body.items[0]!.id,
-    checkedItems: ['安全生产责任制落实情况'],
-    findings: [],
-    position: { lat: 33.16, lng: 115.62 },
-    signatures: [{ signer: 'unit', name: '王经理', refusedReason: '负责人不在现场' }],
-    officers: officers.body.items
-      .slice(0, 2)
-      .map((officer, index) => ({ personId: officer.personId, certificateNo: `皖执A11Y0${index + 1}` })),
-    outcome: 'compliant',
-  });
-  expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
-  return recorded.body.inspection.id;
-}
-
 beforeAll(async () => {
   stack = e2eStack();
   browser = await launchBrowser();
@@ -93,7 +75,8 @@ beforeAll(async () => {
     // The public board a QR code opens, read signed out (a filed point).
     publicBoard: await first(admin, '/risk-points?status=filed&limit=1'),
     // The inspection pages show a recorded 执法检查 (the demo county starts with none) and its printed 现场检查记录.
-    inspections: await recordedInspection(admin),
+    inspections: (await recordedInspection(stack, admin, { unitId: await first(admin, '/units?limit=1') }))
+      .inspection.id,
     'inspections/:id/print': 'record',
     // A monitoring alert of the demo county's monitoring system (its seed sends three, open, at units).
     alerts: await first(admin, '/alerts?limit=1'),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accessibilityViolations } from '../support/axe.ts';
 import { loginAs, PHONE, screenshot, type TestBrowser } from '../support/browser.ts';
 import { useBrowserSuite } from '../support/browser-suite.ts';
+import { recordedInspection } from '../support/e2e-inspection.ts';
 import type { E2eClient } from '../support/e2e-stack.ts';
 
 let stack: E2eClient;
@@ -42,26 +43,13 @@ describe('挂牌督办 in the web app', () => {
       title: `尾矿库排洪设施堵塞${Date.now().toString(36)}`,
     });
     expect(reported.body.level).toBe('township');
-    const officers = await stack.api<{ items: { personId: string }[] }>(
-      officer,
-      'GET',
-      '/inspections/officers',
-    );
     const title = `排洪井淤堵未清理${Date.now().toString(36)}`;
-    const inspected = await stack.api<{ hazards: { id: string }[] }>(officer, 'POST', '/inspections', {
+    const inspected = await recordedInspection(stack, officer, {
       hazardId: reported.body.id,
-      checkedItems: ['尾矿库排洪设施'],
       findings: [{ text: title, severity: 'major' }],
-      position: { lat: 33.16, lng: 115.62 },
-      signatures: [{ signer: 'unit', name: '王经理', refusedReason: '负责人不在现场' }],
-      officers: officers.body.items
-        .slice(0, 2)
-        .map((person, index) => ({ personId: person.personId, certificateNo: `皖执DB0${index + 1}` })),
-      outcome: 'order',
       deadline: new Date(Date.now() + 20 * 24 * 3_600_000).toISOString(),
     });
-    expect(inspected.status, JSON.stringify(inspected.body)).toBe(201);
-    const id = inspected.body.hazards[0]!.id;
+    const id = inspected.hazards[0]!.id;
 
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -149,19 +149,28 @@ async function startControl(stack: LocalStack & { dynamoPort: number }): Promise
  * needs under names of its own and compares what the page shows with what the API answers.
  */
 export default async function setup(project: TestProject) {
-  const stack = await startE2eStack();
+  const { where, stop } = await stackWithControl({ buildWeb: true });
+  project.provide('e2eStack', where);
+  return stop;
+}
+
+/** A stack and its control server: where a client finds them, and how to stop both. */
+async function stackWithControl(options: { buildWeb: boolean }) {
+  const stack = await startE2eStack(options);
   let control: Awaited<ReturnType<typeof startControl>>;
   try {
     control = await startControl(stack);
   } catch (error) {
-    // A failed setup gets no teardown: stop the stack here, or its Java outlives the run.
+    // A failed start gets no teardown: stop the stack here, or its Java outlives the run.
     await stack.stop();
     throw error;
   }
-  project.provide('e2eStack', { url: stack.url, controlUrl: control.url, oidcIssuer: stack.oidc.issuer });
-  return async () => {
-    await new Promise((resolve) => control.close(resolve));
-    await stack.stop();
+  return {
+    where: { url: stack.url, controlUrl: control.url, oidcIssuer: stack.oidc.issuer },
+    stop: async () => {
+      await new Promise((resolve) => control.close(resolve));
+      await stack.stop();
+    },
   };
 }
 
@@ -172,21 +181,8 @@ export default async function setup(project: TestProject) {
  * web app already. Answers the file's client and the stop to call after its tests.
  */
 export async function privateE2eStack(): Promise<{ client: E2eClient; stop: () => Promise<void> }> {
-  const stack = await startE2eStack({ buildWeb: false });
-  let control: Awaited<ReturnType<typeof startControl>>;
-  try {
-    control = await startControl(stack);
-  } catch (error) {
-    await stack.stop();
-    throw error;
-  }
-  return {
-    client: clientOf({ url: stack.url, controlUrl: control.url, oidcIssuer: stack.oidc.issuer }),
-    stop: async () => {
-      await new Promise((resolve) => control.close(resolve));
-      await stack.stop();
-    },
-  };
+  const { where, stop } = await stackWithControl({ buildWeb: false });
+  return { client: clientOf(where), stop };
 }
 
 /** The running stack, for a test file: its URL and API helpers. */

@@ -8,19 +8,23 @@ import type { RiskPoint } from './risk-point.ts';
  * parses one. Fields for the public record, never photos' storage keys, phone numbers or the review trail.
  * docs/exchange.md documents every field.
  */
-export interface ExchangeRiskPoint {
-  kind: 'risk-point';
+/** What every record of the feed carries: which one, its version and change time, and where it sits. */
+interface ExchangeRecord {
   id: string;
   version: number;
   updatedAt: string;
-  status: RiskPoint['status'];
-  name: string;
   unitId: string;
   unitName: string;
   industry: string;
   gridId: string;
   gridPath: string;
   departmentId?: string;
+}
+
+export interface ExchangeRiskPoint extends ExchangeRecord {
+  kind: 'risk-point';
+  status: RiskPoint['status'];
+  name: string;
   location: { lat: number; lng: number };
   address?: string;
   color: RiskPoint['color'];
@@ -33,22 +37,13 @@ export interface ExchangeRiskPoint {
   createdAt: string;
 }
 
-export interface ExchangeHazard {
+export interface ExchangeHazard extends ExchangeRecord {
   kind: 'hazard';
-  id: string;
-  version: number;
-  updatedAt: string;
   status: Hazard['status'];
   title: string;
   description?: string;
   severity: Hazard['severity'];
   level: Hazard['level'];
-  unitId: string;
-  unitName: string;
-  industry: string;
-  gridId: string;
-  gridPath: string;
-  departmentId?: string;
   riskPointId?: string;
   source: Hazard['source'];
   location?: { lat: number; lng: number };
@@ -63,20 +58,26 @@ export interface ExchangeHazard {
 const optional = <K extends string, V>(key: K, value: V | undefined) =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 
+function exchangeRecord(record: ExchangeRecord): ExchangeRecord {
+  return {
+    id: record.id,
+    version: record.version,
+    updatedAt: record.updatedAt,
+    unitId: record.unitId,
+    unitName: record.unitName,
+    industry: record.industry,
+    gridId: record.gridId,
+    gridPath: record.gridPath,
+    ...optional('departmentId', record.departmentId),
+  };
+}
+
 export function exchangeRiskPoint(point: RiskPoint): ExchangeRiskPoint {
   return {
     kind: 'risk-point',
-    id: point.id,
-    version: point.version,
-    updatedAt: point.updatedAt,
+    ...exchangeRecord(point),
     status: point.status,
     name: point.name,
-    unitId: point.unitId,
-    unitName: point.unitName,
-    industry: point.industry,
-    gridId: point.gridId,
-    gridPath: point.gridPath,
-    ...optional('departmentId', point.departmentId),
     location: point.location,
     ...optional('address', point.address),
     color: point.color,
@@ -92,20 +93,12 @@ export function exchangeRiskPoint(point: RiskPoint): ExchangeRiskPoint {
 export function exchangeHazard(hazard: Hazard): ExchangeHazard {
   return {
     kind: 'hazard',
-    id: hazard.id,
-    version: hazard.version,
-    updatedAt: hazard.updatedAt,
+    ...exchangeRecord(hazard),
     status: hazard.status,
     title: hazard.title,
     ...optional('description', hazard.description),
     severity: hazard.severity,
     level: hazard.level,
-    unitId: hazard.unitId,
-    unitName: hazard.unitName,
-    industry: hazard.industry,
-    gridId: hazard.gridId,
-    gridPath: hazard.gridPath,
-    ...optional('departmentId', hazard.departmentId),
     ...optional('riskPointId', hazard.riskPointId),
     source: hazard.source,
     ...optional('location', hazard.location),

@@ -40,10 +40,9 @@ import {
 } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { AuditTrailSchema } from './audit-schema.ts';
 import { HazardSchema } from './hazard-schemas.ts';
 import { externalNotifier } from './hazards.ts';
-import { auditTrail } from './record-routes.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 
 /**
  * Monitoring alerts as the county's people see them (the intake is alert-intake.ts): the list in the caller's
@@ -56,6 +55,8 @@ const AlertListQuerySchema = z.extend(PageQuerySchema, {
   unit: described(z.optional(IdQuery), { description: 'Only this unit’s' }),
 });
 
+const record = recordRoutes('alerts', 'alerts');
+
 const routes = {
   list: createRoute({
     method: 'get',
@@ -67,22 +68,10 @@ const routes = {
     request: { query: AlertListQuerySchema },
     responses: { 200: json(pageOf(AlertSchema, 'AlertPage'), 'A page of alerts'), ...COMMON_ERRORS },
   }),
-  get: createRoute({
-    method: 'get',
-    path: '/alerts/{id}',
-    tags: ['alerts'],
-    summary: 'One monitoring alert',
-    request: { params: IdParamSchema },
-    responses: { 200: json(AlertSchema, 'The alert'), ...COMMON_ERRORS },
-  }),
-  audit: createRoute({
-    method: 'get',
-    path: '/alerts/{id}/audit',
-    tags: ['alerts'],
-    summary: 'Every event of the alert (received, handled), oldest first, with the hash chain verified',
-    request: { params: IdParamSchema },
-    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
-  }),
+  get: record.get('One monitoring alert', AlertSchema, 'The alert'),
+  audit: record.audit(
+    'Every event of the alert (received, handled), oldest first, with the hash chain verified',
+  ),
   toHazard: createRoute({
     method: 'post',
     path: '/alerts/{id}/hazard',

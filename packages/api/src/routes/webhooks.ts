@@ -33,8 +33,7 @@ import {
 } from '../http-helpers.ts';
 import { createRoute } from '../openapi/route.ts';
 import type { createRouter } from '../openapi-hono.ts';
-import { AuditTrailSchema } from './audit-schema.ts';
-import { auditTrail } from './record-routes.ts';
+import { auditTrail, recordRoutes } from './record-routes.ts';
 
 /**
  * Outbound webhooks (county admin): subscribe an address to the county's events, see each delivery's fate, send a
@@ -45,6 +44,8 @@ const DeliveryParamSchema = z.object({
   id: described(IdQuery, { example: '01JD5Y7ZK3QF8W0M2N4P6R8T0V' }),
   deliveryId: described(IdQuery, { example: '01JD5Y7ZK3QF8W0M2N4P6R8T0W' }),
 });
+
+const record = recordRoutes('webhooks', 'webhooks');
 
 const routes = {
   list: createRoute({
@@ -70,14 +71,7 @@ const routes = {
     },
     responses: { 201: json(WebhookSecretSchema, 'The webhook and its secret'), ...WRITE_ERRORS },
   }),
-  get: createRoute({
-    method: 'get',
-    path: '/webhooks/{id}',
-    tags: ['webhooks'],
-    summary: 'One webhook (county admin)',
-    request: { params: IdParamSchema },
-    responses: { 200: json(WebhookSchema, 'The webhook'), ...COMMON_ERRORS },
-  }),
+  get: record.get('One webhook (county admin)', WebhookSchema, 'The webhook'),
   update: createRoute({
     method: 'patch',
     path: '/webhooks/{id}',
@@ -97,14 +91,9 @@ const routes = {
     request: { params: IdParamSchema },
     responses: { 200: json(WebhookSchema, 'The webhook as deleted (disabled)'), ...WRITE_ERRORS },
   }),
-  audit: createRoute({
-    method: 'get',
-    path: '/webhooks/{id}/audit',
-    tags: ['webhooks'],
-    summary: 'Every event of the webhook (created, disabled, replays), oldest first, chain verified',
-    request: { params: IdParamSchema },
-    responses: { 200: json(AuditTrailSchema, 'Events'), ...COMMON_ERRORS },
-  }),
+  audit: record.audit(
+    'Every event of the webhook (created, disabled, replays), oldest first, chain verified',
+  ),
   deliveries: createRoute({
     method: 'get',
     path: '/webhooks/{id}/deliveries',
