@@ -27,8 +27,13 @@ export function startEscalationTimer(options: {
 }): { tick(): Promise<void>; stop(): Promise<void> } {
   const registry = new TenantRegistry(options.client, options.tableName);
   let running: Promise<void> | undefined;
+  // Stopping ends a tick at its next step: the first plan after an import of thousands of units schedules a
+  // patrol for each, minutes of work that a stopping stack (its DynamoDB about to go) should not wait for.
+  const stopping = new AbortController();
+  const { signal } = stopping;
   const tick = async () => {
     for (const tenant of await registry.list()) {
+      if (signal.aborted) return;
       if (tenant.status !== 'active') continue;
       const store = new TenantStore(options.client, options.tableName, tenant.id);
       const { settings } = await new SettingsRepository(store).get();
@@ -47,7 +52,16 @@ export function startEscalationTimer(options: {
         notifier: outbound,
         logger: options.logger,
       });
-      await planPatrols({ store, clock: options.clock, settings, ids: ulidSource, logger: options.logger });
+      if (signal.aborted) return;
+      await planPatrols({
+        store,
+        clock: options.clock,
+        settings,
+        ids: ulidSource,
+        logger: options.logger,
+        signal,
+      });
+      if (signal.aborted) return;
       await runReminderSweep({
         store,
         clock: options.clock,
@@ -76,6 +90,7 @@ export function startEscalationTimer(options: {
     tick: guarded,
     stop: async () => {
       clearInterval(timer);
+      stopping.abort();
       await running;
     },
   };

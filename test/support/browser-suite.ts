@@ -33,7 +33,7 @@ export function useBrowserSuite(
   afterAll(async () => {
     await browser?.close();
     await stopStack?.();
-    // A stack of its own stops its DynamoDB Local and S3 server and removes its data: after an import of thousands
-    // of units, more than a minute on two busy cores.
+    // A stack of its own stops its DynamoDB Local and S3 server and removes its data (its timer's work, such as
+    // the first plan after an import of thousands of units, is cut short: escalation-timer.ts).
   }, 180_000);
 }

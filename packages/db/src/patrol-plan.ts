@@ -26,6 +26,8 @@ export interface PatrolPlanOptions {
   logger?: Logger;
   /** Plan even when today's plan already ran (tests, the demo seed). */
   force?: boolean;
+  /** Ends the plan at the next unit (a local stack stopping); the units not reached wait for tomorrow's plan. */
+  signal?: AbortSignal;
 }
 
 /** The planner acts as the county's system, like the escalation sweep. */
@@ -110,6 +112,10 @@ export async function planPatrols(
   do {
     const page = await units.list({ withinPath: '' }, { limit: 100, cursor });
     for (const unit of page.items) {
+      if (options.signal?.aborted) {
+        logger.info('patrol plan stopped', { tenant: store.tenant, created, present });
+        return { ran: true, created, present };
+      }
       // A suspended, closed or deregistered unit is not patrolled (its task waits, cancelled, for a reopening).
       if (!isActiveUnit(unit)) continue;
       if (open.has(unit.id)) {
