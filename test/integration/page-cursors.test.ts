@@ -161,4 +161,43 @@ describe('list cursors', () => {
     } while (cursor && pages < 60);
     expect(pages).toBeGreaterThan(1);
   });
+  it('fill each page of a filtered list past the items the filter drops, so no page is empty before its end', async ({
+    admin,
+  }) => {
+    // A department's units narrowed to one industry: the department index is read, the industry filtered.
+    const units: { id: string; departmentId?: string; industry: string }[] = (
+      await admin.get('/units?limit=100')
+    ).body.items;
+    const candidates = new Set(units.flatMap((unit) => (unit.departmentId ? [unit.departmentId] : [])));
+    let chosen: { path: string; expected: string[] } | undefined;
+    for (const departmentId of candidates) {
+      const listed: { id: string; industry: string }[] = (
+        await admin.get(`/units?department=${departmentId}&limit=100`)
+      ).body.items;
+      // An industry none of whose units is among the department's first two: one Query of two items matches none.
+      const late = [...new Set(listed.map((unit) => unit.industry))].find(
+        (industry) => !listed.slice(0, 2).some((unit) => unit.industry === industry),
+      );
+      if (!late) continue;
+      chosen = {
+        path: `/units?department=${departmentId}&industry=${encodeURIComponent(late)}`,
+        expected: listed.filter((unit) => unit.industry === late).map((unit) => unit.id),
+      };
+      break;
+    }
+    expect(chosen, 'the demo county has a department whose list starts with other industries').toBeDefined();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const path = cursor ? withCursor(`${chosen!.path}&limit=2`, cursor) : `${chosen!.path}&limit=2`;
+      const page = await admin.get(path);
+      expect(page.status).toBe(200);
+      if (page.body.nextCursor) expect(page.body.items.length).toBe(2);
+      seen.push(...page.body.items.map((unit: { id: string }) => unit.id));
+      cursor = page.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 20);
+    expect(seen).toEqual(chosen!.expected);
+  });
 });

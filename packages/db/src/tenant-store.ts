@@ -14,7 +14,7 @@ import { translateDynamoError } from './dynamo-errors.ts';
 import { ownItems } from './foreign-items.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
 import { PageCursors } from './page-cursor.ts';
-import { GSI_NAMES, gsiKeyAttributes } from './table-definition.ts';
+import { GSI_NAMES, type GsiName, gsiKeyAttributes } from './table-definition.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 export type StoredItem = Record<string, unknown>;
@@ -128,9 +128,27 @@ export class TenantStore {
    */
   async queryPage(input: QueryInput, options: { limit: number; cursor?: string }): Promise<Page<StoredItem>> {
     const list = listIdentity(input);
-    const start = options.cursor ? await this.cursors.open(options.cursor, this.tenant, list) : undefined;
-    const { items, lastKey } = await this.queryOnce(input, options.limit, start);
-    return { items, ...(lastKey ? { nextCursor: await this.cursors.seal(lastKey, this.tenant, list) } : {}) };
+    let start = options.cursor ? await this.cursors.open(options.cursor, this.tenant, list) : undefined;
+    const items: StoredItem[] = [];
+    // DynamoDB applies a FilterExpression after Limit: one Query of a sparse filter (the overdue patrols among a
+    // township's scheduled ones) can match none of its `limit` items and still answer a cursor, and a user would
+    // page through empty pages. So a filtered page reads on, up to FILTERED_PAGE_CALLS Queries, until it is full.
+    const filtered = input.FilterExpression !== undefined;
+    for (let calls = 1; ; calls++) {
+      const remaining = options.limit - items.length;
+      // A projected item may lack its keys, so the page cannot end at it: ask for no more than fits.
+      const ask = calls > 1 && input.ProjectionExpression !== undefined ? remaining : options.limit;
+      const page = await this.queryOnce(input, ask, start);
+      items.push(...page.items);
+      start = page.lastKey;
+      if (items.length > options.limit) {
+        // Read past the page's end: it ends at its last item, and the next page starts right after it.
+        items.length = options.limit;
+        start = keyOf(items[items.length - 1]!, input.IndexName);
+      }
+      if (!filtered || !start || items.length >= options.limit || calls >= FILTERED_PAGE_CALLS) break;
+    }
+    return { items, ...(start ? { nextCursor: await this.cursors.seal(start, this.tenant, list) } : {}) };
   }
 
   /** Seals a position that is not a DynamoDB key (a merged inbox's last sort key) the way queryPage seals keys. */
@@ -231,6 +249,16 @@ export class TenantStore {
  * to it, so a cursor of one grid's units does not continue another grid's hazards. Filters are left out: they
  * narrow a page, they do not move where the next one starts.
  */
+/** How many Queries one page of a filtered list may read (each of up to `limit` items) before it answers short. */
+const FILTERED_PAGE_CALLS = 10;
+
+/** An item's position in the table or in the index a Query read: what DynamoDB takes as ExclusiveStartKey. */
+function keyOf(item: StoredItem, indexName: string | undefined): Record<string, unknown> {
+  const index = indexName ? Object.values(gsiKeyAttributes(indexName as GsiName)) : [];
+  const names = ['pk', 'sk', ...index];
+  return Object.fromEntries(names.map((name) => [name, item[name]]));
+}
+
 function listIdentity(input: QueryInput): string {
   const condition = input.KeyConditionExpression ?? '';
   const placeholders = [...new Set(condition.match(/:[A-Za-z0-9_]+/g) ?? [])].sort();
