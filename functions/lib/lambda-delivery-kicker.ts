@@ -1,6 +1,6 @@
 import {
-  type DeliveryKicker,
   type DeliveryKickEvent,
+  type DeliveryKicker,
   KICK_SETTLE_MS,
   KICK_WINDOW_MS,
 } from '@gridsafe/api/channels';

@@ -18,6 +18,8 @@ export async function startReceiver() {
   const arrivedAt: number[] = [];
   let statuses: number[] = [200];
   let holdMs = 0;
+  let gate: Promise<void> | undefined;
+  let answered = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -26,10 +28,13 @@ export async function startReceiver() {
       received.push({ headers: request.headers, raw, body: JSON.parse(raw) });
       arrivedAt.push(Date.now());
       const status = statuses.length > 1 ? (statuses.shift() as number) : (statuses[0] as number);
-      setTimeout(
-        () => response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no'),
-        holdMs,
-      );
+      const answer = () => {
+        answered += 1;
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      };
+      const held = () => setTimeout(answer, holdMs);
+      if (gate) void gate.then(held);
+      else held();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -44,6 +49,19 @@ export async function startReceiver() {
     hold(ms: number) {
       holdMs = ms;
     },
+    /** Answer nothing until the function answered is called (a receiver that is still thinking). */
+    holdUntilReleased(): () => void {
+      let release = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = () => {
+          gate = undefined;
+          resolve();
+        };
+      });
+      return release;
+    },
+    /** How many requests have been answered so far. */
+    answered: () => answered,
     /** When each request arrived (Date.now()), in the order of `received`. */
     arrivedAt,
     /** Waits until `count` requests have arrived; throws after `timeoutMs`. */

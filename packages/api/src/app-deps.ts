@@ -3,8 +3,8 @@ import type { AuthProvidersConfig, Clock, IdSource, Logger } from '@gridsafe/cor
 import type { PageCursors } from '@gridsafe/db';
 import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
-import type { OutboundTransports } from './channels/transports.ts';
 import type { DeliveryKicker } from './channels/delivery-kick.ts';
+import type { OutboundTransports } from './channels/transports.ts';
 import type { CountyStatusCache } from './county-status.ts';
 import type { JobLauncher } from './jobs/job-launcher.ts';
 import type { PersonCache } from './person-cache.ts';

@@ -116,9 +116,11 @@ function countyApi(deps: AppDeps) {
     // waits for Lambda to accept the asynchronous invocation, never for the deliveries; a refusal is logged and the
     // sweep sends them within 5 minutes.
     if (c.get('deliveriesQueued')) {
-      await deliveries.kick(tenant).catch((error: unknown) =>
-        deps.logger.warn('webhook delivery kick failed', { tenant, error: String(error) }),
-      );
+      await deliveries
+        .kick(tenant)
+        .catch((error: unknown) =>
+          deps.logger.warn('webhook delivery kick failed', { tenant, error: String(error) }),
+        );
     }
   });
   // Spreadsheet imports may be larger than a JSON body (8,500 units is about 1.3 MB of GB18030 text).

@@ -37,5 +37,7 @@ export async function alertOutbox(store: TenantStore, alert: Alert): Promise<Tra
  * for such deliveries to be sent at once (packages/api/src/channels/delivery-kick.ts).
  */
 export function queuesWebhookDelivery(items: readonly TransactItem[]): boolean {
-  return items.some((item) => item.Put?.Item?.type === 'WebhookDelivery' && item.Put.Item.status === 'pending');
+  return items.some(
+    (item) => item.Put?.Item?.type === 'WebhookDelivery' && item.Put.Item.status === 'pending',
+  );
 }

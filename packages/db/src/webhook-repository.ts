@@ -199,9 +199,11 @@ export class WebhookRepository extends RecordRepository<StoredWebhook> {
 
 /** A delivery as stored, without its storage attributes and without a run's claim on it. */
 function deliveryFromItem(item: StoredItem): WebhookDelivery {
-  const { claimToken: _token, claimedUntil: _until, ...delivery } = fromItem<
-    WebhookDelivery & { claimToken?: string; claimedUntil?: string }
-  >(item);
+  const {
+    claimToken: _token,
+    claimedUntil: _until,
+    ...delivery
+  } = fromItem<WebhookDelivery & { claimToken?: string; claimedUntil?: string }>(item);
   return delivery;
 }
 
