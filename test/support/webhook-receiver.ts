@@ -64,6 +64,16 @@ export async function startReceiver() {
     answered: () => answered,
     /** When each request arrived (Date.now()), in the order of `received`. */
     arrivedAt,
+    /** Waits until an event of `type` has arrived and answers it; throws after `timeoutMs`. */
+    async waitForEvent(type: string, timeoutMs: number): Promise<Received> {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = received.find((delivery) => delivery.body.type === type);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`no ${type} delivery arrived within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     /** Waits until `count` requests have arrived; throws after `timeoutMs`. */
     async waitFor(count: number, timeoutMs: number) {
       const until = Date.now() + timeoutMs;
