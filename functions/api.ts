@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
 import { cursorSecretFromSecretsManager } from './lib/cursor-secret-source.ts';
 import { readEnv } from './lib/env.ts';
+import { lambdaDeliveryKicker } from './lib/lambda-delivery-kicker.ts';
 import { lambdaJobLauncher } from './lib/lambda-job-launcher.ts';
 import { lambdaJsonLogger } from './lib/lambda-json-logger.ts';
 import { transportsFromEnv } from './lib/outbound.ts';
@@ -21,6 +22,7 @@ const env = readEnv([
   'CURSOR_SECRET_ID',
   'AWS_REGION',
   'REGISTER_JOB_FUNCTION',
+  'WEBHOOK_DELIVERY_FUNCTION',
 ]);
 // A cell with a Cognito pool has both; a China cell signs its people in at an OpenID provider and has neither.
 const { USER_POOL_ID, USER_ADMIN_URL } = process.env;
@@ -69,6 +71,8 @@ const app = createApp({
   // In AWS a webhook must be https at a public address: nothing turns it off but an explicit WEBHOOK_PUBLIC_ONLY=0
   // (the local stack runs the app without this entry, so it never sets it).
   webhooks: { publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0' },
+  // Webhook deliveries a write queued are sent at once by the county's sweep function, invoked for them alone.
+  deliveries: lambdaDeliveryKicker(env.WEBHOOK_DELIVERY_FUNCTION, env.AWS_REGION),
 });
 
 export const handler = middy(handle(app)).use(logContext);

@@ -1,6 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { outboundNotifier, recordLink, runWebhookDeliveries } from '@gridsafe/api/channels';
+import {
+  isDeliveryKick,
+  KICK_MAX_WAIT_MS,
+  outboundNotifier,
+  recordLink,
+  runWebhookDeliveries,
+} from '@gridsafe/api/channels';
 import { systemClock, ulidSource } from '@gridsafe/core';
 import {
   createDocumentClient,
@@ -22,13 +28,39 @@ const log = domainLogger(logger);
 const client = createDocumentClient({ requestTimeoutMs: 10_000 });
 const transports = transportsFromEnv();
 
+/** The county's due webhook deliveries (the outbox, docs/exchange.md). */
+const webhookDeliveries = (store: TenantStore) =>
+  runWebhookDeliveries({
+    store,
+    clock: systemClock,
+    logger: log,
+    // In AWS only https to public addresses, whatever the environment says short of an explicit WEBHOOK_PUBLIC_ONLY=0.
+    publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0',
+    // The function's timeout is 2 minutes; one receiver may take 10 s to time out.
+    budgetMs: 45_000,
+  });
+
 /**
  * EventBridge runs this every 5 minutes for the stack's one county: raise overdue hazards (and notify both
  * chains), then, once a day, give units without a patrol task their next one, then write the reminders now due. A hazard whose write failed makes
  * the run fail, so the alarm fires and EventBridge retries; the ones that succeeded are not raised twice.
+ *
+ * The county API also invokes it, asynchronously, with `{ kind: 'webhook-deliveries' }` after a write that queued
+ * webhook deliveries (functions/lib/lambda-delivery-kicker.ts): then it sends the due deliveries and nothing else,
+ * once the kick's `notBefore` has passed (at most 10 s away).
  */
-export const handler = middy(async () => {
+export const handler = middy(async (event: unknown) => {
   const store = new TenantStore(client, env.TABLE_NAME, env.GRIDSAFE_TENANT);
+  if (isDeliveryKick(event)) {
+    // Only this stack's county: the function's role reaches no other county's items anyway.
+    if (event.tenant !== env.GRIDSAFE_TENANT) {
+      logger.warn('webhook delivery kick for another county ignored', { kickTenant: event.tenant });
+      return { webhooks: undefined };
+    }
+    const wait = event.notBefore ? Date.parse(event.notBefore) - Date.now() : 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, KICK_MAX_WAIT_MS)));
+    return { webhooks: await webhookDeliveries(store) };
+  }
   const { settings } = await new SettingsRepository(store).get();
   const outbound = outboundNotifier({
     store,
@@ -55,16 +87,8 @@ export const handler = middy(async () => {
   });
   // Held past quiet hours, or waiting for a retry: what is due now goes out.
   const deliveries = await outbound.flush();
-  // Webhook deliveries now due (the outbox, docs/exchange.md): in AWS only https to public addresses, whatever the
-  // environment says short of an explicit WEBHOOK_PUBLIC_ONLY=0.
-  const webhooks = await runWebhookDeliveries({
-    store,
-    clock: systemClock,
-    logger: log,
-    publicOnly: process.env.WEBHOOK_PUBLIC_ONLY !== '0',
-    // The function's timeout is 2 minutes; one receiver may take 10 s to time out.
-    budgetMs: 45_000,
-  });
+  // Webhook deliveries now due: retries, and any a kick missed.
+  const webhooks = await webhookDeliveries(store);
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
   return { sweep, plan, reminders, deliveries, webhooks };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -230,6 +230,7 @@ export const LAMBDA_ENV: Record<string, string> = {
   PUBLIC_ORIGIN: 'https://app.gridsafe.example.cn',
   CURSOR_SECRET_ID: 'gridsafe/page-cursor',
   REGISTER_JOB_FUNCTION: 'gridsafe-taihe-registers',
+  WEBHOOK_DELIVERY_FUNCTION: 'gridsafe-taihe-escalation',
   AWS_LAMBDA_FUNCTION_NAME: 'gridsafe-taihe-registers',
   AWS_REGION: 'cn-north-1',
   // As Lambda sets them for the function's role; fake, and never used by an import.

@@ -1,4 +1,5 @@
 import type { JobLauncher } from '@gridsafe/api/jobs';
+import { asyncInvoker } from './lambda-async-invoke.ts';
 
 /**
  * Starts a register job in the county's job function, invoked asynchronously (`Event`): the API answers at once,
@@ -6,18 +7,6 @@ import type { JobLauncher } from '@gridsafe/api/jobs';
  * cold start.
  */
 export function lambdaJobLauncher(functionName: string, region: string): JobLauncher {
-  let client: Promise<{ send(command: unknown): Promise<unknown> }> | undefined;
-  return {
-    async launch(event) {
-      const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
-      client ??= Promise.resolve(new LambdaClient({ region, maxAttempts: 3 }));
-      await (await client).send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: new TextEncoder().encode(JSON.stringify(event)),
-        }),
-      );
-    },
-  };
+  const invoke = asyncInvoker(functionName, region);
+  return { launch: (event) => invoke(event) };
 }

@@ -65,6 +65,12 @@ export interface LoadProfile {
   smsPerMonth: number;
   /** Per run of each scheduled job: duration, DynamoDB read units and log bytes. */
   scheduled: Record<'escalation' | 'assessment', { ms: number; readUnits: number; logBytes: number }>;
+  /**
+   * Webhook delivery kicks: the API invokes the county's sweep function for the deliveries a write queued, at most
+   * once per county per 2 s per API instance (functions/lib/lambda-delivery-kicker.ts). A run waits out the 3 s
+   * window before it looks, then sends; `writeUnits` are its claim and record of each delivery.
+   */
+  deliveryKicks: { perMonth: number; ms: number; readUnits: number; writeUnits: number; logBytes: number };
 }
 
 /**
@@ -96,6 +102,10 @@ export const TAIHE: LoadProfile = {
     // Reads the county's units and risk points once a night: about 12 MB, eventually consistent.
     assessment: { ms: 30_000, readUnits: 1_500, logBytes: 2_000 },
   },
+  // With webhooks subscribed to every event: some 600 filings, escalations, closures and alerts a month, in working
+  // hours, one kick each (few are close enough to share one). A run: the 3 s wait, a Query of `due`, then one claim
+  // (UpdateItem, 1 write unit) and one conditional Put (2 write units in a transaction) per delivery, and the POST.
+  deliveryKicks: { perMonth: 600, ms: 3_400, readUnits: 1, writeUnits: 3, logBytes: 700 },
 };
 
 /** A county nobody signs in to: only its schedules run, over a few MB of data. */
@@ -119,6 +129,8 @@ export const IDLE: LoadProfile = {
     escalation: { ms: 60, readUnits: 1, logBytes: 550 },
     assessment: { ms: 1_000, readUnits: 2, logBytes: 1_000 },
   },
+  // No write, no kick: a kick costs nothing while nobody writes (a one-minute schedule would be 43,200 runs).
+  deliveryKicks: { perMonth: 0, ms: 0, readUnits: 0, writeUnits: 0, logBytes: 0 },
 };
 
 export interface CostLine {
@@ -333,9 +345,25 @@ export function countyCost(input: CostInput): CountyCost {
     scheduledLambda + (invocations / 1e6) * price.schedulerInvocationsPerMillion,
     `${Math.round(invocations)} invocations a month`,
   );
+  // The kicks run in the sweep function (its memory); the API's wait for Lambda to accept each is in writeMs.
+  const kicks = p.deliveryKicks;
+  const sweep = functions.escalation;
+  if (kicks.perMonth > 0 && !sweep)
+    throw new Error('Webhook kicks need the gridsafe-<county>-escalation function');
+  add(
+    'webhook delivery kicks (Lambda)',
+    kicks.perMonth * (kicks.ms / 1000) * ((sweep?.memoryMb ?? 0) / 1024) * price.lambdaArmGbSecond +
+      (kicks.perMonth / 1e6) * price.lambdaRequestsPerMillion,
+    `${kicks.perMonth} asynchronous invocations a month of the sweep function, one per write that queues deliveries`,
+  );
+  scheduledLogBytes += kicks.perMonth * kicks.logBytes;
 
-  const readUnits = reads * p.readUnitsPerRead + writes * p.readUnitsPerWrite + scheduledReads;
-  const writeUnits = writes * p.writeUnitsPerWrite;
+  const readUnits =
+    reads * p.readUnitsPerRead +
+    writes * p.readUnitsPerWrite +
+    scheduledReads +
+    kicks.perMonth * kicks.readUnits;
+  const writeUnits = writes * p.writeUnitsPerWrite + kicks.perMonth * kicks.writeUnits;
   add(
     'DynamoDB requests',
     (readUnits / 1e6) * price.dynamoReadUnitsPerMillion +

@@ -145,6 +145,20 @@ export class TenantStack extends Stack {
       environment: { ...dataEnvironment, PUBLIC_ORIGIN: props.webOrigins[0]! },
     });
     this.escalationSweep.role.addToPolicy(tenantTableStatement(tenant, shared.tableArn));
+    // After a write that queued webhook deliveries the API invokes the sweep function asynchronously with
+    // `{ kind: 'webhook-deliveries' }`, which sends them alone (functions/lib/lambda-delivery-kicker.ts): a first
+    // delivery within seconds, with no schedule of its own and no further function (docs/decisions.md, "Webhook
+    // deliveries are kicked"). This county's sweep function only, by name like the register jobs' function.
+    this.api.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'KickWebhookDeliveries',
+        actions: ['lambda:InvokeFunction'],
+        resources: [
+          `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${countyFunctionName(tenant, 'escalation')}`,
+        ],
+      }),
+    );
+    this.api.function.addEnvironment('WEBHOOK_DELIVERY_FUNCTION', countyFunctionName(tenant, 'escalation'));
     // SMS notices (issue 16): the two functions that send them read the cell's AccessKey at the first SMS.
     for (const sender of [this.api, this.escalationSweep]) {
       sender.function.addEnvironment('SMS_SECRET_ID', SMS_SECRET_NAME);

@@ -69,7 +69,8 @@ export function startEscalationTimer(options: {
         logger: options.logger,
       });
       await outbound.flush();
-      // Webhook deliveries due (AWS: a one-minute schedule of the same function); http://127.0.0.1 allowed here.
+      // Webhook deliveries due: retries, and any a write's kick missed (AWS: the same 5-minute sweep); http://127.0.0.1
+      // allowed here.
       await runWebhookDeliveries({ store, clock: options.clock, logger: options.logger, publicOnly: false });
       // AWS runs this nightly on a schedule of its own; here it rides the same timer and computes once a day.
       await new AssessmentSnapshots(store).refreshDue(options.clock);

@@ -8,6 +8,7 @@ import {
   createPlatformDeps,
   createRuntimeDeps,
 } from '@gridsafe/api';
+import { inProcessDeliveryKicker } from '@gridsafe/api/channels';
 import { AdjustableClock, createJsonLogger, type Logger } from '@gridsafe/core';
 import {
   createDocumentClient,
@@ -263,7 +264,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // the rest to the county API. They share one status cache, so a suspension here takes effect at once.
     const countyStatus = countyStatusCacheFor({ client: deps.documentClient, tableName: options.tableName });
     // Locally the one issuer also holds the vendor's operators, who read a county under its admin's grant.
-    const countyApp = createApp({ ...deps, countyStatus, operatorProvider: LOCAL_PROVIDER_ID });
+    // A write's webhook deliveries are sent in this process right after its answer (in AWS the county's sweep
+    // function is invoked for them); the 60 s timer below still sends the retries.
+    const deliveries = inProcessDeliveryKicker(deps);
+    const countyApp = createApp({
+      ...deps,
+      countyStatus,
+      operatorProvider: LOCAL_PROVIDER_ID,
+      deliveries,
+    });
     const platformApp = createPlatformApp(
       createPlatformDeps({
         documentClient: deps.documentClient,
@@ -295,6 +304,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       evidenceOrigin: s3.endpoint,
       identityOrigins: [new URL(oidc.issuer).origin],
     });
+    // Stopped in reverse: once the server is closed, the deliveries already asked for finish before DynamoDB stops.
+    stoppers.push(() => deliveries.idle());
     stoppers.push(
       () =>
         new Promise<void>((resolve) => {

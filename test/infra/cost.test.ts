@@ -24,6 +24,14 @@ describe('the cost model over the synthesized templates (npm run cost)', () => {
     expect(price(IDLE).total).toBeLessThan(0.1);
   });
 
+  it('prices webhook delivery kicks per write that queues deliveries, nothing while nobody writes', () => {
+    expect(line(price(IDLE), 'webhook delivery kicks').usd).toBe(0);
+    const busy = line(price(), 'webhook delivery kicks');
+    expect(busy.detail).toContain('600 asynchronous invocations');
+    expect(busy.usd).toBeGreaterThan(0);
+    expect(busy.usd).toBeLessThan(0.05);
+  });
+
   it('prices a Taihe-sized county under US$3 a month while its cell’s user pool is inside the free tier', () => {
     // 24 Taihe-sized counties are 9,840 monthly users, under the pool's 10,000 free.
     const cost = price(TAIHE, 24);

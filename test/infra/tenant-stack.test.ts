@@ -109,6 +109,55 @@ describe('a county stack', () => {
     );
   });
 
+  it("lets the API invoke its own county's sweep function, and no other, to send webhook deliveries at once", () => {
+    const sweepName = functionWithService('gridsafe-escalation').Properties.FunctionName;
+    expect(sweepName).toBe('gridsafe-taihe-escalation');
+    const api = functionWithService('gridsafe-api').Properties;
+    const variables = (api.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.WEBHOOK_DELIVERY_FUNCTION).toBe(sweepName);
+
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+    const invokes = (roleRef: unknown) =>
+      policies
+        .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([roleRef]))
+        .flatMap(
+          (policy) =>
+            (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+        )
+        .filter((statement) => JSON.stringify(statement.Action).includes('lambda:'));
+    const apiRole = { Ref: (api.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0] };
+    const kick = invokes(apiRole).filter((statement) =>
+      JSON.stringify(statement.Resource).includes('escalation'),
+    );
+    expect(kick).toEqual([
+      {
+        Sid: 'KickWebhookDeliveries',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':lambda:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':function:gridsafe-taihe-escalation',
+            ],
+          ],
+        },
+      },
+    ]);
+    // Every function the API may invoke is one of its own county's: the sweep and the register jobs, no wildcard.
+    expect(
+      invokes(apiRole).map((statement) => JSON.stringify(statement.Resource).match(/function:([^"]*)"/)?.[1]),
+    ).toEqual(expect.arrayContaining(['gridsafe-taihe-escalation', 'gridsafe-taihe-registers']));
+    expect(invokes(apiRole)).toHaveLength(2);
+    expect(JSON.stringify(policies)).not.toContain('linquan');
+  });
+
   it('gives the escalation sweep the data variables but nothing about authentication', () => {
     const variables = (
       functionWithService('gridsafe-escalation').Properties.Environment as {

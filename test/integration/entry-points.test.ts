@@ -1,5 +1,6 @@
 import { AdjustableClock, quarterOf } from '@gridsafe/core';
 import { countyApiBasePath, PLATFORM_API_BASE } from '@gridsafe/core/contract';
+import { signedHeaders } from '@gridsafe/core/signed-message';
 import { AssessmentSnapshots, TenantStore } from '@gridsafe/db';
 import { poolUsername, totpCode } from '@gridsafe/identity';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ScheduledEvent } from 'aws-lambda';
@@ -29,6 +30,7 @@ import {
   publicHttpApiEvent,
   scheduledEvent,
 } from '../support/lambda.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
 
 /**
  * Every Lambda entry point of functions/, bundled as CDK bundles it and invoked as Lambda invokes it: the event
@@ -81,6 +83,9 @@ function functionEnvironment(): Record<string, string> {
     CELL_ACCOUNT,
     COUNTY_ROLE_PREFIX,
     PUBLIC_ORIGIN: TEST_PUBLIC_ORIGIN,
+    // The county's register-jobs and sweep functions, which the API invokes by name.
+    REGISTER_JOB_FUNCTION: `gridsafe-${county.tenant}-registers`,
+    WEBHOOK_DELIVERY_FUNCTION: `gridsafe-${county.tenant}-escalation`,
     // The cell's region; the local user-administration front, like IAM, refuses a signature for another.
     AWS_REGION: services.userAdminRegion,
     AWS_ENDPOINT_URL_DYNAMODB: services.dynamoEndpoint,
@@ -228,6 +233,71 @@ describe('the escalation sweep (functions/escalation-sweep.ts)', () => {
     hazardId = created.body.id;
     handler = await importBundledHandler('functions/escalation-sweep.ts', functionEnvironment());
   }, 120_000);
+
+  it('sends only the due webhook deliveries when the API kicks it, after the kick’s notBefore, and leaves the sweep to its schedule', async () => {
+    const receiver = await startReceiver();
+    try {
+      // Queued by an app that asks for no kick, so only the invocation below can send it.
+      const quiet = await startTestApi({ tenants: [county.tenant], webhookDeliveries: 'timer' });
+      const quietAdmin = clientFor(
+        quiet.app,
+        county.tenant,
+        await quiet.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD),
+      );
+      const hook = await quietAdmin.post('/webhooks', { url: receiver.url, events: ['alert.created'] });
+      expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+      const source = (await quietAdmin.post('/alert-sources', { name: '储罐温度' })).body;
+      const raw = JSON.stringify({
+        sourceId: source.id,
+        eventId: `ep-${Date.now()}`,
+        unitId: county.unit(3),
+        kind: 'tank_temperature',
+        level: 'yellow',
+        message: '储罐温度偏高',
+        observedAt: new Date().toISOString(),
+      });
+      const alert = await quiet.app.request(`${base}/alerts`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signedHeaders(source.secret, raw, Math.floor(Date.now() / 1000)),
+        },
+        body: raw,
+      });
+      expect(alert.status, await alert.clone().text()).toBeLessThan(300);
+      expect(receiver.received).toHaveLength(0);
+
+      // Another county's kick is not this function's business.
+      const foreign = await handler(
+        { kind: 'webhook-deliveries', tenant: 'someone-else' } as never,
+        lambdaContext(`gridsafe-${county.tenant}-escalation`),
+      );
+      expect(foreign.webhooks).toBeUndefined();
+      expect(receiver.received).toHaveLength(0);
+
+      // The receiver is at http://127.0.0.1, which AWS refuses unless told otherwise (docs/exchange.md).
+      process.env.WEBHOOK_PUBLIC_ONLY = '0';
+      const started = Date.now();
+      const result = await handler(
+        {
+          kind: 'webhook-deliveries',
+          tenant: county.tenant,
+          notBefore: new Date(started + 1_000).toISOString(),
+        } as never,
+        lambdaContext(`gridsafe-${county.tenant}-escalation`),
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(result.webhooks).toMatchObject({ delivered: 1 });
+      expect(result.sweep).toBeUndefined();
+      expect(receiver.received[0]?.body).toMatchObject({ type: 'alert.created', tenant: county.tenant });
+      // The overdue hazard waits for the scheduled run (the next test).
+      expect((await admin.get(`/hazards/${hazardId}`)).body).toMatchObject({ level: 'village' });
+      await quietAdmin.delete(`/webhooks/${hook.body.id}`);
+    } finally {
+      delete process.env.WEBHOOK_PUBLIC_ONLY;
+      await receiver.close();
+    }
+  });
 
   it('raises a hazard past its deadline one level on its schedule and writes the escalation to its audit trail', async () => {
     const before = await admin.get(`/hazards/${hazardId}`);

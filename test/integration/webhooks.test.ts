@@ -14,7 +14,9 @@ import { startReceiver, verifiedByDocs } from '../support/webhook-receiver.ts';
 
 const MINUTE = 60_000;
 const clock = new AdjustableClock();
-const it = countyTest({ prefix: 'wh', neighbour: { prefix: 'wn' }, clock })
+// These tests drive the county's timer themselves (retries, backoff, dead letters): a write's deliveries wait for
+// it. webhooks-kick.test.ts is the first delivery sent right after the write.
+const it = countyTest({ prefix: 'wh', neighbour: { prefix: 'wn' }, clock, webhookDeliveries: 'timer' })
   /** The county's timer run once: what the outbox has due is sent (http://127.0.0.1 allowed, as locally). */
   .extend(
     'deliver',

@@ -39,6 +39,8 @@ export interface CountyStackOptions {
   reportDynamoCalls?: boolean;
   /** The cell's page-cursor keys, for tests of their rotation; a fresh key unless told. */
   cursorSecrets?: Parameters<typeof startTestApi>[0]['cursorSecrets'];
+  /** `timer`: webhook deliveries wait for the county's timer instead of being sent right after the write. */
+  webhookDeliveries?: 'timer';
 }
 
 /** Starting the app and seeding a county take longer than one test may; they get a setup hook's time. */
@@ -52,6 +54,7 @@ export function appTest(options: Omit<CountyStackOptions, 'shape' | 'neighbour'>
       tenants,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.cursorSecrets ? { cursorSecrets: options.cursorSecrets } : {}),
+      ...(options.webhookDeliveries ? { webhookDeliveries: options.webhookDeliveries } : {}),
       reportDynamoCalls: options.reportDynamoCalls ?? false,
     }),
   );

@@ -6,6 +6,7 @@ import {
   createRuntimeDeps,
   type PlatformDeps,
 } from '@gridsafe/api';
+import { inProcessDeliveryKicker, timerOnlyDeliveries } from '@gridsafe/api/channels';
 import {
   type AuthProvidersConfig,
   type Clock,
@@ -61,6 +62,11 @@ export async function startTestApi(options: {
   cursorSecrets?: CursorSecretSource;
   /** The cell's providers; build it with `defaultProviderOf(services)` (test-issuers.ts) to keep the shared issuer in it. */
   authProviders?: (services: ReturnType<typeof inject<'services'>>) => AuthProvidersConfig;
+  /**
+   * `timer`: a write's webhook deliveries wait for the county's timer (tests of the timer itself). By default they
+   * are sent in this process right after the write's answer, as on the local stack.
+   */
+  webhookDeliveries?: 'timer';
 }) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
@@ -77,7 +83,11 @@ export async function startTestApi(options: {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.authProviders ? { authProviders: options.authProviders(services) } : {}),
   });
-  const app = createApp(deps);
+  const kicks = inProcessDeliveryKicker(deps);
+  const app = createApp({
+    ...deps,
+    deliveries: options.webhookDeliveries === 'timer' ? timerOnlyDeliveries : kicks,
+  });
 
   async function createUser(tenant: string, username: string, role: Role, grants: Grant[] = []) {
     return createPerson(deps, tenant, username, role, grants, TEST_PASSWORD);
@@ -96,6 +106,8 @@ export async function startTestApi(options: {
   return {
     app,
     deps,
+    /** Settles once the webhook deliveries writes asked for have run. */
+    deliveriesIdle: () => kicks.idle(),
     createUser,
     login,
     services,

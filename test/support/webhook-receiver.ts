@@ -15,15 +15,26 @@ export interface Received {
  */
 export async function startReceiver() {
   const received: Received[] = [];
+  const arrivedAt: number[] = [];
   let statuses: number[] = [200];
+  let holdMs = 0;
+  let gate: Promise<void> | undefined;
+  let answered = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       received.push({ headers: request.headers, raw, body: JSON.parse(raw) });
+      arrivedAt.push(Date.now());
       const status = statuses.length > 1 ? (statuses.shift() as number) : (statuses[0] as number);
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      const answer = () => {
+        answered += 1;
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      };
+      const held = () => setTimeout(answer, holdMs);
+      if (gate) void gate.then(held);
+      else held();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -33,6 +44,44 @@ export async function startReceiver() {
     received,
     answer(...next: number[]) {
       statuses = next;
+    },
+    /** Answer each request only after `ms`, as a slow receiver does. */
+    hold(ms: number) {
+      holdMs = ms;
+    },
+    /** Answer nothing until the function answered is called (a receiver that is still thinking). */
+    holdUntilReleased(): () => void {
+      let release = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = () => {
+          gate = undefined;
+          resolve();
+        };
+      });
+      return release;
+    },
+    /** How many requests have been answered so far. */
+    answered: () => answered,
+    /** When each request arrived (Date.now()), in the order of `received`. */
+    arrivedAt,
+    /** Waits until an event of `type` has arrived and answers it; throws after `timeoutMs`. */
+    async waitForEvent(type: string, timeoutMs: number): Promise<Received> {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = received.find((delivery) => delivery.body.type === type);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`no ${type} delivery arrived within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    /** Waits until `count` requests have arrived; throws after `timeoutMs`. */
+    async waitFor(count: number, timeoutMs: number) {
+      const until = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > until)
+          throw new Error(`${received.length} of ${count} deliveries arrived within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

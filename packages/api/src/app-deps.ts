@@ -3,6 +3,7 @@ import type { AuthProvidersConfig, Clock, IdSource, Logger } from '@gridsafe/cor
 import type { PageCursors } from '@gridsafe/db';
 import type { S3ClientSource } from '@gridsafe/evidence';
 import type { AccessTokenVerifier, IdentityProvider } from '@gridsafe/identity';
+import type { DeliveryKicker } from './channels/delivery-kick.ts';
 import type { OutboundTransports } from './channels/transports.ts';
 import type { CountyStatusCache } from './county-status.ts';
 import type { JobLauncher } from './jobs/job-launcher.ts';
@@ -67,4 +68,9 @@ export interface AppDeps {
    * names (node:dns unless a test gives its own).
    */
   webhooks?: { publicOnly: boolean; lookup?: typeof import('node:dns').lookup };
+  /**
+   * Asks for the webhook deliveries a write queued to be sent now (channels/delivery-kick.ts): in AWS an
+   * asynchronous invocation of the county's sweep function; absent, they run in this process after the answer.
+   */
+  deliveries?: DeliveryKicker;
 }

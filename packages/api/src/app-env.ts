@@ -15,5 +15,7 @@ export interface AppEnv {
     /** This request's county view of the table; counts its DynamoDB calls. */
     store: TenantStore;
     dynamoCalls: number;
+    /** A transaction of this request queued a webhook delivery: ask for it to be sent after the answer. */
+    deliveriesQueued?: boolean;
   };
 }

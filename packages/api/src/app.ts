@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.ts';
 import type { AppEnv } from './app-env.ts';
 import { requireAuth } from './auth.ts';
+import { inProcessDeliveryKicker } from './channels/delivery-kick.ts';
 import { createTenantStore } from './county-data.ts';
 import { countyStatusCacheFor } from './county-status.ts';
 import { LazyRouteGroups } from './lazy-route-group.ts';
@@ -74,6 +75,7 @@ function countyApi(deps: AppDeps) {
   const county = createRouter();
   const groups = new LazyRouteGroups(COUNTY_API_BASE);
   const statuses = deps.countyStatus ?? countyStatusCacheFor(deps.data);
+  const deliveries = deps.deliveries ?? inProcessDeliveryKicker(deps);
   // County data is per person and per moment: no browser, proxy or CDN may keep a copy of an answer.
   const answered = (c: Context<AppEnv>) => {
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
@@ -110,6 +112,16 @@ function countyApi(deps: AppDeps) {
     }
     await next();
     answered(c);
+    // The write queued webhook deliveries: sent now, not at the next sweep (channels/delivery-kick.ts). In AWS this
+    // waits for Lambda to accept the asynchronous invocation, never for the deliveries; a refusal is logged and the
+    // sweep sends them within 5 minutes.
+    if (c.get('deliveriesQueued')) {
+      await deliveries
+        .kick(tenant)
+        .catch((error: unknown) =>
+          deps.logger.warn('webhook delivery kick failed', { tenant, error: String(error) }),
+        );
+    }
   });
   // Spreadsheet imports may be larger than a JSON body (8,500 units is about 1.3 MB of GB18030 text).
   const jsonLimit = bodyLimit({

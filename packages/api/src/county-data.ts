@@ -4,6 +4,7 @@ import {
   GridRepository,
   IdempotencyStore,
   KnowledgeRepository,
+  queuesWebhookDelivery,
   RiskPointRepository,
   SettingsRepository,
   TenantStore,
@@ -41,6 +42,9 @@ export function createTenantStore(c: Context<AppEnv>, tenant: string): TenantSto
     tenant,
     { count: () => c.set('dynamoCalls', (c.get('dynamoCalls') ?? 0) + 1) },
     pageCursors,
+    (items) => {
+      if (queuesWebhookDelivery(items)) c.set('deliveriesQueued', true);
+    },
   );
 }
 

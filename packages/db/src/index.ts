@@ -57,6 +57,7 @@ export * from './unit-repository.ts';
 export * from './user-repository.ts';
 export * from './vendor-access-grants.ts';
 export * from './versioned-document.ts';
+export * from './webhook-events.ts';
 export * from './webhook-outbox.ts';
 export * from './webhook-repository.ts';
 export * from './workforce-records.ts';

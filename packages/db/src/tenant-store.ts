@@ -53,6 +53,8 @@ export class TenantStore {
     readonly tenant: string,
     private readonly calls?: CallCounter,
     private readonly cursors: PageCursors = processCursors,
+    /** Told of every transaction once it committed (the API learns a write queued webhook deliveries). */
+    private readonly committed?: (items: readonly TransactItem[]) => void,
   ) {
     this.prefix = tenantPrefix(tenant);
   }
@@ -233,6 +235,7 @@ export class TenantStore {
       this.calls?.count('TransactWriteItems');
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        this.committed?.(items);
         return;
       } catch (error) {
         const translated = translateDynamoError(error, what);

@@ -31,3 +31,13 @@ export async function alertOutbox(store: TenantStore, alert: Alert): Promise<Tra
   const outbox = await import('./webhook-outbox.ts');
   return outbox.outboxItems(store, outbox.alertEvents(alert));
 }
+
+/**
+ * Whether a committed transaction left a webhook delivery due: an event's outbox item, or a replay. The API asks
+ * for such deliveries to be sent at once (packages/api/src/channels/delivery-kick.ts).
+ */
+export function queuesWebhookDelivery(items: readonly TransactItem[]): boolean {
+  return items.some(
+    (item) => item.Put?.Item?.type === 'WebhookDelivery' && item.Put.Item.status === 'pending',
+  );
+}

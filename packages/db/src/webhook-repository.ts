@@ -62,13 +62,44 @@ export class WebhookRepository extends RecordRepository<StoredWebhook> {
         },
         page,
       )
-      .then((result) => ({ ...result, items: result.items.map((item) => fromItem<WebhookDelivery>(item)) }));
+      .then((result) => ({ ...result, items: result.items.map(deliveryFromItem) }));
   }
 
   async getDelivery(webhookId: string, deliveryId: string): Promise<WebhookDelivery | undefined> {
     const { pk, sk } = deliveryKey(this.store, webhookId, deliveryId);
     const item = await this.store.get(pk, sk, true);
-    return item ? fromItem<WebhookDelivery>(item) : undefined;
+    return item ? deliveryFromItem(item) : undefined;
+  }
+
+  /**
+   * Takes a due delivery for one attempt, so that two runs at once (the schedule and a kick, two kicks) never send
+   * it twice: one conditional UpdateItem, on condition that it is still pending, due by `now` and nobody else's
+   * claim is running. The claim holds for `leaseMs` (longer than any run); the delivery also leaves `due` until
+   * then, so other runs do not list it, and a run that dies mid-send leaves it due again when the claim lapses.
+   * Answers the delivery as claimed (read consistently by the write itself), or undefined when it was not due.
+   */
+  async claimDelivery(
+    webhookId: string,
+    deliveryId: string,
+    claim: { token: string; now: Date; leaseMs: number },
+  ): Promise<WebhookDelivery | undefined> {
+    const now = claim.now.toISOString();
+    const until = new Date(claim.now.getTime() + claim.leaseMs).toISOString();
+    const item = await this.store.update({
+      Key: deliveryKey(this.store, webhookId, deliveryId),
+      UpdateExpression: 'SET claimToken = :token, claimedUntil = :until, duesk = :duesk',
+      ConditionExpression:
+        'attribute_exists(pk) AND #status = :pending AND nextAttemptAt <= :now AND (attribute_not_exists(claimedUntil) OR claimedUntil <= :now)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':token': claim.token,
+        ':until': until,
+        ':duesk': dueKeys(this.store, until, webhookId, deliveryId).duesk,
+        ':pending': 'pending',
+        ':now': now,
+      },
+    });
+    return item ? deliveryFromItem(item) : undefined;
   }
 
   /** listDueDeliveries: Query due DUE#WEBHOOK up to now, oldest due first. */
@@ -85,16 +116,18 @@ export class WebhookRepository extends RecordRepository<StoredWebhook> {
         },
         page,
       )
-      .then((result) => ({ ...result, items: result.items.map((item) => fromItem<WebhookDelivery>(item)) }));
+      .then((result) => ({ ...result, items: result.items.map(deliveryFromItem) }));
   }
 
   /**
-   * The delivery after an attempt (or a replay), on condition that nobody else moved it since `attempts` and
-   * `status` were read: two timers racing on one delivery write once. False when the condition failed.
+   * The delivery after an attempt, on condition that nobody else moved it since `attempts` and `status` were read
+   * and, given the claim's token, that the claim is still this run's. The Put leaves the claim behind. False
+   * when the condition failed.
    */
   async saveDelivery(
     before: Pick<WebhookDelivery, 'attempts' | 'status'>,
     after: WebhookDelivery,
+    claimToken?: string,
   ): Promise<boolean> {
     const item = {
       ...deliveryKey(this.store, after.webhookId, after.id),
@@ -111,9 +144,13 @@ export class WebhookRepository extends RecordRepository<StoredWebhook> {
             Put: {
               TableName: this.store.tableName,
               Item: item,
-              ConditionExpression: 'attribute_exists(pk) AND attempts = :attempts AND #status = :status',
+              ConditionExpression: `attribute_exists(pk) AND attempts = :attempts AND #status = :status${claimToken ? ' AND claimToken = :token' : ''}`,
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':attempts': before.attempts, ':status': before.status },
+              ExpressionAttributeValues: {
+                ':attempts': before.attempts,
+                ':status': before.status,
+                ...(claimToken ? { ':token': claimToken } : {}),
+              },
             },
           },
         ],
@@ -158,6 +195,16 @@ export class WebhookRepository extends RecordRepository<StoredWebhook> {
     );
     return after;
   }
+}
+
+/** A delivery as stored, without its storage attributes and without a run's claim on it. */
+function deliveryFromItem(item: StoredItem): WebhookDelivery {
+  const {
+    claimToken: _token,
+    claimedUntil: _until,
+    ...delivery
+  } = fromItem<WebhookDelivery & { claimToken?: string; claimedUntil?: string }>(item);
+  return delivery;
 }
 
 /** What the feed may be narrowed to: the caller's scope (scopeFilter) and a unit. */

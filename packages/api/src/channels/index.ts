@@ -1,3 +1,4 @@
+export * from './delivery-kick.ts';
 export * from './links.ts';
 export * from './outbound-notifier.ts';
 export * from './transports.ts';

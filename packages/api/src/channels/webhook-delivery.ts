@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -18,7 +19,8 @@ import { type TenantStore, WebhookRepository, webhookEntity } from '@gridsafe/db
  * Sends a county's due webhook deliveries (the outbox, webhook-outbox.ts): each is POSTed with its stored body,
  * signed with its webhook's secret (signed-message.ts, the one signature of alerts and webhooks), and recorded:
  * delivered on a 2xx, else due again after the next backoff (1 min, 5, 30, 2 h, 12 h), then dead-lettered.
- * Runs on the county's timer (the escalation schedule in AWS, scripts/local/escalation-timer.ts locally).
+ * Runs on the county's timer (the escalation schedule in AWS, scripts/local/escalation-timer.ts locally) and, after
+ * a write that queued deliveries, at once (delivery-kick.ts). Runs may overlap: each delivery is claimed first.
  */
 export interface WebhookDeliveryOptions {
   store: TenantStore;
@@ -41,6 +43,12 @@ export interface WebhookDeliveryResult {
   dead: number;
   skipped: number;
 }
+
+/**
+ * How long a run's claim on a delivery holds: longer than any run (the sweep function's timeout is 2 minutes), so
+ * a live run never loses its claim mid-send, and a delivery whose run died is due again this long after.
+ */
+export const DELIVERY_CLAIM_MS = 2 * 60_000;
 
 /** A target refused by the address rules (at registration or at delivery). */
 export class RefusedTargetError extends Error {}
@@ -75,9 +83,15 @@ export async function runWebhookDeliveries(options: WebhookDeliveryOptions): Pro
       await Promise.all(
         page.items.slice(start, start + 4).map(async (listed) => {
           result.due += 1;
-          // The index may lag the table: decide from a consistent read.
-          const delivery = await repository.getDelivery(listed.webhookId, listed.id);
-          if (delivery?.status !== 'pending') {
+          // The index may lag the table, and another run (the schedule, a kick) may be at the same delivery: the
+          // claim decides on the item itself, so exactly one run sends this attempt.
+          const token = randomUUID();
+          const delivery = await repository.claimDelivery(listed.webhookId, listed.id, {
+            token,
+            now: clock.now(),
+            leaseMs: DELIVERY_CLAIM_MS,
+          });
+          if (!delivery) {
             result.skipped += 1;
             return;
           }
@@ -93,7 +107,7 @@ export async function runWebhookDeliveries(options: WebhookDeliveryOptions): Pro
             const { nextAttemptAt: _next, ...rest } = after;
             after = { ...rest, status: 'dead' };
           }
-          if (!(await repository.saveDelivery(delivery, after))) {
+          if (!(await repository.saveDelivery(delivery, after, token))) {
             result.skipped += 1;
             return;
           }
