@@ -5,7 +5,10 @@ import { fromItem, RegisterJobRepository } from '@gridsafe/db';
 import ExcelJS from 'exceljs';
 import { describe, expect } from 'vitest';
 import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
+import { DEMO_LOGIN_PASSWORD } from '../support/harness.ts';
 import { sha256Hex, uploadWith } from '../support/photos.ts';
+import { countyClient } from '../support/reliability/client.ts';
+import { recountAgainstCounters } from '../support/reliability/consistency.ts';
 
 const it = countyTest({ prefix: 'rj' });
 
@@ -321,6 +324,11 @@ describe('register imports', () => {
     expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 6);
     const found = await everyItem<{ name: string }>(admin, `/units?q=${encodeURIComponent('断点索引')}`);
     expect(found.map((unit) => unit.name).sort()).toEqual(rows.map((row) => row.name).sort());
+    // Every unit counter of the tree still equals a recount of the units listed.
+    const token = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    const recount = await recountAgainstCounters(countyClient(api.app, county.tenant, token), county.county);
+    expect(recount.mismatches).toEqual([]);
+    expect(recount.units).toBeGreaterThanOrEqual(before + 6);
   });
 
   it("makes a job's new units findable by part of their name once the job is done", async ({ admin }) => {
