@@ -96,8 +96,9 @@ export function requestImportWriter(c: Context<AppEnv>): ImportWriter {
 /**
  * Imports units. Each row is validated on its own and answered on its own; a bad row never stops the good ones.
  * Rows are matched by credit code, so a re-import writes only what changed. Reads and creates are batched (100
- * codes a BatchGetItem, 32 new units of a village a transaction, their search postings by BatchWriteItem after it); a batch that meets a credit code claimed in
- * the meantime is written again row by row, so every row still gets its own answer.
+ * codes a BatchGetItem, 32 new units of a village a transaction, their search postings by BatchWriteItem after
+ * it); a batch that meets a credit code claimed in the meantime is written again row by row, so every row still
+ * gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, REQUIRED_COLUMNS);
