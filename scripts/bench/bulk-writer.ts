@@ -1,4 +1,9 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '@gridsafe/db';
 
 /** DynamoDB's limit on requests in one BatchWriteItem call. */
@@ -120,6 +125,59 @@ export class BulkWriter {
     }
     await this.drain();
     return shards.length;
+  }
+
+  /**
+   * Adds the in-memory totals to counter items that may already hold counts, as `finishByAdding` does, in a
+   * fraction of the calls: the items as they stand by BatchGetItem (100 a call), each total added to them in memory,
+   * the sums written back by BatchWriteItem. Only for a table nobody else writes meanwhile (a seed before the API
+   * starts): a count added between the read and the write would be lost. Call once, after every record.
+   */
+  async finishByMerging(): Promise<number> {
+    await this.drain();
+    const shards = [...this.counters.values()];
+    this.counters.clear();
+    const reads: Promise<void>[] = [];
+    const found = new Map<string, Record<string, unknown>>();
+    for (let start = 0; start < shards.length; start += 100) {
+      const keys = shards.slice(start, start + 100).map(({ pk, sk }) => ({ pk, sk }));
+      reads.push(
+        this.batchGet(keys).then((items) => {
+          for (const item of items) found.set(`${item.pk}\u0000${item.sk}`, item);
+        }),
+      );
+      if (reads.length >= this.inFlight) await Promise.all(reads.splice(0));
+    }
+    await Promise.all(reads);
+    for (const shard of shards) {
+      const item: Record<string, unknown> = { ...found.get(`${shard.pk}\u0000${shard.sk}`), ...shard };
+      delete item.values;
+      for (const [name, value] of Object.entries(shard.values)) {
+        const before = item[name];
+        item[name] = (typeof before === 'number' ? before : 0) + value;
+      }
+      this.buffer.push(item);
+      if (this.buffer.length >= BATCH_SIZE) await this.send(this.buffer.splice(0, BATCH_SIZE));
+    }
+    await this.drain();
+    return shards.length;
+  }
+
+  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = keys;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_UNPROCESSED_ROUNDS)
+        throw new Error(`${pending.length} keys stayed unprocessed after ${round} BatchGetItem calls.`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 50 * 2 ** round)));
+      this.stats.calls += 1;
+      const result = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return found;
   }
 
   /** The counter totals folded so far, by `pk` + `sk` (for checks). */
