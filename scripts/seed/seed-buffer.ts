@@ -60,15 +60,23 @@ export class SeedBuffer extends TenantStore {
     }
   }
 
+  /** How many items the buffer holds (each key once). */
+  get size(): number {
+    return this.items.size;
+  }
+
   /** The buffered items of one `type` (Hazard, Patrol, ...), as they stand. */
   ofType(type: string): StoredItem[] {
     return [...this.items.values()].filter((item) => item.type === type);
   }
 
-  /** Every buffered item to `bulk` (the counter ADDs folded there), then forgets them. Answers how many items. */
-  async flush(bulk: BulkWriter): Promise<number> {
-    const count = this.items.size;
-    const puts = [...this.items.values()];
+  /**
+   * Every buffered item to `bulk` (the counter ADDs folded there) but those `skip` names, then forgets them all.
+   * Answers how many items were sent.
+   */
+  async flush(bulk: BulkWriter, skip: (item: StoredItem) => boolean = () => false): Promise<number> {
+    const puts = [...this.items.values()].filter((item) => !skip(item));
+    const count = puts.length;
     this.items.clear();
     for (let start = 0; start < puts.length; start += 25) {
       await bulk.add(

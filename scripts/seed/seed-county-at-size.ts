@@ -308,9 +308,10 @@ export async function seedCountyAtSize(
   }
   added.resources = townships.length * 2;
 
-  log('writing the quarter');
-  const history = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT);
-  await buffer.flush(history);
+  log(`writing the quarter (${buffer.size} items less its search postings)`);
+  const history = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, { oneShard: true });
+  // The hazards' search postings too are left to `indexSizedCountyForSearch`, which indexes every hazard as well.
+  await buffer.flush(history, (item) => item.type === 'SearchPosting');
   log('counters of the quarter');
   await history.finishByMerging();
 
@@ -377,7 +378,7 @@ async function seedUnitsAndRiskPoints(options: {
   log: (message: string) => void;
 }): Promise<void> {
   const { target, store, ctx, firstSerial, unitAt, photos, log } = options;
-  const bulk = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT);
+  const bulk = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, { oneShard: true });
   const units = new UnitRepository(store);
   log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
   for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
