@@ -171,21 +171,19 @@ export async function seedCountyAtSize(
   const photos = target.evidence
     ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant)
     : undefined;
-  // Units and risk points are written in bulk and their counters added once at the end, which a second run must
-  // not repeat: a marker of their own, written right after the counters, says they are done.
+  // Every record below is written in bulk, its counters summed in memory and added once at the very end, with
+  // the marker: a start stopped before then writes the same records again and adds the counters once. (An older
+  // seed marked its units and risk points done apart, counters added; such a county keeps them.)
+  const bulk = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, { oneShard: true });
   const recordsMarker = { pk: marker.pk, sk: `${marker.sk}#records` };
-  if (!(await store.get(recordsMarker.pk, recordsMarker.sk, true))) {
-    await seedUnitsAndRiskPoints({ target, store, ctx, firstSerial, unitAt, photos, log });
-    await target.client.send(
-      new PutCommand({ TableName: target.tableName, Item: { ...recordsMarker, type: 'SeedMarker' } }),
-    );
+  const recordsDone = (await store.get(recordsMarker.pk, recordsMarker.sk, true)) !== undefined;
+  if (!recordsDone) {
+    await seedUnitsAndRiskPoints({ target, store, ctx, bulk, firstSerial, unitAt, photos, log });
     added.units = newUnits;
   }
 
   // The quarter's history (hazards, patrols, ratings, the next patrol tasks) goes through the repositories' own
-  // transactions into a buffer in memory (seed-buffer.ts), which is written in bulk at the end, its counters added
-  // once. Nothing of it reaches the table before that, so a start stopped half-way does all of it again; the
-  // marker written last says it is done.
+  // transactions into a buffer in memory (seed-buffer.ts), which is written in bulk at the end.
   const { settings } = await new SettingsRepository(store).get();
   const buffer = new SeedBuffer(store, ['HZ#', 'PATROL#', 'PATROLOPEN']);
   log('hazards of the quarter');
@@ -309,11 +307,26 @@ export async function seedCountyAtSize(
   added.resources = townships.length * 2;
 
   log(`writing the quarter (${buffer.size} items less its search postings)`);
-  const history = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, { oneShard: true });
   // The hazards' search postings too are left to `indexSizedCountyForSearch`, which indexes every hazard as well.
-  await buffer.flush(history, (item) => item.type === 'SearchPosting');
-  log('counters of the quarter');
-  await history.finishByMerging();
+  await buffer.flush(bulk, (item) => item.type === 'SearchPosting');
+  log(`counters (${bulk.counterTotals().length} items)`);
+  // Only the counters of the demo's own grids can already hold counts: the partitions of the grids this seed
+  // made are new (unless an older seed counted its units there), so they are written without being read.
+  const demoGrids = new Set([
+    demoId(tenant, 'grid:county'),
+    ...county.townships.flatMap((t) => [
+      demoId(tenant, `grid:${t.name}`),
+      ...t.villages.map((village) => demoId(tenant, `grid:${t.name}/${village}`)),
+    ]),
+  ]);
+  const newGrids = new Set(
+    [...townships.map((t) => t.node.id), ...villages.map((v) => v.node.id)].filter(
+      (id) => !demoGrids.has(id),
+    ),
+  );
+  await bulk.finishByMerging(
+    recordsDone ? undefined : (pk) => !newGrids.has(pk.slice(store.prefix.length).split('#')[1] ?? ''),
+  );
 
   await target.client.send(
     new PutCommand({
@@ -372,13 +385,13 @@ async function seedUnitsAndRiskPoints(options: {
   target: SeedTarget;
   store: TenantStore;
   ctx: WriteContext;
+  bulk: BulkWriter;
   firstSerial: number;
   unitAt: (serial: number) => Unit;
   photos: PhotoStore | undefined;
   log: (message: string) => void;
 }): Promise<void> {
-  const { target, store, ctx, firstSerial, unitAt, photos, log } = options;
-  const bulk = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, { oneShard: true });
+  const { target, store, ctx, bulk, firstSerial, unitAt, photos, log } = options;
   const units = new UnitRepository(store);
   log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
   for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
@@ -416,8 +429,7 @@ async function seedUnitsAndRiskPoints(options: {
         : point;
     await bulk.add(withoutSearchPostings(riskPoints.creationItems(withPhoto, { ...ctx, now: at })));
   });
-  log('counters');
-  await bulk.finishByMerging();
+  await bulk.drain();
 }
 
 /**
