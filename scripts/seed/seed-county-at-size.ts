@@ -327,6 +327,8 @@ export async function seedCountyAtSize(
   await bulk.finishByMerging(
     recordsDone ? undefined : (pk) => !newGrids.has(pk.slice(store.prefix.length).split('#')[1] ?? ''),
   );
+  const { items, calls, unprocessed } = bulk.stats;
+  report(`written in bulk: ${items} items in ${calls} calls, ${unprocessed} sent again as unprocessed`);
 
   await target.client.send(
     new PutCommand({
