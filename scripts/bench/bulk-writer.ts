@@ -1,4 +1,9 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from '@gridsafe/db';
 
 /** DynamoDB's limit on requests in one BatchWriteItem call. */
@@ -47,6 +52,12 @@ export class BulkWriter {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly inFlight: number,
+    /**
+     * Fold every counter ADD into shard 0 of its bucket (`SHARD#0`, `D#<day>#0`) instead of the shard the update
+     * drew at random. Readers sum a bucket's shards, so the totals read the same, from up to 8× fewer items:
+     * for a seed, where no concurrent writer needs the spread.
+     */
+    private readonly options: { oneShard?: boolean } = {},
   ) {}
 
   /** Takes one creation transaction's items; resolves once the writer has room for more. */
@@ -122,6 +133,61 @@ export class BulkWriter {
     return shards.length;
   }
 
+  /**
+   * Adds the in-memory totals to counter items that may already hold counts, as `finishByAdding` does, in a
+   * fraction of the calls: the items as they stand by BatchGetItem (100 a call), each total added to them in memory,
+   * the sums written back by BatchWriteItem. Only for a table nobody else writes meanwhile (a seed before the API
+   * starts): a count added between the read and the write would be lost. Call once, after every record. Items
+   * whose partition `mayExist` says is new are not read (the caller knows nothing was counted there yet).
+   */
+  async finishByMerging(mayExist: (pk: string) => boolean = () => true): Promise<number> {
+    await this.drain();
+    const shards = [...this.counters.values()];
+    this.counters.clear();
+    const reads: Promise<void>[] = [];
+    const found = new Map<string, Record<string, unknown>>();
+    const toRead = shards.filter((shard) => mayExist(shard.pk));
+    for (let start = 0; start < toRead.length; start += 100) {
+      const keys = toRead.slice(start, start + 100).map(({ pk, sk }) => ({ pk, sk }));
+      reads.push(
+        this.batchGet(keys).then((items) => {
+          for (const item of items) found.set(`${item.pk}\u0000${item.sk}`, item);
+        }),
+      );
+      if (reads.length >= this.inFlight) await Promise.all(reads.splice(0));
+    }
+    await Promise.all(reads);
+    for (const shard of shards) {
+      const item: Record<string, unknown> = { ...found.get(`${shard.pk}\u0000${shard.sk}`), ...shard };
+      delete item.values;
+      for (const [name, value] of Object.entries(shard.values)) {
+        const before = item[name];
+        item[name] = (typeof before === 'number' ? before : 0) + value;
+      }
+      this.buffer.push(item);
+      if (this.buffer.length >= BATCH_SIZE) await this.send(this.buffer.splice(0, BATCH_SIZE));
+    }
+    await this.drain();
+    return shards.length;
+  }
+
+  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = keys;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_UNPROCESSED_ROUNDS)
+        throw new Error(`${pending.length} keys stayed unprocessed after ${round} BatchGetItem calls.`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 50 * 2 ** round)));
+      this.stats.calls += 1;
+      const result = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return found;
+  }
+
   /** The counter totals folded so far, by `pk` + `sk` (for checks). */
   counterTotals(): { pk: string; sk: string; values: Record<string, number> }[] {
     return [...this.counters.values()];
@@ -140,8 +206,9 @@ export class BulkWriter {
     ) {
       throw new Error(`The bulk writer only folds counter ADDs, not ${JSON.stringify(update)}.`);
     }
-    const id = `${key.pk}\u0000${key.sk}`;
-    const shard = this.counters.get(id) ?? { pk: key.pk, sk: key.sk, values: {} };
+    const sk = this.options.oneShard ? key.sk.replace(/#\d+$/, '#0') : key.sk;
+    const id = `${key.pk}\u0000${sk}`;
+    const shard = this.counters.get(id) ?? { pk: key.pk, sk, values: {} };
     for (const part of match[1]!.split(',')) {
       const [nameRef, valueRef, extra] = part.trim().split(/\s+/);
       const name = nameRef ? update.ExpressionAttributeNames?.[nameRef] : undefined;

@@ -1,30 +1,38 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
+  type CreditLevel,
+  creditPatrolDays,
   DEFAULT_SETTINGS,
   type Department,
   type GridNode,
   grade,
+  type Hazard,
   isActiveUnit,
   makeCreditCode,
   newResource,
+  type Patrol,
   type Principal,
+  planPatrol,
   type RiskPoint,
   type Unit,
-  ulidSource,
 } from '@gridsafe/core';
 import {
   backfillSearchIndex,
+  CreditRulesRepository,
   DepartmentRepository,
   GridRepository,
+  gridEntity,
   HazardRepository,
+  hazardEntity,
   PatrolRepository,
-  planPatrols,
+  patrolEntity,
   ResourceRepository,
   RiskPointRepository,
-  rateCounty,
+  rateUnitsFrom,
   riskPointsByUnit,
   SettingsRepository,
+  systemPrincipal,
   TenantStore,
   type TransactItem,
   UnitRepository,
@@ -37,6 +45,7 @@ import { townshipCells } from './demo-boundaries.ts';
 import { DEMO_DEPARTMENTS, DEMO_UNIT_KINDS, DEMO_UNIT_PREFIXES, type DemoCounty } from './demo-data.ts';
 import { demoId } from './demo-ids.ts';
 import { demoJpegPhoto, demoUnit, LEC_FOR, riskPointFromTemplate } from './demo-records.ts';
+import { SeedBuffer } from './seed-buffer.ts';
 import { ensureGrid, type SeedTarget } from './seed-demo.ts';
 import { DEMO_HAZARDS, type HazardPlan, seedHazard, seedPatrol } from './seed-demo-hazards.ts';
 import { DEMO_RISK_POINT_PLAN } from './seed-demo-risk-points.ts';
@@ -58,6 +67,8 @@ const IN_REVIEW: Record<ReviewStatus, Partial<Record<Colour, number>>> = {
 };
 /** Drafts a grid member has started and not yet submitted (not reported, so outside Taihe's 2,684). */
 const DRAFTS = 150;
+/** BatchWriteItem calls in flight: DynamoDB Local applies them one at a time, so more only queue there. */
+const BULK_IN_FLIGHT = 8;
 
 /**
  * How the quarter's hazards went, as weights over the demo's own hazard stories (seed-demo-hazards.ts): most
@@ -143,7 +154,7 @@ export async function seedCountyAtSize(
   ).filter((d): d is Department => d !== undefined);
 
   log('townships and villages');
-  const { villages, townships } = await seedGridTree(store, county, ctx, once);
+  const { villages, townships } = await seedGridTree(store, county, ctx, once, added);
   log('township boundaries');
   await seedTownshipBoundaries(store, county, townships, ctx, once);
 
@@ -160,30 +171,34 @@ export async function seedCountyAtSize(
   const photos = target.evidence
     ? new PhotoStore(target.evidence.client, target.evidence.bucket, tenant)
     : undefined;
-  // Units and risk points are written in bulk and their counters added once at the end, which a second run must
-  // not repeat: a marker of their own, written right after the counters, says they are done.
+  // Every record below is written in bulk, its counters summed in memory and added once at the very end, with
+  // the marker: a start stopped before then writes the same records again and adds the counters once. (An older
+  // seed marked its units and risk points done apart, counters added; such a county keeps them.)
+  const bulk = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, { oneShard: true });
   const recordsMarker = { pk: marker.pk, sk: `${marker.sk}#records` };
-  if (!(await store.get(recordsMarker.pk, recordsMarker.sk, true))) {
-    await seedUnitsAndRiskPoints({ target, store, ctx, firstSerial, unitAt, photos, log });
-    await target.client.send(
-      new PutCommand({ TableName: target.tableName, Item: { ...recordsMarker, type: 'SeedMarker' } }),
-    );
+  const recordsDone = (await store.get(recordsMarker.pk, recordsMarker.sk, true)) !== undefined;
+  if (!recordsDone) {
+    await seedUnitsAndRiskPoints({ target, store, ctx, bulk, firstSerial, unitAt, photos, log });
     added.units = newUnits;
   }
 
+  // The quarter's history (hazards, patrols, ratings, the next patrol tasks) goes through the repositories' own
+  // transactions into a buffer in memory (seed-buffer.ts), which is written in bulk at the end.
   const { settings } = await new SettingsRepository(store).get();
+  const buffer = new SeedBuffer(store, ['HZ#', 'PATROL#', 'PATROLOPEN']);
   log('hazards of the quarter');
   const hazardEnv = {
     tenant,
-    hazards: new HazardRepository(store),
-    store,
+    hazards: new HazardRepository(buffer),
+    store: buffer,
     settings,
     now,
     photos,
     evidence: target.evidence,
   };
   const hazardPlans = hazardPlansOfQuarter();
-  await runBounded(hazardPlans.length, 8, async (i) => {
+  // Only the photos' uploads wait on anything: the writes stay in memory.
+  await runBounded(hazardPlans.length, 16, async (i) => {
     const serial = firstSerial + ((i * 53) % newUnits);
     if (await seedHazard(hazardEnv, hazardPlans[i]!, unitAt(serial)))
       added.hazards = (added.hazards ?? 0) + 1;
@@ -195,14 +210,15 @@ export async function seedCountyAtSize(
   for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
     serialOf.set(demoId(tenant, `unit:${serial}`), serial);
   }
-  const patrolEnv = { tenant, patrols: new PatrolRepository(store), settings, centre: county.centre, now };
+  const patrols = new PatrolRepository(buffer);
+  const patrolEnv = { tenant, patrols, settings, centre: county.centre, now };
   // Units the sized seed added that have risk points (the demo's own units keep the demo's named patrols).
   const patrolUnits = [...pointsByUnit.keys()]
     // A suspended or closed unit is not patrolled (and planPatrols passes it by too).
     .filter((unitId) => serialOf.has(unitId) && isActiveUnit(unitAt(serialOf.get(unitId)!)))
     .slice(0, TAIHE_SIZE.completedPatrols);
-  await runBounded(patrolUnits.length, 8, async (i) => {
-    const serial = serialOf.get(patrolUnits[i]!)!;
+  for (const [i, unitId] of patrolUnits.entries()) {
+    const serial = serialOf.get(unitId)!;
     const dueDay = -1 - (i % 80);
     const plan = {
       key: `size:${serial}`,
@@ -210,19 +226,57 @@ export async function seedCountyAtSize(
       dueDay,
       done: { day: dueDay - 1, deficient: i % 12 === 0, far: i % 25 === 0 },
     };
-    if (await seedPatrol(patrolEnv, plan, unitAt(serial), pointsByUnit.get(patrolUnits[i]!) ?? [])) {
+    if (await seedPatrol(patrolEnv, plan, unitAt(serial), pointsByUnit.get(unitId) ?? [])) {
       added.patrols = (added.patrols ?? 0) + 1;
     }
-  });
+  }
+
   log('credit ratings');
-  // Every unit rated from its seeded record, the new ratings sent by BatchWriteItem like the units themselves.
-  const ratings = new BulkWriter(target.client, target.tableName, 4);
-  added.creditRatings = (await rateCounty(store, now, (items) => ratings.add(items))).changed;
-  await ratings.drain();
+  // Every new unit rated from the records this seed made (the demo's own units keep the demo's ratings: nothing
+  // here is theirs), as rateCounty would rate them after reading the county back.
+  const { rules } = await new CreditRulesRepository(store).get();
+  const since = now.getTime() - (rules.lookbackDays + 366) * 86_400_000;
+  const sizedUnits = Array.from({ length: newUnits }, (_, i) => unitAt(firstSerial + i));
+  const rated = await rateUnitsFrom(
+    buffer,
+    now,
+    {
+      units: sizedUnits,
+      riskPoints: sizedRiskPoints(tenant, now, firstSerial, unitAt),
+      hazards: buffer.ofType('Hazard').map((item) => hazardEntity.fromItem<Hazard>(item)),
+      patrols: buffer
+        .ofType('Patrol')
+        .map((item) => patrolEntity.fromItem<Patrol>(item))
+        .filter((patrol) => patrol.status === 'done' && Date.parse(patrol.dueAt) >= since),
+      enforcement: new Map(),
+    },
+    (items) => buffer.transact(items, 'credit'),
+    { fresh: true },
+  );
+  added.creditRatings = rated.changed;
+
+  log('patrol tasks for every other unit');
+  // What planPatrols does for a unit without an open task, from the ratings just made: a task due one interval
+  // from now, at least as often as the unit's credit level asks.
+  const levels = new Map(buffer.ofType('UnitCredit').map((item) => [String(item.unitId), item.level]));
+  const planner = { principal: systemPrincipal(tenant, 'patrol-planner'), now };
+  for (const unit of sizedUnits) {
+    if (!isActiveUnit(unit) || (await buffer.get(store.key('PATROLOPEN'), unit.id))) continue;
+    const level = levels.get(unit.id) as CreditLevel | undefined;
+    const patrol = planPatrol(
+      { ...unit, creditPatrolDays: level ? creditPatrolDays(level, rules) : undefined },
+      pointsByUnit.get(unit.id) ?? [],
+      settings,
+      now,
+      demoId(tenant, `patrol:planned:${unit.id}`),
+    );
+    await patrols.create(patrol, planner);
+    added.plannedPatrols = (added.plannedPatrols ?? 0) + 1;
+  }
+
   log('emergency resources');
-  // Each township's rescue team and supply stockpile beside its centre, by BatchWriteItem like the units.
-  const resourceWriter = new BulkWriter(target.client, target.tableName, 4);
-  const resources = new ResourceRepository(store);
+  // Each township's rescue team and supply stockpile beside its centre.
+  const resources = new ResourceRepository(buffer);
   for (const [i, { node, centre }] of townships.entries()) {
     const place = (dLat: number) => ({ lat: Math.round((centre.lat + dLat) * 1e6) / 1e6, lng: centre.lng });
     const contact = { name: `${node.name}应急办`, phone: `0558-86${String(1000 + i).padStart(5, '0')}` };
@@ -247,20 +301,34 @@ export async function seedCountyAtSize(
         ctx.principal.username,
         now,
       );
-      await resourceWriter.add(resources.creationItems(resource, ctx));
+      await buffer.transact(resources.creationItems(resource, ctx), 'resource');
     }
   }
-  await resourceWriter.drain();
   added.resources = townships.length * 2;
-  log('patrol tasks for every other unit');
-  const planned = await planPatrols({
-    store,
-    clock: { now: () => now },
-    settings,
-    ids: ulidSource,
-    force: true,
-  });
-  added.plannedPatrols = planned.created;
+
+  log(`writing the quarter (${buffer.size} items less its search postings)`);
+  // The hazards' search postings too are left to `indexSizedCountyForSearch`, which indexes every hazard as well.
+  await buffer.flush(bulk, (item) => item.type === 'SearchPosting');
+  log(`counters (${bulk.counterTotals().length} items)`);
+  // Only the counters of the demo's own grids can already hold counts: the partitions of the grids this seed
+  // made are new (unless an older seed counted its units there), so they are written without being read.
+  const demoGrids = new Set([
+    demoId(tenant, 'grid:county'),
+    ...county.townships.flatMap((t) => [
+      demoId(tenant, `grid:${t.name}`),
+      ...t.villages.map((village) => demoId(tenant, `grid:${t.name}/${village}`)),
+    ]),
+  ]);
+  const newGrids = new Set(
+    [...townships.map((t) => t.node.id), ...villages.map((v) => v.node.id)].filter(
+      (id) => !demoGrids.has(id),
+    ),
+  );
+  await bulk.finishByMerging(
+    recordsDone ? undefined : (pk) => !newGrids.has(pk.slice(store.prefix.length).split('#')[1] ?? ''),
+  );
+  const { items, calls, unprocessed } = bulk.stats;
+  report(`written in bulk: ${items} items in ${calls} calls, ${unprocessed} sent again as unprocessed`);
 
   await target.client.send(
     new PutCommand({
@@ -319,15 +387,14 @@ async function seedUnitsAndRiskPoints(options: {
   target: SeedTarget;
   store: TenantStore;
   ctx: WriteContext;
+  bulk: BulkWriter;
   firstSerial: number;
   unitAt: (serial: number) => Unit;
   photos: PhotoStore | undefined;
   log: (message: string) => void;
 }): Promise<void> {
-  const { target, store, ctx, firstSerial, unitAt, photos, log } = options;
-  const bulk = new BulkWriter(target.client, target.tableName, 4);
+  const { target, store, ctx, bulk, firstSerial, unitAt, photos, log } = options;
   const units = new UnitRepository(store);
-  const newUnits = TAIHE_SIZE.units - firstSerial + 1;
   log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
   for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
     const unit = unitAt(serial);
@@ -339,36 +406,7 @@ async function seedUnitsAndRiskPoints(options: {
 
   log('risk points');
   const riskPoints = new RiskPointRepository(store);
-  // Point i goes to a different new unit (37 is prime to the unit count), the riskier colours to the riskier
-  // trades: a red or orange point is placed at the next hazardous-chemicals or fireworks unit.
-  const points: RiskPoint[] = riskPointPlans().map((plan, i) => {
-    let serial = firstSerial + ((i * 37) % newUnits);
-    if (plan.color === 'red' || plan.color === 'orange') {
-      while (!['hazardous_chemicals', 'fireworks'].includes(unitAt(serial).industry)) {
-        serial = serial >= TAIHE_SIZE.units ? firstSerial : serial + 1;
-      }
-    }
-    const unit = unitAt(serial);
-    const at = daysBefore(ctx.now, (i % 88) + 1);
-    const reviewChain = plan.status === 'draft' ? [] : [...DEFAULT_SETTINGS.reviewChains[plan.color]];
-    return riskPointFromTemplate({
-      id: demoId(store.tenant, `risk-point:size:${i}`),
-      unit,
-      templateIndex: i,
-      location: around(unit.location!, i, 0.0006),
-      emergencyPhone: '0558-8612345',
-      color: plan.color,
-      assessment:
-        plan.color === 'ungraded'
-          ? undefined
-          : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, at, 'demo-seed'),
-      status: plan.status,
-      reviewChain,
-      reviewStep: plan.status === 'filed' ? reviewChain.length : plan.status === 'township_approved' ? 1 : 0,
-      photos: [],
-      now: at,
-    });
-  });
+  const points = sizedRiskPoints(store.tenant, ctx.now, firstSerial, unitAt);
   await runBounded(points.length, 16, async (i) => {
     const point = points[i]!;
     const at = new Date(point.createdAt);
@@ -393,8 +431,7 @@ async function seedUnitsAndRiskPoints(options: {
         : point;
     await bulk.add(withoutSearchPostings(riskPoints.creationItems(withPhoto, { ...ctx, now: at })));
   });
-  log('counters');
-  await bulk.finishByAdding();
+  await bulk.drain();
 }
 
 /**
@@ -465,13 +502,15 @@ async function seedTownshipBoundaries(
 
 /**
  * Every township to 32 and every village to 314, the demo's own kept; answers all villages with a centre, and
- * the townships with the centre their villages are placed around.
+ * the townships with the centre their villages are placed around. A township's missing villages are created in
+ * one transaction (GridRepository.createSiblings, as the tree import does), not one each.
  */
 async function seedGridTree(
   store: TenantStore,
   county: DemoCounty,
   ctx: WriteContext,
   once: (what: string, write: () => Promise<unknown>) => Promise<void>,
+  added: Record<string, number>,
 ): Promise<{
   villages: PlacedVillage[];
   townships: { node: GridNode; centre: { lat: number; lng: number } }[];
@@ -521,23 +560,83 @@ async function seedGridTree(
       const name = `${stem}${round > 0 ? round + 1 : ''}${j % 4 === 3 ? '社区' : '村'}`;
       if (!names.includes(name)) names.push(name);
     }
-    for (const [index, village] of names.entries()) {
-      const node = await ensureGrid(
-        grids,
-        {
-          id: demoId(tenant, `grid:${township.name}/${village}`),
-          level: 'village',
-          name: village,
-          code: `${township.code}${String(index + 1).padStart(3, '0')}`,
-          parent: townshipNode,
-        },
-        ctx,
-        counted('grids'),
-      );
-      placed.push({ node, township: townshipNode, centre: around(centre, index + 1, 0.04) });
+    const inputs = names.map((village, index) => ({
+      id: demoId(tenant, `grid:${township.name}/${village}`),
+      level: 'village' as const,
+      name: village,
+      code: `${township.code}${String(index + 1).padStart(3, '0')}`,
+      parent: townshipNode,
+    }));
+    const nodes = new Map(
+      (
+        await store.batchGet(
+          inputs.map((input) => gridEntity.key(store, input.id)),
+          true,
+        )
+      ).map((item) => {
+        const node = gridEntity.fromItem<GridNode>(item);
+        return [node.id, node];
+      }),
+    );
+    const missing = inputs.filter((input) => !nodes.has(input.id));
+    // Two items a village and the township's check: well within a transaction's 100.
+    for (let start = 0; start < missing.length; start += 40) {
+      for (const node of await grids.createSiblings(missing.slice(start, start + 40), ctx)) {
+        nodes.set(node.id, node);
+        added.grids = (added.grids ?? 0) + 1;
+      }
+    }
+    for (const [index, input] of inputs.entries()) {
+      placed.push({
+        node: nodes.get(input.id)!,
+        township: townshipNode,
+        centre: around(centre, index + 1, 0.04),
+      });
     }
   }
   return { villages: placed, townships: placedTownships };
+}
+
+/**
+ * The sized county's risk points, without photos: point i goes to a different new unit (37 is prime to the unit
+ * count), the riskier colours to the riskier trades (a red or orange point at the next hazardous-chemicals or
+ * fireworks unit). The same every time for the same units, so the ratings can be made from them again.
+ */
+function sizedRiskPoints(
+  tenant: string,
+  now: Date,
+  firstSerial: number,
+  unitAt: (serial: number) => Unit,
+): RiskPoint[] {
+  const newUnits = TAIHE_SIZE.units - firstSerial + 1;
+  return riskPointPlans().map((plan, i) => {
+    let serial = firstSerial + ((i * 37) % newUnits);
+    if (plan.color === 'red' || plan.color === 'orange') {
+      while (!['hazardous_chemicals', 'fireworks'].includes(unitAt(serial).industry)) {
+        serial = serial >= TAIHE_SIZE.units ? firstSerial : serial + 1;
+      }
+    }
+    const unit = unitAt(serial);
+    const at = daysBefore(now, (i % 88) + 1);
+    const reviewChain = plan.status === 'draft' ? [] : [...DEFAULT_SETTINGS.reviewChains[plan.color]];
+    return riskPointFromTemplate({
+      id: demoId(tenant, `risk-point:size:${i}`),
+      unit,
+      templateIndex: i,
+      location: around(unit.location!, i, 0.0006),
+      emergencyPhone: '0558-8612345',
+      color: plan.color,
+      assessment:
+        plan.color === 'ungraded'
+          ? undefined
+          : grade(LEC_FOR[plan.color]!, DEFAULT_SETTINGS.grading, at, 'demo-seed'),
+      status: plan.status,
+      reviewChain,
+      reviewStep: plan.status === 'filed' ? reviewChain.length : plan.status === 'township_approved' ? 1 : 0,
+      photos: [],
+      now: at,
+    });
+  });
 }
 
 /** The points the sized county adds: Taihe's filed counts, the 300 in review and some drafts, less the demo's own. */

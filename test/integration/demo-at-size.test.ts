@@ -77,6 +77,34 @@ describe('the demo county at Taihe’s size', () => {
     expect(report.points).toBeGreaterThan(2_684);
   });
 
+  it('the quarter’s hazards and patrols, written in bulk, keep every step in an intact audit chain', {
+    timeout: SEED_TIMEOUT_MS,
+  }, async ({ sized, admin }) => {
+    void sized;
+    const checked: string[] = [];
+    const mismatches: string[] = [];
+    const verify = async (collection: 'hazards' | 'patrols', id: string, atLeast: number) => {
+      const { status, body } = await admin.get(`/${collection}/${id}/audit`);
+      checked.push(id);
+      if (status !== 200) mismatches.push(`${collection}/${id}: audit answered ${status}`);
+      else if (!body.chain.intact || body.chain.length !== body.items.length || body.items.length < atLeast) {
+        mismatches.push(`${collection}/${id}: chain ${JSON.stringify(body.chain)} over ${body.items.length}`);
+      }
+    };
+    // A closed hazard went through at least its creation, its rectification and its closing; a done patrol
+    // through its scheduling and its completion.
+    const closed = await admin.get('/hazards?status=closed&limit=30');
+    expect(closed.status).toBe(200);
+    expect(closed.body.items.length).toBeGreaterThan(0);
+    for (const hazard of closed.body.items) await verify('hazards', hazard.id, 2);
+    const done = await admin.get('/patrols?status=done&limit=30');
+    expect(done.status).toBe(200);
+    expect(done.body.items.length).toBeGreaterThan(0);
+    for (const patrol of done.body.items) await verify('patrols', patrol.id, 2);
+    expect(mismatches).toEqual([]);
+    expect(checked.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('a second start adds nothing', { timeout: SEED_TIMEOUT_MS }, async ({ sized, admin, county }) => {
     const again = await seedCountyAtSize(sized.target, { ...TAIHE, tenant: county.tenant });
     expect(again.present).toBe(true);

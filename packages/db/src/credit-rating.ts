@@ -119,7 +119,7 @@ export async function rateCounty(
   now: Date,
   write: (items: TransactItem[]) => Promise<void> = (items) => store.transact(items, 'credit'),
 ): Promise<{ units: number; changed: number }> {
-  const { rules, version } = await new CreditRulesRepository(store).get();
+  const { rules } = await new CreditRulesRepository(store).get();
   const since = new Date(now.getTime() - rules.lookbackDays * 86_400_000).toISOString();
   const [units, riskPoints, hazards, patrols, enforcement] = await Promise.all([
     unitEntity.all(store, { index: 'gsi1' }),
@@ -132,9 +132,42 @@ export async function rateCounty(
     }),
     enforcementOutcomesByUnit(store),
   ]);
+  return rateUnitsFrom(store, now, { units, riskPoints, hazards, patrols, enforcement }, write);
+}
+
+type OfUnit<T> = T & { unitId: string };
+
+/** A county's records as a rating reads them: the units to rate and everything of theirs that counts. */
+export interface CountyRecords {
+  units: readonly Unit[];
+  riskPoints: readonly OfUnit<CreditInputs['riskPoints'][number]>[];
+  hazards: readonly OfUnit<CreditInputs['hazards'][number]>[];
+  /** Done patrols, at least those due since the look-back less a year. */
+  patrols: readonly OfUnit<CreditInputs['patrols'][number]>[];
+  enforcement: ReadonlyMap<string, EnforcementOutcome[]>;
+}
+
+/**
+ * Rates `units` from records already read (rateCounty's reads, or a seed's own records, which it made and need
+ * not read back), storing the ratings that changed through `write`. Each unit's stored rating is read, 100 a call,
+ * unless `fresh` says none is stored yet (a seed's new units).
+ */
+export async function rateUnitsFrom(
+  store: TenantStore,
+  now: Date,
+  records: CountyRecords,
+  write: (items: TransactItem[]) => Promise<void> = (items) => store.transact(items, 'credit'),
+  options: { fresh?: boolean } = {},
+): Promise<{ units: number; changed: number }> {
+  const { rules, version } = await new CreditRulesRepository(store).get();
+  const { units, riskPoints, hazards, patrols, enforcement } = records;
   const byUnit = <T extends { unitId: string }>(records: readonly T[]) => {
     const map = new Map<string, T[]>();
-    for (const record of records) map.set(record.unitId, [...(map.get(record.unitId) ?? []), record]);
+    for (const record of records) {
+      const list = map.get(record.unitId);
+      if (list) list.push(record);
+      else map.set(record.unitId, [record]);
+    }
     return map;
   };
   const points = byUnit(riskPoints);
@@ -145,7 +178,9 @@ export async function rateCounty(
   let changed = 0;
   for (let start = 0; start < units.length; start += 100) {
     const slice = units.slice(start, start + 100);
-    const stored = await store.batchGet(slice.map((unit) => unitCreditEntity.key(store, unit.id)));
+    const stored = options.fresh
+      ? []
+      : await store.batchGet(slice.map((unit) => unitCreditEntity.key(store, unit.id)));
     const storedOf = new Map(stored.map((item) => [String(item.unitId), item]));
     for (const unit of slice) {
       const inputs: CreditInputs = {
