@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { silentLogger } from '@gridsafe/core';
 import { launchBrowser, loginAs } from '../test/support/browser.ts';
-import { localStackConfig } from './local/config.ts';
-import { freePort } from './local/ports.ts';
-import { startLocalStack } from './local/stack.ts';
+import { startSizedStack } from './bench/sized-stack.ts';
 
 /**
  * `npm run bench:map`: the time a county admin waits for Taihe's map (8,500 units and 2,684 risk points, the
@@ -24,24 +21,11 @@ const { values } = parseArgs({
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataDir = values.data ? resolve(values.data) : mkdtempSync(join(tmpdir(), 'gridsafe-bench-map-'));
 const runs = Number(values.runs);
-const config = localStackConfig(root);
-// One after the other: two ports asked for at once could be the same one.
-const ports: number[] = [];
-for (let i = 0; i < 5; i++) ports.push(await freePort());
-const [port, dynamoPort, s3Port, issuerPort, oidcPort] = ports;
 const seedStart = Date.now();
-const stack = await startLocalStack({
-  ...config,
+const stack = await startSizedStack({
   root,
-  port: port!,
-  dynamoPort: dynamoPort!,
-  s3Port: s3Port!,
-  issuerPort: issuerPort!,
-  oidcPort: oidcPort!,
   dataDir,
   buildWeb: true,
-  demoSize: 'taihe',
-  logger: silentLogger,
   progress: (message) => console.log(`• ${message}`),
 });
 console.log(`Stack ready in ${((Date.now() - seedStart) / 1000).toFixed(1)} s (${dataDir})`);

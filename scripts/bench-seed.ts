@@ -3,10 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { silentLogger } from '@gridsafe/core';
-import { localStackConfig } from './local/config.ts';
-import { freePort } from './local/ports.ts';
-import { startLocalStack } from './local/stack.ts';
+import { startSizedStack } from './bench/sized-stack.ts';
 
 /**
  * `npm run bench:seed`: how long the first `npm start` takes to seed the demo county at Taihe's size, part by
@@ -26,11 +23,6 @@ import { startLocalStack } from './local/stack.ts';
 const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataDir = mkdtempSync(join(tmpdir(), 'gridsafe-bench-seed-'));
-const config = localStackConfig(root);
-const ports: number[] = [];
-// One after the other: two ports asked for at once could be the same one.
-for (let i = 0; i < 5; i++) ports.push(await freePort());
-const [port, dynamoPort, s3Port, issuerPort, oidcPort] = ports;
 const load = () =>
   loadavg()
     .map((n) => n.toFixed(2))
@@ -59,18 +51,10 @@ const at = () => ((performance.now() - started) / 1000).toFixed(1).padStart(6);
 const steps: { name: string; at: number; cpu: { dynamo: number; node: number } }[] = [];
 let cpuAtEnd: { dynamo: number; node: number } | undefined;
 let sizedSeconds: number | undefined;
-const stack = await startLocalStack({
-  ...config,
+const stack = await startSizedStack({
   root,
-  port: port!,
-  dynamoPort: dynamoPort!,
-  s3Port: s3Port!,
-  issuerPort: issuerPort!,
-  oidcPort: oidcPort!,
   dataDir,
   buildWeb: false,
-  demoSize: 'taihe',
-  logger: silentLogger,
   progress: (message) => {
     console.log(`${at()} s • ${message}`);
     const step = /at its size: (.+) \(at (\d+) s\)$/.exec(message);

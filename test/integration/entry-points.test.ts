@@ -1,6 +1,5 @@
 import { AdjustableClock, quarterOf } from '@gridsafe/core';
 import { countyApiBasePath, PLATFORM_API_BASE } from '@gridsafe/core/contract';
-import { signedHeaders } from '@gridsafe/core/signed-message';
 import { AssessmentSnapshots, TenantStore } from '@gridsafe/db';
 import { poolUsername, totpCode } from '@gridsafe/identity';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ScheduledEvent } from 'aws-lambda';
@@ -30,6 +29,7 @@ import {
   publicHttpApiEvent,
   scheduledEvent,
 } from '../support/lambda.ts';
+import { postSignedAlert } from '../support/signed-alert.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 
 /**
@@ -247,7 +247,7 @@ describe('the escalation sweep (functions/escalation-sweep.ts)', () => {
       const hook = await quietAdmin.post('/webhooks', { url: receiver.url, events: ['alert.created'] });
       expect(hook.status, JSON.stringify(hook.body)).toBe(201);
       const source = (await quietAdmin.post('/alert-sources', { name: '储罐温度' })).body;
-      const raw = JSON.stringify({
+      const alert = await postSignedAlert(quiet.app, county.tenant, source.secret, {
         sourceId: source.id,
         eventId: `ep-${Date.now()}`,
         unitId: county.unit(3),
@@ -255,14 +255,6 @@ describe('the escalation sweep (functions/escalation-sweep.ts)', () => {
         level: 'yellow',
         message: '储罐温度偏高',
         observedAt: new Date().toISOString(),
-      });
-      const alert = await quiet.app.request(`${base}/alerts`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signedHeaders(source.secret, raw, Math.floor(Date.now() / 1000)),
-        },
-        body: raw,
       });
       expect(alert.status, await alert.clone().text()).toBeLessThan(300);
       expect(receiver.received).toHaveLength(0);

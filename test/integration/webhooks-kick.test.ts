@@ -1,10 +1,10 @@
 import { createApp } from '@gridsafe/api';
 import { runWebhookDeliveries, timerOnlyDeliveries } from '@gridsafe/api/channels';
 import { systemClock } from '@gridsafe/core';
-import { signedHeaders } from '@gridsafe/core/signed-message';
 import { describe, expect } from 'vitest';
 import { type Client, countyTest } from '../support/fixtures.ts';
 import { clientFor, DEMO_LOGIN_PASSWORD } from '../support/harness.ts';
+import { postSignedAlert } from '../support/signed-alert.ts';
 import { startReceiver, verifiedByDocs } from '../support/webhook-receiver.ts';
 
 /**
@@ -81,7 +81,7 @@ describe('a webhook’s first delivery', () => {
     try {
       const hook = await subscribe(admin, receiver.url, ['alert.created']);
       const source = (await admin.post('/alert-sources', { name: '可燃气体探测' })).body;
-      const raw = JSON.stringify({
+      const sent = await postSignedAlert(api.app, county.tenant, source.secret, {
         sourceId: source.id,
         eventId: `wk-${Date.now()}`,
         unitId: county.unit(3),
@@ -89,14 +89,6 @@ describe('a webhook’s first delivery', () => {
         level: 'red',
         message: '可燃气体浓度超过一级报警值',
         observedAt: new Date().toISOString(),
-      });
-      const sent = await api.app.request(`/t/${county.tenant}/api/v1/alerts`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signedHeaders(source.secret, raw, Math.floor(Date.now() / 1000)),
-        },
-        body: raw,
       });
       expect(sent.status, await sent.clone().text()).toBeLessThan(300);
       await receiver.waitFor(1, FEW_SECONDS);

@@ -3,13 +3,13 @@ import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@a
 import { createApp } from '@gridsafe/api';
 import { runWebhookDeliveries } from '@gridsafe/api/channels';
 import { AdjustableClock, verifyAuditChain } from '@gridsafe/core';
-import { signedHeaders } from '@gridsafe/core/signed-message';
 import { backfillExchangeIndex, ensureTable, GSI_NAMES, tableDefinition } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { addPhoto } from '../support/duties.ts';
 import { type Client, countyTest } from '../support/fixtures.ts';
 import { clientFor, DEMO_LOGIN_PASSWORD } from '../support/harness.ts';
 import { redPoint } from '../support/record-bodies.ts';
+import { postSignedAlert } from '../support/signed-alert.ts';
 import { startReceiver, verifiedByDocs } from '../support/webhook-receiver.ts';
 
 const MINUTE = 60_000;
@@ -222,20 +222,21 @@ describe('outbound webhooks', () => {
     try {
       const hook = await subscribe(admin, receiver.url, ['alert.created']);
       const source = (await admin.post('/alert-sources', { name: '储罐液位监测' })).body;
-      const raw = JSON.stringify({
-        sourceId: source.id,
-        eventId: `wh-${Date.now()}`,
-        unitId: county.unit(3),
-        kind: 'tank_level',
-        level: 'orange',
-        message: '液位超过高报值',
-        observedAt: clock.now().toISOString(),
-      });
-      const sent = await api.app.request(`/t/${county.tenant}/api/v1/alerts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...signedHeaders(source.secret, raw, nowSeconds()) },
-        body: raw,
-      });
+      const sent = await postSignedAlert(
+        api.app,
+        county.tenant,
+        source.secret,
+        {
+          sourceId: source.id,
+          eventId: `wh-${Date.now()}`,
+          unitId: county.unit(3),
+          kind: 'tank_level',
+          level: 'orange',
+          message: '液位超过高报值',
+          observedAt: clock.now().toISOString(),
+        },
+        nowSeconds(),
+      );
       expect(sent.status, await sent.clone().text()).toBeLessThan(300);
       receiver.answer(500);
       // 1 + 5 retries, each after its wait: 1 min, 5 min, 30 min, 2 h, 12 h.
