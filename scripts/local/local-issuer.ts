@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { newTotpSecret, verifyTotp } from '@gridsafe/identity';
+import { hashPassword, newTotpSecret, verifyPassword, verifyTotp } from '@gridsafe/identity';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -13,7 +13,6 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { hashPassword, verifyPassword } from './password-hash.ts';
 
 /**
  * A small, real token issuer for one machine. It speaks the subset of the Cognito Identity Provider JSON

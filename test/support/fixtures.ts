@@ -41,6 +41,8 @@ export interface CountyStackOptions {
   cursorSecrets?: Parameters<typeof startTestApi>[0]['cursorSecrets'];
   /** `timer`: webhook deliveries wait for the county's timer instead of being sent right after the write. */
   webhookDeliveries?: 'timer';
+  /** `county-directory`: the counties keep their own people and the API issues their tokens. */
+  identity?: 'county-directory';
 }
 
 /** Starting the app and seeding a county take longer than one test may; they get a setup hook's time. */
@@ -55,6 +57,7 @@ export function appTest(options: Omit<CountyStackOptions, 'shape' | 'neighbour'>
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.cursorSecrets ? { cursorSecrets: options.cursorSecrets } : {}),
       ...(options.webhookDeliveries ? { webhookDeliveries: options.webhookDeliveries } : {}),
+      ...(options.identity ? { identity: options.identity } : {}),
       reportDynamoCalls: options.reportDynamoCalls ?? false,
     }),
   );

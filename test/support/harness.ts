@@ -67,12 +67,19 @@ export async function startTestApi(options: {
    * are sent in this process right after the write's answer, as on the local stack.
    */
   webhookDeliveries?: 'timer';
+  /**
+   * `county-directory`: every county's people in its own partition, this API issuing their tokens (the global
+   * cells' identity, docs/decisions.md). By default the shared local issuer, which speaks Cognito's protocol.
+   */
+  identity?: 'county-directory';
 }) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
     ...localServiceDeps(services),
-    userAdministration: userAdministrationFor(services),
+    ...(options.identity === 'county-directory'
+      ? { countyDirectory: { issuerBase: TEST_PUBLIC_ORIGIN } }
+      : { userAdministration: userAdministrationFor(services) }),
     // The shared issuer also holds the vendor's operators, as the local stack's does.
     operatorProvider: DEFAULT_PROVIDER_ID,
     servesTenant: (tenant) => tenants.has(tenant),
@@ -197,13 +204,21 @@ export function clientFor(
  * them: the county app serves every county in the registry, and both apps share one county-status cache.
  */
 export async function startPlatformTestApi(
-  options: { cells?: PlatformDeps['cells']; ids?: IdSource; countyStatusTtlMs?: number } = {},
+  options: {
+    cells?: PlatformDeps['cells'];
+    ids?: IdSource;
+    countyStatusTtlMs?: number;
+    /** `county-directory`: onboarding makes the first admin in the county's own directory. */
+    identity?: 'county-directory';
+  } = {},
 ) {
   const services = inject('services');
   let registry: TenantRegistry | undefined;
   const deps = createRuntimeDeps({
     ...localServiceDeps(services),
-    userAdministration: userAdministrationFor(services),
+    ...(options.identity === 'county-directory'
+      ? { countyDirectory: { issuerBase: TEST_PUBLIC_ORIGIN } }
+      : { userAdministration: userAdministrationFor(services) }),
     servesTenant: async (tenant) => (await registry?.get(tenant)) !== undefined,
     publicOrigin: TEST_PUBLIC_ORIGIN,
     logger: silentLogger,

@@ -58,6 +58,11 @@ export async function resolveCaller(
       code: 'provider_not_accepted',
     });
   }
+  // A county's own directory signs for that county alone: its token is no key to another county's API.
+  if (verified.tenant !== undefined && verified.tenant !== tenant) {
+    deps.logger.warn("another county's own token refused", { ...facts, issuedFor: verified.tenant });
+    throw new UnauthorizedError('The token was issued by another county.', { code: 'provider_not_accepted' });
+  }
   const identity = { provider: verified.provider.id, subject: verified.sub };
   const links = new SubjectLinkRepository(c.get('store'));
   const link =

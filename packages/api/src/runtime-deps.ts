@@ -13,11 +13,15 @@ import {
   type CursorSecretSource,
   checkTableReachable,
   createDocumentClient,
+  DirectoryRepository,
   PageCursors,
+  TenantStore,
 } from '@gridsafe/db';
 import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
 import {
+  CountyKeyCache,
   createCognitoIdentityProvider,
+  createCountyDirectoryProvider,
   createJwksVerifier,
   createUserAdministrationClient,
   type IdentityProvider,
@@ -44,6 +48,12 @@ export interface RuntimeConfig {
   authJwksUrl: string;
   /** The cell's providers (AUTH_PROVIDERS); absent, the directory above is the one provider every county accepts. */
   authProviders?: AuthProvidersConfig;
+  /**
+   * Each county's own directory (docs/decisions.md, "Identity: each county's own directory"): passwords and
+   * tokens live in the county's partition, and this API issues the tokens. It replaces the user pool and the
+   * user-administration service; `issuerBase` is the origin browsers reach the county API at.
+   */
+  countyDirectory?: { issuerBase: string; accessTokenSeconds?: number };
   /** The provider (one of `authProviders`) whose `@platform:` accounts are the vendor's operators (AppDeps). */
   operatorProvider?: string;
   /**
@@ -73,15 +83,37 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
   const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   // Built at the first photo or health request, not here: most cold starts serve neither.
   const s3 = lazyS3Client({ region: config.region, endpoint: config.s3Endpoint });
-  const authProviders = config.authProviders ?? defaultAuthProviders(config);
-  const cellDirectory = config.userPoolId
-    ? createCognitoIdentityProvider({
-        userPoolId: config.userPoolId,
+  const countyKeys = new CountyKeyCache((tenant) =>
+    new DirectoryRepository(new TenantStore(documentClient, config.tableName, tenant)).signingKeys(),
+  );
+  const countyDirectory = config.countyDirectory
+    ? createCountyDirectoryProvider({
+        storeFor: (tenant) =>
+          new DirectoryRepository(new TenantStore(documentClient, config.tableName, tenant)),
+        issuerBase: config.countyDirectory.issuerBase,
         clientId: config.userPoolClientId,
-        region: config.region,
-        endpoint: config.cognitoEndpoint,
+        ...(config.countyDirectory.accessTokenSeconds
+          ? { accessTokenSeconds: config.countyDirectory.accessTokenSeconds }
+          : {}),
+        keys: countyKeys,
+        now: () => (config.clock ?? systemClock).now(),
       })
-    : noPasswordDirectory();
+    : undefined;
+  const authProviders =
+    config.authProviders ??
+    (config.countyDirectory
+      ? countyDirectoryProviders(config.countyDirectory.issuerBase, config.userPoolClientId)
+      : defaultAuthProviders(config));
+  const cellDirectory = countyDirectory
+    ? countyDirectory
+    : config.userPoolId
+      ? createCognitoIdentityProvider({
+          userPoolId: config.userPoolId,
+          clientId: config.userPoolClientId,
+          region: config.region,
+          endpoint: config.cognitoEndpoint,
+        })
+      : noPasswordDirectory();
   const userAdministration = config.userAdministration;
   return {
     documentClient,
@@ -92,25 +124,33 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
     reportDynamoCalls: config.reportDynamoCalls ?? false,
     data: { client: documentClient, tableName: config.tableName },
     evidence: { client: s3, bucket: config.evidenceBucket },
-    tokens: createJwksVerifier({ providers: authProviders.providers }),
+    tokens: createJwksVerifier({
+      providers: authProviders.providers,
+      countyKeys: (tenant, kid) => countyKeys.verificationKey(tenant, kid),
+    }),
     authProviders,
     ...passwordProviderOf(authProviders),
     ...(config.operatorProvider ? { operatorProvider: config.operatorProvider } : {}),
     // Logins stay with the pool (InitiateAuth is public); account administration goes to the cell's service.
-    identity: userAdministration
-      ? {
-          ...cellDirectory,
-          ...createUserAdministrationClient({
-            ...userAdministration,
-            region: userAdministration.region ?? config.region ?? 'cn-north-1',
-          }),
-        }
-      : cellDirectory,
+    // A county directory is administered in the county's own partition, with the county's own role.
+    identity: countyDirectory
+      ? countyDirectory
+      : userAdministration
+        ? {
+            ...cellDirectory,
+            ...createUserAdministrationClient({
+              ...userAdministration,
+              region: userAdministration.region ?? config.region ?? 'cn-north-1',
+            }),
+          }
+        : cellDirectory,
     healthChecks: {
       database: (tenant) => checkTableReachable(documentClient, config.tableName, tenant),
       evidence: (tenant) => checkBucketReachable(s3, config.evidenceBucket, tenant),
       tokenIssuer: async (tenant) => {
-        await Promise.all(acceptedProviders(authProviders, tenant).map(checkJwksReachable));
+        // A county's own directory has no JWKS to fetch: its keys are in the table the database check reads.
+        const fetched = acceptedProviders(authProviders, tenant).filter((provider) => !provider.selfIssued);
+        await Promise.all(fetched.map(checkJwksReachable));
       },
     },
     clock: config.clock ?? systemClock,
@@ -136,6 +176,29 @@ function defaultAuthProviders(config: RuntimeConfig): AuthProvidersConfig {
     ],
     counties: {},
     defaultAccepted: [DEFAULT_PROVIDER_ID],
+  };
+}
+
+/** The provider of every county in a cell of county directories: passwords at `POST /session`, tokens of its own. */
+export const COUNTY_DIRECTORY_PROVIDER_ID = 'directory';
+
+function countyDirectoryProviders(issuerBase: string, clientId: string): AuthProvidersConfig {
+  return {
+    providers: [
+      {
+        id: COUNTY_DIRECTORY_PROVIDER_ID,
+        name: '账号密码',
+        issuer: issuerBase,
+        clientId,
+        // The directory writes `<county>:<username>` into `username` itself; no person can edit it.
+        usernameClaim: 'username',
+        passwordLogin: true,
+        codeFlow: false,
+        selfIssued: true,
+      },
+    ],
+    counties: {},
+    defaultAccepted: [COUNTY_DIRECTORY_PROVIDER_ID],
   };
 }
 

@@ -32,6 +32,12 @@ export interface AuthProvider {
   passwordLogin: boolean;
   /** Whether the web offers the authorization-code login with this provider. */
   codeFlow: boolean;
+  /**
+   * The county's own directory (packages/identity `createCountyDirectory`): the county API issues the tokens
+   * itself, `issuer` is the base of every county's issuer (`<issuer>/t/<county>/api/v1`), and the keys are the
+   * county's own, read from its partition, never fetched.
+   */
+  selfIssued?: boolean;
 }
 
 /** Which providers the cell trusts, and which of them each county accepts. */
@@ -57,6 +63,7 @@ export const AuthProviderSchema = z.strictObject({
   usernameClaim: z.string().check(z.minLength(1)),
   passwordLogin: z.boolean(),
   codeFlow: z.boolean(),
+  selfIssued: z.optional(z.boolean()),
 });
 
 export const AuthProvidersConfigSchema = z

@@ -6,6 +6,7 @@ export * from './credit-rating.ts';
 export * from './credit-repository.ts';
 export * from './credit-rules-repository.ts';
 export * from './department-repository.ts';
+export * from './directory-repository.ts';
 export * from './drawn-numbers.ts';
 export * from './dynamo-client.ts';
 export * from './dynamo-errors.ts';

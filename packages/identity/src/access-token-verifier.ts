@@ -7,6 +7,7 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
+import { tenantOfCountyIssuer } from './county-issuer.ts';
 
 /** What a token proves: who issued it (the provider) and whom it names. Nothing about roles or counties. */
 export interface VerifiedAccessToken {
@@ -16,6 +17,8 @@ export interface VerifiedAccessToken {
   exp: number;
   /** Every claim, for the provider's username claim at first-login linking. */
   claims: Record<string, unknown>;
+  /** The county whose own directory issued the token (a self-issued provider); its API alone accepts it. */
+  tenant?: string;
 }
 
 export interface AccessTokenVerifier {
@@ -25,6 +28,8 @@ export interface AccessTokenVerifier {
 export interface JwksVerifierOptions {
   providers: readonly AuthProvider[];
   clockToleranceSeconds?: number;
+  /** The key of a county's own directory (`CountyDirectory.verificationKey`), for self-issued providers. */
+  countyKeys?: (tenant: string, kid: string) => Promise<CryptoKey | undefined>;
 }
 
 /**
@@ -51,16 +56,37 @@ export function createJwksVerifier(options: JwksVerifierOptions): AccessTokenVer
     }
     return keys;
   };
-  const byIssuer = new Map(options.providers.map((provider) => [provider.issuer, provider]));
+  const byIssuer = new Map(
+    options.providers.filter((p) => !p.selfIssued).map((provider) => [provider.issuer, provider]),
+  );
+  const selfIssued = options.providers.filter((provider) => provider.selfIssued);
+  /** The provider and the county of a token's `iss`: an exact issuer, or a county under a self-issued base. */
+  const issuerOf = (iss: string): { provider: AuthProvider; tenant?: string } | undefined => {
+    const exact = byIssuer.get(iss);
+    if (exact) return { provider: exact };
+    for (const provider of selfIssued) {
+      const tenant = tenantOfCountyIssuer(provider.issuer, iss);
+      if (tenant) return { provider, tenant };
+    }
+    return undefined;
+  };
+  const countyKeyGetter =
+    (tenant: string): JWTVerifyGetKey =>
+    async (header) => {
+      const key = header.kid && options.countyKeys ? await options.countyKeys(tenant, header.kid) : undefined;
+      if (!key) throw new joseErrors.JWKSNoMatchingKey();
+      return key;
+    };
   return {
     async verify(token) {
-      const provider = byIssuer.get(unverifiedIssuer(token) ?? '');
-      if (!provider)
-        throw new UnauthorizedError('The token comes from an issuer this service does not trust.');
+      const iss = unverifiedIssuer(token) ?? '';
+      const found = issuerOf(iss);
+      if (!found) throw new UnauthorizedError('The token comes from an issuer this service does not trust.');
+      const { provider, tenant } = found;
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, keysOf(provider), {
-          issuer: provider.issuer,
+        ({ payload } = await jwtVerify(token, tenant ? countyKeyGetter(tenant) : keysOf(provider), {
+          issuer: tenant ? iss : provider.issuer,
           algorithms: ALGORITHMS,
           clockTolerance: options.clockToleranceSeconds ?? 5,
           requiredClaims: ['exp', 'sub', 'client_id'],
@@ -78,10 +104,11 @@ export function createJwksVerifier(options: JwksVerifierOptions): AccessTokenVer
         throw new UnauthorizedError('The token names no subject.');
       return {
         provider,
-        issuer: provider.issuer,
+        issuer: iss,
         sub: payload.sub,
         exp: Number(payload.exp),
         claims: payload as Record<string, unknown>,
+        ...(tenant ? { tenant } : {}),
       };
     },
   };

@@ -1,3 +1,5 @@
+import type { CountyDirectoryOptions } from './county-directory.ts';
+
 export interface TokenSet {
   accessToken: string;
   refreshToken: string;
@@ -100,33 +102,55 @@ export interface CognitoOptions {
  * it a chunk of its own). A failed load is retried at the next call.
  */
 export function createCognitoIdentityProvider(options: CognitoOptions): IdentityProvider {
+  return lazyIdentityProvider(() =>
+    import('./cognito-identity-provider.ts').then(({ cognitoIdentityProvider }) =>
+      cognitoIdentityProvider(options),
+    ),
+  );
+}
+
+/**
+ * Each county's own directory (`county-directory.ts`): hashing, signing and challenges load at the first login
+ * or account change, like Cognito's client; checking a token needs only `CountyKeyCache`.
+ */
+export function createCountyDirectoryProvider(options: CountyDirectoryOptions): IdentityProvider {
+  return lazyIdentityProvider(() =>
+    import('./county-directory.ts').then(({ createCountyDirectory }) => createCountyDirectory(options)),
+  );
+}
+
+const IDENTITY_PROVIDER_METHODS = [
+  'login',
+  'startLogin',
+  'answerChallenge',
+  'revokeRefreshToken',
+  'associateSoftwareToken',
+  'verifySoftwareToken',
+  'associateSoftwareTokenInSession',
+  'verifySoftwareTokenInSession',
+  'refresh',
+  'createUser',
+  'updateUser',
+  'setEnabled',
+  'setPassword',
+  'getUserSub',
+  'listUsernames',
+] as const satisfies readonly (keyof IdentityProvider)[];
+
+/** A provider whose module loads at its first call; a failed load is retried at the next call. */
+function lazyIdentityProvider(load: () => Promise<IdentityProvider>): IdentityProvider {
   let loading: Promise<IdentityProvider> | undefined;
   const provider = (): Promise<IdentityProvider> => {
-    loading ??= import('./cognito-identity-provider.ts').then(
-      ({ cognitoIdentityProvider }) => cognitoIdentityProvider(options),
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    );
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
     return loading;
   };
-  return {
-    login: async (...args) => (await provider()).login(...args),
-    startLogin: async (...args) => (await provider()).startLogin(...args),
-    answerChallenge: async (...args) => (await provider()).answerChallenge(...args),
-    revokeRefreshToken: async (...args) => (await provider()).revokeRefreshToken(...args),
-    associateSoftwareToken: async (...args) => (await provider()).associateSoftwareToken(...args),
-    verifySoftwareToken: async (...args) => (await provider()).verifySoftwareToken(...args),
-    associateSoftwareTokenInSession: async (...args) =>
-      (await provider()).associateSoftwareTokenInSession(...args),
-    verifySoftwareTokenInSession: async (...args) => (await provider()).verifySoftwareTokenInSession(...args),
-    refresh: async (...args) => (await provider()).refresh(...args),
-    createUser: async (...args) => (await provider()).createUser(...args),
-    updateUser: async (...args) => (await provider()).updateUser(...args),
-    setEnabled: async (...args) => (await provider()).setEnabled(...args),
-    setPassword: async (...args) => (await provider()).setPassword(...args),
-    getUserSub: async (...args) => (await provider()).getUserSub(...args),
-    listUsernames: async (...args) => (await provider()).listUsernames(...args),
-  };
+  return Object.fromEntries(
+    IDENTITY_PROVIDER_METHODS.map((name) => [
+      name,
+      async (...args: unknown[]) => ((await provider())[name] as (...a: unknown[]) => unknown)(...args),
+    ]),
+  ) as unknown as IdentityProvider;
 }

@@ -1,6 +1,9 @@
 export * from './access-token-verifier.ts';
+export type * from './county-directory.ts';
+export * from './county-issuer.ts';
 export * from './identity-provider.ts';
 export * from './no-password-directory.ts';
+export * from './password-hash.ts';
 export * from './sha256.ts';
 export * from './totp.ts';
 export * from './user-administration-client.ts';

@@ -1,0 +1,66 @@
+import { isTenantId } from '@gridsafe/core';
+import { importJWK, type JWK } from 'jose';
+
+/**
+ * What every request needs of a county's own directory: which county an issuer names, and the county's public
+ * keys. Kept apart from `county-directory.ts` (hashing, signing, challenges), which loads at the first login,
+ * so a cold start that only checks tokens carries none of it.
+ */
+
+/** A signing key of one county: ES256, its private part never leaves the county's partition and its API. */
+export interface DirectorySigningKey {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+  createdAt: string;
+}
+
+/** The issuer of a county's own tokens: the county API's own base, so its discovery document sits beside it. */
+export function countyDirectoryIssuer(base: string, tenant: string): string {
+  return `${base.replace(/\/$/, '')}/t/${tenant}/api/v1`;
+}
+
+/** The county an issuer of `countyDirectoryIssuer(base, …)` names, or undefined when it is not one. */
+export function tenantOfCountyIssuer(base: string, issuer: string): string | undefined {
+  const prefix = `${base.replace(/\/$/, '')}/t/`;
+  if (!issuer.startsWith(prefix)) return undefined;
+  const [tenant, ...rest] = issuer.slice(prefix.length).split('/');
+  return tenant && isTenantId(tenant) && rest.join('/') === 'api/v1' ? tenant : undefined;
+}
+
+export const COUNTY_KEY_ALGORITHM = 'ES256';
+/** Keys are re-read after this, so a key another instance added (a rotation) is trusted within it. */
+const KEY_CACHE_MS = 10 * 60_000;
+
+/**
+ * Each county's signing keys, read from its partition and kept per process for ten minutes; a `kid` not in the
+ * cached list is looked up once more at once (a key made by another instance since).
+ */
+export class CountyKeyCache {
+  private readonly cache = new Map<string, { at: number; keys: Promise<DirectorySigningKey[]> }>();
+
+  constructor(private readonly read: (tenant: string) => Promise<DirectorySigningKey[]>) {}
+
+  keys(tenant: string, fresh = false): Promise<DirectorySigningKey[]> {
+    const cached = this.cache.get(tenant);
+    if (cached && !fresh && Date.now() - cached.at < KEY_CACHE_MS) return cached.keys;
+    const keys = this.read(tenant).catch((error: unknown) => {
+      this.cache.delete(tenant);
+      throw error;
+    });
+    this.cache.set(tenant, { at: Date.now(), keys });
+    return keys;
+  }
+
+  remember(tenant: string, keys: DirectorySigningKey[]): void {
+    this.cache.set(tenant, { at: Date.now(), keys: Promise.resolve(keys) });
+  }
+
+  /** The public key that signed a token of `tenant` with `kid`; undefined when the county has no such key. */
+  async verificationKey(tenant: string, kid: string): Promise<CryptoKey | undefined> {
+    if (!kid.startsWith(`${tenant}.`)) return undefined;
+    let found = (await this.keys(tenant)).find((key) => key.kid === kid);
+    found ??= (await this.keys(tenant, true)).find((key) => key.kid === kid);
+    return found ? ((await importJWK(found.publicJwk, COUNTY_KEY_ALGORITHM)) as CryptoKey) : undefined;
+  }
+}

@@ -1,0 +1,208 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DirectoryRepository, TenantStore } from '@gridsafe/db';
+import { createCountyDirectoryProvider } from '@gridsafe/identity';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { describe, expect } from 'vitest';
+import { countyTest } from '../support/fixtures.ts';
+import {
+  clientFor,
+  DEMO_LOGIN_PASSWORD,
+  TEST_PASSWORD,
+  TEST_PUBLIC_ORIGIN,
+  uniqueTenant,
+} from '../support/harness.ts';
+
+/**
+ * Each county's own directory (docs/decisions.md, "Identity: each county's own directory"): the county's people,
+ * password hashes and signing keys in its own partition, and its API issuing their tokens. The login door's
+ * behaviour (lockout, temporary passwords, TOTP, idle sessions, logout) is checked on it by login-security.test.ts;
+ * this file checks what only a directory of our own has to get right.
+ */
+const it = countyTest({
+  prefix: 'cd',
+  identity: 'county-directory',
+  neighbour: { prefix: 'cdn', shape: 'linquan' },
+})
+  .extend('door', { scope: 'file' }, ({ api }) => {
+    const post = async (tenant: string, path: string, body: unknown) => {
+      const response = await api.app.request(`/t/${tenant}/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+    return {
+      post,
+      login: (tenant: string, username: string, password: string) =>
+        post(tenant, '/session', { username, password }),
+    };
+  })
+  .extend('me', { scope: 'file' }, ({ api }) => async (tenant: string, token: string) => {
+    const answer = await clientFor(api.app, tenant, token).get('/me');
+    return { status: answer.status, code: answer.body?.code as string | undefined };
+  });
+
+describe("a county's own directory", () => {
+  it("keeps a salted scrypt hash of each password in the county's partition, never the password", async ({
+    api,
+    county,
+  }) => {
+    const { Items = [] } = await api.deps.documentClient.send(
+      new QueryCommand({
+        TableName: api.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `T#${county.tenant}#DIRECTORY` },
+      }),
+    );
+    const accounts = Items.filter((item) => item.type === 'DirectoryAccount');
+    expect(accounts.map((account) => account.username)).toContain(`${county.tenant}:county.admin`);
+    expect(JSON.stringify(Items)).not.toContain(DEMO_LOGIN_PASSWORD);
+    for (const account of accounts)
+      expect(account.passwordHash).toMatch(/^[A-Za-z0-9+/=]{24}:[A-Za-z0-9+/=]{44}$/);
+    // Two people with the same password do not share a hash.
+    expect(new Set(accounts.map((account) => account.passwordHash)).size).toBe(accounts.length);
+  });
+
+  it('issues ES256 tokens for the county named in their issuer, signed with a key of that county', async ({
+    county,
+    door,
+    me,
+  }) => {
+    const session = await door.login(county.tenant, 'grid.member', DEMO_LOGIN_PASSWORD);
+    expect(session.status).toBe(200);
+    const claims = decodeJwt(session.body.accessToken);
+    expect(claims).toMatchObject({
+      iss: `${TEST_PUBLIC_ORIGIN}/t/${county.tenant}/api/v1`,
+      token_use: 'access',
+      username: `${county.tenant}:grid.member`,
+    });
+    expect(decodeProtectedHeader(session.body.accessToken)).toMatchObject({
+      alg: 'ES256',
+      kid: expect.stringMatching(new RegExp(`^${county.tenant}\\.`)),
+    });
+    expect((await me(county.tenant, session.body.accessToken)).status).toBe(200);
+  });
+
+  it("refuses one county's token at another county's door, even for a person of the same username", async ({
+    counties,
+    door,
+    me,
+  }) => {
+    const [ours, theirs] = counties;
+    const session = await door.login(ours.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    // The neighbour has a county.admin of its own: the username claim must not link the token there.
+    expect((await door.login(theirs!.tenant, 'county.admin', DEMO_LOGIN_PASSWORD)).status).toBe(200);
+    expect(await me(theirs!.tenant, session.body.accessToken)).toEqual({
+      status: 401,
+      code: 'provider_not_accepted',
+    });
+    // Nor does a refresh token of one county refresh at the other.
+    const refreshed = await door.post(theirs!.tenant, '/session/refresh', {
+      refreshToken: session.body.refreshToken,
+    });
+    expect(refreshed.status).toBe(401);
+  });
+
+  it("refuses a token signed with a key the county does not hold, even under the county's key id", async ({
+    county,
+    door,
+    me,
+  }) => {
+    const session = await door.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    const { kid } = decodeProtectedHeader(session.body.accessToken);
+    const { privateKey } = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ ...decodeJwt(session.body.accessToken) })
+      .setProtectedHeader({ alg: 'ES256', kid: kid! })
+      .sign(privateKey);
+    expect((await me(county.tenant, forged)).status).toBe(401);
+    expect((await me(county.tenant, session.body.accessToken)).status).toBe(200);
+  });
+
+  it("ends a person's sessions when an admin resets the password or disables them", async ({
+    api,
+    county,
+    door,
+  }) => {
+    const adminToken = (await door.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD)).body
+      .accessToken;
+    const admin = clientFor(api.app, county.tenant, adminToken);
+    const person = await admin.post('/users', {
+      username: 'reset.me',
+      displayName: '重置测试',
+      role: 'grid_member',
+      scope: [`grid:${county.village1}`],
+      password: TEST_PASSWORD,
+    });
+    expect(person.status, JSON.stringify(person.body)).toBe(201);
+    const before = await door.login(county.tenant, 'reset.me', TEST_PASSWORD);
+    expect(
+      (await door.post(county.tenant, '/session/refresh', { refreshToken: before.body.refreshToken })).status,
+    ).toBe(200);
+
+    const reset = await admin.post(
+      `/users/${person.body.id}/password`,
+      { password: 'Reset-by-admin-2027', temporary: false },
+      { 'if-match': '1' },
+    );
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    // The session the old password started is over; the new password starts a new one.
+    expect(
+      (await door.post(county.tenant, '/session/refresh', { refreshToken: before.body.refreshToken })).status,
+    ).toBe(401);
+    const after = await door.login(county.tenant, 'reset.me', 'Reset-by-admin-2027');
+    expect(after.status).toBe(200);
+    expect((await door.login(county.tenant, 'reset.me', TEST_PASSWORD)).status).toBe(401);
+
+    const disabled = await admin.patch(`/users/${person.body.id}`, { enabled: false }, { 'if-match': '2' });
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+    expect(
+      (await door.post(county.tenant, '/session/refresh', { refreshToken: after.body.refreshToken })).status,
+    ).toBe(401);
+    expect((await door.login(county.tenant, 'reset.me', 'Reset-by-admin-2027')).status).toBe(401);
+  });
+
+  it('runs the password hash for an unknown username exactly as for a wrong password', async ({
+    api,
+    county,
+  }) => {
+    let hashes = 0;
+    const directory = createCountyDirectoryProvider({
+      storeFor: (tenant) =>
+        new DirectoryRepository(new TenantStore(api.deps.documentClient, api.tableName, tenant)),
+      issuerBase: TEST_PUBLIC_ORIGIN,
+      clientId: 'test-client',
+      onPasswordHash: () => (hashes += 1),
+    });
+    const attempt = async (username: string, password: string) => {
+      const before = hashes;
+      const outcome = await directory.login(`${county.tenant}:${username}`, password).then(
+        () => 'tokens',
+        (error: Error) => `${error.constructor.name}: ${error.message}`,
+      );
+      return { outcome, hashes: hashes - before };
+    };
+    const wrong = await attempt('grid.member', 'wrong-password');
+    expect(wrong).toEqual({ outcome: 'UnauthorizedError: Wrong username or password.', hashes: 1 });
+    expect(await attempt('no.such.person', 'wrong-password')).toEqual(wrong);
+    expect(await attempt('grid.member', DEMO_LOGIN_PASSWORD)).toEqual({ outcome: 'tokens', hashes: 1 });
+  });
+
+  it("makes one signing key when a county's first logins arrive together", async ({ api }) => {
+    const tenant = uniqueTenant('cdk');
+    const storeFor = (t: string) =>
+      new DirectoryRepository(new TenantStore(api.deps.documentClient, api.tableName, t));
+    // Five cold starts of the same county: five processes, each with its own key cache.
+    const directories = Array.from({ length: 5 }, () =>
+      createCountyDirectoryProvider({ storeFor, issuerBase: TEST_PUBLIC_ORIGIN, clientId: 'test-client' }),
+    );
+    await directories[0]!.createUser(`${tenant}:first`, TEST_PASSWORD, {});
+    const tokens = await Promise.all(directories.map((d) => d.login(`${tenant}:first`, TEST_PASSWORD)));
+    const keys = await storeFor(tenant).signingKeys();
+    expect(keys).toHaveLength(1);
+    expect(new Set(tokens.map((t) => decodeProtectedHeader(t.accessToken).kid))).toEqual(
+      new Set([keys[0]!.kid]),
+    );
+  });
+});
