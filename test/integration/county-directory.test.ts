@@ -1,7 +1,14 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DirectoryRepository, TenantStore } from '@gridsafe/db';
 import { createCountyDirectoryProvider } from '@gridsafe/identity';
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { describe, expect } from 'vitest';
 import { countyTest } from '../support/fixtures.ts';
 import {
@@ -83,6 +90,29 @@ describe("a county's own directory", () => {
       kid: expect.stringMatching(new RegExp(`^${county.tenant}\\.`)),
     });
     expect((await me(county.tenant, session.body.accessToken)).status).toBe(200);
+  });
+
+  it('publishes its issuer and public keys, and a token checks against them as API Gateway checks it', async ({
+    api,
+    county,
+    door,
+  }) => {
+    const base = `/t/${county.tenant}/api/v1`;
+    const discovery = await api.app.request(`${base}/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    const { issuer, jwks_uri } = (await discovery.json()) as { issuer: string; jwks_uri: string };
+    expect(issuer).toBe(`${TEST_PUBLIC_ORIGIN}${base}`);
+    expect(jwks_uri).toBe(`${issuer}/.well-known/jwks.json`);
+    const keys = await api.app.request(new URL(jwks_uri).pathname);
+    expect(keys.headers.get('cache-control')).toMatch(/max-age=/);
+    const jwks = (await keys.json()) as { keys: Record<string, unknown>[] };
+    // Public halves only.
+    expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
+    const session = await door.login(county.tenant, 'dept.officer', DEMO_LOGIN_PASSWORD);
+    const { payload } = await jwtVerify(session.body.accessToken, createLocalJWKSet(jwks as never), {
+      issuer,
+    });
+    expect(payload.username).toBe(`${county.tenant}:dept.officer`);
   });
 
   it("refuses one county's token at another county's door, even for a person of the same username", async ({

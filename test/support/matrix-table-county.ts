@@ -68,6 +68,14 @@ export const PUBLIC_TABLE: Record<string, PublicEntry> = {
   'GET /health': { public: true, success: 200, call: () => ({ path: '/health' }) },
   'GET /openapi.json': { public: true, success: 200, call: () => ({ path: '/openapi.json' }) },
   'GET /auth-config': { public: true, success: 200, call: () => ({ path: '/auth-config' }) },
+  // The matrix's counties sign in at the shared Cognito-protocol issuer, so they publish no keys of their own
+  // (county-directory.test.ts reads them where a county does).
+  'GET /.well-known/openid-configuration': {
+    public: true,
+    success: 404,
+    call: () => ({ path: '/.well-known/openid-configuration' }),
+  },
+  'GET /.well-known/jwks.json': { public: true, success: 404, call: () => ({ path: '/.well-known/jwks.json' }) },
   // A wrong password, an unknown refresh token or challenge: the answer is about what was sent, never the caller.
   'POST /session': {
     public: true,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedDocuments } from '@gridsafe/api/openapi';
+import { ALERT_INTAKE_ROUTE, PUBLIC_COUNTY_ROUTES } from '@gridsafe/core/contract';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -74,6 +75,25 @@ describe('the OpenAPI documents', () => {
     expect(outline(generated['platform-openapi.json'] as Document)).toEqual(
       outline(reference('platform.json')),
     );
+  });
+
+  it('lists as public at the gateway exactly the operations the API answers without a token', () => {
+    // A route the API serves without a token but the gateway guards with its JWT authorizer answers 401 in AWS
+    // only: a temporary password or a TOTP code could never be answered there.
+    const document = generated['county-openapi.json'] as Document;
+    const tokenless = Object.entries(document.paths)
+      .flatMap(([path, byMethod]) =>
+        Object.entries(byMethod)
+          .filter(([, operation]) => operation.security?.length === 0)
+          .map(([method]) => `${method.toUpperCase()} ${path.replace(/^\/t\/\{tenant\}\/api\/v1/, '')}`),
+      )
+      .sort();
+    const gateway = [...PUBLIC_COUNTY_ROUTES, ALERT_INTAKE_ROUTE]
+      .map((r) => `${r.method} ${r.path}`)
+      // The document does not describe itself.
+      .filter((route) => route !== 'GET /openapi.json')
+      .sort();
+    expect(gateway).toEqual(tokenless);
   });
 
   it('names each bad-input answer’s Problem schema and keeps strict bodies strict', () => {

@@ -27,6 +27,16 @@ export interface AppDeps {
   identity: IdentityProvider;
   passwordProvider?: string;
   /**
+   * A cell of county directories: this API issues each county's tokens, and publishes the issuer and its public
+   * keys (routes/token-keys.ts). Absent: the county's tokens come from elsewhere.
+   */
+  ownTokens?: {
+    issuer(tenant: string): string;
+    publicKeys(
+      tenant: string,
+    ): Promise<{ keys: Array<Record<string, unknown> & { kty: string; kid: string }> }>;
+  };
+  /**
    * The provider whose `@platform:` accounts are the vendor's operators (locally the one issuer; in AWS the
    * operator pool, when the cell lists it). Absent: no operator enters a county, grant or not.
    */

@@ -22,6 +22,7 @@ import { registerPatrols } from './routes/patrols.ts';
 import { registerRiskPoints } from './routes/risk-points.ts';
 import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
+import { registerTokenKeys } from './routes/token-keys.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
 import { serviceApp } from './service-app.ts';
@@ -156,6 +157,7 @@ function countyApi(deps: AppDeps) {
   // Public routes first; everything registered after requireAuth needs a valid token for this county.
   registerHealth(county);
   registerAuthConfig(county);
+  registerTokenKeys(county);
   registerSession(county);
   // The notice board behind a QR code: public, read-only, rate-limited (PUBLIC_COUNTY_ROUTES).
   groups.add(county, '/public', () => import('./routes/public-board.ts').then((m) => m.registerPublicBoard));

@@ -20,6 +20,7 @@ import {
 import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
 import {
   CountyKeyCache,
+  countyDirectoryIssuer,
   createCognitoIdentityProvider,
   createCountyDirectoryProvider,
   createJwksVerifier,
@@ -130,6 +131,15 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
     }),
     authProviders,
     ...passwordProviderOf(authProviders),
+    ...(countyDirectory && config.countyDirectory
+      ? {
+          ownTokens: {
+            issuer: (tenant: string) => countyDirectoryIssuer(config.countyDirectory!.issuerBase, tenant),
+            publicKeys: async (tenant: string) =>
+              (await countyDirectory.publicJwks(tenant)) as { keys: Array<{ kty: string; kid: string }> },
+          },
+        }
+      : {}),
     ...(config.operatorProvider ? { operatorProvider: config.operatorProvider } : {}),
     // Logins stay with the pool (InitiateAuth is public); account administration goes to the cell's service.
     // A county directory is administered in the county's own partition, with the county's own role.

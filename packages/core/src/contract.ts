@@ -20,9 +20,16 @@ export function countyApiBasePath(tenant: string): string {
 export const PUBLIC_COUNTY_ROUTES: ReadonlyArray<{ method: 'GET' | 'POST'; path: string }> = [
   { method: 'POST', path: '/session' },
   { method: 'POST', path: '/session/refresh' },
+  // A challenge is answered and a refresh token revoked without an access token: the person has none yet, or
+  // it has expired.
+  { method: 'POST', path: '/session/challenge' },
+  { method: 'POST', path: '/session/logout' },
   { method: 'GET', path: '/health' },
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/auth-config' },
+  // A county with its own directory publishes its issuer and keys; API Gateway's JWT authorizer reads them.
+  { method: 'GET', path: '/.well-known/openid-configuration' },
+  { method: 'GET', path: '/.well-known/jwks.json' },
   // The notice board a QR code opens (read-only, filed points only, rate-limited per address).
   { method: 'GET', path: '/public/risk-points/{id}' },
 ];

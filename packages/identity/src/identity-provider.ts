@@ -1,4 +1,4 @@
-import type { CountyDirectoryOptions } from './county-directory.ts';
+import type { CountyDirectory, CountyDirectoryOptions } from './county-directory.ts';
 
 export interface TokenSet {
   accessToken: string;
@@ -113,9 +113,12 @@ export function createCognitoIdentityProvider(options: CognitoOptions): Identity
  * Each county's own directory (`county-directory.ts`): hashing, signing and challenges load at the first login
  * or account change, like Cognito's client; checking a token needs only `CountyKeyCache`.
  */
-export function createCountyDirectoryProvider(options: CountyDirectoryOptions): IdentityProvider {
-  return lazyIdentityProvider(() =>
-    import('./county-directory.ts').then(({ createCountyDirectory }) => createCountyDirectory(options)),
+export function createCountyDirectoryProvider(
+  options: CountyDirectoryOptions,
+): IdentityProvider & Pick<CountyDirectory, 'publicJwks'> {
+  return lazyIdentityProvider(
+    () => import('./county-directory.ts').then(({ createCountyDirectory }) => createCountyDirectory(options)),
+    ['publicJwks'],
   );
 }
 
@@ -138,9 +141,12 @@ const IDENTITY_PROVIDER_METHODS = [
 ] as const satisfies readonly (keyof IdentityProvider)[];
 
 /** A provider whose module loads at its first call; a failed load is retried at the next call. */
-function lazyIdentityProvider(load: () => Promise<IdentityProvider>): IdentityProvider {
-  let loading: Promise<IdentityProvider> | undefined;
-  const provider = (): Promise<IdentityProvider> => {
+function lazyIdentityProvider<T extends IdentityProvider>(
+  load: () => Promise<T>,
+  extraMethods: readonly (keyof T & string)[] = [],
+): T {
+  let loading: Promise<T> | undefined;
+  const provider = (): Promise<T> => {
     loading ??= load().catch((error: unknown) => {
       loading = undefined;
       throw error;
@@ -148,9 +154,9 @@ function lazyIdentityProvider(load: () => Promise<IdentityProvider>): IdentityPr
     return loading;
   };
   return Object.fromEntries(
-    IDENTITY_PROVIDER_METHODS.map((name) => [
+    [...IDENTITY_PROVIDER_METHODS, ...extraMethods].map((name) => [
       name,
       async (...args: unknown[]) => ((await provider())[name] as (...a: unknown[]) => unknown)(...args),
     ]),
-  ) as unknown as IdentityProvider;
+  ) as unknown as T;
 }
