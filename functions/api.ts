@@ -25,7 +25,9 @@ const env = readEnv([
   'WEBHOOK_DELIVERY_FUNCTION',
 ]);
 // A cell with a Cognito pool has both; a China cell signs its people in at an OpenID provider and has neither.
-const { USER_POOL_ID, USER_ADMIN_URL } = process.env;
+// A cell of county directories has neither either: the county's people and keys are in its partition, and
+// COUNTY_DIRECTORY_ISSUER_BASE is this county API's own base, where its tokens' issuer sits.
+const { USER_POOL_ID, USER_ADMIN_URL, COUNTY_DIRECTORY_ISSUER_BASE } = process.env;
 // The function role's credentials, which Lambda puts in the environment: the user-administration service
 // reads this county from the role that signed.
 const roleCredentials = fromEnv();
@@ -45,6 +47,10 @@ const app = createApp({
     authIssuer: env.AUTH_ISSUER,
     authJwksUrl: env.AUTH_JWKS_URL,
     ...(authProviders ? { authProviders } : {}),
+    // Access tokens live half the county's idle time, at most 15 minutes (core accessTokenSecondsFor).
+    ...(COUNTY_DIRECTORY_ISSUER_BASE
+      ? { countyDirectory: { issuerBase: COUNTY_DIRECTORY_ISSUER_BASE } }
+      : {}),
     // A provider id of AUTH_PROVIDERS whose `@platform:` accounts may read this county under its admin's grant.
     ...(process.env.OPERATOR_PROVIDER ? { operatorProvider: process.env.OPERATOR_PROVIDER } : {}),
     // The service is the cell's, in this function's region: IAM refuses a signature scoped to any other.

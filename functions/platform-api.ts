@@ -10,7 +10,6 @@ import { domainLogger } from './lib/powertools-logger.ts';
 const env = readEnv([
   'GRIDSAFE_CELL',
   'TABLE_NAME',
-  'USER_POOL_ID',
   'USER_POOL_CLIENT_ID',
   'OPERATOR_POOL_ID',
   'OPERATOR_CLIENT_ID',
@@ -22,7 +21,8 @@ const logger = new Logger({ persistentKeys: { tenant: PLATFORM_TENANT, cell: env
 const app = createPlatformApp(
   createPlatformRuntimeDeps({
     tableName: env.TABLE_NAME,
-    userPoolId: env.USER_POOL_ID,
+    // Absent in a cell of county directories: first admins are then written into the county's own partition.
+    ...(process.env.USER_POOL_ID ? { userPoolId: process.env.USER_POOL_ID } : {}),
     userPoolClientId: env.USER_POOL_CLIENT_ID,
     operatorPoolId: env.OPERATOR_POOL_ID,
     operatorClientId: env.OPERATOR_CLIENT_ID,

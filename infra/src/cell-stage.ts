@@ -54,6 +54,7 @@ export class CellStage extends Stage {
         tableName: config.tableName,
         cellId: cell.id,
         knownCells: config.cells.map((known) => known.id),
+        identity: cell.identity,
       });
       // Reads the shared stack's SSM parameters at deploy time: the first deploy must come after it.
       this.platform.addStackDependency(this.shared);

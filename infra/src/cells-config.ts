@@ -40,6 +40,12 @@ export interface TenantConfig {
  * operator runs there (Keycloak, a province's 统一身份认证 platform, a domestic IDaaS).
  */
 export type CellIdentityConfig =
+  /**
+   * Each county's own directory (docs/decisions.md, "Identity: each county's own directory"): password hashes,
+   * TOTP secrets and signing keys in the county's partition, tokens issued by the county API. No user pool, no
+   * price per monthly user; it exists in every region, the China regions included.
+   */
+  | { kind: 'directory' }
   | { kind: 'cognito' }
   | {
       kind: 'oidc';
@@ -279,12 +285,12 @@ function parseIdentity(value: unknown, where: string, problems: string[]): CellI
   if (value === undefined) return { kind: 'cognito' };
   const raw = asObject(value, `${where} identity`, problems);
   if (!raw) return { kind: 'cognito' };
-  if (raw.kind === 'cognito') {
+  if (raw.kind === 'cognito' || raw.kind === 'directory') {
     rejectUnknownKeys(raw, ['kind'], `${where} identity`, problems);
-    return { kind: 'cognito' };
+    return { kind: raw.kind };
   }
   if (raw.kind !== 'oidc') {
-    problems.push(`${where}: identity.kind must be "cognito" or "oidc"`);
+    problems.push(`${where}: identity.kind must be "directory", "cognito" or "oidc"`);
     return { kind: 'cognito' };
   }
   rejectUnknownKeys(

@@ -7,6 +7,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ALARM_PERIOD, addAlarm } from './alarms.ts';
+import type { CellIdentityConfig } from './cells-config.ts';
 import { createHttpApi } from './http-api.ts';
 import { acknowledgeWildcardResource, nagArn } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
@@ -97,6 +98,8 @@ export interface PlatformStackProps extends StackProps {
   cellId: string;
   /** Every cell of the configuration: a county may be registered into any of them. Default: this cell. */
   knownCells?: string[];
+  /** The cell's identity. Default: the cell's Cognito pool. */
+  identity?: CellIdentityConfig;
 }
 
 /**
@@ -117,9 +120,15 @@ export class PlatformStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { stackName: PLATFORM_STACK_NAME, ...props });
-    const shared = importSharedResources(this, props.tableName);
+    const identity = props.identity ?? { kind: 'cognito' };
+    if (identity.kind === 'oidc')
+      throw new Error(
+        "The control plane makes counties' first admins: its cell needs a pool or county directories.",
+      );
+    const shared = importSharedResources(this, props.tableName, identity);
+    // A cell of county directories has no pool: first admins are written into the county's own partition, in
+    // the seeding transaction the control plane may already write.
     const cellPool = shared.userPool;
-    if (!cellPool) throw new Error('The control plane runs in a cell with a Cognito user pool.');
     this.operatorPool = this.createOperatorPool();
     this.operatorClient = this.createOperatorClient(this.operatorPool);
     const operatorIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.operatorPool.userPoolId}`;
@@ -135,7 +144,7 @@ export class PlatformStack extends Stack {
         GRIDSAFE_CELLS: (props.knownCells ?? [props.cellId]).join(','),
         TABLE_NAME: shared.tableName,
         // The cell's pool, where counties' users are created and disabled.
-        USER_POOL_ID: cellPool.id,
+        ...(cellPool ? { USER_POOL_ID: cellPool.id } : {}),
         USER_POOL_CLIENT_ID: shared.userPoolClientId,
         // The operators' pool, whose tokens this API accepts.
         OPERATOR_POOL_ID: this.operatorPool.userPoolId,
@@ -146,7 +155,7 @@ export class PlatformStack extends Stack {
     });
     this.api.role.addToPolicy(platformRegistryStatement(shared.tableArn));
     this.api.role.addToPolicy(platformSeedStatement(shared.tableArn));
-    this.api.role.addToPolicy(platformUserAdminStatement(cellPool.arn));
+    if (cellPool) this.api.role.addToPolicy(platformUserAdminStatement(cellPool.arn));
     acknowledgeWildcardResource(
       this.api.role,
       nagArn(this, 'dynamodb', `table/${props.tableName}/index/*`),

@@ -131,6 +131,9 @@ export interface SharedResources {
   alarmTopic: sns.ITopic;
 }
 
+/** The `client_id` a county directory's access tokens carry, which API Gateway's JWT authorizer checks. */
+export const COUNTY_DIRECTORY_CLIENT_ID = 'gridsafe-web';
+
 export function importSharedResources(
   scope: Construct,
   tableName: string,
@@ -149,6 +152,11 @@ export function importSharedResources(
       stack.formatArn({ service: 'sns', resource: ALARM_TOPIC_NAME }),
     ),
   };
+  if (identity.kind === 'directory') {
+    // Each county issues its own tokens: its issuer is its own API's base, known only once the county's HTTP API
+    // exists, so the tenant stack sets AUTH_ISSUER and AUTH_JWKS_URL itself.
+    return { ...data, userPoolClientId: COUNTY_DIRECTORY_CLIENT_ID, authIssuer: '', authJwksUrl: '' };
+  }
   if (identity.kind === 'oidc') {
     return {
       ...data,

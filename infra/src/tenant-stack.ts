@@ -108,8 +108,10 @@ export class TenantStack extends Stack {
         ...dataEnvironment,
         ...(shared.userPool ? { USER_POOL_ID: shared.userPool.id } : {}),
         USER_POOL_CLIENT_ID: shared.userPoolClientId,
-        AUTH_ISSUER: shared.authIssuer,
-        AUTH_JWKS_URL: shared.authJwksUrl,
+        // A county directory's issuer is this county's own API: set below, once the HTTP API exists.
+        ...(props.identity?.kind === 'directory'
+          ? {}
+          : { AUTH_ISSUER: shared.authIssuer, AUTH_JWKS_URL: shared.authJwksUrl }),
         // Absolute links (a notice board's QR code) name the web app's origin, never a request's Host.
         PUBLIC_ORIGIN: props.webOrigins[0]!,
         CURSOR_SECRET_ID: CURSOR_SECRET_NAME,
@@ -284,7 +286,16 @@ export class TenantStack extends Stack {
       props.identity?.kind === 'oidc'
         ? [shared.userPoolClientId, props.identity.audience]
         : [shared.userPoolClientId];
-    this.addRoutes(api, shared.authIssuer, audiences);
+    let issuer = shared.authIssuer;
+    if (props.identity?.kind === 'directory') {
+      // The county issues its own tokens at its own API: the authorizer reads its discovery document and keys
+      // from there (GET …/.well-known/openid-configuration, public), and the function signs with this issuer.
+      issuer = `${api.apiEndpoint}${countyApiBasePath(tenant)}`;
+      this.api.function.addEnvironment('COUNTY_DIRECTORY_ISSUER_BASE', api.apiEndpoint);
+      this.api.function.addEnvironment('AUTH_ISSUER', issuer);
+      this.api.function.addEnvironment('AUTH_JWKS_URL', `${issuer}/.well-known/jwks.json`);
+    }
+    this.addRoutes(api, issuer, audiences);
     // The monitoring systems' door has a throttle of its own: API Gateway applies a route's own limits to that
     // route's requests instead of the stage's, so a storm of alerts never spends the bucket the county's people
     // share (docs/decisions.md, "Monitoring alerts").

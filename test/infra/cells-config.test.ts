@@ -53,7 +53,7 @@ describe('cells configuration', () => {
     expect(loaded.tableName).toBe('gridsafe');
     expect(loaded.cells.map((cell) => cell.id)).toEqual(['dev-1', 'cn-nx-1']);
     expect(loaded.cells[0]?.tenants.map((tenant) => tenant.id)).toEqual(['taihe', 'linquan', 'nanjing']);
-    expect(loaded.cells[0]?.identity).toEqual({ kind: 'cognito' });
+    expect(loaded.cells[0]?.identity).toEqual({ kind: 'directory' });
     expect(loaded.cells[1]).toMatchObject({ region: 'cn-northwest-1', identity: { kind: 'oidc' } });
   });
 

@@ -239,7 +239,7 @@ describe("a county's HTTP API", () => {
     });
   });
 
-  it('leaves only login, refresh, the login options, health, the API description, the notice board and the signed alert intake public', () => {
+  it('leaves only the login door, the login options, the token issuer, health, the API description, the notice board and the signed alert intake public', () => {
     const routes = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]).filter(
       (route) => !JSON.stringify(route.Properties.ApiId).includes('routerapiid'),
     );
@@ -253,15 +253,19 @@ describe("a county's HTTP API", () => {
         .sort(),
     );
     expect(open).toEqual([
+      'GET /t/taihe/api/v1/.well-known/jwks.json',
+      'GET /t/taihe/api/v1/.well-known/openid-configuration',
       'GET /t/taihe/api/v1/auth-config',
       'GET /t/taihe/api/v1/health',
       'GET /t/taihe/api/v1/openapi.json',
       'GET /t/taihe/api/v1/public/risk-points/{id}',
       'POST /t/taihe/api/v1/alerts',
       'POST /t/taihe/api/v1/session',
+      'POST /t/taihe/api/v1/session/challenge',
+      'POST /t/taihe/api/v1/session/logout',
       'POST /t/taihe/api/v1/session/refresh',
     ]);
-    expect(routes).toHaveLength(8);
+    expect(routes).toHaveLength(12);
   });
 
   it('throttles the alert intake on a bucket of its own, apart from the county’s people', () => {

@@ -14,6 +14,7 @@ import { countyTest } from '../support/fixtures.ts';
 import {
   clientFor,
   DEMO_LOGIN_PASSWORD,
+  startTestApi,
   TEST_PASSWORD,
   TEST_PUBLIC_ORIGIN,
   uniqueTenant,
@@ -191,6 +192,39 @@ describe("a county's own directory", () => {
       (await door.post(county.tenant, '/session/refresh', { refreshToken: after.body.refreshToken })).status,
     ).toBe(401);
     expect((await door.login(county.tenant, 'reset.me', 'Reset-by-admin-2027')).status).toBe(401);
+  });
+
+  it("lets an access token live half the county's idle time, at most 15 minutes", async ({
+    api,
+    county,
+    door,
+  }) => {
+    const first = await door.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    // The default idle time is 30 minutes.
+    expect(first.body.expiresIn).toBe(900);
+    const admin = clientFor(api.app, county.tenant, first.body.accessToken);
+    const current = await admin.get('/settings');
+    const saved = await admin.put('/settings', {
+      settings: { ...current.body.settings, security: { ...current.body.settings.security, idleMinutes: 6 } },
+      version: current.body.version,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    // Settings are cached per process for a short while; a fresh app of the same county reads them at once.
+    const fresh = await startTestApi({ tenants: [county.tenant], identity: 'county-directory' });
+    const short = await fresh.app.request(`/t/${county.tenant}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'grid.member', password: DEMO_LOGIN_PASSWORD }),
+    });
+    const body = (await short.json()) as { expiresIn: number; accessToken: string };
+    expect(body.expiresIn).toBe(180);
+    const claims = decodeJwt(body.accessToken);
+    expect(claims.exp! - claims.iat!).toBe(180);
+    const restored = await admin.put('/settings', {
+      settings: current.body.settings,
+      version: saved.body.version,
+    });
+    expect(restored.status).toBe(200);
   });
 
   it('runs the password hash for an unknown username exactly as for a wrong password', async ({

@@ -75,7 +75,11 @@ export const PUBLIC_TABLE: Record<string, PublicEntry> = {
     success: 404,
     call: () => ({ path: '/.well-known/openid-configuration' }),
   },
-  'GET /.well-known/jwks.json': { public: true, success: 404, call: () => ({ path: '/.well-known/jwks.json' }) },
+  'GET /.well-known/jwks.json': {
+    public: true,
+    success: 404,
+    call: () => ({ path: '/.well-known/jwks.json' }),
+  },
   // A wrong password, an unknown refresh token or challenge: the answer is about what was sent, never the caller.
   'POST /session': {
     public: true,

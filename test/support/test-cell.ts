@@ -6,6 +6,8 @@ import { parseCellsConfig } from '../../infra/src/cells-config.ts';
 export interface TestCellInput {
   id: string;
   alarmEmail?: string;
+  /** As in cells.json: `{ kind: 'directory' }`, an OIDC provider; absent, the cell's Cognito pool. */
+  identity?: Record<string, unknown>;
   tenants: { id: string; name?: string; size?: string }[];
 }
 

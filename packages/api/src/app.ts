@@ -18,11 +18,9 @@ import { registerGrids } from './routes/grids.ts';
 import { registerHazards } from './routes/hazards.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerMe } from './routes/me.ts';
-import { registerPatrols } from './routes/patrols.ts';
 import { registerRiskPoints } from './routes/risk-points.ts';
 import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
-import { registerTokenKeys } from './routes/token-keys.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
 import { serviceApp } from './service-app.ts';
@@ -157,7 +155,8 @@ function countyApi(deps: AppDeps) {
   // Public routes first; everything registered after requireAuth needs a valid token for this county.
   registerHealth(county);
   registerAuthConfig(county);
-  registerTokenKeys(county);
+  // A county directory's issuer and keys, read by API Gateway's authorizer now and then (token-keys.ts).
+  groups.add(county, '/.well-known', () => import('./routes/token-keys.ts').then((m) => m.registerTokenKeys));
   registerSession(county);
   // The notice board behind a QR code: public, read-only, rate-limited (PUBLIC_COUNTY_ROUTES).
   groups.add(county, '/public', () => import('./routes/public-board.ts').then((m) => m.registerPublicBoard));
@@ -178,7 +177,8 @@ function countyApi(deps: AppDeps) {
   registerSettings(county);
   registerRiskPoints(county);
   registerHazards(county);
-  registerPatrols(county);
+  // A grid member's patrols are a few requests a day; the lists and transitions above are the busy part.
+  groups.add(county, '/patrols', () => import('./routes/patrols.ts').then((m) => m.registerPatrols));
   // Groups few requests need load at their first request (lazy-route-group.ts): not in the cold start.
   groups.add(county, '/workforce', () => import('./routes/workforce.ts').then((m) => m.registerWorkforce));
   groups.add(county, '/assessments', () =>

@@ -3,6 +3,7 @@ import {
   type AuthProvidersConfig,
   acceptedProviders,
   type Clock,
+  COUNTY_DIRECTORY_PROVIDER_ID,
   DEFAULT_PROVIDER_ID,
   type IdSource,
   type Logger,
@@ -13,24 +14,22 @@ import {
   type CursorSecretSource,
   checkTableReachable,
   createDocumentClient,
-  DirectoryRepository,
   PageCursors,
-  TenantStore,
 } from '@gridsafe/db';
 import { checkBucketReachable, lazyS3Client } from '@gridsafe/evidence';
 import {
-  CountyKeyCache,
   countyDirectoryIssuer,
   createCognitoIdentityProvider,
-  createCountyDirectoryProvider,
   createJwksVerifier,
   createUserAdministrationClient,
   type IdentityProvider,
   jwksUriOf,
+  lazyIdentityProvider,
   noPasswordDirectory,
   type UserAdministrationClientOptions,
 } from '@gridsafe/identity';
 import type { AppDeps } from './app-deps.ts';
+import type { countyDirectoryParts } from './county-directory-deps.ts';
 
 /** Everything needed to reach the outside world; Lambda reads it from env, the local stack from its ports. */
 export interface RuntimeConfig {
@@ -54,7 +53,7 @@ export interface RuntimeConfig {
    * tokens live in the county's partition, and this API issues the tokens. It replaces the user pool and the
    * user-administration service; `issuerBase` is the origin browsers reach the county API at.
    */
-  countyDirectory?: { issuerBase: string; accessTokenSeconds?: number };
+  countyDirectory?: { issuerBase: string; maxAccessTokenSeconds?: number };
   /** The provider (one of `authProviders`) whose `@platform:` accounts are the vendor's operators (AppDeps). */
   operatorProvider?: string;
   /**
@@ -84,21 +83,24 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
   const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   // Built at the first photo or health request, not here: most cold starts serve neither.
   const s3 = lazyS3Client({ region: config.region, endpoint: config.s3Endpoint });
-  const countyKeys = new CountyKeyCache((tenant) =>
-    new DirectoryRepository(new TenantStore(documentClient, config.tableName, tenant)).signingKeys(),
-  );
-  const countyDirectory = config.countyDirectory
-    ? createCountyDirectoryProvider({
-        storeFor: (tenant) =>
-          new DirectoryRepository(new TenantStore(documentClient, config.tableName, tenant)),
-        issuerBase: config.countyDirectory.issuerBase,
+  const directoryConfig = config.countyDirectory;
+  // The county directory loads at its first token or login (county-directory-deps.ts), not in every cold start.
+  let directoryParts: Promise<ReturnType<typeof countyDirectoryParts>> | undefined;
+  const loadDirectory = (settings: NonNullable<RuntimeConfig['countyDirectory']>) => {
+    directoryParts ??= import('./county-directory-deps.ts').then((m) =>
+      m.countyDirectoryParts({
+        client: documentClient,
+        tableName: config.tableName,
+        issuerBase: settings.issuerBase,
         clientId: config.userPoolClientId,
-        ...(config.countyDirectory.accessTokenSeconds
-          ? { accessTokenSeconds: config.countyDirectory.accessTokenSeconds }
-          : {}),
-        keys: countyKeys,
+        ...(settings.maxAccessTokenSeconds ? { maxAccessTokenSeconds: settings.maxAccessTokenSeconds } : {}),
         now: () => (config.clock ?? systemClock).now(),
-      })
+      }),
+    );
+    return directoryParts;
+  };
+  const countyDirectory = directoryConfig
+    ? lazyIdentityProvider(async () => (await loadDirectory(directoryConfig)).directory, ['publicJwks'])
     : undefined;
   const authProviders =
     config.authProviders ??
@@ -127,14 +129,19 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
     evidence: { client: s3, bucket: config.evidenceBucket },
     tokens: createJwksVerifier({
       providers: authProviders.providers,
-      countyKeys: (tenant, kid) => countyKeys.verificationKey(tenant, kid),
+      ...(directoryConfig
+        ? {
+            countyKeys: async (tenant: string, kid: string) =>
+              (await loadDirectory(directoryConfig)).keys.verificationKey(tenant, kid),
+          }
+        : {}),
     }),
     authProviders,
     ...passwordProviderOf(authProviders),
-    ...(countyDirectory && config.countyDirectory
+    ...(countyDirectory && directoryConfig
       ? {
           ownTokens: {
-            issuer: (tenant: string) => countyDirectoryIssuer(config.countyDirectory!.issuerBase, tenant),
+            issuer: (tenant: string) => countyDirectoryIssuer(directoryConfig.issuerBase, tenant),
             publicKeys: async (tenant: string) =>
               (await countyDirectory.publicJwks(tenant)) as { keys: Array<{ kty: string; kid: string }> },
           },
@@ -188,9 +195,6 @@ function defaultAuthProviders(config: RuntimeConfig): AuthProvidersConfig {
     defaultAccepted: [DEFAULT_PROVIDER_ID],
   };
 }
-
-/** The provider of every county in a cell of county directories: passwords at `POST /session`, tokens of its own. */
-export const COUNTY_DIRECTORY_PROVIDER_ID = 'directory';
 
 function countyDirectoryProviders(issuerBase: string, clientId: string): AuthProvidersConfig {
   return {

@@ -51,6 +51,9 @@ export interface AuthProvidersConfig {
 /** The one provider of a cell configured before AUTH_PROVIDERS existed: its Cognito pool, by password. */
 export const DEFAULT_PROVIDER_ID = 'cognito';
 
+/** The provider of every county in a cell of county directories: passwords at `POST /session`, tokens of its own. */
+export const COUNTY_DIRECTORY_PROVIDER_ID = 'directory';
+
 const PROVIDER_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
 export const AuthProviderSchema = z.strictObject({

@@ -76,8 +76,11 @@ export interface CountyDirectoryOptions {
   issuerBase: string;
   /** Carried in `client_id`, checked by the verifier and by API Gateway's JWT authorizer. */
   clientId: string;
-  /** Five minutes in AWS (the idle-session rule needs short access tokens, docs/decisions.md). */
-  accessTokenSeconds?: number;
+  /**
+   * An access token's lifetime, per county: shorter than the county's idle time, which only a refresh can
+   * enforce (core `accessTokenSecondsFor`). Default five minutes, the shortest idle time allowed.
+   */
+  accessTokenSeconds?: number | ((tenant: string) => Promise<number>);
   refreshTokenDays?: number;
   now?: () => Date;
   /** Called at every password comparison: tests count them (timing would be a flaky proof on a shared machine). */
@@ -111,7 +114,10 @@ const WRONG = 'Wrong username or password.';
  */
 export function createCountyDirectory(options: CountyDirectoryOptions): CountyDirectory {
   const now = options.now ?? (() => new Date());
-  const accessSeconds = options.accessTokenSeconds ?? 300;
+  const lifetime = async (tenant: string): Promise<number> => {
+    const configured = options.accessTokenSeconds;
+    return typeof configured === 'function' ? configured(tenant) : (configured ?? 300);
+  };
   const refreshSeconds = (options.refreshTokenDays ?? 30) * 86_400;
   const keyCache = options.keys ?? new CountyKeyCache((tenant) => options.storeFor(tenant).signingKeys());
   // An unknown username costs the same scrypt comparison as a wrong password, so timing says nothing about names.
@@ -159,7 +165,7 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
       .sign(key);
   };
 
-  const accessToken = (tenant: string, account: DirectoryAccount) =>
+  const accessToken = async (tenant: string, account: DirectoryAccount, seconds: number) =>
     sign(
       tenant,
       {
@@ -169,7 +175,7 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
         username: account.username,
         auth_time: Math.floor(now().getTime() / 1000),
       },
-      accessSeconds,
+      seconds,
       'JWT',
     );
 
@@ -185,7 +191,8 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
       expiresAt: Math.floor(now().getTime() / 1000) + refreshSeconds,
       issuedAt: now().toISOString(),
     });
-    return { accessToken: await accessToken(tenant, account), refreshToken, expiresIn: accessSeconds };
+    const seconds = await lifetime(tenant);
+    return { accessToken: await accessToken(tenant, account, seconds), refreshToken, expiresIn: seconds };
   };
 
   /** A challenge's session: signed by the county, naming the account and the step, valid five minutes. */
@@ -314,7 +321,8 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
         account?.sessionsValidFrom !== undefined && record && record.issuedAt < account.sessionsValidFrom;
       if (!located || !account?.enabled || ended)
         throw new UnauthorizedError('The refresh token is invalid or expired.');
-      return { accessToken: await accessToken(located.tenant, account), expiresIn: accessSeconds };
+      const seconds = await lifetime(located.tenant);
+      return { accessToken: await accessToken(located.tenant, account, seconds), expiresIn: seconds };
     },
     async associateSoftwareToken(token) {
       const { store, account } = await accountOfAccessToken(token);

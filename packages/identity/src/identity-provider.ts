@@ -141,7 +141,7 @@ const IDENTITY_PROVIDER_METHODS = [
 ] as const satisfies readonly (keyof IdentityProvider)[];
 
 /** A provider whose module loads at its first call; a failed load is retried at the next call. */
-function lazyIdentityProvider<T extends IdentityProvider>(
+export function lazyIdentityProvider<T extends IdentityProvider>(
   load: () => Promise<T>,
   extraMethods: readonly (keyof T & string)[] = [],
 ): T {

@@ -57,6 +57,9 @@ export async function disableCountyUsers(
   tenant: string,
   options: { cursor?: string; budgetMs?: number; pageSize?: number } = {},
 ): Promise<DisableUsersProgress> {
+  // County directories live in the counties' own partitions, which this role cannot read: the county's closed
+  // door (its offboarded status) is what refuses its people there.
+  if (deps.countyAccounts === 'county-directory') return { disabled: 0, done: true };
   const deadline = Date.now() + (options.budgetMs ?? 10_000);
   let cursor = options.cursor;
   let disabled = 0;

@@ -18,6 +18,12 @@ export interface PlatformDeps {
   /** The user directory of the counties (the cell's pool): first admins are created, users disabled here. */
   identity: IdentityProvider;
   /**
+   * `county-directory`: each county keeps its own people in its partition (a cell without a pool). Onboarding
+   * writes the first admin's account there in its seeding transaction; offboarding has no pool accounts to
+   * disable, since an offboarded county's API refuses every request of its people (county-status.ts).
+   */
+  countyAccounts?: 'county-directory';
+  /**
    * Where vendor operators log in. In AWS a pool of their own, which no county role can administer; locally
    * the one local issuer. Absent: `identity`.
    */

@@ -1,16 +1,18 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Clock,
+  COUNTY_DIRECTORY_PROVIDER_ID,
   DEFAULT_PROVIDER_ID,
   type IdSource,
   type Logger,
   systemClock,
   ulidSource,
 } from '@gridsafe/core';
-import { createDocumentClient, platformKey } from '@gridsafe/db';
+import { createDocumentClient, DirectoryRepository, platformKey, TenantStore } from '@gridsafe/db';
 import {
   type AccessTokenVerifier,
   createCognitoIdentityProvider,
+  createCountyDirectoryProvider,
   createJwksVerifier,
   type IdentityProvider,
 } from '@gridsafe/identity';
@@ -44,6 +46,7 @@ export function createPlatformDeps(options: {
   /** Absent: the default provider of a cell without AUTH_PROVIDERS (`cognito`). */
   countyPasswordProvider?: string;
   operatorDirectory?: IdentityProvider;
+  countyAccounts?: PlatformDeps['countyAccounts'];
   authJwksUrl: string;
   cells: PlatformDeps['cells'];
   logger: Logger;
@@ -58,6 +61,7 @@ export function createPlatformDeps(options: {
     identity: options.identity,
     countyPasswordProvider: options.countyPasswordProvider ?? DEFAULT_PROVIDER_ID,
     ...(options.operatorDirectory ? { operatorDirectory: options.operatorDirectory } : {}),
+    ...(options.countyAccounts ? { countyAccounts: options.countyAccounts } : {}),
     cells: options.cells,
     healthChecks: platformHealthChecks(options.documentClient, options.tableName, options.authJwksUrl),
     clock: options.clock ?? systemClock,
@@ -71,8 +75,8 @@ export interface PlatformRuntimeConfig {
   tableName: string;
   region?: string;
   dynamoEndpoint?: string;
-  /** The cell's pool, which holds the counties' users. */
-  userPoolId: string;
+  /** The cell's pool, which holds the counties' users; absent in a cell of county directories. */
+  userPoolId?: string;
   userPoolClientId: string;
   /** The operators' pool and its app client; `authIssuer` and `authJwksUrl` are that pool's. */
   operatorPoolId: string;
@@ -86,8 +90,9 @@ export interface PlatformRuntimeConfig {
 
 /** Builds the clients once per process; the platform Lambda calls this at init. */
 export function createPlatformRuntimeDeps(config: PlatformRuntimeConfig): PlatformDeps {
+  const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint });
   return createPlatformDeps({
-    documentClient: createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint }),
+    documentClient,
     tableName: config.tableName,
     tokens: createJwksVerifier({
       providers: [
@@ -103,12 +108,7 @@ export function createPlatformRuntimeDeps(config: PlatformRuntimeConfig): Platfo
         },
       ],
     }),
-    identity: createCognitoIdentityProvider({
-      userPoolId: config.userPoolId,
-      clientId: config.userPoolClientId,
-      region: config.region,
-      endpoint: config.cognitoEndpoint,
-    }),
+    ...countyIdentityOf(config, documentClient),
     operatorDirectory: createCognitoIdentityProvider({
       userPoolId: config.operatorPoolId,
       clientId: config.operatorClientId,
@@ -119,4 +119,30 @@ export function createPlatformRuntimeDeps(config: PlatformRuntimeConfig): Platfo
     cells: config.cells,
     logger: config.logger,
   });
+}
+
+/** The counties' directory: the cell's pool, or (no pool) each county's own, written in the county's partition. */
+function countyIdentityOf(
+  config: PlatformRuntimeConfig,
+  client: DynamoDBDocumentClient,
+): Pick<Parameters<typeof createPlatformDeps>[0], 'identity' | 'countyAccounts' | 'countyPasswordProvider'> {
+  if (config.userPoolId)
+    return {
+      identity: createCognitoIdentityProvider({
+        userPoolId: config.userPoolId,
+        clientId: config.userPoolClientId,
+        region: config.region,
+        endpoint: config.cognitoEndpoint,
+      }),
+    };
+  return {
+    identity: createCountyDirectoryProvider({
+      storeFor: (tenant) => new DirectoryRepository(new TenantStore(client, config.tableName, tenant)),
+      // The control plane makes accounts and never signs a token, so it names no issuer.
+      issuerBase: '',
+      clientId: config.userPoolClientId,
+    }),
+    countyAccounts: 'county-directory',
+    countyPasswordProvider: COUNTY_DIRECTORY_PROVIDER_ID,
+  };
 }
