@@ -1,3 +1,8 @@
+import { accessTokenSecondsFor } from '@gridsafe/core';
+
+/** A county's idle time until its admin changes it (core settings). */
+const DEFAULT_IDLE_MINUTES = 30;
+
 /**
  * The monthly cost of one county (`npm run cost`, docs/deploy.md "Cost model"), priced from the synthesized
  * templates: what a county stack and the cell's shared stack actually declare (function memory, schedules, the HTTP
@@ -71,6 +76,25 @@ export interface LoadProfile {
    * window before it looks, then sends; `writeUnits` are its claim and record of each delivery.
    */
   deliveryKicks: { perMonth: number; ms: number; readUnits: number; writeUnits: number; logBytes: number };
+  /**
+   * Sign-ins and token refreshes, which go through the county API like any request (POST /session and
+   * /session/refresh) and are not among `requestsPerMonth`. The web refreshes a minute before an access token
+   * expires, so each sign-in brings `activeMinutes / (lifetime − 1)` refreshes; the lifetime is the cell's (its
+   * pool client's, or a county directory's half of the idle time). A sign-in reads the lockout, the account, the
+   * person's link and settings and writes the refresh record, the session record and the login log; a refresh
+   * reads the session record, the refresh record and the account and rewrites the session record. The sign-in's
+   * time is mostly the password hash (scrypt, or Cognito's answer).
+   */
+  sessions: {
+    signInsPerMonth: number;
+    activeMinutesPerSignIn: number;
+    signInMs: number;
+    refreshMs: number;
+    readUnitsPerSignIn: number;
+    writeUnitsPerSignIn: number;
+    readUnitsPerRefresh: number;
+    writeUnitsPerRefresh: number;
+  };
 }
 
 /**
@@ -106,6 +130,17 @@ export const TAIHE: LoadProfile = {
   // hours, one kick each (few are close enough to share one). A run: the 3 s wait, a Query of `due`, then one claim
   // (UpdateItem, 1 write unit) and one conditional Put (2 write units in a transaction) per delivery, and the POST.
   deliveryKicks: { perMonth: 600, ms: 3_400, readUnits: 1, writeUnits: 3, logBytes: 700 },
+  // One sign-in per person and working day, about 45 minutes of use each (30 requests).
+  sessions: {
+    signInsPerMonth: 410 * 25,
+    activeMinutesPerSignIn: 45,
+    signInMs: 150,
+    refreshMs: 30,
+    readUnitsPerSignIn: 4,
+    writeUnitsPerSignIn: 4,
+    readUnitsPerRefresh: 3,
+    writeUnitsPerRefresh: 1,
+  },
 };
 
 /** A county nobody signs in to: only its schedules run, over a few MB of data. */
@@ -131,6 +166,16 @@ export const IDLE: LoadProfile = {
   },
   // No write, no kick: a kick costs nothing while nobody writes (a one-minute schedule would be 43,200 runs).
   deliveryKicks: { perMonth: 0, ms: 0, readUnits: 0, writeUnits: 0, logBytes: 0 },
+  sessions: {
+    signInsPerMonth: 0,
+    activeMinutesPerSignIn: 0,
+    signInMs: 0,
+    refreshMs: 0,
+    readUnitsPerSignIn: 0,
+    writeUnitsPerSignIn: 0,
+    readUnitsPerRefresh: 0,
+    writeUnitsPerRefresh: 0,
+  },
 };
 
 export interface CostLine {
@@ -424,16 +469,41 @@ export function countyCost(input: CostInput): CountyCost {
     (secrets * price.secretMonth + cellAlarms * price.alarmMetricMonth) / cellCounties,
     `${secrets} secrets and ${cellAlarms} alarm metrics per cell`,
   );
+  const lifetimeMinutes = accessTokenMinutes(shared);
+  const s = p.sessions;
+  const refreshes =
+    s.signInsPerMonth * Math.floor(s.activeMinutesPerSignIn / Math.max(1, lifetimeMinutes - 1));
+  const sessionRequests = s.signInsPerMonth + refreshes;
+  const sessionGbSeconds =
+    ((s.signInsPerMonth * s.signInMs + refreshes * s.refreshMs) / 1000) * (api.memoryMb / 1024);
+  const sessionReads = s.signInsPerMonth * s.readUnitsPerSignIn + refreshes * s.readUnitsPerRefresh;
+  const sessionWrites = s.signInsPerMonth * s.writeUnitsPerSignIn + refreshes * s.writeUnitsPerRefresh;
+  const sessionLogGb = (sessionRequests * p.logBytesPerRequest) / GB;
+  add(
+    'sign-ins and token refreshes',
+    sessionGbSeconds * price.lambdaArmGbSecond +
+      (sessionRequests / 1e6) * (price.lambdaRequestsPerMillion + hops * price.httpApiRequestsPerMillion) +
+      (sessionReads / 1e6) * price.dynamoReadUnitsPerMillion +
+      (sessionWrites / 1e6) * price.dynamoWriteUnitsPerMillion +
+      sessionLogGb * (price.logsIngestGb + keptLogMonths * price.logsStoredGbMonth),
+    `${s.signInsPerMonth} sign-ins and ${refreshes} refreshes of ${lifetimeMinutes}-minute access tokens, ` +
+      `through the API (gateway, function, table, logs)`,
+  );
   const cellMau = p.monthlyActiveUsers * cellCounties;
   const billableMau = Math.max(0, cellMau - price.cognitoFreeMauPerPool);
   const hasPool = resources(shared, 'AWS::Cognito::UserPool').length > 0;
-  add(
-    'Cognito (the cell pool, Lite)',
-    hasPool ? (billableMau * price.cognitoLiteMau) / cellCounties : 0,
-    hasPool
-      ? `${p.monthlyActiveUsers} users; the cell's ${cellMau} pass the pool's ${price.cognitoFreeMauPerPool} free by ${billableMau}`
-      : 'no user pool in this cell (OIDC provider, priced apart)',
-  );
+  if (hasPool)
+    add(
+      'Cognito (the cell pool, Lite)',
+      (billableMau * price.cognitoLiteMau) / cellCounties,
+      `${p.monthlyActiveUsers} users; the cell's ${cellMau} pass the pool's ${price.cognitoFreeMauPerPool} free by ${billableMau}`,
+    );
+  else
+    add(
+      'identity (no user pool)',
+      0,
+      "each county's own directory in its partition (its sign-ins are priced above), or an OIDC provider priced apart",
+    );
 
   const total = lines.reduce((sum, line) => sum + line.usd, 0);
   const smsCny = p.smsPerMonth * input.prices.smsCnyPerMessage;
@@ -459,4 +529,17 @@ export function formatCountyCost(cost: CountyCost): string {
     ...rows,
     `  ${cost.sms.item.padEnd(44)} US$${cost.sms.usd.toFixed(4).padStart(8)}   ${cost.sms.detail}`,
   ].join('\n');
+}
+
+/**
+ * How long the cell's access tokens live, in minutes: its county pool client's validity, or (no pool: county
+ * directories) half the default idle time of 30 minutes (core accessTokenSecondsFor, at most 15 minutes).
+ */
+export function accessTokenMinutes(shared: Template): number {
+  const clients = resources(shared, 'AWS::Cognito::UserPoolClient');
+  if (clients.length === 0) return accessTokenSecondsFor(DEFAULT_IDLE_MINUTES, 900) / 60;
+  const props = clients[0]?.Properties ?? {};
+  const validity = Number(props.AccessTokenValidity ?? 60);
+  const unit = (props.TokenValidityUnits as { AccessToken?: string } | undefined)?.AccessToken ?? 'hours';
+  return unit === 'minutes' ? validity : unit === 'days' ? validity * 1440 : validity * 60;
 }

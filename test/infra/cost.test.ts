@@ -45,6 +45,29 @@ describe('the cost model over the synthesized templates (npm run cost)', () => {
     expect(line(cost, 'Cognito').usd).toBeGreaterThan(1);
   });
 
+  it('prices a Taihe-sized county of a cell of county directories under US$3 in a cell of 100 or 300', () => {
+    const directories = parseCellsConfig(
+      {
+        tableName: 'gridsafe',
+        platformCell: 'dir-1',
+        webOrigins: ['https://app.gridsafe.example.cn'],
+        cells: [{ id: 'dir-1', identity: { kind: 'directory' }, tenants: [{ id: 'taihe' }] }],
+      },
+      {},
+    );
+    const templates = synthesizeForCost(directories, 'dir-1', 'taihe');
+    for (const cellCounties of [100, 300]) {
+      const cost = countyCost({ ...templates, region: 'us-east-1', prices, profile: TAIHE, cellCounties });
+      expect(cost.total).toBeLessThan(3);
+      expect(cost.lines.some((candidate) => candidate.item.startsWith('Cognito'))).toBe(false);
+    }
+    const cost = countyCost({ ...templates, region: 'us-east-1', prices, profile: TAIHE, cellCounties: 100 });
+    // Fewer refreshes than a pool's 5-minute tokens: a directory's token lives half the idle time.
+    expect(line(cost, 'sign-ins and token refreshes').detail).toContain('of 15-minute access tokens');
+    expect(line(price(), 'sign-ins and token refreshes').detail).toContain('of 5-minute access tokens');
+    expect(line(cost, 'sign-ins and token refreshes').usd).toBeGreaterThan(0);
+  });
+
   it('reads what it prices from the templates: the function memory, both HTTP APIs, no county alarm, the backups', () => {
     const cost = price();
     expect(line(cost, 'API function').detail).toContain('at 1024 MB');
