@@ -62,9 +62,13 @@ describe('the cost model over the synthesized templates (npm run cost)', () => {
       expect(cost.lines.some((candidate) => candidate.item.startsWith('Cognito'))).toBe(false);
     }
     const cost = countyCost({ ...templates, region: 'us-east-1', prices, profile: TAIHE, cellCounties: 100 });
-    // Fewer refreshes than a pool's 5-minute tokens: a directory's token lives half the idle time.
-    expect(line(cost, 'sign-ins and token refreshes').detail).toContain('of 15-minute access tokens');
-    expect(line(price(), 'sign-ins and token refreshes').detail).toContain('of 5-minute access tokens');
+    // A directory's token lives half the idle time; the pool's lifetime is its app client's, read from the template.
+    expect(line(cost, 'sign-ins and token refreshes').detail).toContain(
+      '30750 refreshes of 15-minute access tokens',
+    );
+    expect(line(price(), 'sign-ins and token refreshes').detail).toContain(
+      '0 refreshes of 60-minute access tokens',
+    );
     expect(line(cost, 'sign-ins and token refreshes').usd).toBeGreaterThan(0);
   });
 
