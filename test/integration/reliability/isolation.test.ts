@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueTenant } from '../../support/harness.ts';
+import { startTestApi, uniqueTenant } from '../../support/harness.ts';
 import { call } from '../../support/reliability/client.ts';
 import {
   type CountyFixture,
@@ -76,7 +76,10 @@ describe('isolation between counties', () => {
       // A public record named by the other county's id is not found here (the notice board behind a QR code).
       const path = op.path.replace('{id}', there.pointId);
       const answer = await call(api.app, 'GET', `/t/${here.seeded.tenant}/api/v1${path}`);
-      expect(answer.status, op.name).toBe(path === op.path ? 200 : 404);
+      // A county whose people sign in at an issuer of the cell's publishes no token keys of its own (a county
+      // directory's keys are checked below).
+      const issuesNoTokens = path.startsWith('/.well-known/');
+      expect(answer.status, op.name).toBe(path === op.path && !issuesNoTokens ? 200 : 404);
       expect(
         there.secrets.filter((secret) => answer.text.includes(secret)),
         op.name,
@@ -97,6 +100,30 @@ describe('isolation between counties', () => {
     expect(result.requests).toBeGreaterThanOrEqual(35);
     expect(result.failures).toEqual([]);
   }, 60_000);
+});
+
+describe("counties' own directories", () => {
+  it("publishes each county's own token keys only, and refuses the other county's token at its door", async () => {
+    const [a, b] = [uniqueTenant('isda'), uniqueTenant('isdb')];
+    const directories = await startTestApi({ tenants: [a, b], identity: 'county-directory' });
+    const tokenOf = async (tenant: string) => {
+      await directories.createUser(tenant, 'iso.admin', 'county_admin');
+      return directories.login(tenant, 'iso.admin');
+    };
+    const [tokenA, tokenB] = [await tokenOf(a), await tokenOf(b)];
+    const keysOf = async (tenant: string) => {
+      const answer = await call(directories.app, 'GET', `/t/${tenant}/api/v1/.well-known/jwks.json`);
+      expect(answer.status).toBe(200);
+      return (JSON.parse(answer.text) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    };
+    const [keysA, keysB] = [await keysOf(a), await keysOf(b)];
+    expect(keysA.every((kid) => kid.startsWith(`${a}.`))).toBe(true);
+    expect(keysB.every((kid) => kid.startsWith(`${b}.`))).toBe(true);
+    const crossed = await call(directories.app, 'GET', `/t/${b}/api/v1/me`, { token: tokenA });
+    expect(crossed.status).toBe(401);
+    const own = await call(directories.app, 'GET', `/t/${b}/api/v1/me`, { token: tokenB });
+    expect(own.status).toBe(200);
+  });
 });
 
 describe('paging cursors between counties', () => {
