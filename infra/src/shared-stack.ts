@@ -501,6 +501,9 @@ export class SharedStack extends Stack {
     return addPasswordClient(pool, 'WebClient', {
       userPoolClientName: 'gridsafe-web',
       refreshTokenValidity: Duration.days(30),
+      // Idle sessions end only at a refresh, so access tokens must live shorter than the shortest idle time a
+      // county may set (5 minutes: Cognito's minimum too). docs/decisions.md, "MLPS level 3 at the login".
+      accessTokenValidity: Duration.minutes(5),
     });
   }
 

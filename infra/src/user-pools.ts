@@ -59,13 +59,13 @@ export function createPasswordPool(
 
 /**
  * The app client an API's login route calls InitiateAuth through (CDK adds ALLOW_REFRESH_TOKEN_AUTH with any
- * flow): no secret, no hosted UI, one-hour tokens. Tenant, role and scopes are never writable by a user:
+ * flow): no secret, no hosted UI, one-hour tokens unless told. Tenant, role and scopes are never writable by a user:
  * nobody may move into another county or role.
  */
 export function addPasswordClient(
   pool: cognito.UserPool,
   id: string,
-  options: { userPoolClientName: string; refreshTokenValidity: Duration },
+  options: { userPoolClientName: string; refreshTokenValidity: Duration; accessTokenValidity?: Duration },
 ): cognito.UserPoolClient {
   const attributes = new cognito.ClientAttributes().withStandardAttributes({ fullname: true });
   return pool.addClient(id, {
@@ -73,7 +73,7 @@ export function addPasswordClient(
     generateSecret: false,
     authFlows: { userPassword: true },
     disableOAuth: true,
-    accessTokenValidity: Duration.hours(1),
+    accessTokenValidity: options.accessTokenValidity ?? Duration.hours(1),
     idTokenValidity: Duration.hours(1),
     refreshTokenValidity: options.refreshTokenValidity,
     enableTokenRevocation: true,

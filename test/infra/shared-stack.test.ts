@@ -205,11 +205,11 @@ describe('the user pool', () => {
     expect(pool.DeletionPolicy).toBe('Retain');
   });
 
-  it('signs in with password and refresh token, without a client secret, for 1 hour and 30 days', () => {
+  it('signs in with password and refresh token, without a client secret, for 5 minutes (shorter than any idle time) and 30 days', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       GenerateSecret: false,
-      AccessTokenValidity: 60,
+      AccessTokenValidity: 5,
       RefreshTokenValidity: 30 * 24 * 60,
       TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
     });
