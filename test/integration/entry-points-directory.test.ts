@@ -36,6 +36,15 @@ let handler: HttpHandler;
 let base: string;
 const invoke = async (event: APIGatewayProxyEventV2) =>
   httpAnswer(await handler(event, lambdaContext(`gridsafe-${county.tenant}-api`)));
+const signIn = (username: string, password: string) =>
+  invoke(
+    publicHttpApiEvent({
+      method: 'POST',
+      path: `${base}/session`,
+      routeKey: `POST ${base}/session`,
+      body: { username, password },
+    }),
+  );
 
 beforeAll(async () => {
   const tenant = uniqueTenant('epd');
@@ -74,14 +83,7 @@ afterAll(() => {
 
 describe('the county API function of a cell of county directories', () => {
   it('signs a person in with the county’s own directory and serves them past the JWT authorizer', async () => {
-    const session = await invoke(
-      publicHttpApiEvent({
-        method: 'POST',
-        path: `${base}/session`,
-        routeKey: `POST ${base}/session`,
-        body: { username: 'county.admin', password: DEMO_LOGIN_PASSWORD },
-      }),
-    );
+    const session = await signIn('county.admin', DEMO_LOGIN_PASSWORD);
     expect(session.status, JSON.stringify(session.body)).toBe(200);
     const token: string = session.body.accessToken;
     // What API Gateway's authorizer does: the discovery document, then the keys it names.
@@ -115,14 +117,7 @@ describe('the county API function of a cell of county directories', () => {
   });
 
   it('lets the county admin create a person who then signs in, with no user-administration service in the cell', async () => {
-    const admin = await invoke(
-      publicHttpApiEvent({
-        method: 'POST',
-        path: `${base}/session`,
-        routeKey: `POST ${base}/session`,
-        body: { username: 'county.admin', password: DEMO_LOGIN_PASSWORD },
-      }),
-    );
+    const admin = await signIn('county.admin', DEMO_LOGIN_PASSWORD);
     const created = await invoke(
       jwtHttpApiEvent({
         method: 'POST',
@@ -139,14 +134,7 @@ describe('the county API function of a cell of county directories', () => {
       }),
     );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const session = await invoke(
-      publicHttpApiEvent({
-        method: 'POST',
-        path: `${base}/session`,
-        routeKey: `POST ${base}/session`,
-        body: { username: 'lambda.member', password: TEST_PASSWORD },
-      }),
-    );
+    const session = await signIn('lambda.member', TEST_PASSWORD);
     expect(session.status).toBe(200);
     expect(session.body.user).toMatchObject({ username: 'lambda.member', role: 'grid_member' });
   });
