@@ -28,6 +28,8 @@ const env = readEnv([
 // A cell of county directories has neither either: the county's people and keys are in its partition, and
 // COUNTY_DIRECTORY_ISSUER_BASE is this county API's own base, where its tokens' issuer sits.
 const { USER_POOL_ID, USER_ADMIN_URL, COUNTY_DIRECTORY_ISSUER_BASE } = process.env;
+// A cell moving from its Cognito pool to county directories: people without an account yet sign in there once.
+const { FORMER_USER_POOL_ID, FORMER_USER_POOL_CLIENT_ID } = process.env;
 // The function role's credentials, which Lambda puts in the environment: the user-administration service
 // reads this county from the role that signed.
 const roleCredentials = fromEnv();

@@ -45,7 +45,14 @@ export type CellIdentityConfig =
    * TOTP secrets and signing keys in the county's partition, tokens issued by the county API. No user pool, no
    * price per monthly user; it exists in every region, the China regions included.
    */
-  | { kind: 'directory' }
+  | {
+      kind: 'directory';
+      /**
+       * A cell moving from its Cognito pool: the pool stays (with its user-administration service), and a person
+       * with no account in their county's directory yet signs in against it once (a lazy migration).
+       */
+      formerPool?: true;
+    }
   | { kind: 'cognito' }
   | {
       kind: 'oidc';
@@ -248,7 +255,9 @@ function parseCell(value: unknown, where: string, env: Env, problems: string[]):
   }
 
   const identity = parseIdentity(raw.identity, label, problems);
-  if (identity.kind === 'cognito' && region !== undefined && CHINA_REGION_PATTERN.test(region)) {
+  const hasPool =
+    identity.kind === 'cognito' || (identity.kind === 'directory' && identity.formerPool === true);
+  if (hasPool && region !== undefined && CHINA_REGION_PATTERN.test(region)) {
     problems.push(`${label}: ${region} has no Cognito user pools; name an OIDC provider in "identity"`);
   }
 
@@ -285,9 +294,15 @@ function parseIdentity(value: unknown, where: string, problems: string[]): CellI
   if (value === undefined) return { kind: 'cognito' };
   const raw = asObject(value, `${where} identity`, problems);
   if (!raw) return { kind: 'cognito' };
-  if (raw.kind === 'cognito' || raw.kind === 'directory') {
+  if (raw.kind === 'cognito') {
     rejectUnknownKeys(raw, ['kind'], `${where} identity`, problems);
-    return { kind: raw.kind };
+    return { kind: 'cognito' };
+  }
+  if (raw.kind === 'directory') {
+    rejectUnknownKeys(raw, ['kind', 'formerPool'], `${where} identity`, problems);
+    if (raw.formerPool !== undefined && raw.formerPool !== true)
+      problems.push(`${where}: identity.formerPool must be true or absent`);
+    return raw.formerPool === true ? { kind: 'directory', formerPool: true } : { kind: 'directory' };
   }
   if (raw.kind !== 'oidc') {
     problems.push(`${where}: identity.kind must be "directory", "cognito" or "oidc"`);

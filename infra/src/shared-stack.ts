@@ -123,6 +123,8 @@ export interface SharedResources {
   evidenceBucketArn: string;
   /** The cell's Cognito pool; undefined in a cell whose people sign in at an OIDC provider (China). */
   userPool?: { id: string; arn: string };
+  /** The pool a cell of county directories moves from (identity.formerPool): its ids, for the lazy migration. */
+  formerPool?: { id: string; clientId: string };
   /** The web app's client at the cell's provider: the audience the gateway accepts. */
   userPoolClientId: string;
   /** The `iss` of the provider's tokens: `https://cognito-idp.<region>.amazonaws.com/<poolId>`, or the OIDC issuer. */
@@ -155,7 +157,20 @@ export function importSharedResources(
   if (identity.kind === 'directory') {
     // Each county issues its own tokens: its issuer is its own API's base, known only once the county's HTTP API
     // exists, so the tenant stack sets AUTH_ISSUER and AUTH_JWKS_URL itself.
-    return { ...data, userPoolClientId: COUNTY_DIRECTORY_CLIENT_ID, authIssuer: '', authJwksUrl: '' };
+    return {
+      ...data,
+      userPoolClientId: COUNTY_DIRECTORY_CLIENT_ID,
+      authIssuer: '',
+      authJwksUrl: '',
+      ...(identity.formerPool
+        ? {
+            formerPool: {
+              id: ssm.StringParameter.valueForStringParameter(scope, SSM_PARAMETERS.userPoolId),
+              clientId: ssm.StringParameter.valueForStringParameter(scope, SSM_PARAMETERS.userPoolClientId),
+            },
+          }
+        : {}),
+    };
   }
   if (identity.kind === 'oidc') {
     return {
@@ -223,7 +238,9 @@ export class SharedStack extends Stack {
     this.backupPlan = this.createTableBackups(this.table);
     this.router = new CellRouter(this, 'Router');
     this.evidenceBucket = this.createEvidenceBucket(tableName, props.webOrigins);
-    if ((props.identity ?? { kind: 'cognito' }).kind === 'cognito') {
+    const identity = props.identity ?? { kind: 'cognito' };
+    // A cell moving to county directories keeps its pool until its people have signed in once.
+    if (identity.kind === 'cognito' || (identity.kind === 'directory' && identity.formerPool)) {
       const userPool = this.createUserPool();
       const userPoolClient = this.createUserPoolClient(userPool);
       this.userPool = userPool;

@@ -116,6 +116,13 @@ export class TenantStack extends Stack {
         PUBLIC_ORIGIN: props.webOrigins[0]!,
         CURSOR_SECRET_ID: CURSOR_SECRET_NAME,
         ...(userAdmin ? { USER_ADMIN_URL: userAdmin.url } : {}),
+        // InitiateAuth is public: the lazy migration from the former pool needs no permission.
+        ...(shared.formerPool
+          ? {
+              FORMER_USER_POOL_ID: shared.formerPool.id,
+              FORMER_USER_POOL_CLIENT_ID: shared.formerPool.clientId,
+            }
+          : {}),
         ...(props.identity?.kind === 'oidc'
           ? { AUTH_PROVIDERS: JSON.stringify(oidcAuthProviders(props.identity)) }
           : {}),

@@ -69,3 +69,28 @@ describe('a cell of county directories', () => {
     expect(Object.keys(platform.findResources('AWS::Cognito::UserPool'))).toHaveLength(1);
   });
 });
+
+describe('a Cognito cell moving to county directories (identity.formerPool)', () => {
+  it('keeps the pool, and hands the county API its ids for the lazy migration but no pool of its own', () => {
+    const moving = testCellStage({
+      id: 'mov-1',
+      identity: { kind: 'directory', formerPool: true },
+      tenants: [{ id: 'taihe' }],
+    });
+    const movingShared = Template.fromStack(moving.shared);
+    expect(Object.keys(movingShared.findResources('AWS::Cognito::UserPool'))).toHaveLength(1);
+    const api = Object.values(
+      Template.fromStack(moving.tenants.get('taihe')!).findResources('AWS::Lambda::Function'),
+    ).find((fn) => JSON.stringify(fn).includes('"gridsafe-api"')) as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    const variables = api.Properties.Environment.Variables;
+    expect(variables.USER_POOL_ID).toBeUndefined();
+    // The shared stack's SSM parameters /gridsafe/user-pool-id and /gridsafe/user-pool-client-id.
+    expect(JSON.stringify(variables.FORMER_USER_POOL_ID)).toContain('SsmParameterValuegridsafeuserpoolid');
+    expect(JSON.stringify(variables.FORMER_USER_POOL_CLIENT_ID)).toContain(
+      'SsmParameterValuegridsafeuserpoolclientid',
+    );
+    expect(variables.COUNTY_DIRECTORY_ISSUER_BASE).toBeDefined();
+  });
+});

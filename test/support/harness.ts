@@ -72,13 +72,28 @@ export async function startTestApi(options: {
    * cells' identity, docs/decisions.md). By default the shared local issuer, which speaks Cognito's protocol.
    */
   identity?: 'county-directory';
+  /** With `county-directory`: the shared local issuer is the Cognito pool the cell moves from. */
+  formerPool?: true;
 }) {
   const services = inject('services');
   const tenants = new Set(options.tenants);
   const deps = createRuntimeDeps({
     ...localServiceDeps(services),
     ...(options.identity === 'county-directory'
-      ? { countyDirectory: { issuerBase: TEST_PUBLIC_ORIGIN } }
+      ? {
+          countyDirectory: {
+            issuerBase: TEST_PUBLIC_ORIGIN,
+            ...(options.formerPool
+              ? {
+                  formerPool: {
+                    userPoolId: services.userPoolId,
+                    clientId: services.clientId,
+                    endpoint: services.issuerUrl,
+                  },
+                }
+              : {}),
+          },
+        }
       : { userAdministration: userAdministrationFor(services) }),
     // The shared issuer also holds the vendor's operators, as the local stack's does.
     operatorProvider: DEFAULT_PROVIDER_ID,

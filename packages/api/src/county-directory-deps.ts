@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accessTokenSecondsFor } from '@gridsafe/core';
 import { DirectoryRepository, SettingsRepository, TenantStore } from '@gridsafe/db';
-import { CountyKeyCache, createCountyDirectoryProvider } from '@gridsafe/identity';
+import { CountyKeyCache, createCountyDirectoryProvider, type IdentityProvider } from '@gridsafe/identity';
 import { cachedSettings } from './settings-cache.ts';
 
 /**
@@ -16,6 +16,7 @@ export function countyDirectoryParts(options: {
   clientId: string;
   /** The longest an access token may live; each county's own idle time shortens it (core accessTokenSecondsFor). */
   maxAccessTokenSeconds?: number;
+  former?: IdentityProvider;
   now: () => Date;
 }) {
   const tenantStore = (tenant: string) => new TenantStore(options.client, options.tableName, tenant);
@@ -30,6 +31,7 @@ export function countyDirectoryParts(options: {
       return accessTokenSecondsFor(settings.security.idleMinutes, options.maxAccessTokenSeconds ?? 900);
     },
     keys,
+    ...(options.former ? { former: options.former } : {}),
     now: options.now,
   });
   return { keys, directory };

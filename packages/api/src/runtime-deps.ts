@@ -53,7 +53,12 @@ export interface RuntimeConfig {
    * tokens live in the county's partition, and this API issues the tokens. It replaces the user pool and the
    * user-administration service; `issuerBase` is the origin browsers reach the county API at.
    */
-  countyDirectory?: { issuerBase: string; maxAccessTokenSeconds?: number };
+  countyDirectory?: {
+    issuerBase: string;
+    maxAccessTokenSeconds?: number;
+    /** The Cognito pool the cell moves from: a person with no account yet signs in against it once. */
+    formerPool?: { userPoolId: string; clientId: string; endpoint?: string };
+  };
   /** The provider (one of `authProviders`) whose `@platform:` accounts are the vendor's operators (AppDeps). */
   operatorProvider?: string;
   /**
@@ -94,6 +99,16 @@ export function createRuntimeDeps(config: RuntimeConfig): AppDeps & {
         issuerBase: settings.issuerBase,
         clientId: config.userPoolClientId,
         ...(settings.maxAccessTokenSeconds ? { maxAccessTokenSeconds: settings.maxAccessTokenSeconds } : {}),
+        ...(settings.formerPool
+          ? {
+              former: createCognitoIdentityProvider({
+                userPoolId: settings.formerPool.userPoolId,
+                clientId: settings.formerPool.clientId,
+                region: config.region,
+                ...(settings.formerPool.endpoint ? { endpoint: settings.formerPool.endpoint } : {}),
+              }),
+            }
+          : {}),
         now: () => (config.clock ?? systemClock).now(),
       }),
     );

@@ -83,6 +83,13 @@ export interface CountyDirectoryOptions {
   accessTokenSeconds?: number | ((tenant: string) => Promise<number>);
   refreshTokenDays?: number;
   now?: () => Date;
+  /**
+   * The Cognito pool a cell moves from (cells.json `identity: { kind: "directory", formerPool: true }`): a person
+   * with no account here yet signs in against it once, and the password it accepted becomes their account here
+   * (a lazy migration). A TOTP second factor is asked by the pool at that sign-in, but cannot be copied: the
+   * person enrols again where the county requires one.
+   */
+  former?: IdentityProvider;
   /** Called at every password comparison: tests count them (timing would be a flaky proof on a shared machine). */
   onPasswordHash?: () => void;
   /** The key cache the token verifier uses too, so a key made at a login is trusted at once. */
@@ -204,7 +211,7 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
       'gs-login',
     );
 
-  const openSession = async (poolUsername: string, session: string, challenge: string) => {
+  const verifySession = async (poolUsername: string, session: string, challenge: string) => {
     const { tenant, store } = split(poolUsername);
     try {
       const { payload } = await jwtVerify(session, keyGetter(tenant), {
@@ -214,9 +221,14 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
         currentDate: now(),
       });
       if (payload.username !== poolUsername || payload.challenge !== challenge) throw new Error('mismatch');
+      return { tenant, store, payload };
     } catch {
       throw new UnauthorizedError('The login has expired; sign in again.');
     }
+  };
+
+  const openSession = async (poolUsername: string, session: string, challenge: string) => {
+    const { tenant, store } = await verifySession(poolUsername, session, challenge);
     const account = await store.getAccount(poolUsername);
     if (!account?.enabled) throw new UnauthorizedError(WRONG);
     return { tenant, store, account };
@@ -266,9 +278,80 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
     return { tokens: await issueTokens(tenant, store, account) };
   };
 
+  /** The account a former pool's accepted sign-in becomes here: this person never needs the pool again. */
+  const keepFromFormer = async (
+    tenant: string,
+    store: DirectoryStore,
+    poolUsername: string,
+    passwordHash: string,
+    temporary: boolean,
+    formerTokens?: TokenSet,
+  ): Promise<DirectoryAccount> => {
+    const account: DirectoryAccount = {
+      username: poolUsername,
+      sub: randomUUID(),
+      enabled: true,
+      passwordHash,
+      temporary,
+      createdAt: now().toISOString(),
+    };
+    await store.createAccount(account).catch(async (error: unknown) => {
+      // Two first sign-ins at once: the other one made the account.
+      if (!(await store.getAccount(poolUsername))) throw error;
+    });
+    if (formerTokens)
+      await options.former?.revokeRefreshToken(formerTokens.refreshToken).catch(() => undefined);
+    return (await store.getAccount(poolUsername)) ?? account;
+  };
+
+  const startFromFormer = async (
+    former: IdentityProvider,
+    tenant: string,
+    store: DirectoryStore,
+    poolUsername: string,
+    password: string,
+  ): Promise<LoginStep> => {
+    let step: LoginStep;
+    try {
+      step = await former.startLogin(poolUsername, password);
+    } catch (error) {
+      if (error instanceof UnauthorizedError || error instanceof NotFoundError)
+        throw new UnauthorizedError(WRONG);
+      throw error;
+    }
+    const passwordHash = await hashPasswordAsync(password);
+    if ('tokens' in step)
+      return afterPassword(
+        tenant,
+        store,
+        await keepFromFormer(tenant, store, poolUsername, passwordHash, false, step.tokens),
+      );
+    if (step.challenge === 'NEW_PASSWORD_REQUIRED')
+      return afterPassword(
+        tenant,
+        store,
+        await keepFromFormer(tenant, store, poolUsername, passwordHash, true),
+      );
+    if (step.challenge === 'SOFTWARE_TOKEN_MFA') {
+      // The pool asks for the person's TOTP code before it counts the sign-in; so do we, then keep the account.
+      const session = await sign(
+        tenant,
+        { username: poolUsername, challenge: 'SOFTWARE_TOKEN_MFA', former: step.session, passwordHash },
+        LOGIN_SESSION_SECONDS,
+        'gs-login',
+      );
+      return { challenge: 'SOFTWARE_TOKEN_MFA', session };
+    }
+    throw new UnauthorizedError(
+      `Login needs a challenge this directory does not handle (${step.challenge}).`,
+    );
+  };
+
   const startLogin = async (poolUsername: string, password: string): Promise<LoginStep> => {
     const { tenant, store } = split(poolUsername);
     const account = await store.getAccount(poolUsername);
+    if (!account && options.former)
+      return startFromFormer(options.former, tenant, store, poolUsername, password);
     options.onPasswordHash?.();
     const matches = await verifyPasswordAsync(password, account?.passwordHash ?? (await dummyHash));
     if (!account || !matches || !account.enabled) throw new UnauthorizedError(WRONG);
@@ -291,6 +374,22 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
       return step.tokens;
     },
     async answerChallenge(poolUsername, challenge, session, answer) {
+      if (options.former && challenge === 'SOFTWARE_TOKEN_MFA' && 'code' in answer) {
+        const { tenant, store, payload } = await verifySession(poolUsername, session, challenge);
+        if (typeof payload.former === 'string' && typeof payload.passwordHash === 'string') {
+          const step = await options.former.answerChallenge(poolUsername, challenge, payload.former, answer);
+          if (!('tokens' in step)) throw new UnauthorizedError('The code is wrong or has expired.');
+          const account = await keepFromFormer(
+            tenant,
+            store,
+            poolUsername,
+            payload.passwordHash,
+            false,
+            step.tokens,
+          );
+          return { tokens: await issueTokens(tenant, store, account) };
+        }
+      }
       const { tenant, store, account } = await openSession(poolUsername, session, challenge);
       if (challenge === 'NEW_PASSWORD_REQUIRED' && 'newPassword' in answer) {
         const changed = {
