@@ -388,8 +388,8 @@ function sizedUnit(
 }
 
 /**
- * Units and risk points in bulk: the repositories' own creation items through the bulk writer, each
- * point with a real (tiny) photo in the evidence bucket; then the counter totals added to what the demo left.
+ * Units and risk points in bulk: the repositories' own creation items through the bulk writer, each point with a
+ * real (tiny) photo in the evidence bucket, uploaded while the units are written.
  */
 async function seedUnitsAndRiskPoints(options: {
   target: SeedTarget;
@@ -402,23 +402,13 @@ async function seedUnitsAndRiskPoints(options: {
   log: (message: string) => void;
 }): Promise<void> {
   const { target, store, ctx, bulk, firstSerial, unitAt, photos, log } = options;
-  const units = new UnitRepository(store);
-  log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
-  for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
-    const unit = unitAt(serial);
-    await bulk.add(
-      withoutSearchPostings(units.creationItems(unit, { ...ctx, now: new Date(unit.createdAt) })),
-    );
-  }
-  await bulk.drain();
-
-  log('risk points');
-  const riskPoints = new RiskPointRepository(store);
   const points = sizedRiskPoints(store.tenant, ctx.now, firstSerial, unitAt);
-  await runBounded(points.length, 16, async (i) => {
+  // The points' photos go to the evidence bucket while DynamoDB Local writes the units: the uploads are this
+  // process's work (the S3 server runs in it) and the writes the JVM's, so neither waits for the other.
+  const withPhotos: RiskPoint[] = [];
+  const uploads = runBounded(points.length, 8, async (i) => {
     const point = points[i]!;
-    const at = new Date(point.createdAt);
-    const withPhoto =
+    withPhotos[i] =
       photos && target.evidence
         ? {
             ...point,
@@ -431,14 +421,34 @@ async function seedUnitsAndRiskPoints(options: {
                 recordId: point.id,
                 photoId: demoId(point.id, 'photo'),
                 seed: `demo-${point.id}`,
-                when: at,
+                when: new Date(point.createdAt),
                 location: point.location,
               }),
             ],
           }
         : point;
-    await bulk.add(withoutSearchPostings(riskPoints.creationItems(withPhoto, { ...ctx, now: at })));
   });
+  // Awaited below; this only keeps a failed upload from counting as unhandled while the units are written.
+  uploads.catch(() => undefined);
+
+  const units = new UnitRepository(store);
+  log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
+  for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
+    const unit = unitAt(serial);
+    await bulk.add(
+      withoutSearchPostings(units.creationItems(unit, { ...ctx, now: new Date(unit.createdAt) })),
+    );
+  }
+  await bulk.drain();
+
+  log('risk points');
+  await uploads;
+  const riskPoints = new RiskPointRepository(store);
+  for (const point of withPhotos) {
+    await bulk.add(
+      withoutSearchPostings(riskPoints.creationItems(point, { ...ctx, now: new Date(point.createdAt) })),
+    );
+  }
   await bulk.drain();
 }
 
