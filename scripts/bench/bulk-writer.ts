@@ -15,9 +15,9 @@ const TRANSACTION_SIZE = 100;
 const MAX_UNPROCESSED_ROUNDS = 12;
 
 export interface BulkWriterStats {
-  /** Items written by BatchWriteItem (records, audit events, credit-code claims, counter shards). */
+  /** Items written (records, audit events, credit-code claims, counter shards). */
   items: number;
-  /** BatchWriteItem calls, retries of unprocessed items included. */
+  /** BatchWriteItem or TransactWriteItems calls (and BatchGetItem reads), retries included. */
   calls: number;
   /** Items DynamoDB answered as unprocessed (or in a transaction it cancelled on a conflict), sent again. */
   unprocessed: number;
