@@ -5,7 +5,7 @@ import type { BulkWriter } from '../bench/bulk-writer.ts';
 /**
  * A county's store for seeding history fast: the repositories' own transactions (a hazard walked through its
  * state machine, a patrol completed, a rating, a planned task) are kept in memory instead of sent, each key's last
- * Put winning, and `flush` writes what is left by BatchWriteItem through a BulkWriter, counter ADDs folded into
+ * Put winning, and `flush` writes what is left in bulk through a BulkWriter, counter ADDs folded into
  * one total per shard. So a hazard saved four times is written once, at its last version, with all four audit
  * events (each at its own key, chained in memory exactly as the transactions would chain them).
  *
@@ -13,7 +13,7 @@ import type { BulkWriter } from '../bench/bulk-writer.ts';
  * a seed run again after an interrupted flush rebuilds those records from scratch instead of finding half of them;
  * any other read goes to the table. Queries always go to the table (they do not see buffered items).
  *
- * Conditions are not sent (BatchWriteItem has none). A new record's `attribute_not_exists(pk)` is still checked
+ * Conditions are not sent (the bulk writer drops them). A new record's `attribute_not_exists(pk)` is still checked
  * against the buffer, so a patrol claiming a unit's open slot twice fails as it would; every other condition
  * (version locks, parents that exist) holds by construction in a seed that writes each record from one place.
  */

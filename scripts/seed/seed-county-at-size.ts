@@ -67,8 +67,11 @@ const IN_REVIEW: Record<ReviewStatus, Partial<Record<Colour, number>>> = {
 };
 /** Drafts a grid member has started and not yet submitted (not reported, so outside Taihe's 2,684). */
 const DRAFTS = 150;
-/** BatchWriteItem calls in flight: DynamoDB Local applies them one at a time, so more only queue there. */
-const BULK_IN_FLIGHT = 8;
+/**
+ * TransactWriteItems calls in flight: DynamoDB Local applies them one at a time, so more only queue there; a few
+ * keep it busy while the next request is parsed (1, 2, 4 and 8 measured within the machine's noise of each other).
+ */
+const BULK_IN_FLIGHT = 4;
 
 /**
  * How the quarter's hazards went, as weights over the demo's own hazard stories (seed-demo-hazards.ts): most
@@ -174,7 +177,12 @@ export async function seedCountyAtSize(
   // Every record below is written in bulk, its counters summed in memory and added once at the very end, with
   // the marker: a start stopped before then writes the same records again and adds the counters once. (An older
   // seed marked its units and risk points done apart, counters added; such a county keeps them.)
-  const bulk = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, { oneShard: true });
+  // By transactions of 100 Puts: `npm start`'s DynamoDB Local keeps its data on disk, where it commits each item of
+  // a BatchWriteItem on its own and a transaction's items at once (bulk-writer.ts, `writeBy`).
+  const bulk = new BulkWriter(target.client, target.tableName, BULK_IN_FLIGHT, {
+    oneShard: true,
+    writeBy: 'transaction',
+  });
   const recordsMarker = { pk: marker.pk, sk: `${marker.sk}#records` };
   const recordsDone = (await store.get(recordsMarker.pk, recordsMarker.sk, true)) !== undefined;
   if (!recordsDone) {
@@ -380,8 +388,8 @@ function sizedUnit(
 }
 
 /**
- * Units and risk points in bulk: the repositories' own creation items by BatchWriteItem, 4 calls in flight, each
- * point with a real (tiny) photo in the evidence bucket; then the counter totals added to what the demo left.
+ * Units and risk points in bulk: the repositories' own creation items through the bulk writer, each point with a
+ * real (tiny) photo in the evidence bucket, uploaded while the units are written.
  */
 async function seedUnitsAndRiskPoints(options: {
   target: SeedTarget;
@@ -394,23 +402,13 @@ async function seedUnitsAndRiskPoints(options: {
   log: (message: string) => void;
 }): Promise<void> {
   const { target, store, ctx, bulk, firstSerial, unitAt, photos, log } = options;
-  const units = new UnitRepository(store);
-  log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
-  for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
-    const unit = unitAt(serial);
-    await bulk.add(
-      withoutSearchPostings(units.creationItems(unit, { ...ctx, now: new Date(unit.createdAt) })),
-    );
-  }
-  await bulk.drain();
-
-  log('risk points');
-  const riskPoints = new RiskPointRepository(store);
   const points = sizedRiskPoints(store.tenant, ctx.now, firstSerial, unitAt);
-  await runBounded(points.length, 16, async (i) => {
+  // The points' photos go to the evidence bucket while DynamoDB Local writes the units: the uploads are this
+  // process's work (the S3 server runs in it) and the writes the JVM's, so neither waits for the other.
+  const withPhotos: RiskPoint[] = [];
+  const uploads = runBounded(points.length, 8, async (i) => {
     const point = points[i]!;
-    const at = new Date(point.createdAt);
-    const withPhoto =
+    withPhotos[i] =
       photos && target.evidence
         ? {
             ...point,
@@ -423,14 +421,34 @@ async function seedUnitsAndRiskPoints(options: {
                 recordId: point.id,
                 photoId: demoId(point.id, 'photo'),
                 seed: `demo-${point.id}`,
-                when: at,
+                when: new Date(point.createdAt),
                 location: point.location,
               }),
             ],
           }
         : point;
-    await bulk.add(withoutSearchPostings(riskPoints.creationItems(withPhoto, { ...ctx, now: at })));
   });
+  // Awaited below; this only keeps a failed upload from counting as unhandled while the units are written.
+  uploads.catch(() => undefined);
+
+  const units = new UnitRepository(store);
+  log(`units ${firstSerial}…${TAIHE_SIZE.units}`);
+  for (let serial = firstSerial; serial <= TAIHE_SIZE.units; serial++) {
+    const unit = unitAt(serial);
+    await bulk.add(
+      withoutSearchPostings(units.creationItems(unit, { ...ctx, now: new Date(unit.createdAt) })),
+    );
+  }
+  await bulk.drain();
+
+  log('risk points');
+  await uploads;
+  const riskPoints = new RiskPointRepository(store);
+  for (const point of withPhotos) {
+    await bulk.add(
+      withoutSearchPostings(riskPoints.creationItems(point, { ...ctx, now: new Date(point.createdAt) })),
+    );
+  }
   await bulk.drain();
 }
 
