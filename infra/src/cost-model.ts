@@ -1,4 +1,4 @@
-import { accessTokenSecondsFor } from '@gridsafe/core';
+import { accessTokenSecondsFor } from '@gridsafe/core/contract';
 
 /** A county's idle time until its admin changes it (core settings). */
 const DEFAULT_IDLE_MINUTES = 30;

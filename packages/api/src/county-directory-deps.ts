@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { accessTokenSecondsFor } from '@gridsafe/core';
+import { accessTokenSecondsFor } from '@gridsafe/core/contract';
 import { DirectoryRepository, SettingsRepository, TenantStore } from '@gridsafe/db';
 import { CountyKeyCache, createCountyDirectoryProvider, type IdentityProvider } from '@gridsafe/identity';
 import { cachedSettings } from './settings-cache.ts';

@@ -50,3 +50,13 @@ export const ALERT_INTAKE_ROUTE = { method: 'POST', path: '/alerts' } as const;
  * (docs/exchange.md).
  */
 export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due', 'changed'] as const;
+
+/**
+ * How long a county directory's access token lives: half the county's idle time, at most `maxSeconds`. An idle
+ * session can only end at a refresh (docs/decisions.md, "MLPS level 3 at the login"), so a token must live
+ * shorter than the idle time; half of it leaves the web's refresh a minute before expiry room, and fewer
+ * refreshes are fewer requests (each a gateway request, a Lambda run and three reads).
+ */
+export function accessTokenSecondsFor(idleMinutes: number, maxSeconds: number): number {
+  return Math.max(60, Math.min(maxSeconds, Math.floor((idleMinutes * 60) / 2)));
+}

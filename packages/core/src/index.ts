@@ -9,6 +9,7 @@ export * from './credit-code.ts';
 export * from './credit-schemas.ts';
 export * from './csv.ts';
 export * from './department.ts';
+export * from './directory-account.ts';
 export * from './emergency-plan.ts';
 export * from './errors.ts';
 export * from './escalation.ts';

@@ -123,13 +123,3 @@ export const DEFAULT_SETTINGS: TenantSettings = {
 function withFloor<T extends { above: number }>(bands: T[]): T[] {
   return bands.map((band) => (Number.isFinite(band.above) ? band : { ...band, above: -1e9 }));
 }
-
-/**
- * How long a county directory's access token lives: half the county's idle time, at most `maxSeconds`. An idle
- * session can only end at a refresh (docs/decisions.md, "MLPS level 3 at the login"), so a token must live
- * shorter than the idle time; half of it leaves the web's refresh a minute before expiry room, and fewer
- * refreshes are fewer requests (each a gateway request, a Lambda run and three reads).
- */
-export function accessTokenSecondsFor(idleMinutes: number, maxSeconds: number): number {
-  return Math.max(60, Math.min(maxSeconds, Math.floor((idleMinutes * 60) / 2)));
-}

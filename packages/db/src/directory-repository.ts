@@ -1,10 +1,11 @@
-import { ConflictError, NotFoundError } from '@gridsafe/core';
-import type {
-  DirectoryAccount,
-  DirectoryRefreshToken,
-  DirectorySigningKey,
-  DirectoryStore,
-} from '@gridsafe/identity';
+import {
+  ConflictError,
+  type DirectoryAccount,
+  type DirectoryRefreshToken,
+  type DirectorySigningKey,
+  type DirectoryStore,
+  NotFoundError,
+} from '@gridsafe/core';
 import { sortKeyRange } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table-definition.ts';
 import type { StoredItem, TenantStore } from './tenant-store.ts';

@@ -1,5 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ForbiddenError, isTenantId, NotFoundError, UnauthorizedError } from '@gridsafe/core';
+import {
+  type DirectoryAccount,
+  type DirectoryStore,
+  ForbiddenError,
+  isTenantId,
+  NotFoundError,
+  UnauthorizedError,
+} from '@gridsafe/core';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -21,53 +28,6 @@ import {
 import type { IdentityProvider, LoginStep, TokenSet, UserAttributesInput } from './identity-provider.ts';
 import { hashPasswordAsync, verifyPasswordAsync } from './password-hash.ts';
 import { newTotpSecret, verifyTotp } from './totp.ts';
-
-/** A person's credentials in their county's own directory (the county's partition of the table). */
-export interface DirectoryAccount {
-  /** `<tenant>:<username>`, as typed when the account was made. */
-  username: string;
-  /** The token subject: random, never reused, never the username. */
-  sub: string;
-  enabled: boolean;
-  passwordHash: string;
-  /** Handed over by someone else (onboarding, a reset): the person must choose their own at the next login. */
-  temporary: boolean;
-  displayName?: string;
-  /** A TOTP secret; `enabled` once the person's first code was right. */
-  totp?: { secret: string; enabled: boolean };
-  /** Refresh tokens issued before this instant are refused: a password reset or disabling ends every session. */
-  sessionsValidFrom?: string;
-  createdAt: string;
-}
-
-export interface DirectoryRefreshToken {
-  username: string;
-  /** Epoch seconds; TTL removes the record after it. */
-  expiresAt: number;
-  issuedAt: string;
-}
-
-/** Storage of one county's directory (packages/db `DirectoryRepository`). Usernames are the `<tenant>:<name>` form. */
-export interface DirectoryStore {
-  getAccount(username: string): Promise<DirectoryAccount | undefined>;
-  /** ConflictError `username_taken` when the username exists (case-insensitively). */
-  createAccount(account: DirectoryAccount): Promise<void>;
-  /** NotFoundError when the account does not exist. */
-  updateAccount(
-    username: string,
-    changes: Partial<Omit<DirectoryAccount, 'username' | 'sub' | 'createdAt'>>,
-  ): Promise<void>;
-  listUsernames(page: {
-    cursor?: string;
-    limit: number;
-  }): Promise<{ usernames: string[]; nextCursor?: string }>;
-  signingKeys(): Promise<DirectorySigningKey[]>;
-  /** Adds a key unless one exists already (two cold starts at once keep one); answers the keys after. */
-  addSigningKey(key: DirectorySigningKey): Promise<DirectorySigningKey[]>;
-  putRefreshToken(tokenHash: string, record: DirectoryRefreshToken): Promise<void>;
-  getRefreshToken(tokenHash: string): Promise<DirectoryRefreshToken | undefined>;
-  deleteRefreshToken(tokenHash: string): Promise<void>;
-}
 
 export interface CountyDirectoryOptions {
   /** The store of one county; called per request, so it should be cheap (a TenantStore wrapper). */

@@ -1,19 +1,13 @@
-import { isTenantId } from '@gridsafe/core';
+import { type DirectorySigningKey, isTenantId } from '@gridsafe/core';
 import { importJWK, type JWK } from 'jose';
+
+export type { DirectorySigningKey };
 
 /**
  * What every request needs of a county's own directory: which county an issuer names, and the county's public
  * keys. Kept apart from `county-directory.ts` (hashing, signing, challenges), which loads at the first login,
  * so a cold start that only checks tokens carries none of it.
  */
-
-/** A signing key of one county: ES256, its private part never leaves the county's partition and its API. */
-export interface DirectorySigningKey {
-  kid: string;
-  privateJwk: JWK;
-  publicJwk: JWK;
-  createdAt: string;
-}
 
 /** The issuer of a county's own tokens: the county API's own base, so its discovery document sits beside it. */
 export function countyDirectoryIssuer(base: string, tenant: string): string {
@@ -61,6 +55,6 @@ export class CountyKeyCache {
     if (!kid.startsWith(`${tenant}.`)) return undefined;
     let found = (await this.keys(tenant)).find((key) => key.kid === kid);
     found ??= (await this.keys(tenant, true)).find((key) => key.kid === kid);
-    return found ? ((await importJWK(found.publicJwk, COUNTY_KEY_ALGORITHM)) as CryptoKey) : undefined;
+    return found ? ((await importJWK(found.publicJwk as JWK, COUNTY_KEY_ALGORITHM)) as CryptoKey) : undefined;
   }
 }
