@@ -1,3 +1,4 @@
+import { backfillMapIndex } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { countyTest, everyItem } from '../support/fixtures.ts';
 
@@ -105,5 +106,63 @@ describe('the map feed', () => {
       `/map/points?kind=unit&limit=10&cursor=${encodeURIComponent(first.body.nextCursor)}`,
     );
     expect(ids(second.body.items).some((id) => ids(first.body.items).includes(id))).toBe(false);
+  });
+
+  it('answers a county’s units with their credit levels in one page of two Queries, a department’s as well', async ({
+    admin,
+    county,
+  }) => {
+    const answer = await admin.get('/map/points?kind=unit&include=credit');
+    expect(answer.status).toBe(200);
+    expect(answer.body.nextCursor).toBeUndefined();
+    expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(2);
+    const department = await admin.get(
+      `/map/points?kind=unit&include=credit&department=${county.emergencyDept}`,
+    );
+    expect(department.body.items.length).toBeGreaterThan(0);
+    for (const point of [
+      ...answer.body.items.slice(0, 3),
+      ...department.body.items.slice(0, 3),
+    ] as (MapPoint & {
+      credit?: string;
+    })[]) {
+      const rating = await admin.get(`/units/${point.id}/credit`);
+      expect(point.credit, point.id).toBe(rating.body.current.level);
+    }
+  });
+
+  it('draws the records of before the map’s index once the county is migrated, and migrating again writes nothing', async ({
+    admin,
+    store,
+  }) => {
+    const [unit] = await everyItem<MapPoint>(admin, '/map/points?kind=unit');
+    const [point] = await everyItem<MapPoint>(admin, '/map/points?kind=risk-point');
+    // As the API wrote them before the index existed: no `map` keys on the unit, its rating or the point.
+    for (const [prefix, id] of [
+      ['UNIT', unit!.id],
+      ['CREDIT', unit!.id],
+      ['RP', point!.id],
+    ] as const) {
+      await store.update({
+        Key: { pk: store.key(prefix, id), sk: prefix },
+        UpdateExpression: 'REMOVE mappk, mapsk',
+      });
+    }
+    const drawn = async () => ({
+      units: (
+        await everyItem<MapPoint & { credit?: string }>(admin, '/map/points?kind=unit&include=credit')
+      ).find((candidate) => candidate.id === unit!.id),
+      points: ids(await everyItem<MapPoint>(admin, '/map/points?kind=risk-point')),
+    });
+    const before = await drawn();
+    expect(before.units).toBeUndefined();
+    expect(before.points).not.toContain(point!.id);
+
+    expect(await backfillMapIndex(store)).toEqual({ units: 1, riskPoints: 1, credits: 1 });
+    const after = await drawn();
+    expect(after.units).toMatchObject({ id: unit!.id, lat: unit!.lat, lng: unit!.lng });
+    expect(after.units?.credit).toBe((await admin.get(`/units/${unit!.id}/credit`)).body.current.level);
+    expect(after.points).toContain(point!.id);
+    expect(await backfillMapIndex(store)).toEqual({ units: 0, riskPoints: 0, credits: 0 });
   });
 });

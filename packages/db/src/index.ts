@@ -26,6 +26,7 @@ export * from './knowledge-repository.ts';
 export * from './login-attempts.ts';
 export * from './login-event-log.ts';
 export * from './login-sessions.ts';
+export * from './map-index-backfill.ts';
 export * from './notification-deliveries.ts';
 export * from './notification-inbox.ts';
 export * from './notification-repository.ts';
