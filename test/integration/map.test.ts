@@ -1,6 +1,7 @@
 import { backfillMapIndex } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { countyTest, everyItem } from '../support/fixtures.ts';
+import { redPoint } from '../support/record-bodies.ts';
 
 const it = countyTest({ prefix: 'mp', reportDynamoCalls: true, neighbour: { prefix: 'mq' } });
 
@@ -13,6 +14,15 @@ interface MapPoint {
 }
 
 const ids = (items: { id: string }[]) => items.map((item) => item.id).sort();
+
+/** The register's filters the map narrows by as well. */
+const placeFilters = (county: { township1: string; township2: string; emergencyDept: string }) => [
+  'color=red',
+  'status=filed',
+  `grid=${county.township1}`,
+  `department=${county.emergencyDept}`,
+  `grid=${county.township2}&color=blue`,
+];
 
 describe('the map feed', () => {
   it('answers every located unit of the county as an id and a position, nothing more', async ({ admin }) => {
@@ -40,13 +50,7 @@ describe('the map feed', () => {
     county,
     admin,
   }) => {
-    for (const filter of [
-      'color=red',
-      'status=filed',
-      `grid=${county.township1}`,
-      `department=${county.emergencyDept}`,
-      `grid=${county.township2}&color=blue`,
-    ]) {
+    for (const filter of placeFilters(county)) {
       const register = await everyItem(admin, `/risk-points?${filter}`);
       const points = await everyItem<MapPoint>(admin, `/map/points?kind=risk-point&${filter}`);
       expect(ids(points), filter).toEqual(ids(register));
@@ -164,5 +168,89 @@ describe('the map feed', () => {
     expect(after.units?.credit).toBe((await admin.get(`/units/${unit!.id}/credit`)).body.current.level);
     expect(after.points).toContain(point!.id);
     expect(await backfillMapIndex(store)).toEqual({ units: 0, riskPoints: 0, credits: 0 });
+  });
+
+  describe('in one answer (the county’s map snapshot)', () => {
+    type Positions = {
+      units: [string, number, number, string | null][];
+      riskPoints: [string, number, number, string, string][];
+    };
+    const firsts = (rows: [string, ...unknown[]][]) => rows.map((row) => row[0]).sort();
+
+    it('answers every place the paged feed answers, units with their credit levels, from one Query', async ({
+      admin,
+      store,
+    }) => {
+      const units = await everyItem<MapPoint & { credit?: string }>(
+        admin,
+        '/map/points?kind=unit&include=credit',
+      );
+      const points = await everyItem<MapPoint>(admin, '/map/points?kind=risk-point');
+      expect((await admin.get('/map/positions')).status).toBe(200);
+      // As if the county's last change were long past: a snapshot built right after a change is not trusted for
+      // the index's lag (seconds), after which the map reads the snapshot alone.
+      for (let shard = 0; shard < 8; shard++) {
+        await store.update({
+          Key: { pk: store.key('MAPSNAP'), sk: `EPOCH#${shard}` },
+          UpdateExpression: 'SET changedAt = :long',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':long': 0 },
+        });
+      }
+      const answer = await admin.get('/map/positions');
+      expect(answer.status).toBe(200);
+      expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(1);
+      const body = answer.body as Positions;
+      expect(
+        body.units.map(([id, lat, lng, credit]) => ({ id, lat, lng, credit: credit ?? undefined })),
+      ).toEqual(expect.arrayContaining(units.map((unit) => ({ ...unit, credit: unit.credit }))));
+      expect(firsts(body.units)).toEqual(ids(units));
+      expect(
+        body.riskPoints.map(([id, lat, lng, color, status]) => ({ id, lat, lng, color, status })),
+      ).toEqual(expect.arrayContaining(points));
+      expect(firsts(body.riskPoints)).toEqual(ids(points));
+    });
+
+    it('narrows to a colour, a status, a township, a department and an industry as the feed does', async ({
+      county,
+      admin,
+    }) => {
+      for (const filter of [...placeFilters(county), 'industry=hazardous_chemicals']) {
+        const body = (await admin.get(`/map/positions?${filter}`)).body as Positions;
+        const points = await everyItem<MapPoint>(admin, `/map/points?kind=risk-point&${filter}`);
+        expect(firsts(body.riskPoints), filter).toEqual(ids(points));
+        if (filter.startsWith('color') || filter.startsWith('status')) continue;
+        const units = await everyItem<MapPoint>(
+          admin,
+          `/map/points?kind=unit&${filter.replace(/&color=.*/, '')}`,
+        );
+        expect(firsts(body.units), filter).toEqual(ids(units));
+      }
+    });
+
+    it('shows a township officer its own township and a unit’s manager its own unit', async ({
+      township,
+      unitUser,
+    }) => {
+      for (const client of [township, unitUser]) {
+        const body = (await client.get('/map/positions')).body as Positions;
+        expect(firsts(body.units)).toEqual(ids(await everyItem(client, '/map/points?kind=unit')));
+        expect(firsts(body.riskPoints)).toEqual(ids(await everyItem(client, '/map/points?kind=risk-point')));
+      }
+    });
+
+    it('draws a risk point filed a moment ago', async ({ county, admin, member }) => {
+      await admin.get('/map/positions');
+      const created = await member.post('/risk-points', redPoint(county));
+      expect(created.status).toBe(201);
+      const body = (await admin.get('/map/positions')).body as Positions;
+      expect(body.riskPoints.find(([id]) => id === created.body.id)).toEqual([
+        created.body.id,
+        created.body.location.lat,
+        created.body.location.lng,
+        created.body.color,
+        created.body.status,
+      ]);
+    });
   });
 });

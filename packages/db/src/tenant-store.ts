@@ -13,6 +13,7 @@ import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
 import { ownItems } from './foreign-items.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
+import { mapEpochUpdates, writtenKey } from './map-snapshot.ts';
 import { PageCursors } from './page-cursor.ts';
 import { GSI_NAMES, type GsiName, gsiKeyAttributes } from './table-definition.ts';
 
@@ -88,6 +89,9 @@ export class TenantStore {
       const result = await this.client.send(
         new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
       );
+      // A record the map draws changed outside a transaction (a backfill): its change is counted after it.
+      const epochs = mapEpochUpdates(this, [input.Key.pk], Date.now());
+      if (epochs.length > 0) await this.transact(epochs, 'map change counter');
       return result.Attributes;
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
@@ -231,10 +235,16 @@ export class TenantStore {
         `A transaction of ${items.length} items exceeds DynamoDB's limit of ${MAX_TRANSACTION_ITEMS}.`,
       );
     }
+    // A write of a unit, a risk point or a credit rating counts itself in the map snapshot's change counters, in
+    // the same transaction when there is room (map-snapshot.ts); a full one counts right after it commits.
+    const epochs = mapEpochUpdates(this, items.map(writtenKey), Date.now());
+    const counted = items.length + epochs.length <= MAX_TRANSACTION_ITEMS;
+    const sent = counted ? [...items, ...epochs] : items;
     for (let attempt = 1; ; attempt++) {
       this.calls?.count('TransactWriteItems');
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        await this.client.send(new TransactWriteCommand({ TransactItems: sent }));
+        if (!counted) await this.transact(epochs, 'map change counter');
         this.committed?.(items);
         return;
       } catch (error) {
