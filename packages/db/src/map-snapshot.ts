@@ -9,8 +9,9 @@ import type { StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
  * every record's item, which on DynamoDB Local alone costs seconds.
  *
  * - `EPOCH#<n>`: 8 change counters. Every transaction that writes a unit, a risk point or a credit rating adds
- *   one to the counter of each record's shard, in the same transaction (TenantStore.transact), so no change can
- *   commit without being counted. Sharded so that writes in parallel (an import's batches) seldom meet on one.
+ *   one to one of them, in the same transaction (TenantStore.transact), so no change commits uncounted; only a
+ *   transaction already at DynamoDB's 100 items counts itself right after it commits. Eight, so that writes in
+ *   parallel (an import's batches) seldom meet on one.
  * - `META`: the counters the snapshot was built at, when, and how many chunks it has.
  * - `CHUNK#<n>`: the snapshot's JSON, cut at 350,000 characters (an item holds 400 KB).
  *
@@ -70,27 +71,23 @@ export interface MapPlaces {
 }
 
 /**
- * The counter updates a write of items under these partition keys needs: one per shard its map records fall in
- * (none for a write of no unit, risk point or credit rating).
+ * The counter update a write of items under these partition keys needs (none for a write of no unit, risk point or
+ * credit rating): one counter, picked at random, so two transactions at once (an import's batches) meet on the
+ * same item one time in eight and one of them is tried again, instead of every time.
  */
-export function mapEpochUpdates(
-  store: TenantStore,
-  written: readonly unknown[],
-  now: number,
-): TransactItem[] {
-  const shards = new Set<number>();
-  for (const pk of written) {
-    if (typeof pk === 'string' && isMapRecordKey(store, pk)) shards.add(shardOf(pk));
-  }
-  return [...shards].map((shard) => ({
-    Update: {
-      TableName: store.tableName,
-      Key: { pk: store.key(SNAPSHOT), sk: `EPOCH#${shard}` },
-      UpdateExpression: 'ADD #changes :one SET #changedAt = :now',
-      ExpressionAttributeNames: { '#changes': 'changes', '#changedAt': 'changedAt' },
-      ExpressionAttributeValues: { ':one': 1, ':now': now },
+export function mapEpochUpdate(store: TenantStore, written: readonly unknown[], now: number): TransactItem[] {
+  if (!written.some((pk) => typeof pk === 'string' && isMapRecordKey(store, pk))) return [];
+  return [
+    {
+      Update: {
+        TableName: store.tableName,
+        Key: { pk: store.key(SNAPSHOT), sk: `EPOCH#${Math.floor(Math.random() * EPOCH_SHARDS)}` },
+        UpdateExpression: 'ADD #changes :one SET #changedAt = :now',
+        ExpressionAttributeNames: { '#changes': 'changes', '#changedAt': 'changedAt' },
+        ExpressionAttributeValues: { ':one': 1, ':now': now },
+      },
     },
-  }));
+  ];
 }
 
 /** The partition key a transaction's item writes (a condition check writes none). */
@@ -100,12 +97,6 @@ export function writtenKey(item: TransactItem): unknown {
 
 function isMapRecordKey(store: TenantStore, pk: string): boolean {
   return MAP_RECORD_KEYS.some((name) => pk.startsWith(store.key(name)));
-}
-
-function shardOf(pk: string): number {
-  let sum = 0;
-  for (let i = 0; i < pk.length; i++) sum += pk.charCodeAt(i);
-  return sum % EPOCH_SHARDS;
 }
 
 export class MapSnapshot {

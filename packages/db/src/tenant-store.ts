@@ -13,7 +13,7 @@ import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
 import { ownItems } from './foreign-items.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
-import { mapEpochUpdates, writtenKey } from './map-snapshot.ts';
+import { mapEpochUpdate, writtenKey } from './map-snapshot.ts';
 import { PageCursors } from './page-cursor.ts';
 import { GSI_NAMES, type GsiName, gsiKeyAttributes } from './table-definition.ts';
 
@@ -90,11 +90,22 @@ export class TenantStore {
         new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
       );
       // A record the map draws changed outside a transaction (a backfill): its change is counted after it.
-      const epochs = mapEpochUpdates(this, [input.Key.pk], Date.now());
-      if (epochs.length > 0) await this.transact(epochs, 'map change counter');
+      await this.countMapChange(mapEpochUpdate(this, [input.Key.pk], Date.now()));
       return result.Attributes;
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+      throw translateDynamoError(error);
+    }
+  }
+
+  /** The map snapshot's change counter of a write that could not carry it (map-snapshot.ts), as one UpdateItem. */
+  private async countMapChange(epoch: TransactItem[]): Promise<void> {
+    const update = epoch[0]?.Update;
+    if (!update) return;
+    this.calls?.count('UpdateItem');
+    try {
+      await this.client.send(new UpdateCommand(update));
+    } catch (error) {
       throw translateDynamoError(error);
     }
   }
@@ -237,14 +248,14 @@ export class TenantStore {
     }
     // A write of a unit, a risk point or a credit rating counts itself in the map snapshot's change counters, in
     // the same transaction when there is room (map-snapshot.ts); a full one counts right after it commits.
-    const epochs = mapEpochUpdates(this, items.map(writtenKey), Date.now());
-    const counted = items.length + epochs.length <= MAX_TRANSACTION_ITEMS;
-    const sent = counted ? [...items, ...epochs] : items;
+    const epoch = mapEpochUpdate(this, items.map(writtenKey), Date.now());
+    const counted = items.length + epoch.length <= MAX_TRANSACTION_ITEMS;
+    const sent = counted ? [...items, ...epoch] : items;
     for (let attempt = 1; ; attempt++) {
       this.calls?.count('TransactWriteItems');
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: sent }));
-        if (!counted) await this.transact(epochs, 'map change counter');
+        if (!counted) await this.countMapChange(epoch);
         this.committed?.(items);
         return;
       } catch (error) {

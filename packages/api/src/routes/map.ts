@@ -7,6 +7,7 @@ import {
   described,
   hasCapability,
   IndustryCodeSchema,
+  NotFoundError,
   RiskPointStatusSchema,
   scopeFilter,
   ValidationError,
@@ -127,6 +128,9 @@ export function registerMap(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'riskPoint.read');
     const { grid, department, industry, color, status } = c.req.valid('query');
+    // Another county's department (or none) is a 404, as a named grid is, not an empty map.
+    if (department && !(await countyData(c).departments.get(department)))
+      throw new NotFoundError('department');
     const scope = await readScope(c, { grid, department });
     const places = mapPlaces(await new MapSnapshot(c.get('store')).read(), {
       ...scopeFilter(scope),
