@@ -54,5 +54,5 @@ export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due', 'changed', 'map
  * A field the map's feed answers or filters on must be listed here, or the index answers it absent.
  */
 export const GSI_INCLUDED_FIELDS: Partial<Record<(typeof GSI_NAMES)[number], readonly string[]>> = {
-  map: ['id', 'location', 'color', 'status', 'unitId', 'industry', 'departmentId', 'level'],
+  map: ['id', 'version', 'location', 'color', 'status', 'unitId', 'industry', 'departmentId', 'level'],
 };

@@ -1,52 +1,53 @@
 import { type Color, ConflictError, type CreditLevel, type RiskPointStatus } from '@gridsafe/core';
-import { MAP_PARTITIONS } from './entities.ts';
+import { gridEntity, MAP_PARTITIONS } from './entities.ts';
+import { sortKeyRange } from './keys.ts';
 import type { StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 
 /**
- * The county map's snapshot (docs/decisions.md, "The map at a county's size"): every position the map draws,
- * kept as a few items of compact JSON in one partition, MAPSNAP, beside the change counters that say whether it
- * is still current. The map reads it with one Query (about 1 MB for Taihe's 11,000 places) instead of reading
- * every record's item, which on DynamoDB Local alone costs seconds.
+ * The county map's snapshot (docs/decisions.md, "The map at a county's size"): every position the map draws, kept
+ * per grid node as one item of compact JSON in one partition, MAPSNAP (`NODE#<gridPath>`: the units, risk points
+ * and credit levels placed at that node itself), with the change counter that says whether it is still current.
+ * The map reads its area's items with one Query (about 1 MB for Taihe's 11,000 places) and the area's grid paths
+ * with another, instead of every record's item, which on DynamoDB Local alone costs seconds.
  *
- * - `EPOCH#<n>`: 8 change counters. Every transaction that writes a unit, a risk point or a credit rating adds
- *   one to one of them, in the same transaction (TenantStore.transact), so no change commits uncounted; only a
- *   transaction already at DynamoDB's 100 items counts itself right after it commits. Eight, so that writes in
- *   parallel (an import's batches) seldom meet on one.
- * - `META`: the counters the snapshot was built at, when, and how many chunks it has.
- * - `CHUNK#<n>`: the snapshot's JSON, cut at 350,000 characters (an item holds 400 KB).
- *
- * A read whose counters differ from META's rebuilds it from the narrow `map` index and writes it back in one
- * transaction (META and every chunk: a reader never sees half of one). `map` is a GSI, read eventually
- * consistently: a snapshot built within GSI_LAG_MS of the last change is answered but not trusted afterwards.
+ * - Every transaction that writes a unit, a risk point or a credit rating adds one to `changes` on the item of
+ *   each node it writes records at (their `gridPath`), in the same transaction (TenantStore.transact), so no
+ *   change commits uncounted. A write that does not name its records' node (a delete, an update without the path)
+ *   counts on `ALL`, which makes every node stale. A transaction already at DynamoDB's 100 items counts itself
+ *   right after it commits.
+ * - A read rebuilds only the nodes whose counter moved since their build, from the narrow `map` index (three
+ *   Queries of the node's own sort-key range), and writes each back under the counter it saw.
+ * - A record that moved is in its new node's build and, until the old node is built again, in the old one's too:
+ *   the entry with the higher `version` is the record as it is now.
+ * - `map` is a GSI, read eventually consistently: a node built within GSI_LAG_MS of its last change is answered
+ *   but built again at the next read after that.
  */
 const SNAPSHOT = 'MAPSNAP';
-const EPOCH_SHARDS = 8;
-const CHUNK_CHARS = 350_000;
-/** A transaction carries at most 4 MB; a county whose snapshot would not fit reads its map from `map` each time. */
-const MAX_SNAPSHOT_CHARS = 3_500_000;
+const EVERY_NODE = 'ALL';
 /** How long a GSI may lag behind its table, with a wide margin (it is usually well under a second). */
 const GSI_LAG_MS = 5_000;
+/** Nodes rebuilt at once: enough to hide latency, far under the table's capacity. */
+const IN_FLIGHT = 8;
 /** The records the map draws, by the start of their table key (after the county prefix). */
 const MAP_RECORD_KEYS = ['UNIT#', 'RP#', 'CREDIT#'];
 
-/** A unit: id, latitude, longitude, index into `paths`, industry, index into `departments` (-1: none), credit level ('': none). */
-export type SnapshotUnit = [string, number, number, number, string, number, CreditLevel | ''];
-/** A risk point: id, latitude, longitude, path, industry, department (as a unit's), colour, status, unit id ('': none). */
+/** A unit: id, latitude, longitude, version, industry, department id ('': none), credit level ('': none). */
+export type SnapshotUnit = [string, number, number, number, string, string, CreditLevel | ''];
+/** A risk point: id, latitude, longitude, version, industry, department id, colour, status, unit id ('': none). */
 export type SnapshotRiskPoint = [
   string,
   number,
   number,
   number,
   string,
-  number,
+  string,
   Color,
   RiskPointStatus,
   string,
 ];
 
-export interface MapSnapshotData {
-  paths: string[];
-  departments: string[];
+/** One node's places. */
+export interface NodeSnapshot {
   units: SnapshotUnit[];
   riskPoints: SnapshotRiskPoint[];
 }
@@ -71,32 +72,32 @@ export interface MapPlaces {
 }
 
 /**
- * The counter update a write of items under these partition keys needs (none for a write of no unit, risk point or
- * credit rating): one counter, picked at random, so two transactions at once (an import's batches) meet on the
- * same item one time in eight and one of them is tried again, instead of every time.
+ * The counter updates a write of these items needs: one per node its units, risk points and credit ratings are
+ * placed at, or one on ALL for a write that does not say where (none for a write of no such record).
  */
-export function mapEpochUpdate(store: TenantStore, written: readonly unknown[], now: number): TransactItem[] {
-  if (!written.some((pk) => typeof pk === 'string' && isMapRecordKey(store, pk))) return [];
-  return [
-    {
-      Update: {
-        TableName: store.tableName,
-        Key: { pk: store.key(SNAPSHOT), sk: `EPOCH#${Math.floor(Math.random() * EPOCH_SHARDS)}` },
-        UpdateExpression: 'ADD #changes :one SET #changedAt = :now',
-        ExpressionAttributeNames: { '#changes': 'changes', '#changedAt': 'changedAt' },
-        ExpressionAttributeValues: { ':one': 1, ':now': now },
-      },
+export function mapChangeUpdates(
+  store: TenantStore,
+  items: readonly TransactItem[],
+  now: number,
+): TransactItem[] {
+  const nodes = new Set<string>();
+  for (const item of items) {
+    const pk = item.Put?.Item?.pk ?? item.Update?.Key?.pk ?? item.Delete?.Key?.pk;
+    if (typeof pk !== 'string' || !MAP_RECORD_KEYS.some((name) => pk.startsWith(store.key(name)))) continue;
+    // A Put names its node; a path rewrite (a move) names the new one as :gridPath, the old node keeping an
+    // older version of the record that the newer one outranks.
+    const path = item.Put?.Item?.gridPath ?? item.Update?.ExpressionAttributeValues?.[':gridPath'];
+    nodes.add(typeof path === 'string' ? `NODE#${path}` : EVERY_NODE);
+  }
+  return [...nodes].map((sk) => ({
+    Update: {
+      TableName: store.tableName,
+      Key: { pk: store.key(SNAPSHOT), sk },
+      UpdateExpression: 'ADD #changes :one SET #changedAt = :now',
+      ExpressionAttributeNames: { '#changes': 'changes', '#changedAt': 'changedAt' },
+      ExpressionAttributeValues: { ':one': 1, ':now': now },
     },
-  ];
-}
-
-/** The partition key a transaction's item writes (a condition check writes none). */
-export function writtenKey(item: TransactItem): unknown {
-  return item.Put?.Item?.pk ?? item.Update?.Key?.pk ?? item.Delete?.Key?.pk;
-}
-
-function isMapRecordKey(store: TenantStore, pk: string): boolean {
-  return MAP_RECORD_KEYS.some((name) => pk.startsWith(store.key(name)));
+  }));
 }
 
 export class MapSnapshot {
@@ -105,150 +106,139 @@ export class MapSnapshot {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** readMapSnapshot: Query MAPSNAP (consistent), and when it is not current, the rebuild from `map`. */
-  async read(): Promise<MapSnapshotData> {
-    const items = await this.store.queryAll({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': this.store.key(SNAPSHOT) },
-      ConsistentRead: true,
-    });
-    const epochs: Record<string, number> = {};
-    let lastChange = 0;
-    const chunks: string[] = [];
-    let meta: StoredItem | undefined;
-    for (const item of items) {
-      const sk = String(item.sk);
-      if (sk.startsWith('EPOCH#')) {
-        epochs[sk] = Number(item.changes);
-        lastChange = Math.max(lastChange, Number(item.changedAt));
-      } else if (sk === 'META') meta = item;
-      else if (sk.startsWith('CHUNK#')) chunks[Number(sk.slice('CHUNK#'.length))] = String(item.data);
-    }
-    const current =
-      meta !== undefined &&
-      sameCounts(meta.epochs as Record<string, number>, epochs) &&
-      Number(meta.builtAt) - lastChange >= GSI_LAG_MS &&
-      chunks.length === Number(meta.chunks) &&
-      chunks.every((chunk) => chunk !== undefined);
-    if (current) return JSON.parse(chunks.join('')) as MapSnapshotData;
-    return this.rebuild(epochs, Number(meta?.chunks ?? 0));
+  /**
+   * readMapSnapshot: Query gsi1 GRIDTREE within the area (its nodes' paths) and Query MAPSNAP within it
+   * (consistent) side by side, and GetItem MAPSNAP/ALL; then the stale nodes built again from `map`.
+   */
+  async places(filter: MapPlaceFilter): Promise<MapPlaces> {
+    const snapshot = this.store.key(SNAPSHOT);
+    const [nodes, items, every] = await Promise.all([
+      this.store.queryAll({
+        ...gridEntity.query(this.store, { index: 'gsi1', within: filter.withinPath }),
+        ProjectionExpression: '#path',
+        ExpressionAttributeNames: { '#path': 'path' },
+      }),
+      this.store.queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :path AND :pathEnd',
+        ExpressionAttributeValues: { ':pk': snapshot, ...sortKeyRange(`NODE#${filter.withinPath}`) },
+        ConsistentRead: true,
+      }),
+      this.store.get(snapshot, EVERY_NODE, true),
+    ]);
+    const stored = new Map(items.map((item) => [String(item.sk).slice('NODE#'.length), item]));
+    const everyChangedAt = Number(every?.changedAt ?? 0);
+    const current = (item: StoredItem | undefined) =>
+      item !== undefined &&
+      item.builtAt !== undefined &&
+      Number(item.changes ?? 0) === Number(item.builtChanges) &&
+      Number(item.builtAt) - Number(item.changedAt ?? 0) >= GSI_LAG_MS &&
+      Number(item.builtAt) - everyChangedAt >= GSI_LAG_MS;
+    const paths = nodes.map((node) => String(node.path));
+    const stale = paths.filter((path) => !current(stored.get(path)));
+    const built = new Map<string, NodeSnapshot>();
+    let next = 0;
+    const worker = async () => {
+      for (let path = stale[next++]; path !== undefined; path = stale[next++]) {
+        built.set(path, await this.rebuild(path, stored.get(path)));
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    const snapshots = paths.map(
+      (path) => built.get(path) ?? (JSON.parse(String(stored.get(path)!.places)) as NodeSnapshot),
+    );
+    return narrow(snapshots, filter);
   }
 
-  /** Every position from the narrow `map` index (three partitions read side by side), written back as the snapshot. */
-  private async rebuild(epochs: Record<string, number>, chunksBefore: number): Promise<MapSnapshotData> {
+  /** One node's places from `map` (units, risk points and ratings at exactly this node), written back. */
+  private async rebuild(path: string, before: StoredItem | undefined): Promise<NodeSnapshot> {
     const builtAt = this.now();
-    const partition = (name: string) =>
+    const atNode = (name: string) =>
       this.store.queryAll({
         IndexName: 'map',
-        KeyConditionExpression: 'mappk = :pk',
-        ExpressionAttributeValues: { ':pk': this.store.key(name) },
+        KeyConditionExpression: 'mappk = :pk AND mapsk BETWEEN :path AND :pathEnd',
+        ExpressionAttributeValues: { ':pk': this.store.key(name), ...sortKeyRange(`${path}#`) },
       });
     const [units, points, credits] = await Promise.all([
-      partition(MAP_PARTITIONS.units),
-      partition(MAP_PARTITIONS.riskPoints),
-      partition(MAP_PARTITIONS.credits),
+      atNode(MAP_PARTITIONS.units),
+      atNode(MAP_PARTITIONS.riskPoints),
+      atNode(MAP_PARTITIONS.credits),
     ]);
-    const data = compose(units, points, credits);
-    const text = JSON.stringify(data);
-    if (text.length <= MAX_SNAPSHOT_CHARS) {
-      const count = Math.ceil(text.length / CHUNK_CHARS);
-      const key = (sk: string) => ({ pk: this.store.key(SNAPSHOT), sk });
-      const writes: TransactItem[] = [
-        {
-          Put: {
-            TableName: this.store.tableName,
-            Item: { ...key('META'), type: 'MapSnapshot', epochs, builtAt, chunks: count },
-            // Two readers rebuilding at once: the later build stands, whichever writes last.
-            ConditionExpression: 'attribute_not_exists(pk) OR builtAt < :builtAt',
-            ExpressionAttributeValues: { ':builtAt': builtAt },
-          },
-        },
-        ...Array.from({ length: count }, (_, n) => ({
-          Put: {
-            TableName: this.store.tableName,
-            Item: {
-              ...key(`CHUNK#${n}`),
-              type: 'MapSnapshotChunk',
-              data: text.slice(n * CHUNK_CHARS, (n + 1) * CHUNK_CHARS),
+    const levels = new Map(credits.map((credit) => [String(credit.unitId), credit.level as CreditLevel]));
+    const place = (item: StoredItem) => {
+      const location = item.location as { lat: number; lng: number };
+      return [
+        String(item.id),
+        location.lat,
+        location.lng,
+        Number(item.version ?? 0),
+        String(item.industry ?? ''),
+        String(item.departmentId ?? ''),
+      ] as const;
+    };
+    const snapshot: NodeSnapshot = {
+      units: units.map((unit) => [...place(unit), levels.get(String(unit.id)) ?? '']),
+      riskPoints: points.map((point) => [
+        ...place(point),
+        point.color as Color,
+        point.status as RiskPointStatus,
+        String(point.unitId ?? ''),
+      ]),
+    };
+    const seen = Number(before?.changes ?? 0);
+    try {
+      await this.store.transact(
+        [
+          {
+            Update: {
+              TableName: this.store.tableName,
+              Key: { pk: this.store.key(SNAPSHOT), sk: `NODE#${path}` },
+              UpdateExpression: 'SET #places = :places, #builtChanges = :seen, #builtAt = :builtAt',
+              // Written under the counter it was built at: a change meanwhile leaves the node stale.
+              ConditionExpression:
+                seen === 0 ? 'attribute_not_exists(#changes) OR #changes = :seen' : '#changes = :seen',
+              ExpressionAttributeNames: {
+                '#places': 'places',
+                '#builtChanges': 'builtChanges',
+                '#builtAt': 'builtAt',
+                '#changes': 'changes',
+              },
+              ExpressionAttributeValues: {
+                ':places': JSON.stringify(snapshot),
+                ':seen': seen,
+                ':builtAt': builtAt,
+              },
             },
           },
-        })),
-        ...Array.from({ length: Math.max(0, chunksBefore - count) }, (_, n) => ({
-          Delete: { TableName: this.store.tableName, Key: key(`CHUNK#${count + n}`) },
-        })),
-      ];
-      try {
-        await this.store.transact(writes, 'map snapshot');
-      } catch (error) {
-        // Another reader wrote a later build meanwhile (or wrote at the same time): theirs stands, this answer holds.
-        if (!(error instanceof ConflictError)) throw error;
-      }
+        ],
+        'map snapshot',
+      );
+    } catch (error) {
+      // Changed meanwhile: the next read builds it again; this answer holds what was there when it was read.
+      if (!(error instanceof ConflictError)) throw error;
     }
-    return data;
+    return snapshot;
   }
 }
 
-function sameCounts(a: Record<string, number> | undefined, b: Record<string, number>): boolean {
-  const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b)]);
-  return [...keys].every((key) => (a?.[key] ?? 0) === (b[key] ?? 0));
-}
-
-/** `<gridPath>#<id>` (the index's sort key) less its id. */
-const pathOf = (item: StoredItem) => {
-  const sortKey = String(item.mapsk);
-  return sortKey.slice(0, sortKey.lastIndexOf('#'));
-};
-
-function compose(units: StoredItem[], points: StoredItem[], credits: StoredItem[]): MapSnapshotData {
-  const paths: string[] = [];
-  const pathIndex = new Map<string, number>();
-  const departments: string[] = [];
-  const departmentIndex = new Map<string, number>();
-  const indexOf = (value: string, list: string[], index: Map<string, number>) => {
-    let found = index.get(value);
-    if (found === undefined) {
-      found = list.push(value) - 1;
-      index.set(value, found);
+/** The area's places in the map's filters, each record once (its newest version), in the answer's shape. */
+function narrow(snapshots: NodeSnapshot[], filter: MapPlaceFilter): MapPlaces {
+  const newest = <T extends SnapshotUnit | SnapshotRiskPoint>(rows: T[]) => {
+    const byId = new Map<string, T>();
+    for (const row of rows) {
+      const held = byId.get(row[0]);
+      if (!held || held[3] < row[3]) byId.set(row[0], row);
     }
-    return found;
+    return [...byId.values()];
   };
-  const place = (item: StoredItem) => {
-    const location = item.location as { lat: number; lng: number };
-    return [
-      String(item.id),
-      location.lat,
-      location.lng,
-      indexOf(pathOf(item), paths, pathIndex),
-      String(item.industry ?? ''),
-      item.departmentId ? indexOf(String(item.departmentId), departments, departmentIndex) : -1,
-    ] as const;
-  };
-  const levels = new Map(credits.map((credit) => [String(credit.unitId), credit.level as CreditLevel]));
-  return {
-    paths,
-    departments,
-    units: units.map((unit) => [...place(unit), levels.get(String(unit.id)) ?? '']),
-    riskPoints: points.map((point) => [
-      ...place(point),
-      point.color as Color,
-      point.status as RiskPointStatus,
-      String(point.unitId ?? ''),
-    ]),
-  };
-}
-
-/** The snapshot's places in the caller's area and the map's filters, in the answer's compact shape. */
-export function mapPlaces(data: MapSnapshotData, filter: MapPlaceFilter): MapPlaces {
   const inPlace = (row: SnapshotUnit | SnapshotRiskPoint) =>
-    data.paths[row[3]]!.startsWith(filter.withinPath) &&
     (!filter.industry || row[4] === filter.industry) &&
-    (!filter.departmentId || (row[5] >= 0 && data.departments[row[5]] === filter.departmentId));
+    (!filter.departmentId || row[5] === filter.departmentId);
   const ownUnits = filter.ownUnits ? new Set(filter.ownUnits) : undefined;
   return {
-    units: data.units
+    units: newest(snapshots.flatMap((node) => node.units))
       .filter((unit) => inPlace(unit) && (!ownUnits || ownUnits.has(unit[0])))
       .map(([id, lat, lng, , , , credit]) => [id, lat, lng, credit || null]),
-    riskPoints: data.riskPoints
+    riskPoints: newest(snapshots.flatMap((node) => node.riskPoints))
       .filter(
         (point) =>
           inPlace(point) &&

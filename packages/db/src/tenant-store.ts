@@ -13,7 +13,7 @@ import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
 import { ownItems } from './foreign-items.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
-import { mapEpochUpdate, writtenKey } from './map-snapshot.ts';
+import { mapChangeUpdates } from './map-snapshot.ts';
 import { PageCursors } from './page-cursor.ts';
 import { GSI_NAMES, type GsiName, gsiKeyAttributes } from './table-definition.ts';
 
@@ -90,7 +90,13 @@ export class TenantStore {
         new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
       );
       // A record the map draws changed outside a transaction (a backfill): its change is counted after it.
-      await this.countMapChange(mapEpochUpdate(this, [input.Key.pk], Date.now()));
+      await this.countMapChanges(
+        mapChangeUpdates(
+          this,
+          [{ Update: { ...input, TableName: this.tableName } } as TransactItem],
+          Date.now(),
+        ),
+      );
       return result.Attributes;
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
@@ -98,15 +104,16 @@ export class TenantStore {
     }
   }
 
-  /** The map snapshot's change counter of a write that could not carry it (map-snapshot.ts), as one UpdateItem. */
-  private async countMapChange(epoch: TransactItem[]): Promise<void> {
-    const update = epoch[0]?.Update;
-    if (!update) return;
-    this.calls?.count('UpdateItem');
-    try {
-      await this.client.send(new UpdateCommand(update));
-    } catch (error) {
-      throw translateDynamoError(error);
+  /** The map snapshot's change counters of a write that could not carry them (map-snapshot.ts), one UpdateItem each. */
+  private async countMapChanges(changes: TransactItem[]): Promise<void> {
+    for (const change of changes) {
+      if (!change.Update) continue;
+      this.calls?.count('UpdateItem');
+      try {
+        await this.client.send(new UpdateCommand(change.Update));
+      } catch (error) {
+        throw translateDynamoError(error);
+      }
     }
   }
 
@@ -248,14 +255,14 @@ export class TenantStore {
     }
     // A write of a unit, a risk point or a credit rating counts itself in the map snapshot's change counters, in
     // the same transaction when there is room (map-snapshot.ts); a full one counts right after it commits.
-    const epoch = mapEpochUpdate(this, items.map(writtenKey), Date.now());
-    const counted = items.length + epoch.length <= MAX_TRANSACTION_ITEMS;
-    const sent = counted ? [...items, ...epoch] : items;
+    const changes = mapChangeUpdates(this, items, Date.now());
+    const counted = items.length + changes.length <= MAX_TRANSACTION_ITEMS;
+    const sent = counted ? [...items, ...changes] : items;
     for (let attempt = 1; ; attempt++) {
       this.calls?.count('TransactWriteItems');
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: sent }));
-        if (!counted) await this.countMapChange(epoch);
+        if (!counted) await this.countMapChanges(changes);
         this.committed?.(items);
         return;
       } catch (error) {

@@ -22,19 +22,19 @@ interface MapPositions {
 
 /**
  * Units and risk points for the map, in one request (GET /map/positions, answered from the county's map snapshot:
- * Taihe's 11,000 places are ~600 KB). A colour or a status describes risk points only; a credit level describes
- * units only.
+ * Taihe's 11,000 places are ~700 KB). A colour or a status describes risk points only; a credit level describes
+ * units only. The outlines are read apart (loadBoundaries): a backdrop, drawn when they come, never holding the
+ * places back.
  */
 export async function loadMapData(
   filters: MapFilters,
-): Promise<{ units: MapPoint[]; riskPoints: MapPoint[]; boundaries: ChildBoundary[] }> {
+): Promise<{ units: MapPoint[]; riskPoints: MapPoint[] }> {
   const { grid, department, industry, status, color, layer, credit } = filters;
   const wantUnits = layer !== 'risk-point' && !status && !color;
   const wantRiskPoints = layer !== 'unit' && !credit;
-  const [positions, boundaries] = await Promise.all([
-    api<MapPositions>(`/map/positions${query({ grid, department, industry, status, color })}`),
-    loadBoundaries(grid),
-  ]);
+  const positions = await api<MapPositions>(
+    `/map/positions${query({ grid, department, industry, status, color })}`,
+  );
   const units: MapPoint[] = wantUnits
     ? positions.units.flatMap(([id, lat, lng, level]) =>
         !credit || level === credit ? [{ id, lat, lng, ...(level ? { credit: level } : {}) }] : [],
@@ -49,7 +49,7 @@ export async function loadMapData(
         status: pointStatus,
       }))
     : [];
-  return { units, riskPoints, boundaries };
+  return { units, riskPoints };
 }
 
 /**

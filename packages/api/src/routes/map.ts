@@ -12,7 +12,7 @@ import {
   scopeFilter,
   ValidationError,
 } from '@gridsafe/core';
-import { AlertRepository, CreditRepository, MapSnapshot, mapPlaces } from '@gridsafe/db';
+import { AlertRepository, CreditRepository, MapSnapshot } from '@gridsafe/db';
 import * as z from 'zod/mini';
 import { countyData, readScope } from '../county-data.ts';
 import { COMMON_ERRORS, IdQuery, json, PageQuerySchema } from '../http-helpers.ts';
@@ -132,7 +132,7 @@ export function registerMap(app: ReturnType<typeof createRouter>) {
     if (department && !(await countyData(c).departments.get(department)))
       throw new NotFoundError('department');
     const scope = await readScope(c, { grid, department });
-    const places = mapPlaces(await new MapSnapshot(c.get('store')).read(), {
+    const places = await new MapSnapshot(c.get('store')).places({
       ...scopeFilter(scope),
       industry,
       color,
