@@ -1,4 +1,4 @@
-import { backfillMapIndex } from '@gridsafe/db';
+import { backfillMapIndex, type TenantStore } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { countyTest, everyItem } from '../support/fixtures.ts';
 import { redPoint } from '../support/record-bodies.ts';
@@ -176,6 +176,20 @@ describe('the map feed', () => {
       riskPoints: [string, number, number, string, string][];
     };
     const firsts = (rows: [string, ...unknown[]][]) => rows.map((row) => row[0]).sort();
+    /** As if the county's last change were long past (a node built right after a change is built again). */
+    const ageSnapshot = async (store: TenantStore) => {
+      const snapshot = await store.queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': store.key('MAPSNAP') },
+      });
+      for (const item of snapshot) {
+        await store.update({
+          Key: { pk: String(item.pk), sk: String(item.sk) },
+          UpdateExpression: 'SET changedAt = :long',
+          ExpressionAttributeValues: { ':long': 0 },
+        });
+      }
+    };
 
     it('answers every place the paged feed answers, units with their credit levels, from three reads', async ({
       admin,
@@ -189,17 +203,7 @@ describe('the map feed', () => {
       expect((await admin.get('/map/positions')).status).toBe(200);
       // As if the county's last change were long past: a snapshot built right after a change is not trusted for
       // the index's lag (seconds), after which the map reads the snapshot alone.
-      const snapshot = await store.queryAll({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': store.key('MAPSNAP') },
-      });
-      for (const item of snapshot) {
-        await store.update({
-          Key: { pk: String(item.pk), sk: String(item.sk) },
-          UpdateExpression: 'SET changedAt = :long',
-          ExpressionAttributeValues: { ':long': 0 },
-        });
-      }
+      await ageSnapshot(store);
       const answer = await admin.get('/map/positions');
       expect(answer.status).toBe(200);
       // The area's grid paths, its snapshot items, and the county-wide change counter.
@@ -255,6 +259,33 @@ describe('the map feed', () => {
         created.body.color,
         created.body.status,
       ]);
+    });
+
+    it('draws a unit that moved to another township once, there, with the risk point that went with it', async ({
+      county,
+      admin,
+      member,
+      store,
+    }) => {
+      const point = (await member.post('/risk-points', redPoint(county))).body;
+      await admin.get('/map/positions');
+      await ageSnapshot(store);
+      const before = (await admin.get(`/map/positions?grid=${county.township1}`)).body as Positions;
+      expect(firsts(before.units)).toContain(point.unitId);
+      const unit = (await admin.get(`/units/${point.unitId}`)).body;
+      const moved = await admin.patch(`/units/${unit.id}`, {
+        gridId: county.villageInTownship2,
+        version: unit.version,
+      });
+      expect(moved.status).toBe(200);
+      const whole = (await admin.get('/map/positions')).body as Positions;
+      expect(whole.units.filter(([id]) => id === unit.id)).toHaveLength(1);
+      expect(whole.riskPoints.filter(([id]) => id === point.id)).toHaveLength(1);
+      const there = (await admin.get(`/map/positions?grid=${county.township2}`)).body as Positions;
+      expect(firsts(there.units)).toContain(unit.id);
+      expect(firsts(there.riskPoints)).toContain(point.id);
+      const left = (await admin.get(`/map/positions?grid=${county.township1}`)).body as Positions;
+      expect(firsts(left.units)).not.toContain(unit.id);
     });
   });
 });

@@ -28,8 +28,8 @@ const EVERY_NODE = 'ALL';
 const GSI_LAG_MS = 5_000;
 /** Nodes rebuilt at once: enough to hide latency, far under the table's capacity. */
 const IN_FLIGHT = 8;
-/** The records the map draws, by the start of their table key (after the county prefix). */
-const MAP_RECORD_KEYS = ['UNIT#', 'RP#', 'CREDIT#'];
+/** The records the map draws, by their key: pk `<name>#<id>`, sk `<name>` (a rating's history entries are not). */
+const MAP_RECORDS = ['UNIT', 'RP', 'CREDIT'];
 
 /** A unit: id, latitude, longitude, version, industry, department id ('': none), credit level ('': none). */
 export type SnapshotUnit = [string, number, number, number, string, string, CreditLevel | ''];
@@ -81,15 +81,38 @@ export function mapChangeUpdates(
   now: number,
 ): TransactItem[] {
   const nodes = new Set<string>();
+  // A node the transaction already counts (a move's old node: mapNodeChange) is counted once.
+  const counted = new Set(
+    items.flatMap((item) =>
+      item.Update?.Key?.pk === store.key(SNAPSHOT) ? [String(item.Update.Key.sk)] : [],
+    ),
+  );
   for (const item of items) {
-    const pk = item.Put?.Item?.pk ?? item.Update?.Key?.pk ?? item.Delete?.Key?.pk;
-    if (typeof pk !== 'string' || !MAP_RECORD_KEYS.some((name) => pk.startsWith(store.key(name)))) continue;
+    const key = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key;
+    const pk = key?.pk;
+    if (
+      typeof pk !== 'string' ||
+      !MAP_RECORDS.some((name) => key?.sk === name && pk.startsWith(store.key(name, '')))
+    )
+      continue;
     // A Put names its node; a path rewrite (a move) names the new one as :gridPath, the old node keeping an
     // older version of the record that the newer one outranks.
     const path = item.Put?.Item?.gridPath ?? item.Update?.ExpressionAttributeValues?.[':gridPath'];
     nodes.add(typeof path === 'string' ? `NODE#${path}` : EVERY_NODE);
   }
-  return [...nodes].map((sk) => ({
+  return [...nodes].filter((sk) => !counted.has(sk)).map((sk) => changeCount(store, sk, now));
+}
+
+/**
+ * The counter update of the node a record leaves (a unit's move): the transaction names only where its records go,
+ * so the old node, which still draws them, is counted by the move itself.
+ */
+export function mapNodeChange(store: TenantStore, gridPath: string, now: number): TransactItem {
+  return changeCount(store, `NODE#${gridPath}`, now);
+}
+
+function changeCount(store: TenantStore, sk: string, now: number): TransactItem {
+  return {
     Update: {
       TableName: store.tableName,
       Key: { pk: store.key(SNAPSHOT), sk },
@@ -97,7 +120,7 @@ export function mapChangeUpdates(
       ExpressionAttributeNames: { '#changes': 'changes', '#changedAt': 'changedAt' },
       ExpressionAttributeValues: { ':one': 1, ':now': now },
     },
-  }));
+  };
 }
 
 export class MapSnapshot {

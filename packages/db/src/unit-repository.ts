@@ -14,6 +14,7 @@ import { CreditRepository } from './credit-repository.ts';
 import { unitEntity } from './entities.ts';
 import type { EntityQuery } from './entity.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
+import { mapNodeChange } from './map-snapshot.ts';
 import { RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { gsiKeyAttributes } from './table-definition.ts';
@@ -349,6 +350,8 @@ export class UnitRepository extends RecordRepository<Unit> {
       if (before.gridPath !== next.gridPath) {
         const deltas = { units: Number(isActiveUnit(next)), ...carriage.deltas } as CounterDeltas;
         items.push(...counterMoves(this.store, before.gridPath, next.gridPath, deltas));
+        // The map's old node still draws the unit and its points: it is rebuilt at the next read.
+        items.push(mapNodeChange(this.store, before.gridPath, Date.now()));
       }
     }
     await this.store.transact(items, 'unit');
