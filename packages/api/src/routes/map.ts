@@ -128,10 +128,10 @@ export function registerMap(app: ReturnType<typeof createRouter>) {
     const principal = c.get('principal');
     authorize(principal, 'riskPoint.read');
     const { grid, department, industry, color, status } = c.req.valid('query');
-    // Another county's department (or none) is a 404, as a named grid is, not an empty map.
+    const scope = await readScope(c, { grid, department });
+    // Within the caller's reach, another county's department (or none) is a 404, as a named grid is, not an empty map.
     if (department && !(await countyData(c).departments.get(department)))
       throw new NotFoundError('department');
-    const scope = await readScope(c, { grid, department });
     const places = await new MapSnapshot(c.get('store')).places({
       ...scopeFilter(scope),
       industry,
