@@ -1,7 +1,8 @@
 import { type Color, ConflictError, type CreditLevel, type RiskPointStatus } from '@gridsafe/core';
 import { gridEntity, MAP_PARTITIONS } from './entities.ts';
 import { sortKeyRange } from './keys.ts';
-import type { StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import { EVERY_NODE, SNAPSHOT } from './map-changes.ts';
+import type { StoredItem, TenantStore } from './tenant-store.ts';
 
 /**
  * The county map's snapshot (docs/decisions.md, "The map at a county's size"): every position the map draws, kept
@@ -22,14 +23,10 @@ import type { StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
  * - `map` is a GSI, read eventually consistently: a node built within GSI_LAG_MS of its last change is answered
  *   but built again at the next read after that.
  */
-const SNAPSHOT = 'MAPSNAP';
-const EVERY_NODE = 'ALL';
 /** How long a GSI may lag behind its table, with a wide margin (it is usually well under a second). */
 const GSI_LAG_MS = 5_000;
 /** Nodes rebuilt at once: enough to hide latency, far under the table's capacity. */
 const IN_FLIGHT = 8;
-/** The records the map draws, by their key: pk `<name>#<id>`, sk `<name>` (a rating's history entries are not). */
-const MAP_RECORDS = ['UNIT', 'RP', 'CREDIT'];
 
 /** A unit: id, latitude, longitude, version, industry, department id ('': none), credit level ('': none). */
 export type SnapshotUnit = [string, number, number, number, string, string, CreditLevel | ''];
@@ -69,58 +66,6 @@ export interface MapPlaceFilter {
 export interface MapPlaces {
   units: [string, number, number, CreditLevel | null][];
   riskPoints: [string, number, number, Color, RiskPointStatus][];
-}
-
-/**
- * The counter updates a write of these items needs: one per node its units, risk points and credit ratings are
- * placed at, or one on ALL for a write that does not say where (none for a write of no such record).
- */
-export function mapChangeUpdates(
-  store: TenantStore,
-  items: readonly TransactItem[],
-  now: number,
-): TransactItem[] {
-  const nodes = new Set<string>();
-  // A node the transaction already counts (a move's old node: mapNodeChange) is counted once.
-  const counted = new Set(
-    items.flatMap((item) =>
-      item.Update?.Key?.pk === store.key(SNAPSHOT) ? [String(item.Update.Key.sk)] : [],
-    ),
-  );
-  for (const item of items) {
-    const key = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key;
-    const pk = key?.pk;
-    if (
-      typeof pk !== 'string' ||
-      !MAP_RECORDS.some((name) => key?.sk === name && pk.startsWith(store.key(name, '')))
-    )
-      continue;
-    // A Put names its node; a path rewrite (a move) names the new one as :gridPath, the old node keeping an
-    // older version of the record that the newer one outranks.
-    const path = item.Put?.Item?.gridPath ?? item.Update?.ExpressionAttributeValues?.[':gridPath'];
-    nodes.add(typeof path === 'string' ? `NODE#${path}` : EVERY_NODE);
-  }
-  return [...nodes].filter((sk) => !counted.has(sk)).map((sk) => changeCount(store, sk, now));
-}
-
-/**
- * The counter update of the node a record leaves (a unit's move): the transaction names only where its records go,
- * so the old node, which still draws them, is counted by the move itself.
- */
-export function mapNodeChange(store: TenantStore, gridPath: string, now: number): TransactItem {
-  return changeCount(store, `NODE#${gridPath}`, now);
-}
-
-function changeCount(store: TenantStore, sk: string, now: number): TransactItem {
-  return {
-    Update: {
-      TableName: store.tableName,
-      Key: { pk: store.key(SNAPSHOT), sk },
-      UpdateExpression: 'ADD #changes :one SET #changedAt = :now',
-      ExpressionAttributeNames: { '#changes': 'changes', '#changedAt': 'changedAt' },
-      ExpressionAttributeValues: { ':one': 1, ':now': now },
-    },
-  };
 }
 
 export class MapSnapshot {

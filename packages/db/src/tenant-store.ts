@@ -13,7 +13,7 @@ import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
 import { ownItems } from './foreign-items.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
-import { mapChangeUpdates } from './map-snapshot.ts';
+import { mapChangeUpdates } from './map-changes.ts';
 import { PageCursors } from './page-cursor.ts';
 import { GSI_NAMES, type GsiName, gsiKeyAttributes } from './table-definition.ts';
 

@@ -14,7 +14,7 @@ import { CreditRepository } from './credit-repository.ts';
 import { unitEntity } from './entities.ts';
 import type { EntityQuery } from './entity.ts';
 import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
-import { mapNodeChange } from './map-snapshot.ts';
+import { mapNodeChange } from './map-changes.ts';
 import { RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { gsiKeyAttributes } from './table-definition.ts';
