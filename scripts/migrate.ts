@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
 import {
   backfillExchangeIndex,
+  backfillMapIndex,
   backfillSearchIndex,
   backfillStatisticsLedger,
   createDocumentClient,
@@ -24,8 +25,9 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * point and hazard (docs/decisions.md, "Search"); and units stored before the unit lifecycle marked active
  * (docs/decisions.md, "A unit's lifecycle"); and hazards listed for supervision before the 挂牌督办
  * register joined it (docs/decisions.md, "挂牌督办 and the phones' queued writes"); and every unit's credit rating
- * (docs/decisions.md, "Unit credit ratings"), written only where it is missing or changed. Safe to run again; run it before
- * deploying the new county API.
+ * (docs/decisions.md, "Unit credit ratings"), written only where it is missing or changed; and the map's narrow index
+ * keys on every located unit, risk point and credit rating (docs/decisions.md, "The map at a county's size"). Safe
+ * to run again; run it before deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
  *   npm run migrate -- --table <name> --region <r> --provider cognito [--tenant <id>]   a cell in AWS
@@ -90,4 +92,9 @@ for (const tenant of tenants) {
   );
   const credit = await rateCounty(store, new Date());
   console.log(`${tenant}: credit ratings of ${credit.units} units checked, ${credit.changed} written`);
+  // After the ratings: a rating written just now has its map keys already.
+  const map = await backfillMapIndex(store);
+  console.log(
+    `${tenant}: map index written for ${map.units} units, ${map.riskPoints} risk points, ${map.credits} credit ratings`,
+  );
 }

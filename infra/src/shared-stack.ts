@@ -1,4 +1,4 @@
-import { GSI_NAMES } from '@gridsafe/core/contract';
+import { GSI_INCLUDED_FIELDS, GSI_NAMES } from '@gridsafe/core/contract';
 import {
   ArnFormat,
   Aws,
@@ -352,12 +352,18 @@ export class SharedStack extends Stack {
       timeToLiveAttribute: TTL_ATTRIBUTE,
     });
     // `due` is sparse: only open items with a deadline carry `duepk`, so the escalation sweep reads only them.
+    // `map` is sparse and narrow: only what the map draws is projected (docs/decisions.md).
     for (const indexName of GSI_NAMES) {
       table.addGlobalSecondaryIndex({
         indexName,
         partitionKey: key(`${indexName}pk`),
         sortKey: key(`${indexName}sk`),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(GSI_INCLUDED_FIELDS[indexName]
+          ? {
+              projectionType: dynamodb.ProjectionType.INCLUDE,
+              nonKeyAttributes: [...GSI_INCLUDED_FIELDS[indexName]],
+            }
+          : { projectionType: dynamodb.ProjectionType.ALL }),
       });
     }
     return table;

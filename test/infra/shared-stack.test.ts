@@ -58,7 +58,23 @@ describe('the shared table', () => {
       'gsi4',
       'due',
       'changed',
+      'map',
     ]);
+  });
+
+  it('projects only what the map draws into the map index, and whole items into the others', () => {
+    const indexes = onlyResource('AWS::DynamoDB::Table').Properties.GlobalSecondaryIndexes as {
+      IndexName: string;
+      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+    }[];
+    const map = indexes.find((index) => index.IndexName === 'map')!;
+    expect(map.Projection.ProjectionType).toBe('INCLUDE');
+    expect(map.Projection.NonKeyAttributes).toEqual(
+      expect.arrayContaining(['id', 'location', 'color', 'level']),
+    );
+    expect(map.Projection.NonKeyAttributes).not.toContain('name');
+    for (const index of indexes.filter((candidate) => candidate.IndexName !== 'map'))
+      expect(index.Projection.ProjectionType, index.IndexName).toBe('ALL');
   });
 });
 

@@ -1,5 +1,7 @@
+import { backfillMapIndex, type TenantStore } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
 import { countyTest, everyItem } from '../support/fixtures.ts';
+import { redPoint } from '../support/record-bodies.ts';
 
 const it = countyTest({ prefix: 'mp', reportDynamoCalls: true, neighbour: { prefix: 'mq' } });
 
@@ -12,6 +14,15 @@ interface MapPoint {
 }
 
 const ids = (items: { id: string }[]) => items.map((item) => item.id).sort();
+
+/** The register's filters the map narrows by as well. */
+const placeFilters = (county: { township1: string; township2: string; emergencyDept: string }) => [
+  'color=red',
+  'status=filed',
+  `grid=${county.township1}`,
+  `department=${county.emergencyDept}`,
+  `grid=${county.township2}&color=blue`,
+];
 
 describe('the map feed', () => {
   it('answers every located unit of the county as an id and a position, nothing more', async ({ admin }) => {
@@ -39,13 +50,7 @@ describe('the map feed', () => {
     county,
     admin,
   }) => {
-    for (const filter of [
-      'color=red',
-      'status=filed',
-      `grid=${county.township1}`,
-      `department=${county.emergencyDept}`,
-      `grid=${county.township2}&color=blue`,
-    ]) {
+    for (const filter of placeFilters(county)) {
       const register = await everyItem(admin, `/risk-points?${filter}`);
       const points = await everyItem<MapPoint>(admin, `/map/points?kind=risk-point&${filter}`);
       expect(ids(points), filter).toEqual(ids(register));
@@ -105,5 +110,182 @@ describe('the map feed', () => {
       `/map/points?kind=unit&limit=10&cursor=${encodeURIComponent(first.body.nextCursor)}`,
     );
     expect(ids(second.body.items).some((id) => ids(first.body.items).includes(id))).toBe(false);
+  });
+
+  it('answers a county’s units with their credit levels in one page of two Queries, a department’s as well', async ({
+    admin,
+    county,
+  }) => {
+    const answer = await admin.get('/map/points?kind=unit&include=credit');
+    expect(answer.status).toBe(200);
+    expect(answer.body.nextCursor).toBeUndefined();
+    expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(2);
+    const department = await admin.get(
+      `/map/points?kind=unit&include=credit&department=${county.emergencyDept}`,
+    );
+    expect(department.body.items.length).toBeGreaterThan(0);
+    for (const point of [
+      ...answer.body.items.slice(0, 3),
+      ...department.body.items.slice(0, 3),
+    ] as (MapPoint & {
+      credit?: string;
+    })[]) {
+      const rating = await admin.get(`/units/${point.id}/credit`);
+      expect(point.credit, point.id).toBe(rating.body.current.level);
+    }
+  });
+
+  it('draws the records of before the map’s index once the county is migrated, and migrating again writes nothing', async ({
+    admin,
+    store,
+  }) => {
+    const [unit] = await everyItem<MapPoint>(admin, '/map/points?kind=unit');
+    const [point] = await everyItem<MapPoint>(admin, '/map/points?kind=risk-point');
+    // As the API wrote them before the index existed: no `map` keys on the unit, its rating or the point.
+    for (const [prefix, id] of [
+      ['UNIT', unit!.id],
+      ['CREDIT', unit!.id],
+      ['RP', point!.id],
+    ] as const) {
+      await store.update({
+        Key: { pk: store.key(prefix, id), sk: prefix },
+        UpdateExpression: 'REMOVE mappk, mapsk',
+      });
+    }
+    const drawn = async () => ({
+      units: (
+        await everyItem<MapPoint & { credit?: string }>(admin, '/map/points?kind=unit&include=credit')
+      ).find((candidate) => candidate.id === unit!.id),
+      points: ids(await everyItem<MapPoint>(admin, '/map/points?kind=risk-point')),
+    });
+    const before = await drawn();
+    expect(before.units).toBeUndefined();
+    expect(before.points).not.toContain(point!.id);
+
+    expect(await backfillMapIndex(store)).toEqual({ units: 1, riskPoints: 1, credits: 1 });
+    const after = await drawn();
+    expect(after.units).toMatchObject({ id: unit!.id, lat: unit!.lat, lng: unit!.lng });
+    expect(after.units?.credit).toBe((await admin.get(`/units/${unit!.id}/credit`)).body.current.level);
+    expect(after.points).toContain(point!.id);
+    expect(await backfillMapIndex(store)).toEqual({ units: 0, riskPoints: 0, credits: 0 });
+  });
+
+  describe('in one answer (the county’s map snapshot)', () => {
+    type Positions = {
+      units: [string, number, number, string | null][];
+      riskPoints: [string, number, number, string, string][];
+    };
+    const firsts = (rows: [string, ...unknown[]][]) => rows.map((row) => row[0]).sort();
+    /** As if the county's last change were long past (a node built right after a change is built again). */
+    const ageSnapshot = async (store: TenantStore) => {
+      const snapshot = await store.queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': store.key('MAPSNAP') },
+      });
+      for (const item of snapshot) {
+        await store.update({
+          Key: { pk: String(item.pk), sk: String(item.sk) },
+          UpdateExpression: 'SET changedAt = :long',
+          ExpressionAttributeValues: { ':long': 0 },
+        });
+      }
+    };
+
+    it('answers every place the paged feed answers, units with their credit levels, from three reads', async ({
+      admin,
+      store,
+    }) => {
+      const units = await everyItem<MapPoint & { credit?: string }>(
+        admin,
+        '/map/points?kind=unit&include=credit',
+      );
+      const points = await everyItem<MapPoint>(admin, '/map/points?kind=risk-point');
+      expect((await admin.get('/map/positions')).status).toBe(200);
+      // As if the county's last change were long past: a snapshot built right after a change is not trusted for
+      // the index's lag (seconds), after which the map reads the snapshot alone.
+      await ageSnapshot(store);
+      const answer = await admin.get('/map/positions');
+      expect(answer.status).toBe(200);
+      // The area's grid paths, its snapshot items, and the county-wide change counter.
+      expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(3);
+      const body = answer.body as Positions;
+      expect(
+        body.units.map(([id, lat, lng, credit]) => ({ id, lat, lng, credit: credit ?? undefined })),
+      ).toEqual(expect.arrayContaining(units.map((unit) => ({ ...unit, credit: unit.credit }))));
+      expect(firsts(body.units)).toEqual(ids(units));
+      expect(
+        body.riskPoints.map(([id, lat, lng, color, status]) => ({ id, lat, lng, color, status })),
+      ).toEqual(expect.arrayContaining(points));
+      expect(firsts(body.riskPoints)).toEqual(ids(points));
+    });
+
+    it('narrows to a colour, a status, a township, a department and an industry as the feed does', async ({
+      county,
+      admin,
+    }) => {
+      for (const filter of [...placeFilters(county), 'industry=hazardous_chemicals']) {
+        const body = (await admin.get(`/map/positions?${filter}`)).body as Positions;
+        const points = await everyItem<MapPoint>(admin, `/map/points?kind=risk-point&${filter}`);
+        expect(firsts(body.riskPoints), filter).toEqual(ids(points));
+        if (filter.startsWith('color') || filter.startsWith('status')) continue;
+        const units = await everyItem<MapPoint>(
+          admin,
+          `/map/points?kind=unit&${filter.replace(/&color=.*/, '')}`,
+        );
+        expect(firsts(body.units), filter).toEqual(ids(units));
+      }
+    });
+
+    it('shows a township officer its own township and a unit’s manager its own unit', async ({
+      township,
+      unitUser,
+    }) => {
+      for (const client of [township, unitUser]) {
+        const body = (await client.get('/map/positions')).body as Positions;
+        expect(firsts(body.units)).toEqual(ids(await everyItem(client, '/map/points?kind=unit')));
+        expect(firsts(body.riskPoints)).toEqual(ids(await everyItem(client, '/map/points?kind=risk-point')));
+      }
+    });
+
+    it('draws a risk point filed a moment ago', async ({ county, admin, member }) => {
+      await admin.get('/map/positions');
+      const created = await member.post('/risk-points', redPoint(county));
+      expect(created.status).toBe(201);
+      const body = (await admin.get('/map/positions')).body as Positions;
+      expect(body.riskPoints.find(([id]) => id === created.body.id)).toEqual([
+        created.body.id,
+        created.body.location.lat,
+        created.body.location.lng,
+        created.body.color,
+        created.body.status,
+      ]);
+    });
+
+    it('draws a unit that moved to another township once, there, with the risk point that went with it', async ({
+      county,
+      admin,
+      member,
+      store,
+    }) => {
+      const point = (await member.post('/risk-points', redPoint(county))).body;
+      await admin.get('/map/positions');
+      await ageSnapshot(store);
+      const before = (await admin.get(`/map/positions?grid=${county.township1}`)).body as Positions;
+      expect(firsts(before.units)).toContain(point.unitId);
+      const unit = (await admin.get(`/units/${point.unitId}`)).body;
+      const moved = await admin.patch(`/units/${unit.id}`, {
+        gridId: county.villageInTownship2,
+        version: unit.version,
+      });
+      expect(moved.status).toBe(200);
+      const whole = (await admin.get('/map/positions')).body as Positions;
+      expect(whole.units.filter(([id]) => id === unit.id)).toHaveLength(1);
+      expect(whole.riskPoints.filter(([id]) => id === point.id)).toHaveLength(1);
+      const there = (await admin.get(`/map/positions?grid=${county.township2}`)).body as Positions;
+      expect(firsts(there.units)).toContain(unit.id);
+      expect(firsts(there.riskPoints)).toContain(point.id);
+      const left = (await admin.get(`/map/positions?grid=${county.township1}`)).body as Positions;
+      expect(firsts(left.units)).not.toContain(unit.id);
+    });
   });
 });

@@ -76,6 +76,9 @@ const before = {
       ...(point.status === 'filed'
         ? { changedpk: key('EXCHANGE'), changedsk: `${point.updatedAt}#${point.id}` }
         : {}),
+      // Added with the map's narrow index: every point.
+      mappk: key('MAPRPS'),
+      mapsk: sortKey,
       ...point,
       ...chain,
     };
@@ -108,6 +111,8 @@ const before = {
       ...(unit.departmentId ? { gsi2pk: key('UNITDEPT', unit.departmentId), gsi2sk: sortKey } : {}),
       gsi3pk: key('UNITIND', unit.industry),
       gsi3sk: sortKey,
+      // Added with the map's narrow index: units with a position only.
+      ...(unit.location ? { mappk: key('MAPUNITS'), mapsk: sortKey } : {}),
       ...unit,
       ...chain,
     };

@@ -49,7 +49,20 @@ export const ALERT_INTAKE_ROUTE = { method: 'POST', path: '/alerts' } as const;
  * `changed` is sparse: filed risk points and hazards by the time they last changed, the export feed's index
  * (docs/exchange.md).
  */
-export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due', 'changed'] as const;
+/**
+ * `map` is sparse and narrow: units with a position, risk points and credit ratings by place, with only what the
+ * map draws of each (GSI_INCLUDED_FIELDS), so a Query of 1 MB answers thousands of positions (docs/decisions.md,
+ * "The map at a county's size").
+ */
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'due', 'changed', 'map'] as const;
+
+/**
+ * The indexes that project only some fields (INCLUDE) beside the keys; every other index projects whole items.
+ * A field the map's feed answers or filters on must be listed here, or the index answers it absent.
+ */
+export const GSI_INCLUDED_FIELDS: Partial<Record<(typeof GSI_NAMES)[number], readonly string[]>> = {
+  map: ['id', 'version', 'location', 'color', 'status', 'unitId', 'industry', 'departmentId', 'level'],
+};
 
 /**
  * How long a county directory's access token lives: half the county's idle time, at most `maxSeconds`. An idle

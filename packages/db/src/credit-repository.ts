@@ -32,6 +32,21 @@ export class CreditRepository extends RecordRepository<UnitCredit> {
     return new Map(items.map((item) => [String(item.unitId), unitCreditEntity.fromItem(item)]));
   }
 
+  /**
+   * listUnitCreditLevelsBetween: the credit level of every rated unit whose `<gridPath>#<unitId>` lies between
+   * `from` and `to` (one Query of the narrow `map` index, MAPCREDITS): the levels of a page of the map's units.
+   */
+  async levelsBetween(from: string, to: string): Promise<Map<string, CreditLevel>> {
+    const items = await this.store.queryAll(
+      unitCreditEntity.query(this.store, {
+        index: 'map',
+        sk: ['BETWEEN :from AND :to', { ':from': from, ':to': to }],
+        fields: ['unitId', 'level'],
+      }),
+    );
+    return new Map(items.map((item) => [String(item.unitId), item.level as CreditLevel]));
+  }
+
   /** listUnitCreditsByLevel: Query gsi1 CREDIT#<level>, within a subtree, filtered by department or industry. */
   async listByLevel(
     filter: { level: CreditLevel; withinPath: string; departmentId?: string; industry?: string },

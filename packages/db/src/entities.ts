@@ -32,6 +32,12 @@ const atPath = (record: { gridPath: string; id: string }) => `${record.gridPath}
 const changedAt = (record: { updatedAt: string; id: string }) => `${record.updatedAt}#${record.id}`;
 /** The department indexes are sparse: a record under no department is in none of them. */
 const hasDepartment = (record: { departmentId?: string }) => Boolean(record.departmentId);
+/**
+ * The map's index (`map`, sparse and narrow: GSI_INCLUDED_FIELDS) holds what the county map draws, by place like
+ * the registers, so the map reads a county's positions in a few Queries of 1 MB instead of dozens of whole records'
+ * pages (docs/decisions.md, "The map at a county's size").
+ */
+export const MAP_PARTITIONS = { units: 'MAPUNITS', riskPoints: 'MAPRPS', credits: 'MAPCREDITS' } as const;
 
 /**
  * Grid nodes:
@@ -70,7 +76,8 @@ export const userEntity = entity<User>({
  * Units:
  * - gsi1 UNITS: a grid subtree;
  * - gsi2 UNITDEPT#<departmentId>: a department's units (sparse);
- * - gsi3 UNITIND#<industry>: an industry's units.
+ * - gsi3 UNITIND#<industry>: an industry's units;
+ * - map MAPUNITS: the positions of a subtree's located units (sparse, narrow).
  */
 export const unitEntity = entity<Unit>({
   type: 'Unit',
@@ -80,6 +87,7 @@ export const unitEntity = entity<Unit>({
     gsi1: { pk: ['UNITS'], sk: atPath },
     gsi2: { pk: ['UNITDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
     gsi3: { pk: ['UNITIND', 'industry'], sk: atPath },
+    map: { pk: [MAP_PARTITIONS.units], sk: atPath, when: (unit) => unit.location !== undefined },
   },
 });
 
@@ -88,7 +96,8 @@ export const unitEntity = entity<Unit>({
  * - gsi1 RPS: the register of a subtree;
  * - gsi2 RPCOLOR#<colour>: the four-colour map;
  * - gsi3 RPDEPT#<departmentId>: a department's points (sparse);
- * - gsi4 RPSTATUS#<status>: the review queue.
+ * - gsi4 RPSTATUS#<status>: the review queue;
+ * - map MAPRPS: a subtree's positions, colours and statuses (narrow).
  */
 export const riskPointEntity = entity<RiskPoint>({
   type: 'RiskPoint',
@@ -100,6 +109,7 @@ export const riskPointEntity = entity<RiskPoint>({
     gsi3: { pk: ['RPDEPT', 'departmentId'], sk: atPath, when: hasDepartment },
     gsi4: { pk: ['RPSTATUS', 'status'], sk: atPath },
     changed: { pk: ['EXCHANGE'], sk: changedAt, when: (point) => point.status === 'filed' },
+    map: { pk: [MAP_PARTITIONS.riskPoints], sk: atPath },
   },
 });
 
@@ -156,6 +166,7 @@ export const registerJobEntity = entity<RegisterJob>({
   indexes: {},
 });
 
+const creditAtPath = (credit: UnitCredit) => `${credit.gridPath}#${credit.unitId}`;
 /**
  * Unit credit ratings (credit-repository.ts), one item per unit beside it (pk CREDIT#<unitId>), so a new rating
  * never bumps the unit's version: gsi1 CREDIT#<level> / <gridPath>#<unitId>, a level's units within a subtree
@@ -165,7 +176,11 @@ export const unitCreditEntity = entity<UnitCredit>({
   type: 'UnitCredit',
   prefix: 'CREDIT',
   audit: 'credit',
-  indexes: { gsi1: { pk: ['CREDIT', 'level'], sk: (credit) => `${credit.gridPath}#${credit.unitId}` } },
+  indexes: {
+    gsi1: { pk: ['CREDIT', 'level'], sk: creditAtPath },
+    // Sorted as the units are in `map`: the credit levels of a page of the map's units are one sort-key range.
+    map: { pk: [MAP_PARTITIONS.credits], sk: creditAtPath },
+  },
 });
 
 /**

@@ -27,6 +27,8 @@ export * from './knowledge-repository.ts';
 export * from './login-attempts.ts';
 export * from './login-event-log.ts';
 export * from './login-sessions.ts';
+export * from './map-index-backfill.ts';
+export * from './map-snapshot.ts';
 export * from './notification-deliveries.ts';
 export * from './notification-inbox.ts';
 export * from './notification-repository.ts';

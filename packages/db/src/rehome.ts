@@ -7,7 +7,7 @@ import type { TenantStore } from './tenant-store.ts';
  */
 export const GRID_LOCATED_COLLECTIONS = ['UNITS', 'RPS', 'HAZARDS', 'PATROLS', 'RESOURCES', 'PLANS'] as const;
 
-const PATH_ATTRIBUTES = ['gridPath', 'gsi1sk', 'gsi2sk', 'gsi3sk', 'gsi4sk', 'duesk'] as const;
+const PATH_ATTRIBUTES = ['gridPath', 'gsi1sk', 'gsi2sk', 'gsi3sk', 'gsi4sk', 'duesk', 'mapsk'] as const;
 
 /**
  * The SET clauses that move one record from `oldPath` to `newPath`: every path attribute (the record's

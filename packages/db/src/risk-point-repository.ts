@@ -148,14 +148,25 @@ export class RiskPointRepository extends RecordRepository<RiskPoint> {
     );
   }
 
-  /** listRiskPointPositions: the same Query as `list`, answering only what the map draws of each point. */
+  /**
+   * listRiskPointPositions{BySubtree,ByDepartment}: what the map draws of each point (a projection). Without a
+   * department it reads the narrow `map` index (its colour, status and industry are projected there, so they
+   * filter it); a department reads its own index.
+   */
   async listPositions(
     filter: RiskPointFilter,
     page: { limit: number; cursor?: string },
   ): Promise<Page<Pick<RiskPoint, 'id' | 'location' | 'color' | 'status' | 'unitId'>>> {
+    const { color, status, departmentId, industry } = filter;
     return riskPointEntity.page(
       this.store,
-      { ...this.query(filter), fields: ['id', 'location', 'color', 'status', 'unitId'] },
+      {
+        index: departmentId ? 'gsi3' : 'map',
+        of: filter,
+        within: filter.withinPath,
+        where: { color, status, industry },
+        fields: ['id', 'location', 'color', 'status', 'unitId'],
+      },
       page,
     );
   }

@@ -3,9 +3,9 @@
  * two cannot drift apart. Every partition key (base table and every GSI) starts with `T#<tenant>#` for a
  * county's items and `P#` for the vendor's, which is what lets IAM's `dynamodb:LeadingKeys` fence a county.
  */
-import { GSI_NAMES } from '@gridsafe/core/contract';
+import { GSI_INCLUDED_FIELDS, GSI_NAMES } from '@gridsafe/core/contract';
 
-export { GSI_NAMES };
+export { GSI_INCLUDED_FIELDS, GSI_NAMES };
 export type GsiName = (typeof GSI_NAMES)[number];
 
 export function gsiKeyAttributes(index: GsiName): { pk: string; sk: string } {
@@ -33,7 +33,15 @@ export function tableDefinition(tableName: string) {
         { AttributeName: gsiKeyAttributes(name).pk, KeyType: 'HASH' as const },
         { AttributeName: gsiKeyAttributes(name).sk, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: indexProjection(name),
     })),
   };
+}
+
+/** Whole items, or (a narrow index) only the keys and the fields GSI_INCLUDED_FIELDS names. */
+function indexProjection(name: GsiName): { ProjectionType: 'ALL' | 'INCLUDE'; NonKeyAttributes?: string[] } {
+  const included = GSI_INCLUDED_FIELDS[name];
+  return included
+    ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...included] }
+    : { ProjectionType: 'ALL' };
 }

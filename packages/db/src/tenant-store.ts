@@ -13,6 +13,7 @@ import { ConflictError } from '@gridsafe/core';
 import { translateDynamoError } from './dynamo-errors.ts';
 import { ownItems } from './foreign-items.ts';
 import { tenantKey, tenantPrefix } from './keys.ts';
+import { mapChangeUpdates } from './map-changes.ts';
 import { PageCursors } from './page-cursor.ts';
 import { GSI_NAMES, type GsiName, gsiKeyAttributes } from './table-definition.ts';
 
@@ -88,10 +89,31 @@ export class TenantStore {
       const result = await this.client.send(
         new UpdateCommand({ ...input, TableName: this.tableName, ReturnValues: 'ALL_NEW' }),
       );
+      // A record the map draws changed outside a transaction (a backfill): its change is counted after it.
+      await this.countMapChanges(
+        mapChangeUpdates(
+          this,
+          [{ Update: { ...input, TableName: this.tableName } } as TransactItem],
+          Date.now(),
+        ),
+      );
       return result.Attributes;
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
       throw translateDynamoError(error);
+    }
+  }
+
+  /** The map snapshot's change counters of a write that could not carry them (map-snapshot.ts), one UpdateItem each. */
+  private async countMapChanges(changes: TransactItem[]): Promise<void> {
+    for (const change of changes) {
+      if (!change.Update) continue;
+      this.calls?.count('UpdateItem');
+      try {
+        await this.client.send(new UpdateCommand(change.Update));
+      } catch (error) {
+        throw translateDynamoError(error);
+      }
     }
   }
 
@@ -231,10 +253,16 @@ export class TenantStore {
         `A transaction of ${items.length} items exceeds DynamoDB's limit of ${MAX_TRANSACTION_ITEMS}.`,
       );
     }
+    // A write of a unit, a risk point or a credit rating counts itself in the map snapshot's change counters, in
+    // the same transaction when there is room (map-snapshot.ts); a full one counts right after it commits.
+    const changes = mapChangeUpdates(this, items, Date.now());
+    const counted = items.length + changes.length <= MAX_TRANSACTION_ITEMS;
+    const sent = counted ? [...items, ...changes] : items;
     for (let attempt = 1; ; attempt++) {
       this.calls?.count('TransactWriteItems');
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        await this.client.send(new TransactWriteCommand({ TransactItems: sent }));
+        if (!counted) await this.countMapChanges(changes);
         this.committed?.(items);
         return;
       } catch (error) {

@@ -14,39 +14,42 @@ export interface MapFilters {
   credit: string;
 }
 
-/**
- * Every position of one kind in the filters, page by page from GET /map/points (compact: id, position, and a
- * risk point's colour and status; never whole records). Taihe's 8,500 units are a few pages.
- */
-async function positions(kind: 'unit' | 'risk-point', params: Record<string, string>): Promise<MapPoint[]> {
-  const items: MapPoint[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api<{ items: MapPoint[]; nextCursor?: string }>(
-      `/map/points${query({ ...params, kind, cursor })}`,
-    );
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
+/** GET /map/positions: every place of the map in one answer, as compact arrays. */
+interface MapPositions {
+  units: [string, number, number, MapPoint['credit'] | null][];
+  riskPoints: [string, number, number, NonNullable<MapPoint['color']>, NonNullable<MapPoint['status']>][];
 }
 
 /**
- * Units and risk points for the map, both at once. A colour or a status describes risk points only; a credit
- * level describes units only (each unit answers its level: `include=credit`).
+ * Units and risk points for the map, in one request (GET /map/positions, answered from the county's map snapshot:
+ * Taihe's 11,000 places are ~700 KB). A colour or a status describes risk points only; a credit level describes
+ * units only. The outlines are read apart (loadBoundaries): a backdrop, drawn when they come, never holding the
+ * places back.
  */
 export async function loadMapData(
   filters: MapFilters,
-): Promise<{ units: MapPoint[]; riskPoints: MapPoint[]; boundaries: ChildBoundary[] }> {
+): Promise<{ units: MapPoint[]; riskPoints: MapPoint[] }> {
   const { grid, department, industry, status, color, layer, credit } = filters;
-  const place = { grid, department, industry };
   const wantUnits = layer !== 'risk-point' && !status && !color;
-  const [units, riskPoints, boundaries] = await Promise.all([
-    wantUnits ? positions('unit', { ...place, include: 'credit' }) : Promise.resolve([]),
-    layer === 'unit' || credit ? Promise.resolve([]) : positions('risk-point', { ...place, status, color }),
-    loadBoundaries(grid),
-  ]);
-  return { units: credit ? units.filter((unit) => unit.credit === credit) : units, riskPoints, boundaries };
+  const wantRiskPoints = layer !== 'unit' && !credit;
+  const positions = await api<MapPositions>(
+    `/map/positions${query({ grid, department, industry, status, color })}`,
+  );
+  const units: MapPoint[] = wantUnits
+    ? positions.units.flatMap(([id, lat, lng, level]) =>
+        !credit || level === credit ? [{ id, lat, lng, ...(level ? { credit: level } : {}) }] : [],
+      )
+    : [];
+  const riskPoints: MapPoint[] = wantRiskPoints
+    ? positions.riskPoints.map(([id, lat, lng, pointColor, pointStatus]) => ({
+        id,
+        lat,
+        lng,
+        color: pointColor,
+        status: pointStatus,
+      }))
+    : [];
+  return { units, riskPoints };
 }
 
 /**

@@ -66,7 +66,7 @@ export function mountMap(
   container: HTMLElement,
   data: MapData,
   options: { tenant: string; tiles: TileConfig; labels: MapLabels; onTilesOffline: () => void },
-): { destroy: () => void; placeCount: number } {
+): { destroy: () => void; placeCount: number; showBoundaries: (boundaries: ChildBoundary[]) => void } {
   const map = L.map(container, { zoomControl: true, attributionControl: options.tiles.urls.length > 0 });
   L.control.scale({ imperial: false }).addTo(map);
   const stopTiles = addTiles(map, container, options.tiles, options.onTilesOffline);
@@ -86,8 +86,11 @@ export function mountMap(
   });
   index.load(places);
 
-  drawBoundaries(map, data.boundaries ?? []);
-  container.dataset.boundaries = String(data.boundaries?.length ?? 0);
+  const showBoundaries = (boundaries: ChildBoundary[]) => {
+    drawBoundaries(map, boundaries);
+    container.dataset.boundaries = String(boundaries.length);
+  };
+  if (data.boundaries) showBoundaries(data.boundaries);
 
   const layer = L.layerGroup().addTo(map);
   const draw = () => {
@@ -133,6 +136,7 @@ export function mountMap(
       delete container.dataset.boundaries;
     },
     placeCount: places.length,
+    showBoundaries,
   };
 }
 

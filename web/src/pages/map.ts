@@ -1,7 +1,7 @@
 import type { Alert } from '@gridsafe/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client.ts';
-import type { MapSettings, RiskPoint, SettingsAnswer, Unit } from '../api/types.ts';
+import type { ChildBoundary, MapSettings, RiskPoint, SettingsAnswer, Unit } from '../api/types.ts';
 import { COLOUR_HEX, RISK_COLOURS } from '../colours.ts';
 import { ErrorNotice, Loading, PageTitle } from '../components/common.ts';
 import { CREDIT_LEVELS } from '../components/credit-badge.ts';
@@ -11,7 +11,7 @@ import { loadNearbyResources, NEARBY_RADIUS_KM } from '../components/nearby-reso
 import { useAsync } from '../hooks.ts';
 import { html } from '../html.ts';
 import { formatDateTime, formatNumber, label, type MessageKey, t } from '../i18n/index.ts';
-import { loadMapData, type MapFilters } from '../map/map-feed.ts';
+import { loadBoundaries, loadMapData, type MapFilters } from '../map/map-feed.ts';
 import { tileConfig } from '../map/tile-config.ts';
 import { can, defaultDepartment } from '../permissions.ts';
 import { loadDepartments, loadIndustries } from '../ref-data.ts';
@@ -49,6 +49,8 @@ export function MapPage() {
   const industries = useAsync(loadIndustries, []);
   const countyMap = useAsync(() => loadCountyMap().catch(() => undefined), []);
   const data = useAsync(() => loadMapData(filters), Object.values(filters));
+  // The outlines are a backdrop: read beside the places, drawn on the map once both are there.
+  const boundaries = useAsync(() => loadBoundaries(filters.grid), [filters.grid]);
   // Open monitoring alerts of the same place, listed beside the map, each linking its alert and its unit.
   const alerts = useAsync(
     () =>
@@ -61,6 +63,7 @@ export function MapPage() {
   );
   const container = useRef<HTMLDivElement>(null);
   const [placeCount, setPlaceCount] = useState<number | undefined>();
+  const [mounted, setMounted] = useState<{ showBoundaries: (b: ChildBoundary[]) => void } | undefined>();
   const [tilesOffline, setTilesOffline] = useState(false);
   const [mapError, setMapError] = useState<unknown>();
   const tiles = tileConfig(countyMap.data);
@@ -86,13 +89,22 @@ export function MapPage() {
         });
         destroy = mounted.destroy;
         setPlaceCount(mounted.placeCount);
+        setMounted(mounted);
       })
       .catch(setMapError);
     return () => {
       live = false;
+      setMounted(undefined);
       destroy?.();
     };
   }, [data.data, countyMap.loading, current.tenant, tiles.urls.join('|')]);
+  useEffect(() => {
+    if (mounted && boundaries.data) mounted.showBoundaries(boundaries.data);
+  }, [mounted, boundaries.data]);
+  // Leaflet and supercluster are fetched while the places are read, not after.
+  useEffect(() => {
+    import('../map/map-view.ts').catch(() => undefined);
+  }, []);
   const counts = RISK_COLOURS.map((c) => ({
     colour: c,
     n: data.data?.riskPoints.filter((p) => p.color === c).length ?? 0,
