@@ -114,7 +114,7 @@ describe('request budgets', () => {
     // A filing changes the unit's credit rating (docs/decisions.md, "Unit credit ratings"): the rules, the unit and
     // its rating, its village's points and hazards and its patrols, and the rating's write when it changed.
     const refresh = result.operations.slice(2);
-    expect(refresh.length).toBeLessThanOrEqual(result.body.status === 'filed' ? 7 : 0);
+    expect(refresh.length, refresh.join(', ')).toBeLessThanOrEqual(result.body.status === 'filed' ? 7 : 0);
     expect(refresh.every((operation) => ['GetItem', 'Query', 'TransactWriteItems'].includes(operation))).toBe(
       true,
     );
