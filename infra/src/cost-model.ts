@@ -103,7 +103,9 @@ export interface LoadProfile {
  * stats and record rows (docs/performance.md, issue 20 table: GetItem + Query, p50 26–180 ms against DynamoDB Local;
  * 100 ms taken), writes its transitions (GetItem + TransactWriteItems of five items, p50 183 ms). A strongly
  * consistent GetItem of a small item is 1 read unit; a page of 50 items of about 0.5 KB read eventually consistent is
- * 3.5; a transaction's five writes of under 1 KB are 2 write units each.
+ * 3.5; a transaction's five writes of under 1 KB are 2 write units each, and a write of a unit or risk point adds
+ * its node's map change counter to the transaction (2 more) and its `map` index entry (1: docs/decisions.md, "The map
+ * at a county's size").
  */
 export const TAIHE: LoadProfile = {
   name: 'Taihe-sized county',
@@ -113,7 +115,7 @@ export const TAIHE: LoadProfile = {
   writeMs: 183,
   readUnitsPerRead: 4.5,
   readUnitsPerWrite: 1,
-  writeUnitsPerWrite: 10,
+  writeUnitsPerWrite: 13,
   logBytesPerRequest: 1_100,
   tableGb: 0.3,
   photosPerMonth: 2_000,
