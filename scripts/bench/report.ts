@@ -8,6 +8,12 @@ import { type LabelStats, percentile } from './load.ts';
 export interface Budget {
   calls: { max: number } | { exact: number };
   ops?: string;
+  /**
+   * `ops` is how every answer starts, not all it does: an approve that files its point then re-rates the point's
+   * unit (credit ratings: up to 3 GetItems, 4 Queries and the rating's TransactWriteItems, as
+   * test/integration/budgets.test.ts allows; a transaction lost to a concurrent one is sent again and counted).
+   */
+  opsThenRerate?: true;
   /** Whether the p50 is shown against the no-op endpoint's (3×, enforced only with --strict). */
   vsNoop: boolean;
   /** Whether the p50 is held to OVERHEAD_BUDGET × the p50 of the same DynamoDB calls sent without the API. */
@@ -29,8 +35,9 @@ export const ROW_BUDGETS: Record<string, Budget> = {
     overhead: true,
   },
   'transition: approve': {
-    calls: { exact: 2 },
+    calls: { max: 2 + 8 },
     ops: 'GetItem,TransactWriteItems',
+    opsThenRerate: true,
     vsNoop: true,
     overhead: true,
   },
@@ -101,9 +108,12 @@ export function rowOf(stats: LabelStats, path: string): Row {
       if (off > 0) failures.push(`${off} answers did not make exactly ${exact} DynamoDB calls`);
     }
     if (budget.ops) {
-      budgetText += ` (${budget.ops})`;
-      const unexpected = Object.entries(stats.opsSeen).filter(
-        ([seen]) => withoutRefreshes(seen) !== budget.ops,
+      const expected = budget.ops;
+      budgetText += budget.opsThenRerate ? ` (${expected}, then the unit's re-rate)` : ` (${expected})`;
+      const unexpected = Object.entries(stats.opsSeen).filter(([seen]) =>
+        budget.opsThenRerate
+          ? !`${withoutRefreshes(seen)},`.startsWith(`${expected},`)
+          : withoutRefreshes(seen) !== expected,
       );
       if (unexpected.length > 0)
         failures.push(`operations ${unexpected.map(([s, n]) => `${s} ×${n}`).join('; ')}`);

@@ -112,9 +112,10 @@ describe('request budgets', () => {
     expect(result.status).toBe(200);
     expect(result.operations.slice(0, 2)).toEqual(['GetItem', 'TransactWriteItems']);
     // A filing changes the unit's credit rating (docs/decisions.md, "Unit credit ratings"): the rules, the unit and
-    // its rating, its village's points and hazards and its patrols, and the rating's write when it changed.
+    // its rating, its village's points and hazards, its patrols and its inspections' outcomes, and the rating's
+    // write when it changed.
     const refresh = result.operations.slice(2);
-    expect(refresh.length, refresh.join(', ')).toBeLessThanOrEqual(result.body.status === 'filed' ? 7 : 0);
+    expect(refresh.length, refresh.join(', ')).toBeLessThanOrEqual(result.body.status === 'filed' ? 8 : 0);
     expect(refresh.every((operation) => ['GetItem', 'Query', 'TransactWriteItems'].includes(operation))).toBe(
       true,
     );
