@@ -25,6 +25,11 @@ export function tenantOfCountyIssuer(base: string, issuer: string): string | und
 export const COUNTY_KEY_ALGORITHM = 'ES256';
 /** Keys are re-read after this, so a key another instance added (a rotation) is trusted within it. */
 const KEY_CACHE_MS = 10 * 60_000;
+/**
+ * An unknown `kid` re-reads the county's keys at once only when the list is older than this: a made-up kid on
+ * every request must not cost a read each.
+ */
+const UNKNOWN_KID_REREAD_MS = 30_000;
 
 /**
  * Each county's signing keys, read from its partition and kept per process for ten minutes; a `kid` not in the
@@ -32,6 +37,8 @@ const KEY_CACHE_MS = 10 * 60_000;
  */
 export class CountyKeyCache {
   private readonly cache = new Map<string, { at: number; keys: Promise<DirectorySigningKey[]> }>();
+  /** Public keys imported once per process: every request's token is checked against one. */
+  private readonly imported = new Map<string, Promise<CryptoKey>>();
 
   constructor(private readonly read: (tenant: string) => Promise<DirectorySigningKey[]>) {}
 
@@ -53,8 +60,18 @@ export class CountyKeyCache {
   /** The public key that signed a token of `tenant` with `kid`; undefined when the county has no such key. */
   async verificationKey(tenant: string, kid: string): Promise<CryptoKey | undefined> {
     if (!kid.startsWith(`${tenant}.`)) return undefined;
-    let found = (await this.keys(tenant)).find((key) => key.kid === kid);
-    found ??= (await this.keys(tenant, true)).find((key) => key.kid === kid);
-    return found ? ((await importJWK(found.publicJwk as JWK, COUNTY_KEY_ALGORITHM)) as CryptoKey) : undefined;
+    const known = await this.keys(tenant);
+    let found = known.find((key) => key.kid === kid);
+    const readAt = this.cache.get(tenant)?.at ?? 0;
+    // A county with no key yet gets its first at its first login, perhaps on another instance: look again.
+    if (!found && (known.length === 0 || Date.now() - readAt > UNKNOWN_KID_REREAD_MS))
+      found = (await this.keys(tenant, true)).find((key) => key.kid === kid);
+    if (!found) return undefined;
+    let key = this.imported.get(kid);
+    if (!key) {
+      key = importJWK(found.publicJwk as JWK, COUNTY_KEY_ALGORITHM) as Promise<CryptoKey>;
+      this.imported.set(kid, key);
+    }
+    return key;
   }
 }
