@@ -20,11 +20,11 @@ import {
 } from 'jose';
 import {
   COUNTY_KEY_ALGORITHM,
-  CountyKeyCache,
   countyDirectoryIssuer,
   type DirectorySigningKey,
   tenantOfCountyIssuer,
 } from './county-issuer.ts';
+import { CountyKeyCache } from './county-keys.ts';
 import type { IdentityProvider, LoginStep, TokenSet, UserAttributesInput } from './identity-provider.ts';
 import { hashPasswordAsync, verifyPasswordAsync } from './password-hash.ts';
 import { newTotpSecret, verifyTotp } from './totp.ts';

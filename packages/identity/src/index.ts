@@ -1,6 +1,7 @@
 export * from './access-token-verifier.ts';
 export type * from './county-directory.ts';
 export * from './county-issuer.ts';
+export * from './county-keys.ts';
 export * from './identity-provider.ts';
 export * from './no-password-directory.ts';
 export * from './password-hash.ts';
