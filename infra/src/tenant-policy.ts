@@ -35,6 +35,8 @@ export const USER_ADMIN_SERVICE_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminUpdateUserAttributes',
   'cognito-idp:AdminSetUserPassword',
+  // A reset also signs the person out everywhere (their refresh tokens), as a directory cell's reset does.
+  'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:AdminDisableUser',
   'cognito-idp:AdminEnableUser',
   'cognito-idp:AdminGetUser',

@@ -18,7 +18,7 @@ import {
  * A small, real token issuer for one machine. It speaks the subset of the Cognito Identity Provider JSON
  * protocol that Gridsafe uses (InitiateAuth with USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH, RespondToAuthChallenge
  * for NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA, AssociateSoftwareToken / VerifySoftwareToken /
- * SetUserMFAPreference, RevokeToken, AdminCreateUser (with a temporary password), AdminSetUserPassword, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser, ListUsers by username
+ * SetUserMFAPreference, RevokeToken, AdminCreateUser (with a temporary password), AdminSetUserPassword, AdminUserGlobalSignOut, AdminUpdateUserAttributes, AdminGetUser, AdminEnable/DisableUser, ListUsers by username
  * prefix), signs RS256 access tokens shaped like Cognito's, and serves its JWKS. The API therefore uses the AWS SDK's Cognito client and
  * the same JWKS verifier locally as in AWS. Like Cognito's, its access tokens carry who (`sub`, the pool
  * `username`) and nothing about roles or counties: those come from the county's records. Chosen over `cognito-local` (148 MB of AWS SDK v2
@@ -191,6 +191,12 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
         const user = requireUser(input);
         user.passwordHash = hashPassword(requireString(input, 'Password'));
         user.status = input.Permanent === true ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
+        save();
+        return {};
+      }
+      case 'AdminUserGlobalSignOut': {
+        // Like Cognito: every refresh token of the user stops working; access tokens live out their time.
+        revokeRefreshTokens(requireUser(input).username);
         save();
         return {};
       }

@@ -286,6 +286,7 @@ describe('the user-administration service', () => {
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminSetUserPassword',
       'cognito-idp:AdminUpdateUserAttributes',
+      'cognito-idp:AdminUserGlobalSignOut',
     ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {

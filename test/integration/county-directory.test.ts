@@ -151,49 +151,6 @@ describe("a county's own directory", () => {
     expect((await me(county.tenant, session.body.accessToken)).status).toBe(200);
   });
 
-  it("ends a person's sessions when an admin resets the password or disables them", async ({
-    api,
-    county,
-    door,
-  }) => {
-    const adminToken = (await door.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD)).body
-      .accessToken;
-    const admin = clientFor(api.app, county.tenant, adminToken);
-    const person = await admin.post('/users', {
-      username: 'reset.me',
-      displayName: '重置测试',
-      role: 'grid_member',
-      scope: [`grid:${county.village1}`],
-      password: TEST_PASSWORD,
-    });
-    expect(person.status, JSON.stringify(person.body)).toBe(201);
-    const before = await door.login(county.tenant, 'reset.me', TEST_PASSWORD);
-    expect(
-      (await door.post(county.tenant, '/session/refresh', { refreshToken: before.body.refreshToken })).status,
-    ).toBe(200);
-
-    const reset = await admin.post(
-      `/users/${person.body.id}/password`,
-      { password: 'Reset-by-admin-2027', temporary: false },
-      { 'if-match': '1' },
-    );
-    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
-    // The session the old password started is over; the new password starts a new one.
-    expect(
-      (await door.post(county.tenant, '/session/refresh', { refreshToken: before.body.refreshToken })).status,
-    ).toBe(401);
-    const after = await door.login(county.tenant, 'reset.me', 'Reset-by-admin-2027');
-    expect(after.status).toBe(200);
-    expect((await door.login(county.tenant, 'reset.me', TEST_PASSWORD)).status).toBe(401);
-
-    const disabled = await admin.patch(`/users/${person.body.id}`, { enabled: false }, { 'if-match': '2' });
-    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
-    expect(
-      (await door.post(county.tenant, '/session/refresh', { refreshToken: after.body.refreshToken })).status,
-    ).toBe(401);
-    expect((await door.login(county.tenant, 'reset.me', 'Reset-by-admin-2027')).status).toBe(401);
-  });
-
   it("lets an access token live half the county's idle time, at most 15 minutes", async ({
     api,
     county,

@@ -108,6 +108,44 @@ describe.each(doors)('with $directory', ({ it }) => {
     });
   });
 
+  describe('an admin’s reset', () => {
+    it("ends the person's sessions, and disabling them ends the new one", async ({
+      adminClient,
+      county,
+      post,
+      login,
+    }) => {
+      const admin = await adminClient();
+      const person = await admin.post('/users', {
+        username: 'reset.me',
+        displayName: '重置测试',
+        role: 'grid_member',
+        scope: [`grid:${county.village1}`],
+        password: TEST_PASSWORD,
+      });
+      expect(person.status, JSON.stringify(person.body)).toBe(201);
+      const before = await login('reset.me', TEST_PASSWORD);
+      expect((await post('/session/refresh', { refreshToken: before.body.refreshToken })).status).toBe(200);
+
+      const reset = await admin.post(
+        `/users/${person.body.id}/password`,
+        { password: 'Reset-by-admin-2027', temporary: false },
+        { 'if-match': '1' },
+      );
+      expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+      // The session the old password started is over (a stolen phone keeps nothing); the new password starts one.
+      expect((await post('/session/refresh', { refreshToken: before.body.refreshToken })).status).toBe(401);
+      const after = await login('reset.me', 'Reset-by-admin-2027');
+      expect(after.status).toBe(200);
+      expect((await login('reset.me', TEST_PASSWORD)).status).toBe(401);
+
+      const disabled = await admin.patch(`/users/${person.body.id}`, { enabled: false }, { 'if-match': '2' });
+      expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+      expect((await post('/session/refresh', { refreshToken: after.body.refreshToken })).status).toBe(401);
+      expect((await login('reset.me', 'Reset-by-admin-2027')).status).toBe(401);
+    });
+  });
+
   describe('a temporary password', () => {
     it('must be replaced at the first login by one that meets the policy', async ({
       api,

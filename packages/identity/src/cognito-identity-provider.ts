@@ -5,6 +5,7 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
   AssociateSoftwareTokenCommand,
   type AuthenticationResultType,
   CognitoIdentityProviderClient,
@@ -241,6 +242,14 @@ export function cognitoIdentityProvider(options: CognitoOptions): IdentityProvid
             Password: password,
             Permanent: !temporary,
           }),
+        ),
+      );
+      // A reset ends the sessions the old password started: Cognito keeps refresh tokens valid across
+      // AdminSetUserPassword, so a stolen phone's session would outlive the reset meant to end it. Access tokens
+      // already issued live out their 5 minutes.
+      await send(() =>
+        client.send(
+          new AdminUserGlobalSignOutCommand({ UserPoolId: options.userPoolId, Username: username }),
         ),
       );
     },
