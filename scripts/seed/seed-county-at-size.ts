@@ -37,6 +37,7 @@ import {
   type TransactItem,
   UnitRepository,
   type WriteContext,
+  withoutSearchPostings,
 } from '@gridsafe/db';
 import { PhotoStore } from '@gridsafe/evidence';
 import { BulkWriter } from '../bench/bulk-writer.ts';
@@ -450,15 +451,6 @@ async function seedUnitsAndRiskPoints(options: {
     );
   }
   await bulk.drain();
-}
-
-/**
- * A record's creation items less its search postings: the sized seed leaves the index to
- * `indexSizedCountyForSearch`, which `npm start` runs once the stack answers (about 23 postings a unit, 200,000 in
- * all, would otherwise triple the first start).
- */
-function withoutSearchPostings(items: TransactItem[]): TransactItem[] {
-  return items.filter((item) => item.Put?.Item?.type !== 'SearchPosting');
 }
 
 /**

@@ -23,6 +23,15 @@ export interface SearchHits {
 }
 
 /**
+ * A record's creation items less its search postings, for bulk loaders that build the index afterwards (the sized
+ * seed, with `indexSizedCountyForSearch`) or never search (the benchmark's synthetic county): a unit's 20-odd
+ * postings are most of what it writes, and DynamoDB Local's cost is per item.
+ */
+export function withoutSearchPostings(items: TransactItem[]): TransactItem[] {
+  return items.filter((item) => item.Put?.Item?.type !== 'SearchPosting');
+}
+
+/**
  * The n-gram index of a county's records, kept in the table itself (docs/decisions.md, "Search"; the items are in
  * docs/data-model.md). A record of text "宏达建材" has one posting per distinct gram:
  *
