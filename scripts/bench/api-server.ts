@@ -29,7 +29,7 @@ export interface ApiServerConfig {
 
 export type ApiServerMessage =
   | { type: 'ready'; port: number }
-  | { type: 'ops'; ops: Record<string, number>; scans: number }
+  | { type: 'ops'; ops: Record<string, number>; scans: number; cpuMs: number }
   | { type: 'captures'; captures: Record<string, CapturedRequest[]> };
 
 /**
@@ -147,9 +147,15 @@ async function main() {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
+  // The process's CPU time between two `ops` messages: the API's own work per answer, which unlike a latency does
+  // not depend on what else the machine's cores are doing at the time.
+  let cpuSince = process.cpuUsage();
   process.on('message', (message: { type?: string }) => {
     if (message.type === 'ops') {
-      process.send?.({ type: 'ops', ops: { ...totals }, scans } satisfies ApiServerMessage);
+      const cpu = process.cpuUsage(cpuSince);
+      cpuSince = process.cpuUsage();
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      process.send?.({ type: 'ops', ops: { ...totals }, scans, cpuMs } satisfies ApiServerMessage);
       for (const name of Object.keys(totals)) delete totals[name];
       scans = 0;
     } else if (message.type === 'captures') {
