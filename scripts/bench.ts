@@ -313,6 +313,9 @@ async function main(): Promise<number> {
         const ops = await api.takeOps();
         scans += ops.scans;
         phaseOps[phase.name] = ops.ops;
+        // The API process's CPU per answer in the measured run (a phase's rows share it: the transitions cycle).
+        const answers = run.labels.reduce((sum, stats) => sum + stats.requests, 0);
+        const apiCpu = answers > 0 ? `API CPU ${(ops.cpuMs / answers).toFixed(2)} ms/answer` : '';
         const captures = await api.takeCaptures();
         if (run.errors > 0) log(`  ${phase.name}: ${run.errors} connection errors, ${run.timeouts} timeouts`);
         // Rows in the order the phase names them (submit, approve, reopen), whichever answered first.
@@ -343,7 +346,7 @@ async function main(): Promise<number> {
             }
           }
           log(
-            `  ${row.label.padEnd(32)} p50 ${row.p50.toFixed(1).padStart(7)} ms  ${row.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${row.callsMean.toFixed(2)} calls/req  ${overheadText(row)}`,
+            `  ${row.label.padEnd(32)} p50 ${row.p50.toFixed(1).padStart(7)} ms  ${row.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${row.callsMean.toFixed(2)} calls/req  ${overheadText(row).padEnd(16)}  ${apiCpu}`,
           );
         }
       }

@@ -7,8 +7,11 @@ import type { CapturedRequest } from './replay.ts';
 export interface ApiProcess {
   url: string;
   pid: number;
-  /** The DynamoDB operations the API sent since the last call, by name, and how many were Scans. */
-  takeOps(): Promise<{ ops: Record<string, number>; scans: number }>;
+  /**
+   * The DynamoDB operations the API sent since the last call, by name, how many were Scans, and the CPU time
+   * (user + system, ms) the API process used.
+   */
+  takeOps(): Promise<{ ops: Record<string, number>; scans: number; cpuMs: number }>;
   /** The answers captured per row label since the last call, with their DynamoDB calls (scripts/bench/replay.ts). */
   takeCaptures(): Promise<Record<string, CapturedRequest[]>>;
   stop(): Promise<void>;
@@ -50,7 +53,7 @@ export async function startApiProcess(config: ApiServerConfig): Promise<ApiProce
         const listener = (message: ApiServerMessage) => {
           if (message.type !== 'ops') return;
           child.off('message', listener);
-          resolve({ ops: message.ops, scans: message.scans });
+          resolve({ ops: message.ops, scans: message.scans, cpuMs: message.cpuMs });
         };
         child.on('message', listener);
         child.send({ type: 'ops' });

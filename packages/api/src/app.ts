@@ -23,7 +23,7 @@ import { registerSession } from './routes/session.ts';
 import { registerSettings } from './routes/settings.ts';
 import { MAX_IMPORT_BYTES } from './routes/unit-import-schema.ts';
 import { registerUnits } from './routes/units.ts';
-import { serviceApp } from './service-app.ts';
+import { serviceApp, setAnswerHeader } from './service-app.ts';
 
 export { COUNTY_API_BASE };
 /**
@@ -47,9 +47,9 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.use('*', async (c, next) => {
     await next();
     // No answer may be sniffed into something else (a problem+json read as HTML, a CSV as script).
-    c.header('x-content-type-options', 'nosniff');
+    setAnswerHeader(c, 'x-content-type-options', 'nosniff');
     if ((c.res.headers.get('content-type') ?? '').startsWith('text/html'))
-      c.header('content-security-policy', API_HTML_POLICY);
+      setAnswerHeader(c, 'content-security-policy', API_HTML_POLICY);
   });
 
   app.route(COUNTY_API_BASE, countyApi(deps).county);
@@ -77,9 +77,9 @@ function countyApi(deps: AppDeps) {
   const deliveries = deps.deliveries ?? inProcessDeliveryKicker(deps);
   // County data is per person and per moment: no browser, proxy or CDN may keep a copy of an answer.
   const answered = (c: Context<AppEnv>) => {
-    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    if (!c.res.headers.has('cache-control')) setAnswerHeader(c, 'cache-control', 'no-store');
     // Benchmarks and budget tests read how many DynamoDB calls the request made; nobody else needs to know.
-    if (deps.reportDynamoCalls) c.header('x-dynamodb-calls', String(c.get('dynamoCalls')));
+    if (deps.reportDynamoCalls) setAnswerHeader(c, 'x-dynamodb-calls', String(c.get('dynamoCalls')));
   };
   county.use('*', async (c, next) => {
     const tenant = c.req.param('tenant') ?? '';
@@ -132,7 +132,15 @@ function countyApi(deps: AppDeps) {
     onError: (c) =>
       problemResponse(c, 413, 'payload_too_large', 'The spreadsheet is larger than 5 MB; split it.'),
   });
-  county.use('*', (c, next) => (c.req.path.endsWith('/import') ? importLimit(c, next) : jsonLimit(c, next)));
+  county.use('*', (c, next) =>
+    // A GET or HEAD has no body to limit, and asking (hono reads `c.req.raw.body`) makes @hono/node-server build a
+    // whole fetch Request for every read.
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : c.req.path.endsWith('/import')
+        ? importLimit(c, next)
+        : jsonLimit(c, next),
+  );
 
   // Written from this router's own route table at the first request (openapi/document.ts, a chunk of its own
   // in a Lambda bundle), so the document always says what the routes do and costs no cold start.

@@ -1,5 +1,5 @@
 import type { IdSource, Logger } from '@gridsafe/core';
-import { type Env, Hono } from 'hono';
+import { type Context, type Env, Hono } from 'hono';
 import { handleError, problemResponse } from './problem.ts';
 
 /** What both APIs keep on every request: their dependencies and the request's id. */
@@ -22,7 +22,26 @@ export function serviceApp<D extends { logger: Logger; ids: IdSource }, E extend
     c.set('deps', deps);
     c.set('requestId', c.req.header('x-request-id') ?? deps.ids.next());
     await next();
-    c.header('x-request-id', c.get('requestId'));
+    setAnswerHeader(c, 'x-request-id', c.get('requestId'));
   });
   return app as unknown as Hono<E>;
+}
+
+/**
+ * Sets a header of the answer a handler has already made. hono's `c.header` copies a finished answer into a new
+ * Response around its body stream (in case its headers are immutable), so every header a middleware added after
+ * `next()` streamed the body once more; on @hono/node-server it also turned the JSON string into a stream. That
+ * was most of the county API's own cost per request (docs/performance.md, issue 20). The app's answers have
+ * mutable headers, so they are set in place; an immutable one still gets hono's copy.
+ */
+export function setAnswerHeader(c: Context, name: string, value: string): void {
+  if (!c.finalized) {
+    c.header(name, value);
+    return;
+  }
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
 }

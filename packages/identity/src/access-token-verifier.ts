@@ -37,6 +37,14 @@ export interface JwksVerifierOptions {
  * Cognito signs with; PS256 and ES256 are what other certified providers commonly offer.
  */
 const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
+/**
+ * A token verified once is not verified again for this long (nor past its expiry): the same bytes verify the same
+ * way, and keys themselves are trusted for 10 minutes after they leave a key set (county-keys.ts, the JWKS cache
+ * below), so this forgets nothing sooner. A phone sends its one token with every request for an hour.
+ */
+const VERIFIED_TTL_MS = 60_000;
+/** Past this many tokens the oldest is forgotten first. */
+const VERIFIED_MAX = 5_000;
 
 /**
  * Verifies access tokens of the providers a cell trusts. The provider is picked by the token's `iss`, read
@@ -77,41 +85,56 @@ export function createJwksVerifier(options: JwksVerifierOptions): AccessTokenVer
       if (!key) throw new joseErrors.JWKSNoMatchingKey();
       return key;
     };
+  const verified = new Map<string, { token: VerifiedAccessToken; until: number }>();
+  const tolerance = options.clockToleranceSeconds ?? 5;
   return {
     async verify(token) {
-      const iss = unverifiedIssuer(token) ?? '';
-      const found = issuerOf(iss);
-      if (!found) throw new UnauthorizedError('The token comes from an issuer this service does not trust.');
-      const { provider, tenant } = found;
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, tenant ? countyKeyGetter(tenant) : keysOf(provider), {
-          issuer: tenant ? iss : provider.issuer,
-          algorithms: ALGORITHMS,
-          clockTolerance: options.clockToleranceSeconds ?? 5,
-          requiredClaims: ['exp', 'sub', 'client_id'],
-          ...(provider.audience ? { audience: provider.audience, typ: 'at+jwt' } : {}),
-        }));
-      } catch (error) {
-        if (isUnavailable(error)) throw new ServiceUnavailableError('token issuer', { cause: error });
-        throw new UnauthorizedError('The access token is invalid or expired.', { cause: error });
-      }
-      if (!provider.audience && payload.token_use !== 'access')
-        throw new UnauthorizedError('An access token is required.');
-      if (payload.client_id !== provider.clientId)
-        throw new UnauthorizedError('The token was issued to another client.');
-      if (typeof payload.sub !== 'string' || payload.sub === '')
-        throw new UnauthorizedError('The token names no subject.');
-      return {
-        provider,
-        issuer: iss,
-        sub: payload.sub,
-        exp: Number(payload.exp),
-        claims: payload as Record<string, unknown>,
-        ...(tenant ? { tenant } : {}),
-      };
+      const known = verified.get(token);
+      if (known && Date.now() < known.until) return known.token;
+      verified.delete(token);
+      const result = await verifyOnce(token);
+      verified.set(token, {
+        token: result,
+        until: Math.min(Date.now() + VERIFIED_TTL_MS, (result.exp + tolerance) * 1000),
+      });
+      if (verified.size > VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+      return result;
     },
   };
+
+  async function verifyOnce(token: string): Promise<VerifiedAccessToken> {
+    const iss = unverifiedIssuer(token) ?? '';
+    const found = issuerOf(iss);
+    if (!found) throw new UnauthorizedError('The token comes from an issuer this service does not trust.');
+    const { provider, tenant } = found;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, tenant ? countyKeyGetter(tenant) : keysOf(provider), {
+        issuer: tenant ? iss : provider.issuer,
+        algorithms: ALGORITHMS,
+        clockTolerance: tolerance,
+        requiredClaims: ['exp', 'sub', 'client_id'],
+        ...(provider.audience ? { audience: provider.audience, typ: 'at+jwt' } : {}),
+      }));
+    } catch (error) {
+      if (isUnavailable(error)) throw new ServiceUnavailableError('token issuer', { cause: error });
+      throw new UnauthorizedError('The access token is invalid or expired.', { cause: error });
+    }
+    if (!provider.audience && payload.token_use !== 'access')
+      throw new UnauthorizedError('An access token is required.');
+    if (payload.client_id !== provider.clientId)
+      throw new UnauthorizedError('The token was issued to another client.');
+    if (typeof payload.sub !== 'string' || payload.sub === '')
+      throw new UnauthorizedError('The token names no subject.');
+    return {
+      provider,
+      issuer: iss,
+      sub: payload.sub,
+      exp: Number(payload.exp),
+      claims: payload as Record<string, unknown>,
+      ...(tenant ? { tenant } : {}),
+    };
+  }
 }
 
 function unverifiedIssuer(token: string): string | undefined {
