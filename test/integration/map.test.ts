@@ -1,5 +1,8 @@
+import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
 import { backfillMapIndex, MAP_NODES_PER_SWEEP, MapSnapshot, type TenantStore } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
+import { TAIHE } from '../../scripts/seed/demo-data.ts';
+import { seedDemoCounty } from '../../scripts/seed/seed-demo.ts';
 import { countyTest, everyItem } from '../support/fixtures.ts';
 import { redPoint } from '../support/record-bodies.ts';
 
@@ -274,6 +277,29 @@ describe('the map feed', () => {
       // Three reads, then three Queries and a write for each node still stale.
       expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(3 + 4 * (bounded.stale - 1));
       expect(firsts((answer.body as Positions).riskPoints)).toContain(filed.id);
+    });
+
+    it('still opens in three reads after a restart weeks later, whose demo seed finds everything there and rates nothing', async ({
+      api,
+      county,
+      admin,
+      store,
+    }) => {
+      await new MapSnapshot(store).refreshStale({ limit: MAP_NODES_PER_SWEEP, settle: true });
+      // `npm start` again, 40 days on: time alone has moved the units' scores (hazards past their deadlines).
+      const again = await seedDemoCounty(
+        {
+          client: api.deps.documentClient,
+          tableName: api.tableName,
+          identity: api.deps.identity,
+          passwordProvider: api.deps.passwordProvider ?? DEFAULT_PROVIDER_ID,
+          now: new Date(Date.now() + 40 * 86_400_000),
+        },
+        { ...TAIHE, tenant: county.tenant },
+      );
+      expect(again.created).toBe(0);
+      const answer = await admin.get('/map/positions');
+      expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(3);
     });
 
     it('narrows to a colour, a status, a township, a department and an industry as the feed does', async ({
