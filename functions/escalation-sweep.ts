@@ -10,6 +10,8 @@ import {
 import { systemClock, ulidSource } from '@gridsafe/core';
 import {
   createDocumentClient,
+  MAP_NODES_PER_SWEEP,
+  MapSnapshot,
   planPatrols,
   runEscalationSweep,
   runReminderSweep,
@@ -42,7 +44,8 @@ const webhookDeliveries = (store: TenantStore) =>
 
 /**
  * EventBridge runs this every 5 minutes for the stack's one county: raise overdue hazards (and notify both
- * chains), then, once a day, give units without a patrol task their next one, then write the reminders now due. A hazard whose write failed makes
+ * chains), then, once a day, give units without a patrol task their next one, then write the reminders now due,
+ * and last build the map snapshot's stale nodes (at most MAP_NODES_PER_SWEEP a run). A hazard whose write failed makes
  * the run fail, so the alarm fires and EventBridge retries; the ones that succeeded are not raised twice.
  *
  * The county API also invokes it, asynchronously, with `{ kind: 'webhook-deliveries' }` after a write that queued
@@ -89,6 +92,15 @@ export const handler = middy(async (event: unknown) => {
   const deliveries = await outbound.flush();
   // Webhook deliveries now due: retries, and any a kick missed.
   const webhooks = await webhookDeliveries(store);
+  // The map's nodes changed since the last run (this run's ratings among them, from the next run: the index's lag),
+  // built before an officer opens the map; a bounded number a run. Only ahead of time: a read builds whatever is
+  // still stale, so a failure here is logged, not retried.
+  const map = await new MapSnapshot(store)
+    .refreshStale({ limit: MAP_NODES_PER_SWEEP })
+    .catch((error: unknown) => {
+      logger.warn('map snapshot refresh failed', { error: String(error) });
+      return undefined;
+    });
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
-  return { sweep, plan, reminders, deliveries, webhooks };
+  return { sweep, plan, reminders, deliveries, webhooks, map };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -8,6 +8,7 @@ import {
   backfillStatisticsLedger,
   createDocumentClient,
   HazardRepository,
+  MapSnapshot,
   migrateCountyToPersonIds,
   migrateSupervisedToRegister,
   migrateUnitsToLifecycle,
@@ -26,7 +27,8 @@ import { LOCAL_PROVIDER_ID, localStackConfig } from './local/config.ts';
  * (docs/decisions.md, "A unit's lifecycle"); and hazards listed for supervision before the 挂牌督办
  * register joined it (docs/decisions.md, "挂牌督办 and the phones' queued writes"); and every unit's credit rating
  * (docs/decisions.md, "Unit credit ratings"), written only where it is missing or changed; and the map's narrow index
- * keys on every located unit, risk point and credit rating (docs/decisions.md, "The map at a county's size"). Safe
+ * keys on every located unit, risk point and credit rating, and then the map's snapshot of every node those writes
+ * left stale (docs/decisions.md, "The map at a county's size"). Safe
  * to run again; run it before deploying the new county API.
  *
  *   npm run migrate                                  the running local stack's counties (npm start)
@@ -97,4 +99,10 @@ for (const tenant of tenants) {
   console.log(
     `${tenant}: map index written for ${map.units} units, ${map.riskPoints} risk points, ${map.credits} credit ratings`,
   );
+  // Last: every write above counted its nodes stale; the map's snapshot is built now, not in an officer's request.
+  const snapshot = await new MapSnapshot(store).refreshStale({
+    limit: Number.POSITIVE_INFINITY,
+    settle: true,
+  });
+  console.log(`${tenant}: map snapshot built for ${snapshot.rebuilt} of ${snapshot.nodes} grid nodes`);
 }

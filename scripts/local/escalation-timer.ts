@@ -3,6 +3,8 @@ import { localSink, outboundNotifier, recordLink, runWebhookDeliveries } from '@
 import { type Clock, type Logger, ulidSource } from '@gridsafe/core';
 import {
   AssessmentSnapshots,
+  MAP_NODES_PER_SWEEP,
+  MapSnapshot,
   planPatrols,
   runEscalationSweep,
   runReminderSweep,
@@ -13,7 +15,7 @@ import {
 
 /**
  * The local stand-in for each county's EventBridge schedule: every `intervalMs` it runs the escalation sweep
- * (the daily patrol plan, and the daily quarterly-assessment snapshot) for every active county in the registry, with the stack's clock, so moving that
+ * (the daily patrol plan, the daily quarterly-assessment snapshot, and the map's stale nodes) for every active county in the registry, with the stack's clock, so moving that
  * clock forward passes deadlines exactly as time would. A tick never overlaps the one before.
  */
 export function startEscalationTimer(options: {
@@ -74,6 +76,10 @@ export function startEscalationTimer(options: {
       await runWebhookDeliveries({ store, clock: options.clock, logger: options.logger, publicOnly: false });
       // AWS runs this nightly on a schedule of its own; here it rides the same timer and computes once a day.
       await new AssessmentSnapshots(store).refreshDue(options.clock);
+      if (signal.aborted) return;
+      // Last, as in AWS: the map's nodes this tick (or anything since the last) left stale, built before the next
+      // reader. Locally it waits out the index's lag (5 s) for the nodes the tick itself just changed.
+      await new MapSnapshot(store).refreshStale({ limit: MAP_NODES_PER_SWEEP, settle: true });
     }
   };
   const guarded = () => {

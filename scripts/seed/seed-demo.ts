@@ -246,8 +246,11 @@ export async function seedDemoCounty(target: SeedTarget, county: DemoCounty): Pr
   report.created += (await seedDemoRiskPoints(target, county)).created;
   report.created += (await seedDemoHazardsAndPatrols(target, county)).created;
   report.created += (await seedDemoResources(target, county)).created;
-  // Every unit rated from the record just seeded (a second seed changes no rating, so writes nothing).
-  report.created += (await rateCounty(store, now)).changed;
+  // Every unit rated from the record just seeded. Only when something was: a later start rating the whole county
+  // again (8,500 units at Taihe's size) would find scores moved by time alone, write ratings for a minute, and leave
+  // the map's snapshot of every village stale for the first reader (docs/performance.md, "The map at Taihe's
+  // size"). The sweep's daily re-rating (planPatrols) keeps ratings current with time.
+  if (report.created > 0) report.created += (await rateCounty(store, now)).changed;
   return report;
 }
 

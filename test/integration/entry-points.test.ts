@@ -317,6 +317,33 @@ describe('the escalation sweep (functions/escalation-sweep.ts)', () => {
     expect(escalated).toHaveLength(1);
     expect(escalated[0].changes.level).toEqual({ before: 'village', after: 'township' });
   });
+
+  it('builds the map’s stale nodes last in its run, so the county’s map then opens in three reads', async () => {
+    const counting = await startTestApi({ tenants: [county.tenant], reportDynamoCalls: true });
+    const countedAdmin = clientFor(
+      counting.app,
+      county.tenant,
+      await counting.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD),
+    );
+    const store = new TenantStore(api.deps.documentClient, TABLE, county.tenant);
+    // A write that names no node (as a delete) leaves every node stale; the run after the index's lag builds them.
+    await store.update({
+      Key: { pk: store.key('UNIT', county.unit(3)), sk: 'UNIT' },
+      UpdateExpression: 'SET #id = #id',
+      ExpressionAttributeNames: { '#id': 'id' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    const result = await handler(
+      scheduledEvent(`gridsafe-${county.tenant}-escalation`),
+      lambdaContext(`gridsafe-${county.tenant}-escalation-sweep`),
+    );
+    expect(result.map.stale).toBe(result.map.nodes);
+    expect(result.map.rebuilt).toBe(result.map.nodes);
+    const answer = await countedAdmin.get('/map/positions');
+    expect(answer.status).toBe(200);
+    // The area's grid paths, its snapshot items and the county-wide counter: nothing built in the request.
+    expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(3);
+  });
 });
 
 describe('the assessment refresh (functions/assessment-refresh.ts)', () => {

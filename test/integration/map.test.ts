@@ -1,5 +1,8 @@
-import { backfillMapIndex, type TenantStore } from '@gridsafe/db';
+import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
+import { backfillMapIndex, MAP_NODES_PER_SWEEP, MapSnapshot, type TenantStore } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
+import { TAIHE } from '../../scripts/seed/demo-data.ts';
+import { seedDemoCounty } from '../../scripts/seed/seed-demo.ts';
 import { countyTest, everyItem } from '../support/fixtures.ts';
 import { redPoint } from '../support/record-bodies.ts';
 
@@ -191,6 +194,21 @@ describe('the map feed', () => {
       }
     };
 
+    /** A risk point filed, then a write that does not name its node (as a delete): every node of the county stale. */
+    const fileAndTouchEveryNode = async (
+      county: Parameters<typeof redPoint>[0],
+      member: { post(path: string, body: unknown): Promise<{ body: { id: string; unitId: string } }> },
+      store: TenantStore,
+    ) => {
+      const filed = (await member.post('/risk-points', redPoint(county))).body;
+      await store.update({
+        Key: { pk: store.key('UNIT', filed.unitId), sk: 'UNIT' },
+        UpdateExpression: 'SET #id = #id',
+        ExpressionAttributeNames: { '#id': 'id' },
+      });
+      return filed;
+    };
+
     it('answers every place the paged feed answers, units with their credit levels, from three reads', async ({
       admin,
       store,
@@ -217,6 +235,71 @@ describe('the map feed', () => {
         body.riskPoints.map(([id, lat, lng, color, status]) => ({ id, lat, lng, color, status })),
       ).toEqual(expect.arrayContaining(points));
       expect(firsts(body.riskPoints)).toEqual(ids(points));
+    });
+
+    it('opens in three reads, rebuilding nothing, once the county’s sweep has built what its writes left stale', async ({
+      county,
+      admin,
+      member,
+      store,
+    }) => {
+      const filed = await fileAndTouchEveryNode(county, member, store);
+      // The sweep as the local stack runs it: past the index's lag after those writes (it waits that out).
+      const sweep = new MapSnapshot(store);
+      const first = await sweep.refreshStale({ limit: MAP_NODES_PER_SWEEP, settle: true });
+      expect(first.stale).toBe(first.nodes);
+      expect(first.rebuilt).toBe(first.nodes);
+      expect(await sweep.refreshStale({ limit: MAP_NODES_PER_SWEEP })).toEqual({
+        nodes: first.nodes,
+        stale: 0,
+        rebuilt: 0,
+      });
+      const answer = await admin.get('/map/positions');
+      // The area's grid paths, its snapshot items and the county-wide counter: no node built in the request.
+      expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(3);
+      expect(firsts((answer.body as Positions).riskPoints)).toContain(filed.id);
+    });
+
+    it('builds at most its limit a run, and a read still builds whatever the sweep has not', async ({
+      county,
+      admin,
+      member,
+      store,
+    }) => {
+      const filed = await fileAndTouchEveryNode(county, member, store);
+      const sweep = new MapSnapshot(store);
+      // Changed a moment ago: the index may still lag, so a run that does not wait leaves it to the next one.
+      expect(await sweep.refreshStale({ limit: MAP_NODES_PER_SWEEP })).toMatchObject({ rebuilt: 0 });
+      const bounded = await sweep.refreshStale({ limit: 1, settle: true });
+      expect(bounded.stale).toBeGreaterThan(1);
+      expect(bounded.rebuilt).toBe(1);
+      const answer = await admin.get('/map/positions');
+      // Three reads, then three Queries and a write for each node still stale.
+      expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(3 + 4 * (bounded.stale - 1));
+      expect(firsts((answer.body as Positions).riskPoints)).toContain(filed.id);
+    });
+
+    it('still opens in three reads after a restart weeks later, whose demo seed finds everything there and rates nothing', async ({
+      api,
+      county,
+      admin,
+      store,
+    }) => {
+      await new MapSnapshot(store).refreshStale({ limit: MAP_NODES_PER_SWEEP, settle: true });
+      // `npm start` again, 40 days on: time alone has moved the units' scores (hazards past their deadlines).
+      const again = await seedDemoCounty(
+        {
+          client: api.deps.documentClient,
+          tableName: api.tableName,
+          identity: api.deps.identity,
+          passwordProvider: api.deps.passwordProvider ?? DEFAULT_PROVIDER_ID,
+          now: new Date(Date.now() + 40 * 86_400_000),
+        },
+        { ...TAIHE, tenant: county.tenant },
+      );
+      expect(again.created).toBe(0);
+      const answer = await admin.get('/map/positions');
+      expect(Number(answer.headers.get('x-dynamodb-calls'))).toBe(3);
     });
 
     it('narrows to a colour, a status, a township, a department and an industry as the feed does', async ({

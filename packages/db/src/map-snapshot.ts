@@ -22,11 +22,19 @@ import type { StoredItem, TenantStore } from './tenant-store.ts';
  *   the entry with the higher `version` is the record as it is now.
  * - `map` is a GSI, read eventually consistently: a node built within GSI_LAG_MS of its last change is answered
  *   but built again at the next read after that.
+ * - The county's scheduled sweep, and locally the stack's start and `npm run migrate`, build the stale nodes ahead
+ *   of the first reader (refreshStale), so opening the map after a seed, a migration or the sweep's own changes
+ *   reads snapshots only; a read still builds whatever is stale when it reads.
  */
 /** How long a GSI may lag behind its table, with a wide margin (it is usually well under a second). */
 const GSI_LAG_MS = 5_000;
 /** Nodes rebuilt at once: enough to hide latency, far under the table's capacity. */
 const IN_FLIGHT = 8;
+/**
+ * Nodes one run of the county's sweep builds at most: all of Taihe's 347 at once (~0.5 s in AWS, ~10 s on DynamoDB
+ * Local), a Nanjing-sized tree over a few runs, each well inside the sweep function's 2 minutes.
+ */
+export const MAP_NODES_PER_SWEEP = 500;
 
 /** A unit: id, latitude, longitude, version, industry, department id ('': none), credit level ('': none). */
 export type SnapshotUnit = [string, number, number, number, string, string, CreditLevel | ''];
@@ -62,6 +70,13 @@ export interface MapPlaceFilter {
   status?: string;
 }
 
+/** What a sweep's refreshStale did: the county's nodes, those it found stale, and those it built. */
+export interface MapRefresh {
+  nodes: number;
+  stale: number;
+  rebuilt: number;
+}
+
 /** What the map draws: `[id, lat, lng, credit level | null]` and `[id, lat, lng, colour, status]`. */
 export interface MapPlaces {
   units: [string, number, number, CreditLevel | null][];
@@ -76,19 +91,52 @@ export class MapSnapshot {
 
   /**
    * readMapSnapshot: Query gsi1 GRIDTREE within the area (its nodes' paths) and Query MAPSNAP within it
-   * (consistent) side by side, and GetItem MAPSNAP/ALL; then the stale nodes built again from `map`.
+   * (consistent) side by side, and GetItem MAPSNAP/ALL; then the stale nodes built again from `map`. A read never
+   * counts on the sweep (refreshStale): whatever is stale when it reads, it builds.
    */
   async places(filter: MapPlaceFilter): Promise<MapPlaces> {
+    const survey = await this.survey(filter.withinPath);
+    const built = await this.rebuildAll(survey.stale, survey.stored);
+    const snapshots = survey.paths.map(
+      (path) => built.get(path) ?? (JSON.parse(String(survey.stored.get(path)!.places)) as NodeSnapshot),
+    );
+    return narrow(snapshots, filter);
+  }
+
+  /**
+   * The sweep's step (the county's scheduled sweep; locally also the stack's start, after a seed or a migration):
+   * builds the county's stale nodes ahead of its first reader, at most `limit` a run, so a county officer opening
+   * the map reads snapshots only. A node changed within the GSI's lag is left for the next run (built now, the
+   * next read would build it again), unless `settle`, which waits that lag out once when the run has room for it.
+   * Reads as a map read of the whole county does (three calls), then three Queries and one write per node built.
+   */
+  async refreshStale(options: { limit: number; settle?: boolean }): Promise<MapRefresh> {
+    let survey = await this.survey('');
+    let ready = survey.stale.filter((path) => survey.settledAt(path) <= this.now());
+    const settling = survey.stale.length - ready.length;
+    if (options.settle && settling > 0 && ready.length < options.limit) {
+      const until = Math.max(...survey.stale.map((path) => survey.settledAt(path)));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - this.now())));
+      survey = await this.survey('');
+      ready = survey.stale.filter((path) => survey.settledAt(path) <= this.now());
+    }
+    const chosen = ready.slice(0, options.limit);
+    await this.rebuildAll(chosen, survey.stored);
+    return { nodes: survey.paths.length, stale: survey.stale.length, rebuilt: chosen.length };
+  }
+
+  /** The area's node paths, their stored snapshot items, and which of them are stale (and since when). */
+  private async survey(withinPath: string) {
     const snapshot = this.store.key(SNAPSHOT);
     const [nodes, items, every] = await Promise.all([
       this.store.queryAll({
-        ...gridEntity.query(this.store, { index: 'gsi1', within: filter.withinPath }),
+        ...gridEntity.query(this.store, { index: 'gsi1', within: withinPath }),
         ProjectionExpression: '#path',
         ExpressionAttributeNames: { '#path': 'path' },
       }),
       this.store.queryAll({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :path AND :pathEnd',
-        ExpressionAttributeValues: { ':pk': snapshot, ...sortKeyRange(`NODE#${filter.withinPath}`) },
+        ExpressionAttributeValues: { ':pk': snapshot, ...sortKeyRange(`NODE#${withinPath}`) },
         ConsistentRead: true,
       }),
       this.store.get(snapshot, EVERY_NODE, true),
@@ -102,19 +150,30 @@ export class MapSnapshot {
       Number(item.builtAt) - Number(item.changedAt ?? 0) >= GSI_LAG_MS &&
       Number(item.builtAt) - everyChangedAt >= GSI_LAG_MS;
     const paths = nodes.map((node) => String(node.path));
-    const stale = paths.filter((path) => !current(stored.get(path)));
+    return {
+      paths,
+      stored,
+      stale: paths.filter((path) => !current(stored.get(path))),
+      /** When a build of the node is sure to see its last change in `map`. */
+      settledAt: (path: string) =>
+        Math.max(Number(stored.get(path)?.changedAt ?? 0), everyChangedAt) + GSI_LAG_MS,
+    };
+  }
+
+  /** The nodes built again, IN_FLIGHT at a time. */
+  private async rebuildAll(
+    paths: readonly string[],
+    stored: ReadonlyMap<string, StoredItem>,
+  ): Promise<Map<string, NodeSnapshot>> {
     const built = new Map<string, NodeSnapshot>();
     let next = 0;
     const worker = async () => {
-      for (let path = stale[next++]; path !== undefined; path = stale[next++]) {
+      for (let path = paths[next++]; path !== undefined; path = paths[next++]) {
         built.set(path, await this.rebuild(path, stored.get(path)));
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    const snapshots = paths.map(
-      (path) => built.get(path) ?? (JSON.parse(String(stored.get(path)!.places)) as NodeSnapshot),
-    );
-    return narrow(snapshots, filter);
+    return built;
   }
 
   /** One node's places from `map` (units, risk points and ratings at exactly this node), written back. */
