@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import { DEFAULT_PROVIDER_ID, makeCreditCode, silentLogger } from '@gridsafe/core';
@@ -107,6 +107,11 @@ try {
     return answer;
   };
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // The machine's load average (1, 5 and 15 minutes) beside each figure: on shared cores it sets the pace.
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ');
   const run = async (label: string) => {
     const started = performance.now();
     const job = await api<{ id: string; upload: { url: string; headers: Record<string, string> } }>(
@@ -127,7 +132,7 @@ try {
         lastReport = performance.now();
         const elapsed = (performance.now() - started) / 1000;
         console.log(
-          `  ${elapsed.toFixed(0).padStart(5)} s  ${progress.processed} of ${progress.total ?? '?'} rows`,
+          `  ${elapsed.toFixed(0).padStart(5)} s  ${progress.processed} of ${progress.total ?? '?'} rows   load ${load()}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -137,7 +142,7 @@ try {
     const skipped = (progress as Progress & { skipped: number }).skipped;
     const errors = (progress as Progress & { errors: number }).errors;
     console.log(
-      `${label.padEnd(16)} ${seconds.toFixed(1).padStart(7)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status, processed, created, updated, skipped, errors })}`,
+      `${label.padEnd(16)} ${seconds.toFixed(1).padStart(7)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status, processed, created, updated, skipped, errors })}   load ${load()}`,
     );
     if (status !== 'done') process.exitCode = 1;
     return { seconds, created, skipped };
@@ -167,7 +172,7 @@ try {
       const file = progress.url ? await fetch(progress.url) : undefined;
       const size = file?.ok ? (await file.arrayBuffer()).byteLength : 0;
       console.log(
-        `export ${format.padEnd(9)} ${seconds.toFixed(1).padStart(7)} s   ${(progress.rows / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status: progress.status, rows: progress.rows, total: progress.total, megabytes: +(size / 1048576).toFixed(1), failure: progress.failure })}`,
+        `export ${format.padEnd(9)} ${seconds.toFixed(1).padStart(7)} s   ${(progress.rows / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status: progress.status, rows: progress.rows, total: progress.total, megabytes: +(size / 1048576).toFixed(1), failure: progress.failure })}   load ${load()}`,
       );
       // The demo county's own units are in the register too: at least every imported row.
       if (progress.status !== 'done' || progress.rows < ROWS || size === 0) process.exitCode = 1;

@@ -23,8 +23,8 @@ import {
   type StoredItem,
   sameUnitContent,
   type TenantStore,
+  UNIT_CREATION_ITEMS,
   UnitRepository,
-  unitCreationItemCount,
   unlicensedKey,
 } from '@gridsafe/db';
 import type { Context } from 'hono';
@@ -57,16 +57,17 @@ const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'town
 /** Update transactions (one row each) in flight at once: enough to hide DynamoDB latency, clear of throttling. */
 const CONCURRENCY = 16;
 /**
- * New units go in one transaction per village batch: 4 items a unit (the unit, its credit-code claim, its audit
- * event, its credit-code posting) and its name and address postings (search-index.ts, about 25 for a typical
- * unit), plus one counter update for each of the village, its township and the county, within DynamoDB's 100
- * items; at most 30 units. Measured on DynamoDB Local: 8,500 rows one transaction each took 80 s, which is most of
- * what a county's first import costs (docs/performance.md).
+ * New units go in one transaction per village batch: 3 items a unit (the unit, its credit-code claim, its audit
+ * event), one counter update for each of the village, its township and the county, and the batch's
+ * search-pending marker, within DynamoDB's 100 items: 32 units. Their search postings (about 25 a unit) follow
+ * by BatchWriteItem (UnitRepository.indexCreated). With the postings inside the transactions, 3 units fitted
+ * one, and the import ran at 32–40 rows/s (docs/performance.md).
  */
-const UNITS_PER_TRANSACTION = 30;
-/** The counter updates of one village's batch: the village, its township, the county. */
-const VILLAGE_COUNTER_ITEMS = 3;
+const UNITS_PER_TRANSACTION = Math.floor((100 - 3 - 1) / UNIT_CREATION_ITEMS);
+/** Village batches written at once (their transactions, then their postings' BatchWriteItem calls). */
 const TRANSACTIONS_IN_FLIGHT = 4;
+/** BatchWriteItem calls of one batch's postings in flight at once. */
+const POSTING_CALLS_IN_FLIGHT = 2;
 
 /** A row that passed validation, waiting to be written. */
 interface ValidRow {
@@ -95,8 +96,9 @@ export function requestImportWriter(c: Context<AppEnv>): ImportWriter {
 /**
  * Imports units. Each row is validated on its own and answered on its own; a bad row never stops the good ones.
  * Rows are matched by credit code, so a re-import writes only what changed. Reads and creates are batched (100
- * codes a BatchGetItem, 30 new units of a village a transaction); a batch that meets a credit code claimed in
- * the meantime is written again row by row, so every row still gets its own answer.
+ * codes a BatchGetItem, 32 new units of a village a transaction, their search postings by BatchWriteItem after
+ * it); a batch that meets a credit code claimed in the meantime is written again row by row, so every row still
+ * gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, REQUIRED_COLUMNS);
@@ -129,11 +131,16 @@ export class UnitRowImporter {
     return matchRequiredColumns(header, COLUMNS, REQUIRED_COLUMNS);
   }
 
-  /** Reads the county's villages and departments, for rows under the columns found. */
+  /**
+   * Reads the county's villages and departments, for rows under the columns found; first it writes the search
+   * postings an earlier import left owed (it stopped between its units' transaction and their postings), so a
+   * retried or repeated import leaves every unit it matches findable.
+   */
   static async open(writer: ImportWriter, columnOf: ColumnOf): Promise<UnitRowImporter> {
     const [allGrids, departments] = await Promise.all([
       new GridRepository(writer.store).listAll(),
       new DepartmentRepository(writer.store).list(),
+      new UnitRepository(writer.store).finishPendingSearch(),
     ]);
     // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
     const industryByName = new Map(
@@ -191,7 +198,11 @@ export class UnitRowImporter {
     await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
       const units = batch.map((row) => this.unitOf(row));
       try {
-        await this.units.createMany(units, this.context());
+        // The units, then their search postings: a row is answered once its unit can be found by search.
+        await this.units.indexCreated(
+          [await this.units.createMany(units, this.context())],
+          POSTING_CALLS_IN_FLIGHT,
+        );
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
         // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
@@ -359,22 +370,9 @@ function villageBatches(rows: ValidRow[]): ValidRow[][] {
     byVillage.set(row.village.id, group);
   }
   const batches: ValidRow[][] = [];
-  for (const group of byVillage.values()) {
-    let batch: ValidRow[] = [];
-    let items = VILLAGE_COUNTER_ITEMS;
-    for (const row of group) {
-      // Each unit brings its search postings too (unitCreationItemCount), so a batch closes on items, not rows.
-      const size = unitCreationItemCount(row.input);
-      if (batch.length > 0 && (batch.length === UNITS_PER_TRANSACTION || items + size > 100)) {
-        batches.push(batch);
-        batch = [];
-        items = VILLAGE_COUNTER_ITEMS;
-      }
-      batch.push(row);
-      items += size;
-    }
-    if (batch.length > 0) batches.push(batch);
-  }
+  for (const group of byVillage.values())
+    for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
+      batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
   return batches;
 }
 
