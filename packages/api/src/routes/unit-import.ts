@@ -68,6 +68,8 @@ const UNITS_PER_TRANSACTION = Math.floor((100 - 3 - 1) / UNIT_CREATION_ITEMS);
 const TRANSACTIONS_IN_FLIGHT = 4;
 /** BatchWriteItem calls of one batch's postings in flight at once. */
 const POSTING_CALLS_IN_FLIGHT = 2;
+/** Tries of one batch's transaction that lost a race to another batch (each after a longer random pause). */
+const BATCH_ATTEMPTS = 8;
 
 /** A row that passed validation, waiting to be written. */
 interface ValidRow {
@@ -199,10 +201,7 @@ export class UnitRowImporter {
       const units = batch.map((row) => this.unitOf(row));
       try {
         // The units, then their search postings: a row is answered once its unit can be found by search.
-        await this.units.indexCreated(
-          [await this.units.createMany(units, this.context())],
-          POSTING_CALLS_IN_FLIGHT,
-        );
+        await this.units.indexCreated([await this.createBatch(units)], POSTING_CALLS_IN_FLIGHT);
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
         // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
@@ -229,6 +228,24 @@ export class UnitRowImporter {
       results[row.index] = stored ? await this.updateRow(row, stored) : await this.writeRow(row);
     });
     return results;
+  }
+
+  /**
+   * createMany, tried again while it only lost a race. The batches in flight share their township's and the
+   * county's counters (all of them their village's, when a file is one village), and DynamoDB cancels a whole
+   * transaction that touches an item another one is writing (TransactionConflict). Falling back to one row at a
+   * time for that would make a one-village file of 8,500 rows crawl; only a taken claim needs it.
+   */
+  private async createBatch(units: Unit[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.units.createMany(units, this.context());
+      } catch (error) {
+        const lostRace = error instanceof ConflictError && error.code === 'transaction_conflict';
+        if (!lostRace || attempt >= BATCH_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
+      }
+    }
   }
 
   private unitOf({ input, village }: ValidRow): Unit {
