@@ -17,6 +17,7 @@ import {
   ValidationError,
 } from '@gridsafe/core';
 import {
+  type CreatedBatch,
   DepartmentRepository,
   fromItem,
   GridRepository,
@@ -58,14 +59,17 @@ const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'town
 const CONCURRENCY = 16;
 /**
  * New units go in one transaction per village batch: 3 items a unit (the unit, its credit-code claim, its audit
- * event), one counter update for each of the village, its township and the county, and the batch's
- * search-pending marker, within DynamoDB's 100 items: 32 units. Their search postings (about 25 a unit) follow
+ * event), one counter update for each of the village, its township and the county, the batch's search-pending
+ * marker and the map snapshot's change count of the village (TenantStore.transact), within DynamoDB's 100 items:
+ * 31 units. Their search postings (about 25 a unit) follow
  * by BatchWriteItem (UnitRepository.indexCreated). With the postings inside the transactions, 3 units fitted
  * one, and the import ran at 32–40 rows/s (docs/performance.md).
  */
-const UNITS_PER_TRANSACTION = Math.floor((100 - 3 - 1) / UNIT_CREATION_ITEMS);
-/** Village batches written at once (their transactions, then their postings' BatchWriteItem calls). */
-const TRANSACTIONS_IN_FLIGHT = 4;
+const UNITS_PER_TRANSACTION = Math.floor((100 - 3 - 1 - 1) / UNIT_CREATION_ITEMS);
+/** Villages written at once, each its batches one after another. */
+const VILLAGES_IN_FLIGHT = 4;
+/** Batches of one village whose postings may still be on their way while its next transaction goes. */
+const POSTINGS_BEHIND = 2;
 /** BatchWriteItem calls of one batch's postings in flight at once. */
 const POSTING_CALLS_IN_FLIGHT = 2;
 /** Tries of one batch's transaction that lost a race to another batch (each after a longer random pause). */
@@ -197,25 +201,39 @@ export class UnitRowImporter {
     const fresh = valid.filter((row) => !claimedId(row));
     const known = valid.filter((row) => claimedId(row));
 
-    await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
-      const units = batch.map((row) => this.unitOf(row));
-      try {
-        // The units, then their search postings: a row is answered once its unit can be found by search.
-        await this.units.indexCreated([await this.createBatch(units)], POSTING_CALLS_IN_FLIGHT);
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
-        // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
-        for (const row of batch) results[row.index] = await this.writeRow(row);
-        return;
+    // A village's batches go one after another, since each writes its village's counters (a one-village file
+    // would otherwise be batches cancelling each other); different villages go side by side. A batch's search
+    // postings are written while its village's next transaction goes, at most POSTINGS_BEHIND batches behind.
+    await inParallel(villageBatches(fresh), VILLAGES_IN_FLIGHT, async (batches) => {
+      const indexing: Promise<void>[] = [];
+      for (const batch of batches) {
+        const units = batch.map((row) => this.unitOf(row));
+        let created: CreatedBatch;
+        try {
+          created = await this.createBatch(units);
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
+          // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
+          for (const row of batch) results[row.index] = await this.writeRow(row);
+          continue;
+        }
+        // A row is answered once its unit can be found by search.
+        const indexed = this.units.indexCreated([created], POSTING_CALLS_IN_FLIGHT).then(() => {
+          for (const [i, row] of batch.entries())
+            results[row.index] = {
+              line: row.line,
+              status: 'created',
+              unitId: units[i]!.id,
+              creditCode: row.input.creditCode,
+            };
+        });
+        // Its failure is raised where it is awaited below; until then it must not count as unhandled.
+        indexed.catch(() => {});
+        indexing.push(indexed);
+        if (indexing.length > POSTINGS_BEHIND) await indexing.shift();
       }
-      for (const [i, row] of batch.entries())
-        results[row.index] = {
-          line: row.line,
-          status: 'created',
-          unitId: units[i]!.id,
-          creditCode: row.input.creditCode,
-        };
+      await Promise.all(indexing);
     });
 
     const storedById = new Map(
@@ -378,19 +396,20 @@ function validateRow(
   return { input: parsed.data, village, levelGiven: levelText !== '' };
 }
 
-/** New rows grouped by village (one village's counters per transaction), in batches a transaction can hold. */
-function villageBatches(rows: ValidRow[]): ValidRow[][] {
+/** New rows grouped by village (one village's counters per transaction), each in batches a transaction holds. */
+function villageBatches(rows: ValidRow[]): ValidRow[][][] {
   const byVillage = new Map<string, ValidRow[]>();
   for (const row of rows) {
     const group = byVillage.get(row.village.id) ?? [];
     group.push(row);
     byVillage.set(row.village.id, group);
   }
-  const batches: ValidRow[][] = [];
-  for (const group of byVillage.values())
+  return [...byVillage.values()].map((group) => {
+    const batches: ValidRow[][] = [];
     for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
       batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
-  return batches;
+    return batches;
+  });
 }
 
 /** Villages by "township name/village name", the way spreadsheets name them. */
