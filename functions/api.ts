@@ -51,7 +51,14 @@ const app = createApp({
     ...(authProviders ? { authProviders } : {}),
     // Access tokens live half the county's idle time, at most 15 minutes (core accessTokenSecondsFor).
     ...(COUNTY_DIRECTORY_ISSUER_BASE
-      ? { countyDirectory: { issuerBase: COUNTY_DIRECTORY_ISSUER_BASE } }
+      ? {
+          countyDirectory: {
+            issuerBase: COUNTY_DIRECTORY_ISSUER_BASE,
+            ...(FORMER_USER_POOL_ID && FORMER_USER_POOL_CLIENT_ID
+              ? { formerPool: { userPoolId: FORMER_USER_POOL_ID, clientId: FORMER_USER_POOL_CLIENT_ID } }
+              : {}),
+          },
+        }
       : {}),
     // A provider id of AUTH_PROVIDERS whose `@platform:` accounts may read this county under its admin's grant.
     ...(process.env.OPERATOR_PROVIDER ? { operatorProvider: process.env.OPERATOR_PROVIDER } : {}),

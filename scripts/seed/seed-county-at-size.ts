@@ -34,7 +34,6 @@ import {
   SettingsRepository,
   systemPrincipal,
   TenantStore,
-  type TransactItem,
   UnitRepository,
   type WriteContext,
   withoutSearchPostings,

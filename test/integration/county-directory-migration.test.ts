@@ -1,9 +1,8 @@
-import { DEFAULT_PROVIDER_ID } from '@gridsafe/core';
 import { DirectoryRepository, TenantStore } from '@gridsafe/db';
-import { createCognitoIdentityProvider, poolUsername, totpCode } from '@gridsafe/identity';
+import { poolUsername, totpCode } from '@gridsafe/identity';
 import { describe, expect, it } from 'vitest';
 import { startTestApi, TEST_PASSWORD, uniqueTenant } from '../support/harness.ts';
-import { createPerson } from '../support/people.ts';
+import { createPerson, formerPoolOf } from '../support/people.ts';
 
 /**
  * A Cognito cell moving to county directories (cells.json `identity: { kind: "directory", formerPool: true }`):
@@ -15,14 +14,8 @@ describe('a county moving from its Cognito pool to its own directory', () => {
 
   async function setUp() {
     const api = await startTestApi({ tenants: [tenant], identity: 'county-directory', formerPool: true });
-    const pool = createCognitoIdentityProvider({
-      userPoolId: api.services.userPoolId,
-      clientId: api.services.clientId,
-      endpoint: api.services.issuerUrl,
-      region: 'cn-north-1',
-    });
     // Made before the move: a pool account, and the county's record linked to it.
-    const before = { identity: pool, passwordProvider: DEFAULT_PROVIDER_ID, data: api.deps.data };
+    const { pool, before } = formerPoolOf(api);
     const signIn = async (username: string, password: string) => {
       const response = await api.app.request(`/t/${tenant}/api/v1/session`, {
         method: 'POST',

@@ -21,6 +21,7 @@ import {
   lambdaContext,
   publicHttpApiEvent,
 } from '../support/lambda.ts';
+import { createPerson, formerPoolOf } from '../support/people.ts';
 
 /**
  * The county API function of a cell of county directories (cells.json `identity: { kind: "directory" }`), bundled
@@ -48,7 +49,8 @@ const signIn = (username: string, password: string) =>
 
 beforeAll(async () => {
   const tenant = uniqueTenant('epd');
-  api = await startTestApi({ tenants: [tenant], identity: 'county-directory' });
+  // A cell moving from its pool (`formerPool: true`): the tenant stack then also sets FORMER_USER_POOL_*.
+  api = await startTestApi({ tenants: [tenant], identity: 'county-directory', formerPool: true });
   county = await seedTestCounty(api, tenant);
   base = countyApiBasePath(tenant);
   const { services } = api;
@@ -61,6 +63,9 @@ beforeAll(async () => {
       EVIDENCE_BUCKET: BUCKET,
       USER_POOL_CLIENT_ID: 'gridsafe-web',
       COUNTY_DIRECTORY_ISSUER_BASE: TEST_PUBLIC_ORIGIN,
+      FORMER_USER_POOL_ID: services.userPoolId,
+      FORMER_USER_POOL_CLIENT_ID: services.clientId,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: services.issuerUrl,
       AUTH_ISSUER: issuer,
       AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`,
       PUBLIC_ORIGIN: TEST_PUBLIC_ORIGIN,
@@ -137,5 +142,13 @@ describe('the county API function of a cell of county directories', () => {
     const session = await signIn('lambda.member', TEST_PASSWORD);
     expect(session.status).toBe(200);
     expect(session.body.user).toMatchObject({ username: 'lambda.member', role: 'grid_member' });
+  });
+
+  it('signs in a person who has only an account in the pool the cell moves from, once, with that password', async () => {
+    const { before } = formerPoolOf(api);
+    await createPerson(before, county.tenant, 'pool.member', 'grid_member', [], TEST_PASSWORD);
+    const session = await signIn('pool.member', TEST_PASSWORD);
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    expect(session.body.user).toMatchObject({ username: 'pool.member', role: 'grid_member' });
   });
 });

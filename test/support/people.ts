@@ -9,7 +9,7 @@ import {
   ulidSource,
 } from '@gridsafe/core';
 import { TenantStore, UserRepository } from '@gridsafe/db';
-import { poolUsername } from '@gridsafe/identity';
+import { createCognitoIdentityProvider, poolUsername } from '@gridsafe/identity';
 
 /**
  * A person of the county as a county admin would create one: a directory account for the password, and the
@@ -52,4 +52,21 @@ export async function createPerson(
     grants: [],
   };
   return new UserRepository(store).create(user, { principal: system, now: new Date() });
+}
+
+/**
+ * The Cognito pool a test cell of county directories moves from (startTestApi's `formerPool`), and what
+ * createPerson needs to make a person there as the cell did before the move.
+ */
+export function formerPoolOf(api: {
+  services: { userPoolId: string; clientId: string; issuerUrl: string };
+  deps: Pick<AppDeps, 'data'>;
+}) {
+  const pool = createCognitoIdentityProvider({
+    userPoolId: api.services.userPoolId,
+    clientId: api.services.clientId,
+    endpoint: api.services.issuerUrl,
+    region: 'cn-north-1',
+  });
+  return { pool, before: { identity: pool, passwordProvider: DEFAULT_PROVIDER_ID, data: api.deps.data } };
 }

@@ -18,12 +18,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import {
-  COUNTY_KEY_ALGORITHM,
-  countyDirectoryIssuer,
-  type DirectorySigningKey,
-  tenantOfCountyIssuer,
-} from './county-issuer.ts';
+import { COUNTY_KEY_ALGORITHM, countyDirectoryIssuer, tenantOfCountyIssuer } from './county-issuer.ts';
 import { CountyKeyCache } from './county-keys.ts';
 import type { IdentityProvider, LoginStep, TokenSet, UserAttributesInput } from './identity-provider.ts';
 import { hashPasswordAsync, verifyPasswordAsync } from './password-hash.ts';
@@ -240,7 +235,6 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
 
   /** The account a former pool's accepted sign-in becomes here: this person never needs the pool again. */
   const keepFromFormer = async (
-    tenant: string,
     store: DirectoryStore,
     poolUsername: string,
     passwordHash: string,
@@ -284,14 +278,10 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
       return afterPassword(
         tenant,
         store,
-        await keepFromFormer(tenant, store, poolUsername, passwordHash, false, step.tokens),
+        await keepFromFormer(store, poolUsername, passwordHash, false, step.tokens),
       );
     if (step.challenge === 'NEW_PASSWORD_REQUIRED')
-      return afterPassword(
-        tenant,
-        store,
-        await keepFromFormer(tenant, store, poolUsername, passwordHash, true),
-      );
+      return afterPassword(tenant, store, await keepFromFormer(store, poolUsername, passwordHash, true));
     if (step.challenge === 'SOFTWARE_TOKEN_MFA') {
       // The pool asks for the person's TOTP code before it counts the sign-in; so do we, then keep the account.
       const session = await sign(
@@ -339,14 +329,7 @@ export function createCountyDirectory(options: CountyDirectoryOptions): CountyDi
         if (typeof payload.former === 'string' && typeof payload.passwordHash === 'string') {
           const step = await options.former.answerChallenge(poolUsername, challenge, payload.former, answer);
           if (!('tokens' in step)) throw new UnauthorizedError('The code is wrong or has expired.');
-          const account = await keepFromFormer(
-            tenant,
-            store,
-            poolUsername,
-            payload.passwordHash,
-            false,
-            step.tokens,
-          );
+          const account = await keepFromFormer(store, poolUsername, payload.passwordHash, false, step.tokens);
           return { tokens: await issueTokens(tenant, store, account) };
         }
       }
