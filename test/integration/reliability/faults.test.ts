@@ -4,6 +4,7 @@ import {
   dynamoFrozenScenario,
   dynamoKillScenario,
   type FaultStack,
+  importThroughFreezeScenario,
   s3DownScenario,
   startFaultStack,
 } from '../../support/reliability/faults.ts';
@@ -51,6 +52,30 @@ describe('DynamoDB Local frozen (docs/reliability.md, finding 4)', () => {
     expect(report.recovered).toBe(true);
     expect(report.failures).toEqual([]);
   }, 60_000);
+});
+
+describe('DynamoDB Local frozen while an import job writes', () => {
+  it('pauses the job, goes on from its checkpoint once DynamoDB answers, and makes and counts every unit once', async () => {
+    const report = await importThroughFreezeScenario(stack, {
+      rows: 900,
+      frozenMs: 5_000,
+      township: '杨桥镇',
+      villages: ['杨桥村', '前进村'],
+    });
+    console.info(
+      `import through a freeze: ${JSON.stringify({ ...report, job: { ...report.job, rejected: undefined } })}`,
+    );
+    expect(report.pauses).toBeGreaterThan(0);
+    // The freeze fell inside the file's one chunk after some of its units were made, so the job went on with rows
+    // it had already written: they count as created, not as found unchanged.
+    expect(report.processedAtFreeze).toBe(0);
+    expect(report.madeAtFreeze).toBeGreaterThan(0);
+    expect(report.job).toMatchObject({ status: 'done', processed: 900, created: 900, skipped: 0, errors: 0 });
+    expect(report.duplicated).toEqual([]);
+    expect(report.missing).toEqual([]);
+    expect(report.counted.after - report.counted.before).toBe(900);
+    expect(report.listed.after - report.listed.before).toBe(900);
+  }, 120_000);
 });
 
 describe('DynamoDB Local killed mid-load', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inParallel } from '@gridsafe/core';
+import { inParallel, makeCreditCode } from '@gridsafe/core';
 import { startDynamoDbLocal } from '../../../scripts/local/dynamodb-local.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../photos.ts';
 import { type Answer, type CountyClient, countyClient, percentiles, problemShapeIssues } from './client.ts';
@@ -480,6 +480,102 @@ export async function dynamoFrozenScenario(
   }
   if (!recovered) failures.push('not healthy within 10 s of DynamoDB Local resuming');
   return { requests: options.requests, answers, failures, recovered };
+}
+
+/** What an import job did across a freeze of DynamoDB Local, as its person and the county's counters see it. */
+export interface ImportFreezeReport {
+  /** The job's last answer to `GET /imports/{id}`. */
+  job: Record<string, unknown>;
+  /** Rows the job had checkpointed when DynamoDB froze (0: the freeze fell inside its first chunk). */
+  processedAtFreeze: number;
+  /** Units the job had made when DynamoDB froze, by the county's counters. */
+  madeAtFreeze: number;
+  /** How often the job paused for a passing failure and tried again (the app's warnings). */
+  pauses: number;
+  /** The county's units before and after, by its counters (`/grids/{county}/stats`) and by its list. */
+  counted: { before: number; after: number };
+  listed: { before: number; after: number };
+  /** Credit codes of the file held by more than one unit, and codes of the file no unit holds. */
+  duplicated: string[];
+  missing: string[];
+}
+
+/**
+ * A county imports a spreadsheet of units as a job (announce, presigned upload, start), and DynamoDB Local freezes
+ * (SIGSTOP) while the job writes: its calls in flight time out without an answer, whether or not DynamoDB applies
+ * them once it runs again. The job must pause, go on from its checkpoint once DynamoDB answers, and end done with
+ * every row's unit made exactly once and counted as created.
+ */
+export async function importThroughFreezeScenario(
+  stack: FaultStack,
+  options: { rows: number; frozenMs: number; township: string; villages: string[] },
+): Promise<ImportFreezeReport> {
+  const { admin, county, logger } = stack;
+  const codes = Array.from({ length: options.rows }, (_, i) => makeCreditCode('91341221', 880_000 + i));
+  const lines = ['单位名称,统一社会信用代码,行业,乡镇,村/社区'];
+  for (const [i, code] of codes.entries())
+    lines.push(
+      `冻结导入测试${i + 1}号站,${code},加油站,${options.township},${options.villages[i % options.villages.length]}`,
+    );
+  const bytes = new TextEncoder().encode(`${lines.join('\r\n')}\r\n`) as Uint8Array<ArrayBuffer>;
+  const unitsNow = async () => ({
+    counted: (await past503(() => admin.get(`/grids/${county.county}/stats`))).body.units as number,
+    listed: (await admin.all('/units')).length,
+  });
+  const before = await unitsNow();
+  const pausesBefore = logger.warnings.filter((w) => w.message.startsWith('register job paused')).length;
+  const announced = await admin.post('/imports', {
+    kind: 'units',
+    contentType: 'text/csv',
+    size: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  });
+  if (announced.status !== 201) throw new Error(`announce: ${announced.status} ${announced.text}`);
+  await uploadWith(announced.body.upload, bytes);
+  const path = `/imports/${announced.body.id}`;
+  const started = await admin.post(`${path}/start`);
+  if (started.status !== 202) throw new Error(`start: ${started.status} ${started.text}`);
+
+  // Frozen once the job's first units are in (the county's counters say so), so the rows it goes on with include
+  // some whose units the attempt before the freeze had made.
+  let unitsAtFreeze = before.counted;
+  for (let attempt = 0; unitsAtFreeze === before.counted; attempt++) {
+    if (attempt === 1_000) throw new Error('the job made no unit within 20 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    unitsAtFreeze = (await admin.get(`/grids/${county.county}/stats`)).body.units;
+  }
+  const atFreeze = await admin.get(path);
+  if (atFreeze.body.status !== 'running')
+    throw new Error(`the job was ${atFreeze.body.status} before the freeze: use more rows`);
+  stack.freezeDynamo();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, options.frozenMs));
+  } finally {
+    stack.thawDynamo();
+  }
+  let job: Record<string, unknown> = {};
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const answer = await past503(() => admin.get(path));
+    job = answer.body;
+    if (job.status === 'done' || job.status === 'failed') break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const after = await unitsNow();
+  const file = new Set(codes);
+  const held = new Map<string, number>();
+  for (const unit of await admin.all<{ creditCode?: string }>('/units'))
+    if (unit.creditCode && file.has(unit.creditCode))
+      held.set(unit.creditCode, (held.get(unit.creditCode) ?? 0) + 1);
+  return {
+    job,
+    processedAtFreeze: atFreeze.body.processed,
+    madeAtFreeze: unitsAtFreeze - before.counted,
+    pauses: logger.warnings.filter((w) => w.message.startsWith('register job paused')).length - pausesBefore,
+    counted: { before: before.counted, after: after.counted },
+    listed: { before: before.listed, after: after.listed },
+    duplicated: [...held].filter(([, n]) => n > 1).map(([code]) => code),
+    missing: codes.filter((code) => !held.has(code)),
+  };
 }
 
 /**

@@ -302,16 +302,24 @@ export function buildApi(services: Services, options: { tenants: string[]; logge
 
 export type Seeded = Awaited<ReturnType<ReliabilityApi['seed']>>;
 
-/** A logger that keeps what the app logs at error level, so a test can say which requests failed and why. */
+/**
+ * A logger that keeps what the app logs at error and warning level, so a test can say which requests failed and
+ * why, and what the app recovered from.
+ */
 export function recordingLogger(): Logger & {
   errors: { message: string; fields?: Record<string, unknown> }[];
+  warnings: { message: string; fields?: Record<string, unknown> }[];
 } {
   const errors: { message: string; fields?: Record<string, unknown> }[] = [];
+  const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
   return {
     errors,
+    warnings,
     debug() {},
     info() {},
-    warn() {},
+    warn(message, fields) {
+      warnings.push({ message, ...(fields ? { fields } : {}) });
+    },
     error(message, fields) {
       errors.push({ message, ...(fields ? { fields } : {}) });
     },

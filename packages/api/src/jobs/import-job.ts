@@ -18,9 +18,11 @@ const CONTINUE_BEFORE_MS = 3 * 60 * 1000;
 /**
  * Imports a county's units from an uploaded spreadsheet, a chunk of rows at a time, with the same rules and the
  * same per-row answers as the synchronous import (UnitRowImporter). After each chunk the job records how far it
- * got and its figures; an invocation running out of time continues in a new one from there. Rows are matched by
- * credit code, so a chunk written twice (an invocation ended between its writes and its checkpoint) matches the
- * units it made the first time and makes none again.
+ * got and its figures; an invocation running out of time continues in a new one from there, and one whose
+ * database failed for a moment continues from there after a pause (run-register-job.ts). Rows are matched by
+ * credit code, so a chunk written twice (a failure or an invocation's end between its writes and its checkpoint)
+ * matches the units it made the first time and makes none again; after a failure in this invocation, the units made
+ * since its last checkpoint still count as created.
  */
 export async function runImport(run: JobRun, job: RegisterJob): Promise<void> {
   const upload = job.upload!;
@@ -45,8 +47,10 @@ export async function runImport(run: JobRun, job: RegisterJob): Promise<void> {
     };
     const chunkRows = run.budget.chunkRows ?? CHUNK_ROWS;
     let chunk: CsvRecord[] = [];
+    // Trying again after a failure: units made since this invocation's last checkpoint are the failed attempt's.
+    let createdSince = run.retrying ? run.checkpointedAt : undefined;
     const checkpoint = async () => {
-      for (const result of await importer.importRows(chunk)) {
+      for (const result of await importer.importRows(chunk, { createdSince })) {
         if (result.status === 'created') figures.created++;
         else if (result.status === 'updated') figures.updated++;
         else if (result.status === 'unchanged') figures.skipped++;
@@ -62,7 +66,11 @@ export async function runImport(run: JobRun, job: RegisterJob): Promise<void> {
       }
       figures.processed += chunk.length;
       chunk = [];
-      return run.jobs.progress(job.id, run.runner, figures, run.deps.clock.now());
+      const now = run.deps.clock.now();
+      const recorded = await run.jobs.progress(job.id, run.runner, figures, now);
+      run.checkpointedAt = now.toISOString();
+      createdSince = undefined;
+      return recorded;
     };
 
     let index = 0;

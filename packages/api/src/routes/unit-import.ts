@@ -113,6 +113,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
 export class UnitRowImporter {
   private readonly firstLineOfCode = new Map<string, number>();
   private readonly units: UnitRepository;
+  private createdSince: string | undefined;
 
   private constructor(
     private readonly writer: ImportWriter,
@@ -146,8 +147,16 @@ export class UnitRowImporter {
     return { principal: this.writer.principal, now: this.writer.clock.now() };
   }
 
-  /** One answer per row, in the rows' order. */
-  async importRows(rows: readonly CsvRecord[]): Promise<RowResult[]> {
+  /**
+   * One answer per row, in the rows' order. With `createdSince`, a row matching a unit made at or after that time
+   * and saying what it says is answered `created`: an import job's earlier attempt at these same rows made it
+   * (import-job.ts), and the person asked for it once.
+   */
+  async importRows(
+    rows: readonly CsvRecord[],
+    options: { createdSince?: string } = {},
+  ): Promise<RowResult[]> {
+    this.createdSince = options.createdSince;
     const { columnOf } = this;
     const results: RowResult[] = new Array(rows.length);
     const valid: ValidRow[] = [];
@@ -263,8 +272,15 @@ export class UnitRowImporter {
       ...(input.location ? { location: input.location } : {}),
       ...(input.contact ? { contact: input.contact } : {}),
     };
-    if (sameUnitContent(current, after))
-      return { line, status: 'unchanged', unitId: current.id, creditCode: current.creditCode };
+    if (sameUnitContent(current, after)) {
+      const madeByThisImport = this.createdSince !== undefined && current.createdAt >= this.createdSince;
+      return {
+        line,
+        status: madeByThisImport ? 'created' : 'unchanged',
+        unitId: current.id,
+        creditCode: current.creditCode,
+      };
+    }
     const countyCall = supervisionProblems(this.writer.principal, current, after);
     if (countyCall.length > 0)
       return {
