@@ -104,6 +104,57 @@ describe('county administration from the web API', () => {
     expect(await everyItem(admin, `/grids?parent=${township.gridId}`)).toHaveLength(2);
   });
 
+  it('refuses a tree import while another runs in the county, changing nothing, and takes over a lease its import left behind once it runs out', async ({
+    admin,
+    county,
+    importTree,
+    store,
+  }) => {
+    const csv = [
+      '区划代码,名称',
+      '341222197000,并发镇',
+      '341222197001,并发一村',
+      '341222197002,并发二村',
+    ].join('\r\n');
+    // A township's 12-digit code padded with zeros is kept as its 9 digits.
+    const codes = ['341222197', '341222197001', '341222197002'];
+    const holding = async (leaseUntil: number) =>
+      store.update({
+        Key: { pk: store.key('LEASE'), sk: 'grid-import' },
+        UpdateExpression: 'SET #holder = :holder, #until = :until',
+        ExpressionAttributeNames: { '#holder': 'holder', '#until': 'leaseUntil' },
+        ExpressionAttributeValues: { ':holder': 'another-import', ':until': leaseUntil },
+      });
+    const nodesWithCodes = async () =>
+      (await everyItem(admin, `/grids?within=${county.county}`)).filter((node) => codes.includes(node.code));
+
+    // Another import of this county's tree is under way (its lease runs for another minute).
+    await holding(Date.now() + 60_000);
+    const refused = await importTree(csv);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'import_in_progress' });
+    expect(await nodesWithCodes()).toEqual([]);
+
+    // That import died without giving its lease back: once the lease has run out, the next import takes it over.
+    await holding(Date.now() - 1_000);
+    const taken = await importTree(csv);
+    expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+    expect(taken.body.summary).toMatchObject({ created: 3, rejected: 0 });
+    // It gave the lease back: an import right after it is not refused.
+    expect((await importTree(csv)).body.summary).toMatchObject({ created: 0, unchanged: 3 });
+
+    // Two people send a new tree at the same moment: each node is made once, and a refused import says why.
+    const both = ['区划代码,名称', '341222196000,同时镇', '341222196001,同时一村'].join('\r\n');
+    const answers = await Promise.all([importTree(both), importTree(both)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual(
+      answers.some((answer) => answer.status === 409) ? [200, 409] : [200, 200],
+    );
+    const made = (await everyItem(admin, `/grids?within=${county.county}`)).filter((node) =>
+      ['341222196', '341222196001'].includes(node.code),
+    );
+    expect(made.map((node) => node.code).sort()).toEqual(['341222196', '341222196001']);
+  });
+
   it('imports a tree from an Excel workbook with the same per-row answer, and the same workbook again creates nothing', async ({
     admin,
     county,

@@ -16,6 +16,7 @@ export * from './entity.ts';
 export * from './escalation-sweep.ts';
 export * from './exchange-backfill.ts';
 export * from './filed-board.ts';
+export * from './grid-import-lease.ts';
 export * from './grid-repository.ts';
 export * from './grid-stats.ts';
 export * from './hazard-repository.ts';

@@ -9,6 +9,7 @@ import {
   planGridImport,
   readGridImportRow,
 } from '@gridsafe/core';
+import { GridImportLease } from '@gridsafe/db';
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env.ts';
@@ -37,7 +38,7 @@ const importRoute = createRoute({
   summary:
     'Import the grid tree from a spreadsheet (CSV or .xlsx) keyed by 区划代码, answering per row (county admin)',
   description:
-    'Columns (Chinese or English headers): 区划代码/code (6 digits the county, 9 a township, 12 a village; 12-digit codes padded with zeros are read as their level), 名称/name, and optionally 上级区划代码/parentCode, 负责人/responsible, 负责人电话/responsiblePhone. Rows are matched by code: new nodes are created (townships before villages), changed ones updated, identical ones left alone, so importing the same file twice creates nothing. CSV in UTF-8, GB18030 or UTF-16; an .xlsx is read from its first worksheet, the first non-blank row its header. Up to 5 MB.',
+    "Columns (Chinese or English headers): 区划代码/code (6 digits the county, 9 a township, 12 a village; 12-digit codes padded with zeros are read as their level), 名称/name, and optionally 上级区划代码/parentCode, 负责人/responsible, 负责人电话/responsiblePhone. Rows are matched by code: new nodes are created (townships before villages), changed ones updated, identical ones left alone, so importing the same file twice creates nothing. CSV in UTF-8, GB18030 or UTF-16; an .xlsx is read from its first worksheet, the first non-blank row its header. Up to 5 MB. One import of a county's tree runs at a time: another sent meanwhile answers 409 import_in_progress and changes nothing.",
   request: {
     body: {
       required: true,
@@ -87,33 +88,45 @@ async function importGrids(c: Context<AppEnv>, sheet: Sheet) {
     if ('errors' in read) results.push(rejectedRow(read));
     else rows.push(read);
   }
-  const { grids } = countyData(c);
-  const steps = planGridImport(rows, await grids.listAll());
+  const { grids, store } = countyData(c);
+  const deps = c.get('deps');
   const created = new Map<string, GridNode>();
-  for (const step of steps) if (step.kind === 'rejected') results.push(rejectedRow(step));
-  const toWrite = steps.filter((step) => step.kind !== 'rejected');
-  // Parents before children: a village's new township must exist before the village names it.
-  for (const level of ['county', 'township', 'village'] as const) {
-    const ofLevel = toWrite.filter((step) => step.row.level === level);
-    const creates = ofLevel.filter((step) => step.kind === 'create');
-    await inParallel(
-      ofLevel.filter((step) => step.kind !== 'create'),
-      WRITES_IN_FLIGHT,
-      async (step) => {
-        results.push(await update(step));
-      },
-    );
-    await inParallel(siblingBatches(creates), WRITES_IN_FLIGHT, async (batch) => {
-      results.push(...(await createBatch(batch)));
-    });
+  // One import of the tree at a time: rows are matched to nodes from one read of the tree (grid-import-lease.ts).
+  const lease = await GridImportLease.take(store, deps.ids.next(), deps.clock.now());
+  try {
+    return { encoding, ...(await writeSteps(rows, results)) };
+  } finally {
+    await lease.release();
   }
-  results.sort((a, b) => a.line - b.line);
-  return { encoding, summary: importSummary(results), rows: results };
+
+  async function writeSteps(rows: GridImportRow[], results: RowResult[]) {
+    const steps = planGridImport(rows, await grids.listAll());
+    for (const step of steps) if (step.kind === 'rejected') results.push(rejectedRow(step));
+    const toWrite = steps.filter((step) => step.kind !== 'rejected');
+    // Parents before children: a village's new township must exist before the village names it.
+    for (const level of ['county', 'township', 'village'] as const) {
+      const ofLevel = toWrite.filter((step) => step.row.level === level);
+      const creates = ofLevel.filter((step) => step.kind === 'create');
+      await inParallel(
+        ofLevel.filter((step) => step.kind !== 'create'),
+        WRITES_IN_FLIGHT,
+        async (step) => {
+          results.push(await update(step));
+        },
+      );
+      await inParallel(siblingBatches(creates), WRITES_IN_FLIGHT, async (batch) => {
+        results.push(...(await createBatch(batch)));
+      });
+    }
+    results.sort((a, b) => a.line - b.line);
+    return { summary: importSummary(results), rows: results };
+  }
 
   async function update(step: Exclude<GridImportStep, { kind: 'rejected' | 'create' }>): Promise<RowResult> {
     const { row } = step;
     if (step.kind === 'unchanged')
       return { line: row.line, status: 'unchanged', gridId: step.node.id, code: row.code };
+    await lease.keep(deps.clock.now());
     const stored = await grids.getWithChain(step.node.id);
     if (!stored) return { line: row.line, status: 'rejected', code: row.code, errors: gone };
     const node = await grids.update(
@@ -136,9 +149,10 @@ async function importGrids(c: Context<AppEnv>, sheet: Sheet) {
         code: row.code,
         errors: [{ path: 'code', message: 'its township could not be created (see that row)' }],
       }));
+    await lease.keep(deps.clock.now());
     const nodes = await grids.createSiblings(
       batch.map(({ row }) => ({
-        id: c.get('deps').ids.next(),
+        id: deps.ids.next(),
         level: row.level,
         name: row.name,
         code: row.code,
