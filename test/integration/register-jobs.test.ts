@@ -1,10 +1,14 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type JobEvent, runRegisterJob } from '@gridsafe/api/jobs';
 import { makeCreditCode, type RegisterJob } from '@gridsafe/core';
 import { fromItem, RegisterJobRepository } from '@gridsafe/db';
 import ExcelJS from 'exceljs';
 import { describe, expect } from 'vitest';
 import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
+import { DEMO_LOGIN_PASSWORD } from '../support/harness.ts';
 import { sha256Hex, uploadWith } from '../support/photos.ts';
+import { countyClient } from '../support/reliability/client.ts';
+import { recountAgainstCounters } from '../support/reliability/consistency.ts';
 
 const it = countyTest({ prefix: 'rj' });
 
@@ -264,5 +268,88 @@ describe('register imports', () => {
     await runRegisterJob(deps, event, { remainingMs: () => Number.POSITIVE_INFINITY });
     expect(await finished(admin, `/imports/${id}`)).toMatchObject({ created: 0, skipped: 25 });
     expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 25);
+  });
+  it('leaves every unit findable by search when an import stopped between its units and their search entries', async ({
+    api,
+    county,
+    admin,
+    store,
+  }) => {
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      name: `断点索引测试${i + 1}号站`,
+      serial: 7600 + i,
+      township: '旧县镇',
+      village: '刘楼村',
+    }));
+    const bytes = await unitsWorkbook(rows);
+    const before = (await admin.get(`/grids/${county.county}/stats`)).body.units;
+    const id = await announceAndUpload(admin, bytes);
+    // The job's process stops after its units' transaction, at its first BatchWriteItem (the search postings).
+    const client = api.deps.data.client;
+    const stopping = new Proxy(client, {
+      get: (target, name, receiver) =>
+        name === 'send'
+          ? (command: unknown) =>
+              command instanceof BatchWriteCommand
+                ? Promise.reject(new Error('the invocation stopped'))
+                : target.send(command as never)
+          : Reflect.get(target, name, receiver),
+    });
+    const deps = { ...api.deps, data: { ...api.deps.data, client: stopping } };
+    const jobs = new RegisterJobRepository(store);
+    const stored = (await jobs.getStored(id, true))!;
+    const job = fromItem<RegisterJob>(stored);
+    await jobs.step(
+      stored,
+      { ...job, status: 'running' },
+      { principal: job.principal, now: new Date() },
+      'started',
+      {},
+    );
+    await runRegisterJob(deps, { tenant: county.tenant, jobId: id }, { remainingMs: () => 0 });
+    expect(await finished(admin, `/imports/${id}`)).toMatchObject({ status: 'failed', created: 0 });
+    // The units are there and counted, but not yet in the search index.
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 6);
+    expect((await admin.get(`/units?q=${encodeURIComponent('断点索引')}`)).body.items).toEqual([]);
+
+    // The county imports the file again: no unit twice, and search finds each one by part of its name.
+    const again = await announceAndUpload(admin, bytes);
+    await admin.post(`/imports/${again}/start`);
+    expect(await finished(admin, `/imports/${again}`)).toMatchObject({
+      status: 'done',
+      created: 0,
+      skipped: 6,
+      errors: 0,
+    });
+    expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 6);
+    const found = await everyItem<{ name: string }>(admin, `/units?q=${encodeURIComponent('断点索引')}`);
+    expect(found.map((unit) => unit.name).sort()).toEqual(rows.map((row) => row.name).sort());
+    // Every unit counter of the tree still equals a recount of the units listed.
+    const token = await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD);
+    const recount = await recountAgainstCounters(countyClient(api.app, county.tenant, token), county.county);
+    expect(recount.mismatches).toEqual([]);
+    expect(recount.units).toBeGreaterThanOrEqual(before + 6);
+  });
+
+  it("makes a job's new units findable by part of their name once the job is done", async ({ admin }) => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      name: `检索导入测试${i + 1}号站`,
+      serial: 7700 + i,
+      township: '城关镇',
+      village: i % 2 === 0 ? '南关村' : '北关村',
+    }));
+    const id = await announceAndUpload(admin, await unitsWorkbook(rows));
+    await admin.post(`/imports/${id}/start`);
+    expect(await finished(admin, `/imports/${id}`)).toMatchObject({ status: 'done', created: 40 });
+    const found = await everyItem<{ name: string; creditCode: string }>(
+      admin,
+      `/units?q=${encodeURIComponent('检索导入测试17')}`,
+    );
+    expect(found.map((unit) => unit.name)).toEqual(['检索导入测试17号站']);
+    const byCode = await everyItem<{ name: string }>(
+      admin,
+      `/units?q=${makeCreditCode('91341299', 7733).slice(0, 16)}`,
+    );
+    expect(byCode.map((unit) => unit.name)).toContain('检索导入测试34号站');
   });
 });

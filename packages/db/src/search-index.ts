@@ -51,17 +51,17 @@ export class SearchIndex {
 
   /** The Puts of a new record's postings, for its creation transaction. */
   puts(id: string, document: SearchDocument): TransactItem[] {
+    return this.postings(id, document).map((Item) => ({ Put: { TableName: this.store.tableName, Item } }));
+  }
+
+  /** A record's postings as whole items: what `puts` writes, for writers outside a transaction. */
+  postings(id: string, document: SearchDocument): StoredItem[] {
     return document.grams.map((gram) => ({
-      Put: {
-        TableName: this.store.tableName,
-        Item: {
-          ...this.postingKey(gram.lead, gram.next, id),
-          type: 'SearchPosting',
-          id,
-          text: document.text,
-          ...(gram.first ? { first: true } : {}),
-        },
-      },
+      ...this.postingKey(gram.lead, gram.next, id),
+      type: 'SearchPosting',
+      id,
+      text: document.text,
+      ...(gram.first ? { first: true } : {}),
     }));
   }
 
@@ -83,12 +83,12 @@ export class SearchIndex {
 
   /** A unit's credit-code posting (codes never change, so it is written once, with the unit). */
   codePut(id: string, creditCode: string): TransactItem {
-    return {
-      Put: {
-        TableName: this.store.tableName,
-        Item: { pk: this.codePartition(), sk: creditCode, type: 'SearchPosting', id },
-      },
-    };
+    return { Put: { TableName: this.store.tableName, Item: this.codePosting(id, creditCode) } };
+  }
+
+  /** The credit-code posting as a whole item, for writers outside a transaction. */
+  codePosting(id: string, creditCode: string): StoredItem {
+    return { pk: this.codePartition(), sk: creditCode, type: 'SearchPosting', id };
   }
 
   /**

@@ -17,14 +17,15 @@ import {
   ValidationError,
 } from '@gridsafe/core';
 import {
+  type CreatedBatch,
   DepartmentRepository,
   fromItem,
   GridRepository,
   type StoredItem,
   sameUnitContent,
   type TenantStore,
+  UNIT_CREATION_ITEMS,
   UnitRepository,
-  unitCreationItemCount,
   unlicensedKey,
 } from '@gridsafe/db';
 import type { Context } from 'hono';
@@ -57,16 +58,22 @@ const LEVEL_NAMES: Record<string, string> = { 县级: 'county', 乡镇级: 'town
 /** Update transactions (one row each) in flight at once: enough to hide DynamoDB latency, clear of throttling. */
 const CONCURRENCY = 16;
 /**
- * New units go in one transaction per village batch: 4 items a unit (the unit, its credit-code claim, its audit
- * event, its credit-code posting) and its name and address postings (search-index.ts, about 25 for a typical
- * unit), plus one counter update for each of the village, its township and the county, within DynamoDB's 100
- * items; at most 30 units. Measured on DynamoDB Local: 8,500 rows one transaction each took 80 s, which is most of
- * what a county's first import costs (docs/performance.md).
+ * New units go in one transaction per village batch: 3 items a unit (the unit, its credit-code claim, its audit
+ * event), one counter update for each of the village, its township and the county, the batch's search-pending
+ * marker and the map snapshot's change count of the village (TenantStore.transact), within DynamoDB's 100 items:
+ * 31 units. Their search postings (about 25 a unit) follow
+ * by BatchWriteItem (UnitRepository.indexCreated). With the postings inside the transactions, 3 units fitted
+ * one, and the import ran at 32–40 rows/s (docs/performance.md).
  */
-const UNITS_PER_TRANSACTION = 30;
-/** The counter updates of one village's batch: the village, its township, the county. */
-const VILLAGE_COUNTER_ITEMS = 3;
-const TRANSACTIONS_IN_FLIGHT = 4;
+const UNITS_PER_TRANSACTION = Math.floor((100 - 3 - 1 - 1) / UNIT_CREATION_ITEMS);
+/** Villages written at once, each its batches one after another. */
+const VILLAGES_IN_FLIGHT = 4;
+/** Batches of one village whose postings may still be on their way while its next transaction goes. */
+const POSTINGS_BEHIND = 2;
+/** BatchWriteItem calls of one batch's postings in flight at once. */
+const POSTING_CALLS_IN_FLIGHT = 2;
+/** Tries of one batch's transaction that lost a race to another batch (each after a longer random pause). */
+const BATCH_ATTEMPTS = 8;
 
 /** A row that passed validation, waiting to be written. */
 interface ValidRow {
@@ -95,8 +102,9 @@ export function requestImportWriter(c: Context<AppEnv>): ImportWriter {
 /**
  * Imports units. Each row is validated on its own and answered on its own; a bad row never stops the good ones.
  * Rows are matched by credit code, so a re-import writes only what changed. Reads and creates are batched (100
- * codes a BatchGetItem, 30 new units of a village a transaction); a batch that meets a credit code claimed in
- * the meantime is written again row by row, so every row still gets its own answer.
+ * codes a BatchGetItem, 32 new units of a village a transaction, their search postings by BatchWriteItem after
+ * it); a batch that meets a credit code claimed in the meantime is written again row by row, so every row still
+ * gets its own answer.
  */
 export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
   const { encoding, rows, columnOf } = readSpreadsheet(bytes, COLUMNS, REQUIRED_COLUMNS);
@@ -130,11 +138,16 @@ export class UnitRowImporter {
     return matchRequiredColumns(header, COLUMNS, REQUIRED_COLUMNS);
   }
 
-  /** Reads the county's villages and departments, for rows under the columns found. */
+  /**
+   * Reads the county's villages and departments, for rows under the columns found; first it writes the search
+   * postings an earlier import left owed (it stopped between its units' transaction and their postings), so a
+   * retried or repeated import leaves every unit it matches findable.
+   */
   static async open(writer: ImportWriter, columnOf: ColumnOf): Promise<UnitRowImporter> {
     const [allGrids, departments] = await Promise.all([
       new GridRepository(writer.store).listAll(),
       new DepartmentRepository(writer.store).list(),
+      new UnitRepository(writer.store).finishPendingSearch(),
     ]);
     // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
     const industryByName = new Map(
@@ -197,24 +210,39 @@ export class UnitRowImporter {
     const fresh = valid.filter((row) => !claimedId(row));
     const known = valid.filter((row) => claimedId(row));
 
-    await inParallel(villageBatches(fresh), TRANSACTIONS_IN_FLIGHT, async (batch) => {
-      const units = batch.map((row) => this.unitOf(row));
-      try {
-        await this.units.createMany(units, this.context());
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
-        // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
-        for (const row of batch) results[row.index] = await this.writeRow(row);
-        return;
+    // A village's batches go one after another, since each writes its village's counters (a one-village file
+    // would otherwise be batches cancelling each other); different villages go side by side. A batch's search
+    // postings are written while its village's next transaction goes, at most POSTINGS_BEHIND batches behind.
+    await inParallel(villageBatches(fresh), VILLAGES_IN_FLIGHT, async (batches) => {
+      const indexing: Promise<void>[] = [];
+      for (const batch of batches) {
+        const units = batch.map((row) => this.unitOf(row));
+        let created: CreatedBatch;
+        try {
+          created = await this.createBatch(units);
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          // A code in this batch was claimed since it was looked up (another import, a unit registered by hand):
+          // one row at a time, so the rest still land and that row is matched to the unit that now holds it.
+          for (const row of batch) results[row.index] = await this.writeRow(row);
+          continue;
+        }
+        // A row is answered once its unit can be found by search.
+        const indexed = this.units.indexCreated([created], POSTING_CALLS_IN_FLIGHT).then(() => {
+          for (const [i, row] of batch.entries())
+            results[row.index] = {
+              line: row.line,
+              status: 'created',
+              unitId: units[i]!.id,
+              creditCode: row.input.creditCode,
+            };
+        });
+        // Its failure is raised where it is awaited below; until then it must not count as unhandled.
+        indexed.catch(() => {});
+        indexing.push(indexed);
+        if (indexing.length > POSTINGS_BEHIND) await indexing.shift();
       }
-      for (const [i, row] of batch.entries())
-        results[row.index] = {
-          line: row.line,
-          status: 'created',
-          unitId: units[i]!.id,
-          creditCode: row.input.creditCode,
-        };
+      await Promise.all(indexing);
     });
 
     const storedById = new Map(
@@ -227,6 +255,24 @@ export class UnitRowImporter {
       results[row.index] = stored ? await this.updateRow(row, stored) : await this.writeRow(row);
     });
     return results;
+  }
+
+  /**
+   * createMany, tried again while it only lost a race. The batches in flight share their township's and the
+   * county's counters (all of them their village's, when a file is one village), and DynamoDB cancels a whole
+   * transaction that touches an item another one is writing (TransactionConflict). Falling back to one row at a
+   * time for that would make a one-village file of 8,500 rows crawl; only a taken claim needs it.
+   */
+  private async createBatch(units: Unit[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.units.createMany(units, this.context());
+      } catch (error) {
+        const lostRace = error instanceof ConflictError && error.code === 'transaction_conflict';
+        if (!lostRace || attempt >= BATCH_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
+      }
+    }
   }
 
   private unitOf({ input, village }: ValidRow): Unit {
@@ -366,32 +412,20 @@ function validateRow(
   return { input: parsed.data, village, levelGiven: levelText !== '' };
 }
 
-/** New rows grouped by village (one village's counters per transaction), in batches a transaction can hold. */
-function villageBatches(rows: ValidRow[]): ValidRow[][] {
+/** New rows grouped by village (one village's counters per transaction), each in batches a transaction holds. */
+function villageBatches(rows: ValidRow[]): ValidRow[][][] {
   const byVillage = new Map<string, ValidRow[]>();
   for (const row of rows) {
     const group = byVillage.get(row.village.id) ?? [];
     group.push(row);
     byVillage.set(row.village.id, group);
   }
-  const batches: ValidRow[][] = [];
-  for (const group of byVillage.values()) {
-    let batch: ValidRow[] = [];
-    let items = VILLAGE_COUNTER_ITEMS;
-    for (const row of group) {
-      // Each unit brings its search postings too (unitCreationItemCount), so a batch closes on items, not rows.
-      const size = unitCreationItemCount(row.input);
-      if (batch.length > 0 && (batch.length === UNITS_PER_TRANSACTION || items + size > 100)) {
-        batches.push(batch);
-        batch = [];
-        items = VILLAGE_COUNTER_ITEMS;
-      }
-      batch.push(row);
-      items += size;
-    }
-    if (batch.length > 0) batches.push(batch);
-  }
-  return batches;
+  return [...byVillage.values()].map((group) => {
+    const batches: ValidRow[][] = [];
+    for (let start = 0; start < group.length; start += UNITS_PER_TRANSACTION)
+      batches.push(group.slice(start, start + UNITS_PER_TRANSACTION));
+    return batches;
+  });
 }
 
 /** Villages by "township name/village name", the way spreadsheets name them. */
