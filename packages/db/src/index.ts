@@ -55,6 +55,7 @@ export * from './supervision-register.ts';
 export * from './table-definition.ts';
 export * from './tenant-registry.ts';
 export * from './tenant-store.ts';
+export * from './unit-bulk-creation.ts';
 export * from './unit-lifecycle-migration.ts';
 export * from './unit-move.ts';
 export * from './unit-repository.ts';

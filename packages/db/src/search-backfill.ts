@@ -2,7 +2,8 @@ import { hazardSearchDocument } from './hazard-repository.ts';
 import { riskPointSearchDocument } from './risk-point-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { MAX_TRANSACTION_ITEMS, type TenantStore, type TransactItem } from './tenant-store.ts';
-import { UnitRepository, unitSearchDocument } from './unit-repository.ts';
+import { UnitBulkCreation } from './unit-bulk-creation.ts';
+import { unitSearchDocument } from './unit-repository.ts';
 
 /** Transactions of postings in flight at once: enough to hide latency, far under a table's write capacity. */
 const IN_FLIGHT = 8;
@@ -12,12 +13,12 @@ const IN_FLIGHT = 8;
  * records as they are (docs/decisions.md, "Search"). Postings are Puts of whole items keyed by the record and the
  * gram, so running it again rewrites the same items, and a run after an interruption finishes the job. It reads
  * each collection's gsi1 partition once, with only the indexed fields. Batches an import left marked as owing
- * their postings (UnitRepository.finishPendingSearch) are finished first, so their markers go too.
+ * their postings (UnitBulkCreation.finishPendingSearch) are finished first, so their markers go too.
  */
 export async function backfillSearchIndex(
   store: TenantStore,
 ): Promise<{ units: number; riskPoints: number; hazards: number; postings: number }> {
-  await new UnitRepository(store).finishPendingSearch();
+  await new UnitBulkCreation(store).finishPendingSearch();
   const [units, points, hazards] = await Promise.all([
     store.collectionFields('UNITS', ['id', 'name', 'address', 'creditCode']),
     store.collectionFields('RPS', ['id', 'name']),

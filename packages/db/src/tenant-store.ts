@@ -1,6 +1,5 @@
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -25,13 +24,6 @@ export type StoredItem = Record<string, unknown>;
 export const MAX_TRANSACTION_ITEMS = 100;
 /** DynamoDB's limit on keys in one BatchGetItem call. */
 const MAX_BATCH_GET_KEYS = 100;
-/** DynamoDB's limit on requests in one BatchWriteItem call. */
-export const MAX_BATCH_WRITE_ITEMS = 25;
-/** Rounds of sending back what BatchWriteItem left unprocessed before giving up. */
-const MAX_UNPROCESSED_ROUNDS = 10;
-
-/** One request of a BatchWriteItem: a whole item put, or a key deleted. No conditions (BatchWriteItem has none). */
-export type BatchWrite = { put: StoredItem } | { delete: { pk: string; sk: string } };
 
 export interface Page<T> {
   items: T[];
@@ -60,7 +52,8 @@ export class TenantStore {
     readonly client: DynamoDBDocumentClient,
     readonly tableName: string,
     readonly tenant: string,
-    private readonly calls?: CallCounter,
+    /** Counts the calls this store sends (budgets and benchmarks); also read by its bulk writers. */
+    readonly calls?: CallCounter,
     private readonly cursors: PageCursors = processCursors,
     /** Told of every transaction once it committed (the API learns a write queued webhook deliveries). */
     private readonly committed?: (items: readonly TransactItem[]) => void,
@@ -152,51 +145,6 @@ export class TenantStore {
       }
     }
     return found;
-  }
-
-  /**
-   * Unconditional puts and deletes of this county's items, 25 to a BatchWriteItem call with `inFlight` calls at
-   * once, sending back what DynamoDB leaves unprocessed after a growing pause. Not atomic: for writes that are
-   * idempotent and may be repeated whole (search postings, whose claim to be written is kept elsewhere).
-   */
-  async batchWrite(writes: readonly BatchWrite[], inFlight = 4): Promise<void> {
-    for (const write of writes) {
-      const pk = 'put' in write ? write.put.pk : write.delete.pk;
-      if (typeof pk !== 'string' || !pk.startsWith(this.prefix))
-        throw new Error('A county store writes only its own items.');
-    }
-    const requests = writes.map((write) =>
-      'put' in write ? { PutRequest: { Item: write.put } } : { DeleteRequest: { Key: write.delete } },
-    );
-    let next = 0;
-    const worker = async () => {
-      for (;;) {
-        const start = next;
-        if (start >= requests.length) return;
-        next += MAX_BATCH_WRITE_ITEMS;
-        let pending: Record<string, unknown>[] = requests.slice(start, start + MAX_BATCH_WRITE_ITEMS);
-        for (let round = 0; pending.length > 0; round++) {
-          if (round > 0) {
-            if (round >= MAX_UNPROCESSED_ROUNDS)
-              throw new Error(
-                `${pending.length} items stayed unprocessed after ${round} BatchWriteItem calls.`,
-              );
-            const backoff = Math.min(2_000, 25 * 2 ** round);
-            await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)));
-          }
-          this.calls?.count('BatchWriteItem');
-          try {
-            const result = await this.client.send(
-              new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-            );
-            pending = result.UnprocessedItems?.[this.tableName] ?? [];
-          } catch (error) {
-            throw translateDynamoError(error);
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, inFlight) }, worker));
   }
 
   /**

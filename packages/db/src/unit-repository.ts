@@ -13,12 +13,12 @@ import { NEW_CHAIN } from './audit-log.ts';
 import { CreditRepository } from './credit-repository.ts';
 import { unitEntity } from './entities.ts';
 import type { EntityQuery } from './entity.ts';
-import { counterMoves, counterUpdate, counterUpdates } from './grid-stats.ts';
+import { counterMoves, counterUpdates } from './grid-stats.ts';
 import { mapNodeChange } from './map-changes.ts';
 import { RecordRepository, withinPath } from './record-repository.ts';
 import { SearchIndex } from './search-index.ts';
 import { gsiKeyAttributes } from './table-definition.ts';
-import type { BatchWrite, Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import type { Page, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
 import type { WriteContext } from './write-context.ts';
 
 const AUDITED_FIELDS = [
@@ -43,12 +43,6 @@ const STATUS_ACTIONS: Record<NonNullable<Unit['status']>, string> = {
   closed: 'closed',
   deregistered: 'deregistered',
 };
-/** Units createMany wrote in one transaction, and the marker that holds their search postings owed. */
-export interface CreatedBatch {
-  marker: { pk: string; sk: string };
-  units: Pick<Unit, 'id' | 'name' | 'address' | 'creditCode'>[];
-}
-
 /** Where a unit list reads: a grid subtree, narrowed to a department or an industry. */
 export interface UnitFilter {
   withinPath: string;
@@ -217,7 +211,7 @@ export class UnitRepository extends RecordRepository<Unit> {
    * A new unit's own items: the unit, its credit-code claim, its first audit event (no counters) and, unless the
    * caller writes them after the transaction (createMany), its search postings.
    */
-  private recordItems(unit: Unit, ctx: WriteContext, postings = true): TransactItem[] {
+  recordItems(unit: Unit, ctx: WriteContext, postings = true): TransactItem[] {
     const details = {
       name: unit.name,
       creditCode: unit.creditCode,
@@ -278,88 +272,6 @@ export class UnitRepository extends RecordRepository<Unit> {
     if (counted !== 0) items.push(...counterUpdates(this.store, next.gridPath, { units: counted }));
     await this.store.transact([...items, ...patrolItems], 'unit');
     return next;
-  }
-
-  /**
-   * Several new units in one transaction, for bulk imports: each unit's item, credit-code claim and audit event,
-   * one counter update per grid node for all of them together, and one search-pending marker naming the units
-   * (so 32 units of a village are 100 items, not 32 transactions). All or nothing: if any claim is taken,
-   * nothing is written and a ConflictError says so, and the caller creates the units one by one to learn which.
-   *
-   * The units' search postings (some 25 a unit) are not in the transaction: they are written after it by
-   * BatchWriteItem (`indexCreated`), which then deletes the marker. The marker is written with the units, so a
-   * writer that stops between the two leaves it behind, and `finishPendingSearch` (run when an import opens)
-   * writes the postings it names: every unit created here is found by search once its import is done.
-   */
-  async createMany(units: Unit[], ctx: WriteContext): Promise<CreatedBatch> {
-    const counts = new Map<string, { gridId: string; depth: number; units: number }>();
-    const items: TransactItem[] = [];
-    for (const unit of units) {
-      items.push(...this.recordItems(unit, ctx, false));
-      if (!isActiveUnit(unit)) continue;
-      for (const [depth, gridId] of unit.gridPath.split('/').entries()) {
-        const node = counts.get(gridId) ?? { gridId, depth, units: 0 };
-        node.units += 1;
-        counts.set(gridId, node);
-      }
-    }
-    for (const node of counts.values()) {
-      const update = counterUpdate(this.store, node.gridId, node.depth, { units: node.units });
-      if (update) items.push(update);
-    }
-    const marker = this.pendingKey((units[0] as Unit).id);
-    items.push({
-      Put: {
-        TableName: this.store.tableName,
-        Item: { ...marker, type: 'SearchPending', ids: units.map((unit) => unit.id) },
-      },
-    });
-    await this.store.transact(items, 'unit');
-    return { marker, units };
-  }
-
-  /**
-   * The search postings of units createMany wrote (BatchWriteItem, 25 a call, `inFlight` calls at once), then
-   * the batches' markers deleted. Postings are whole-item Puts keyed by unit and gram, so writing them again
-   * (a retried import, finishPendingSearch racing an import still running) rewrites the same items.
-   */
-  async indexCreated(batches: readonly CreatedBatch[], inFlight = 4): Promise<void> {
-    const writes: BatchWrite[] = [];
-    for (const { units } of batches)
-      for (const unit of units) {
-        for (const put of this.search.postings(unit.id, unitSearchDocument(unit))) writes.push({ put });
-        if (unit.creditCode) writes.push({ put: this.search.codePosting(unit.id, unit.creditCode) });
-      }
-    await this.store.batchWrite(writes, inFlight);
-    await this.store.batchWrite(
-      batches.map((batch) => ({ delete: batch.marker })),
-      inFlight,
-    );
-  }
-
-  /**
-   * Writes the postings of every batch createMany left marked (its writer stopped before `indexCreated`), from
-   * the units as they are now, and deletes the markers: one Query of the county's markers when there are none.
-   * Answers how many units it indexed.
-   */
-  async finishPendingSearch(): Promise<number> {
-    const markers = await this.store.queryAll({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': this.pendingKey('').pk },
-    });
-    let indexed = 0;
-    for (const marker of markers) {
-      const stored = await this.getStoredMany((marker.ids as string[] | undefined) ?? [], true);
-      const units = stored.map((item) => unitEntity.fromItem<Unit>(item));
-      await this.indexCreated([{ marker: { pk: String(marker.pk), sk: String(marker.sk) }, units }]);
-      indexed += units.length;
-    }
-    return indexed;
-  }
-
-  /** The marker of a batch createMany wrote, keyed by its first unit's id. */
-  private pendingKey(firstId: string): { pk: string; sk: string } {
-    return { pk: this.store.key('SEARCHPENDING', 'unit'), sk: firstId };
   }
 
   private creditCodeClaim(unit: Unit, creditCode: string): TransactItem {

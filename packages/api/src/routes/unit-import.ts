@@ -25,6 +25,7 @@ import {
   sameUnitContent,
   type TenantStore,
   UNIT_CREATION_ITEMS,
+  UnitBulkCreation,
   UnitRepository,
   unlicensedKey,
 } from '@gridsafe/db';
@@ -62,7 +63,7 @@ const CONCURRENCY = 16;
  * event), one counter update for each of the village, its township and the county, the batch's search-pending
  * marker and the map snapshot's change count of the village (TenantStore.transact), within DynamoDB's 100 items:
  * 31 units. Their search postings (about 25 a unit) follow
- * by BatchWriteItem (UnitRepository.indexCreated). With the postings inside the transactions, 3 units fitted
+ * by BatchWriteItem (UnitBulkCreation.indexCreated). With the postings inside the transactions, 3 units fitted
  * one, and the import ran at 32–40 rows/s (docs/performance.md).
  */
 const UNITS_PER_TRANSACTION = Math.floor((100 - 3 - 1 - 1) / UNIT_CREATION_ITEMS);
@@ -121,6 +122,7 @@ export async function importUnits(c: Context<AppEnv>, bytes: Uint8Array) {
 export class UnitRowImporter {
   private readonly firstLineOfCode = new Map<string, number>();
   private readonly units: UnitRepository;
+  private readonly bulk: UnitBulkCreation;
   private createdSince: string | undefined;
 
   private constructor(
@@ -131,6 +133,7 @@ export class UnitRowImporter {
     private readonly industryByName: Map<string, string>,
   ) {
     this.units = new UnitRepository(writer.store);
+    this.bulk = new UnitBulkCreation(writer.store);
   }
 
   /** The header's columns for the import's fields; a 400 naming each required one it lacks. */
@@ -147,7 +150,7 @@ export class UnitRowImporter {
     const [allGrids, departments] = await Promise.all([
       new GridRepository(writer.store).listAll(),
       new DepartmentRepository(writer.store).list(),
-      new UnitRepository(writer.store).finishPendingSearch(),
+      new UnitBulkCreation(writer.store).finishPendingSearch(),
     ]);
     // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
     const industryByName = new Map(
@@ -228,7 +231,7 @@ export class UnitRowImporter {
           continue;
         }
         // A row is answered once its unit can be found by search.
-        const indexed = this.units.indexCreated([created], POSTING_CALLS_IN_FLIGHT).then(() => {
+        const indexed = this.bulk.indexCreated([created], POSTING_CALLS_IN_FLIGHT).then(() => {
           for (const [i, row] of batch.entries())
             results[row.index] = {
               line: row.line,
@@ -266,7 +269,7 @@ export class UnitRowImporter {
   private async createBatch(units: Unit[]) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.units.createMany(units, this.context());
+        return await this.bulk.createMany(units, this.context());
       } catch (error) {
         const lostRace = error instanceof ConflictError && error.code === 'transaction_conflict';
         if (!lostRace || attempt >= BATCH_ATTEMPTS) throw error;
