@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import { DEFAULT_PROVIDER_ID, makeCreditCode, silentLogger } from '@gridsafe/core';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
-import { ensureTable } from '@gridsafe/db';
+import { ensureTable, TenantStore } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import iconv from 'iconv-lite';
 import { startDynamoDbLocal } from './local/dynamodb-local.ts';
@@ -150,12 +151,32 @@ try {
       `${label.padEnd(16)} ${seconds.toFixed(1).padStart(7)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status, processed, created, updated, skipped, errors })}   load ${load()}`,
     );
     if (status !== 'done') process.exitCode = 1;
-    return { seconds, created, skipped };
+    return { started, seconds, created, skipped };
   };
   console.log(
     `Importing ${ROWS} units (${(bytes.byteLength / 1024).toFixed(0)} KB of GB18030) into DynamoDB Local`,
   );
   const first = await run('first import');
+  // The job answers done once every row's unit is in; it then writes their search postings (most of their items).
+  // Searchable: no batch of the county still marked as owing postings.
+  const pending = new TenantStore(deps.documentClient, 'gridsafe', 'taihe').key('SEARCHPENDING', 'unit');
+  for (;;) {
+    const { Count } = await deps.documentClient.send(
+      new QueryCommand({
+        TableName: 'gridsafe',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pending },
+        Select: 'COUNT',
+        Limit: 1,
+      }),
+    );
+    if (!Count) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const searchable = (performance.now() - first.started) / 1000;
+  console.log(
+    `${'searchable'.padEnd(16)} ${searchable.toFixed(1).padStart(7)} s   ${(ROWS / searchable).toFixed(0).padStart(5)} rows/s   (every new unit's search postings written, from the first import's start)   load ${load()}`,
+  );
   const again = await run('same file again');
   // Every row made once, and a repeated file makes none: a retried or repeated import never duplicates a unit.
   if (first.created !== ROWS || again.created !== 0 || again.skipped !== ROWS) {

@@ -94,23 +94,32 @@ export class UnitBulkCreation {
   }
 
   /**
-   * Writes the postings of every batch createMany left marked (its writer stopped before `indexCreated`), from
-   * the units as they are now, and deletes the markers: one Query of the county's markers when there are none.
-   * Answers how many units it indexed.
+   * Writes the postings of every batch createMany left marked (an import job leaves them to this once its rows
+   * are in; a writer that stopped before `indexCreated` leaves them too), from the units as they are now (a unit
+   * renamed meanwhile is indexed by its new name), and deletes the markers: one Query of the county's markers
+   * when there are none. `keepGoing` is asked before each batch (a Lambda's time); what it stops is left marked.
+   * Answers how many units it indexed, and whether it left any batch marked.
    */
-  async finishPendingSearch(): Promise<number> {
+  async finishPendingSearch(
+    keepGoing: () => boolean = () => true,
+    inFlight = 4,
+  ): Promise<{ indexed: number; complete: boolean }> {
     const markers = await this.store.queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': this.pendingKey('').pk },
     });
     let indexed = 0;
     for (const marker of markers) {
+      if (!keepGoing()) return { indexed, complete: false };
       const stored = await this.units.getStoredMany((marker.ids as string[] | undefined) ?? [], true);
       const units = stored.map((item) => unitEntity.fromItem<Unit>(item));
-      await this.indexCreated([{ marker: { pk: String(marker.pk), sk: String(marker.sk) }, units }]);
+      await this.indexCreated(
+        [{ marker: { pk: String(marker.pk), sk: String(marker.sk) }, units }],
+        inFlight,
+      );
       indexed += units.length;
     }
-    return indexed;
+    return { indexed, complete: true };
   }
 
   /** The marker of a batch createMany wrote, keyed by its first unit's id. */

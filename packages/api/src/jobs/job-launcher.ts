@@ -4,6 +4,11 @@ import type { AppDeps } from '../app-deps.ts';
 export interface JobEvent {
   tenant: string;
   jobId: string;
+  /**
+   * `search`: the import is done and this invocation only writes the search postings its units still owe (an
+   * earlier invocation ran short of time for them). Absent: the job's own work.
+   */
+  phase?: 'search';
 }
 
 /**

@@ -47,6 +47,11 @@ export interface JobRun {
  */
 export async function runRegisterJob(deps: JobDeps, event: JobEvent, budget: RunBudget): Promise<void> {
   const store = new TenantStore(deps.data.client, deps.data.tableName, event.tenant);
+  if (event.phase === 'search') {
+    const { indexForSearch } = await import('./import-job.ts');
+    await indexForSearch({ deps, event, store, budget });
+    return;
+  }
   const jobs = new RegisterJobRepository(store);
   const runner = deps.ids.next();
   const claimedAt = deps.clock.now();

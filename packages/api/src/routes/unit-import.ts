@@ -62,9 +62,9 @@ const CONCURRENCY = 16;
  * New units go in one transaction per village batch: 3 items a unit (the unit, its credit-code claim, its audit
  * event), one counter update for each of the village, its township and the county, the batch's search-pending
  * marker and the map snapshot's change count of the village (TenantStore.transact), within DynamoDB's 100 items:
- * 31 units. Their search postings (about 25 a unit) follow
- * by BatchWriteItem (UnitBulkCreation.indexCreated). With the postings inside the transactions, 3 units fitted
- * one, and the import ran at 32–40 rows/s (docs/performance.md).
+ * 31 units. Their search postings (about 25 a unit) follow by BatchWriteItem (UnitBulkCreation.indexCreated):
+ * right after each batch in the synchronous import, after all the rows in an import job. With the postings
+ * inside the transactions, 3 units fitted one, and the import ran at 32–40 rows/s (docs/performance.md).
  */
 const UNITS_PER_TRANSACTION = Math.floor((100 - 3 - 1 - 1) / UNIT_CREATION_ITEMS);
 /** Villages written at once, each its batches one after another. */
@@ -141,16 +141,11 @@ export class UnitRowImporter {
     return matchRequiredColumns(header, COLUMNS, REQUIRED_COLUMNS);
   }
 
-  /**
-   * Reads the county's villages and departments, for rows under the columns found; first it writes the search
-   * postings an earlier import left owed (it stopped between its units' transaction and their postings), so a
-   * retried or repeated import leaves every unit it matches findable.
-   */
+  /** Reads the county's villages and departments, for rows under the columns found. */
   static async open(writer: ImportWriter, columnOf: ColumnOf): Promise<UnitRowImporter> {
     const [allGrids, departments] = await Promise.all([
       new GridRepository(writer.store).listAll(),
       new DepartmentRepository(writer.store).list(),
-      new UnitBulkCreation(writer.store).finishPendingSearch(),
     ]);
     // Spreadsheets name industries in Chinese; the vendor knowledge base's names map them to codes.
     const industryByName = new Map(
@@ -166,11 +161,13 @@ export class UnitRowImporter {
   /**
    * One answer per row, in the rows' order. With `createdSince`, a row matching a unit made at or after that time
    * and saying what it says is answered `created`: an import job's earlier attempt at these same rows made it
-   * (import-job.ts), and the person asked for it once.
+   * (import-job.ts), and the person asked for it once. With `searchLater`, new units' search postings are left
+   * to their batches' markers (UnitBulkCreation.finishPendingSearch, which the import job runs once its rows are
+   * in): a row is answered as soon as its unit is registered, not once search finds it.
    */
   async importRows(
     rows: readonly CsvRecord[],
-    options: { createdSince?: string } = {},
+    options: { createdSince?: string; searchLater?: boolean } = {},
   ): Promise<RowResult[]> {
     this.createdSince = options.createdSince;
     const { columnOf } = this;
@@ -230,8 +227,7 @@ export class UnitRowImporter {
           for (const row of batch) results[row.index] = await this.writeRow(row);
           continue;
         }
-        // A row is answered once its unit can be found by search.
-        const indexed = this.bulk.indexCreated([created], POSTING_CALLS_IN_FLIGHT).then(() => {
+        const answer = () => {
           for (const [i, row] of batch.entries())
             results[row.index] = {
               line: row.line,
@@ -239,7 +235,13 @@ export class UnitRowImporter {
               unitId: units[i]!.id,
               creditCode: row.input.creditCode,
             };
-        });
+        };
+        if (options.searchLater) {
+          answer();
+          continue;
+        }
+        // A row is answered once its unit can be found by search.
+        const indexed = this.bulk.indexCreated([created], POSTING_CALLS_IN_FLIGHT).then(answer);
         // Its failure is raised where it is awaited below; until then it must not count as unhandled.
         indexed.catch(() => {});
         indexing.push(indexed);
