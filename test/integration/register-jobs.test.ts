@@ -1,7 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type JobEvent, runRegisterJob } from '@gridsafe/api/jobs';
 import { makeCreditCode, type RegisterJob } from '@gridsafe/core';
-import { fromItem, RegisterJobRepository, type TenantStore } from '@gridsafe/db';
+import { fromItem, RegisterJobRepository, TenantStore, UnitBulkCreation } from '@gridsafe/db';
 import ExcelJS from 'exceljs';
 import { describe, expect } from 'vitest';
 import { type Client, countyTest, everyItem } from '../support/fixtures.ts';
@@ -41,6 +41,28 @@ async function startedByHand(store: TenantStore, id: string) {
     {},
   );
   return jobs;
+}
+
+/**
+ * An import of `count` new units in 旧县镇 刘楼村 (`<prefix><n>号站`, credit codes from `serial`), announced,
+ * uploaded and marked started, for a test that plays the job's Lambda.
+ */
+async function startedInLiulou(
+  admin: Client,
+  store: TenantStore,
+  prefix: string,
+  serial: number,
+  count: number,
+) {
+  const rows = Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}${i + 1}号站`,
+    serial: serial + i,
+    township: '旧县镇',
+    village: '刘楼村',
+  }));
+  const id = await announceAndUpload(admin, await unitsWorkbook(rows));
+  await startedByHand(store, id);
+  return { rows, id };
 }
 
 /** The units a search finds, asked again until it finds `count` of them (an import job indexes after its end). */
@@ -353,14 +375,7 @@ describe('register imports', () => {
     admin,
     store,
   }) => {
-    const rows = Array.from({ length: 8 }, (_, i) => ({
-      name: `接力索引测试${i + 1}号站`,
-      serial: 7650 + i,
-      township: '旧县镇',
-      village: '刘楼村',
-    }));
-    const id = await announceAndUpload(admin, await unitsWorkbook(rows));
-    await startedByHand(store, id);
+    const { rows, id } = await startedInLiulou(admin, store, '接力索引测试', 7650, 8);
     const launched: JobEvent[] = [];
     const deps = { ...api.deps, jobs: { launch: async (event: JobEvent) => void launched.push(event) } };
     const event = { tenant: county.tenant, jobId: id };
@@ -376,6 +391,60 @@ describe('register imports', () => {
     expect(found.map((unit) => unit.name).sort()).toEqual(rows.map((row) => row.name).sort());
     expect((await admin.get(`/imports/${id}`)).body).toMatchObject({ status: 'done', created: 8 });
     expect(launched).toHaveLength(1);
+  });
+
+  it('finds a unit renamed while its import’s search entries were being written by its new name only', async ({
+    api,
+    county,
+    admin,
+    store,
+  }) => {
+    const { id } = await startedInLiulou(admin, store, '旧名索引测试', 7670, 3);
+    // The job's own invocation runs out of time once its rows are in: their postings are still owed.
+    await runRegisterJob(
+      { ...api.deps, jobs: { launch: async () => {} } },
+      { tenant: county.tenant, jobId: id },
+      { remainingMs: () => 0 },
+    );
+    const made = await everyItem<{ id: string; name: string; version: number }>(
+      admin,
+      `/units?grid=${county.county}`,
+    );
+    const renamed = made.find((unit) => unit.name === '旧名索引测试2号站')!;
+    // As the postings are written, someone renames one of the units: its rename lands after they were read and
+    // before they are written (the first BatchWriteItem of its postings waits for it).
+    let renameDone: Promise<unknown> | undefined;
+    const client = api.deps.data.client;
+    const racing = new Proxy(client, {
+      get: (target, name, receiver) =>
+        name === 'send'
+          ? async (command: unknown) => {
+              const writesItsPostings =
+                command instanceof BatchWriteCommand &&
+                Object.values(command.input.RequestItems ?? {})
+                  .flat()
+                  .some((request) => request.PutRequest?.Item?.id === renamed.id);
+              if (writesItsPostings && !renameDone) {
+                renameDone = admin.patch(`/units/${renamed.id}`, {
+                  name: '新名已改站',
+                  version: renamed.version,
+                });
+                expect((await renameDone) as { status: number }).toMatchObject({ status: 200 });
+              }
+              return target.send(command as never);
+            }
+          : Reflect.get(target, name, receiver),
+    });
+    await new UnitBulkCreation(new TenantStore(racing, api.tableName, county.tenant)).finishPendingSearch();
+    expect(renameDone).toBeDefined();
+
+    const named = async (query: string) =>
+      (await everyItem<{ id: string }>(admin, `/units?q=${encodeURIComponent(query)}`)).map(
+        (unit) => unit.id,
+      );
+    expect(await named('新名已改')).toEqual([renamed.id]);
+    expect(await named('旧名索引测试2号')).toEqual([]);
+    expect((await named('旧名索引测试')).length).toBe(2);
   });
 
   it("makes a job's new units findable by part of their name within seconds of the job's end", async ({

@@ -15,6 +15,8 @@ import type { WriteContext } from './write-context.ts';
 
 /** DynamoDB's limit on requests in one BatchWriteItem call. */
 export const MAX_BATCH_WRITE_ITEMS = 25;
+/** Reads of a batch's units after its postings, looking for a change that raced them (each is rare). */
+const MAX_RECHECK_ROUNDS = 3;
 /** Rounds of sending back what BatchWriteItem left unprocessed before giving up. */
 const MAX_UNPROCESSED_ROUNDS = 10;
 /** One request of a BatchWriteItem: a whole item put, or a key deleted. No conditions (BatchWriteItem has none). */
@@ -111,15 +113,47 @@ export class UnitBulkCreation {
     let indexed = 0;
     for (const marker of markers) {
       if (!keepGoing()) return { indexed, complete: false };
-      const stored = await this.units.getStoredMany((marker.ids as string[] | undefined) ?? [], true);
-      const units = stored.map((item) => unitEntity.fromItem<Unit>(item));
-      await this.indexCreated(
-        [{ marker: { pk: String(marker.pk), sk: String(marker.sk) }, units }],
-        inFlight,
-      );
-      indexed += units.length;
+      const ids = (marker.ids as string[] | undefined) ?? [];
+      let units = await this.current(ids);
+      await this.writePostings(units.values(), inFlight);
+      // A unit changed between that read and those writes (a rename as the postings went) had the postings of its
+      // new text overwritten with the old, and its old grams written again: write what it holds now, and delete
+      // the grams it no longer has, until a read finds nothing changed since the last writes.
+      for (let round = 0; round < MAX_RECHECK_ROUNDS; round++) {
+        const now = await this.current(ids);
+        const writes: BatchWrite[] = [];
+        for (const [id, unit] of now) {
+          const before = units.get(id);
+          if (!before || before.version === unit.version) continue;
+          for (const change of this.search.changes(id, unitSearchDocument(before), unitSearchDocument(unit)))
+            if (change.Put?.Item) writes.push({ put: change.Put.Item as StoredItem });
+            else if (change.Delete?.Key)
+              writes.push({ delete: change.Delete.Key as { pk: string; sk: string } });
+        }
+        units = now;
+        if (writes.length === 0) break;
+        await batchWrite(this.store, writes, inFlight);
+      }
+      await batchWrite(this.store, [{ delete: { pk: String(marker.pk), sk: String(marker.sk) } }], inFlight);
+      indexed += units.size;
     }
     return { indexed, complete: true };
+  }
+
+  /** The units as they are now, by id (a consistent read). */
+  private async current(ids: readonly string[]): Promise<Map<string, Unit>> {
+    const stored = await this.units.getStoredMany([...ids], true);
+    return new Map(stored.map((item) => [String(item.id), unitEntity.fromItem<Unit>(item)]));
+  }
+
+  /** Every posting of these units (their name and address grams, and their credit code). */
+  private async writePostings(units: Iterable<Unit>, inFlight: number): Promise<void> {
+    const writes: BatchWrite[] = [];
+    for (const unit of units) {
+      for (const put of this.search.postings(unit.id, unitSearchDocument(unit))) writes.push({ put });
+      if (unit.creditCode) writes.push({ put: this.search.codePosting(unit.id, unit.creditCode) });
+    }
+    await batchWrite(this.store, writes, inFlight);
   }
 
   /** The marker of a batch createMany wrote, keyed by its first unit's id. */
