@@ -13,6 +13,9 @@ import {
   TenantStore,
 } from '@gridsafe/db';
 
+/** How long a stopping stack waits for the tick under way before it stops DynamoDB under it. */
+const STOP_WAIT_MS = 10_000;
+
 /**
  * The local stand-in for each county's EventBridge schedule: every `intervalMs` it runs the escalation sweep
  * (the daily patrol plan, the daily quarterly-assessment snapshot, and the map's stale nodes) for every active county in the registry, with the stack's clock, so moving that
@@ -98,7 +101,10 @@ export function startEscalationTimer(options: {
     stop: async () => {
       clearInterval(timer);
       stopping.abort();
-      await running;
+      // A step already under way (a sweep, the map's rebuild of a village that just took in thousands of units) is
+      // not cut: waited for a few seconds, then left to fail as DynamoDB goes. Every step is safe to run again, and
+      // the next start's first tick does what it left.
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
     },
   };
 }
