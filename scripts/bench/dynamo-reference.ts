@@ -39,6 +39,7 @@ async function measure(
     requests: latencies.length,
     seconds: (performance.now() - started) / 1000,
     non2xx: 0,
+    refusals: {},
     latencies,
     calls,
     cacheReads: latencies.map(() => 0),

@@ -24,6 +24,8 @@ export interface LabelStats {
   requests: number;
   seconds: number;
   non2xx: number;
+  /** The answers that were not 2xx, by status and problem type (e.g. `409 version_conflict`), and how many. */
+  refusals: Record<string, number>;
   /** Latencies in ms, as autocannon measured them (request written → response complete). */
   latencies: number[];
   /** `x-dynamodb-calls` of every answer (the product's own count). */
@@ -62,6 +64,7 @@ export async function runLoad(options: {
         requests: 0,
         seconds: 0,
         non2xx: 0,
+        refusals: {},
         latencies: [],
         calls: [],
         cacheReads: [],
@@ -94,7 +97,7 @@ export async function runLoad(options: {
         ...(next.body !== undefined ? { body: next.body } : {}),
       };
     },
-    onResponse: (status, _body, context, headers) => {
+    onResponse: (status, body, context, headers) => {
       const sent = (context as { sent?: Sent }).sent ?? { label: 'unknown' };
       const stats = statsOf(sent.label);
       const header = (name: string) => {
@@ -104,7 +107,11 @@ export async function runLoad(options: {
         return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
       };
       stats.requests += 1;
-      if (status < 200 || status >= 300) stats.non2xx += 1;
+      if (status < 200 || status >= 300) {
+        stats.non2xx += 1;
+        const refusal = `${status} ${problemTypeOf(body)}`;
+        stats.refusals[refusal] = (stats.refusals[refusal] ?? 0) + 1;
+      }
       stats.calls.push(Number(header('x-dynamodb-calls') ?? Number.NaN));
       stats.cacheReads.push(Number(header('x-bench-cache-reads') ?? 0));
       const ops = header('x-bench-ops') ?? '?';
@@ -133,6 +140,18 @@ export async function runLoad(options: {
     timeouts: result.timeouts,
     seconds: result.duration,
   };
+}
+
+/** The problem+json answer's `type` (its last path segment, e.g. `version_conflict`), or its title, or `?`. */
+function problemTypeOf(body: string | undefined): string {
+  try {
+    const problem = JSON.parse(body ?? '') as { type?: unknown; title?: unknown };
+    if (typeof problem.type === 'string') return problem.type.split('/').at(-1) ?? problem.type;
+    if (typeof problem.title === 'string') return problem.title;
+  } catch {
+    // Not JSON: the status alone says what there is.
+  }
+  return '?';
 }
 
 /** Nearest-rank percentile of unsorted samples (the input is not changed). */

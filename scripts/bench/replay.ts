@@ -197,6 +197,7 @@ export async function measureReplay(options: {
     requests: latencies.length,
     seconds: (performance.now() - started) / 1000,
     non2xx: 0,
+    refusals: {},
     latencies,
     calls: requests.length > 0 ? latencies.map((_, i) => requests[i % requests.length]!.length) : [],
     cacheReads: latencies.map(() => 0),

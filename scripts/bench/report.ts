@@ -91,7 +91,12 @@ export function rowOf(stats: LabelStats, path: string): Row {
   const excluding = stats.calls.map((calls, i) => calls - (stats.cacheReads[i] ?? 0));
   const failures: string[] = [];
   if (stats.requests === 0) failures.push('no answers');
-  if (stats.non2xx > 0) failures.push(`${stats.non2xx} answers were not 2xx`);
+  if (stats.non2xx > 0)
+    failures.push(
+      `${stats.non2xx} answers were not 2xx (${Object.entries(stats.refusals)
+        .map(([refusal, count]) => `${refusal} ×${count}`)
+        .join('; ')})`,
+    );
   if (excluding.some((calls) => Number.isNaN(calls))) failures.push('answers without x-dynamodb-calls');
   const ops = Object.entries(stats.opsSeen).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
   let budgetText = '';
