@@ -1,6 +1,7 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect } from 'vitest';
 import { encodeGb18030, encodeUtf8WithBom, unitsCsv } from '../support/csv-fixtures.ts';
-import { countyTest, type TestApi } from '../support/fixtures.ts';
+import { countyTest, everyItem, type TestApi } from '../support/fixtures.ts';
 import { DEMO_LOGIN_PASSWORD, type SeededCounty } from '../support/harness.ts';
 
 const it = countyTest({ prefix: 'im' })
@@ -102,6 +103,57 @@ describe('unit import', () => {
     expect(a.body.summary.unchanged + b.body.summary.unchanged).toBe(70);
     for (const [i, row] of a.body.rows.entries()) expect(row.unitId).toBe(b.body.rows[i].unitId);
     expect((await admin.get(`/grids/${county.county}/stats`)).body.units).toBe(before + 70);
+  });
+
+  it('finds a unit renamed while the import wrote its search entries by its new name only', async ({
+    api,
+    county,
+    admin,
+    importBytes,
+  }) => {
+    const names = ['同步旧名检索1号站', '同步旧名检索2号站', '同步旧名检索3号站'];
+    const csv = unitsCsv(
+      names.map((name, i) => ({
+        name,
+        serial: 9600 + i,
+        industry: 'gas',
+        township: '城关镇',
+        village: '南关村',
+      })),
+    );
+    // Once the units are in and before any of their postings is written, someone renames the second: every
+    // BatchWriteItem of postings waits for the rename, so they all land after it, written from the old name.
+    const client = api.deps.data.client;
+    const send = client.send;
+    let renamed: Promise<{ status: number }> | undefined;
+    client.send = (async (command: unknown) => {
+      if (command instanceof BatchWriteCommand) {
+        renamed ??= (async () => {
+          const made = await everyItem<{ id: string; name: string; version: number }>(
+            admin,
+            `/units?grid=${county.county}`,
+          );
+          const second = made.find((unit) => unit.name === names[1])!;
+          return admin.patch(`/units/${second.id}`, { name: '同步新名已改站', version: second.version });
+        })();
+        expect(await renamed).toMatchObject({ status: 200 });
+      }
+      return (send as (this: typeof client, sent: unknown) => Promise<unknown>).call(client, command);
+    }) as typeof client.send;
+    try {
+      expect((await importBytes(encodeUtf8WithBom(csv))).body.summary).toMatchObject({ created: 3 });
+    } finally {
+      client.send = send;
+    }
+    expect(renamed).toBeDefined();
+
+    const named = async (query: string) =>
+      (await everyItem<{ name: string }>(admin, `/units?q=${encodeURIComponent(query)}`)).map(
+        (unit) => unit.name,
+      );
+    expect(await named('同步新名已改')).toEqual(['同步新名已改站']);
+    expect(await named('同步旧名检索2号')).toEqual([]);
+    expect((await named('同步旧名检索')).sort()).toEqual([names[0], names[2]]);
   });
 
   it('rejects a file with a missing column, naming it, and imports nothing', async ({ importBytes }) => {

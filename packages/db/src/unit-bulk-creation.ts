@@ -23,9 +23,12 @@ const MAX_UNPROCESSED_ROUNDS = 10;
 export type BatchWrite = { put: StoredItem } | { delete: { pk: string; sk: string } };
 
 /** Units createMany wrote in one transaction, and the marker that holds their search postings owed. */
+/** What a unit's search postings are written from, and its version (to see it changed after they were). */
+type IndexedUnit = Pick<Unit, 'id' | 'name' | 'address' | 'creditCode' | 'version'>;
+
 export interface CreatedBatch {
   marker: { pk: string; sk: string };
-  units: Pick<Unit, 'id' | 'name' | 'address' | 'creditCode'>[];
+  units: IndexedUnit[];
 }
 
 export class UnitBulkCreation {
@@ -76,18 +79,15 @@ export class UnitBulkCreation {
   }
 
   /**
-   * The search postings of units createMany wrote (BatchWriteItem, 25 a call, `inFlight` calls at once), then
-   * the batches' markers deleted. Postings are whole-item Puts keyed by unit and gram, so writing them again
-   * (a retried import, finishPendingSearch racing an import still running) rewrites the same items.
+   * The search postings of units createMany wrote (BatchWriteItem, 25 a call, `inFlight` calls at once), checked
+   * against the units as they are after (`recheck`), then the batches' markers deleted. Postings are whole-item Puts
+   * keyed by unit and gram, so writing them again (a retried import, finishPendingSearch racing an import still
+   * running) rewrites the same items.
    */
   async indexCreated(batches: readonly CreatedBatch[], inFlight = 4): Promise<void> {
-    const writes: BatchWrite[] = [];
-    for (const { units } of batches)
-      for (const unit of units) {
-        for (const put of this.search.postings(unit.id, unitSearchDocument(unit))) writes.push({ put });
-        if (unit.creditCode) writes.push({ put: this.search.codePosting(unit.id, unit.creditCode) });
-      }
-    await batchWrite(this.store, writes, inFlight);
+    const units = new Map(batches.flatMap(({ units }) => units.map((unit) => [unit.id, unit] as const)));
+    await this.writePostings(units.values(), inFlight);
+    await this.recheck(units, inFlight);
     await batchWrite(
       this.store,
       batches.map((batch) => ({ delete: batch.marker })),
@@ -114,30 +114,39 @@ export class UnitBulkCreation {
     for (const marker of markers) {
       if (!keepGoing()) return { indexed, complete: false };
       const ids = (marker.ids as string[] | undefined) ?? [];
-      let units = await this.current(ids);
+      const units = await this.current(ids);
       await this.writePostings(units.values(), inFlight);
-      // A unit changed between that read and those writes (a rename as the postings went) had the postings of its
-      // new text overwritten with the old, and its old grams written again: write what it holds now, and delete
-      // the grams it no longer has, until a read finds nothing changed since the last writes.
-      for (let round = 0; round < MAX_RECHECK_ROUNDS; round++) {
-        const now = await this.current(ids);
-        const writes: BatchWrite[] = [];
-        for (const [id, unit] of now) {
-          const before = units.get(id);
-          if (!before || before.version === unit.version) continue;
-          for (const change of this.search.changes(id, unitSearchDocument(before), unitSearchDocument(unit)))
-            if (change.Put?.Item) writes.push({ put: change.Put.Item as StoredItem });
-            else if (change.Delete?.Key)
-              writes.push({ delete: change.Delete.Key as { pk: string; sk: string } });
-        }
-        units = now;
-        if (writes.length === 0) break;
-        await batchWrite(this.store, writes, inFlight);
-      }
+      await this.recheck(units, inFlight);
       await batchWrite(this.store, [{ delete: { pk: String(marker.pk), sk: String(marker.sk) } }], inFlight);
       indexed += units.size;
     }
     return { indexed, complete: true };
+  }
+
+  /**
+   * A unit changed between the read its postings were written from and those writes (a rename as the postings
+   * went) had the postings of its new text overwritten with the old, and its old grams written again: this writes
+   * what it holds now and deletes the grams it no longer has, until a read finds nothing changed since the last
+   * writes (at most MAX_RECHECK_ROUNDS). One consistent BatchGetItem per 100 units when nothing changed.
+   */
+  private async recheck(written: ReadonlyMap<string, IndexedUnit>, inFlight: number): Promise<void> {
+    const ids = [...written.keys()];
+    let units: ReadonlyMap<string, IndexedUnit> = written;
+    for (let round = 0; round < MAX_RECHECK_ROUNDS; round++) {
+      const now = await this.current(ids);
+      const writes: BatchWrite[] = [];
+      for (const [id, unit] of now) {
+        const before = units.get(id);
+        if (!before || before.version === unit.version) continue;
+        for (const change of this.search.changes(id, unitSearchDocument(before), unitSearchDocument(unit)))
+          if (change.Put?.Item) writes.push({ put: change.Put.Item as StoredItem });
+          else if (change.Delete?.Key)
+            writes.push({ delete: change.Delete.Key as { pk: string; sk: string } });
+      }
+      units = now;
+      if (writes.length === 0) return;
+      await batchWrite(this.store, writes, inFlight);
+    }
   }
 
   /** The units as they are now, by id (a consistent read). */
@@ -147,7 +156,7 @@ export class UnitBulkCreation {
   }
 
   /** Every posting of these units (their name and address grams, and their credit code). */
-  private async writePostings(units: Iterable<Unit>, inFlight: number): Promise<void> {
+  private async writePostings(units: Iterable<IndexedUnit>, inFlight: number): Promise<void> {
     const writes: BatchWrite[] = [];
     for (const unit of units) {
       for (const put of this.search.postings(unit.id, unitSearchDocument(unit))) writes.push({ put });
