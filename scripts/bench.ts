@@ -326,27 +326,29 @@ async function main(): Promise<number> {
           const row = rowOf(stats, phase.paths[stats.label] ?? '');
           rows.push(row);
           const captured = captures[stats.label] ?? [];
+          let referenceCpu = '';
           if (withReference && ROW_BUDGETS[row.label]?.overhead) {
             if (!replayable(captured)) {
               row.failures.push(`no reference: ${captured.length} answers captured, not all replayable`);
             } else {
               // Right after the endpoint, with its connections and time: the same calls without the API.
               await settle();
-              applyOverhead(
-                row,
-                await measureReplay({
-                  label: row.label,
-                  client: referenceClient,
-                  requests: captured,
-                  concurrency: options.connections,
-                  seconds: options.duration,
-                  run: `${Date.now().toString(36)}`,
-                }),
-              );
+              const reference = await measureReplay({
+                label: row.label,
+                client: referenceClient,
+                requests: captured,
+                concurrency: options.connections,
+                seconds: options.duration,
+                run: `${Date.now().toString(36)}`,
+              });
+              applyOverhead(row, reference);
+              // The replaying process's CPU per answer: the DynamoDB client's own share of the API's CPU above.
+              if (reference.cpuMs !== undefined && reference.requests > 0)
+                referenceCpu = ` (same calls alone ${(reference.cpuMs / reference.requests).toFixed(2)})`;
             }
           }
           log(
-            `  ${row.label.padEnd(32)} p50 ${row.p50.toFixed(1).padStart(7)} ms  ${row.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${row.callsMean.toFixed(2)} calls/req  ${overheadText(row).padEnd(16)}  ${apiCpu}`,
+            `  ${row.label.padEnd(32)} p50 ${row.p50.toFixed(1).padStart(7)} ms  ${row.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${row.callsMean.toFixed(2)} calls/req  ${overheadText(row).padEnd(16)}  ${apiCpu}${referenceCpu}`,
           );
         }
       }

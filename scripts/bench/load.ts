@@ -28,6 +28,8 @@ export interface LabelStats {
   refusals: Record<string, number>;
   /** Latencies in ms, as autocannon measured them (request written → response complete). */
   latencies: number[];
+  /** CPU time (ms) of the process that sent the requests, where that process does nothing else (the replay). */
+  cpuMs?: number;
   /** `x-dynamodb-calls` of every answer (the product's own count). */
   calls: number[];
   /** Per answer, how many of those calls were per-process cache refreshes (county status, settings). */

@@ -171,6 +171,7 @@ export async function measureReplay(options: {
   const latencies: number[] = [];
   const opsSeen: Record<string, number> = {};
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
   const send = (call: CapturedCall, worker: number) => {
@@ -192,7 +193,9 @@ export async function measureReplay(options: {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)));
+  const cpu = process.cpuUsage(cpuBefore);
   return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
     label: options.label,
     requests: latencies.length,
     seconds: (performance.now() - started) / 1000,

@@ -8,6 +8,7 @@ import {
   type RiskPoint,
   type Role,
   reviewNeedsSettings,
+  riskPointActionsFor,
   worseColor,
 } from '@gridsafe/core';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +119,28 @@ describe('the risk point review', () => {
     expect(worseColor('blue', 'red')).toBe('red');
     expect(worseColor('orange', 'yellow')).toBe('orange');
     expect(worseColor('yellow', undefined)).toBe('yellow');
+  });
+
+  it('offers each point of a list page the steps it would offer that point alone, however alike the points are', () => {
+    const township = as('township_officer', 'township.officer');
+    const submitted = walk(draft(), 'submit', as('grid_member', 'grid.member'));
+    const page: ReviewPoint[] = [
+      submitted,
+      { ...submitted },
+      // Alike in every field but who submitted it: the officer may not approve their own filing.
+      { ...submitted, submittedBy: 'township.officer' },
+      walk(submitted, 'approve', as('township_officer')),
+      draft({ status: 'filed', color: 'red', filedColor: 'red', reopenBy: 'township' }),
+      draft({ status: 'filed', color: 'red', filedColor: 'red', reopenBy: 'county' }),
+      draft(),
+    ];
+    const actionsOf = riskPointActionsFor(township, DEFAULT_SETTINGS);
+    const asked = page.map((point) => actionsOf(point));
+    expect(asked).toEqual(page.map((point) => allowedRiskPointActions(point, township, DEFAULT_SETTINGS)));
+    expect(asked[0]).toEqual(['approve', 'return']);
+    expect(asked[2]).toEqual(['return']);
+    expect(asked[4]).toEqual(['reopen']);
+    expect(asked[5]).toEqual([]);
   });
 });
 

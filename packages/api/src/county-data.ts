@@ -15,23 +15,50 @@ import { PhotoStore } from '@gridsafe/evidence';
 import type { Context } from 'hono';
 import type { AppEnv } from './app-env.ts';
 
-/** The repositories of the request's county, all sharing its TenantStore (and its call counter). */
-export function countyData(c: Context<AppEnv>) {
-  const store = c.get('store');
-  const former = c.get('formerCallerId');
-  const current = c.get('principal')?.userId;
-  return {
-    store,
-    grids: new GridRepository(store),
-    departments: new DepartmentRepository(store),
-    units: new UnitRepository(store),
-    users: new UserRepository(store),
-    idempotency: new IdempotencyStore(store, former && current ? { current, former } : undefined),
-    riskPoints: new RiskPointRepository(store),
-    settings: new SettingsRepository(store),
-    knowledge: new KnowledgeRepository(store),
-    photos: new PhotoStore(c.get('deps').evidence.client, c.get('deps').evidence.bucket, c.get('tenant')),
-  };
+/**
+ * The repositories of the request's county, all sharing its TenantStore (and its call counter). Each is made when
+ * first read: a request reads one or two of the ten, and making all of them at every call was about 1% of the API's
+ * CPU on a short read (docs/performance.md). Each call answers a fresh set, as the principal may have changed.
+ */
+export function countyData(c: Context<AppEnv>): CountyData {
+  return new CountyData(c);
+}
+
+export class CountyData {
+  readonly store: TenantStore;
+  constructor(private readonly c: Context<AppEnv>) {
+    this.store = c.get('store');
+  }
+  get grids() {
+    return new GridRepository(this.store);
+  }
+  get departments() {
+    return new DepartmentRepository(this.store);
+  }
+  get units() {
+    return new UnitRepository(this.store);
+  }
+  get users() {
+    return new UserRepository(this.store);
+  }
+  get idempotency() {
+    const former = this.c.get('formerCallerId');
+    const current = this.c.get('principal')?.userId;
+    return new IdempotencyStore(this.store, former && current ? { current, former } : undefined);
+  }
+  get riskPoints() {
+    return new RiskPointRepository(this.store);
+  }
+  get settings() {
+    return new SettingsRepository(this.store);
+  }
+  get knowledge() {
+    return new KnowledgeRepository(this.store);
+  }
+  get photos() {
+    const { evidence } = this.c.get('deps');
+    return new PhotoStore(evidence.client, evidence.bucket, this.c.get('tenant'));
+  }
 }
 
 export function createTenantStore(c: Context<AppEnv>, tenant: string): TenantStore {

@@ -204,6 +204,43 @@ export function allowedRiskPointActions(
   );
 }
 
+/** Every field of a point the review rules read: `nextReviewState` takes exactly these. */
+const REVIEW_FIELDS = [
+  'status',
+  'color',
+  'reviewChain',
+  'reviewStep',
+  'createdBy',
+  'filedColor',
+  'submittedBy',
+  'reopenBy',
+] as const satisfies readonly (keyof Parameters<typeof nextReviewState>[0])[];
+// A field the rules come to read and the list above forgets would make two different points share an answer.
+type UnlistedReviewField = Exclude<keyof Parameters<typeof nextReviewState>[0], (typeof REVIEW_FIELDS)[number]>;
+const reviewFieldsListed: [UnlistedReviewField] extends [never] ? true : false = true;
+void reviewFieldsListed;
+
+/**
+ * `allowedRiskPointActions` for the points of one list page, one person and one county's settings: points alike in
+ * every field the rules read (a page of filed red points mostly is) share one asking of the machine. Asking it
+ * throws for each closed step, and a page of 50 points was 200 throws, about 3% of the API's CPU on the red list.
+ */
+export function riskPointActionsFor(
+  principal: Principal,
+  settings: Pick<TenantSettings, 'reviewChains' | 'reviews'>,
+): (point: Parameters<typeof nextReviewState>[0]) => RiskPointTransition[] {
+  const answers = new Map<string, RiskPointTransition[]>();
+  return (point) => {
+    const key = JSON.stringify(REVIEW_FIELDS.map((field) => point[field] ?? null));
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = allowedRiskPointActions(point, principal, settings);
+      answers.set(key, answer);
+    }
+    return [...answer];
+  };
+}
+
 function wrongState(status: RiskPointStatus, wanted: string): ConflictError {
   return new ConflictError(`A risk point that is ${status} cannot be ${wanted}.`, 'wrong_state');
 }

@@ -1,7 +1,14 @@
 import type { ChainHead } from './audit-log.ts';
 import { sortKeyRange } from './keys.ts';
 import { type GsiName, gsiKeyAttributes } from './table-definition.ts';
-import type { Page, QueryInput, StoredItem, TenantStore, TransactItem } from './tenant-store.ts';
+import {
+  type Page,
+  type QueryInput,
+  type StoredItem,
+  type TenantStore,
+  type TransactItem,
+  withoutAttributes,
+} from './tenant-store.ts';
 
 /**
  * A partition key after the county prefix: a constant name, or a name and the field whose value follows it
@@ -120,8 +127,7 @@ export function entity<T extends { id: string }>(declaration: EntityDeclaration<
         ...chain,
       };
     },
-    fromItem: <R>(item: StoredItem) =>
-      Object.fromEntries(Object.entries(item).filter(([name]) => !stripped.has(name))) as R,
+    fromItem: <R>(item: StoredItem) => withoutAttributes(item, stripped) as R,
     put: (store, record, chain, lock) => ({
       Put: {
         TableName: store.tableName,

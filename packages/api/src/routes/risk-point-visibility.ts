@@ -8,6 +8,7 @@ import {
   type Principal,
   type RiskPoint,
   reviewNeedsSettings,
+  riskPointActionsFor,
   type TenantSettings,
 } from '@gridsafe/core';
 import { fromItem, type RiskPointListItem } from '@gridsafe/db';
@@ -48,7 +49,7 @@ export async function reviewSettingsFor(
  */
 export async function summariesWithAllowedActions(c: Context<AppEnv>, points: readonly RiskPointListItem[]) {
   const principal = c.get('principal');
-  const settings = await reviewSettingsFor(c, points);
+  const actionsOf = riskPointActionsFor(principal, await reviewSettingsFor(c, points));
   return points.map((point) => {
     const {
       createdBy: _createdBy,
@@ -57,7 +58,7 @@ export async function summariesWithAllowedActions(c: Context<AppEnv>, points: re
       reopenBy: _reopen,
       ...summary
     } = point;
-    return { ...summary, allowedActions: allowedRiskPointActions(point, principal, settings) };
+    return { ...summary, allowedActions: actionsOf(point) };
   });
 }
 
