@@ -7,12 +7,11 @@ import {
   recordLink,
   runWebhookDeliveries,
 } from '@gridsafe/api/channels';
-import { systemClock, ulidSource } from '@gridsafe/core';
+import { systemClock } from '@gridsafe/core';
 import {
   createDocumentClient,
   MAP_NODES_PER_SWEEP,
   MapSnapshot,
-  planPatrols,
   runEscalationSweep,
   runReminderSweep,
   SettingsRepository,
@@ -52,7 +51,8 @@ const webhookDeliveries = (store: TenantStore) =>
 
 /**
  * EventBridge runs this every 5 minutes for the stack's one county: raise overdue hazards (and notify both
- * chains), then, once a day, give units without a patrol task their next one, then write the reminders now due,
+ * chains), then write the reminders now due (the daily patrol plan runs at night in the assessment refresh, which
+ * has 15 minutes: docs/decisions.md, "The daily plan runs at night"),
  * and last, once an hour, build the map snapshot's stale nodes (at most MAP_NODES_PER_SWEEP a run). A hazard whose write failed makes
  * the run fail, so the alarm fires and EventBridge retries; the ones that succeeded are not raised twice.
  *
@@ -88,8 +88,7 @@ export const handler = middy(async (event: unknown) => {
     logger: log,
     limit: 2000,
   });
-  const plan = await planPatrols({ store, clock: systemClock, settings, ids: ulidSource, logger: log });
-  // After the plan, so tomorrow's new tasks are reminded in this run; each reminder is created once only.
+  // Each reminder is created once only.
   const reminders = await runReminderSweep({
     store,
     clock: systemClock,
@@ -114,5 +113,5 @@ export const handler = middy(async (event: unknown) => {
         })
       : undefined;
   if (sweep.failed > 0) throw new Error(`${sweep.failed} hazard(s) could not be escalated; see the log.`);
-  return { sweep, plan, reminders, deliveries, webhooks, map };
+  return { sweep, reminders, deliveries, webhooks, map };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,4 +1,4 @@
-import { AdjustableClock, quarterOf } from '@gridsafe/core';
+import { AdjustableClock, makeCreditCode, quarterOf } from '@gridsafe/core';
 import { countyApiBasePath, PLATFORM_API_BASE } from '@gridsafe/core/contract';
 import { AssessmentSnapshots, TenantStore } from '@gridsafe/db';
 import { poolUsername, totpCode } from '@gridsafe/identity';
@@ -360,16 +360,31 @@ describe('the assessment refresh (functions/assessment-refresh.ts)', () => {
     countyApi = await importBundledHandler('functions/api.ts', functionEnvironment());
   }, 120_000);
 
+  /** A run with the function's 15 minutes ahead of it (infra/src/tenant-stack.ts). */
+  const nightly = () =>
+    lambdaContext(`gridsafe-${county.tenant}-assessment-refresh`, { timeoutMs: 15 * 60_000 });
+
   it('stores the current quarter’s assessment overnight, and the assessment page answers from it', async () => {
     const snapshots = new AssessmentSnapshots(new TenantStore(api.deps.documentClient, TABLE, county.tenant));
     expect(await snapshots.get(quarter, true)).toBeUndefined();
+    // A unit registered during the day: the night's plan gives it its first patrol task.
+    const unit = await admin.post('/units', {
+      name: '夜间巡查计划测试厂',
+      creditCode: makeCreditCode('91341222', 7810),
+      industry: 'gas',
+      gridId: county.village1,
+    });
+    expect(unit.status).toBe(201);
+    const tasks = async () => (await admin.get(`/patrols?unit=${unit.body.id}&status=scheduled`)).body.items;
+    expect(await tasks()).toEqual([]);
 
     const started = new Date().toISOString();
-    const result = await handler(
-      scheduledEvent(`gridsafe-${county.tenant}-assessment`),
-      lambdaContext(`gridsafe-${county.tenant}-assessment-refresh`),
-    );
+    const result = await handler(scheduledEvent(`gridsafe-${county.tenant}-assessment`), nightly());
     expect(result.refreshed).toContain(quarter);
+    // The escalation sweep, every 5 minutes, no longer plans: it has 2 minutes, and a Nanjing-sized plan takes more.
+    expect(result.plan).toMatchObject({ ran: true, created: 1 });
+    expect(result.plan.present).toBeGreaterThanOrEqual(39);
+    expect(await tasks()).toHaveLength(1);
     const stored = await snapshots.get(quarter, true);
     expect(stored?.computedAt).toEqual(expect.any(String));
     expect(String(stored?.computedAt) >= started).toBe(true);
@@ -391,6 +406,11 @@ describe('the assessment refresh (functions/assessment-refresh.ts)', () => {
     expect(page.body.rows.find((r: { id: string }) => r.id === county.township1)).toBeDefined();
     // Read, not computed again.
     expect(await snapshots.computations(quarter)).toBe(1);
+
+    // A second run the same night (EventBridge's retry) computes nothing again and plans nothing again.
+    const again = await handler(scheduledEvent(`gridsafe-${county.tenant}-assessment`), nightly());
+    expect(again).toMatchObject({ refreshed: [], plan: { ran: false, created: 0 } });
+    expect(await tasks()).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,9 @@
+import { systemClock, ulidSource } from '@gridsafe/core';
+import { planPatrols, SettingsRepository } from '@gridsafe/db';
 import { describe, expect } from 'vitest';
-import { type Client, countyTest, hazardStats } from '../support/fixtures.ts';
+import { encodeUtf8WithBom, unitsCsv } from '../support/csv-fixtures.ts';
+import { type Client, countyTest, everyItem, hazardStats } from '../support/fixtures.ts';
+import { DEMO_LOGIN_PASSWORD } from '../support/harness.ts';
 import { sha256Hex, testJpeg, uploadWith } from '../support/photos.ts';
 
 const it = countyTest({ prefix: 'pa' });
@@ -231,5 +235,56 @@ describe('completing a patrol', () => {
       (await department.post(`/patrols/${patrol.id}/complete`, { position, items: answersFor(patrol) }))
         .status,
     ).toBe(403);
+  });
+});
+
+describe('the daily patrol plan', () => {
+  it('gives each new unit one task when two plans run at once, their transactions racing on the statistics', async ({
+    api,
+    county,
+    store,
+    admin,
+  }) => {
+    // 60 units of one village, none with a task yet (the import plans none).
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      name: `并发巡查计划${i + 1}号店`,
+      serial: 8100 + i,
+      industry: 'gas',
+      township: '城关镇',
+      village: '南关村',
+    }));
+    const imported = await api.app.request(`/t/${county.tenant}/api/v1/units/import`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await api.login(county.tenant, 'county.admin', DEMO_LOGIN_PASSWORD)}`,
+        'content-type': 'text/csv',
+      },
+      body: encodeUtf8WithBom(unitsCsv(rows)),
+    });
+    expect(((await imported.json()) as { summary: unknown }).summary).toMatchObject({ created: 60 });
+    const { settings } = await new SettingsRepository(store).get();
+    const plan = () => planPatrols({ store, clock: systemClock, settings, ids: ulidSource, force: true });
+
+    // Each plan schedules its units 8 at a time: 16 transactions at once update the village's statistics items.
+    const [a, b] = await Promise.all([plan(), plan()]);
+    const tasksOf = async () => {
+      const tasks = await everyItem<{ unitId: string }>(admin, '/patrols?status=scheduled');
+      const byUnit = new Map<string, number>();
+      for (const task of tasks) byUnit.set(task.unitId, (byUnit.get(task.unitId) ?? 0) + 1);
+      return byUnit;
+    };
+    const units = await everyItem<{ id: string; name: string }>(admin, `/units?grid=${county.county}`);
+    const newIds = units.filter((unit) => unit.name.startsWith('并发巡查计划')).map((unit) => unit.id);
+    expect(newIds).toHaveLength(60);
+    const first = await tasksOf();
+    // No unit got two tasks; a unit whose transaction lost every race waits for the next plan.
+    expect(newIds.every((id) => (first.get(id) ?? 0) <= 1)).toBe(true);
+    expect(a.created + b.created).toBe(newIds.filter((id) => first.get(id) === 1).length);
+    expect(a.created + b.created).toBeGreaterThan(0);
+
+    // The next plan gives the rest theirs: every new unit has exactly one.
+    await plan();
+    const after = await tasksOf();
+    expect(newIds.every((id) => after.get(id) === 1)).toBe(true);
   });
 });

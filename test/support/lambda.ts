@@ -58,8 +58,8 @@ async function bundleAndImport(entry: string, env: Record<string, string>) {
 }
 
 /** What the Lambda runtime hands a handler as its second argument. */
-export function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 30_000;
+export function lambdaContext(functionName: string, { timeoutMs = 30_000 } = {}): Context {
+  const deadline = Date.now() + timeoutMs;
   const unsupported = () => {
     throw new Error('callback-style completion is not used by these handlers');
   };

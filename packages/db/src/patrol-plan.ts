@@ -26,9 +26,21 @@ export interface PatrolPlanOptions {
   logger?: Logger;
   /** Plan even when today's plan already ran (tests, the demo seed). */
   force?: boolean;
-  /** Ends the plan at the next unit (a local stack stopping); the units not reached wait for tomorrow's plan. */
+  /**
+   * Ends the plan at the next unit (a local stack stopping, a Lambda near its timeout); the units not reached wait
+   * for tomorrow's plan.
+   */
   signal?: AbortSignal;
+  /** Units scheduled at once (SCHEDULES_IN_FLIGHT unless given: `npm run bench:import -- --plan` compares). */
+  inFlight?: number;
 }
+
+/** Units scheduled at once: each is a GetItem and a transaction, so a Nanjing-sized first plan is not hours long. */
+const SCHEDULES_IN_FLIGHT = 8;
+/** A page of the county's units or risk points: DynamoDB's 1 MB allowing, a tenth of the Queries of 100. */
+const PLAN_PAGE = 1000;
+/** Pauses before scheduling a unit again whose transaction lost a race on the statistics' shared items. */
+const CONFLICT_RETRY_MS = [20, 80, 250, 600];
 
 /** The planner acts as the county's system, like the escalation sweep. */
 export function systemPrincipal(tenant: string, username: string): Principal {
@@ -41,7 +53,7 @@ export async function riskPointsByUnit(store: TenantStore): Promise<Map<string, 
   const byUnit = new Map<string, PatrolRiskPoint[]>();
   let cursor: string | undefined;
   do {
-    const page = await points.list({ withinPath: '' }, { limit: 100, cursor });
+    const page = await points.list({ withinPath: '' }, { limit: PLAN_PAGE, cursor });
     for (const point of page.items) {
       const list = byUnit.get(point.unitId) ?? [];
       list.push(patrolPointOf(point));
@@ -66,7 +78,8 @@ export function patrolPointOf(point: RiskPoint): PatrolRiskPoint {
  * Gives every unit without an open patrol task a new one, due one interval from now (by its supervision level and
  * its risk points' colours). Completing a task schedules the next, so this only fills in units that are new or
  * never had one. Runs at most once a day per county (a marker item with the day) unless forced; safe to run twice
- * at once, since each unit's open slot can be claimed only once.
+ * at once, since each unit's open slot can be claimed only once. Units are scheduled SCHEDULES_IN_FLIGHT at a time:
+ * after a 320,000-unit import, one after another was hours (docs/decisions.md, "The daily plan runs at night").
  */
 export async function planPatrols(
   options: PatrolPlanOptions,
@@ -108,27 +121,47 @@ export async function planPatrols(
   const ctx = { principal: systemPrincipal(store.tenant, 'patrol-planner'), now };
   let created = 0;
   let present = 0;
+  /** Units whose transaction lost every race on the statistics items: tomorrow's plan gives them their task. */
+  let deferred = 0;
   let cursor: string | undefined;
   do {
-    const page = await units.list({ withinPath: '' }, { limit: 100, cursor });
-    for (const unit of page.items) {
-      if (options.signal?.aborted) {
-        logger.info('patrol plan stopped', { tenant: store.tenant, created, present });
-        return { ran: true, created, present };
+    const page = await units.list({ withinPath: '' }, { limit: PLAN_PAGE, cursor });
+    // A suspended, closed or deregistered unit is not patrolled (its task waits, cancelled, for a reopening).
+    const due = page.items.filter((unit) => isActiveUnit(unit) && !open.has(unit.id));
+    present += page.items.filter((unit) => isActiveUnit(unit) && open.has(unit.id)).length;
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (next < due.length && !failed && !options.signal?.aborted) {
+        const unit = due[next++]!;
+        try {
+          const outcome = await schedule(
+            store,
+            patrols,
+            unit,
+            points.get(unit.id) ?? [],
+            settings,
+            ctx,
+            ids.next(),
+          );
+          if (outcome === 'created') created += 1;
+          else if (outcome === 'claimed') present += 1;
+          else deferred += 1;
+        } catch (error) {
+          // The other workers stop at their next unit; the plan fails as it did one unit at a time.
+          failed = true;
+          throw error;
+        }
       }
-      // A suspended, closed or deregistered unit is not patrolled (its task waits, cancelled, for a reopening).
-      if (!isActiveUnit(unit)) continue;
-      if (open.has(unit.id)) {
-        present += 1;
-        continue;
-      }
-      if (await schedule(store, patrols, unit, points.get(unit.id) ?? [], settings, ctx, ids.next()))
-        created += 1;
-      else present += 1;
+    };
+    await Promise.all(Array.from({ length: options.inFlight ?? SCHEDULES_IN_FLIGHT }, worker));
+    if (options.signal?.aborted) {
+      logger.info('patrol plan stopped', { tenant: store.tenant, created, present, deferred });
+      return { ran: true, created, present };
     }
     cursor = page.nextCursor;
   } while (cursor);
-  logger.info('patrol plan finished', { tenant: store.tenant, created, present });
+  logger.info('patrol plan finished', { tenant: store.tenant, created, present, deferred });
   return { ran: true, created, present };
 }
 
@@ -140,15 +173,24 @@ async function schedule(
   settings: TenantSettings,
   ctx: { principal: Principal; now: Date },
   id: string,
-): Promise<boolean> {
-  try {
-    // A rated unit is patrolled at least as often as its credit level asks (credit.ts).
-    const creditPatrolDays = await creditPatrolDaysOf(store, unit.id);
-    await patrols.create(planPatrol({ ...unit, creditPatrolDays }, riskPoints, settings, ctx.now, id), ctx);
-    return true;
-  } catch (error) {
-    // Another planner claimed the unit first.
-    if (error instanceof ConflictError) return false;
-    throw error;
+): Promise<'created' | 'claimed' | 'deferred'> {
+  // A rated unit is patrolled at least as often as its credit level asks (credit.ts).
+  const creditPatrolDays = await creditPatrolDaysOf(store, unit.id);
+  const patrol = planPatrol({ ...unit, creditPatrolDays }, riskPoints, settings, ctx.now, id);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await patrols.create(patrol, ctx);
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      // Units scheduled side by side update the same statistics items: a lost race is tried again.
+      const pause = CONFLICT_RETRY_MS[attempt];
+      if (error.code === 'transaction_conflict' && pause !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
+        continue;
+      }
+      // Otherwise another planner claimed the unit first.
+      return error.code === 'transaction_conflict' ? 'deferred' : 'claimed';
+    }
   }
 }
