@@ -266,7 +266,6 @@ async function forgetPlannedTasks(store: TenantStore): Promise<void> {
   const slots = await store.queryAll({
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': store.key('PATROLOPEN') },
-    ProjectionExpression: 'pk, sk',
   });
   await batchWrite(
     store,
