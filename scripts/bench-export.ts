@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
 import { silentLogger } from '@gridsafe/core';
 import { ensureTable } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
+import { countyClient, exportUnitRegister, loadText } from './bench/county-client.ts';
 import { BENCH_ADMIN, BENCH_PASSWORD, seedSyntheticCounty } from './bench/seed-synthetic.ts';
 import { countyShape } from './bench/shape.ts';
 import { startDynamoDbLocal } from './local/dynamodb-local.ts';
@@ -26,10 +27,6 @@ const scaleArg = process.argv.indexOf('--scale');
 const SCALE = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : 1;
 const TENANT = 'benchexport';
 const BUCKET = 'bench-evidence';
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ');
 
 const s3Dir = mkdtempSync(join(tmpdir(), 'gridsafe-bench-s3-'));
 const [dynamo, s3, issuer] = await Promise.all([
@@ -66,70 +63,22 @@ try {
     (message) => {
       if (performance.now() - lastLog < 30_000) return;
       lastLog = performance.now();
-      console.log(`${message}   load ${load()}`);
+      console.log(`${message}   load ${loadText()}`);
     },
     'bulk',
   );
   console.log(
-    `seeded ${shape.units} units and ${shape.riskPoints} risk points in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s   load ${load()}`,
+    `seeded ${shape.units} units and ${shape.riskPoints} risk points in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s   load ${loadText()}`,
   );
 
-  const app = createApp(deps);
-  const signIn = async () => {
-    const login = await app.request(`/t/${TENANT}/api/v1/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: BENCH_ADMIN, password: BENCH_PASSWORD }),
-    });
-    if (!login.ok) throw new Error(`signing in answered ${login.status}: ${await login.text()}`);
-    return ((await login.json()) as { accessToken: string }).accessToken;
-  };
-  let accessToken = await signIn();
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const send = () =>
-      app.request(`/t/${TENANT}/api/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    let response = await send();
-    if (response.status === 401) {
-      accessToken = await signIn();
-      response = await send();
-    }
-    const answer = (await response.json()) as T;
-    if (response.status >= 300)
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-    return answer;
-  };
-
+  const api = await countyClient(createApp(deps), TENANT, {
+    username: BENCH_ADMIN,
+    password: BENCH_PASSWORD,
+  });
   for (const format of ['xlsx', 'csv'] as const) {
-    const started = performance.now();
-    const job = await api<{ id: string }>('POST', '/exports', { kind: 'units', filters: {}, format });
-    type Exported = { status: string; processed?: number; rows: number; total?: number; url?: string };
-    let progress: Exported;
-    let lastReport = 0;
-    for (;;) {
-      progress = await api<Exported>('GET', `/exports/${job.id}`);
-      if (progress.status === 'done' || progress.status === 'failed') break;
-      if (performance.now() - lastReport > 30_000) {
-        lastReport = performance.now();
-        console.log(
-          `  ${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s  ${format}: ${progress.processed ?? 0} of ${progress.total ?? '?'} rows   load ${load()}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const file = progress.url ? await fetch(progress.url) : undefined;
-    const size = file?.ok ? (await file.arrayBuffer()).byteLength : 0;
-    console.log(
-      `export ${format.padEnd(5)} ${seconds.toFixed(1).padStart(7)} s   ${(progress.rows / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status: progress.status, rows: progress.rows, total: progress.total, megabytes: +(size / 1048576).toFixed(1) })}   load ${load()}`,
-    );
-    if (progress.status !== 'done' || progress.rows !== shape.units || size === 0) process.exitCode = 1;
+    const exported = await exportUnitRegister(api, format);
+    if (exported.status !== 'done' || exported.rows !== shape.units || exported.bytes === 0)
+      process.exitCode = 1;
   }
 } finally {
   await Promise.allSettled([dynamo.stop(), s3.stop(), issuer.close()]);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp, createRuntimeDeps } from '@gridsafe/api';
@@ -9,6 +9,7 @@ import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
 import { batchWrite, ensureTable, planPatrols, SettingsRepository, TenantStore } from '@gridsafe/db';
 import { createS3Client, ensureBucket } from '@gridsafe/evidence';
 import iconv from 'iconv-lite';
+import { countyClient, exportUnitRegister, loadText } from './bench/county-client.ts';
 import { startDynamoDbLocal } from './local/dynamodb-local.ts';
 import { startLocalIssuer } from './local/local-issuer.ts';
 import { freePort } from './local/ports.ts';
@@ -82,17 +83,10 @@ try {
     },
     TAIHE,
   );
-  const app = createApp(deps);
-  // Signs in as the county admin; again whenever a long wait (a county-sized index build) outlived the token.
-  const signIn = async () => {
-    const login = await app.request('/t/taihe/api/v1/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'county.admin', password: DEMO_PASSWORD }),
-    });
-    return ((await login.json()) as { accessToken: string }).accessToken;
-  };
-  let accessToken = await signIn();
+  const api = await countyClient(createApp(deps), 'taihe', {
+    username: 'county.admin',
+    password: DEMO_PASSWORD,
+  });
 
   const villages = TAIHE.townships
     .flatMap((t) => t.villages.map((v) => [t.name, v] as const))
@@ -116,32 +110,7 @@ try {
   }
   const bytes = Uint8Array.from(iconv.encode(`${lines.join('\r\n')}\r\n`, 'gb18030'));
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const send = () =>
-      app.request(`/t/taihe/api/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    let response = await send();
-    if (response.status === 401) {
-      accessToken = await signIn();
-      response = await send();
-    }
-    const answer = (await response.json()) as T;
-    if (response.status >= 300)
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-    return answer;
-  };
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  // The machine's load average (1, 5 and 15 minutes) beside each figure: on shared cores it sets the pace.
-  const load = () =>
-    loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' ');
   const run = async (label: string) => {
     const started = performance.now();
     const job = await api<{ id: string; upload: { url: string; headers: Record<string, string> } }>(
@@ -162,7 +131,7 @@ try {
         lastReport = performance.now();
         const elapsed = (performance.now() - started) / 1000;
         console.log(
-          `  ${elapsed.toFixed(0).padStart(5)} s  ${progress.processed} of ${progress.total ?? '?'} rows   load ${load()}`,
+          `  ${elapsed.toFixed(0).padStart(5)} s  ${progress.processed} of ${progress.total ?? '?'} rows   load ${loadText()}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -172,7 +141,7 @@ try {
     const skipped = (progress as Progress & { skipped: number }).skipped;
     const errors = (progress as Progress & { errors: number }).errors;
     console.log(
-      `${label.padEnd(16)} ${seconds.toFixed(1).padStart(7)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status, processed, created, updated, skipped, errors })}   load ${load()}`,
+      `${label.padEnd(16)} ${seconds.toFixed(1).padStart(7)} s   ${(ROWS / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status, processed, created, updated, skipped, errors })}   load ${loadText()}`,
     );
     if (status !== 'done') process.exitCode = 1;
     return { started, seconds, created, skipped };
@@ -200,7 +169,7 @@ try {
   const searchable = (performance.now() - first.started) / 1000;
   if (SEARCH_WAIT)
     console.log(
-      `${'searchable'.padEnd(16)} ${searchable.toFixed(1).padStart(7)} s   ${(ROWS / searchable).toFixed(0).padStart(5)} rows/s   (every new unit's search postings written, from the first import's start)   load ${load()}`,
+      `${'searchable'.padEnd(16)} ${searchable.toFixed(1).padStart(7)} s   ${(ROWS / searchable).toFixed(0).padStart(5)} rows/s   (every new unit's search postings written, from the first import's start)   load ${loadText()}`,
     );
   const again = await run('same file again');
   // Every row made once, and a repeated file makes none: a retried or repeated import never duplicates a unit.
@@ -210,23 +179,9 @@ try {
   }
   if (EXPORT) {
     for (const format of ['xlsx', 'csv'] as const) {
-      const started = performance.now();
-      const job = await api<{ id: string }>('POST', '/exports', { kind: 'units', filters: {}, format });
-      type Exported = { status: string; rows: number; total?: number; url?: string; failure?: string };
-      let progress: Exported;
-      for (;;) {
-        progress = await api<Exported>('GET', `/exports/${job.id}`);
-        if (progress.status === 'done' || progress.status === 'failed') break;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const file = progress.url ? await fetch(progress.url) : undefined;
-      const size = file?.ok ? (await file.arrayBuffer()).byteLength : 0;
-      console.log(
-        `export ${format.padEnd(9)} ${seconds.toFixed(1).padStart(7)} s   ${(progress.rows / seconds).toFixed(0).padStart(5)} rows/s   ${JSON.stringify({ status: progress.status, rows: progress.rows, total: progress.total, megabytes: +(size / 1048576).toFixed(1), failure: progress.failure })}   load ${load()}`,
-      );
+      const exported = await exportUnitRegister(api, format);
       // The demo county's own units are in the register too: at least every imported row.
-      if (progress.status !== 'done' || progress.rows < ROWS || size === 0) process.exitCode = 1;
+      if (exported.status !== 'done' || exported.rows < ROWS || exported.bytes === 0) process.exitCode = 1;
     }
   }
   for (const [index, inFlight] of PLAN_IN_FLIGHT.entries()) {
@@ -244,7 +199,7 @@ try {
     });
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `plan, ${String(inFlight).padStart(2)} at once ${seconds.toFixed(1).padStart(7)} s   ${(plan.created / seconds).toFixed(0).padStart(5)} units/s   ${JSON.stringify(plan)}   load ${load()}`,
+      `plan, ${String(inFlight).padStart(2)} at once ${seconds.toFixed(1).padStart(7)} s   ${(plan.created / seconds).toFixed(0).padStart(5)} units/s   ${JSON.stringify(plan)}   load ${loadText()}`,
     );
     if (plan.created < ROWS) process.exitCode = 1;
   }

@@ -189,7 +189,7 @@ async function schedule(
         await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
         continue;
       }
-      // Otherwise another planner claimed the unit first.
+      // Lost every race (left to the next plan), or another planner claimed the unit first.
       return error.code === 'transaction_conflict' ? 'deferred' : 'claimed';
     }
   }

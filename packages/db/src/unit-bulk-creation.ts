@@ -22,10 +22,10 @@ const MAX_UNPROCESSED_ROUNDS = 10;
 /** One request of a BatchWriteItem: a whole item put, or a key deleted. No conditions (BatchWriteItem has none). */
 export type BatchWrite = { put: StoredItem } | { delete: { pk: string; sk: string } };
 
-/** Units createMany wrote in one transaction, and the marker that holds their search postings owed. */
 /** What a unit's search postings are written from, and its version (to see it changed after they were). */
 type IndexedUnit = Pick<Unit, 'id' | 'name' | 'address' | 'creditCode' | 'version'>;
 
+/** Units createMany wrote in one transaction, and the marker that holds their search postings owed. */
 export interface CreatedBatch {
   marker: { pk: string; sk: string };
   units: IndexedUnit[];
@@ -113,12 +113,12 @@ export class UnitBulkCreation {
     let indexed = 0;
     for (const marker of markers) {
       if (!keepGoing()) return { indexed, complete: false };
-      const ids = (marker.ids as string[] | undefined) ?? [];
-      const units = await this.current(ids);
-      await this.writePostings(units.values(), inFlight);
-      await this.recheck(units, inFlight);
-      await batchWrite(this.store, [{ delete: { pk: String(marker.pk), sk: String(marker.sk) } }], inFlight);
-      indexed += units.size;
+      const units = [...(await this.current((marker.ids as string[] | undefined) ?? [])).values()];
+      await this.indexCreated(
+        [{ marker: { pk: String(marker.pk), sk: String(marker.sk) }, units }],
+        inFlight,
+      );
+      indexed += units.length;
     }
     return { indexed, complete: true };
   }
