@@ -10,13 +10,14 @@ import { type ApiProcess, startApiProcess } from './bench/api-process.ts';
 import { checkSeededStats, type StatsCheck } from './bench/check-stats.ts';
 import { type DirectQueryTimes, formatDirectQueries, timeDirectQueries } from './bench/direct-queries.ts';
 import { measureDynamoReference, measureDynamoTransactionReference } from './bench/dynamo-reference.ts';
-import { getOneOf, type RequestKind, runLoad } from './bench/load.ts';
+import { getOneOf, type LabelStats, mergeLabelStats, type RequestKind, runLoad } from './bench/load.ts';
 import { machineFacts } from './bench/machine.ts';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './bench/options.ts';
 import { measureReplay, replayable } from './bench/replay.ts';
 import {
   applyNoopRatio,
   applyOverhead,
+  attributeRefreshes,
   compareScales,
   formatComparison,
   formatTable,
@@ -292,55 +293,109 @@ async function main(): Promise<number> {
       const phaseOps: Record<string, Record<string, number>> = {};
       for (const phase of phases) {
         await phase.prepare?.();
+        // The warm-up's answers are observed (their calls, captured for the reference); the measured run's are
+        // not, which would cost the API process work the product does not do (api-server.ts). With no warm-up
+        // the measured run is observed instead.
+        let observed: LabelStats[] = [];
         if (options.warmup > 0) {
-          await runLoad({
+          observed = (
+            await runLoad({
+              url: api.url,
+              token,
+              kind: phase.kind,
+              connections: options.connections,
+              seconds: options.warmup,
+              observe: true,
+            })
+          ).labels;
+          await phase.prepare?.();
+        }
+        scans += (await api.takeOps()).scans;
+        const captures = await api.takeCaptures();
+        const referenced = withReference && Object.keys(phase.paths).some((l) => ROW_BUDGETS[l]?.overhead);
+        // With a reference, the endpoint's run is measured in two halves, one before and one after it (A B A):
+        // a process still warming up (the API's JIT, DynamoDB Local's on a query shape it has not run yet) or a
+        // machine getting busier weighs on both alike, where before the endpoint always ran first and paid for it.
+        const halves = referenced ? [options.duration / 2, options.duration / 2] : [options.duration];
+        const runs: { labels: LabelStats[]; errors: number; timeouts: number }[] = [];
+        let cpuMs = 0;
+        let refreshes = 0;
+        const ops: Record<string, number> = {};
+        const references = new Map<string, LabelStats>();
+        for (const [half, seconds] of halves.entries()) {
+          if (half > 0) {
+            await phase.prepare?.();
+            // The CPU and calls of the reference and of the settling are not the endpoint's.
+            scans += (await api.takeOps()).scans;
+          }
+          const run = await runLoad({
             url: api.url,
             token,
             kind: phase.kind,
             connections: options.connections,
-            seconds: options.warmup,
+            seconds,
+            observe: options.warmup === 0,
           });
-          await phase.prepare?.();
-        }
-        scans += (await api.takeOps()).scans;
-        const run = await runLoad({
-          url: api.url,
-          token,
-          kind: phase.kind,
-          connections: options.connections,
-          seconds: options.duration,
-        });
-        const ops = await api.takeOps();
-        scans += ops.scans;
-        phaseOps[phase.name] = ops.ops;
-        // The API process's CPU per answer in the measured run (a phase's rows share it: the transitions cycle).
-        const answers = run.labels.reduce((sum, stats) => sum + stats.requests, 0);
-        const apiCpu = answers > 0 ? `API CPU ${(ops.cpuMs / answers).toFixed(2)} ms/answer` : '';
-        const captures = await api.takeCaptures();
-        if (run.errors > 0) log(`  ${phase.name}: ${run.errors} connection errors, ${run.timeouts} timeouts`);
-        // Rows in the order the phase names them (submit, approve, reopen), whichever answered first.
-        const labelled = Object.keys(phase.paths).flatMap((label) =>
-          run.labels.filter((s) => s.label === label),
-        );
-        for (const stats of labelled) {
-          const row = rowOf(stats, phase.paths[stats.label] ?? '');
-          rows.push(row);
-          const captured = captures[stats.label] ?? [];
-          let referenceCpu = '';
-          if (withReference && ROW_BUDGETS[row.label]?.overhead) {
-            if (!replayable(captured)) {
-              row.failures.push(`no reference: ${captured.length} answers captured, not all replayable`);
-            } else {
-              // Right after the endpoint, with its connections and time: the same calls without the API.
-              await settle();
-              const reference = await measureReplay({
-                label: row.label,
+          runs.push(run);
+          const taken = await api.takeOps();
+          scans += taken.scans;
+          cpuMs += taken.cpuMs;
+          refreshes += taken.refreshes;
+          for (const [operation, count] of Object.entries(taken.ops))
+            ops[operation] = (ops[operation] ?? 0) + count;
+          if (half > 0 || !referenced) continue;
+          // With no warm-up, the first half was observed and captured the calls.
+          for (const [label, more] of Object.entries(await api.takeCaptures()))
+            captures[label] = [...(captures[label] ?? []), ...more];
+          for (const label of Object.keys(phase.paths)) {
+            if (!ROW_BUDGETS[label]?.overhead) continue;
+            const captured = captures[label] ?? [];
+            if (!replayable(captured)) continue;
+            // Between the halves, with the endpoint's connections and its whole time: the same calls without the API.
+            await settle();
+            references.set(
+              label,
+              await measureReplay({
+                label,
                 client: referenceClient,
                 requests: captured,
                 concurrency: options.connections,
                 seconds: options.duration,
                 run: `${Date.now().toString(36)}`,
-              });
+              }),
+            );
+          }
+        }
+        phaseOps[phase.name] = ops;
+        const measured = [...new Set(runs.flatMap((run) => run.labels.map((stats) => stats.label)))].map(
+          (label) => {
+            const stats = mergeLabelStats(runs.flatMap((run) => run.labels.filter((s) => s.label === label)));
+            if (options.warmup > 0) stats.opsSeen = observed.find((s) => s.label === label)?.opsSeen ?? {};
+            return stats;
+          },
+        );
+        if (options.warmup > 0) attributeRefreshes(measured, refreshes);
+        // The API process's CPU per answer in the measured run (a phase's rows share it: the transitions cycle).
+        const answers = measured.reduce((sum, stats) => sum + stats.requests, 0);
+        const apiCpu = answers > 0 ? `API CPU ${(cpuMs / answers).toFixed(2)} ms/answer` : '';
+        const errors = runs.reduce((sum, run) => sum + run.errors, 0);
+        const timeouts = runs.reduce((sum, run) => sum + run.timeouts, 0);
+        if (errors > 0) log(`  ${phase.name}: ${errors} connection errors, ${timeouts} timeouts`);
+        // Rows in the order the phase names them (submit, approve, reopen), whichever answered first.
+        const labelled = Object.keys(phase.paths).flatMap((label) =>
+          measured.filter((s) => s.label === label),
+        );
+        for (const stats of labelled) {
+          const row = rowOf(stats, phase.paths[stats.label] ?? '');
+          rows.push(row);
+          let referenceCpu = '';
+          if (withReference && ROW_BUDGETS[row.label]?.overhead) {
+            const reference = references.get(row.label);
+            if (!reference) {
+              row.failures.push(
+                `no reference: ${(captures[row.label] ?? []).length} answers captured, not all replayable`,
+              );
+            } else {
               applyOverhead(row, reference);
               // The replaying process's CPU per answer: the DynamoDB client's own share of the API's CPU above.
               if (reference.cpuMs !== undefined && reference.requests > 0)

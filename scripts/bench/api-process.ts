@@ -8,10 +8,11 @@ export interface ApiProcess {
   url: string;
   pid: number;
   /**
-   * The DynamoDB operations the API sent since the last call, by name, how many were Scans, and the CPU time
+   * The DynamoDB operations the API sent since the last call, by name, how many were Scans, how many were cache
+   * refreshes (county status, settings, a caller's link), and the CPU time
    * (user + system, ms) the API process used.
    */
-  takeOps(): Promise<{ ops: Record<string, number>; scans: number; cpuMs: number }>;
+  takeOps(): Promise<{ ops: Record<string, number>; scans: number; refreshes: number; cpuMs: number }>;
   /** The answers captured per row label since the last call, with their DynamoDB calls (scripts/bench/replay.ts). */
   takeCaptures(): Promise<Record<string, CapturedRequest[]>>;
   stop(): Promise<void>;
@@ -53,7 +54,12 @@ export async function startApiProcess(config: ApiServerConfig): Promise<ApiProce
         const listener = (message: ApiServerMessage) => {
           if (message.type !== 'ops') return;
           child.off('message', listener);
-          resolve({ ops: message.ops, scans: message.scans, cpuMs: message.cpuMs });
+          resolve({
+            ops: message.ops,
+            scans: message.scans,
+            refreshes: message.refreshes,
+            cpuMs: message.cpuMs,
+          });
         };
         child.on('message', listener);
         child.send({ type: 'ops' });

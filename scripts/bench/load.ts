@@ -32,9 +32,12 @@ export interface LabelStats {
   cpuMs?: number;
   /** `x-dynamodb-calls` of every answer (the product's own count). */
   calls: number[];
-  /** Per answer, how many of those calls were per-process cache refreshes (county status, settings). */
+  /**
+   * Per answer, how many of those calls were per-process cache refreshes (county status, settings): as the API
+   * process observed them, or (an unobserved run) as `attributeRefreshes` (report.ts) put its count on them.
+   */
   cacheReads: number[];
-  /** The operations each answer's calls were, e.g. `GetItem,Query`, and how often. */
+  /** The operations each observed answer's calls were, e.g. `GetItem,Query`, and how often. */
   opsSeen: Record<string, number>;
 }
 
@@ -56,6 +59,11 @@ export async function runLoad(options: {
   kind: RequestKind;
   connections: number;
   seconds: number;
+  /**
+   * Asks the API process to observe each answer (`x-bench-ops`, cache refreshes, the calls the overhead reference
+   * replays). That costs the API process CPU (scripts/bench/api-server.ts), so only the warm-up asks.
+   */
+  observe?: boolean;
 }): Promise<LoadRun> {
   const byLabel = new Map<string, LabelStats>();
   const statsOf = (label: string) => {
@@ -94,6 +102,7 @@ export async function runLoad(options: {
           authorization: `Bearer ${next.accessToken ?? options.token}`,
           // Which row this is, for the API process's capture of the calls behind it (the overhead reference).
           'x-bench-label': encodeURIComponent(next.label),
+          ...(options.observe ? { 'x-bench-observe': '1' } : {}),
           ...(next.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(next.body !== undefined ? { body: next.body } : {}),
@@ -116,8 +125,8 @@ export async function runLoad(options: {
       }
       stats.calls.push(Number(header('x-dynamodb-calls') ?? Number.NaN));
       stats.cacheReads.push(Number(header('x-bench-cache-reads') ?? 0));
-      const ops = header('x-bench-ops') ?? '?';
-      stats.opsSeen[ops] = (stats.opsSeen[ops] ?? 0) + 1;
+      const ops = header('x-bench-ops');
+      if (ops !== undefined) stats.opsSeen[ops] = (stats.opsSeen[ops] ?? 0) + 1;
       lastLabel = sent.label;
       options.kind.done?.(status, sent);
     },
@@ -142,6 +151,37 @@ export async function runLoad(options: {
     timeouts: result.timeouts,
     seconds: result.duration,
   };
+}
+
+/**
+ * One row's answers from the halves of a measured run (bench.ts measures the API before and after its
+ * reference), as if they were one run: their answers together, their seconds added.
+ */
+export function mergeLabelStats(parts: LabelStats[]): LabelStats {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error('Nothing to merge.');
+  const merged: LabelStats = {
+    ...first,
+    refusals: { ...first.refusals },
+    latencies: [...first.latencies],
+    calls: [...first.calls],
+    cacheReads: [...first.cacheReads],
+    opsSeen: { ...first.opsSeen },
+  };
+  for (const part of rest) {
+    merged.requests += part.requests;
+    merged.seconds += part.seconds;
+    merged.non2xx += part.non2xx;
+    for (const [refusal, count] of Object.entries(part.refusals))
+      merged.refusals[refusal] = (merged.refusals[refusal] ?? 0) + count;
+    // push, not spread: a row's answers are more arguments than a call takes.
+    for (const latency of part.latencies) merged.latencies.push(latency);
+    for (const calls of part.calls) merged.calls.push(calls);
+    for (const reads of part.cacheReads) merged.cacheReads.push(reads);
+    for (const [ops, count] of Object.entries(part.opsSeen))
+      merged.opsSeen[ops] = (merged.opsSeen[ops] ?? 0) + count;
+  }
+  return merged;
 }
 
 /** The problem+json answer's `type` (its last path segment, e.g. `version_conflict`), or its title, or `?`. */

@@ -135,7 +135,11 @@ export function rowOf(stats: LabelStats, path: string): Row {
     p99: percentile(stats.latencies, 99),
     non2xx: stats.non2xx,
     callsMean: mean(stats.calls),
-    callsMax: excluding.length > 0 ? Math.max(...excluding) : Number.NaN,
+    // A loop, not Math.max(...excluding): a fast row's 130,000 answers are more arguments than the stack holds.
+    callsMax:
+      excluding.length > 0
+        ? excluding.reduce((max, n) => Math.max(max, n), Number.NEGATIVE_INFINITY)
+        : Number.NaN,
     cacheRefreshes: stats.cacheReads.reduce((sum, n) => sum + n, 0),
     ops,
     opsSeen: stats.opsSeen,
@@ -151,6 +155,29 @@ export function rowOf(stats: LabelStats, path: string): Row {
  * The 3× budget is advisory unless `strict`: on DynamoDB Local a bare GetItem is already 2.3–4.7× the no-op, so it
  * measures the emulator; the overhead budget (applyOverhead) is the API's.
  */
+/**
+ * A measured run's answers are not observed one by one (api-server.ts: that costs the API process), so the
+ * per-process cache refreshes among their calls are known only as a count for the whole run. Each is put on the
+ * answer furthest over its row's call budget, one call at a time, until none is over or none is left: a budget then
+ * fails only where more calls are over than the run's refreshes could explain.
+ */
+export function attributeRefreshes(rows: LabelStats[], refreshes: number): void {
+  for (let left = refreshes; left > 0; left--) {
+    let furthest: { stats: LabelStats; index: number; over: number } | undefined;
+    for (const stats of rows) {
+      const calls = ROW_BUDGETS[stats.label.replace(/ \(again\)$/, '')]?.calls;
+      if (!calls) continue;
+      const allowed = 'max' in calls ? calls.max : calls.exact;
+      for (let index = 0; index < stats.calls.length; index++) {
+        const over = stats.calls[index]! - (stats.cacheReads[index] ?? 0) - allowed;
+        if (over > 0 && (!furthest || over > furthest.over)) furthest = { stats, index, over };
+      }
+    }
+    if (!furthest) return;
+    furthest.stats.cacheReads[furthest.index] = (furthest.stats.cacheReads[furthest.index] ?? 0) + 1;
+  }
+}
+
 export function applyNoopRatio(rows: Row[], enforce: boolean): void {
   const noops = rows.filter((row) => row.label.startsWith('no-op'));
   if (noops.length === 0) return;
