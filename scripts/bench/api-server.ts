@@ -14,8 +14,8 @@ import type { CapturedRequest } from './replay.ts';
  * The one addition is observation, outside the app. A request sent with `x-bench-observe: 1` (the warm-up's)
  * runs in an AsyncLocalStorage context and a middleware on the DynamoDB client records the operations it sends,
  * so the response also carries `x-bench-ops` (the operations, e.g. `GetItem,Query`, a cache refresh marked
- * `GetItem(refresh)`) and `x-bench-cache-reads` (how many of them were the per-process county-status, settings or
- * caller refreshes, one read per county, or per person, per 30–60 s however many requests come).
+ * `GetItem(refresh)`) and `x-bench-cache-reads` (how many of them were the per-process county-status, settings,
+ * caller or webhook-list refreshes, one read per county, or per person, per 30–60 s however many requests come).
  * The measured run is not observed one request at a time: an AsyncLocalStorage in use makes Node run a hook at
  * every promise of the process, which cost the API a third of its CPU on the no-op (0.09 → 0.06 ms an answer) and
  * 0.1–0.9 ms on the others, work the product does not do (it has no AsyncLocalStorage) counted against it in the
@@ -93,8 +93,7 @@ async function main() {
       const operation = operationOf((context as { commandName?: string }).commandName ?? 'unknown');
       if (operation === 'Scan') scans += 1;
       totals[operation] = (totals[operation] ?? 0) + 1;
-      const refresh =
-        operation === 'GetItem' && isCacheRefresh((args.input as { Key?: Record<string, unknown> }).Key);
+      const refresh = isCacheRefresh(operation, args.input as CallInput);
       if (refresh) refreshes += 1;
       const request = observing ? current.getStore() : undefined;
       if (request) {
@@ -189,15 +188,27 @@ async function main() {
   process.send?.({ type: 'ready', port } satisfies ApiServerMessage);
 }
 
+interface CallInput {
+  Key?: Record<string, unknown>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
 /**
- * The county-status mirror (`T#<t>#TENANT / STATUS`), the settings (`T#<t>#SETTINGS / CURRENT`) and a caller's
- * subject link (`T#<t>#SUBJECT#… / SUBJECT`). The document client has not marshalled the key yet here (plain
- * strings); a marshalled one (`{ pk: { S: '…' } }`) is read as well.
+ * A read of one of the API's per-process caches, which whichever request comes when it is stale pays for: the
+ * county-status mirror (`T#<t>#TENANT / STATUS`), the settings (`T#<t>#SETTINGS / CURRENT`) and a caller's subject
+ * link (`T#<t>#SUBJECT#… / SUBJECT`), each a GetItem, and the county's webhooks (a Query of `T#<t>#WEBHOOKS`, read
+ * by a write that files or closes something: webhook-outbox.ts). The document client has not marshalled the input
+ * yet here (plain strings); a marshalled one (`{ S: '…' }`) is read as well.
  */
-function isCacheRefresh(key: Record<string, unknown> | undefined): boolean {
+function isCacheRefresh(operation: string, input: CallInput): boolean {
   const text = (value: unknown) => String((value as { S?: string } | undefined)?.S ?? value ?? '');
-  const pk = text(key?.pk);
-  const sk = text(key?.sk);
+  if (operation === 'Query')
+    return Object.values(input.ExpressionAttributeValues ?? {}).some((value) =>
+      text(value).endsWith('#WEBHOOKS'),
+    );
+  if (operation !== 'GetItem') return false;
+  const pk = text(input.Key?.pk);
+  const sk = text(input.Key?.sk);
   return (
     (pk.endsWith('#SETTINGS') && sk === 'CURRENT') ||
     (pk.endsWith('#TENANT') && sk === 'STATUS') ||
