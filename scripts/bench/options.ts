@@ -39,8 +39,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --scale <fraction>          fraction of Nanjing to seed and measure (default 1 = 12,000 grids,
                               320,000 units, 580,000 risk points; 0.01 is a quick run)
   --compare-scales <a,b,...>  seed each scale into a county of its own and compare stats latency
-  --duration <seconds>        measured load per endpoint (default 10)
-  --warmup <seconds>          unmeasured load before each endpoint (default 2)
+  --duration <seconds>        measured load per endpoint (default 10; in two halves around the
+                              endpoint's reference, when it has one)
+  --warmup <seconds>          unmeasured load before each endpoint (default 2); its answers are the
+                              ones observed (each answer's calls, the reference's captures)
   --connections <n>           concurrent connections (default 16)
   --seed-concurrency <n>      writes in flight while seeding (default 32 transactions; with
                               --bulk-seed, BatchWriteItem calls of 25 items, default 8)
