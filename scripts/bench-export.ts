@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createApp, createRuntimeDeps } from '@gridsafe/api';
-import { silentLogger } from '@gridsafe/core';
-import { ensureTable } from '@gridsafe/db';
-import { createS3Client, ensureBucket } from '@gridsafe/evidence';
+import { createApp } from '@gridsafe/api';
 import { countyClient, exportUnitRegister, loadText } from './bench/county-client.ts';
+import { BENCH_TABLE, startCountyServices } from './bench/county-services.ts';
 import { BENCH_ADMIN, BENCH_PASSWORD, seedSyntheticCounty } from './bench/seed-synthetic.ts';
 import { countyShape } from './bench/shape.ts';
-import { startDynamoDbLocal } from './local/dynamodb-local.ts';
-import { startLocalIssuer } from './local/local-issuer.ts';
-import { freePort } from './local/ports.ts';
-import { startS3Local } from './local/s3-local.ts';
 
 /**
  * The export job at a county's size: a synthetic county of `--scale` of Nanjing (320,000 units at 1) seeded by the
@@ -26,37 +17,15 @@ import { startS3Local } from './local/s3-local.ts';
 const scaleArg = process.argv.indexOf('--scale');
 const SCALE = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : 1;
 const TENANT = 'benchexport';
-const BUCKET = 'bench-evidence';
 
-const s3Dir = mkdtempSync(join(tmpdir(), 'gridsafe-bench-s3-'));
-const [dynamo, s3, issuer] = await Promise.all([
-  freePort().then((port) => startDynamoDbLocal({ port, heap: '6g' })),
-  freePort().then((port) => startS3Local({ port, directory: s3Dir, buckets: [BUCKET] })),
-  freePort().then((port) => startLocalIssuer({ port })),
-]);
+const { deps, stop } = await startCountyServices({ tenant: TENANT, heap: '6g' });
 try {
-  const deps = createRuntimeDeps({
-    tableName: 'gridsafe',
-    evidenceBucket: BUCKET,
-    dynamoEndpoint: dynamo.endpoint,
-    s3Endpoint: s3.endpoint,
-    userPoolId: issuer.userPoolId,
-    userPoolClientId: issuer.clientId,
-    cognitoEndpoint: issuer.url,
-    authIssuer: issuer.issuer,
-    authJwksUrl: issuer.jwksUrl,
-    servesTenant: (tenant) => tenant === TENANT,
-    publicOrigin: 'http://localhost',
-    logger: silentLogger,
-  });
-  await ensureTable(deps.documentClient, 'gridsafe');
-  await ensureBucket(createS3Client({ endpoint: s3.endpoint }), BUCKET);
   const full = countyShape(SCALE);
   const shape = { ...full, riskPoints: full.units };
   const seedStarted = performance.now();
   let lastLog = 0;
   await seedSyntheticCounty(
-    { client: deps.documentClient, tableName: 'gridsafe', identity: deps.identity },
+    { client: deps.documentClient, tableName: BENCH_TABLE, identity: deps.identity },
     TENANT,
     shape,
     8,
@@ -81,6 +50,5 @@ try {
       process.exitCode = 1;
   }
 } finally {
-  await Promise.allSettled([dynamo.stop(), s3.stop(), issuer.close()]);
-  rmSync(s3Dir, { recursive: true, force: true });
+  await stop();
 }

@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createApp, createRuntimeDeps } from '@gridsafe/api';
-import { DEFAULT_PROVIDER_ID, makeCreditCode, silentLogger, systemClock, ulidSource } from '@gridsafe/core';
+import { createApp } from '@gridsafe/api';
+import { DEFAULT_PROVIDER_ID, makeCreditCode, systemClock, ulidSource } from '@gridsafe/core';
 import { vendorKnowledgeBase } from '@gridsafe/core/vendor-knowledge';
-import { batchWrite, ensureTable, planPatrols, SettingsRepository, TenantStore } from '@gridsafe/db';
-import { createS3Client, ensureBucket } from '@gridsafe/evidence';
+import { batchWrite, planPatrols, SettingsRepository, TenantStore } from '@gridsafe/db';
 import iconv from 'iconv-lite';
 import { countyClient, exportUnitRegister, loadText } from './bench/county-client.ts';
-import { startDynamoDbLocal } from './local/dynamodb-local.ts';
-import { startLocalIssuer } from './local/local-issuer.ts';
-import { freePort } from './local/ports.ts';
-import { startS3Local } from './local/s3-local.ts';
+import { BENCH_TABLE, startCountyServices } from './bench/county-services.ts';
 import { DEMO_PASSWORD, TAIHE } from './seed/demo-data.ts';
 import { seedDemoCounty } from './seed/seed-demo.ts';
 
@@ -49,35 +42,12 @@ const PLAN_IN_FLIGHT =
     : [];
 const villagesArg = process.argv.indexOf('--villages');
 const VILLAGES = villagesArg > 0 ? Number(process.argv[villagesArg + 1]) : Number.POSITIVE_INFINITY;
-const s3Dir = mkdtempSync(join(tmpdir(), 'gridsafe-bench-s3-'));
-const [dynamo, s3, issuer] = await Promise.all([
-  freePort().then((port) => startDynamoDbLocal({ port })),
-  freePort().then((port) => startS3Local({ port, directory: s3Dir, buckets: ['bench-evidence'] })),
-  freePort().then((port) => startLocalIssuer({ port })),
-]);
+const { deps, stop } = await startCountyServices({ tenant: 'taihe', reportDynamoCalls: true });
 try {
-  const deps = createRuntimeDeps({
-    tableName: 'gridsafe',
-    evidenceBucket: 'bench-evidence',
-    dynamoEndpoint: dynamo.endpoint,
-    s3Endpoint: s3.endpoint,
-    userPoolId: issuer.userPoolId,
-    userPoolClientId: issuer.clientId,
-    cognitoEndpoint: issuer.url,
-    authIssuer: issuer.issuer,
-    authJwksUrl: issuer.jwksUrl,
-    servesTenant: (tenant) => tenant === 'taihe',
-    publicOrigin: 'http://localhost',
-    reportDynamoCalls: true,
-    logger: silentLogger,
-  });
-  await ensureTable(deps.documentClient, 'gridsafe');
-  const s3Client = createS3Client({ endpoint: s3.endpoint });
-  await ensureBucket(s3Client, 'bench-evidence');
   await seedDemoCounty(
     {
       client: deps.documentClient,
-      tableName: 'gridsafe',
+      tableName: BENCH_TABLE,
       identity: deps.identity,
       passwordProvider: deps.passwordProvider ?? DEFAULT_PROVIDER_ID,
     },
@@ -152,11 +122,11 @@ try {
   const first = await run('first import');
   // The job answers done once every row's unit is in; it then writes their search postings (most of their items).
   // Searchable: no batch of the county still marked as owing postings.
-  const pending = new TenantStore(deps.documentClient, 'gridsafe', 'taihe').key('SEARCHPENDING', 'unit');
+  const pending = new TenantStore(deps.documentClient, BENCH_TABLE, 'taihe').key('SEARCHPENDING', 'unit');
   for (; SEARCH_WAIT; ) {
     const { Count } = await deps.documentClient.send(
       new QueryCommand({
-        TableName: 'gridsafe',
+        TableName: BENCH_TABLE,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': pending },
         Select: 'COUNT',
@@ -185,7 +155,7 @@ try {
     }
   }
   for (const [index, inFlight] of PLAN_IN_FLIGHT.entries()) {
-    const store = new TenantStore(deps.documentClient, 'gridsafe', 'taihe');
+    const store = new TenantStore(deps.documentClient, BENCH_TABLE, 'taihe');
     if (index > 0) await forgetPlannedTasks(store);
     const { settings } = await new SettingsRepository(store).get();
     const started = performance.now();
@@ -209,8 +179,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  await Promise.allSettled([dynamo.stop(), s3.stop(), issuer.close()]);
-  rmSync(s3Dir, { recursive: true, force: true });
+  await stop();
 }
 
 /**

@@ -10,7 +10,7 @@ import { type ApiProcess, startApiProcess } from './bench/api-process.ts';
 import { checkSeededStats, type StatsCheck } from './bench/check-stats.ts';
 import { type DirectQueryTimes, formatDirectQueries, timeDirectQueries } from './bench/direct-queries.ts';
 import { measureDynamoReference, measureDynamoTransactionReference } from './bench/dynamo-reference.ts';
-import { getOneOf, type LabelStats, mergeLabelStats, type RequestKind, runLoad } from './bench/load.ts';
+import { getOneOf, type LabelStats, mergeRuns, type RequestKind, runLoad } from './bench/load.ts';
 import { machineFacts } from './bench/machine.ts';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './bench/options.ts';
 import { type CapturedRequest, measureReplay, replayable } from './bench/replay.ts';
@@ -300,6 +300,10 @@ async function main(): Promise<number> {
         // the measured run is observed instead.
         let observed: LabelStats[] = [];
         const captures: Record<string, CapturedRequest[]> = {};
+        const takeCaptures = async () => {
+          for (const [label, more] of Object.entries(await api.takeCaptures()))
+            captures[label] = [...(captures[label] ?? []), ...more];
+        };
         const wantsCaptures = (label: string) =>
           withReference && ROW_BUDGETS[label]?.overhead && (captures[label]?.length ?? 0) < MIN_CAPTURES;
         // A slow row (a transition: 13 answers a second, shared by three rows) may not have enough answers in one
@@ -314,12 +318,9 @@ async function main(): Promise<number> {
             seconds: options.warmup,
             observe: true,
           });
-          observed = [...new Set([...observed, ...warm.labels].map((stats) => stats.label))].map((label) =>
-            mergeLabelStats([...observed, ...warm.labels].filter((stats) => stats.label === label)),
-          );
+          observed = mergeRuns([observed, warm.labels]);
           await phase.prepare?.();
-          for (const [label, more] of Object.entries(await api.takeCaptures()))
-            captures[label] = [...(captures[label] ?? []), ...more];
+          await takeCaptures();
         }
         scans += (await api.takeOps()).scans;
         const referenced = withReference && Object.keys(phase.paths).some((l) => ROW_BUDGETS[l]?.overhead);
@@ -355,8 +356,7 @@ async function main(): Promise<number> {
             ops[operation] = (ops[operation] ?? 0) + count;
           if (half > 0 || !referenced) continue;
           // With no warm-up, the first half was observed and captured the calls.
-          for (const [label, more] of Object.entries(await api.takeCaptures()))
-            captures[label] = [...(captures[label] ?? []), ...more];
+          await takeCaptures();
           for (const label of Object.keys(phase.paths)) {
             if (!ROW_BUDGETS[label]?.overhead) continue;
             const captured = captures[label] ?? [];
@@ -377,13 +377,10 @@ async function main(): Promise<number> {
           }
         }
         phaseOps[phase.name] = ops;
-        const measured = [...new Set(runs.flatMap((run) => run.labels.map((stats) => stats.label)))].map(
-          (label) => {
-            const stats = mergeLabelStats(runs.flatMap((run) => run.labels.filter((s) => s.label === label)));
-            if (options.warmup > 0) stats.opsSeen = observed.find((s) => s.label === label)?.opsSeen ?? {};
-            return stats;
-          },
-        );
+        const measured = mergeRuns(runs.map((run) => run.labels));
+        if (options.warmup > 0)
+          for (const stats of measured)
+            stats.opsSeen = observed.find((s) => s.label === stats.label)?.opsSeen ?? {};
         if (options.warmup > 0) attributeRefreshes(measured, refreshes);
         // The API process's CPU per answer in the measured run (a phase's rows share it: the transitions cycle).
         const answers = measured.reduce((sum, stats) => sum + stats.requests, 0);

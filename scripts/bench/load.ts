@@ -184,6 +184,14 @@ export function mergeLabelStats(parts: LabelStats[]): LabelStats {
   return merged;
 }
 
+/** The rows of several runs of one load (warm-up rounds, a measured run's halves): one merged row per label. */
+export function mergeRuns(runs: LabelStats[][]): LabelStats[] {
+  const all = runs.flat();
+  return [...new Set(all.map((stats) => stats.label))].map((label) =>
+    mergeLabelStats(all.filter((stats) => stats.label === label)),
+  );
+}
+
 /** The problem+json answer's `type` (its last path segment, e.g. `version_conflict`), or its title, or `?`. */
 function problemTypeOf(body: string | undefined): string {
   try {

@@ -77,6 +77,17 @@ export interface LocalIssuer {
   close(): Promise<void>;
 }
 
+/** How `createRuntimeDeps` is told of a local issuer: its user pool, client, endpoint, issuer and keys. */
+export function issuerRuntimeConfig(issuer: Omit<LocalIssuer, 'close'>) {
+  return {
+    userPoolId: issuer.userPoolId,
+    userPoolClientId: issuer.clientId,
+    cognitoEndpoint: issuer.url,
+    authIssuer: issuer.issuer,
+    authJwksUrl: issuer.jwksUrl,
+  };
+}
+
 class CognitoProtocolError extends Error {
   constructor(
     readonly type: string,

@@ -29,7 +29,7 @@ import { LOCAL_OIDC_COUNTIES, LOCAL_PROVIDER_ID, localAuthProviders } from './co
 import { loadOrCreateCursorSecrets } from './cursor-secrets.ts';
 import { assertJavaAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startEscalationTimer } from './escalation-timer.ts';
-import { startLocalIssuer } from './local-issuer.ts';
+import { issuerRuntimeConfig, startLocalIssuer } from './local-issuer.ts';
 import { startNodeServer } from './node-server.ts';
 import { type LocalOidcProvider, startOidcProvider } from './oidc-provider.ts';
 import { assertPortFree, freePort } from './ports.ts';
@@ -162,11 +162,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: options.region,
       dynamoEndpoint: dynamo.endpoint,
       s3Endpoint: s3.endpoint,
-      userPoolId: issuer.userPoolId,
-      userPoolClientId: issuer.clientId,
-      cognitoEndpoint: issuer.url,
-      authIssuer: issuer.issuer,
-      authJwksUrl: issuer.jwksUrl,
+      ...issuerRuntimeConfig(issuer),
       authProviders: localAuthProviders(issuer, oidc),
       userAdministration: {
         endpoint: userAdmin.url,
