@@ -192,11 +192,17 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/assessments', () =>
     import('./routes/assessments.ts').then((m) => m.registerAssessments),
   );
-  groups.add(county, ['/grids/:id/boundary', '/grids/:id/child-boundaries'], () =>
-    import('./routes/grid-boundary.ts').then((m) => m.registerGridBoundary),
+  groups.add(
+    county,
+    ['/grids/:id/boundary', '/grids/:id/child-boundaries'],
+    () => import('./routes/grid-boundary.ts').then((m) => m.registerGridBoundary),
+    { methods: ['GET', 'PUT'] },
   );
-  groups.add(county, '/grids/import', () =>
-    import('./routes/grid-import.ts').then((m) => m.registerGridImport),
+  groups.add(
+    county,
+    '/grids/import',
+    () => import('./routes/grid-import.ts').then((m) => m.registerGridImport),
+    { methods: ['POST'] },
   );
   groups.add(county, '/knowledge', () => import('./routes/knowledge.ts').then((m) => m.registerKnowledge));
   groups.add(county, '/login-events', () =>
@@ -220,8 +226,11 @@ function countyApi(deps: AppDeps) {
   groups.add(county, '/hazards/:id/supervision-order', () =>
     import('./routes/supervision-order.ts').then((m) => m.registerSupervisionOrder),
   );
-  groups.add(county, ['/units/:id/credit', '/settings/credit-rules'], () =>
-    import('./routes/credit.ts').then((m) => m.registerCredit),
+  groups.add(
+    county,
+    ['/units/:id/credit', '/settings/credit-rules'],
+    () => import('./routes/credit.ts').then((m) => m.registerCredit),
+    { methods: ['GET', 'PUT'] },
   );
   groups.add(county, '/map', () => import('./routes/map.ts').then((m) => m.registerMap));
   groups.add(county, ['/exports', '/imports'], () =>

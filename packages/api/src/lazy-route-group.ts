@@ -33,8 +33,13 @@ export class LazyRouteGroups {
     county: Router<AppEnv>,
     prefixes: string | string[],
     load: () => Promise<RegisterRoutes>,
-    /** Only these methods, at exactly these paths (a public POST beside authenticated GETs of one path). */
-    exactly?: { methods: ('GET' | 'POST')[] },
+    /**
+     * Only these methods, at exactly these paths: a public POST beside authenticated GETs of one path, and any group
+     * whose path has a segment beside another route's at the same place (`/grids/:id/boundary` beside
+     * `/grids/import`). An `ALL` route there makes hono's RegExpRouter refuse the county API, and its SmartRouter
+     * then routes every request with the slower TrieRouter (test/unit/county-router.test.ts).
+     */
+    exactly?: { methods: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE')[] },
   ): void {
     let loaded: Promise<LoadedGroup> | undefined;
     const group = { load: () => (loaded ??= load().then((register) => this.build(register))) };

@@ -11,8 +11,10 @@ export interface Clock {
 /** Crockford's base32, the alphabet of ULIDs. */
 const ULID_DIGITS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastTime = 0;
+/** The last id's 10 time digits (the same for every id of one millisecond). */
+let lastTimeDigits = '';
 /** The 16 random digits (0–31) of the last id. */
-let lastRandom: number[] = [];
+const lastRandom = new Uint8Array(16);
 
 /**
  * Random bytes from the platform's generator, drawn 4 KB at a time: a call into `crypto.getRandomValues` still cost
@@ -47,12 +49,16 @@ function monotonicUlid(): string {
     lastRandom[digit]! += 1;
   } else {
     lastTime = now;
-    lastRandom = Array.from(randomBytes(16), (byte) => byte & 31);
+    lastTimeDigits = '';
+    for (let rest = now, i = 0; i < 10; i++, rest = Math.floor(rest / 32))
+      lastTimeDigits = ULID_DIGITS[rest % 32] + lastTimeDigits;
+    const bytes = randomBytes(16);
+    for (let i = 0; i < 16; i++) lastRandom[i] = bytes[i]! & 31;
   }
-  let time = '';
-  for (let rest = lastTime, i = 0; i < 10; i++, rest = Math.floor(rest / 32))
-    time = ULID_DIGITS[rest % 32] + time;
-  return time + lastRandom.map((digit) => ULID_DIGITS[digit]).join('');
+  // Built digit by digit: mapping the digits into an array and joining it was most of an id's cost (5 µs).
+  let id = lastTimeDigits;
+  for (let i = 0; i < 16; i++) id += ULID_DIGITS[lastRandom[i]!];
+  return id;
 }
 
 export const ulidSource: IdSource = { next: () => monotonicUlid() };
