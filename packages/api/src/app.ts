@@ -174,11 +174,15 @@ function countyApi(deps: AppDeps) {
   });
   county.use('*', requireAuth);
   // A write to a unit's record re-rates the unit (credit-refresh.ts, loaded at the first such write).
-  county.use('*', async (c, next) => {
-    await next();
-    if (c.req.method !== 'GET' && c.res.status < 300 && CREDIT_WRITES.test(c.req.path))
-      await (await import('./credit-refresh.ts')).refreshCreditAfterWrite(c);
-  });
+  county.use('*', (c, next) =>
+    // A read passes straight through: no async frame of its own on every GET.
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : next().then(async () => {
+          if (c.res.status < 300 && CREDIT_WRITES.test(c.req.path))
+            await (await import('./credit-refresh.ts')).refreshCreditAfterWrite(c);
+        }),
+  );
   registerMe(county);
   registerGrids(county);
   registerUnits(county);

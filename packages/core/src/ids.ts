@@ -16,15 +16,19 @@ let lastTimeDigits = '';
 /** The 16 random digits (0–31) of the last id. */
 const lastRandom = new Uint8Array(16);
 
-/**
- * Random bytes from the platform's generator, drawn 4 KB at a time: a call into `crypto.getRandomValues` still cost
- * 1–2% of the API's CPU on a short read when each id drew its own 16 bytes (docs/performance.md); from a pool it is
- * one call per 256 ids. The bytes are the same generator's, each used once.
- */
 const RANDOM_POOL_BYTES = 4096;
 let randomPool = new Uint8Array(0);
 let randomPoolAt = 0;
-function randomBytes(count: number): Uint8Array {
+
+/**
+ * Random bytes from the platform's generator, drawn 4 KB at a time: a call into `crypto.getRandomValues` still cost
+ * 1–2% of the API's CPU on a short read when each id drew its own 16 bytes (docs/performance.md); from a pool it is
+ * one call per 256 ids. The bytes are the same generator's, each used once. Also the page cursors' IVs, where
+ * Node's `randomBytes(12)` was about 30 µs of every list page.
+ *
+ * The answer is a view into the pool: use it at once, or copy it.
+ */
+export function pooledRandomBytes(count: number): Uint8Array {
   if (randomPoolAt + count > randomPool.length) {
     randomPool = globalThis.crypto.getRandomValues(new Uint8Array(RANDOM_POOL_BYTES));
     randomPoolAt = 0;
@@ -52,7 +56,7 @@ function monotonicUlid(): string {
     lastTimeDigits = '';
     for (let rest = now, i = 0; i < 10; i++, rest = Math.floor(rest / 32))
       lastTimeDigits = ULID_DIGITS[rest % 32] + lastTimeDigits;
-    const bytes = randomBytes(16);
+    const bytes = pooledRandomBytes(16);
     for (let i = 0; i < 16; i++) lastRandom[i] = bytes[i]! & 31;
   }
   // Built digit by digit: mapping the digits into an array and joining it was most of an id's cost (5 µs).

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { ValidationError } from '@gridsafe/core';
+import { pooledRandomBytes, ValidationError } from '@gridsafe/core';
 
 /**
  * The cell's cursor secrets: `current` seals every new cursor, `previous` still open the cursors handed out
@@ -53,7 +53,8 @@ export class PageCursors {
   async seal(lastKey: Record<string, unknown>, tenant: string, list: string): Promise<string> {
     const [current] = await this.loadKeys();
     if (!current) throw new Error('No cursor key is configured.');
-    const iv = randomBytes(IV_BYTES);
+    // A fresh random IV per cursor, from the pool of the platform's generator (a GCM IV must never repeat under a key).
+    const iv = Buffer.from(pooledRandomBytes(IV_BYTES));
     const cipher = createCipheriv('aes-256-gcm', current.key, iv);
     cipher.setAAD(additionalData(tenant, list));
     const sealed = Buffer.concat([cipher.update(JSON.stringify(lastKey), 'utf8'), cipher.final()]);

@@ -13,6 +13,7 @@ import {
   scopeFilter,
   UlidSchema,
   type Unit,
+  type UnitStatus,
   UnitSchema,
   UpdateUnitSchema,
   unitStatusOf,
@@ -94,6 +95,15 @@ export function unitView<T extends Unit>(unit: T, principal?: Principal) {
   };
 }
 
+/**
+ * A list page's units as `unitView` answers them (no `allowedStatuses` on a list), their status filled in on the
+ * copies this request read (`fromItem`'s) instead of copying each of 50 units of about 30 fields once more.
+ */
+function listedUnits<T extends Unit>(units: T[]): (T & { status: UnitStatus })[] {
+  for (const unit of units) unit.status ??= unitStatusOf(unit);
+  return units as (T & { status: UnitStatus })[];
+}
+
 /** A unit the caller may see: 404 when missing or in another county, 403 when outside their area. */
 async function visibleUnit(c: Context<AppEnv>, id: string) {
   const stored = await countyData(c).units.getStored(id);
@@ -123,13 +133,13 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
       const kept = credit
         ? shown.filter((u) => (u as { credit?: { level: string } }).credit?.level === credit)
         : shown;
-      return c.json({ items: kept.map((u) => unitView(u)) }, 200);
+      return c.json({ items: listedUnits(kept) }, 200);
     }
     const { withinPath, departmentId } = scopeFilter(scope);
     const filter = { withinPath, departmentId, industry };
     if (credit && rated && !q) {
       const page = await rated.unitsOfCreditLevel(c, { ...filter, level: credit }, { limit, cursor });
-      return c.json({ ...page, items: page.items.map((u) => unitView(u)) }, 200);
+      return c.json({ ...page, items: listedUnits(page.items) }, 200);
     }
     const page = q
       ? await units.searchList({ ...filter, query: q }, { limit, cursor })
@@ -138,7 +148,7 @@ export function registerUnits(app: ReturnType<typeof createRouter>) {
     const kept = credit
       ? items.filter((u) => (u as { credit?: { level: string } }).credit?.level === credit)
       : items;
-    return c.json({ ...page, items: kept.map((u) => unitView(u)) }, 200);
+    return c.json({ ...page, items: listedUnits(kept) }, 200);
   });
 
   app.openapi(getRoute, async (c) => {
