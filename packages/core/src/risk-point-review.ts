@@ -120,9 +120,8 @@ export function nextReviewState(
 
 /**
  * The machine itself: a step's outcome, or its refusal with the error made only when someone throws it. Asking which
- * steps are open (`allowedRiskPointActions`, on every record page and list) then builds no error at all: the closed
- * steps' errors, even without their stacks, were about 30 µs of a record page's 0.3 ms of the API's own work by a
- * CPU profile of record pages (4 µs when timed alone in a loop, warm).
+ * steps are open (`allowedRiskPointActions`, on every record page and list) then builds no error at all: with the
+ * closed steps' errors, even without their stacks, asking took 3.5 µs a point in a warm loop, now 0.1 µs.
  */
 function reviewDecision(
   point: Parameters<typeof nextReviewState>[0],
