@@ -5,7 +5,6 @@ import {
   type Page,
   type QueryInput,
   type StoredItem,
-  stripAttributes,
   type TenantStore,
   type TransactItem,
   withoutAttributes,
@@ -181,18 +180,12 @@ export function entity<T extends { id: string }>(declaration: EntityDeclaration<
         ...(query.newestFirst ? { ScanIndexForward: false } : {}),
       };
     },
-    // A page's items are this call's own (its cursor is sealed already): stripped in place, not copied.
     async page(store, query, page) {
       const result = await store.queryPage(self.query(store, query), page);
-      return {
-        items: result.items.map((item) => stripAttributes(item, stripped) as never),
-        nextCursor: result.nextCursor,
-      };
+      return { items: result.items.map((item) => self.fromItem(item)), nextCursor: result.nextCursor };
     },
     all: async (store, query) =>
-      (await store.queryAll(self.query(store, query))).map(
-        (item) => stripAttributes(item, stripped) as never,
-      ),
+      (await store.queryAll(self.query(store, query))).map((item) => self.fromItem(item)),
   };
   return self;
 }

@@ -7,7 +7,6 @@ import {
   NotFoundError,
   type Principal,
   type RiskPoint,
-  type RiskPointTransition,
   reviewNeedsSettings,
   riskPointActionsFor,
   type TenantSettings,
@@ -48,21 +47,18 @@ export async function reviewSettingsFor(
  * A list page's points, each with the review steps the caller may take on it now (so the review queue and the
  * register draw only those); the review fields read to decide that are not part of a summary and stay behind.
  */
-export async function summariesWithAllowedActions(c: Context<AppEnv>, points: RiskPointListItem[]) {
+export async function summariesWithAllowedActions(c: Context<AppEnv>, points: readonly RiskPointListItem[]) {
   const principal = c.get('principal');
   const actionsOf = riskPointActionsFor(principal, await reviewSettingsFor(c, points));
-  // The page's points are this request's own copies: the review fields are deleted from each rather than each copied
-  // twice more (a rest and a spread of about 20 fields, 50 times a page).
   return points.map((point) => {
-    const summary = point as Partial<RiskPointListItem> & { allowedActions?: RiskPointTransition[] };
-    summary.allowedActions = actionsOf(point);
-    delete summary.createdBy;
-    delete summary.submittedBy;
-    delete summary.filedColor;
-    delete summary.reopenBy;
-    return summary as Omit<RiskPointListItem, 'createdBy' | 'submittedBy' | 'filedColor' | 'reopenBy'> & {
-      allowedActions: RiskPointTransition[];
-    };
+    const {
+      createdBy: _createdBy,
+      submittedBy: _submittedBy,
+      filedColor: _filed,
+      reopenBy: _reopen,
+      ...summary
+    } = point;
+    return { ...summary, allowedActions: actionsOf(point) };
   });
 }
 
