@@ -86,16 +86,16 @@ function check(target: 'param' | 'query' | 'header' | 'json', schema: $ZodType):
     target === 'header' && shape
       ? new Map(Object.keys(shape).map((key) => [key.toLowerCase(), key]))
       : undefined;
+  // A JSON body stays on the asynchronous parse: an idempotency key's fingerprint hashes the body as parsed, and the
+  // synchronous parse orders some fields differently (a unit's `creditCode`), so a write a phone queued under the
+  // old order would meet 409 idempotency_key_reused (test/integration/person-id-migration.test.ts).
+  const synchronous = target !== 'json';
   return validator(target, async (value) => {
     const input = headerKeys
       ? Object.fromEntries(Object.entries(value).map(([key, v]) => [headerKeys.get(key) ?? key, v]))
       : value;
     // zod's core parser, so classic and zod/mini schemas validate alike.
-    // A JSON body stays on the asynchronous parse: an idempotency key's fingerprint hashes the body as parsed, and
-    // the synchronous parse orders some fields differently (a unit's `creditCode`), so a write a phone queued under
-    // the old order would meet 409 idempotency_key_reused (test/integration/person-id-migration.test.ts).
-    const result =
-      (target === 'json' ? undefined : parsed(schema, input)) ?? (await safeParseAsync(schema, input));
+    const result = (synchronous ? parsed(schema, input) : undefined) ?? (await safeParseAsync(schema, input));
     if (!result.success) throw new ValidationError(fieldProblems(result.error, target));
     return result.data;
   });
