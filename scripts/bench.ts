@@ -13,7 +13,7 @@ import { measureDynamoReference, measureDynamoTransactionReference } from './ben
 import { getOneOf, type LabelStats, mergeRuns, type RequestKind, runLoad } from './bench/load.ts';
 import { machineFacts } from './bench/machine.ts';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './bench/options.ts';
-import { type CapturedRequest, measureReplay, replayable } from './bench/replay.ts';
+import { type CapturedRequest, measureReplay, replayable, stockDocumentClient } from './bench/replay.ts';
 import {
   applyNoopRatio,
   applyOverhead,
@@ -282,8 +282,10 @@ async function main(): Promise<number> {
       rows: Row[];
       phaseOps: Record<string, Record<string, number>>;
     }[] = [];
-    // The overhead reference's client: configured as the API process's own (scripts/bench/api-server.ts).
-    const referenceClient = createDocumentClient({ endpoint: dynamo.endpoint, region: REGION });
+    // The overhead reference's client is the SDK's stock one (replay.ts); the same calls through the API's own
+    // client are measured too, for its CPU beside the reference's.
+    const referenceClient = stockDocumentClient(dynamo.endpoint, REGION);
+    const apiClient = createDocumentClient({ endpoint: dynamo.endpoint, region: REGION });
     const measure = async (
       county: SeededCounty,
       build: (token: string) => Phase[],
@@ -333,6 +335,7 @@ async function main(): Promise<number> {
         let refreshes = 0;
         const ops: Record<string, number> = {};
         const references = new Map<string, LabelStats>();
+        const throughApiClient = new Map<string, LabelStats>();
         for (const [half, seconds] of halves.entries()) {
           if (half > 0) {
             await phase.prepare?.();
@@ -374,6 +377,18 @@ async function main(): Promise<number> {
                 run: `${Date.now().toString(36)}`,
               }),
             );
+            // Only its CPU per answer is printed: half the time is enough.
+            throughApiClient.set(
+              label,
+              await measureReplay({
+                label,
+                client: apiClient,
+                requests: captured,
+                concurrency: options.connections,
+                seconds: options.duration / 2,
+                run: `${Date.now().toString(36)}`,
+              }),
+            );
           }
         }
         phaseOps[phase.name] = ops;
@@ -404,9 +419,13 @@ async function main(): Promise<number> {
               );
             } else {
               applyOverhead(row, reference);
-              // The replaying process's CPU per answer: the DynamoDB client's own share of the API's CPU above.
-              if (reference.cpuMs !== undefined && reference.requests > 0)
-                referenceCpu = ` (same calls alone ${(reference.cpuMs / reference.requests).toFixed(2)})`;
+              // The replaying process's CPU per answer: the DynamoDB client's own share of the API's CPU above,
+              // through the stock client (the reference) and through the API's own.
+              const cpuPerAnswer = (stats: LabelStats | undefined) =>
+                stats?.cpuMs !== undefined && stats.requests > 0
+                  ? (stats.cpuMs / stats.requests).toFixed(2)
+                  : '?';
+              referenceCpu = ` (same calls alone ${cpuPerAnswer(reference)}, through the API's client ${cpuPerAnswer(throughApiClient.get(row.label))})`;
             }
           }
           log(
@@ -423,7 +442,10 @@ async function main(): Promise<number> {
       const reviewerToken = await login(api.url, county.tenant, BENCH_REVIEWER);
       const { rows, phaseOps } = await measure(
         county,
-        (token) => allPhases(county, api.url, token, reviewerToken, options.connections, settle),
+        (token) =>
+          allPhases(county, api.url, token, reviewerToken, options.connections, settle).filter(
+            (phase) => options.only.length === 0 || wanted(phase, options.only),
+          ),
         true,
       );
       const reference = rowOf(
@@ -596,6 +618,11 @@ interface Phase {
   paths: Record<string, string>;
   /** Runs before the warm-up and before the measured run. */
   prepare?: () => Promise<void>;
+}
+
+/** Whether `--only` names one of the phase's rows (by the start of its label). */
+function wanted(phase: Phase, only: string[]): boolean {
+  return Object.keys(phase.paths).some((label) => only.some((prefix) => label.startsWith(prefix)));
 }
 
 function single(label: string, path: string, urls: string[]): Phase {

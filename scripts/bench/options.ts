@@ -32,6 +32,12 @@ export interface BenchOptions {
   heap: string;
   /** Keep DynamoDB Local's data in memory whatever its size (a full Nanjing needs about 10 GB of free RAM). */
   inMemory: boolean;
+  /**
+   * Measure only the endpoints whose row label starts with one of these (`--only 'record page,list: units'`): one
+   * row under a profiler (GRIDSAFE_BENCH_CPU_PROF) without the others' work in its profile. Without `no-op` among
+   * them there is no no-op row, and so no ratio to it.
+   */
+  only: string[];
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -56,6 +62,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --heap <size>               DynamoDB Local's JVM heap (default 2g)
   --in-memory                 keep DynamoDB Local's data in memory even above 1.5 GB (about 3x faster
                               seeding than a file; a full Nanjing needs about 10 GB of free RAM)
+  --only <label,...>          measure only the endpoints whose row label starts with one of these,
+                              e.g. --only 'no-op,record page' (without no-op, no ratio to it)
 `;
 
 export class UsageError extends Error {}
@@ -75,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     strict: false,
     heap: '2g',
     inMemory: false,
+    only: [],
   };
   const rest = [...argv];
   while (rest.length > 0) {
@@ -134,6 +143,13 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case '--in-memory':
         options.inMemory = true;
+        break;
+      case '--only':
+        options.only = value()
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== '');
+        if (options.only.length === 0) throw new UsageError('--only needs at least one row label.');
         break;
       case '--help':
       case '-h':
