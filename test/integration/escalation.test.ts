@@ -88,8 +88,9 @@ describe('the escalation sweep', () => {
     });
     // A second of the deadline left: whatever else fell due meanwhile moves now (a seeded hazard raised by the
     // first sweep gets a fresh grace of working days that can end on the same day as this deadline), so the next
-    // sweep moves this hazard alone.
-    clock.advance(DAY - 1000);
+    // sweep moves this hazard alone. Counted from the deadline again, not a day on from the last advance: the
+    // clock runs on in real time, and on a slow machine the sweep and the read above take more than that second.
+    clock.advance(Date.parse(created.body.deadline) - clock.now().getTime() - 1000);
     await sweep();
     expect((await admin.get(`/hazards/${created.body.id}`)).body.overdue).toBe(false);
     const [villageBefore, townshipBefore, countyBefore] = await Promise.all([
