@@ -366,29 +366,18 @@ async function main(): Promise<number> {
             if (!replayable(captured)) continue;
             // Between the halves, with the endpoint's connections and its whole time: the same calls without the API.
             await settle();
-            references.set(
-              label,
-              await measureReplay({
+            const replay = (client: typeof referenceClient, seconds: number) =>
+              measureReplay({
                 label,
-                client: referenceClient,
+                client,
                 requests: captured,
                 concurrency: options.connections,
-                seconds: options.duration,
+                seconds,
                 run: `${Date.now().toString(36)}`,
-              }),
-            );
+              });
+            references.set(label, await replay(referenceClient, options.duration));
             // Only its CPU per answer is printed: half the time is enough.
-            throughApiClient.set(
-              label,
-              await measureReplay({
-                label,
-                client: apiClient,
-                requests: captured,
-                concurrency: options.connections,
-                seconds: options.duration / 2,
-                run: `${Date.now().toString(36)}`,
-              }),
-            );
+            throughApiClient.set(label, await replay(apiClient, options.duration / 2));
           }
         }
         phaseOps[phase.name] = ops;

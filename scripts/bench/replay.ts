@@ -10,6 +10,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { MARSHALL_OPTIONS } from '@gridsafe/db';
 import type { LabelStats } from './load.ts';
 
 /**
@@ -45,7 +46,7 @@ export function stockDocumentClient(endpoint: string, region: string): DynamoDBD
   return DynamoDBDocumentClient.from(
     new DynamoDBClient({ region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     // The captured inputs are the API's, undefined fields and all: marshalled as its client marshals them.
-    { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
+    { marshallOptions: MARSHALL_OPTIONS },
   );
 }
 

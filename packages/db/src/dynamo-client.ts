@@ -30,6 +30,9 @@ function timeoutsFor(options: DynamoClientOptions): { requestTimeout: number; ma
   };
 }
 
+/** How every Gridsafe call's plain values become DynamoDB's: an undefined field is left out, a class is refused. */
+export const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+
 export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
   const { requestTimeout, maxAttempts } = timeoutsFor(options);
   const config: DynamoDBClientConfig = {
@@ -50,7 +53,7 @@ export function createDocumentClient(options: DynamoClientOptions = {}): DynamoD
     config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   }
   const client = DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    marshallOptions: MARSHALL_OPTIONS,
   });
   client.middlewareStack.add(forbidScan, { step: 'initialize', name: 'gridsafeForbidScan' });
   // The SDK's logger middleware builds a redacted copy of every call's input and output for its logger, whether a
