@@ -267,14 +267,27 @@ async function main(): Promise<number> {
     await api.takeOps();
 
     let scans = 0;
-    /** Waits until the API has sent no DynamoDB call for half a second (it has finished what it was doing). */
+    /**
+     * Waits until the API has answered every write it received and sent no DynamoDB call for half a second (it has
+     * finished what it was doing). The quiet half second alone was not enough: a transition cut off at a run's end
+     * could still be waiting on a slow call to DynamoDB Local, commit after its point was read again, and have the
+     * next run send that point a step it was no longer in (a `409 wrong-state` in sessions 17 and 18).
+     */
     const settle = async () => {
+      /** Writes still running after a quiet half second: what the quiet half second alone would have missed. */
+      let quietButWriting = 0;
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        const { ops, scans: seen } = await api.takeOps();
+        const { ops, scans: seen, writesInFlight } = await api.takeOps();
         scans += seen;
-        if (Object.keys(ops).length === 0) return;
+        const quiet = Object.keys(ops).length === 0;
+        if (quiet && writesInFlight === 0) break;
+        if (quiet) quietButWriting = Math.max(quietButWriting, writesInFlight);
       }
+      if (quietButWriting > 0)
+        log(
+          `  (${quietButWriting} cut-off writes were still running after a quiet half second; waited for them)`,
+        );
     };
     const results: {
       scale: number;

@@ -10,9 +10,15 @@ export interface ApiProcess {
   /**
    * The DynamoDB operations the API sent since the last call, by name, how many were Scans, how many were cache
    * refreshes (county status, settings, a caller's link), and the CPU time
-   * (user + system, ms) the API process used.
+   * (user + system, ms) the API process used; and how many writes it has received and not yet answered.
    */
-  takeOps(): Promise<{ ops: Record<string, number>; scans: number; refreshes: number; cpuMs: number }>;
+  takeOps(): Promise<{
+    ops: Record<string, number>;
+    scans: number;
+    refreshes: number;
+    cpuMs: number;
+    writesInFlight: number;
+  }>;
   /** The answers captured per row label since the last call, with their DynamoDB calls (scripts/bench/replay.ts). */
   takeCaptures(): Promise<Record<string, CapturedRequest[]>>;
   stop(): Promise<void>;
@@ -59,6 +65,7 @@ export async function startApiProcess(config: ApiServerConfig): Promise<ApiProce
             scans: message.scans,
             refreshes: message.refreshes,
             cpuMs: message.cpuMs,
+            writesInFlight: message.writesInFlight,
           });
         };
         child.on('message', listener);

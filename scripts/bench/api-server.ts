@@ -34,7 +34,14 @@ export interface ApiServerConfig {
 
 export type ApiServerMessage =
   | { type: 'ready'; port: number }
-  | { type: 'ops'; ops: Record<string, number>; scans: number; refreshes: number; cpuMs: number }
+  | {
+      type: 'ops';
+      ops: Record<string, number>;
+      scans: number;
+      refreshes: number;
+      cpuMs: number;
+      writesInFlight: number;
+    }
   | { type: 'captures'; captures: Record<string, CapturedRequest[]> };
 
 /**
@@ -120,6 +127,20 @@ async function main() {
   );
 
   const app = createApp(deps) as unknown as Hono<never>;
+  /**
+   * Writes received and not yet answered. A run's end cuts its connections off, but a transition already received
+   * goes on to commit; the bench reads the cycle's points again only once none is left (bench.ts, `settle`). Only
+   * writes are counted: reads change nothing, and a record page is spared the promise this costs.
+   */
+  let writesInFlight = 0;
+  const answerCounted = async (request: Request) => {
+    writesInFlight += 1;
+    try {
+      return await app.fetch(request);
+    } finally {
+      writesInFlight -= 1;
+    }
+  };
   const observed = {
     fetch: async (request: Request) => {
       if (request.headers.get('x-bench-observe') !== '1') {
@@ -128,7 +149,7 @@ async function main() {
           current.disable();
           observing = false;
         }
-        return app.fetch(request);
+        return request.method === 'GET' ? app.fetch(request) : answerCounted(request);
       }
       observing = true;
       const labelHeader = request.headers.get('x-bench-label');
@@ -139,7 +160,9 @@ async function main() {
         cacheReads: 0,
         ...(wanted ? { capture: { started: performance.now(), calls: [] } } : {}),
       };
-      const response = await current.run(ops, () => app.fetch(request));
+      const response = await current.run(ops, () =>
+        request.method === 'GET' ? app.fetch(request) : answerCounted(request),
+      );
       if (label !== null && ops.capture && response.ok && ops.cacheReads === 0) {
         const kept = captures[label] ?? [];
         if (kept.length < CAPTURES_PER_LABEL) kept.push(ops.capture.calls);
@@ -171,7 +194,14 @@ async function main() {
       const cpu = process.cpuUsage(cpuSince);
       cpuSince = process.cpuUsage();
       const cpuMs = (cpu.user + cpu.system) / 1000;
-      process.send?.({ type: 'ops', ops: { ...totals }, scans, refreshes, cpuMs } satisfies ApiServerMessage);
+      process.send?.({
+        type: 'ops',
+        ops: { ...totals },
+        scans,
+        refreshes,
+        cpuMs,
+        writesInFlight,
+      } satisfies ApiServerMessage);
       for (const name of Object.keys(totals)) delete totals[name];
       scans = 0;
       refreshes = 0;
