@@ -1,38 +1,13 @@
 import * as z from 'zod/mini';
+import type { AssessmentScoring } from './assessment-scoring-settings.ts';
 import { described, textField, UlidSchema } from './common-schemas.ts';
 import { ValidationError } from './errors.ts';
 import { type AssessmentRow, QUARTER_MESSAGE, QUARTER_PATTERN, rate } from './quarterly-assessment.ts';
 
-const points = z.number().check(z.minimum(0), z.maximum(100));
-
-/**
- * How the county scores its assessment (双百分考核): a weight per rate (the rates share 100 points in these
- * proportions) and the points one 约谈, one 通报 and one overdue escalation deduct. Absent in counties saved
- * before scoring existed: the defaults apply.
- */
-export const AssessmentScoringSchema = described(
-  z.strictObject({
-    weights: z.strictObject({
-      filingCoverage: points,
-      patrolCompletion: points,
-      onTimeRectification: points,
-    }),
-    deductions: z.strictObject({
-      interview: points,
-      circular: points,
-      overdueEscalation: points,
-    }),
-  }),
-  { id: 'AssessmentScoring' },
-);
-export type AssessmentScoring = z.infer<typeof AssessmentScoringSchema>;
-
-export const DEFAULT_ASSESSMENT_SCORING: AssessmentScoring = {
-  weights: { filingCoverage: 30, patrolCompletion: 40, onTimeRectification: 30 },
-  deductions: { interview: 5, circular: 3, overdueEscalation: 1 },
-};
-
-export const AssessmentScoringField = z._default(AssessmentScoringSchema, DEFAULT_ASSESSMENT_SCORING);
+// The county's scoring settings live apart (assessment-scoring-settings.ts): the settings schema needs them at every
+// cold start (4.9 KB less of it without this file and quarterly-assessment.ts), the scoring below only the
+// assessment's own routes and jobs.
+export * from './assessment-scoring-settings.ts';
 
 /** 约谈 (interview) and 通报 (circular) of a township or a department, and the withdrawal that compensates one. */
 export const ASSESSMENT_ACTION_KINDS = ['interview', 'circular', 'withdrawal'] as const;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AssessmentScoringField, DEFAULT_ASSESSMENT_SCORING } from './assessment-scoring.ts';
+import { AssessmentScoringField, DEFAULT_ASSESSMENT_SCORING } from './assessment-scoring-settings.ts';
 import { described, textField } from './common-schemas.ts';
 import { DEFAULT_GRADING_TABLE, GradingTableSchema } from './grading.ts';
 import { DEFAULT_MAP_SETTINGS, MapSettingsField } from './map-settings.ts';
