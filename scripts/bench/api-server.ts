@@ -141,6 +141,8 @@ async function main() {
       writesInFlight -= 1;
     }
   };
+  const answer = (request: Request) =>
+    request.method === 'GET' ? app.fetch(request) : answerCounted(request);
   const observed = {
     fetch: async (request: Request) => {
       if (request.headers.get('x-bench-observe') !== '1') {
@@ -149,7 +151,7 @@ async function main() {
           current.disable();
           observing = false;
         }
-        return request.method === 'GET' ? app.fetch(request) : answerCounted(request);
+        return answer(request);
       }
       observing = true;
       const labelHeader = request.headers.get('x-bench-label');
@@ -160,9 +162,7 @@ async function main() {
         cacheReads: 0,
         ...(wanted ? { capture: { started: performance.now(), calls: [] } } : {}),
       };
-      const response = await current.run(ops, () =>
-        request.method === 'GET' ? app.fetch(request) : answerCounted(request),
-      );
+      const response = await current.run(ops, () => answer(request));
       if (label !== null && ops.capture && response.ok && ops.cacheReads === 0) {
         const kept = captures[label] ?? [];
         if (kept.length < CAPTURES_PER_LABEL) kept.push(ops.capture.calls);

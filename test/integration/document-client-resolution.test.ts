@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -9,8 +8,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, MARSHALL_OPTIONS, ScanForbiddenError } from '@gridsafe/db';
+import { createDocumentClient, ScanForbiddenError } from '@gridsafe/db';
 import { describe, expect, inject, it } from 'vitest';
+import { stockDocumentClient } from '../../scripts/bench/replay.ts';
 import { TABLE, uniqueTenant } from '../support/harness.ts';
 
 /**
@@ -20,14 +20,6 @@ import { TABLE, uniqueTenant } from '../support/harness.ts';
  */
 const endpoint = inject('services').dynamoEndpoint;
 const region = 'cn-north-1';
-
-/** A stock document client: the SDK resolving every call afresh, to compare answers with. */
-function stockClient() {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    { marshallOptions: MARSHALL_OPTIONS },
-  );
-}
 
 /** Counts how often a middleware is built (once per resolution) and how often it runs (once per call). */
 function recorder() {
@@ -61,7 +53,9 @@ describe('the DynamoDB client every path uses', () => {
     const read = (through: DynamoDBDocumentClient, sk: string) =>
       through.send(new GetCommand({ TableName: TABLE, Key: { pk, sk } })).then((answer) => answer.Item);
     const ours = await Promise.all(items.map((item) => read(client, item.sk)));
-    const stock = await Promise.all(items.map((item) => read(stockClient(), item.sk)));
+    // The SDK's stock client, resolving every call afresh (the bench's overhead reference), to compare answers with.
+    const stockClient = stockDocumentClient(endpoint, region);
+    const stock = await Promise.all(items.map((item) => read(stockClient, item.sk)));
     expect(ours).toEqual(stock);
     expect(ours.map((item) => item?.count)).toEqual(items.map((item) => item.count));
     expect(ours[7]).toEqual({
